@@ -1,0 +1,19 @@
+# `cmake --install` puts the headers, libraries and a CMake package in the
+# prefix, so that find_package(espnow CONFIG) and espnow::espnow work.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS espnow espnow_host EXPORT espnowTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY include/espnow DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT espnowTargets NAMESPACE espnow:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/espnow)
+
+configure_package_config_file(cmake/espnowConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/espnowConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/espnow)
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/espnowConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/espnowConfig.cmake
+  ${CMAKE_CURRENT_BINARY_DIR}/espnowConfigVersion.cmake
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/espnow)

@@ -1,0 +1,20 @@
+// The 802.11 frame check sequence: CRC-32 (zlib's polynomial), little-endian
+// after the frame.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace espnow::wire {
+
+inline constexpr std::size_t kFcsLen = 4;
+
+std::uint32_t crc32(std::span<const std::uint8_t> bytes) noexcept;
+
+// Writes the FCS of frame[0, size-4) into its last 4 bytes.
+void write_fcs(std::span<std::uint8_t> frame_with_fcs) noexcept;
+
+// True when the last 4 bytes are the FCS of the bytes before them.
+bool fcs_ok(std::span<const std::uint8_t> frame_with_fcs) noexcept;
+
+}  // namespace espnow::wire

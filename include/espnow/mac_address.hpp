@@ -1,0 +1,143 @@
+// MacAddress: a 6-byte IEEE 802 address, usable in constexpr code.
+//
+// Parsing never throws: it returns the address and a reason, so firmware
+// built with -fno-exceptions can use it as it is.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
+
+namespace espnow {
+
+enum class MacParseError : std::uint8_t {
+  ok,
+  wrong_length,     // not 17 characters ("aa:bb:cc:dd:ee:ff")
+  bad_hex_digit,    // a character that is not 0-9, a-f, A-F
+  bad_separator,    // not ':' (or '-') between the bytes, or mixed
+};
+
+constexpr std::string_view to_string(MacParseError e) noexcept {
+  switch (e) {
+    case MacParseError::ok: return "ok";
+    case MacParseError::wrong_length: return "wrong length (expected 17 characters, aa:bb:cc:dd:ee:ff)";
+    case MacParseError::bad_hex_digit: return "bad hex digit";
+    case MacParseError::bad_separator: return "bad separator (expected ':' between bytes)";
+  }
+  return "unknown";
+}
+
+struct MacParseResult;
+
+struct MacAddress {
+  static constexpr std::size_t size = 6;
+  std::array<std::uint8_t, size> bytes{};
+
+  static constexpr MacAddress broadcast() noexcept {
+    return MacAddress{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+  }
+  static constexpr MacAddress from(std::span<const std::uint8_t, size> b) noexcept {
+    MacAddress m;
+    for (std::size_t i = 0; i < size; ++i) m.bytes[i] = b[i];
+    return m;
+  }
+  // Reads 6 bytes at p; the caller guarantees they exist.
+  static constexpr MacAddress read(const std::uint8_t* p) noexcept {
+    return from(std::span<const std::uint8_t, size>(p, size));
+  }
+  static constexpr MacParseResult parse(std::string_view text) noexcept;
+
+  constexpr bool is_broadcast() const noexcept { return *this == broadcast(); }
+  // Group address: bit 0 of the first byte (the I/G bit). Broadcast is one too.
+  constexpr bool is_multicast() const noexcept { return (bytes[0] & 0x01) != 0; }
+  constexpr bool is_unicast() const noexcept { return !is_multicast(); }
+  constexpr bool is_zero() const noexcept { return *this == MacAddress{}; }
+
+  // "aa:bb:cc:dd:ee:ff", lower case, in a fixed buffer (no allocation).
+  struct Text {
+    std::array<char, 18> chars{};
+    constexpr std::string_view view() const noexcept { return {chars.data(), 17}; }
+    constexpr const char* c_str() const noexcept { return chars.data(); }
+  };
+  constexpr Text to_text() const noexcept {
+    constexpr char hex[] = "0123456789abcdef";
+    Text t;
+    for (std::size_t i = 0; i < size; ++i) {
+      t.chars[i * 3] = hex[bytes[i] >> 4];
+      t.chars[i * 3 + 1] = hex[bytes[i] & 0x0f];
+      t.chars[i * 3 + 2] = i + 1 < size ? ':' : '\0';
+    }
+    return t;
+  }
+
+  constexpr const std::uint8_t* data() const noexcept { return bytes.data(); }
+  friend constexpr bool operator==(const MacAddress&, const MacAddress&) = default;
+  friend constexpr auto operator<=>(const MacAddress&, const MacAddress&) = default;
+};
+
+struct MacParseResult {
+  MacAddress mac;
+  MacParseError error = MacParseError::ok;
+  constexpr bool ok() const noexcept { return error == MacParseError::ok; }
+  constexpr explicit operator bool() const noexcept { return ok(); }
+};
+
+namespace detail {
+constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace detail
+
+constexpr MacParseResult MacAddress::parse(std::string_view text) noexcept {
+  MacParseResult r;
+  if (text.size() != 17) {
+    r.error = MacParseError::wrong_length;
+    return r;
+  }
+  const char sep = text[2];
+  for (std::size_t i = 0; i < size; ++i) {
+    const int hi = detail::hex_value(text[i * 3]);
+    const int lo = detail::hex_value(text[i * 3 + 1]);
+    if (hi < 0 || lo < 0) {
+      r.error = MacParseError::bad_hex_digit;
+      return r;
+    }
+    if (i + 1 < size && (text[i * 3 + 2] != sep || (sep != ':' && sep != '-'))) {
+      r.error = MacParseError::bad_separator;
+      return r;
+    }
+    r.mac.bytes[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return r;
+}
+
+namespace literals {
+// Deliberately not constexpr: reaching it in a consteval call is a compile
+// error, which is how a malformed literal is reported (no throw, so this also
+// works with -fno-exceptions).
+void malformed_mac_address_literal();
+
+// "aa:bb:cc:dd:ee:ff"_mac
+consteval MacAddress operator""_mac(const char* s, std::size_t n) {
+  const MacParseResult r = MacAddress::parse(std::string_view(s, n));
+  if (!r.ok()) malformed_mac_address_literal();
+  return r.mac;
+}
+}  // namespace literals
+
+}  // namespace espnow
+
+template <>
+struct std::hash<espnow::MacAddress> {
+  std::size_t operator()(const espnow::MacAddress& m) const noexcept {
+    std::uint64_t v = 0;
+    for (auto b : m.bytes) v = (v << 8) | b;
+    return std::hash<std::uint64_t>{}(v);
+  }
+};

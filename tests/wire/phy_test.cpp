@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include "espnow/phy.hpp"
+
+using namespace espnow;
+
+TEST(Phy, UnicastDurationIsSifsPlusAckAt1Mbps) { EXPECT_EQ(unicast_duration_us(PhyRate::r1m), 314); }
+
+TEST(Phy, ChannelFrequencies) {
+  EXPECT_EQ(channel_to_mhz(1), 2412);
+  EXPECT_EQ(channel_to_mhz(13), 2472);
+  EXPECT_EQ(channel_to_mhz(14), 2484);
+  EXPECT_EQ(mhz_to_channel(2437), 6);
+  EXPECT_EQ(mhz_to_channel(2484), 14);
+  EXPECT_EQ(mhz_to_channel(5180), 0);
+  EXPECT_FALSE(is_valid_channel(0));
+  EXPECT_FALSE(is_valid_channel(15));
+}
+
+TEST(Phy, AirtimeFollowsDsssAndOfdmRules) {
+  // A 250-byte message is a 293-byte frame: 192 us preamble + 8 us per byte.
+  EXPECT_EQ(airtime_us(PhyRate::r1m, 293), 192u + 293u * 8u);
+  EXPECT_EQ(airtime_us(PhyRate::r2m_short, 14), 96u + 56u);
+  // OFDM 6 Mbps, 14-byte ACK: 16+112+6 = 134 bits in 24-bit symbols = 6 symbols.
+  EXPECT_EQ(airtime_us(PhyRate::r6m, 14), 20u + 24u);
+  EXPECT_EQ(ack_rate(PhyRate::r54m), PhyRate::r24m);
+  EXPECT_EQ(ack_rate(PhyRate::r11m), PhyRate::r2m);
+}
+
+TEST(Phy, RateTableHoldsTheMicroPythonConstants) {
+  EXPECT_EQ(rate_info(0)->name, "RATE_1M");
+  EXPECT_EQ(rate_info(9)->name, "RATE_24M");
+  EXPECT_EQ(rate_info(12)->name, "RATE_54M");
+  EXPECT_EQ(rate_info(0x29)->name, "RATE_LORA_250K");
+  EXPECT_EQ(rate_info(0x04), nullptr);
+  EXPECT_EQ(rate_info(0x10), nullptr);
+  EXPECT_EQ(rate_info(PhyRate::r1m).sensitivity_dbm, -97);
+  EXPECT_EQ(rate_info(PhyRate::r54m).sensitivity_dbm, -74);
+}
