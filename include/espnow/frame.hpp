@@ -51,8 +51,8 @@ inline constexpr std::size_t kMaxFrameSize =
     kHeaderLen + kCcmpHeaderLen + action_body_size(kMaxMessageV2) + kMicLen + kFcsLen;
 
 struct FrameParams {
-  MacAddress dst;
-  MacAddress src;
+  MacAddress dst{};
+  MacAddress src{};
   std::uint16_t sequence = 0;  // 12-bit sequence number
   std::uint32_t random = 0;    // new per frame, kept on retries
   std::uint8_t version = 1;    // 1 or 2

@@ -1,0 +1,260 @@
+// ESPNow: MicroPython's espnow.ESPNow (the seeds, SPEC §1) as a C++ class,
+// over any Link. Every call is safe from any thread. Errors come back as
+// std::error_code values (errors.hpp), never as exceptions.
+//
+//   ESPNow& e = device.espnow();     // one per device, always the same object
+//   e.active(true);
+//   e.add_peer(peer);
+//   e.send(peer, bytes("hello"));     // sync: true when the peer's radio ACKed
+//   auto r = e.irecv(1000);          // wait up to 1 s
+//   if (r && *r) use((*r)->mac, (*r)->msg);
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "espnow/constants.hpp"
+#include "espnow/link.hpp"
+#include "espnow/result.hpp"
+
+namespace espnow {
+
+namespace detail {
+class RxRing;
+}
+
+struct Config {
+  std::int64_t rxbuf = 526;         // bytes; used at the next active(true)
+  std::int64_t timeout_ms = 300000; // default receive timeout; < 0 waits forever
+};
+
+// config(rxbuf=..., timeout_ms=..., rate=...): unset fields are left alone.
+struct ConfigUpdate {
+  std::optional<std::int64_t> rxbuf{};
+  std::optional<std::int64_t> timeout_ms{};
+  std::optional<std::int64_t> rate{};  // write-only, a RATE_* value
+};
+
+// add_peer/mod_peer arguments; nullopt is Python's None (keep or default).
+struct PeerOptions {
+  // A 16-byte key turns encryption on; an empty span (Python b'') turns it off.
+  std::optional<std::span<const std::uint8_t>> lmk{};
+  std::optional<int> channel{};  // 0..14, 0 = the current channel
+  std::optional<int> ifidx{};    // 0 (STA) or 1 (AP)
+  std::optional<bool> encrypt{}; // overrides what lmk implied
+};
+
+struct Stats {
+  std::uint64_t tx_pkts = 0;
+  std::uint64_t tx_responses = 0;
+  std::uint64_t tx_failures = 0;
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_dropped = 0;
+};
+
+struct PeersTableEntry {
+  int rssi = 0;              // dBm of the last message read from this peer
+  std::uint32_t time_ms = 0; // when it was received, ms since the device started
+};
+
+// recv(): a fresh copy.
+struct Message {
+  MacAddress mac;
+  std::vector<std::uint8_t> msg;
+};
+
+// irecv() and iteration: views of storage reused by the next irecv().
+// `mac` points at the peers_table key for the sender: one per MAC, stable.
+// On timeout, `mac` is null and `msg` empty (the seeds' (None, None)).
+struct Received {
+  const MacAddress* mac = nullptr;
+  std::span<const std::uint8_t> msg;
+};
+
+// recvinto()'s extra outputs (the seeds' data[0], data[2], data[3]).
+struct RecvMeta {
+  const MacAddress* mac = nullptr;
+  int rssi = 0;
+  std::uint32_t time_ms = 0;
+};
+
+// A send in flight, for callers that wait their own way (AIOESPNow). It is
+// complete when every target has reported; `on_done` then runs once, on the
+// link's reporting thread, outside ESPNow's locks. Keep it alive until then.
+struct SendTicket {
+  int remaining = 0;
+  bool failed = false;
+  bool done = false;
+  void (*on_done)(SendTicket*) = nullptr;
+  void* user = nullptr;
+};
+
+class ESPNow {
+ public:
+  explicit ESPNow(Link& link);
+  ~ESPNow();
+  ESPNow(const ESPNow&) = delete;
+  ESPNow& operator=(const ESPNow&) = delete;
+
+  // ---- activation and configuration
+  bool active() const { return active_.load(); }
+  std::error_code active(bool flag);
+  Config config() const;
+  Result<std::int64_t> config(std::string_view name) const;  // "rxbuf" or "timeout_ms"
+  std::error_code config(const ConfigUpdate& update);
+
+  // ---- peers
+  std::error_code add_peer(const MacAddress& mac, const PeerOptions& options = {});
+  std::error_code mod_peer(const MacAddress& mac, const PeerOptions& options = {});
+  Result<PeerInfo> get_peer(const MacAddress& mac) const;
+  Result<std::vector<PeerInfo>> get_peers() const;
+  std::error_code del_peer(const MacAddress& mac);
+  Result<PeerCount> peer_count() const;
+  std::error_code set_pmk(std::span<const std::uint8_t> pmk);
+
+  // ---- sending
+  Result<bool> send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync = true);
+  Result<bool> send(std::span<const std::uint8_t> msg);  // to all peers, sync
+  Result<bool> send_to_all(std::span<const std::uint8_t> msg, bool sync = true);
+  // Starts a send without waiting (mac == nullptr: every unicast peer);
+  // NO_MEM is returned at once rather than retried. On success the ticket
+  // completes later; on error nothing is in flight.
+  std::error_code start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket);
+
+  // ---- receiving; timeout_ms: nullopt = config default, 0 = now, < 0 = forever
+  Result<std::optional<Message>> recv(std::optional<std::int64_t> timeout_ms = {});
+  Result<Received> irecv(std::optional<std::int64_t> timeout_ms = {});
+  // Returns the length, 0 on timeout. A message longer than `buffer` is
+  // errc::buffer_too_small and stays buffered.
+  Result<std::size_t> recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta = nullptr,
+                               std::optional<std::int64_t> timeout_ms = {});
+  Result<bool> any() const;
+
+  // ---- notification
+  // Called (on ESPNow's own dispatcher thread) once per buffered message;
+  // an empty function removes it.
+  void irq(std::function<void(ESPNow&)> callback);
+  bool readable() const;  // a message is buffered
+  bool writable() const;  // no send responses outstanding
+  // An eventfd that is readable while a message is buffered.
+  Result<int> fileno();
+
+  Stats stats() const;
+  std::vector<std::pair<MacAddress, PeersTableEntry>> peers_table() const;
+  Link& link() const { return link_; }
+  std::size_t rx_bytes_used() const;
+
+  // `for (auto [mac, msg] : e)`: irecv() forever with the default timeout;
+  // mac is null on a timeout; the loop ends only on an error (e.g. NOT_INIT).
+  class Iterator;
+  Iterator begin();
+  std::default_sentinel_t end() { return {}; }
+
+ private:
+  struct PendingSend {
+    SendTicket* ticket = nullptr;
+  };
+  static void recv_thunk(void* self, const RecvInfo& info, std::span<const std::uint8_t> data);
+  static void send_thunk(void* self, const MacAddress& dst, SendStatus status);
+  void on_recv(const RecvInfo& info, std::span<const std::uint8_t> data);
+  void on_send_status(SendStatus status);
+
+  Result<bool> send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync);
+  std::size_t collect_targets(const MacAddress* mac, std::array<MacAddress, MAX_TOTAL_PEER_NUM>& out) const;
+  std::error_code submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket,
+                         bool wait_for_room);
+  bool wait_outstanding(std::chrono::milliseconds limit);
+  void wait_ticket(SendTicket& ticket);
+  void finish_ticket_locked(SendTicket& ticket, bool failed, std::vector<SendTicket*>* completed);
+  void fail_all_pending();
+
+  Result<std::size_t> pop_message(std::span<std::uint8_t> out, RecvMeta* meta, std::optional<std::int64_t> timeout);
+  std::error_code check_receive_ready() const;
+  const MacAddress* record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms);
+  void signal_readable_locked(bool readable);
+  void irq_loop();
+  std::error_code apply_peer_options(PeerInfo& peer, const PeerOptions& options) const;
+  void mirror_add(const MacAddress& mac);
+  void mirror_remove(const MacAddress& mac);
+
+  Link& link_;
+  std::atomic<bool> active_{false};
+
+  mutable std::mutex state_mutex_;  // config, peer mirror, activation
+  Config config_;
+  std::array<MacAddress, MAX_TOTAL_PEER_NUM> peers_{};
+  std::size_t peer_count_ = 0;
+
+  std::mutex tx_mutex_;  // keeps link sends and the pending queue in one order
+  mutable std::mutex status_mutex_;
+  std::condition_variable status_cv_;
+  std::vector<PendingSend> pending_;  // ring, sized at activation
+  std::size_t pending_head_ = 0, pending_count_ = 0;
+  std::atomic<std::uint64_t> tx_pkts_{0}, tx_responses_{0}, tx_failures_{0};
+
+  mutable std::mutex rx_mutex_;
+  std::condition_variable rx_cv_;
+  std::unique_ptr<detail::RxRing> ring_;
+  std::vector<std::uint8_t> irecv_buf_;
+  std::unordered_map<MacAddress, PeersTableEntry> peers_table_;
+  int rx_waiters_ = 0;
+  int event_fd_ = -1;
+  std::atomic<std::uint64_t> rx_packets_{0}, rx_dropped_{0};
+
+  std::mutex irq_mutex_;
+  std::condition_variable irq_cv_;
+  std::shared_ptr<const std::function<void(ESPNow&)>> irq_cb_;
+  std::uint64_t irq_pending_ = 0;
+  bool irq_stop_ = false;
+  std::thread irq_thread_;
+};
+
+class ESPNow::Iterator {
+ public:
+  using value_type = Received;
+  using difference_type = std::ptrdiff_t;
+  explicit Iterator(ESPNow* e) : e_(e) { next(); }
+  const Received& operator*() const { return current_; }
+  Iterator& operator++() {
+    next();
+    return *this;
+  }
+  void operator++(int) { next(); }
+  bool operator==(std::default_sentinel_t) const { return done_; }
+  std::error_code error() const { return error_; }
+
+ private:
+  void next() {
+    auto r = e_->irecv();
+    if (!r) {
+      done_ = true;
+      error_ = r.error();
+      return;
+    }
+    current_ = *r;
+  }
+  ESPNow* e_;
+  Received current_;
+  bool done_ = false;
+  std::error_code error_;
+};
+
+inline ESPNow::Iterator ESPNow::begin() { return Iterator(this); }
+
+// Bytes of a string literal or string_view, for send(): e.send(mac, bytes("hi")).
+inline std::span<const std::uint8_t> bytes(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace espnow

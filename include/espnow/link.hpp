@@ -1,0 +1,83 @@
+// Link: the ESP-IDF esp_now contract (SPEC §5) as a C++ interface. ESPNow
+// (the API layer) sees only this. SoftLink implements it on a Radio; IdfLink
+// implements it on the real esp_now_* functions of a device build.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <system_error>
+
+#include "espnow/mac_address.hpp"
+#include "espnow/radio.hpp"
+
+namespace espnow {
+
+using Key = std::array<std::uint8_t, 16>;
+
+// esp_now_peer_info_t.
+struct PeerInfo {
+  MacAddress mac;
+  Key lmk{};
+  std::uint8_t channel = 0;  // 0: the current channel
+  Interface ifidx = Interface::sta;
+  bool encrypt = false;
+};
+
+// esp_now_peer_num_t.
+struct PeerCount {
+  int total = 0;
+  int encrypted = 0;
+};
+
+// esp_now_recv_info_t with its rx_ctrl fields.
+struct RecvInfo {
+  MacAddress src;
+  MacAddress dst;
+  std::int8_t rssi_dbm = 0;
+  std::uint8_t channel = 0;
+  PhyRate rate = PhyRate::r1m;
+  std::uint64_t timestamp_us = 0;
+};
+
+enum class SendStatus : std::uint8_t { success = 0, fail = 1 };
+
+class Link {
+ public:
+  // Both run in the link's delivery context (the Wi-Fi task on a device):
+  // hand over and return. Plain function pointers: no allocation, no RTTI.
+  using RecvCallback = void (*)(void* ctx, const RecvInfo& info, std::span<const std::uint8_t> data);
+  using SendCallback = void (*)(void* ctx, const MacAddress& dst, SendStatus status);
+
+  virtual ~Link() = default;
+
+  virtual std::error_code init() = 0;
+  virtual std::error_code deinit() = 0;  // also removes every peer
+  virtual bool initialized() const = 0;
+  virtual void register_recv_cb(RecvCallback cb, void* ctx) = 0;
+  virtual void register_send_cb(SendCallback cb, void* ctx) = 0;
+
+  // dst == nullptr sends to every unicast peer. One send report per target,
+  // in send order. The data may be reused as soon as this returns.
+  virtual std::error_code send(const MacAddress* dst, std::span<const std::uint8_t> data) = 0;
+
+  virtual std::error_code add_peer(const PeerInfo& peer) = 0;
+  virtual std::error_code mod_peer(const PeerInfo& peer) = 0;
+  virtual std::error_code del_peer(const MacAddress& mac) = 0;
+  virtual std::error_code get_peer(const MacAddress& mac, PeerInfo& out) const = 0;
+  // Walks the unicast peers (broadcast and multicast are skipped).
+  virtual std::error_code fetch_peer(bool from_head, PeerInfo& out) = 0;
+  virtual bool is_peer_exist(const MacAddress& mac) const = 0;
+  virtual std::error_code get_peer_num(PeerCount& out) const = 0;
+
+  virtual std::error_code set_pmk(std::span<const std::uint8_t, 16> pmk) = 0;
+  virtual std::error_code set_rate(PhyRate rate) = 0;
+  virtual std::size_t max_data_len() const = 0;
+
+  // The WLAN state ESP-NOW depends on.
+  virtual bool interface_active(Interface i) const = 0;
+  virtual std::uint8_t channel() const = 0;
+  virtual MacAddress mac(Interface i) const = 0;
+};
+
+}  // namespace espnow

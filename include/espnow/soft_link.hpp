@@ -1,0 +1,108 @@
+// SoftLink: our own ESP-NOW stack on a Radio (the part Espressif's closed
+// firmware plays on a chip): the peer table, frames built and parsed by
+// `wire`, duplicate suppression, send reports from the radio's ACKs.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+
+#include "espnow/constants.hpp"
+#include "espnow/detail/peer_table.hpp"
+#include "espnow/link.hpp"
+#include "espnow/radio.hpp"
+
+namespace espnow {
+
+struct SoftLinkOptions {
+  std::uint8_t version = 1;  // ESP-NOW protocol version: 1 (250 bytes) or 2 (1470 bytes)
+  int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;
+  std::uint64_t seed = 0;    // for the per-frame random value; 0 derives one from the MAC
+};
+
+// Frames the link received and did not pass up, by reason.
+struct LinkStats {
+  std::uint64_t rx_frames = 0;       // frames handed up to the receive callback
+  std::uint64_t rx_malformed = 0;    // failed to decode (bad FCS, not ESP-NOW, ...)
+  std::uint64_t rx_not_for_us = 0;   // addressed to another device
+  std::uint64_t rx_duplicates = 0;   // a retry of a frame already received
+  std::uint64_t rx_encrypted = 0;    // encrypted frames that could not be decrypted
+  std::uint64_t rx_too_long = 0;     // v2 messages over 250 bytes at a v1 device
+};
+
+class SoftLink final : public Link, private RadioListener {
+ public:
+  explicit SoftLink(Radio& radio, SoftLinkOptions options = {});
+  ~SoftLink() override;
+  SoftLink(const SoftLink&) = delete;
+  SoftLink& operator=(const SoftLink&) = delete;
+
+  std::error_code init() override;
+  std::error_code deinit() override;
+  bool initialized() const override { return initialized_.load(); }
+  // Register before init(): callbacks are read while the link runs.
+  void register_recv_cb(RecvCallback cb, void* ctx) override;
+  void register_send_cb(SendCallback cb, void* ctx) override;
+
+  std::error_code send(const MacAddress* dst, std::span<const std::uint8_t> data) override;
+
+  std::error_code add_peer(const PeerInfo& peer) override;
+  std::error_code mod_peer(const PeerInfo& peer) override;
+  std::error_code del_peer(const MacAddress& mac) override;
+  std::error_code get_peer(const MacAddress& mac, PeerInfo& out) const override;
+  std::error_code fetch_peer(bool from_head, PeerInfo& out) override;
+  bool is_peer_exist(const MacAddress& mac) const override;
+  std::error_code get_peer_num(PeerCount& out) const override;
+
+  std::error_code set_pmk(std::span<const std::uint8_t, 16> pmk) override;
+  std::error_code set_rate(PhyRate rate) override;
+  std::size_t max_data_len() const override;
+
+  bool interface_active(Interface i) const override { return radio_.interface_active(i); }
+  std::uint8_t channel() const override { return radio_.channel(); }
+  MacAddress mac(Interface i) const override { return radio_.mac(i); }
+
+  Radio& radio() const { return radio_; }
+  Key pmk() const;
+  PhyRate rate() const { return rate_.load(); }
+  LinkStats stats() const;
+
+ private:
+  void on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) override;
+  void on_tx_done(const MacAddress& dst, bool acked) override;
+  std::error_code send_one(const PeerInfo& peer, std::span<const std::uint8_t> data);
+  bool is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random);
+  bool addressed_to_us(const MacAddress& dst) const;
+
+  Radio& radio_;
+  SoftLinkOptions options_;
+  std::atomic<bool> initialized_{false};
+  std::atomic<PhyRate> rate_{PhyRate::r1m};
+  RecvCallback recv_cb_ = nullptr;
+  void* recv_ctx_ = nullptr;
+  SendCallback send_cb_ = nullptr;
+  void* send_ctx_ = nullptr;
+
+  mutable std::mutex mutex_;  // peers, PMK, fetch cursor, sequence, random state
+  detail::PeerTable peers_;
+  Key pmk_{};
+  int fetch_cursor_ = 0;
+  std::uint16_t sequence_ = 0;
+  std::uint64_t random_state_;
+
+  std::mutex rx_mutex_;  // duplicate cache
+  struct Seen {
+    MacAddress src;
+    std::uint16_t sequence;
+    std::uint32_t random;
+  };
+  std::array<Seen, 16> seen_{};
+  std::size_t seen_next_ = 0;
+
+  struct Counters {
+    std::atomic<std::uint64_t> rx_frames{0}, rx_malformed{0}, rx_not_for_us{0}, rx_duplicates{0},
+        rx_encrypted{0}, rx_too_long{0};
+  } counters_;
+};
+
+}  // namespace espnow

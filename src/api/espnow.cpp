@@ -1,0 +1,528 @@
+#include "espnow/espnow.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "rx_ring.hpp"
+
+namespace espnow {
+namespace {
+
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxPendingSends = 64;      // responses owed at once
+constexpr auto kSyncWaitLimit = 100ms;             // SPEC §1 send(sync=True), step 1
+constexpr auto kNoMemRetryLimit = 2s;              // SPEC §1: retry NO_MEM for up to 2 s
+constexpr std::int64_t kMaxRxbuf = 16 * 1024 * 1024;
+
+std::uint32_t to_ms(std::uint64_t us) { return static_cast<std::uint32_t>(us / 1000); }  // wraps as 32-bit
+
+}  // namespace
+
+ESPNow::ESPNow(Link& link) : link_(link), ring_(std::make_unique<detail::RxRing>()) {}
+
+ESPNow::~ESPNow() {
+  (void)active(false);
+  {
+    std::lock_guard il(irq_mutex_);
+    irq_stop_ = true;
+  }
+  irq_cv_.notify_all();
+  if (irq_thread_.joinable()) irq_thread_.join();
+  if (event_fd_ >= 0) ::close(event_fd_);
+}
+
+// ------------------------------------------------------------ activation
+
+std::error_code ESPNow::active(bool flag) {
+  std::lock_guard lk(state_mutex_);
+  if (flag == active_.load()) return {};
+  if (flag) {
+    {
+      std::lock_guard rl(rx_mutex_);
+      ring_->reset(static_cast<std::size_t>(config_.rxbuf));
+      irecv_buf_.assign(link_.max_data_len(), 0);
+    }
+    {
+      std::lock_guard sl(status_mutex_);
+      pending_.assign(kMaxPendingSends, {});
+      pending_head_ = pending_count_ = 0;
+    }
+    link_.register_recv_cb(&ESPNow::recv_thunk, this);
+    link_.register_send_cb(&ESPNow::send_thunk, this);
+    if (auto ec = link_.init()) return ec;
+    active_ = true;
+    return {};
+  }
+  active_ = false;
+  (void)link_.deinit();  // no callback runs after this returns
+  fail_all_pending();
+  {
+    std::lock_guard rl(rx_mutex_);
+    ring_->clear();
+    signal_readable_locked(false);
+  }
+  rx_cv_.notify_all();  // blocked receivers return NOT_INIT
+  peer_count_ = 0;
+  irq({});
+  return {};
+}
+
+Config ESPNow::config() const {
+  std::lock_guard lk(state_mutex_);
+  return config_;
+}
+
+Result<std::int64_t> ESPNow::config(std::string_view name) const {
+  std::lock_guard lk(state_mutex_);
+  if (name == "rxbuf") return config_.rxbuf;
+  if (name == "timeout_ms") return config_.timeout_ms;
+  return errc::bad_config;
+}
+
+std::error_code ESPNow::config(const ConfigUpdate& u) {
+  // Everything is checked before anything changes.
+  if (u.rxbuf && (*u.rxbuf < 0 || *u.rxbuf > kMaxRxbuf)) return errc::bad_config;
+  if (u.rate) {
+    if (*u.rate < 0 || *u.rate > 255 || !rate_info(static_cast<std::uint8_t>(*u.rate))) return errc::bad_config;
+    if (!link_.interface_active(Interface::sta) && !link_.interface_active(Interface::ap)) return errc::no_entry;
+  }
+  std::lock_guard lk(state_mutex_);
+  if (u.rxbuf) config_.rxbuf = *u.rxbuf;
+  if (u.timeout_ms) config_.timeout_ms = *u.timeout_ms;
+  if (u.rate) return link_.set_rate(static_cast<PhyRate>(*u.rate));
+  return {};
+}
+
+// ------------------------------------------------------------------ peers
+
+std::error_code ESPNow::apply_peer_options(PeerInfo& p, const PeerOptions& o) const {
+  if (o.lmk) {
+    if (o.lmk->empty()) {
+      p.lmk = {};
+      p.encrypt = false;
+    } else if (o.lmk->size() != KEY_LEN) {
+      return errc::bad_key;
+    } else {
+      std::copy(o.lmk->begin(), o.lmk->end(), p.lmk.begin());
+      p.encrypt = true;
+    }
+  }
+  if (o.channel) {
+    if (*o.channel < 0 || *o.channel > kMaxChannel) return errc::bad_channel;
+    p.channel = static_cast<std::uint8_t>(*o.channel);
+  }
+  if (o.ifidx) {
+    if (*o.ifidx != 0 && *o.ifidx != 1) return errc::bad_ifidx;
+    p.ifidx = static_cast<Interface>(*o.ifidx);
+  }
+  if (o.encrypt) p.encrypt = *o.encrypt;
+  if (p.encrypt && p.mac.is_multicast()) return errc::arg;  // no keys for groups
+  return {};
+}
+
+void ESPNow::mirror_add(const MacAddress& mac) {
+  if (peer_count_ < peers_.size()) peers_[peer_count_++] = mac;
+}
+
+void ESPNow::mirror_remove(const MacAddress& mac) {
+  auto end = peers_.begin() + static_cast<std::ptrdiff_t>(peer_count_);
+  auto it = std::find(peers_.begin(), end, mac);
+  if (it == end) return;
+  std::move(it + 1, end, it);
+  --peer_count_;
+}
+
+std::error_code ESPNow::add_peer(const MacAddress& mac, const PeerOptions& options) {
+  if (!active()) return errc::not_init;
+  PeerInfo p{.mac = mac};
+  if (auto ec = apply_peer_options(p, options)) return ec;
+  std::lock_guard lk(state_mutex_);
+  if (auto ec = link_.add_peer(p)) return ec;
+  mirror_add(mac);
+  return {};
+}
+
+std::error_code ESPNow::mod_peer(const MacAddress& mac, const PeerOptions& options) {
+  if (!active()) return errc::not_init;
+  std::lock_guard lk(state_mutex_);
+  PeerInfo p;
+  if (auto ec = link_.get_peer(mac, p)) return ec;
+  if (auto ec = apply_peer_options(p, options)) return ec;
+  return link_.mod_peer(p);
+}
+
+Result<PeerInfo> ESPNow::get_peer(const MacAddress& mac) const {
+  if (!active()) return errc::not_init;
+  PeerInfo p;
+  if (auto ec = link_.get_peer(mac, p)) return ec;
+  return p;
+}
+
+Result<std::vector<PeerInfo>> ESPNow::get_peers() const {
+  if (!active()) return errc::not_init;
+  std::lock_guard lk(state_mutex_);
+  std::vector<PeerInfo> out;
+  for (std::size_t i = 0; i < peer_count_; ++i) {
+    PeerInfo p;
+    if (!link_.get_peer(peers_[i], p)) out.push_back(p);
+  }
+  return out;
+}
+
+std::error_code ESPNow::del_peer(const MacAddress& mac) {
+  if (!active()) return errc::not_init;
+  std::lock_guard lk(state_mutex_);
+  if (auto ec = link_.del_peer(mac)) return ec;
+  mirror_remove(mac);
+  return {};
+}
+
+Result<PeerCount> ESPNow::peer_count() const {
+  if (!active()) return errc::not_init;
+  PeerCount n;
+  if (auto ec = link_.get_peer_num(n)) return ec;
+  return n;
+}
+
+std::error_code ESPNow::set_pmk(std::span<const std::uint8_t> pmk) {
+  if (pmk.size() != KEY_LEN) return errc::bad_key;
+  if (!active()) return errc::not_init;
+  return link_.set_pmk(pmk.first<KEY_LEN>());
+}
+
+// ---------------------------------------------------------------- sending
+
+Result<bool> ESPNow::send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync) {
+  return send_and_wait(&mac, msg, sync);
+}
+
+Result<bool> ESPNow::send(std::span<const std::uint8_t> msg) { return send_and_wait(nullptr, msg, true); }
+
+Result<bool> ESPNow::send_to_all(std::span<const std::uint8_t> msg, bool sync) {
+  return send_and_wait(nullptr, msg, sync);
+}
+
+std::size_t ESPNow::collect_targets(const MacAddress* mac, std::array<MacAddress, MAX_TOTAL_PEER_NUM>& out) const {
+  if (mac) {
+    out[0] = *mac;
+    return 1;
+  }
+  std::lock_guard lk(state_mutex_);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < peer_count_; ++i)
+    if (peers_[i].is_unicast()) out[n++] = peers_[i];  // broadcast and groups are skipped
+  return n;
+}
+
+Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync) {
+  if (!active()) return errc::not_init;
+  if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
+  std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
+  const std::size_t n = collect_targets(mac, targets);
+  if (n == 0) return errc::not_found;
+  if (sync && !wait_outstanding(kSyncWaitLimit)) return errc::timed_out;
+
+  SendTicket ticket;
+  ticket.remaining = static_cast<int>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (auto ec = submit(targets[i], msg, sync ? &ticket : nullptr, true)) {
+      if (sync) {
+        {
+          std::lock_guard sl(status_mutex_);
+          ticket.remaining -= static_cast<int>(n - i);
+          if (ticket.remaining == 0) ticket.done = true;
+        }
+        wait_ticket(ticket);  // the ones already sent still refer to it
+      }
+      return ec;
+    }
+  }
+  if (!sync) return true;
+  wait_ticket(ticket);
+  return !ticket.failed;
+}
+
+std::error_code ESPNow::start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket) {
+  if (!active()) return errc::not_init;
+  if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
+  std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
+  const std::size_t n = collect_targets(mac, targets);
+  if (n == 0) return errc::not_found;
+  ticket.remaining = static_cast<int>(n);
+  ticket.failed = ticket.done = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::error_code ec = submit(targets[i], msg, &ticket, false);
+    if (!ec) continue;
+    if (i == 0) return ec;  // nothing in flight
+    // Some targets are in flight: the ticket completes, failed, when they report.
+    void (*cb)(SendTicket*) = nullptr;
+    {
+      std::lock_guard sl(status_mutex_);
+      ticket.failed = true;
+      ticket.remaining -= static_cast<int>(n - i);
+      if (ticket.remaining == 0) ticket.done = true, cb = ticket.on_done;
+    }
+    if (cb) cb(&ticket);
+    return {};
+  }
+  return {};
+}
+
+std::error_code ESPNow::submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket,
+                               bool wait_for_room) {
+  std::lock_guard tx(tx_mutex_);  // the pending queue and the link see sends in one order
+  const auto deadline = steady::now() + kNoMemRetryLimit;
+  for (;;) {
+    std::error_code ec;
+    {
+      std::lock_guard sl(status_mutex_);
+      if (pending_count_ == pending_.size()) {
+        ec = errc::no_mem;
+      } else {
+        pending_[(pending_head_ + pending_count_) % pending_.size()] = {ticket};
+        ++pending_count_;
+        ++tx_pkts_;
+      }
+    }
+    if (!ec) {
+      ec = link_.send(&target, msg);
+      if (!ec) return {};
+      std::lock_guard sl(status_mutex_);  // withdraw our entry: it is the newest
+      if (pending_count_ > 0) --pending_count_;
+      --tx_pkts_;
+    }
+    if (ec != errc::no_mem || !wait_for_room || steady::now() >= deadline) return ec;
+    std::unique_lock sl(status_mutex_);  // room comes with the next send report
+    status_cv_.wait_for(sl, 1ms);
+  }
+}
+
+bool ESPNow::wait_outstanding(std::chrono::milliseconds limit) {
+  std::unique_lock sl(status_mutex_);
+  return status_cv_.wait_for(sl, limit, [this] { return tx_responses_.load() >= tx_pkts_.load(); });
+}
+
+void ESPNow::wait_ticket(SendTicket& ticket) {
+  std::unique_lock sl(status_mutex_);
+  status_cv_.wait(sl, [&] { return ticket.done; });
+}
+
+void ESPNow::send_thunk(void* self, const MacAddress&, SendStatus status) {
+  static_cast<ESPNow*>(self)->on_send_status(status);
+}
+
+void ESPNow::on_send_status(SendStatus status) {
+  SendTicket* completed = nullptr;
+  void (*cb)(SendTicket*) = nullptr;
+  {
+    std::lock_guard sl(status_mutex_);
+    ++tx_responses_;
+    if (status == SendStatus::fail) ++tx_failures_;
+    if (pending_count_ > 0) {
+      SendTicket* t = pending_[pending_head_].ticket;
+      pending_head_ = (pending_head_ + 1) % pending_.size();
+      --pending_count_;
+      if (t) {
+        if (status == SendStatus::fail) t->failed = true;
+        if (--t->remaining == 0) {
+          cb = t->on_done;  // read before `done`: a waiter may free the ticket
+          t->done = true;
+          completed = t;
+        }
+      }
+    }
+  }
+  status_cv_.notify_all();
+  if (cb) cb(completed);
+}
+
+// Sends the link will never report (it was stopped) count as failed responses,
+// so the counters balance and later sync sends do not wait for them.
+void ESPNow::fail_all_pending() {
+  std::vector<std::pair<void (*)(SendTicket*), SendTicket*>> callbacks;
+  {
+    std::lock_guard sl(status_mutex_);
+    for (; pending_count_ > 0; --pending_count_) {
+      SendTicket* t = pending_[pending_head_].ticket;
+      pending_head_ = (pending_head_ + 1) % pending_.size();
+      ++tx_responses_;
+      ++tx_failures_;
+      if (t) {
+        t->failed = true;
+        if (--t->remaining == 0) {
+          if (t->on_done) callbacks.emplace_back(t->on_done, t);
+          t->done = true;
+        }
+      }
+    }
+  }
+  status_cv_.notify_all();
+  for (auto& [cb, t] : callbacks) cb(t);
+}
+
+// -------------------------------------------------------------- receiving
+
+std::error_code ESPNow::check_receive_ready() const {
+  if (!active()) return errc::not_init;
+  if (!link_.interface_active(Interface::sta) && !link_.interface_active(Interface::ap)) return errc::intf;
+  return {};
+}
+
+Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* meta,
+                                        std::optional<std::int64_t> timeout) {
+  if (auto ec = check_receive_ready()) return ec;
+  const std::int64_t t = timeout ? *timeout : config().timeout_ms;
+  std::unique_lock lk(rx_mutex_);
+  if (ring_->empty() && t != 0) {
+    ++rx_waiters_;
+    const auto ready = [this] { return !ring_->empty() || !active_.load(); };
+    if (t < 0) rx_cv_.wait(lk, ready);
+    else rx_cv_.wait_for(lk, std::chrono::milliseconds(t), ready);
+    --rx_waiters_;
+  }
+  if (!active_.load()) return errc::not_init;
+  if (ring_->empty()) {
+    if (meta) *meta = {};
+    return std::size_t{0};
+  }
+  const detail::RxRecordHeader h = ring_->front();
+  if (h.length > out.size()) return errc::buffer_too_small;  // it stays buffered
+  ring_->pop(out);
+  if (ring_->empty()) signal_readable_locked(false);
+  const MacAddress* key = record_peer_locked(h.mac, h.rssi, h.time_ms);
+  if (meta) *meta = {key, h.rssi, h.time_ms};
+  return std::size_t{h.length};
+}
+
+// peers_table is updated when the application reads a message (SPEC §1).
+const MacAddress* ESPNow::record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms) {
+  auto [it, inserted] = peers_table_.try_emplace(mac);
+  it->second = {rssi, time_ms};
+  return &it->first;  // node-based map: the key's address never changes
+}
+
+Result<std::optional<Message>> ESPNow::recv(std::optional<std::int64_t> timeout_ms) {
+  std::array<std::uint8_t, MAX_DATA_LEN_V2> buf;
+  RecvMeta meta;
+  auto r = pop_message(buf, &meta, timeout_ms);
+  if (!r) return r.error();
+  if (!meta.mac) return std::optional<Message>{};
+  return std::optional<Message>(Message{*meta.mac, {buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*r)}});
+}
+
+Result<Received> ESPNow::irecv(std::optional<std::int64_t> timeout_ms) {
+  RecvMeta meta;
+  auto r = pop_message(irecv_buf_, &meta, timeout_ms);
+  if (!r) return r.error();
+  return Received{meta.mac, std::span<const std::uint8_t>(irecv_buf_).first(*r)};
+}
+
+Result<std::size_t> ESPNow::recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta,
+                                     std::optional<std::int64_t> timeout_ms) {
+  return pop_message(buffer, meta, timeout_ms);
+}
+
+Result<bool> ESPNow::any() const {
+  if (!active()) return errc::not_init;
+  std::lock_guard lk(rx_mutex_);
+  return !ring_->empty();
+}
+
+void ESPNow::recv_thunk(void* self, const RecvInfo& info, std::span<const std::uint8_t> data) {
+  static_cast<ESPNow*>(self)->on_recv(info, data);
+}
+
+void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
+  bool stored;
+  {
+    std::lock_guard lk(rx_mutex_);
+    const bool was_empty = ring_->empty();
+    stored = ring_->push({0, info.rssi_dbm, to_ms(info.timestamp_us), info.src}, data);
+    if (stored && was_empty) signal_readable_locked(true);
+    if (stored && rx_waiters_ > 0) rx_cv_.notify_one();
+  }
+  if (!stored) {
+    ++rx_dropped_;  // the sender still saw an ACK: the radio gave it
+    return;
+  }
+  ++rx_packets_;
+  {
+    std::lock_guard il(irq_mutex_);
+    if (!irq_cb_) return;
+    ++irq_pending_;
+  }
+  irq_cv_.notify_one();  // the callback runs on the dispatcher, not here
+}
+
+void ESPNow::signal_readable_locked(bool readable) {
+  if (event_fd_ < 0) return;
+  std::uint64_t v = 1;
+  if (readable) (void)!::write(event_fd_, &v, sizeof v);
+  else (void)!::read(event_fd_, &v, sizeof v);
+}
+
+Result<int> ESPNow::fileno() {
+  std::lock_guard lk(rx_mutex_);
+  if (event_fd_ < 0) {
+    event_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (event_fd_ < 0) return errc::internal;
+    if (!ring_->empty()) signal_readable_locked(true);
+  }
+  return event_fd_;
+}
+
+bool ESPNow::readable() const {
+  std::lock_guard lk(rx_mutex_);
+  return !ring_->empty();
+}
+
+bool ESPNow::writable() const { return tx_responses_.load() >= tx_pkts_.load(); }
+
+// ------------------------------------------------------------------- irq
+
+void ESPNow::irq(std::function<void(ESPNow&)> callback) {
+  std::lock_guard il(irq_mutex_);
+  if (!callback) {
+    irq_cb_.reset();
+    irq_pending_ = 0;
+    return;
+  }
+  irq_cb_ = std::make_shared<const std::function<void(ESPNow&)>>(std::move(callback));
+  if (!irq_thread_.joinable()) irq_thread_ = std::thread([this] { irq_loop(); });
+}
+
+void ESPNow::irq_loop() {
+  std::unique_lock il(irq_mutex_);
+  for (;;) {
+    irq_cv_.wait(il, [this] { return irq_stop_ || (irq_pending_ > 0 && irq_cb_); });
+    if (irq_stop_) return;
+    --irq_pending_;
+    const auto cb = irq_cb_;  // shared_ptr copy: no allocation
+    il.unlock();
+    (*cb)(*this);
+    il.lock();
+  }
+}
+
+// ------------------------------------------------------------------ state
+
+Stats ESPNow::stats() const {
+  return {tx_pkts_.load(), tx_responses_.load(), tx_failures_.load(), rx_packets_.load(), rx_dropped_.load()};
+}
+
+std::vector<std::pair<MacAddress, PeersTableEntry>> ESPNow::peers_table() const {
+  std::lock_guard lk(rx_mutex_);
+  return {peers_table_.begin(), peers_table_.end()};
+}
+
+std::size_t ESPNow::rx_bytes_used() const {
+  std::lock_guard lk(rx_mutex_);
+  return ring_->bytes_used();
+}
+
+}  // namespace espnow

@@ -1,0 +1,223 @@
+#include "espnow/soft_link.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "espnow/errors.hpp"
+#include "espnow/frame.hpp"
+
+namespace espnow {
+namespace {
+
+// splitmix64: a fast, well-mixed generator for the per-frame random value.
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t seed_from(const MacAddress& mac) {
+  std::uint64_t s = 0x5EED;
+  for (auto b : mac.bytes) s = s * 131 + b;
+  return s;
+}
+
+}  // namespace
+
+SoftLink::SoftLink(Radio& radio, SoftLinkOptions options)
+    : radio_(radio),
+      options_(options),
+      peers_(options.max_encrypted_peers),
+      random_state_(options.seed ? options.seed : seed_from(radio.mac(Interface::sta))) {
+  std::memcpy(pmk_.data(), kDefaultPmk, pmk_.size());
+}
+
+SoftLink::~SoftLink() { (void)deinit(); }
+
+std::error_code SoftLink::init() {
+  if (!initialized_.exchange(true)) radio_.set_listener(this);
+  return {};
+}
+
+std::error_code SoftLink::deinit() {
+  if (initialized_.exchange(false)) radio_.set_listener(nullptr);  // waits for running callbacks
+  std::lock_guard lk(mutex_);
+  peers_.clear();
+  fetch_cursor_ = 0;
+  return {};
+}
+
+void SoftLink::register_recv_cb(RecvCallback cb, void* ctx) {
+  recv_cb_ = cb;
+  recv_ctx_ = ctx;
+}
+
+void SoftLink::register_send_cb(SendCallback cb, void* ctx) {
+  send_cb_ = cb;
+  send_ctx_ = ctx;
+}
+
+std::size_t SoftLink::max_data_len() const {
+  return options_.version >= 2 ? MAX_DATA_LEN_V2 : MAX_DATA_LEN;
+}
+
+std::error_code SoftLink::send(const MacAddress* dst, std::span<const std::uint8_t> data) {
+  if (!initialized_) return errc::not_init;
+  if (data.empty() || data.size() > max_data_len()) return errc::arg;
+  if (dst) {
+    PeerInfo peer;
+    if (auto ec = get_peer(*dst, peer)) return ec;
+    return send_one(peer, data);
+  }
+  // To every unicast peer: a snapshot, so the table may change meanwhile.
+  std::array<PeerInfo, detail::PeerTable::kMaxPeers> targets;
+  std::size_t n = 0;
+  {
+    std::lock_guard lk(mutex_);
+    int cursor = 0;
+    while (const PeerInfo* p = peers_.next_unicast(cursor)) targets[n++] = *p;
+  }
+  if (n == 0) return errc::not_found;
+  for (std::size_t i = 0; i < n; ++i)
+    if (auto ec = send_one(targets[i], data)) return ec;
+  return {};
+}
+
+std::error_code SoftLink::send_one(const PeerInfo& peer, std::span<const std::uint8_t> data) {
+  if (!radio_.interface_active(peer.ifidx)) return errc::intf;
+  if (peer.channel != 0 && peer.channel != radio_.channel()) return errc::chan;
+  wire::FrameParams params{.dst = peer.mac, .src = radio_.mac(peer.ifidx), .version = options_.version,
+                           .rate = rate_.load()};
+  {
+    std::lock_guard lk(mutex_);
+    params.sequence = sequence_;
+    sequence_ = static_cast<std::uint16_t>((sequence_ + 1) & 0x0FFF);
+    params.random = static_cast<std::uint32_t>(splitmix64(random_state_));
+  }
+  std::array<std::uint8_t, wire::kMaxFrameSize> frame;
+  const auto enc = wire::encode(params, data, frame);
+  if (!enc.ok()) return errc::arg;
+  return radio_.transmit(std::span(frame).first(enc.size), params.rate);
+}
+
+std::error_code SoftLink::add_peer(const PeerInfo& peer) {
+  std::lock_guard lk(mutex_);
+  return peers_.add(peer);
+}
+
+std::error_code SoftLink::mod_peer(const PeerInfo& peer) {
+  std::lock_guard lk(mutex_);
+  return peers_.modify(peer);
+}
+
+std::error_code SoftLink::del_peer(const MacAddress& mac) {
+  std::lock_guard lk(mutex_);
+  return peers_.remove(mac);
+}
+
+std::error_code SoftLink::get_peer(const MacAddress& mac, PeerInfo& out) const {
+  std::lock_guard lk(mutex_);
+  const PeerInfo* p = peers_.find(mac);
+  if (!p) return errc::not_found;
+  out = *p;
+  return {};
+}
+
+std::error_code SoftLink::fetch_peer(bool from_head, PeerInfo& out) {
+  std::lock_guard lk(mutex_);
+  if (from_head) fetch_cursor_ = 0;
+  const PeerInfo* p = peers_.next_unicast(fetch_cursor_);
+  if (!p) return errc::not_found;
+  out = *p;
+  return {};
+}
+
+bool SoftLink::is_peer_exist(const MacAddress& mac) const {
+  std::lock_guard lk(mutex_);
+  return peers_.find(mac) != nullptr;
+}
+
+std::error_code SoftLink::get_peer_num(PeerCount& out) const {
+  std::lock_guard lk(mutex_);
+  out = peers_.count();
+  return {};
+}
+
+std::error_code SoftLink::set_pmk(std::span<const std::uint8_t, 16> pmk) {
+  std::lock_guard lk(mutex_);
+  std::copy(pmk.begin(), pmk.end(), pmk_.begin());
+  return {};
+}
+
+Key SoftLink::pmk() const {
+  std::lock_guard lk(mutex_);
+  return pmk_;
+}
+
+std::error_code SoftLink::set_rate(PhyRate rate) {
+  if (!rate_info(static_cast<std::uint8_t>(rate))) return errc::arg;
+  rate_ = rate;
+  return {};
+}
+
+LinkStats SoftLink::stats() const {
+  return {counters_.rx_frames.load(), counters_.rx_malformed.load(), counters_.rx_not_for_us.load(),
+          counters_.rx_duplicates.load(), counters_.rx_encrypted.load(), counters_.rx_too_long.load()};
+}
+
+bool SoftLink::addressed_to_us(const MacAddress& dst) const {
+  if (dst.is_broadcast()) return true;
+  return (radio_.interface_active(Interface::sta) && dst == radio_.mac(Interface::sta)) ||
+         (radio_.interface_active(Interface::ap) && dst == radio_.mac(Interface::ap));
+}
+
+bool SoftLink::is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random) {
+  std::lock_guard lk(rx_mutex_);
+  // The newest frame per sender; a retry repeats its sequence and random value.
+  auto it = std::find_if(seen_.begin(), seen_.end(), [&](const Seen& s) { return s.src == src; });
+  if (it != seen_.end() && it->sequence == sequence && it->random == random) return true;
+  if (it == seen_.end()) {
+    it = seen_.begin() + static_cast<std::ptrdiff_t>(seen_next_);
+    seen_next_ = (seen_next_ + 1) % seen_.size();
+  }
+  *it = Seen{src, sequence, random};
+  return false;
+}
+
+void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) {
+  std::array<std::uint8_t, wire::kMaxMessageV2> storage;
+  const auto dec = wire::decode(frame, wire::Fcs::present, storage);
+  if (!dec.ok()) {
+    ++counters_.rx_malformed;
+    return;
+  }
+  const wire::DecodedFrame& f = dec.frame;
+  if (!addressed_to_us(f.header.dst)) {
+    ++counters_.rx_not_for_us;
+    return;
+  }
+  if (f.encrypted) {  // CCMP arrives with the encryption issue
+    ++counters_.rx_encrypted;
+    return;
+  }
+  if (is_duplicate(f.header.src, f.header.sequence, f.random)) {
+    ++counters_.rx_duplicates;
+    return;
+  }
+  if (f.message.size() > max_data_len()) {
+    ++counters_.rx_too_long;
+    return;
+  }
+  ++counters_.rx_frames;
+  if (recv_cb_) {
+    const RecvInfo ri{f.header.src, f.header.dst, info.rssi_dbm, info.channel, info.rate, info.timestamp_us};
+    recv_cb_(recv_ctx_, ri, f.message);
+  }
+}
+
+void SoftLink::on_tx_done(const MacAddress& dst, bool acked) {
+  if (send_cb_) send_cb_(send_ctx_, dst, acked ? SendStatus::success : SendStatus::fail);
+}
+
+}  // namespace espnow

@@ -1,0 +1,776 @@
+// The ESPNow behaviour table: one test per sentence of SPEC §1 (and the
+// seeds), on devices of the in-process virtual air. Suites follow SPEC's
+// headings; test names are the sentences.
+#include <gtest/gtest.h>
+
+#include <poll.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "espnow/virtual_air.hpp"
+#include "fake_link.hpp"
+#include "wait_for.hpp"
+
+using namespace espnow;
+using namespace espnow::literals;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr MacAddress kA = "aa:aa:aa:aa:aa:aa"_mac;
+constexpr MacAddress kB = "ba:bb:bb:bb:bb:bb"_mac;
+constexpr MacAddress kC = "ca:cc:cc:cc:cc:cc"_mac;
+constexpr MacAddress kGroup = "bb:bb:bb:bb:bb:bb"_mac;  // the seeds' peer: a group address
+constexpr MacAddress kAbsent = "de:ad:00:00:00:01"_mac;
+
+std::vector<std::uint8_t> payload(std::size_t n, std::uint8_t fill = 'x') { return std::vector<std::uint8_t>(n, fill); }
+
+class Behaviour : public ::testing::Test {
+ protected:
+  VirtualDevice& add(MacAddress mac, std::uint8_t channel = 1) {
+    auto r = air.add_device({.mac = mac, .channel = channel});
+    EXPECT_TRUE(r.ok());
+    return **r;
+  }
+  // A active with B as a peer, B active.
+  void pair() {
+    ASSERT_FALSE(a.espnow().active(true));
+    ASSERT_FALSE(b.espnow().active(true));
+    ASSERT_FALSE(a.espnow().add_peer(kB));
+  }
+  ESPNow& ea() { return a.espnow(); }
+  ESPNow& eb() { return b.espnow(); }
+
+  VirtualAir air;
+  VirtualDevice& a = add(kA);
+  VirtualDevice& b = add(kB);
+};
+
+}  // namespace
+
+// ---- Singleton
+
+TEST_F(Behaviour, Singleton_EveryESPNowOfADeviceIsTheSameObject) {
+  EXPECT_EQ(&a.espnow(), &a.espnow());
+  EXPECT_NE(&a.espnow(), &b.espnow());
+}
+
+// ---- active()
+
+TEST_F(Behaviour, NotInit_EveryCallThatNeedsActivationRaisesNotInitBeforeActiveTrue) {
+  ESPNow& e = ea();
+  const auto m = payload(4);
+  const std::error_code not_init = errc::not_init;
+  EXPECT_EQ(e.add_peer(kB), not_init);
+  EXPECT_EQ(e.mod_peer(kB), not_init);
+  EXPECT_EQ(e.get_peer(kB).error(), not_init);
+  EXPECT_EQ(e.get_peers().error(), not_init);
+  EXPECT_EQ(e.del_peer(kB), not_init);
+  EXPECT_EQ(e.peer_count().error(), not_init);
+  EXPECT_EQ(e.send(kB, m).error(), not_init);
+  EXPECT_EQ(e.send(m).error(), not_init);
+  EXPECT_EQ(e.recv(0).error(), not_init);
+  EXPECT_EQ(e.irecv(0).error(), not_init);
+  std::uint8_t buf[250];
+  EXPECT_EQ(e.recvinto(buf, nullptr, 0).error(), not_init);
+  EXPECT_EQ(e.any().error(), not_init);
+  const std::uint8_t key[16] = {};
+  EXPECT_EQ(e.set_pmk(key), not_init);
+  int n = 0;
+  for (const Received& r : e) n += r.mac ? 1 : 0;  // iteration ends on the error
+  EXPECT_EQ(n, 0);
+}
+
+TEST_F(Behaviour, Active_NoArgumentReturnsTheStateAsABoolAndTrueTwiceIsHarmless) {
+  EXPECT_FALSE(ea().active());
+  EXPECT_FALSE(ea().active(true));
+  EXPECT_TRUE(ea().active());
+  EXPECT_FALSE(ea().active(true));
+  EXPECT_TRUE(ea().active());
+  EXPECT_FALSE(ea().active(false));
+  EXPECT_FALSE(ea().active());
+}
+
+TEST_F(Behaviour, Active_FalseDiscardsBufferedMessagesAndPeersButStatsSurvive) {
+  pair();
+  ASSERT_FALSE(eb().add_peer(kA));
+  ASSERT_TRUE(*ea().send(kB, payload(10)));
+  ASSERT_TRUE(*eb().any());
+  const Stats before = ea().stats();
+  ASSERT_FALSE(eb().active(false));
+  ASSERT_FALSE(eb().active(true));
+  EXPECT_FALSE(*eb().any());
+  EXPECT_EQ(eb().peer_count()->total, 0);
+  EXPECT_EQ(eb().stats().rx_packets, 1u);
+  EXPECT_EQ(ea().stats().tx_pkts, before.tx_pkts);
+}
+
+TEST_F(Behaviour, Active_FalseClearsTheIrqCallback) {
+  pair();
+  std::atomic<int> calls{0};
+  eb().irq([&](ESPNow&) { ++calls; });
+  ASSERT_FALSE(eb().active(false));
+  ASSERT_FALSE(eb().active(true));
+  ASSERT_TRUE(*ea().send(kB, payload(3)));
+  ASSERT_TRUE(*eb().any());
+  std::this_thread::sleep_for(20ms);  // bounded check that nothing arrives
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// ---- config()
+
+TEST_F(Behaviour, Config_DefaultsAreRxbuf526AndTimeout300000) {
+  EXPECT_EQ(*ea().config("rxbuf"), 526);
+  EXPECT_EQ(*ea().config("timeout_ms"), 300000);
+}
+
+TEST_F(Behaviour, Config_GetTakesOneNameAndAnythingElseIsValueError) {
+  const auto r = ea().config("rate");  // write-only
+  EXPECT_EQ(r.error(), errc::bad_config);
+  EXPECT_EQ(error_kind(r.error()), ErrorKind::value_error);
+  EXPECT_EQ(ea().config("bogus").error(), errc::bad_config);
+}
+
+TEST_F(Behaviour, Config_SetsSeveralValuesAtOnceWhetherActiveOrNot) {
+  EXPECT_FALSE(ea().config({.rxbuf = 1000, .timeout_ms = -1}));
+  EXPECT_EQ(*ea().config("rxbuf"), 1000);
+  EXPECT_EQ(*ea().config("timeout_ms"), -1);
+  ASSERT_FALSE(ea().active(true));
+  EXPECT_FALSE(ea().config({.timeout_ms = 5}));
+  EXPECT_EQ(*ea().config("timeout_ms"), 5);
+}
+
+TEST_F(Behaviour, Config_NegativeRxbufIsValueErrorAndNothingChanges) {
+  EXPECT_EQ(ea().config({.rxbuf = -1, .timeout_ms = 7}), errc::bad_config);
+  EXPECT_EQ(*ea().config("rxbuf"), 526);
+  EXPECT_EQ(*ea().config("timeout_ms"), 300000);
+}
+
+TEST_F(Behaviour, Config_RxbufTakesEffectOnlyAtTheNextActivation) {
+  pair();
+  ASSERT_FALSE(eb().config({.rxbuf = 10 * 263}));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(*ea().send(kB, payload(250)));
+  EXPECT_EQ(eb().stats().rx_dropped, 1u);  // still the old 526 bytes
+  ASSERT_FALSE(eb().active(false));
+  ASSERT_FALSE(eb().active(true));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(*ea().send(kB, payload(250)));
+  EXPECT_EQ(eb().stats().rx_dropped, 1u);
+  EXPECT_EQ(eb().stats().rx_packets, 5u);
+}
+
+TEST_F(Behaviour, Config_RateMustBeATableValue) {
+  EXPECT_EQ(ea().config({.rate = 4}), errc::bad_config);
+  EXPECT_EQ(ea().config({.rate = 1000}), errc::bad_config);
+  EXPECT_FALSE(ea().config({.rate = RATE_54M}));
+  EXPECT_EQ(a.link().rate(), PhyRate::r54m);
+}
+
+TEST_F(Behaviour, Config_RateNeedsAnActiveWlanInterfaceOtherwiseEnoent) {
+  a.radio().set_active(Interface::sta, false);
+  EXPECT_EQ(ea().config({.rate = RATE_11M}), errc::no_entry);
+  EXPECT_EQ(a.link().rate(), PhyRate::r1m);
+}
+
+// ---- recv / irecv / recvinto
+
+TEST_F(Behaviour, Recv_ZeroTimeoutReturnsAtOnceWithNoneNone) {
+  pair();
+  auto r = eb().recv(0);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_value());
+}
+
+TEST_F(Behaviour, Recv_PositiveTimeoutWaitsThatLong) {
+  pair();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = eb().recv(50);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 50ms);
+}
+
+TEST_F(Behaviour, Recv_NoneUsesTheConfiguredDefaultTimeout) {
+  pair();
+  ASSERT_FALSE(eb().config({.timeout_ms = 30}));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = eb().recv();
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 30ms);
+}
+
+TEST_F(Behaviour, Recv_NegativeTimeoutWaitsForever) {
+  pair();
+  std::atomic<bool> returned{false};
+  std::optional<Message> got;
+  std::thread receiver([&] {
+    auto r = eb().recv(-1);
+    got = r ? *r : std::nullopt;
+    returned = true;
+  });
+  std::this_thread::sleep_for(30ms);
+  EXPECT_FALSE(returned.load());
+  ASSERT_TRUE(*ea().send(kB, bytes("wake")));
+  receiver.join();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->mac, kA);
+  EXPECT_EQ(got->msg, std::vector<std::uint8_t>({'w', 'a', 'k', 'e'}));
+}
+
+TEST_F(Behaviour, Recv_ReturnsANewMacAndMessageCopy) {
+  pair();
+  ASSERT_TRUE(*ea().send(kB, bytes("one")));
+  ASSERT_TRUE(*ea().send(kB, bytes("two")));
+  auto first = *eb().recv(0);
+  auto second = *eb().recv(0);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(std::string(first->msg.begin(), first->msg.end()), "one");
+  EXPECT_EQ(std::string(second->msg.begin(), second->msg.end()), "two");
+}
+
+TEST_F(Behaviour, Recv_RaisesIfWhenNoWlanInterfaceIsActive) {
+  pair();
+  b.radio().set_active(Interface::sta, false);
+  EXPECT_EQ(eb().recv(0).error(), errc::intf);
+}
+
+TEST_F(Behaviour, Irecv_ReusesOneStorageForEveryMessage) {
+  pair();
+  ASSERT_TRUE(*ea().send(kB, bytes("first")));
+  ASSERT_TRUE(*ea().send(kB, bytes("second")));
+  const Received r1 = *eb().irecv(0);
+  const auto* storage = r1.msg.data();
+  const Received r2 = *eb().irecv(0);
+  EXPECT_EQ(r2.msg.data(), storage);
+  EXPECT_EQ(std::string(r2.msg.begin(), r2.msg.end()), "second");
+  const Received timeout = *eb().irecv(0);
+  EXPECT_EQ(timeout.mac, nullptr);
+  EXPECT_TRUE(timeout.msg.empty());
+}
+
+TEST_F(Behaviour, Recvinto_ReturnsTheLengthAndFillsMacRssiAndTime) {
+  pair();
+  b.radio().set_position({10, 0});
+  ASSERT_TRUE(*ea().send(kB, bytes("hello")));
+  std::uint8_t buf[250];
+  RecvMeta meta;
+  auto n = eb().recvinto(buf, &meta, 0);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 5u);
+  ASSERT_NE(meta.mac, nullptr);
+  EXPECT_EQ(*meta.mac, kA);
+  EXPECT_EQ(meta.rssi, air.air().rssi_dbm({0, 0}, {10, 0}, 20.0));
+  EXPECT_EQ(meta.rssi, -50);  // 20 dBm - (40 + 30 log10 10)
+  EXPECT_LE(meta.time_ms, static_cast<std::uint32_t>(b.radio().now_us() / 1000));
+}
+
+TEST_F(Behaviour, Recvinto_TwoElementFormNeedsNoRssiOrTime) {
+  pair();
+  ASSERT_TRUE(*ea().send(kB, bytes("hi")));
+  std::uint8_t buf[250];
+  EXPECT_EQ(*eb().recvinto(buf, nullptr, 0), 2u);
+  EXPECT_EQ(buf[0], 'h');
+}
+
+TEST_F(Behaviour, Recvinto_ReturnsZeroOnTimeout) {
+  pair();
+  std::uint8_t buf[250];
+  RecvMeta meta;
+  EXPECT_EQ(*eb().recvinto(buf, &meta, 0), 0u);
+  EXPECT_EQ(meta.mac, nullptr);
+}
+
+TEST_F(Behaviour, Recvinto_TooSmallABufferIsValueErrorAndTheMessageStaysBuffered) {
+  pair();
+  ASSERT_TRUE(*ea().send(kB, payload(100)));
+  std::uint8_t small[99], big[250];
+  const auto r = eb().recvinto(small, nullptr, 0);
+  EXPECT_EQ(r.error(), errc::buffer_too_small);
+  EXPECT_EQ(error_kind(r.error()), ErrorKind::value_error);
+  EXPECT_TRUE(*eb().any());
+  EXPECT_EQ(*eb().recvinto(big, nullptr, 0), 100u);
+}
+
+// ---- peers_table
+
+TEST_F(Behaviour, PeersTable_IsUpdatedOnlyWhenTheApplicationReadsAMessage) {
+  pair();
+  ASSERT_TRUE(*ea().send(kB, bytes("x")));
+  EXPECT_TRUE(eb().peers_table().empty());
+  ASSERT_TRUE(eb().recv(0)->has_value());
+  const auto table = eb().peers_table();
+  ASSERT_EQ(table.size(), 1u);
+  EXPECT_EQ(table[0].first, kA);
+  EXPECT_EQ(table[0].second.rssi, -20);
+}
+
+TEST_F(Behaviour, PeersTable_HasOneKeyObjectPerMac) {
+  pair();
+  ASSERT_TRUE(*ea().send(kB, bytes("1")));
+  ASSERT_TRUE(*ea().send(kB, bytes("2")));
+  std::uint8_t buf[250];
+  RecvMeta m1, m2;
+  ASSERT_EQ(*eb().recvinto(buf, &m1, 0), 1u);
+  ASSERT_EQ(*eb().recvinto(buf, &m2, 0), 1u);
+  EXPECT_EQ(m1.mac, m2.mac);
+}
+
+// ---- any()
+
+TEST_F(Behaviour, Any_IsTrueOnlyWhileAMessageIsBuffered) {
+  pair();
+  EXPECT_FALSE(*eb().any());
+  ASSERT_TRUE(*ea().send(kB, bytes("x")));
+  EXPECT_TRUE(*eb().any());
+  ASSERT_TRUE(eb().recv(0)->has_value());
+  EXPECT_FALSE(*eb().any());
+}
+
+// ---- irq()
+
+TEST_F(Behaviour, Irq_IsCalledWithTheObjectOncePerBufferedMessageAndNeverForADroppedOne) {
+  pair();
+  std::atomic<int> calls{0};
+  std::atomic<ESPNow*> seen{nullptr};
+  eb().irq([&](ESPNow& e) {
+    seen = &e;
+    ++calls;
+  });
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(*ea().send(kB, payload(250)));  // the third is dropped
+  ASSERT_TRUE(test::wait_for([&] { return calls.load() == 2; }));
+  EXPECT_EQ(eb().stats().rx_dropped, 1u);
+  std::this_thread::sleep_for(20ms);  // bounded check that no third call comes
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(seen.load(), &eb());
+}
+
+TEST_F(Behaviour, Irq_TheSeedsPatternDrainsWithIrecvZeroInsideTheCallback) {
+  pair();
+  ASSERT_FALSE(eb().config({.rxbuf = 4000}));
+  ASSERT_FALSE(eb().active(false));
+  ASSERT_FALSE(eb().active(true));
+  std::atomic<int> got{0};
+  eb().irq([&](ESPNow& e) {
+    for (;;) {
+      auto r = e.irecv(0);
+      if (!r || !r->mac) return;
+      ++got;
+    }
+  });
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(*ea().send(kB, payload(20)));
+  EXPECT_TRUE(test::wait_for([&] { return got.load() == 10; }));
+}
+
+TEST_F(Behaviour, Irq_AnEmptyCallbackRemovesIt) {
+  pair();
+  std::atomic<int> calls{0};
+  eb().irq([&](ESPNow&) { ++calls; });
+  eb().irq({});
+  ASSERT_TRUE(*ea().send(kB, bytes("x")));
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// ---- send()
+
+TEST_F(Behaviour, Send_SyncToAPresentPeerReturnsTrue) {
+  pair();
+  auto r = ea().send(kB, bytes("ping"));
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(*r);
+}
+
+TEST_F(Behaviour, Send_SyncToAnAbsentPeerReturnsFalseAfterTheRadiosRetries) {
+  pair();
+  ASSERT_FALSE(ea().add_peer(kAbsent));
+  const auto before = air.air().stats().transmissions;
+  auto r = ea().send(kAbsent, bytes("ping"));
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(*r);
+  EXPECT_EQ(air.air().stats().transmissions - before, 6u);  // 1 + 5 retries
+  EXPECT_EQ(ea().stats().tx_failures, 1u);
+}
+
+TEST_F(Behaviour, Send_SyncToAPeerWhoseInterfaceIsInactiveReturnsFalse) {
+  pair();
+  b.radio().set_active(Interface::sta, false);
+  EXPECT_FALSE(*ea().send(kB, bytes("ping")));
+}
+
+TEST_F(Behaviour, Send_APeerWhoseEspNowIsOffButWhoseRadioIsOnAcknowledges) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB));
+  ASSERT_FALSE(eb().active());
+  EXPECT_TRUE(*ea().send(kB, bytes("ping")));
+}
+
+TEST_F(Behaviour, Send_AsyncReturnsTrueAtOnceAndStatsCountTheResultLater) {
+  pair();
+  ASSERT_FALSE(ea().add_peer(kAbsent));
+  EXPECT_TRUE(*ea().send(kAbsent, bytes("x"), false));
+  EXPECT_TRUE(*ea().send(kB, bytes("y"), false));
+  const Stats s = ea().stats();
+  EXPECT_EQ(s.tx_pkts, 2u);
+  EXPECT_EQ(s.tx_responses, 2u);
+  EXPECT_EQ(s.tx_failures, 1u);
+}
+
+TEST_F(Behaviour, Send_MsgAloneGoesToEveryUnicastPeerAndSkipsBroadcastAndGroups) {
+  VirtualDevice& c = add(kC);
+  VirtualDevice& d = add("da:dd:dd:dd:dd:dd"_mac);  // not a peer
+  pair();
+  ASSERT_FALSE(c.espnow().active(true));
+  ASSERT_FALSE(d.espnow().active(true));
+  ASSERT_FALSE(ea().add_peer(kC));
+  ASSERT_FALSE(ea().add_peer(MacAddress::broadcast()));
+  ASSERT_FALSE(ea().add_peer(kGroup));
+  EXPECT_TRUE(*ea().send(bytes("all")));
+  EXPECT_EQ(eb().stats().rx_packets, 1u);
+  EXPECT_EQ(c.espnow().stats().rx_packets, 1u);
+  EXPECT_EQ(d.espnow().stats().rx_packets, 0u);  // no broadcast was sent
+  EXPECT_EQ(ea().stats().tx_pkts, 2u);
+  EXPECT_TRUE(*ea().send_to_all(bytes("again"), false));
+  EXPECT_EQ(ea().stats().tx_pkts, 4u);
+}
+
+TEST_F(Behaviour, Send_BroadcastNeedsAddPeerFirstAndAlwaysReturnsTrue) {
+  pair();
+  EXPECT_EQ(ea().send(MacAddress::broadcast(), bytes("hi")).error(), errc::not_found);
+  ASSERT_FALSE(ea().add_peer(MacAddress::broadcast()));
+  EXPECT_TRUE(*ea().send(MacAddress::broadcast(), bytes("hi")));
+  EXPECT_EQ(eb().stats().rx_packets, 1u);
+  b.radio().set_active(Interface::sta, false);  // nobody listening: still True
+  EXPECT_TRUE(*ea().send(MacAddress::broadcast(), bytes("hi")));
+}
+
+TEST_F(Behaviour, Send_AGroupPeerIsNeverAckedAndAlwaysTrueEvenWithNoDeviceOnTheAir) {
+  pair();
+  ASSERT_FALSE(ea().add_peer(kGroup));
+  const auto acks = air.air().stats().acks;
+  EXPECT_TRUE(*ea().send(kGroup, bytes("ping")));
+  EXPECT_EQ(air.air().stats().acks, acks);
+  EXPECT_EQ(eb().stats().rx_packets, 0u);
+  EXPECT_EQ(ea().stats().tx_failures, 0u);
+}
+
+TEST_F(Behaviour, Send_ADevicesOwnMacCannotBeAGroupAddress) {
+  EXPECT_EQ(air.add_device({.mac = kGroup}).error(), errc::arg);
+  EXPECT_EQ(a.radio().set_mac(Interface::sta, kGroup), errc::arg);
+  EXPECT_EQ(a.mac(), kA);
+}
+
+TEST_F(Behaviour, Send_LengthZeroOrOverMaxDataLenIsArg) {
+  pair();
+  EXPECT_EQ(ea().send(kB, {}).error(), errc::arg);
+  EXPECT_EQ(ea().send(kB, payload(251)).error(), errc::arg);
+  EXPECT_TRUE(*ea().send(kB, payload(250)));
+}
+
+TEST_F(Behaviour, Send_AnUnregisteredPeerIsNotFound) {
+  pair();
+  EXPECT_EQ(ea().send(kC, bytes("x")).error(), errc::not_found);
+  EXPECT_EQ(ea().stats().tx_pkts, 0u);
+}
+
+TEST_F(Behaviour, Send_APeerOnAnotherChannelIsChan) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB, {.channel = 6}));
+  EXPECT_EQ(ea().send(kB, bytes("x")).error(), errc::chan);
+  ASSERT_FALSE(a.radio().set_channel(6));
+  EXPECT_FALSE(ea().send(kB, bytes("x")).error());
+}
+
+TEST_F(Behaviour, Send_APeerOnAnInactiveInterfaceIsIf) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB, {.ifidx = 1}));
+  EXPECT_EQ(ea().send(kB, bytes("x")).error(), errc::intf);
+  a.radio().set_active(Interface::ap, true);
+  EXPECT_TRUE(*ea().send(kB, bytes("x")));
+  ASSERT_FALSE(eb().active(true));
+}
+
+TEST_F(Behaviour, Send_FramesComeFromThePeersInterfaceMac) {
+  pair();
+  a.radio().set_active(Interface::ap, true);
+  ASSERT_FALSE(ea().mod_peer(kB, {.ifidx = 1}));
+  ASSERT_TRUE(*ea().send(kB, bytes("via ap")));
+  auto m = *eb().recv(0);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->mac, a.mac(Interface::ap));
+  EXPECT_EQ(a.mac(Interface::ap), "aa:aa:aa:aa:aa:ab"_mac);  // STA + 1 by default
+}
+
+TEST_F(Behaviour, Send_SyncWaitsAtMost100msForEarlierResponsesThenEtimedout) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.active(true));
+  ASSERT_FALSE(e.add_peer(kB));
+  EXPECT_TRUE(*e.send(kB, bytes("x"), false));  // its report is held back
+  EXPECT_FALSE(e.writable());
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = e.send(kB, bytes("y"));
+  EXPECT_EQ(r.error(), errc::timed_out);
+  EXPECT_EQ(r.error().value(), 110);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 100ms);
+  link.report();
+  EXPECT_TRUE(e.writable());
+}
+
+TEST_F(Behaviour, Send_NoMemIsRetriedUntilTheLinkHasRoom) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.active(true));
+  ASSERT_FALSE(e.add_peer(kB));
+  link.fail_next(errc::no_mem);
+  link.fail_next(errc::no_mem);
+  EXPECT_TRUE(*e.send(kB, bytes("x"), false));
+  EXPECT_EQ(link.sends, 1);
+  EXPECT_EQ(e.stats().tx_pkts, 1u);
+}
+
+TEST_F(Behaviour, Send_NoMemForMoreThan2sIsRaised) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.active(true));
+  ASSERT_FALSE(e.add_peer(kB));
+  for (int i = 0; i < 5000; ++i) link.fail_next(errc::no_mem);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(e.send(kB, bytes("x"), false).error(), errc::no_mem);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_EQ(e.stats().tx_pkts, 0u);
+}
+
+// ---- channels
+
+TEST_F(Behaviour, Channel_ADeviceOnChannel3NeverHearsChannel8) {
+  VirtualDevice& c3 = add("02:00:00:00:03:03"_mac, 3);
+  VirtualDevice& c8 = add("02:00:00:00:08:08"_mac, 8);
+  ASSERT_FALSE(c3.espnow().active(true));
+  ASSERT_FALSE(c8.espnow().active(true));
+  ASSERT_FALSE(c8.espnow().add_peer(MacAddress::broadcast()));
+  ASSERT_FALSE(c8.espnow().add_peer(c3.mac()));
+  EXPECT_TRUE(*c8.espnow().send(MacAddress::broadcast(), bytes("ch8")));
+  EXPECT_FALSE(*c8.espnow().send(c3.mac(), bytes("ch8")));  // no ACK across channels
+  EXPECT_EQ(c3.espnow().stats().rx_packets, 0u);
+  ASSERT_FALSE(c3.radio().set_channel(8));
+  EXPECT_TRUE(*c8.espnow().send(c3.mac(), bytes("ch8")));
+  EXPECT_EQ(c3.espnow().stats().rx_packets, 1u);
+}
+
+// ---- peers
+
+TEST_F(Behaviour, Peers_The21stPeerIsFull) {
+  ASSERT_FALSE(ea().active(true));
+  for (int i = 0; i < MAX_TOTAL_PEER_NUM; ++i) ASSERT_FALSE(ea().add_peer(MacAddress{{2, 0, 0, 0, 0, std::uint8_t(i)}}));
+  EXPECT_EQ(ea().add_peer(MacAddress{{2, 0, 0, 0, 1, 0}}), errc::full);
+  EXPECT_EQ(ea().peer_count()->total, 20);
+}
+
+TEST_F(Behaviour, Peers_The7thEncryptedPeerIsFull) {
+  ASSERT_FALSE(ea().active(true));
+  const auto key = payload(16, 'k');
+  for (int i = 0; i < MAX_ENCRYPT_PEER_NUM; ++i)
+    ASSERT_FALSE(ea().add_peer(MacAddress{{2, 0, 0, 0, 0, std::uint8_t(i)}}, {.lmk = key}));
+  EXPECT_EQ(ea().add_peer(MacAddress{{2, 0, 0, 0, 1, 0}}, {.lmk = key}), errc::full);
+  EXPECT_FALSE(ea().add_peer(MacAddress{{2, 0, 0, 0, 1, 0}}));  // unencrypted still fits
+  EXPECT_EQ(ea().mod_peer(MacAddress{{2, 0, 0, 0, 1, 0}}, {.encrypt = true}), errc::full);
+  const PeerCount n = *ea().peer_count();
+  EXPECT_EQ(n.total, 7);
+  EXPECT_EQ(n.encrypted, 6);
+}
+
+TEST_F(Behaviour, Peers_ADuplicateIsExist) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB));
+  EXPECT_EQ(ea().add_peer(kB), errc::exist);
+}
+
+TEST_F(Behaviour, Peers_AnUnknownMacInGetModDelIsNotFound) {
+  ASSERT_FALSE(ea().active(true));
+  EXPECT_EQ(ea().get_peer(kC).error(), errc::not_found);
+  EXPECT_EQ(ea().mod_peer(kC), errc::not_found);
+  EXPECT_EQ(ea().del_peer(kC), errc::not_found);
+}
+
+TEST_F(Behaviour, Peers_AddPeerStartsWithNoKeyChannel0StaAndNoEncryption) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB));
+  const PeerInfo p = *ea().get_peer(kB);
+  EXPECT_EQ(p.mac, kB);
+  EXPECT_EQ(p.lmk, Key{});
+  EXPECT_EQ(p.channel, 0);
+  EXPECT_EQ(p.ifidx, Interface::sta);
+  EXPECT_FALSE(p.encrypt);
+}
+
+TEST_F(Behaviour, Peers_ATruthyLmkSetsEncryptAndEncryptOverridesIt) {
+  ASSERT_FALSE(ea().active(true));
+  const auto key = payload(16, 'k');
+  ASSERT_FALSE(ea().add_peer(kB, {.lmk = key}));
+  EXPECT_TRUE(ea().get_peer(kB)->encrypt);
+  EXPECT_EQ(ea().get_peer(kB)->lmk[0], 'k');
+  ASSERT_FALSE(ea().add_peer(kC, {.lmk = key, .encrypt = false}));
+  EXPECT_FALSE(ea().get_peer(kC)->encrypt);
+  ASSERT_FALSE(ea().add_peer(kAbsent, {.lmk = std::span<const std::uint8_t>{}, .encrypt = true}));
+  EXPECT_TRUE(ea().get_peer(kAbsent)->encrypt);
+}
+
+TEST_F(Behaviour, Peers_AnEmptyLmkTurnsEncryptionOff) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB, {.lmk = payload(16)}));
+  ASSERT_FALSE(ea().mod_peer(kB, {.lmk = std::span<const std::uint8_t>{}}));
+  EXPECT_FALSE(ea().get_peer(kB)->encrypt);
+}
+
+TEST_F(Behaviour, Peers_BadArgumentsAreValueErrorsAndAddNothing) {
+  ASSERT_FALSE(ea().active(true));
+  EXPECT_EQ(ea().add_peer(kB, {.lmk = payload(15)}), errc::bad_key);
+  EXPECT_EQ(ea().add_peer(kB, {.channel = 15}), errc::bad_channel);
+  EXPECT_EQ(ea().add_peer(kB, {.channel = -1}), errc::bad_channel);
+  EXPECT_EQ(ea().add_peer(kB, {.ifidx = 2}), errc::bad_ifidx);
+  EXPECT_EQ(error_kind(make_error_code(errc::bad_ifidx)), ErrorKind::value_error);
+  EXPECT_EQ(ea().peer_count()->total, 0);
+}
+
+TEST_F(Behaviour, Peers_BroadcastOrGroupWithEncryptIsRefusedWithArg) {
+  ASSERT_FALSE(ea().active(true));
+  EXPECT_EQ(ea().add_peer(MacAddress::broadcast(), {.encrypt = true}), errc::arg);
+  EXPECT_EQ(ea().add_peer(kGroup, {.lmk = payload(16)}), errc::arg);
+  EXPECT_EQ(ea().peer_count()->total, 0);
+}
+
+TEST_F(Behaviour, Peers_ModPeerKeepsEveryFieldItIsNotGiven) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB, {.lmk = payload(16, 'q'), .channel = 3, .ifidx = 1}));
+  ASSERT_FALSE(ea().mod_peer(kB, {.channel = 5}));
+  const PeerInfo p = *ea().get_peer(kB);
+  EXPECT_EQ(p.channel, 5);
+  EXPECT_EQ(p.ifidx, Interface::ap);
+  EXPECT_TRUE(p.encrypt);
+  EXPECT_EQ(p.lmk[15], 'q');
+}
+
+TEST_F(Behaviour, Peers_GetPeersListsEveryPeerAndPeerCountCountsThem) {
+  ASSERT_FALSE(ea().active(true));
+  ASSERT_FALSE(ea().add_peer(kB));
+  ASSERT_FALSE(ea().add_peer(MacAddress::broadcast()));
+  ASSERT_FALSE(ea().add_peer(kC, {.lmk = payload(16)}));
+  ASSERT_FALSE(ea().del_peer(kB));
+  const auto peers = *ea().get_peers();
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_EQ(peers[0].mac, MacAddress::broadcast());
+  EXPECT_EQ(peers[1].mac, kC);
+  EXPECT_EQ(ea().peer_count()->total, 2);
+  EXPECT_EQ(ea().peer_count()->encrypted, 1);
+}
+
+TEST_F(Behaviour, SetPmk_TakesExactly16Bytes) {
+  ASSERT_FALSE(ea().active(true));
+  EXPECT_EQ(ea().set_pmk(payload(15)), errc::bad_key);
+  EXPECT_EQ(ea().set_pmk(payload(17)), errc::bad_key);
+  EXPECT_FALSE(ea().set_pmk(payload(16, 'p')));
+  EXPECT_EQ(a.link().pmk()[0], 'p');
+}
+
+TEST_F(Behaviour, SetPmk_ADefaultPmkIsUsedUntilSet) {
+  const Key pmk = a.link().pmk();
+  EXPECT_EQ(std::string(pmk.begin(), pmk.end()), kDefaultPmk);
+}
+
+// ---- stats()
+
+TEST_F(Behaviour, Stats_TxPktsEqualsTxResponsesAfterSyncSends) {
+  pair();
+  ASSERT_FALSE(ea().add_peer(kAbsent));
+  for (int i = 0; i < 5; ++i) {
+    (void)ea().send(kB, bytes("x"));
+    (void)ea().send(kAbsent, bytes("x"));
+  }
+  const Stats s = ea().stats();
+  EXPECT_EQ(s.tx_pkts, 10u);
+  EXPECT_EQ(s.tx_responses, s.tx_pkts);
+  EXPECT_EQ(s.tx_failures, 5u);
+}
+
+TEST_F(Behaviour, Stats_RxPacketsPlusRxDroppedEqualsTheFramesDelivered) {
+  pair();
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(*ea().send(kB, payload(200)));
+  const Stats s = eb().stats();
+  EXPECT_EQ(s.rx_packets + s.rx_dropped, b.link().stats().rx_frames);
+  EXPECT_EQ(s.rx_packets + s.rx_dropped, 7u);
+}
+
+// ---- the receive buffer
+
+TEST_F(Behaviour, RxBuffer_TheDefaultHoldsTwo250ByteMessagesAndDropsTheThird) {
+  pair();
+  EXPECT_TRUE(*ea().send(kB, payload(250, '1')));
+  EXPECT_TRUE(*ea().send(kB, payload(250, '2')));
+  EXPECT_TRUE(*ea().send(kB, payload(250, '3')));  // the sender still sees success
+  const Stats s = eb().stats();
+  EXPECT_EQ(s.rx_packets, 2u);
+  EXPECT_EQ(s.rx_dropped, 1u);
+  EXPECT_EQ(eb().rx_bytes_used(), 526u);
+  EXPECT_EQ((*eb().recv(0))->msg[0], '1');
+  EXPECT_EQ((*eb().recv(0))->msg[0], '2');
+  EXPECT_FALSE(eb().recv(0)->has_value());
+}
+
+// ---- poll readiness
+
+TEST_F(Behaviour, Poll_TheFileDescriptorIsReadableWhileAMessageIsBuffered) {
+  pair();
+  const int fd = *eb().fileno();
+  pollfd p{fd, POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 0), 0);
+  EXPECT_FALSE(eb().readable());
+  ASSERT_TRUE(*ea().send(kB, bytes("x")));
+  EXPECT_EQ(::poll(&p, 1, 0), 1);
+  EXPECT_TRUE(eb().readable());
+  ASSERT_TRUE(eb().recv(0)->has_value());
+  EXPECT_EQ(::poll(&p, 1, 0), 0);
+  EXPECT_EQ(*eb().fileno(), fd);
+}
+
+TEST_F(Behaviour, Poll_WritableWhenNoSendResponsesAreOutstanding) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.active(true));
+  ASSERT_FALSE(e.add_peer(kB));
+  EXPECT_TRUE(e.writable());
+  ASSERT_TRUE(*e.send(kB, bytes("x"), false));
+  EXPECT_FALSE(e.writable());
+  link.report();
+  EXPECT_TRUE(e.writable());
+}
+
+// ---- iteration
+
+TEST_F(Behaviour, Iteration_YieldsIrecvResultsAndNoneOnTimeout) {
+  pair();
+  ASSERT_FALSE(eb().config({.timeout_ms = 0}));
+  ASSERT_TRUE(*ea().send(kB, bytes("a")));
+  ASSERT_TRUE(*ea().send(kB, bytes("b")));
+  std::string seen;
+  for (auto [mac, msg] : eb()) {
+    if (!mac) break;  // (None, None) on timeout
+    EXPECT_EQ(*mac, kA);
+    seen.append(msg.begin(), msg.end());
+  }
+  EXPECT_EQ(seen, "ab");
+}
+
+// ---- errors
+
+TEST(Errors, CarryEspIdfNumbersAndNames) {
+  EXPECT_EQ(make_error_code(errc::not_init).value(), 0x3065);
+  EXPECT_EQ(make_error_code(errc::chan).value(), 0x306D);
+  EXPECT_EQ(error_name(errc::not_found), "ESP_ERR_ESPNOW_NOT_FOUND");
+  EXPECT_EQ(error_name(errc::intf), "ESP_ERR_ESPNOW_IF");
+  EXPECT_EQ(make_error_code(errc::exist).message(), "ESP_ERR_ESPNOW_EXIST");
+  EXPECT_STREQ(make_error_code(errc::arg).category().name(), "espnow");
+  EXPECT_EQ(error_kind(errc::full), ErrorKind::os_error);
+  EXPECT_EQ(error_kind(errc::not_a_list), ErrorKind::type_error);
+}
