@@ -57,6 +57,14 @@ inline void report_absolute(const std::string& name, double value, const std::st
   std::fflush(stdout);
 }
 
+// A figure reported for the record, with no target.
+inline void report_info(const std::string& name, double value, const std::string& unit) {
+  std::printf("BENCH {\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", \"baseline\": null, "
+              "\"ratio\": null, \"target\": \"(recorded)\", \"met\": true}\n",
+              name.c_str(), value, unit.c_str());
+  std::fflush(stdout);
+}
+
 // Keeps the optimizer from discarding a computed value.
 template <class T>
 inline void keep(T const& value) {

@@ -3,7 +3,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS espnow espnow_host EXPORT espnowTargets
+install(TARGETS espnow espnow_host espnow_async EXPORT espnowTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY include/espnow DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

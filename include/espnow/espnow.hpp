@@ -145,6 +145,10 @@ class ESPNow {
   // Called (on ESPNow's own dispatcher thread) once per buffered message;
   // an empty function removes it.
   void irq(std::function<void(ESPNow&)> callback);
+  // A hook for event loops (AIOESPNow): `fn(ctx)` runs on the delivering
+  // thread after each message is buffered. It must only hand over (post)
+  // and return. nullptr removes it; after that returns, it is not running.
+  void set_rx_notify(void (*fn)(void*), void* ctx);
   bool readable() const;  // a message is buffered
   bool writable() const;  // no send responses outstanding
   // An eventfd that is readable while a message is buffered.
@@ -215,6 +219,8 @@ class ESPNow {
   std::mutex irq_mutex_;
   std::condition_variable irq_cv_;
   std::shared_ptr<const std::function<void(ESPNow&)>> irq_cb_;
+  void (*rx_notify_)(void*) = nullptr;
+  void* rx_notify_ctx_ = nullptr;
   std::uint64_t irq_pending_ = 0;
   bool irq_stop_ = false;
   std::thread irq_thread_;

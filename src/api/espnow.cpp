@@ -453,10 +453,17 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
   ++rx_packets_;
   {
     std::lock_guard il(irq_mutex_);
+    if (rx_notify_) rx_notify_(rx_notify_ctx_);
     if (!irq_cb_) return;
     ++irq_pending_;
   }
   irq_cv_.notify_one();  // the callback runs on the dispatcher, not here
+}
+
+void ESPNow::set_rx_notify(void (*fn)(void*), void* ctx) {
+  std::lock_guard il(irq_mutex_);
+  rx_notify_ = fn;
+  rx_notify_ctx_ = ctx;
 }
 
 void ESPNow::signal_readable_locked(bool readable) {

@@ -12,6 +12,10 @@ namespace {
 std::atomic<long> g_allocations{0};
 }
 
+// GCC sees free() in operator delete and, inlining, warns of a mismatch; but
+// this operator delete is the partner of the operator new just above.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 void* operator new(std::size_t n) {
   ++g_allocations;
   if (void* p = std::malloc(n ? n : 1)) return p;

@@ -1,0 +1,105 @@
+// AIOESPNow: the seeds' aioespnow (asend, arecv, airecv, async for) on Asio,
+// for C++20 coroutines and every other Asio completion token.
+//
+//   asio::io_context io;
+//   AIOESPNow e(device.espnow(), io.get_executor());
+//   e->active(true);                                   // everything ESPNow does, through ->
+//   bool ok = co_await e.async_send(peer, msg, true, asio::use_awaitable);
+//   for (;;) {                                         // async for mac, msg in e:
+//     auto [mac, msg] = co_await e.anext();
+//     ...
+//   }
+//
+// Nothing here blocks the executor: sync sends complete when the radio's
+// reports arrive, receives when a message is buffered. Operations support
+// per-operation cancellation (cancellation slots, awaitable_operators'
+// `recv || timer`); a cancelled receive consumes no message. Destroying the
+// object completes pending operations with asio::error::operation_aborted.
+//
+// Completion signatures:
+//   async_send:  void(std::error_code, bool)      true when every target ACKed
+//   async_recv:  void(std::error_code, Message)   a fresh copy
+//   async_irecv: void(std::error_code, Received)  storage reused by the next async_irecv
+#pragma once
+
+#include <memory>
+#include <span>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/awaitable.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "espnow/detail/erased_handler.hpp"
+#include "espnow/espnow.hpp"
+
+namespace espnow {
+
+namespace detail {
+class AioCore;
+using SendHandler = ErasedHandler<std::error_code, bool>;
+using RecvHandler = ErasedHandler<std::error_code, Message>;
+using IrecvHandler = ErasedHandler<std::error_code, Received>;
+void start_send(const std::shared_ptr<AioCore>& core, const MacAddress* mac, std::span<const std::uint8_t> msg,
+                bool sync, SendHandler handler);
+void start_recv(const std::shared_ptr<AioCore>& core, RecvHandler handler);
+void start_irecv(const std::shared_ptr<AioCore>& core, IrecvHandler handler);
+}  // namespace detail
+
+class AIOESPNow {
+ public:
+  using executor_type = asio::any_io_executor;
+
+  // `espnow` (the device's ESPNow) must outlive this object.
+  AIOESPNow(ESPNow& espnow, executor_type executor);
+  ~AIOESPNow();
+  AIOESPNow(const AIOESPNow&) = delete;
+  AIOESPNow& operator=(const AIOESPNow&) = delete;
+
+  ESPNow& espnow() const { return espnow_; }
+  ESPNow* operator->() const { return &espnow_; }
+  executor_type get_executor() const { return executor_; }
+
+  // asend(mac, msg, sync): sync=true completes with the ACK result, false at once.
+  template <class Token>
+  auto async_send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, bool)>(
+        [this, mac, msg, sync](auto handler) {
+          detail::start_send(core_, &mac, msg, sync, detail::SendHandler(std::move(handler), executor_));
+        },
+        token);
+  }
+  // asend(msg): to every unicast peer, sync.
+  template <class Token>
+  auto async_send(std::span<const std::uint8_t> msg, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, bool)>(
+        [this, msg](auto handler) {
+          detail::start_send(core_, nullptr, msg, true, detail::SendHandler(std::move(handler), executor_));
+        },
+        token);
+  }
+  // arecv()
+  template <class Token>
+  auto async_recv(Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, Message)>(
+        [this](auto handler) { detail::start_recv(core_, detail::RecvHandler(std::move(handler), executor_)); },
+        token);
+  }
+  // airecv()
+  template <class Token>
+  auto async_irecv(Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, Received)>(
+        [this](auto handler) { detail::start_irecv(core_, detail::IrecvHandler(std::move(handler), executor_)); },
+        token);
+  }
+
+  // `async for mac, msg in e:` reads `for (;;) { auto [mac, msg] = co_await e.anext(); ... }`.
+  asio::awaitable<Received> anext() { co_return co_await async_irecv(asio::use_awaitable); }
+
+ private:
+  ESPNow& espnow_;
+  executor_type executor_;
+  std::shared_ptr<detail::AioCore> core_;
+};
+
+}  // namespace espnow

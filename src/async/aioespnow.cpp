@@ -1,0 +1,299 @@
+#include "espnow/aioespnow.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include <asio/error.hpp>
+#include <asio/steady_timer.hpp>
+
+namespace espnow::detail {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kNoMemRetryLimit = 2s;  // as ESPNow::send (SPEC §1)
+constexpr auto kNoMemRetryPeriod = 1ms;
+
+std::error_code aborted() { return asio::error::operation_aborted; }
+
+}  // namespace
+
+// All state is guarded by `mutex_`; completions are posted, never run inline.
+// Link threads (send reports, message arrivals) only post to `executor_`.
+class AioCore : public std::enable_shared_from_this<AioCore> {
+ public:
+  AioCore(ESPNow& e, asio::any_io_executor ex) : e_(e), executor_(std::move(ex)), irecv_buf_(MAX_DATA_LEN_V2) {}
+
+  void attach() { e_.set_rx_notify(&AioCore::notify_thunk, this); }
+  void close();
+  void send(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync, SendHandler handler);
+  void receive(RecvHandler fresh, IrecvHandler view);
+
+ private:
+  struct SendOp {
+    std::shared_ptr<AioCore> core;  // kept until the ticket reports
+    std::uint64_t id = 0;
+    bool sync = true;
+    bool has_mac = false;
+    MacAddress mac;
+    std::vector<std::uint8_t> msg;  // kept only while waiting for room (NO_MEM)
+    SendTicket ticket;
+    std::chrono::steady_clock::time_point deadline;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+  struct Receiver {
+    std::uint64_t id = 0;
+    RecvHandler fresh;
+    IrecvHandler view;
+  };
+
+  void try_send(SendOp* op, std::span<const std::uint8_t> msg);
+  void finish_send(std::uint64_t id, std::error_code ec, bool ok);  // completes the handler if still owed
+  bool owed(std::uint64_t id) {
+    std::lock_guard lk(mutex_);
+    return !closed_ && sends_.count(id);
+  }  // completes the handler if still pending
+  void ticket_done(SendOp* op);
+  void cancel_send(std::uint64_t id);
+  void cancel_receiver(std::uint64_t id);
+  void serve();
+  void post_serve();
+  static void notify_thunk(void* self);
+  static void on_ticket_done(SendTicket* ticket);
+
+  template <class Handler>
+  void on_cancel(Handler& handler, void (AioCore::*cancel)(std::uint64_t), std::uint64_t id) {
+    if (!handler.slot().is_connected()) return;
+    // Cancellation handlers must not complete inline (that would clear the
+    // slot from inside its own handler): post the cancellation instead.
+    handler.slot().assign([weak = weak_from_this(), cancel, id, ex = executor_](asio::cancellation_type) {
+      asio::post(ex, [weak, cancel, id] {
+        if (auto self = weak.lock()) ((*self).*cancel)(id);
+      });
+    });
+  }
+
+  ESPNow& e_;
+  asio::any_io_executor executor_;
+  std::mutex mutex_;
+  bool closed_ = false;
+  std::uint64_t next_id_ = 1;
+  std::unordered_map<std::uint64_t, std::pair<SendOp*, SendHandler>> sends_;  // handlers still owed
+  std::deque<Receiver> receivers_;
+  bool irecv_busy_ = false;  // an async_irecv result is in the shared buffer
+  std::vector<std::uint8_t> irecv_buf_;
+  std::atomic<int> waiting_{0};
+  std::atomic<bool> serve_posted_{false};
+};
+
+// ------------------------------------------------------------------ send
+
+void AioCore::send(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync, SendHandler handler) {
+  auto* op = new SendOp;
+  op->core = shared_from_this();
+  op->sync = sync;
+  op->has_mac = mac != nullptr;
+  if (mac) op->mac = *mac;
+  op->ticket.user = op;
+  op->ticket.on_done = &AioCore::on_ticket_done;
+  op->deadline = std::chrono::steady_clock::now() + kNoMemRetryLimit;
+  {
+    std::lock_guard lk(mutex_);
+    if (closed_) {
+      handler.complete(aborted(), false);
+      delete op;
+      return;
+    }
+    op->id = next_id_++;
+    auto& entry = sends_[op->id];
+    entry = {op, std::move(handler)};
+    on_cancel(entry.second, &AioCore::cancel_send, op->id);
+  }
+  try_send(op, msg);
+}
+
+void AioCore::try_send(SendOp* op, std::span<const std::uint8_t> msg) {
+  if (!owed(op->id)) {  // cancelled or closed while waiting for room
+    delete op;
+    return;
+  }
+  const std::uint64_t id = op->id;
+  const bool sync = op->sync;
+  // Once started, the op belongs to its ticket, which may free it at any time.
+  const std::error_code ec = e_.start_send(op->has_mac ? &op->mac : nullptr, msg, op->ticket);
+  if (!ec) {
+    if (!sync) finish_send(id, {}, true);
+    return;
+  }
+  if (ec == errc::no_mem && std::chrono::steady_clock::now() < op->deadline) {
+    if (op->msg.empty()) op->msg.assign(msg.begin(), msg.end());
+    if (!op->timer) op->timer = std::make_unique<asio::steady_timer>(executor_);
+    op->timer->expires_after(kNoMemRetryPeriod);
+    op->timer->async_wait([self = shared_from_this(), op](std::error_code) { self->try_send(op, op->msg); });
+    return;
+  }
+  finish_send(id, ec, false);
+  delete op;  // nothing in flight
+}
+
+void AioCore::finish_send(std::uint64_t id, std::error_code ec, bool ok) {
+  std::lock_guard lk(mutex_);
+  auto it = sends_.find(id);
+  if (it == sends_.end()) return;  // cancelled or closed: already completed
+  it->second.second.complete(ec, ok);
+  sends_.erase(it);
+}
+
+// Runs on the link's reporting thread: hand over to the executor, unless the
+// object is closed (then nobody is owed a result and the executor may be gone).
+void AioCore::on_ticket_done(SendTicket* ticket) {
+  auto* op = static_cast<SendOp*>(ticket->user);
+  std::shared_ptr<AioCore> core = std::move(op->core);
+  {
+    std::lock_guard lk(core->mutex_);
+    if (core->closed_) {
+      delete op;
+      return;
+    }
+  }
+  asio::post(core->executor_, [core, op] { core->ticket_done(op); });
+}
+
+void AioCore::ticket_done(SendOp* op) {
+  finish_send(op->id, {}, !op->ticket.failed);
+  delete op;
+}
+
+void AioCore::cancel_send(std::uint64_t id) {
+  std::lock_guard lk(mutex_);
+  auto it = sends_.find(id);
+  if (it == sends_.end()) return;
+  it->second.second.complete(aborted(), false);  // the frame may still go out; stats count it
+  sends_.erase(it);
+}
+
+// --------------------------------------------------------------- receive
+
+void AioCore::receive(RecvHandler fresh, IrecvHandler view) {
+  {
+    std::lock_guard lk(mutex_);
+    if (closed_) {
+      if (fresh) fresh.complete(aborted(), Message{});
+      if (view) view.complete(aborted(), Received{});
+      return;
+    }
+    Receiver& r = receivers_.emplace_back(Receiver{next_id_++, std::move(fresh), std::move(view)});
+    if (r.fresh) on_cancel(r.fresh, &AioCore::cancel_receiver, r.id);
+    else on_cancel(r.view, &AioCore::cancel_receiver, r.id);
+    ++waiting_;
+  }
+  serve();
+}
+
+// Hands buffered messages to waiting receivers, oldest first.
+void AioCore::serve() {
+  std::lock_guard lk(mutex_);
+  while (!receivers_.empty()) {
+    Receiver& r = receivers_.front();
+    if (r.fresh) {
+      auto m = e_.recv(0);
+      if (m && !m->has_value()) break;
+      if (m) r.fresh.complete({}, std::move(**m));
+      else r.fresh.complete(m.error(), Message{});
+    } else {
+      if (irecv_busy_) break;  // its storage still holds the previous result
+      RecvMeta meta;
+      auto n = e_.recvinto(irecv_buf_, &meta, 0);
+      if (n && !meta.mac) break;
+      if (n) {
+        irecv_busy_ = true;
+        auto released = [self = shared_from_this()] {
+          {
+            std::lock_guard relk(self->mutex_);
+            self->irecv_busy_ = false;
+          }
+          self->serve();
+        };
+        r.view.complete(released, {}, Received{meta.mac, std::span<const std::uint8_t>(irecv_buf_).first(*n)});
+      } else {
+        r.view.complete(n.error(), Received{});
+      }
+    }
+    receivers_.pop_front();
+    --waiting_;
+  }
+}
+
+void AioCore::cancel_receiver(std::uint64_t id) {
+  std::lock_guard lk(mutex_);
+  for (auto it = receivers_.begin(); it != receivers_.end(); ++it) {
+    if (it->id != id) continue;
+    if (it->fresh) it->fresh.complete(aborted(), Message{});
+    else it->view.complete(aborted(), Received{});
+    receivers_.erase(it);
+    --waiting_;
+    return;
+  }
+}
+
+void AioCore::notify_thunk(void* self) {
+  auto* core = static_cast<AioCore*>(self);
+  if (core->waiting_.load() > 0) core->post_serve();
+}
+
+void AioCore::post_serve() {
+  if (serve_posted_.exchange(true)) return;  // one pending serve covers every arrival
+  asio::post(executor_, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      self->serve_posted_ = false;
+      self->serve();
+    }
+  });
+}
+
+// ------------------------------------------------------------------ close
+
+void AioCore::close() {
+  e_.set_rx_notify(nullptr, nullptr);  // after this, no arrival reaches us
+  std::lock_guard lk(mutex_);
+  closed_ = true;
+  for (Receiver& r : receivers_) {
+    if (r.fresh) r.fresh.complete(aborted(), Message{});
+    else r.view.complete(aborted(), Received{});
+  }
+  receivers_.clear();
+  waiting_ = 0;
+  for (auto& [id, entry] : sends_) entry.second.complete(aborted(), false);
+  sends_.clear();  // ops in flight are freed when their tickets complete
+}
+
+// ------------------------------------------------------------- free functions
+
+void start_send(const std::shared_ptr<AioCore>& core, const MacAddress* mac, std::span<const std::uint8_t> msg,
+                bool sync, SendHandler handler) {
+  core->send(mac, msg, sync, std::move(handler));
+}
+
+void start_recv(const std::shared_ptr<AioCore>& core, RecvHandler handler) {
+  core->receive(std::move(handler), {});
+}
+
+void start_irecv(const std::shared_ptr<AioCore>& core, IrecvHandler handler) {
+  core->receive({}, std::move(handler));
+}
+
+}  // namespace espnow::detail
+
+namespace espnow {
+
+AIOESPNow::AIOESPNow(ESPNow& espnow, executor_type executor)
+    : espnow_(espnow), executor_(std::move(executor)), core_(std::make_shared<detail::AioCore>(espnow, executor_)) {
+  core_->attach();
+}
+
+AIOESPNow::~AIOESPNow() { core_->close(); }
+
+}  // namespace espnow

@@ -1,0 +1,348 @@
+// AIOESPNow: every operation under several completion tokens, the proof
+// that nothing blocks the executor, concurrency, and cancellation.
+#include <gtest/gtest.h>
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/experimental/deferred.hpp>
+#include <asio/io_context.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_future.hpp>
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "espnow/aioespnow.hpp"
+#include "espnow/virtual_air.hpp"
+
+using namespace espnow;
+using namespace espnow::literals;
+using namespace std::chrono_literals;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+constexpr MacAddress kA = "02:00:00:00:00:0a"_mac, kB = "02:00:00:00:00:0b"_mac, kC = "02:00:00:00:00:0c"_mac;
+
+std::string text(std::span<const std::uint8_t> s) { return {s.begin(), s.end()}; }
+
+class Async : public ::testing::Test {
+ protected:
+  Async() {
+    EXPECT_FALSE(a.espnow().active(true));
+    EXPECT_FALSE(b.espnow().config({.rxbuf = 1 << 16}));
+    EXPECT_FALSE(b.espnow().active(true));
+    EXPECT_FALSE(a.espnow().add_peer(kB));
+  }
+  // Runs a coroutine to completion on `io`, rethrowing what it throws.
+  void run(awaitable<void> coro) {
+    bool done = false;
+    asio::co_spawn(io, std::move(coro), [&](std::exception_ptr p) {
+      done = true;
+      if (p) std::rethrow_exception(p);
+    });
+    io.run();
+    io.restart();
+    EXPECT_TRUE(done);
+  }
+
+  VirtualAir air;
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  VirtualDevice& b = **air.add_device({.mac = kB});
+  asio::io_context io;
+  AIOESPNow ea{a.espnow(), io.get_executor()};
+  AIOESPNow eb{b.espnow(), io.get_executor()};
+};
+
+}  // namespace
+
+// ---- each operation with use_awaitable, a callback, use_future
+
+TEST_F(Async, SendWithUseAwaitable) {
+  run([&]() -> awaitable<void> {
+    EXPECT_TRUE(co_await ea.async_send(kB, bytes("hi"), true, use_awaitable));
+    EXPECT_TRUE(co_await ea.async_send(bytes("all"), use_awaitable));
+  }());
+  EXPECT_EQ(b.espnow().stats().rx_packets, 2u);
+}
+
+TEST_F(Async, SendWithACallback) {
+  std::error_code got_ec = errc::internal;
+  bool got = false;
+  ea.async_send(kB, bytes("hi"), true, [&](std::error_code ec, bool ok) { got_ec = ec, got = ok; });
+  EXPECT_FALSE(got);  // never completes inline
+  io.run();
+  EXPECT_FALSE(got_ec);
+  EXPECT_TRUE(got);
+}
+
+TEST_F(Async, SendWithUseFuture) {
+  auto work = asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  auto f1 = ea.async_send(kB, bytes("hi"), true, asio::use_future);
+  auto f2 = ea.async_send(kC, bytes("hi"), true, asio::use_future);  // not a peer
+  EXPECT_TRUE(f1.get());
+  try {
+    f2.get();
+    ADD_FAILURE() << "expected NOT_FOUND";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), errc::not_found);
+    EXPECT_NE(std::string(e.what()).find("ESP_ERR_ESPNOW_NOT_FOUND"), std::string::npos);
+  }
+  work.reset();
+  runner.join();
+}
+
+TEST_F(Async, RecvWithUseAwaitableWaitsForAMessage) {
+  run([&]() -> awaitable<void> {
+    asio::steady_timer t(io, 5ms);
+    t.async_wait([&](std::error_code) { (void)a.espnow().send(kB, bytes("later")); });
+    Message m = co_await eb.async_recv(use_awaitable);
+    EXPECT_EQ(m.mac, kA);
+    EXPECT_EQ(text(m.msg), "later");
+  }());
+}
+
+TEST_F(Async, RecvWithACallback) {
+  Message got;
+  eb.async_recv([&](std::error_code ec, Message m) {
+    EXPECT_FALSE(ec);
+    got = std::move(m);
+  });
+  (void)a.espnow().send(kB, bytes("cb"));
+  io.run();
+  EXPECT_EQ(text(got.msg), "cb");
+}
+
+TEST_F(Async, RecvWithUseFuture) {
+  auto work = asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  auto f = eb.async_recv(asio::use_future);
+  (void)a.espnow().send(kB, bytes("fut"));
+  EXPECT_EQ(text(f.get().msg), "fut");
+  work.reset();
+  runner.join();
+}
+
+TEST_F(Async, IrecvWithUseAwaitableReusesStorage) {
+  (void)a.espnow().send(kB, bytes("one"));
+  (void)a.espnow().send(kB, bytes("two"));
+  run([&]() -> awaitable<void> {
+    Received r1 = co_await eb.async_irecv(use_awaitable);
+    EXPECT_EQ(text(r1.msg), "one");
+    const auto* storage = r1.msg.data();
+    Received r2 = co_await eb.async_irecv(use_awaitable);
+    EXPECT_EQ(text(r2.msg), "two");
+    EXPECT_EQ(r2.msg.data(), storage);
+    EXPECT_EQ(*r2.mac, kA);
+  }());
+}
+
+TEST_F(Async, IrecvWithACallbackAndWithUseFuture) {
+  std::string got;
+  eb.async_irecv([&](std::error_code ec, Received r) {
+    EXPECT_FALSE(ec);
+    got = text(r.msg);
+  });
+  (void)a.espnow().send(kB, bytes("cb"));
+  io.run();
+  io.restart();
+  EXPECT_EQ(got, "cb");
+  auto work = asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  auto f = eb.async_irecv(asio::use_future);
+  (void)a.espnow().send(kB, bytes("fut"));
+  EXPECT_EQ(*f.get().mac, kA);
+  work.reset();
+  runner.join();
+}
+
+TEST_F(Async, DeferredAsTupleAndRedirectErrorWorkWithoutExceptions) {
+  run([&]() -> awaitable<void> {
+    auto op = ea.async_send(kB, bytes("d"), true, asio::experimental::deferred);
+    EXPECT_TRUE(co_await std::move(op)(use_awaitable));
+    auto [ec, ok] = co_await ea.async_send(kC, bytes("x"), true, asio::experimental::as_tuple(use_awaitable));
+    EXPECT_EQ(ec, errc::not_found);
+    EXPECT_FALSE(ok);
+    std::error_code ec2;
+    co_await ea.async_send(kC, bytes("x"), true, asio::redirect_error(use_awaitable, ec2));
+    EXPECT_EQ(ec2, errc::not_found);
+  }());
+}
+
+TEST_F(Async, AnextReadsLikeAsyncFor) {
+  for (const char* m : {"a", "b", "halt"}) (void)a.espnow().send(kB, bytes(m));
+  std::string seen;
+  run([&]() -> awaitable<void> {
+    for (;;) {  // async for mac, msg in e:
+      auto [mac, msg] = co_await eb.anext();
+      seen += text(msg);
+      if (text(msg) == "halt") break;
+    }
+  }());
+  EXPECT_EQ(seen, "abhalt");
+}
+
+TEST_F(Async, ErrorsComeThroughTheToken) {
+  std::error_code got;
+  ea.async_send(kB, {}, true, [&](std::error_code ec, bool) { got = ec; });
+  io.run();
+  EXPECT_EQ(got, errc::arg);
+}
+
+// ---- nothing blocks the executor
+
+TEST(AsyncNonBlocking, ATimerKeepsTickingWhileSyncSendsWaitForAPeerThatNeverAcks) {
+  VirtualAir air({.timing = true});  // real time: each failed send takes ~30-60 ms of retries
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  ASSERT_FALSE(a.espnow().active(true));
+  ASSERT_FALSE(a.espnow().add_peer(kC));  // nobody owns kC
+  asio::io_context io;
+  AIOESPNow e(a.espnow(), io.get_executor());
+  int pending = 4, results_false = 0;
+  for (int i = 0; i < 4; ++i)
+    e.async_send(kC, bytes("ping"), true, [&](std::error_code ec, bool ok) {
+      EXPECT_FALSE(ec);
+      results_false += ok ? 0 : 1;
+      --pending;
+    });
+  asio::steady_timer tick(io);
+  int ticks = 0;
+  auto max_gap = 0us;
+  auto last = std::chrono::steady_clock::now();
+  std::function<void(std::error_code)> on_tick = [&](std::error_code) {
+    const auto now = std::chrono::steady_clock::now();
+    max_gap = std::max(max_gap, std::chrono::duration_cast<std::chrono::microseconds>(now - last));
+    last = now;
+    ++ticks;
+    if (pending > 0) {
+      tick.expires_after(1ms);
+      tick.async_wait(on_tick);
+    }
+  };
+  tick.expires_after(1ms);
+  tick.async_wait(on_tick);
+  io.run();
+  EXPECT_EQ(results_false, 4);
+  EXPECT_GT(ticks, 20);  // the sends took tens of milliseconds
+  // A blocking sync send would stall the loop for a whole retry cycle (>15 ms).
+  EXPECT_LT(max_gap, 15ms) << "the executor was blocked";
+}
+
+// ---- concurrency
+
+TEST_F(Async, EightSendersAndFourReceiversAccountForEveryMessageExactlyOnce) {
+  ASSERT_FALSE(a.espnow().add_peer(kC));  // absent: its sends must report false
+  constexpr int kSenders = 8, kPerSender = 1000, kReceivers = 4;
+  std::map<std::uint32_t, int> received;
+  int wrong_results = 0, done_senders = 0, total = 0;
+  const int expected = kSenders / 2 * kPerSender;
+  // Receivers wait forever; stop the loop once everything is accounted for.
+  auto maybe_stop = [&] {
+    if (total == expected && done_senders == kSenders) io.stop();
+  };
+  auto sender = [&](std::uint32_t id) -> awaitable<void> {
+    const MacAddress dst = id % 2 ? kC : kB;
+    for (std::uint32_t i = 0; i < kPerSender; ++i) {
+      const std::uint32_t tag = id << 16 | i;
+      const bool ok = co_await ea.async_send(dst, {reinterpret_cast<const std::uint8_t*>(&tag), 4}, true,
+                                             use_awaitable);
+      if (ok != (dst == kB)) ++wrong_results;  // the ACK truth of the air
+    }
+    ++done_senders;
+    maybe_stop();
+  };
+  auto receiver = [&]() -> awaitable<void> {
+    for (;;) {
+      Message m = co_await eb.async_recv(use_awaitable);
+      std::uint32_t tag;
+      std::memcpy(&tag, m.msg.data(), 4);
+      ++received[tag];
+      ++total;
+      maybe_stop();
+    }
+  };
+  for (std::uint32_t i = 0; i < kSenders; ++i) asio::co_spawn(io, sender(i), asio::detached);
+  for (int i = 0; i < kReceivers; ++i) asio::co_spawn(io, receiver(), asio::detached);
+  io.run();
+  EXPECT_EQ(done_senders, kSenders);
+  EXPECT_EQ(wrong_results, 0);
+  EXPECT_EQ(static_cast<int>(received.size()), expected);
+  for (auto& [tag, n] : received) EXPECT_EQ(n, 1) << "tag " << tag;
+  EXPECT_EQ(b.espnow().stats().rx_dropped, 0u);
+}
+
+// ---- cancellation
+
+TEST_F(Async, ATimedOutReceiveConsumesNoMessage) {
+  using namespace asio::experimental::awaitable_operators;
+  run([&]() -> awaitable<void> {
+    asio::steady_timer timer(io, 10ms);
+    auto first = co_await (eb.async_recv(use_awaitable) || timer.async_wait(use_awaitable));
+    EXPECT_EQ(first.index(), 1u);  // the timer won; the receive was cancelled
+    (void)a.espnow().send(kB, bytes("after"));
+    Message m = co_await eb.async_recv(use_awaitable);
+    EXPECT_EQ(text(m.msg), "after");
+  }());
+  EXPECT_EQ(b.espnow().stats().rx_packets, 1u);
+}
+
+TEST_F(Async, ACancelledReceiveCompletesWithOperationAborted) {
+  asio::cancellation_signal signal;
+  std::error_code got;
+  eb.async_irecv(asio::bind_cancellation_slot(signal.slot(), [&](std::error_code ec, Received) { got = ec; }));
+  asio::post(io, [&] { signal.emit(asio::cancellation_type::all); });
+  io.run();
+  EXPECT_EQ(got, asio::error::operation_aborted);
+  EXPECT_FALSE(*b.espnow().any());
+}
+
+TEST(AsyncCancel, ACancelledSendLeavesStatsConsistent) {
+  VirtualAir air({.timing = true});
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  ASSERT_FALSE(a.espnow().active(true));
+  ASSERT_FALSE(a.espnow().add_peer(kC));
+  asio::io_context io;
+  AIOESPNow e(a.espnow(), io.get_executor());
+  asio::cancellation_signal signal;
+  std::error_code got;
+  e.async_send(kC, bytes("x"), true,
+               asio::bind_cancellation_slot(signal.slot(), [&](std::error_code ec, bool) { got = ec; }));
+  asio::post(io, [&] { signal.emit(asio::cancellation_type::all); });
+  io.run();
+  EXPECT_EQ(got, asio::error::operation_aborted);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!a.espnow().writable() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  const Stats s = a.espnow().stats();
+  EXPECT_EQ(s.tx_pkts, 1u);
+  EXPECT_EQ(s.tx_responses, 1u);
+  EXPECT_EQ(s.tx_failures, 1u);
+}
+
+TEST(AsyncCancel, DestroyingTheObjectCompletesPendingOperationsWithOperationAborted) {
+  VirtualAir air({.timing = true});
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  ASSERT_FALSE(a.espnow().active(true));
+  ASSERT_FALSE(a.espnow().add_peer(kC));
+  asio::io_context io;
+  std::vector<std::error_code> results;
+  {
+    AIOESPNow e(a.espnow(), io.get_executor());
+    e.async_recv([&](std::error_code ec, Message) { results.push_back(ec); });
+    e.async_irecv([&](std::error_code ec, Received) { results.push_back(ec); });
+    e.async_send(kC, bytes("x"), true, [&](std::error_code ec, bool) { results.push_back(ec); });
+  }
+  io.run();
+  ASSERT_EQ(results.size(), 3u);
+  for (auto ec : results) EXPECT_EQ(ec, asio::error::operation_aborted);
+  // The frame still in the radio reports later; nothing is left to call.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!a.espnow().writable() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(a.espnow().writable());
+}
