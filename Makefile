@@ -8,9 +8,10 @@ SANITIZER_CONFIG := -DCMAKE_BUILD_TYPE=Debug -DESPNOW_WERROR=ON -DESPNOW_EXTERNA
 
 # Everything the build and the tests use, from Debian.
 DEBS := cmake g++ make pkg-config zlib1g-dev libpcap-dev libgtest-dev libgmock-dev \
-        libbenchmark-dev python3 python3-pytest python3-scapy python3-cryptography tshark
+        libbenchmark-dev python3 python3-pytest python3-scapy python3-cryptography tshark \
+        libasio-dev
 
-.PHONY: all deps build test test-fast test-asan test-tsan demo bench clean
+.PHONY: all deps build test test-fast test-asan test-tsan demo demo-wire bench clean
 
 all: build
 
@@ -37,7 +38,12 @@ test-tsan: deps
 	cmake --build $(BUILD)/tsan -j$(JOBS)
 	ctest --test-dir $(BUILD)/tsan --output-on-failure -j$(JOBS)
 
+# The seeds' asyncio example (heartbeat + echo server) on two virtual devices.
 demo: build
+	$(BUILD)/examples/echo_heartbeat $(DEMO_FLAGS)
+
+# The codec: one frame encoded, written to a pcap, decoded, and shown by tshark.
+demo-wire: build
 	$(BUILD)/examples/wire_demo $(BUILD)/demo.pcap
 	@echo "--- tshark's view of $(BUILD)/demo.pcap ---"
 	@tshark -r $(BUILD)/demo.pcap -o wlan.check_checksum:TRUE 2>/dev/null

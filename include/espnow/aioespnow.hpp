@@ -63,40 +63,59 @@ class AIOESPNow {
   // asend(mac, msg, sync): sync=true completes with the ACK result, false at once.
   template <class Token>
   auto async_send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync, Token&& token) {
-    return asio::async_initiate<Token, void(std::error_code, bool)>(
-        [this, mac, msg, sync](auto handler) {
-          detail::start_send(core_, &mac, msg, sync, detail::SendHandler(std::move(handler), executor_));
-        },
-        token);
+    return asio::async_initiate<Token, void(std::error_code, bool)>(SendInitiation{this}, token, mac, msg, sync);
   }
   // asend(msg): to every unicast peer, sync.
   template <class Token>
   auto async_send(std::span<const std::uint8_t> msg, Token&& token) {
-    return asio::async_initiate<Token, void(std::error_code, bool)>(
-        [this, msg](auto handler) {
-          detail::start_send(core_, nullptr, msg, true, detail::SendHandler(std::move(handler), executor_));
-        },
-        token);
+    return asio::async_initiate<Token, void(std::error_code, bool)>(SendAllInitiation{this}, token, msg);
   }
   // arecv()
   template <class Token>
   auto async_recv(Token&& token) {
-    return asio::async_initiate<Token, void(std::error_code, Message)>(
-        [this](auto handler) { detail::start_recv(core_, detail::RecvHandler(std::move(handler), executor_)); },
-        token);
+    return asio::async_initiate<Token, void(std::error_code, Message)>(RecvInitiation{this}, token);
   }
   // airecv()
   template <class Token>
   auto async_irecv(Token&& token) {
-    return asio::async_initiate<Token, void(std::error_code, Received)>(
-        [this](auto handler) { detail::start_irecv(core_, detail::IrecvHandler(std::move(handler), executor_)); },
-        token);
+    return asio::async_initiate<Token, void(std::error_code, Received)>(IrecvInitiation{this}, token);
   }
 
   // `async for mac, msg in e:` reads `for (;;) { auto [mac, msg] = co_await e.anext(); ... }`.
   asio::awaitable<Received> anext() { co_return co_await async_irecv(asio::use_awaitable); }
 
  private:
+  // Initiation objects, in Asio's style: the operation's arguments travel as
+  // init args, so deferred tokens store them by value.
+  struct SendInitiation {
+    AIOESPNow* self;
+    template <class Handler>
+    void operator()(Handler&& h, const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync) const {
+      detail::start_send(self->core_, &mac, msg, sync, detail::SendHandler(std::forward<Handler>(h), self->executor_));
+    }
+  };
+  struct SendAllInitiation {
+    AIOESPNow* self;
+    template <class Handler>
+    void operator()(Handler&& h, std::span<const std::uint8_t> msg) const {
+      detail::start_send(self->core_, nullptr, msg, true, detail::SendHandler(std::forward<Handler>(h), self->executor_));
+    }
+  };
+  struct RecvInitiation {
+    AIOESPNow* self;
+    template <class Handler>
+    void operator()(Handler&& h) const {
+      detail::start_recv(self->core_, detail::RecvHandler(std::forward<Handler>(h), self->executor_));
+    }
+  };
+  struct IrecvInitiation {
+    AIOESPNow* self;
+    template <class Handler>
+    void operator()(Handler&& h) const {
+      detail::start_irecv(self->core_, detail::IrecvHandler(std::forward<Handler>(h), self->executor_));
+    }
+  };
+
   ESPNow& espnow_;
   executor_type executor_;
   std::shared_ptr<detail::AioCore> core_;
