@@ -213,6 +213,7 @@ class ESPNow {
   std::vector<std::uint8_t> irecv_buf_;
   std::unordered_map<MacAddress, PeersTableEntry> peers_table_;
   int rx_waiters_ = 0;
+  std::atomic<std::size_t> rx_count_{0};  // messages in the ring, readable without the lock
   int event_fd_ = -1;
   std::atomic<std::uint64_t> rx_packets_{0}, rx_dropped_{0};
 

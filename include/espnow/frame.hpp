@@ -97,7 +97,10 @@ enum class DecodeError : std::uint8_t {
 };
 std::string_view to_string(DecodeError e) noexcept;
 
-enum class Fcs : std::uint8_t { present, absent };
+// present: the frame ends with an FCS, verified here. trusted: it ends with
+// an FCS the radio already verified (hardware does), so it is only stripped.
+// absent: no FCS.
+enum class Fcs : std::uint8_t { present, trusted, absent };
 
 struct FrameHeader {
   std::uint8_t fc0 = 0, fc1 = 0;  // frame control bytes

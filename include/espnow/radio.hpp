@@ -27,6 +27,8 @@ struct RxInfo {
 // implementations hand over and return, never block.
 class RadioListener {
  public:
+  // Only frames whose FCS the radio has verified are delivered (as a
+  // hardware radio does); the FCS is still attached.
   virtual void on_frame(std::span<const std::uint8_t> frame_with_fcs, const RxInfo& info) = 0;
   // One report per transmit(), in transmit order. `acked` is true for a
   // unicast the destination acknowledged, and for every group-addressed

@@ -64,6 +64,7 @@ std::error_code ESPNow::active(bool flag) {
   {
     std::lock_guard rl(rx_mutex_);
     ring_->clear();
+    rx_count_ = 0;
     signal_readable_locked(false);
   }
   rx_cv_.notify_all();  // blocked receivers return NOT_INIT
@@ -377,6 +378,10 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
                                         std::optional<std::int64_t> timeout) {
   if (auto ec = check_receive_ready()) return ec;
   const std::int64_t t = timeout ? *timeout : config().timeout_ms;
+  if (t == 0 && rx_count_.load(std::memory_order_acquire) == 0) {  // a poller never takes the lock
+    if (meta) *meta = {};
+    return std::size_t{0};
+  }
   std::unique_lock lk(rx_mutex_);
   if (ring_->empty() && t != 0) {
     ++rx_waiters_;
@@ -393,6 +398,7 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
   const detail::RxRecordHeader h = ring_->front();
   if (h.length > out.size()) return errc::buffer_too_small;  // it stays buffered
   ring_->pop(out);
+  rx_count_.store(ring_->count(), std::memory_order_release);
   if (ring_->empty()) signal_readable_locked(false);
   const MacAddress* key = record_peer_locked(h.mac, h.rssi, h.time_ms);
   if (meta) *meta = {key, h.rssi, h.time_ms};
@@ -443,6 +449,7 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
     std::lock_guard lk(rx_mutex_);
     const bool was_empty = ring_->empty();
     stored = ring_->push({0, info.rssi_dbm, to_ms(info.timestamp_us), info.src}, data);
+    rx_count_.store(ring_->count(), std::memory_order_release);
     if (stored && was_empty) signal_readable_locked(true);
     if (stored && rx_waiters_ > 0) rx_cv_.notify_one();
   }

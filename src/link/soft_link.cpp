@@ -187,7 +187,7 @@ bool SoftLink::is_duplicate(const MacAddress& src, std::uint16_t sequence, std::
 
 void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) {
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
-  const auto dec = wire::decode(frame, wire::Fcs::present, storage);
+  const auto dec = wire::decode(frame, wire::Fcs::trusted, storage);  // the radio checked it
   if (!dec.ok()) {
     ++counters_.rx_malformed;
     return;

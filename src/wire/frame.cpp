@@ -130,7 +130,7 @@ FrameHeader read_header(std::span<const std::uint8_t, kHeaderLen> b) noexcept {
 DecodeResult decode(std::span<const std::uint8_t> bytes, Fcs fcs,
                     std::span<std::uint8_t> storage) noexcept {
   DecodeResult r;
-  const std::size_t trailer = fcs == Fcs::present ? kFcsLen : 0;
+  const std::size_t trailer = fcs == Fcs::absent ? 0 : kFcsLen;
   if (bytes.size() < kHeaderLen + trailer) return fail(r, DecodeError::too_short);
   r.frame.header = read_header(bytes.first<kHeaderLen>());
   if (r.frame.header.fc0 != kFrameControlAction) return fail(r, DecodeError::not_action);

@@ -302,3 +302,12 @@ TEST(FrameSafety, NoPrefixOrMutationReadsOutOfBounds) {
     }
   }
 }
+
+TEST(Frame, TrustedFcsIsStrippedWithoutBeingVerified) {
+  auto frame = encode_frame(unicast(1), pattern(10));
+  frame.back() ^= 0xFF;  // a radio that verified it would not have delivered this
+  EXPECT_EQ(decode(frame, Fcs::present).error, DecodeError::bad_fcs);
+  const DecodeResult r = decode(frame, Fcs::trusted);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.frame.message.size(), 10u);
+}

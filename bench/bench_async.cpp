@@ -1,0 +1,115 @@
+// AIOESPNow: the echo round trip against a bare asio::post ping-pong between
+// two coroutines, and async throughput against the sync API's two-thread
+// stream measured in the same run.
+#include <thread>
+#include <vector>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+
+#include "espnow/aioespnow.hpp"
+#include "espnow/virtual_air.hpp"
+#include "harness.hpp"
+
+using namespace espnow;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+struct Devices {
+  VirtualAir air;
+  VirtualDevice& a = **air.add_device({.mac = MacAddress{{2, 0, 0, 0, 0, 1}}});
+  VirtualDevice& b = **air.add_device({.mac = MacAddress{{2, 0, 0, 0, 0, 2}}});
+  Devices() {
+    for (VirtualDevice* d : {&a, &b}) {
+      (void)d->espnow().config({.rxbuf = 4096 * 263});
+      (void)d->espnow().active(true);
+    }
+    (void)a.espnow().add_peer(b.mac());
+    (void)b.espnow().add_peer(a.mac());
+  }
+};
+
+// Round trips per second: a sends, b echoes, a receives the echo.
+double echo_rate(Devices& d, std::size_t n) {
+  asio::io_context io;
+  AIOESPNow ea(d.a.espnow(), io.get_executor()), eb(d.b.espnow(), io.get_executor());
+  const std::vector<std::uint8_t> msg(32, 7);
+  asio::co_spawn(io, [&]() -> awaitable<void> {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto [mac, m] = co_await eb.anext();
+      co_await eb.async_send(*mac, m, false, use_awaitable);
+    }
+  }, asio::detached);
+  return bench::best_rate([&](std::size_t k) {
+    asio::co_spawn(io, [&]() -> awaitable<void> {
+      for (std::size_t i = 0; i < k; ++i) {
+        co_await ea.async_send(d.b.mac(), msg, false, use_awaitable);
+        co_await ea.async_irecv(use_awaitable);
+      }
+    }, asio::detached);
+    io.run();
+  }, n);
+}
+
+// Round trips per second of two coroutines handing control back and forth
+// with asio::post: the least an event-loop round trip can cost.
+double post_ping_pong_rate(std::size_t n) {
+  asio::io_context io;
+  return bench::best_rate([&](std::size_t k) {
+    asio::co_spawn(io, [&]() -> awaitable<void> {
+      for (std::size_t i = 0; i < k; ++i) {
+        co_await asio::post(io, use_awaitable);  // ping
+        co_await asio::post(io, use_awaitable);  // pong
+      }
+    }, asio::detached);
+    io.run();
+  }, n);
+}
+
+double async_stream_rate(Devices& d, std::size_t n) {
+  asio::io_context io;
+  AIOESPNow ea(d.a.espnow(), io.get_executor()), eb(d.b.espnow(), io.get_executor());
+  const std::vector<std::uint8_t> msg(250, 0x42);
+  return bench::best_rate([&](std::size_t k) {
+    asio::co_spawn(io, [&]() -> awaitable<void> {
+      for (std::size_t i = 0; i < k; ++i) co_await ea.async_send(d.b.mac(), msg, false, use_awaitable);
+    }, asio::detached);
+    asio::co_spawn(io, [&]() -> awaitable<void> {
+      for (std::size_t i = 0; i < k; ++i) co_await eb.async_irecv(use_awaitable);
+    }, asio::detached);
+    io.run();
+    io.restart();
+  }, n);
+}
+
+double sync_stream_rate(Devices& d, std::size_t n) {
+  const std::vector<std::uint8_t> msg(250, 0x42);
+  return bench::best_rate([&](std::size_t k) {
+    std::thread receiver([&] {
+      for (std::size_t got = 0; got < k;) got += d.b.espnow().irecv(0)->mac ? 1 : 0;
+    });
+    for (std::size_t i = 0; i < k; ++i) (void)d.a.espnow().send(d.b.mac(), msg, false);
+    receiver.join();
+  }, n);
+}
+
+}  // namespace
+
+int main() {
+  Devices d;
+  double echo = 0, post = 0, async_rate = 0, sync_rate = 0;
+  for (int trial = 0; trial < 5; ++trial) {
+    post = std::max(post, post_ping_pong_rate(100000));
+    echo = std::max(echo, echo_rate(d, 100000));
+    sync_rate = std::max(sync_rate, sync_stream_rate(d, 200000));
+    async_rate = std::max(async_rate, async_stream_rate(d, 200000));
+  }
+  // Round-trip times: lower is better, so the ratio is echo RTT / post RTT.
+  bench::report_ratio("async.echo_round_trip_us", 1e6 / echo, "us", 1e6 / post, 3.0, bench::Goal::at_most);
+  bench::report_ratio("async.send_async_irecv_vs_sync_250B", async_rate, "msgs/s", sync_rate, 0.5);
+  return 0;
+}
