@@ -56,7 +56,7 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
     std::lock_guard lk(mutex_);
     return !closed_ && sends_.count(id);
   }  // completes the handler if still pending
-  void ticket_done(SendOp* op);
+  void ticket_done(const SendOp& op);
   void cancel_send(std::uint64_t id);
   void cancel_receiver(std::uint64_t id);
   void serve();
@@ -159,13 +159,11 @@ void AioCore::on_ticket_done(SendTicket* ticket) {
       return;
     }
   }
-  asio::post(core->executor_, [core, op] { core->ticket_done(op); });
+  // The task owns the op, so it is freed even if the executor never runs it.
+  asio::post(core->executor_, [core, owned = std::unique_ptr<SendOp>(op)]() mutable { core->ticket_done(*owned); });
 }
 
-void AioCore::ticket_done(SendOp* op) {
-  finish_send(op->id, {}, !op->ticket.failed);
-  delete op;
-}
+void AioCore::ticket_done(const SendOp& op) { finish_send(op.id, {}, !op.ticket.failed); }
 
 void AioCore::cancel_send(std::uint64_t id) {
   std::lock_guard lk(mutex_);
