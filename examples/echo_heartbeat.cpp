@@ -94,7 +94,7 @@ awaitable<void> answerer(AIOESPNow& e) {
   }
 }
 
-awaitable<void> outage(SimRadio& radio, Ms at, Ms length) {
+awaitable<void> outage(VirtualRadio& radio, Ms at, Ms length) {
   co_await sleep_for(at);
   std::printf("-- %s: radio off --\n", radio.mac(Interface::sta).to_text().c_str());
   radio.set_active(Interface::sta, false);

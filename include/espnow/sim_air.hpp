@@ -1,11 +1,12 @@
 // The in-process virtual air: many simulated radios in one process.
 //
-// Physics (SPEC §3): a frame reaches every other radio that listens on the
-// same channel, with an RSSI from a log-distance path-loss model; it is lost
-// below the receive sensitivity of its rate, or with a seeded loss
-// probability. A unicast is acknowledged by the radio owning the destination
-// MAC on an active interface (whatever ESP-NOW does on it); unacknowledged
-// unicasts are retried. Group-addressed frames are never acknowledged.
+// Physics (SPEC §3, air_physics.hpp): a frame reaches every other radio that
+// listens on the same channel, with an RSSI from a log-distance path-loss
+// model; it is lost below the receive sensitivity of its rate, or with a
+// seeded loss probability. A unicast is acknowledged by the radio owning the
+// destination MAC on an active interface (whatever ESP-NOW does on it);
+// unacknowledged unicasts are retried. Group-addressed frames are never
+// acknowledged.
 //
 // Timing is off by default (delivery is immediate, on the sender's thread).
 // With timing on, each radio transmits from its own thread and 802.11 DCF
@@ -13,29 +14,16 @@
 // throughput, measured on a swappable Clock.
 #pragma once
 
-#include <array>
 #include <atomic>
-#include <condition_variable>
-#include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <random>
 #include <shared_mutex>
-#include <thread>
 #include <vector>
 
 #include "espnow/clock.hpp"
-#include "espnow/frame.hpp"
-#include "espnow/radio.hpp"
 #include "espnow/result.hpp"
+#include "espnow/virtual_radio.hpp"
 
 namespace espnow {
-
-struct Position {
-  double x = 0.0, y = 0.0;  // metres
-};
 
 struct AirOptions {
   std::uint64_t seed = 1;
@@ -48,17 +36,6 @@ struct AirOptions {
   Clock* clock = nullptr;          // steady_clock() when null
 };
 
-struct RadioOptions {
-  MacAddress mac{};                  // the STA interface
-  std::optional<MacAddress> ap_mac{};  // default: the STA MAC with the last byte + 1
-  std::uint8_t channel = 1;
-  Position position{};
-  double tx_power_dbm = 20.0;
-  bool long_range = false;           // hears (and may send) Espressif LR rates
-  bool sta_active = true;
-  bool ap_active = false;
-};
-
 struct AirStats {
   std::uint64_t transmissions = 0;  // frames put on the air, retries included
   std::uint64_t deliveries = 0;     // frames handed to a receiving radio
@@ -69,59 +46,20 @@ struct AirStats {
 
 class SimAir;
 
-class SimRadio final : public Radio {
+class SimRadio final : public VirtualRadio {
  public:
   ~SimRadio() override;
-
-  MacAddress mac(Interface i) const override;
-  bool interface_active(Interface i) const override;
-  std::uint8_t channel() const override { return channel_.load(); }
-  std::error_code set_channel(std::uint8_t ch) override;
-  bool long_range() const override { return long_range_.load(); }
   std::uint64_t now_us() const override;
   void set_listener(RadioListener* listener) override;
   std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override;
-
-  // Simulation controls; safe from any thread at any time.
-  // errc::arg for a group (multicast) address: no interface may own one.
-  std::error_code set_mac(Interface i, const MacAddress& mac);
-  void set_active(Interface i, bool active);
-  void set_position(Position p);
-  Position position() const { return {x_.load(), y_.load()}; }
-  void set_long_range(bool on) { long_range_ = on; }
-  void set_tx_power(double dbm) { tx_power_ = dbm; }
-  double tx_power() const { return tx_power_.load(); }
 
  private:
   friend class SimAir;
   SimRadio(SimAir& air, const RadioOptions& options);
 
-  struct Pending {
-    std::array<std::uint8_t, wire::kMaxFrameSize> bytes;
-    std::size_t size = 0;
-    PhyRate rate = PhyRate::r1m;
-  };
-  bool listening() const { return active_[0].load() || active_[1].load(); }
-  bool owns(const MacAddress& dst) const;
-  void tx_loop();
-  void start_tx_thread();
-
   SimAir& air_;
-  std::array<std::atomic<std::uint64_t>, 2> macs_;
-  std::array<std::atomic<bool>, 2> active_;
-  std::atomic<std::uint8_t> channel_;
-  std::atomic<bool> long_range_;
-  std::atomic<double> tx_power_;
-  std::atomic<double> x_, y_;
   RadioListener* listener_ = nullptr;  // guarded by the air's lock
-
-  // Transmit queue, used while timing is on (or still draining).
-  std::mutex tx_mutex_;
-  std::condition_variable tx_cv_;
-  std::vector<Pending> tx_slots_;
-  std::size_t tx_head_ = 0, tx_count_ = 0;
-  bool tx_stop_ = false;
-  std::thread tx_thread_;
+  TxQueue queue_;                      // used while timing is on (or still draining)
 };
 
 class SimAir {
@@ -135,9 +73,11 @@ class SimAir {
   Result<SimRadio*> add_radio(const RadioOptions& options);
   void remove_radio(SimRadio& radio);
 
-  void set_loss(double probability);
+  void set_loss(double probability) { loss_.set_loss(probability); }
   // Loss between two radios (by STA MAC), overriding the air's, both ways.
-  void set_link_loss(const MacAddress& a, const MacAddress& b, double probability);
+  void set_link_loss(const MacAddress& a, const MacAddress& b, double probability) {
+    loss_.set_link_loss(a, b, probability);
+  }
   void set_timing(bool on) { timing_ = on; }
   bool timing() const { return timing_.load(); }
   Clock& clock() const { return *clock_; }
@@ -157,22 +97,17 @@ class SimAir {
   // Puts one attempt on the air; true when the destination acknowledged it.
   bool deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate);
   Reservation reserve_medium(std::uint8_t channel, std::size_t bytes, PhyRate rate, int attempt, bool group);
-  bool lose(const SimRadio& a, const SimRadio& b);
   void report_tx_done(SimRadio& sender, const MacAddress& dst, bool acked);
 
   AirOptions options_;
+  PathLoss path_loss_;
   Clock* clock_;
   std::chrono::nanoseconds start_;
   std::atomic<bool> timing_;
-  std::atomic<double> loss_;
+  LossModel loss_;
 
   mutable std::shared_mutex radios_mutex_;  // radios and their listeners
   std::vector<std::unique_ptr<SimRadio>> radios_;
-
-  std::mutex rng_mutex_;
-  std::mt19937_64 rng_;
-  std::atomic<bool> has_link_loss_{false};
-  std::vector<std::pair<std::pair<MacAddress, MacAddress>, double>> link_loss_;  // under rng_mutex_
 
   std::mutex medium_mutex_;
   std::array<std::chrono::nanoseconds, 15> medium_free_{};  // per channel

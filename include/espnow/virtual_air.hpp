@@ -18,16 +18,16 @@ namespace espnow {
 
 class VirtualDevice {
  public:
-  SimRadio& radio() const { return radio_; }
+  VirtualRadio& radio() const { return radio_; }
   SoftLink& link() { return link_; }
   // The device's one ESPNow object (the seeds' singleton): always the same.
   ESPNow& espnow() { return espnow_; }
   MacAddress mac(Interface i = Interface::sta) const { return radio_.mac(i); }
 
-  VirtualDevice(SimRadio& radio, SoftLinkOptions options) : radio_(radio), link_(radio, options), espnow_(link_) {}
+  VirtualDevice(VirtualRadio& radio, SoftLinkOptions options) : radio_(radio), link_(radio, options), espnow_(link_) {}
 
  private:
-  SimRadio& radio_;
+  VirtualRadio& radio_;
   SoftLink link_;
   ESPNow espnow_;
 };

@@ -1,84 +1,22 @@
 #include "espnow/sim_air.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 
 namespace espnow {
-namespace {
-
-std::uint64_t pack(const MacAddress& m) {
-  std::uint64_t v = 0;
-  for (auto b : m.bytes) v = (v << 8) | b;
-  return v;
-}
-
-MacAddress unpack(std::uint64_t v) {
-  MacAddress m;
-  for (int i = 5; i >= 0; --i, v >>= 8) m.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v);
-  return m;
-}
-
-MacAddress default_ap_mac(MacAddress sta) {
-  sta.bytes[5] = static_cast<std::uint8_t>(sta.bytes[5] + 1);
-  return sta;
-}
-
-// A radio pair as an unordered key (link loss is symmetric).
-std::pair<MacAddress, MacAddress> ordered(const MacAddress& a, const MacAddress& b) {
-  return a < b ? std::pair{a, b} : std::pair{b, a};
-}
-
-std::size_t index(Interface i) { return static_cast<std::size_t>(i); }
-
-}  // namespace
 
 // ---------------------------------------------------------------- SimRadio
 
-SimRadio::SimRadio(SimAir& air, const RadioOptions& o)
-    : air_(air),
-      macs_{pack(o.mac), pack(o.ap_mac.value_or(default_ap_mac(o.mac)))},
-      active_{o.sta_active, o.ap_active},
-      channel_(o.channel),
-      long_range_(o.long_range),
-      tx_power_(o.tx_power_dbm),
-      x_(o.position.x),
-      y_(o.position.y) {}
+SimRadio::SimRadio(SimAir& air, const RadioOptions& options)
+    : VirtualRadio(options),
+      air_(air),
+      queue_(air.options().tx_queue_len,
+             [this](std::span<std::uint8_t> frame, PhyRate rate) { air_.run_transmission(*this, frame, rate); }) {}
 
-SimRadio::~SimRadio() {
-  {
-    std::lock_guard lk(tx_mutex_);
-    tx_stop_ = true;
-  }
-  tx_cv_.notify_all();
-  if (tx_thread_.joinable()) tx_thread_.join();
-}
-
-MacAddress SimRadio::mac(Interface i) const { return unpack(macs_[index(i)].load()); }
-
-bool SimRadio::interface_active(Interface i) const { return active_[index(i)].load(); }
-
-std::error_code SimRadio::set_channel(std::uint8_t ch) {
-  if (!is_valid_channel(ch)) return errc::arg;
-  channel_ = ch;
-  return {};
-}
+SimRadio::~SimRadio() { queue_.stop(); }
 
 std::uint64_t SimRadio::now_us() const {
   return static_cast<std::uint64_t>((air_.clock().now() - air_.start_).count() / 1000);
-}
-
-std::error_code SimRadio::set_mac(Interface i, const MacAddress& mac) {
-  if (mac.is_multicast()) return errc::arg;  // ESP-IDF refuses a group address
-  macs_[index(i)] = pack(mac);
-  return {};
-}
-
-void SimRadio::set_active(Interface i, bool active) { active_[index(i)] = active; }
-
-void SimRadio::set_position(Position p) {
-  x_ = p.x;
-  y_ = p.y;
 }
 
 void SimRadio::set_listener(RadioListener* listener) {
@@ -86,62 +24,25 @@ void SimRadio::set_listener(RadioListener* listener) {
   listener_ = listener;
 }
 
-bool SimRadio::owns(const MacAddress& dst) const {
-  const std::uint64_t v = pack(dst);
-  return (active_[0].load() && macs_[0].load() == v) || (active_[1].load() && macs_[1].load() == v);
-}
-
 std::error_code SimRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (frame.size() < wire::kHeaderLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
-  std::unique_lock lk(tx_mutex_);
-  if (!air_.timing() && tx_count_ == 0) {
-    lk.unlock();
-    // Immediate delivery on the caller's thread.
-    std::array<std::uint8_t, wire::kMaxFrameSize> copy;
-    std::memcpy(copy.data(), frame.data(), frame.size());
-    air_.run_transmission(*this, std::span(copy).first(frame.size()), rate);
-    return {};
-  }
-  if (tx_slots_.empty()) start_tx_thread();
-  if (tx_count_ == tx_slots_.size()) return errc::no_mem;
-  Pending& p = tx_slots_[(tx_head_ + tx_count_) % tx_slots_.size()];
-  std::memcpy(p.bytes.data(), frame.data(), frame.size());
-  p.size = frame.size();
-  p.rate = rate;
-  ++tx_count_;
-  lk.unlock();
-  tx_cv_.notify_one();
+  if (air_.timing() || !queue_.empty()) return queue_.push(frame, rate);
+  // Immediate delivery on the caller's thread.
+  std::array<std::uint8_t, wire::kMaxFrameSize> copy;
+  std::memcpy(copy.data(), frame.data(), frame.size());
+  air_.run_transmission(*this, std::span(copy).first(frame.size()), rate);
   return {};
-}
-
-void SimRadio::start_tx_thread() {
-  tx_slots_.resize(std::max<std::size_t>(1, air_.options().tx_queue_len));
-  tx_thread_ = std::thread([this] { tx_loop(); });
-}
-
-void SimRadio::tx_loop() {
-  std::unique_lock lk(tx_mutex_);
-  for (;;) {
-    tx_cv_.wait(lk, [this] { return tx_stop_ || tx_count_ > 0; });
-    if (tx_stop_) return;
-    Pending& p = tx_slots_[tx_head_];
-    lk.unlock();
-    air_.run_transmission(*this, std::span(p.bytes).first(p.size), p.rate);
-    lk.lock();
-    tx_head_ = (tx_head_ + 1) % tx_slots_.size();
-    --tx_count_;
-  }
 }
 
 // ------------------------------------------------------------------ SimAir
 
 SimAir::SimAir(AirOptions options)
     : options_(options),
+      path_loss_{options.path_loss_exponent, options.reference_loss_db},
       clock_(options.clock ? options.clock : &steady_clock()),
       start_(clock_->now()),
       timing_(options.timing),
-      loss_(options.loss),
-      rng_(options.seed) {}
+      loss_(options.seed, options.loss) {}
 
 SimAir::~SimAir() {
   std::vector<std::unique_ptr<SimRadio>> radios;
@@ -153,8 +54,7 @@ SimAir::~SimAir() {
 }
 
 Result<SimRadio*> SimAir::add_radio(const RadioOptions& options) {
-  if (options.mac.is_multicast() || (options.ap_mac && options.ap_mac->is_multicast())) return errc::arg;
-  if (!is_valid_channel(options.channel)) return errc::arg;
+  if (auto ec = validate(options)) return ec;
   std::unique_ptr<SimRadio> radio(new SimRadio(*this, options));
   SimRadio* raw = radio.get();
   std::unique_lock lk(radios_mutex_);
@@ -174,51 +74,20 @@ void SimAir::remove_radio(SimRadio& radio) {
   // Destroyed here, outside the lock, so its transmit thread can finish.
 }
 
-void SimAir::set_loss(double probability) { loss_ = std::clamp(probability, 0.0, 1.0); }
-
-void SimAir::set_link_loss(const MacAddress& a, const MacAddress& b, double probability) {
-  std::lock_guard lk(rng_mutex_);
-  const auto key = ordered(a, b);
-  auto it = std::find_if(link_loss_.begin(), link_loss_.end(), [&](const auto& e) { return e.first == key; });
-  if (it == link_loss_.end()) link_loss_.push_back({key, probability});
-  else it->second = probability;
-  has_link_loss_ = true;
-}
-
 AirStats SimAir::stats() const {
   return {counters_.transmissions.load(), counters_.deliveries.load(), counters_.lost.load(),
           counters_.too_weak.load(), counters_.acks.load()};
 }
 
 int SimAir::rssi_dbm(Position from, Position to, double tx_dbm) const {
-  const double d = std::max(1.0, std::hypot(from.x - to.x, from.y - to.y));
-  const double path_loss = options_.reference_loss_db + 10.0 * options_.path_loss_exponent * std::log10(d);
-  return static_cast<int>(std::lround(std::clamp(tx_dbm - path_loss, -127.0, 0.0)));
-}
-
-bool SimAir::lose(const SimRadio& a, const SimRadio& b) {
-  double p = loss_.load();
-  if (p <= 0.0 && !has_link_loss_.load()) return false;
-  std::lock_guard lk(rng_mutex_);
-  if (has_link_loss_.load()) {
-    const auto key = ordered(a.mac(Interface::sta), b.mac(Interface::sta));
-    for (const auto& e : link_loss_)
-      if (e.first == key) p = e.second;
-  }
-  if (p <= 0.0) return false;
-  if (p >= 1.0) return true;
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < p;
+  return espnow::rssi_dbm(path_loss_, from, to, tx_dbm);
 }
 
 SimAir::Reservation SimAir::reserve_medium(std::uint8_t channel, std::size_t bytes, PhyRate rate, int attempt,
                                            bool group) {
   using std::chrono::microseconds;
   const std::uint32_t cw = std::min<std::uint32_t>(((kCwMin + 1) << attempt) - 1, kCwMax);
-  std::uint32_t slots;
-  {
-    std::lock_guard lk(rng_mutex_);
-    slots = std::uniform_int_distribution<std::uint32_t>(0, cw)(rng_);
-  }
+  const std::uint32_t slots = loss_.slots(cw);
   std::lock_guard lk(medium_mutex_);
   auto& free_at = medium_free_[channel % medium_free_.size()];
   const auto start = std::max(clock_->now(), free_at);
@@ -252,23 +121,20 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
   const MacAddress dst = MacAddress::read(frame.data() + 4);
   const bool group = dst.is_multicast();
   const std::uint8_t channel = sender.channel();
-  const bool lr = is_long_range(rate);
-  const int sensitivity = rate_info(rate).sensitivity_dbm;
   const Position from = sender.position();
   const double tx_dbm = sender.tx_power();
+  const MacAddress from_mac = sender.mac(Interface::sta);
 
   std::shared_lock lk(radios_mutex_);
   ++counters_.transmissions;
   for (const auto& r : radios_) {
-    if (r.get() == &sender || !r->listening() || r->channel() != channel) continue;
-    if (lr && !r->long_range()) continue;
+    if (r.get() == &sender || !r->listening()) continue;
     if (group ? !dst.is_broadcast() : !r->owns(dst)) continue;  // nobody owns a multicast address
     const int rssi = rssi_dbm(from, r->position(), tx_dbm);
-    if (rssi < sensitivity) {
-      ++counters_.too_weak;
-      continue;
-    }
-    if (lose(sender, *r)) {
+    const Reception rx = reception(channel, r->channel(), rate, r->long_range(), rssi);
+    if (rx == Reception::too_weak) ++counters_.too_weak;
+    if (rx != Reception::heard) continue;
+    if (loss_.lose(from_mac, r->mac(Interface::sta))) {
       ++counters_.lost;
       continue;
     }
@@ -280,7 +146,7 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
     }
     if (!group) {
       // The owner's radio acknowledges, whether or not ESP-NOW runs on it.
-      if (lose(*r, sender)) {
+      if (loss_.lose(r->mac(Interface::sta), from_mac)) {
         ++counters_.lost;
         return false;
       }

@@ -1,0 +1,123 @@
+#include "espnow/virtual_radio.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "espnow/errors.hpp"
+
+namespace espnow {
+namespace {
+
+std::uint64_t pack(const MacAddress& m) {
+  std::uint64_t v = 0;
+  for (auto b : m.bytes) v = (v << 8) | b;
+  return v;
+}
+
+MacAddress unpack(std::uint64_t v) {
+  MacAddress m;
+  for (int i = 5; i >= 0; --i, v >>= 8) m.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v);
+  return m;
+}
+
+MacAddress default_ap_mac(MacAddress sta) {
+  sta.bytes[5] = static_cast<std::uint8_t>(sta.bytes[5] + 1);
+  return sta;
+}
+
+std::size_t index(Interface i) { return static_cast<std::size_t>(i); }
+
+}  // namespace
+
+std::error_code validate(const RadioOptions& o) {
+  if (o.mac.is_multicast() || (o.ap_mac && o.ap_mac->is_multicast())) return errc::arg;
+  if (!is_valid_channel(o.channel)) return errc::arg;
+  return {};
+}
+
+VirtualRadio::VirtualRadio(const RadioOptions& o)
+    : macs_{pack(o.mac), pack(o.ap_mac.value_or(default_ap_mac(o.mac)))},
+      active_{o.sta_active, o.ap_active},
+      channel_(o.channel),
+      long_range_(o.long_range),
+      tx_power_(o.tx_power_dbm),
+      x_(o.position.x),
+      y_(o.position.y) {}
+
+MacAddress VirtualRadio::mac(Interface i) const { return unpack(macs_[index(i)].load()); }
+
+bool VirtualRadio::interface_active(Interface i) const { return active_[index(i)].load(); }
+
+std::error_code VirtualRadio::set_channel(std::uint8_t ch) {
+  if (!is_valid_channel(ch)) return errc::arg;
+  channel_ = ch;
+  return {};
+}
+
+std::error_code VirtualRadio::set_mac(Interface i, const MacAddress& mac) {
+  if (mac.is_multicast()) return errc::arg;  // ESP-IDF refuses a group address
+  macs_[index(i)] = pack(mac);
+  return {};
+}
+
+void VirtualRadio::set_active(Interface i, bool active) { active_[index(i)] = active; }
+
+void VirtualRadio::set_position(Position p) {
+  x_ = p.x;
+  y_ = p.y;
+}
+
+bool VirtualRadio::owns(const MacAddress& dst) const {
+  const std::uint64_t v = pack(dst);
+  return (active_[0].load() && macs_[0].load() == v) || (active_[1].load() && macs_[1].load() == v);
+}
+
+// ---------------------------------------------------------------- TxQueue
+
+std::error_code TxQueue::push(std::span<const std::uint8_t> frame, PhyRate rate) {
+  std::unique_lock lk(mutex_);
+  if (stop_) return errc::internal;
+  if (slots_.empty()) {
+    slots_.resize(std::max<std::size_t>(1, capacity_));
+    thread_ = std::thread([this] { loop(); });
+  }
+  if (count_ == slots_.size()) return errc::no_mem;
+  Pending& p = slots_[(head_ + count_) % slots_.size()];
+  std::memcpy(p.bytes.data(), frame.data(), frame.size());
+  p.size = frame.size();
+  p.rate = rate;
+  ++count_;
+  lk.unlock();
+  cv_.notify_one();
+  return {};
+}
+
+bool TxQueue::empty() {
+  std::lock_guard lk(mutex_);
+  return count_ == 0;
+}
+
+void TxQueue::stop() {
+  {
+    std::lock_guard lk(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TxQueue::loop() {
+  std::unique_lock lk(mutex_);
+  for (;;) {
+    cv_.wait(lk, [this] { return stop_ || count_ > 0; });
+    if (stop_) return;
+    Pending& p = slots_[head_];
+    lk.unlock();
+    transmit_(std::span(p.bytes).first(p.size), p.rate);
+    lk.lock();
+    head_ = (head_ + 1) % slots_.size();
+    --count_;
+  }
+}
+
+}  // namespace espnow
