@@ -17,7 +17,7 @@ namespace espnow {
 struct SoftLinkOptions {
   std::uint8_t version = 1;  // ESP-NOW protocol version: 1 (250 bytes) or 2 (1470 bytes)
   int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;
-  std::uint64_t seed = 0;    // for the per-frame random value; 0 derives one from the MAC
+  std::uint64_t seed = 0;    // for the per-frame random value; 0: a fresh one per link
 };
 
 // Frames the link received and did not pass up, by reason.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <random>
 
 #include "espnow/errors.hpp"
 #include "espnow/frame.hpp"
@@ -17,8 +18,11 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t seed_from(const MacAddress& mac) {
-  std::uint64_t s = 0x5EED;
+// Fresh per link: a device that restarts must not repeat the (sequence,
+// random) pairs of its last run, or receivers would drop its frames as
+// retries of ones they already have.
+std::uint64_t fresh_seed(const MacAddress& mac) {
+  std::uint64_t s = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
   for (auto b : mac.bytes) s = s * 131 + b;
   return s;
 }
@@ -29,7 +33,7 @@ SoftLink::SoftLink(Radio& radio, SoftLinkOptions options)
     : radio_(radio),
       options_(options),
       peers_(options.max_encrypted_peers),
-      random_state_(options.seed ? options.seed : seed_from(radio.mac(Interface::sta))) {
+      random_state_(options.seed ? options.seed : fresh_seed(radio.mac(Interface::sta))) {
   std::memcpy(pmk_.data(), kDefaultPmk, pmk_.size());
 }
 

@@ -184,3 +184,23 @@ TEST(Airtime, DeliveryWaitsForTheFrameToBeOnTheAir) {
   EXPECT_GE(us, 50 + 2536 + 10 + 304);
   EXPECT_LE(us, 50 + 31 * 20 + 2536 + 10 + 304);
 }
+
+TEST(Restart, ADeviceThatRestartsIsNotMistakenForARetryOfItsLastRun) {
+  SimAir air;
+  SimRadio& ra = **air.add_radio({.mac = nth_mac(1)});
+  SimRadio& rb = **air.add_radio({.mac = nth_mac(2)});
+  SoftLink receiver(rb);
+  int got = 0;
+  receiver.register_recv_cb([](void* n, const RecvInfo&, std::span<const std::uint8_t>) { ++*static_cast<int*>(n); },
+                            &got);
+  ASSERT_FALSE(receiver.init());
+  for (int run = 0; run < 2; ++run) {  // same MAC, a fresh stack each time
+    SoftLink sender(ra);
+    ASSERT_FALSE(sender.init());
+    ASSERT_FALSE(sender.add_peer({.mac = nth_mac(2)}));
+    const MacAddress dst = nth_mac(2);
+    ASSERT_FALSE(sender.send(&dst, bytes("hello")));
+  }
+  EXPECT_EQ(got, 2);
+  EXPECT_EQ(receiver.stats().rx_duplicates, 0u);
+}

@@ -1,0 +1,248 @@
+"""The espnow CLI across processes on the UDP air. Each test uses its own air
+(a group and port of its own), starts its own processes and stops them."""
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+CLI = os.environ["ESPNOW_CLI"]
+TMP = os.environ.get("ESPNOW_TMP", "/tmp")
+A, B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+
+
+@pytest.fixture
+def air():
+    """A fresh air for one test: its own group and port."""
+    return f"udp://239.255.{random.randint(1, 254)}.{random.randint(1, 254)}:{random.randint(20000, 60000)}"
+
+
+def run(air, *args, timeout=60, **kw):
+    return subprocess.run([CLI, "--air", air, *args], capture_output=True, text=True, timeout=timeout, **kw)
+
+
+class Device:
+    """A long-running `espnow ... listen|echo` process, ready once its banner is out."""
+
+    def __init__(self, air, *args, netns=None):
+        cmd = [CLI, "--air", air, *args]
+        if netns:
+            cmd = ["ip", "netns", "exec", netns, *cmd]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        banner = self.proc.stderr.readline()
+        assert "as " in banner, banner
+
+    def stop(self, sig=signal.SIGINT):
+        self.proc.send_signal(sig)
+        out, err = self.proc.communicate(timeout=10)
+        return self.proc.returncode, out, err
+
+
+def test_ping_an_echo_server_loses_nothing_and_reports_sane_rtts(air):
+    echo = Device(air, "--mac", B, "echo")
+    try:
+        r = run(air, "--mac", A, "ping", B, "-c", "20", "-i", "20")
+    finally:
+        echo.stop()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count(f"bytes from {B}: seq=") == 20
+    assert "20 packets transmitted, 20 received, 0.0% packet loss" in r.stdout
+    rtt = [line for line in r.stdout.splitlines() if line.startswith("rtt min/avg/max/mdev")][0]
+    mn, avg, mx, mdev = map(float, rtt.split("=")[1].split()[0].split("/"))
+    assert 0 < mn <= avg <= mx < 1000 and mdev >= 0
+
+
+def test_send_count_100_arrive_in_order_with_their_lengths(air):
+    listener = Device(air, "--mac", B, "--json", "listen")
+    try:
+        r = run(air, "--mac", A, "send", B, "message {n}", "--count", "100")
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.count(": True") == 100
+        time.sleep(0.2)
+    finally:
+        code, out, err = listener.stop()
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [row["msg"] for row in rows] == [f"message {n}" for n in range(100)]
+    assert all(row["len"] == len(row["msg"]) and row["mac"] == A for row in rows)
+    assert "100 messages received" in err
+
+
+def test_sending_to_a_mac_nobody_owns_fails_after_retries(air):
+    r = run(air, "--mac", A, "send", "02:00:00:00:00:99", "x", "--count", "3")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count(": False") == 3
+    assert "3 sent, 0 acknowledged, 3 failed" in r.stdout
+
+
+def test_killing_the_receiver_turns_results_false_and_the_sender_keeps_going(air):
+    listener = Device(air, "--mac", B, "listen")
+    sender = subprocess.Popen([CLI, "--air", air, "--mac", A, "send", B, "tick {n}", "--count", "40", "--interval", "25"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    while len(lines) < 10:
+        lines.append(sender.stdout.readline())
+    listener.proc.send_signal(signal.SIGKILL)
+    listener.proc.wait(timeout=10)
+    out, err = sender.communicate(timeout=60)
+    results = [line.rsplit(": ", 1)[1].strip() for line in (lines + out.splitlines()) if line.startswith("send ")]
+    assert sender.returncode == 0, err
+    assert len(results) == 40
+    assert results[:10] == ["True"] * 10
+    assert results[-5:] == ["False"] * 5
+
+
+def test_a_device_on_channel_3_never_hears_channel_8(air):
+    listener = Device(air, "--mac", B, "--channel", "3", "--json", "listen")
+    try:
+        r8 = run(air, "--mac", A, "--channel", "8", "send", B, "on eight", "--count", "2")
+        rb = run(air, "--mac", A, "--channel", "8", "send", "ff:ff:ff:ff:ff:ff", "broadcast on eight")
+        r3 = run(air, "--mac", A, "--channel", "3", "send", B, "on three")
+        time.sleep(0.2)
+    finally:
+        _, out, _ = listener.stop()
+    assert r8.stdout.count(": False") == 2  # no ACK across channels
+    assert ": True" in rb.stdout             # broadcast is never a failure
+    assert r3.stdout.count(": True") == 1
+    assert [json.loads(line)["msg"] for line in out.splitlines()] == ["on three"]
+
+
+def test_garbage_on_the_air_is_counted_and_survived(air):
+    group, port = air[len("udp://"):].rsplit(":", 1)
+    listener = Device(air, "--mac", B, "--json", "listen")
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 0)
+        rng = random.Random(5)
+        warm = run(air, "--mac", A, "send", B, "before")
+        assert ": True" in warm.stdout
+        for i in range(300):
+            n = rng.randint(0, 400)
+            junk = bytes(rng.getrandbits(8) for _ in range(n))
+            if i % 3 == 0:
+                junk = b"ESPN" + bytes([1]) + junk[5:]  # right magic, broken rest
+            if i % 7 == 0:
+                junk = b"ESPN" + bytes([9]) + bytes(40)  # another air version
+            s.sendto(junk, (group, int(port)))
+        time.sleep(0.2)
+        r = run(air, "--mac", A, "send", B, "still alive")
+        time.sleep(0.2)
+    finally:
+        code, out, err = listener.stop()
+    assert code == 0
+    assert ": True" in r.stdout
+    assert [json.loads(line)["msg"] for line in out.splitlines()][-1] == "still alive"
+    stats = [line for line in err.splitlines() if line.startswith("--- air:")][0]
+    malformed = int(stats.split(",")[1].split()[0])
+    other_version = int(stats.split(",")[2].split()[0])
+    assert malformed > 100 and other_version > 10, stats
+
+
+def test_capture_during_a_ping_session_reads_in_tshark_with_good_fcs_and_acks(air):
+    pcap = os.path.join(TMP, f"capture_{random.randint(0, 1 << 30)}.pcap")
+    echo = Device(air, "--mac", B, "echo")
+    cap = subprocess.Popen([CLI, "--air", air, "capture", "-w", pcap], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)
+    try:
+        r = run(air, "--mac", A, "ping", B, "-c", "5", "-i", "20")
+        time.sleep(0.3)
+    finally:
+        cap.send_signal(signal.SIGINT)
+        cap.communicate(timeout=10)
+        echo.stop()
+    assert r.returncode == 0
+    fields = subprocess.run(["tshark", "-r", pcap, "-o", "wlan.check_checksum:TRUE", "-T", "fields", "-E",
+                             "separator=|", "-e", "wlan.fc.type_subtype", "-e", "wlan.fixed.category_code",
+                             "-e", "wlan.fcs.status", "-e", "wlan.ra"],
+                            capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    rows = [f.split("|") for f in fields]
+    actions = [r for r in rows if r[1] == "127"]
+    acks = [r for r in rows if r[0] in ("0x001d", "29")]
+    assert len(actions) >= 10  # 5 pings + 5 echoes
+    assert len(acks) >= 10
+    assert all(r[2] == "1" for r in rows), rows  # every FCS good
+    assert {r[3] for r in acks} == {A, B}
+    printed = subprocess.run([CLI, "capture", "-r", pcap], capture_output=True, text=True, check=True).stdout
+    assert f"{A} -> {B}  ESP-NOW v1" in printed and f"ACK -> {A}" in printed
+
+
+def test_usage_errors_exit_2_and_name_the_argument(air):
+    r = run(air, "send", "zz:00:00:00:00:01", "x")
+    assert r.returncode == 2 and "MAC: 'zz:00:00:00:00:01' is not a MAC address: bad hex digit" in r.stderr
+    r = run(air, "--mac", "bb:bb:bb:bb:bb:bb", "listen")
+    assert r.returncode == 2 and "group (multicast) address" in r.stderr
+    r = run("udp://10.0.0.1:5", "listen")
+    assert r.returncode == 2 and "--air: group: '10.0.0.1' is not a multicast address" in r.stderr
+    r = run("udp://239.1.1.1:99999", "listen")
+    assert r.returncode == 2 and "port: '99999'" in r.stderr
+    r = run("http://x", "listen")
+    assert r.returncode == 2 and "scheme" in r.stderr
+    r = run("udp://239.1.1.1:5?foo=1", "listen")
+    assert r.returncode == 2 and "query: unknown or empty parameter 'foo=1'" in r.stderr
+    r = run(air, "--channel", "15", "listen")
+    assert r.returncode == 2 and "--channel: 15" in r.stderr
+    r = run(air, "frobnicate")
+    assert r.returncode == 2
+    for sub in ["listen", "send", "echo", "ping", "capture", "demo"]:
+        h = run(air, sub, "--help")
+        assert h.returncode == 0 and "Usage" in h.stdout, sub
+
+
+def test_ctrl_c_prints_the_summary_and_exits_cleanly(air):
+    listener = Device(air, "--mac", B, "listen")
+    code, _, err = listener.stop(signal.SIGINT)
+    assert code == 0 and "0 messages received" in err
+
+
+NETNS = ["espnow-lan-a", "espnow-lan-b", "espnow-lan-c"]
+
+
+@pytest.fixture
+def lan():
+    """Three hosts: a and b joined by a veth pair; c on a link of its own."""
+    assert os.geteuid() == 0, "the LAN test builds network namespaces: run make test as root (CI does)"
+
+    def sh(*cmd):
+        subprocess.run(cmd, check=True)
+
+    def cleanup():
+        for ns in NETNS:
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    cleanup()
+    for ns in NETNS:
+        sh("ip", "netns", "add", ns)
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+    sh("ip", "link", "add", "enl-a", "type", "veth", "peer", "name", "enl-b")
+    sh("ip", "link", "add", "enl-c", "type", "veth", "peer", "name", "enl-x")
+    for ns, dev, ip in [(NETNS[0], "enl-a", "10.88.0.1"), (NETNS[1], "enl-b", "10.88.0.2"), (NETNS[2], "enl-c", "10.89.0.3")]:
+        sh("ip", "link", "set", dev, "netns", ns)
+        sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", dev)
+        sh("ip", "-n", ns, "link", "set", dev, "up")
+    yield
+    cleanup()
+    subprocess.run(["ip", "link", "del", "enl-x"], capture_output=True)
+
+
+def test_lan_mode_two_namespaces_talk_over_veth_and_a_third_hears_nothing(lan):
+    url = "udp://239.255.10.20:47000?iface={}&ttl=1"
+    b = Device(url.format("enl-b"), "--mac", B, "--json", "listen", netns=NETNS[1])
+    c = Device(url.format("enl-c"), "--mac", "02:00:00:00:00:0c", "--json", "listen", netns=NETNS[2])
+    try:
+        r = subprocess.run(["ip", "netns", "exec", NETNS[0], CLI, "--air", url.format("enl-a"), "--mac", A,
+                            "send", B, "over the lan {n}", "--count", "5"], capture_output=True, text=True, timeout=60)
+        rb = subprocess.run(["ip", "netns", "exec", NETNS[0], CLI, "--air", url.format("enl-a"), "--mac", A,
+                             "send", "ff:ff:ff:ff:ff:ff", "to everyone"], capture_output=True, text=True, timeout=60)
+        time.sleep(0.3)
+    finally:
+        _, out_b, _ = b.stop()
+        _, out_c, _ = c.stop()
+    assert r.stdout.count(": True") == 5, r.stdout + r.stderr
+    assert ": True" in rb.stdout
+    assert [json.loads(x)["msg"] for x in out_b.splitlines()] == [f"over the lan {n}" for n in range(5)] + ["to everyone"]
+    assert out_c.strip() == ""

@@ -1,0 +1,116 @@
+// capture -w FILE: a passive sniffer of the air, writing radiotap pcaps.
+// capture -r FILE: prints the frames of a capture, decoded.
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cli.hpp"
+#include "espnow/air_datagram.hpp"
+#include "espnow/frame.hpp"
+#include "espnow/host/pcap_file.hpp"
+#include "espnow/radiotap.hpp"
+
+namespace espnow::cli {
+namespace {
+
+std::vector<std::uint8_t> radiotap_packet(std::span<const std::uint8_t> frame, std::uint8_t channel, PhyRate rate,
+                                          int rssi) {
+  const RateInfo& info = rate_info(rate);
+  wire::RadiotapFields f;
+  f.has_flags = true, f.flags = wire::kRadiotapFlagFcs;
+  f.has_rate = true, f.rate_500kbps = static_cast<std::uint8_t>(info.kbps / 500);
+  f.has_channel = true, f.channel_mhz = channel_to_mhz(channel);
+  f.channel_flags = static_cast<std::uint16_t>(
+      wire::kRadiotapChan2Ghz | (info.modulation == Modulation::ofdm ? wire::kRadiotapChanOfdm : wire::kRadiotapChanCck));
+  f.has_signal = true, f.signal_dbm = static_cast<std::int8_t>(rssi);
+  std::vector<std::uint8_t> packet(wire::radiotap_size(f));
+  wire::build_radiotap(f, packet);
+  packet.insert(packet.end(), frame.begin(), frame.end());
+  return packet;
+}
+
+std::string describe(std::span<const std::uint8_t> frame) {
+  MacAddress ra;
+  if (wire::parse_ack(frame, ra)) return "ACK -> " + std::string(ra.to_text().view());
+  std::vector<std::uint8_t> storage(wire::kMaxMessageV2);
+  const auto d = wire::decode(frame, wire::Fcs::present, storage);
+  if (!d.ok()) return "802.11 frame, not ESP-NOW (" + std::string(wire::to_string(d.error)) + ")";
+  const auto& f = d.frame;
+  std::string s = std::string(f.header.src.to_text().view()) + " -> " + std::string(f.header.dst.to_text().view());
+  s += f.encrypted ? "  ESP-NOW (encrypted)" : "  ESP-NOW v" + std::to_string(f.version);
+  s += " seq=" + std::to_string(f.header.sequence) + (f.header.retry() ? " retry" : "");
+  if (!f.encrypted) s += " len=" + std::to_string(f.message.size()) + " " + printable(f.message);
+  return s;
+}
+
+int read_capture(const std::string& path) {
+  host::PcapReader reader(path);
+  if (!reader.ok()) return std::fprintf(stderr, "espnow: %s\n", reader.error().c_str()), 1;
+  if (reader.link_type() != host::kLinkTypeRadiotap)
+    return std::fprintf(stderr, "espnow: %s: link type %d, expected 127 (radiotap)\n", path.c_str(), reader.link_type()), 1;
+  host::CapturedPacket p;
+  long n = 0;
+  std::int64_t first = -1;
+  while (reader.next(p)) {
+    ++n;
+    const auto rt = wire::parse_radiotap(p.bytes);
+    if (!rt.usable()) {
+      std::printf("%5ld  bad radiotap header: %s\n", n, wire::to_string(rt.error).data());
+      continue;
+    }
+    if (first < 0) first = p.timestamp.count();
+    const auto frame = std::span<const std::uint8_t>(p.bytes).subspan(rt.length);
+    std::printf("%5ld %10.6f  ch %-2u %4d dBm  %s\n", n, double(p.timestamp.count() - first) / 1e6,
+                unsigned(mhz_to_channel(rt.fields.channel_mhz)), int(rt.fields.signal_dbm), describe(frame).c_str());
+  }
+  if (!reader.error().empty()) return std::fprintf(stderr, "espnow: %s\n", reader.error().c_str()), 1;
+  return 0;
+}
+
+int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
+  AirUrlParse url = g.air.empty() ? air_url_from_environment() : parse_air_url(g.air);
+  if (!url.ok()) return std::fprintf(stderr, "espnow: --air: %s\n", url.error.c_str()), 2;
+  if (o.channel != 0 && !is_valid_channel(o.channel))
+    return std::fprintf(stderr, "espnow: --channel: %d is not a channel (1-14)\n", o.channel), 2;
+  host::PcapWriter writer(o.write);
+  if (!writer.ok()) return std::fprintf(stderr, "espnow: %s\n", writer.error().c_str()), 1;
+  UdpAir::Opened opened = UdpAir::open(url.url);
+  if (!opened.air) return std::fprintf(stderr, "espnow: cannot open the air: %s\n", opened.error.c_str()), 1;
+  const Position here{};  // the sniffer's position: RSSI is computed from it
+  std::mutex m;
+  std::atomic<long> captured{0};
+  opened.air->set_sniffer([&](const SniffedFrame& s) {
+    if (o.channel != 0 && s.channel != o.channel) return;
+    if (o.count >= 0 && captured.load() >= o.count) return;
+    const int rssi = rssi_dbm(opened.air->options().path_loss, s.from, here, s.tx_dbm);
+    const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    std::lock_guard lk(m);
+    writer.write(radiotap_packet(s.frame, s.channel, s.rate, rssi), now);
+    ++captured;
+  });
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(o.duration_s < 0 ? 1000LL * 86400 * 365 : (long long)(o.duration_s * 1000));
+  while (!g_stop && std::chrono::steady_clock::now() < deadline && (o.count < 0 || captured.load() < o.count)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::fprintf(stderr, "\rcaptured %ld frames", captured.load());
+    std::lock_guard lk(m);
+    writer.flush();
+  }
+  opened.air->set_sniffer({});
+  std::fprintf(stderr, "\rcaptured %ld frames to %s\n", captured.load(), o.write.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int cmd_capture(const GlobalOptions& g, const CaptureOptions& o) {
+  if (!o.read.empty() && !o.write.empty()) return std::fprintf(stderr, "espnow: capture: give -w or -r, not both\n"), 2;
+  if (!o.read.empty()) return read_capture(o.read);
+  if (o.write.empty()) return std::fprintf(stderr, "espnow: capture: -w FILE or -r FILE is required\n"), 2;
+  return write_capture(g, o);
+}
+
+}  // namespace espnow::cli

@@ -1,0 +1,70 @@
+// The espnow command-line tool: each invocation is one device on an air.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "espnow/udp_air.hpp"
+#include "espnow/virtual_air.hpp"
+
+namespace espnow::cli {
+
+struct GlobalOptions {
+  std::string air;                 // URL; empty: ESPNOW_AIR or the default air
+  std::string mac;                 // empty: ESPNOW_MAC or a random locally administered one
+  int channel = 1;
+  std::string position = "0,0";
+  int rate = -1;                   // a RATE_* value; -1 keeps the default (1 Mbps)
+  bool json = false;
+};
+
+// The device of this invocation: a radio on the UDP air, SoftLink, ESPNow.
+struct Device {
+  std::unique_ptr<UdpAir> air;
+  UdpRadio* radio = nullptr;
+  std::unique_ptr<VirtualDevice> device;
+  ESPNow& espnow() { return device->espnow(); }
+  MacAddress mac() const { return radio->mac(Interface::sta); }
+};
+
+// Opens the air and the device; on failure prints why and exits 2 (usage)
+// or 1 (the air could not be opened).
+Device open_device(const GlobalOptions& g);
+
+// Set by SIGINT/SIGTERM: loops finish, print their summary, and exit 0.
+extern std::atomic<bool> g_stop;
+void install_signal_handlers();
+
+// Text if printable ASCII, otherwise hex.
+std::string printable(std::span<const std::uint8_t> msg);
+std::string hex(std::span<const std::uint8_t> msg);
+std::string json_string(std::string_view s);
+std::string timestamp();  // wall clock, HH:MM:SS.mmm
+
+// A MAC argument: exits 2 naming the argument when malformed.
+MacAddress parse_mac_arg(const std::string& what, const std::string& text);
+
+int cmd_listen(const GlobalOptions& g);
+struct SendOptions {
+  std::string mac, message;
+  int count = 1, interval_ms = 0;
+  bool no_sync = false;
+};
+int cmd_send(const GlobalOptions& g, const SendOptions& o);
+int cmd_echo(const GlobalOptions& g);
+struct PingOptions {
+  std::string mac;
+  int count = -1, interval_ms = 1000, size = 32, timeout_ms = 1000;
+};
+int cmd_ping(const GlobalOptions& g, const PingOptions& o);
+struct CaptureOptions {
+  std::string write, read;
+  long count = -1;
+  double duration_s = -1;
+  int channel = 0;  // 0: every channel
+};
+int cmd_capture(const GlobalOptions& g, const CaptureOptions& o);
+
+}  // namespace espnow::cli

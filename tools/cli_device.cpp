@@ -1,0 +1,122 @@
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <sys/time.h>
+
+#include "cli.hpp"
+
+namespace espnow::cli {
+
+std::atomic<bool> g_stop{false};
+
+void install_signal_handlers() {
+  struct sigaction sa{};
+  sa.sa_handler = [](int) { g_stop = true; };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+[[noreturn]] static void usage_error(const std::string& message) {
+  std::fprintf(stderr, "espnow: %s\nRun with --help for usage.\n", message.c_str());
+  std::exit(2);
+}
+
+MacAddress parse_mac_arg(const std::string& what, const std::string& text) {
+  const MacParseResult r = MacAddress::parse(text);
+  if (!r) usage_error(what + ": '" + text + "' is not a MAC address: " + std::string(to_string(r.error)));
+  return r.mac;
+}
+
+static MacAddress random_local_mac() {
+  std::random_device rd;
+  MacAddress m;
+  for (auto& b : m.bytes) b = static_cast<std::uint8_t>(rd());
+  m.bytes[0] = static_cast<std::uint8_t>((m.bytes[0] & 0xFC) | 0x02);  // locally administered, unicast
+  return m;
+}
+
+static Position parse_position(const std::string& text) {
+  const auto comma = text.find(',');
+  char* end = nullptr;
+  Position p{};
+  if (comma != std::string::npos) {
+    p.x = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() + comma) {
+      p.y = std::strtod(text.c_str() + comma + 1, &end);
+      if (*end == '\0' && comma + 1 < text.size()) return p;
+    }
+  }
+  usage_error("--position: '" + text + "' is not x,y in metres (e.g. 3.5,-2)");
+}
+
+Device open_device(const GlobalOptions& g) {
+  AirUrlParse url = g.air.empty() ? air_url_from_environment() : parse_air_url(g.air);
+  if (!url.ok()) usage_error("--air: " + url.error);
+  RadioOptions ro;
+  const char* env_mac = std::getenv("ESPNOW_MAC");
+  if (!g.mac.empty()) ro.mac = parse_mac_arg("--mac", g.mac);
+  else if (env_mac && *env_mac) ro.mac = parse_mac_arg("ESPNOW_MAC", env_mac);
+  else ro.mac = random_local_mac();
+  if (ro.mac.is_multicast()) usage_error("--mac: " + std::string(ro.mac.to_text().view()) +
+                                         " is a group (multicast) address; a device's MAC must be unicast");
+  if (!is_valid_channel(g.channel)) usage_error("--channel: " + std::to_string(g.channel) + " is not a channel (1-14)");
+  ro.channel = static_cast<std::uint8_t>(g.channel);
+  ro.position = parse_position(g.position);
+  if (g.rate >= 0 && (g.rate > 255 || !rate_info(static_cast<std::uint8_t>(g.rate))))
+    usage_error("--rate: " + std::to_string(g.rate) + " is not a RATE_* value (0=1M, 1=2M, 2=5M, 3=11M, 11=6M, 10=12M, 9=24M, 12=54M, 41=LR250K, 42=LR500K)");
+  ro.long_range = g.rate == static_cast<int>(PhyRate::lora_250k) || g.rate == static_cast<int>(PhyRate::lora_500k);
+
+  Device d;
+  UdpAir::Opened opened = UdpAir::open(url.url);
+  if (!opened.air) {
+    std::fprintf(stderr, "espnow: cannot open the air %s: %s\n", url.url.to_string().c_str(), opened.error.c_str());
+    std::exit(1);
+  }
+  d.air = std::move(opened.air);
+  d.radio = *d.air->add_radio(ro);
+  d.device = std::make_unique<VirtualDevice>(*d.radio, SoftLinkOptions{});
+  (void)d.espnow().active(true);
+  if (g.rate >= 0) (void)d.espnow().config({.rate = g.rate});
+  return d;
+}
+
+std::string hex(std::span<const std::uint8_t> msg) {
+  static const char digits[] = "0123456789abcdef";
+  std::string s;
+  for (auto b : msg) s += digits[b >> 4], s += digits[b & 15];
+  return s;
+}
+
+std::string printable(std::span<const std::uint8_t> msg) {
+  for (auto b : msg)
+    if (b < 0x20 || b > 0x7e) return "hex:" + hex(msg);
+  return std::string(msg.begin(), msg.end());
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else out += c;
+  }
+  return out + "\"";
+}
+
+std::string timestamp() {
+  timeval tv{};
+  gettimeofday(&tv, nullptr);
+  tm t{};
+  localtime_r(&tv.tv_sec, &t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03ld", t.tm_hour, t.tm_min, t.tm_sec, long(tv.tv_usec / 1000));
+  return buf;
+}
+
+}  // namespace espnow::cli

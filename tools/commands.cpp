@@ -1,0 +1,170 @@
+// listen, send, echo and ping.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "cli.hpp"
+
+namespace espnow::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::int64_t kPollMs = 100;  // how often loops look at g_stop
+
+bool ensure_peer(ESPNow& e, const MacAddress& mac) {
+  if (e.get_peer(mac)) return true;
+  return !e.add_peer(mac);
+}
+
+void print_message(const GlobalOptions& g, const MacAddress& mac, const RecvMeta& meta,
+                   std::span<const std::uint8_t> msg) {
+  if (g.json)
+    std::printf("{\"time\": %s, \"mac\": \"%s\", \"rssi\": %d, \"len\": %zu, \"msg\": %s, \"hex\": \"%s\"}\n",
+                json_string(timestamp()).c_str(), mac.to_text().c_str(), meta.rssi, msg.size(),
+                json_string(printable(msg)).c_str(), hex(msg).c_str());
+  else
+    std::printf("%s %s rssi=%d len=%zu %s\n", timestamp().c_str(), mac.to_text().c_str(), meta.rssi, msg.size(),
+                printable(msg).c_str());
+}
+
+}  // namespace
+
+int cmd_listen(const GlobalOptions& g) {
+  Device d = open_device(g);
+  std::fprintf(stderr, "listening as %s on %s, channel %d (Ctrl-C to stop)\n", d.mac().to_text().c_str(),
+                            d.air->url().to_string().c_str(), g.channel);
+  std::vector<std::uint8_t> buf(MAX_DATA_LEN_V2);
+  std::uint64_t received = 0;
+  while (!g_stop) {
+    RecvMeta meta;
+    auto n = d.espnow().recvinto(buf, &meta, kPollMs);
+    if (!n) return std::fprintf(stderr, "espnow: %s\n", error_name(n.error()).data()), 1;
+    if (!meta.mac) continue;
+    ++received;
+    print_message(g, *meta.mac, meta, std::span(buf).first(*n));
+  }
+  const Stats s = d.espnow().stats();
+  const UdpAirStats a = d.air->stats();
+  std::fprintf(stderr, "--- %llu messages received, %llu dropped (buffer full)\n", (unsigned long long)received,
+               (unsigned long long)s.rx_dropped);
+  std::fprintf(stderr, "--- air: %llu datagrams, %llu malformed, %llu of another version, %llu bad FCS\n",
+               (unsigned long long)a.datagrams_received, (unsigned long long)a.malformed,
+               (unsigned long long)a.wrong_version, (unsigned long long)a.bad_fcs);
+  return 0;
+}
+
+int cmd_send(const GlobalOptions& g, const SendOptions& o) {
+  const MacAddress to = parse_mac_arg("MAC", o.mac);
+  Device d = open_device(g);
+  ESPNow& e = d.espnow();
+  if (auto ec = e.add_peer(to)) return std::fprintf(stderr, "espnow: add_peer: %s\n", error_name(ec).data()), 1;
+  int sent = 0, acked = 0, failed = 0;
+  for (int i = 0; (o.count < 0 || i < o.count) && !g_stop; ++i) {
+    if (i > 0 && o.interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
+    std::string text = o.message;
+    if (const auto at = text.find("{n}"); at != std::string::npos) text.replace(at, 3, std::to_string(i));
+    const auto msg = bytes(text);
+    auto r = e.send(to, msg, !o.no_sync);
+    if (!r) {
+      std::fprintf(stderr, "espnow: send: %s\n", error_name(r.error()).data());
+      return error_kind(r.error()) == ErrorKind::os_error ? 1 : 2;
+    }
+    ++sent;
+    (*r ? acked : failed) += 1;
+    if (g.json) std::printf("{\"seq\": %d, \"mac\": \"%s\", \"len\": %zu, \"result\": %s}\n", i, to.to_text().c_str(),
+                            msg.size(), *r ? "true" : "false");
+    else std::printf("send %d to %s: %s\n", i, to.to_text().c_str(), *r ? "True" : "False");
+  }
+  if (o.no_sync) {  // the results come later: wait for them, briefly
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    while (!e.writable() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const Stats s = e.stats();
+    acked = static_cast<int>(s.tx_responses - s.tx_failures), failed = static_cast<int>(s.tx_failures);
+  }
+  std::fprintf(g.json ? stderr : stdout, "--- %d sent, %d acknowledged, %d failed\n", sent, acked, failed);
+  return 0;
+}
+
+int cmd_echo(const GlobalOptions& g) {
+  Device d = open_device(g);
+  ESPNow& e = d.espnow();
+  std::fprintf(stderr, "echoing as %s on %s, channel %d (Ctrl-C to stop)\n", d.mac().to_text().c_str(),
+                            d.air->url().to_string().c_str(), g.channel);
+  std::vector<std::uint8_t> buf(MAX_DATA_LEN_V2);
+  std::uint64_t echoed = 0;
+  while (!g_stop) {
+    RecvMeta meta;
+    auto n = e.recvinto(buf, &meta, kPollMs);
+    if (!n) return std::fprintf(stderr, "espnow: %s\n", error_name(n.error()).data()), 1;
+    if (!meta.mac) continue;
+    const MacAddress from = *meta.mac;
+    if (!g.json) print_message(g, from, meta, std::span(buf).first(*n));
+    if (!ensure_peer(e, from)) continue;  // peer table full: cannot answer
+    if (e.send(from, std::span(buf).first(*n), true)) ++echoed;
+  }
+  std::fprintf(stderr, "--- %llu messages echoed\n", (unsigned long long)echoed);
+  return 0;
+}
+
+// ping: each probe carries "PING", its sequence number and padding; the
+// echo server sends it back unchanged.
+int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
+  const MacAddress to = parse_mac_arg("MAC", o.mac);
+  if (o.size < 8 || o.size > static_cast<int>(MAX_DATA_LEN))
+    return std::fprintf(stderr, "espnow: -s: %d is not a size from 8 to 250\n", o.size), 2;
+  Device d = open_device(g);
+  ESPNow& e = d.espnow();
+  (void)e.add_peer(to);
+  std::printf("PING %s: %d data bytes\n", to.to_text().c_str(), o.size);
+  std::vector<std::uint8_t> probe(static_cast<std::size_t>(o.size), 0x55), buf(MAX_DATA_LEN_V2);
+  std::memcpy(probe.data(), "PING", 4);
+  std::vector<double> rtts;
+  int sent = 0;
+  const auto started = Clock::now();
+  for (std::uint32_t seq = 0; (o.count < 0 || static_cast<int>(seq) < o.count) && !g_stop; ++seq) {
+    if (seq > 0) {
+      const auto next = started + std::chrono::milliseconds(o.interval_ms) * seq;
+      while (Clock::now() < next && !g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (g_stop) break;
+    }
+    std::memcpy(probe.data() + 4, &seq, 4);
+    while (*e.recv(0)) {  // stale replies of earlier probes
+    }
+    const auto t0 = Clock::now();
+    auto r = e.send(to, probe, true);
+    ++sent;
+    if (!r) return std::fprintf(stderr, "espnow: send: %s\n", error_name(r.error()).data()), 1;
+    bool answered = false;
+    while (!answered && !g_stop) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t0 + std::chrono::milliseconds(o.timeout_ms) - Clock::now());
+      if (left.count() <= 0) break;
+      RecvMeta meta;
+      auto n = e.recvinto(buf, &meta, std::min<std::int64_t>(left.count(), kPollMs));
+      if (!n || !meta.mac || *meta.mac != to || *n != probe.size() || std::memcmp(buf.data(), probe.data(), 8) != 0)
+        continue;
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      rtts.push_back(ms);
+      answered = true;
+      std::printf("%zu bytes from %s: seq=%u rssi=%d time=%.3f ms\n", *n, to.to_text().c_str(), seq, meta.rssi, ms);
+    }
+    if (!answered && !g_stop) std::printf("Request timeout for seq=%u%s\n", seq, *r ? "" : " (no ACK)");
+  }
+  const int received = static_cast<int>(rtts.size());
+  const double loss = sent ? 100.0 * (sent - received) / sent : 0.0;
+  std::printf("--- %s espnow ping statistics ---\n", to.to_text().c_str());
+  std::printf("%d packets transmitted, %d received, %.1f%% packet loss\n", sent, received, loss);
+  if (received) {
+    double sum = 0, sq = 0, mn = rtts[0], mx = rtts[0];
+    for (double t : rtts) sum += t, sq += t * t, mn = std::min(mn, t), mx = std::max(mx, t);
+    const double avg = sum / received;
+    std::printf("rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", mn, avg, mx,
+                std::sqrt(std::max(0.0, sq / received - avg * avg)));
+  }
+  return received == 0 && sent > 0 ? 1 : 0;
+}
+
+}  // namespace espnow::cli

@@ -1,0 +1,76 @@
+// espnow: talk ESP-NOW on a virtual air from the command line.
+#include <CLI/CLI.hpp>
+
+#include "cli.hpp"
+#include "echo_heartbeat.hpp"
+
+using namespace espnow::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"ESP-NOW on a virtual air: each invocation is one device.\n"
+               "Devices on the same air (default: udp://239.255.0.1:47474, this host only) hear each other."};
+  app.require_subcommand(1);
+  GlobalOptions g;
+  app.add_option("--air", g.air, "air URL: udp://GROUP:PORT[?iface=NAME&ttl=N] (default: $ESPNOW_AIR or the host-local air)");
+  app.add_option("--mac", g.mac, "this device's MAC (default: $ESPNOW_MAC or a random local one)");
+  app.add_option("--channel", g.channel, "Wi-Fi channel, 1-14")->capture_default_str();
+  app.add_option("--position", g.position, "position x,y in metres (RSSI follows distance)")->capture_default_str();
+  app.add_option("--rate", g.rate, "PHY rate, a RATE_* value (0 = 1 Mbps)");
+  app.add_flag("--json", g.json, "print one JSON object per line");
+
+  auto* listen = app.add_subcommand("listen", "print each message as it arrives");
+
+  SendOptions so;
+  auto* send = app.add_subcommand("send", "send a message to a device");
+  send->add_option("MAC", so.mac, "destination (ff:ff:ff:ff:ff:ff for broadcast)")->required();
+  send->add_option("MESSAGE", so.message, "the text to send; {n} is replaced by the send's number")->required();
+  send->add_option("--count", so.count, "how many times (-1: until Ctrl-C)")->capture_default_str();
+  send->add_option("--interval", so.interval_ms, "milliseconds between sends")->capture_default_str();
+  send->add_flag("--no-sync", so.no_sync, "do not wait for each ACK (sync=False)");
+
+  auto* echo = app.add_subcommand("echo", "send every message back to its sender");
+
+  PingOptions po;
+  auto* ping = app.add_subcommand("ping", "measure round trips to a device running `espnow echo`");
+  ping->add_option("MAC", po.mac, "the echoing device")->required();
+  ping->add_option("-c", po.count, "number of pings (default: until Ctrl-C)");
+  ping->add_option("-i", po.interval_ms, "milliseconds between pings")->capture_default_str();
+  ping->add_option("-s", po.size, "message size in bytes (8-250)")->capture_default_str();
+  ping->add_option("-W", po.timeout_ms, "milliseconds to wait for each reply")->capture_default_str();
+
+  CaptureOptions co;
+  auto* capture = app.add_subcommand("capture", "sniff the air into a pcap (-w), or print a capture (-r)");
+  capture->add_option("-w", co.write, "write a radiotap pcap of the air");
+  capture->add_option("-r", co.read, "read a pcap and print its frames");
+  capture->add_option("--count", co.count, "stop after this many frames");
+  capture->add_option("--duration", co.duration_s, "stop after this many seconds");
+  capture->add_option("--channel", co.channel, "only this channel (default: all)");
+
+  DemoOptions demo_options;
+  auto* demo = app.add_subcommand("demo", "the seeds' asyncio example on two in-process devices (as `make demo`)");
+  long period_ms = 1000, duration_ms = 10000;
+  demo->add_option("--period-ms", period_ms, "heartbeat period")->capture_default_str();
+  demo->add_option("--duration-ms", duration_ms, "how long to run")->capture_default_str();
+
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // line by line, even into a pipe
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;  // usage errors exit 2
+  }
+  install_signal_handlers();
+  if (*listen) return cmd_listen(g);
+  if (*send) return cmd_send(g, so);
+  if (*echo) return cmd_echo(g);
+  if (*ping) return cmd_ping(g, po);
+  if (*capture) return cmd_capture(g, co);
+  if (*demo) {
+    demo_options.period = std::chrono::milliseconds(period_ms);
+    demo_options.duration = std::chrono::milliseconds(duration_ms);
+    return run_echo_heartbeat_demo(demo_options);
+  }
+  return 2;
+}
