@@ -146,9 +146,9 @@ TEST(SimAir, RejectsBadRadioSettings) {
 
 TEST(SimAir, TheTransmitQueueIsBoundedWhenTimingIsOn) {
   VirtualClock clock;
+  Recorder ra;  // outlives the air, whose transmitter thread reports to it
   SimAir air({.timing = true, .tx_queue_len = 4, .clock = &clock});
   SimRadio& a = radio(air, {.mac = kA});
-  Recorder ra;
   a.set_listener(&ra);
   int no_mem = 0;
   for (std::uint16_t i = 0; i < 1000; ++i) no_mem += a.transmit(frame_to(MacAddress::broadcast(), kA, i), PhyRate::r1m) == errc::no_mem;

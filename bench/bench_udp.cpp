@@ -1,0 +1,214 @@
+// The UDP air between two processes (this one and a forked peer):
+//  - throughput of 250-byte sync=False sends against raw UDP multicast
+//    datagrams of the same size between the same two processes;
+//  - ping round trip against a raw UDP ping-pong of the same size.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "espnow/udp_air.hpp"
+#include "espnow/virtual_air.hpp"
+#include "harness.hpp"
+
+using namespace espnow;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kSize = 250;
+constexpr MacAddress kParent{{2, 0, 0, 0, 0, 1}}, kChild{{2, 0, 0, 0, 0, 2}};
+
+AirUrl private_air(int offset) {
+  std::random_device rd;
+  AirUrl u;
+  u.group = "239.255.77." + std::to_string(1 + offset);
+  u.port = static_cast<std::uint16_t>(30000 + rd() % 20000);
+  return u;
+}
+
+// --- raw UDP multicast between the two processes -------------------------
+
+int raw_socket(const AirUrl& u, bool join) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  const int one = 1, buf = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(u.port);
+  inet_pton(AF_INET, u.group.c_str(), &a.sin_addr);
+  in_addr lo{};
+  inet_pton(AF_INET, "127.0.0.1", &lo);
+  if (join) {
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ip_mreq m{a.sin_addr, lo};
+    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m);
+  }
+  const unsigned char ttl = 0, loop = 1;
+  setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof lo);
+  setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
+  setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop);
+  return fd;
+}
+
+void raw_send(int fd, const AirUrl& u, const std::uint8_t* p, std::size_t n) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(u.port);
+  inet_pton(AF_INET, u.group.c_str(), &a.sin_addr);
+  sendto(fd, p, n, 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+}
+
+// Each datagram's first byte says who sent it ('P' parent, 'C' child) and
+// its second what it is ('D' data, 'E' echo me, 'Q' quit).
+void raw_peer(const AirUrl& u, int report_fd) {
+  const int fd = raw_socket(u, true);
+  std::uint8_t buf[2048];
+  std::uint64_t data = 0;
+  (void)!write(report_fd, "r", 1);
+  for (;;) {
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n < 2 || buf[0] != 'P') continue;
+    if (buf[1] == 'D') ++data;
+    if (buf[1] == 'E') buf[0] = 'C', raw_send(fd, u, buf, static_cast<std::size_t>(n));
+    if (buf[1] == 'Q') break;
+  }
+  (void)!write(report_fd, &data, sizeof data);
+  _exit(0);
+}
+
+// --- the same over ESP-NOW on the UDP air -------------------------------
+
+void espnow_peer(const AirUrl& u, int report_fd) {
+  auto opened = UdpAir::open(u);
+  VirtualDevice d(**opened.air->add_radio({.mac = kChild}), {});
+  (void)d.espnow().config({.rxbuf = 1 << 22});
+  (void)d.espnow().active(true);
+  (void)d.espnow().add_peer(kParent);
+  (void)!write(report_fd, "r", 1);
+  std::uint64_t data = 0;
+  for (;;) {
+    auto r = d.espnow().irecv(-1);
+    if (!r || !r->mac) continue;
+    if (r->msg[0] == 'D') ++data;
+    if (r->msg[0] == 'E') (void)d.espnow().send(kParent, r->msg, true);
+    if (r->msg[0] == 'Q') break;
+  }
+  (void)!write(report_fd, &data, sizeof data);
+  _exit(0);
+}
+
+template <class Peer>
+pid_t spawn(Peer peer, const AirUrl& u, int& read_fd) {
+  int p[2];
+  (void)!pipe(p);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(p[0]);
+    peer(u, p[1]);
+  }
+  close(p[1]);
+  char ready;
+  (void)!read(p[0], &ready, 1);
+  read_fd = p[0];
+  return pid;
+}
+
+std::uint64_t finish(pid_t pid, int fd) {
+  std::uint64_t n = 0;
+  (void)!read(fd, &n, sizeof n);
+  close(fd);
+  waitpid(pid, nullptr, 0);
+  return n;
+}
+
+struct Figures {
+  double stream_rate, rtt_us;
+};
+
+Figures measure_raw(std::size_t n, std::size_t pings) {
+  const AirUrl u = private_air(0);
+  int rfd;
+  const pid_t pid = spawn(raw_peer, u, rfd);
+  const int fd = raw_socket(u, true);
+  std::vector<std::uint8_t> msg(kSize, 'P');
+  msg[1] = 'D';
+  const auto t0 = Steady::now();
+  for (std::size_t i = 0; i < n; ++i) raw_send(fd, u, msg.data(), msg.size());
+  msg[1] = 'Q';
+  // Round trips first (the peer still runs), then the count.
+  std::uint8_t buf[2048];
+  std::vector<std::uint8_t> ping(kSize, 'P');
+  ping[1] = 'E';
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const double stream_seconds = std::chrono::duration<double>(Steady::now() - t0).count();
+  timeval tv{0, 200000};  // a lost ping is sent again after 200 ms
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) {  // the stream's own echoes of the flood
+  }
+  const auto p0 = Steady::now();
+  for (std::size_t i = 0; i < pings; ++i) {
+    raw_send(fd, u, ping.data(), ping.size());
+    for (;;) {
+      const ssize_t got = recv(fd, buf, sizeof buf, 0);
+      if (got < 0) raw_send(fd, u, ping.data(), ping.size());
+      else if (buf[0] == 'C') break;
+    }
+  }
+  const double rtt = std::chrono::duration<double, std::micro>(Steady::now() - p0).count() / double(pings);
+  raw_send(fd, u, msg.data(), msg.size());
+  const std::uint64_t got = finish(pid, rfd);
+  close(fd);
+  return {double(got) / stream_seconds, rtt};
+}
+
+Figures measure_espnow(std::size_t n, std::size_t pings) {
+  const AirUrl u = private_air(1);
+  int rfd;
+  const pid_t pid = spawn(espnow_peer, u, rfd);
+  auto opened = UdpAir::open(u);
+  VirtualDevice d(**opened.air->add_radio({.mac = kParent}), {});
+  ESPNow& e = d.espnow();
+  (void)e.active(true);
+  (void)e.add_peer(kChild);
+  std::vector<std::uint8_t> msg(kSize, 'D');
+  const auto t0 = Steady::now();
+  for (std::size_t i = 0; i < n; ++i) (void)e.send(kChild, msg, false);
+  while (!e.writable()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  const double stream_seconds = std::chrono::duration<double>(Steady::now() - t0).count();
+  std::vector<std::uint8_t> ping(kSize, 'E');
+  const auto p0 = Steady::now();
+  for (std::size_t i = 0; i < pings; ++i) {
+    do (void)e.send(kChild, ping, true);
+    while (!e.recv(200)->has_value());  // sent again if lost
+  }
+  const double rtt = std::chrono::duration<double, std::micro>(Steady::now() - p0).count() / double(pings);
+  msg[0] = 'Q';
+  (void)e.send(kChild, msg, true);
+  const std::uint64_t got = finish(pid, rfd);
+  return {double(got) / stream_seconds, rtt};
+}
+
+}  // namespace
+
+int main() {
+  Figures raw{0, 1e9}, air{0, 1e9};
+  for (int trial = 0; trial < 3; ++trial) {
+    const Figures r = measure_raw(20000, 2000), a = measure_espnow(5000, 1000);
+    raw.stream_rate = std::max(raw.stream_rate, r.stream_rate), raw.rtt_us = std::min(raw.rtt_us, r.rtt_us);
+    air.stream_rate = std::max(air.stream_rate, a.stream_rate), air.rtt_us = std::min(air.rtt_us, a.rtt_us);
+  }
+  bench::report_ratio("udp.two_processes_send_async_250B", air.stream_rate, "msgs/s", raw.stream_rate, 0.7);
+  bench::report_ratio("udp.ping_rtt_250B_us", air.rtt_us, "us", raw.rtt_us, 2.0, bench::Goal::at_most);
+  return 0;
+}
