@@ -11,6 +11,7 @@
 
 #include "espnow/aioespnow.hpp"
 #include "espnow/virtual_air.hpp"
+#include "device_pair.hpp"
 #include "harness.hpp"
 
 using namespace espnow;
@@ -19,19 +20,7 @@ using asio::use_awaitable;
 
 namespace {
 
-struct Devices {
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = MacAddress{{2, 0, 0, 0, 0, 1}}});
-  VirtualDevice& b = **air.add_device({.mac = MacAddress{{2, 0, 0, 0, 0, 2}}});
-  Devices() {
-    for (VirtualDevice* d : {&a, &b}) {
-      (void)d->espnow().config({.rxbuf = 4096 * 263});
-      (void)d->espnow().active(true);
-    }
-    (void)a.espnow().add_peer(b.mac());
-    (void)b.espnow().add_peer(a.mac());
-  }
-};
+using Devices = bench::DevicePair;
 
 // Round trips per second: a sends, b echoes, a receives the echo.
 double echo_rate(Devices& d, std::size_t n) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "espnow/virtual_air.hpp"
+#include "device_pair.hpp"
 #include "harness.hpp"
 #include "spsc_queue.hpp"
 
@@ -12,17 +13,7 @@ using namespace espnow;
 
 namespace {
 
-struct Pair {
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = MacAddress{{2, 0, 0, 0, 0, 1}}});
-  VirtualDevice& b = **air.add_device({.mac = MacAddress{{2, 0, 0, 0, 0, 2}}});
-  Pair() {
-    (void)a.espnow().active(true);
-    (void)b.espnow().config({.rxbuf = 4096 * 263});
-    (void)b.espnow().active(true);
-    (void)a.espnow().add_peer(b.mac());
-  }
-};
+using Pair = bench::DevicePair;
 
 void espnow_stream(Pair& p, std::size_t n) {
   const std::vector<std::uint8_t> msg(250, 0x42);

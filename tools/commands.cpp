@@ -31,22 +31,32 @@ void print_message(const GlobalOptions& g, const MacAddress& mac, const RecvMeta
                 printable(msg).c_str());
 }
 
-}  // namespace
-
-int cmd_listen(const GlobalOptions& g) {
-  Device d = open_device(g);
-  std::fprintf(stderr, "listening as %s on %s, channel %d (Ctrl-C to stop)\n", d.mac().to_text().c_str(),
-                            d.air->url().to_string().c_str(), g.channel);
+// Announces the device, then hands each message to `on_message` until
+// Ctrl-C. Returns 0, or 1 after printing a receive error.
+template <class OnMessage>
+int serve_messages(const GlobalOptions& g, Device& d, const char* doing, OnMessage on_message) {
+  std::fprintf(stderr, "%s as %s on %s, channel %d (Ctrl-C to stop)\n", doing, d.mac().to_text().c_str(),
+               d.air->url().to_string().c_str(), g.channel);
   std::vector<std::uint8_t> buf(MAX_DATA_LEN_V2);
-  std::uint64_t received = 0;
   while (!g_stop) {
     RecvMeta meta;
     auto n = d.espnow().recvinto(buf, &meta, kPollMs);
     if (!n) return std::fprintf(stderr, "espnow: %s\n", error_name(n.error()).data()), 1;
-    if (!meta.mac) continue;
-    ++received;
-    print_message(g, *meta.mac, meta, std::span(buf).first(*n));
+    if (meta.mac) on_message(*meta.mac, meta, std::span<const std::uint8_t>(buf).first(*n));
   }
+  return 0;
+}
+
+}  // namespace
+
+int cmd_listen(const GlobalOptions& g) {
+  Device d = open_device(g);
+  std::uint64_t received = 0;
+  const int rc = serve_messages(g, d, "listening", [&](const MacAddress& mac, const RecvMeta& meta, auto msg) {
+    ++received;
+    print_message(g, mac, meta, msg);
+  });
+  if (rc) return rc;
   const Stats s = d.espnow().stats();
   const UdpAirStats a = d.air->stats();
   std::fprintf(stderr, "--- %llu messages received, %llu dropped (buffer full)\n", (unsigned long long)received,
@@ -92,20 +102,13 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
 int cmd_echo(const GlobalOptions& g) {
   Device d = open_device(g);
   ESPNow& e = d.espnow();
-  std::fprintf(stderr, "echoing as %s on %s, channel %d (Ctrl-C to stop)\n", d.mac().to_text().c_str(),
-                            d.air->url().to_string().c_str(), g.channel);
-  std::vector<std::uint8_t> buf(MAX_DATA_LEN_V2);
   std::uint64_t echoed = 0;
-  while (!g_stop) {
-    RecvMeta meta;
-    auto n = e.recvinto(buf, &meta, kPollMs);
-    if (!n) return std::fprintf(stderr, "espnow: %s\n", error_name(n.error()).data()), 1;
-    if (!meta.mac) continue;
-    const MacAddress from = *meta.mac;
-    if (!g.json) print_message(g, from, meta, std::span(buf).first(*n));
-    if (!ensure_peer(e, from)) continue;  // peer table full: cannot answer
-    if (e.send(from, std::span(buf).first(*n), true)) ++echoed;
-  }
+  const int rc = serve_messages(g, d, "echoing", [&](const MacAddress& from, const RecvMeta& meta, auto msg) {
+    if (!g.json) print_message(g, from, meta, msg);
+    if (!ensure_peer(e, from)) return;  // peer table full: cannot answer
+    if (e.send(from, msg, true)) ++echoed;
+  });
+  if (rc) return rc;
   std::fprintf(stderr, "--- %llu messages echoed\n", (unsigned long long)echoed);
   return 0;
 }
