@@ -35,8 +35,10 @@ class RxRing;
 }
 
 struct Config {
-  std::int64_t rxbuf = 526;         // bytes; used at the next active(true)
+  std::int64_t rxbuf = 526;         // bytes; used at the next active(true). The default
+                                    // holds two maximum-size messages of the version.
   std::int64_t timeout_ms = 300000; // default receive timeout; < 0 waits forever
+  int version = 1;                  // ESP-NOW protocol: 1 (250 bytes), 2 (1470 bytes)
 };
 
 // config(rxbuf=..., timeout_ms=..., rate=...): unset fields are left alone.
@@ -44,6 +46,7 @@ struct ConfigUpdate {
   std::optional<std::int64_t> rxbuf{};
   std::optional<std::int64_t> timeout_ms{};
   std::optional<std::int64_t> rate{};  // write-only, a RATE_* value
+  std::optional<std::int64_t> version{};  // 1 or 2
 };
 
 // add_peer/mod_peer arguments; nullopt is Python's None (keep or default).
@@ -111,7 +114,7 @@ class ESPNow {
   bool active() const { return active_.load(); }
   std::error_code active(bool flag);
   Config config() const;
-  Result<std::int64_t> config(std::string_view name) const;  // "rxbuf" or "timeout_ms"
+  Result<std::int64_t> config(std::string_view name) const;  // "rxbuf", "timeout_ms" or "version"
   std::error_code config(const ConfigUpdate& update);
 
   // ---- peers
@@ -185,6 +188,7 @@ class ESPNow {
 
   Result<std::size_t> pop_message(std::span<std::uint8_t> out, RecvMeta* meta, std::optional<std::int64_t> timeout);
   std::error_code check_receive_ready() const;
+  std::int64_t rxbuf_locked() const;
   const MacAddress* record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms);
   void signal_readable_locked(bool readable);
   void irq_loop();
@@ -197,6 +201,7 @@ class ESPNow {
 
   mutable std::mutex state_mutex_;  // config, peer mirror, activation
   Config config_;
+  bool rxbuf_set_ = false;  // otherwise rxbuf follows the version
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> peers_{};
   std::size_t peer_count_ = 0;
 

@@ -8,6 +8,7 @@
 #include <span>
 #include <system_error>
 
+#include "espnow/errors.hpp"
 #include "espnow/mac_address.hpp"
 #include "espnow/radio.hpp"
 
@@ -73,6 +74,12 @@ class Link {
   virtual std::error_code set_pmk(std::span<const std::uint8_t, 16> pmk) = 0;
   virtual std::error_code set_rate(PhyRate rate) = 0;
   virtual std::size_t max_data_len() const = 0;
+  // ESP-NOW protocol version 1 (250-byte messages) or 2 (1470, ESP-IDF >= 5.4).
+  // A link that cannot change it (a device build) reports errc::arg.
+  virtual int protocol_version() const { return max_data_len() > 250 ? 2 : 1; }
+  virtual std::error_code set_protocol_version(int version) {
+    return version == protocol_version() ? std::error_code{} : make_error_code(errc::arg);
+  }
 
   // The WLAN state ESP-NOW depends on.
   virtual bool interface_active(Interface i) const = 0;

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
+#include "espnow/ccmp.hpp"
 #include "espnow/constants.hpp"
 #include "espnow/detail/peer_table.hpp"
 #include "espnow/link.hpp"
@@ -26,8 +28,11 @@ struct LinkStats {
   std::uint64_t rx_malformed = 0;    // failed to decode (bad FCS, not ESP-NOW, ...)
   std::uint64_t rx_not_for_us = 0;   // addressed to another device
   std::uint64_t rx_duplicates = 0;   // a retry of a frame already received
-  std::uint64_t rx_encrypted = 0;    // encrypted frames that could not be decrypted
+  std::uint64_t rx_encrypted = 0;    // encrypted, from a sender not registered with a key
   std::uint64_t rx_too_long = 0;     // v2 messages over 250 bytes at a v1 device
+  std::uint64_t rx_mic_failures = 0; // wrong key (LMK or PMK), or altered in flight
+  std::uint64_t rx_replayed = 0;     // a packet number already accepted from that sender
+  std::uint64_t rx_old_pn = 0;       // a packet number below the last one accepted
 };
 
 class SoftLink final : public Link, private RadioListener {
@@ -57,6 +62,8 @@ class SoftLink final : public Link, private RadioListener {
   std::error_code set_pmk(std::span<const std::uint8_t, 16> pmk) override;
   std::error_code set_rate(PhyRate rate) override;
   std::size_t max_data_len() const override;
+  int protocol_version() const override { return version_.load(); }
+  std::error_code set_protocol_version(int version) override;
 
   bool interface_active(Interface i) const override { return radio_.interface_active(i); }
   std::uint8_t channel() const override { return radio_.channel(); }
@@ -71,13 +78,24 @@ class SoftLink final : public Link, private RadioListener {
   void on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) override;
   void on_tx_done(const MacAddress& dst, bool acked) override;
   std::error_code send_one(const PeerInfo& peer, std::span<const std::uint8_t> data);
-  bool is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random);
+  bool is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random, bool retry);
+  // Encrypts `frame` for `peer` when it is an encrypted peer; returns the
+  // frame to transmit (`frame` itself, or `protected_out`).
+  std::span<const std::uint8_t> protect_for(const PeerInfo& peer, std::span<const std::uint8_t> frame,
+                                            std::span<std::uint8_t> protected_out, std::error_code& ec);
+  // Decrypts an encrypted frame into `plain_out` (and its PN); counts and
+  // returns empty on a drop (unknown sender, MIC failure).
+  std::span<const std::uint8_t> unprotect(std::span<const std::uint8_t> frame, std::span<std::uint8_t> plain_out,
+                                          std::uint64_t& pn);
+  bool accept_pn(const MacAddress& src, std::uint64_t pn);
+  void update_crypto_locked(const PeerInfo& peer);
   bool addressed_to_us(const MacAddress& dst) const;
 
   Radio& radio_;
   SoftLinkOptions options_;
   std::atomic<bool> initialized_{false};
   std::atomic<PhyRate> rate_{PhyRate::r1m};
+  std::atomic<int> version_;
   RecvCallback recv_cb_ = nullptr;
   void* recv_ctx_ = nullptr;
   SendCallback send_cb_ = nullptr;
@@ -90,6 +108,20 @@ class SoftLink final : public Link, private RadioListener {
   std::uint16_t sequence_ = 0;
   std::uint64_t random_state_;
 
+  // Per-peer CCMP state, slot for slot with no allocation. Keyed again when
+  // the PMK or the peer's LMK changes; packet numbers are never reused.
+  struct PeerCrypto {
+    MacAddress mac;
+    bool in_use = false;
+    std::optional<wire::CcmpCipher> cipher;
+    std::uint64_t tx_pn = 0;
+    std::uint64_t rx_pn = 0;
+    bool rx_seen = false;
+  };
+  PeerCrypto* crypto_for_locked(const MacAddress& mac);
+  std::mutex crypto_mutex_;
+  std::array<PeerCrypto, detail::PeerTable::kMaxPeers> crypto_;
+
   std::mutex rx_mutex_;  // duplicate cache
   struct Seen {
     MacAddress src;
@@ -101,7 +133,7 @@ class SoftLink final : public Link, private RadioListener {
 
   struct Counters {
     std::atomic<std::uint64_t> rx_frames{0}, rx_malformed{0}, rx_not_for_us{0}, rx_duplicates{0},
-        rx_encrypted{0}, rx_too_long{0};
+        rx_encrypted{0}, rx_too_long{0}, rx_mic_failures{0}, rx_replayed{0}, rx_old_pn{0};
   } counters_;
 };
 

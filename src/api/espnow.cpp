@@ -44,8 +44,8 @@ std::error_code ESPNow::active(bool flag) {
   if (flag) {
     {
       std::lock_guard rl(rx_mutex_);
-      ring_->reset(static_cast<std::size_t>(config_.rxbuf));
-      irecv_buf_.assign(link_.max_data_len(), 0);
+      ring_->reset(static_cast<std::size_t>(rxbuf_locked()));
+      irecv_buf_.assign(MAX_DATA_LEN_V2, 0);  // any version, so a version change needs no resize
     }
     {
       std::lock_guard sl(status_mutex_);
@@ -73,27 +73,41 @@ std::error_code ESPNow::active(bool flag) {
   return {};
 }
 
+// Two maximum-size messages with their overhead, unless set: 526 for v1.
+std::int64_t ESPNow::rxbuf_locked() const {
+  if (rxbuf_set_) return config_.rxbuf;
+  return 2 * static_cast<std::int64_t>(detail::RxRing::kOverhead + link_.max_data_len());
+}
+
 Config ESPNow::config() const {
   std::lock_guard lk(state_mutex_);
-  return config_;
+  Config c = config_;
+  c.rxbuf = rxbuf_locked();
+  c.version = link_.protocol_version();
+  return c;
 }
 
 Result<std::int64_t> ESPNow::config(std::string_view name) const {
   std::lock_guard lk(state_mutex_);
-  if (name == "rxbuf") return config_.rxbuf;
+  if (name == "rxbuf") return rxbuf_locked();
   if (name == "timeout_ms") return config_.timeout_ms;
+  if (name == "version") return std::int64_t{link_.protocol_version()};
   return errc::bad_config;
 }
 
 std::error_code ESPNow::config(const ConfigUpdate& u) {
   // Everything is checked before anything changes.
   if (u.rxbuf && (*u.rxbuf < 0 || *u.rxbuf > kMaxRxbuf)) return errc::bad_config;
+  if (u.version && *u.version != 1 && *u.version != 2) return errc::bad_config;
   if (u.rate) {
     if (*u.rate < 0 || *u.rate > 255 || !rate_info(static_cast<std::uint8_t>(*u.rate))) return errc::bad_config;
     if (!link_.interface_active(Interface::sta) && !link_.interface_active(Interface::ap)) return errc::no_entry;
   }
   std::lock_guard lk(state_mutex_);
-  if (u.rxbuf) config_.rxbuf = *u.rxbuf;
+  if (u.version) {
+    if (auto ec = link_.set_protocol_version(static_cast<int>(*u.version))) return ec;  // a device build's is fixed
+  }
+  if (u.rxbuf) config_.rxbuf = *u.rxbuf, rxbuf_set_ = true;
   if (u.timeout_ms) config_.timeout_ms = *u.timeout_ms;
   if (u.rate) return link_.set_rate(static_cast<PhyRate>(*u.rate));
   return {};

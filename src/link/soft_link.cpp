@@ -32,6 +32,7 @@ std::uint64_t fresh_seed(const MacAddress& mac) {
 SoftLink::SoftLink(Radio& radio, SoftLinkOptions options)
     : radio_(radio),
       options_(options),
+      version_(options.version >= 2 ? 2 : 1),
       peers_(options.max_encrypted_peers),
       random_state_(options.seed ? options.seed : fresh_seed(radio.mac(Interface::sta))) {
   std::memcpy(pmk_.data(), kDefaultPmk, pmk_.size());
@@ -49,6 +50,8 @@ std::error_code SoftLink::deinit() {
   std::lock_guard lk(mutex_);
   peers_.clear();
   fetch_cursor_ = 0;
+  std::lock_guard ck(crypto_mutex_);
+  for (PeerCrypto& c : crypto_) c.in_use = false, c.cipher.reset();
   return {};
 }
 
@@ -62,8 +65,12 @@ void SoftLink::register_send_cb(SendCallback cb, void* ctx) {
   send_ctx_ = ctx;
 }
 
-std::size_t SoftLink::max_data_len() const {
-  return options_.version >= 2 ? MAX_DATA_LEN_V2 : MAX_DATA_LEN;
+std::size_t SoftLink::max_data_len() const { return version_.load() >= 2 ? MAX_DATA_LEN_V2 : MAX_DATA_LEN; }
+
+std::error_code SoftLink::set_protocol_version(int version) {
+  if (version != 1 && version != 2) return errc::arg;
+  version_ = version;
+  return {};
 }
 
 std::error_code SoftLink::send(const MacAddress* dst, std::span<const std::uint8_t> data) {
@@ -91,7 +98,8 @@ std::error_code SoftLink::send(const MacAddress* dst, std::span<const std::uint8
 std::error_code SoftLink::send_one(const PeerInfo& peer, std::span<const std::uint8_t> data) {
   if (!radio_.interface_active(peer.ifidx)) return errc::intf;
   if (peer.channel != 0 && peer.channel != radio_.channel()) return errc::chan;
-  wire::FrameParams params{.dst = peer.mac, .src = radio_.mac(peer.ifidx), .version = options_.version,
+  wire::FrameParams params{.dst = peer.mac, .src = radio_.mac(peer.ifidx),
+                           .version = static_cast<std::uint8_t>(version_.load()),
                            .rate = rate_.load()};
   {
     std::lock_guard lk(mutex_);
@@ -99,25 +107,73 @@ std::error_code SoftLink::send_one(const PeerInfo& peer, std::span<const std::ui
     sequence_ = static_cast<std::uint16_t>((sequence_ + 1) & 0x0FFF);
     params.random = static_cast<std::uint32_t>(splitmix64(random_state_));
   }
-  std::array<std::uint8_t, wire::kMaxFrameSize> frame;
+  std::array<std::uint8_t, wire::kMaxFrameSize> frame, protected_frame;
   const auto enc = wire::encode(params, data, frame);
   if (!enc.ok()) return errc::arg;
-  return radio_.transmit(std::span(frame).first(enc.size), params.rate);
+  std::error_code ec;
+  const auto out = protect_for(peer, std::span(frame).first(enc.size), protected_frame, ec);
+  if (ec) return ec;
+  return radio_.transmit(out, params.rate);
+}
+
+std::span<const std::uint8_t> SoftLink::protect_for(const PeerInfo& peer, std::span<const std::uint8_t> frame,
+                                                    std::span<std::uint8_t> protected_out, std::error_code& ec) {
+  if (!peer.encrypt || peer.mac.is_multicast()) return frame;
+  std::lock_guard ck(crypto_mutex_);
+  PeerCrypto* c = crypto_for_locked(peer.mac);
+  if (!c || !c->cipher) return ec = errc::internal, frame;
+  const auto r = c->cipher->protect(frame, ++c->tx_pn, protected_out);  // a new PN per frame, never reused
+  if (!r.ok()) return ec = errc::internal, frame;
+  return protected_out.first(r.size);
+}
+
+SoftLink::PeerCrypto* SoftLink::crypto_for_locked(const MacAddress& mac) {
+  for (PeerCrypto& c : crypto_)
+    if (c.in_use && c.mac == mac) return &c;
+  return nullptr;
+}
+
+// After a peer is added or modified: key its cipher from PMK and LMK, or
+// drop it when the peer no longer encrypts. The transmit PN carries on.
+void SoftLink::update_crypto_locked(const PeerInfo& peer) {
+  std::lock_guard ck(crypto_mutex_);
+  PeerCrypto* c = crypto_for_locked(peer.mac);
+  if (!c) {
+    for (PeerCrypto& free_slot : crypto_)
+      if (!free_slot.in_use) {
+        c = &free_slot;
+        c->in_use = true;
+        c->mac = peer.mac;
+        c->tx_pn = c->rx_pn = 0;
+        break;
+      }
+  }
+  if (!c) return;
+  c->cipher.reset();
+  c->rx_seen = false;
+  if (peer.encrypt) c->cipher.emplace(wire::temporal_key(pmk_, peer.lmk));
 }
 
 std::error_code SoftLink::add_peer(const PeerInfo& peer) {
   std::lock_guard lk(mutex_);
-  return peers_.add(peer);
+  if (auto ec = peers_.add(peer)) return ec;
+  update_crypto_locked(peer);
+  return {};
 }
 
 std::error_code SoftLink::mod_peer(const PeerInfo& peer) {
   std::lock_guard lk(mutex_);
-  return peers_.modify(peer);
+  if (auto ec = peers_.modify(peer)) return ec;
+  update_crypto_locked(peer);
+  return {};
 }
 
 std::error_code SoftLink::del_peer(const MacAddress& mac) {
   std::lock_guard lk(mutex_);
-  return peers_.remove(mac);
+  if (auto ec = peers_.remove(mac)) return ec;
+  std::lock_guard ck(crypto_mutex_);
+  if (PeerCrypto* c = crypto_for_locked(mac)) c->in_use = false, c->cipher.reset();
+  return {};
 }
 
 std::error_code SoftLink::get_peer(const MacAddress& mac, PeerInfo& out) const {
@@ -151,6 +207,8 @@ std::error_code SoftLink::get_peer_num(PeerCount& out) const {
 std::error_code SoftLink::set_pmk(std::span<const std::uint8_t, 16> pmk) {
   std::lock_guard lk(mutex_);
   std::copy(pmk.begin(), pmk.end(), pmk_.begin());
+  int cursor = 0;  // every encrypted peer's temporal key depends on the PMK
+  for (const PeerInfo* p; (p = peers_.next_unicast(cursor));) update_crypto_locked(*p);
   return {};
 }
 
@@ -166,8 +224,9 @@ std::error_code SoftLink::set_rate(PhyRate rate) {
 }
 
 LinkStats SoftLink::stats() const {
-  return {counters_.rx_frames.load(), counters_.rx_malformed.load(), counters_.rx_not_for_us.load(),
-          counters_.rx_duplicates.load(), counters_.rx_encrypted.load(), counters_.rx_too_long.load()};
+  return {counters_.rx_frames.load(),      counters_.rx_malformed.load(),    counters_.rx_not_for_us.load(),
+          counters_.rx_duplicates.load(),  counters_.rx_encrypted.load(),    counters_.rx_too_long.load(),
+          counters_.rx_mic_failures.load(), counters_.rx_replayed.load(),    counters_.rx_old_pn.load()};
 }
 
 bool SoftLink::addressed_to_us(const MacAddress& dst) const {
@@ -176,11 +235,13 @@ bool SoftLink::addressed_to_us(const MacAddress& dst) const {
          (radio_.interface_active(Interface::ap) && dst == radio_.mac(Interface::ap));
 }
 
-bool SoftLink::is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random) {
+bool SoftLink::is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random, bool retry) {
   std::lock_guard lk(rx_mutex_);
-  // The newest frame per sender; a retry repeats its sequence and random value.
+  // The newest frame per sender; a MAC retry (retry bit set) repeats its
+  // sequence and random value. A repeat without the retry bit is no retry:
+  // for encrypted frames, the replay check judges it.
   auto it = std::find_if(seen_.begin(), seen_.end(), [&](const Seen& s) { return s.src == src; });
-  if (it != seen_.end() && it->sequence == sequence && it->random == random) return true;
+  if (retry && it != seen_.end() && it->sequence == sequence && it->random == random) return true;
   if (it == seen_.end()) {
     it = seen_.begin() + static_cast<std::ptrdiff_t>(seen_next_);
     seen_next_ = (seen_next_ + 1) % seen_.size();
@@ -189,26 +250,67 @@ bool SoftLink::is_duplicate(const MacAddress& src, std::uint16_t sequence, std::
   return false;
 }
 
+std::span<const std::uint8_t> SoftLink::unprotect(std::span<const std::uint8_t> frame,
+                                                  std::span<std::uint8_t> plain_out, std::uint64_t& pn) {
+  const MacAddress src = MacAddress::read(frame.data() + 10);
+  std::lock_guard ck(crypto_mutex_);
+  PeerCrypto* c = crypto_for_locked(src);
+  if (!c || !c->cipher) {  // only registered encrypted peers are decrypted
+    ++counters_.rx_encrypted;
+    return {};
+  }
+  const auto r = c->cipher->unprotect(frame, plain_out);
+  if (!r.ok()) {
+    ++(r.error == wire::CcmpError::mic_failure ? counters_.rx_mic_failures : counters_.rx_malformed);
+    return {};
+  }
+  pn = r.pn;
+  return plain_out.first(r.size);
+}
+
+// After the MIC and the duplicate check: only authentic, new frames move the window.
+bool SoftLink::accept_pn(const MacAddress& src, std::uint64_t pn) {
+  std::lock_guard ck(crypto_mutex_);
+  PeerCrypto* c = crypto_for_locked(src);
+  if (!c) return false;
+  if (c->rx_seen && pn <= c->rx_pn) {
+    ++(pn == c->rx_pn ? counters_.rx_replayed : counters_.rx_old_pn);
+    return false;
+  }
+  c->rx_pn = pn;
+  c->rx_seen = true;
+  return true;
+}
+
 void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) {
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
-  const auto dec = wire::decode(frame, wire::Fcs::trusted, storage);  // the radio checked it
+  std::array<std::uint8_t, wire::kMaxFrameSize> plain;
+  auto dec = wire::decode(frame, wire::Fcs::trusted, storage);  // the radio checked it
   if (!dec.ok()) {
     ++counters_.rx_malformed;
     return;
   }
-  const wire::DecodedFrame& f = dec.frame;
-  if (!addressed_to_us(f.header.dst)) {
+  if (!addressed_to_us(dec.frame.header.dst)) {
     ++counters_.rx_not_for_us;
     return;
   }
-  if (f.encrypted) {  // CCMP arrives with the encryption issue
-    ++counters_.rx_encrypted;
+  const bool encrypted = dec.frame.encrypted;
+  std::uint64_t pn = 0;
+  if (encrypted) {
+    const auto clear = unprotect(frame, plain, pn);
+    if (clear.empty()) return;
+    dec = wire::decode(clear, wire::Fcs::trusted, storage);
+    if (!dec.ok()) {
+      ++counters_.rx_malformed;
+      return;
+    }
+  }
+  const wire::DecodedFrame& f = dec.frame;
+  if (is_duplicate(f.header.src, f.header.sequence, f.random, f.header.retry())) {
+    ++counters_.rx_duplicates;  // a MAC retry: same PN, so before the replay check
     return;
   }
-  if (is_duplicate(f.header.src, f.header.sequence, f.random)) {
-    ++counters_.rx_duplicates;
-    return;
-  }
+  if (encrypted && !accept_pn(f.header.src, pn)) return;
   if (f.message.size() > max_data_len()) {
     ++counters_.rx_too_long;
     return;

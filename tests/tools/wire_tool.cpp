@@ -3,11 +3,14 @@
 //   wire_tool encode SRC DST SEQ RANDOM VERSION RATE RETRY HEXMSG   -> frame hex (with FCS)
 //   wire_tool decode HEX [nofcs]                                    -> key=value lines
 //   wire_tool pcap OUT RATE500K FREQ CHANFLAGS SIGNAL HEX [HEX...]  -> radiotap pcap
+//   wire_tool protect PMKHEX LMKHEX PN FRAMEHEX                     -> protected frame hex
+//   wire_tool unprotect PMKHEX LMKHEX FRAMEHEX                      -> plaintext frame hex, or error=
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "espnow/ccmp.hpp"
 #include "espnow/frame.hpp"
 #include "espnow/host/pcap_file.hpp"
 #include "espnow/radiotap.hpp"
@@ -84,6 +87,23 @@ int pcap_cmd(int argc, char** a) {
   return 0;
 }
 
+wire::CcmpCipher cipher_from(const char* pmk_hex, const char* lmk_hex) {
+  const auto pmk = from_hex(pmk_hex), lmk = from_hex(lmk_hex);
+  if (pmk.size() != 16 || lmk.size() != 16) std::fprintf(stderr, "keys must be 16 bytes\n"), std::exit(2);
+  return wire::CcmpCipher(wire::temporal_key(std::span<const std::uint8_t, 16>(pmk.data(), 16),
+                                             std::span<const std::uint8_t, 16>(lmk.data(), 16)));
+}
+
+int ccmp_cmd(bool protect, char** a) {
+  wire::CcmpCipher c = cipher_from(a[0], a[1]);
+  const auto frame = from_hex(protect ? a[3] : a[2]);
+  std::vector<std::uint8_t> out(wire::kMaxFrameSize);
+  const auto r = protect ? c.protect(frame, std::stoull(a[2]), out) : c.unprotect(frame, out);
+  if (!r.ok()) return std::printf("error=%s\n", to_string(r.error).data()), 1;
+  std::printf("%s\n", to_hex(std::span(out).first(r.size)).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,6 +111,8 @@ int main(int argc, char** argv) {
   if (cmd == "encode" && argc == 10) return encode_cmd(argv + 2);
   if (cmd == "decode" && argc >= 3) return decode_cmd(argc - 2, argv + 2);
   if (cmd == "pcap" && argc >= 8) return pcap_cmd(argc - 2, argv + 2);
+  if (cmd == "protect" && argc == 6) return ccmp_cmd(true, argv + 2);
+  if (cmd == "unprotect" && argc == 5) return ccmp_cmd(false, argv + 2);
   std::fprintf(stderr, "usage: see the comment at the top of wire_tool.cpp\n");
   return 2;
 }

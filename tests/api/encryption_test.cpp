@@ -1,0 +1,213 @@
+// Encrypted peers through SoftLink and ESPNow: what gets through, what is
+// dropped and counted, and what the air shows.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "espnow/ccmp.hpp"
+#include "espnow/host/pcap_file.hpp"
+#include "espnow/virtual_air.hpp"
+
+using namespace espnow;
+using namespace espnow::literals;
+
+namespace {
+
+constexpr MacAddress kA = "02:00:00:00:00:0a"_mac, kB = "02:00:00:00:00:0b"_mac, kC = "02:00:00:00:00:0c"_mac;
+const Key kLmk = {'l', 'o', 'c', 'a', 'l', '-', 'm', 'a', 's', 't', 'e', 'r', '-', 'k', 'e', 'y'};
+
+// A radio whose frames the test carries by hand: it records what is sent
+// (and reports it ACKed) and delivers what the test hands it.
+class HandRadio final : public Radio {
+ public:
+  explicit HandRadio(MacAddress mac) : mac_(mac) {}
+  MacAddress mac(Interface) const override { return mac_; }
+  bool interface_active(Interface i) const override { return i == Interface::sta; }
+  std::uint8_t channel() const override { return 1; }
+  std::error_code set_channel(std::uint8_t) override { return {}; }
+  bool long_range() const override { return false; }
+  std::uint64_t now_us() const override { return 0; }
+  void set_listener(RadioListener* l) override { listener_ = l; }
+  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate) override {
+    sent.emplace_back(frame.begin(), frame.end());
+    listener_->on_tx_done(MacAddress::read(frame.data() + 4), true);
+    return {};
+  }
+  void deliver(std::span<const std::uint8_t> frame) { listener_->on_frame(frame, RxInfo{-30, 1, PhyRate::r1m, 0}); }
+  std::vector<std::vector<std::uint8_t>> sent;
+
+ private:
+  MacAddress mac_;
+  RadioListener* listener_ = nullptr;
+};
+
+class Encryption : public ::testing::Test {
+ protected:
+  Encryption() {
+    lb.register_recv_cb([](void* self, const RecvInfo&, std::span<const std::uint8_t> m) {
+      static_cast<Encryption*>(self)->got.emplace_back(m.begin(), m.end());
+    }, this);
+    EXPECT_FALSE(la.init());
+    EXPECT_FALSE(lb.init());
+    EXPECT_FALSE(la.add_peer({.mac = kB, .lmk = kLmk, .encrypt = true}));
+    EXPECT_FALSE(lb.add_peer({.mac = kA, .lmk = kLmk, .encrypt = true}));
+  }
+  std::vector<std::uint8_t> send(std::string_view text) {
+    EXPECT_FALSE(la.send(&kB, bytes(text)));
+    return ra.sent.back();
+  }
+  HandRadio ra{kA}, rb{kB};
+  SoftLink la{ra}, lb{rb};
+  std::vector<std::string> got;
+};
+
+bool contains(const std::vector<std::uint8_t>& hay, std::string_view needle) {
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
+}
+
+}  // namespace
+
+TEST_F(Encryption, AnEncryptedPairExchangesMessages) {
+  const auto frame = send("secret message");
+  EXPECT_EQ(frame[1], 0x40);  // Protected
+  rb.deliver(frame);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "secret message");
+}
+
+TEST_F(Encryption, FramesOnTheAirCarryNoPlaintextAndACaptureShowsNone) {
+  const auto frame = send("do not show this");
+  EXPECT_FALSE(contains(frame, "do not show this"));
+  const auto path = (std::filesystem::temp_directory_path() / "espnow_encrypted.pcap").string();
+  {
+    host::PcapWriter w(path);
+    w.write(frame, std::chrono::microseconds(0));
+  }
+  std::ifstream in(path, std::ios::binary);
+  const std::vector<std::uint8_t> file((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_GT(file.size(), frame.size());
+  EXPECT_FALSE(contains(file, "do not show this"));
+  std::filesystem::remove(path);
+}
+
+TEST_F(Encryption, ThePacketNumberIncreasesPerFrame) {
+  std::uint64_t pn1 = 0, pn2 = 0, pn3 = 0;
+  ASSERT_TRUE(wire::read_pn(send("1"), pn1));
+  ASSERT_TRUE(wire::read_pn(send("2"), pn2));
+  ASSERT_TRUE(wire::read_pn(send("3"), pn3));
+  EXPECT_LT(pn1, pn2);
+  EXPECT_LT(pn2, pn3);
+}
+
+TEST_F(Encryption, AFlippedCiphertextBitIsDroppedAsAMicFailure) {
+  auto frame = send("payload");
+  frame[wire::kHeaderLen + wire::kCcmpHeaderLen + 2] ^= 1;
+  rb.deliver(frame);
+  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(lb.stats().rx_mic_failures, 1u);
+}
+
+TEST_F(Encryption, AFlippedMicBitIsDroppedAsAMicFailure) {
+  auto frame = send("payload");
+  frame[frame.size() - wire::kFcsLen - 2] ^= 4;
+  rb.deliver(frame);
+  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(lb.stats().rx_mic_failures, 1u);
+}
+
+TEST_F(Encryption, AWrongLmkIsDroppedAsAMicFailure) {
+  Key other = kLmk;
+  other[0] ^= 1;
+  ASSERT_FALSE(lb.mod_peer({.mac = kA, .lmk = other, .encrypt = true}));
+  rb.deliver(send("payload"));
+  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(lb.stats().rx_mic_failures, 1u);
+}
+
+TEST_F(Encryption, AWrongPmkIsDroppedAsAMicFailure) {
+  const std::uint8_t pmk[16] = {'a', 'n', 'o', 't', 'h', 'e', 'r', ' ', 'p', 'm', 'k', '.', '.', '.', '.', '.'};
+  ASSERT_FALSE(lb.set_pmk(pmk));
+  rb.deliver(send("payload"));
+  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(lb.stats().rx_mic_failures, 1u);
+  ASSERT_FALSE(la.set_pmk(pmk));  // both sides on the new PMK: it works again
+  rb.deliver(send("payload"));
+  EXPECT_EQ(got.size(), 1u);
+}
+
+TEST_F(Encryption, AReplayedFrameIsDroppedAndCounted) {
+  const auto frame = send("once");
+  rb.deliver(frame);
+  rb.deliver(frame);  // the same bytes again, no retry bit: a replay
+  EXPECT_EQ(got.size(), 1u);
+  EXPECT_EQ(lb.stats().rx_replayed, 1u);
+}
+
+TEST_F(Encryption, AnOldPacketNumberIsDroppedAndCounted) {
+  const auto first = send("first"), second = send("second");
+  rb.deliver(second);
+  rb.deliver(first);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "second");
+  EXPECT_EQ(lb.stats().rx_old_pn, 1u);
+}
+
+TEST_F(Encryption, AMacRetryIsADuplicateNotAReplay) {
+  auto frame = send("retried");
+  rb.deliver(frame);
+  wire::set_retry(frame, true);  // the radio's retry: same PN, retry bit set
+  rb.deliver(frame);
+  EXPECT_EQ(got.size(), 1u);
+  EXPECT_EQ(lb.stats().rx_duplicates, 1u);
+  EXPECT_EQ(lb.stats().rx_replayed, 0u);
+}
+
+TEST_F(Encryption, AnEncryptedFrameFromAnUnregisteredSenderIsDroppedAndCounted) {
+  ASSERT_FALSE(lb.del_peer(kA));
+  rb.deliver(send("who are you"));
+  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(lb.stats().rx_encrypted, 1u);
+  ASSERT_FALSE(lb.add_peer({.mac = kA}));  // registered, but without a key
+  rb.deliver(send("still no key"));
+  EXPECT_EQ(lb.stats().rx_encrypted, 2u);
+}
+
+TEST(EncryptionOnTheAir, ADeviceWithoutTheKeyGetsNothingYetItsRadioStillAcks) {
+  VirtualAir air;
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  VirtualDevice& b = **air.add_device({.mac = kB});
+  VirtualDevice& c = **air.add_device({.mac = kC});
+  for (VirtualDevice* d : {&a, &b, &c}) ASSERT_FALSE(d->espnow().active(true));
+  ASSERT_FALSE(a.espnow().add_peer(kB, {.lmk = kLmk}));
+  ASSERT_FALSE(b.espnow().add_peer(kA, {.lmk = kLmk}));
+  ASSERT_FALSE(a.espnow().add_peer(kC, {.lmk = kLmk}));  // c has no key for a
+  EXPECT_TRUE(*a.espnow().send(kB, bytes("for b")));
+  EXPECT_TRUE(*a.espnow().send(kC, bytes("for c")));  // the ACK comes from c's radio, before decryption
+  EXPECT_EQ((*b.espnow().recv(0))->msg, std::vector<std::uint8_t>(bytes("for b").begin(), bytes("for b").end()));
+  EXPECT_FALSE(c.espnow().recv(0)->has_value());
+  EXPECT_EQ(c.link().stats().rx_encrypted, 1u);
+  Key wrong = kLmk;
+  wrong[15] ^= 0xff;
+  ASSERT_FALSE(c.espnow().add_peer(kA, {.lmk = wrong}));  // now c has the wrong key
+  EXPECT_TRUE(*a.espnow().send(kC, bytes("for c")));
+  EXPECT_FALSE(c.espnow().recv(0)->has_value());
+  EXPECT_EQ(c.link().stats().rx_mic_failures, 1u);
+}
+
+TEST(EncryptionOnTheAir, ModPeerSwitchingEncryptionUpdatesTheCounts) {
+  VirtualAir air;
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  ASSERT_FALSE(a.espnow().active(true));
+  for (std::uint8_t i = 0; i < MAX_ENCRYPT_PEER_NUM; ++i)
+    ASSERT_FALSE(a.espnow().add_peer(MacAddress{{2, 1, 0, 0, 0, i}}, {.lmk = kLmk}));
+  EXPECT_EQ(a.espnow().add_peer(kB, {.lmk = kLmk}), errc::full);
+  ASSERT_FALSE(a.espnow().mod_peer(MacAddress{{2, 1, 0, 0, 0, 0}}, {.encrypt = false}));
+  EXPECT_EQ(a.espnow().peer_count()->encrypted, MAX_ENCRYPT_PEER_NUM - 1);
+  EXPECT_FALSE(a.espnow().add_peer(kB, {.lmk = kLmk}));
+  EXPECT_EQ(a.espnow().peer_count()->encrypted, MAX_ENCRYPT_PEER_NUM);
+}

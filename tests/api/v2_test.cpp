@@ -1,0 +1,77 @@
+// ESP-NOW v2: 1470-byte messages between v2 devices, and what v1 devices do.
+#include <gtest/gtest.h>
+
+#include "espnow/virtual_air.hpp"
+
+using namespace espnow;
+using namespace espnow::literals;
+
+namespace {
+
+class V2 : public ::testing::Test {
+ protected:
+  V2() {
+    EXPECT_FALSE(a.espnow().config({.version = 2}));
+    EXPECT_FALSE(b.espnow().config({.version = 2}));
+    for (VirtualDevice* d : {&a, &b, &old}) EXPECT_FALSE(d->espnow().active(true));
+    EXPECT_FALSE(a.espnow().add_peer(b.mac()));
+    EXPECT_FALSE(a.espnow().add_peer(old.mac()));
+    EXPECT_FALSE(old.espnow().add_peer(b.mac()));
+  }
+  static std::vector<std::uint8_t> message(std::size_t n) {
+    std::vector<std::uint8_t> m(n);
+    for (std::size_t i = 0; i < n; ++i) m[i] = static_cast<std::uint8_t>(i * 7);
+    return m;
+  }
+  VirtualAir air;
+  VirtualDevice& a = **air.add_device({.mac = "02:00:00:00:00:0a"_mac});
+  VirtualDevice& b = **air.add_device({.mac = "02:00:00:00:00:0b"_mac});
+  VirtualDevice& old = **air.add_device({.mac = "02:00:00:00:00:01"_mac});  // stays v1
+};
+
+}  // namespace
+
+TEST_F(V2, ConfigSetsAndGetsTheProtocolVersion) {
+  EXPECT_EQ(*a.espnow().config("version"), 2);
+  EXPECT_EQ(*old.espnow().config("version"), 1);
+  EXPECT_EQ(a.espnow().config({.version = 3}), errc::bad_config);
+  EXPECT_EQ(*a.espnow().config("version"), 2);
+}
+
+TEST_F(V2, DevicesExchange251And1000And1470ByteMessages) {
+  ASSERT_FALSE(b.espnow().config({.rxbuf = 8000}));
+  ASSERT_FALSE(b.espnow().active(false));
+  ASSERT_FALSE(b.espnow().active(true));
+  for (std::size_t n : {251u, 1000u, 1470u}) {
+    ASSERT_TRUE(*a.espnow().send(b.mac(), message(n))) << n;
+    auto m = *b.espnow().recv(0);
+    ASSERT_TRUE(m) << n;
+    EXPECT_EQ(m->msg, message(n));
+  }
+}
+
+TEST_F(V2, MessagesOver1470BytesAreArg) {
+  EXPECT_EQ(a.espnow().send(b.mac(), message(1471)).error(), errc::arg);
+  EXPECT_EQ(old.espnow().send(b.mac(), message(251)).error(), errc::arg);  // v1 stops at 250
+}
+
+TEST_F(V2, AV1DeviceDropsAV2MessageOver250BytesAndCountsIt) {
+  EXPECT_TRUE(*a.espnow().send(old.mac(), message(600)));  // its radio still ACKs
+  EXPECT_FALSE(old.espnow().recv(0)->has_value());
+  EXPECT_EQ(old.link().stats().rx_too_long, 1u);
+  EXPECT_TRUE(*a.espnow().send(old.mac(), message(200)));  // a short v2 message is fine
+  EXPECT_EQ((*old.espnow().recv(0))->msg, message(200));
+}
+
+TEST_F(V2, V2DevicesReceiveV1Messages) {
+  EXPECT_TRUE(*old.espnow().send(b.mac(), message(250)));
+  EXPECT_EQ((*b.espnow().recv(0))->msg, message(250));
+}
+
+TEST_F(V2, TheDefaultReceiveBufferHoldsTwo1470ByteMessagesAndDropsTheThird) {
+  EXPECT_EQ(*b.espnow().config("rxbuf"), 2 * (13 + 1470));
+  EXPECT_EQ(*old.espnow().config("rxbuf"), 526);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(*a.espnow().send(b.mac(), message(1470)));
+  EXPECT_EQ(b.espnow().stats().rx_packets, 2u);
+  EXPECT_EQ(b.espnow().stats().rx_dropped, 1u);
+}
