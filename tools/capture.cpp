@@ -8,6 +8,7 @@
 
 #include "cli.hpp"
 #include "espnow/air_datagram.hpp"
+#include "espnow/ccmp.hpp"
 #include "espnow/frame.hpp"
 #include "espnow/host/pcap_file.hpp"
 #include "espnow/radiotap.hpp"
@@ -31,21 +32,75 @@ std::vector<std::uint8_t> radiotap_packet(std::span<const std::uint8_t> frame, s
   return packet;
 }
 
-std::string describe(std::span<const std::uint8_t> frame) {
-  MacAddress ra;
-  if (wire::parse_ack(frame, ra)) return "ACK -> " + std::string(ra.to_text().view());
-  std::vector<std::uint8_t> storage(wire::kMaxMessageV2);
-  const auto d = wire::decode(frame, wire::Fcs::present, storage);
-  if (!d.ok()) return "802.11 frame, not ESP-NOW (" + std::string(wire::to_string(d.error)) + ")";
-  const auto& f = d.frame;
-  std::string s = std::string(f.header.src.to_text().view()) + " -> " + std::string(f.header.dst.to_text().view());
-  s += f.encrypted ? "  ESP-NOW (encrypted)" : "  ESP-NOW v" + std::to_string(f.version);
-  s += " seq=" + std::to_string(f.header.sequence) + (f.header.retry() ? " retry" : "");
-  if (!f.encrypted) s += " len=" + std::to_string(f.message.size()) + " " + printable(f.message);
-  return s;
+// Keys for decrypting a capture: the temporal key of each peer given with --lmk.
+struct Keyring {
+  std::vector<std::pair<MacAddress, wire::Key128>> keys;
+  const wire::Key128* find(const MacAddress& src, const MacAddress& dst) const {
+    for (const auto& [mac, tk] : keys)
+      if (mac == src || mac == dst) return &tk;  // the LMK is shared by the pair
+    return nullptr;
+  }
+};
+
+// A key: 32 hex digits, or 16 characters taken as they are.
+bool parse_key(const std::string& text, wire::Key128& key) {
+  if (text.size() == 16) return std::copy(text.begin(), text.end(), key.begin()), true;
+  if (text.size() != 32) return false;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const auto byte = text.substr(2 * i, 2);
+    if (byte.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return false;
+    key[i] = static_cast<std::uint8_t>(std::stoul(byte, nullptr, 16));
+  }
+  return true;
 }
 
-int read_capture(const std::string& path) {
+std::string describe(std::span<const std::uint8_t> frame, const Keyring& keys) {
+  MacAddress ra;
+  if (wire::parse_ack(frame, ra)) return "ACK -> " + std::string(ra.to_text().view());
+  std::vector<std::uint8_t> storage(wire::kMaxMessageV2), plain(wire::kMaxFrameSize);
+  auto d = wire::decode(frame, wire::Fcs::present, storage);
+  if (!d.ok()) return "802.11 frame, not ESP-NOW (" + std::string(wire::to_string(d.error)) + ")";
+  std::string s = std::string(d.frame.header.src.to_text().view()) + " -> " +
+                  std::string(d.frame.header.dst.to_text().view());
+  std::string note;
+  if (d.frame.encrypted) {
+    const wire::Key128* tk = keys.find(d.frame.header.src, d.frame.header.dst);
+    if (!tk) return s + "  ESP-NOW (encrypted, no key) seq=" + std::to_string(d.frame.header.sequence);
+    wire::CcmpCipher cipher(*tk);
+    const auto r = cipher.unprotect(frame, plain);
+    if (!r.ok()) return s + "  ESP-NOW (encrypted) " + std::string(wire::to_string(r.error)) + " pn=" + std::to_string(r.pn);
+    d = wire::decode(std::span(plain).first(r.size), wire::Fcs::absent, storage);
+    if (!d.ok()) return s + "  ESP-NOW (decrypted, " + std::string(wire::to_string(d.error)) + ")";
+    note = " (decrypted, pn=" + std::to_string(r.pn) + ")";
+  }
+  const auto& f = d.frame;
+  s += "  ESP-NOW v" + std::to_string(f.version) + note;
+  s += " seq=" + std::to_string(f.header.sequence) + (f.header.retry() ? " retry" : "");
+  return s + " len=" + std::to_string(f.message.size()) + " " + printable(f.message);
+}
+
+// Exits 2 on a malformed key, naming the option.
+Keyring keyring(const CaptureOptions& o) {
+  wire::Key128 pmk;
+  std::copy(std::begin(kDefaultPmk), std::end(kDefaultPmk) - 1, pmk.begin());
+  if (!o.pmk.empty() && !parse_key(o.pmk, pmk)) {
+    std::fprintf(stderr, "espnow: --pmk: expected 32 hex digits or 16 characters\n");
+    std::exit(2);
+  }
+  Keyring k;
+  for (const std::string& item : o.lmks) {
+    const auto eq = item.find('=');
+    wire::Key128 lmk;
+    if (eq == std::string::npos || !parse_key(item.substr(eq + 1), lmk)) {
+      std::fprintf(stderr, "espnow: --lmk: '%s' is not MAC=KEY (KEY: 32 hex digits or 16 characters)\n", item.c_str());
+      std::exit(2);
+    }
+    k.keys.emplace_back(parse_mac_arg("--lmk", item.substr(0, eq)), wire::temporal_key(pmk, lmk));
+  }
+  return k;
+}
+
+int read_capture(const std::string& path, const Keyring& keys) {
   host::PcapReader reader(path);
   if (!reader.ok()) return std::fprintf(stderr, "espnow: %s\n", reader.error().c_str()), 1;
   if (reader.link_type() != host::kLinkTypeRadiotap)
@@ -63,7 +118,7 @@ int read_capture(const std::string& path) {
     if (first < 0) first = p.timestamp.count();
     const auto frame = std::span<const std::uint8_t>(p.bytes).subspan(rt.length);
     std::printf("%5ld %10.6f  ch %-2u %4d dBm  %s\n", n, double(p.timestamp.count() - first) / 1e6,
-                unsigned(mhz_to_channel(rt.fields.channel_mhz)), int(rt.fields.signal_dbm), describe(frame).c_str());
+                unsigned(mhz_to_channel(rt.fields.channel_mhz)), int(rt.fields.signal_dbm), describe(frame, keys).c_str());
   }
   if (!reader.error().empty()) return std::fprintf(stderr, "espnow: %s\n", reader.error().c_str()), 1;
   return 0;
@@ -108,7 +163,7 @@ int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
 
 int cmd_capture(const GlobalOptions& g, const CaptureOptions& o) {
   if (!o.read.empty() && !o.write.empty()) return std::fprintf(stderr, "espnow: capture: give -w or -r, not both\n"), 2;
-  if (!o.read.empty()) return read_capture(o.read);
+  if (!o.read.empty()) return read_capture(o.read, keyring(o));
   if (o.write.empty()) return std::fprintf(stderr, "espnow: capture: -w FILE or -r FILE is required\n"), 2;
   return write_capture(g, o);
 }

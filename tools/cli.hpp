@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "espnow/udp_air.hpp"
 #include "espnow/virtual_air.hpp"
@@ -64,6 +65,8 @@ struct CaptureOptions {
   long count = -1;
   double duration_s = -1;
   int channel = 0;  // 0: every channel
+  std::string pmk;                // -r: the PMK (default: ESP-IDF's)
+  std::vector<std::string> lmks;  // -r: MAC=KEY per peer
 };
 int cmd_capture(const GlobalOptions& g, const CaptureOptions& o);
 

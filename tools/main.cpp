@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   capture->add_option("--count", co.count, "stop after this many frames");
   capture->add_option("--duration", co.duration_s, "stop after this many seconds");
   capture->add_option("--channel", co.channel, "only this channel (default: all)");
+  capture->add_option("--pmk", co.pmk, "-r: decrypt with this PMK (32 hex digits or 16 characters; default ESP-IDF's)");
+  capture->add_option("--lmk", co.lmks, "-r: MAC=KEY, the LMK of a peer (repeat for each)");
 
   DemoOptions demo_options;
   auto* demo = app.add_subcommand("demo", "the seeds' asyncio example on two in-process devices (as `make demo`)");

@@ -56,7 +56,7 @@ class CcmpCipher {
   // number `pn` (FCS included).
   CcmpResult protect(std::span<const std::uint8_t> frame, std::uint64_t pn, std::span<std::uint8_t> out) noexcept;
   // A protected frame (FCS included; not checked here) back to the plaintext
-  // frame (its FCS recomputed), with the packet number it carried.
+  // frame, without an FCS (it never goes on the air), and its packet number.
   CcmpResult unprotect(std::span<const std::uint8_t> frame, std::span<std::uint8_t> out) noexcept;
 
  private:

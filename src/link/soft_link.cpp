@@ -299,7 +299,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info)
   if (encrypted) {
     const auto clear = unprotect(frame, plain, pn);
     if (clear.empty()) return;
-    dec = wire::decode(clear, wire::Fcs::trusted, storage);
+    dec = wire::decode(clear, wire::Fcs::absent, storage);
     if (!dec.ok()) {
       ++counters_.rx_malformed;
       return;

@@ -110,7 +110,7 @@ CcmpResult CcmpCipher::unprotect(std::span<const std::uint8_t> frame, std::span<
   if (!(ccmp[3] & 0x20)) return fail(CcmpError::bad_ccmp_header);
   const std::uint64_t pn = parse_pn(ccmp);
   const std::size_t body = frame.size() - kHeaderLen - kCcmpOverhead - kFcsLen;
-  const std::size_t size = kHeaderLen + body + kFcsLen;
+  const std::size_t size = kHeaderLen + body;
   if (out.size() < size) return fail(CcmpError::buffer_too_small);
   std::uint8_t nonce[kNonceLen], aad[kAadLen];
   build_nonce(frame.data(), pn, nonce);
@@ -126,7 +126,6 @@ CcmpResult CcmpCipher::unprotect(std::span<const std::uint8_t> frame, std::span<
   }
   std::memcpy(p, frame.data(), kHeaderLen);
   p[1] = static_cast<std::uint8_t>(p[1] & ~kFlagProtected);
-  write_fcs(out.first(size));
   return {size, pn, CcmpError::ok};
 }
 
