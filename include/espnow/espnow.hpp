@@ -158,6 +158,10 @@ class ESPNow {
   Result<int> fileno();
 
   Stats stats() const;
+  // Why received frames were dropped before the ring (MIC failures, replays,
+  // unknown encrypted senders, v2 messages at a v1 device...): the extended
+  // counterpart of stats(), whose 5-tuple stays as the seeds define it.
+  LinkStats link_stats() const { return link_.link_stats(); }
   std::vector<std::pair<MacAddress, PeersTableEntry>> peers_table() const;
   Link& link() const { return link_; }
   std::size_t rx_bytes_used() const;

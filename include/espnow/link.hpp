@@ -41,6 +41,19 @@ struct RecvInfo {
   std::uint64_t timestamp_us = 0;
 };
 
+// Frames the link received and did not pass up, by reason.
+struct LinkStats {
+  std::uint64_t rx_frames = 0;       // frames handed up to the receive callback
+  std::uint64_t rx_malformed = 0;    // failed to decode (bad FCS, not ESP-NOW, ...)
+  std::uint64_t rx_not_for_us = 0;   // addressed to another device
+  std::uint64_t rx_duplicates = 0;   // a retry of a frame already received
+  std::uint64_t rx_encrypted = 0;    // encrypted, from a sender not registered with a key
+  std::uint64_t rx_too_long = 0;     // v2 messages over 250 bytes at a v1 device
+  std::uint64_t rx_mic_failures = 0; // wrong key (LMK or PMK), or altered in flight
+  std::uint64_t rx_replayed = 0;     // a packet number already accepted from that sender
+  std::uint64_t rx_old_pn = 0;       // a packet number below the last one accepted
+};
+
 enum class SendStatus : std::uint8_t { success = 0, fail = 1 };
 
 class Link {
@@ -80,6 +93,10 @@ class Link {
   virtual std::error_code set_protocol_version(int version) {
     return version == protocol_version() ? std::error_code{} : make_error_code(errc::arg);
   }
+
+  // Receive-side counters beyond the seeds' stats() (what was dropped, and
+  // why); a link that cannot tell reports zeros.
+  virtual LinkStats link_stats() const { return {}; }
 
   // The WLAN state ESP-NOW depends on.
   virtual bool interface_active(Interface i) const = 0;

@@ -22,19 +22,6 @@ struct SoftLinkOptions {
   std::uint64_t seed = 0;    // for the per-frame random value; 0: a fresh one per link
 };
 
-// Frames the link received and did not pass up, by reason.
-struct LinkStats {
-  std::uint64_t rx_frames = 0;       // frames handed up to the receive callback
-  std::uint64_t rx_malformed = 0;    // failed to decode (bad FCS, not ESP-NOW, ...)
-  std::uint64_t rx_not_for_us = 0;   // addressed to another device
-  std::uint64_t rx_duplicates = 0;   // a retry of a frame already received
-  std::uint64_t rx_encrypted = 0;    // encrypted, from a sender not registered with a key
-  std::uint64_t rx_too_long = 0;     // v2 messages over 250 bytes at a v1 device
-  std::uint64_t rx_mic_failures = 0; // wrong key (LMK or PMK), or altered in flight
-  std::uint64_t rx_replayed = 0;     // a packet number already accepted from that sender
-  std::uint64_t rx_old_pn = 0;       // a packet number below the last one accepted
-};
-
 class SoftLink final : public Link, private RadioListener {
  public:
   explicit SoftLink(Radio& radio, SoftLinkOptions options = {});
@@ -73,6 +60,7 @@ class SoftLink final : public Link, private RadioListener {
   Key pmk() const;
   PhyRate rate() const { return rate_.load(); }
   LinkStats stats() const;
+  LinkStats link_stats() const override { return stats(); }
 
  private:
   void on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) override;
