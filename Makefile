@@ -9,9 +9,15 @@ SANITIZER_CONFIG := -DCMAKE_BUILD_TYPE=Debug -DESPNOW_WERROR=ON -DESPNOW_EXTERNA
 # Everything the build and the tests use, from Debian.
 DEBS := cmake g++ make pkg-config zlib1g-dev libpcap-dev libgtest-dev libgmock-dev \
         libbenchmark-dev python3 python3-pytest python3-scapy python3-cryptography tshark \
-        libasio-dev libcli11-dev iproute2 libmbedtls-dev
+        libasio-dev libcli11-dev iproute2 libmbedtls-dev \
+        clang-14 libclang-rt-14-dev
 
-.PHONY: all deps build test test-fast test-asan test-tsan demo demo-wire bench clean
+FUZZ_SECONDS ?= 300
+FUZZ_CONFIG := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESPNOW_FUZZ=ON -DESPNOW_BUILD_TESTS=OFF \
+               -DESPNOW_BUILD_BENCH=OFF -DESPNOW_BUILD_TOOLS=OFF \
+               -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+
+.PHONY: all deps build test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build demo demo-wire bench clean
 
 all: build
 
@@ -22,8 +28,9 @@ build: deps
 	cmake -S . -B $(BUILD) $(CONFIG)
 	cmake --build $(BUILD) -j$(JOBS)
 
-# The whole suite, then again under AddressSanitizer+UBSan and ThreadSanitizer.
-test: test-fast test-asan test-tsan
+# The whole suite, then again under AddressSanitizer+UBSan and ThreadSanitizer,
+# then every fuzz target's corpus replayed and a 20-second fuzzing run each.
+test: test-fast test-asan test-tsan test-fuzz
 
 test-fast: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
@@ -39,6 +46,17 @@ test-tsan: deps
 	ctest --test-dir $(BUILD)/tsan --output-on-failure -j$(JOBS)
 
 # The seeds' asyncio example (heartbeat + echo server) on two virtual devices.
+fuzz-build: deps
+	cmake -S . -B $(BUILD)/fuzz $(FUZZ_CONFIG)
+	cmake --build $(BUILD)/fuzz -j$(JOBS)
+
+test-fuzz: fuzz-build
+	scripts/run-fuzzers.sh $(BUILD)/fuzz 20
+
+# Every fuzz target for FUZZ_SECONDS (default 300) each.
+fuzz: fuzz-build
+	scripts/run-fuzzers.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
 demo: build
 	$(BUILD)/examples/echo_heartbeat $(DEMO_FLAGS)
 

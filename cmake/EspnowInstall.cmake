@@ -3,7 +3,11 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS espnow espnow_host espnow_async EXPORT espnowTargets
+set(ESPNOW_INSTALLED_TARGETS espnow espnow_host)
+if(TARGET espnow_async)
+  list(APPEND ESPNOW_INSTALLED_TARGETS espnow_async)
+endif()
+install(TARGETS ${ESPNOW_INSTALLED_TARGETS} EXPORT espnowTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY include/espnow DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
