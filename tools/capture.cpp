@@ -42,18 +42,6 @@ struct Keyring {
   }
 };
 
-// A key: 32 hex digits, or 16 characters taken as they are.
-bool parse_key(const std::string& text, wire::Key128& key) {
-  if (text.size() == 16) return std::copy(text.begin(), text.end(), key.begin()), true;
-  if (text.size() != 32) return false;
-  for (std::size_t i = 0; i < 16; ++i) {
-    const auto byte = text.substr(2 * i, 2);
-    if (byte.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return false;
-    key[i] = static_cast<std::uint8_t>(std::stoul(byte, nullptr, 16));
-  }
-  return true;
-}
-
 std::string describe(std::span<const std::uint8_t> frame, const Keyring& keys) {
   MacAddress ra;
   if (wire::parse_ack(frame, ra)) return "ACK -> " + std::string(ra.to_text().view());
@@ -79,24 +67,10 @@ std::string describe(std::span<const std::uint8_t> frame, const Keyring& keys) {
   return s + " len=" + std::to_string(f.message.size()) + " " + printable(f.message);
 }
 
-// Exits 2 on a malformed key, naming the option.
-Keyring keyring(const CaptureOptions& o) {
-  wire::Key128 pmk;
-  std::copy(std::begin(kDefaultPmk), std::end(kDefaultPmk) - 1, pmk.begin());
-  if (!o.pmk.empty() && !parse_key(o.pmk, pmk)) {
-    std::fprintf(stderr, "espnow: --pmk: expected 32 hex digits or 16 characters\n");
-    std::exit(2);
-  }
+Keyring keyring(const GlobalOptions& g) {
+  const auto pmk = pmk_option(g);
   Keyring k;
-  for (const std::string& item : o.lmks) {
-    const auto eq = item.find('=');
-    wire::Key128 lmk;
-    if (eq == std::string::npos || !parse_key(item.substr(eq + 1), lmk)) {
-      std::fprintf(stderr, "espnow: --lmk: '%s' is not MAC=KEY (KEY: 32 hex digits or 16 characters)\n", item.c_str());
-      std::exit(2);
-    }
-    k.keys.emplace_back(parse_mac_arg("--lmk", item.substr(0, eq)), wire::temporal_key(pmk, lmk));
-  }
+  for (const PeerKey& p : lmk_options(g)) k.keys.emplace_back(p.mac, wire::temporal_key(pmk, p.lmk));
   return k;
 }
 
@@ -163,7 +137,7 @@ int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
 
 int cmd_capture(const GlobalOptions& g, const CaptureOptions& o) {
   if (!o.read.empty() && !o.write.empty()) return std::fprintf(stderr, "espnow: capture: give -w or -r, not both\n"), 2;
-  if (!o.read.empty()) return read_capture(o.read, keyring(o));
+  if (!o.read.empty()) return read_capture(o.read, keyring(g));
   if (o.write.empty()) return std::fprintf(stderr, "espnow: capture: -w FILE or -r FILE is required\n"), 2;
   return write_capture(g, o);
 }

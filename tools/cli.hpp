@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,28 @@ struct GlobalOptions {
   std::string position = "0,0";
   int rate = -1;                   // a RATE_* value; -1 keeps the default (1 Mbps)
   bool json = false;
+  std::string pmk;                // empty: ESP-IDF's default PMK
+  std::vector<std::string> lmks;  // MAC=KEY: peers whose frames are encrypted with KEY
 };
+
+// A 16-byte key: 32 hex digits, or 16 characters taken as they are.
+bool parse_key(const std::string& text, std::array<std::uint8_t, 16>& key);
+struct PeerKey {
+  MacAddress mac;
+  std::array<std::uint8_t, 16> lmk;
+};
+// --pmk and --lmk, checked: exits 2 naming the option when malformed.
+std::array<std::uint8_t, 16> pmk_option(const GlobalOptions& g);
+std::vector<PeerKey> lmk_options(const GlobalOptions& g);
+// The LMK given for `mac`, if any.
+const PeerKey* key_for(const std::vector<PeerKey>& keys, const MacAddress& mac);
 
 // The device of this invocation: a radio on the UDP air, SoftLink, ESPNow.
 struct Device {
   std::unique_ptr<UdpAir> air;
   UdpRadio* radio = nullptr;
   std::unique_ptr<VirtualDevice> device;
+  std::vector<PeerKey> keys;  // from --lmk: registered as encrypted peers
   ESPNow& espnow() { return device->espnow(); }
   MacAddress mac() const { return radio->mac(Interface::sta); }
 };
@@ -65,8 +81,6 @@ struct CaptureOptions {
   long count = -1;
   double duration_s = -1;
   int channel = 0;  // 0: every channel
-  std::string pmk;                // -r: the PMK (default: ESP-IDF's)
-  std::vector<std::string> lmks;  // -r: MAC=KEY per peer
 };
 int cmd_capture(const GlobalOptions& g, const CaptureOptions& o);
 

@@ -80,7 +80,50 @@ Device open_device(const GlobalOptions& g) {
   d.device = std::make_unique<VirtualDevice>(*d.radio, SoftLinkOptions{});
   (void)d.espnow().active(true);
   if (g.rate >= 0) (void)d.espnow().config({.rate = g.rate});
+  const auto pmk = pmk_option(g);
+  (void)d.espnow().set_pmk(pmk);
+  d.keys = lmk_options(g);
+  for (const PeerKey& k : d.keys)  // encrypted peers: their frames decrypt, ours to them encrypt
+    if (auto ec = d.espnow().add_peer(k.mac, {.lmk = k.lmk}))
+      usage_error("--lmk " + std::string(k.mac.to_text().view()) + ": " + std::string(error_name(ec)));
   return d;
+}
+
+bool parse_key(const std::string& text, std::array<std::uint8_t, 16>& key) {
+  if (text.size() == 16) return std::copy(text.begin(), text.end(), key.begin()), true;
+  if (text.size() != 32) return false;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const auto byte = text.substr(2 * i, 2);
+    if (byte.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return false;
+    key[i] = static_cast<std::uint8_t>(std::stoul(byte, nullptr, 16));
+  }
+  return true;
+}
+
+std::array<std::uint8_t, 16> pmk_option(const GlobalOptions& g) {
+  std::array<std::uint8_t, 16> pmk;
+  std::copy(std::begin(kDefaultPmk), std::end(kDefaultPmk) - 1, pmk.begin());
+  if (!g.pmk.empty() && !parse_key(g.pmk, pmk)) usage_error("--pmk: expected 32 hex digits or 16 characters");
+  return pmk;
+}
+
+std::vector<PeerKey> lmk_options(const GlobalOptions& g) {
+  std::vector<PeerKey> keys;
+  for (const std::string& item : g.lmks) {
+    const auto eq = item.find('=');
+    PeerKey k{};
+    if (eq == std::string::npos || !parse_key(item.substr(eq + 1), k.lmk))
+      usage_error("--lmk: '" + item + "' is not MAC=KEY (KEY: 32 hex digits or 16 characters)");
+    k.mac = parse_mac_arg("--lmk", item.substr(0, eq));
+    keys.push_back(k);
+  }
+  return keys;
+}
+
+const PeerKey* key_for(const std::vector<PeerKey>& keys, const MacAddress& mac) {
+  for (const PeerKey& k : keys)
+    if (k.mac == mac) return &k;
+  return nullptr;
 }
 
 std::string hex(std::span<const std::uint8_t> msg) {

@@ -71,7 +71,8 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
   const MacAddress to = parse_mac_arg("MAC", o.mac);
   Device d = open_device(g);
   ESPNow& e = d.espnow();
-  if (auto ec = e.add_peer(to)) return std::fprintf(stderr, "espnow: add_peer: %s\n", error_name(ec).data()), 1;
+  if (!e.get_peer(to))  // unless --lmk registered it already, as an encrypted peer
+    if (auto ec = e.add_peer(to)) return std::fprintf(stderr, "espnow: add_peer: %s\n", error_name(ec).data()), 1;
   int sent = 0, acked = 0, failed = 0;
   for (int i = 0; (o.count < 0 || i < o.count) && !g_stop; ++i) {
     if (i > 0 && o.interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));

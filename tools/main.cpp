@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   app.add_option("--position", g.position, "position x,y in metres (RSSI follows distance)")->capture_default_str();
   app.add_option("--rate", g.rate, "PHY rate, a RATE_* value (0 = 1 Mbps)");
   app.add_flag("--json", g.json, "print one JSON object per line");
+  app.add_option("--pmk", g.pmk, "the PMK: 32 hex digits or 16 characters (default: ESP-IDF's)");
+  app.add_option("--lmk", g.lmks, "MAC=KEY: an encrypted peer and its LMK (repeat for each); capture -r decrypts with them");
 
   auto* listen = app.add_subcommand("listen", "print each message as it arrives");
 
@@ -45,8 +47,6 @@ int main(int argc, char** argv) {
   capture->add_option("--count", co.count, "stop after this many frames");
   capture->add_option("--duration", co.duration_s, "stop after this many seconds");
   capture->add_option("--channel", co.channel, "only this channel (default: all)");
-  capture->add_option("--pmk", co.pmk, "-r: decrypt with this PMK (32 hex digits or 16 characters; default ESP-IDF's)");
-  capture->add_option("--lmk", co.lmks, "-r: MAC=KEY, the LMK of a peer (repeat for each)");
 
   DemoOptions demo_options;
   auto* demo = app.add_subcommand("demo", "the seeds' asyncio example on two in-process devices (as `make demo`)");
@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   demo->add_option("--period-ms", period_ms, "heartbeat period")->capture_default_str();
   demo->add_option("--duration-ms", duration_ms, "how long to run")->capture_default_str();
 
+  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();  // global options may follow the subcommand
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // line by line, even into a pipe
   try {
     app.parse(argc, argv);

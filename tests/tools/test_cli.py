@@ -172,6 +172,28 @@ def test_capture_during_a_ping_session_reads_in_tshark_with_good_fcs_and_acks(ai
     assert f"{A} -> {B}  ESP-NOW v1" in printed and f"ACK -> {A}" in printed
 
 
+def test_an_encrypted_link_between_two_terminals(air):
+    key = "my local master!"
+    keyed = Device(air, "--mac", B, "--json", "--lmk", f"{A}={key}", "listen")
+    try:
+        r = run(air, "--mac", A, "--lmk", f"{B}={key}", "send", B, "secret {n}", "--count", "3")
+        time.sleep(0.2)
+    finally:
+        _, out, _ = keyed.stop()
+    assert r.stdout.count(": True") == 3, r.stderr
+    assert [json.loads(x)["msg"] for x in out.splitlines()] == ["secret 0", "secret 1", "secret 2"]
+    keyless = Device(air, "--mac", B, "--json", "listen")  # no key for A: hears nothing it can read
+    try:
+        r = run(air, "--mac", A, "--lmk", f"{B}={key}", "send", B, "secret")
+        time.sleep(0.2)
+    finally:
+        _, out, _ = keyless.stop()
+    assert ": True" in r.stdout  # its radio still ACKs
+    assert out.strip() == ""
+    bad = run(air, "--lmk", "xx=1", "listen")
+    assert bad.returncode == 2 and "--lmk: 'xx=1' is not MAC=KEY" in bad.stderr
+
+
 def test_usage_errors_exit_2_and_name_the_argument(air):
     r = run(air, "send", "zz:00:00:00:00:01", "x")
     assert r.returncode == 2 and "MAC: 'zz:00:00:00:00:01' is not a MAC address: bad hex digit" in r.stderr
