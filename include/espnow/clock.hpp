@@ -18,6 +18,11 @@ class Clock {
 // The process-wide steady clock.
 Clock& steady_clock();
 
+// When the process started (its "boot"), on std::chrono::steady_clock. The
+// UDP air's radios count their timestamps from it, so a device's receive
+// times and the host's ticks_ms() share one clock, as on a board.
+std::chrono::steady_clock::time_point process_start();
+
 class VirtualClock final : public Clock {
  public:
   std::chrono::nanoseconds now() const override { return std::chrono::nanoseconds(now_.load()); }

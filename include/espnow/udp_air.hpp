@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "espnow/air_datagram.hpp"
+#include "espnow/clock.hpp"
 #include "espnow/result.hpp"
 #include "espnow/virtual_radio.hpp"
 
@@ -137,7 +138,7 @@ class UdpAir {
   AirUrl url_;
   UdpAirOptions options_;
   LossModel loss_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point start_ = process_start();
   std::uint64_t process_id_;
   int socket_ = -1;
   int stop_fd_ = -1;

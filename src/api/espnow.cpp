@@ -400,7 +400,9 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
   if (ring_->empty() && t != 0) {
     ++rx_waiters_;
     const auto ready = [this] { return !ring_->empty() || !active_.load(); };
-    if (t < 0) rx_cv_.wait(lk, ready);
+    // Beyond ~35 years a wait is forever; larger values would overflow the clock.
+    constexpr std::int64_t kForeverMs = std::int64_t{1} << 40;
+    if (t < 0 || t >= kForeverMs) rx_cv_.wait(lk, ready);
     else rx_cv_.wait_for(lk, std::chrono::milliseconds(t), ready);
     --rx_waiters_;
   }

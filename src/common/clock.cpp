@@ -17,9 +17,15 @@ class SteadyClock final : public Clock {
 
 }  // namespace
 
+// Set during static initialisation, so it is the process's start even if
+// first asked for later.
+const std::chrono::steady_clock::time_point g_process_start = std::chrono::steady_clock::now();
+
 Clock& steady_clock() {
   static SteadyClock clock;
   return clock;
 }
+
+std::chrono::steady_clock::time_point process_start() { return g_process_start; }
 
 }  // namespace espnow

@@ -1,0 +1,146 @@
+"""MicroPython's aioespnow module on CPython's asyncio.
+
+AIOESPNow waits on the device's readiness descriptor (loop.add_reader) for
+messages, and on an eventfd the C++ core writes for send reports, so nothing
+here blocks the event loop. Cancelling a wait (wait_for, timeout) consumes
+no message: a message is taken only once the task runs again.
+"""
+import asyncio
+
+import espnow
+from espnow import *  # noqa: F401,F403  (the seeds' module re-exports espnow's names)
+
+_NO_MEM_RETRY_S = 2.0      # SPEC §1: a full transmit queue is retried for up to 2 s
+_OUTSTANDING_WAIT_S = 0.1  # sync sends first wait 100 ms for earlier responses
+_ETIMEDOUT = 110
+
+
+class _Waiters:
+    """Futures of tasks waiting on one descriptor, woken together."""
+
+    def __init__(self):
+        self.loop = None
+        self.futures = set()
+
+    def wait(self, fd):
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # a new event loop (asyncio.run again)
+            self.futures.clear()
+            self.loop = loop
+        fut = loop.create_future()
+        if not self.futures:
+            loop.add_reader(fd, self._wake, fd)
+        self.futures.add(fut)
+        fut.add_done_callback(lambda f: self._forget(f, fd))
+        return fut
+
+    def _wake(self, fd):
+        for fut in list(self.futures):
+            if not fut.done():
+                fut.set_result(None)
+
+    def _forget(self, fut, fd):
+        self.futures.discard(fut)
+        if not self.futures and self.loop is not None and not self.loop.is_closed():
+            self.loop.remove_reader(fd)
+
+
+class _Sends:
+    """Send reports from the C++ core, routed to the futures awaiting them."""
+
+    def __init__(self, e):
+        self.e = e
+        self.loop = None
+        self.futures = {}
+
+    def attach(self):
+        """Drains reports on the running loop (also those nobody awaits)."""
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            if self.loop is not None and not self.loop.is_closed():
+                self.loop.remove_reader(self.e._async_fileno())
+            self.loop = loop
+            self.futures.clear()
+            loop.add_reader(self.e._async_fileno(), self._collect)
+
+    def expect(self, ident):
+        fut = self.loop.create_future()
+        self.futures[ident] = fut
+        self._collect()  # the report may already be in
+        return fut
+
+    def _collect(self):
+        for ident, ok in self.e._async_completions():
+            fut = self.futures.pop(ident, None)
+            if fut is not None and not fut.done():
+                fut.set_result(ok)
+
+
+class AIOESPNow(espnow.ESPNow):
+    """ESPNow with asyncio methods: asend, arecv, airecv and `async for`."""
+
+    def _state(self):
+        state = self.__dict__.get("_aio")
+        if state is None:
+            state = self.__dict__["_aio"] = (_Waiters(), _Sends(self))
+        return state
+
+    async def _readable(self):
+        waiters, _ = self._state()
+        while not self.any():  # raises NOT_INIT when not active
+            await waiters.wait(self.fileno())
+
+    async def arecv(self):
+        """recv() without blocking the loop: a new [mac, msg] list."""
+        while True:
+            await self._readable()
+            result = self.recv(0)
+            if result[0] is not None:
+                return result
+
+    async def airecv(self):
+        """irecv() without blocking the loop: the reused [mac, bytearray] list."""
+        while True:
+            await self._readable()
+            result = self.irecv(0)
+            if result[0] is not None:
+                return result
+
+    async def asend(self, mac, msg=None, sync=None):
+        """send() without blocking the loop: asend(mac, msg, sync=True) or asend(msg)."""
+        if msg is None:
+            msg, mac = mac, None
+        sync = True if sync is None else bool(sync)
+        _, sends = self._state()
+        sends.attach()
+        if sync:
+            await self._await_outstanding()
+        ident = await self._start(mac, msg)
+        if not sync:
+            return True
+        return await sends.expect(ident)
+
+    async def _await_outstanding(self):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _OUTSTANDING_WAIT_S
+        while not self._writable():
+            if loop.time() >= deadline:
+                raise OSError(_ETIMEDOUT, "ETIMEDOUT")
+            await asyncio.sleep(0.001)
+
+    async def _start(self, mac, msg):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _NO_MEM_RETRY_S
+        while True:
+            try:
+                return self._async_start(mac, msg)
+            except OSError as err:
+                if len(err.args) < 2 or err.args[1] != "ESP_ERR_ESPNOW_NO_MEM" or loop.time() >= deadline:
+                    raise
+            await asyncio.sleep(0.001)
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        return await self.airecv()

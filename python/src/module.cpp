@@ -1,0 +1,52 @@
+// _espnow: the C++ core for CPython. espnow.py, aioespnow.py and network.py
+// build the seeds' modules on it; espnow_sim.py offers its in-process airs.
+#include <pybind11/pybind11.h>
+
+#include <chrono>
+
+#include "espnow/clock.hpp"
+#include "espnow/constants.hpp"
+#include "py_device.hpp"
+#include "py_espnow.hpp"
+#include "py_schedule.hpp"
+
+namespace pyb = pybind11;
+using namespace espnow;
+
+namespace {
+
+std::uint64_t process_us() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - process_start()).count());
+}
+
+void add_constants(pyb::module_& m) {
+  m.attr("ADDR_LEN") = ADDR_LEN;
+  m.attr("KEY_LEN") = KEY_LEN;
+  m.attr("MAX_DATA_LEN") = MAX_DATA_LEN;
+  m.attr("MAX_DATA_LEN_V2") = MAX_DATA_LEN_V2;
+  m.attr("MAX_TOTAL_PEER_NUM") = MAX_TOTAL_PEER_NUM;
+  m.attr("MAX_ENCRYPT_PEER_NUM") = MAX_ENCRYPT_PEER_NUM;
+  m.attr("RATE_1M") = RATE_1M;
+  m.attr("RATE_2M") = RATE_2M;
+  m.attr("RATE_5M") = RATE_5M;
+  m.attr("RATE_11M") = RATE_11M;
+  m.attr("RATE_6M") = RATE_6M;
+  m.attr("RATE_12M") = RATE_12M;
+  m.attr("RATE_24M") = RATE_24M;
+  m.attr("RATE_54M") = RATE_54M;
+  m.attr("RATE_LORA_250K") = RATE_LORA_250K;
+  m.attr("RATE_LORA_500K") = RATE_LORA_500K;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_espnow, m) {
+  m.doc() = "ESP-NOW for C++: the core behind the espnow, aioespnow and network modules";
+  add_constants(m);
+  py::bind_devices(m);
+  py::bind_espnow(m);
+  py::bind_schedule(m);
+  m.def("ticks_us", &process_us, "Microseconds since the process started: the UDP air's device clock.");
+  m.def("ticks_ms", [] { return process_us() / 1000; }, "Milliseconds since the process started.");
+}

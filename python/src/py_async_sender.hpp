@@ -1,0 +1,52 @@
+// Send completions for CPython's asyncio (aioespnow.AIOESPNow): a send is
+// started without waiting and reported later through an eventfd the event
+// loop watches (loop.add_reader), so no thread of ours ever needs the GIL
+// and asend never blocks the loop.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "espnow/espnow.hpp"
+
+namespace espnow::py {
+
+class AsyncSender {
+ public:
+  explicit AsyncSender(ESPNow& espnow);
+  ~AsyncSender();
+  AsyncSender(const AsyncSender&) = delete;
+  AsyncSender& operator=(const AsyncSender&) = delete;
+
+  // Starts a send (mac == nullptr: every unicast peer). On success the id
+  // of its report; NO_MEM comes back at once, for the caller to retry.
+  std::error_code start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id);
+  // Reports since the last call, as (id, every target acknowledged).
+  std::vector<std::pair<std::uint64_t, bool>> take_completions();
+  int fileno() const { return event_fd_; }
+  // Sends started and not yet reported.
+  std::size_t in_flight() const;
+
+ private:
+  struct Ticket : SendTicket {
+    AsyncSender* owner = nullptr;
+    std::uint64_t id = 0;
+  };
+  static void on_done(SendTicket* ticket);
+
+  ESPNow& espnow_;
+  int event_fd_ = -1;
+  mutable std::mutex mutex_;
+  std::uint64_t next_id_ = 1;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Ticket>> live_;
+  std::vector<std::pair<std::uint64_t, bool>> done_;
+};
+
+}  // namespace espnow::py

@@ -1,0 +1,157 @@
+#include "py_device.hpp"
+
+#include <pybind11/stl.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <random>
+
+#include "espnow/udp_air.hpp"
+#include "py_args.hpp"
+#include "py_async_sender.hpp"
+#include "py_errors.hpp"
+
+namespace espnow::py {
+
+namespace pyb = pybind11;
+
+PyDevice::PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device) : air_(std::move(air)), device_(&device) {}
+
+PyDevice::PyDevice(std::shared_ptr<UdpAir> air, UdpRadio& radio)
+    : air_(std::move(air)), owned_(std::make_unique<VirtualDevice>(radio, SoftLinkOptions{})), device_(owned_.get()) {}
+
+PyDevice::~PyDevice() { shutdown(); }
+
+void PyDevice::shutdown() {
+  // Deactivating fails every send still owed, so the sender hears of each
+  // before it goes; nothing calls back after this.
+  (void)device_->espnow().active(false);
+  sender_.reset();
+}
+
+AsyncSender& PyDevice::sender() {
+  if (!sender_) sender_ = std::make_unique<AsyncSender>(espnow());
+  return *sender_;
+}
+
+namespace {
+
+MacAddress random_local_mac() {
+  std::random_device rd;
+  MacAddress m;
+  for (auto& b : m.bytes) b = static_cast<std::uint8_t>(rd());
+  m.bytes[0] = static_cast<std::uint8_t>((m.bytes[0] & 0xFC) | 0x02);  // locally administered, unicast
+  return m;
+}
+
+// ESPNOW_MAC, or a random locally-administered address for this process.
+MacAddress process_mac() {
+  const char* text = std::getenv("ESPNOW_MAC");
+  if (!text || !*text) return random_local_mac();
+  const MacParseResult r = MacAddress::parse(text);
+  if (!r) raise_value_error(std::string("ESPNOW_MAC='") + text + "' is not a MAC address: " + std::string(to_string(r.error)));
+  if (r.mac.is_multicast()) raise_value_error(std::string("ESPNOW_MAC='") + text + "' is a group address; a device's MAC must be unicast");
+  return r.mac;
+}
+
+std::mutex g_process_mutex;
+std::shared_ptr<PyDevice> g_process_device;
+
+std::shared_ptr<PyDevice> open_process_device() {
+  const AirUrlParse url = air_url_from_environment();
+  if (!url.ok()) raise_value_error("ESPNOW_AIR: " + url.error);
+  UdpAir::Opened opened = UdpAir::open(url.url);
+  if (!opened.air) {
+    PyErr_SetString(PyExc_OSError, ("cannot open the air " + url.url.to_string() + ": " + opened.error).c_str());
+    throw pyb::error_already_set();
+  }
+  // As on a board after reset: both interfaces down until network.WLAN(...).active(True).
+  RadioOptions options{.mac = process_mac(), .sta_active = false};
+  std::shared_ptr<UdpAir> air(std::move(opened.air));
+  UdpRadio* radio = unwrap(air->add_radio(options));
+  return std::make_shared<PyDevice>(std::move(air), *radio);
+}
+
+}  // namespace
+
+std::shared_ptr<PyDevice> process_device() {
+  std::lock_guard lk(g_process_mutex);
+  if (!g_process_device) g_process_device = open_process_device();
+  return g_process_device;
+}
+
+void shutdown_process_device() {
+  std::shared_ptr<PyDevice> device;
+  {
+    std::lock_guard lk(g_process_mutex);
+    device = g_process_device;
+  }
+  if (device) {
+    pyb::gil_scoped_release nogil;
+    device->shutdown();
+  }
+}
+
+namespace {
+
+// An in-process air for tests and simulations.
+class PyAir {
+ public:
+  PyAir(bool timing, double loss, std::uint64_t seed)
+      : air_(std::make_shared<VirtualAir>(AirOptions{.seed = seed, .loss = loss, .timing = timing})) {}
+
+  std::shared_ptr<PyDevice> add_device(pyb::handle mac, int channel, std::pair<double, double> position,
+                                       bool sta_active, bool ap_active, bool long_range) {
+    RadioOptions options{.mac = mac.is_none() ? random_local_mac() : mac_arg(mac),
+                         .position = {position.first, position.second},
+                         .long_range = long_range,
+                         .sta_active = sta_active,
+                         .ap_active = ap_active};
+    if (channel < 1 || channel > 14) raise_value_error("channel must be 1..14, got " + std::to_string(channel));
+    options.channel = static_cast<std::uint8_t>(channel);
+    VirtualDevice* device = unwrap(air_->add_device(options));
+    return std::make_shared<PyDevice>(air_, *device);
+  }
+  void set_loss(double p) { air_->air().set_loss(p); }
+
+ private:
+  std::shared_ptr<VirtualAir> air_;
+};
+
+}  // namespace
+
+void bind_devices(pyb::module_& m) {
+  pyb::class_<PyDevice, std::shared_ptr<PyDevice>>(m, "Device", pyb::dynamic_attr(),
+                                                  "A device: a radio, SoftLink and its one ESPNow.")
+      .def("mac", [](PyDevice& d, int ifidx) { return to_bytes(d.radio().mac(static_cast<Interface>(ifidx != 0))); },
+           pyb::arg("ifidx") = 0)
+      .def("set_mac", [](PyDevice& d, int ifidx, pyb::handle mac) {
+             check(d.radio().set_mac(static_cast<Interface>(ifidx != 0), mac_arg(mac)));
+           })
+      .def("interface_active", [](PyDevice& d, int ifidx) { return d.radio().interface_active(static_cast<Interface>(ifidx != 0)); })
+      .def("set_interface_active", [](PyDevice& d, int ifidx, bool on) { d.radio().set_active(static_cast<Interface>(ifidx != 0), on); })
+      .def("channel", [](PyDevice& d) { return d.radio().channel(); })
+      .def("set_channel", [](PyDevice& d, int ch) {
+             if (ch < 1 || ch > 14) raise_value_error("channel must be 1..14, got " + std::to_string(ch));
+             check(d.radio().set_channel(static_cast<std::uint8_t>(ch)));
+           })
+      .def("long_range", [](PyDevice& d) { return d.radio().long_range(); })
+      .def("set_long_range", [](PyDevice& d, bool on) { d.radio().set_long_range(on); })
+      .def("position", [](PyDevice& d) { const Position p = d.radio().position(); return std::make_pair(p.x, p.y); })
+      .def("set_position", [](PyDevice& d, double x, double y) { d.radio().set_position({x, y}); })
+      .def("ticks_ms", [](PyDevice& d) { return d.radio().now_us() / 1000; },
+           "Milliseconds on the device's clock (the one peers_table's time_ms uses).");
+
+  pyb::class_<PyAir>(m, "Air", "An in-process air: many devices in one process.")
+      .def(pyb::init<bool, double, std::uint64_t>(), pyb::kw_only(), pyb::arg("timing") = false,
+           pyb::arg("loss") = 0.0, pyb::arg("seed") = 1)
+      .def("add_device", &PyAir::add_device, pyb::kw_only(), pyb::arg("mac") = pyb::none(), pyb::arg("channel") = 1,
+           pyb::arg("position") = std::make_pair(0.0, 0.0), pyb::arg("sta_active") = true,
+           pyb::arg("ap_active") = false, pyb::arg("long_range") = false)
+      .def("set_loss", &PyAir::set_loss);
+
+  m.def("process_device", &process_device, "The process's device on the UDP air, made on first use.");
+  m.def("_shutdown", &shutdown_process_device);
+}
+
+}  // namespace espnow::py

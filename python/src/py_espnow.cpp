@@ -1,0 +1,353 @@
+#include "py_espnow.hpp"
+
+#include <pybind11/stl.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "espnow/constants.hpp"
+#include "py_args.hpp"
+#include "py_async_sender.hpp"
+#include "py_bytearray.hpp"
+#include "py_device.hpp"
+#include "py_errors.hpp"
+#include "py_rx_state.hpp"
+
+namespace espnow::py {
+
+namespace pyb = pybind11;
+
+namespace {
+
+bool truthy(pyb::handle o) {
+  const int t = PyObject_IsTrue(o.ptr());
+  if (t < 0) throw pyb::error_already_set();
+  return t != 0;
+}
+
+// irq()'s callback: a Python callable, called with the GIL on ESPNow's
+// dispatcher thread, and released with the GIL wherever the last copy goes.
+struct PyIrq {
+  pyb::object fn;
+  pyb::object self;
+  ~PyIrq() {
+    pyb::gil_scoped_acquire gil;
+    fn = pyb::object();
+    self = pyb::object();
+  }
+  void operator()() const {
+    pyb::gil_scoped_acquire gil;
+    if (PyObject* r = PyObject_CallOneArg(fn.ptr(), self.ptr())) {
+      Py_DECREF(r);
+    } else {
+      PyErr_WriteUnraisable(fn.ptr());  // as an exception in a scheduled callback is reported
+    }
+  }
+};
+
+// add_peer/mod_peer's arguments, kept alive for the call (the key's bytes).
+struct PeerArgs {
+  MacAddress mac;
+  PeerOptions options;
+  std::optional<ByteView> key;
+};
+
+constexpr std::array<const char*, 5> kPeerArgNames = {"mac", "lmk", "channel", "ifidx", "encrypt"};
+
+void parse_lmk(PeerArgs& out, pyb::handle lmk) {
+  if (lmk.is_none()) return;
+  if (!truthy(lmk)) {  // b'', '', False, 0: no key, encryption off
+    out.options.lmk = std::span<const std::uint8_t>{};
+    return;
+  }
+  out.key.emplace(lmk, true);
+  if (!out.key->valid() || out.key->bytes().size() != KEY_LEN)
+    raise_value_error("lmk must be 16 bytes (str, bytes or bytearray)");
+  out.options.lmk = out.key->bytes();
+}
+
+std::optional<int> small_int(pyb::handle o, const char* what) {
+  if (o.is_none()) return std::nullopt;
+  const std::int64_t v = int_arg(o, what);
+  if (v < -1000 || v > 1000) raise_value_error(std::string(what) + " is out of range: " + std::to_string(v));
+  return static_cast<int>(v);
+}
+
+void parse_peer_args(const pyb::args& args, const pyb::kwargs& kwargs, PeerArgs& out) {
+  if (args.size() > kPeerArgNames.size())
+    raise_type_error("takes at most 5 arguments (mac, lmk, channel, ifidx, encrypt), " + std::to_string(args.size()) + " given");
+  std::array<pyb::handle, 5> slot{pyb::none(), pyb::none(), pyb::none(), pyb::none(), pyb::none()};
+  std::array<bool, 5> given{};
+  for (std::size_t i = 0; i < args.size(); ++i) slot[i] = args[i], given[i] = true;
+  for (auto [key, value] : kwargs) {
+    const std::string name = pyb::str(key);
+    std::size_t i = 0;
+    while (i < kPeerArgNames.size() && name != kPeerArgNames[i]) ++i;
+    if (i == kPeerArgNames.size()) raise_value_error("unknown keyword argument '" + name + "'");
+    if (given[i]) raise_type_error("argument '" + name + "' given twice");
+    slot[i] = value, given[i] = true;
+  }
+  if (!given[0]) raise_type_error("missing argument 'mac'");
+  out.mac = mac_arg(slot[0]);
+  parse_lmk(out, slot[1]);
+  out.options.channel = small_int(slot[2], "channel");
+  out.options.ifidx = small_int(slot[3], "ifidx");
+  if (!slot[4].is_none()) out.options.encrypt = truthy(slot[4]);
+}
+
+pyb::tuple peer_tuple(const PeerInfo& p) {
+  return pyb::make_tuple(to_bytes(p.mac), to_bytes(std::span<const std::uint8_t>(p.lmk)), p.channel,
+                         static_cast<int>(p.ifidx), p.encrypt);
+}
+
+pyb::tuple none_pair() { return pyb::make_tuple(pyb::none(), pyb::none()); }
+
+}  // namespace
+
+class PyESPNow {
+ public:
+  explicit PyESPNow(pyb::object device_obj)
+      : device_(device_obj.cast<std::shared_ptr<PyDevice>>()), e_(device_->espnow()) {
+    // One RxState per device, whatever the number of Python objects on it.
+    if (!pyb::hasattr(device_obj, "_rx_state"))
+      device_obj.attr("_rx_state") = pyb::cast(std::make_shared<RxState>(e_.link().max_data_len()));
+    rx_ = device_obj.attr("_rx_state").cast<std::shared_ptr<RxState>>();
+  }
+
+  // ---- activation and configuration
+  bool active(pyb::handle flag) {
+    if (!flag.is_none()) {
+      const bool on = truthy(flag);
+      std::error_code ec;
+      {
+        pyb::gil_scoped_release nogil;  // stops the irq thread, which may want the GIL
+        ec = e_.active(on);
+      }
+      check(ec);
+      if (on) rx_->ensure_irecv_capacity(e_.link().max_data_len());
+    }
+    return e_.active();
+  }
+
+  pyb::object config(const pyb::args& args, const pyb::kwargs& kwargs) {
+    if (!args.empty()) {
+      if (args.size() > 1 || !kwargs.empty()) raise_value_error("config() gets one parameter by name, or sets by keyword");
+      if (!PyUnicode_Check(args[0].ptr())) raise_value_error("config() parameter names are str");
+      const std::string name = pyb::str(args[0]);
+      if (name == "rate") raise_value_error("config('rate') cannot be read: rate is write-only");
+      return pyb::int_(unwrap(e_.config(name)));
+    }
+    ConfigUpdate u;
+    for (auto [key, value] : kwargs) {
+      const std::string name = pyb::str(key);
+      if (name == "rxbuf") u.rxbuf = int_arg(value, "rxbuf");
+      else if (name == "timeout_ms") u.timeout_ms = int_arg(value, "timeout_ms");
+      else if (name == "rate") u.rate = int_arg(value, "rate");
+      else if (name == "version") u.version = int_arg(value, "version");
+      else raise_value_error("unknown config parameter '" + name + "'");
+    }
+    check(e_.config(u));
+    if (u.version) rx_->ensure_irecv_capacity(e_.link().max_data_len());
+    return pyb::none();
+  }
+
+  // ---- peers
+  void add_peer(const pyb::args& args, const pyb::kwargs& kwargs) {
+    PeerArgs p;
+    parse_peer_args(args, kwargs, p);
+    check(e_.add_peer(p.mac, p.options));
+  }
+  void mod_peer(const pyb::args& args, const pyb::kwargs& kwargs) {
+    PeerArgs p;
+    parse_peer_args(args, kwargs, p);
+    check(e_.mod_peer(p.mac, p.options));
+  }
+  pyb::tuple get_peer(pyb::handle mac) { return peer_tuple(unwrap(e_.get_peer(mac_arg(mac)))); }
+  pyb::tuple get_peers() {
+    const auto peers = unwrap(e_.get_peers());
+    pyb::tuple out(peers.size());
+    for (std::size_t i = 0; i < peers.size(); ++i) out[i] = peer_tuple(peers[i]);
+    return out;
+  }
+  void del_peer(pyb::handle mac) { check(e_.del_peer(mac_arg(mac))); }
+  pyb::tuple peer_count() {
+    const PeerCount c = unwrap(e_.peer_count());
+    return pyb::make_tuple(c.total, c.encrypted);
+  }
+  void set_pmk(pyb::handle pmk) {
+    ByteView key(pmk, true);
+    if (!key.valid()) raise_value_error("pmk must be 16 bytes (str, bytes or bytearray)");
+    check(e_.set_pmk(key.bytes()));
+  }
+
+  // ---- sending: send(msg) | send(mac, msg) | send(mac, msg, sync)
+  bool send(const pyb::args& args, const pyb::kwargs& kwargs) {
+    if (args.empty() || args.size() > 3) raise_type_error("send() takes (msg), (mac, msg) or (mac, msg, sync)");
+    pyb::handle sync_obj = args.size() == 3 ? args[2] : pyb::handle();
+    for (auto [key, value] : kwargs) {
+      if (pyb::str(key).cast<std::string>() != "sync" || sync_obj) raise_type_error("send(): unexpected keyword argument");
+      sync_obj = value;
+    }
+    const bool to_all = args.size() == 1;
+    const std::optional<MacAddress> mac = to_all ? std::nullopt : optional_mac_arg(args[0]);
+    const pyb::handle msg_obj = to_all ? args[0] : args[1];
+    ByteView view(msg_obj, true);
+    const auto msg = message_arg(view, msg_obj).bytes();
+    const bool sync = !sync_obj || truthy(sync_obj);
+    Result<bool> r = false;
+    {
+      pyb::gil_scoped_release nogil;  // waits for ACKs, or for room (NO_MEM)
+      r = mac ? e_.send(*mac, msg, sync) : e_.send_to_all(msg, sync);
+    }
+    return unwrap(r);
+  }
+
+  // ---- receiving
+  pyb::object recv(pyb::handle timeout_obj) {
+    const auto timeout = timeout_arg(timeout_obj);
+    std::array<std::uint8_t, MAX_DATA_LEN_V2> buf;
+    RecvMeta meta;
+    const std::size_t n = receive(buf, meta, timeout);
+    if (!meta.mac) return none_pair();
+    pyb::list out(2);
+    out[0] = rx_->record(*meta.mac, meta.rssi, meta.time_ms);
+    out[1] = to_bytes(std::span<const std::uint8_t>(buf.data(), n));
+    return out;
+  }
+
+  pyb::object irecv(pyb::handle timeout_obj) {
+    const auto timeout = timeout_arg(timeout_obj);
+    pyb::list& out = rx_->irecv_list();
+    PyObject* held = PyList_GET_ITEM(out.ptr(), 1);
+    // The application may have replaced it, or hold a memoryview of it: then a new one.
+    if (!PyByteArray_CheckExact(held) || reinterpret_cast<PyByteArrayObject*>(held)->ob_exports > 0)
+      out[1] = pyb::reinterpret_steal<pyb::object>(new_receive_bytearray(e_.link().max_data_len()));
+    ReceiveTarget target;
+    target.pin(out[1].ptr());
+    RecvMeta meta;
+    const std::size_t n = receive(target.space(), meta, timeout);
+    if (!meta.mac) return none_pair();  // a timeout leaves the list as it was
+    target.finish(n);
+    PyList_SetItem(out.ptr(), 0, rx_->record(*meta.mac, meta.rssi, meta.time_ms).inc_ref().ptr());
+    return out;
+  }
+
+  std::size_t recvinto(pyb::handle data, pyb::handle timeout_obj) {
+    if (!PyList_Check(data.ptr())) raise_error(errc::not_a_list);
+    if (PyList_GET_SIZE(data.ptr()) < 2) raise_error(errc::list_too_short);
+    const auto timeout = timeout_arg(timeout_obj);
+    pyb::object msg = pyb::reinterpret_borrow<pyb::object>(PyList_GET_ITEM(data.ptr(), 1));
+    ReceiveTarget target;
+    if (!target.pin(msg.ptr())) raise_type_error("data[1] must be a bytearray (or a writable buffer)");
+    RecvMeta meta;
+    const std::size_t n = receive(target.space(), meta, timeout);
+    if (!meta.mac) return 0;
+    target.finish(n);
+    pyb::list list = pyb::reinterpret_borrow<pyb::list>(data);
+    list[0] = rx_->record(*meta.mac, meta.rssi, meta.time_ms);
+    if (list.size() >= 4) list[2] = meta.rssi, list[3] = meta.time_ms;
+    return n;
+  }
+
+  bool any() { return unwrap(e_.any()); }
+
+  // ---- notification and state
+  void irq(pyb::object self, pyb::object callback) {
+    if (!callback.is_none() && !PyCallable_Check(callback.ptr())) raise_error(errc::not_callable);
+    std::function<void(ESPNow&)> fn;
+    if (!callback.is_none()) {
+      auto holder = std::make_shared<PyIrq>(PyIrq{std::move(callback), std::move(self)});
+      fn = [holder](ESPNow&) { (*holder)(); };
+    }
+    pyb::gil_scoped_release nogil;  // the old callback may be running, and wants the GIL
+    e_.irq(std::move(fn));
+  }
+
+  pyb::tuple stats() const {
+    const Stats s = e_.stats();
+    return pyb::make_tuple(s.tx_pkts, s.tx_responses, s.tx_failures, s.rx_packets, s.rx_dropped);
+  }
+  pyb::dict link_stats() const {
+    const LinkStats s = e_.link_stats();
+    pyb::dict d;
+    d["rx_frames"] = s.rx_frames, d["rx_malformed"] = s.rx_malformed, d["rx_not_for_us"] = s.rx_not_for_us;
+    d["rx_duplicates"] = s.rx_duplicates, d["rx_encrypted"] = s.rx_encrypted, d["rx_too_long"] = s.rx_too_long;
+    d["rx_mic_failures"] = s.rx_mic_failures, d["rx_replayed"] = s.rx_replayed, d["rx_old_pn"] = s.rx_old_pn;
+    return d;
+  }
+  int fileno() { return unwrap(e_.fileno()); }
+  pyb::object peers_table() const { return rx_->table(); }
+  bool readable() const { return e_.readable(); }
+  bool writable() const { return e_.writable(); }
+
+  // ---- for aioespnow: sends reported through an eventfd
+  std::uint64_t async_start(pyb::handle mac_obj, pyb::handle msg_obj) {
+    const std::optional<MacAddress> mac = optional_mac_arg(mac_obj);
+    ByteView view(msg_obj, true);
+    const auto msg = message_arg(view, msg_obj).bytes();
+    std::uint64_t id = 0;
+    check(device_->sender().start(mac ? &*mac : nullptr, msg, id));
+    return id;
+  }
+  std::vector<std::pair<std::uint64_t, bool>> async_completions() { return device_->sender().take_completions(); }
+  int async_fileno() { return device_->sender().fileno(); }
+  std::size_t async_in_flight() { return device_->sender().in_flight(); }
+
+ private:
+  // A receive of any form; the GIL is released unless it cannot wait.
+  std::size_t receive(std::span<std::uint8_t> space, RecvMeta& meta, std::optional<std::int64_t> timeout) {
+    Result<std::size_t> r = std::size_t{0};
+    if (timeout && *timeout == 0) {
+      r = e_.recvinto(space, &meta, timeout);
+    } else {
+      pyb::gil_scoped_release nogil;
+      r = e_.recvinto(space, &meta, timeout);
+    }
+    if (!r && r.error() == errc::buffer_too_small)
+      raise_value_error("the buffer is too small for the message (it stays buffered)");
+    return unwrap(r);
+  }
+
+  std::shared_ptr<PyDevice> device_;
+  ESPNow& e_;
+  std::shared_ptr<RxState> rx_;
+};
+
+void bind_espnow(pyb::module_& m) {
+  pyb::class_<RxState, std::shared_ptr<RxState>>(m, "_RxState");
+  const auto none = pyb::none();
+  pyb::class_<PyESPNow>(m, "ESPNowBase", pyb::dynamic_attr(), "espnow.ESPNow's methods on one device.")
+      .def(pyb::init<pyb::object>(), pyb::arg("device"))
+      .def("active", &PyESPNow::active, pyb::arg("flag") = none)
+      .def("config", &PyESPNow::config)
+      .def("add_peer", &PyESPNow::add_peer)
+      .def("mod_peer", &PyESPNow::mod_peer)
+      .def("get_peer", &PyESPNow::get_peer, pyb::arg("mac"))
+      .def("get_peers", &PyESPNow::get_peers)
+      .def("del_peer", &PyESPNow::del_peer, pyb::arg("mac"))
+      .def("peer_count", &PyESPNow::peer_count)
+      .def("set_pmk", &PyESPNow::set_pmk, pyb::arg("pmk"))
+      .def("send", &PyESPNow::send)
+      .def("recv", &PyESPNow::recv, pyb::arg("timeout_ms") = none)
+      .def("irecv", &PyESPNow::irecv, pyb::arg("timeout_ms") = none)
+      .def("recvinto", &PyESPNow::recvinto, pyb::arg("data"), pyb::arg("timeout_ms") = none)
+      .def("any", &PyESPNow::any)
+      .def("irq", [](pyb::object self, pyb::object cb) { self.cast<PyESPNow&>().irq(self, std::move(cb)); },
+           pyb::arg("callback"))
+      .def("stats", &PyESPNow::stats)
+      .def("link_stats", &PyESPNow::link_stats, "Why received frames were dropped before the buffer.")
+      .def("fileno", &PyESPNow::fileno)
+      .def_property_readonly("peers_table", &PyESPNow::peers_table)
+      .def("__iter__", [](pyb::object self) { return self; })
+      .def("__next__", [](PyESPNow& e) { return e.irecv(pyb::none()); })
+      .def("_readable", &PyESPNow::readable)
+      .def("_writable", &PyESPNow::writable)
+      .def("_async_start", &PyESPNow::async_start)
+      .def("_async_completions", &PyESPNow::async_completions)
+      .def("_async_fileno", &PyESPNow::async_fileno)
+      .def("_async_in_flight", &PyESPNow::async_in_flight);
+}
+
+}  // namespace espnow::py

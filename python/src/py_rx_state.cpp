@@ -1,0 +1,37 @@
+#include "py_rx_state.hpp"
+
+#include "py_args.hpp"
+#include "py_bytearray.hpp"
+
+namespace espnow::py {
+
+namespace pyb = pybind11;
+
+RxState::RxState(std::size_t max_message) : proxy_(pyb::reinterpret_steal<pyb::object>(PyDictProxy_New(dict_.ptr()))), irecv_(2) {
+  if (!proxy_) throw pyb::error_already_set();
+  irecv_[0] = pyb::none();
+  ensure_irecv_capacity(max_message);
+}
+
+void RxState::ensure_irecv_capacity(std::size_t max_message) {
+  if (irecv_capacity_ >= max_message) return;
+  PyObject* ba = new_receive_bytearray(max_message);
+  if (!ba) throw pyb::error_already_set();
+  irecv_[1] = pyb::reinterpret_steal<pyb::object>(ba);
+  irecv_capacity_ = max_message;
+}
+
+pyb::handle RxState::record(const MacAddress& mac, int rssi, std::uint32_t time_ms) {
+  auto it = rows_.find(mac);
+  if (it == rows_.end()) {
+    Row row{to_bytes(mac), pyb::list(2)};
+    dict_[row.key] = row.entry;
+    it = rows_.emplace(mac, std::move(row)).first;
+  }
+  // In place: the list the table holds is the one the caller may keep.
+  PyList_SetItem(it->second.entry.ptr(), 0, PyLong_FromLong(rssi));
+  PyList_SetItem(it->second.entry.ptr(), 1, PyLong_FromUnsignedLong(time_ms));
+  return it->second.key;
+}
+
+}  // namespace espnow::py

@@ -1,0 +1,36 @@
+// What every Python ESPNow object of one device shares: peers_table (a dict
+// behind a read-only mapping, with one bytes key per MAC, always the same
+// object) and irecv()'s reused [mac, bytearray] list.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <unordered_map>
+
+#include "espnow/mac_address.hpp"
+
+namespace espnow::py {
+
+class RxState {
+ public:
+  explicit RxState(std::size_t max_message);
+  // Records a message read from `mac`; returns the table's key for it.
+  pybind11::handle record(const MacAddress& mac, int rssi, std::uint32_t time_ms);
+  pybind11::object table() const { return proxy_; }
+  // irecv()'s list, whose bytearray has room for `max_message` bytes.
+  pybind11::list& irecv_list() { return irecv_; }
+  void ensure_irecv_capacity(std::size_t max_message);
+
+ private:
+  struct Row {
+    pybind11::bytes key;
+    pybind11::list entry;  // [rssi, time_ms]
+  };
+  std::unordered_map<MacAddress, Row> rows_;
+  pybind11::dict dict_;
+  pybind11::object proxy_;
+  pybind11::list irecv_;
+  std::size_t irecv_capacity_ = 0;
+};
+
+}  // namespace espnow::py
