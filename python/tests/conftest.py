@@ -1,0 +1,54 @@
+"""Fixtures for tests of ESP-NOW code on an in-process air (espnow_sim):
+`air` is a fresh air; `a` and `b` are two devices on it, STA active, channel 1;
+`ea`/`eb` their ESPNow objects, already active, with B a peer of A."""
+import pytest
+
+import espnow_sim
+
+A = b"\x02\xaa\xaa\xaa\xaa\xaa"
+B = b"\x02\xbb\xbb\xbb\xbb\xbb"
+C = b"\x02\xcc\xcc\xcc\xcc\xcc"
+GROUP = b"\xbb" * 6  # the seeds' peer: a group address
+ABSENT = b"\x02\xde\xad\x00\x00\x01"
+BROADCAST = b"\xff" * 6
+
+
+@pytest.fixture
+def air():
+    return espnow_sim.Air()
+
+
+@pytest.fixture
+def a(air):
+    return air.add_device(mac=A)
+
+
+@pytest.fixture
+def b(air):
+    return air.add_device(mac=B)
+
+
+@pytest.fixture
+def ea(a):
+    e = espnow_sim.espnow(a)
+    yield e
+    e.active(False)
+
+
+@pytest.fixture
+def eb(b):
+    e = espnow_sim.espnow(b)
+    yield e
+    e.active(False)
+
+
+@pytest.fixture
+def pair(ea, eb):
+    ea.active(True)
+    eb.active(True)
+    ea.add_peer(B)
+    return ea, eb
+
+
+def oserror_name(excinfo):
+    return excinfo.value.args[1]
