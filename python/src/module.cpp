@@ -49,4 +49,6 @@ PYBIND11_MODULE(_espnow, m) {
   py::bind_schedule(m);
   m.def("ticks_us", &process_us, "Microseconds since the process started: the UDP air's device clock.");
   m.def("ticks_ms", [] { return process_us() / 1000; }, "Milliseconds since the process started.");
+  // The process's device stops before the interpreter goes (its threads may want the GIL).
+  pyb::module_::import("atexit").attr("register")(m.attr("_shutdown"));
 }
