@@ -14,9 +14,9 @@ A pytest fixture:
         return espnow_sim.Air()
 """
 import _espnow
-from _espnow import Air, Device  # noqa: F401
+from _espnow import Air, Device, Flood  # noqa: F401
 
-__all__ = ["Air", "Device", "espnow", "aioespnow", "wlan", "process_device", "ticks_ms"]
+__all__ = ["Air", "Device", "Flood", "espnow", "aioespnow", "wlan", "process_device", "ticks_ms"]
 
 
 def espnow(device):

@@ -8,6 +8,7 @@
 #include "espnow/constants.hpp"
 #include "py_device.hpp"
 #include "py_espnow.hpp"
+#include "py_flood.hpp"
 #include "py_schedule.hpp"
 
 namespace pyb = pybind11;
@@ -47,6 +48,7 @@ PYBIND11_MODULE(_espnow, m) {
   py::bind_devices(m);
   py::bind_espnow(m);
   py::bind_schedule(m);
+  py::bind_flood(m);
   m.def("ticks_us", &process_us, "Microseconds since the process started: the UDP air's device clock.");
   m.def("ticks_ms", [] { return process_us() / 1000; }, "Milliseconds since the process started.");
   // The process's device stops before the interpreter goes (its threads may want the GIL).

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -315,10 +316,129 @@ class PyESPNow {
   std::shared_ptr<RxState> rx_;
 };
 
+namespace {
+
+// The receive calls are the hot path of a Python receive loop: they are
+// plain CPython fast-call methods, because pybind11's general dispatcher
+// costs several times what the receive itself does.
+PyESPNow* self_of(PyObject* self) {
+  auto* inst = reinterpret_cast<pyb::detail::instance*>(self);
+  void* p = inst->simple_layout ? inst->simple_value_holder[0] : nullptr;
+  if (!p || (inst->simple_layout && !inst->simple_holder_constructed)) {
+    PyErr_SetString(PyExc_TypeError, "ESPNow object is not initialised");
+    return nullptr;
+  }
+  return static_cast<PyESPNow*>(p);
+}
+
+// Positional or keyword arguments by name; returns false with TypeError set.
+template <std::size_t N>
+bool fast_args(const char* fn, const std::array<const char*, N>& names, std::size_t required, PyObject* const* args,
+               Py_ssize_t nargs, PyObject* kwnames, std::array<PyObject*, N>& out) {
+  out.fill(Py_None);
+  if (static_cast<std::size_t>(nargs) > N) {
+    PyErr_Format(PyExc_TypeError, "%s() takes at most %zu arguments", fn, N);
+    return false;
+  }
+  std::size_t given = static_cast<std::size_t>(nargs);
+  for (Py_ssize_t i = 0; i < nargs; ++i) out[static_cast<std::size_t>(i)] = args[i];
+  const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    const char* name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+    std::size_t i = 0;
+    while (i < N && (!name || std::strcmp(name, names[i]) != 0)) ++i;
+    if (i == N || i < static_cast<std::size_t>(nargs)) {
+      PyErr_Format(PyExc_TypeError, "%s() got an unexpected or repeated keyword argument", fn);
+      return false;
+    }
+    out[i] = args[nargs + k];
+    ++given;
+  }
+  if (given < required) {
+    PyErr_Format(PyExc_TypeError, "%s() missing a required argument", fn);
+    return false;
+  }
+  return true;
+}
+
+template <class F>
+PyObject* guarded(F&& f) {
+  try {
+    return f();
+  } catch (pyb::error_already_set& e) {
+    e.restore();
+  } catch (pyb::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+constexpr std::array<const char*, 1> kTimeoutName = {"timeout_ms"};
+constexpr std::array<const char*, 2> kRecvintoNames = {"data", "timeout_ms"};
+
+PyObject* fast_irecv(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyESPNow* e = self_of(self);
+  std::array<PyObject*, 1> a;
+  if (!e || !fast_args("irecv", kTimeoutName, 0, args, nargs, kwnames, a)) return nullptr;
+  return guarded([&] { return e->irecv(a[0]).release().ptr(); });
+}
+
+PyObject* fast_recv(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyESPNow* e = self_of(self);
+  std::array<PyObject*, 1> a;
+  if (!e || !fast_args("recv", kTimeoutName, 0, args, nargs, kwnames, a)) return nullptr;
+  return guarded([&] { return e->recv(a[0]).release().ptr(); });
+}
+
+PyObject* fast_recvinto(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyESPNow* e = self_of(self);
+  std::array<PyObject*, 2> a;
+  if (!e || !fast_args("recvinto", kRecvintoNames, 1, args, nargs, kwnames, a)) return nullptr;
+  return guarded([&] { return PyLong_FromSize_t(e->recvinto(a[0], a[1])); });
+}
+
+PyObject* fast_any(PyObject* self, PyObject* /*unused*/) {
+  PyESPNow* e = self_of(self);
+  if (!e) return nullptr;
+  return guarded([&] { return PyBool_FromLong(e->any()); });
+}
+
+PyObject* fast_next(PyObject* self) {
+  PyESPNow* e = self_of(self);
+  if (!e) return nullptr;
+  return guarded([&] { return e->irecv(Py_None).release().ptr(); });
+}
+
+PyMethodDef kFastMethods[] = {
+    {"irecv", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_irecv)), METH_FASTCALL | METH_KEYWORDS,
+     "irecv(timeout_ms=None): [mac, bytearray] (one list, reused), or (None, None) on timeout."},
+    {"recv", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_recv)), METH_FASTCALL | METH_KEYWORDS,
+     "recv(timeout_ms=None): a new [mac, msg] list, or (None, None) on timeout."},
+    {"recvinto", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_recvinto)),
+     METH_FASTCALL | METH_KEYWORDS, "recvinto(data, timeout_ms=None): the message length, 0 on timeout."},
+    {"any", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_any)), METH_NOARGS,
+     "any(): True if a message is buffered."},
+};
+
+void add_fast_methods(pyb::handle cls) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  for (PyMethodDef& def : kFastMethods) {
+    PyObject* descr = PyDescr_NewMethod(type, &def);
+    if (!descr || PyObject_SetAttrString(cls.ptr(), def.ml_name, descr) != 0) throw pyb::error_already_set();
+    Py_DECREF(descr);
+  }
+  type->tp_iternext = &fast_next;  // `for mac, msg in e`
+  PyType_Modified(type);
+}
+
+}  // namespace
+
 void bind_espnow(pyb::module_& m) {
   pyb::class_<RxState, std::shared_ptr<RxState>>(m, "_RxState");
   const auto none = pyb::none();
-  pyb::class_<PyESPNow>(m, "ESPNowBase", pyb::dynamic_attr(), "espnow.ESPNow's methods on one device.")
+  auto cls = pyb::class_<PyESPNow>(m, "ESPNowBase", pyb::dynamic_attr(), "espnow.ESPNow's methods on one device.")
       .def(pyb::init<pyb::object>(), pyb::arg("device"))
       .def("active", &PyESPNow::active, pyb::arg("flag") = none)
       .def("config", &PyESPNow::config)
@@ -330,10 +450,6 @@ void bind_espnow(pyb::module_& m) {
       .def("peer_count", &PyESPNow::peer_count)
       .def("set_pmk", &PyESPNow::set_pmk, pyb::arg("pmk"))
       .def("send", &PyESPNow::send)
-      .def("recv", &PyESPNow::recv, pyb::arg("timeout_ms") = none)
-      .def("irecv", &PyESPNow::irecv, pyb::arg("timeout_ms") = none)
-      .def("recvinto", &PyESPNow::recvinto, pyb::arg("data"), pyb::arg("timeout_ms") = none)
-      .def("any", &PyESPNow::any)
       .def("irq", [](pyb::object self, pyb::object cb) { self.cast<PyESPNow&>().irq(self, std::move(cb)); },
            pyb::arg("callback"))
       .def("stats", &PyESPNow::stats)
@@ -341,13 +457,14 @@ void bind_espnow(pyb::module_& m) {
       .def("fileno", &PyESPNow::fileno)
       .def_property_readonly("peers_table", &PyESPNow::peers_table)
       .def("__iter__", [](pyb::object self) { return self; })
-      .def("__next__", [](PyESPNow& e) { return e.irecv(pyb::none()); })
+      .def("__next__", [](PyESPNow& e) { return e.irecv(pyb::none()); })  // replaced by the fast slot
       .def("_readable", &PyESPNow::readable)
       .def("_writable", &PyESPNow::writable)
       .def("_async_start", &PyESPNow::async_start)
       .def("_async_completions", &PyESPNow::async_completions)
       .def("_async_fileno", &PyESPNow::async_fileno)
       .def("_async_in_flight", &PyESPNow::async_in_flight);
+  add_fast_methods(cls);
 }
 
 }  // namespace espnow::py

@@ -173,8 +173,11 @@ def test_the_event_loop_keeps_its_period_while_asend_waits_for_a_silent_peer():
     for t0, t1 in spans:
         assert t1 - t0 > 0.05  # the send really waited
         assert sum(t0 <= t <= t1 for t in ticks) >= 4  # and the loop ran meanwhile
-    gaps = [y - x for x, y in zip(ticks, ticks[1:])]
-    assert max(gaps) < 0.05
+    # The ticker keeps its 5 ms period (a shared machine may stall a process
+    # now and then, so most gaps rather than every gap).
+    gaps = sorted(y - x for x, y in zip(ticks, ticks[1:]))
+    assert gaps[len(gaps) // 2] < 0.010
+    assert gaps[int(len(gaps) * 0.9)] < 0.025
 
 
 def test_asend_retries_no_mem_without_blocking():
