@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "espnow/clock.hpp"
+#include "espnow/fault_injection.hpp"
 #include "espnow/result.hpp"
 #include "espnow/virtual_radio.hpp"
 
@@ -34,6 +35,7 @@ struct AirOptions {
   int max_retries = 5;             // MAC-layer retries of an unacknowledged unicast
   std::size_t tx_queue_len = 16;   // frames a radio queues when timing is on
   Clock* clock = nullptr;          // steady_clock() when null
+  FaultInjector* faults = nullptr; // tests: full transmit queues and lost frames on demand
 };
 
 struct AirStats {

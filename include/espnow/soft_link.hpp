@@ -11,6 +11,7 @@
 #include "espnow/ccmp.hpp"
 #include "espnow/constants.hpp"
 #include "espnow/detail/peer_table.hpp"
+#include "espnow/fault_injection.hpp"
 #include "espnow/link.hpp"
 #include "espnow/radio.hpp"
 
@@ -20,6 +21,7 @@ struct SoftLinkOptions {
   std::uint8_t version = 1;  // ESP-NOW protocol version: 1 (250 bytes) or 2 (1470 bytes)
   int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;
   std::uint64_t seed = 0;    // for the per-frame random value; 0: a fresh one per link
+  FaultInjector* faults = nullptr;  // tests: fail add_peer (NO_MEM) and send (INTERNAL) on demand
 };
 
 class SoftLink final : public Link, private RadioListener {

@@ -26,6 +26,7 @@ void SimRadio::set_listener(RadioListener* listener) {
 
 std::error_code SimRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (frame.size() < wire::kHeaderLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
+  if (inject(air_.options().faults, FaultPoint::radio_transmit)) return errc::no_mem;
   if (air_.timing() || !queue_.empty()) return queue_.push(frame, rate);
   // Immediate delivery on the caller's thread.
   std::array<std::uint8_t, wire::kMaxFrameSize> copy;
@@ -110,7 +111,7 @@ void SimAir::run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, P
       res = reserve_medium(sender.channel(), frame.size(), rate, attempt, group);
       clock_->sleep_until(res.tx_end);
     }
-    acked = deliver(sender, frame, rate);
+    acked = !inject(options_.faults, FaultPoint::radio_delivery) && deliver(sender, frame, rate);
     if (timed) clock_->sleep_until(res.end);  // the ACK, or its timeout
     if (group || acked) break;
   }
