@@ -156,6 +156,7 @@ void SoftLink::update_crypto_locked(const PeerInfo& peer) {
 }
 
 std::error_code SoftLink::add_peer(const PeerInfo& peer) {
+  if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   if (inject(options_.faults, FaultPoint::link_add_peer)) return errc::no_mem;
   std::lock_guard lk(mutex_);
   if (auto ec = peers_.add(peer)) return ec;
@@ -164,6 +165,7 @@ std::error_code SoftLink::add_peer(const PeerInfo& peer) {
 }
 
 std::error_code SoftLink::mod_peer(const PeerInfo& peer) {
+  if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   std::lock_guard lk(mutex_);
   if (auto ec = peers_.modify(peer)) return ec;
   update_crypto_locked(peer);
@@ -171,6 +173,7 @@ std::error_code SoftLink::mod_peer(const PeerInfo& peer) {
 }
 
 std::error_code SoftLink::del_peer(const MacAddress& mac) {
+  if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   std::lock_guard lk(mutex_);
   if (auto ec = peers_.remove(mac)) return ec;
   std::lock_guard ck(crypto_mutex_);
@@ -179,6 +182,7 @@ std::error_code SoftLink::del_peer(const MacAddress& mac) {
 }
 
 std::error_code SoftLink::get_peer(const MacAddress& mac, PeerInfo& out) const {
+  if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   std::lock_guard lk(mutex_);
   const PeerInfo* p = peers_.find(mac);
   if (!p) return errc::not_found;
@@ -187,6 +191,7 @@ std::error_code SoftLink::get_peer(const MacAddress& mac, PeerInfo& out) const {
 }
 
 std::error_code SoftLink::fetch_peer(bool from_head, PeerInfo& out) {
+  if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   std::lock_guard lk(mutex_);
   if (from_head) fetch_cursor_ = 0;
   const PeerInfo* p = peers_.next_unicast(fetch_cursor_);
@@ -201,12 +206,14 @@ bool SoftLink::is_peer_exist(const MacAddress& mac) const {
 }
 
 std::error_code SoftLink::get_peer_num(PeerCount& out) const {
+  if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   std::lock_guard lk(mutex_);
   out = peers_.count();
   return {};
 }
 
 std::error_code SoftLink::set_pmk(std::span<const std::uint8_t, 16> pmk) {
+  if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   std::lock_guard lk(mutex_);
   std::copy(pmk.begin(), pmk.end(), pmk_.begin());
   int cursor = 0;  // every encrypted peer's temporal key depends on the PMK

@@ -1,0 +1,178 @@
+// The C++ bad-input table: every public call of ESPNow, the link and the airs
+// with out-of-range and malformed arguments. Each gets its documented error,
+// nothing changes, and the device still works afterwards.
+#include <gtest/gtest.h>
+
+#include <climits>
+#include <functional>
+#include <string>
+
+#include "espnow/udp_air.hpp"
+#include "espnow/virtual_air.hpp"
+
+using namespace espnow;
+using namespace espnow::literals;
+
+namespace {
+
+constexpr MacAddress kA = "02:aa:aa:aa:aa:aa"_mac;
+constexpr MacAddress kB = "02:bb:bb:bb:bb:bb"_mac;
+constexpr MacAddress kC = "02:cc:cc:cc:cc:cc"_mac;
+
+struct Case {
+  std::string what;
+  std::function<std::error_code(ESPNow&)> call;
+  std::error_code expected;
+};
+
+std::error_code err(const Result<bool>& r) { return r.error(); }
+
+std::vector<Case> cases() {
+  static const std::uint8_t k5[5] = {}, k15[15] = {}, k17[17] = {};
+  static const std::vector<std::uint8_t> big(MAX_DATA_LEN + 1, 'x'), huge(MAX_DATA_LEN_V2 + 1, 'x');
+  const std::error_code bad_config = errc::bad_config, bad_key = errc::bad_key, bad_channel = errc::bad_channel,
+                        bad_ifidx = errc::bad_ifidx, arg = errc::arg, not_found = errc::not_found, exist = errc::exist;
+  return {
+      {"config rxbuf -1", [](ESPNow& e) { return e.config({.rxbuf = -1}); }, bad_config},
+      {"config rxbuf INT64_MIN", [](ESPNow& e) { return e.config({.rxbuf = INT64_MIN}); }, bad_config},
+      {"config rxbuf INT64_MAX", [](ESPNow& e) { return e.config({.rxbuf = INT64_MAX}); }, bad_config},
+      {"config rate -1", [](ESPNow& e) { return e.config({.rate = -1}); }, bad_config},
+      {"config rate 4 (not in the table)", [](ESPNow& e) { return e.config({.rate = 4}); }, bad_config},
+      {"config rate 256", [](ESPNow& e) { return e.config({.rate = 256}); }, bad_config},
+      {"config rate INT64_MAX", [](ESPNow& e) { return e.config({.rate = INT64_MAX}); }, bad_config},
+      {"config version 0", [](ESPNow& e) { return e.config({.version = 0}); }, bad_config},
+      {"config version 3", [](ESPNow& e) { return e.config({.version = 3}); }, bad_config},
+      {"config version INT64_MIN", [](ESPNow& e) { return e.config({.version = INT64_MIN}); }, bad_config},
+      {"config get ''", [](ESPNow& e) { return e.config("").error(); }, bad_config},
+      {"config get 'rate' (write-only)", [](ESPNow& e) { return e.config("rate").error(); }, bad_config},
+      {"config get 'RXBUF'", [](ESPNow& e) { return e.config("RXBUF").error(); }, bad_config},
+      {"add_peer channel -1", [](ESPNow& e) { return e.add_peer(kC, {.channel = -1}); }, bad_channel},
+      {"add_peer channel 15", [](ESPNow& e) { return e.add_peer(kC, {.channel = 15}); }, bad_channel},
+      {"add_peer channel INT_MAX", [](ESPNow& e) { return e.add_peer(kC, {.channel = INT_MAX}); }, bad_channel},
+      {"add_peer ifidx -1", [](ESPNow& e) { return e.add_peer(kC, {.ifidx = -1}); }, bad_ifidx},
+      {"add_peer ifidx 2", [](ESPNow& e) { return e.add_peer(kC, {.ifidx = 2}); }, bad_ifidx},
+      {"add_peer ifidx INT_MIN", [](ESPNow& e) { return e.add_peer(kC, {.ifidx = INT_MIN}); }, bad_ifidx},
+      {"add_peer lmk of 5 bytes", [](ESPNow& e) { return e.add_peer(kC, {.lmk = std::span(k5)}); }, bad_key},
+      {"add_peer lmk of 17 bytes", [](ESPNow& e) { return e.add_peer(kC, {.lmk = std::span(k17)}); }, bad_key},
+      {"add_peer broadcast encrypted", [](ESPNow& e) { return e.add_peer(MacAddress::broadcast(), {.encrypt = true}); }, arg},
+      {"add_peer multicast with a key", [](ESPNow& e) { return e.add_peer("03:00:00:00:00:01"_mac, {.lmk = std::span(k17).first(16)}); }, arg},
+      {"add_peer an existing peer", [](ESPNow& e) { return e.add_peer(kB); }, exist},
+      {"mod_peer unknown", [](ESPNow& e) { return e.mod_peer(kC); }, not_found},
+      {"mod_peer channel 99", [](ESPNow& e) { return e.mod_peer(kB, {.channel = 99}); }, bad_channel},
+      {"mod_peer lmk of 15 bytes", [](ESPNow& e) { return e.mod_peer(kB, {.lmk = std::span(k15)}); }, bad_key},
+      {"del_peer unknown", [](ESPNow& e) { return e.del_peer(kC); }, not_found},
+      {"get_peer unknown", [](ESPNow& e) { return e.get_peer(kC).error(); }, not_found},
+      {"set_pmk empty", [](ESPNow& e) { return e.set_pmk({}); }, bad_key},
+      {"set_pmk 15 bytes", [](ESPNow& e) { return e.set_pmk(std::span(k15)); }, bad_key},
+      {"set_pmk 17 bytes", [](ESPNow& e) { return e.set_pmk(std::span(k17)); }, bad_key},
+      {"send empty", [](ESPNow& e) { return err(e.send(kB, {})); }, arg},
+      {"send 251 bytes (v1)", [](ESPNow& e) { return err(e.send(kB, big)); }, arg},
+      {"send 1471 bytes", [](ESPNow& e) { return err(e.send(kB, huge)); }, arg},
+      {"send to an unknown peer", [](ESPNow& e) { return err(e.send(kC, bytes("x"))); }, not_found},
+      {"send to unregistered broadcast", [](ESPNow& e) { return err(e.send(MacAddress::broadcast(), bytes("x"))); }, not_found},
+      {"send_to_all empty", [](ESPNow& e) { return err(e.send_to_all({})); }, arg},
+      {"start_send empty", [](ESPNow& e) { SendTicket t; return e.start_send(&kB, {}, t); }, arg},
+      {"start_send unknown", [](ESPNow& e) { SendTicket t; return e.start_send(&kC, bytes("x"), t); }, not_found},
+      {"recvinto an empty buffer with a message waiting",
+       [](ESPNow& e) { std::span<std::uint8_t> none; return e.recvinto(none, nullptr, 0).error(); }, errc::buffer_too_small},
+  };
+}
+
+class BadInput : public ::testing::TestWithParam<std::size_t> {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(a.espnow().active(true));
+    ASSERT_FALSE(b.espnow().active(true));
+    ASSERT_FALSE(a.espnow().add_peer(kB));
+    ASSERT_FALSE(b.espnow().add_peer(kA));
+    ASSERT_TRUE(*b.espnow().send(kA, bytes("waiting")));  // a message in A's buffer
+  }
+  // The same state as before the bad call, and a device that still works.
+  void expect_unchanged_and_working() {
+    ESPNow& e = a.espnow();
+    EXPECT_EQ(*e.config("rxbuf"), 526);
+    EXPECT_EQ(*e.config("timeout_ms"), 300000);
+    EXPECT_EQ(*e.config("version"), 1);
+    EXPECT_EQ(e.peer_count()->total, 1);
+    EXPECT_FALSE(e.get_peer(kB)->encrypt);
+    EXPECT_EQ(e.get_peer(kB)->channel, 0);
+    auto waiting = e.recv(0);
+    ASSERT_TRUE(waiting.ok() && *waiting);
+    EXPECT_EQ(std::string((*waiting)->msg.begin(), (*waiting)->msg.end()), "waiting");
+    EXPECT_TRUE(*e.send(kB, bytes("still works")));
+    auto got = b.espnow().recv(0);
+    ASSERT_TRUE(got.ok() && *got);
+    EXPECT_EQ((*got)->mac, kA);
+  }
+  VirtualAir air;
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  VirtualDevice& b = **air.add_device({.mac = kB});
+};
+
+}  // namespace
+
+TEST_P(BadInput, GetsItsDocumentedErrorAndChangesNothing) {
+  const Case c = cases()[GetParam()];
+  SCOPED_TRACE(c.what);
+  EXPECT_EQ(c.call(a.espnow()), c.expected) << c.what;
+  expect_unchanged_and_working();
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCall, BadInput, ::testing::Range<std::size_t>(0, cases().size()),
+                         [](const auto& param_info) {
+                           std::string name = cases()[param_info.param].what;
+                           for (char& ch : name)
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return name;
+                         });
+
+TEST(BadInputAirs, DevicesWithAGroupMacOrABadChannelAreRefused) {
+  VirtualAir air;
+  EXPECT_EQ(air.add_device({.mac = "01:00:5e:00:00:01"_mac}).error(), errc::arg);
+  EXPECT_EQ(air.add_device({.mac = kA, .channel = 0}).error(), errc::arg);
+  EXPECT_EQ(air.add_device({.mac = kA, .channel = 15}).error(), errc::arg);
+  EXPECT_EQ(air.size(), 0u);
+  auto& d = **air.add_device({.mac = kA});
+  EXPECT_EQ(d.radio().set_channel(0), errc::arg);
+  EXPECT_EQ(d.radio().set_channel(255), errc::arg);
+  EXPECT_EQ(d.radio().set_mac(Interface::sta, MacAddress::broadcast()), errc::arg);
+  EXPECT_EQ(d.radio().channel(), 1);
+  EXPECT_EQ(d.mac(), kA);
+}
+
+TEST(BadInputAirs, MalformedAirUrlsAndMacsSayWhatIsWrong) {
+  for (const char* url : {"", "udp://", "tcp://239.255.0.1:1", "udp://239.255.0.1:0", "udp://239.255.0.1:99999",
+                          "udp://10.0.0.1:47474", "udp://239.255.0.1:47474?ttl=-1", "udp://239.255.0.1:47474?bogus=1",
+                          "udp://239.255.0.1:x"}) {
+    const AirUrlParse r = parse_air_url(url);
+    EXPECT_FALSE(r.ok()) << url;
+    EXPECT_FALSE(r.error.empty()) << url;
+  }
+  for (const char* mac : {"", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:ff:00", "gg:bb:cc:dd:ee:ff", "aa-bb:cc:dd:ee:ff",
+                          "aabbccddeeff", "aa:bb:cc:dd:ee:f"}) {
+    EXPECT_FALSE(MacAddress::parse(mac)) << mac;
+  }
+}
+
+TEST(BadInputLink, TheLinkRefusesWhatTheEspIdfCallsRefuse) {
+  VirtualAir air;
+  SoftLink& link = (*air.add_device({.mac = kA}))->link();
+  PeerInfo p{.mac = kB};
+  EXPECT_EQ(link.add_peer(p), errc::not_init);
+  ASSERT_FALSE(link.init());
+  p.channel = 15;
+  EXPECT_EQ(link.add_peer(p), errc::arg);
+  p.channel = 0;
+  p.ifidx = static_cast<Interface>(7);
+  EXPECT_EQ(link.add_peer(p), errc::arg);
+  p.ifidx = Interface::sta;
+  ASSERT_FALSE(link.add_peer(p));
+  EXPECT_EQ(link.send(&kB, {}), errc::arg);
+  EXPECT_EQ(link.send(nullptr, std::vector<std::uint8_t>(MAX_DATA_LEN + 1)), errc::arg);
+  EXPECT_EQ(link.set_protocol_version(0), errc::arg);
+  EXPECT_EQ(link.set_protocol_version(3), errc::arg);
+  EXPECT_EQ(link.del_peer(kC), errc::not_found);
+  PeerCount n;
+  ASSERT_FALSE(link.get_peer_num(n));
+  EXPECT_EQ(n.total, 1);
+}
