@@ -108,7 +108,8 @@ class LinuxRadio final : public Radio {
   LinuxRadioStats stats() const;
   const std::string& filter() const { return filter_; }
   const std::string& source() const { return options_.source; }
-  // Replay mode: blocks until the whole file went through the receive path.
+  // Replay mode: the file goes through the receive path once a listener is
+  // set (so the stack misses nothing); this blocks until it has.
   void wait_until_replayed();
   // The last channel error in words (set_channel's errc::arg says only "no").
   std::string channel_error() const;
@@ -151,6 +152,7 @@ class LinuxRadio final : public Radio {
   std::atomic<bool> ever_confirmed_{false};  // the driver shows ACKs or TX status
   std::atomic<bool> warned_unconfirmed_{false};
 
+  std::atomic<bool> stopping_{false};
   std::mutex replay_mutex_;
   std::condition_variable replay_cv_;
   bool replay_done_ = false;

@@ -10,7 +10,8 @@ class Terms {
  public:
   explicit Terms(FilterLink link) : raw_(link == FilterLink::radiotap_in_ethernet) {}
 
-  std::string action() const { return raw_ ? byte_is(0, "0xd0") : "wlan type mgt subtype action"; }
+  // Management, subtype Action. (libpcap's `subtype action` clashes with pflog's `action` keyword.)
+  std::string action() const { return byte_is(0, "0xd0"); }
   std::string ack() const { return raw_ ? byte_is(0, "0xd4") : "wlan type ctl subtype ack"; }
   // Category 127 and Espressif's OUI, bytes 24..27.
   std::string espressif() const { return field(24, 4) + " = 0x7f18fe34"; }

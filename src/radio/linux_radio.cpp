@@ -1,6 +1,8 @@
 #include "espnow/linux_radio.hpp"
 
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -8,7 +10,6 @@
 
 #include <array>
 #include <cstdio>
-#include <fstream>
 
 #include "espnow/air_datagram.hpp"
 #include "espnow/errors.hpp"
@@ -25,13 +26,16 @@ constexpr std::size_t kMaxRadiotap = 64;
 constexpr int kSnapLen = 4096;  // more than any ESP-NOW frame plus its radiotap header
 
 // The MAC the kernel gives a network interface (veth ends have one too).
-std::optional<MacAddress> sysfs_mac(const std::string& iface) {
-  std::ifstream in("/sys/class/net/" + iface + "/address");
-  std::string text;
-  if (!(in >> text)) return std::nullopt;
-  const MacParseResult r = MacAddress::parse(text);
-  if (!r) return std::nullopt;
-  return r.mac;
+// Asked through a socket, not /sys, which shows the namespace sysfs was mounted in.
+std::optional<MacAddress> interface_mac(const std::string& iface) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  ifreq req{};
+  iface.copy(req.ifr_name, IFNAMSIZ - 1);
+  const int rc = ::ioctl(fd, SIOCGIFHWADDR, &req);
+  ::close(fd);
+  if (rc != 0) return std::nullopt;
+  return MacAddress::read(reinterpret_cast<const std::uint8_t*>(req.ifr_hwaddr.sa_data));
 }
 
 PhyRate rate_from_radiotap(const wire::RadiotapFields& f) {
@@ -48,6 +52,16 @@ PhyRate rate_from_radiotap(const wire::RadiotapFields& f) {
 std::uint8_t radiotap_rate(PhyRate rate) {
   const RateInfo& info = rate_info(rate);
   return info.modulation == Modulation::long_range ? 2 : static_cast<std::uint8_t>(info.kbps / 500);
+}
+
+int interface_mtu(const std::string& iface) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  ifreq req{};
+  iface.copy(req.ifr_name, IFNAMSIZ - 1);
+  const int rc = ::ioctl(fd, SIOCGIFMTU, &req);
+  ::close(fd);
+  return rc == 0 ? req.ifr_mtu : 0;
 }
 
 std::string monitor_fix(const std::string& iface) {
@@ -103,14 +117,18 @@ std::string LinuxRadio::activate() {
     const host::WifiInterface wifi = host::query_wifi_interface(src);
     if (options_.mode == LinuxRadioMode::monitor && wifi.wireless && !wifi.monitor)
       return src + " is a Wi-Fi interface but not in monitor mode. Fix: " + monitor_fix(src);
-    if (!options_.mac) options_.mac = wifi.wireless ? std::optional(wifi.mac) : sysfs_mac(src);
-    if (!options_.mac) return src + ": cannot read its MAC address; give one with --mac";
     pcap_ = pcap_create(src.c_str(), err);
     if (!pcap_) return src + ": " + err;
     pcap_set_snaplen(pcap_, kSnapLen);
     pcap_set_immediate_mode(pcap_, 1);  // every frame at once: ACK timing depends on it
     if (const int rc = pcap_activate(pcap_); rc < 0) return activation_error(src, rc, pcap_);
     if (std::string e = check_link_type(); !e.empty()) return e;
+    if (!options_.mac) options_.mac = wifi.wireless ? std::optional(wifi.mac) : interface_mac(src);
+    if (!options_.mac) return src + ": cannot read its MAC address; give one with --mac";
+    // A veth drops packets over its MTU: the longest v2 frame and its radiotap header need more than 1500.
+    if (options_.mode == LinuxRadioMode::veth_test && interface_mtu(src) < int(kMaxRadiotap + wire::kMaxFrameSize))
+      options_.warn(src + ": MTU " + std::to_string(interface_mtu(src)) +
+                    " is too small for the longest ESP-NOW v2 frames; fix: sudo ip link set " + src + " mtu 2304");
     if (options_.mode == LinuxRadioMode::monitor) {
       if (std::string e = host::set_wifi_channel(src, options_.channel); !e.empty())
         return src + " refused channel " + std::to_string(options_.channel) + ": " + e +
@@ -127,7 +145,8 @@ std::string LinuxRadio::activate() {
   if (stop_fd_ < 0) return "eventfd failed";
   queue_ = std::make_unique<TxQueue>(options_.tx_queue_len,
                                      [this](std::span<std::uint8_t> f, PhyRate rate) { run_transmission(f, rate); });
-  receiver_ = std::thread([this] { receive_loop(); });
+  // A capture is replayed once the stack listens (set_listener); a live interface is read at once.
+  if (options_.mode != LinuxRadioMode::replay) receiver_ = std::thread([this] { receive_loop(); });
   return {};
 }
 
@@ -161,6 +180,7 @@ std::string LinuxRadio::install_filter() {
 
 LinuxRadio::~LinuxRadio() {
   if (queue_) queue_->stop();  // first: its thread injects through pcap_
+  stopping_ = true;
   if (receiver_.joinable()) {
     const std::uint64_t v = 1;
     (void)!::write(stop_fd_, &v, sizeof v);
@@ -202,6 +222,8 @@ std::uint64_t LinuxRadio::now_us() const {
 void LinuxRadio::set_listener(RadioListener* listener) {
   std::unique_lock lk(listener_mutex_);
   listener_ = listener;
+  if (listener && options_.mode == LinuxRadioMode::replay && !receiver_.joinable())
+    receiver_ = std::thread([this] { receive_loop(); });
 }
 
 void LinuxRadio::set_monitor(std::function<void(const MonitoredFrame&)> monitor) {
@@ -228,7 +250,7 @@ void LinuxRadio::receive_loop() {
     reinterpret_cast<LinuxRadio*>(self)->handle_packet(std::span<const std::uint8_t>(bytes, h->caplen));
   };
   if (options_.mode == LinuxRadioMode::replay) {
-    while (pcap_dispatch(pcap_, 64, on_packet, reinterpret_cast<u_char*>(this)) > 0) {
+    while (!stopping_ && pcap_dispatch(pcap_, 64, on_packet, reinterpret_cast<u_char*>(this)) > 0) {
     }
     std::lock_guard lk(replay_mutex_);
     replay_done_ = true;
