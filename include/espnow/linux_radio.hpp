@@ -125,6 +125,7 @@ class LinuxRadio final : public Radio {
   void confirm(const MacAddress& dst, bool acked);
   void send_software_ack(const MacAddress& to);
   void run_transmission(std::span<std::uint8_t> frame, PhyRate rate);
+  void send_group(std::span<const std::uint8_t> frame, PhyRate rate);
   bool await_confirmation(std::span<std::uint8_t> frame, PhyRate rate, int attempts, bool& confirmed);
   void report_unconfirmed();
 

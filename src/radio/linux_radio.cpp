@@ -339,7 +339,17 @@ void LinuxRadio::send_software_ack(const MacAddress& to) {
 std::error_code LinuxRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (options_.mode == LinuxRadioMode::replay) return errc::intf;  // a capture file has no transmitter
   if (frame.size() < wire::kHeaderLen + wire::kFcsLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
+  // A group frame with nothing queued ahead of it goes out at once, on the
+  // caller's thread (as on the in-process air): no hand-over to the
+  // transmitter thread, and its report keeps its place in the order.
+  if (MacAddress::read(frame.data() + 4).is_multicast() && queue_->empty()) return send_group(frame, rate), std::error_code{};
   return queue_->push(frame, rate);
+}
+
+void LinuxRadio::send_group(std::span<const std::uint8_t> frame, PhyRate rate) {
+  (void)inject(frame, rate);
+  std::shared_lock lk(listener_mutex_);
+  if (listener_) listener_->on_tx_done(MacAddress::read(frame.data() + 4), true);  // never ACKed, so never failed
 }
 
 std::error_code LinuxRadio::inject(std::span<const std::uint8_t> frame, PhyRate rate) {
@@ -367,9 +377,9 @@ std::error_code LinuxRadio::inject(std::span<const std::uint8_t> frame, PhyRate 
 // One unicast: injected, then retried with the retry bit until confirmed.
 void LinuxRadio::run_transmission(std::span<std::uint8_t> frame, PhyRate rate) {
   const MacAddress dst = MacAddress::read(frame.data() + 4);
-  bool acked = true, confirmed = true;
-  if (dst.is_multicast()) (void)inject(frame, rate);  // never acknowledged, so never a failure
-  else acked = await_confirmation(frame, rate, options_.max_retries + 1, confirmed);
+  if (dst.is_multicast()) return send_group(frame, rate);
+  bool confirmed = true;
+  const bool acked = await_confirmation(frame, rate, options_.max_retries + 1, confirmed);
   if (!confirmed) report_unconfirmed();
   std::shared_lock lk(listener_mutex_);
   if (listener_) listener_->on_tx_done(dst, acked);
