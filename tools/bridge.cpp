@@ -1,75 +1,31 @@
 // bridge: one network of real ESP32s (heard through a Linux radio) and
 // virtual devices (on the UDP air). Every ESP-NOW frame and every ACK heard
-// on one side is sent on the other, once.
-#include <array>
+// on one side is sent on the other; host::CrossingMemory stops loops and
+// duplicates.
 #include <chrono>
 #include <cstdio>
-#include <mutex>
 #include <thread>
 
 #include "cli.hpp"
 #include "espnow/air_datagram.hpp"
-#include "espnow/ccmp.hpp"
-#include "espnow/frame.hpp"
+#include "espnow/host/crossing_memory.hpp"
 
 namespace espnow::cli {
 namespace {
-
-enum class Side : std::uint8_t { radio, air };
-
-// The frames that crossed recently, by source and random value (the packet
-// number for an encrypted frame, whose random value is encrypted). A frame
-// that comes back from the side it was sent to is a loop; one that comes
-// again from the same side is a duplicate, unless it is a retry: its sender
-// heard no ACK, and the receiver drops the repeat by its random value.
-class CrossingMemory {
- public:
-  enum class Verdict { cross, loop, duplicate };
-
-  Verdict check(std::span<const std::uint8_t> frame, Side from) {
-    Entry e{MacAddress::read(frame.data() + 10), identity(frame), from};
-    const bool retry = (frame[1] & wire::kFlagRetry) != 0;
-    std::lock_guard lk(mutex_);
-    for (std::size_t i = 0; i < used_; ++i) {
-      const Entry& seen = entries_[i];
-      if (seen.src != e.src || seen.id != e.id) continue;
-      if (seen.from != from) return Verdict::loop;
-      return retry ? Verdict::cross : Verdict::duplicate;
-    }
-    entries_[next_] = e;
-    next_ = (next_ + 1) % entries_.size();
-    used_ = std::min(used_ + 1, entries_.size());
-    return Verdict::cross;
-  }
-
- private:
-  struct Entry {
-    MacAddress src;
-    std::uint64_t id = 0;
-    Side from = Side::radio;
-  };
-  static std::uint64_t identity(std::span<const std::uint8_t> frame) {
-    std::uint64_t pn = 0;
-    if (frame[1] & wire::kFlagProtected) return wire::read_pn(frame, pn) ? pn | 1ull << 63 : 0;
-    std::uint64_t random = 0;
-    for (std::size_t i = 28; i < 32; ++i) random = random << 8 | frame[i];
-    return random;
-  }
-  std::mutex mutex_;
-  std::array<Entry, 1024> entries_{};
-  std::size_t next_ = 0, used_ = 0;
-};
 
 struct BridgeCounters {
   std::atomic<std::uint64_t> to_air{0}, to_radio{0}, acks_to_air{0}, acks_to_radio{0}, loops{0}, duplicates{0};
 };
 
+using host::CrossingMemory;
+using host::Side;
+
 // Decides whether `frame`, heard on `from`, goes to the other side.
 bool should_cross(CrossingMemory& memory, BridgeCounters& c, std::span<const std::uint8_t> frame, Side from) {
-  if (frame.size() < wire::kHeaderLen + wire::kActionFixedLen + wire::kFcsLen) return false;
   switch (memory.check(frame, from)) {
     case CrossingMemory::Verdict::loop: return ++c.loops, false;
     case CrossingMemory::Verdict::duplicate: return ++c.duplicates, false;
+    case CrossingMemory::Verdict::not_espnow: return false;
     case CrossingMemory::Verdict::cross: return true;
   }
   return false;
