@@ -136,6 +136,7 @@ int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
     writer.write(radiotap_packet(frame, channel, rate, rssi), now);
     ++captured;
   });
+  std::fprintf(stderr, "capturing on %s to %s (Ctrl-C to stop)\n", opened.description.c_str(), o.write.c_str());
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(o.duration_s < 0 ? 1000LL * 86400 * 365 : (long long)(o.duration_s * 1000));
   while (!g_stop && std::chrono::steady_clock::now() < deadline && (o.count < 0 || captured.load() < o.count)) {

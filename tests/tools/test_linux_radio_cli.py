@@ -147,3 +147,22 @@ def test_the_bridge_joins_a_virtual_device_and_a_veth_radio_without_duplicates(v
     assert ": True" in bcast.stdout
     assert messages(virtual_out) == [f"real to virtual {n}" for n in range(3)] + ["hello all"]
     assert "bridged" in bridge_err
+
+
+def test_capture_on_the_veth_radio_writes_what_it_hears(veth, tmp_path):
+    pcap = str(tmp_path / "veth.pcap")
+    cap = subprocess.Popen(["ip", "netns", "exec", veth["ns_b"], CLI, "--radio", f"linux-test:{veth['vb']}",
+                            "capture", "-w", pcap, "--count", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "capturing on" in cap.stderr.readline()  # sniffing from here on
+        sent = cli(veth["ns_a"], "--radio", f"linux-test:{veth['va']}", "--mac", A, "send", "ff:ff:ff:ff:ff:ff",
+                   "captured {n}", "--count", "2")
+        _, err = cap.communicate(timeout=20)
+    finally:
+        cap.kill()
+    assert sent.stdout.count(": True") == 2, sent.stdout + sent.stderr
+    assert "captured 2 frames" in err
+    shown = subprocess.run([CLI, "capture", "-r", pcap], capture_output=True, text=True, timeout=30)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count(f"{A} -> ff:ff:ff:ff:ff:ff  ESP-NOW v1") == 2, shown.stdout
+    assert "captured 0" in shown.stdout and "captured 1" in shown.stdout
