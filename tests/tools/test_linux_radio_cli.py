@@ -94,6 +94,18 @@ def test_a_veth_end_without_test_mode_is_refused_with_the_fix(veth):
     assert f"linux-test:{veth['va']}" in r.stderr
 
 
+def test_a_wrong_link_type_is_named_in_both_modes(veth):
+    ns = veth["ns_a"]
+    sh("ip", "-n", ns, "tuntap", "add", "dev", "lrtun", "mode", "tun")  # link type RAW (12)
+    sh("ip", "-n", ns, "link", "set", "lrtun", "up")
+    monitor = cli(ns, "--radio", "linux:lrtun", "listen")
+    test_mode = cli(ns, "--radio", "linux-test:lrtun", "listen")
+    assert monitor.returncode == 1 and test_mode.returncode == 1
+    assert "wrong link type RAW (12)" in monitor.stderr and "IEEE802_11_RADIO (127)" in monitor.stderr
+    assert "iw dev lrtun set type monitor" in monitor.stderr
+    assert "test mode carries frames over an Ethernet link" in test_mode.stderr
+
+
 def test_a_missing_interface_is_named(veth):
     r = cli(veth["ns_a"], "--radio", "linux:wlan-nope", "listen")
     assert r.returncode == 1
