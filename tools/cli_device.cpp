@@ -86,7 +86,11 @@ static host::OpenRadioOptions radio_options(const GlobalOptions& g, bool promisc
 
 host::OpenedRadio open_radio_or_exit(const GlobalOptions& g, bool promiscuous) {
   const std::string spec = radio_spec(g);
-  if (spec.starts_with("udp://") && !parse_air_url(spec).ok()) usage_error("--air: " + parse_air_url(spec).error);
+  // An air URL (--air, or ESPNOW_AIR behind "udp") that does not parse is a usage error, named.
+  if (spec == "udp" || spec == g.air) {
+    const AirUrlParse url = spec == "udp" ? air_url_from_environment() : parse_air_url(spec);
+    if (!url.ok()) usage_error("--air: " + url.error);
+  }
   host::OpenedRadio opened = host::open_radio(spec, radio_options(g, promiscuous));
   if (!opened) {
     std::fprintf(stderr, "espnow: %s\n", opened.error.c_str());
