@@ -227,6 +227,20 @@ TEST_F(VethPair, ASendToAnAbsentMacFailsAfterFiveRetries) {
   EXPECT_EQ(b->radio->stats().packets, 0u);      // B's filter kept C's frames in the kernel
 }
 
+TEST_F(VethPair, ARadioOnAnotherChannelHearsNothingUntilItComesBack) {
+  ASSERT_FALSE(a->esp.add_peer(kB));
+  ASSERT_FALSE(b->radio->set_channel(6));
+  auto r = a->esp.send(kB, bytes("on channel 1"));
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(*r);  // nobody on channel 1 ACKs it
+  EXPECT_EQ(b->radio->stats().other_channel, 6u);
+  ASSERT_FALSE(b->radio->set_channel(1));
+  r = a->esp.send(kB, bytes("together again"));
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(*r);
+  EXPECT_EQ(drain(b->esp, 1), std::vector<std::string>{"together again"});
+}
+
 // Raw packets injected on lra, as any program could: only B's reach B's stack.
 TEST(LinuxRadioFilter, TheKernelFilterPassesOnlyOurEspNowFrames) {
   Station b(open_radio("lrb", kB, LinuxRadioMode::veth_test));
