@@ -98,28 +98,45 @@ int read_capture(const std::string& path, const Keyring& keys) {
   return 0;
 }
 
+// Every frame the radio hears goes to `record`: the whole UDP air (RSSI from
+// the sniffer's position, the origin), or what a Linux radio's filter passes.
+template <class Record>
+void start_sniffing(host::OpenedRadio& r, Record record) {
+  if (r.air) {
+    r.air->set_sniffer([&r, record](const SniffedFrame& s) {
+      const Position here{};  // the sniffer's position: RSSI is computed from it
+      record(s.frame, s.channel, s.rate, rssi_dbm(r.air->options().path_loss, s.from, here, s.tx_dbm));
+    });
+  } else if (r.linux_radio) {
+    r.linux_radio->set_monitor([record](const MonitoredFrame& m) {
+      record(m.frame, m.info.channel, m.info.rate, m.info.rssi_dbm);
+    });
+  }
+}
+
+void stop_sniffing(host::OpenedRadio& r) {
+  if (r.air) r.air->set_sniffer({});
+  if (r.linux_radio) r.linux_radio->set_monitor({});
+}
+
 int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
-  AirUrlParse url = g.air.empty() ? air_url_from_environment() : parse_air_url(g.air);
-  if (!url.ok()) return std::fprintf(stderr, "espnow: --air: %s\n", url.error.c_str()), 2;
   if (o.channel != 0 && !is_valid_channel(o.channel))
     return std::fprintf(stderr, "espnow: --channel: %d is not a channel (1-14)\n", o.channel), 2;
   host::PcapWriter writer(o.write);
   if (!writer.ok()) return std::fprintf(stderr, "espnow: %s\n", writer.error().c_str()), 1;
-  UdpAir::Opened opened = UdpAir::open(url.url);
-  if (!opened.air) return std::fprintf(stderr, "espnow: cannot open the air: %s\n", opened.error.c_str()), 1;
-  const Position here{};  // the sniffer's position: RSSI is computed from it
+  host::OpenedRadio opened = open_radio_or_exit(g, true);
   std::mutex m;
   std::atomic<long> captured{0};
-  opened.air->set_sniffer([&](const SniffedFrame& s) {
-    if (o.channel != 0 && s.channel != o.channel) return;
+  start_sniffing(opened, [&](std::span<const std::uint8_t> frame, std::uint8_t channel, PhyRate rate, int rssi) {
+    if (o.channel != 0 && channel != o.channel) return;
     if (o.count >= 0 && captured.load() >= o.count) return;
-    const int rssi = rssi_dbm(opened.air->options().path_loss, s.from, here, s.tx_dbm);
     const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::system_clock::now().time_since_epoch());
     std::lock_guard lk(m);
-    writer.write(radiotap_packet(s.frame, s.channel, s.rate, rssi), now);
+    writer.write(radiotap_packet(frame, channel, rate, rssi), now);
     ++captured;
   });
+  std::fprintf(stderr, "capturing on %s to %s (Ctrl-C to stop)\n", opened.description.c_str(), o.write.c_str());
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(o.duration_s < 0 ? 1000LL * 86400 * 365 : (long long)(o.duration_s * 1000));
   while (!g_stop && std::chrono::steady_clock::now() < deadline && (o.count < 0 || captured.load() < o.count)) {
@@ -128,7 +145,7 @@ int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
     std::lock_guard lk(m);
     writer.flush();
   }
-  opened.air->set_sniffer({});
+  stop_sniffing(opened);
   std::fprintf(stderr, "\rcaptured %ld frames to %s\n", captured.load(), o.write.c_str());
   return 0;
 }

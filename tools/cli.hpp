@@ -8,13 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "espnow/udp_air.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/espnow.hpp"
+#include "espnow/host/open_radio.hpp"
+#include "espnow/soft_link.hpp"
 
 namespace espnow::cli {
 
 struct GlobalOptions {
   std::string air;                 // URL; empty: ESPNOW_AIR or the default air
+  std::string radio;               // a radio spec (host/open_radio.hpp); empty: ESPNOW_RADIO or the air
   std::string mac;                 // empty: ESPNOW_MAC or a random locally administered one
   int channel = 1;
   std::string position = "0,0";
@@ -36,18 +38,24 @@ std::vector<PeerKey> lmk_options(const GlobalOptions& g);
 // The LMK given for `mac`, if any.
 const PeerKey* key_for(const std::vector<PeerKey>& keys, const MacAddress& mac);
 
-// The device of this invocation: a radio on the UDP air, SoftLink, ESPNow.
+// The device of this invocation: a radio (on the UDP air, or a Linux
+// interface), SoftLink, ESPNow. Members are destroyed bottom-up.
 struct Device {
-  std::unique_ptr<UdpAir> air;
-  UdpRadio* radio = nullptr;
-  std::unique_ptr<VirtualDevice> device;
+  host::OpenedRadio opened;
+  std::unique_ptr<SoftLink> link;
+  std::unique_ptr<ESPNow> esp;
   std::vector<PeerKey> keys;  // from --lmk: registered as encrypted peers
-  ESPNow& espnow() { return device->espnow(); }
-  MacAddress mac() const { return radio->mac(Interface::sta); }
+  ESPNow& espnow() { return *esp; }
+  MacAddress mac() const { return opened.radio->mac(Interface::sta); }
+  const std::string& where() const { return opened.description; }
 };
 
-// Opens the air and the device; on failure prints why and exits 2 (usage)
-// or 1 (the air could not be opened).
+// --radio, else $ESPNOW_RADIO, else --air / $ESPNOW_AIR / the default air.
+std::string radio_spec(const GlobalOptions& g);
+// The radio alone (capture, bridge); on failure prints why and exits 1.
+host::OpenedRadio open_radio_or_exit(const GlobalOptions& g, bool promiscuous);
+// Opens the radio and the device; on failure prints why and exits 2 (usage)
+// or 1 (the radio could not be opened).
 Device open_device(const GlobalOptions& g);
 
 // Set by SIGINT/SIGTERM: loops finish, print their summary, and exit 0.
@@ -83,5 +91,6 @@ struct CaptureOptions {
   int channel = 0;  // 0: every channel
 };
 int cmd_capture(const GlobalOptions& g, const CaptureOptions& o);
+int cmd_bridge(const GlobalOptions& g);
 
 }  // namespace espnow::cli

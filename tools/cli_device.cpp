@@ -52,32 +52,58 @@ static Position parse_position(const std::string& text) {
   usage_error("--position: '" + text + "' is not x,y in metres (e.g. 3.5,-2)");
 }
 
-Device open_device(const GlobalOptions& g) {
-  AirUrlParse url = g.air.empty() ? air_url_from_environment() : parse_air_url(g.air);
-  if (!url.ok()) usage_error("--air: " + url.error);
-  RadioOptions ro;
+// --mac, else ESPNOW_MAC; nothing when neither is given.
+static std::optional<MacAddress> mac_option(const GlobalOptions& g) {
   const char* env_mac = std::getenv("ESPNOW_MAC");
-  if (!g.mac.empty()) ro.mac = parse_mac_arg("--mac", g.mac);
-  else if (env_mac && *env_mac) ro.mac = parse_mac_arg("ESPNOW_MAC", env_mac);
-  else ro.mac = random_local_mac();
-  if (ro.mac.is_multicast()) usage_error("--mac: " + std::string(ro.mac.to_text().view()) +
-                                         " is a group (multicast) address; a device's MAC must be unicast");
+  if (!g.mac.empty()) return parse_mac_arg("--mac", g.mac);
+  if (env_mac && *env_mac) return parse_mac_arg("ESPNOW_MAC", env_mac);
+  return std::nullopt;
+}
+
+std::string radio_spec(const GlobalOptions& g) {
+  if (!g.radio.empty()) return g.radio;
+  if (!g.air.empty()) return g.air;
+  const char* env = std::getenv("ESPNOW_RADIO");
+  return env && *env ? env : "udp";
+}
+
+static host::OpenRadioOptions radio_options(const GlobalOptions& g, bool promiscuous) {
+  host::OpenRadioOptions o;
+  o.mac = mac_option(g);
+  const std::string spec = radio_spec(g);
+  if (!o.mac && (spec == "udp" || spec.starts_with("udp://"))) o.mac = random_local_mac();
+  if (o.mac && o.mac->is_multicast()) usage_error("--mac: " + std::string(o.mac->to_text().view()) +
+                                                  " is a group (multicast) address; a device's MAC must be unicast");
   if (!is_valid_channel(g.channel)) usage_error("--channel: " + std::to_string(g.channel) + " is not a channel (1-14)");
-  ro.channel = static_cast<std::uint8_t>(g.channel);
-  ro.position = parse_position(g.position);
+  o.channel = static_cast<std::uint8_t>(g.channel);
+  o.position = parse_position(g.position);
   if (g.rate >= 0 && (g.rate > 255 || !rate_info(static_cast<std::uint8_t>(g.rate))))
     usage_error("--rate: " + std::to_string(g.rate) + " is not a RATE_* value (0=1M, 1=2M, 2=5M, 3=11M, 11=6M, 10=12M, 9=24M, 12=54M, 41=LR250K, 42=LR500K)");
-  ro.long_range = g.rate == static_cast<int>(PhyRate::lora_250k) || g.rate == static_cast<int>(PhyRate::lora_500k);
+  o.long_range = g.rate == static_cast<int>(PhyRate::lora_250k) || g.rate == static_cast<int>(PhyRate::lora_500k);
+  o.promiscuous = promiscuous;
+  return o;
+}
 
-  Device d;
-  UdpAir::Opened opened = UdpAir::open(url.url);
-  if (!opened.air) {
-    std::fprintf(stderr, "espnow: cannot open the air %s: %s\n", url.url.to_string().c_str(), opened.error.c_str());
+host::OpenedRadio open_radio_or_exit(const GlobalOptions& g, bool promiscuous) {
+  const std::string spec = radio_spec(g);
+  // An air URL (--air, or ESPNOW_AIR behind "udp") that does not parse is a usage error, named.
+  if (spec == "udp" || spec == g.air) {
+    const AirUrlParse url = spec == "udp" ? air_url_from_environment() : parse_air_url(spec);
+    if (!url.ok()) usage_error("--air: " + url.error);
+  }
+  host::OpenedRadio opened = host::open_radio(spec, radio_options(g, promiscuous));
+  if (!opened) {
+    std::fprintf(stderr, "espnow: %s\n", opened.error.c_str());
     std::exit(1);
   }
-  d.air = std::move(opened.air);
-  d.radio = *d.air->add_radio(ro);
-  d.device = std::make_unique<VirtualDevice>(*d.radio, SoftLinkOptions{});
+  return opened;
+}
+
+Device open_device(const GlobalOptions& g) {
+  Device d;
+  d.opened = open_radio_or_exit(g, false);
+  d.link = std::make_unique<SoftLink>(*d.opened.radio, SoftLinkOptions{});
+  d.esp = std::make_unique<ESPNow>(*d.link);
   (void)d.espnow().active(true);
   if (g.rate >= 0) (void)d.espnow().config({.rate = g.rate});
   const auto pmk = pmk_option(g);

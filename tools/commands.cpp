@@ -36,7 +36,7 @@ void print_message(const GlobalOptions& g, const MacAddress& mac, const RecvMeta
 template <class OnMessage>
 int serve_messages(const GlobalOptions& g, Device& d, const char* doing, OnMessage on_message) {
   std::fprintf(stderr, "%s as %s on %s, channel %d (Ctrl-C to stop)\n", doing, d.mac().to_text().c_str(),
-               d.air->url().to_string().c_str(), g.channel);
+               d.where().c_str(), g.channel);
   std::vector<std::uint8_t> buf(MAX_DATA_LEN_V2);
   while (!g_stop) {
     RecvMeta meta;
@@ -45,6 +45,21 @@ int serve_messages(const GlobalOptions& g, Device& d, const char* doing, OnMessa
     if (meta.mac) on_message(*meta.mac, meta, std::span<const std::uint8_t>(buf).first(*n));
   }
   return 0;
+}
+
+void print_radio_stats(const host::OpenedRadio& r) {
+  if (r.air) {
+    const UdpAirStats a = r.air->stats();
+    std::fprintf(stderr, "--- air: %llu datagrams, %llu malformed, %llu of another version, %llu bad FCS\n",
+                 (unsigned long long)a.datagrams_received, (unsigned long long)a.malformed,
+                 (unsigned long long)a.wrong_version, (unsigned long long)a.bad_fcs);
+  }
+  if (r.linux_radio) {
+    const LinuxRadioStats l = r.linux_radio->stats();
+    std::fprintf(stderr, "--- radio: %llu packets, %llu malformed, %llu bad FCS, %llu delivered, %llu ACKs sent\n",
+                 (unsigned long long)l.packets, (unsigned long long)l.malformed, (unsigned long long)l.bad_fcs,
+                 (unsigned long long)l.delivered, (unsigned long long)l.acks_sent);
+  }
 }
 
 }  // namespace
@@ -58,12 +73,9 @@ int cmd_listen(const GlobalOptions& g) {
   });
   if (rc) return rc;
   const Stats s = d.espnow().stats();
-  const UdpAirStats a = d.air->stats();
   std::fprintf(stderr, "--- %llu messages received, %llu dropped (buffer full)\n", (unsigned long long)received,
                (unsigned long long)s.rx_dropped);
-  std::fprintf(stderr, "--- air: %llu datagrams, %llu malformed, %llu of another version, %llu bad FCS\n",
-               (unsigned long long)a.datagrams_received, (unsigned long long)a.malformed,
-               (unsigned long long)a.wrong_version, (unsigned long long)a.bad_fcs);
+  print_radio_stats(d.opened);
   return 0;
 }
 

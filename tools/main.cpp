@@ -1,4 +1,4 @@
-// espnow: talk ESP-NOW on a virtual air from the command line.
+// espnow: talk ESP-NOW on a virtual air, or through a Linux Wi-Fi card, from the command line.
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions g;
   app.add_option("--air", g.air, "air URL: udp://GROUP:PORT[?iface=NAME&ttl=N] (default: $ESPNOW_AIR or the host-local air)");
+  app.add_option("--radio", g.radio,
+                 "radio: linux:IFACE (monitor mode), linux-test:IFACE (veth test transport), linux-replay:FILE, "
+                 "or an air URL (default: $ESPNOW_RADIO, else the air)");
   app.add_option("--mac", g.mac, "this device's MAC (default: $ESPNOW_MAC or a random local one)");
   app.add_option("--channel", g.channel, "Wi-Fi channel, 1-14")->capture_default_str();
   app.add_option("--position", g.position, "position x,y in metres (RSSI follows distance)")->capture_default_str();
@@ -48,6 +51,8 @@ int main(int argc, char** argv) {
   capture->add_option("--duration", co.duration_s, "stop after this many seconds");
   capture->add_option("--channel", co.channel, "only this channel (default: all)");
 
+  auto* bridge = app.add_subcommand("bridge", "relay frames both ways between --radio linux:IFACE and the air (--air)");
+
   DemoOptions demo_options;
   auto* demo = app.add_subcommand("demo", "the seeds' asyncio example on two in-process devices (as `make demo`)");
   long period_ms = 1000, duration_ms = 10000;
@@ -70,6 +75,7 @@ int main(int argc, char** argv) {
   if (*echo) return cmd_echo(g);
   if (*ping) return cmd_ping(g, po);
   if (*capture) return cmd_capture(g, co);
+  if (*bridge) return cmd_bridge(g);
   if (*demo) {
     demo_options.period = std::chrono::milliseconds(period_ms);
     demo_options.duration = std::chrono::milliseconds(duration_ms);

@@ -120,6 +120,10 @@ class UdpAir {
   // Called on the air's receive thread for every datagram; empty to remove.
   void set_sniffer(std::function<void(const SniffedFrame&)> sniffer);
   void set_loss(double probability) { loss_.set_loss(probability); }
+  // Puts a frame no radio of this process sent on the air (a bridge relaying
+  // from a real radio): no ACK is awaited, and this process's sniffer sees it
+  // as its own. False when the datagram could not be sent.
+  bool relay(std::span<const std::uint8_t> frame, std::uint8_t channel, PhyRate rate);
   const AirUrl& url() const { return url_; }
   const UdpAirOptions& options() const { return options_; }
   UdpAirStats stats() const;
@@ -134,6 +138,7 @@ class UdpAir {
   void handle_frame(std::span<const std::uint8_t> frame, const wire::AirHeader& from);
   bool send_datagram(const VirtualRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
                      PhyRate rate);
+  bool send_datagram(const wire::AirHeader& header, std::span<const std::uint8_t> frame);
 
   AirUrl url_;
   UdpAirOptions options_;

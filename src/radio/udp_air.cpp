@@ -262,9 +262,18 @@ UdpAirStats UdpAir::stats() const {
 
 bool UdpAir::send_datagram(const VirtualRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
                            PhyRate rate) {
+  return send_datagram(wire::AirHeader{radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()),
+                                       radio.position(), sender_id},
+                       frame);
+}
+
+bool UdpAir::relay(std::span<const std::uint8_t> frame, std::uint8_t channel, PhyRate rate) {
+  constexpr std::uint64_t kRelayId = 0xFFFF;  // no radio of this process has it: radio ids count from 1
+  return send_datagram(wire::AirHeader{channel, rate, 20, Position{}, process_id_ | kRelayId}, frame);
+}
+
+bool UdpAir::send_datagram(const wire::AirHeader& h, std::span<const std::uint8_t> frame) {
   std::array<std::uint8_t, kMaxDatagram> buf;
-  const wire::AirHeader h{radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()), radio.position(),
-                          sender_id};
   const std::size_t n = wire::encode_air_datagram(h, frame, buf);
   sockaddr_in to{};
   to.sin_family = AF_INET;

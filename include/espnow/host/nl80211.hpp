@@ -1,0 +1,29 @@
+// What a Linux radio needs from nl80211 (the kernel's Wi-Fi configuration
+// interface), through libnl: an interface's MAC, type and channel, whether its
+// driver can run an "active" monitor (one that ACKs unicasts to its MAC), and
+// setting the channel. Host-only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "espnow/mac_address.hpp"
+
+namespace espnow::host {
+
+struct WifiInterface {
+  bool wireless = false;          // nl80211 knows the interface
+  bool monitor = false;           // its type is monitor
+  MacAddress mac{};
+  std::uint32_t frequency_mhz = 0;  // 0 when the kernel does not say
+  bool active_monitor_supported = false;
+  std::string error;              // why the interface could not be queried; empty when wireless
+};
+
+WifiInterface query_wifi_interface(const std::string& name);
+
+// Sets a 20 MHz channel (1..14) on the interface. Empty on success, else the
+// kernel's refusal in words.
+std::string set_wifi_channel(const std::string& name, std::uint8_t channel);
+
+}  // namespace espnow::host

@@ -1,0 +1,65 @@
+#include "espnow/host/open_radio.hpp"
+
+#include <cstdlib>
+
+namespace espnow::host {
+namespace {
+
+OpenedRadio failure(std::string why) {
+  OpenedRadio r;
+  r.error = std::move(why);
+  return r;
+}
+
+OpenedRadio open_udp(const AirUrlParse& url, const OpenRadioOptions& o) {
+  if (!url.ok()) return failure("air URL: " + url.error);
+  if (!o.mac) return failure("a radio on the virtual air needs a MAC");
+  UdpAir::Opened opened = UdpAir::open(url.url);
+  if (!opened.air) return failure("cannot open the air " + url.url.to_string() + ": " + opened.error);
+  auto added = opened.air->add_radio({.mac = *o.mac, .channel = o.channel, .position = o.position,
+                                      .long_range = o.long_range});
+  if (!added) return failure("the air refused the radio: a group MAC or a bad channel");
+  OpenedRadio r;
+  r.air = std::move(opened.air);
+  r.radio = r.udp_radio = *added;
+  r.description = r.air->url().to_string();
+  return r;
+}
+
+OpenedRadio open_linux(std::string_view prefix, std::string_view source, LinuxRadioMode mode,
+                       const OpenRadioOptions& o) {
+  if (source.empty()) return failure(std::string(prefix) + " needs a name after the colon, e.g. linux:wlan1");
+  LinuxRadio::Opened opened = LinuxRadio::open(
+      {.source = std::string(source), .mode = mode, .mac = o.mac, .channel = o.channel, .promiscuous = o.promiscuous, .warn = {}});
+  if (!opened.radio) return failure(std::string(prefix) + std::string(source) + ": " + opened.error);
+  OpenedRadio r;
+  r.linux_radio = std::move(opened.radio);
+  r.radio = r.linux_radio.get();
+  r.description = std::string(prefix) + std::string(source);
+  return r;
+}
+
+}  // namespace
+
+OpenedRadio open_radio(std::string_view spec, const OpenRadioOptions& options) {
+  struct Scheme {
+    std::string_view prefix;
+    LinuxRadioMode mode;
+  };
+  static constexpr Scheme kLinux[] = {{"linux:", LinuxRadioMode::monitor},
+                                      {"linux-test:", LinuxRadioMode::veth_test},
+                                      {"linux-replay:", LinuxRadioMode::replay}};
+  for (const Scheme& s : kLinux)
+    if (spec.starts_with(s.prefix)) return open_linux(s.prefix, spec.substr(s.prefix.size()), s.mode, options);
+  if (spec == "udp") return open_udp(air_url_from_environment(), options);
+  if (spec.starts_with("udp://")) return open_udp(parse_air_url(spec), options);
+  return failure("radio '" + std::string(spec) +
+                 "': expected linux:IFACE, linux-test:IFACE (veth test transport), linux-replay:FILE, udp or udp://GROUP:PORT");
+}
+
+OpenedRadio open_radio_from_environment(const OpenRadioOptions& options) {
+  const char* spec = std::getenv("ESPNOW_RADIO");
+  return open_radio(spec && *spec ? spec : "udp", options);
+}
+
+}  // namespace espnow::host
