@@ -6,7 +6,6 @@
 #include <mutex>
 #include <random>
 
-#include "espnow/udp_air.hpp"
 #include "py_args.hpp"
 #include "py_async_sender.hpp"
 #include "py_errors.hpp"
@@ -15,18 +14,39 @@ namespace espnow::py {
 
 namespace pyb = pybind11;
 
-PyDevice::PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device) : air_(std::move(air)), device_(&device) {}
+PyDevice::PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device)
+    : air_(std::move(air)),
+      radio_(&device.radio()),
+      virtual_radio_(&device.radio()),
+      espnow_(&device.espnow()),
+      description_("in-process air") {}
 
-PyDevice::PyDevice(std::shared_ptr<UdpAir> air, UdpRadio& radio)
-    : air_(std::move(air)), owned_(std::make_unique<VirtualDevice>(radio, SoftLinkOptions{})), device_(owned_.get()) {}
+PyDevice::PyDevice(host::OpenedRadio opened)
+    : opened_(std::make_unique<host::OpenedRadio>(std::move(opened))),
+      link_(std::make_unique<SoftLink>(*opened_->radio)),
+      own_espnow_(std::make_unique<ESPNow>(*link_)),
+      radio_(opened_->radio),
+      virtual_radio_(opened_->udp_radio),
+      espnow_(own_espnow_.get()),
+      description_(opened_->description) {}
 
 PyDevice::~PyDevice() { shutdown(); }
 
 void PyDevice::shutdown() {
   // Deactivating fails every send still owed, so the sender hears of each
   // before it goes; nothing calls back after this.
-  (void)device_->espnow().active(false);
+  (void)espnow_->active(false);
   sender_.reset();
+}
+
+VirtualRadio& PyDevice::virtual_radio(const char* what) {
+  if (!virtual_radio_) {
+    const std::string message = std::string("cannot ") + what + " of " + description_ +
+                                ": a real radio's interface is set up by the system (ip link / iw)";
+    PyErr_SetObject(PyExc_OSError, Py_BuildValue("(is)", 1, message.c_str()));  // EPERM
+    throw pybind11::error_already_set();
+  }
+  return *virtual_radio_;
 }
 
 AsyncSender& PyDevice::sender() {
@@ -58,18 +78,20 @@ std::mutex g_process_mutex;
 std::shared_ptr<PyDevice> g_process_device;
 
 std::shared_ptr<PyDevice> open_process_device() {
-  const AirUrlParse url = air_url_from_environment();
-  if (!url.ok()) raise_value_error("ESPNOW_AIR: " + url.error);
-  UdpAir::Opened opened = UdpAir::open(url.url);
-  if (!opened.air) {
-    PyErr_SetString(PyExc_OSError, ("cannot open the air " + url.url.to_string() + ": " + opened.error).c_str());
+  host::OpenRadioOptions options;
+  const char* env_mac = std::getenv("ESPNOW_MAC");
+  const char* env_radio = std::getenv("ESPNOW_RADIO");
+  const bool real_radio = env_radio && std::string_view(env_radio).starts_with("linux");
+  if ((env_mac && *env_mac) || !real_radio) options.mac = process_mac();  // a real card has its own
+  host::OpenedRadio opened = host::open_radio_from_environment(options);
+  if (!opened) {
+    PyErr_SetString(PyExc_OSError, ("cannot open the radio: " + opened.error).c_str());
     throw pyb::error_already_set();
   }
-  // As on a board after reset: both interfaces down until network.WLAN(...).active(True).
-  RadioOptions options{.mac = process_mac(), .sta_active = false};
-  std::shared_ptr<UdpAir> air(std::move(opened.air));
-  UdpRadio* radio = unwrap(air->add_radio(options));
-  return std::make_shared<PyDevice>(std::move(air), *radio);
+  // On the virtual air, as on a board after reset: both interfaces down
+  // until network.WLAN(...).active(True).
+  if (opened.udp_radio) opened.udp_radio->set_active(Interface::sta, false);
+  return std::make_shared<PyDevice>(std::move(opened));
 }
 
 }  // namespace
@@ -126,19 +148,27 @@ void bind_devices(pyb::module_& m) {
       .def("mac", [](PyDevice& d, int ifidx) { return to_bytes(d.radio().mac(static_cast<Interface>(ifidx != 0))); },
            pyb::arg("ifidx") = 0)
       .def("set_mac", [](PyDevice& d, int ifidx, pyb::handle mac) {
-             check(d.radio().set_mac(static_cast<Interface>(ifidx != 0), mac_arg(mac)));
+             const MacAddress address = mac_arg(mac);
+             check(d.virtual_radio("change the MAC").set_mac(static_cast<Interface>(ifidx != 0), address));
            })
       .def("interface_active", [](PyDevice& d, int ifidx) { return d.radio().interface_active(static_cast<Interface>(ifidx != 0)); })
-      .def("set_interface_active", [](PyDevice& d, int ifidx, bool on) { d.radio().set_active(static_cast<Interface>(ifidx != 0), on); })
+      .def("set_interface_active", [](PyDevice& d, int ifidx, bool on) {
+             const auto i = static_cast<Interface>(ifidx != 0);
+             if (d.radio().interface_active(i) == on) return;  // a real radio's is up already
+             d.virtual_radio("change the interface state").set_active(i, on);
+           })
       .def("channel", [](PyDevice& d) { return d.radio().channel(); })
       .def("set_channel", [](PyDevice& d, int ch) {
              if (ch < 1 || ch > 14) raise_value_error("channel must be 1..14, got " + std::to_string(ch));
              check(d.radio().set_channel(static_cast<std::uint8_t>(ch)));
            })
       .def("long_range", [](PyDevice& d) { return d.radio().long_range(); })
-      .def("set_long_range", [](PyDevice& d, bool on) { d.radio().set_long_range(on); })
-      .def("position", [](PyDevice& d) { const Position p = d.radio().position(); return std::make_pair(p.x, p.y); })
-      .def("set_position", [](PyDevice& d, double x, double y) { d.radio().set_position({x, y}); })
+      .def("set_long_range", [](PyDevice& d, bool on) {
+             if (d.radio().long_range() != on) d.virtual_radio("change long-range mode").set_long_range(on);
+           })
+      .def("position", [](PyDevice& d) { const Position p = d.virtual_radio("read the position").position(); return std::make_pair(p.x, p.y); })
+      .def("set_position", [](PyDevice& d, double x, double y) { d.virtual_radio("set the position").set_position({x, y}); })
+      .def_property_readonly("description", &PyDevice::description)
       .def("ticks_ms", [](PyDevice& d) { return d.radio().now_us() / 1000; },
            "Milliseconds on the device's clock (the one peers_table's time_ms uses).");
 

@@ -1,15 +1,17 @@
-// The devices the Python modules drive. A device is a radio (whose STA/AP
-// interfaces, channel and long-range mode network.WLAN controls), SoftLink
-// and the device's one ESPNow. Each process has a default device on the
-// shared UDP air (the seeds' singleton); tests make in-process airs with as
-// many devices as they like (espnow_sim.Air).
+// The devices the Python modules drive: a radio, SoftLink and the device's
+// one ESPNow. network.WLAN controls the radio's interfaces, channel and
+// long-range mode. Each process has a default device (the seeds' singleton):
+// on the radio ESPNOW_RADIO names (linux:IFACE, ...), else on the shared UDP
+// air; tests make in-process airs with as many devices as they like
+// (espnow_sim.Air).
 #pragma once
 
 #include <pybind11/pybind11.h>
 
 #include <memory>
+#include <string>
 
-#include "espnow/udp_air.hpp"
+#include "espnow/host/open_radio.hpp"
 #include "espnow/virtual_air.hpp"
 
 namespace espnow::py {
@@ -20,28 +22,38 @@ class PyDevice {
  public:
   // A device owned by an in-process air; `air` keeps it alive.
   PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device);
-  // A device of its own on a UDP air.
-  PyDevice(std::shared_ptr<UdpAir> air, UdpRadio& radio);
+  // A device of its own on an opened radio (UDP air or Linux).
+  explicit PyDevice(host::OpenedRadio opened);
   ~PyDevice();
   PyDevice(const PyDevice&) = delete;
   PyDevice& operator=(const PyDevice&) = delete;
 
-  ESPNow& espnow() { return device_->espnow(); }
-  VirtualRadio& radio() { return device_->radio(); }
+  ESPNow& espnow() { return *espnow_; }
+  Radio& radio() { return *radio_; }
+  // The simulated radio's controls (MAC, interfaces, long range, position);
+  // raises OSError for a real radio, naming `what` could not be done.
+  VirtualRadio& virtual_radio(const char* what);
+  const std::string& description() const { return description_; }
   // Completion reports for AIOESPNow's sends, made on first use.
   AsyncSender& sender();
   // Stops ESP-NOW and the radio's callbacks (before the interpreter exits).
   void shutdown();
 
  private:
-  std::shared_ptr<void> air_;                   // destroyed last
-  std::unique_ptr<VirtualDevice> owned_;        // a UDP air's device
-  VirtualDevice* device_ = nullptr;
+  // Declared in the order of need; destroyed in reverse.
+  std::shared_ptr<void> air_;                 // an in-process air
+  std::unique_ptr<host::OpenedRadio> opened_;  // a radio of its own
+  std::unique_ptr<SoftLink> link_;
+  std::unique_ptr<ESPNow> own_espnow_;
   std::unique_ptr<AsyncSender> sender_;
+  Radio* radio_ = nullptr;
+  VirtualRadio* virtual_radio_ = nullptr;
+  ESPNow* espnow_ = nullptr;
+  std::string description_;
 };
 
-// The process's device on the UDP air (ESPNOW_AIR, ESPNOW_MAC), made on first
-// use. Raises OSError when the air cannot be opened.
+// The process's device (ESPNOW_RADIO, ESPNOW_AIR, ESPNOW_MAC), made on first
+// use. Raises OSError when the radio cannot be opened, with the fix.
 std::shared_ptr<PyDevice> process_device();
 // Tears it down; called at interpreter exit.
 void shutdown_process_device();
