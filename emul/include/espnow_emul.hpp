@@ -50,6 +50,11 @@ class EmulatedChip {
   // Received frames the Wi-Fi task dropped because its queue was full.
   std::uint64_t rx_queue_drops() const;
 
+  // Returns once the Wi-Fi task has nothing queued and runs no callback;
+  // false if it already had nothing to do. On the in-process air a receiver
+  // then has every frame sent so far, as without the task.
+  bool wait_quiet() const;
+
   detail::ChipState& state() const { return *state_; }
 
  private:

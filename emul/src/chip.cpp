@@ -145,6 +145,7 @@ EmulatedChip::EmulatedChip(VirtualRadio& radio, const ChipOptions& options, std:
 VirtualRadio& EmulatedChip::radio() const { return state_->radio; }
 SoftLink& EmulatedChip::link() const { return state_->link; }
 std::uint64_t EmulatedChip::rx_queue_drops() const { return state_->task.rx_drops(); }
+bool EmulatedChip::wait_quiet() const { return state_->task.wait_quiet(); }
 
 EmulatedChip::~EmulatedChip() {
   if (t_selected == this) t_selected = nullptr;

@@ -54,6 +54,15 @@ void WifiTask::wait_idle() {
   idle_cv_.wait(lk, [&] { return !busy_; });
 }
 
+bool WifiTask::wait_quiet() {
+  if (on_task_thread()) return false;
+  std::unique_lock lk(mutex_);
+  const auto quiet = [&] { return !busy_ && rx_count_ == 0 && tx_count_ == 0; };
+  if (quiet()) return false;
+  idle_cv_.wait(lk, quiet);
+  return true;
+}
+
 void WifiTask::discard() {
   std::lock_guard lk(mutex_);
   rx_count_ = 0;

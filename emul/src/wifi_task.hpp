@@ -52,6 +52,9 @@ class WifiTask {
   // Returns once no callback is running (at once on the task's own thread,
   // which is inside one). Callbacks unregistered before it are not called.
   void wait_idle();
+  // Waits until nothing is queued and no callback runs; false if the task
+  // was already quiet (so a caller can tell when a whole air has settled).
+  bool wait_quiet();
   // Drops every queued event (esp_now_deinit).
   void discard();
   bool on_task_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
