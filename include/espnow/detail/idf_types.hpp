@@ -11,11 +11,7 @@
 
 namespace espnow::detail {
 
-inline MacAddress mac_from(const std::uint8_t* addr) {
-  MacAddress m;
-  std::copy(addr, addr + ESP_NOW_ETH_ALEN, m.bytes.begin());
-  return m;
-}
+inline MacAddress mac_from(const std::uint8_t* addr) { return MacAddress::read(addr); }
 
 inline wifi_interface_t to_wifi_if(Interface i) { return i == Interface::ap ? WIFI_IF_AP : WIFI_IF_STA; }
 
