@@ -109,7 +109,9 @@ esp_err_t esp_now_send(const uint8_t* peer_addr, const uint8_t* data, size_t len
 esp_err_t esp_now_add_peer(const esp_now_peer_info_t* peer);
 esp_err_t esp_now_del_peer(const uint8_t* peer_addr);
 esp_err_t esp_now_mod_peer(const esp_now_peer_info_t* peer);
+#if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 1, 0)
 esp_err_t esp_now_set_peer_rate_config(const uint8_t* peer_addr, esp_now_rate_config_t* config);
+#endif
 esp_err_t esp_now_get_peer(const uint8_t* peer_addr, esp_now_peer_info_t* peer);
 /* Walks the unicast peers; broadcast and multicast peers are skipped. */
 esp_err_t esp_now_fetch_peer(bool from_head, esp_now_peer_info_t* peer);

@@ -24,6 +24,14 @@ namespace espnow {
 namespace {
 
 using detail::mac_from;
+
+// esp_now_set_peer_rate_config is in 5.1 (5.1.2's headers deprecate the
+// interface-wide call in its favour); earlier releases have only the latter.
+#if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 1, 0)
+#define ESPNOW_IDF_HAS_PEER_RATE 1
+#else
+#define ESPNOW_IDF_HAS_PEER_RATE 0
+#endif
 using detail::to_error_code;
 
 #ifdef ESPNOW_IDF_EMULATED
@@ -76,13 +84,13 @@ const IdfLink* link_for_current_chip() {
   return nullptr;
 }
 
+// ESP-IDF 5.0 replaced the receive callback's MAC with esp_now_recv_info_t
+// (the 5.0 migration guide), which also brings the destination and rx_ctrl.
+#if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 0, 0)
 PhyRate rate_from(unsigned value) {
   return rate_info(static_cast<std::uint8_t>(value)) ? static_cast<PhyRate>(value) : PhyRate::r1m;
 }
 
-// ESP-IDF 5.0 replaced the receive callback's MAC with esp_now_recv_info_t
-// (the 5.0 migration guide), which also brings the destination and rx_ctrl.
-#if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 0, 0)
 void on_recv(const esp_now_recv_info_t* info, const std::uint8_t* data, int len) {
   const IdfLink* link = link_for_current_chip();
   if (!link || !info || !data || len <= 0) return;
@@ -246,7 +254,7 @@ std::error_code IdfLink::set_rate(PhyRate rate) {
       return ec;
   }
 #endif
-  if (!initialized_.load()) return {};
+  if (!ESPNOW_IDF_HAS_PEER_RATE || !initialized_.load()) return {};
   esp_now_peer_info_t p{};
   for (bool head = true; esp_now_fetch_peer(head, &p) == ESP_OK; head = false)
     if (auto ec = apply_rate_to_peer(mac_from(p.peer_addr))) return ec;
@@ -254,7 +262,8 @@ std::error_code IdfLink::set_rate(PhyRate rate) {
   return esp_now_is_peer_exist(broadcast.bytes.data()) ? apply_rate_to_peer(broadcast) : std::error_code{};
 }
 
-std::error_code IdfLink::apply_rate_to_peer(const MacAddress& mac) const {
+std::error_code IdfLink::apply_rate_to_peer([[maybe_unused]] const MacAddress& mac) const {
+#if ESPNOW_IDF_HAS_PEER_RATE
   const int rate = rate_.load();
   if (rate < 0) return {};
   esp_now_rate_config_t config{};
@@ -263,6 +272,9 @@ std::error_code IdfLink::apply_rate_to_peer(const MacAddress& mac) const {
                                                                                             : WIFI_PHY_MODE_11B;
   config.rate = static_cast<wifi_phy_rate_t>(rate);
   return to_error_code(esp_now_set_peer_rate_config(mac.bytes.data(), &config));
+#else
+  return {};
+#endif
 }
 
 int IdfLink::protocol_version() const {
