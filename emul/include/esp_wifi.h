@@ -36,6 +36,8 @@ typedef enum {
 typedef enum {
   WIFI_IF_STA = 0,
   WIFI_IF_AP = 1,
+  WIFI_IF_NAN = 2,
+  WIFI_IF_MAX
 } wifi_interface_t;
 
 /* The older names the espnow example still uses. */

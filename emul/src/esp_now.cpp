@@ -4,6 +4,8 @@
 #include "esp_now.h"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 
 #include "chip_state.hpp"
 #include "espnow/detail/idf_types.hpp"
@@ -19,9 +21,11 @@ namespace {
 ChipState& chip() { return selected_chip().state(); }
 
 // ESP_ERR_ESPNOW_ARG for an interface or channel the chip does not have.
+// C callers may store any integer in the enum field, so it is read as one.
 esp_err_t to_peer(const esp_now_peer_info_t& in, PeerInfo& out) {
-  if ((in.ifidx != WIFI_IF_STA && in.ifidx != WIFI_IF_AP) || in.channel > espnow::kMaxChannel)
-    return ESP_ERR_ESPNOW_ARG;
+  std::underlying_type_t<wifi_interface_t> ifidx;
+  std::memcpy(&ifidx, &in.ifidx, sizeof ifidx);
+  if ((ifidx != WIFI_IF_STA && ifidx != WIFI_IF_AP) || in.channel > espnow::kMaxChannel) return ESP_ERR_ESPNOW_ARG;
   out = espnow::detail::to_peer_info(in);
   return ESP_OK;
 }

@@ -320,7 +320,11 @@ TEST_F(EspNowApi, AddPeerErrors) {
   emul::ScopedChip use(a.get());
   esp_now_peer_info_t p = peer(kB);
   EXPECT_EQ(esp_now_add_peer(nullptr), ESP_ERR_ESPNOW_ARG);
-  esp_now_peer_info_t bad_if = peer(kB, 0, static_cast<wifi_interface_t>(5));
+  esp_now_peer_info_t bad_if = peer(kB, 0, WIFI_IF_NAN);
+  esp_now_peer_info_t junk_if = peer(kB);
+  const int junk = 77;  // what a C caller can store in the enum
+  std::memcpy(&junk_if.ifidx, &junk, sizeof junk_if.ifidx);
+  EXPECT_EQ(esp_now_add_peer(&junk_if), ESP_ERR_ESPNOW_ARG);
   esp_now_peer_info_t bad_channel = peer(kB, 15);
   EXPECT_EQ(esp_now_add_peer(&bad_if), ESP_ERR_ESPNOW_ARG);
   EXPECT_EQ(esp_now_add_peer(&bad_channel), ESP_ERR_ESPNOW_ARG);
@@ -443,7 +447,7 @@ TEST_F(EspNowApi, WifiCallsBeforeInitAreNotInitAndBadArgumentsAreRefused) {
   const wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
   ASSERT_EQ(esp_wifi_init(&cfg), ESP_OK);
   EXPECT_EQ(esp_wifi_set_mode(WIFI_MODE_MAX), ESP_ERR_INVALID_ARG);
-  EXPECT_EQ(esp_wifi_get_mac(static_cast<wifi_interface_t>(3), mac), ESP_ERR_WIFI_IF);
+  EXPECT_EQ(esp_wifi_get_mac(WIFI_IF_NAN, mac), ESP_ERR_WIFI_IF);
   EXPECT_EQ(esp_wifi_set_channel(15, WIFI_SECOND_CHAN_NONE), ESP_ERR_INVALID_ARG);
   EXPECT_EQ(esp_wifi_get_channel(nullptr, &second), ESP_ERR_INVALID_ARG);
   EXPECT_EQ(esp_wifi_set_mac(WIFI_IF_STA, kGroup.bytes.data()), ESP_ERR_WIFI_MAC);
