@@ -2,7 +2,7 @@
 // seeds), on devices of the in-process virtual air. Suites follow SPEC's
 // headings; test names are the sentences.
 //
-// Built twice: test_api runs ESPNow on SoftLink; with ESPNOW_BEHAVIOUR_OVER_IDF,
+// Built twice: test_api runs ESPNow on SoftLink; with ESPNOW_TEST_OVER_IDF,
 // test_behaviour_idf runs it on IdfLink -> emulated esp_now_* -> SoftLink.
 #include <gtest/gtest.h>
 
@@ -12,15 +12,7 @@
 #include <chrono>
 #include <thread>
 
-#ifdef ESPNOW_BEHAVIOUR_OVER_IDF
-#include "idf_devices.hpp"
-using TestAir = espnow::test::IdfAir;
-using TestDevice = espnow::test::IdfDevice;
-#else
-#include "espnow/virtual_air.hpp"
-using TestAir = espnow::VirtualAir;
-using TestDevice = espnow::VirtualDevice;
-#endif
+#include "test_devices.hpp"
 #include "fake_link.hpp"
 #include "wait_for.hpp"
 
