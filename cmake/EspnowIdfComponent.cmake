@@ -12,20 +12,20 @@ set(ESPNOW_IDF_COMPONENT_SOURCES
 set(ESPNOW_IDF_ASYNC_SOURCES src/async/aioespnow.cpp)
 
 if(ESP_PLATFORM)
-  # Asio comes from the component manager (idf_component.yml: espressif/asio).
-  set(espnow_requires esp_wifi mbedtls)
+  # Requirements may not depend on Kconfig (ESP-IDF expands them before it
+  # loads the configuration): Asio always comes from the component manager
+  # (idf_component.yml: espressif/asio); only the sources follow ESPNOW_ASYNC.
   set(espnow_srcs ${ESPNOW_IDF_COMPONENT_SOURCES})
   if(CONFIG_ESPNOW_ASYNC)
     list(APPEND espnow_srcs ${ESPNOW_IDF_ASYNC_SOURCES})
-    list(APPEND espnow_requires espressif__asio)
   endif()
   idf_component_register(
     SRCS ${espnow_srcs}
     INCLUDE_DIRS include
-    REQUIRES ${espnow_requires}
+    REQUIRES esp_wifi mbedtls
     PRIV_REQUIRES vfs)
-  target_compile_features(${COMPONENT_LIB} PUBLIC cxx_std_20)
-  if(CONFIG_ESPNOW_ASYNC)
+  if(NOT CMAKE_BUILD_EARLY_EXPANSION)
+    target_compile_features(${COMPONENT_LIB} PUBLIC cxx_std_20)
     target_compile_definitions(${COMPONENT_LIB} PUBLIC ASIO_STANDALONE ASIO_NO_DEPRECATED)
   endif()
 endif()
