@@ -8,7 +8,7 @@ set(ESPNOW_IDF_COMPONENT_SOURCES
   src/link/idf_link.cpp
   src/api/rx_ring.cpp
   src/api/espnow.cpp)
-# AIOESPNow, built when the espressif/asio component is present.
+# AIOESPNow, built when Kconfig ESPNOW_ASYNC is on (Asio from espressif/asio).
 set(ESPNOW_IDF_ASYNC_SOURCES src/async/aioespnow.cpp)
 
 if(ESP_PLATFORM)
