@@ -56,11 +56,24 @@ TEST(CExample, TwoChipsOnTheInProcessAirDiscoverEachOtherThenExchangeUnicasts) {
   auto a = emul::EmulatedChip::create(air, {.radio = {.mac = kA, .channel = 1}});
   auto b = emul::EmulatedChip::create(air, {.radio = {.mac = kB, .channel = 1}});
   ASSERT_TRUE(a.ok() && b.ok());
-  const example_config_t config{6, 20, 10000};
+  const example_config_t config{6, 20, 10000, 0};
   ProgramRun ra, rb;
   run_pair(**a, **b, config, ra, rb);
   expect_exchanged(ra, rb, config);
   EXPECT_EQ((*a)->radio().channel(), 6);  // the program set it
+}
+
+TEST(CExample, WithEncryptedPeersTheUnicastsTravelUnderCcmp) {
+  SimAir air;
+  auto a = emul::EmulatedChip::create(air, {.radio = {.mac = kA, .channel = 1}});
+  auto b = emul::EmulatedChip::create(air, {.radio = {.mac = kB, .channel = 1}});
+  ASSERT_TRUE(a.ok() && b.ok());
+  const example_config_t config{1, 20, 10000, 1};
+  ProgramRun ra, rb;
+  run_pair(**a, **b, config, ra, rb);
+  expect_exchanged(ra, rb, config);
+  EXPECT_EQ((*a)->link().pmk()[0], 'p');  // the program's PMK, not the default
+  EXPECT_EQ((*b)->link().stats().rx_mic_failures, 0u);
 }
 
 TEST(CExample, TwoChipsOnTheUdpAirDoTheSame) {
@@ -71,7 +84,7 @@ TEST(CExample, TwoChipsOnTheUdpAirDoTheSame) {
   auto a = emul::EmulatedChip::create(*opened.air, {.radio = {.mac = kA, .channel = 1}});
   auto b = emul::EmulatedChip::create(*opened.air, {.radio = {.mac = kB, .channel = 1}});
   ASSERT_TRUE(a.ok() && b.ok());
-  const example_config_t config{11, 10, 10000};
+  const example_config_t config{11, 10, 10000, 0};
   ProgramRun ra, rb;
   run_pair(**a, **b, config, ra, rb);
   expect_exchanged(ra, rb, config);
@@ -82,7 +95,7 @@ TEST(CExample, AChipAloneNeverFindsAPeerAndTimesOut) {
   auto a = emul::EmulatedChip::create(air, {.radio = {.mac = kA}});
   ASSERT_TRUE(a.ok());
   emul::ScopedChip use(a->get());
-  const example_config_t config{1, 3, 200};
+  const example_config_t config{1, 3, 200, 0};
   example_result_t r{};
   EXPECT_EQ(example_espnow_run(&config, &r), -1);
   EXPECT_EQ(r.error, 0);

@@ -21,7 +21,7 @@ enum { PKT_BROADCAST = 0, PKT_UNICAST = 1 };
 typedef struct {
   uint32_t magic;
   uint8_t type;
-  uint8_t pad;
+  uint8_t knows_you; /* broadcast: the sender has registered a peer (the receiver) */
   uint16_t seq;
   uint16_t checksum; /* over the whole packet with this field zero */
   uint8_t payload[64];
@@ -52,6 +52,9 @@ static uint8_t s_chip_mac[8][ESP_NOW_ETH_ALEN];
 static pthread_mutex_t s_registry = PTHREAD_MUTEX_INITIALIZER;
 
 static const uint8_t s_broadcast[ESP_NOW_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+/* The keys both devices are built with, as CONFIG_ESPNOW_PMK / _LMK are. */
+static const uint8_t s_pmk[ESP_NOW_KEY_LEN] = {'p', 'm', 'k', '-', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '-', 'k', 'e', 'y', '!'};
+static const uint8_t s_lmk[ESP_NOW_KEY_LEN] = {'l', 'm', 'k', '-', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '-', 'k', 'e', 'y', '!'};
 
 /* The queue of the device whose Wi-Fi task calls us: found by its STA MAC. */
 static event_queue_t* queue_of_this_chip(void) {
@@ -148,11 +151,12 @@ static uint16_t checksum(const example_packet_t* p) {
   return sum;
 }
 
-static esp_err_t send_packet(const uint8_t* mac, uint8_t type, uint16_t seq) {
+static esp_err_t send_packet(const uint8_t* mac, uint8_t type, uint16_t seq, bool knows_you) {
   example_packet_t p;
   memset(&p, 0, sizeof p);
   p.magic = EXAMPLE_MAGIC;
   p.type = type;
+  p.knows_you = knows_you;
   p.seq = seq;
   for (size_t i = 0; i < sizeof p.payload; ++i) p.payload[i] = (uint8_t)(seq + i);
   p.checksum = checksum(&p);
@@ -160,7 +164,7 @@ static esp_err_t send_packet(const uint8_t* mac, uint8_t type, uint16_t seq) {
   return esp_now_send(mac, (const uint8_t*)&p, sizeof p);
 }
 
-static esp_err_t wifi_and_espnow_init(uint8_t channel) {
+static esp_err_t wifi_and_espnow_init(uint8_t channel, bool encrypt) {
   wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
   esp_err_t err = esp_wifi_init(&cfg);
   if (err == ESP_OK) err = esp_wifi_set_storage(WIFI_STORAGE_RAM);
@@ -168,6 +172,7 @@ static esp_err_t wifi_and_espnow_init(uint8_t channel) {
   if (err == ESP_OK) err = esp_wifi_start();
   if (err == ESP_OK) err = esp_wifi_set_channel(channel, WIFI_SECOND_CHAN_NONE);
   if (err == ESP_OK) err = esp_now_init();
+  if (err == ESP_OK && encrypt) err = esp_now_set_pmk(s_pmk);
   if (err == ESP_OK) err = esp_now_register_send_cb(example_send_cb);
   if (err == ESP_OK) err = esp_now_register_recv_cb(example_recv_cb);
   if (err == ESP_OK) {
@@ -185,6 +190,7 @@ typedef struct {
   const example_config_t* config;
   example_result_t* result;
   bool peer_known;
+  bool peer_knows_us; /* so our (possibly encrypted) unicasts will be accepted */
   bool unicast_in_flight;
   int next_seq;
 } example_state_t;
@@ -197,6 +203,10 @@ static esp_err_t discover(example_state_t* s, const uint8_t* mac) {
   peer.channel = s->config->channel;
   peer.ifidx = WIFI_IF_STA;
   memcpy(peer.peer_addr, mac, ESP_NOW_ETH_ALEN);
+  if (s->config->encrypt) {
+    memcpy(peer.lmk, s_lmk, ESP_NOW_KEY_LEN);
+    peer.encrypt = true;
+  }
   esp_err_t err = esp_now_is_peer_exist(mac) ? ESP_OK : esp_now_add_peer(&peer);
   if (err == ESP_OK) {
     memcpy(s->result->peer_mac, mac, ESP_NOW_ETH_ALEN);
@@ -215,7 +225,13 @@ static esp_err_t handle(example_state_t* s, const example_event_t* e) {
   }
   if (e->len != (int)sizeof(example_packet_t) || e->packet.magic != EXAMPLE_MAGIC) return ESP_OK;
   esp_err_t err = discover(s, e->mac);
-  if (err != ESP_OK || e->packet.type != PKT_UNICAST || e->to_broadcast) return err;
+  if (err != ESP_OK) return err;
+  if (e->packet.type == PKT_BROADCAST) {
+    s->peer_knows_us = s->peer_knows_us || e->packet.knows_you;
+    return ESP_OK;
+  }
+  if (e->to_broadcast) return ESP_OK;
+  s->peer_knows_us = true;
   if (checksum(&e->packet) != e->packet.checksum || e->packet.seq != s->result->unicast_received) {
     ++s->result->bad_packets;
     return ESP_OK;
@@ -229,29 +245,33 @@ static bool finished(const example_state_t* s) {
          s->result->unicast_received >= s->config->unicast_count;
 }
 
-/* Broadcast until a peer is known, then one unicast at a time, the next
- * after the send callback of the last. */
+/* Broadcast (saying whether we know a peer) until the peer's first unicast
+ * arrives. Unicast only once the peer says it knows us: a receiver drops an
+ * encrypted unicast from a sender it has not registered, yet its radio still
+ * acknowledges it. One unicast at a time, the next after the send callback
+ * of the last. */
 static esp_err_t transmit_next(example_state_t* s) {
-  if (!s->peer_known) {
+  if (s->result->unicast_received == 0) {
     ++s->result->broadcasts_sent;
-    return send_packet(s_broadcast, PKT_BROADCAST, 0);
+    esp_err_t err = send_packet(s_broadcast, PKT_BROADCAST, 0, s->peer_known);
+    if (err != ESP_OK || !s->peer_known || !s->peer_knows_us) return err;
   }
   if (s->unicast_in_flight || s->next_seq >= s->config->unicast_count) return ESP_OK;
-  esp_err_t err = send_packet(s->result->peer_mac, PKT_UNICAST, (uint16_t)s->next_seq);
+  esp_err_t err = send_packet(s->result->peer_mac, PKT_UNICAST, (uint16_t)s->next_seq, true);
   if (err == ESP_OK) s->unicast_in_flight = true, ++s->next_seq;
   return err;
 }
 
 int example_espnow_run(const example_config_t* config, example_result_t* result) {
   event_queue_t queue;
-  example_state_t s = {config, result, false, false, 0};
+  example_state_t s = {config, result, false, false, false, 0};
   memset(result, 0, sizeof *result);
   memset(&queue, 0, sizeof queue);
   pthread_mutex_init(&queue.mutex, NULL);
   pthread_cond_init(&queue.cond, NULL);
   register_queue(&queue, true);
 
-  esp_err_t err = wifi_and_espnow_init(config->channel);
+  esp_err_t err = wifi_and_espnow_init(config->channel, config->encrypt != 0);
   for (int waited = 0; err == ESP_OK && !finished(&s) && waited < config->timeout_ms; waited += 10) {
     err = transmit_next(&s);
     example_event_t e;

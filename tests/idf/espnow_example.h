@@ -15,6 +15,7 @@ typedef struct {
   uint8_t channel;        /* Wi-Fi channel both devices use */
   int unicast_count;      /* unicast packets to send to the peer, and expect from it */
   int timeout_ms;         /* give up after this long */
+  int encrypt;            /* unicast peers with the example's PMK and LMK (CCMP) */
 } example_config_t;
 
 typedef struct {

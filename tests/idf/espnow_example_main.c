@@ -6,7 +6,7 @@
 #include "espnow_example.h"
 
 int main(void) {
-  const example_config_t config = {3, 10, 10000};
+  const example_config_t config = {3, 10, 10000, 1};
   example_result_t r;
   const int rc = example_espnow_run(&config, &r);
   printf("peer %02x:%02x:%02x:%02x:%02x:%02x sent %d received %d error %d\n", r.peer_mac[0], r.peer_mac[1],
