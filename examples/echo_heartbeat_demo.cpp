@@ -21,67 +21,23 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
-#include "espnow/aioespnow.hpp"
 #include "espnow/virtual_air.hpp"
+#include "seed_tasks.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
 using asio::awaitable;
 using asio::use_awaitable;
 using Ms = std::chrono::milliseconds;
+using namespace espnow::seed_tasks;
 
 namespace {
 
 constexpr MacAddress kDeviceA = "aa:aa:aa:aa:aa:aa"_mac;
 constexpr MacAddress kDeviceB = "ba:bb:bb:bb:bb:bb"_mac;
-
-// Python's repr() of bytes, so the output reads like the seeds' example.
-std::string py_bytes(std::span<const std::uint8_t> b) {
-  std::string s = "b'";
-  for (std::uint8_t c : b) {
-    char buf[5];
-    if (c == '\\' || c == '\'') s += '\\', s += static_cast<char>(c);
-    else if (c >= 0x20 && c < 0x7f) s += static_cast<char>(c);
-    else std::snprintf(buf, sizeof buf, "\\x%02x", c), s += buf;
-  }
-  return s + "'";
-}
-std::string py_bytes(const MacAddress& m) { return py_bytes(std::span<const std::uint8_t>(m.bytes)); }
-
-awaitable<void> sleep_for(Ms d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(use_awaitable);
-}
-
-// async def heartbeat(e, peer, period=30)
-awaitable<void> heartbeat(AIOESPNow& e, MacAddress peer, Ms period) {
-  for (;;) {
-    // (GCC 12 miscompiles `if (!co_await ...)`: await into a variable first.)
-    const bool ok = co_await e.async_send(peer, bytes("ping"), true, use_awaitable);
-    if (!ok)
-      std::printf("Heartbeat: peer not responding: %s\n", py_bytes(peer).c_str());
-    else
-      std::printf("Heartbeat: ping %s\n", py_bytes(peer).c_str());
-    co_await sleep_for(period);
-  }
-}
-
-// async def echo_server(e)
-awaitable<void> echo_server(AIOESPNow& e) {
-  for (;;) {  // async for mac, msg in e:
-    auto [mac, msg] = co_await e.anext();
-    std::printf("Echo: %s\n", py_bytes(msg).c_str());
-    auto [ec, ok] = co_await e.async_send(*mac, msg, true, asio::experimental::as_tuple(use_awaitable));
-    if (ec == errc::not_found) {  // except OSError as err: ... 'ESP_ERR_ESPNOW_NOT_FOUND'
-      (void)e->add_peer(*mac);
-      co_await e.async_send(*mac, msg, true, use_awaitable);
-    }
-  }
-}
 
 // The second device answers each "ping" with "pong" and ignores everything
 // else. The first device's echo server then echoes the "pong" back, which

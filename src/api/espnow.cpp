@@ -1,6 +1,14 @@
 #include "espnow/espnow.hpp"
 
+#ifdef ESP_PLATFORM
+// ESP-IDF's eventfd works once the application has called
+// esp_vfs_eventfd_register(), and takes none of Linux's flags.
+#include "esp_vfs_eventfd.h"
+#define ESPNOW_EVENTFD_FLAGS 0
+#else
 #include <sys/eventfd.h>
+#define ESPNOW_EVENTFD_FLAGS (EFD_NONBLOCK | EFD_CLOEXEC)
+#endif
 #include <unistd.h>
 
 #include <algorithm>
@@ -499,7 +507,7 @@ void ESPNow::signal_readable_locked(bool readable) {
 Result<int> ESPNow::fileno() {
   std::lock_guard lk(rx_mutex_);
   if (event_fd_ < 0) {
-    event_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    event_fd_ = ::eventfd(0, ESPNOW_EVENTFD_FLAGS);
     if (event_fd_ < 0) return errc::internal;
     if (!ring_->empty()) signal_readable_locked(true);
   }

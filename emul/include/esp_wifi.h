@@ -1,0 +1,171 @@
+/* ESP-IDF's esp_wifi.h (with the types of esp_wifi_types.h), the subset
+ * ESP-NOW code touches (host emulation). Names, signatures and values matched
+ * against ESP-IDF v5.5 as documented. Each emulated chip is one radio on the
+ * virtual air: its STA/AP interfaces, channel and MACs are the radio's. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "esp_err.h"
+#include "esp_idf_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ESP_ERR_WIFI_NOT_INIT (ESP_ERR_WIFI_BASE + 1)
+#define ESP_ERR_WIFI_NOT_STARTED (ESP_ERR_WIFI_BASE + 2)
+#define ESP_ERR_WIFI_NOT_STOPPED (ESP_ERR_WIFI_BASE + 3)
+#define ESP_ERR_WIFI_IF (ESP_ERR_WIFI_BASE + 4)
+#define ESP_ERR_WIFI_MODE (ESP_ERR_WIFI_BASE + 5)
+#define ESP_ERR_WIFI_STATE (ESP_ERR_WIFI_BASE + 6)
+#define ESP_ERR_WIFI_CONN (ESP_ERR_WIFI_BASE + 7)
+#define ESP_ERR_WIFI_NVS (ESP_ERR_WIFI_BASE + 8)
+#define ESP_ERR_WIFI_MAC (ESP_ERR_WIFI_BASE + 9)
+
+typedef enum {
+  WIFI_MODE_NULL = 0,
+  WIFI_MODE_STA,
+  WIFI_MODE_AP,
+  WIFI_MODE_APSTA,
+  WIFI_MODE_NAN,
+  WIFI_MODE_MAX
+} wifi_mode_t;
+
+typedef enum {
+  WIFI_IF_STA = 0,
+  WIFI_IF_AP = 1,
+  WIFI_IF_NAN = 2,
+  WIFI_IF_MAX
+} wifi_interface_t;
+
+/* The older names the espnow example still uses. */
+#define ESP_IF_WIFI_STA WIFI_IF_STA
+#define ESP_IF_WIFI_AP WIFI_IF_AP
+
+typedef enum {
+  WIFI_SECOND_CHAN_NONE = 0,
+  WIFI_SECOND_CHAN_ABOVE,
+  WIFI_SECOND_CHAN_BELOW,
+} wifi_second_chan_t;
+
+typedef enum {
+  WIFI_STORAGE_FLASH,
+  WIFI_STORAGE_RAM,
+} wifi_storage_t;
+
+typedef enum {
+  WIFI_PS_NONE,
+  WIFI_PS_MIN_MODEM,
+  WIFI_PS_MAX_MODEM,
+} wifi_ps_type_t;
+
+#define WIFI_PROTOCOL_11B 0x1
+#define WIFI_PROTOCOL_11G 0x2
+#define WIFI_PROTOCOL_11N 0x4
+#define WIFI_PROTOCOL_LR 0x8
+
+typedef enum {
+  WIFI_PHY_RATE_1M_L = 0x00,
+  WIFI_PHY_RATE_2M_L = 0x01,
+  WIFI_PHY_RATE_5M_L = 0x02,
+  WIFI_PHY_RATE_11M_L = 0x03,
+  WIFI_PHY_RATE_2M_S = 0x05,
+  WIFI_PHY_RATE_5M_S = 0x06,
+  WIFI_PHY_RATE_11M_S = 0x07,
+  WIFI_PHY_RATE_48M = 0x08,
+  WIFI_PHY_RATE_24M = 0x09,
+  WIFI_PHY_RATE_12M = 0x0A,
+  WIFI_PHY_RATE_6M = 0x0B,
+  WIFI_PHY_RATE_54M = 0x0C,
+  WIFI_PHY_RATE_36M = 0x0D,
+  WIFI_PHY_RATE_18M = 0x0E,
+  WIFI_PHY_RATE_9M = 0x0F,
+  WIFI_PHY_RATE_MCS0_LGI = 0x10,
+  WIFI_PHY_RATE_MCS7_SGI = 0x1F,
+  WIFI_PHY_RATE_LORA_250K = 0x29,
+  WIFI_PHY_RATE_LORA_500K = 0x2A,
+  WIFI_PHY_RATE_MAX,
+} wifi_phy_rate_t;
+
+typedef enum {
+  WIFI_PHY_MODE_LR,
+  WIFI_PHY_MODE_11B,
+  WIFI_PHY_MODE_11G,
+  WIFI_PHY_MODE_11A,
+  WIFI_PHY_MODE_HT20,
+  WIFI_PHY_MODE_HT40,
+  WIFI_PHY_MODE_HE20,
+  WIFI_PHY_MODE_VHT20,
+} wifi_phy_mode_t;
+
+/* The receive metadata. Only the fields ESP-NOW code reads are filled in:
+ * rssi (dBm), rate (wifi_phy_rate_t of a legacy frame), channel, and
+ * timestamp (µs, the receiving radio's clock). */
+typedef struct {
+  signed rssi : 8;
+  unsigned rate : 5;
+  unsigned : 1;
+  unsigned sig_mode : 2;
+  unsigned : 16;
+  unsigned mcs : 7;
+  unsigned cwb : 1;
+  unsigned : 16;
+  unsigned smoothing : 1;
+  unsigned not_sounding : 1;
+  unsigned : 1;
+  unsigned aggregation : 1;
+  unsigned stbc : 2;
+  unsigned fec_coding : 1;
+  unsigned sgi : 1;
+  signed noise_floor : 8;
+  unsigned ampdu_cnt : 8;
+  unsigned channel : 4;
+  unsigned secondary_channel : 4;
+  unsigned : 8;
+  unsigned timestamp : 32;
+  unsigned : 32;
+  unsigned : 31;
+  unsigned ant : 1;
+  unsigned sig_len : 12;
+  unsigned : 12;
+  unsigned rx_state : 8;
+} wifi_pkt_rx_ctrl_t;
+
+/* What esp_wifi_init takes. The emulation checks only `magic`. */
+typedef struct {
+  int static_rx_buf_num;
+  int dynamic_rx_buf_num;
+  int tx_buf_type;
+  int static_tx_buf_num;
+  int dynamic_tx_buf_num;
+  int espnow_max_encrypt_num;
+  int magic;
+} wifi_init_config_t;
+
+#define WIFI_INIT_CONFIG_MAGIC 0x1F2F3F4F
+#define WIFI_INIT_CONFIG_DEFAULT() \
+  {10, 32, 1, 0, 32, 7, WIFI_INIT_CONFIG_MAGIC}
+
+/* ESP_ERR_INVALID_ARG for a null config or a wrong magic. */
+esp_err_t esp_wifi_init(const wifi_init_config_t* config);
+esp_err_t esp_wifi_deinit(void);
+esp_err_t esp_wifi_set_storage(wifi_storage_t storage);
+esp_err_t esp_wifi_set_mode(wifi_mode_t mode);
+esp_err_t esp_wifi_get_mode(wifi_mode_t* mode);
+/* The mode's interfaces go on the air. */
+esp_err_t esp_wifi_start(void);
+esp_err_t esp_wifi_stop(void);
+esp_err_t esp_wifi_set_ps(wifi_ps_type_t type);
+esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap);
+esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second);
+esp_err_t esp_wifi_get_channel(uint8_t* primary, wifi_second_chan_t* second);
+esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6]);
+esp_err_t esp_wifi_set_mac(wifi_interface_t ifx, const uint8_t mac[6]);
+/* Removed in ESP-IDF 6.0; in 5.x deprecated for esp_now_set_peer_rate_config. */
+esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate);
+
+#ifdef __cplusplus
+}
+#endif

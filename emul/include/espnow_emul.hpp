@@ -1,0 +1,86 @@
+// Emulated ESP32s for the host: each EmulatedChip is one radio on a virtual
+// air (in-process SimAir or the UDP air) with SoftLink playing Espressif's
+// closed ESP-NOW stack. ESP-IDF's C functions (esp_now.h, esp_wifi.h,
+// esp_mac.h) act on the calling thread's selected chip:
+//
+//   espnow::SimAir air;
+//   auto a = espnow::emul::EmulatedChip::create(air, {.radio = {.mac = ...}});
+//   espnow::emul::ScopedChip use(a->get());   // esp_* calls now act on chip a
+//   esp_wifi_init(&cfg); ... esp_now_init(); ...
+//
+// With no chip selected, the esp_* functions act on the process's default
+// chip, created on first use on the default UDP air (ESPNOW_AIR, else
+// udp://239.255.0.1:47474) with a random locally administered MAC, so an
+// existing esp_now program runs unchanged against the virtual air.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "espnow/result.hpp"
+#include "espnow/sim_air.hpp"
+#include "espnow/soft_link.hpp"
+#include "espnow/udp_air.hpp"
+
+namespace espnow::emul {
+
+namespace detail {
+struct ChipState;
+}
+
+struct ChipOptions {
+  RadioOptions radio{};        // the radio starts with both interfaces off, as a chip does
+  SoftLinkOptions link{};      // version: what esp_now_get_version reports (1 by default)
+  std::size_t rx_queue_len = 32;  // received frames the Wi-Fi task holds before dropping
+};
+
+class EmulatedChip {
+ public:
+  // errc::arg for a group MAC or a bad channel.
+  static Result<std::unique_ptr<EmulatedChip>> create(SimAir& air, const ChipOptions& options);
+  static Result<std::unique_ptr<EmulatedChip>> create(UdpAir& air, const ChipOptions& options);
+  ~EmulatedChip();
+  EmulatedChip(const EmulatedChip&) = delete;
+  EmulatedChip& operator=(const EmulatedChip&) = delete;
+
+  VirtualRadio& radio() const;
+  // The stack under esp_now_*; tests read its counters, PMK and rate.
+  SoftLink& link() const;
+  // Received frames the Wi-Fi task dropped because its queue was full.
+  std::uint64_t rx_queue_drops() const;
+
+  // Returns once the Wi-Fi task has nothing queued and runs no callback;
+  // false if it already had nothing to do. On the in-process air a receiver
+  // then has every frame sent so far, as without the task.
+  bool wait_quiet() const;
+
+  detail::ChipState& state() const { return *state_; }
+
+ private:
+  EmulatedChip(VirtualRadio& radio, const ChipOptions& options, std::function<void()> release);
+  std::unique_ptr<detail::ChipState> state_;
+};
+
+// The chip the esp_* functions act on from the calling thread; nullptr goes
+// back to the process default. Each chip's Wi-Fi task has its chip selected,
+// so callbacks may call esp_* functions.
+void select_chip(EmulatedChip* chip);
+// Never null: the thread's chip, else the process default (created on first use).
+EmulatedChip& selected_chip();
+// The chip that threads with no selection use; nullptr restores the default-air chip.
+void set_default_chip(EmulatedChip* chip);
+
+// Selects a chip for the calling thread for the lifetime of the object.
+class ScopedChip {
+ public:
+  explicit ScopedChip(EmulatedChip* chip);
+  ~ScopedChip();
+  ScopedChip(const ScopedChip&) = delete;
+  ScopedChip& operator=(const ScopedChip&) = delete;
+
+ private:
+  EmulatedChip* previous_;
+};
+
+}  // namespace espnow::emul

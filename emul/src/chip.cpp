@@ -1,0 +1,168 @@
+// EmulatedChip: creation on an air, the per-thread chip selection, the
+// default chip on the default air, and the Wi-Fi task's hand-over to the
+// registered C callbacks.
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "chip_state.hpp"
+
+namespace espnow::emul {
+namespace detail {
+
+ChipState::ChipState(EmulatedChip& chip, VirtualRadio& r, const ChipOptions& options, std::function<void()> release)
+    : owner(chip), radio(r), link(r, options.link), release_radio(std::move(release)), task(*this, options.rx_queue_len) {}
+
+ChipState::~ChipState() {
+  (void)link.deinit();  // no radio callback after this, so the task can stop
+}
+
+void ChipState::apply_mode_locked() {
+  const bool sta = wifi_started && (mode == WIFI_MODE_STA || mode == WIFI_MODE_APSTA);
+  const bool ap = wifi_started && (mode == WIFI_MODE_AP || mode == WIFI_MODE_APSTA);
+  radio.set_active(Interface::sta, sta);
+  radio.set_active(Interface::ap, ap);
+}
+
+wifi_mode_t ChipState::live_mode_locked() const {
+  if (!wifi_started) return mode;
+  const bool sta = radio.interface_active(Interface::sta);
+  const bool ap = radio.interface_active(Interface::ap);
+  return sta && ap ? WIFI_MODE_APSTA : sta ? WIFI_MODE_STA : ap ? WIFI_MODE_AP : WIFI_MODE_NULL;
+}
+
+void ChipState::link_received(void* self, const RecvInfo& info, std::span<const std::uint8_t> data) {
+  static_cast<ChipState*>(self)->task.post_received(info, data);
+}
+
+void ChipState::link_sent(void* self, const MacAddress& dst, SendStatus status) {
+  static_cast<ChipState*>(self)->task.post_sent(dst, status);
+}
+
+void ChipState::on_received(const WifiTask::Received& r) {
+  select_chip(&owner);
+  const esp_now_recv_cb_t cb = recv_cb.load();
+  if (!cb) return;
+  MacAddress src = r.info.src, dst = r.info.dst;
+  wifi_pkt_rx_ctrl_t ctrl{};
+  ctrl.rssi = r.info.rssi_dbm;
+  ctrl.rate = static_cast<unsigned>(r.info.rate) & 0x1Fu;  // a 5-bit field on the chip too
+  ctrl.channel = r.info.channel & 0x0Fu;
+  ctrl.timestamp = static_cast<std::uint32_t>(r.info.timestamp_us);
+  const esp_now_recv_info_t info{src.bytes.data(), dst.bytes.data(), &ctrl};
+  cb(&info, r.data.data(), static_cast<int>(r.len));
+}
+
+void ChipState::on_sent(const WifiTask::Sent& s) {
+  select_chip(&owner);
+  const esp_now_send_cb_t cb = send_cb.load();
+  if (!cb) return;
+  const auto status = s.status == SendStatus::success ? ESP_NOW_SEND_SUCCESS : ESP_NOW_SEND_FAIL;
+  MacAddress dst = s.dst, src = radio.mac(Interface::sta);
+  esp_now_send_info_t info{};
+  info.des_addr = dst.bytes.data();
+  info.src_addr = src.bytes.data();
+  info.ifidx = WIFI_IF_STA;
+  info.rate = static_cast<wifi_phy_rate_t>(link.rate());
+  info.tx_status = status;
+  cb(&info, status);
+}
+
+}  // namespace detail
+
+namespace {
+
+thread_local EmulatedChip* t_selected = nullptr;
+std::atomic<EmulatedChip*> g_default{nullptr};
+
+// A random locally administered unicast MAC for the default chip.
+MacAddress random_mac() {
+  std::random_device rd;
+  MacAddress mac;
+  for (auto& b : mac.bytes) b = static_cast<std::uint8_t>(rd());
+  mac.bytes[0] = static_cast<std::uint8_t>((mac.bytes[0] & 0xFC) | 0x02);
+  return mac;
+}
+
+// The chip a program gets with no selection: one radio on the default UDP air.
+struct DefaultChip {
+  std::unique_ptr<UdpAir> air;
+  std::unique_ptr<EmulatedChip> chip;
+  DefaultChip() {
+    const AirUrlParse url = air_url_from_environment();
+    if (!url.ok()) fail("ESPNOW_AIR: " + url.error);
+    UdpAir::Opened opened = UdpAir::open(url.url);
+    if (!opened.air) fail(opened.error);
+    air = std::move(opened.air);
+    auto c = EmulatedChip::create(*air, {.radio = {.mac = random_mac()}});
+    if (!c) fail(c.error().message());
+    chip = std::move(c.value());
+  }
+  ~DefaultChip() { chip.reset(); }  // before the air it sits on
+  [[noreturn]] static void fail(const std::string& why) {
+    std::fprintf(stderr, "esp-idf emulation: cannot open the default air: %s\n", why.c_str());
+    std::abort();
+  }
+};
+
+EmulatedChip& default_chip() {
+  if (EmulatedChip* c = g_default.load()) return *c;
+  static DefaultChip chip;
+  return *chip.chip;
+}
+
+// A chip's radio starts with both interfaces off: esp_wifi_start turns them on.
+RadioOptions powered_down(RadioOptions radio) {
+  radio.sta_active = false;
+  radio.ap_active = false;
+  return radio;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(SimAir& air, const ChipOptions& options) {
+  auto r = air.add_radio(powered_down(options.radio));
+  if (!r) return r.error();
+  SimRadio* radio = *r;
+  return std::unique_ptr<EmulatedChip>(new EmulatedChip(*radio, options, [&air, radio] { air.remove_radio(*radio); }));
+}
+
+// The UDP air keeps its radios until it closes; a destroyed chip's radio
+// stays on it powered down, so it neither hears nor acknowledges.
+Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(UdpAir& air, const ChipOptions& options) {
+  auto r = air.add_radio(powered_down(options.radio));
+  if (!r) return r.error();
+  UdpRadio* radio = *r;
+  return std::unique_ptr<EmulatedChip>(new EmulatedChip(*radio, options, [radio] {
+    radio->set_active(Interface::sta, false);
+    radio->set_active(Interface::ap, false);
+  }));
+}
+
+EmulatedChip::EmulatedChip(VirtualRadio& radio, const ChipOptions& options, std::function<void()> release)
+    : state_(std::make_unique<detail::ChipState>(*this, radio, options, std::move(release))) {}
+
+VirtualRadio& EmulatedChip::radio() const { return state_->radio; }
+SoftLink& EmulatedChip::link() const { return state_->link; }
+std::uint64_t EmulatedChip::rx_queue_drops() const { return state_->task.rx_drops(); }
+bool EmulatedChip::wait_quiet() const { return state_->task.wait_quiet(); }
+
+EmulatedChip::~EmulatedChip() {
+  if (t_selected == this) t_selected = nullptr;
+  EmulatedChip* self = this;
+  g_default.compare_exchange_strong(self, nullptr);
+  auto release = std::move(state_->release_radio);
+  state_.reset();
+  if (release) release();
+}
+
+void select_chip(EmulatedChip* chip) { t_selected = chip; }
+
+EmulatedChip& selected_chip() { return t_selected ? *t_selected : default_chip(); }
+
+void set_default_chip(EmulatedChip* chip) { g_default = chip; }
+
+ScopedChip::ScopedChip(EmulatedChip* chip) : previous_(t_selected) { t_selected = chip; }
+ScopedChip::~ScopedChip() { t_selected = previous_; }
+
+}  // namespace espnow::emul

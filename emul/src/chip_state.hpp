@@ -1,0 +1,52 @@
+// What one emulated chip holds: its radio, the SoftLink standing in for
+// Espressif's ESP-NOW stack, the Wi-Fi driver state esp_wifi_* sets, the
+// registered C callbacks, and the Wi-Fi task that runs them.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+
+#include "esp_now.h"
+#include "esp_wifi.h"
+#include "espnow_emul.hpp"
+#include "wifi_task.hpp"
+
+namespace espnow::emul::detail {
+
+struct ChipState final : WifiTask::Handler {
+  ChipState(EmulatedChip& owner, VirtualRadio& radio, const ChipOptions& options, std::function<void()> release);
+  ~ChipState();
+  ChipState(const ChipState&) = delete;
+  ChipState& operator=(const ChipState&) = delete;
+
+  // Puts the configured mode's interfaces on the air (or none when stopped).
+  void apply_mode_locked();
+  // The mode as the radio has it now: a test may switch an interface off
+  // under the chip, as a firmware bug or a power rail might.
+  wifi_mode_t live_mode_locked() const;
+
+  void on_received(const WifiTask::Received& r) override;
+  void on_sent(const WifiTask::Sent& s) override;
+  static void link_received(void* self, const RecvInfo& info, std::span<const std::uint8_t> data);
+  static void link_sent(void* self, const MacAddress& dst, SendStatus status);
+
+  EmulatedChip& owner;
+  VirtualRadio& radio;
+  SoftLink link;
+  std::function<void()> release_radio;
+
+  std::mutex wifi_mutex;  // the fields below
+  bool wifi_init = false;
+  bool wifi_started = false;
+  wifi_mode_t mode = WIFI_MODE_NULL;
+
+  std::mutex espnow_mutex;  // init/deinit against each other
+  std::atomic<bool> espnow_init{false};
+  std::atomic<esp_now_recv_cb_t> recv_cb{nullptr};
+  std::atomic<esp_now_send_cb_t> send_cb{nullptr};
+
+  WifiTask task;  // last: its thread starts once everything above exists
+};
+
+}  // namespace espnow::emul::detail

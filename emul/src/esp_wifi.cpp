@@ -1,0 +1,202 @@
+// esp_wifi_*, esp_read_mac, esp_err_to_name and esp_get_idf_version on the
+// selected emulated chip. Errors are the ones ESP-IDF documents for each call.
+#include "esp_wifi.h"
+
+#include <array>
+#include <utility>
+
+#include "chip_state.hpp"
+#include "esp_mac.h"
+#include "esp_now.h"
+
+using espnow::Interface;
+using espnow::emul::selected_chip;
+using espnow::emul::detail::ChipState;
+
+namespace {
+
+ChipState& chip() { return selected_chip().state(); }
+
+bool valid_interface(wifi_interface_t ifx) { return ifx == WIFI_IF_STA || ifx == WIFI_IF_AP; }
+Interface to_interface(wifi_interface_t ifx) { return ifx == WIFI_IF_AP ? Interface::ap : Interface::sta; }
+
+// Runs `fn` with the chip's Wi-Fi lock held, once esp_wifi_init has run.
+template <class Fn>
+esp_err_t with_wifi(Fn fn) {
+  ChipState& s = chip();
+  std::lock_guard lk(s.wifi_mutex);
+  if (!s.wifi_init) return ESP_ERR_WIFI_NOT_INIT;
+  return fn(s);
+}
+
+}  // namespace
+
+extern "C" {
+
+esp_err_t esp_wifi_init(const wifi_init_config_t* config) {
+  if (!config || config->magic != WIFI_INIT_CONFIG_MAGIC) return ESP_ERR_INVALID_ARG;
+  ChipState& s = chip();
+  std::lock_guard lk(s.wifi_mutex);
+  s.wifi_init = true;
+  return ESP_OK;
+}
+
+esp_err_t esp_wifi_deinit(void) {
+  return with_wifi([](ChipState& s) {
+    if (s.wifi_started) return ESP_ERR_WIFI_NOT_STOPPED;
+    s.wifi_init = false;
+    s.mode = WIFI_MODE_NULL;
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_set_storage(wifi_storage_t) {
+  return with_wifi([](ChipState&) { return ESP_OK; });
+}
+
+esp_err_t esp_wifi_set_mode(wifi_mode_t mode) {
+  if (mode < WIFI_MODE_NULL || mode >= WIFI_MODE_NAN) return ESP_ERR_INVALID_ARG;
+  return with_wifi([mode](ChipState& s) {
+    s.mode = mode;
+    s.apply_mode_locked();
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_mode(wifi_mode_t* mode) {
+  if (!mode) return ESP_ERR_INVALID_ARG;
+  return with_wifi([mode](ChipState& s) {
+    *mode = s.live_mode_locked();
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_start(void) {
+  return with_wifi([](ChipState& s) {
+    s.wifi_started = true;
+    s.apply_mode_locked();
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_stop(void) {
+  return with_wifi([](ChipState& s) {
+    s.wifi_started = false;
+    s.apply_mode_locked();
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_set_ps(wifi_ps_type_t) {
+  return with_wifi([](ChipState&) { return ESP_OK; });
+}
+
+// WIFI_PROTOCOL_LR lets the radio hear Espressif's long-range rates.
+esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap) {
+  if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
+  return with_wifi([protocol_bitmap](ChipState& s) {
+    s.radio.set_long_range((protocol_bitmap & WIFI_PROTOCOL_LR) != 0);
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second) {
+  if (second > WIFI_SECOND_CHAN_BELOW) return ESP_ERR_INVALID_ARG;
+  return with_wifi([primary](ChipState& s) { return s.radio.set_channel(primary) ? ESP_ERR_INVALID_ARG : ESP_OK; });
+}
+
+esp_err_t esp_wifi_get_channel(uint8_t* primary, wifi_second_chan_t* second) {
+  if (!primary || !second) return ESP_ERR_INVALID_ARG;
+  return with_wifi([primary, second](ChipState& s) {
+    *primary = s.radio.channel();
+    *second = WIFI_SECOND_CHAN_NONE;
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6]) {
+  if (!mac) return ESP_ERR_INVALID_ARG;
+  if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
+  return with_wifi([ifx, mac](ChipState& s) {
+    const auto m = s.radio.mac(to_interface(ifx));
+    std::copy(m.bytes.begin(), m.bytes.end(), mac);
+    return ESP_OK;
+  });
+}
+
+// A group (multicast) address is ESP_ERR_WIFI_MAC: no interface may own one.
+esp_err_t esp_wifi_set_mac(wifi_interface_t ifx, const uint8_t mac[6]) {
+  if (!mac) return ESP_ERR_INVALID_ARG;
+  if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
+  return with_wifi([ifx, mac](ChipState& s) {
+    espnow::MacAddress m;
+    std::copy(mac, mac + 6, m.bytes.begin());
+    return s.radio.set_mac(to_interface(ifx), m) ? ESP_ERR_WIFI_MAC : ESP_OK;
+  });
+}
+
+// ESP_FAIL when the interface is not up, as ESP-IDF 5.4 and later answer.
+esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate) {
+  if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
+  return with_wifi([ifx, rate](ChipState& s) {
+    if (!s.wifi_started || !s.radio.interface_active(to_interface(ifx))) return ESP_FAIL;
+    return s.link.set_rate(static_cast<espnow::PhyRate>(rate)) ? ESP_ERR_INVALID_ARG : ESP_OK;
+  });
+}
+
+// The ESP32 derives every interface's MAC from one base: STA, then soft-AP
+// (+1), Bluetooth (+2), Ethernet (+3). The emulated radio holds STA and AP.
+esp_err_t esp_read_mac(uint8_t* mac, esp_mac_type_t type) {
+  if (!mac || type < ESP_MAC_WIFI_STA || type > ESP_MAC_ETH) return ESP_ERR_INVALID_ARG;
+  ChipState& s = chip();
+  auto m = s.radio.mac(type == ESP_MAC_WIFI_SOFTAP ? Interface::ap : Interface::sta);
+  if (type == ESP_MAC_BT || type == ESP_MAC_ETH) m.bytes[5] = static_cast<uint8_t>(m.bytes[5] + type);
+  std::copy(m.bytes.begin(), m.bytes.end(), mac);
+  return ESP_OK;
+}
+
+const char* esp_get_idf_version(void) { return "v5.5.0"; }
+
+const char* esp_err_to_name(esp_err_t code) {
+  static constexpr std::array<std::pair<esp_err_t, const char*>, 34> kNames{{
+      {ESP_OK, "ESP_OK"},
+      {ESP_FAIL, "ESP_FAIL"},
+      {ESP_ERR_NO_MEM, "ESP_ERR_NO_MEM"},
+      {ESP_ERR_INVALID_ARG, "ESP_ERR_INVALID_ARG"},
+      {ESP_ERR_INVALID_STATE, "ESP_ERR_INVALID_STATE"},
+      {ESP_ERR_INVALID_SIZE, "ESP_ERR_INVALID_SIZE"},
+      {ESP_ERR_NOT_FOUND, "ESP_ERR_NOT_FOUND"},
+      {ESP_ERR_NOT_SUPPORTED, "ESP_ERR_NOT_SUPPORTED"},
+      {ESP_ERR_TIMEOUT, "ESP_ERR_TIMEOUT"},
+      {ESP_ERR_INVALID_RESPONSE, "ESP_ERR_INVALID_RESPONSE"},
+      {ESP_ERR_INVALID_CRC, "ESP_ERR_INVALID_CRC"},
+      {ESP_ERR_INVALID_VERSION, "ESP_ERR_INVALID_VERSION"},
+      {ESP_ERR_INVALID_MAC, "ESP_ERR_INVALID_MAC"},
+      {ESP_ERR_NOT_FINISHED, "ESP_ERR_NOT_FINISHED"},
+      {ESP_ERR_NOT_ALLOWED, "ESP_ERR_NOT_ALLOWED"},
+      {ESP_ERR_WIFI_BASE, "ESP_ERR_WIFI_BASE"},
+      {ESP_ERR_WIFI_NOT_INIT, "ESP_ERR_WIFI_NOT_INIT"},
+      {ESP_ERR_WIFI_NOT_STARTED, "ESP_ERR_WIFI_NOT_STARTED"},
+      {ESP_ERR_WIFI_NOT_STOPPED, "ESP_ERR_WIFI_NOT_STOPPED"},
+      {ESP_ERR_WIFI_IF, "ESP_ERR_WIFI_IF"},
+      {ESP_ERR_WIFI_MODE, "ESP_ERR_WIFI_MODE"},
+      {ESP_ERR_WIFI_STATE, "ESP_ERR_WIFI_STATE"},
+      {ESP_ERR_WIFI_CONN, "ESP_ERR_WIFI_CONN"},
+      {ESP_ERR_WIFI_NVS, "ESP_ERR_WIFI_NVS"},
+      {ESP_ERR_WIFI_MAC, "ESP_ERR_WIFI_MAC"},
+      {ESP_ERR_ESPNOW_NOT_INIT, "ESP_ERR_ESPNOW_NOT_INIT"},
+      {ESP_ERR_ESPNOW_ARG, "ESP_ERR_ESPNOW_ARG"},
+      {ESP_ERR_ESPNOW_NO_MEM, "ESP_ERR_ESPNOW_NO_MEM"},
+      {ESP_ERR_ESPNOW_FULL, "ESP_ERR_ESPNOW_FULL"},
+      {ESP_ERR_ESPNOW_NOT_FOUND, "ESP_ERR_ESPNOW_NOT_FOUND"},
+      {ESP_ERR_ESPNOW_INTERNAL, "ESP_ERR_ESPNOW_INTERNAL"},
+      {ESP_ERR_ESPNOW_EXIST, "ESP_ERR_ESPNOW_EXIST"},
+      {ESP_ERR_ESPNOW_IF, "ESP_ERR_ESPNOW_IF"},
+      {ESP_ERR_ESPNOW_CHAN, "ESP_ERR_ESPNOW_CHAN"},
+  }};
+  for (const auto& [value, name] : kNames)
+    if (value == code) return name;
+  return "UNKNOWN ERROR";
+}
+
+}  // extern "C"

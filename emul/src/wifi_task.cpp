@@ -1,0 +1,109 @@
+#include "wifi_task.hpp"
+
+#include <algorithm>
+
+namespace espnow::emul::detail {
+
+namespace {
+constexpr std::size_t kSendReports = 1024;
+}
+
+WifiTask::WifiTask(Handler& handler, std::size_t rx_capacity)
+    : handler_(handler), rx_(std::max<std::size_t>(rx_capacity, 2)), tx_(kSendReports) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+WifiTask::~WifiTask() {
+  {
+    std::lock_guard lk(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void WifiTask::post_received(const RecvInfo& info, std::span<const std::uint8_t> data) {
+  {
+    std::lock_guard lk(mutex_);
+    if (rx_count_ + (rx_in_flight_ ? 1 : 0) >= rx_.size() || data.size() > Received{}.data.size()) {
+      ++rx_drops_;
+      return;
+    }
+    Received& slot = rx_[(rx_head_ + rx_count_) % rx_.size()];
+    slot.info = info;
+    std::copy(data.begin(), data.end(), slot.data.begin());
+    slot.len = data.size();
+    ++rx_count_;
+  }
+  cv_.notify_one();
+}
+
+void WifiTask::post_sent(const MacAddress& dst, SendStatus status) {
+  {
+    std::lock_guard lk(mutex_);
+    if (tx_count_ == tx_.size()) return;  // the task has been stuck for 1024 sends
+    tx_[(tx_head_ + tx_count_) % tx_.size()] = Sent{dst, status};
+    ++tx_count_;
+  }
+  cv_.notify_one();
+}
+
+void WifiTask::wait_idle() {
+  if (on_task_thread()) return;
+  std::unique_lock lk(mutex_);
+  idle_cv_.wait(lk, [&] { return !busy_; });
+}
+
+bool WifiTask::wait_quiet() {
+  if (on_task_thread()) return false;
+  std::unique_lock lk(mutex_);
+  const auto quiet = [&] { return !busy_ && rx_count_ == 0 && tx_count_ == 0; };
+  if (quiet()) return false;
+  idle_cv_.wait(lk, quiet);
+  return true;
+}
+
+void WifiTask::discard() {
+  std::lock_guard lk(mutex_);
+  rx_count_ = 0;
+  tx_count_ = 0;
+}
+
+void WifiTask::loop() {
+  std::unique_lock lk(mutex_);
+  for (;;) {
+    cv_.wait(lk, [&] { return stop_ || rx_count_ > 0 || tx_count_ > 0; });
+    if (stop_) return;
+    while (run_one(lk)) {
+    }
+  }
+}
+
+// Runs the oldest event with the lock released. A received frame's slot
+// stays reserved (rx_in_flight_) until its callback returns, so producers
+// never overwrite what the callback reads.
+bool WifiTask::run_one(std::unique_lock<std::mutex>& lk) {
+  if (stop_ || (tx_count_ == 0 && rx_count_ == 0)) return false;
+  busy_ = true;
+  if (tx_count_ > 0) {
+    const Sent s = tx_[tx_head_];
+    tx_head_ = (tx_head_ + 1) % tx_.size();
+    --tx_count_;
+    lk.unlock();
+    handler_.on_sent(s);
+  } else {
+    const Received& r = rx_[rx_head_];
+    rx_head_ = (rx_head_ + 1) % rx_.size();
+    --rx_count_;
+    rx_in_flight_ = true;
+    lk.unlock();
+    handler_.on_received(r);
+  }
+  lk.lock();
+  rx_in_flight_ = false;
+  busy_ = false;
+  idle_cv_.notify_all();
+  return true;
+}
+
+}  // namespace espnow::emul::detail

@@ -1,0 +1,82 @@
+// The emulated chip's "Wi-Fi task": the thread on which ESP-IDF runs the
+// ESP-NOW receive and send callbacks. SoftLink reports on the radio's
+// delivery thread (the sender's, on the in-process air); the task takes the
+// reports from there, so user callbacks run on a thread of their own, as on
+// the chip, and may call esp_* functions without deadlocking the air.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "espnow/frame.hpp"
+#include "espnow/link.hpp"
+
+namespace espnow::emul::detail {
+
+class WifiTask {
+ public:
+  struct Received {
+    RecvInfo info;
+    std::array<std::uint8_t, wire::kMaxMessageV2> data;
+    std::size_t len = 0;
+  };
+  struct Sent {
+    MacAddress dst;
+    SendStatus status;
+  };
+  // What the task calls, on its own thread.
+  struct Handler {
+    virtual void on_received(const Received& r) = 0;
+    virtual void on_sent(const Sent& s) = 0;
+
+   protected:
+    ~Handler() = default;
+  };
+
+  WifiTask(Handler& handler, std::size_t rx_capacity);
+  ~WifiTask();
+  WifiTask(const WifiTask&) = delete;
+  WifiTask& operator=(const WifiTask&) = delete;
+
+  // Both return at once. A frame that finds the queue full is dropped, as the
+  // chip drops frames its task cannot take; send reports are never dropped
+  // (their ring is as deep as the radio can have sends in flight, many times).
+  void post_received(const RecvInfo& info, std::span<const std::uint8_t> data);
+  void post_sent(const MacAddress& dst, SendStatus status);
+
+  // Returns once no callback is running (at once on the task's own thread,
+  // which is inside one). Callbacks unregistered before it are not called.
+  void wait_idle();
+  // Waits until nothing is queued and no callback runs; false if the task
+  // was already quiet (so a caller can tell when a whole air has settled).
+  bool wait_quiet();
+  // Drops every queued event (esp_now_deinit).
+  void discard();
+  bool on_task_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  std::uint64_t rx_drops() const { return rx_drops_.load(); }
+
+ private:
+  void loop();
+  bool run_one(std::unique_lock<std::mutex>& lk);
+
+  Handler& handler_;
+  std::mutex mutex_;
+  std::condition_variable cv_;       // work arrived, or stop
+  std::condition_variable idle_cv_;  // a callback finished
+  std::vector<Received> rx_;
+  std::size_t rx_head_ = 0, rx_count_ = 0;
+  std::vector<Sent> tx_;
+  std::size_t tx_head_ = 0, tx_count_ = 0;
+  bool busy_ = false;
+  bool rx_in_flight_ = false;
+  bool stop_ = false;
+  std::atomic<std::uint64_t> rx_drops_{0};
+  std::thread thread_;
+};
+
+}  // namespace espnow::emul::detail
