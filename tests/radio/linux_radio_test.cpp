@@ -163,9 +163,11 @@ TEST_F(VethPair, UnicastIsAcknowledgedInSoftwareAndArrivesOnce) {
   ASSERT_TRUE(m && *m);
   EXPECT_EQ((*m)->mac, kA);
   EXPECT_EQ((*m)->msg, bytes("hello over veth"));
-  EXPECT_EQ(b->radio->stats().acks_sent, 1u);
-  EXPECT_EQ(a->radio->stats().acks_received, 1u);
-  EXPECT_EQ(a->radio->stats().retries, 0u);
+  // Usually no retry; a loaded machine (or a sanitizer) can hold an ACK past
+  // the 25 ms timeout, and then the retry must still arrive only once.
+  EXPECT_GE(b->radio->stats().acks_sent, 1u);
+  EXPECT_GE(a->radio->stats().acks_received, 1u);
+  EXPECT_LE(a->radio->stats().retries, 5u);
   EXPECT_FALSE(*b->esp.any());  // exactly once
 }
 
