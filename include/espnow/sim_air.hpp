@@ -53,6 +53,10 @@ class SimRadio final : public VirtualRadio {
   ~SimRadio() override;
   std::uint64_t now_us() const override;
   void set_listener(RadioListener* listener) override;
+  // Returns once the deliveries under way, which saw the old channel, have
+  // landed: after it, nothing sent on the old channel arrives, as on a real
+  // radio once it has retuned.
+  std::error_code set_channel(std::uint8_t ch) override;
   std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override;
 
  private:

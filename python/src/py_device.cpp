@@ -160,7 +160,12 @@ void bind_devices(pyb::module_& m) {
       .def("channel", [](PyDevice& d) { return d.radio().channel(); })
       .def("set_channel", [](PyDevice& d, int ch) {
              if (ch < 1 || ch > 14) raise_value_error("channel must be 1..14, got " + std::to_string(ch));
-             check(d.radio().set_channel(static_cast<std::uint8_t>(ch)));
+             std::error_code ec;
+             {
+               pyb::gil_scoped_release nogil;  // waits for deliveries under way
+               ec = d.radio().set_channel(static_cast<std::uint8_t>(ch));
+             }
+             check(ec);
            })
       .def("long_range", [](PyDevice& d) { return d.radio().long_range(); })
       .def("set_long_range", [](PyDevice& d, bool on) {

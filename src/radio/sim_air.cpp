@@ -24,6 +24,11 @@ void SimRadio::set_listener(RadioListener* listener) {
   listener_ = listener;
 }
 
+std::error_code SimRadio::set_channel(std::uint8_t ch) {
+  std::unique_lock lk(air_.radios_mutex_);  // deliveries hold it shared
+  return VirtualRadio::set_channel(ch);
+}
+
 std::error_code SimRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (frame.size() < wire::kHeaderLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
   if (inject(air_.options().faults, FaultPoint::radio_transmit)) return errc::no_mem;

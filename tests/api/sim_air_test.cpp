@@ -1,8 +1,11 @@
 // The in-process air's physics, seen from raw radios.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "espnow/frame.hpp"
@@ -153,4 +156,37 @@ TEST(SimAir, TheTransmitQueueIsBoundedWhenTimingIsOn) {
   int no_mem = 0;
   for (std::uint16_t i = 0; i < 1000; ++i) no_mem += a.transmit(frame_to(MacAddress::broadcast(), kA, i), PhyRate::r1m) == errc::no_mem;
   EXPECT_GT(no_mem, 0);
+}
+
+// A listener that holds the first frame's delivery until it is let go.
+struct HeldDelivery final : RadioListener {
+  std::promise<void> arrived, let_go;
+  std::shared_future<void> released{let_go.get_future().share()};
+  std::atomic<int> frames{0};
+  void on_frame(std::span<const std::uint8_t>, const RxInfo&) override {
+    if (frames++ == 0) {
+      arrived.set_value();
+      released.wait();
+    }
+  }
+  void on_tx_done(const MacAddress&, bool) override {}
+};
+
+TEST(SimAir, SetChannelReturnsOnlyOnceDeliveriesUnderWayHaveLanded) {
+  SimAir air;
+  SimRadio& a = radio(air, {.mac = kA});
+  SimRadio& b = radio(air, {.mac = kB});
+  HeldDelivery held;
+  b.set_listener(&held);
+  std::thread sender([&] { (void)a.transmit(frame_to(kB, kA), PhyRate::r1m); });
+  held.arrived.get_future().wait();  // the frame is being delivered on channel 1
+  auto retuned = std::async(std::launch::async, [&] { return b.set_channel(6); });
+  EXPECT_EQ(retuned.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  held.let_go.set_value();
+  EXPECT_FALSE(retuned.get());
+  sender.join();
+  EXPECT_EQ(b.channel(), 6);
+  ASSERT_FALSE(a.transmit(frame_to(kB, kA, 1), PhyRate::r1m));  // channel 1: no longer heard
+  EXPECT_EQ(held.frames.load(), 1);
+  b.set_listener(nullptr);
 }

@@ -253,14 +253,14 @@ class Mesh {
   }
 
   // Down and up again. First off channel 1, so that nothing more is
-  // acknowledged that could be thrown away with the buffer; the buffer is
-  // read out; then ESP-NOW goes down (discarding nothing) and up again.
+  // acknowledged that could be thrown away with the buffer (set_channel
+  // returns once the deliveries under way have landed); the buffer is read
+  // out; then ESP-NOW goes down (discarding nothing) and up again.
   void bounce(std::size_t i) {
     VirtualRadio& radio = devices_[i]->radio();
     ESPNow& e = devices_[i]->espnow();
     ++generation_[i];
     (void)radio.set_channel(14);
-    std::this_thread::sleep_for(2ms);  // deliveries already under way land
     drain(i);
     (void)e.active(false);
     (void)e.active(true);
