@@ -6,6 +6,7 @@ set(ESPNOW_IDF_COMPONENT_SOURCES
   src/common/errors.cpp
   src/common/clock.cpp
   src/link/idf_link.cpp
+  src/api/irq_dispatcher.cpp
   src/api/rx_ring.cpp
   src/api/espnow.cpp)
 # AIOESPNow, built when Kconfig ESPNOW_ASYNC is on (Asio from espressif/asio).

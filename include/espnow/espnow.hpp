@@ -31,6 +31,7 @@
 namespace espnow {
 
 namespace detail {
+class IrqDispatcher;
 class RxRing;
 }
 
@@ -195,7 +196,6 @@ class ESPNow {
   std::int64_t rxbuf_locked() const;
   const MacAddress* record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms);
   void signal_readable_locked(bool readable);
-  void irq_loop();
   std::error_code apply_peer_options(PeerInfo& peer, const PeerOptions& options) const;
   void mirror_add(const MacAddress& mac);
   void mirror_remove(const MacAddress& mac);
@@ -226,14 +226,10 @@ class ESPNow {
   int event_fd_ = -1;
   std::atomic<std::uint64_t> rx_packets_{0}, rx_dropped_{0};
 
-  std::mutex irq_mutex_;
-  std::condition_variable irq_cv_;
-  std::shared_ptr<const std::function<void(ESPNow&)>> irq_cb_;
+  std::mutex rx_notify_mutex_;
   void (*rx_notify_)(void*) = nullptr;
   void* rx_notify_ctx_ = nullptr;
-  std::uint64_t irq_pending_ = 0;
-  bool irq_stop_ = false;
-  std::thread irq_thread_;
+  std::unique_ptr<detail::IrqDispatcher> irq_;
 };
 
 class ESPNow::Iterator {

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "irq_dispatcher.hpp"
 #include "rx_ring.hpp"
 
 namespace espnow {
@@ -31,16 +32,12 @@ std::uint32_t to_ms(std::uint64_t us) { return static_cast<std::uint32_t>(us / 1
 
 }  // namespace
 
-ESPNow::ESPNow(Link& link) : link_(link), ring_(std::make_unique<detail::RxRing>()) {}
+ESPNow::ESPNow(Link& link)
+    : link_(link), ring_(std::make_unique<detail::RxRing>()), irq_(std::make_unique<detail::IrqDispatcher>(*this)) {}
 
 ESPNow::~ESPNow() {
   (void)active(false);
-  {
-    std::lock_guard il(irq_mutex_);
-    irq_stop_ = true;
-  }
-  irq_cv_.notify_all();
-  if (irq_thread_.joinable()) irq_thread_.join();
+  irq_->stop();  // before the members a running callback may use go
   if (event_fd_ >= 0) ::close(event_fd_);
 }
 
@@ -483,16 +480,14 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
   }
   ++rx_packets_;
   {
-    std::lock_guard il(irq_mutex_);
+    std::lock_guard nl(rx_notify_mutex_);
     if (rx_notify_) rx_notify_(rx_notify_ctx_);
-    if (!irq_cb_) return;
-    ++irq_pending_;
   }
-  irq_cv_.notify_one();  // the callback runs on the dispatcher, not here
+  irq_->notify();  // the callback runs on the dispatcher, not here
 }
 
 void ESPNow::set_rx_notify(void (*fn)(void*), void* ctx) {
-  std::lock_guard il(irq_mutex_);
+  std::lock_guard nl(rx_notify_mutex_);
   rx_notify_ = fn;
   rx_notify_ctx_ = ctx;
 }
@@ -523,29 +518,7 @@ bool ESPNow::writable() const { return tx_responses_.load() >= tx_pkts_.load(); 
 
 // ------------------------------------------------------------------- irq
 
-void ESPNow::irq(std::function<void(ESPNow&)> callback) {
-  std::lock_guard il(irq_mutex_);
-  if (!callback) {
-    irq_cb_.reset();
-    irq_pending_ = 0;
-    return;
-  }
-  irq_cb_ = std::make_shared<const std::function<void(ESPNow&)>>(std::move(callback));
-  if (!irq_thread_.joinable()) irq_thread_ = std::thread([this] { irq_loop(); });
-}
-
-void ESPNow::irq_loop() {
-  std::unique_lock il(irq_mutex_);
-  for (;;) {
-    irq_cv_.wait(il, [this] { return irq_stop_ || (irq_pending_ > 0 && irq_cb_); });
-    if (irq_stop_) return;
-    --irq_pending_;
-    const auto cb = irq_cb_;  // shared_ptr copy: no allocation
-    il.unlock();
-    (*cb)(*this);
-    il.lock();
-  }
-}
+void ESPNow::irq(std::function<void(ESPNow&)> callback) { irq_->set(std::move(callback)); }
 
 // ------------------------------------------------------------------ state
 

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <cstring>
+#include <future>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -203,4 +205,30 @@ TEST(Restart, ADeviceThatRestartsIsNotMistakenForARetryOfItsLastRun) {
   }
   EXPECT_EQ(got, 2);
   EXPECT_EQ(receiver.stats().rx_duplicates, 0u);
+}
+
+// The Python binding's irq holds its ESPNow object, so the callback can hold
+// the last reference to its own device: ending it there must neither hang
+// (the dispatcher joining itself) nor touch the freed object (ASan).
+TEST(Irq, ACallbackMayEndItsOwnDevice) {
+  SimAir air;
+  SimRadio& ra = **air.add_radio({.mac = nth_mac(1)});
+  SimRadio& rb = **air.add_radio({.mac = nth_mac(2)});
+  VirtualDevice a(ra, {});
+  auto b = std::make_unique<VirtualDevice>(rb, SoftLinkOptions{});
+  ASSERT_FALSE(a.espnow().active(true));
+  ASSERT_FALSE(b->espnow().active(true));
+  ASSERT_FALSE(a.espnow().add_peer(nth_mac(2)));
+  std::promise<std::size_t> ended;
+  b->espnow().irq([&](ESPNow& e) {
+    const auto r = e.irecv(0);
+    const std::size_t got = r.ok() ? r->msg.size() : 0;
+    b.reset();  // the device, its ESPNow and its dispatcher's owner go here
+    ended.set_value(got);
+  });
+  ASSERT_TRUE(a.espnow().send(nth_mac(2), bytes("last words")).value());
+  auto result = ended.get_future();
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "the callback hung";
+  EXPECT_EQ(result.get(), 10u);
+  EXPECT_EQ(b, nullptr);
 }

@@ -1,0 +1,76 @@
+#include "irq_dispatcher.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace espnow::detail {
+
+struct IrqDispatcher::State {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::shared_ptr<const Callback> callback;
+  std::uint64_t pending = 0;
+  bool stop = false;
+};
+
+IrqDispatcher::IrqDispatcher(ESPNow& owner) : owner_(owner), state_(std::make_shared<State>()) {}
+
+IrqDispatcher::~IrqDispatcher() { stop(); }
+
+void IrqDispatcher::set(Callback callback) {
+  std::shared_ptr<const Callback> old;
+  {
+    std::lock_guard lk(state_->mutex);
+    old = std::move(state_->callback);
+    if (!callback) {
+      state_->pending = 0;
+      return;
+    }
+    state_->callback = std::make_shared<const Callback>(std::move(callback));
+    if (!thread_.joinable() && !state_->stop) thread_ = std::thread(run, state_, &owner_);
+  }
+}
+
+void IrqDispatcher::notify() {
+  {
+    std::lock_guard lk(state_->mutex);
+    if (!state_->callback) return;
+    ++state_->pending;
+  }
+  state_->cv.notify_one();
+}
+
+void IrqDispatcher::stop() {
+  std::shared_ptr<const Callback> old;
+  {
+    std::lock_guard lk(state_->mutex);
+    state_->stop = true;
+    old = std::move(state_->callback);
+  }
+  state_->cv.notify_all();
+  if (!thread_.joinable()) return;
+  if (thread_.get_id() == std::this_thread::get_id()) {
+    thread_.detach();  // a callback is ending its ESPNow: run() returns once it is back
+  } else {
+    thread_.join();
+  }
+}
+
+void IrqDispatcher::run(std::shared_ptr<State> s, ESPNow* owner) {
+  std::unique_lock lk(s->mutex);
+  for (;;) {
+    s->cv.wait(lk, [&] { return s->stop || (s->pending > 0 && s->callback); });
+    if (s->stop) return;
+    --s->pending;
+    auto callback = s->callback;  // shared_ptr copy: no allocation
+    lk.unlock();
+    (*callback)(*owner);
+    // This may be the callback's last reference and end the owner: from here
+    // on only the shared state is touched.
+    callback.reset();
+    lk.lock();
+  }
+}
+
+}  // namespace espnow::detail

@@ -1,0 +1,47 @@
+// ESPNow's irq dispatcher: runs the irq callback on a thread of its own, once
+// per buffered message, never inside the radio's delivery.
+//
+// Its state is shared with that thread, so a callback may drop the last
+// reference to the very ESPNow it serves (a Python ESPNow object whose last
+// owner was its own callback, say). The thread then learns it is to stop,
+// lets itself go, and touches nothing of the ESPNow again.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <thread>
+
+namespace espnow {
+class ESPNow;
+}
+
+namespace espnow::detail {
+
+class IrqDispatcher {
+ public:
+  using Callback = std::function<void(ESPNow&)>;
+
+  explicit IrqDispatcher(ESPNow& owner);
+  ~IrqDispatcher();
+  IrqDispatcher(const IrqDispatcher&) = delete;
+  IrqDispatcher& operator=(const IrqDispatcher&) = delete;
+
+  // An empty callback removes it and forgets the calls still owed. The old
+  // callback is released outside the lock (it may take other locks, the GIL).
+  void set(Callback callback);
+  // One more message is buffered: one more call, if a callback is set.
+  void notify();
+  // No call starts after this. Joins the thread, or, when called from a
+  // callback, leaves the thread to end by itself.
+  void stop();
+
+ private:
+  struct State;
+  static void run(std::shared_ptr<State> state, ESPNow* owner);
+
+  ESPNow& owner_;
+  std::shared_ptr<State> state_;
+  std::thread thread_;
+};
+
+}  // namespace espnow::detail
