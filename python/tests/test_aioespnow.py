@@ -173,11 +173,13 @@ def test_the_event_loop_keeps_its_period_while_asend_waits_for_a_silent_peer():
     for t0, t1 in spans:
         assert t1 - t0 > 0.05  # the send really waited
         assert sum(t0 <= t <= t1 for t in ticks) >= 4  # and the loop ran meanwhile
-    # The ticker keeps its 5 ms period (a shared machine may stall a process
-    # now and then, so most gaps rather than every gap).
+    # The ticker keeps its 5 ms period: its typical gap is near it, and nine
+    # in ten stay well below a whole send (> 50 ms, which a blocked loop would
+    # show as one gap). A shared, loaded machine stretches some gaps, so the
+    # bound is on most gaps, not every one.
     gaps = sorted(y - x for x, y in zip(ticks, ticks[1:]))
     assert gaps[len(gaps) // 2] < 0.010
-    assert gaps[int(len(gaps) * 0.9)] < 0.025
+    assert gaps[int(len(gaps) * 0.9)] < 0.040
 
 
 def test_asend_retries_no_mem_without_blocking():
