@@ -1,37 +1,22 @@
 """ESPNOW_RADIO: MicroPython scripts through the launcher on the Linux radio's
 veth test transport (linux-test:IFACE) in two network namespaces, and the
 error a user meets with a missing interface. Root only (namespaces)."""
-import os
-import random
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from test_processes import EXAMPLES, LAUNCHER, readline, stop
 
-
-def sh(*cmd):
-    subprocess.run(cmd, check=True, capture_output=True)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "tools"))
+from veth_namespaces import veth_namespaces  # noqa: E402  (shared with the CLI's veth tests)
 
 
 @pytest.fixture
 def veth():
-    assert os.geteuid() == 0, "these tests build network namespaces: run them as root (make test does, as CI)"
-    tag = f"{os.getpid() % 10000}{random.randint(0, 99)}"
-    net = {"ns_a": f"epy-a-{tag}", "ns_b": f"epy-b-{tag}", "va": f"pya{tag}", "vb": f"pyb{tag}"}
-    try:
-        for ns in (net["ns_a"], net["ns_b"]):
-            sh("ip", "netns", "add", ns)
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-        sh("ip", "link", "add", net["va"], "mtu", "2304", "type", "veth", "peer", "name", net["vb"], "mtu", "2304")
-        for ns, dev in ((net["ns_a"], net["va"]), (net["ns_b"], net["vb"])):
-            sh("ip", "link", "set", dev, "netns", ns)
-            sh("ip", "-n", ns, "link", "set", dev, "up")
+    with veth_namespaces("py") as net:
         yield net
-    finally:
-        for ns in (net["ns_a"], net["ns_b"]):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 def in_ns(ns, radio, mac, args, **kw):

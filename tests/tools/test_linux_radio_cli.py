@@ -11,33 +11,16 @@ import tempfile
 
 import pytest
 
+from veth_namespaces import sh, veth_namespaces
+
 CLI = os.environ["ESPNOW_CLI"]
 A, B, V = "02:00:00:00:00:0a", "02:00:00:00:00:0b", "02:00:00:00:00:0e"
 
 
-def sh(*cmd):
-    subprocess.run(cmd, check=True, capture_output=True)
-
-
 @pytest.fixture
 def veth():
-    """Namespaces ns_a and ns_b with veth ends va and vb (unique names), torn down afterwards."""
-    assert os.geteuid() == 0, "these tests build network namespaces: run them as root (make test does, as CI)"
-    tag = f"{os.getpid() % 100000}{random.randint(0, 99)}"
-    net = {"ns_a": f"elr-a-{tag}", "ns_b": f"elr-b-{tag}", "va": f"lra{tag}", "vb": f"lrb{tag}"}
-    try:
-        for ns in (net["ns_a"], net["ns_b"]):
-            sh("ip", "netns", "add", ns)
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-        sh("ip", "link", "add", net["va"], "mtu", "2304", "type", "veth", "peer", "name", net["vb"], "mtu", "2304")
-        for ns, dev in ((net["ns_a"], net["va"]), (net["ns_b"], net["vb"])):
-            sh("ip", "link", "set", dev, "netns", ns)
-            sh("ip", "-n", ns, "link", "set", dev, "up")
+    with veth_namespaces("lr") as net:
         yield net
-    finally:
-        for ns in (net["ns_a"], net["ns_b"]):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-        subprocess.run(["ip", "link", "del", net["va"]], capture_output=True)
 
 
 def cli(netns, *args, timeout=60):
