@@ -222,14 +222,21 @@ TEST(FaultInjection, EveryFaultInTheScenarioSurfacesAsTheDocumentedErrorAndLeave
   RecordProperty("scenario_runs", static_cast<int>(n));
 }
 
-TEST(FaultInjection, AFullQueueThatStaysFullIsNoMemAfterTwoSeconds) {
+// Two active devices, a knowing b, on an air whose faults the test arms.
+class HeldFault : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(a.espnow().active(true));
+    ASSERT_FALSE(b.espnow().active(true));
+    ASSERT_FALSE(a.espnow().add_peer(kB));
+  }
   FaultInjector faults;
-  VirtualAir air(AirOptions{.faults = &faults});
-  auto& a = **air.add_device({.mac = kA});
-  auto& b = **air.add_device({.mac = kB});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(kB));
+  VirtualAir air{AirOptions{.faults = &faults}};
+  VirtualDevice& a = **air.add_device({.mac = kA});
+  VirtualDevice& b = **air.add_device({.mac = kB});
+};
+
+TEST_F(HeldFault, AFullQueueThatStaysFullIsNoMemAfterTwoSeconds) {
   faults.arm(1, /*persistent=*/true);
   const auto t0 = std::chrono::steady_clock::now();
   const auto r = a.espnow().send(kB, bytes("stuck"));
@@ -240,14 +247,7 @@ TEST(FaultInjection, AFullQueueThatStaysFullIsNoMemAfterTwoSeconds) {
   EXPECT_EQ(a.espnow().stats().tx_pkts, a.espnow().stats().tx_responses);
 }
 
-TEST(FaultInjection, FramesLostOnEveryTryMakeASyncSendFalseAndOneLostTryIsRetried) {
-  FaultInjector faults;
-  VirtualAir air(AirOptions{.faults = &faults});
-  auto& a = **air.add_device({.mac = kA});
-  auto& b = **air.add_device({.mac = kB});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(kB));
+TEST_F(HeldFault, FramesLostOnEveryTryMakeASyncSendFalseAndOneLostTryIsRetried) {
   faults.arm(2);  // 1: the radio's queue, 2: the first try on the air
   EXPECT_TRUE(*a.espnow().send(kB, bytes("retried")));
   faults.arm(2, /*persistent=*/true);  // every try from the first is lost
