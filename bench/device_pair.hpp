@@ -20,4 +20,17 @@ struct DevicePair {
   }
 };
 
+// Reads `n` messages on `e` with irecv(0), spinning, or fewer if some were
+// dropped meanwhile (a descheduled reader can let the ring fill); returns the
+// number dropped, which a benchmark reports.
+inline std::uint64_t receive_n(espnow::ESPNow& e, std::size_t n) {
+  const std::uint64_t dropped_before = e.stats().rx_dropped;
+  std::uint64_t dropped = 0;
+  for (std::size_t got = 0; got + dropped < n;) {
+    if (e.irecv(0)->mac) ++got;
+    else dropped = e.stats().rx_dropped - dropped_before;
+  }
+  return dropped;
+}
+
 }  // namespace bench
