@@ -1,7 +1,6 @@
 // AIOESPNow: the echo round trip against a bare asio::post ping-pong between
 // two coroutines, and async throughput against the sync API's two-thread
 // stream measured in the same run.
-#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -79,12 +78,9 @@ double async_stream_rate(Devices& d, std::size_t n) {
 double sync_stream_rate(Devices& d, std::size_t n) {
   const std::vector<std::uint8_t> msg(250, 0x42);
   return bench::best_rate([&](std::size_t k) {
-    std::uint64_t dropped = 0;
-    std::thread receiver([&] { dropped = bench::receive_n(d.b.espnow(), k); });
+    std::thread receiver([&] { bench::receive_n(d.b.espnow(), k, "sync_stream"); });
     for (std::size_t i = 0; i < k; ++i) (void)d.a.espnow().send(d.b.mac(), msg, false);
     receiver.join();
-    if (dropped) std::fprintf(stderr, "sync_stream: %llu of %zu dropped (the reader fell behind)\n",
-                              static_cast<unsigned long long>(dropped), k);
   }, n);
 }
 

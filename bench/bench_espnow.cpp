@@ -1,7 +1,6 @@
 // ESPNow between two devices of the in-process air: one thread sends
 // 250-byte unicasts with sync=False, another drains them with irecv. The
 // baseline is a bare SPSC queue of 256-byte records between two threads.
-#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -18,12 +17,9 @@ using Pair = bench::DevicePair;
 
 void espnow_stream(Pair& p, std::size_t n) {
   const std::vector<std::uint8_t> msg(250, 0x42);
-  std::uint64_t dropped = 0;
-  std::thread receiver([&] { dropped = bench::receive_n(p.b.espnow(), n); });
+  std::thread receiver([&] { bench::receive_n(p.b.espnow(), n, "espnow_stream"); });
   for (std::size_t i = 0; i < n; ++i) (void)p.a.espnow().send(p.b.mac(), msg, false);
   receiver.join();
-  if (dropped) std::fprintf(stderr, "espnow_stream: %llu of %zu dropped (the reader fell behind)\n",
-                            static_cast<unsigned long long>(dropped), n);
 }
 
 void spsc_stream(std::size_t n) {

@@ -2,6 +2,8 @@
 // receive buffer deep enough that a benchmark never drops.
 #pragma once
 
+#include <cstdio>
+
 #include "espnow/virtual_air.hpp"
 
 namespace bench {
@@ -21,16 +23,18 @@ struct DevicePair {
 };
 
 // Reads `n` messages on `e` with irecv(0), spinning, or fewer if some were
-// dropped meanwhile (a descheduled reader can let the ring fill); returns the
-// number dropped, which a benchmark reports.
-inline std::uint64_t receive_n(espnow::ESPNow& e, std::size_t n) {
+// dropped meanwhile (a descheduled reader can let the ring fill); says on
+// stderr how many were dropped, since the figure then counts them.
+inline void receive_n(espnow::ESPNow& e, std::size_t n, const char* who) {
   const std::uint64_t dropped_before = e.stats().rx_dropped;
   std::uint64_t dropped = 0;
   for (std::size_t got = 0; got + dropped < n;) {
     if (e.irecv(0)->mac) ++got;
     else dropped = e.stats().rx_dropped - dropped_before;
   }
-  return dropped;
+  if (dropped)
+    std::fprintf(stderr, "%s: %llu of %zu dropped (the reader fell behind)\n", who,
+                 static_cast<unsigned long long>(dropped), n);
 }
 
 }  // namespace bench

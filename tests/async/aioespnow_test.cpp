@@ -2,7 +2,6 @@
 // that nothing blocks the executor, concurrency, and cancellation.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
