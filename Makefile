@@ -18,15 +18,19 @@ FUZZ_CONFIG := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESPNOW_FUZZ=ON -DESPNOW_BUILD
                -DESPNOW_BUILD_BENCH=OFF -DESPNOW_BUILD_TOOLS=OFF \
                -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
 
-.PHONY: all deps build test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build soak demo demo-wire bench clean
+.PHONY: all deps configure build test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build soak demo demo-wire bench clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh $(DEBS)
 
-build: deps
+# One build directory for everything: `make demo` configures the same one as
+# `make build`, so a later `make test` reuses what the demo built.
+configure: deps
 	cmake -S . -B $(BUILD) $(CONFIG)
+
+build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
 # The whole suite, then again under AddressSanitizer+UBSan and ThreadSanitizer,
@@ -64,11 +68,19 @@ fuzz: fuzz-build
 soak: build
 	$(BUILD)/tests/espnow_soak --seconds $(SOAK_SECONDS)
 
-demo: build
+# The demos build only their own program and what it links, not the tests,
+# benchmarks and Python module that `make build` adds.
+FIRST_BUILD_NOTE = @test -x $(BUILD)/examples/$(1) || echo "--- First run: building the library and $(1) only; about 1 min on 2 free cores, CMake shows its progress ---"
+
+demo: configure
+	$(call FIRST_BUILD_NOTE,echo_heartbeat)
+	cmake --build $(BUILD) --target echo_heartbeat -j$(JOBS)
 	$(BUILD)/examples/echo_heartbeat $(DEMO_FLAGS)
 
 # The codec: one frame encoded, written to a pcap, decoded, and shown by tshark.
-demo-wire: build
+demo-wire: configure
+	$(call FIRST_BUILD_NOTE,wire_demo)
+	cmake --build $(BUILD) --target wire_demo -j$(JOBS)
 	$(BUILD)/examples/wire_demo $(BUILD)/demo.pcap
 	@echo "--- tshark's view of $(BUILD)/demo.pcap ---"
 	@tshark -r $(BUILD)/demo.pcap -o wlan.check_checksum:TRUE 2>/dev/null
