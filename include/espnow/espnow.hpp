@@ -163,6 +163,11 @@ class ESPNow {
   // unknown encrypted senders, v2 messages at a v1 device...): the extended
   // counterpart of stats(), whose 5-tuple stays as the seeds define it.
   LinkStats link_stats() const { return link_.link_stats(); }
+  // Reports each received frame that was dropped, with its sender: by the
+  // link (the link_stats() reasons) or for want of buffer room
+  // (stats().rx_dropped). `fn` runs on the delivering thread: it must only
+  // hand over and return. nullptr removes it; once that returns, it is not running.
+  void set_drop_observer(Link::DropCallback fn, void* ctx);
   std::vector<std::pair<MacAddress, PeersTableEntry>> peers_table() const;
   Link& link() const { return link_; }
   std::size_t rx_bytes_used() const;
@@ -230,6 +235,10 @@ class ESPNow {
   void (*rx_notify_)(void*) = nullptr;
   void* rx_notify_ctx_ = nullptr;
   std::unique_ptr<detail::IrqDispatcher> irq_;
+
+  std::mutex drop_mutex_;  // held while the drop observer runs
+  Link::DropCallback drop_fn_ = nullptr;
+  void* drop_ctx_ = nullptr;
 };
 
 class ESPNow::Iterator {

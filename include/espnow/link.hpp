@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <system_error>
 
 #include "espnow/errors.hpp"
@@ -54,6 +55,27 @@ struct LinkStats {
   std::uint64_t rx_old_pn = 0;       // a packet number below the last one accepted
 };
 
+// Why a received frame was dropped, one reason per LinkStats counter (and
+// buffer_full for ESPNow's stats().rx_dropped). Duplicates (MAC retries of a
+// frame already delivered) and frames for other devices lose nothing and are
+// not reported as drops.
+enum class DropReason : std::uint8_t {
+  malformed,         // rx_malformed
+  unknown_sender,    // rx_encrypted: encrypted, from a sender with no key registered
+  mic_failure,       // rx_mic_failures
+  replayed,          // rx_replayed
+  old_pn,            // rx_old_pn
+  too_long,          // rx_too_long
+  buffer_full,       // ESPNow's rx_dropped: the receive buffer had no room
+};
+inline constexpr int kDropReasons = 7;
+// A stable identifier for scripts, e.g. "mic_failure".
+constexpr std::string_view drop_reason_name(DropReason r) {
+  constexpr std::string_view names[kDropReasons] = {"malformed", "unknown_sender", "mic_failure", "replayed",
+                                                    "old_pn",    "too_long",       "buffer_full"};
+  return names[static_cast<int>(r)];
+}
+
 enum class SendStatus : std::uint8_t { success = 0, fail = 1 };
 
 class Link {
@@ -97,6 +119,12 @@ class Link {
   // Receive-side counters beyond the seeds' stats() (what was dropped, and
   // why); a link that cannot tell reports zeros.
   virtual LinkStats link_stats() const { return {}; }
+  // Reports each frame dropped (a DropReason and the sender; a zero MAC when
+  // the frame is too broken to name one), in the delivery context: hand over
+  // and return. nullptr removes it; once that returns, it is not running.
+  // A link that cannot tell never calls it.
+  using DropCallback = void (*)(void* ctx, DropReason reason, const MacAddress& src);
+  virtual void set_drop_observer(DropCallback cb, void* ctx) { (void)cb, (void)ctx; }
 
   // The WLAN state ESP-NOW depends on.
   virtual bool interface_active(Interface i) const = 0;

@@ -63,6 +63,7 @@ class SoftLink final : public Link, private RadioListener {
   PhyRate rate() const { return rate_.load(); }
   LinkStats stats() const;
   LinkStats link_stats() const override { return stats(); }
+  void set_drop_observer(DropCallback cb, void* ctx) override;
 
  private:
   void on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) override;
@@ -125,6 +126,12 @@ class SoftLink final : public Link, private RadioListener {
     std::atomic<std::uint64_t> rx_frames{0}, rx_malformed{0}, rx_not_for_us{0}, rx_duplicates{0},
         rx_encrypted{0}, rx_too_long{0}, rx_mic_failures{0}, rx_replayed{0}, rx_old_pn{0};
   } counters_;
+
+  // Counts a dropped frame and tells the drop observer, if any.
+  void drop(std::atomic<std::uint64_t>& counter, DropReason reason, const MacAddress& src);
+  std::mutex drop_mutex_;  // held while the observer runs, so removing it waits for a call under way
+  DropCallback drop_cb_ = nullptr;
+  void* drop_ctx_ = nullptr;
 };
 
 }  // namespace espnow

@@ -476,6 +476,8 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
   }
   if (!stored) {
     ++rx_dropped_;  // the sender still saw an ACK: the radio gave it
+    std::lock_guard dl(drop_mutex_);
+    if (drop_fn_) drop_fn_(drop_ctx_, DropReason::buffer_full, info.src);
     return;
   }
   ++rx_packets_;
@@ -484,6 +486,13 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
     if (rx_notify_) rx_notify_(rx_notify_ctx_);
   }
   irq_->notify();  // the callback runs on the dispatcher, not here
+}
+
+void ESPNow::set_drop_observer(Link::DropCallback fn, void* ctx) {
+  link_.set_drop_observer(fn, ctx);
+  std::lock_guard dl(drop_mutex_);
+  drop_fn_ = fn;
+  drop_ctx_ = ctx;
 }
 
 void ESPNow::set_rx_notify(void (*fn)(void*), void* ctx) {

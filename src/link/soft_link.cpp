@@ -265,12 +265,13 @@ std::span<const std::uint8_t> SoftLink::unprotect(std::span<const std::uint8_t> 
   std::lock_guard ck(crypto_mutex_);
   PeerCrypto* c = crypto_for_locked(src);
   if (!c || !c->cipher) {  // only registered encrypted peers are decrypted
-    ++counters_.rx_encrypted;
+    drop(counters_.rx_encrypted, DropReason::unknown_sender, src);
     return {};
   }
   const auto r = c->cipher->unprotect(frame, plain_out);
   if (!r.ok()) {
-    ++(r.error == wire::CcmpError::mic_failure ? counters_.rx_mic_failures : counters_.rx_malformed);
+    if (r.error == wire::CcmpError::mic_failure) drop(counters_.rx_mic_failures, DropReason::mic_failure, src);
+    else drop(counters_.rx_malformed, DropReason::malformed, src);
     return {};
   }
   pn = r.pn;
@@ -283,7 +284,8 @@ bool SoftLink::accept_pn(const MacAddress& src, std::uint64_t pn) {
   PeerCrypto* c = crypto_for_locked(src);
   if (!c) return false;
   if (c->rx_seen && pn <= c->rx_pn) {
-    ++(pn == c->rx_pn ? counters_.rx_replayed : counters_.rx_old_pn);
+    if (pn == c->rx_pn) drop(counters_.rx_replayed, DropReason::replayed, src);
+    else drop(counters_.rx_old_pn, DropReason::old_pn, src);
     return false;
   }
   c->rx_pn = pn;
@@ -295,8 +297,8 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info)
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
   std::array<std::uint8_t, wire::kMaxFrameSize> plain;
   auto dec = wire::decode(frame, wire::Fcs::trusted, storage);  // the radio checked it
-  if (!dec.ok()) {
-    ++counters_.rx_malformed;
+  if (!dec.ok()) {  // the sender, if the 802.11 header is there to name it
+    drop(counters_.rx_malformed, DropReason::malformed, frame.size() >= 16 ? MacAddress::read(frame.data() + 10) : MacAddress{});
     return;
   }
   if (!addressed_to_us(dec.frame.header.dst)) {
@@ -310,7 +312,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info)
     if (clear.empty()) return;
     dec = wire::decode(clear, wire::Fcs::absent, storage);
     if (!dec.ok()) {
-      ++counters_.rx_malformed;
+      drop(counters_.rx_malformed, DropReason::malformed, MacAddress::read(frame.data() + 10));
       return;
     }
   }
@@ -321,7 +323,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info)
   }
   if (encrypted && !accept_pn(f.header.src, pn)) return;
   if (f.message.size() > max_data_len()) {
-    ++counters_.rx_too_long;
+    drop(counters_.rx_too_long, DropReason::too_long, f.header.src);
     return;
   }
   ++counters_.rx_frames;
@@ -329,6 +331,18 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info)
     const RecvInfo ri{f.header.src, f.header.dst, info.rssi_dbm, info.channel, info.rate, info.timestamp_us};
     recv_cb_(recv_ctx_, ri, f.message);
   }
+}
+
+void SoftLink::set_drop_observer(DropCallback cb, void* ctx) {
+  std::lock_guard lk(drop_mutex_);
+  drop_cb_ = cb;
+  drop_ctx_ = ctx;
+}
+
+void SoftLink::drop(std::atomic<std::uint64_t>& counter, DropReason reason, const MacAddress& src) {
+  ++counter;
+  std::lock_guard lk(drop_mutex_);
+  if (drop_cb_) drop_cb_(drop_ctx_, reason, src);
 }
 
 void SoftLink::on_tx_done(const MacAddress& dst, bool acked) {

@@ -167,6 +167,26 @@ TEST_F(Encryption, AMacRetryIsADuplicateNotAReplay) {
   EXPECT_EQ(lb.stats().rx_replayed, 0u);
 }
 
+TEST_F(Encryption, ReplaysOldPacketNumbersAndBrokenFramesAreReportedToTheDropObserverButMacRetriesAreNot) {
+  std::vector<DropReason> reasons;
+  lb.set_drop_observer([](void* r, DropReason reason, const MacAddress& src) {
+    EXPECT_EQ(src, kA);
+    static_cast<std::vector<DropReason>*>(r)->push_back(reason);
+  }, &reasons);
+  const auto first = send("first");
+  auto second = send("second");
+  rb.deliver(second);
+  wire::set_retry(second, true);
+  rb.deliver(second);  // a MAC retry: nothing lost, not reported
+  wire::set_retry(second, false);
+  rb.deliver(second);  // replayed
+  rb.deliver(first);   // older packet number
+  auto bad = send("third");
+  bad[wire::kHeaderLen + wire::kCcmpHeaderLen + 2] ^= 1;
+  rb.deliver(bad);
+  EXPECT_EQ(reasons, (std::vector<DropReason>{DropReason::replayed, DropReason::old_pn, DropReason::mic_failure}));
+}
+
 TEST_F(Encryption, AnEncryptedFrameFromAnUnregisteredSenderIsDroppedAndCounted) {
   ASSERT_FALSE(lb.del_peer(kA));
   rb.deliver(send("who are you"));
