@@ -43,7 +43,9 @@ constexpr std::size_t element_count(std::size_t message_len) noexcept {
 constexpr std::size_t action_body_size(std::size_t message_len) noexcept {
   return kActionFixedLen + element_count(message_len) * kElementOverhead + message_len;
 }
-// A whole unprotected frame, FCS included.
+// A whole unprotected frame, FCS included. Nothing may follow the last
+// element but the FCS: receivers on ESP-IDF >= 5.3.2 drop such frames, and
+// decode() refuses them too (trailing_bytes).
 constexpr std::size_t frame_size(std::size_t message_len) noexcept {
   return kHeaderLen + action_body_size(message_len) + kFcsLen;
 }
@@ -91,7 +93,8 @@ enum class DecodeError : std::uint8_t {
   wrong_element_type,  // not 4 (ESP-NOW)
   bad_element_length,  // element length inconsistent with the frame
   bad_fcs,
-  broken_chain,        // v2: more-data on the last element, or data after the last
+  broken_chain,        // v2: more-data on the last element
+  trailing_bytes,      // bytes after the last element (SPEC §4 "Element length")
   message_too_long,    // over 1470 bytes
   storage_too_small,   // a v2 chain does not fit the caller's storage
 };

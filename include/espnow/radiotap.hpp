@@ -62,4 +62,44 @@ struct RadiotapParse {
 
 RadiotapParse parse_radiotap(std::span<const std::uint8_t> bytes) noexcept;
 
+// ---- Captured packets, as every reader takes them (SPEC §4 "Captures")
+//
+// A monitor interface or a capture file gives radiotap + 802.11 frame (pcap
+// link type 127), or the bare frame (105). The frame ends with an FCS only
+// when the radiotap Flags field says so (0x10): most drivers strip it, so a
+// frame without Flags, or with the bit clear, has none; nor has link type
+// 105. Flags bit 0x40: the driver received the frame with a bad FCS.
+// read_captured() is the one place this rule lives: `capture -r`, the Linux
+// radio and its replay mode all read packets through it.
+enum class CaptureLink : int { ieee80211 = 105, radiotap = 127 };
+constexpr bool is_capture_link(int link_type) noexcept {
+  return link_type == static_cast<int>(CaptureLink::ieee80211) || link_type == static_cast<int>(CaptureLink::radiotap);
+}
+
+enum class CaptureStatus : std::uint8_t {
+  ok,
+  bad_radiotap,  // the radiotap header is unusable (radiotap_error says why)
+  bad_fcs,       // the FCS does not match, or the driver flagged the frame (0x40)
+  too_short,     // no frame, or less than the FCS it announces
+  too_long,      // no room in the caller's storage to append the FCS
+};
+std::string_view to_string(CaptureStatus s) noexcept;
+
+struct CapturedFrame {
+  CaptureStatus status = CaptureStatus::ok;
+  RadiotapError radiotap_error = RadiotapError::ok;
+  RadiotapFields fields;  // none for link type 105
+  // The 802.11 frame ending with a good FCS, the form the rest of the stack
+  // takes: the capture's own FCS, verified, or one computed into `storage`
+  // for a frame captured without.
+  std::span<const std::uint8_t> frame;
+  bool fcs_captured = false;  // the FCS came with the packet
+  constexpr bool ok() const noexcept { return status == CaptureStatus::ok; }
+};
+
+// `storage` holds the frame when its FCS has to be appended; it needs the
+// frame's size plus kFcsLen bytes.
+CapturedFrame read_captured(std::span<const std::uint8_t> packet, CaptureLink link,
+                            std::span<std::uint8_t> storage) noexcept;
+
 }  // namespace espnow::wire

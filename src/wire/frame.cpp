@@ -58,6 +58,8 @@ std::string_view to_string(DecodeError e) noexcept {
     case DecodeError::bad_element_length: return "element length inconsistent with the frame";
     case DecodeError::bad_fcs: return "bad FCS";
     case DecodeError::broken_chain: return "broken v2 element chain";
+    case DecodeError::trailing_bytes:
+      return "bytes after the last element (an FCS left in the frame?); ESP-IDF >= 5.3.2 drops it";
     case DecodeError::message_too_long: return "message longer than 1470 bytes";
     case DecodeError::storage_too_small: return "storage too small for the v2 message";
   }
@@ -184,7 +186,8 @@ DecodeResult decode_action_body(const FrameHeader& header, std::span<const std::
     const bool more = (version_byte & 0x0F) >= 2 && (version_byte & kVersionMoreData) != 0;
     if (!more) break;
   }
-  if (off != body.size()) return fail(r, DecodeError::broken_chain);  // data after the last
+  // As ESP-IDF >= 5.3.2 receivers: the elements must end exactly where the frame does.
+  if (off != body.size()) return fail(r, DecodeError::trailing_bytes);
   r.frame.message = r.frame.elements == 1 ? first : std::span<const std::uint8_t>(storage.data(), total);
   return r;
 }

@@ -1,8 +1,10 @@
 #include "espnow/radiotap.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "byte_order.hpp"
+#include "espnow/fcs.hpp"
 
 namespace espnow::wire {
 namespace {
@@ -208,6 +210,44 @@ RadiotapParse parse_radiotap(std::span<const std::uint8_t> bytes) noexcept {
     }
   }
   return r;
+}
+
+std::string_view to_string(CaptureStatus s) noexcept {
+  switch (s) {
+    case CaptureStatus::ok: return "ok";
+    case CaptureStatus::bad_radiotap: return "bad radiotap header";
+    case CaptureStatus::bad_fcs: return "bad FCS";
+    case CaptureStatus::too_short: return "frame too short";
+    case CaptureStatus::too_long: return "frame too long";
+  }
+  return "unknown";
+}
+
+CapturedFrame read_captured(std::span<const std::uint8_t> packet, CaptureLink link,
+                            std::span<std::uint8_t> storage) noexcept {
+  CapturedFrame c;
+  std::span<const std::uint8_t> frame = packet;
+  if (link == CaptureLink::radiotap) {
+    const RadiotapParse rt = parse_radiotap(packet);
+    c.radiotap_error = rt.error;
+    if (!rt.usable()) return c.status = CaptureStatus::bad_radiotap, c;
+    c.fields = rt.fields;
+    frame = packet.subspan(rt.length);
+  }
+  const std::uint8_t flags = c.fields.has_flags ? c.fields.flags : std::uint8_t{0};
+  c.fcs_captured = (flags & kRadiotapFlagFcs) != 0;
+  if (frame.size() < (c.fcs_captured ? kFcsLen + 1 : 1)) return c.status = CaptureStatus::too_short, c;
+  if (flags & kRadiotapFlagBadFcs) return c.status = CaptureStatus::bad_fcs, c;
+  if (c.fcs_captured) {
+    if (!fcs_ok(frame)) return c.status = CaptureStatus::bad_fcs, c;
+    c.frame = frame;
+    return c;
+  }
+  if (frame.size() + kFcsLen > storage.size()) return c.status = CaptureStatus::too_long, c;
+  std::copy(frame.begin(), frame.end(), storage.begin());
+  c.frame = storage.first(frame.size() + kFcsLen);
+  write_fcs(storage.first(c.frame.size()));
+  return c;
 }
 
 }  // namespace espnow::wire

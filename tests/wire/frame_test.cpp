@@ -256,10 +256,35 @@ TEST(FrameReject, BadFcs) {
 TEST(FrameReject, MoreDataOnTheLastElementBreaksTheChain) {
   EXPECT_EQ(corrupted([](auto& f) { f[kElem + 6] = 0x12; }, 2), DecodeError::broken_chain);
 }
-TEST(FrameReject, DataAfterTheFinalElementBreaksTheChain) {
+TEST(FrameReject, DataAfterTheFinalElementIsRefusedAsIdf532Does) {
   EXPECT_EQ(corrupted([](auto& f) { f.insert(f.end() - kFcsLen, {0xDD, 0x05, 0x18, 0xFE, 0x34, 0x04, 0x02}); }, 2),
-            DecodeError::broken_chain);
-  EXPECT_EQ(corrupted([](auto& f) { f.insert(f.end() - kFcsLen, 0x00); }, 1), DecodeError::broken_chain);
+            DecodeError::trailing_bytes);
+  EXPECT_EQ(corrupted([](auto& f) { f.insert(f.end() - kFcsLen, 0x00); }, 1), DecodeError::trailing_bytes);
+}
+// A Linux injector that leaves its FCS in the frame: the driver appends a
+// second one, so the elements end 4 bytes before the frame does. ESP-IDF
+// >= 5.3.2 drops it (SPEC §4 "Element length"); so must we, v1 and v2 alike.
+TEST(FrameReject, AnFcsLeftInTheFrameByTheInjectorMakesItFourBytesTooLong) {
+  for (auto [version, size] : {std::pair{1, 10}, std::pair{1, 250}, std::pair{2, 600}}) {
+    auto frame = encode_frame(unicast(static_cast<std::uint8_t>(version)), pattern(static_cast<std::size_t>(size)));
+    frame.resize(frame.size() + kFcsLen);
+    write_fcs(frame);  // the driver's FCS after ours
+    std::vector<std::uint8_t> storage(kMaxMessageV2);
+    EXPECT_EQ(decode_exact(frame, Fcs::trusted, storage).error, DecodeError::trailing_bytes) << "v" << version;
+    EXPECT_EQ(decode_exact(frame, Fcs::present, storage).error, DecodeError::trailing_bytes) << "v" << version;
+  }
+}
+// The workaround of ESPythoNOW#11: an element length that covers the 4 bytes
+// makes the frame exact again, and the 4 bytes part of the message.
+TEST(Frame, AnElementLengthCoveringTheExtraBytesIsExactAgain) {
+  auto frame = encode_frame(unicast(1), pattern(10));
+  frame[kElem + 1] = static_cast<std::uint8_t>(frame[kElem + 1] + kFcsLen);
+  frame.resize(frame.size() + kFcsLen);
+  write_fcs(frame);
+  std::vector<std::uint8_t> storage(kMaxMessageV2);
+  const DecodeResult r = decode_exact(frame, Fcs::present, storage);
+  ASSERT_TRUE(r.ok()) << to_string(r.error);
+  EXPECT_EQ(r.frame.message.size(), 10u + kFcsLen);
 }
 TEST(FrameReject, MessageOver1470Bytes) {
   // Six full elements: 1500 bytes, which no encoder produces.
@@ -276,6 +301,7 @@ TEST(FrameReject, MessageOver1470Bytes) {
 TEST(FrameReject, ReasonsHaveReadableNames) {
   EXPECT_EQ(to_string(DecodeError::bad_fcs), "bad FCS");
   EXPECT_EQ(to_string(DecodeError::broken_chain), "broken v2 element chain");
+  EXPECT_NE(to_string(DecodeError::trailing_bytes).find("ESP-IDF >= 5.3.2 drops it"), std::string_view::npos);
   EXPECT_EQ(to_string(EncodeError::message_too_long), "message too long for the version");
 }
 

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <vector>
 
+#include "espnow/fcs.hpp"
 #include "espnow/radiotap.hpp"
 
 using namespace espnow::wire;
@@ -147,5 +149,106 @@ TEST(Radiotap, NoPrefixReadsOutOfBounds) {
   for (std::size_t k = 0; k <= n; ++k) {
     std::vector<std::uint8_t> copy(buf, buf + k);
     (void)parse_radiotap(copy);
+  }
+}
+
+// ---- read_captured: radiotap + frame, FCS or not, as drivers write them.
+
+namespace {
+// A frame with its FCS, shaped like any 802.11 frame (the reader never decodes it).
+std::vector<std::uint8_t> frame_with_fcs() {
+  std::vector<std::uint8_t> f{0xd0, 0x00, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x7f, 0x18, 0xfe, 0x34, 0, 0, 0, 0};
+  f.resize(f.size() + espnow::wire::kFcsLen);
+  write_fcs(f);
+  return f;
+}
+// Radiotap (rate, channel, signal; Flags only if given) in front of `frame`.
+std::vector<std::uint8_t> captured(std::vector<std::uint8_t> frame, std::optional<std::uint8_t> flags) {
+  RadiotapFields f = espnow_rx_fields();
+  f.has_flags = flags.has_value(), f.flags = flags.value_or(0);
+  std::vector<std::uint8_t> packet(radiotap_size(f));
+  build_radiotap(f, packet);
+  packet.insert(packet.end(), frame.begin(), frame.end());
+  return packet;
+}
+std::vector<std::uint8_t> without_fcs(std::vector<std::uint8_t> f) {
+  f.resize(f.size() - espnow::wire::kFcsLen);
+  return f;
+}
+std::vector<std::uint8_t> bytes_of(std::span<const std::uint8_t> s) { return {s.begin(), s.end()}; }
+}  // namespace
+
+// Most drivers strip the FCS and write no Flags field, or Flags with the FCS
+// bit clear: the frame has no FCS, and the reader gives it one.
+TEST(ReadCaptured, AFrameWithoutTheFcsFlagHasNoFcsAndGetsOneComputed) {
+  const auto frame = frame_with_fcs();
+  std::vector<std::uint8_t> storage(4096);
+  for (std::optional<std::uint8_t> flags : {std::optional<std::uint8_t>{}, std::optional<std::uint8_t>{0x02}}) {
+    const CapturedFrame c = read_captured(captured(without_fcs(frame), flags), CaptureLink::radiotap, storage);
+    ASSERT_TRUE(c.ok()) << to_string(c.status);
+    EXPECT_EQ(bytes_of(c.frame), frame);
+    EXPECT_FALSE(c.fcs_captured);
+    EXPECT_EQ(c.fields.channel_mhz, 2412);
+  }
+}
+
+TEST(ReadCaptured, TheFcsFlagMeansTheFrameEndsWithAnFcsThatIsChecked) {
+  auto frame = frame_with_fcs();
+  std::vector<std::uint8_t> storage(4096);
+  const auto packet = captured(frame, kRadiotapFlagFcs);
+  const CapturedFrame c = read_captured(packet, CaptureLink::radiotap, storage);
+  ASSERT_TRUE(c.ok()) << to_string(c.status);
+  EXPECT_EQ(bytes_of(c.frame), frame);
+  EXPECT_TRUE(c.fcs_captured);
+  EXPECT_EQ(c.frame.data(), packet.data() + packet.size() - frame.size());  // no copy
+  frame.back() ^= 0xff;
+  EXPECT_EQ(read_captured(captured(frame, kRadiotapFlagFcs), CaptureLink::radiotap, storage).status,
+            CaptureStatus::bad_fcs);
+}
+
+// Flags bit 0x40: the driver received it with a bad FCS, whether it kept the FCS or not.
+TEST(ReadCaptured, AFrameTheDriverFlaggedWithABadFcsIsBad) {
+  const auto frame = frame_with_fcs();
+  std::vector<std::uint8_t> storage(4096);
+  EXPECT_EQ(read_captured(captured(without_fcs(frame), kRadiotapFlagBadFcs), CaptureLink::radiotap, storage).status,
+            CaptureStatus::bad_fcs);
+  EXPECT_EQ(read_captured(captured(frame, kRadiotapFlagFcs | kRadiotapFlagBadFcs), CaptureLink::radiotap, storage).status,
+            CaptureStatus::bad_fcs);
+}
+
+// Link type 105: the bare frame, no radiotap header, no FCS.
+TEST(ReadCaptured, LinkType105IsTheBareFrameWithoutFcs) {
+  const auto frame = frame_with_fcs();
+  std::vector<std::uint8_t> storage(4096);
+  const CapturedFrame c = read_captured(without_fcs(frame), CaptureLink::ieee80211, storage);
+  ASSERT_TRUE(c.ok()) << to_string(c.status);
+  EXPECT_EQ(bytes_of(c.frame), frame);
+  EXPECT_FALSE(c.fields.has_flags || c.fields.has_channel || c.fields.has_signal);
+  EXPECT_TRUE(is_capture_link(105) && is_capture_link(127) && !is_capture_link(1));
+}
+
+TEST(ReadCaptured, RefusesWhatItCannotRead) {
+  std::vector<std::uint8_t> storage(4096);
+  const std::uint8_t bad_version[] = {1, 0, 8, 0, 0, 0, 0, 0, 0xd0};
+  const CapturedFrame c = read_captured(bad_version, CaptureLink::radiotap, storage);
+  EXPECT_EQ(c.status, CaptureStatus::bad_radiotap);
+  EXPECT_EQ(c.radiotap_error, RadiotapError::bad_version);
+  EXPECT_EQ(read_captured(captured({}, {}), CaptureLink::radiotap, storage).status, CaptureStatus::too_short);
+  EXPECT_EQ(read_captured(captured({1, 2, 3}, kRadiotapFlagFcs), CaptureLink::radiotap, storage).status,
+            CaptureStatus::too_short);
+  std::vector<std::uint8_t> small(without_fcs(frame_with_fcs()).size() + 3);
+  EXPECT_EQ(read_captured(captured(without_fcs(frame_with_fcs()), {}), CaptureLink::radiotap, small).status,
+            CaptureStatus::too_long);
+  EXPECT_EQ(to_string(CaptureStatus::bad_fcs), "bad FCS");
+}
+
+TEST(ReadCaptured, NoPrefixReadsOutOfBounds) {
+  std::vector<std::uint8_t> storage(4096);
+  for (std::optional<std::uint8_t> flags : {std::optional<std::uint8_t>{}, std::optional<std::uint8_t>{kRadiotapFlagFcs}}) {
+    const auto packet = captured(frame_with_fcs(), flags);
+    for (std::size_t k = 0; k <= packet.size(); ++k) {
+      const std::vector<std::uint8_t> copy(packet.begin(), packet.begin() + static_cast<std::ptrdiff_t>(k));
+      for (CaptureLink link : {CaptureLink::radiotap, CaptureLink::ieee80211}) (void)read_captured(copy, link, storage);
+    }
   }
 }

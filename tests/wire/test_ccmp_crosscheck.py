@@ -1,14 +1,14 @@
 """CCMP against an independent implementation: Python's `cryptography`
 (AES-ECB for the temporal key, AESCCM with an 8-byte tag), following the
-construction of SPEC §4 written out here, byte by byte."""
+construction of SPEC §4 written out byte by byte in reference_frames.py."""
 import os
 import random
 import subprocess
 import zlib
 
 import pytest
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESCCM
+
+from reference_frames import protect, temporal_key
 
 TOOL = os.environ["ESPNOW_WIRE_TOOL"]
 SRC, DST = "24:0a:c4:11:22:33", "24:0a:c4:aa:bb:cc"
@@ -16,32 +16,6 @@ SRC, DST = "24:0a:c4:11:22:33", "24:0a:c4:aa:bb:cc"
 
 def tool(*args):
     return subprocess.run([TOOL, *map(str, args)], capture_output=True, text=True, check=True).stdout.strip()
-
-
-def temporal_key(pmk, lmk):
-    enc = Cipher(algorithms.AES(pmk), modes.ECB()).encryptor()
-    return enc.update(lmk) + enc.finalize()
-
-
-def nonce(frame, pn):
-    return b"\x00" + frame[10:16] + pn.to_bytes(6, "big")  # 0x00 | A2 | PN5..PN0
-
-
-def aad(frame):
-    fc0 = frame[0] & 0x8F                            # subtype bits cleared: D0 -> 80
-    fc1 = (frame[1] & ~(0x08 | 0x10 | 0x20)) | 0x40  # Retry, PwrMgt, MoreData cleared; Protected
-    return bytes([fc0, fc1]) + frame[4:22] + bytes([frame[22] & 0x0F, 0])
-
-
-def protect(plain_with_fcs, tk, pn):
-    plain = plain_with_fcs[:-4]
-    header = bytearray(plain[:24])
-    header[1] |= 0x40
-    pnb = pn.to_bytes(6, "little")
-    ccmp = bytes([pnb[0], pnb[1], 0, 0xE0, pnb[2], pnb[3], pnb[4], pnb[5]])
-    sealed = AESCCM(tk, tag_length=8).encrypt(nonce(bytes(header), pn), plain[24:], aad(bytes(header)))
-    frame = bytes(header) + ccmp + sealed
-    return frame + zlib.crc32(frame).to_bytes(4, "little")
 
 
 @pytest.mark.parametrize("size,version", [(1, 1), (250, 1), (600, 2), (1470, 2)])

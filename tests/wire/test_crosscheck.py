@@ -4,12 +4,13 @@ import os
 import subprocess
 
 import pytest
-from scapy.layers.dot11 import Dot11, Dot11FCS, Dot11Elt, Dot11EltVendorSpecific
+from scapy.layers.dot11 import Dot11FCS, Dot11Elt, Dot11EltVendorSpecific
 from scapy.packet import Raw
+
+from reference_frames import OUI, scapy_frame
 
 TOOL = os.environ["ESPNOW_WIRE_TOOL"]
 TMP = os.environ.get("ESPNOW_TMP", "/tmp")
-OUI = 0x18FE34
 SRC, DST, BCAST = "24:0a:c4:11:22:33", "24:0a:c4:aa:bb:cc", "ff:ff:ff:ff:ff:ff"
 
 
@@ -18,24 +19,12 @@ def tool(*args):
     return dict(line.split("=", 1) for line in out.splitlines()) if "=" in out else out.strip()
 
 
-def scapy_frame(dst, seq, random, version, body, fcs):
-    """An ESP-NOW frame built by scapy alone: Action header, vendor elements."""
-    layer = Dot11FCS if fcs else Dot11
-    chunks = [body[i:i + 250] for i in range(0, len(body), 250)] or [b""]
-    pkt = layer(type=0, subtype=13, addr1=dst, addr2=SRC, addr3=BCAST, SC=seq << 4) / Raw(
-        bytes([127]) + OUI.to_bytes(3, "big") + random.to_bytes(4, "little"))
-    for i, chunk in enumerate(chunks):
-        more = 0x10 if i + 1 < len(chunks) else 0
-        pkt = pkt / Dot11EltVendorSpecific(oui=OUI, info=bytes([4, version | more]) + chunk)
-    return bytes(pkt)
-
-
 @pytest.mark.parametrize("fcs", [True, False])
 @pytest.mark.parametrize("version,size", [(1, 0), (1, 1), (1, 250), (2, 251), (2, 1000), (2, 1470)])
 @pytest.mark.parametrize("dst", [DST, BCAST])
 def test_our_decoder_reads_scapy_frames(dst, version, size, fcs):
     body = bytes((i * 7) & 0xFF for i in range(size))
-    frame = scapy_frame(dst, 1234, 0xCAFEBABE, version, body, fcs)
+    frame = scapy_frame(dst, SRC, 1234, 0xCAFEBABE, version, body, fcs)
     d = tool("decode", frame.hex(), *([] if fcs else ["nofcs"]))
     assert d["dst"] == dst and d["src"] == SRC and d["bssid"] == BCAST
     assert int(d["sequence"]) == 1234
