@@ -1,12 +1,16 @@
 # `cmake --install` puts the headers, libraries and a CMake package in the
-# prefix, so that find_package(espnow CONFIG) and espnow::espnow work.
+# prefix, so that find_package(espnow CONFIG) gives espnow::espnow,
+# espnow::host, espnow::async and espnow::idf_emul. The CLI (tools/) and the
+# Python modules with their launcher (python/) install themselves.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(ESPNOW_INSTALLED_TARGETS espnow espnow_host)
-if(TARGET espnow_async)
-  list(APPEND ESPNOW_INSTALLED_TARGETS espnow_async)
-endif()
+foreach(optional espnow_async espnow_idf_emul)  # the fuzz build has neither
+  if(TARGET ${optional})
+    list(APPEND ESPNOW_INSTALLED_TARGETS ${optional})
+  endif()
+endforeach()
 install(TARGETS ${ESPNOW_INSTALLED_TARGETS} EXPORT espnowTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
