@@ -72,7 +72,7 @@ soak: build
 
 # The demos build only their own program and what it links, not the tests,
 # benchmarks and Python module that `make build` adds.
-FIRST_BUILD_NOTE = @test -x $(BUILD)/examples/$(1) || echo "--- First run: building the library and $(1) only (about 35 s on 2 cores; CMake shows its progress) ---"
+FIRST_BUILD_NOTE = @test -x $(BUILD)/examples/$(1) || echo "--- First run: building the library and $(1) only (about 40 s on 2 cores; CMake shows its progress) ---"
 
 demo: configure
 	$(call FIRST_BUILD_NOTE,echo_heartbeat)
