@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "espnow/fcs.hpp"
@@ -21,6 +23,45 @@ namespace espnow {
 namespace {
 
 constexpr std::size_t kMaxDatagram = wire::kAirHeaderLen + wire::kMaxFrameSize;
+constexpr std::size_t kMaxReceive = 65536;  // a presence datagram of many radios is larger than a frame's
+constexpr std::uint64_t kRadioBits = 0xFFFF;  // a sender id's low bits name the radio, the rest the process
+constexpr auto kStatePoll = std::chrono::milliseconds(20);  // how often radio state changes are looked for
+constexpr std::size_t kMaxStreams = 64;  // destinations a radio keeps stream numbers for
+
+using Steady = std::chrono::steady_clock;
+
+std::int64_t ns_of(Steady::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+// Serial-number order: `a` comes after `b` (32-bit numbers that wrap).
+std::int32_t serial_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
+
+wire::RadioPresence snapshot(const VirtualRadio& r, std::uint64_t id) {
+  return {id, r.mac(Interface::sta), r.mac(Interface::ap), r.interface_active(Interface::sta),
+          r.interface_active(Interface::ap), r.long_range(), r.channel(), r.position()};
+}
+
+std::uint64_t fingerprint(const wire::RadioPresence& e) {
+  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over the announced fields
+  auto mix = [&h](const void* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const std::uint8_t*>(p)[i]) * 0x100000001b3ull;
+  };
+  mix(e.sta.bytes.data(), 6);
+  mix(e.ap.bytes.data(), 6);
+  const std::uint8_t flags[4] = {e.sta_active, e.ap_active, e.long_range, e.channel};
+  mix(flags, sizeof flags);
+  mix(&e.position.x, sizeof e.position.x);
+  mix(&e.position.y, sizeof e.position.y);
+  return h | 1;  // never 0, which stands for "not announced yet"
+}
+
+bool same_presence(const wire::Presence& a, const wire::Presence& b) {
+  if (a.bridged_channels != b.bridged_channels || a.radios.size() != b.radios.size()) return false;
+  for (std::size_t i = 0; i < a.radios.size(); ++i)
+    if (a.radios[i].id != b.radios[i].id || fingerprint(a.radios[i]) != fingerprint(b.radios[i])) return false;
+  return true;
+}
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -116,17 +157,13 @@ AirUrlParse air_url_from_environment() {
 // -------------------------------------------------------------- UdpRadio
 
 UdpRadio::UdpRadio(UdpAir& air, const RadioOptions& options, std::uint64_t id)
-    : VirtualRadio(options),
-      air_(air),
-      id_(id),
-      queue_(air.options().tx_queue_len,
-             [this](std::span<std::uint8_t> frame, PhyRate rate) { run_transmission(frame, rate); }) {}
+    : VirtualRadio(options), air_(air), id_(id), slots_(std::max<std::size_t>(1, air.options().tx_queue_len)) {}
 
-UdpRadio::~UdpRadio() { queue_.stop(); }
+UdpRadio::~UdpRadio() = default;
 
 std::uint64_t UdpRadio::now_us() const {
   return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - air_.start_).count());
+      std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - air_.start_).count());
 }
 
 void UdpRadio::set_listener(RadioListener* listener) {
@@ -134,50 +171,208 @@ void UdpRadio::set_listener(RadioListener* listener) {
   listener_ = listener;
 }
 
+std::error_code UdpRadio::set_channel(std::uint8_t ch) {
+  if (auto ec = VirtualRadio::set_channel(ch)) return ec;
+  air_.announce_if_changed();
+  return {};
+}
+
+std::uint64_t UdpRadio::state_fingerprint() const { return fingerprint(snapshot(*this, id_)); }
+
+// Copies the frame into the next slot and sends it at once when the window
+// has room; the service thread handles timeouts and the reports.
 std::error_code UdpRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (frame.size() < wire::kHeaderLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
-  return queue_.push(frame, rate);  // the transmitter thread waits for ACKs
-}
-
-void UdpRadio::run_transmission(std::span<std::uint8_t> frame, PhyRate rate) {
-  const MacAddress dst = MacAddress::read(frame.data() + 4);
-  const bool group = dst.is_multicast();
-  const auto& o = air_.options();
-  bool acked = false;
-  for (int attempt = 0; attempt <= o.max_retries && !acked; ++attempt) {
-    if (attempt > 0) wire::set_retry(frame, true);
-    if (o.timing)
-      std::this_thread::sleep_for(std::chrono::microseconds(kDifsUs + airtime_us(rate, static_cast<std::uint32_t>(frame.size()))));
-    {
-      std::lock_guard lk(ack_mutex_);
-      waiting_for_ack_ = !group;
-      acked_ = false;
-    }
-    air_.send_datagram(*this, id_, frame, rate);
-    if (group) break;
-    std::unique_lock lk(ack_mutex_);
-    ack_cv_.wait_for(lk, o.ack_timeout, [this] { return acked_; });
-    acked = acked_;
-    waiting_for_ack_ = false;
-  }
-  std::shared_lock lk(air_.mutex_);
-  if (listener_) listener_->on_tx_done(dst, group || acked);
-}
-
-void UdpRadio::ack_arrived() {
+  // Receivers learn of a change of ours before they see a frame sent with it.
+  if (state_fingerprint() != announced_fingerprint_.load()) air_.announce_if_changed();
+  TimePoint next;
   {
-    std::lock_guard lk(ack_mutex_);
-    if (!waiting_for_ack_) return;  // late: an ACK counts only while awaited
-    acked_ = true;
+    std::lock_guard lk(tx_mutex_);
+    if (count_ == slots_.size()) return errc::no_mem;
+    Slot& s = slot(count_);
+    std::memcpy(s.bytes.data(), frame.data(), frame.size());
+    s.size = frame.size();
+    s.rate = rate;
+    s.dst = MacAddress::read(frame.data() + 4);
+    s.group = s.dst.is_multicast();
+    s.tag = next_tag_;
+    next_tag_ = next_tag_ == UINT32_MAX ? 1 : next_tag_ + 1;  // 0 is "untagged"
+    s.stream = s.group ? 0 : next_stream_locked(s.dst);
+    s.attempts = s.sends = 0;
+    s.scheduled = s.expects_ack = false;
+    s.state = SlotState::unsent;
+    ++count_;
+    next = pump_locked(Steady::now());
   }
-  ack_cv_.notify_one();
+  air_.wake_service_by(next);
+  return {};
+}
+
+std::uint32_t UdpRadio::next_stream_locked(const MacAddress& dst) {
+  auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.dst == dst; });
+  if (it == streams_.end()) {
+    if (streams_.size() >= kMaxStreams) forget_idle_streams_locked();
+    // A new stream starts at the tag, which is past every number this radio
+    // ever gave that destination, so a receiver never takes it for a repeat.
+    streams_.push_back({dst, next_tag_});
+    it = streams_.end() - 1;
+  }
+  return it->next++;
+}
+
+void UdpRadio::forget_idle_streams_locked() {
+  std::erase_if(streams_, [this](const Stream& st) {
+    for (std::size_t i = 0; i < count_; ++i)
+      if (slot(i).dst == st.dst && unresolved(slot(i))) return false;
+    return true;
+  });
+}
+
+UdpRadio::TimePoint UdpRadio::pump_locked(TimePoint now) {
+  TimePoint next = TimePoint::max();
+  for (std::size_t i = 0; i < count_; ++i) step_locked(i, now, next);
+  if (count_ > 0 && !unresolved(slot(0))) next = now;  // a report is due
+  return next;
+}
+
+// Moves one frame on as far as it can go now: a timeout becomes a retry or
+// a failure; an unsent frame in the window goes on the air (after its
+// airtime with timing on).
+void UdpRadio::step_locked(std::size_t i, TimePoint now, TimePoint& next) {
+  Slot& s = slot(i);
+  const UdpAirOptions& o = air_.options_;
+  for (;;) {
+    if (!unresolved(s)) return;
+    if (s.state == SlotState::awaiting_ack) {
+      if (s.at > now) return void(next = std::min(next, s.at));
+      if (s.attempts > o.max_retries) {
+        s.state = SlotState::failed;
+        if (!s.expects_ack) ++air_.counters_.absent_failures;
+        return;
+      }
+      s.state = SlotState::unsent;
+      s.scheduled = false;
+    }
+    if (i >= std::clamp<std::size_t>(o.window, 1, slots_.size())) return;
+    if (o.timing) {
+      if (!s.scheduled) {
+        const auto cost = std::chrono::microseconds(kDifsUs + airtime_us(s.rate, static_cast<std::uint32_t>(s.size)));
+        s.at = busy_until_ = std::max(now, busy_until_) + cost;
+        s.scheduled = true;
+      }
+      if (s.at > now) return void(next = std::min(next, s.at));
+    }
+    if (!attempt_locked(i, now)) return;
+  }
+}
+
+// One transmission of slot i. A chip sends a destination's frames one at a
+// time; here later frames to the same destination may go ahead (the window),
+// and a receiver holds back none but takes them in order, so an attempt
+// counts toward the retry limit only once every earlier frame to that
+// destination is finished. A destination no radio able to hear it owns gets
+// its remaining attempts back to back. True when the slot has more to do now.
+bool UdpRadio::attempt_locked(std::size_t i, TimePoint now) {
+  Slot& s = slot(i);
+  const UdpAirOptions& o = air_.options_;
+  const std::span<std::uint8_t> frame = std::span(s.bytes).first(s.size);
+  if (s.group) {
+    air_.send_datagram(*this, id_, frame, s.rate, s.tag);
+    s.state = SlotState::acked;  // never acknowledged, so never a failure
+    return false;
+  }
+  const bool counted = first_to_its_destination_locked(i);
+  const bool heard = air_.reachable(*this, s.dst, s.rate);
+  if (!heard && !counted) return false;  // it waits for its turn
+  if (s.sends > 0) wire::set_retry(frame, true);
+  air_.send_datagram(*this, id_, frame, s.rate, s.tag, s.stream, base_locked(s.dst));
+  ++s.sends;
+  if (counted) ++s.attempts;
+  s.expects_ack = heard;
+  if (!heard && s.attempts <= o.max_retries) {
+    s.scheduled = false;
+    return true;  // the next attempt, without an ACK wait
+  }
+  s.state = SlotState::awaiting_ack;
+  s.at = now + (heard ? o.ack_timeout : o.absent_ack_wait);
+  return false;
+}
+
+bool UdpRadio::first_to_its_destination_locked(std::size_t i) {
+  const MacAddress& dst = slot(i).dst;
+  for (std::size_t j = 0; j < i; ++j)
+    if (!slot(j).group && slot(j).dst == dst && unresolved(slot(j))) return false;
+  return true;
+}
+
+// The lowest stream number to `dst` still unfinished: numbers rise in
+// transmit order, so it is the first such slot's.
+std::uint32_t UdpRadio::base_locked(const MacAddress& dst) {
+  for (std::size_t j = 0; j < count_; ++j)
+    if (!slot(j).group && slot(j).dst == dst && unresolved(slot(j))) return slot(j).stream;
+  return 0;
+}
+
+bool UdpRadio::report_finished() {
+  std::lock_guard rl(report_mutex_);
+  bool any = false;
+  for (;;) {
+    MacAddress dst;
+    bool acked;
+    {
+      std::lock_guard lk(tx_mutex_);
+      if (count_ == 0 || unresolved(slot(0))) break;
+      dst = slot(0).dst;
+      acked = slot(0).state == SlotState::acked;
+      head_ = (head_ + 1) % slots_.size();
+      --count_;
+    }
+    any = true;
+    if (listener_) listener_->on_tx_done(dst, acked);
+  }
+  return any;
+}
+
+UdpRadio::TimePoint UdpRadio::service(TimePoint now) {
+  TimePoint next;
+  do {
+    std::lock_guard lk(tx_mutex_);
+    next = pump_locked(now);
+  } while (report_finished());  // each report makes room in the window
+  return next;
+}
+
+void UdpRadio::ack_arrived(std::uint32_t tag) {
+  {
+    std::lock_guard lk(tx_mutex_);
+    Slot* acked = nullptr;
+    for (std::size_t i = 0; i < count_ && !acked; ++i) {
+      Slot& s = slot(i);
+      if (s.group || !unresolved(s) || s.sends == 0) continue;
+      if (tag == 0 ? s.state == SlotState::awaiting_ack : s.tag == tag) acked = &s;
+    }
+    if (!acked) return;  // late: an ACK counts only while its frame is unfinished
+    acked->state = SlotState::acked;
+  }
+  air_.wake_service_by(service(Steady::now()));
+}
+
+void UdpRadio::presence_changed(TimePoint now) {
+  std::lock_guard lk(tx_mutex_);
+  for (std::size_t i = 0; i < count_; ++i) {
+    Slot& s = slot(i);
+    if (s.state == SlotState::awaiting_ack && s.expects_ack && !air_.reachable(*this, s.dst, s.rate)) s.at = now;
+  }
 }
 
 // ---------------------------------------------------------------- UdpAir
 
 UdpAir::UdpAir(const AirUrl& url, UdpAirOptions options)
-    : url_(url), options_(options), loss_(options.seed ? options.seed : random_id() | 1, options.loss),
-      process_id_(random_id()) {}
+    : url_(url), options_(std::move(options)), loss_(options_.seed ? options_.seed : random_id() | 1, options_.loss),
+      settle_end_(Steady::now() + options_.settle), process_id_(random_id()) {
+  if (!options_.warn)
+    options_.warn = [](std::string_view line) { std::fprintf(stderr, "espnow: %.*s\n", int(line.size()), line.data()); };
+}
 
 UdpAir::Opened UdpAir::open(const AirUrl& url, UdpAirOptions options) {
   Opened o;
@@ -187,7 +382,7 @@ UdpAir::Opened UdpAir::open(const AirUrl& url, UdpAirOptions options) {
     o.error = error;
     return o;
   }
-  std::unique_ptr<UdpAir> air(new UdpAir(url, options));
+  std::unique_ptr<UdpAir> air(new UdpAir(url, std::move(options)));
   o.error = air->start(address);
   if (o.error.empty()) o.air = std::move(air);
   return o;
@@ -222,31 +417,44 @@ std::string UdpAir::start(const std::string& iface_address) {
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
   if (stop_fd_ < 0) return errno_text("eventfd");
   receiver_ = std::thread([this] { receive_loop(); });
+  servicer_ = std::thread([this] { service_loop(); });
+  send_control(wire::AirKind::hello);  // the others answer with their presence
   return {};
 }
 
 UdpAir::~UdpAir() {
+  if (servicer_.joinable()) {
+    {
+      std::lock_guard lk(service_mutex_);
+      stopping_ = true;
+    }
+    service_cv_.notify_one();
+    servicer_.join();
+  }
   if (receiver_.joinable()) {
     const std::uint64_t v = 1;
     (void)!::write(stop_fd_, &v, sizeof v);
     receiver_.join();
+    send_control(wire::AirKind::goodbye);  // so the others forget our radios now
   }
-  std::vector<std::unique_ptr<UdpRadio>> radios;
-  {
-    std::unique_lock lk(mutex_);
-    radios.swap(radios_);
-  }
-  radios.clear();  // joins their transmitters
   if (socket_ >= 0) ::close(socket_);
   if (stop_fd_ >= 0) ::close(stop_fd_);
 }
 
 Result<UdpRadio*> UdpAir::add_radio(const RadioOptions& options) {
   if (auto ec = validate(options)) return ec;
-  std::unique_lock lk(mutex_);
-  const std::uint64_t id = process_id_ | (radios_.size() + 1);
-  radios_.push_back(std::unique_ptr<UdpRadio>(new UdpRadio(*this, options, id)));
-  return radios_.back().get();
+  UdpRadio* r;
+  {
+    std::lock_guard lk(add_mutex_);
+    const std::size_t n = owned_.size();
+    if (n == kMaxRadios) return errc::no_mem;
+    owned_.push_back(std::unique_ptr<UdpRadio>(new UdpRadio(*this, options, process_id_ | (n + 1))));
+    r = owned_.back().get();
+    radio_slots_[n].store(r, std::memory_order_release);
+    radio_count_.store(n + 1, std::memory_order_release);
+  }
+  announce();
+  return r;
 }
 
 void UdpAir::set_sniffer(std::function<void(const SniffedFrame&)> sniffer) {
@@ -254,27 +462,53 @@ void UdpAir::set_sniffer(std::function<void(const SniffedFrame&)> sniffer) {
   sniffer_ = std::move(sniffer);
 }
 
+bool UdpAir::settled() const { return Steady::now() >= settle_end_; }
+
 UdpAirStats UdpAir::stats() const {
-  return {counters_.sent.load(),       counters_.received.load(),   counters_.malformed.load(),
-          counters_.wrong_version.load(), counters_.bad_fcs.load(), counters_.deliveries.load(),
-          counters_.lost.load(),       counters_.acks_sent.load(),  counters_.acks_received.load()};
+  const Counters& c = counters_;
+  return {c.sent.load(),         c.received.load(),       c.malformed.load(),
+          c.wrong_version.load(), c.bad_fcs.load(),       c.deliveries.load(),
+          c.lost.load(),         c.acks_sent.load(),      c.acks_received.load(),
+          c.announcements_sent.load(), c.announcements_received.load(), c.absent_failures.load(),
+          c.out_of_order.load(), c.repeats.load(),        c.duplicate_macs.load()};
 }
 
 bool UdpAir::send_datagram(const VirtualRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
-                           PhyRate rate) {
-  return send_datagram(wire::AirHeader{radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()),
-                                       radio.position(), sender_id},
-                       frame);
+                           PhyRate rate, std::uint32_t tag, std::uint32_t stream, std::uint32_t base) {
+  wire::AirHeader h{radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()), radio.position(), sender_id};
+  h.tag = tag;
+  h.stream = stream;
+  h.base = base;
+  return send_datagram(h, frame);
+}
+
+bool UdpAir::send_control(wire::AirKind kind, std::span<const std::uint8_t> payload) {
+  wire::AirHeader h;
+  h.sender_id = process_id_;
+  h.kind = kind;
+  return send_datagram(h, payload);
 }
 
 bool UdpAir::relay(std::span<const std::uint8_t> frame, std::uint8_t channel, PhyRate rate) {
-  constexpr std::uint64_t kRelayId = 0xFFFF;  // no radio of this process has it: radio ids count from 1
+  if (is_valid_channel(channel)) serve_as_bridge(channel);
+  constexpr std::uint64_t kRelayId = kRadioBits;  // no radio of this process has it: radio ids count from 1
   return send_datagram(wire::AirHeader{channel, rate, 20, Position{}, process_id_ | kRelayId}, frame);
 }
 
-bool UdpAir::send_datagram(const wire::AirHeader& h, std::span<const std::uint8_t> frame) {
-  std::array<std::uint8_t, kMaxDatagram> buf;
-  const std::size_t n = wire::encode_air_datagram(h, frame, buf);
+void UdpAir::serve_as_bridge(std::uint8_t channel) {
+  const auto bit = static_cast<std::uint16_t>(1u << (channel & 15));
+  if (!(bridged_channels_.fetch_or(bit) & bit)) announce();
+}
+
+bool UdpAir::send_datagram(const wire::AirHeader& h, std::span<const std::uint8_t> payload) {
+  std::array<std::uint8_t, kMaxDatagram> small;
+  std::vector<std::uint8_t> large;
+  std::span<std::uint8_t> buf = small;
+  if (wire::kAirHeaderLen + payload.size() > small.size()) {
+    large.resize(wire::kAirHeaderLen + payload.size());
+    buf = large;
+  }
+  const std::size_t n = wire::encode_air_datagram(h, payload, buf);
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(url_.port);
@@ -285,8 +519,170 @@ bool UdpAir::send_datagram(const wire::AirHeader& h, std::span<const std::uint8_
   return ok;
 }
 
+// ------------------------------------------------------------- presence
+
+void UdpAir::announce() {
+  {
+    std::lock_guard lk(announce_mutex_);
+    wire::Presence p;
+    p.bridged_channels = bridged_channels_.load();
+    for (std::size_t i = 0; i < radio_count(); ++i) {
+      UdpRadio& r = radio(i);
+      p.radios.push_back(snapshot(r, r.id_));
+      r.announced_fingerprint_ = fingerprint(p.radios.back());
+    }
+    if (send_control(wire::AirKind::presence, wire::encode_presence(p))) ++counters_.announcements_sent;
+  }
+  check_duplicates();  // a MAC of ours may have changed to one another process has
+}
+
+void UdpAir::announce_if_changed() {
+  for (std::size_t i = 0; i < radio_count(); ++i)
+    if (radio(i).state_fingerprint() != radio(i).announced_fingerprint_.load()) return announce();
+}
+
+// Two processes owning one MAC would both ACK its frames: each says so once
+// per MAC and other process.
+void UdpAir::check_duplicates() {
+  std::vector<MacAddress> fresh;
+  {
+    std::lock_guard lk(presence_mutex_);
+    for (const ProcessPresence& p : presence_)
+      for (const wire::RadioPresence& e : p.presence.radios)
+        for (const auto& [mac, active] : {std::pair{e.sta, e.sta_active}, std::pair{e.ap, e.ap_active}}) {
+          if (!active) continue;
+          bool ours = false;
+          for (std::size_t i = 0; i < radio_count() && !ours; ++i) ours = radio(i).owns(mac);
+          const std::pair key{p.process, mac};
+          if (!ours || std::find(warned_duplicates_.begin(), warned_duplicates_.end(), key) != warned_duplicates_.end())
+            continue;
+          warned_duplicates_.push_back(key);
+          fresh.push_back(mac);
+        }
+  }
+  for (const MacAddress& mac : fresh) {
+    ++counters_.duplicate_macs;
+    options_.warn("another process on the air " + url_.to_string() + " has a radio with the MAC " +
+                  mac.to_text().c_str() + " too: both acknowledge its frames");
+  }
+}
+
+void UdpAir::handle_presence(const wire::AirParse& p) {
+  const std::uint64_t process = p.header.sender_id & ~kRadioBits;
+  if (process == process_id_) return;  // our own, looped back
+  bool changed = false;
+  if (p.header.kind == wire::AirKind::hello) return announce();
+  if (p.header.kind == wire::AirKind::goodbye) {
+    {
+      std::lock_guard lk(presence_mutex_);
+      changed = std::erase_if(presence_, [&](const ProcessPresence& e) { return e.process == process; }) > 0;
+    }
+    std::erase_if(expected_, [&](const auto& e) { return (e.first.sender & ~kRadioBits) == process; });
+  } else {
+    std::optional<wire::Presence> parsed = wire::parse_presence(p.frame);
+    if (!parsed) return void(++counters_.malformed);
+    ++counters_.announcements_received;
+    std::lock_guard lk(presence_mutex_);
+    auto it = std::find_if(presence_.begin(), presence_.end(), [&](const ProcessPresence& e) { return e.process == process; });
+    if (it == presence_.end()) it = presence_.insert(presence_.end(), ProcessPresence{process, {}, {}}), changed = true;
+    changed = changed || !same_presence(it->presence, *parsed);
+    it->heard = Steady::now();
+    it->presence = std::move(*parsed);
+  }
+  if (!changed) return;
+  check_duplicates();
+  {
+    std::lock_guard lk(service_mutex_);
+    presence_dirty_ = true;
+  }
+  service_cv_.notify_one();
+}
+
+// Processes not heard for three announcement intervals died without a goodbye.
+bool UdpAir::expire_presence(TimePoint now) {
+  std::lock_guard lk(presence_mutex_);
+  return std::erase_if(presence_, [&](const ProcessPresence& e) { return now - e.heard > 3 * options_.announce_interval; }) > 0;
+}
+
+bool UdpAir::reachable(const UdpRadio& from, const MacAddress& dst, PhyRate rate) {
+  const Position position = from.position();
+  const double tx_dbm = from.tx_power();
+  const std::uint8_t channel = from.channel();
+  const auto hears = [&](std::uint8_t rx_channel, Position at, bool long_range) {
+    const int rssi = rssi_dbm(options_.path_loss, position, at, tx_dbm);
+    return reception(channel, rx_channel, rate, long_range, rssi) == Reception::heard;
+  };
+  bool owned = false;
+  for (std::size_t i = 0; i < radio_count(); ++i) {
+    const UdpRadio& r = radio(i);
+    if (&r == &from || !r.owns(dst)) continue;
+    if (hears(r.channel(), r.position(), r.long_range())) return true;
+    owned = true;
+  }
+  {
+    std::lock_guard lk(presence_mutex_);
+    for (const ProcessPresence& p : presence_)
+      for (const wire::RadioPresence& e : p.presence.radios) {
+        if (!e.owns(dst)) continue;
+        if (hears(e.channel, e.position, e.long_range)) return true;
+        owned = true;
+      }
+    if (owned) return false;
+    for (const ProcessPresence& p : presence_)
+      if (p.presence.bridged_channels >> channel & 1) return true;  // it may be a real device's
+  }
+  return !settled();
+}
+
+// --------------------------------------------------------------- service
+
+void UdpAir::wake_service_by(TimePoint t) {
+  if (ns_of(t) >= service_wake_ns_.load()) return;
+  {
+    std::lock_guard lk(service_mutex_);
+    kicked_ = true;
+  }
+  service_cv_.notify_one();
+}
+
+// Timeouts and retries, reports of frames finished off the receive thread,
+// announcements (periodic, and of state changes no setter told us about),
+// forgetting silent processes, the end of the settle time.
+void UdpAir::service_loop() {
+  TimePoint next_announce = Steady::now() + options_.announce_interval;
+  TimePoint next_poll = Steady::now();
+  bool settle_seen = false;
+  std::unique_lock lk(service_mutex_);
+  while (!stopping_) {
+    service_wake_ns_ = INT64_MAX;  // while this pass runs, every wake-up request counts
+    kicked_ = false;
+    bool dirty = std::exchange(presence_dirty_, false);
+    lk.unlock();
+    const TimePoint now = Steady::now();
+    if (now >= next_poll) announce_if_changed(), next_poll = now + kStatePoll;
+    if (now >= next_announce) announce(), next_announce = now + options_.announce_interval;
+    if (expire_presence(now)) dirty = true;
+    if (!settle_seen && now >= settle_end_) settle_seen = dirty = true;
+    TimePoint next = std::min(next_poll, next_announce);
+    if (!settle_seen) next = std::min(next, settle_end_);
+    {
+      std::shared_lock sl(mutex_);
+      for (std::size_t i = 0; i < radio_count(); ++i) {
+        if (dirty) radio(i).presence_changed(now);
+        next = std::min(next, radio(i).service(now));
+      }
+    }
+    lk.lock();
+    if (kicked_ || stopping_) continue;
+    service_wake_ns_ = ns_of(next);
+    service_cv_.wait_until(lk, next, [this] { return kicked_ || stopping_; });
+  }
+}
+
+// ------------------------------------------------------------- receiving
+
 void UdpAir::receive_loop() {
-  std::array<std::uint8_t, kMaxDatagram + 1> buf;
+  std::vector<std::uint8_t> buf(kMaxReceive);
   pollfd fds[2] = {{socket_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
   for (;;) {
     if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
@@ -307,17 +703,18 @@ void UdpAir::handle(std::span<const std::uint8_t> datagram) {
     ++(p.error == wire::AirError::wrong_version ? counters_.wrong_version : counters_.malformed);
     return;
   }
+  if (p.header.kind != wire::AirKind::frame) return handle_presence(p);
   if (!wire::fcs_ok(p.frame)) {
     ++counters_.bad_fcs;
     return;
   }
   std::shared_lock lk(mutex_);
   if (sniffer_) {
-    const bool own = (p.header.sender_id & ~0xFFFFull) == process_id_;
+    const bool own = (p.header.sender_id & ~kRadioBits) == process_id_;
     sniffer_(SniffedFrame{p.frame, p.header.channel, p.header.rate, p.header.position, double(p.header.tx_power_dbm), own});
   }
   MacAddress ra;
-  if (wire::parse_ack(p.frame, ra)) return handle_ack(ra, p.header.channel);
+  if (wire::parse_ack(p.frame, ra)) return handle_ack(ra, p.header.channel, p.header.tag);
   if (p.frame.size() < wire::kHeaderLen + wire::kFcsLen) {
     ++counters_.malformed;
     return;
@@ -325,12 +722,30 @@ void UdpAir::handle(std::span<const std::uint8_t> datagram) {
   handle_frame(p.frame, p.header);
 }
 
-void UdpAir::handle_ack(const MacAddress& ra, std::uint8_t channel) {
-  for (const auto& r : radios_) {
-    if (r->channel() != channel || !r->owns(ra)) continue;
+void UdpAir::handle_ack(const MacAddress& ra, std::uint8_t channel, std::uint32_t tag) {
+  for (std::size_t i = 0; i < radio_count(); ++i) {
+    UdpRadio& r = radio(i);
+    if (r.channel() != channel || !r.owns(ra)) continue;
     ++counters_.acks_received;
-    r->ack_arrived();
+    r.ack_arrived(tag);
   }
+}
+
+std::size_t UdpAir::StreamKeyHash::operator()(const StreamKey& k) const noexcept {
+  std::uint64_t h = k.sender;
+  for (auto b : k.dst.bytes) h = h * 0x100000001b3ull ^ b;
+  return std::hash<std::uint64_t>{}(h);
+}
+
+// Where a tagged unicast stands among its sender's frames to `dst`: the next
+// one (delivered), a repeat of one delivered (its ACK was lost), or early (an
+// earlier one is still coming: held back unACKed, so it is sent again).
+UdpAir::Order UdpAir::order(const wire::AirHeader& from, const MacAddress& dst) {
+  std::uint32_t& expected = expected_.try_emplace(StreamKey{from.sender_id, dst}, from.base).first->second;
+  if (serial_diff(from.base, expected) > 0) expected = from.base;  // the ones below were given up
+  const std::int32_t d = serial_diff(from.stream, expected);
+  if (d == 0) return ++expected, Order::next;
+  return d < 0 ? Order::repeat : Order::early;
 }
 
 // The in-process air's rules, applied to a frame from another radio.
@@ -338,7 +753,8 @@ void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHe
   const MacAddress dst = MacAddress::read(frame.data() + 4);
   const MacAddress src = MacAddress::read(frame.data() + 10);
   const bool group = dst.is_multicast();
-  for (const auto& r : radios_) {
+  for (std::size_t i = 0; i < radio_count(); ++i) {
+    UdpRadio* r = &radio(i);
     if (r->id_ == from.sender_id || !r->listening()) continue;
     if (group ? !dst.is_broadcast() : !r->owns(dst)) continue;
     const int rssi = rssi_dbm(options_.path_loss, from.position, r->position(), from.tx_power_dbm);
@@ -347,8 +763,13 @@ void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHe
       ++counters_.lost;
       continue;
     }
-    ++counters_.deliveries;
-    if (r->listener_) r->listener_->on_frame(frame, RxInfo{static_cast<std::int8_t>(rssi), from.channel, from.rate, r->now_us()});
+    const Order place = group || from.tag == 0 ? Order::next : order(from, dst);
+    if (place == Order::early) return void(++counters_.out_of_order);
+    if (place == Order::repeat) ++counters_.repeats;
+    if (place == Order::next) {
+      ++counters_.deliveries;
+      if (r->listener_) r->listener_->on_frame(frame, RxInfo{static_cast<std::int8_t>(rssi), from.channel, from.rate, r->now_us()});
+    }
     if (group) continue;
     if (loss_.lose(r->mac(Interface::sta), src)) {
       ++counters_.lost;
@@ -356,7 +777,7 @@ void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHe
     }
     std::array<std::uint8_t, wire::kAckFrameLen> ack;
     wire::encode_ack(src, ack);
-    if (send_datagram(*r, r->id_, ack, ack_rate(from.rate))) ++counters_.acks_sent;
+    if (send_datagram(*r, r->id_, ack, ack_rate(from.rate), from.tag)) ++counters_.acks_sent;
     return;
   }
 }
