@@ -6,9 +6,13 @@ import random
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "wire"))
+import reference_frames as ref  # noqa: E402  (scapy and cryptography: frames built without our code)
 
 CLI = os.environ["ESPNOW_CLI"]
 TMP = os.environ.get("ESPNOW_TMP", "/tmp")
@@ -170,6 +174,172 @@ def test_capture_during_a_ping_session_reads_in_tshark_with_good_fcs_and_acks(ai
     assert {r[3] for r in acks} == {A, B}
     printed = subprocess.run([CLI, "capture", "-r", pcap], capture_output=True, text=True, check=True).stdout
     assert f"{A} -> {B}  ESP-NOW v1" in printed and f"ACK -> {A}" in printed
+
+
+# ---- capture -r on captures written the way Wi-Fi drivers write them (SPEC §4 "Captures")
+
+LMK = "a local master k"  # with ESP-IDF's default PMK
+
+
+def ack(ra):
+    return ref.with_fcs(bytes([0xD4, 0, 0, 0]) + bytes.fromhex(ra.replace(":", "")))
+
+
+def retry(frame):
+    f = bytearray(frame[:-4])
+    f[1] |= 0x08
+    return ref.with_fcs(bytes(f))
+
+
+def session():
+    """A short exchange from A, every frame with its FCS: plain, v2, encrypted,
+    a send that is never acknowledged, and one whose MIC fails."""
+    tk = ref.temporal_key(b"pmk1234567890123", LMK.encode())
+    again = ref.scapy_frame(B, A, 4, 40, 1, b"again", True)
+    tampered = bytearray(ref.protect(ref.scapy_frame(B, A, 5, 50, 1, b"tampered", True), tk, 2))
+    tampered[40] ^= 1  # in the ciphertext
+    return [ref.scapy_frame(B, A, 1, 10, 1, b"hello b", True), ack(A),
+            ref.scapy_frame(ref.BCAST, A, 2, 20, 2, b"v2 " * 333 + b"!", True),
+            ref.protect(ref.scapy_frame(B, A, 3, 30, 1, b"secret", True), tk, 1), ack(A),
+            again, retry(again),
+            ref.with_fcs(bytes(tampered[:-4])), ack(A)]
+
+
+def read_capture(path, *args):
+    return subprocess.run([CLI, "capture", "-r", path, *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("style", list(ref.DRIVER_STYLES))
+def test_capture_read_decodes_captures_as_drivers_write_them(style, tmp_path):
+    path = str(tmp_path / "driver.pcap")
+    ref.write_capture(path, [ref.DRIVER_STYLES[style](f) for f in session()])
+    r = read_capture(path, "--lmk", f"{B}={LMK}")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert f"{A} -> {B}  ESP-NOW v1 seq=1 len=7 hello b" in out, out
+    assert f"{A} -> {ref.BCAST}  ESP-NOW v2 seq=2 len=1000 v2 v2 " in out, out
+    assert f"{A} -> {B}  ESP-NOW v1 (decrypted, pn=1) seq=3 len=6 secret" in out, out
+    assert "seq=4 len=5 again" in out and "seq=4 retry len=5 again" in out, out
+    assert "MIC failure pn=2" in out
+    assert out.count(f"ACK -> {A}") == 3
+    assert "FCS" not in out
+    # Wireshark reads the same capture the same way: four plain Action frames of category 127.
+    cats = subprocess.run(["tshark", "-r", path, "-T", "fields", "-e", "wlan.fixed.category_code"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert cats.count("127") == 4, cats
+
+
+def test_capture_read_shows_frames_with_a_bad_fcs_as_such(tmp_path):
+    path = str(tmp_path / "bad.pcap")
+    good = ref.scapy_frame(B, A, 1, 10, 1, b"good", True)
+    damaged = ref.scapy_frame(B, A, 2, 20, 1, b"damaged", True)
+    wrong_fcs = good[:-4] + bytes(4)
+    ref.write_capture(path, [ref.DRIVER_STYLES["no flags field"](good), ref.bad_fcs_flagged(damaged),
+                             ref.DRIVER_STYLES["fcs kept"](wrong_fcs)])
+    r = read_capture(path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "len=4 good" in lines[0]
+    assert "bad FCS" in lines[1] and "damaged" not in lines[1]  # flagged by the driver (0x40)
+    assert "bad FCS" in lines[2]                                 # the FCS it kept does not match
+    assert "3 frames: 1 ESP-NOW, 2 bad FCS" in r.stderr
+
+
+def test_capture_read_ends_with_a_summary_on_stderr(tmp_path):
+    path = str(tmp_path / "session.pcap")
+    ref.write_capture(path, [ref.DRIVER_STYLES["no flags field"](f) for f in session()])
+    keyed = read_capture(path, "--lmk", f"{B}={LMK}")
+    assert keyed.returncode == 0, keyed.stderr
+    assert "--- 9 frames: 4 ESP-NOW, 2 encrypted ESP-NOW, 3 ACKs" in keyed.stderr
+    assert f"--- {A}: 6 frames sent, 1 retry, 1 failed send" in keyed.stderr
+    assert "--- in all: 1 retry, 1 failed send (no ACK seen), 1 MIC failure" in keyed.stderr
+    assert "---" not in keyed.stdout  # stdout stays data
+    no_acks = [f for f in session() if f[0] != 0xD4]
+    ref.write_capture(path, [ref.DRIVER_STYLES["no flags field"](f) for f in no_acks])
+    r = read_capture(path)
+    assert "--- 6 frames: 4 ESP-NOW, 2 encrypted ESP-NOW" in r.stderr
+    assert "failed sends unknown (no ACK frames in the capture)" in r.stderr
+    assert "MIC failure" not in r.stderr  # nothing could be decrypted
+
+
+def test_capture_read_honours_channel_count_and_json(tmp_path):
+    path = str(tmp_path / "channels.pcap")
+    frames = [(ref.scapy_frame(B, A, n, n, 1, f"msg {n}".encode(), True), 2412 if n % 2 else 2437) for n in range(6)]
+    ref.write_capture(path, [ref.DRIVER_STYLES["fcs bit clear"](f, mhz) for f, mhz in frames])
+
+    def messages(*args):
+        r = read_capture(path, *args)
+        assert r.returncode == 0, r.stderr
+        return [line.split("  ")[-1].split(" ", 4)[-1] for line in r.stdout.splitlines()]
+
+    assert messages("--channel", "6") == ["msg 0", "msg 2", "msg 4"]
+    assert messages("--count", "2") == ["msg 0", "msg 1"]
+    assert messages("--channel", "1", "--count", "2") == ["msg 1", "msg 3"]
+    r = read_capture(path, "--json", "--channel", "6", "--count", "2")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(row["n"], row["channel"], row["kind"], row["src"], row["dst"], row["seq"], row["msg"]) for row in rows] == \
+        [(1, 6, "esp-now", A, B, 0, "msg 0"), (3, 6, "esp-now", A, B, 2, "msg 2")]
+    assert rows[0]["rssi"] == -40 and rows[0]["version"] == 1 and rows[0]["len"] == 5 and rows[0]["retry"] is False
+    assert "2 frames" in r.stderr
+    bad = read_capture(path, "--channel", "15")
+    assert bad.returncode == 2 and "--channel: 15" in bad.stderr
+    bad = read_capture(path, "--duration", "5")
+    assert bad.returncode == 2 and "--duration" in bad.stderr
+
+
+def test_capture_read_refuses_a_link_type_it_cannot_read(tmp_path):
+    path = str(tmp_path / "ethernet.pcap")
+    w = ref.PcapWriter(path, linktype=1)
+    w.write(bytes(60))
+    w.close()
+    r = read_capture(path)
+    assert r.returncode == 1 and "link type 1, expected 127 (radiotap) or 105 (802.11)" in r.stderr
+
+
+def test_capture_write_shows_the_live_counter_only_on_a_terminal(air, tmp_path):
+    pcap = str(tmp_path / "quiet.pcap")
+    piped = subprocess.run([CLI, "--air", air, "capture", "-w", pcap, "--duration", "0.3"], capture_output=True,
+                           timeout=60)  # bytes: text mode would turn \r into \n
+    assert piped.returncode == 0, piped.stderr
+    assert b"\r" not in piped.stderr
+    assert f"captured 0 frames to {pcap}\n".encode() in piped.stderr
+    import pty
+    leader, follower = pty.openpty()
+    try:
+        tty = subprocess.run([CLI, "--air", air, "capture", "-w", pcap, "--duration", "0.3"], stdout=subprocess.PIPE,
+                             stderr=follower, timeout=60)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert tty.returncode == 0
+    assert b"\rcaptured 0 frames" in shown
+
+
+def test_capture_write_counts_in_the_singular_too(air, tmp_path):
+    pcap = str(tmp_path / "one.pcap")
+    cap = subprocess.Popen([CLI, "--air", air, "capture", "-w", pcap, "--count", "1"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        assert "capturing on" in cap.stderr.readline()
+        sent = run(air, "--mac", A, "send", ref.BCAST, "just one")
+        out, err = cap.communicate(timeout=20)
+    finally:
+        cap.kill()
+    assert sent.returncode == 0, sent.stderr
+    assert f"captured 1 frame to {pcap}" in err, err
+    assert out == ""  # stdout stays data
+    shown = read_capture(pcap)
+    assert "len=8 just one" in shown.stdout
+    assert "--- 1 frame: 1 ESP-NOW" in shown.stderr
 
 
 def test_an_encrypted_link_between_two_terminals(air):

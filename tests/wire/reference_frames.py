@@ -57,9 +57,9 @@ def protect(plain_with_fcs, tk, pn):
 
 
 # How drivers hand received frames to a capture. Each takes a frame with its
-# FCS and returns (link type, packet).
-def _radiotap(flags=None):
-    fields = dict(present="Rate+Channel+dBm_AntSignal", Rate=1, ChannelFrequency=2412, ChannelFlags="CCK+2GHz",
+# FCS (and the channel's frequency) and returns (link type, packet).
+def _radiotap(flags=None, mhz=2412):
+    fields = dict(present="Rate+Channel+dBm_AntSignal", Rate=1, ChannelFrequency=mhz, ChannelFlags="CCK+2GHz",
                   dBm_AntSignal=-40)
     if flags is not None:
         fields.update(present="Flags+" + fields["present"], Flags=flags)
@@ -68,13 +68,13 @@ def _radiotap(flags=None):
 
 DRIVER_STYLES = {
     # Most drivers: the FCS stripped, no Flags field at all.
-    "no flags field": lambda f: (127, _radiotap() + f[:-4]),
+    "no flags field": lambda f, mhz=2412: (127, _radiotap(mhz=mhz) + f[:-4]),
     # A Flags field (short preamble) with the FCS bit clear: no FCS.
-    "fcs bit clear": lambda f: (127, _radiotap(flags="ShortPreamble") + f[:-4]),
+    "fcs bit clear": lambda f, mhz=2412: (127, _radiotap(flags="ShortPreamble", mhz=mhz) + f[:-4]),
     # A driver that keeps the FCS and says so.
-    "fcs kept": lambda f: (127, _radiotap(flags="FCS") + f),
+    "fcs kept": lambda f, mhz=2412: (127, _radiotap(flags="FCS", mhz=mhz) + f),
     # Link type 105: bare 802.11, no radiotap header, no FCS.
-    "bare 802.11": lambda f: (105, f[:-4]),
+    "bare 802.11": lambda f, mhz=2412: (105, f[:-4]),
 }
 
 
