@@ -19,8 +19,12 @@
 //  - veth_test: TEST ONLY. An Ethernet link (a veth end) carries the very
 //    radiotap + 802.11 bytes; unicasts to us are ACKed in software, standing
 //    in for the card. Never chosen unless asked for by name (linux-test:IFACE).
-//  - replay: reads a radiotap capture file through the same filter and
-//    receive path (tests, and diagnosing a capture); it cannot transmit.
+//  - replay: reads a capture file (radiotap or bare 802.11) through the same
+//    filter and receive path (tests, and diagnosing a capture); it cannot transmit.
+//
+// Every packet is read through wire::read_captured() (SPEC §4 "Captures"): an
+// FCS only when the radiotap Flags say so. Frames are injected without an FCS
+// and without that flag: the driver appends the FCS (SPEC §4 "Element length").
 // Host-only: lives in espnow_host, never in the core.
 #pragma once
 
@@ -37,6 +41,7 @@
 #include <thread>
 
 #include "espnow/radio.hpp"
+#include "espnow/radiotap.hpp"
 #include "espnow/virtual_radio.hpp"
 
 struct pcap;
@@ -61,8 +66,8 @@ struct LinuxRadioOptions {
 
 struct LinuxRadioStats {
   std::uint64_t packets = 0;       // passed the BPF filter
-  std::uint64_t malformed = 0;     // bad radiotap header or too short
-  std::uint64_t bad_fcs = 0;
+  std::uint64_t malformed = 0;     // bad radiotap header, too short or too long
+  std::uint64_t bad_fcs = 0;       // the FCS does not match, or the driver flagged it bad (radiotap 0x40)
   std::uint64_t other_channel = 0; // test mode: sent on another channel
   std::uint64_t delivered = 0;     // handed to the listener
   std::uint64_t acks_received = 0;
@@ -76,7 +81,7 @@ struct LinuxRadioStats {
 
 // What the monitor callback sees: every packet that passed the filter.
 struct MonitoredFrame {
-  std::span<const std::uint8_t> frame;  // 802.11 frame, FCS included and verified
+  std::span<const std::uint8_t> frame;  // 802.11 frame ending with a good FCS (verified, or computed if stripped)
   RxInfo info;
   bool tx_report = false;  // the kernel's report of a frame we injected
 };
@@ -101,7 +106,8 @@ class LinuxRadio final : public Radio {
   void set_listener(RadioListener* listener) override;
   std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override;
 
-  // Injects a frame (FCS included) once: no retry, no confirmation.
+  // Injects a frame (FCS included, as the stack passes frames) once, without
+  // its FCS: no retry, no confirmation.
   std::error_code inject(std::span<const std::uint8_t> frame, PhyRate rate);
   // Called on the receive thread for every packet that passed the filter.
   void set_monitor(std::function<void(const MonitoredFrame&)> monitor);
@@ -134,6 +140,7 @@ class LinuxRadio final : public Radio {
   std::atomic<std::uint8_t> channel_;
   std::string filter_;
   ::pcap* pcap_ = nullptr;
+  wire::CaptureLink link_ = wire::CaptureLink::radiotap;  // a replayed file may be bare 802.11
   int stop_fd_ = -1;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   mutable std::mutex channel_error_mutex_;

@@ -4,8 +4,8 @@
 
 namespace espnow::host {
 
-PcapWriter::PcapWriter(const std::string& path) {
-  dead_ = pcap_open_dead(kLinkTypeRadiotap, 65535);
+PcapWriter::PcapWriter(const std::string& path, int link_type) {
+  dead_ = pcap_open_dead(link_type, 65535);
   if (!dead_) {
     error_ = "pcap_open_dead failed";
     return;

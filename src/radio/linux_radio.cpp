@@ -112,6 +112,9 @@ std::string LinuxRadio::activate() {
     if (!options_.mac) return "replay mode needs the MAC of the device the capture is replayed to";
     pcap_ = pcap_open_offline(src.c_str(), err);
     if (!pcap_) return "cannot read " + src + ": " + err;
+    if (!wire::is_capture_link(pcap_datalink(pcap_)))
+      return src + ": link type " + std::to_string(pcap_datalink(pcap_)) + ", expected 127 (radiotap) or 105 (802.11)";
+    link_ = static_cast<wire::CaptureLink>(pcap_datalink(pcap_));
   } else {
     if (if_nametoindex(src.c_str()) == 0) return "no interface '" + src + "'; list them with `ip link` or `iw dev`";
     const host::WifiInterface wifi = host::query_wifi_interface(src);
@@ -267,31 +270,22 @@ void LinuxRadio::receive_loop() {
   }
 }
 
-// Radiotap header off, FCS checked (or appended when the driver stripped it:
-// the kernel then already dropped bad frames), then on to handle_frame.
+// Through wire::read_captured(), the rule every reader shares: radiotap off,
+// the FCS checked when the packet carries one, computed when the driver
+// stripped it (the kernel then already dropped bad frames), then on to handle_frame.
 void LinuxRadio::handle_packet(std::span<const std::uint8_t> packet) {
   ++counters_.packets;
-  const wire::RadiotapParse rt = wire::parse_radiotap(packet);
-  if (!rt.usable() || rt.length > packet.size()) return void(++counters_.malformed);
-  const wire::RadiotapFields& f = rt.fields;
-  std::span<const std::uint8_t> frame = packet.subspan(rt.length);
+  std::array<std::uint8_t, wire::kMaxFrameSize> storage;
+  const wire::CapturedFrame c = wire::read_captured(packet, link_, storage);
+  if (c.status == wire::CaptureStatus::bad_fcs) return void(++counters_.bad_fcs);
+  if (!c.ok() || c.frame.size() < wire::kAckFrameLen) return void(++counters_.malformed);
+  const wire::RadiotapFields& f = c.fields;
   const std::uint8_t heard_on = f.has_channel ? mhz_to_channel(f.channel_mhz) : channel();
   if (options_.mode == LinuxRadioMode::veth_test && heard_on != channel()) return void(++counters_.other_channel);
-  std::array<std::uint8_t, wire::kMaxFrameSize> with_fcs;
-  if (f.has_flags && (f.flags & wire::kRadiotapFlagFcs)) {
-    if ((f.flags & wire::kRadiotapFlagBadFcs) || frame.size() < wire::kAckFrameLen || !wire::fcs_ok(frame))
-      return void(++counters_.bad_fcs);
-  } else {
-    if (frame.size() + wire::kFcsLen > with_fcs.size()) return void(++counters_.malformed);
-    std::copy(frame.begin(), frame.end(), with_fcs.begin());
-    frame = std::span(with_fcs).first(frame.size() + wire::kFcsLen);
-    wire::write_fcs(std::span(with_fcs).first(frame.size()));
-  }
-  if (frame.size() < wire::kAckFrameLen) return void(++counters_.malformed);
   const RxInfo info{f.has_signal ? f.signal_dbm : std::int8_t{0}, heard_on, rate_from_radiotap(f), now_us()};
   // Only the kernel writes TX flags on a received frame; on the veth they are the sender's own.
   const bool tx_report = options_.mode != LinuxRadioMode::veth_test && f.has_tx_flags;
-  handle_frame(frame, info, tx_report, tx_report && (f.tx_flags & wire::kRadiotapTxFail));
+  handle_frame(c.frame, info, tx_report, tx_report && (f.tx_flags & wire::kRadiotapTxFail));
 }
 
 void LinuxRadio::handle_frame(std::span<const std::uint8_t> frame, const RxInfo& info, bool tx_report, bool tx_failed) {
@@ -352,21 +346,26 @@ void LinuxRadio::send_group(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (listener_) listener_->on_tx_done(MacAddress::read(frame.data() + 4), true);  // never ACKed, so never failed
 }
 
+// The frame goes to the driver without its FCS and without the radiotap FCS
+// flag: every driver appends its own. One left in the frame (drivers that
+// ignore the flag keep it) makes the frame 4 bytes longer than its elements,
+// and ESP-IDF >= 5.3.2 receivers drop it (SPEC §4 "Element length").
 std::error_code LinuxRadio::inject(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (!pcap_ || options_.mode == LinuxRadioMode::replay) return errc::intf;
-  const bool group = frame.size() >= 10 && MacAddress::read(frame.data() + 4).is_multicast();
+  if (frame.size() <= wire::kFcsLen) return errc::arg;
+  const auto body = frame.first(frame.size() - wire::kFcsLen);
+  const bool group = body.size() >= 10 && MacAddress::read(body.data() + 4).is_multicast();
   wire::RadiotapFields f;
-  f.has_flags = true, f.flags = wire::kRadiotapFlagFcs;  // the FCS is ours: mac80211 trims it
   f.has_rate = true, f.rate_500kbps = radiotap_rate(rate);
   f.has_channel = true, f.channel_mhz = channel_to_mhz(channel());
   f.channel_flags = wire::kRadiotapChan2Ghz;
   f.has_tx_flags = true, f.tx_flags = group ? wire::kRadiotapTxNoAck : std::uint16_t{0};
   std::array<std::uint8_t, kMaxRadiotap + wire::kMaxFrameSize> packet;
   const std::size_t head = wire::build_radiotap(f, packet);
-  if (head == 0 || head + frame.size() > packet.size()) return errc::arg;
-  std::copy(frame.begin(), frame.end(), packet.begin() + static_cast<std::ptrdiff_t>(head));
+  if (head == 0 || head + body.size() > packet.size()) return errc::arg;
+  std::copy(body.begin(), body.end(), packet.begin() + static_cast<std::ptrdiff_t>(head));
   std::lock_guard lk(inject_mutex_);
-  if (pcap_inject(pcap_, packet.data(), head + frame.size()) < 0) {
+  if (pcap_inject(pcap_, packet.data(), head + body.size()) < 0) {
     ++counters_.inject_errors;
     return errc::internal;
   }

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,9 +82,10 @@ std::vector<std::uint8_t> espnow_frame(MacAddress dst, MacAddress src, std::stri
 }
 
 // Radiotap (flags: FCS at the end, channel 1) in front of a frame that carries its FCS.
-std::vector<std::uint8_t> on_air(std::vector<std::uint8_t> frame, bool fcs_flag = true) {
+// Without the FCS flag the FCS is stripped first, as most drivers do.
+std::vector<std::uint8_t> on_air(std::vector<std::uint8_t> frame, bool fcs_flag = true, std::uint8_t more_flags = 0) {
   wire::RadiotapFields f;
-  f.has_flags = true, f.flags = fcs_flag ? wire::kRadiotapFlagFcs : std::uint8_t{0};
+  f.has_flags = true, f.flags = static_cast<std::uint8_t>((fcs_flag ? wire::kRadiotapFlagFcs : 0) | more_flags);
   f.has_channel = true, f.channel_mhz = 2412, f.channel_flags = wire::kRadiotapChan2Ghz;
   std::vector<std::uint8_t> packet(wire::radiotap_size(f));
   wire::build_radiotap(f, packet);
@@ -91,6 +93,48 @@ std::vector<std::uint8_t> on_air(std::vector<std::uint8_t> frame, bool fcs_flag 
   packet.insert(packet.end(), frame.begin(), frame.end());
   return packet;
 }
+
+// Radiotap without a Flags field in front of `frame`, as it is: what an
+// injector that leaves its FCS in the frame hands the driver.
+std::vector<std::uint8_t> without_flags(const std::vector<std::uint8_t>& frame) {
+  wire::RadiotapFields f;
+  f.has_channel = true, f.channel_mhz = 2412, f.channel_flags = wire::kRadiotapChan2Ghz;
+  std::vector<std::uint8_t> packet(wire::radiotap_size(f));
+  wire::build_radiotap(f, packet);
+  packet.insert(packet.end(), frame.begin(), frame.end());
+  return packet;
+}
+
+// Every packet on a veth end, as raw bytes: what a Linux radio really injected.
+class RawTap {
+ public:
+  explicit RawTap(const char* iface) {
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_ = pcap_create(iface, err);
+    EXPECT_NE(pcap_, nullptr) << err;
+    pcap_set_immediate_mode(pcap_, 1);
+    pcap_set_timeout(pcap_, 50);
+    EXPECT_EQ(pcap_activate(pcap_), 0) << pcap_geterr(pcap_);
+  }
+  ~RawTap() { pcap_close(pcap_); }
+  // The next packet whose radiotap header parses and whose frame starts with
+  // frame control byte `fc0` (the kernel's own IPv6 chatter is skipped).
+  std::optional<std::vector<std::uint8_t>> next(std::uint8_t fc0) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      pcap_pkthdr* h = nullptr;
+      const u_char* data = nullptr;
+      if (pcap_next_ex(pcap_, &h, &data) != 1) continue;
+      std::vector<std::uint8_t> packet(data, data + h->caplen);
+      const auto rt = wire::parse_radiotap(packet);
+      if (rt.usable() && packet.size() > rt.length && packet[rt.length] == fc0) return packet;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  pcap_t* pcap_ = nullptr;
+};
 
 std::vector<std::uint8_t> with_fcs(std::vector<std::uint8_t> frame) {
   frame.resize(frame.size() + wire::kFcsLen);
@@ -218,6 +262,34 @@ TEST_F(VethPair, V2MessagesOf1470BytesArriveWhole) {
   EXPECT_EQ((*m)->msg, big);
 }
 
+// SPEC §4 "Element length": a Linux injector hands the driver the frame
+// without FCS and without the radiotap FCS flag; the driver appends the FCS.
+// A frame with an FCS left in would be 4 bytes longer than its elements, and
+// ESP32s on ESP-IDF >= 5.3.2 would silently drop it.
+TEST_F(VethPair, InjectedFramesCarryNoFcsAndNoFcsFlag) {
+  RawTap on_b("lrb"), on_a("lra");
+  ASSERT_FALSE(a->esp.add_peer(kB));
+  auto r = a->esp.send(kB, bytes("exactly this long"));
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(*r);
+  const auto sent = on_b.next(wire::kFrameControlAction);
+  ASSERT_TRUE(sent);
+  const auto rt = wire::parse_radiotap(*sent);
+  EXPECT_FALSE(rt.fields.has_flags && (rt.fields.flags & wire::kRadiotapFlagFcs));
+  const auto frame = std::span<const std::uint8_t>(*sent).subspan(rt.length);
+  std::vector<std::uint8_t> storage(wire::kMaxMessageV2);
+  const auto d = wire::decode(frame, wire::Fcs::absent, storage);  // no FCS, nothing after the element
+  ASSERT_TRUE(d.ok()) << wire::to_string(d.error);
+  EXPECT_EQ(std::vector<std::uint8_t>(d.frame.message.begin(), d.frame.message.end()), bytes("exactly this long"));
+  EXPECT_EQ(frame.size(), wire::frame_size(17) - wire::kFcsLen);
+  // The test mode's software ACK goes out the same way: 10 bytes, no FCS.
+  const auto ack = on_a.next(0xD4);
+  ASSERT_TRUE(ack);
+  const auto ack_rt = wire::parse_radiotap(*ack);
+  EXPECT_EQ(ack->size() - ack_rt.length, wire::kAckFrameLen - wire::kFcsLen);
+  EXPECT_FALSE(ack_rt.fields.has_flags && (ack_rt.fields.flags & wire::kRadiotapFlagFcs));
+}
+
 TEST_F(VethPair, ASendToAnAbsentMacFailsAfterFiveRetries) {
   ASSERT_FALSE(a->esp.add_peer(kC));
   auto r = a->esp.send(kC, bytes("anyone?"));
@@ -256,6 +328,23 @@ TEST(LinuxRadioFilter, TheKernelFilterPassesOnlyOurEspNowFrames) {
   EXPECT_EQ(b.radio->stats().packets, 2u);  // the five others never left the kernel
 }
 
+// An injector that left its FCS in the frame (and no FCS flag): on the air
+// the frame is 4 bytes longer than its elements. ESP-IDF >= 5.3.2 drops it,
+// and so does SoftLink, counting it malformed, so code tested here fails where a chip would.
+TEST(LinuxRadioFilter, AFrameWithAnFcsLeftInIsMalformedAsOnEspIdf532) {
+  Station b(open_radio("lrb", kB, LinuxRadioMode::veth_test));
+  char err[PCAP_ERRBUF_SIZE];
+  pcap_t* raw = pcap_open_live("lra", 4096, 0, 10, err);
+  ASSERT_NE(raw, nullptr) << err;
+  for (const auto& packet : {without_flags(espnow_frame(kB, kA, "four bytes too long", 1)),
+                             on_air(espnow_frame(kB, kA, "exact", 2), false)})
+    ASSERT_EQ(pcap_inject(raw, packet.data(), packet.size()), static_cast<int>(packet.size()));
+  EXPECT_EQ(drain(b.esp, 1), std::vector<std::string>{"exact"});  // in order: the first was looked at already
+  pcap_close(raw);
+  EXPECT_EQ(b.link.stats().rx_malformed, 1u);
+  EXPECT_FALSE(*b.esp.any());
+}
+
 // The filter expression itself, run by libpcap on both link types.
 TEST(LinuxRadioFilter, TheExpressionKeepsExactlyOurFramesOnBothLinkTypes) {
   for (auto [link, dlt] : {std::pair{host::FilterLink::radiotap, DLT_IEEE802_11_RADIO},
@@ -290,6 +379,9 @@ TEST(LinuxRadioReplay, ExactlyOurMessagesComeOutOfAMixedCapture) {
     w.write(on_air(retry), std::chrono::microseconds(t += 1000));  // a MAC retry of ours-2: dropped
     w.write(on_air(espnow_frame(kB, kA, "ours-3 (driver stripped the FCS)", 11), false),
             std::chrono::microseconds(t += 1000));
+    // The driver flagged a bad FCS (0x40) and stripped it: no FCS flag, still bad.
+    w.write(on_air(espnow_frame(kB, kA, "flagged bad by the driver", 12), false, wire::kRadiotapFlagBadFcs),
+            std::chrono::microseconds(t += 1000));
   }
   Station b(open_radio(path.string(), kB, LinuxRadioMode::replay));
   b.radio->wait_until_replayed();
@@ -297,8 +389,42 @@ TEST(LinuxRadioReplay, ExactlyOurMessagesComeOutOfAMixedCapture) {
   // The whole file went through: what is in the ring now is all there will be.
   EXPECT_EQ(drain(b.esp, 3), (std::vector<std::string>{"ours-1", "ours-2", "ours-3 (driver stripped the FCS)"}));
   EXPECT_FALSE(*b.esp.any());
-  EXPECT_EQ(b.radio->stats().bad_fcs, 1u);
-  EXPECT_EQ(b.radio->stats().packets, 5u);  // ours-1, ours-2 twice, bad fcs, ours-3: the filter dropped the rest
+  EXPECT_EQ(b.radio->stats().bad_fcs, 2u);
+  EXPECT_EQ(b.radio->stats().packets, 6u);  // ours-1, ours-2 twice, the bad two, ours-3: the filter dropped the rest
+}
+
+std::filesystem::path temp_pcap(const char* name) {
+  return std::filesystem::temp_directory_path() / (name + std::to_string(::getpid()) + ".pcap");
+}
+
+// Link type 105: bare 802.11 frames, no radiotap header, no FCS.
+TEST(LinuxRadioReplay, ABare80211CaptureIsReplayedToo) {
+  const auto path = temp_pcap("espnow_replay_105_");
+  {
+    host::PcapWriter w(path.string(), host::kLinkTypeIeee80211);
+    ASSERT_TRUE(w.ok()) << w.error();
+    std::int64_t t = 0;
+    for (auto frame : {beacon(), espnow_frame(kC, kA, "for C", 1), espnow_frame(kB, kA, "bare-1", 2),
+                       espnow_frame(MacAddress::broadcast(), kA, "bare-2", 3)}) {
+      frame.resize(frame.size() - wire::kFcsLen);
+      w.write(frame, std::chrono::microseconds(t += 1000));
+    }
+  }
+  Station b(open_radio(path.string(), kB, LinuxRadioMode::replay));
+  b.radio->wait_until_replayed();
+  std::filesystem::remove(path);
+  EXPECT_EQ(drain(b.esp, 2), (std::vector<std::string>{"bare-1", "bare-2"}));
+  EXPECT_FALSE(*b.esp.any());
+  EXPECT_EQ(b.radio->stats().malformed, 0u);
+}
+
+TEST(LinuxRadioReplay, ACaptureOfAnotherLinkTypeIsRefusedByName) {
+  const auto path = temp_pcap("espnow_replay_ethernet_");
+  { host::PcapWriter w(path.string(), 1); }  // Ethernet
+  const auto o = LinuxRadio::open(options(path.string(), LinuxRadioMode::replay, kB));
+  std::filesystem::remove(path);
+  EXPECT_EQ(o.radio, nullptr);
+  EXPECT_NE(o.error.find("link type 1, expected 127 (radiotap) or 105 (802.11)"), std::string::npos) << o.error;
 }
 
 TEST(LinuxRadioErrors, AMissingInterfaceIsNamed) {

@@ -1,4 +1,5 @@
-// pcap files of link type 127 (radiotap + 802.11), through libpcap.
+// pcap files of link type 127 (radiotap + 802.11) or 105 (bare 802.11),
+// through libpcap. wire::read_captured() reads their packets.
 // Host-only: the core library never depends on libpcap.
 #pragma once
 
@@ -15,16 +16,17 @@ struct pcap_dumper;
 namespace espnow::host {
 
 inline constexpr int kLinkTypeRadiotap = 127;  // LINKTYPE_IEEE802_11_RADIOTAP
+inline constexpr int kLinkTypeIeee80211 = 105;  // LINKTYPE_IEEE802_11: no radiotap, no FCS
 
 struct CapturedPacket {
   std::chrono::microseconds timestamp{0};
-  std::vector<std::uint8_t> bytes;  // radiotap header, then the 802.11 frame
+  std::vector<std::uint8_t> bytes;  // as the file's link type says
 };
 
 class PcapWriter {
  public:
   // Opens (truncates) `path`. On failure ok() is false and error() says why.
-  explicit PcapWriter(const std::string& path);
+  explicit PcapWriter(const std::string& path, int link_type = kLinkTypeRadiotap);
   ~PcapWriter();
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
