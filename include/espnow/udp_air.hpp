@@ -207,6 +207,8 @@ class UdpAir {
   // True once the settle time after open() has passed: from then on, a
   // unicast to a MAC nobody announced fails fast.
   bool settled() const;
+  // The radios other processes on the air have announced, as last heard.
+  std::vector<wire::RadioPresence> remote_radios() const;
   const AirUrl& url() const { return url_; }
   const UdpAirOptions& options() const { return options_; }
   UdpAirStats stats() const;
@@ -277,7 +279,7 @@ class UdpAir {
   std::mutex announce_mutex_;  // one announcement at a time
   std::atomic<std::uint16_t> bridged_channels_{0};
 
-  std::mutex presence_mutex_;  // never held while taking another lock
+  mutable std::mutex presence_mutex_;  // never held while taking another lock
   std::vector<ProcessPresence> presence_;
   std::vector<std::pair<std::uint64_t, MacAddress>> warned_duplicates_;
 

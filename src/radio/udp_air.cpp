@@ -464,6 +464,13 @@ void UdpAir::set_sniffer(std::function<void(const SniffedFrame&)> sniffer) {
 
 bool UdpAir::settled() const { return Steady::now() >= settle_end_; }
 
+std::vector<wire::RadioPresence> UdpAir::remote_radios() const {
+  std::lock_guard lk(presence_mutex_);
+  std::vector<wire::RadioPresence> out;
+  for (const ProcessPresence& p : presence_) out.insert(out.end(), p.presence.radios.begin(), p.presence.radios.end());
+  return out;
+}
+
 UdpAirStats UdpAir::stats() const {
   const Counters& c = counters_;
   return {c.sent.load(),         c.received.load(),       c.malformed.load(),

@@ -181,6 +181,20 @@ std::unique_ptr<UdpAir> open_air(const std::string& url, UdpAirOptions options =
   return std::move(opened.air);
 }
 
+// Waits until `air` has heard another process announce a radio owning `mac`
+// in the state `ok` accepts.
+template <class Ok>
+bool announced(const UdpAir& air, const MacAddress& mac, Ok ok) {
+  return eventually([&] {
+    for (const auto& r : air.remote_radios())
+      if ((r.sta == mac || r.ap == mac) && ok(r)) return true;
+    return false;
+  });
+}
+bool announced(const UdpAir& air, const MacAddress& mac) {
+  return announced(air, mac, [](const wire::RadioPresence& r) { return r.sta_active || r.ap_active; });
+}
+
 // Records a radio's reports, in the order they come.
 struct Reports final : RadioListener {
   std::mutex m;
@@ -255,22 +269,21 @@ TEST(UdpAirPresence, AnOwnerOnAnotherChannelSwitchedOffOrOutOfRangeIsAbsentTooAn
     std::lock_guard lk(reports.m);
     return reports.done.back().second;
   };
+  ASSERT_TRUE(announced(*p.one, kB));
   EXPECT_TRUE(send_and_wait(1));  // present: its real ACK
   ASSERT_FALSE(b.set_channel(6));  // announced at once
-  ASSERT_TRUE(eventually([&] { return p.one->stats().announcements_received >= 2; }));
+  ASSERT_TRUE(announced(*p.one, kB, [](const auto& r) { return r.channel == 6; }));
   EXPECT_FALSE(send_and_wait(2));
   ASSERT_FALSE(b.set_channel(1));
   b.set_active(Interface::sta, false);  // no setter tells the air: it finds out within 20 ms
-  ASSERT_TRUE(eventually([&] { return p.one->stats().announcements_received >= 4; }));
+  ASSERT_TRUE(announced(*p.one, kB, [](const auto& r) { return r.channel == 1 && !r.sta_active; }));
   EXPECT_FALSE(send_and_wait(3));
   b.set_active(Interface::sta, true);
   b.set_position({5000, 0});  // far below the 1 Mbps sensitivity
-  const auto seen = p.one->stats().announcements_received;
-  ASSERT_TRUE(eventually([&] { return p.one->stats().announcements_received > seen; }));
+  ASSERT_TRUE(announced(*p.one, kB, [](const auto& r) { return r.sta_active && r.position.x == 5000; }));
   EXPECT_FALSE(send_and_wait(4));
   b.set_position({10, 0});
-  const auto seen2 = p.one->stats().announcements_received;
-  ASSERT_TRUE(eventually([&] { return p.one->stats().announcements_received > seen2; }));
+  ASSERT_TRUE(announced(*p.one, kB, [](const auto& r) { return r.position.x == 10; }));
   EXPECT_TRUE(send_and_wait(5));
   EXPECT_EQ(p.one->stats().absent_failures, 3u);
   a.set_listener(nullptr);
@@ -281,6 +294,7 @@ TEST(UdpAirPresence, APresentOwnerStillNeedsItsAckAndLossStillApplies) {
   TwoProcesses p({.ack_timeout = ack_timeout}, {.loss = 1.0});  // the second process hears nothing
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_TRUE(announced(*p.one, kB));
   Reports reports;
   a.set_listener(&reports);
   const auto t0 = Steady::now();
@@ -299,6 +313,7 @@ TEST(UdpAirPresence, ASyncSendRightAfterAnAsyncOneToAnAbsentPeerSucceeds) {
   ASSERT_FALSE(a.espnow().active(true));
   ASSERT_FALSE(b.espnow().active(true));
   ASSERT_FALSE(a.espnow().add_peer(kB));
+  ASSERT_TRUE(announced(*p.one, kB));
   ASSERT_FALSE(a.espnow().add_peer(kNobody));
   EXPECT_TRUE(*a.espnow().send(kNobody, bytes("gone"), false));
   EXPECT_TRUE(*a.espnow().send(kB, bytes("here"), true));  // its report waits behind the first one's
@@ -355,7 +370,7 @@ TEST(UdpAirPresence, ABridgedChannelWaitsForRealAcksForMacsNobodyAnnounced) {
   TwoProcesses p({.ack_timeout = ack_timeout});
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   p.two->serve_as_bridge(1);
-  ASSERT_TRUE(eventually([&] { return p.one->stats().announcements_received >= 1; }));
+  ASSERT_TRUE(eventually([&] { return p.one->stats().announcements_received >= 1; }));  // its only announcement
   Reports reports;
   a.set_listener(&reports);
   const auto t0 = Steady::now();
@@ -378,6 +393,7 @@ TEST(UdpAirWindow, ReportsKeepTransmitOrderAcrossPresentAbsentAndBroadcastFrames
   ASSERT_TRUE(p.two->add_radio({.mac = kB}));
   Reports reports;
   a.set_listener(&reports);
+  ASSERT_TRUE(announced(*p.one, kB));
   const MacAddress order[] = {kB, kNobody, MacAddress::broadcast(), kB, kNobody, kB};
   for (std::uint16_t i = 0; i < 6; ++i) ASSERT_FALSE(a.transmit(frame_to(order[i], kA, i), PhyRate::r1m));
   ASSERT_TRUE(eventually([&] { return reports.size() == 6; }));
@@ -392,6 +408,7 @@ TEST(UdpAirWindow, AFullQueueSaysNoMem) {
   TwoProcesses p({.ack_timeout = std::chrono::seconds(10)}, {.loss = 1.0});
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_TRUE(announced(*p.one, kB));
   for (std::uint16_t i = 0; i < 16; ++i) ASSERT_FALSE(a.transmit(frame_to(kB, kA, i), PhyRate::r1m)) << i;
   EXPECT_EQ(a.transmit(frame_to(kB, kA, 16), PhyRate::r1m), make_error_code(errc::no_mem));
 }
@@ -405,6 +422,7 @@ TEST(UdpAirWindow, UnderLossEveryMessageArrivesOnceAndInOrderAndEveryAckedOneArr
   ASSERT_FALSE(b.espnow().config({.rxbuf = 1 << 16}));
   ASSERT_FALSE(b.espnow().active(true));
   ASSERT_FALSE(a.espnow().add_peer(kB));
+  ASSERT_TRUE(announced(*p.one, kB));
   constexpr int kCount = 200;
   for (int i = 0; i < kCount; ++i) ASSERT_TRUE(*a.espnow().send(kB, bytes(std::to_string(i)), false));
   ASSERT_TRUE(eventually([&] { return a.espnow().stats().tx_responses == kCount; }, std::chrono::seconds(120)));
