@@ -63,8 +63,8 @@ awaitable<void> outage(VirtualRadio& radio, Ms at, Ms length) {
 
 void print_stats(const char* name, const ESPNow& e) {
   const Stats s = e.stats();
-  std::printf("%s stats(): (%llu, %llu, %llu, %llu, %llu)\n", name, (unsigned long long)s.tx_pkts,
-              (unsigned long long)s.tx_responses, (unsigned long long)s.tx_failures,
+  std::printf("%s stats(): tx_pkts=%llu tx_responses=%llu tx_failures=%llu rx_packets=%llu rx_dropped=%llu\n", name,
+              (unsigned long long)s.tx_pkts, (unsigned long long)s.tx_responses, (unsigned long long)s.tx_failures,
               (unsigned long long)s.rx_packets, (unsigned long long)s.rx_dropped);
 }
 

@@ -19,7 +19,7 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-[[noreturn]] static void usage_error(const std::string& message) {
+[[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr, "espnow: %s\nRun with --help for usage.\n", message.c_str());
   std::exit(2);
 }
@@ -92,6 +92,7 @@ host::OpenedRadio open_radio_or_exit(const GlobalOptions& g, bool promiscuous) {
     if (!url.ok()) usage_error("--air: " + url.error);
   }
   host::OpenedRadio opened = host::open_radio(spec, radio_options(g, promiscuous));
+  if (!opened && opened.bad_spec) usage_error("--radio: " + opened.error);
   if (!opened) {
     std::fprintf(stderr, "espnow: %s\n", opened.error.c_str());
     std::exit(1);
@@ -104,11 +105,16 @@ Device open_device(const GlobalOptions& g) {
   d.opened = open_radio_or_exit(g, false);
   d.link = std::make_unique<SoftLink>(*d.opened.radio, SoftLinkOptions{});
   d.esp = std::make_unique<ESPNow>(*d.link);
+  if (auto ec = d.espnow().config({.version = protocol_version(g)}))
+    usage_error("--espnow-version: this link cannot change it: " + std::string(error_name(ec)));
   (void)d.espnow().active(true);
   if (g.rate >= 0) (void)d.espnow().config({.rate = g.rate});
   const auto pmk = pmk_option(g);
   (void)d.espnow().set_pmk(pmk);
   d.keys = lmk_options(g);
+  if (static_cast<int>(d.keys.size()) > MAX_ENCRYPT_PEER_NUM)
+    usage_error("--lmk: " + std::to_string(d.keys.size()) + " keys given; at most " +
+                std::to_string(MAX_ENCRYPT_PEER_NUM) + " peers can be encrypted (ESP-NOW's limit)");
   for (const PeerKey& k : d.keys)  // encrypted peers: their frames decrypt, ours to them encrypt
     if (auto ec = d.espnow().add_peer(k.mac, {.lmk = k.lmk}))
       usage_error("--lmk " + std::string(k.mac.to_text().view()) + ": " + std::string(error_name(ec)));
@@ -141,6 +147,11 @@ std::vector<PeerKey> lmk_options(const GlobalOptions& g) {
     if (eq == std::string::npos || !parse_key(item.substr(eq + 1), k.lmk))
       usage_error("--lmk: '" + item + "' is not MAC=KEY (KEY: 32 hex digits or 16 characters)");
     k.mac = parse_mac_arg("--lmk", item.substr(0, eq));
+    const std::string mac_text(k.mac.to_text().view());
+    if (k.mac.is_multicast())
+      usage_error("--lmk " + mac_text + ": a group (broadcast or multicast) address cannot be encrypted; "
+                  "ESP-NOW encrypts only unicast peers");
+    if (key_for(keys, k.mac)) usage_error("--lmk " + mac_text + ": given twice");
     keys.push_back(k);
   }
   return keys;
@@ -159,10 +170,51 @@ std::string hex(std::span<const std::uint8_t> msg) {
   return s;
 }
 
+int protocol_version(const GlobalOptions& g) {
+  if (g.espnow_version) return g.espnow_version;  // CLI11 checked it is 1 or 2
+  const char* env = std::getenv("ESPNOW_VERSION");
+  if (!env || !*env) return 1;
+  const std::string v = env;
+  if (v != "1" && v != "2") usage_error("ESPNOW_VERSION: '" + v + "' is not an ESP-NOW version (1 or 2)");
+  return v[0] - '0';
+}
+
+std::size_t max_message_len(const GlobalOptions& g) {
+  return protocol_version(g) == 2 ? MAX_DATA_LEN_V2 : MAX_DATA_LEN;
+}
+
+// The length of the UTF-8 sequence at the start of `s` encoding a code point
+// that is not a control character; 0 if there is none.
+static std::size_t text_char_len(std::span<const std::uint8_t> s) {
+  const std::uint8_t b = s[0];
+  if (b < 0x80) return b >= 0x20 && b != 0x7f ? 1 : 0;
+  const std::size_t n = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 0;
+  if (n == 0 || b > 0xf4 || s.size() < n) return 0;
+  std::uint32_t cp = b & (0x7f >> n);
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((s[i] & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3f);
+  }
+  const std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;  // overlong, too big, surrogate
+  return cp >= 0x80 && cp <= 0x9f ? 0 : n;  // C1 controls
+}
+
+bool is_text(std::span<const std::uint8_t> msg) {
+  for (std::size_t i = 0; i < msg.size();) {
+    const std::size_t n = text_char_len(msg.subspan(i));
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 std::string printable(std::span<const std::uint8_t> msg) {
-  for (auto b : msg)
-    if (b < 0x20 || b > 0x7e) return "hex:" + hex(msg);
-  return std::string(msg.begin(), msg.end());
+  return is_text(msg) ? std::string(msg.begin(), msg.end()) : "hex:" + hex(msg);
+}
+
+std::string plural(std::uint64_t n, std::string_view singular, std::string_view plural_form) {
+  return std::to_string(n) + " " + std::string(n == 1 ? singular : plural_form);
 }
 
 std::string json_string(std::string_view s) {

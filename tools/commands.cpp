@@ -22,29 +22,42 @@ bool ensure_peer(ESPNow& e, const MacAddress& mac) {
 
 void print_message(const GlobalOptions& g, const MacAddress& mac, const RecvMeta& meta,
                    std::span<const std::uint8_t> msg) {
-  if (g.json)
-    std::printf("{\"time\": %s, \"mac\": \"%s\", \"rssi\": %d, \"len\": %zu, \"msg\": %s, \"hex\": \"%s\"}\n",
+  const bool text = is_text(msg);
+  if (g.json)  // msg: the text, or its hex digits; encoding says which
+    std::printf("{\"time\": %s, \"event\": \"message\", \"mac\": \"%s\", \"rssi\": %d, \"len\": %zu, "
+                "\"msg\": %s, \"encoding\": \"%s\", \"hex\": \"%s\"}\n",
                 json_string(timestamp()).c_str(), mac.to_text().c_str(), meta.rssi, msg.size(),
-                json_string(printable(msg)).c_str(), hex(msg).c_str());
+                json_string(text ? std::string(msg.begin(), msg.end()) : hex(msg)).c_str(), text ? "utf-8" : "hex",
+                hex(msg).c_str());
   else
     std::printf("%s %s rssi=%d len=%zu %s\n", timestamp().c_str(), mac.to_text().c_str(), meta.rssi, msg.size(),
                 printable(msg).c_str());
 }
 
-// Announces the device, then hands each message to `on_message` until
-// Ctrl-C. Returns 0, or 1 after printing a receive error.
+// Announces the device, then hands each message to `on_message`, and
+// prints the drops as `drops` says, until Ctrl-C. Returns 0, or 1 after
+// printing a receive error.
 template <class OnMessage>
-int serve_messages(const GlobalOptions& g, Device& d, const char* doing, OnMessage on_message) {
-  std::fprintf(stderr, "%s as %s on %s, channel %d (Ctrl-C to stop)\n", doing, d.mac().to_text().c_str(),
-               d.where().c_str(), g.channel);
+int serve_messages(const GlobalOptions& g, Device& d, const char* doing, DropLog& drops, OnMessage on_message) {
+  std::fprintf(stderr, "%s as %s on %s, channel %d, ESP-NOW v%d (Ctrl-C to stop)\n", doing, d.mac().to_text().c_str(),
+               d.where().c_str(), g.channel, protocol_version(g));
   std::vector<std::uint8_t> buf(MAX_DATA_LEN_V2);
   while (!g_stop) {
     RecvMeta meta;
     auto n = d.espnow().recvinto(buf, &meta, kPollMs);
     if (!n) return std::fprintf(stderr, "espnow: %s\n", error_name(n.error()).data()), 1;
     if (meta.mac) on_message(*meta.mac, meta, std::span<const std::uint8_t>(buf).first(*n));
+    drops.print_new();
   }
+  drops.print_new();
   return 0;
+}
+
+// "--- 3 messages received, 1 dropped" and why, per sender (stderr).
+void print_receive_summary(const char* what, std::uint64_t n, const DropLog& drops) {
+  std::fprintf(stderr, "--- %s %s, %llu dropped\n", plural(n, "message", "messages").c_str(), what,
+               (unsigned long long)drops.total());
+  drops.print_summary();
 }
 
 void print_radio_stats(const host::OpenedRadio& r) {
@@ -62,19 +75,25 @@ void print_radio_stats(const host::OpenedRadio& r) {
   }
 }
 
+// A message ESP-NOW cannot carry is a usage error, with the limit.
+void check_message_size(const GlobalOptions& g, std::size_t size) {
+  if (size > 0 && size <= max_message_len(g)) return;
+  usage_error("send: the message is " + plural(size, "byte", "bytes") + "; ESP-NOW carries 1 to " +
+              (protocol_version(g) == 2 ? "1470 bytes" : "250 bytes (1470 with --espnow-version 2)"));
+}
+
 }  // namespace
 
 int cmd_listen(const GlobalOptions& g) {
   Device d = open_device(g);
+  DropLog drops(g, d.espnow());
   std::uint64_t received = 0;
-  const int rc = serve_messages(g, d, "listening", [&](const MacAddress& mac, const RecvMeta& meta, auto msg) {
+  const int rc = serve_messages(g, d, "listening", drops, [&](const MacAddress& mac, const RecvMeta& meta, auto msg) {
     ++received;
     print_message(g, mac, meta, msg);
   });
   if (rc) return rc;
-  const Stats s = d.espnow().stats();
-  std::fprintf(stderr, "--- %llu messages received, %llu dropped (buffer full)\n", (unsigned long long)received,
-               (unsigned long long)s.rx_dropped);
+  print_receive_summary("received", received, drops);
   print_radio_stats(d.opened);
   return 0;
 }
@@ -91,6 +110,7 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
     std::string text = o.message;
     if (const auto at = text.find("{n}"); at != std::string::npos) text.replace(at, 3, std::to_string(i));
     const auto msg = bytes(text);
+    check_message_size(g, msg.size());
     auto r = e.send(to, msg, !o.no_sync);
     if (!r) {
       std::fprintf(stderr, "espnow: send: %s\n", error_name(r.error()).data());
@@ -102,27 +122,32 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
                             msg.size(), *r ? "true" : "false");
     else std::printf("send %d to %s: %s\n", i, to.to_text().c_str(), *r ? "True" : "False");
   }
+  if (to.is_multicast())  // no device acknowledges a group frame: True only says it went out
+    return std::fprintf(stderr, "--- %s sent (broadcast: nothing acknowledges them)\n",
+                        plural(sent, "message", "messages").c_str()), 0;
   if (o.no_sync) {  // the results come later: wait for them, briefly
     const auto deadline = Clock::now() + std::chrono::seconds(2);
     while (!e.writable() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     const Stats s = e.stats();
     acked = static_cast<int>(s.tx_responses - s.tx_failures), failed = static_cast<int>(s.tx_failures);
   }
-  std::fprintf(g.json ? stderr : stdout, "--- %d sent, %d acknowledged, %d failed\n", sent, acked, failed);
+  std::fprintf(stderr, "--- %s sent, %d acknowledged, %d failed\n", plural(sent, "message", "messages").c_str(), acked,
+               failed);
   return 0;
 }
 
 int cmd_echo(const GlobalOptions& g) {
   Device d = open_device(g);
   ESPNow& e = d.espnow();
+  DropLog drops(g, e);
   std::uint64_t echoed = 0;
-  const int rc = serve_messages(g, d, "echoing", [&](const MacAddress& from, const RecvMeta& meta, auto msg) {
+  const int rc = serve_messages(g, d, "echoing", drops, [&](const MacAddress& from, const RecvMeta& meta, auto msg) {
     if (!g.json) print_message(g, from, meta, msg);
     if (!ensure_peer(e, from)) return;  // peer table full: cannot answer
     if (e.send(from, msg, true)) ++echoed;
   });
   if (rc) return rc;
-  std::fprintf(stderr, "--- %llu messages echoed\n", (unsigned long long)echoed);
+  print_receive_summary("echoed", echoed, drops);
   return 0;
 }
 
@@ -130,12 +155,12 @@ int cmd_echo(const GlobalOptions& g) {
 // echo server sends it back unchanged.
 int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
   const MacAddress to = parse_mac_arg("MAC", o.mac);
-  if (o.size < 8 || o.size > static_cast<int>(MAX_DATA_LEN))
-    return std::fprintf(stderr, "espnow: -s: %d is not a size from 8 to 250\n", o.size), 2;
+  if (o.size < 8 || o.size > static_cast<int>(max_message_len(g)))
+    usage_error("-s: " + std::to_string(o.size) + " is not a size from 8 to " + std::to_string(max_message_len(g)));
   Device d = open_device(g);
   ESPNow& e = d.espnow();
   (void)e.add_peer(to);
-  std::printf("PING %s: %d data bytes\n", to.to_text().c_str(), o.size);
+  std::fprintf(stderr, "PING %s: %d data bytes\n", to.to_text().c_str(), o.size);
   std::vector<std::uint8_t> probe(static_cast<std::size_t>(o.size), 0x55), buf(MAX_DATA_LEN_V2);
   std::memcpy(probe.data(), "PING", 4);
   std::vector<double> rtts;
@@ -171,13 +196,13 @@ int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
   }
   const int received = static_cast<int>(rtts.size());
   const double loss = sent ? 100.0 * (sent - received) / sent : 0.0;
-  std::printf("--- %s espnow ping statistics ---\n", to.to_text().c_str());
-  std::printf("%d packets transmitted, %d received, %.1f%% packet loss\n", sent, received, loss);
+  std::fprintf(stderr, "--- %s espnow ping statistics ---\n", to.to_text().c_str());
+  std::fprintf(stderr, "%d packets transmitted, %d received, %.1f%% packet loss\n", sent, received, loss);
   if (received) {
     double sum = 0, sq = 0, mn = rtts[0], mx = rtts[0];
     for (double t : rtts) sum += t, sq += t * t, mn = std::min(mn, t), mx = std::max(mx, t);
     const double avg = sum / received;
-    std::printf("rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", mn, avg, mx,
+    std::fprintf(stderr, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", mn, avg, mx,
                 std::sqrt(std::max(0.0, sq / received - avg * avg)));
   }
   return received == 0 && sent > 0 ? 1 : 0;

@@ -1,15 +1,41 @@
 // espnow: talk ESP-NOW on a virtual air, or through a Linux Wi-Fi card, from the command line.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "cli.hpp"
 #include "echo_heartbeat.hpp"
 
 using namespace espnow::cli;
 
+namespace {
+
+// The number in `s`, or `fallback` when it is none (CLI11 then names the error).
+long number_or(const std::string& s, long fallback) {
+  char* end = nullptr;
+  const long v = std::strtol(s.c_str(), &end, 10);
+  return end != s.c_str() && *end == '\0' ? v : fallback;
+}
+
+// A count: -1 means until Ctrl-C; other negative numbers are mistakes.
+const CLI::Validator kCount(
+    [](std::string& s) {
+      return number_or(s, 0) < -1 ? "'" + s + "' is not a count: give 0 or more, or -1 for until Ctrl-C" : std::string();
+    },
+    "-1|N");
+const CLI::Validator kMilliseconds(
+    [](std::string& s) {
+      return number_or(s, 0) < 0 ? "'" + s + "' is not a number of milliseconds (0 or more)" : std::string();
+    },
+    "MS");
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"ESP-NOW on a virtual air: each invocation is one device.\n"
                "Devices on the same air (default: udp://239.255.0.1:47474, this host only) hear each other."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "espnow " ESPNOW_CLI_VERSION);
   GlobalOptions g;
   app.add_option("--air", g.air, "air URL: udp://GROUP:PORT[?iface=NAME&ttl=N] (default: $ESPNOW_AIR or the host-local air)");
   app.add_option("--radio", g.radio,
@@ -20,6 +46,11 @@ int main(int argc, char** argv) {
   app.add_option("--position", g.position, "position x,y in metres (RSSI follows distance)")->capture_default_str();
   app.add_option("--rate", g.rate, "PHY rate, a RATE_* value (0 = 1 Mbps)");
   app.add_flag("--json", g.json, "print one JSON object per line");
+  app.add_flag("-v,--verbose", g.verbose, "print each dropped frame and why, as it happens (listen, echo)");
+  app.add_option("--espnow-version", g.espnow_version,
+                 "ESP-NOW protocol version: 1 (250-byte messages) or 2 (1470 bytes, as ESP-IDF >= 5.4); "
+                 "default: $ESPNOW_VERSION, else 1")
+      ->check(CLI::IsMember({1, 2}));
   app.add_option("--pmk", g.pmk, "the PMK: 32 hex digits or 16 characters (default: ESP-IDF's)");
   app.add_option("--lmk", g.lmks, "MAC=KEY: an encrypted peer and its LMK (repeat for each); capture -r decrypts with them");
 
@@ -29,8 +60,8 @@ int main(int argc, char** argv) {
   auto* send = app.add_subcommand("send", "send a message to a device");
   send->add_option("MAC", so.mac, "destination (ff:ff:ff:ff:ff:ff for broadcast)")->required();
   send->add_option("MESSAGE", so.message, "the text to send; {n} is replaced by the send's number")->required();
-  send->add_option("--count", so.count, "how many times (-1: until Ctrl-C)")->capture_default_str();
-  send->add_option("--interval", so.interval_ms, "milliseconds between sends")->capture_default_str();
+  send->add_option("--count", so.count, "how many times (-1: until Ctrl-C)")->capture_default_str()->check(kCount);
+  send->add_option("--interval", so.interval_ms, "milliseconds between sends")->capture_default_str()->check(kMilliseconds);
   send->add_flag("--no-sync", so.no_sync, "do not wait for each ACK (sync=False)");
 
   auto* echo = app.add_subcommand("echo", "send every message back to its sender");
@@ -38,10 +69,10 @@ int main(int argc, char** argv) {
   PingOptions po;
   auto* ping = app.add_subcommand("ping", "measure round trips to a device running `espnow echo`");
   ping->add_option("MAC", po.mac, "the echoing device")->required();
-  ping->add_option("-c", po.count, "number of pings (default: until Ctrl-C)");
-  ping->add_option("-i", po.interval_ms, "milliseconds between pings")->capture_default_str();
-  ping->add_option("-s", po.size, "message size in bytes (8-250)")->capture_default_str();
-  ping->add_option("-W", po.timeout_ms, "milliseconds to wait for each reply")->capture_default_str();
+  ping->add_option("-c", po.count, "number of pings (default: until Ctrl-C)")->check(kCount);
+  ping->add_option("-i", po.interval_ms, "milliseconds between pings")->capture_default_str()->check(kMilliseconds);
+  ping->add_option("-s", po.size, "message size in bytes (8-250, 8-1470 with --espnow-version 2)")->capture_default_str();
+  ping->add_option("-W", po.timeout_ms, "milliseconds to wait for each reply")->capture_default_str()->check(kMilliseconds);
 
   CaptureOptions co;
   auto* capture = app.add_subcommand("capture", "sniff the air into a pcap (-w), or print a capture (-r)");
@@ -63,7 +94,7 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // line by line, even into a pipe
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

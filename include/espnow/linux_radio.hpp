@@ -123,7 +123,7 @@ class LinuxRadio final : public Radio {
  private:
   explicit LinuxRadio(LinuxRadioOptions options);
   std::string activate();
-  std::string check_link_type();
+  std::string check_link_type(bool wireless);  // wireless: nl80211 knows the interface
   std::string install_filter();
   void receive_loop();
   void handle_packet(std::span<const std::uint8_t> packet);

@@ -11,8 +11,14 @@ OpenedRadio failure(std::string why) {
   return r;
 }
 
+OpenedRadio bad_spec(std::string why) {
+  OpenedRadio r = failure(std::move(why));
+  r.bad_spec = true;
+  return r;
+}
+
 OpenedRadio open_udp(const AirUrlParse& url, const OpenRadioOptions& o) {
-  if (!url.ok()) return failure("air URL: " + url.error);
+  if (!url.ok()) return bad_spec("air URL: " + url.error);
   if (!o.mac) return failure("a radio on the virtual air needs a MAC");
   UdpAir::Opened opened = UdpAir::open(url.url);
   if (!opened.air) return failure("cannot open the air " + url.url.to_string() + ": " + opened.error);
@@ -28,7 +34,7 @@ OpenedRadio open_udp(const AirUrlParse& url, const OpenRadioOptions& o) {
 
 OpenedRadio open_linux(std::string_view prefix, std::string_view source, LinuxRadioMode mode,
                        const OpenRadioOptions& o) {
-  if (source.empty()) return failure(std::string(prefix) + " needs a name after the colon, e.g. linux:wlan1");
+  if (source.empty()) return bad_spec(std::string(prefix) + " needs a name after the colon, e.g. linux:wlan1");
   LinuxRadio::Opened opened = LinuxRadio::open(
       {.source = std::string(source), .mode = mode, .mac = o.mac, .channel = o.channel, .promiscuous = o.promiscuous, .warn = {}});
   if (!opened.radio) return failure(std::string(prefix) + std::string(source) + ": " + opened.error);
@@ -53,7 +59,7 @@ OpenedRadio open_radio(std::string_view spec, const OpenRadioOptions& options) {
     if (spec.starts_with(s.prefix)) return open_linux(s.prefix, spec.substr(s.prefix.size()), s.mode, options);
   if (spec == "udp") return open_udp(air_url_from_environment(), options);
   if (spec.starts_with("udp://")) return open_udp(parse_air_url(spec), options);
-  return failure("radio '" + std::string(spec) +
+  return bad_spec("radio '" + std::string(spec) +
                  "': expected linux:IFACE, linux-test:IFACE (veth test transport), linux-replay:FILE, udp or udp://GROUP:PORT");
 }
 

@@ -125,7 +125,7 @@ std::string LinuxRadio::activate() {
     pcap_set_snaplen(pcap_, kSnapLen);
     pcap_set_immediate_mode(pcap_, 1);  // every frame at once: ACK timing depends on it
     if (const int rc = pcap_activate(pcap_); rc < 0) return activation_error(src, rc, pcap_);
-    if (std::string e = check_link_type(); !e.empty()) return e;
+    if (std::string e = check_link_type(wifi.wireless); !e.empty()) return e;
     if (!options_.mac) options_.mac = wifi.wireless ? std::optional(wifi.mac) : interface_mac(src);
     if (!options_.mac) return src + ": cannot read its MAC address; give one with --mac";
     // A veth drops packets over its MTU: the longest v2 frame and its radiotap header need more than 1500.
@@ -153,7 +153,7 @@ std::string LinuxRadio::activate() {
   return {};
 }
 
-std::string LinuxRadio::check_link_type() {
+std::string LinuxRadio::check_link_type(bool wireless) {
   const int dlt = pcap_datalink(pcap_);
   const std::string& src = options_.source;
   const char* name = pcap_datalink_val_to_name(dlt);
@@ -161,6 +161,10 @@ std::string LinuxRadio::check_link_type() {
   if (options_.mode == LinuxRadioMode::veth_test)
     return dlt == DLT_EN10MB ? "" : "test mode carries frames over an Ethernet link (a veth end); " + src + " has link type " + have;
   if (dlt == DLT_IEEE802_11_RADIO || pcap_set_datalink(pcap_, DLT_IEEE802_11_RADIO) == 0) return {};
+  if (!wireless)  // Ethernet, a tunnel...: nothing `iw` could turn into a monitor interface
+    return src + " is not a Wi-Fi interface (link type " + have + ", unknown to nl80211); linux:IFACE needs a Wi-Fi "
+           "card's interface in monitor mode (`iw dev` lists them)" +
+           (dlt == DLT_EN10MB ? ". For the veth test transport: linux-test:" + src : std::string());
   if (dlt == DLT_EN10MB)
     return src + " has link type " + have + ", not IEEE802_11_RADIO (radiotap): it is not a Wi-Fi interface in monitor mode. "
            "For a Wi-Fi card: " + monitor_fix(src) + ". For the veth test transport: linux-test:" + src;

@@ -3,9 +3,11 @@
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 
@@ -54,8 +56,8 @@ def test_ping_an_echo_server_loses_nothing_and_reports_sane_rtts(air):
         echo.stop()
     assert r.returncode == 0, r.stderr
     assert r.stdout.count(f"bytes from {B}: seq=") == 20
-    assert "20 packets transmitted, 20 received, 0.0% packet loss" in r.stdout
-    rtt = [line for line in r.stdout.splitlines() if line.startswith("rtt min/avg/max/mdev")][0]
+    assert "20 packets transmitted, 20 received, 0.0% packet loss" in r.stderr  # summaries: stderr
+    rtt = [line for line in r.stderr.splitlines() if line.startswith("rtt min/avg/max/mdev")][0]
     mn, avg, mx, mdev = map(float, rtt.split("=")[1].split()[0].split("/"))
     assert 0 < mn <= avg <= mx < 1000 and mdev >= 0
 
@@ -80,7 +82,7 @@ def test_sending_to_a_mac_nobody_owns_fails_after_retries(air):
     r = run(air, "--mac", A, "send", "02:00:00:00:00:99", "x", "--count", "3")
     assert r.returncode == 0, r.stderr
     assert r.stdout.count(": False") == 3
-    assert "3 sent, 0 acknowledged, 3 failed" in r.stdout
+    assert "3 messages sent, 0 acknowledged, 3 failed" in r.stderr
 
 
 def test_killing_the_receiver_turns_results_false_and_the_sender_keeps_going(air):
@@ -359,7 +361,8 @@ def test_an_encrypted_link_between_two_terminals(air):
     finally:
         _, out, _ = keyless.stop()
     assert ": True" in r.stdout  # its radio still ACKs
-    assert out.strip() == ""
+    assert [json.loads(x) for x in out.splitlines()] == [dict(json.loads(out.splitlines()[0]), event="drop", mac=A,
+                                                              reason="unknown_sender")]
     bad = run(air, "--lmk", "xx=1", "listen")
     assert bad.returncode == 2 and "--lmk: 'xx=1' is not MAC=KEY" in bad.stderr
 
@@ -438,3 +441,176 @@ def test_lan_mode_two_namespaces_talk_over_veth_and_a_third_hears_nothing(lan):
     assert ": True" in rb.stdout
     assert [json.loads(x)["msg"] for x in out_b.splitlines()] == [f"over the lan {n}" for n in range(5)] + ["to everyone"]
     assert out_c.strip() == ""
+
+
+# ---- issue 15: a new user's first hour (drops shown, usage errors, output for scripts, ESP-NOW v2)
+
+
+class WatchedDevice:
+    """A long-running `espnow ... listen|echo` whose output is read as it comes,
+    so a test waits for a line (with a deadline) while the process runs."""
+
+    def __init__(self, air, *args, env=None):
+        self.proc = subprocess.Popen([CLI, "--air", air, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=env)
+        self.lines = {"out": [], "err": []}
+        self.changed = threading.Condition()
+        self.readers = [threading.Thread(target=self._read, args=(f, key), daemon=True)
+                        for f, key in [(self.proc.stdout, "out"), (self.proc.stderr, "err")]]
+        for t in self.readers:
+            t.start()
+        self.wait_for("err", "as ")  # the banner: it listens
+
+    def _read(self, stream, key):
+        for line in stream:
+            with self.changed:
+                self.lines[key].append(line)
+                self.changed.notify_all()
+        with self.changed:
+            self.changed.notify_all()
+
+    def wait_for(self, key, text, timeout=30):
+        def seen():
+            return any(text in line for line in self.lines[key])
+        with self.changed:
+            self.changed.wait_for(lambda: seen() or self.proc.poll() is not None, timeout)
+            assert seen(), f"no {text!r} on std{key}: {self.lines}"
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=10)
+        for t in self.readers:
+            t.join(timeout=10)
+        return self.proc.returncode, "".join(self.lines["out"]), "".join(self.lines["err"])
+
+
+def project_version():
+    cmake = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "CMakeLists.txt")
+    return re.search(r"project\(espnow VERSION (\S+)", open(cmake).read()).group(1)
+
+
+def test_version_prints_the_projects_version():
+    r = subprocess.run([CLI, "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == f"espnow {project_version()}\n", r.stdout + r.stderr
+
+
+def test_a_v2_message_at_a_v1_listener_is_reported_as_too_long_as_it_happens(air):
+    listener = WatchedDevice(air, "--mac", B, "-v", "--json", "listen")
+    try:
+        r = run(air, "--mac", A, "--espnow-version", "2", "send", B, "x" * 1000)
+        listener.wait_for("err", f"dropped a frame from {A}: too_long")  # -v: before Ctrl-C
+        listener.wait_for("out", '"event": "drop"')
+    finally:
+        code, out, err = listener.stop()
+    assert r.returncode == 0 and ": True" in r.stdout, r.stderr  # its radio ACKs before the length check
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [(e["event"], e["mac"], e["reason"]) for e in events] == [("drop", A, "too_long")]
+    assert code == 0 and "--- 0 messages received, 1 dropped" in err
+    assert f"--- dropped from {A}: 1 too_long (an ESP-NOW v2 message over 250 bytes; use --espnow-version 2)" in err
+
+
+def test_echo_reports_drops_per_sender_and_reason(air):
+    echo = WatchedDevice(air, "--mac", B, "--lmk", f"{A}=the right key!!!", "-v", "echo")
+    try:
+        good = run(air, "--mac", A, "--lmk", f"{B}=the right key!!!", "send", B, "hello")
+        wrong = run(air, "--mac", A, "--lmk", f"{B}=a wrong key....!", "send", B, "mic {n}", "--count", "2")
+        stranger = run(air, "--mac", "02:00:00:00:00:0c", "--lmk", f"{B}=the right key!!!", "send", B, "who")
+        for r in (good, wrong, stranger):
+            assert r.returncode == 0, r.stderr
+        echo.wait_for("err", "unknown_sender")  # the last drop is in
+    finally:
+        code, out, err = echo.stop()
+    assert code == 0 and "--- 1 message echoed, 3 dropped" in err, err
+    assert f"--- dropped from {A}: 2 mic_failure (wrong key (--lmk/--pmk) or altered in flight)" in err
+    assert "--- dropped from 02:00:00:00:00:0c: 1 unknown_sender (encrypted, and no --lmk key for the sender)" in err
+
+
+def test_espnow_version_2_carries_1470_bytes_and_ESPNOW_VERSION_sets_the_default(air):
+    v2 = dict(os.environ, ESPNOW_VERSION="2")
+    listener = WatchedDevice(air, "--mac", B, "--json", "listen", env=v2)
+    try:
+        r = run(air, "--mac", A, "--espnow-version", "2", "send", B, "y" * 1470)
+        listener.wait_for("out", '"len": 1470')
+    finally:
+        _, out, err = listener.stop()
+    assert r.returncode == 0 and ": True" in r.stdout, r.stderr
+    assert "ESP-NOW v2" in err.splitlines()[0]
+    assert json.loads(out.splitlines()[0])["msg"] == "y" * 1470
+    too_long = run(air, "send", B, "y" * 1471, env=v2)
+    assert too_long.returncode == 2 and "the message is 1471 bytes; ESP-NOW carries 1 to 1470 bytes" in too_long.stderr
+    bad = run(air, "listen", env=dict(os.environ, ESPNOW_VERSION="3"))
+    assert bad.returncode == 2 and "ESPNOW_VERSION: '3' is not an ESP-NOW version (1 or 2)" in bad.stderr
+
+
+def test_usage_errors_say_what_is_wrong_and_exit_2(air):
+    seven_keys = [arg for n in range(7) for arg in ("--lmk", f"02:00:00:00:01:0{n}=0123456789abcdef")]
+    cases = [
+        (["send", B, "x" * 251], "the message is 251 bytes; ESP-NOW carries 1 to 250 bytes (1470 with --espnow-version 2)"),
+        (["send", B, ""], "the message is 0 bytes"),
+        (["--espnow-version", "2", "send", B, "x" * 1471], "ESP-NOW carries 1 to 1470 bytes"),
+        (["send", B, "x", "--count", "-5"], "'-5' is not a count: give 0 or more, or -1 for until Ctrl-C"),
+        (["send", B, "x", "--interval", "-1"], "'-1' is not a number of milliseconds"),
+        (["ping", B, "-c", "-2"], "'-2' is not a count"),
+        (["ping", B, "-s", "251"], "-s: 251 is not a size from 8 to 250"),
+        (["--lmk", "ff:ff:ff:ff:ff:ff=0123456789abcdef", "listen"],
+         "--lmk ff:ff:ff:ff:ff:ff: a group (broadcast or multicast) address cannot be encrypted"),
+        ([*seven_keys, "listen"], "--lmk: 7 keys given; at most 6 peers can be encrypted"),
+        (["--radio", "foo", "listen"], "radio 'foo': expected linux:IFACE"),
+        (["--espnow-version", "3", "listen"], "--espnow-version: 3"),
+    ]
+    for args, message in cases:
+        r = run(air, *args)
+        assert r.returncode == 2 and message in r.stderr, (args, r.returncode, r.stderr)
+
+
+def test_summaries_go_to_stderr_in_the_singular_too_and_broadcasts_are_counted_as_sent(air):
+    listener = WatchedDevice(air, "--mac", B, "listen")
+    try:
+        one = run(air, "--mac", A, "send", B, "only one")
+        listener.wait_for("out", "only one")
+        bc = run(air, "--mac", A, "send", "ff:ff:ff:ff:ff:ff", "to all {n}", "--count", "2")
+        listener.wait_for("out", "to all 1")
+    finally:
+        code, out, err = listener.stop()
+    assert one.stdout == f"send 0 to {B}: True\n"  # stdout is data only
+    assert "--- 1 message sent, 1 acknowledged, 0 failed" in one.stderr
+    assert bc.stdout.count(": True") == 2
+    assert "--- 2 messages sent (broadcast: nothing acknowledges them)" in bc.stderr and "failed" not in bc.stderr
+    assert code == 0 and "--- 3 messages received, 0 dropped" in err and "---" not in out
+    echo = WatchedDevice(air, "--mac", B, "echo")
+    try:
+        ping = run(air, "--mac", A, "ping", B, "-c", "1")
+    finally:
+        _, echo_out, echo_err = echo.stop()
+    assert ping.returncode == 0 and ping.stdout.startswith(f"{32} bytes from {B}: seq=0"), ping.stdout
+    assert "1 packets transmitted, 1 received" in ping.stderr and "PING" in ping.stderr
+    assert "--- 1 message echoed, 0 dropped" in echo_err
+
+
+def test_listen_prints_utf8_text_as_text_and_says_which_encoding(air):
+    listener = WatchedDevice(air, "--mac", B, "--json", "listen")
+    text_listener = WatchedDevice(air, "--mac", "02:00:00:00:00:0c", "listen")
+    try:
+        r = run(air, "--mac", A, "send", "ff:ff:ff:ff:ff:ff", "café ✓")
+        listener.wait_for("out", "caf")
+        binary = subprocess.run([CLI, "--air", air, "--mac", A, "send", "ff:ff:ff:ff:ff:ff", b"\xff\xfe!"],
+                                capture_output=True, timeout=60)
+        listener.wait_for("out", '"encoding": "hex"')
+        text_listener.wait_for("out", "hex:")
+    finally:
+        _, out, _ = listener.stop()
+        _, text_out, _ = text_listener.stop()
+    assert r.returncode == 0 and binary.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(row["msg"], row["encoding"], row["len"]) for row in rows] == [("café ✓", "utf-8", 9), ("fffe21", "hex", 3)]
+    assert rows[0]["hex"] == "café ✓".encode().hex()
+    assert text_out.splitlines()[0].endswith(" len=9 café ✓") and text_out.splitlines()[1].endswith(" len=3 hex:fffe21")
+
+
+def test_demo_prints_stats_with_their_field_names():
+    r = subprocess.run([CLI, "demo", "--period-ms", "50", "--duration-ms", "300"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"stats\(\): tx_pkts=\d+ tx_responses=\d+ tx_failures=\d+ rx_packets=\d+ rx_dropped=\d+", r.stdout)
+
+# ---- end of issue 15 tests

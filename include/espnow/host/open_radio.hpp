@@ -32,6 +32,7 @@ struct OpenRadioOptions {
 struct OpenedRadio {
   Radio* radio = nullptr;  // null when opening failed
   std::string error;       // then: what went wrong and how to fix it
+  bool bad_spec = false;   // the failure is the spec's own (unknown scheme, bad URL): a usage error
   std::unique_ptr<UdpAir> air;
   UdpRadio* udp_radio = nullptr;
   std::unique_ptr<LinuxRadio> linux_radio;
