@@ -1,7 +1,9 @@
 // The UDP air between two processes (this one and a forked peer):
 //  - throughput of 250-byte sync=False sends against raw UDP multicast
 //    datagrams of the same size between the same two processes;
-//  - ping round trip against a raw UDP ping-pong of the same size.
+//  - ping round trip against a raw UDP ping-pong of the same size;
+//  - how long a sync send to a MAC no process owns takes to report failure
+//    (a chip: a few ms; the target: 20 ms, median of 20).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -9,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -199,6 +203,28 @@ Figures measure_espnow(std::size_t n, std::size_t pings) {
   return {double(got) / stream_seconds, rtt};
 }
 
+// Median milliseconds from send(sync=True) to its failure, for a MAC nobody
+// on the air owns, once the air has settled (everyone has answered our hello).
+double absent_failure_ms(int sends) {
+  auto opened = UdpAir::open(private_air(2));
+  while (!opened.air->settled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  VirtualDevice d(**opened.air->add_radio({.mac = kParent}), {});
+  ESPNow& e = d.espnow();
+  (void)e.active(true);
+  constexpr MacAddress kAbsent{{2, 0, 0, 0, 0, 0x99}};
+  (void)e.add_peer(kAbsent);
+  std::vector<double> ms;
+  for (int i = 0; i < sends; ++i) {
+    const auto t0 = Steady::now();
+    const auto r = e.send(kAbsent, std::vector<std::uint8_t>(kSize, 'A'), true);
+    ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+    if (!r.ok() || *r) std::fprintf(stderr, "bench_udp: a send to an absent MAC did not fail\n");
+  }
+  (void)e.active(false);
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
 }  // namespace
 
 int main() {
@@ -210,5 +236,6 @@ int main() {
   }
   bench::report_ratio("udp.two_processes_send_async_250B", air.stream_rate, "msgs/s", raw.stream_rate, 0.7);
   bench::report_ratio("udp.ping_rtt_250B_us", air.rtt_us, "us", raw.rtt_us, 2.0, bench::Goal::at_most);
+  bench::report_absolute("udp.absent_unicast_failure_ms", absent_failure_ms(20), "ms", 20.0, bench::Goal::at_most);
   return 0;
 }

@@ -262,7 +262,10 @@ void UdpRadio::step_locked(std::size_t i, TimePoint now, TimePoint& next) {
       }
       if (s.at > now) return void(next = std::min(next, s.at));
     }
-    if (!attempt_locked(i, now)) return;
+    if (!attempt_locked(i, now)) {
+      if (s.state == SlotState::awaiting_ack) next = std::min(next, s.at);
+      return;
+    }
   }
 }
 
