@@ -48,8 +48,8 @@ void start_wifi_sta() {
 
 void print_stats(const ESPNow& e) {
   const Stats s = e.stats();
-  std::printf("stats(): (%llu, %llu, %llu, %llu, %llu)\n", (unsigned long long)s.tx_pkts,
-              (unsigned long long)s.tx_responses, (unsigned long long)s.tx_failures,
+  std::printf("stats(): tx_pkts=%llu tx_responses=%llu tx_failures=%llu rx_packets=%llu rx_dropped=%llu\n",
+              (unsigned long long)s.tx_pkts, (unsigned long long)s.tx_responses, (unsigned long long)s.tx_failures,
               (unsigned long long)s.rx_packets, (unsigned long long)s.rx_dropped);
 }
 
