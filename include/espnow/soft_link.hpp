@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 
 #include "espnow/ccmp.hpp"
 #include "espnow/constants.hpp"
@@ -85,6 +86,18 @@ class SoftLink final : public Link, private RadioListener {
   Radio& radio_;
   SoftLinkOptions options_;
   std::atomic<bool> initialized_{false};
+
+  // The link stays the radio's listener from the first init() to its end, so
+  // that it sees every send report, also those of frames an earlier
+  // activation queued: reports come in transmit order, so the first `stale_`
+  // after a deinit() are the old activation's and reach nobody. Callbacks
+  // hold `delivery_mutex_` shared; deinit() takes it to stop delivering.
+  std::atomic<bool> listening_{false};
+  std::shared_mutex delivery_mutex_;
+  bool delivering_ = false;       // guarded by delivery_mutex_
+  std::mutex reports_mutex_;
+  std::uint64_t in_flight_ = 0;   // frames the radio took and has not reported
+  std::uint64_t stale_ = 0;       // of those, queued before the last deinit()
   std::atomic<PhyRate> rate_{PhyRate::r1m};
   std::atomic<int> version_;
   RecvCallback recv_cb_ = nullptr;

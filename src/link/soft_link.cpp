@@ -38,15 +38,28 @@ SoftLink::SoftLink(Radio& radio, SoftLinkOptions options)
   std::memcpy(pmk_.data(), kDefaultPmk, pmk_.size());
 }
 
-SoftLink::~SoftLink() { (void)deinit(); }
+SoftLink::~SoftLink() {
+  (void)deinit();
+  if (listening_) radio_.set_listener(nullptr);  // waits for running callbacks
+}
 
 std::error_code SoftLink::init() {
-  if (!initialized_.exchange(true)) radio_.set_listener(this);
+  if (initialized_.exchange(true)) return {};
+  {
+    std::unique_lock dl(delivery_mutex_);
+    delivering_ = true;
+  }
+  if (!listening_.exchange(true)) radio_.set_listener(this);
   return {};
 }
 
 std::error_code SoftLink::deinit() {
-  if (initialized_.exchange(false)) radio_.set_listener(nullptr);  // waits for running callbacks
+  if (initialized_.exchange(false)) {
+    std::unique_lock dl(delivery_mutex_);  // waits for running callbacks
+    delivering_ = false;
+    std::lock_guard rl(reports_mutex_);
+    stale_ = in_flight_;  // their reports belong to this activation, now ended
+  }
   std::lock_guard lk(mutex_);
   peers_.clear();
   fetch_cursor_ = 0;
@@ -114,7 +127,16 @@ std::error_code SoftLink::send_one(const PeerInfo& peer, std::span<const std::ui
   std::error_code ec;
   const auto out = protect_for(peer, std::span(frame).first(enc.size), protected_frame, ec);
   if (ec) return ec;
-  return radio_.transmit(out, params.rate);
+  {
+    std::lock_guard rl(reports_mutex_);  // before transmit: a radio may report within it
+    ++in_flight_;
+  }
+  ec = radio_.transmit(out, params.rate);
+  if (ec) {
+    std::lock_guard rl(reports_mutex_);
+    --in_flight_;
+  }
+  return ec;
 }
 
 std::span<const std::uint8_t> SoftLink::protect_for(const PeerInfo& peer, std::span<const std::uint8_t> frame,
@@ -294,6 +316,8 @@ bool SoftLink::accept_pn(const MacAddress& src, std::uint64_t pn) {
 }
 
 void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) {
+  std::shared_lock dl(delivery_mutex_);
+  if (!delivering_) return;  // deinitialized: the radio hears it, ESP-NOW does not
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
   std::array<std::uint8_t, wire::kMaxFrameSize> plain;
   auto dec = wire::decode(frame, wire::Fcs::trusted, storage);  // the radio checked it
@@ -346,7 +370,16 @@ void SoftLink::drop(std::atomic<std::uint64_t>& counter, DropReason reason, cons
 }
 
 void SoftLink::on_tx_done(const MacAddress& dst, bool acked) {
-  if (send_cb_) send_cb_(send_ctx_, dst, acked ? SendStatus::success : SendStatus::fail);
+  std::shared_lock dl(delivery_mutex_);
+  {
+    std::lock_guard rl(reports_mutex_);
+    if (in_flight_ > 0) --in_flight_;
+    if (stale_ > 0) {
+      --stale_;  // sent before the last deinit(): not this activation's
+      return;
+    }
+  }
+  if (delivering_ && send_cb_) send_cb_(send_ctx_, dst, acked ? SendStatus::success : SendStatus::fail);
 }
 
 }  // namespace espnow

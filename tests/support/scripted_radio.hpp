@@ -1,0 +1,68 @@
+// A Radio whose test decides when each frame is reported: transmit() only
+// queues the frame; report_next(acked) answers the oldest, as a radio reports
+// in transmit order. Frames can also be handed to the listener as received.
+#pragma once
+
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "espnow/radio.hpp"
+
+namespace espnow::test {
+
+class ScriptedRadio final : public Radio {
+ public:
+  explicit ScriptedRadio(MacAddress mac) : mac_(mac) {}
+
+  MacAddress mac(Interface) const override { return mac_; }
+  bool interface_active(Interface i) const override { return i == Interface::sta; }
+  std::uint8_t channel() const override { return 1; }
+  std::error_code set_channel(std::uint8_t) override { return {}; }
+  bool long_range() const override { return false; }
+  std::uint64_t now_us() const override { return 0; }
+  void set_listener(RadioListener* l) override {
+    std::lock_guard lk(mutex_);
+    listener_ = l;
+  }
+  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate) override {
+    std::lock_guard lk(mutex_);
+    queued_.emplace_back(frame.begin(), frame.end());
+    return {};
+  }
+
+  std::size_t queued() const {
+    std::lock_guard lk(mutex_);
+    return queued_.size();
+  }
+  // Reports the oldest queued frame; false when none is queued.
+  bool report_next(bool acked) {
+    RadioListener* l;
+    MacAddress dst;
+    {
+      std::lock_guard lk(mutex_);
+      if (queued_.empty()) return false;
+      dst = MacAddress::read(queued_.front().data() + 4);
+      queued_.pop_front();
+      l = listener_;
+    }
+    if (l) l->on_tx_done(dst, acked);  // a radio with no listener reports to nobody
+    return true;
+  }
+  void deliver(std::span<const std::uint8_t> frame) {
+    RadioListener* l;
+    {
+      std::lock_guard lk(mutex_);
+      l = listener_;
+    }
+    if (l) l->on_frame(frame, RxInfo{-30, 1, PhyRate::r1m, 0});
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  MacAddress mac_;
+  RadioListener* listener_ = nullptr;
+  std::deque<std::vector<std::uint8_t>> queued_;
+};
+
+}  // namespace espnow::test
