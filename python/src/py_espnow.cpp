@@ -105,6 +105,15 @@ pyb::tuple peer_tuple(const PeerInfo& p) {
 
 pyb::tuple none_pair() { return pyb::make_tuple(pyb::none(), pyb::none()); }
 
+// Runs a call that takes ESPNow's locks without the GIL: another thread may
+// hold such a lock while it waits for the GIL (active(False) stopping an irq
+// callback that is running Python).
+template <class Call>
+auto without_gil(Call call) {
+  pyb::gil_scoped_release nogil;
+  return call();
+}
+
 }  // namespace
 
 class PyESPNow {
@@ -138,7 +147,7 @@ class PyESPNow {
       if (!PyUnicode_Check(args[0].ptr())) raise_value_error("config() parameter names are str");
       const std::string name = pyb::str(args[0]);
       if (name == "rate") raise_value_error("config('rate') cannot be read: rate is write-only");
-      return pyb::int_(unwrap(e_.config(name)));
+      return pyb::int_(unwrap(without_gil([&] { return e_.config(name); })));
     }
     ConfigUpdate u;
     for (auto [key, value] : kwargs) {
@@ -149,7 +158,7 @@ class PyESPNow {
       else if (name == "version") u.version = int_arg(value, "version");
       else raise_value_error("unknown config parameter '" + name + "'");
     }
-    check(e_.config(u));
+    check(without_gil([&] { return e_.config(u); }));
     if (u.version) rx_->ensure_irecv_capacity(e_.link().max_data_len());
     return pyb::none();
   }
@@ -158,29 +167,35 @@ class PyESPNow {
   void add_peer(const pyb::args& args, const pyb::kwargs& kwargs) {
     PeerArgs p;
     parse_peer_args(args, kwargs, p);
-    check(e_.add_peer(p.mac, p.options));
+    check(without_gil([&] { return e_.add_peer(p.mac, p.options); }));
   }
   void mod_peer(const pyb::args& args, const pyb::kwargs& kwargs) {
     PeerArgs p;
     parse_peer_args(args, kwargs, p);
-    check(e_.mod_peer(p.mac, p.options));
+    check(without_gil([&] { return e_.mod_peer(p.mac, p.options); }));
   }
-  pyb::tuple get_peer(pyb::handle mac) { return peer_tuple(unwrap(e_.get_peer(mac_arg(mac)))); }
+  pyb::tuple get_peer(pyb::handle mac) {
+    const MacAddress m = mac_arg(mac);
+    return peer_tuple(unwrap(without_gil([&] { return e_.get_peer(m); })));
+  }
   pyb::tuple get_peers() {
-    const auto peers = unwrap(e_.get_peers());
+    const auto peers = unwrap(without_gil([&] { return e_.get_peers(); }));
     pyb::tuple out(peers.size());
     for (std::size_t i = 0; i < peers.size(); ++i) out[i] = peer_tuple(peers[i]);
     return out;
   }
-  void del_peer(pyb::handle mac) { check(e_.del_peer(mac_arg(mac))); }
+  void del_peer(pyb::handle mac) {
+    const MacAddress m = mac_arg(mac);
+    check(without_gil([&] { return e_.del_peer(m); }));
+  }
   pyb::tuple peer_count() {
-    const PeerCount c = unwrap(e_.peer_count());
+    const PeerCount c = unwrap(without_gil([&] { return e_.peer_count(); }));
     return pyb::make_tuple(c.total, c.encrypted);
   }
   void set_pmk(pyb::handle pmk) {
     ByteView key(pmk, true);
     if (!key.valid()) raise_value_error("pmk must be 16 bytes (str, bytes or bytearray)");
-    check(e_.set_pmk(key.bytes()));
+    check(without_gil([&] { return e_.set_pmk(key.bytes()); }));
   }
 
   // ---- sending: send(msg) | send(mac, msg) | send(mac, msg, sync)

@@ -44,6 +44,9 @@ ESPNow::~ESPNow() {
 // ------------------------------------------------------------ activation
 
 std::error_code ESPNow::active(bool flag) {
+  // Declared before the lock, so released after it: destroying a foreign
+  // callback may take a foreign lock (the GIL) whose holder waits for ours.
+  std::shared_ptr<const detail::IrqDispatcher::Callback> old_irq;
   std::lock_guard lk(state_mutex_);
   if (flag == active_.load()) return {};
   if (flag) {
@@ -74,14 +77,14 @@ std::error_code ESPNow::active(bool flag) {
   }
   rx_cv_.notify_all();  // blocked receivers return NOT_INIT
   peer_count_ = 0;
-  irq({});
+  old_irq = irq_->replace({});
   return {};
 }
 
 // Two maximum-size messages with their overhead, unless set: 526 for v1.
 std::int64_t ESPNow::rxbuf_locked() const {
   if (rxbuf_set_) return config_.rxbuf;
-  return 2 * static_cast<std::int64_t>(detail::RxRing::kOverhead + link_.max_data_len());
+  return default_rxbuf(link_.protocol_version());
 }
 
 Config ESPNow::config() const {

@@ -18,18 +18,16 @@ IrqDispatcher::IrqDispatcher(ESPNow& owner) : owner_(owner), state_(std::make_sh
 
 IrqDispatcher::~IrqDispatcher() { stop(); }
 
-void IrqDispatcher::set(Callback callback) {
-  std::shared_ptr<const Callback> old;
-  {
-    std::lock_guard lk(state_->mutex);
-    old = std::move(state_->callback);
-    if (!callback) {
-      state_->pending = 0;
-      return;
-    }
-    state_->callback = std::make_shared<const Callback>(std::move(callback));
-    if (!thread_.joinable() && !state_->stop) thread_ = std::thread(run, state_, &owner_);
+std::shared_ptr<const IrqDispatcher::Callback> IrqDispatcher::replace(Callback callback) {
+  std::lock_guard lk(state_->mutex);
+  std::shared_ptr<const Callback> old = std::move(state_->callback);
+  if (!callback) {
+    state_->pending = 0;
+    return old;
   }
+  state_->callback = std::make_shared<const Callback>(std::move(callback));
+  if (!thread_.joinable() && !state_->stop) thread_ = std::thread(run, state_, &owner_);
+  return old;
 }
 
 void IrqDispatcher::notify() {

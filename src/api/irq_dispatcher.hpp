@@ -28,7 +28,10 @@ class IrqDispatcher {
 
   // An empty callback removes it and forgets the calls still owed. The old
   // callback is released outside the lock (it may take other locks, the GIL).
-  void set(Callback callback);
+  void set(Callback callback) { (void)replace(std::move(callback)); }
+  // As set(), but hands the old callback to the caller, who releases it
+  // once it holds none of its own locks either.
+  [[nodiscard]] std::shared_ptr<const Callback> replace(Callback callback);
   // One more message is buffered: one more call, if a callback is set.
   void notify();
   // No call starts after this. Joins the thread, or, when called from a
