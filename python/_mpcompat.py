@@ -1,7 +1,7 @@
 """What a MicroPython script finds beyond the espnow modules, installed into
 CPython by the espnow-python launcher: time.ticks_*, sleep_ms/us, gc.mem_*,
-uasyncio and the other u-module names, asyncio.sleep_ms and
-sys.implementation._machine.
+uasyncio and the other u-module names, asyncio.sleep_ms,
+sys.implementation._machine, and the board's boot globals (gc in __main__).
 
 ticks_ms() counts from the process's start, the clock the UDP air's device
 stamps peers_table's time_ms with, and wraps at 2**30 as MicroPython's does.
@@ -85,3 +85,13 @@ def install():
         if alias not in sys.modules:
             sys.modules[alias] = __import__(real)
     sys.implementation._machine = "ESP-NOW for C++ virtual device with ESP32 (CPython %d.%d)" % sys.version_info[:2]
+    _boot_globals()
+
+
+def _boot_globals():
+    """What a board's _boot.py leaves in __main__ before any script runs: it
+    imports gc (and mounts the flash filesystem, which a PC has no need of), so
+    scripts call gc.collect() without importing gc. CPython runs -c, a file,
+    stdin and -m all in this same __main__."""
+    import __main__
+    __main__.gc = gc

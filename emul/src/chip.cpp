@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "espnow/environment.hpp"
 #include "chip_state.hpp"
 
 namespace espnow::emul {
@@ -94,13 +95,17 @@ struct DefaultChip {
     UdpAir::Opened opened = UdpAir::open(url.url);
     if (!opened.air) fail(opened.error);
     air = std::move(opened.air);
-    auto c = EmulatedChip::create(*air, {.radio = {.mac = random_mac()}});
+    // ESPNOW_VERSION=2: a chip whose firmware was built on ESP-IDF >= 5.4.
+    const VersionSetting version = protocol_version_from_environment();
+    if (!version.ok()) fail(version.error);
+    auto c = EmulatedChip::create(*air, {.radio = {.mac = random_mac()},
+                                         .link = {.version = static_cast<std::uint8_t>(version.version)}});
     if (!c) fail(c.error().message());
     chip = std::move(c.value());
   }
   ~DefaultChip() { chip.reset(); }  // before the air it sits on
   [[noreturn]] static void fail(const std::string& why) {
-    std::fprintf(stderr, "esp-idf emulation: cannot open the default air: %s\n", why.c_str());
+    std::fprintf(stderr, "esp-idf emulation: cannot make the default chip: %s\n", why.c_str());
     std::abort();
   }
 };

@@ -13,6 +13,14 @@ inline constexpr std::size_t KEY_LEN = 16;
 inline constexpr std::size_t MAX_DATA_LEN = 250;
 inline constexpr std::size_t MAX_DATA_LEN_V2 = 1470;
 inline constexpr int MAX_TOTAL_PEER_NUM = 20;
+
+// MicroPython's default rxbuf: two maximum-size messages, each with a 13-byte
+// record header (7 + the sender's MAC), one byte more in v2 where the message
+// length takes two bytes: 526 before ESP-IDF 5.4 (the seeds), 2968 after.
+inline constexpr std::int64_t default_rxbuf(int version) {
+  return version >= 2 ? 2 * (14 + static_cast<std::int64_t>(MAX_DATA_LEN_V2))
+                      : 2 * (13 + static_cast<std::int64_t>(MAX_DATA_LEN));
+}
 inline constexpr int MAX_ENCRYPT_PEER_NUM = 6;
 
 // MicroPython's RATE_* constants: ESP-IDF wifi_phy_rate_t values.

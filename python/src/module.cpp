@@ -6,6 +6,7 @@
 
 #include "espnow/clock.hpp"
 #include "espnow/constants.hpp"
+#include "espnow/environment.hpp"
 #include "py_device.hpp"
 #include "py_espnow.hpp"
 #include "py_flood.hpp"
@@ -24,7 +25,11 @@ std::uint64_t process_us() {
 void add_constants(pyb::module_& m) {
   m.attr("ADDR_LEN") = ADDR_LEN;
   m.attr("KEY_LEN") = KEY_LEN;
-  m.attr("MAX_DATA_LEN") = MAX_DATA_LEN;
+  // The board being emulated: ESP-IDF >= 5.4 firmware says 1470 (ESPNOW_VERSION=2).
+  const VersionSetting v = protocol_version_from_environment();
+  if (!v.ok()) throw pyb::value_error(v.error);
+  m.attr("MAX_DATA_LEN") = v.version >= 2 ? MAX_DATA_LEN_V2 : MAX_DATA_LEN;
+  m.attr("_VERSION") = v.version;
   m.attr("MAX_DATA_LEN_V2") = MAX_DATA_LEN_V2;
   m.attr("MAX_TOTAL_PEER_NUM") = MAX_TOTAL_PEER_NUM;
   m.attr("MAX_ENCRYPT_PEER_NUM") = MAX_ENCRYPT_PEER_NUM;

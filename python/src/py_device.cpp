@@ -9,6 +9,7 @@
 #include "py_args.hpp"
 #include "py_async_sender.hpp"
 #include "py_errors.hpp"
+#include "espnow/environment.hpp"
 
 namespace espnow::py {
 
@@ -21,9 +22,9 @@ PyDevice::PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device)
       espnow_(&device.espnow()),
       description_("in-process air") {}
 
-PyDevice::PyDevice(host::OpenedRadio opened)
+PyDevice::PyDevice(host::OpenedRadio opened, int version)
     : opened_(std::make_unique<host::OpenedRadio>(std::move(opened))),
-      link_(std::make_unique<SoftLink>(*opened_->radio)),
+      link_(std::make_unique<SoftLink>(*opened_->radio, SoftLinkOptions{.version = static_cast<std::uint8_t>(version)})),
       own_espnow_(std::make_unique<ESPNow>(*link_)),
       radio_(opened_->radio),
       virtual_radio_(opened_->udp_radio),
@@ -74,6 +75,13 @@ MacAddress process_mac() {
   return r.mac;
 }
 
+// The ESP-NOW version of the board being emulated (ESPNOW_VERSION).
+int board_version() {
+  const VersionSetting v = protocol_version_from_environment();
+  if (!v.ok()) raise_value_error(v.error);
+  return v.version;
+}
+
 std::mutex g_process_mutex;
 std::shared_ptr<PyDevice> g_process_device;
 
@@ -91,7 +99,7 @@ std::shared_ptr<PyDevice> open_process_device() {
   // On the virtual air, as on a board after reset: both interfaces down
   // until network.WLAN(...).active(True).
   if (opened.udp_radio) opened.udp_radio->set_active(Interface::sta, false);
-  return std::make_shared<PyDevice>(std::move(opened));
+  return std::make_shared<PyDevice>(std::move(opened), board_version());
 }
 
 }  // namespace
@@ -123,7 +131,7 @@ class PyAir {
       : air_(std::make_shared<VirtualAir>(AirOptions{.seed = seed, .loss = loss, .timing = timing})) {}
 
   std::shared_ptr<PyDevice> add_device(pyb::handle mac, int channel, std::pair<double, double> position,
-                                       bool sta_active, bool ap_active, bool long_range) {
+                                       bool sta_active, bool ap_active, bool long_range, pyb::handle version) {
     RadioOptions options{.mac = mac.is_none() ? random_local_mac() : mac_arg(mac),
                          .position = {position.first, position.second},
                          .long_range = long_range,
@@ -131,7 +139,9 @@ class PyAir {
                          .ap_active = ap_active};
     if (channel < 1 || channel > 14) raise_value_error("channel must be 1..14, got " + std::to_string(channel));
     options.channel = static_cast<std::uint8_t>(channel);
-    VirtualDevice* device = unwrap(air_->add_device(options));
+    const int v = version.is_none() ? board_version() : version.cast<int>();
+    if (v != 1 && v != 2) raise_value_error("version must be 1 or 2, got " + std::to_string(v));
+    VirtualDevice* device = unwrap(air_->add_device(options, SoftLinkOptions{.version = static_cast<std::uint8_t>(v)}));
     return std::make_shared<PyDevice>(air_, *device);
   }
   void set_loss(double p) { air_->air().set_loss(p); }
@@ -182,10 +192,22 @@ void bind_devices(pyb::module_& m) {
            pyb::arg("loss") = 0.0, pyb::arg("seed") = 1)
       .def("add_device", &PyAir::add_device, pyb::kw_only(), pyb::arg("mac") = pyb::none(), pyb::arg("channel") = 1,
            pyb::arg("position") = std::make_pair(0.0, 0.0), pyb::arg("sta_active") = true,
-           pyb::arg("ap_active") = false, pyb::arg("long_range") = false)
+           pyb::arg("ap_active") = false, pyb::arg("long_range") = false, pyb::arg("version") = pyb::none(),
+           "A device on this air; version: its ESP-NOW version, 1 or 2 (default: ESPNOW_VERSION, else 1).")
       .def("set_loss", &PyAir::set_loss);
 
-  m.def("process_device", &process_device, "The process's device on the UDP air, made on first use.");
+  // One Python object for the process's device, kept by the module: the
+  // singletons (ESPNow(), AIOESPNow()) live in its __dict__, so a fresh
+  // wrapper per call would make `ESPNow() is ESPNow()` false.
+  m.def("process_device", []() -> pyb::object {
+        pyb::module_ self = pyb::module_::import("_espnow");
+        pyb::object kept = pyb::getattr(self, "_process_device_object", pyb::none());
+        if (kept.is_none()) {
+          kept = pyb::cast(process_device());
+          self.attr("_process_device_object") = kept;
+        }
+        return kept;
+      }, "The process's device on the UDP air, made on first use; always the same object.");
   m.def("_shutdown", &shutdown_process_device);
 }
 

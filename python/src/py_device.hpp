@@ -23,7 +23,7 @@ class PyDevice {
   // A device owned by an in-process air; `air` keeps it alive.
   PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device);
   // A device of its own on an opened radio (UDP air or Linux).
-  explicit PyDevice(host::OpenedRadio opened);
+  PyDevice(host::OpenedRadio opened, int version);
   ~PyDevice();
   PyDevice(const PyDevice&) = delete;
   PyDevice& operator=(const PyDevice&) = delete;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "../api/idf_devices.hpp"
+#include "espnow/idf_config.hpp"
 #include "../api/wait_for.hpp"
 
 using namespace espnow;
@@ -24,6 +25,13 @@ TEST(IdfLink, ReportsTheDriversVersionAndRefusesToChangeIt) {
   EXPECT_EQ(*v1.espnow().config("version"), 1);
   EXPECT_EQ(v1.espnow().link().max_data_len(), 250u);
   EXPECT_FALSE(v1.espnow().config({.version = 1}));
+}
+
+TEST(IdfLink, KconfigDefaultsAcceptWhateverVersionTheDriverSpeaks) {
+  test::IdfAir air;
+  test::IdfDevice& v2 = **air.add_device({.mac = kA}, {.version = 2});
+  EXPECT_FALSE(v2.espnow().config(kconfig_defaults()));  // a v2 driver is no mismatch
+  EXPECT_EQ(*v2.espnow().config("rxbuf"), 2968);
 }
 
 TEST(IdfLink, ALargeMessageCrossesBetweenV2Chips) {

@@ -1,0 +1,141 @@
+"""What a board does, exactly: the singleton, the boot globals, the ESP-IDF
+version a board was built with, and Python threads that must not deadlock."""
+import os
+import subprocess
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+import espnow
+import espnow_sim
+from conftest import B
+
+LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+
+
+def run(code, env=None, stdin=None, args=None, timeout=60):
+    """A script through the launcher, as a user runs it; its stdout."""
+    full_env = {"ESPNOW_AIR": "udp://239.255.77.77:47977"}
+    full_env.update(env or {})
+    r = subprocess.run([LAUNCHER, *(args if args is not None else ["-c", textwrap.dedent(code)])],
+                       env=full_env, input=stdin, capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+# ---- the seeds' singleton
+
+def test_every_ESPNow_call_returns_the_same_object_even_when_none_is_kept():
+    out = run("""
+        import espnow, aioespnow
+        print(espnow.ESPNow() is espnow.ESPNow(), id(espnow.ESPNow()) == id(espnow.ESPNow()))
+        print(aioespnow.AIOESPNow() is aioespnow.AIOESPNow())
+        """)
+    assert out.split() == ["True", "True", "True"]
+
+
+def test_the_irq_callback_gets_the_singleton(pair, b):
+    ea, eb = pair
+    got = []
+    done = threading.Event()
+
+    def cb(e):
+        got.append(e)
+        e.irecv(0)
+        done.set()
+
+    eb.irq(cb)
+    ea.send(B, b"x")
+    assert done.wait(10)
+    assert got[0] is eb and got[0] is espnow_sim.espnow(b)
+
+
+# ---- the board's boot globals (its _boot.py imports gc into __main__)
+
+@pytest.mark.parametrize("form", ["-c", "file", "stdin", "-m"])
+def test_gc_is_a_global_without_import_in_every_form(form, tmp_path):
+    code = "gc.collect(); print(gc.mem_alloc() > 0, gc.mem_free() > 0)\n"
+    if form == "-c":
+        out = run(code)
+    elif form == "file":
+        script = tmp_path / "script.py"
+        script.write_text(code)
+        out = run(None, args=[str(script)])
+    elif form == "stdin":
+        out = run(None, args=[], stdin=code)
+    else:
+        (tmp_path / "script_module.py").write_text(code)
+        out = run(None, env={"PYTHONPATH": str(tmp_path)}, args=["-m", "script_module"])
+    assert out.split() == ["True", "True"]
+
+
+# ---- the ESP-IDF version the board was built with (ESPNOW_VERSION)
+
+def test_a_board_built_on_idf_5_4_or_later_says_1470_and_buffers_two_of_them():
+    out = run("""
+        import espnow, espnow_sim
+        e = espnow.ESPNow()
+        d = espnow_sim.Air().add_device()
+        print(espnow.MAX_DATA_LEN, e.config('rxbuf'), espnow_sim.espnow(d).config('rxbuf'), e.config('version'))
+        """, env={"ESPNOW_VERSION": "2"})
+    assert out.split() == ["1470", "2968", "2968", "2"]
+
+
+def test_the_default_board_is_the_seeds():
+    out = run("import espnow; e = espnow.ESPNow(); print(espnow.MAX_DATA_LEN, e.config('rxbuf'), e.config('version'))")
+    assert out.split() == ["250", "526", "1"]
+
+
+def test_a_bad_ESPNOW_VERSION_is_a_clear_error():
+    r = subprocess.run([LAUNCHER, "-c", "import espnow"], env={"ESPNOW_VERSION": "5"},
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert "ESPNOW_VERSION='5'" in r.stderr and "use 1" in r.stderr
+
+
+def test_a_v2_board_sends_1470_bytes_and_a_v1_board_on_the_same_air_counts_it_too_long():
+    air = espnow_sim.Air()
+    new = espnow_sim.espnow(air.add_device(mac=b"\x02\x00\x00\x00\x00\x02", version=2))
+    old = espnow_sim.espnow(air.add_device(mac=b"\x02\x00\x00\x00\x00\x01", version=1))
+    big = espnow_sim.espnow(air.add_device(mac=b"\x02\x00\x00\x00\x00\x03", version=2))
+    for e in (new, old, big):
+        e.active(True)
+    new.add_peer(b"\x02\x00\x00\x00\x00\x01")
+    new.add_peer(b"\x02\x00\x00\x00\x00\x03")
+    assert new.send(b"\x02\x00\x00\x00\x00\x03", b"v" * 1470) is True
+    assert big.recv(0)[1] == b"v" * 1470
+    assert new.send(b"\x02\x00\x00\x00\x00\x01", b"w" * 600) is True  # its radio still ACKs
+    assert old.recv(0) == (None, None)
+    assert old.link_stats()["rx_too_long"] == 1
+    for e in (new, old, big):
+        e.active(False)
+
+
+# ---- threads: no Python object is released under a C++ lock
+
+def test_active_False_in_one_thread_and_config_in_another_never_deadlock():
+    out = run("""
+        import threading, espnow_sim
+        e = espnow_sim.espnow(espnow_sim.Air().add_device())
+        stop = False
+
+        def churn():
+            for _ in range(3000):
+                e.active(True)
+                e.irq(lambda obj: None)
+                e.active(False)
+
+        def configure():
+            while not stop:
+                e.config(timeout_ms=7)
+                e.config('rxbuf')
+
+        t1, t2 = threading.Thread(target=churn), threading.Thread(target=configure)
+        t2.start(); t1.start(); t1.join()
+        stop = True
+        t2.join()
+        print("done")
+        """, timeout=120)
+    assert out == "done\n"
