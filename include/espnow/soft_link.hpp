@@ -118,6 +118,7 @@ class SoftLink final : public Link, private RadioListener {
     MacAddress mac;
     bool in_use = false;
     std::optional<wire::CcmpCipher> cipher;
+    wire::Key128 tk{};  // the cipher's temporal key
     std::uint64_t tx_pn = 0;
     std::uint64_t rx_pn = 0;
     bool rx_seen = false;

@@ -172,9 +172,14 @@ void SoftLink::update_crypto_locked(const PeerInfo& peer) {
       }
   }
   if (!c) return;
+  const wire::Key128 tk = peer.encrypt ? wire::temporal_key(pmk_, peer.lmk) : wire::Key128{};
+  // The same key (mod_peer of the channel, set_pmk to the same PMK) keeps the
+  // replay window: resetting it would let a replayed frame in.
+  if (peer.encrypt && c->cipher && c->tk == tk) return;
   c->cipher.reset();
   c->rx_seen = false;
-  if (peer.encrypt) c->cipher.emplace(wire::temporal_key(pmk_, peer.lmk));
+  c->tk = tk;
+  if (peer.encrypt) c->cipher.emplace(tk);
 }
 
 std::error_code SoftLink::add_peer(const PeerInfo& peer) {

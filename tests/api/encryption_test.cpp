@@ -148,6 +148,26 @@ TEST_F(Encryption, AReplayedFrameIsDroppedAndCounted) {
   EXPECT_EQ(lb.stats().rx_replayed, 1u);
 }
 
+TEST_F(Encryption, TheReplayWindowSurvivesModPeerAndSetPmkThatKeepTheKey) {
+  const auto frame = send("once");
+  rb.deliver(frame);
+  ASSERT_FALSE(lb.mod_peer({.mac = kA, .lmk = kLmk, .channel = 1, .encrypt = true}));  // same key, new channel
+  rb.deliver(frame);
+  ASSERT_FALSE(lb.set_pmk(lb.pmk()));  // the same PMK again
+  rb.deliver(frame);
+  EXPECT_EQ(got.size(), 1u);
+  EXPECT_EQ(lb.stats().rx_replayed, 2u);
+}
+
+TEST_F(Encryption, ANewKeyStartsANewReplayWindow) {
+  Key other = kLmk;
+  other[0] ^= 1;
+  ASSERT_FALSE(la.mod_peer({.mac = kB, .lmk = other, .encrypt = true}));
+  ASSERT_FALSE(lb.mod_peer({.mac = kA, .lmk = other, .encrypt = true}));
+  rb.deliver(send("after rekey"));  // a new key: its packet numbers are judged afresh
+  EXPECT_EQ(got.size(), 1u);
+}
+
 TEST_F(Encryption, AnOldPacketNumberIsDroppedAndCounted) {
   const auto first = send("first"), second = send("second");
   rb.deliver(second);
