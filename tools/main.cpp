@@ -77,9 +77,9 @@ int main(int argc, char** argv) {
   CaptureOptions co;
   auto* capture = app.add_subcommand("capture", "sniff the air into a pcap (-w), or print a capture (-r)");
   capture->add_option("-w", co.write, "write a radiotap pcap of the air");
-  capture->add_option("-r", co.read, "read a pcap and print its frames");
+  capture->add_option("-r", co.read, "read a pcap (radiotap or bare 802.11, FCS or not) and print its frames");
   capture->add_option("--count", co.count, "stop after this many frames");
-  capture->add_option("--duration", co.duration_s, "stop after this many seconds");
+  capture->add_option("--duration", co.duration_s, "with -w: stop after this many seconds");
   capture->add_option("--channel", co.channel, "only this channel (default: all)");
 
   auto* bridge = app.add_subcommand("bridge", "relay frames both ways between --radio linux:IFACE and the air (--air)");
