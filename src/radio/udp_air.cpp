@@ -714,13 +714,16 @@ void UdpAir::handle(std::span<const std::uint8_t> datagram) {
     return;
   }
   if (p.header.kind != wire::AirKind::frame) return handle_presence(p);
+  const bool own = (p.header.sender_id & ~kRadioBits) == process_id_;
+  std::shared_lock lk(mutex_);
+  // Our own datagrams come back (multicast loop): with one radio and no
+  // sniffer nothing here is for us, so they cost no FCS check.
+  if (own && radio_count() <= 1 && !sniffer_) return;
   if (!wire::fcs_ok(p.frame)) {
     ++counters_.bad_fcs;
     return;
   }
-  std::shared_lock lk(mutex_);
   if (sniffer_) {
-    const bool own = (p.header.sender_id & ~kRadioBits) == process_id_;
     sniffer_(SniffedFrame{p.frame, p.header.channel, p.header.rate, p.header.position, double(p.header.tx_power_dbm), own});
   }
   MacAddress ra;
