@@ -180,7 +180,8 @@ def test_capture_during_a_ping_session_reads_in_tshark_with_good_fcs_and_acks(ai
 
 # ---- capture -r on captures written the way Wi-Fi drivers write them (SPEC §4 "Captures")
 
-LMK = "a local master k"  # with ESP-IDF's default PMK
+PMK, LMK = "not the default!", "a local master k"
+KEYS = ["--pmk", PMK, "--lmk", f"{B}={LMK}"]
 
 
 def ack(ra):
@@ -196,7 +197,7 @@ def retry(frame):
 def session():
     """A short exchange from A, every frame with its FCS: plain, v2, encrypted,
     a send that is never acknowledged, and one whose MIC fails."""
-    tk = ref.temporal_key(b"pmk1234567890123", LMK.encode())
+    tk = ref.temporal_key(PMK.encode(), LMK.encode())
     again = ref.scapy_frame(B, A, 4, 40, 1, b"again", True)
     tampered = bytearray(ref.protect(ref.scapy_frame(B, A, 5, 50, 1, b"tampered", True), tk, 2))
     tampered[40] ^= 1  # in the ciphertext
@@ -215,7 +216,7 @@ def read_capture(path, *args):
 def test_capture_read_decodes_captures_as_drivers_write_them(style, tmp_path):
     path = str(tmp_path / "driver.pcap")
     ref.write_capture(path, [ref.DRIVER_STYLES[style](f) for f in session()])
-    r = read_capture(path, "--lmk", f"{B}={LMK}")
+    r = read_capture(path, *KEYS)
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert f"{A} -> {B}  ESP-NOW v1 seq=1 len=7 hello b" in out, out
@@ -250,7 +251,7 @@ def test_capture_read_shows_frames_with_a_bad_fcs_as_such(tmp_path):
 def test_capture_read_ends_with_a_summary_on_stderr(tmp_path):
     path = str(tmp_path / "session.pcap")
     ref.write_capture(path, [ref.DRIVER_STYLES["no flags field"](f) for f in session()])
-    keyed = read_capture(path, "--lmk", f"{B}={LMK}")
+    keyed = read_capture(path, *KEYS)
     assert keyed.returncode == 0, keyed.stderr
     assert "--- 9 frames: 4 ESP-NOW, 2 encrypted ESP-NOW, 3 ACKs" in keyed.stderr
     assert f"--- {A}: 6 frames sent, 1 retry, 1 failed send" in keyed.stderr
