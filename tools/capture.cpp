@@ -110,6 +110,15 @@ Examined examine(std::span<const std::uint8_t> frame, const Keyring& keys) {
   return e;
 }
 
+// A packet read_captured() refused: a bad FCS, or nothing to read.
+Examined unusable(const wire::CapturedFrame& c) {
+  Examined e;
+  e.kind = c.status == wire::CaptureStatus::bad_fcs ? Kind::bad_fcs : Kind::unreadable;
+  e.problem = wire::to_string(c.status);
+  if (c.status == wire::CaptureStatus::bad_radiotap) e.problem += ": " + std::string(wire::to_string(c.radiotap_error));
+  return e;
+}
+
 std::string text(const Examined& e) {
   switch (e.kind) {
     case Kind::ack: return "ACK -> " + std::string(e.dst.to_text().view());
@@ -248,11 +257,7 @@ int read_capture(const GlobalOptions& g, const CaptureOptions& o, const Keyring&
     const int channel = f.has_channel ? mhz_to_channel(f.channel_mhz) : 0;
     if (o.channel != 0 && channel != o.channel) continue;
     ++shown;
-    Examined e;
-    if (c.ok()) e = examine(c.frame, keys);
-    else if (c.status == wire::CaptureStatus::bad_fcs) e.kind = Kind::bad_fcs, e.problem = "bad FCS";
-    else e.kind = Kind::unreadable, e.problem = std::string(wire::to_string(c.status)) +
-              (c.status == wire::CaptureStatus::bad_radiotap ? ": " + std::string(wire::to_string(c.radiotap_error)) : "");
+    const Examined e = c.ok() ? examine(c.frame, keys) : unusable(c);
     summary.add(e);
     const double t = double(p.timestamp.count() - first) / 1e6;
     if (g.json)
