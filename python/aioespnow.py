@@ -70,10 +70,13 @@ class _Sends:
         return fut
 
     def _collect(self):
-        for ident, ok in self.e._async_completions():
+        for ident, ok, error in self.e._async_completions():
             fut = self.futures.pop(ident, None)
             if fut is not None and not fut.done():
-                fut.set_result(ok)
+                if error is not None:
+                    fut.set_exception(error)  # a later target's CHAN, IF...: as send() raises it
+                else:
+                    fut.set_result(ok)
 
 
 class AIOESPNow(espnow.ESPNow):
@@ -115,7 +118,7 @@ class AIOESPNow(espnow.ESPNow):
         sends.attach()
         if sync:
             await self._await_outstanding()
-        ident = await self._start(mac, msg)
+        ident = await self._start(mac, msg, sync)
         if not sync:
             return True
         return await sends.expect(ident)
@@ -128,12 +131,12 @@ class AIOESPNow(espnow.ESPNow):
                 raise OSError(_ETIMEDOUT, "ETIMEDOUT")
             await asyncio.sleep(0.001)
 
-    async def _start(self, mac, msg):
+    async def _start(self, mac, msg, sync):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + _NO_MEM_RETRY_S
         while True:
             try:
-                return self._async_start(mac, msg)
+                return self._async_start(mac, msg, sync)
             except OSError as err:
                 if len(err.args) < 2 or err.args[1] != "ESP_ERR_ESPNOW_NO_MEM" or loop.time() >= deadline:
                     raise

@@ -100,6 +100,9 @@ struct SendTicket {
   int remaining = 0;
   bool failed = false;
   bool done = false;
+  // A later target could not be sent (CHAN, IF, ...): as send(sync=True)
+  // raises it once the earlier targets have reported, so does the ticket.
+  std::error_code error{};
   void (*on_done)(SendTicket*) = nullptr;
   void* user = nullptr;
 };
@@ -133,8 +136,12 @@ class ESPNow {
   Result<bool> send_to_all(std::span<const std::uint8_t> msg, bool sync = true);
   // Starts a send without waiting (mac == nullptr: every unicast peer);
   // NO_MEM is returned at once rather than retried. On success the ticket
-  // completes later; on error nothing is in flight.
-  std::error_code start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket);
+  // completes later; on error nothing is in flight. When a later target
+  // fails after earlier ones went out, it returns success, the ticket
+  // completes with that `error`, and `*later_error` (if given) gets it now:
+  // for a sync=False caller, who raises at once as send(sync=False) does.
+  std::error_code start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
+                             std::error_code* later_error = nullptr);
 
   // ---- receiving; timeout_ms: nullopt = config default, 0 = now, < 0 = forever
   Result<std::optional<Message>> recv(std::optional<std::int64_t> timeout_ms = {});

@@ -13,7 +13,8 @@ AsyncSender::AsyncSender(ESPNow& espnow) : espnow_(espnow), event_fd_(eventfd(0,
 
 AsyncSender::~AsyncSender() { ::close(event_fd_); }
 
-std::error_code AsyncSender::start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id) {
+std::error_code AsyncSender::start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id,
+                                   std::error_code& later_error) {
   auto ticket = std::make_unique<Ticket>();
   ticket->owner = this;
   ticket->on_done = &AsyncSender::on_done;
@@ -24,7 +25,7 @@ std::error_code AsyncSender::start(const MacAddress* mac, std::span<const std::u
     live_.emplace(id, std::move(ticket));
   }
   // The ticket is registered first: its report may come before start_send returns.
-  const std::error_code ec = espnow_.start_send(mac, msg, *raw);
+  const std::error_code ec = espnow_.start_send(mac, msg, *raw, &later_error);
   if (ec) {
     std::lock_guard lk(mutex_);
     live_.erase(id);
@@ -37,18 +38,18 @@ void AsyncSender::on_done(SendTicket* ticket) {
   AsyncSender& self = *t->owner;
   {
     std::lock_guard lk(self.mutex_);
-    self.done_.emplace_back(t->id, !t->failed);
+    self.done_.push_back({t->id, !t->failed, t->error});
     self.live_.erase(t->id);  // destroys the ticket: ESPNow is done with it
   }
   const std::uint64_t one = 1;
   (void)!::write(self.event_fd_, &one, sizeof one);
 }
 
-std::vector<std::pair<std::uint64_t, bool>> AsyncSender::take_completions() {
+std::vector<AsyncSender::Completion> AsyncSender::take_completions() {
   std::uint64_t count = 0;
   (void)!::read(event_fd_, &count, sizeof count);  // non-blocking: clears readiness
   std::lock_guard lk(mutex_);
-  std::vector<std::pair<std::uint64_t, bool>> out;
+  std::vector<Completion> out;
   out.swap(done_);
   return out;
 }

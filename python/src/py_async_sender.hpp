@@ -25,11 +25,20 @@ class AsyncSender {
   AsyncSender(const AsyncSender&) = delete;
   AsyncSender& operator=(const AsyncSender&) = delete;
 
+  // A finished send: every target acknowledged, or the error a later
+  // target raised (as send(sync=True) raises it).
+  struct Completion {
+    std::uint64_t id;
+    bool ok;
+    std::error_code error;
+  };
   // Starts a send (mac == nullptr: every unicast peer). On success the id
   // of its report; NO_MEM comes back at once, for the caller to retry.
-  std::error_code start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id);
-  // Reports since the last call, as (id, every target acknowledged).
-  std::vector<std::pair<std::uint64_t, bool>> take_completions();
+  // `later_error`: see ESPNow::start_send.
+  std::error_code start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id,
+                        std::error_code& later_error);
+  // Reports since the last call.
+  std::vector<Completion> take_completions();
   int fileno() const { return event_fd_; }
   // Sends started and not yet reported.
   std::size_t in_flight() const;
@@ -46,7 +55,7 @@ class AsyncSender {
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, std::unique_ptr<Ticket>> live_;
-  std::vector<std::pair<std::uint64_t, bool>> done_;
+  std::vector<Completion> done_;
 };
 
 }  // namespace espnow::py

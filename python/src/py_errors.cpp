@@ -32,4 +32,12 @@ void raise_value_error(const std::string& message) { raise(PyExc_ValueError, Py_
 
 void raise_type_error(const std::string& message) { raise(PyExc_TypeError, Py_BuildValue("(s)", message.c_str())); }
 
+pybind11::object error_object(std::error_code ec) {
+  try {
+    raise_error(ec);
+  } catch (pybind11::error_already_set& e) {
+    return e.value();
+  }
+}
+
 }  // namespace espnow::py

@@ -17,6 +17,9 @@ namespace espnow::py {
 [[noreturn]] void raise_value_error(const std::string& message);
 [[noreturn]] void raise_type_error(const std::string& message);
 
+// The exception raise_error(ec) raises, as an object (for a future to carry).
+pybind11::object error_object(std::error_code ec);
+
 inline void check(std::error_code ec) {
   if (ec) raise_error(ec);
 }

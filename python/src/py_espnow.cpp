@@ -299,15 +299,25 @@ class PyESPNow {
   bool writable() const { return e_.writable(); }
 
   // ---- for aioespnow: sends reported through an eventfd
-  std::uint64_t async_start(pyb::handle mac_obj, pyb::handle msg_obj) {
+  // sync=False raises a later target's error at once, as send() does; a
+  // sync send gets it with its report (async_completions).
+  std::uint64_t async_start(pyb::handle mac_obj, pyb::handle msg_obj, bool sync) {
     const std::optional<MacAddress> mac = optional_mac_arg(mac_obj);
     ByteView view(msg_obj, true);
     const auto msg = message_arg(view, msg_obj).bytes();
     std::uint64_t id = 0;
-    check(device_->sender().start(mac ? &*mac : nullptr, msg, id));
+    std::error_code later;
+    check(device_->sender().start(mac ? &*mac : nullptr, msg, id, later));
+    if (later && !sync) raise_error(later);
     return id;
   }
-  std::vector<std::pair<std::uint64_t, bool>> async_completions() { return device_->sender().take_completions(); }
+  // [(id, acknowledged, exception or None)]: the exception send() would raise.
+  pyb::list async_completions() {
+    pyb::list out;
+    for (const AsyncSender::Completion& c : device_->sender().take_completions())
+      out.append(pyb::make_tuple(c.id, c.ok, c.error ? error_object(c.error) : pyb::none()));
+    return out;
+  }
   int async_fileno() { return device_->sender().fileno(); }
   std::size_t async_in_flight() { return device_->sender().in_flight(); }
 

@@ -139,3 +139,25 @@ def test_active_False_in_one_thread_and_config_in_another_never_deadlock():
         print("done")
         """, timeout=120)
     assert out == "done\n"
+
+
+# ---- send(msg) and asend(msg): one rule for a later target's error
+
+def test_asend_raises_a_later_targets_CHAN_as_send_does(pair, a):
+    import asyncio
+    ea, eb = pair
+    ea.add_peer(b"\x02\xcc\xcc\xcc\xcc\xcc", channel=6)  # the device is on channel 1
+    with pytest.raises(OSError) as sync_err:
+        ea.send(b"all")
+    aio = espnow_sim.aioespnow(a)
+
+    async def main():
+        with pytest.raises(OSError) as async_err:
+            await aio.asend(b"all")
+        with pytest.raises(OSError) as nosync_err:
+            await aio.asend(None, b"all", False)
+        return async_err.value.args, nosync_err.value.args
+
+    async_args, nosync_args = asyncio.run(main())
+    assert sync_err.value.args[1] == "ESP_ERR_ESPNOW_CHAN"
+    assert async_args == sync_err.value.args and nosync_args == sync_err.value.args

@@ -270,7 +270,8 @@ Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::u
   return !ticket.failed;
 }
 
-std::error_code ESPNow::start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket) {
+std::error_code ESPNow::start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
+                                  std::error_code* later_error) {
   if (!active()) return errc::not_init;
   if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
@@ -278,15 +279,18 @@ std::error_code ESPNow::start_send(const MacAddress* mac, std::span<const std::u
   if (n == 0) return errc::not_found;
   ticket.remaining = static_cast<int>(n);
   ticket.failed = ticket.done = false;
+  ticket.error = {};
   for (std::size_t i = 0; i < n; ++i) {
     const std::error_code ec = submit(targets[i], msg, &ticket, false);
     if (!ec) continue;
     if (i == 0) return ec;  // nothing in flight
-    // Some targets are in flight: the ticket completes, failed, when they report.
+    // Some targets are in flight: the ticket completes with the error when they report.
+    if (later_error) *later_error = ec;
     void (*cb)(SendTicket*) = nullptr;
     {
       std::lock_guard sl(status_mutex_);
       ticket.failed = true;
+      ticket.error = ec;
       ticket.remaining -= static_cast<int>(n - i);
       if (ticket.remaining == 0) ticket.done = true, cb = ticket.on_done;
     }

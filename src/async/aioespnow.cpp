@@ -123,9 +123,10 @@ void AioCore::try_send(SendOp* op, std::span<const std::uint8_t> msg) {
   const std::uint64_t id = op->id;
   const bool sync = op->sync;
   // Once started, the op belongs to its ticket, which may free it at any time.
-  const std::error_code ec = e_.start_send(op->has_mac ? &op->mac : nullptr, msg, op->ticket);
+  std::error_code later;  // a later target failed: sync=False raises it now, sync=True once reported
+  const std::error_code ec = e_.start_send(op->has_mac ? &op->mac : nullptr, msg, op->ticket, &later);
   if (!ec) {
-    if (!sync) finish_send(id, {}, true);
+    if (!sync) finish_send(id, later, !later);
     return;
   }
   if (ec == errc::no_mem && std::chrono::steady_clock::now() < op->deadline) {
@@ -163,7 +164,7 @@ void AioCore::on_ticket_done(SendTicket* ticket) {
   asio::post(core->executor_, [core, owned = std::unique_ptr<SendOp>(op)]() mutable { core->ticket_done(*owned); });
 }
 
-void AioCore::ticket_done(const SendOp& op) { finish_send(op.id, {}, !op.ticket.failed); }
+void AioCore::ticket_done(const SendOp& op) { finish_send(op.id, op.ticket.error, !op.ticket.failed); }
 
 void AioCore::cancel_send(std::uint64_t id) {
   std::lock_guard lk(mutex_);

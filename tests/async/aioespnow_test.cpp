@@ -198,6 +198,21 @@ TEST_F(Async, ErrorsComeThroughTheToken) {
   EXPECT_EQ(got, errc::arg);
 }
 
+// One rule for send(msg) and async_send(msg): a later target on another
+// channel raises CHAN once the earlier targets are sent (SPEC §1).
+TEST_F(Async, ALaterTargetsErrorIsRaisedAsTheSyncFormRaisesIt) {
+  ASSERT_FALSE(a.espnow().add_peer(kC, {.channel = 6}));  // the device is on channel 1
+  EXPECT_EQ(a.espnow().send(bytes("all")).error(), errc::chan);
+  std::error_code sync_ec;
+  bool sync_ok = true;
+  ea.async_send(bytes("all"), [&](std::error_code ec, bool ok) { sync_ec = ec, sync_ok = ok; });
+  io.run();
+  EXPECT_EQ(sync_ec, errc::chan);  // it completed False before: the two forms disagreed
+  EXPECT_FALSE(sync_ok);
+  EXPECT_EQ(a.espnow().send_to_all(bytes("all"), false).error(), errc::chan);
+  EXPECT_EQ(b.espnow().stats().rx_packets, 3u);  // B, the earlier target, got every one
+}
+
 // ---- nothing blocks the executor
 
 // The air's time, held still until the test lets it go: until then a frame
