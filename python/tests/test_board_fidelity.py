@@ -161,3 +161,12 @@ def test_asend_raises_a_later_targets_CHAN_as_send_does(pair, a):
     async_args, nosync_args = asyncio.run(main())
     assert sync_err.value.args[1] == "ESP_ERR_ESPNOW_CHAN"
     assert async_args == sync_err.value.args and nosync_args == sync_err.value.args
+
+
+# ---- config(): all or nothing
+
+def test_config_that_fails_changes_nothing(air):
+    e = espnow_sim.espnow(air.add_device(sta_active=False))  # rate needs an active interface
+    with pytest.raises(OSError):
+        e.config(rxbuf=1000, timeout_ms=5, version=2, rate=espnow.RATE_54M)
+    assert (e.config("rxbuf"), e.config("timeout_ms"), e.config("version")) == (526, 300000, 1)

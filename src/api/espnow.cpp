@@ -112,12 +112,20 @@ std::error_code ESPNow::config(const ConfigUpdate& u) {
     if (!link_.interface_active(Interface::sta) && !link_.interface_active(Interface::ap)) return errc::no_entry;
   }
   std::lock_guard lk(state_mutex_);
+  // All or nothing: the link may refuse the version (a device build's is
+  // fixed) or the rate; the fields that cannot fail change last.
+  const int old_version = link_.protocol_version();
   if (u.version) {
-    if (auto ec = link_.set_protocol_version(static_cast<int>(*u.version))) return ec;  // a device build's is fixed
+    if (auto ec = link_.set_protocol_version(static_cast<int>(*u.version))) return ec;
+  }
+  if (u.rate) {
+    if (auto ec = link_.set_rate(static_cast<PhyRate>(*u.rate))) {
+      if (u.version) (void)link_.set_protocol_version(old_version);  // it held a moment ago
+      return ec;
+    }
   }
   if (u.rxbuf) config_.rxbuf = *u.rxbuf, rxbuf_set_ = true;
   if (u.timeout_ms) config_.timeout_ms = *u.timeout_ms;
-  if (u.rate) return link_.set_rate(static_cast<PhyRate>(*u.rate));
   return {};
 }
 

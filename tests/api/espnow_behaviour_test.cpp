@@ -151,6 +151,20 @@ TEST_F(Behaviour, Config_NegativeRxbufIsValueErrorAndNothingChanges) {
   EXPECT_EQ(*ea().config("timeout_ms"), 300000);
 }
 
+TEST_F(Behaviour, Config_AnUpdateTheLinkRefusesChangesNothing) {
+  test::FakeLink link;
+  ESPNow e(link);
+  link.rate_error = make_error_code(errc::arg);  // a driver that refuses the rate
+  EXPECT_EQ(e.config({.rxbuf = 1000, .timeout_ms = 7, .rate = RATE_54M, .version = 2}), errc::arg);
+  EXPECT_EQ(*e.config("rxbuf"), 526);
+  EXPECT_EQ(*e.config("timeout_ms"), 300000);
+  EXPECT_EQ(*e.config("version"), 1);
+  link.rate_error = {};
+  EXPECT_FALSE(e.config({.rxbuf = 1000, .timeout_ms = 7, .rate = RATE_54M, .version = 2}));
+  EXPECT_EQ(*e.config("rxbuf"), 1000);
+  EXPECT_EQ(*e.config("version"), 2);
+}
+
 TEST_F(Behaviour, Config_RxbufTakesEffectOnlyAtTheNextActivation) {
   pair();
   ASSERT_FALSE(eb().config({.rxbuf = 10 * 263}));

@@ -63,17 +63,21 @@ class FakeLink final : public Link {
   bool is_peer_exist(const MacAddress& m) const override { return peers_.find(m); }
   std::error_code get_peer_num(PeerCount& out) const override { return out = peers_.count(), std::error_code{}; }
   std::error_code set_pmk(std::span<const std::uint8_t, 16>) override { return {}; }
-  std::error_code set_rate(PhyRate) override { return {}; }
-  std::size_t max_data_len() const override { return 250; }
+  std::error_code set_rate(PhyRate) override { return rate_error; }
+  std::size_t max_data_len() const override { return version_ >= 2 ? 1470 : 250; }
+  int protocol_version() const override { return version_; }
+  std::error_code set_protocol_version(int v) override { return version_ = v, std::error_code{}; }
   bool interface_active(Interface i) const override { return i == Interface::sta; }
   std::uint8_t channel() const override { return 1; }
   MacAddress mac(Interface) const override { return MacAddress{{2, 0, 0, 0, 0, 1}}; }
 
   int sends = 0;
+  std::error_code rate_error{};  // what set_rate answers (a driver may refuse a rate)
 
  private:
   std::mutex mutex_;
   bool initialized_ = false;
+  int version_ = 1;
   detail::PeerTable peers_{6};
   std::deque<MacAddress> owed_;
   std::deque<std::error_code> fail_next_;
