@@ -1,6 +1,8 @@
 // AIOESPNow: the echo round trip against a bare asio::post ping-pong between
 // two coroutines, and async throughput against the sync API's two-thread
 // stream measured in the same run.
+#include <chrono>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -21,6 +23,8 @@ using asio::use_awaitable;
 namespace {
 
 using Devices = bench::DevicePair;
+
+bool g_failed = false;  // a stream gave up: main reports it in its exit status
 
 // Round trips per second: a sends, b echoes, a receives the echo.
 double echo_rate(Devices& d, std::size_t n) {
@@ -67,10 +71,17 @@ double async_stream_rate(Devices& d, std::size_t n) {
     asio::co_spawn(io, [&]() -> awaitable<void> {
       for (std::size_t i = 0; i < k; ++i) co_await ea.async_send(d.b.mac(), msg, false, use_awaitable);
     }, asio::detached);
+    std::size_t got = 0;
     asio::co_spawn(io, [&]() -> awaitable<void> {
-      for (std::size_t i = 0; i < k; ++i) co_await eb.async_irecv(use_awaitable);
+      for (; got < k; ++got) co_await eb.async_irecv(use_awaitable);
     }, asio::detached);
-    io.run();
+    // A message dropped or not sent would leave the reader waiting: a deadline ends it.
+    io.run_for(std::chrono::seconds(120));
+    if (got < k) {
+      std::fprintf(stderr, "async_stream: gave up after 120 s: read %zu of %zu (rx_dropped %llu)\n", got, k,
+                   static_cast<unsigned long long>(d.b.espnow().stats().rx_dropped));
+      g_failed = true;
+    }
     io.restart();
   }, n);
 }
@@ -78,9 +89,7 @@ double async_stream_rate(Devices& d, std::size_t n) {
 double sync_stream_rate(Devices& d, std::size_t n) {
   const std::vector<std::uint8_t> msg(250, 0x42);
   return bench::best_rate([&](std::size_t k) {
-    std::thread receiver([&] { bench::receive_n(d.b.espnow(), k, "sync_stream"); });
-    for (std::size_t i = 0; i < k; ++i) (void)d.a.espnow().send(d.b.mac(), msg, false);
-    receiver.join();
+    if (!bench::stream(d.a.espnow(), d.b.espnow(), d.b.mac(), msg, k, "sync_stream")) g_failed = true;
   }, n);
 }
 
@@ -98,5 +107,5 @@ int main() {
   // Round-trip times: lower is better, so the ratio is echo RTT / post RTT.
   bench::report_ratio("async.echo_round_trip_us", 1e6 / echo, "us", 1e6 / post, 3.0, bench::Goal::at_most);
   bench::report_ratio("async.send_async_irecv_vs_sync_250B", async_rate, "msgs/s", sync_rate, 0.5);
-  return 0;
+  return g_failed ? 1 : 0;
 }

@@ -6,13 +6,20 @@ import os
 import subprocess
 import sys
 
+PROGRAM_TIMEOUT_S = 900  # each program's own deadlines are shorter; this is the last word
+
 
 def main(bench_dir, out_path):
     rows = []
     programs = sorted(p for p in os.listdir(bench_dir)
                       if p.startswith("bench_") and os.access(os.path.join(bench_dir, p), os.X_OK))
     for prog in programs:
-        proc = subprocess.run([os.path.join(bench_dir, prog)], capture_output=True, text=True)
+        try:  # a benchmark must end, whatever goes wrong
+            proc = subprocess.run([os.path.join(bench_dir, prog)], capture_output=True, text=True,
+                                  timeout=PROGRAM_TIMEOUT_S)
+        except subprocess.TimeoutExpired as e:
+            print(f"{prog} did not finish in {PROGRAM_TIMEOUT_S} s:\n{e.stderr or ''}", file=sys.stderr)
+            return 1
         if proc.returncode != 0:
             print(f"{prog} failed ({proc.returncode}):\n{proc.stderr}", file=sys.stderr)
             return 1
