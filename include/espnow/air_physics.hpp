@@ -1,6 +1,6 @@
-// The physics every virtual air applies (SPEC §3), shared by the in-process
-// air and the UDP air: RSSI from positions, receive sensitivity, long-range
-// reach, and seeded loss.
+// The physics every virtual air applies (docs/behaviour.md, "The air"),
+// shared by the in-process air and the UDP air: RSSI from positions, receive
+// sensitivity, long-range reach, and seeded loss.
 #pragma once
 
 #include <atomic>

@@ -1,9 +1,10 @@
-// CCMP for ESP-NOW unicast frames (SPEC §4), on mbedTLS (ESP-IDF's own
-// crypto library): temporal key = AES-128-ECB(PMK, LMK); AES-CCM with an
-// 8-byte MIC and L = 2; a 13-byte nonce 0x00 | A2 | PN5..PN0; a 22-byte AAD of
-// the masked frame control (80 40), A1, A2, A3 and the fragment bits of the
-// sequence control. Everything from the category byte to the end of the last
-// element is encrypted. No allocation: caller-provided buffers.
+// CCMP for ESP-NOW unicast frames (docs/behaviour.md, "Encryption"), on
+// mbedTLS (ESP-IDF's own crypto library): temporal key =
+// AES-128-ECB(PMK, LMK); AES-CCM with an 8-byte MIC and L = 2; a 13-byte
+// nonce 0x00 | A2 | PN5..PN0; a 22-byte AAD of the masked frame control
+// (80 40), A1, A2, A3 and the fragment bits of the sequence control.
+// Everything from the category byte to the end of the last element is
+// encrypted. No allocation: caller-provided buffers.
 #pragma once
 
 #include <array>

@@ -1,4 +1,4 @@
-// ESPNow: MicroPython's espnow.ESPNow (the seeds, SPEC §1) as a C++ class,
+// ESPNow: MicroPython's espnow.ESPNow (docs/behaviour.md) as a C++ class,
 // over any Link. Every call is safe from any thread. Errors come back as
 // std::error_code values (errors.hpp), never as exceptions.
 //

@@ -1,6 +1,7 @@
-// The ESP-NOW frame on the air (SPEC §4): an 802.11 management Action frame,
-// vendor category 127, Espressif OUI, then one vendor element per 250 bytes of
-// message (one for v1; a chain with "more data" for v2), then the FCS.
+// The ESP-NOW frame on the air (docs/behaviour.md, "The bytes on the air"):
+// an 802.11 management Action frame, vendor category 127, Espressif OUI,
+// then one vendor element per 250 bytes of message (one for v1; a chain with
+// "more data" for v2), then the FCS.
 //
 // encode() and decode() are pure functions over caller-provided byte spans:
 // no allocation, no exceptions, no reads outside the given span.
@@ -94,7 +95,7 @@ enum class DecodeError : std::uint8_t {
   bad_element_length,  // element length inconsistent with the frame
   bad_fcs,
   broken_chain,        // v2: more-data on the last element
-  trailing_bytes,      // bytes after the last element (SPEC §4 "Element length")
+  trailing_bytes,      // bytes after the last element (docs/behaviour.md, "The element-length rule")
   message_too_long,    // over 1470 bytes
   storage_too_small,   // a v2 chain does not fit the caller's storage
 };

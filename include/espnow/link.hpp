@@ -1,4 +1,4 @@
-// Link: the ESP-IDF esp_now contract (SPEC §5) as a C++ interface. ESPNow
+// Link: the ESP-IDF esp_now contract (docs/esp-idf.md) as a C++ interface. ESPNow
 // (the API layer) sees only this. SoftLink implements it on a Radio; IdfLink
 // implements it on the real esp_now_* functions of a device build.
 #pragma once

@@ -1,5 +1,5 @@
 // LinuxRadio: a Radio on a Linux Wi-Fi interface in monitor mode, through
-// libpcap (SPEC §4, "Linux monitor mode"). Frames are injected behind a
+// libpcap (docs/behaviour.md, "Linux monitor mode"). Frames are injected behind a
 // radiotap header; a BPF filter lets only our ESP-NOW frames, the ACKs to us
 // and the kernel's reports of our own injected frames out of the kernel.
 // Channel, MAC and monitor checks go through nl80211 (host/nl80211.hpp).
@@ -22,9 +22,10 @@
 //  - replay: reads a capture file (radiotap or bare 802.11) through the same
 //    filter and receive path (tests, and diagnosing a capture); it cannot transmit.
 //
-// Every packet is read through wire::read_captured() (SPEC §4 "Captures"): an
-// FCS only when the radiotap Flags say so. Frames are injected without an FCS
-// and without that flag: the driver appends the FCS (SPEC §4 "Element length").
+// Every packet is read through wire::read_captured() (docs/behaviour.md,
+// "Captures and the FCS rule"): an FCS only when the radiotap Flags say so.
+// Frames are injected without an FCS and without that flag: the driver
+// appends the FCS (docs/behaviour.md, "The element-length rule").
 // Host-only: lives in espnow_host, never in the core.
 #pragma once
 
@@ -59,7 +60,7 @@ struct LinuxRadioOptions {
   // callback, and nothing is ACKed in software (capture, bridge).
   bool promiscuous = false;
   int max_retries = 5;
-  std::chrono::milliseconds ack_timeout{25};  // SPEC §4: the ACK comes within ~25 ms
+  std::chrono::milliseconds ack_timeout{25};  // docs/behaviour.md: the ACK comes within ~25 ms
   std::size_t tx_queue_len = 16;
   std::function<void(std::string_view)> warn;  // default: a line on stderr
 };

@@ -1,6 +1,6 @@
 // PHY facts ESP-NOW depends on: rates (ESP-IDF's wifi_phy_rate_t values, which
 // MicroPython exposes as RATE_*), channel frequencies, receive sensitivity and
-// 802.11b/g airtime (SPEC §3). Pure and constexpr.
+// 802.11b/g airtime (docs/behaviour.md, "Airtime"). Pure and constexpr.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +60,7 @@ constexpr std::uint8_t mhz_to_channel(std::uint16_t mhz) noexcept {
   return static_cast<std::uint8_t>((mhz - 2407) / 5);
 }
 
-// 802.11 DCF timing (SPEC §3), microseconds.
+// 802.11 DCF timing (docs/behaviour.md, "Airtime"), microseconds.
 inline constexpr std::uint32_t kSifsUs = 10;
 inline constexpr std::uint32_t kDifsUs = 50;
 inline constexpr std::uint32_t kSlotUs = 20;

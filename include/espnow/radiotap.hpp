@@ -62,7 +62,7 @@ struct RadiotapParse {
 
 RadiotapParse parse_radiotap(std::span<const std::uint8_t> bytes) noexcept;
 
-// ---- Captured packets, as every reader takes them (SPEC §4 "Captures")
+// ---- Captured packets, as every reader takes them (docs/behaviour.md, "Captures and the FCS rule")
 //
 // A monitor interface or a capture file gives radiotap + 802.11 frame (pcap
 // link type 127), or the bare frame (105). The frame ends with an FCS only

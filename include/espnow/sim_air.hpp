@@ -1,12 +1,12 @@
 // The in-process virtual air: many simulated radios in one process.
 //
-// Physics (SPEC §3, air_physics.hpp): a frame reaches every other radio that
-// listens on the same channel, with an RSSI from a log-distance path-loss
-// model; it is lost below the receive sensitivity of its rate, or with a
-// seeded loss probability. A unicast is acknowledged by the radio owning the
-// destination MAC on an active interface (whatever ESP-NOW does on it);
-// unacknowledged unicasts are retried. Group-addressed frames are never
-// acknowledged.
+// Physics (docs/behaviour.md, "The air"; air_physics.hpp): a frame reaches
+// every other radio that listens on the same channel, with an RSSI from a
+// log-distance path-loss model; it is lost below the receive sensitivity of
+// its rate, or with a seeded loss probability. A unicast is acknowledged by
+// the radio owning the destination MAC on an active interface (whatever
+// ESP-NOW does on it); unacknowledged unicasts are retried. Group-addressed
+// frames are never acknowledged.
 //
 // Timing is off by default (delivery is immediate, on the sender's thread).
 // With timing on, each radio transmits from its own thread and 802.11 DCF
