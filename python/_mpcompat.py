@@ -1,7 +1,8 @@
 """What a MicroPython script finds beyond the espnow modules, installed into
 CPython by the espnow-python launcher: time.ticks_*, sleep_ms/us, gc.mem_*,
 uasyncio and the other u-module names, asyncio.sleep_ms,
-sys.implementation._machine, and the board's boot globals (gc in __main__).
+sys.implementation._machine, the board's boot globals (gc in __main__), and
+one traceback for a Ctrl-C that ends asyncio.run(), as a board prints.
 
 ticks_ms() counts from the process's start, the clock the UDP air's device
 stamps peers_table's time_ms with, and wraps at 2**30 as MicroPython's does.
@@ -85,7 +86,20 @@ def install():
         if alias not in sys.modules:
             sys.modules[alias] = __import__(real)
     sys.implementation._machine = "ESP-NOW for C++ virtual device with ESP32 (CPython %d.%d)" % sys.version_info[:2]
+    sys.excepthook = _one_traceback_for_ctrl_c(sys.excepthook)
     _boot_globals()
+
+
+def _one_traceback_for_ctrl_c(excepthook):
+    """asyncio.run() raises the KeyboardInterrupt of a Ctrl-C while handling
+    its main task's CancelledError, so CPython prints both, chained ("During
+    handling of the above exception..."); the CancelledError is only how
+    asyncio stopped the task. The KeyboardInterrupt is shown alone."""
+    def hook(kind, value, tb):
+        if isinstance(value, KeyboardInterrupt) and isinstance(value.__context__, asyncio.CancelledError):
+            value.__suppress_context__ = True
+        excepthook(kind, value, tb)
+    return hook
 
 
 def _boot_globals():

@@ -93,6 +93,16 @@ struct RecvMeta {
   std::uint32_t time_ms = 0;
 };
 
+// Lets a blocking call be abandoned, as Ctrl-C abandons one on a board. A
+// call given one asks `requested(ctx)` about every 50 ms while it waits,
+// with none of ESPNow's locks held, and returns std::errc::interrupted once
+// it says yes. An interrupted receive has taken no message; an interrupted
+// send's frames already out still count in stats() when they report.
+struct Interrupt {
+  bool (*requested)(void* ctx) = nullptr;
+  void* ctx = nullptr;
+};
+
 // A send in flight, for callers that wait their own way (AIOESPNow). It is
 // complete when every target has reported; `on_done` then runs once, on the
 // link's reporting thread, outside ESPNow's locks. Keep it alive until then.
@@ -131,9 +141,11 @@ class ESPNow {
   std::error_code set_pmk(std::span<const std::uint8_t> pmk);
 
   // ---- sending
-  Result<bool> send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync = true);
+  Result<bool> send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync = true,
+                    const Interrupt* interrupt = nullptr);
   Result<bool> send(std::span<const std::uint8_t> msg);  // to all peers, sync
-  Result<bool> send_to_all(std::span<const std::uint8_t> msg, bool sync = true);
+  Result<bool> send_to_all(std::span<const std::uint8_t> msg, bool sync = true,
+                           const Interrupt* interrupt = nullptr);
   // Starts a send without waiting (mac == nullptr: every unicast peer);
   // NO_MEM is returned at once rather than retried. On success the ticket
   // completes later; on error nothing is in flight. When a later target
@@ -149,7 +161,7 @@ class ESPNow {
   // Returns the length, 0 on timeout. A message longer than `buffer` is
   // errc::buffer_too_small and stays buffered.
   Result<std::size_t> recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta = nullptr,
-                               std::optional<std::int64_t> timeout_ms = {});
+                               std::optional<std::int64_t> timeout_ms = {}, const Interrupt* interrupt = nullptr);
   Result<bool> any() const;
 
   // ---- notification
@@ -194,16 +206,19 @@ class ESPNow {
   void on_recv(const RecvInfo& info, std::span<const std::uint8_t> data);
   void on_send_status(SendStatus status);
 
-  Result<bool> send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync);
+  Result<bool> send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync,
+                             const Interrupt* interrupt);
   std::size_t collect_targets(const MacAddress* mac, std::array<MacAddress, MAX_TOTAL_PEER_NUM>& out) const;
   std::error_code submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket,
-                         bool wait_for_room);
-  bool wait_outstanding(std::chrono::milliseconds limit);
-  void wait_ticket(SendTicket& ticket);
+                         bool wait_for_room, const Interrupt* interrupt = nullptr);
+  std::error_code wait_outstanding(std::chrono::milliseconds limit, const Interrupt* interrupt);
+  std::error_code wait_ticket(SendTicket& ticket, const Interrupt* interrupt);
+  void forget_ticket(SendTicket& ticket);
   void finish_ticket_locked(SendTicket& ticket, bool failed, std::vector<SendTicket*>* completed);
   void fail_all_pending();
 
-  Result<std::size_t> pop_message(std::span<std::uint8_t> out, RecvMeta* meta, std::optional<std::int64_t> timeout);
+  Result<std::size_t> pop_message(std::span<std::uint8_t> out, RecvMeta* meta, std::optional<std::int64_t> timeout,
+                                  const Interrupt* interrupt = nullptr);
   std::error_code check_receive_ready() const;
   std::int64_t rxbuf_locked() const;
   const MacAddress* record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms);

@@ -105,6 +105,22 @@ pyb::tuple peer_tuple(const PeerInfo& p) {
 
 pyb::tuple none_pair() { return pyb::make_tuple(pyb::none(), pyb::none()); }
 
+// Ctrl-C during a wait, as on a board: ESPNow asks this between slices of a
+// blocking receive or sync send, from the waiting thread, without the GIL.
+// A signal handler that raises (KeyboardInterrupt) ends the wait; its
+// exception stays set for raise_if_interrupted(). Handlers run only in the
+// main thread, so elsewhere this is always false.
+bool signal_handler_raised(void* /*ctx*/) {
+  pyb::gil_scoped_acquire gil;
+  return PyErr_CheckSignals() != 0;
+}
+constexpr Interrupt kOnSignal{&signal_handler_raised, nullptr};
+
+template <class T>
+void raise_if_interrupted(const Result<T>& r) {
+  if (!r && r.error() == std::errc::interrupted) throw pyb::error_already_set();
+}
+
 // Runs a call that takes ESPNow's locks without the GIL: another thread may
 // hold such a lock while it waits for the GIL (active(False) stopping an irq
 // callback that is running Python).
@@ -215,8 +231,9 @@ class PyESPNow {
     Result<bool> r = false;
     {
       pyb::gil_scoped_release nogil;  // waits for ACKs, or for room (NO_MEM)
-      r = mac ? e_.send(*mac, msg, sync) : e_.send_to_all(msg, sync);
+      r = mac ? e_.send(*mac, msg, sync, &kOnSignal) : e_.send_to_all(msg, sync, &kOnSignal);
     }
+    raise_if_interrupted(r);  // the frames already out still report
     return unwrap(r);
   }
 
@@ -322,14 +339,18 @@ class PyESPNow {
   std::size_t async_in_flight() { return device_->sender().in_flight(); }
 
  private:
-  // A receive of any form; the GIL is released unless it cannot wait.
+  // A receive of any form; the GIL is released unless it cannot wait. A
+  // signal ends a wait without taking a message.
   std::size_t receive(std::span<std::uint8_t> space, RecvMeta& meta, std::optional<std::int64_t> timeout) {
     Result<std::size_t> r = std::size_t{0};
     if (timeout && *timeout == 0) {
       r = e_.recvinto(space, &meta, timeout);
     } else {
-      pyb::gil_scoped_release nogil;
-      r = e_.recvinto(space, &meta, timeout);
+      {
+        pyb::gil_scoped_release nogil;
+        r = e_.recvinto(space, &meta, timeout, &kOnSignal);
+      }
+      raise_if_interrupted(r);
     }
     if (!r && r.error() == errc::buffer_too_small)
       raise_value_error("the buffer is too small for the message (it stays buffered)");

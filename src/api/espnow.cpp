@@ -27,8 +27,39 @@ constexpr std::size_t kMaxPendingSends = 64;      // responses owed at once
 constexpr auto kSyncWaitLimit = 100ms;             // SPEC §1 send(sync=True), step 1
 constexpr auto kNoMemRetryLimit = 2s;              // SPEC §1: retry NO_MEM for up to 2 s
 constexpr std::int64_t kMaxRxbuf = 16 * 1024 * 1024;
+constexpr auto kInterruptPoll = 50ms;              // how soon an Interrupt is noticed
 
 std::uint32_t to_ms(std::uint64_t us) { return static_cast<std::uint32_t>(us / 1000); }  // wraps as 32-bit
+
+std::error_code interrupted() { return std::make_error_code(std::errc::interrupted); }
+
+// Asks the interrupt with `lock` released: it may take a foreign lock (the
+// GIL) whose holder is waiting for ours.
+template <class Lock>
+bool interrupt_requested(Lock& lock, const Interrupt& interrupt) {
+  lock.unlock();
+  const bool yes = interrupt.requested(interrupt.ctx);
+  lock.lock();
+  return yes;
+}
+
+// cv.wait until ready() or the deadline (none: no limit); with an interrupt,
+// in slices of kInterruptPoll, asking it between them. False if interrupted.
+template <class Ready>
+bool wait_until(std::unique_lock<std::mutex>& lk, std::condition_variable& cv,
+                std::optional<steady::time_point> deadline, const Interrupt* interrupt, Ready ready) {
+  if (!interrupt || !interrupt->requested) {
+    if (deadline) cv.wait_until(lk, *deadline, ready);
+    else cv.wait(lk, ready);
+    return true;
+  }
+  for (;;) {
+    const auto slice_end = steady::now() + kInterruptPoll;
+    if (cv.wait_until(lk, deadline ? std::min(*deadline, slice_end) : slice_end, ready)) return true;
+    if (interrupt_requested(lk, *interrupt)) return false;
+    if (ready() || (deadline && steady::now() >= *deadline)) return true;
+  }
+}
 
 }  // namespace
 
@@ -228,14 +259,15 @@ std::error_code ESPNow::set_pmk(std::span<const std::uint8_t> pmk) {
 
 // ---------------------------------------------------------------- sending
 
-Result<bool> ESPNow::send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync) {
-  return send_and_wait(&mac, msg, sync);
+Result<bool> ESPNow::send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync,
+                          const Interrupt* interrupt) {
+  return send_and_wait(&mac, msg, sync, interrupt);
 }
 
-Result<bool> ESPNow::send(std::span<const std::uint8_t> msg) { return send_and_wait(nullptr, msg, true); }
+Result<bool> ESPNow::send(std::span<const std::uint8_t> msg) { return send_and_wait(nullptr, msg, true, nullptr); }
 
-Result<bool> ESPNow::send_to_all(std::span<const std::uint8_t> msg, bool sync) {
-  return send_and_wait(nullptr, msg, sync);
+Result<bool> ESPNow::send_to_all(std::span<const std::uint8_t> msg, bool sync, const Interrupt* interrupt) {
+  return send_and_wait(nullptr, msg, sync, interrupt);
 }
 
 std::size_t ESPNow::collect_targets(const MacAddress* mac, std::array<MacAddress, MAX_TOTAL_PEER_NUM>& out) const {
@@ -250,31 +282,35 @@ std::size_t ESPNow::collect_targets(const MacAddress* mac, std::array<MacAddress
   return n;
 }
 
-Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync) {
+Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync,
+                                   const Interrupt* interrupt) {
   if (!active()) return errc::not_init;
   if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
   const std::size_t n = collect_targets(mac, targets);
   if (n == 0) return errc::not_found;
-  if (sync && !wait_outstanding(kSyncWaitLimit)) return errc::timed_out;
+  if (sync)
+    if (auto ec = wait_outstanding(kSyncWaitLimit, interrupt)) return ec;
 
   SendTicket ticket;
   ticket.remaining = static_cast<int>(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (auto ec = submit(targets[i], msg, sync ? &ticket : nullptr, true)) {
+    if (auto ec = submit(targets[i], msg, sync ? &ticket : nullptr, true, interrupt)) {
       if (sync) {
         {
           std::lock_guard sl(status_mutex_);
           ticket.remaining -= static_cast<int>(n - i);
           if (ticket.remaining == 0) ticket.done = true;
         }
-        wait_ticket(ticket);  // the ones already sent still refer to it
+        // The ones already sent still refer to it.
+        if (ec == std::errc::interrupted) forget_ticket(ticket);
+        else if (auto wait_ec = wait_ticket(ticket, interrupt)) return wait_ec;
       }
       return ec;
     }
   }
   if (!sync) return true;
-  wait_ticket(ticket);
+  if (auto ec = wait_ticket(ticket, interrupt)) return ec;
   return !ticket.failed;
 }
 
@@ -309,9 +345,10 @@ std::error_code ESPNow::start_send(const MacAddress* mac, std::span<const std::u
 }
 
 std::error_code ESPNow::submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket,
-                               bool wait_for_room) {
-  std::lock_guard tx(tx_mutex_);  // the pending queue and the link see sends in one order
+                               bool wait_for_room, const Interrupt* interrupt) {
+  std::unique_lock tx(tx_mutex_);  // the pending queue and the link see sends in one order
   const auto deadline = steady::now() + kNoMemRetryLimit;
+  auto next_ask = steady::now() + kInterruptPoll;
   for (;;) {
     std::error_code ec;
     {
@@ -332,19 +369,42 @@ std::error_code ESPNow::submit(const MacAddress& target, std::span<const std::ui
       --tx_pkts_;
     }
     if (ec != errc::no_mem || !wait_for_room || steady::now() >= deadline) return ec;
-    std::unique_lock sl(status_mutex_);  // room comes with the next send report
-    status_cv_.wait_for(sl, 1ms);
+    {
+      std::unique_lock sl(status_mutex_);  // room comes with the next send report
+      status_cv_.wait_for(sl, 1ms);
+    }
+    if (interrupt && interrupt->requested && steady::now() >= next_ask) {
+      if (interrupt_requested(tx, *interrupt)) return interrupted();
+      next_ask = steady::now() + kInterruptPoll;
+    }
   }
 }
 
-bool ESPNow::wait_outstanding(std::chrono::milliseconds limit) {
+std::error_code ESPNow::wait_outstanding(std::chrono::milliseconds limit, const Interrupt* interrupt) {
+  const auto caught_up = [this] { return tx_responses_.load() >= tx_pkts_.load(); };
   std::unique_lock sl(status_mutex_);
-  return status_cv_.wait_for(sl, limit, [this] { return tx_responses_.load() >= tx_pkts_.load(); });
+  if (!wait_until(sl, status_cv_, steady::now() + limit, interrupt, caught_up)) return interrupted();
+  return caught_up() ? std::error_code{} : make_error_code(errc::timed_out);
 }
 
-void ESPNow::wait_ticket(SendTicket& ticket) {
+// Interrupted, the caller returns and its ticket (on its stack) goes.
+std::error_code ESPNow::wait_ticket(SendTicket& ticket, const Interrupt* interrupt) {
   std::unique_lock sl(status_mutex_);
-  status_cv_.wait(sl, [&] { return ticket.done; });
+  if (wait_until(sl, status_cv_, std::nullopt, interrupt, [&] { return ticket.done; })) return {};
+  sl.unlock();
+  forget_ticket(ticket);
+  return interrupted();
+}
+
+// A ticket whose waiter gave up: its sends still in flight stay in the
+// pending queue, so their reports keep the counters and the order right,
+// but no longer refer to it.
+void ESPNow::forget_ticket(SendTicket& ticket) {
+  std::lock_guard sl(status_mutex_);
+  for (std::size_t i = 0; i < pending_count_; ++i) {
+    PendingSend& p = pending_[(pending_head_ + i) % pending_.size()];
+    if (p.ticket == &ticket) p.ticket = nullptr;
+  }
 }
 
 void ESPNow::send_thunk(void* self, const MacAddress&, SendStatus status) {
@@ -409,7 +469,7 @@ std::error_code ESPNow::check_receive_ready() const {
 }
 
 Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* meta,
-                                        std::optional<std::int64_t> timeout) {
+                                        std::optional<std::int64_t> timeout, const Interrupt* interrupt) {
   if (auto ec = check_receive_ready()) return ec;
   const std::int64_t t = timeout ? *timeout : config().timeout_ms;
   if (t == 0 && rx_count_.load(std::memory_order_acquire) == 0) {  // a poller never takes the lock
@@ -422,9 +482,11 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
     const auto ready = [this] { return !ring_->empty() || !active_.load(); };
     // Beyond ~35 years a wait is forever; larger values would overflow the clock.
     constexpr std::int64_t kForeverMs = std::int64_t{1} << 40;
-    if (t < 0 || t >= kForeverMs) rx_cv_.wait(lk, ready);
-    else rx_cv_.wait_for(lk, std::chrono::milliseconds(t), ready);
+    std::optional<steady::time_point> deadline;
+    if (t > 0 && t < kForeverMs) deadline = steady::now() + std::chrono::milliseconds(t);
+    const bool waited = wait_until(lk, rx_cv_, deadline, interrupt, ready);
     --rx_waiters_;
+    if (!waited) return interrupted();  // before taking anything
   }
   if (!active_.load()) return errc::not_init;
   if (ring_->empty()) {
@@ -465,8 +527,8 @@ Result<Received> ESPNow::irecv(std::optional<std::int64_t> timeout_ms) {
 }
 
 Result<std::size_t> ESPNow::recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta,
-                                     std::optional<std::int64_t> timeout_ms) {
-  return pop_message(buffer, meta, timeout_ms);
+                                     std::optional<std::int64_t> timeout_ms, const Interrupt* interrupt) {
+  return pop_message(buffer, meta, timeout_ms, interrupt);
 }
 
 Result<bool> ESPNow::any() const {
