@@ -40,6 +40,9 @@ struct Config {
                                     // holds two maximum-size messages of the version.
   std::int64_t timeout_ms = 300000; // default receive timeout; < 0 waits forever
   int version = 1;                  // ESP-NOW protocol: 1 (250 bytes), 2 (1470 bytes)
+  // Senders peers_table keeps; past it the one read from longest ago goes
+  // (a board's table grows until its heap runs out; a gateway's must not).
+  std::int64_t peers_table_max = 1024;
 };
 
 // config(rxbuf=..., timeout_ms=..., rate=...): unset fields are left alone.
@@ -48,6 +51,7 @@ struct ConfigUpdate {
   std::optional<std::int64_t> timeout_ms{};
   std::optional<std::int64_t> rate{};  // write-only, a RATE_* value
   std::optional<std::int64_t> version{};  // 1 or 2
+  std::optional<std::int64_t> peers_table_max{};  // >= 1; applies from the next new sender
 };
 
 // add_peer/mod_peer arguments; nullopt is Python's None (keep or default).
@@ -79,7 +83,8 @@ struct Message {
 };
 
 // irecv() and iteration: views of storage reused by the next irecv().
-// `mac` points at the peers_table key for the sender: one per MAC, stable.
+// `mac` points at the peers_table key for the sender: one per MAC, stable
+// while the sender stays in the table (see Config::peers_table_max).
 // On timeout, `mac` is null and `msg` empty (the seeds' (None, None)).
 struct Received {
   const MacAddress* mac = nullptr;
@@ -128,7 +133,8 @@ class ESPNow {
   bool active() const { return active_.load(); }
   std::error_code active(bool flag);
   Config config() const;
-  Result<std::int64_t> config(std::string_view name) const;  // "rxbuf", "timeout_ms" or "version"
+  // "rxbuf", "timeout_ms", "version" or "peers_table_max"
+  Result<std::int64_t> config(std::string_view name) const;
   std::error_code config(const ConfigUpdate& update);
 
   // ---- peers
@@ -188,6 +194,9 @@ class ESPNow {
   // hand over and return. nullptr removes it; once that returns, it is not running.
   void set_drop_observer(Link::DropCallback fn, void* ctx);
   std::vector<std::pair<MacAddress, PeersTableEntry>> peers_table() const;
+  // Senders dropped from peers_table to stay within peers_table_max.
+  std::uint64_t peers_table_evictions() const { return peers_evictions_.load(); }
+  std::size_t peers_table_size() const { return peers_size_.load(); }
   Link& link() const { return link_; }
   std::size_t rx_bytes_used() const;
 
@@ -247,7 +256,15 @@ class ESPNow {
   std::condition_variable rx_cv_;
   std::unique_ptr<detail::RxRing> ring_;
   std::vector<std::uint8_t> irecv_buf_;
-  std::unordered_map<MacAddress, PeersTableEntry> peers_table_;
+  struct PeersRow {
+    PeersTableEntry entry;
+    std::uint64_t last_read = 0;  // read_count_ when a message from it was last read
+  };
+  std::unordered_map<MacAddress, PeersRow> peers_table_;
+  std::uint64_t read_count_ = 0;
+  std::atomic<std::int64_t> peers_table_max_{Config{}.peers_table_max};
+  std::atomic<std::uint64_t> peers_evictions_{0};
+  std::atomic<std::size_t> peers_size_{0};
   int rx_waiters_ = 0;
   std::atomic<std::size_t> rx_count_{0};  // messages in the ring, readable without the lock
   int event_fd_ = -1;

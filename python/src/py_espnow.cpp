@@ -138,7 +138,7 @@ class PyESPNow {
       : device_(device_obj.cast<std::shared_ptr<PyDevice>>()), e_(device_->espnow()) {
     // One RxState per device, whatever the number of Python objects on it.
     if (!pyb::hasattr(device_obj, "_rx_state"))
-      device_obj.attr("_rx_state") = pyb::cast(std::make_shared<RxState>(e_.link().max_data_len()));
+      device_obj.attr("_rx_state") = pyb::cast(std::make_shared<RxState>(e_.link().max_data_len(), e_));
     rx_ = device_obj.attr("_rx_state").cast<std::shared_ptr<RxState>>();
   }
 
@@ -172,6 +172,7 @@ class PyESPNow {
       else if (name == "timeout_ms") u.timeout_ms = int_arg(value, "timeout_ms");
       else if (name == "rate") u.rate = int_arg(value, "rate");
       else if (name == "version") u.version = int_arg(value, "version");
+      else if (name == "peers_table_max") u.peers_table_max = int_arg(value, "peers_table_max");
       else raise_value_error("unknown config parameter '" + name + "'");
     }
     check(without_gil([&] { return e_.config(u); }));
@@ -313,6 +314,7 @@ class PyESPNow {
   int fileno() { return unwrap(e_.fileno()); }
   pyb::object peers_table() const { return rx_->table(); }
   bool readable() const { return e_.readable(); }
+  const ESPNow& espnow() const { return e_; }
   bool writable() const { return e_.writable(); }
 
   // ---- for aioespnow: sends reported through an eventfd
@@ -506,6 +508,8 @@ void bind_espnow(pyb::module_& m) {
       .def("__next__", [](PyESPNow& e) { return e.irecv(pyb::none()); })  // replaced by the fast slot
       .def("_readable", &PyESPNow::readable)
       .def("_writable", &PyESPNow::writable)
+      .def("peers_table_evictions", [](const PyESPNow& e) { return e.espnow().peers_table_evictions(); },
+           "Senders dropped from peers_table to keep it within config('peers_table_max') (not on a board).")
       .def("_async_start", &PyESPNow::async_start)
       .def("_async_completions", &PyESPNow::async_completions)
       .def("_async_fileno", &PyESPNow::async_fileno)

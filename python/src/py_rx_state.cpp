@@ -7,7 +7,8 @@ namespace espnow::py {
 
 namespace pyb = pybind11;
 
-RxState::RxState(std::size_t max_message) : proxy_(pyb::reinterpret_steal<pyb::object>(PyDictProxy_New(dict_.ptr()))), irecv_(2) {
+RxState::RxState(std::size_t max_message, const ESPNow& espnow)
+    : espnow_(espnow), proxy_(pyb::reinterpret_steal<pyb::object>(PyDictProxy_New(dict_.ptr()))), irecv_(2) {
   if (!proxy_) throw pyb::error_already_set();
   irecv_[0] = pyb::none();
   ensure_irecv_capacity(max_message);
@@ -21,7 +22,7 @@ void RxState::ensure_irecv_capacity(std::size_t max_message) {
   irecv_capacity_ = max_message;
 }
 
-pyb::handle RxState::record(const MacAddress& mac, int rssi, std::uint32_t time_ms) {
+pyb::object RxState::record(const MacAddress& mac, int rssi, std::uint32_t time_ms) {
   auto it = rows_.find(mac);
   if (it == rows_.end()) {
     Row row{to_bytes(mac), pyb::list(2)};
@@ -31,7 +32,22 @@ pyb::handle RxState::record(const MacAddress& mac, int rssi, std::uint32_t time_
   // In place: the list the table holds is the one the caller may keep.
   PyList_SetItem(it->second.entry.ptr(), 0, PyLong_FromLong(rssi));
   PyList_SetItem(it->second.entry.ptr(), 1, PyLong_FromUnsignedLong(time_ms));
-  return it->second.key;
+  pyb::object key = it->second.key;
+  if (rows_.size() > espnow_.peers_table_size()) trim();  // only when the core evicted someone
+  return key;  // the caller's list holds it even if this sender was just let go
+}
+
+void RxState::trim() {
+  std::unordered_map<MacAddress, bool> kept;
+  for (const auto& [mac, entry] : espnow_.peers_table()) kept.emplace(mac, true);
+  for (auto it = rows_.begin(); it != rows_.end();) {
+    if (kept.count(it->first)) {
+      ++it;
+      continue;
+    }
+    PyDict_DelItem(dict_.ptr(), it->second.key.ptr());
+    it = rows_.erase(it);
+  }
 }
 
 }  // namespace espnow::py

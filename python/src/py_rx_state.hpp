@@ -7,15 +7,17 @@
 
 #include <unordered_map>
 
+#include "espnow/espnow.hpp"
 #include "espnow/mac_address.hpp"
 
 namespace espnow::py {
 
 class RxState {
  public:
-  explicit RxState(std::size_t max_message);
+  // `espnow` owns the bounded table this one mirrors (peers_table_max).
+  RxState(std::size_t max_message, const ESPNow& espnow);
   // Records a message read from `mac`; returns the table's key for it.
-  pybind11::handle record(const MacAddress& mac, int rssi, std::uint32_t time_ms);
+  pybind11::object record(const MacAddress& mac, int rssi, std::uint32_t time_ms);
   pybind11::object table() const { return proxy_; }
   // irecv()'s list, whose bytearray has room for `max_message` bytes.
   pybind11::list& irecv_list() { return irecv_; }
@@ -26,6 +28,10 @@ class RxState {
     pybind11::bytes key;
     pybind11::list entry;  // [rssi, time_ms]
   };
+  // Drops the rows of senders the core's table let go.
+  void trim();
+
+  const ESPNow& espnow_;
   std::unordered_map<MacAddress, Row> rows_;
   pybind11::dict dict_;
   pybind11::object proxy_;

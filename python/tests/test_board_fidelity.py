@@ -170,3 +170,27 @@ def test_config_that_fails_changes_nothing(air):
     with pytest.raises(OSError):
         e.config(rxbuf=1000, timeout_ms=5, version=2, rate=espnow.RATE_54M)
     assert (e.config("rxbuf"), e.config("timeout_ms"), e.config("version")) == (526, 300000, 1)
+
+
+# ---- peers_table is bounded (a difference from a board: see docs/python.md)
+
+def test_peers_table_keeps_at_most_peers_table_max_senders(air):
+    rx = espnow_sim.espnow(air.add_device(mac=b"\x02\x00\x00\x00\x01\x00"))
+    rx.active(True)
+    rx.config(peers_table_max=3)
+    assert rx.config("peers_table_max") == 3
+    senders = []
+    for i in range(1, 6):
+        e = espnow_sim.espnow(air.add_device(mac=bytes([2, 0, 0, 0, 0, i])))
+        e.active(True)
+        e.add_peer(b"\x02\x00\x00\x00\x01\x00")
+        senders.append(e)
+    for i in (1, 2, 3, 1, 4, 5):  # 1 is read again before 4 arrives
+        senders[i - 1].send(b"\x02\x00\x00\x00\x01\x00", b"x")
+        assert rx.recv(0)[0] == bytes([2, 0, 0, 0, 0, i])
+    assert set(rx.peers_table) == {bytes([2, 0, 0, 0, 0, i]) for i in (1, 4, 5)}
+    assert rx.peers_table_evictions() == 2
+    with pytest.raises(ValueError):
+        rx.config(peers_table_max=0)
+    for e in senders + [rx]:
+        e.active(False)

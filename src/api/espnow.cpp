@@ -123,6 +123,7 @@ Config ESPNow::config() const {
   Config c = config_;
   c.rxbuf = rxbuf_locked();
   c.version = link_.protocol_version();
+  c.peers_table_max = peers_table_max_.load();
   return c;
 }
 
@@ -131,6 +132,7 @@ Result<std::int64_t> ESPNow::config(std::string_view name) const {
   if (name == "rxbuf") return rxbuf_locked();
   if (name == "timeout_ms") return config_.timeout_ms;
   if (name == "version") return std::int64_t{link_.protocol_version()};
+  if (name == "peers_table_max") return peers_table_max_.load();
   return errc::bad_config;
 }
 
@@ -138,6 +140,7 @@ std::error_code ESPNow::config(const ConfigUpdate& u) {
   // Everything is checked before anything changes.
   if (u.rxbuf && (*u.rxbuf < 0 || *u.rxbuf > kMaxRxbuf)) return errc::bad_config;
   if (u.version && *u.version != 1 && *u.version != 2) return errc::bad_config;
+  if (u.peers_table_max && *u.peers_table_max < 1) return errc::bad_config;
   if (u.rate) {
     if (*u.rate < 0 || *u.rate > 255 || !rate_info(static_cast<std::uint8_t>(*u.rate))) return errc::bad_config;
     if (!link_.interface_active(Interface::sta) && !link_.interface_active(Interface::ap)) return errc::no_entry;
@@ -157,6 +160,7 @@ std::error_code ESPNow::config(const ConfigUpdate& u) {
   }
   if (u.rxbuf) config_.rxbuf = *u.rxbuf, rxbuf_set_ = true;
   if (u.timeout_ms) config_.timeout_ms = *u.timeout_ms;
+  if (u.peers_table_max) peers_table_max_ = *u.peers_table_max;
   return {};
 }
 
@@ -504,9 +508,22 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
 }
 
 // peers_table is updated when the application reads a message (SPEC §1).
+// Bounded: a neighbour forging source MACs must not grow a long-running
+// device's memory, so past peers_table_max the sender read from longest ago
+// goes (a linear scan, only when a new sender arrives at a full table).
 const MacAddress* ESPNow::record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms) {
-  auto [it, inserted] = peers_table_.try_emplace(mac);
-  it->second = {rssi, time_ms};
+  auto it = peers_table_.find(mac);
+  if (it == peers_table_.end()) {
+    while (!peers_table_.empty() && static_cast<std::int64_t>(peers_table_.size()) >= peers_table_max_.load()) {
+      peers_table_.erase(std::min_element(peers_table_.begin(), peers_table_.end(), [](const auto& x, const auto& y) {
+        return x.second.last_read < y.second.last_read;
+      }));
+      ++peers_evictions_;
+    }
+    it = peers_table_.try_emplace(mac).first;
+    peers_size_ = peers_table_.size();
+  }
+  it->second = {{rssi, time_ms}, ++read_count_};
   return &it->first;  // node-based map: the key's address never changes
 }
 
@@ -614,7 +631,10 @@ Stats ESPNow::stats() const {
 
 std::vector<std::pair<MacAddress, PeersTableEntry>> ESPNow::peers_table() const {
   std::lock_guard lk(rx_mutex_);
-  return {peers_table_.begin(), peers_table_.end()};
+  std::vector<std::pair<MacAddress, PeersTableEntry>> out;
+  out.reserve(peers_table_.size());
+  for (const auto& [mac, row] : peers_table_) out.emplace_back(mac, row.entry);
+  return out;
 }
 
 std::size_t ESPNow::rx_bytes_used() const {

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "test_devices.hpp"
@@ -332,6 +333,27 @@ TEST_F(Behaviour, PeersTable_HasOneKeyObjectPerMac) {
   ASSERT_EQ(*eb().recvinto(buf, &m1, 0), 1u);
   ASSERT_EQ(*eb().recvinto(buf, &m2, 0), 1u);
   EXPECT_EQ(m1.mac, m2.mac);
+}
+
+// Not on a board (its table grows until the heap runs out): a neighbour
+// forging source MACs must not grow a gateway's memory without bound.
+TEST_F(Behaviour, PeersTable_IsBoundedAndLetsTheSenderReadLongestAgoGo) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.config({.peers_table_max = 3}));
+  EXPECT_EQ(*e.config("peers_table_max"), 3);
+  ASSERT_FALSE(e.active(true));
+  const auto forged = [](std::uint8_t i) { return MacAddress{{2, 0, 0, 0, 0, i}}; };
+  for (std::uint8_t i : {1, 2, 3, 1, 4, 5}) {  // 1 is read again before 4 arrives
+    link.deliver(forged(i), bytes("x"));
+    ASSERT_TRUE(e.recv(0)->has_value());
+  }
+  std::set<MacAddress> kept;
+  for (const auto& [mac, entry] : e.peers_table()) kept.insert(mac);
+  EXPECT_EQ(kept, (std::set<MacAddress>{forged(1), forged(4), forged(5)}));
+  EXPECT_EQ(e.peers_table_evictions(), 2u);
+  EXPECT_EQ(e.config({.peers_table_max = 0}), errc::bad_config);
+  EXPECT_EQ(Config{}.peers_table_max, 1024);  // the default: large, but a bound
 }
 
 // ---- any()
