@@ -6,7 +6,7 @@
 //
 //   offset size field
 //   0      4    magic "ESPN"
-//   4      1    air protocol version (2)
+//   4      1    air protocol version (3)
 //   5      1    kind: 0 frame, 1 hello (announce yourselves), 2 presence, 3 goodbye
 //   6      1    channel (1..14)
 //   7      1    rate (wifi_phy_rate_t)
@@ -29,7 +29,10 @@
 // MAC, AP MAC, flags (bit 0 STA active, 1 AP active, 2 long range), channel,
 // x, y (f32).
 //
-// Also the 802.11 ACK frame (D4 00, RA, FCS) that acknowledges unicasts.
+// Also the 802.11 ACK frame (D4 00, RA, FCS) that acknowledges unicasts. An
+// ACK datagram's payload is one ACK frame, then the tags (u32 each) of more
+// frames it acknowledges after the header's: a receiver sends one datagram
+// for all the frames of one sender it read in one wake-up (version 3).
 #pragma once
 
 #include <cstdint>
@@ -44,9 +47,10 @@
 
 namespace espnow::wire {
 
-inline constexpr std::uint8_t kAirVersion = 2;
+inline constexpr std::uint8_t kAirVersion = 3;
 inline constexpr std::size_t kAirHeaderLen = 40;
 inline constexpr std::size_t kAckFrameLen = 14;  // FC, duration, RA, FCS
+inline constexpr std::uint8_t kAckFrameControl = 0xD4;  // an ACK frame's first byte
 inline constexpr std::size_t kPresenceEntryLen = 32;
 
 enum class AirKind : std::uint8_t { frame = 0, hello = 1, presence = 2, goodbye = 3 };
@@ -84,6 +88,18 @@ AirParse parse_air_datagram(std::span<const std::uint8_t> datagram) noexcept;
 void encode_ack(const MacAddress& ra, std::span<std::uint8_t, kAckFrameLen> out) noexcept;
 // True (and the RA) for a well-formed ACK frame with a good FCS.
 bool parse_ack(std::span<const std::uint8_t> frame, MacAddress& ra) noexcept;
+
+// An ACK datagram's payload: the ACK frame to `ra`, then `more_tags`.
+// Returns its size, 0 if `out` is too small.
+std::size_t encode_acks(const MacAddress& ra, std::span<const std::uint32_t> more_tags,
+                        std::span<std::uint8_t> out) noexcept;
+// The payload of an ACK datagram: the RA and the tags after the header's.
+struct AckParse {
+  MacAddress ra{};
+  std::vector<std::uint32_t> more_tags;
+};
+// nullopt unless the payload is a good ACK frame followed by whole tags.
+std::optional<AckParse> parse_acks(std::span<const std::uint8_t> payload);
 
 // One radio as a presence datagram describes it.
 struct RadioPresence {

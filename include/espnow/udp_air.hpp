@@ -158,7 +158,8 @@ class UdpRadio final : public VirtualRadio {
   bool report_finished();
   // The receive thread's (under the air's shared lock): an ACK for `tag`, or
   // for the oldest frame awaiting one when untagged (a real radio's, relayed).
-  void ack_arrived(std::uint32_t tag);
+  // True when it finished a frame; the caller then calls service().
+  bool ack_arrived(std::uint32_t tag);
   // Frames awaiting an ACK from a MAC now known absent give up waiting.
   void presence_changed(TimePoint now);
   TimePoint service(TimePoint now);  // pump, report, pump; the caller holds the air's shared lock
@@ -234,11 +235,12 @@ class UdpAir {
   UdpAir(const AirUrl& url, UdpAirOptions options);
   std::string start(const std::string& iface_address);
   void receive_loop();
+  void flush_acks();
   void service_loop();
   void wake_service_by(TimePoint t);
   void handle(std::span<const std::uint8_t> datagram);
   void handle_presence(const wire::AirParse& p);
-  void handle_ack(const MacAddress& ra, std::uint8_t channel, std::uint32_t tag);
+  void handle_acks(const wire::AirParse& p);
   void handle_frame(std::span<const std::uint8_t> frame, const wire::AirHeader& from);
   Order order(const wire::AirHeader& from, const MacAddress& dst);
   bool send_datagram(const VirtualRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
@@ -263,7 +265,7 @@ class UdpAir {
   TimePoint settle_end_;
   std::uint64_t process_id_;
   int socket_ = -1;
-  int stop_fd_ = -1;
+  std::atomic<bool> stop_receiving_{false};
   std::uint32_t group_addr_ = 0;  // network order
 
   // Radios are only added (until the air goes), so readers need no lock: a
@@ -285,6 +287,15 @@ class UdpAir {
 
   // The receive thread's alone.
   std::unordered_map<StreamKey, std::uint32_t, StreamKeyHash> expected_;
+  // ACKs owed for the frames read in this wake-up: sent together, one
+  // datagram per acknowledging radio, RA and rate.
+  struct OwedAck {
+    UdpRadio* radio;
+    MacAddress ra;
+    PhyRate rate;
+    std::uint32_t tag;
+  };
+  std::vector<OwedAck> owed_acks_;
 
   std::mutex service_mutex_;
   std::condition_variable service_cv_;

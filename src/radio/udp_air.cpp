@@ -4,8 +4,6 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +22,7 @@ namespace {
 
 constexpr std::size_t kMaxDatagram = wire::kAirHeaderLen + wire::kMaxFrameSize;
 constexpr std::size_t kMaxReceive = 65536;  // a presence datagram of many radios is larger than a frame's
+constexpr std::size_t kReceiveBatch = 16;    // datagrams read per wake-up of the receive thread
 constexpr std::uint64_t kRadioBits = 0xFFFF;  // a sender id's low bits name the radio, the rest the process
 constexpr auto kStatePoll = std::chrono::milliseconds(20);  // how often radio state changes are looked for
 constexpr std::size_t kMaxStreams = 64;  // destinations a radio keeps stream numbers for
@@ -345,19 +344,14 @@ UdpRadio::TimePoint UdpRadio::service(TimePoint now) {
   return next;
 }
 
-void UdpRadio::ack_arrived(std::uint32_t tag) {
-  {
-    std::lock_guard lk(tx_mutex_);
-    Slot* acked = nullptr;
-    for (std::size_t i = 0; i < count_ && !acked; ++i) {
-      Slot& s = slot(i);
-      if (s.group || !unresolved(s) || s.sends == 0) continue;
-      if (tag == 0 ? s.state == SlotState::awaiting_ack : s.tag == tag) acked = &s;
-    }
-    if (!acked) return;  // late: an ACK counts only while its frame is unfinished
-    acked->state = SlotState::acked;
+bool UdpRadio::ack_arrived(std::uint32_t tag) {
+  std::lock_guard lk(tx_mutex_);
+  for (std::size_t i = 0; i < count_; ++i) {
+    Slot& s = slot(i);
+    if (s.group || !unresolved(s) || s.sends == 0) continue;
+    if (tag == 0 ? s.state == SlotState::awaiting_ack : s.tag == tag) return s.state = SlotState::acked, true;
   }
-  air_.wake_service_by(service(Steady::now()));
+  return false;  // late: an ACK counts only while its frame is unfinished
 }
 
 void UdpRadio::presence_changed(TimePoint now) {
@@ -417,8 +411,6 @@ std::string UdpAir::start(const std::string& iface_address) {
   setsockopt(socket_, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop);
   const int buf = 4 << 20;
   setsockopt(socket_, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
-  stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
-  if (stop_fd_ < 0) return errno_text("eventfd");
   receiver_ = std::thread([this] { receive_loop(); });
   servicer_ = std::thread([this] { service_loop(); });
   send_control(wire::AirKind::hello);  // the others answer with their presence
@@ -435,13 +427,12 @@ UdpAir::~UdpAir() {
     servicer_.join();
   }
   if (receiver_.joinable()) {
-    const std::uint64_t v = 1;
-    (void)!::write(stop_fd_, &v, sizeof v);
+    stop_receiving_ = true;
+    ::shutdown(socket_, SHUT_RD);  // wakes the receive thread; sending still works
     receiver_.join();
     send_control(wire::AirKind::goodbye);  // so the others forget our radios now
   }
   if (socket_ >= 0) ::close(socket_);
-  if (stop_fd_ >= 0) ::close(stop_fd_);
 }
 
 Result<UdpRadio*> UdpAir::add_radio(const RadioOptions& options) {
@@ -691,18 +682,47 @@ void UdpAir::service_loop() {
 
 // ------------------------------------------------------------- receiving
 
+// One recvmmsg per wake-up reads every datagram waiting (up to a batch);
+// the ACKs they call for go out together afterwards, so a sender's window of
+// frames costs one ACK datagram, not one each.
 void UdpAir::receive_loop() {
-  std::vector<std::uint8_t> buf(kMaxReceive);
-  pollfd fds[2] = {{socket_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-  for (;;) {
-    if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
-    if (fds[1].revents) return;
-    if (!(fds[0].revents & POLLIN)) continue;
-    const ssize_t n = ::recv(socket_, buf.data(), buf.size(), MSG_DONTWAIT);
-    if (n < 0) continue;
-    ++counters_.received;
-    handle(std::span(buf).first(static_cast<std::size_t>(n)));
+  const std::unique_ptr<std::uint8_t[]> buf(new std::uint8_t[kReceiveBatch * kMaxReceive]);  // untouched until used
+  std::array<iovec, kReceiveBatch> iov;
+  std::array<mmsghdr, kReceiveBatch> msgs{};
+  for (std::size_t i = 0; i < kReceiveBatch; ++i) {
+    iov[i] = {buf.get() + i * kMaxReceive, kMaxReceive};
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
   }
+  while (!stop_receiving_.load()) {
+    const int n = ::recvmmsg(socket_, msgs.data(), kReceiveBatch, MSG_WAITFORONE, nullptr);
+    if (n <= 0 || stop_receiving_.load()) continue;
+    for (int i = 0; i < n; ++i) {
+      ++counters_.received;
+      handle(std::span(buf.get() + i * kMaxReceive, msgs[i].msg_len));
+    }
+    flush_acks();
+  }
+}
+
+void UdpAir::flush_acks() {
+  std::vector<std::uint32_t> more;
+  for (std::size_t i = 0; i < owed_acks_.size(); ++i) {
+    const OwedAck& a = owed_acks_[i];
+    if (!a.radio) continue;  // sent with an earlier one
+    more.clear();
+    for (std::size_t j = i + 1; j < owed_acks_.size(); ++j) {
+      OwedAck& b = owed_acks_[j];
+      if (b.radio != a.radio || b.ra != a.ra || b.rate != a.rate) continue;
+      more.push_back(b.tag);
+      b.radio = nullptr;
+    }
+    std::array<std::uint8_t, wire::kAckFrameLen + 4 * kReceiveBatch> payload;
+    const std::size_t size = wire::encode_acks(a.ra, more, payload);
+    if (send_datagram(*a.radio, a.radio->id_, std::span(payload).first(size), a.rate, a.tag))
+      counters_.acks_sent += 1 + more.size();
+  }
+  owed_acks_.clear();
 }
 
 // Anything may arrive on the group: it is checked, and dropped and counted
@@ -719,6 +739,7 @@ void UdpAir::handle(std::span<const std::uint8_t> datagram) {
   // Our own datagrams come back (multicast loop): with one radio and no
   // sniffer nothing here is for us, so they cost no FCS check.
   if (own && radio_count() <= 1 && !sniffer_) return;
+  if (p.frame[0] == wire::kAckFrameControl) return handle_acks(p);  // its FCS covers the ACK frame only
   if (!wire::fcs_ok(p.frame)) {
     ++counters_.bad_fcs;
     return;
@@ -726,8 +747,6 @@ void UdpAir::handle(std::span<const std::uint8_t> datagram) {
   if (sniffer_) {
     sniffer_(SniffedFrame{p.frame, p.header.channel, p.header.rate, p.header.position, double(p.header.tx_power_dbm), own});
   }
-  MacAddress ra;
-  if (wire::parse_ack(p.frame, ra)) return handle_ack(ra, p.header.channel, p.header.tag);
   if (p.frame.size() < wire::kHeaderLen + wire::kFcsLen) {
     ++counters_.malformed;
     return;
@@ -735,12 +754,26 @@ void UdpAir::handle(std::span<const std::uint8_t> datagram) {
   handle_frame(p.frame, p.header);
 }
 
-void UdpAir::handle_ack(const MacAddress& ra, std::uint8_t channel, std::uint32_t tag) {
+// An ACK datagram: the sniffer sees one ACK frame per frame acknowledged, as
+// on a real air; the radio that owns the RA on the datagram's channel takes
+// each tag, then reports what finished.
+void UdpAir::handle_acks(const wire::AirParse& p) {
+  if (!wire::fcs_ok(p.frame.first(wire::kAckFrameLen))) return void(++counters_.bad_fcs);
+  const std::optional<wire::AckParse> acks = wire::parse_acks(p.frame);
+  if (!acks) return void(++counters_.malformed);
+  const std::span<const std::uint8_t> ack = p.frame.first(wire::kAckFrameLen);
+  if (sniffer_) {
+    const bool own = (p.header.sender_id & ~kRadioBits) == process_id_;
+    const SniffedFrame s{ack, p.header.channel, p.header.rate, p.header.position, double(p.header.tx_power_dbm), own};
+    for (std::size_t i = 0; i <= acks->more_tags.size(); ++i) sniffer_(s);
+  }
   for (std::size_t i = 0; i < radio_count(); ++i) {
     UdpRadio& r = radio(i);
-    if (r.channel() != channel || !r.owns(ra)) continue;
-    ++counters_.acks_received;
-    r.ack_arrived(tag);
+    if (r.channel() != p.header.channel || !r.owns(acks->ra)) continue;
+    counters_.acks_received += 1 + acks->more_tags.size();
+    bool finished = r.ack_arrived(p.header.tag);
+    for (const std::uint32_t tag : acks->more_tags) finished = r.ack_arrived(tag) || finished;
+    if (finished) wake_service_by(r.service(Steady::now()));
   }
 }
 
@@ -788,9 +821,7 @@ void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHe
       ++counters_.lost;
       return;
     }
-    std::array<std::uint8_t, wire::kAckFrameLen> ack;
-    wire::encode_ack(src, ack);
-    if (send_datagram(*r, r->id_, ack, ack_rate(from.rate), from.tag)) ++counters_.acks_sent;
+    owed_acks_.push_back({r, src, ack_rate(from.rate), from.tag});
     return;
   }
 }

@@ -10,7 +10,6 @@ namespace espnow::wire {
 namespace {
 
 constexpr std::uint8_t kMagic[4] = {'E', 'S', 'P', 'N'};
-constexpr std::uint8_t kFrameControlAck = 0xD4;
 constexpr std::size_t kPresenceHeadLen = 4;
 
 void put_f32(std::uint8_t* p, double v) { put_le32(p, std::bit_cast<std::uint32_t>(static_cast<float>(v))); }
@@ -83,7 +82,7 @@ AirParse parse_air_datagram(std::span<const std::uint8_t> d) noexcept {
 }
 
 void encode_ack(const MacAddress& ra, std::span<std::uint8_t, kAckFrameLen> out) noexcept {
-  out[0] = kFrameControlAck;
+  out[0] = kAckFrameControl;
   out[1] = 0;
   out[2] = out[3] = 0;  // duration: nothing follows an ACK
   std::memcpy(&out[4], ra.bytes.data(), 6);
@@ -91,9 +90,27 @@ void encode_ack(const MacAddress& ra, std::span<std::uint8_t, kAckFrameLen> out)
 }
 
 bool parse_ack(std::span<const std::uint8_t> frame, MacAddress& ra) noexcept {
-  if (frame.size() != kAckFrameLen || frame[0] != kFrameControlAck || !fcs_ok(frame)) return false;
+  if (frame.size() != kAckFrameLen || frame[0] != kAckFrameControl || !fcs_ok(frame)) return false;
   ra = MacAddress::read(&frame[4]);
   return true;
+}
+
+std::size_t encode_acks(const MacAddress& ra, std::span<const std::uint32_t> more_tags,
+                        std::span<std::uint8_t> out) noexcept {
+  const std::size_t size = kAckFrameLen + 4 * more_tags.size();
+  if (out.size() < size) return 0;
+  encode_ack(ra, out.first<kAckFrameLen>());
+  for (std::size_t i = 0; i < more_tags.size(); ++i) put_le32(&out[kAckFrameLen + 4 * i], more_tags[i]);
+  return size;
+}
+
+std::optional<AckParse> parse_acks(std::span<const std::uint8_t> payload) {
+  AckParse a;
+  if (payload.size() < kAckFrameLen || (payload.size() - kAckFrameLen) % 4 != 0 ||
+      !parse_ack(payload.first(kAckFrameLen), a.ra))
+    return std::nullopt;
+  for (std::size_t at = kAckFrameLen; at < payload.size(); at += 4) a.more_tags.push_back(get_le32(&payload[at]));
+  return a;
 }
 
 std::vector<std::uint8_t> encode_presence(const Presence& p) {

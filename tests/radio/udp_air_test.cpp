@@ -1,5 +1,9 @@
 // The UDP air: URLs, the datagram codec, and two devices over real multicast.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -94,6 +98,8 @@ TEST(AirDatagram, RejectsWhatIsNotADatagramOfThisAir) {
   EXPECT_EQ(error_after([](auto) {}, wire::kAirHeaderLen + 5), wire::AirError::no_frame);
 }
 
+constexpr MacAddress kAckedRa = "02:00:00:00:00:0a"_mac;
+
 TEST(AirDatagram, AckFramesCarryTheReceiverAddressAndAnFcs) {
   std::array<std::uint8_t, wire::kAckFrameLen> ack;
   wire::encode_ack("02:00:00:00:00:0a"_mac, ack);
@@ -103,6 +109,23 @@ TEST(AirDatagram, AckFramesCarryTheReceiverAddressAndAnFcs) {
   EXPECT_EQ(ra, "02:00:00:00:00:0a"_mac);
   ack[5] ^= 1;
   EXPECT_FALSE(wire::parse_ack(ack, ra));  // FCS
+}
+
+TEST(AirDatagram, OneAckPayloadCarriesTheTagsOfMoreFrames) {
+  const std::uint32_t more[] = {7, 0xFFFFFFFE};
+  std::array<std::uint8_t, wire::kAckFrameLen + 8> payload;
+  ASSERT_EQ(wire::encode_acks(kAckedRa, more, payload), payload.size());
+  EXPECT_EQ(wire::encode_acks(kAckedRa, more, std::span(payload).first(20)), 0u);
+  MacAddress ra;
+  EXPECT_TRUE(wire::parse_ack(std::span(payload).first(wire::kAckFrameLen), ra));  // an ACK frame first, as a sniffer sees it
+  auto acks = wire::parse_acks(payload);
+  ASSERT_TRUE(acks);
+  EXPECT_EQ(acks->ra, kAckedRa);
+  EXPECT_EQ(acks->more_tags, (std::vector<std::uint32_t>{7, 0xFFFFFFFE}));
+  EXPECT_TRUE(wire::parse_acks(std::span(payload).first(wire::kAckFrameLen)));  // a plain ACK: no more tags
+  EXPECT_FALSE(wire::parse_acks(std::span(payload).first(payload.size() - 1)));  // a partial tag
+  payload[5] ^= 1;
+  EXPECT_FALSE(wire::parse_acks(payload));  // the ACK frame's FCS
 }
 
 TEST(AirDatagram, PresenceRoundTripsAndABadLengthIsRefused) {
@@ -402,6 +425,52 @@ TEST(UdpAirWindow, ReportsKeepTransmitOrderAcrossPresentAbsentAndBroadcastFrames
     EXPECT_EQ(reports.done[i].second, order[i] != kNobody) << i;
   }
   a.set_listener(nullptr);
+}
+
+namespace {
+// Puts one datagram on the air at `url`, as another process would.
+void inject(const std::string& url, const wire::AirHeader& h, std::span<const std::uint8_t> payload) {
+  const AirUrl u = parse_air_url(url).url;
+  std::vector<std::uint8_t> d(wire::kAirHeaderLen + payload.size());
+  ASSERT_EQ(wire::encode_air_datagram(h, payload, d), d.size());
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  in_addr lo{};
+  inet_pton(AF_INET, "127.0.0.1", &lo);
+  setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof lo);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(u.port);
+  inet_pton(AF_INET, u.group.c_str(), &to.sin_addr);
+  EXPECT_EQ(sendto(fd, d.data(), d.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to), ssize_t(d.size()));
+  close(fd);
+}
+}  // namespace
+
+TEST(UdpAirWindow, OneAckDatagramAcknowledgesEveryFrameItNames) {
+  TwoProcesses p({.ack_timeout = std::chrono::seconds(10)}, {.loss = 1.0});  // B never answers itself
+  UdpRadio& a = **p.one->add_radio({.mac = kA});
+  ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_TRUE(announced(*p.one, kB));
+  std::atomic<int> acks_seen{0};
+  p.one->set_sniffer([&](const SniffedFrame& f) { acks_seen += f.frame.size() == wire::kAckFrameLen; });
+  Reports reports;
+  a.set_listener(&reports);
+  for (std::uint16_t i = 0; i < 3; ++i) ASSERT_FALSE(a.transmit(frame_to(kB, kA, i), PhyRate::r1m));
+  // A new radio tags its frames 1, 2, 3: one datagram ACKs the first in its
+  // header and the other two after the ACK frame.
+  const std::uint32_t more[] = {2, 3};
+  std::array<std::uint8_t, wire::kAckFrameLen + 8> payload;
+  ASSERT_EQ(wire::encode_acks(kA, more, payload), payload.size());
+  wire::AirHeader h{1, PhyRate::r1m, 20, {}, 0x7000000000000001ull};
+  h.tag = 1;
+  inject(p.url, h, payload);
+  ASSERT_TRUE(eventually([&] { return reports.size() == 3; }, std::chrono::seconds(5)));  // not the 10 s ACK wait
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(reports.done[i].second) << i;
+  EXPECT_EQ(acks_seen, 3);  // one ACK frame per frame acknowledged, as on a real air
+  EXPECT_EQ(p.one->stats().acks_received, 3u);
+  a.set_listener(nullptr);
+  p.one->set_sniffer({});
 }
 
 TEST(UdpAirWindow, AFullQueueSaysNoMem) {
