@@ -52,6 +52,9 @@ int cmd_bridge(const GlobalOptions& g) {
   LinuxRadio& lr = *radio.linux_radio;
   UdpAir::Opened air = UdpAir::open(air_url_or_exit(g));
   if (!air.air) return std::fprintf(stderr, "espnow: cannot open the air %s: %s\n", url.c_str(), air.error.c_str()), 1;
+  // Said at once, not on the first relayed frame: until then a unicast from
+  // the air to a real device's MAC (announced by no process) would fail fast.
+  air.air->serve_as_bridge(lr.channel());
   CrossingMemory memory;
   BridgeCounters c;
   lr.set_monitor([&](const MonitoredFrame& m) {
