@@ -1,5 +1,5 @@
 // pcap reading (libpcap behind our reader) and what capture -r does with
-// each packet: radiotap, then the frame.
+// each packet: read_captured (radiotap or bare 802.11, FCS or not), then the frame.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -15,15 +15,18 @@ using namespace espnow;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static std::array<std::uint8_t, wire::kMaxMessageV2> storage;
+  static std::array<std::uint8_t, 4096> frame_storage;  // a frame plus the FCS read_captured may append
   const int fd = memfd_create("fuzz.pcap", 0);
   if (fd < 0) return 0;
   if (write(fd, data, size) != static_cast<ssize_t>(size)) return close(fd), 0;
   {
     host::PcapReader reader("/proc/self/fd/" + std::to_string(fd));
     host::CapturedPacket p;
-    for (int n = 0; reader.ok() && n < 1000 && reader.next(p); ++n) {
-      const auto rt = wire::parse_radiotap(p.bytes);
-      if (rt.usable()) (void)wire::decode(std::span(p.bytes).subspan(rt.length), wire::Fcs::present, storage);
+    const bool readable = reader.ok() && wire::is_capture_link(reader.link_type());
+    const auto link = static_cast<wire::CaptureLink>(reader.link_type());
+    for (int n = 0; readable && n < 1000 && reader.next(p); ++n) {
+      const wire::CapturedFrame f = wire::read_captured(p.bytes, link, frame_storage);
+      if (f.ok()) (void)wire::decode(f.frame, wire::Fcs::present, storage);
     }
   }
   close(fd);
