@@ -194,3 +194,25 @@ def test_peers_table_keeps_at_most_peers_table_max_senders(air):
         rx.config(peers_table_max=0)
     for e in senders + [rx]:
         e.active(False)
+
+
+# ---- reports of an earlier activation never reach the next one
+
+def test_send_reports_from_before_active_False_do_not_reach_the_next_activation():
+    air = espnow_sim.Air(timing=True)  # airtime: frames wait in the radio's queue
+    a, b = air.add_device(mac=b"\x02\xaa\x00\x00\x00\x01"), air.add_device(mac=B)
+    ea, eb = espnow_sim.espnow(a), espnow_sim.espnow(b)
+    ea.active(True)
+    eb.active(True)
+    absent = b"\x02\xde\xad\x00\x00\x01"
+    ea.add_peer(absent)
+    for _ in range(5):  # each fails only after its retries, one after another
+        ea.send(absent, b"x" * 250, False)
+    ea.active(False)  # the five count as failed responses now
+    ea.active(True)
+    ea.add_peer(B)
+    assert ea.send(B, b"after") is True  # a stale failure report used to complete it
+    assert eb.recv(1000)[1] == b"after"
+    assert ea.stats()[:3] == (6, 6, 5)  # not counted twice
+    ea.active(False)
+    eb.active(False)
