@@ -235,6 +235,7 @@ class UdpAir {
   UdpAir(const AirUrl& url, UdpAirOptions options);
   std::string start(const std::string& iface_address);
   void receive_loop();
+  void drop_own_datagrams(bool on);
   void flush_acks();
   void service_loop();
   void wake_service_by(TimePoint t);
@@ -266,6 +267,7 @@ class UdpAir {
   std::uint64_t process_id_;
   int socket_ = -1;
   std::atomic<bool> stop_receiving_{false};
+  std::atomic<bool> own_dropped_{false};  // the kernel drops our own looped-back datagrams
   std::uint32_t group_addr_ = 0;  // network order
 
   // Radios are only added (until the air goes), so readers need no lock: a

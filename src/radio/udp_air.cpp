@@ -1,6 +1,7 @@
 #include "espnow/udp_air.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -411,6 +412,7 @@ std::string UdpAir::start(const std::string& iface_address) {
   setsockopt(socket_, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop);
   const int buf = 4 << 20;
   setsockopt(socket_, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+  drop_own_datagrams(true);
   receiver_ = std::thread([this] { receive_loop(); });
   servicer_ = std::thread([this] { service_loop(); });
   send_control(wire::AirKind::hello);  // the others answer with their presence
@@ -442,6 +444,7 @@ Result<UdpRadio*> UdpAir::add_radio(const RadioOptions& options) {
     std::lock_guard lk(add_mutex_);
     const std::size_t n = owned_.size();
     if (n == kMaxRadios) return errc::no_mem;
+    if (n == 1) drop_own_datagrams(false);  // the radios may hear each other
     owned_.push_back(std::unique_ptr<UdpRadio>(new UdpRadio(*this, options, process_id_ | (n + 1))));
     r = owned_.back().get();
     radio_slots_[n].store(r, std::memory_order_release);
@@ -452,6 +455,7 @@ Result<UdpRadio*> UdpAir::add_radio(const RadioOptions& options) {
 }
 
 void UdpAir::set_sniffer(std::function<void(const SniffedFrame&)> sniffer) {
+  if (sniffer) drop_own_datagrams(false);  // it sees our own frames too
   std::unique_lock lk(mutex_);
   sniffer_ = std::move(sniffer);
 }
@@ -681,6 +685,34 @@ void UdpAir::service_loop() {
 }
 
 // ------------------------------------------------------------- receiving
+
+// Our own datagrams come back (multicast loop). While this process has at
+// most one radio and no sniffer, none is of use here: a socket filter drops
+// them in the kernel, so they wake nobody. Once off, it stays off.
+void UdpAir::drop_own_datagrams(bool on) {
+  if (!on) {
+    const int unused = 0;  // the kernel wants an int here
+    if (own_dropped_.exchange(false)) setsockopt(socket_, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused);
+    return;
+  }
+  // The filter sees the UDP header (8 bytes), then the datagram, whose sender
+  // id (bytes 20-27, little-endian) has the process in its top 48 bits.
+  constexpr std::uint32_t kIdAt = 8 + 20;
+  const auto byte = [this](int i) { return static_cast<std::uint32_t>(process_id_ >> (8 * i) & 0xFF); };
+  const std::uint32_t middle = byte(2) << 24 | byte(3) << 16 | byte(4) << 8 | byte(5), top = byte(6) << 8 | byte(7);
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+      BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kIdAt + 8, 0, 5),  // too short to name a sender: kept (and counted)
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kIdAt + 2),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, middle, 0, 3),
+      BPF_STMT(BPF_LD | BPF_H | BPF_ABS, kIdAt + 6),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, top, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, 0),           // ours: dropped
+      BPF_STMT(BPF_RET | BPF_K, 0xFFFFFFFF),  // kept whole
+  };
+  const sock_fprog prog{static_cast<unsigned short>(std::size(code)), code};
+  own_dropped_ = setsockopt(socket_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0;
+}
 
 // One recvmmsg per wake-up reads every datagram waiting (up to a batch);
 // the ACKs they call for go out together afterwards, so a sender's window of

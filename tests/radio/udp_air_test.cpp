@@ -473,6 +473,31 @@ TEST(UdpAirWindow, OneAckDatagramAcknowledgesEveryFrameItNames) {
   p.one->set_sniffer({});
 }
 
+TEST(UdpAir, OwnDatagramsWakeNobodyWhileNothingHereCouldUseThem) {
+  TwoProcesses p;
+  UdpRadio& a = **p.one->add_radio({.mac = kA});
+  UdpRadio& b = **p.two->add_radio({.mac = kB});
+  Reports reports;
+  a.set_listener(&reports);
+  const std::uint64_t before = p.one->stats().datagrams_received;
+  for (std::uint16_t i = 0; i < 20; ++i) {
+    ASSERT_FALSE(a.transmit(frame_to(MacAddress::broadcast(), kA, i), PhyRate::r1m));
+    ASSERT_TRUE(eventually([&] { return reports.size() == i + 1u; }));  // room in the queue
+  }
+  ASSERT_FALSE(b.transmit(frame_to(MacAddress::broadcast(), kB, 1), PhyRate::r1m));  // read after ours would be
+  ASSERT_TRUE(eventually([&] { return p.one->stats().deliveries == 1; }));
+  EXPECT_LT(p.one->stats().datagrams_received - before, 20u);  // B's frame and presence, none of ours
+  // A sniffer sees our own frames again, and so does a second radio.
+  std::atomic<int> own_seen{0};
+  p.one->set_sniffer([&](const SniffedFrame& f) { own_seen += f.own; });
+  UdpRadio& c = **p.one->add_radio({.mac = "02:00:00:00:00:0c"_mac});
+  ASSERT_FALSE(a.transmit(frame_to(MacAddress::broadcast(), kA, 21), PhyRate::r1m));
+  ASSERT_TRUE(eventually([&] { return own_seen >= 1 && p.one->stats().deliveries == 2; }));  // c heard a
+  (void)c;
+  p.one->set_sniffer({});
+  a.set_listener(nullptr);
+}
+
 TEST(UdpAirWindow, AFullQueueSaysNoMem) {
   TwoProcesses p({.ack_timeout = std::chrono::seconds(10)}, {.loss = 1.0});
   UdpRadio& a = **p.one->add_radio({.mac = kA});
