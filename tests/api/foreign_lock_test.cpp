@@ -4,6 +4,7 @@
 // mutex plays the GIL, so a deadlock turns into a failure, not a hang.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "espnow/virtual_air.hpp"
+#include "fake_link.hpp"
 #include "wait_for.hpp"
 
 using namespace espnow;
@@ -51,4 +53,102 @@ TEST(ForeignLocks, ActiveFalseReleasesTheIrqCallbackOutsideTheStateLock) {
   deactivator.join();
   EXPECT_FALSE(deadlocked.load()) << "active(False) released the callback under the state lock";
   EXPECT_EQ(e.config().timeout_ms, 5);
+}
+
+// ---- Interrupt (Ctrl-C in the Python binding): its answer takes the GIL,
+// so ESPNow asks with none of its locks held; a thread holding the "GIL"
+// meanwhile takes them, as the binding's any() and async sends do.
+
+namespace {
+
+const MacAddress kPeer = "02:00:00:00:00:02"_mac;
+
+struct GilInterrupt {
+  std::timed_mutex* gil;
+  std::atomic<int> asked{0};
+  std::atomic<bool> stop{false};
+  std::atomic<bool> deadlocked{false};
+  Interrupt hook{&requested, this};
+  static bool requested(void* ctx) {
+    auto* self = static_cast<GilInterrupt*>(ctx);
+    ++self->asked;
+    if (!self->gil->try_lock_for(10s)) return self->deadlocked = true;
+    self->gil->unlock();
+    return self->stop.load();
+  }
+};
+
+}  // namespace
+
+TEST(ForeignLocks, AnInterruptedReceiveAsksOutsideTheRxLockAndTakesNothing) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.active(true));
+  std::timed_mutex gil;
+  GilInterrupt in{&gil};
+  std::array<std::uint8_t, 250> buf{};
+  Result<std::size_t> r = std::size_t{0};
+  gil.lock();
+  std::thread receiver([&] { r = e.recvinto(buf, nullptr, -1, &in.hook); });
+  ASSERT_TRUE(test::wait_for([&] { return in.asked.load() > 0; }));
+  link.deliver(kPeer, bytes("kept"));  // arrives while it asks
+  EXPECT_TRUE(*e.any());               // the rx lock, holding the "GIL"
+  in.stop = true;
+  gil.unlock();
+  receiver.join();
+  EXPECT_FALSE(in.deadlocked.load()) << "asked under the rx lock";
+  EXPECT_EQ(r.error(), std::errc::interrupted);
+  RecvMeta meta;
+  EXPECT_EQ(*e.recvinto(buf, &meta, 0), 4u);  // still there
+}
+
+TEST(ForeignLocks, AnInterruptedSyncSendLeavesNoTicketBehindAndItsReportStillCounts) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.active(true));
+  ASSERT_FALSE(e.add_peer(kPeer));
+  std::timed_mutex gil;
+  GilInterrupt in{&gil};
+  Result<bool> r = false;
+  gil.lock();
+  std::thread sender([&] { r = e.send(kPeer, bytes("x"), true, &in.hook); });
+  ASSERT_TRUE(test::wait_for([&] { return in.asked.load() > 0; }));  // sent, awaiting its report
+  SendTicket other;
+  EXPECT_FALSE(e.start_send(&kPeer, bytes("y"), other));  // the tx and status locks, holding the "GIL"
+  in.stop = true;
+  gil.unlock();
+  sender.join();
+  EXPECT_FALSE(in.deadlocked.load()) << "asked under a lock";
+  EXPECT_EQ(r.error(), std::errc::interrupted);
+  link.report(SendStatus::fail);  // the interrupted send's: its ticket (on a stack now gone) is not touched
+  EXPECT_FALSE(other.done);
+  link.report(SendStatus::success);
+  EXPECT_TRUE(other.done);
+  EXPECT_FALSE(other.failed);
+  const Stats s = e.stats();
+  EXPECT_EQ(s.tx_pkts, 2u);
+  EXPECT_EQ(s.tx_responses, 2u);
+  EXPECT_EQ(s.tx_failures, 1u);
+}
+
+TEST(ForeignLocks, ASendRetryingNoMemAsksOutsideTheTxLock) {
+  test::FakeLink link;
+  ESPNow e(link);
+  ASSERT_FALSE(e.active(true));
+  ASSERT_FALSE(e.add_peer(kPeer));
+  for (int i = 0; i < 3000; ++i) link.fail_next(make_error_code(errc::no_mem));  // a full queue for ~2 s
+  std::timed_mutex gil;
+  GilInterrupt in{&gil};
+  Result<bool> r = false;
+  gil.lock();
+  std::thread sender([&] { r = e.send(kPeer, bytes("x"), true, &in.hook); });
+  ASSERT_TRUE(test::wait_for([&] { return in.asked.load() > 0; }));
+  SendTicket other;
+  EXPECT_EQ(e.start_send(&kPeer, bytes("y"), other), errc::no_mem);  // the tx lock, holding the "GIL"
+  in.stop = true;
+  gil.unlock();
+  sender.join();
+  EXPECT_FALSE(in.deadlocked.load()) << "asked under the tx lock";
+  EXPECT_EQ(r.error(), std::errc::interrupted);
+  EXPECT_EQ(e.stats().tx_pkts, 0u);
 }
