@@ -39,6 +39,16 @@ AirUrl private_air(int offset) {
   return u;
 }
 
+// What a peer reports at the end: the stream messages it received and when
+// it received the last one (steady clock: one clock for both processes), so
+// both streams are timed from the first send to the last receipt.
+struct PeerReport {
+  std::uint64_t data = 0;
+  std::int64_t last_ns = 0;
+};
+
+std::int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now().time_since_epoch()).count(); }
+
 // --- raw UDP multicast between the two processes -------------------------
 
 int raw_socket(const AirUrl& u, bool join) {
@@ -78,16 +88,16 @@ void raw_send(int fd, const AirUrl& u, const std::uint8_t* p, std::size_t n) {
 void raw_peer(const AirUrl& u, int report_fd) {
   const int fd = raw_socket(u, true);
   std::uint8_t buf[2048];
-  std::uint64_t data = 0;
+  PeerReport report;
   (void)!write(report_fd, "r", 1);
   for (;;) {
     const ssize_t n = recv(fd, buf, sizeof buf, 0);
     if (n < 2 || buf[0] != 'P') continue;
-    if (buf[1] == 'D') ++data;
+    if (buf[1] == 'D') ++report.data, report.last_ns = now_ns();
     if (buf[1] == 'E') buf[0] = 'C', raw_send(fd, u, buf, static_cast<std::size_t>(n));
     if (buf[1] == 'Q') break;
   }
-  (void)!write(report_fd, &data, sizeof data);
+  (void)!write(report_fd, &report, sizeof report);
   _exit(0);
 }
 
@@ -100,15 +110,15 @@ void espnow_peer(const AirUrl& u, int report_fd) {
   (void)d.espnow().active(true);
   (void)d.espnow().add_peer(kParent);
   (void)!write(report_fd, "r", 1);
-  std::uint64_t data = 0;
+  PeerReport report;
   for (;;) {
     auto r = d.espnow().irecv(-1);
     if (!r || !r->mac) continue;
-    if (r->msg[0] == 'D') ++data;
+    if (r->msg[0] == 'D') ++report.data, report.last_ns = now_ns();
     if (r->msg[0] == 'E') (void)d.espnow().send(kParent, r->msg, true);
     if (r->msg[0] == 'Q') break;
   }
-  (void)!write(report_fd, &data, sizeof data);
+  (void)!write(report_fd, &report, sizeof report);
   _exit(0);
 }
 
@@ -128,13 +138,15 @@ pid_t spawn(Peer peer, const AirUrl& u, int& read_fd) {
   return pid;
 }
 
-std::uint64_t finish(pid_t pid, int fd) {
-  std::uint64_t n = 0;
-  (void)!read(fd, &n, sizeof n);
+PeerReport finish(pid_t pid, int fd) {
+  PeerReport r;
+  (void)!read(fd, &r, sizeof r);
   close(fd);
   waitpid(pid, nullptr, 0);
-  return n;
+  return r;
 }
+
+double stream_rate(const PeerReport& r, std::int64_t t0_ns) { return double(r.data) / (double(r.last_ns - t0_ns) * 1e-9); }
 
 struct Figures {
   double stream_rate, rtt_us;
@@ -147,15 +159,14 @@ Figures measure_raw(std::size_t n, std::size_t pings) {
   const int fd = raw_socket(u, true);
   std::vector<std::uint8_t> msg(kSize, 'P');
   msg[1] = 'D';
-  const auto t0 = Steady::now();
+  const std::int64_t t0 = now_ns();
   for (std::size_t i = 0; i < n; ++i) raw_send(fd, u, msg.data(), msg.size());
   msg[1] = 'Q';
   // Round trips first (the peer still runs), then the count.
   std::uint8_t buf[2048];
   std::vector<std::uint8_t> ping(kSize, 'P');
   ping[1] = 'E';
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  const double stream_seconds = std::chrono::duration<double>(Steady::now() - t0).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the peer drains the flood (not timed)
   timeval tv{0, 200000};  // a lost ping is sent again after 200 ms
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) {  // the stream's own echoes of the flood
@@ -171,9 +182,9 @@ Figures measure_raw(std::size_t n, std::size_t pings) {
   }
   const double rtt = std::chrono::duration<double, std::micro>(Steady::now() - p0).count() / double(pings);
   raw_send(fd, u, msg.data(), msg.size());
-  const std::uint64_t got = finish(pid, rfd);
+  const PeerReport got = finish(pid, rfd);
   close(fd);
-  return {double(got) / stream_seconds, rtt};
+  return {stream_rate(got, t0), rtt};
 }
 
 Figures measure_espnow(std::size_t n, std::size_t pings) {
@@ -186,10 +197,9 @@ Figures measure_espnow(std::size_t n, std::size_t pings) {
   (void)e.active(true);
   (void)e.add_peer(kChild);
   std::vector<std::uint8_t> msg(kSize, 'D');
-  const auto t0 = Steady::now();
+  const std::int64_t t0 = now_ns();
   for (std::size_t i = 0; i < n; ++i) (void)e.send(kChild, msg, false);
   while (!e.writable()) std::this_thread::sleep_for(std::chrono::microseconds(100));
-  const double stream_seconds = std::chrono::duration<double>(Steady::now() - t0).count();
   std::vector<std::uint8_t> ping(kSize, 'E');
   const auto p0 = Steady::now();
   for (std::size_t i = 0; i < pings; ++i) {
@@ -199,8 +209,8 @@ Figures measure_espnow(std::size_t n, std::size_t pings) {
   const double rtt = std::chrono::duration<double, std::micro>(Steady::now() - p0).count() / double(pings);
   msg[0] = 'Q';
   (void)e.send(kChild, msg, true);
-  const std::uint64_t got = finish(pid, rfd);
-  return {double(got) / stream_seconds, rtt};
+  const PeerReport got = finish(pid, rfd);
+  return {stream_rate(got, t0), rtt};
 }
 
 // Median milliseconds from send(sync=True) to its failure, for a MAC nobody
