@@ -216,8 +216,10 @@ class Running:
         try:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
+            threads = subprocess.run(["ps", "-L", "-o", "pid,tid,stat,wchan:32,args", "-g", str(self.proc.pid)],
+                                     capture_output=True, text=True).stdout
             self.kill()
-            pytest.fail(f"{self.cmd}: still running after {timeout} s\n{self.transcript()}")
+            pytest.fail(f"{self.cmd}: still running after {timeout} s\n{self.transcript()}\n--- threads:\n{threads}")
         for r in self.readers:
             r.join(timeout)
         return self.proc.returncode
@@ -352,8 +354,17 @@ def air():
     return f"udp://239.255.{os.getpid() % 200 + 40}.{time.monotonic_ns() % 250 + 1}:{47600 + os.getpid() % 900}"
 
 
+@pytest.fixture
+def ctrl_c_reaches_commands():
+    """The commands must see Ctrl-C as in a terminal; a test run started in the
+    background by a script inherits SIGINT ignored, and passes that on."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.parametrize("section", SECTIONS, ids=[s.title for s in SECTIONS])
-def test_readme_section_commands(section, workdir, air):
+def test_readme_section_commands(section, workdir, air, ctrl_c_reaches_commands):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESPNOW_")}
     env.update(ESPNOW_AIR=air, PYTHONUNBUFFERED="1")
     run_section(section, workdir, env, air)
