@@ -30,6 +30,10 @@ doc-test never builds, and never runs `make test` from inside `make test`);
 it is still checked to be a target of the Makefile (`make -n`). Files the
 README reads but a reader brings (`esp32.pcap`, a capture of real ESP32s) are
 made here.
+
+And the README and docs/ stand alone in a clone: every relative link leads to
+a file (and heading) of the repository, and nothing cites the project's
+internal notes (`../shared`, "SPEC §").
 """
 import os
 import re
@@ -406,3 +410,42 @@ def test_shown_output_must_appear_in_order_with_what_cannot_repeat_normalized():
     assert missing_lines(shown, out[::-1], [], norm) != []
     assert missing_lines(["len=4"], out, [], norm) == ["len=4"]
     assert missing_lines(["listening as 02:00:00:00:00:09 on udp://239.255.0.1:47474"], out, [], norm) != []
+
+
+# ---- the docs stand alone in a clone
+
+def slug(heading):
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(path):
+    text = re.sub(r"```.*?```", "", open(path, encoding="utf-8").read(), flags=re.S)
+    return {slug(m.group(1)) for m in re.finditer(r"^#+ (.*)$", text, flags=re.M)}
+
+
+DOCS = [README] + sorted(os.path.join(SRC, "docs", f) for f in os.listdir(os.path.join(SRC, "docs")) if f.endswith(".md"))
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[os.path.relpath(d, SRC) for d in DOCS])
+def test_every_link_of_the_docs_leads_somewhere_in_the_clone(doc):
+    text = re.sub(r"```.*?```", "", open(doc, encoding="utf-8").read(), flags=re.S)
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue  # a web address
+        path, _, anchor = target.partition("#")
+        full = os.path.normpath(os.path.join(os.path.dirname(doc), path)) if path else doc
+        if not full.startswith(SRC + os.sep) or not os.path.exists(full):
+            broken.append(target)
+        elif anchor and full.endswith(".md") and anchor not in anchors(full):
+            broken.append(target)
+    assert not broken, f"{doc}: links to nothing in the clone: {broken}"
+    assert not re.search(r"\.\./shared|SPEC §", text), f"{doc}: cites a file a clone does not have"
+
+
+def test_slugs_are_githubs():
+    assert slug("ESP-NOW v1 and v2") == "esp-now-v1-and-v2"
+    assert slug("Configuration: `config()`") == "configuration-config"
+    assert slug("Two devices talking: two terminals, one PC") == "two-devices-talking-two-terminals-one-pc"
