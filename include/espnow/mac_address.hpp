@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace espnow {
@@ -83,7 +84,13 @@ struct MacParseResult {
   MacParseError error = MacParseError::ok;
   constexpr bool ok() const noexcept { return error == MacParseError::ok; }
   constexpr explicit operator bool() const noexcept { return ok(); }
+  // As Result<T>: the address, once ok() says there is one.
+  constexpr const MacAddress& value() const noexcept { return mac; }
+  constexpr const MacAddress& operator*() const noexcept { return mac; }
 };
+
+// "aa:bb:cc:dd:ee:ff", as a std::string (to_text() gives it without allocating).
+inline std::string to_string(const MacAddress& mac) { return std::string(mac.to_text().view()); }
 
 namespace detail {
 constexpr int hex_value(char c) noexcept {

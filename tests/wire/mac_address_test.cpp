@@ -35,3 +35,11 @@ TEST(MacAddress, GroupAndBroadcastPredicates) {
   EXPECT_TRUE("aa:aa:aa:aa:aa:aa"_mac.is_unicast());
   EXPECT_TRUE(MacAddress{}.is_zero());
 }
+
+TEST(MacAddress, ReadsLikeEveryOtherResult) {
+  const auto r = espnow::MacAddress::parse("02:AA:bb:cc:dd:0e");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.value(), *r);
+  EXPECT_EQ(espnow::to_string(r.value()), "02:aa:bb:cc:dd:0e");
+  EXPECT_EQ(espnow::to_string(espnow::MacAddress{}), "00:00:00:00:00:00");
+}
