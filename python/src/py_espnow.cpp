@@ -108,13 +108,18 @@ pyb::tuple none_pair() { return pyb::make_tuple(pyb::none(), pyb::none()); }
 // Ctrl-C during a wait, as on a board: ESPNow asks this between slices of a
 // blocking receive or sync send, from the waiting thread, without the GIL.
 // A signal handler that raises (KeyboardInterrupt) ends the wait; its
-// exception stays set for raise_if_interrupted(). Handlers run only in the
-// main thread, so elsewhere this is always false.
+// exception stays set for raise_if_interrupted().
 bool signal_handler_raised(void* /*ctx*/) {
   pyb::gil_scoped_acquire gil;
   return PyErr_CheckSignals() != 0;
 }
 constexpr Interrupt kOnSignal{&signal_handler_raised, nullptr};
+
+// Signal handlers run only in the main thread (CPython's own test, right
+// after a fork too), so only it asks. Other threads wait undisturbed: a
+// daemon thread taking the GIL while the interpreter is finalizing would be
+// ended inside C++ frames (an abort). Called with the GIL.
+const Interrupt* on_signal() { return _PyOS_IsMainThread() ? &kOnSignal : nullptr; }
 
 template <class T>
 void raise_if_interrupted(const Result<T>& r) {
@@ -229,10 +234,11 @@ class PyESPNow {
     ByteView view(msg_obj, true);
     const auto msg = message_arg(view, msg_obj).bytes();
     const bool sync = !sync_obj || truthy(sync_obj);
+    const Interrupt* interrupt = on_signal();
     Result<bool> r = false;
     {
       pyb::gil_scoped_release nogil;  // waits for ACKs, or for room (NO_MEM)
-      r = mac ? e_.send(*mac, msg, sync, &kOnSignal) : e_.send_to_all(msg, sync, &kOnSignal);
+      r = mac ? e_.send(*mac, msg, sync, interrupt) : e_.send_to_all(msg, sync, interrupt);
     }
     raise_if_interrupted(r);  // the frames already out still report
     return unwrap(r);
@@ -348,9 +354,10 @@ class PyESPNow {
     if (timeout && *timeout == 0) {
       r = e_.recvinto(space, &meta, timeout);
     } else {
+      const Interrupt* interrupt = on_signal();
       {
         pyb::gil_scoped_release nogil;
-        r = e_.recvinto(space, &meta, timeout, &kOnSignal);
+        r = e_.recvinto(space, &meta, timeout, interrupt);
       }
       raise_if_interrupted(r);
     }

@@ -188,3 +188,29 @@ def test_the_seeds_asyncio_example_ended_with_ctrl_c_prints_one_traceback():
         assert "During handling" not in err and err.rstrip().endswith("KeyboardInterrupt"), err
     finally:
         stop(proc)
+
+
+def test_threads_blocked_in_a_receive_do_not_disturb_the_exit():
+    # Only the main thread looks for signals: a daemon thread that woke to
+    # look while the interpreter is finalizing would be ended in C++ (abort).
+    code = PRELUDE + """\
+import threading
+air = espnow_sim.Air()
+e = espnow_sim.espnow(air.add_device(mac=A)); e.active(True)
+threads = [threading.Thread(target=call, daemon=True) for call in (e.recv, e.irecv, lambda: e.recv(-1))]
+for t in threads:
+    t.start()
+def asleep(t):
+    with open('/proc/self/task/%d/stat' % t.native_id) as f:
+        return f.read().rsplit(')', 1)[1].split()[0] == 'S'
+deadline = time.monotonic() + 10
+while not all(asleep(t) for t in threads) and time.monotonic() < deadline:
+    time.sleep(0.001)
+# Threads that looked for signals would have looked a few times by now (the
+# abort needed that); threads that do not look pass whatever the pause.
+time.sleep(0.2)
+print('exiting')
+"""
+    for _ in range(3):
+        r = subprocess.run([LAUNCHER, "-c", code], env={}, capture_output=True, text=True, timeout=60)
+        assert (r.returncode, r.stdout) == (0, "exiting\n"), r.stderr
