@@ -125,33 +125,27 @@ def stop(proc):
     "next(iter(ea))",                  # `for mac, msg in e`
 ])
 def test_a_blocked_receive_is_interrupted_at_once_and_takes_nothing(call):
-    proc = launch(RECEIVER.format(call=call))
-    try:
-        sent = interrupt_when_blocked(proc)
-        line = readline(proc)
-        delay = time.monotonic() - sent
-        print("%s: KeyboardInterrupt %.1f ms after SIGINT" % (call, delay * 1000))
-        assert line == "interrupted\n"
-        assert delay < BOUND_S
-        out, err = finish(proc)
-        assert out == "after True b'kept'\n", err
-        assert proc.returncode == 0, err
-    finally:
-        stop(proc)
+    assert_interrupted(RECEIVER.format(call=call), call, "after True b'kept'\n")
 
 
 @pytest.mark.parametrize("peers", [16, 20], ids=["waiting-for-reports", "waiting-for-room"])
 def test_a_blocked_sync_send_is_interrupted_and_its_reports_still_count(peers):
-    proc = launch(SENDER.format(peers=peers))
+    assert_interrupted(SENDER.format(peers=peers), "send to %d peers" % peers, "after True\n")
+
+
+def assert_interrupted(script, what, expected_after):
+    """Runs `script`, interrupts it once blocked, and checks it raised
+    KeyboardInterrupt in time and then printed `expected_after`."""
+    proc = launch(script)
     try:
         sent = interrupt_when_blocked(proc)
         line = readline(proc)
         delay = time.monotonic() - sent
-        print("send to %d peers: KeyboardInterrupt %.1f ms after SIGINT" % (peers, delay * 1000))
+        print("%s: KeyboardInterrupt %.1f ms after SIGINT" % (what, delay * 1000))
         assert line == "interrupted\n"
         assert delay < BOUND_S
         out, err = finish(proc)
-        assert out == "after True\n", err
+        assert out == expected_after, err
         assert proc.returncode == 0, err
     finally:
         stop(proc)

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/scripted_radio.hpp"
 #include "espnow/ccmp.hpp"
 #include "espnow/host/pcap_file.hpp"
 #include "espnow/virtual_air.hpp"
@@ -20,31 +21,6 @@ namespace {
 
 constexpr MacAddress kA = "02:00:00:00:00:0a"_mac, kB = "02:00:00:00:00:0b"_mac, kC = "02:00:00:00:00:0c"_mac;
 const Key kLmk = {'l', 'o', 'c', 'a', 'l', '-', 'm', 'a', 's', 't', 'e', 'r', '-', 'k', 'e', 'y'};
-
-// A radio whose frames the test carries by hand: it records what is sent
-// (and reports it ACKed) and delivers what the test hands it.
-class HandRadio final : public Radio {
- public:
-  explicit HandRadio(MacAddress mac) : mac_(mac) {}
-  MacAddress mac(Interface) const override { return mac_; }
-  bool interface_active(Interface i) const override { return i == Interface::sta; }
-  std::uint8_t channel() const override { return 1; }
-  std::error_code set_channel(std::uint8_t) override { return {}; }
-  bool long_range() const override { return false; }
-  std::uint64_t now_us() const override { return 0; }
-  void set_listener(RadioListener* l) override { listener_ = l; }
-  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate) override {
-    sent.emplace_back(frame.begin(), frame.end());
-    listener_->on_tx_done(MacAddress::read(frame.data() + 4), true);
-    return {};
-  }
-  void deliver(std::span<const std::uint8_t> frame) { listener_->on_frame(frame, RxInfo{-30, 1, PhyRate::r1m, 0}); }
-  std::vector<std::vector<std::uint8_t>> sent;
-
- private:
-  MacAddress mac_;
-  RadioListener* listener_ = nullptr;
-};
 
 class Encryption : public ::testing::Test {
  protected:
@@ -61,7 +37,7 @@ class Encryption : public ::testing::Test {
     EXPECT_FALSE(la.send(&kB, bytes(text)));
     return ra.sent.back();
   }
-  HandRadio ra{kA}, rb{kB};
+  test::ScriptedRadio ra{kA, true}, rb{kB, true};
   SoftLink la{ra}, lb{rb};
   std::vector<std::string> got;
 };

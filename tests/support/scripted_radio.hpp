@@ -1,6 +1,8 @@
 // A Radio whose test decides when each frame is reported: transmit() only
 // queues the frame; report_next(acked) answers the oldest, as a radio reports
-// in transmit order. Frames can also be handed to the listener as received.
+// in transmit order. With `report_at_once`, transmit() reports each frame
+// acknowledged before it returns. Every frame sent stays in `sent`, and
+// frames can be handed to the listener as received (deliver).
 #pragma once
 
 #include <deque>
@@ -13,7 +15,7 @@ namespace espnow::test {
 
 class ScriptedRadio final : public Radio {
  public:
-  explicit ScriptedRadio(MacAddress mac) : mac_(mac) {}
+  explicit ScriptedRadio(MacAddress mac, bool report_at_once = false) : mac_(mac), report_at_once_(report_at_once) {}
 
   MacAddress mac(Interface) const override { return mac_; }
   bool interface_active(Interface i) const override { return i == Interface::sta; }
@@ -26,8 +28,12 @@ class ScriptedRadio final : public Radio {
     listener_ = l;
   }
   std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate) override {
-    std::lock_guard lk(mutex_);
-    queued_.emplace_back(frame.begin(), frame.end());
+    {
+      std::lock_guard lk(mutex_);
+      sent.emplace_back(frame.begin(), frame.end());
+      queued_.emplace_back(frame.begin(), frame.end());
+    }
+    if (report_at_once_) report_next(true);
     return {};
   }
 
@@ -49,6 +55,8 @@ class ScriptedRadio final : public Radio {
     if (l) l->on_tx_done(dst, acked);  // a radio with no listener reports to nobody
     return true;
   }
+  std::vector<std::vector<std::uint8_t>> sent;  // every frame transmitted, in order
+
   void deliver(std::span<const std::uint8_t> frame) {
     RadioListener* l;
     {
@@ -61,6 +69,7 @@ class ScriptedRadio final : public Radio {
  private:
   mutable std::mutex mutex_;
   MacAddress mac_;
+  bool report_at_once_;
   RadioListener* listener_ = nullptr;
   std::deque<std::vector<std::uint8_t>> queued_;
 };
