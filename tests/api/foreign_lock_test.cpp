@@ -1,7 +1,7 @@
 // ESPNow never releases a foreign object under one of its locks: the Python
 // binding's irq callback needs the GIL to be destroyed, and a second Python
-// thread holding the GIL may be waiting for ESPNow's state lock. A timed
-// mutex plays the GIL, so a deadlock turns into a failure, not a hang.
+// thread holding the GIL may be waiting for ESPNow's state lock. A FakeGil
+// plays the GIL, so a deadlock turns into a failure, not a hang.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../support/fake_gil.hpp"
 #include "espnow/virtual_air.hpp"
 #include "fake_link.hpp"
 #include "wait_for.hpp"
@@ -23,7 +24,7 @@ namespace {
 
 // Like a Python callable held by a C++ callback: its release takes the "GIL".
 struct NeedsGil {
-  std::timed_mutex* gil;
+  test::FakeGil* gil;
   std::atomic<bool>* releasing;
   std::atomic<bool>* deadlocked;
   ~NeedsGil() {
@@ -39,10 +40,11 @@ TEST(ForeignLocks, ActiveFalseReleasesTheIrqCallbackOutsideTheStateLock) {
   VirtualAir air;
   ESPNow& e = (*air.add_device({.mac = "02:00:00:00:00:01"_mac}))->espnow();
   ASSERT_FALSE(e.active(true));
-  std::timed_mutex gil;
+  test::FakeGil gil;
   std::atomic<bool> releasing{false}, deadlocked{false};
   {
-    auto held = std::make_shared<NeedsGil>(NeedsGil{&gil, &releasing, &deadlocked});
+    // Made in place: a temporary NeedsGil would be released (and take the "GIL") at once.
+    auto held = std::make_shared<NeedsGil>(&gil, &releasing, &deadlocked);
     e.irq([held](ESPNow&) {});
   }
   gil.lock();  // this thread is the Python thread that holds the GIL
@@ -64,7 +66,7 @@ namespace {
 const MacAddress kPeer = "02:00:00:00:00:02"_mac;
 
 struct GilInterrupt {
-  std::timed_mutex* gil;
+  test::FakeGil* gil;
   std::atomic<int> asked{0};
   std::atomic<bool> stop{false};
   std::atomic<bool> deadlocked{false};
@@ -84,7 +86,7 @@ TEST(ForeignLocks, AnInterruptedReceiveAsksOutsideTheRxLockAndTakesNothing) {
   test::FakeLink link;
   ESPNow e(link);
   ASSERT_FALSE(e.active(true));
-  std::timed_mutex gil;
+  test::FakeGil gil;
   GilInterrupt in{&gil};
   std::array<std::uint8_t, 250> buf{};
   Result<std::size_t> r = std::size_t{0};
@@ -107,7 +109,7 @@ TEST(ForeignLocks, AnInterruptedSyncSendLeavesNoTicketBehindAndItsReportStillCou
   ESPNow e(link);
   ASSERT_FALSE(e.active(true));
   ASSERT_FALSE(e.add_peer(kPeer));
-  std::timed_mutex gil;
+  test::FakeGil gil;
   GilInterrupt in{&gil};
   Result<bool> r = false;
   gil.lock();
@@ -137,7 +139,7 @@ TEST(ForeignLocks, ASendRetryingNoMemAsksOutsideTheTxLock) {
   ASSERT_FALSE(e.active(true));
   ASSERT_FALSE(e.add_peer(kPeer));
   for (int i = 0; i < 3000; ++i) link.fail_next(make_error_code(errc::no_mem));  // a full queue for ~2 s
-  std::timed_mutex gil;
+  test::FakeGil gil;
   GilInterrupt in{&gil};
   Result<bool> r = false;
   gil.lock();
