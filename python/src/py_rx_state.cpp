@@ -1,5 +1,7 @@
 #include "py_rx_state.hpp"
 
+#include <unordered_set>
+
 #include "py_args.hpp"
 #include "py_bytearray.hpp"
 
@@ -38,8 +40,8 @@ pyb::object RxState::record(const MacAddress& mac, int rssi, std::uint32_t time_
 }
 
 void RxState::trim() {
-  std::unordered_map<MacAddress, bool> kept;
-  for (const auto& [mac, entry] : espnow_.peers_table()) kept.emplace(mac, true);
+  std::unordered_set<MacAddress> kept;
+  for (const auto& [mac, entry] : espnow_.peers_table()) kept.insert(mac);
   for (auto it = rows_.begin(); it != rows_.end();) {
     if (kept.count(it->first)) {
       ++it;

@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "../api/wait_for.hpp"
 #include "espnow/air_datagram.hpp"
 #include "espnow/frame.hpp"
 #include "espnow/udp_air.hpp"
@@ -188,14 +189,10 @@ namespace {
 using Steady = std::chrono::steady_clock;
 constexpr MacAddress kA = "02:00:00:00:00:0a"_mac, kB = "02:00:00:00:00:0b"_mac, kNobody = "02:00:00:00:00:99"_mac;
 
+// The air's processes are slow to start under a loaded run: 20 s, not 10.
 template <class Pred>
 bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(20)) {
-  const auto deadline = Steady::now() + limit;
-  while (!pred()) {
-    if (Steady::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+  return test::wait_for(pred, limit);
 }
 
 std::unique_ptr<UdpAir> open_air(const std::string& url, UdpAirOptions options = {}) {
