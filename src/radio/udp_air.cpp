@@ -566,9 +566,9 @@ void UdpAir::check_duplicates() {
         }
   }
   for (const MacAddress& mac : fresh) {
-    ++counters_.duplicate_macs;
     options_.warn("another process on the air " + url_.to_string() + " has a radio with the MAC " +
                   mac.to_text().c_str() + " too: both acknowledge its frames");
+    ++counters_.duplicate_macs;  // after the warning: whoever sees the count may look for it
   }
 }
 
