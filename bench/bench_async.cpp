@@ -11,8 +11,8 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
-#include "espnow/aioespnow.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/async/aioespnow.hpp"
+#include "espnow/devices/virtual_air.hpp"
 #include "device_pair.hpp"
 #include "harness.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <mbedtls/ccm.h>
 
-#include "espnow/ccmp.hpp"
+#include "espnow/wire/ccmp.hpp"
 #include "harness.hpp"
 
 using namespace espnow;

@@ -24,12 +24,12 @@
 #include <thread>
 #include <vector>
 
-#include "espnow/errors.hpp"
-#include "espnow/espnow.hpp"
-#include "espnow/frame.hpp"
-#include "espnow/linux_radio.hpp"
-#include "espnow/radiotap.hpp"
-#include "espnow/soft_link.hpp"
+#include "espnow/common/errors.hpp"
+#include "espnow/api/espnow.hpp"
+#include "espnow/wire/frame.hpp"
+#include "espnow/host/linux_radio.hpp"
+#include "espnow/wire/radiotap.hpp"
+#include "espnow/link/soft_link.hpp"
 #include "harness.hpp"
 
 using namespace espnow;

@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include "espnow/udp_air.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/radio/udp_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 #include "harness.hpp"
 
 using namespace espnow;

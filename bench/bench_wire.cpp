@@ -2,7 +2,7 @@
 // over the same bytes (the part no decoder can avoid).
 #include <vector>
 
-#include "espnow/frame.hpp"
+#include "espnow/wire/frame.hpp"
 #include "harness.hpp"
 
 using namespace espnow;

@@ -8,7 +8,7 @@
 #include <span>
 #include <thread>
 
-#include "espnow/virtual_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 namespace bench {
 

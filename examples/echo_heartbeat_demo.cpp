@@ -24,7 +24,7 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
-#include "espnow/virtual_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 #include "seed_tasks.hpp"
 
 using namespace espnow;

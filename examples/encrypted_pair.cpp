@@ -1,7 +1,7 @@
 // The README's encrypted-peer example: two devices with a shared LMK.
 #include <cstdio>
 
-#include <espnow/virtual_air.hpp>
+#include <espnow/devices/virtual_air.hpp>
 
 using namespace espnow;
 using namespace espnow::literals;

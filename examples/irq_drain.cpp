@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "espnow/virtual_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -5,8 +5,8 @@
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 
-#include "espnow/aioespnow.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/async/aioespnow.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

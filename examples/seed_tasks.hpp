@@ -14,7 +14,7 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
-#include "espnow/aioespnow.hpp"
+#include "espnow/async/aioespnow.hpp"
 
 namespace espnow::seed_tasks {
 

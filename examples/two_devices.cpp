@@ -1,7 +1,7 @@
 // The README's tour: two devices on the in-process virtual air.
 #include <cstdio>
 
-#include <espnow/virtual_air.hpp>
+#include <espnow/devices/virtual_air.hpp>
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -4,9 +4,9 @@
 #include <string_view>
 #include <vector>
 
-#include "espnow/frame.hpp"
+#include "espnow/wire/frame.hpp"
 #include "espnow/host/pcap_file.hpp"
-#include "espnow/radiotap.hpp"
+#include "espnow/wire/radiotap.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

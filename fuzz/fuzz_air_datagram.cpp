@@ -2,8 +2,8 @@
 // with the frame inside: the ACK check and the frame decoder.
 #include <array>
 
-#include "espnow/air_datagram.hpp"
-#include "espnow/frame.hpp"
+#include "espnow/wire/air_datagram.hpp"
+#include "espnow/wire/frame.hpp"
 #include "fuzz_check.hpp"
 
 using namespace espnow;

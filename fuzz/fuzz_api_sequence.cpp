@@ -7,7 +7,7 @@
 #include <array>
 #include <vector>
 
-#include "espnow/virtual_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 #include "fuzz_check.hpp"
 
 using namespace espnow;

@@ -2,7 +2,7 @@
 // must then decode safely.
 #include <array>
 
-#include "espnow/ccmp.hpp"
+#include "espnow/wire/ccmp.hpp"
 #include "fuzz_check.hpp"
 
 using namespace espnow::wire;

@@ -1,7 +1,7 @@
 // The frame decoder on arbitrary bytes, in each FCS mode (v1, v2, protected).
 #include <array>
 
-#include "espnow/frame.hpp"
+#include "espnow/wire/frame.hpp"
 #include "fuzz_check.hpp"
 
 using namespace espnow::wire;

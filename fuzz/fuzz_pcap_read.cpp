@@ -6,9 +6,9 @@
 #include <array>
 #include <string>
 
-#include "espnow/frame.hpp"
+#include "espnow/wire/frame.hpp"
 #include "espnow/host/pcap_file.hpp"
-#include "espnow/radiotap.hpp"
+#include "espnow/wire/radiotap.hpp"
 #include "fuzz_check.hpp"
 
 using namespace espnow;

@@ -1,5 +1,5 @@
 // The radiotap parser on arbitrary bytes.
-#include "espnow/radiotap.hpp"
+#include "espnow/wire/radiotap.hpp"
 #include "fuzz_check.hpp"
 
 using namespace espnow::wire;

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "cli.hpp"
-#include "espnow/air_datagram.hpp"
+#include "espnow/wire/air_datagram.hpp"
 #include "espnow/host/crossing_memory.hpp"
 
 namespace espnow::cli {

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "espnow/air_datagram.hpp"
-#include "espnow/ccmp.hpp"
-#include "espnow/frame.hpp"
+#include "espnow/wire/air_datagram.hpp"
+#include "espnow/wire/ccmp.hpp"
+#include "espnow/wire/frame.hpp"
 #include "espnow/host/pcap_file.hpp"
-#include "espnow/radiotap.hpp"
+#include "espnow/wire/radiotap.hpp"
 
 namespace espnow::cli {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "espnow/espnow.hpp"
+#include "espnow/api/espnow.hpp"
 #include "espnow/host/open_radio.hpp"
-#include "espnow/soft_link.hpp"
+#include "espnow/link/soft_link.hpp"
 
 namespace espnow::cli {
 

@@ -18,10 +18,10 @@
 #include <functional>
 #include <memory>
 
-#include "espnow/result.hpp"
-#include "espnow/sim_air.hpp"
-#include "espnow/soft_link.hpp"
-#include "espnow/udp_air.hpp"
+#include "espnow/common/result.hpp"
+#include "espnow/radio/sim_air.hpp"
+#include "espnow/link/soft_link.hpp"
+#include "espnow/radio/udp_air.hpp"
 
 namespace espnow::emul {
 

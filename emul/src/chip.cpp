@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <random>
 
-#include "espnow/environment.hpp"
+#include "espnow/common/environment.hpp"
 #include "chip_state.hpp"
 
 namespace espnow::emul {
@@ -171,3 +171,12 @@ ScopedChip::ScopedChip(EmulatedChip* chip) : previous_(t_selected) { t_selected 
 ScopedChip::~ScopedChip() { t_selected = previous_; }
 
 }  // namespace espnow::emul
+
+// IdfLink's multi-chip hooks (src/link/idf_link.cpp): the emulation selects
+// the chip, so device code stays free of it.
+extern "C" void* espnow_idf_current_chip(void) { return &espnow::emul::selected_chip(); }
+extern "C" void* espnow_idf_select_chip(void* chip) {
+  void* previous = espnow::emul::t_selected;
+  espnow::emul::select_chip(static_cast<espnow::emul::EmulatedChip*>(chip));
+  return previous;
+}

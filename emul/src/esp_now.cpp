@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include "chip_state.hpp"
-#include "espnow/detail/idf_types.hpp"
+#include "espnow/link/detail/idf_types.hpp"
 
 using espnow::MacAddress;
 using espnow::PeerInfo;

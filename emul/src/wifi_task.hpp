@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "espnow/frame.hpp"
-#include "espnow/link.hpp"
+#include "espnow/wire/frame.hpp"
+#include "espnow/link/link.hpp"
 
 namespace espnow::emul::detail {
 

@@ -4,9 +4,9 @@
 
 #include <chrono>
 
-#include "espnow/clock.hpp"
-#include "espnow/constants.hpp"
-#include "espnow/environment.hpp"
+#include "espnow/common/clock.hpp"
+#include "espnow/wire/constants.hpp"
+#include "espnow/common/environment.hpp"
 #include "py_device.hpp"
 #include "py_espnow.hpp"
 #include "py_flood.hpp"

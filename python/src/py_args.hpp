@@ -10,7 +10,7 @@
 #include <span>
 #include <string>
 
-#include "espnow/mac_address.hpp"
+#include "espnow/wire/mac_address.hpp"
 
 namespace espnow::py {
 

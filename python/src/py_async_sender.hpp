@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "espnow/espnow.hpp"
+#include "espnow/api/espnow.hpp"
 
 namespace espnow::py {
 

@@ -9,7 +9,7 @@
 #include "py_args.hpp"
 #include "py_async_sender.hpp"
 #include "py_errors.hpp"
-#include "espnow/environment.hpp"
+#include "espnow/common/environment.hpp"
 
 namespace espnow::py {
 

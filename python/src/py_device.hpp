@@ -12,7 +12,7 @@
 #include <string>
 
 #include "espnow/host/open_radio.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 namespace espnow::py {
 

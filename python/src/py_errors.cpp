@@ -1,6 +1,6 @@
 #include "py_errors.hpp"
 
-#include "espnow/errors.hpp"
+#include "espnow/common/errors.hpp"
 
 namespace espnow::py {
 

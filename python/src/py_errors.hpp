@@ -9,7 +9,7 @@
 #include <string>
 #include <system_error>
 
-#include "espnow/result.hpp"
+#include "espnow/common/result.hpp"
 
 namespace espnow::py {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "espnow/constants.hpp"
+#include "espnow/wire/constants.hpp"
 #include "py_args.hpp"
 #include "py_async_sender.hpp"
 #include "py_bytearray.hpp"

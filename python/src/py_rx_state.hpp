@@ -7,8 +7,8 @@
 
 #include <unordered_map>
 
-#include "espnow/espnow.hpp"
-#include "espnow/mac_address.hpp"
+#include "espnow/api/espnow.hpp"
+#include "espnow/wire/mac_address.hpp"
 
 namespace espnow::py {
 

@@ -1,4 +1,4 @@
-#include "espnow/espnow.hpp"
+#include "espnow/api/espnow.hpp"
 
 #ifdef ESP_PLATFORM
 // ESP-IDF's eventfd works once the application has called

@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-#include "espnow/mac_address.hpp"
+#include "espnow/wire/mac_address.hpp"
 
 namespace espnow::detail {
 

@@ -1,4 +1,4 @@
-#include "espnow/aioespnow.hpp"
+#include "espnow/async/aioespnow.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "espnow/clock.hpp"
+#include "espnow/common/clock.hpp"
 
 #include <thread>
 

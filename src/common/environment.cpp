@@ -1,4 +1,4 @@
-#include "espnow/environment.hpp"
+#include "espnow/common/environment.hpp"
 
 #include <cstdlib>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "espnow/errors.hpp"
+#include "espnow/common/errors.hpp"
 
 #include <string>
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "espnow/ccmp.hpp"
-#include "espnow/fcs.hpp"
-#include "espnow/frame.hpp"
+#include "espnow/wire/ccmp.hpp"
+#include "espnow/wire/fcs.hpp"
+#include "espnow/wire/frame.hpp"
 
 namespace espnow::host {
 namespace {

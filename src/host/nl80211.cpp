@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "espnow/phy.hpp"
+#include "espnow/wire/phy.hpp"
 
 namespace espnow::host {
 namespace {

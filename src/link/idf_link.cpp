@@ -4,21 +4,29 @@
 //
 // esp_now has one global callback, so the link that receives it is found
 // in a table of live links. On a device the table has one slot: the static
-// instance. The host emulation hosts several chips in one process, each
-// with its own IdfLink: there every call selects the link's chip first, and
-// a callback finds the link of the chip whose Wi-Fi task runs it.
-#include "espnow/idf_link.hpp"
+// instance. A host that runs several chips in one process (the ESP-IDF
+// emulation) gives each its own IdfLink: there every call selects the link's
+// chip first, and a callback finds the link of the chip whose Wi-Fi task runs
+// it. IdfLink does not know that host: it asks through two optional C hooks
+// (below), which such a host defines and a device does not.
+#include "espnow/link/idf_link.hpp"
 
 #include <array>
 
 #include "esp_idf_version.h"
 #include "esp_now.h"
 #include "esp_wifi.h"
-#include "espnow/detail/idf_types.hpp"
+#include "espnow/link/detail/idf_types.hpp"
 
-#ifdef ESPNOW_IDF_EMULATED
-#include "espnow_emul.hpp"
-#endif
+
+// The multi-chip hooks. Weak: on a device nobody defines them and they are
+// null, so there is one chip and selecting it is nothing. A host that runs
+// several chips defines both: the chip the calling thread acts on, and a
+// switch to another chip that returns the previous one.
+extern "C" {
+__attribute__((weak)) void* espnow_idf_current_chip(void);
+__attribute__((weak)) void* espnow_idf_select_chip(void* chip);
+}
 
 namespace espnow {
 namespace {
@@ -34,20 +42,26 @@ using detail::mac_from;
 #endif
 using detail::to_error_code;
 
-#ifdef ESPNOW_IDF_EMULATED
-constexpr std::size_t kMaxLinks = 64;
-void* current_chip() { return &emul::selected_chip(); }
-struct ChipScope {
-  explicit ChipScope(void* chip) : scope(static_cast<emul::EmulatedChip*>(chip)) {}
-  emul::ScopedChip scope;
-};
+#ifdef ESP_PLATFORM
+constexpr std::size_t kMaxLinks = 1;  // one chip, one static instance
 #else
-constexpr std::size_t kMaxLinks = 1;
-void* current_chip() { return nullptr; }
-struct ChipScope {
-  explicit ChipScope(void*) {}
-};
+constexpr std::size_t kMaxLinks = 64;  // a host running chips side by side
 #endif
+void* current_chip() { return espnow_idf_current_chip ? espnow_idf_current_chip() : nullptr; }
+
+// Acts on `chip` for the scope's lifetime.
+class ChipScope {
+ public:
+  explicit ChipScope(void* chip) : previous_(espnow_idf_select_chip ? espnow_idf_select_chip(chip) : nullptr) {}
+  ~ChipScope() {
+    if (espnow_idf_select_chip) espnow_idf_select_chip(previous_);
+  }
+  ChipScope(const ChipScope&) = delete;
+  ChipScope& operator=(const ChipScope&) = delete;
+
+ private:
+  void* previous_;
+};
 
 struct Registered {
   std::atomic<void*> chip{nullptr};

@@ -1,6 +1,6 @@
-#include "espnow/detail/peer_table.hpp"
+#include "espnow/link/detail/peer_table.hpp"
 
-#include "espnow/errors.hpp"
+#include "espnow/common/errors.hpp"
 
 namespace espnow::detail {
 

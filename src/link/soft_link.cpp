@@ -1,11 +1,11 @@
-#include "espnow/soft_link.hpp"
+#include "espnow/link/soft_link.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <random>
 
-#include "espnow/errors.hpp"
-#include "espnow/frame.hpp"
+#include "espnow/common/errors.hpp"
+#include "espnow/wire/frame.hpp"
 
 namespace espnow {
 namespace {

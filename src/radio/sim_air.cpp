@@ -1,4 +1,4 @@
-#include "espnow/sim_air.hpp"
+#include "espnow/radio/sim_air.hpp"
 
 #include <algorithm>
 #include <cstring>

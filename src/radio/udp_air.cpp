@@ -1,4 +1,4 @@
-#include "espnow/udp_air.hpp"
+#include "espnow/radio/udp_air.hpp"
 
 #include <arpa/inet.h>
 #include <linux/filter.h>
@@ -15,8 +15,8 @@
 #include <cstdio>
 #include <random>
 
-#include "espnow/fcs.hpp"
-#include "espnow/frame.hpp"
+#include "espnow/wire/fcs.hpp"
+#include "espnow/wire/frame.hpp"
 
 namespace espnow {
 namespace {

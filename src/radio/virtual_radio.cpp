@@ -1,9 +1,9 @@
-#include "espnow/virtual_radio.hpp"
+#include "espnow/radio/virtual_radio.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "espnow/errors.hpp"
+#include "espnow/common/errors.hpp"
 
 namespace espnow {
 namespace {

@@ -1,10 +1,10 @@
-#include "espnow/air_datagram.hpp"
+#include "espnow/wire/air_datagram.hpp"
 
 #include <bit>
 #include <cstring>
 
 #include "byte_order.hpp"
-#include "espnow/fcs.hpp"
+#include "espnow/wire/fcs.hpp"
 
 namespace espnow::wire {
 namespace {

@@ -1,10 +1,10 @@
-#include "espnow/ccmp.hpp"
+#include "espnow/wire/ccmp.hpp"
 
 #include <cstring>
 
 #include <mbedtls/aes.h>
 
-#include "espnow/fcs.hpp"
+#include "espnow/wire/fcs.hpp"
 
 namespace espnow::wire {
 namespace {

@@ -1,4 +1,4 @@
-#include "espnow/fcs.hpp"
+#include "espnow/wire/fcs.hpp"
 
 #include <zlib.h>
 

@@ -1,4 +1,4 @@
-#include "espnow/frame.hpp"
+#include "espnow/wire/frame.hpp"
 
 #include <algorithm>
 #include <cstring>

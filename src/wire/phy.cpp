@@ -1,4 +1,4 @@
-#include "espnow/phy.hpp"
+#include "espnow/wire/phy.hpp"
 
 #include <array>
 

@@ -1,10 +1,10 @@
-#include "espnow/radiotap.hpp"
+#include "espnow/wire/radiotap.hpp"
 
 #include <algorithm>
 #include <array>
 
 #include "byte_order.hpp"
-#include "espnow/fcs.hpp"
+#include "espnow/wire/fcs.hpp"
 
 namespace espnow::wire {
 namespace {

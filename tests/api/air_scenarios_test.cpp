@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-#include "espnow/virtual_air.hpp"
-#include "wait_for.hpp"
+#include "espnow/devices/virtual_air.hpp"
+#include "support/wait_for.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <new>
 
-#include "test_devices.hpp"
+#include "support/test_devices.hpp"
 
 namespace {
 std::atomic<long> g_allocations{0};

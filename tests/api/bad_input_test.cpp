@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
-#include "espnow/udp_air.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/radio/udp_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <vector>
 
-#include "espnow/virtual_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "../support/scripted_radio.hpp"
-#include "espnow/ccmp.hpp"
+#include "support/scripted_radio.hpp"
+#include "espnow/wire/ccmp.hpp"
 #include "espnow/host/pcap_file.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -13,9 +13,9 @@
 #include <set>
 #include <thread>
 
-#include "test_devices.hpp"
-#include "fake_link.hpp"
-#include "wait_for.hpp"
+#include "support/test_devices.hpp"
+#include "support/fake_link.hpp"
+#include "support/wait_for.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -11,8 +11,8 @@
 #include <set>
 #include <string>
 
-#include "espnow/virtual_air.hpp"
-#include "wait_for.hpp"
+#include "espnow/devices/virtual_air.hpp"
+#include "support/wait_for.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -11,10 +11,10 @@
 #include <mutex>
 #include <thread>
 
-#include "../support/fake_gil.hpp"
-#include "espnow/virtual_air.hpp"
-#include "fake_link.hpp"
-#include "wait_for.hpp"
+#include "support/fake_gil.hpp"
+#include "espnow/devices/virtual_air.hpp"
+#include "support/fake_link.hpp"
+#include "support/wait_for.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

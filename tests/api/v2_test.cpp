@@ -1,8 +1,8 @@
 // ESP-NOW v2: 1470-byte messages between v2 devices, and what v1 devices do.
 #include <gtest/gtest.h>
 
-#include "espnow/idf_config.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/api/idf_config.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

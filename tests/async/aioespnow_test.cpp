@@ -21,8 +21,8 @@
 #include <mutex>
 #include <thread>
 
-#include "espnow/aioespnow.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/async/aioespnow.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

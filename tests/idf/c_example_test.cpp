@@ -5,8 +5,8 @@
 
 #include <thread>
 
-#include "espnow/sim_air.hpp"
-#include "espnow/udp_air.hpp"
+#include "espnow/radio/sim_air.hpp"
+#include "espnow/radio/udp_air.hpp"
 #include "espnow_emul.hpp"
 #include "espnow_example.h"
 

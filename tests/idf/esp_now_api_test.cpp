@@ -15,9 +15,9 @@
 #include "esp_mac.h"
 #include "esp_now.h"
 #include "esp_wifi.h"
-#include "espnow/sim_air.hpp"
+#include "espnow/radio/sim_air.hpp"
 #include "espnow_emul.hpp"
-#include "../api/wait_for.hpp"
+#include "support/wait_for.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

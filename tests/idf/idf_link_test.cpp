@@ -3,9 +3,9 @@
 // links on different chips of one process each get their own callbacks.
 #include <gtest/gtest.h>
 
-#include "../api/idf_devices.hpp"
-#include "espnow/idf_config.hpp"
-#include "../api/wait_for.hpp"
+#include "support/idf_devices.hpp"
+#include "espnow/api/idf_config.hpp"
+#include "support/wait_for.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -1,9 +1,9 @@
 // SoftLink over a radio whose reports the test times (ScriptedRadio).
 #include <gtest/gtest.h>
 
-#include "../support/scripted_radio.hpp"
-#include "espnow/espnow.hpp"
-#include "espnow/soft_link.hpp"
+#include "support/scripted_radio.hpp"
+#include "espnow/api/espnow.hpp"
+#include "espnow/link/soft_link.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

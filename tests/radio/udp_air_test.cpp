@@ -11,11 +11,11 @@
 #include <random>
 #include <thread>
 
-#include "../api/wait_for.hpp"
-#include "espnow/air_datagram.hpp"
-#include "espnow/frame.hpp"
-#include "espnow/udp_air.hpp"
-#include "espnow/virtual_air.hpp"
+#include "support/wait_for.hpp"
+#include "espnow/wire/air_datagram.hpp"
+#include "espnow/wire/frame.hpp"
+#include "espnow/radio/udp_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -33,8 +33,8 @@
 #include <thread>
 #include <vector>
 
-#include "espnow/udp_air.hpp"
-#include "espnow/virtual_air.hpp"
+#include "espnow/radio/udp_air.hpp"
+#include "espnow/devices/virtual_air.hpp"
 
 using namespace espnow;
 using namespace std::chrono_literals;

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <vector>
 
-#include "espnow/radio.hpp"
+#include "espnow/radio/radio.hpp"
 
 namespace espnow::test {
 

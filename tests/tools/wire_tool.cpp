@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "espnow/ccmp.hpp"
-#include "espnow/frame.hpp"
+#include "espnow/wire/ccmp.hpp"
+#include "espnow/wire/frame.hpp"
 #include "espnow/host/pcap_file.hpp"
-#include "espnow/radiotap.hpp"
+#include "espnow/wire/radiotap.hpp"
 
 using namespace espnow;
 

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "espnow/ccmp.hpp"
+#include "espnow/wire/ccmp.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "espnow/frame.hpp"
+#include "espnow/wire/frame.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

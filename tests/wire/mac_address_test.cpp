@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "espnow/mac_address.hpp"
+#include "espnow/wire/mac_address.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;

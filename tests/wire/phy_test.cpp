@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "espnow/phy.hpp"
+#include "espnow/wire/phy.hpp"
 
 using namespace espnow;
 

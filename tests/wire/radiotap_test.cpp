@@ -3,8 +3,8 @@
 #include <optional>
 #include <vector>
 
-#include "espnow/fcs.hpp"
-#include "espnow/radiotap.hpp"
+#include "espnow/wire/fcs.hpp"
+#include "espnow/wire/radiotap.hpp"
 
 using namespace espnow::wire;
 

@@ -20,8 +20,8 @@
 #include "nvs_flash.h"
 
 #include "../../seed_tasks.hpp"
-#include "espnow/idf_config.hpp"
-#include "espnow/idf_link.hpp"
+#include "espnow/api/idf_config.hpp"
+#include "espnow/link/idf_link.hpp"
 
 using namespace espnow;
 using namespace espnow::seed_tasks;

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <span>
 
-#include "espnow/mac_address.hpp"
+#include "espnow/wire/mac_address.hpp"
 
 namespace espnow::host {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "espnow/mac_address.hpp"
+#include "espnow/wire/mac_address.hpp"
 
 namespace espnow::host {
 

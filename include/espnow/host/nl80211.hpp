@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "espnow/mac_address.hpp"
+#include "espnow/wire/mac_address.hpp"
 
 namespace espnow::host {
 

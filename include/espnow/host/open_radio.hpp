@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "espnow/linux_radio.hpp"
-#include "espnow/udp_air.hpp"
+#include "espnow/host/linux_radio.hpp"
+#include "espnow/radio/udp_air.hpp"
 
 namespace espnow::host {
 

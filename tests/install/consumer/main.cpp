@@ -3,10 +3,10 @@
 // written and read back), espnow::async (AIOESPNow receives a message) and
 // espnow::idf_emul (ESP-IDF's C API on an emulated chip). Prints "ok NAME"
 // per check that passed and exits 1 if any failed.
-#include <espnow/aioespnow.hpp>
-#include <espnow/frame.hpp>
+#include <espnow/async/aioespnow.hpp>
+#include <espnow/wire/frame.hpp>
 #include <espnow/host/pcap_file.hpp>
-#include <espnow/virtual_air.hpp>
+#include <espnow/devices/virtual_air.hpp>
 
 #include <asio/io_context.hpp>
 

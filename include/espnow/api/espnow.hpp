@@ -1,0 +1,320 @@
+// ESPNow: MicroPython's espnow.ESPNow (docs/behaviour.md) as a C++ class,
+// over any Link. Every call is safe from any thread. Errors come back as
+// std::error_code values (errors.hpp), never as exceptions.
+//
+//   ESPNow& e = device.espnow();     // one per device, always the same object
+//   e.active(true);
+//   e.add_peer(peer);
+//   e.send(peer, bytes("hello"));     // sync: true when the peer's radio ACKed
+//   auto r = e.irecv(1000);          // wait up to 1 s
+//   if (r && *r) use((*r)->mac, (*r)->msg);
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "espnow/wire/constants.hpp"
+#include "espnow/link/link.hpp"
+#include "espnow/common/result.hpp"
+
+namespace espnow {
+
+namespace detail {
+class IrqDispatcher;
+class RxRing;
+}
+
+struct Config {
+  std::int64_t rxbuf = 526;         // bytes; used at the next active(true). The default
+                                    // holds two maximum-size messages of the version.
+  std::int64_t timeout_ms = 300000; // default receive timeout; < 0 waits forever
+  int version = 1;                  // ESP-NOW protocol: 1 (250 bytes), 2 (1470 bytes)
+  // Senders peers_table keeps; past it the one read from longest ago goes
+  // (a board's table grows until its heap runs out; a gateway's must not).
+  std::int64_t peers_table_max = 1024;
+};
+
+// config(rxbuf=..., timeout_ms=..., rate=...): unset fields are left alone.
+struct ConfigUpdate {
+  std::optional<std::int64_t> rxbuf{};
+  std::optional<std::int64_t> timeout_ms{};
+  std::optional<std::int64_t> rate{};  // write-only, a RATE_* value
+  std::optional<std::int64_t> version{};  // 1 or 2
+  std::optional<std::int64_t> peers_table_max{};  // >= 1; applies from the next new sender
+};
+
+// add_peer/mod_peer arguments; nullopt is Python's None (keep or default).
+struct PeerOptions {
+  // A 16-byte key turns encryption on; an empty span (Python b'') turns it off.
+  std::optional<std::span<const std::uint8_t>> lmk{};
+  std::optional<int> channel{};  // 0..14, 0 = the current channel
+  std::optional<int> ifidx{};    // 0 (STA) or 1 (AP)
+  std::optional<bool> encrypt{}; // overrides what lmk implied
+};
+
+struct Stats {
+  std::uint64_t tx_pkts = 0;
+  std::uint64_t tx_responses = 0;
+  std::uint64_t tx_failures = 0;
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_dropped = 0;
+};
+
+struct PeersTableEntry {
+  int rssi = 0;              // dBm of the last message read from this peer
+  std::uint32_t time_ms = 0; // when it was received, ms since the device started
+};
+
+// recv(): a fresh copy.
+struct Message {
+  MacAddress mac;
+  std::vector<std::uint8_t> msg;
+};
+
+// irecv() and iteration: views of storage reused by the next irecv().
+// `mac` points at the peers_table key for the sender: one per MAC, stable
+// while the sender stays in the table (see Config::peers_table_max).
+// On timeout, `mac` is null and `msg` empty (the seeds' (None, None)).
+struct Received {
+  const MacAddress* mac = nullptr;
+  std::span<const std::uint8_t> msg;
+};
+
+// recvinto()'s extra outputs (the seeds' data[0], data[2], data[3]).
+struct RecvMeta {
+  const MacAddress* mac = nullptr;
+  int rssi = 0;
+  std::uint32_t time_ms = 0;
+};
+
+// Lets a blocking call be abandoned, as Ctrl-C abandons one on a board. A
+// call given one asks `requested(ctx)` about every 50 ms while it waits,
+// with none of ESPNow's locks held, and returns std::errc::interrupted once
+// it says yes. An interrupted receive has taken no message; an interrupted
+// send's frames already out still count in stats() when they report.
+struct Interrupt {
+  bool (*requested)(void* ctx) = nullptr;
+  void* ctx = nullptr;
+};
+
+// A send in flight, for callers that wait their own way (AIOESPNow). It is
+// complete when every target has reported; `on_done` then runs once, on the
+// link's reporting thread, outside ESPNow's locks. Keep it alive until then.
+struct SendTicket {
+  int remaining = 0;
+  bool failed = false;
+  bool done = false;
+  // A later target could not be sent (CHAN, IF, ...): as send(sync=True)
+  // raises it once the earlier targets have reported, so does the ticket.
+  std::error_code error{};
+  void (*on_done)(SendTicket*) = nullptr;
+  void* user = nullptr;
+};
+
+class ESPNow {
+ public:
+  explicit ESPNow(Link& link);
+  ~ESPNow();
+  ESPNow(const ESPNow&) = delete;
+  ESPNow& operator=(const ESPNow&) = delete;
+
+  // ---- activation and configuration
+  bool active() const { return active_.load(); }
+  std::error_code active(bool flag);
+  Config config() const;
+  // "rxbuf", "timeout_ms", "version" or "peers_table_max"
+  Result<std::int64_t> config(std::string_view name) const;
+  std::error_code config(const ConfigUpdate& update);
+
+  // ---- peers
+  std::error_code add_peer(const MacAddress& mac, const PeerOptions& options = {});
+  std::error_code mod_peer(const MacAddress& mac, const PeerOptions& options = {});
+  Result<PeerInfo> get_peer(const MacAddress& mac) const;
+  Result<std::vector<PeerInfo>> get_peers() const;
+  std::error_code del_peer(const MacAddress& mac);
+  Result<PeerCount> peer_count() const;
+  std::error_code set_pmk(std::span<const std::uint8_t> pmk);
+
+  // ---- sending
+  Result<bool> send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync = true,
+                    const Interrupt* interrupt = nullptr);
+  Result<bool> send(std::span<const std::uint8_t> msg);  // to all peers, sync
+  Result<bool> send_to_all(std::span<const std::uint8_t> msg, bool sync = true,
+                           const Interrupt* interrupt = nullptr);
+  // Starts a send without waiting (mac == nullptr: every unicast peer);
+  // NO_MEM is returned at once rather than retried. On success the ticket
+  // completes later; on error nothing is in flight. When a later target
+  // fails after earlier ones went out, it returns success, the ticket
+  // completes with that `error`, and `*later_error` (if given) gets it now:
+  // for a sync=False caller, who raises at once as send(sync=False) does.
+  std::error_code start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
+                             std::error_code* later_error = nullptr);
+
+  // ---- receiving; timeout_ms: nullopt = config default, 0 = now, < 0 = forever
+  Result<std::optional<Message>> recv(std::optional<std::int64_t> timeout_ms = {});
+  Result<Received> irecv(std::optional<std::int64_t> timeout_ms = {});
+  // Returns the length, 0 on timeout. A message longer than `buffer` is
+  // errc::buffer_too_small and stays buffered.
+  Result<std::size_t> recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta = nullptr,
+                               std::optional<std::int64_t> timeout_ms = {}, const Interrupt* interrupt = nullptr);
+  Result<bool> any() const;
+
+  // ---- notification
+  // Called (on ESPNow's own dispatcher thread) once per buffered message;
+  // an empty function removes it.
+  void irq(std::function<void(ESPNow&)> callback);
+  // A hook for event loops (AIOESPNow): `fn(ctx)` runs on the delivering
+  // thread after each message is buffered. It must only hand over (post)
+  // and return. nullptr removes it; after that returns, it is not running.
+  void set_rx_notify(void (*fn)(void*), void* ctx);
+  bool readable() const;  // a message is buffered
+  bool writable() const;  // no send responses outstanding
+  // An eventfd that is readable while a message is buffered.
+  Result<int> fileno();
+
+  Stats stats() const;
+  // Why received frames were dropped before the ring (MIC failures, replays,
+  // unknown encrypted senders, v2 messages at a v1 device...): the extended
+  // counterpart of stats(), whose 5-tuple stays as the seeds define it.
+  LinkStats link_stats() const { return link_.link_stats(); }
+  // Reports each received frame that was dropped, with its sender: by the
+  // link (the link_stats() reasons) or for want of buffer room
+  // (stats().rx_dropped). `fn` runs on the delivering thread: it must only
+  // hand over and return. nullptr removes it; once that returns, it is not running.
+  void set_drop_observer(Link::DropCallback fn, void* ctx);
+  std::vector<std::pair<MacAddress, PeersTableEntry>> peers_table() const;
+  // Senders dropped from peers_table to stay within peers_table_max.
+  std::uint64_t peers_table_evictions() const { return peers_evictions_.load(); }
+  std::size_t peers_table_size() const { return peers_size_.load(); }
+  Link& link() const { return link_; }
+  std::size_t rx_bytes_used() const;
+
+  // `for (auto [mac, msg] : e)`: irecv() forever with the default timeout;
+  // mac is null on a timeout; the loop ends only on an error (e.g. NOT_INIT).
+  class Iterator;
+  Iterator begin();
+  std::default_sentinel_t end() { return {}; }
+
+ private:
+  struct PendingSend {
+    SendTicket* ticket = nullptr;
+  };
+  static void recv_thunk(void* self, const RecvInfo& info, std::span<const std::uint8_t> data);
+  static void send_thunk(void* self, const MacAddress& dst, SendStatus status);
+  void on_recv(const RecvInfo& info, std::span<const std::uint8_t> data);
+  void on_send_status(SendStatus status);
+
+  Result<bool> send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync,
+                             const Interrupt* interrupt);
+  std::size_t collect_targets(const MacAddress* mac, std::array<MacAddress, MAX_TOTAL_PEER_NUM>& out) const;
+  std::error_code submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket,
+                         bool wait_for_room, const Interrupt* interrupt = nullptr);
+  std::error_code wait_outstanding(std::chrono::milliseconds limit, const Interrupt* interrupt);
+  std::error_code wait_ticket(SendTicket& ticket, const Interrupt* interrupt);
+  void forget_ticket(SendTicket& ticket);
+  void finish_ticket_locked(SendTicket& ticket, bool failed, std::vector<SendTicket*>* completed);
+  void fail_all_pending();
+
+  Result<std::size_t> pop_message(std::span<std::uint8_t> out, RecvMeta* meta, std::optional<std::int64_t> timeout,
+                                  const Interrupt* interrupt = nullptr);
+  std::error_code check_receive_ready() const;
+  std::int64_t rxbuf_locked() const;
+  const MacAddress* record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms);
+  void signal_readable_locked(bool readable);
+  std::error_code apply_peer_options(PeerInfo& peer, const PeerOptions& options) const;
+  void mirror_add(const MacAddress& mac);
+  void mirror_remove(const MacAddress& mac);
+
+  Link& link_;
+  std::atomic<bool> active_{false};
+
+  mutable std::mutex state_mutex_;  // config, peer mirror, activation
+  Config config_;
+  bool rxbuf_set_ = false;  // otherwise rxbuf follows the version
+  std::array<MacAddress, MAX_TOTAL_PEER_NUM> peers_{};
+  std::size_t peer_count_ = 0;
+
+  std::mutex tx_mutex_;  // keeps link sends and the pending queue in one order
+  mutable std::mutex status_mutex_;
+  std::condition_variable status_cv_;
+  std::vector<PendingSend> pending_;  // ring, sized at activation
+  std::size_t pending_head_ = 0, pending_count_ = 0;
+  std::atomic<std::uint64_t> tx_pkts_{0}, tx_responses_{0}, tx_failures_{0};
+
+  mutable std::mutex rx_mutex_;
+  std::condition_variable rx_cv_;
+  std::unique_ptr<detail::RxRing> ring_;
+  std::vector<std::uint8_t> irecv_buf_;
+  struct PeersRow {
+    PeersTableEntry entry;
+    std::uint64_t last_read = 0;  // read_count_ when a message from it was last read
+  };
+  std::unordered_map<MacAddress, PeersRow> peers_table_;
+  std::uint64_t read_count_ = 0;
+  std::atomic<std::int64_t> peers_table_max_{Config{}.peers_table_max};
+  std::atomic<std::uint64_t> peers_evictions_{0};
+  std::atomic<std::size_t> peers_size_{0};
+  int rx_waiters_ = 0;
+  std::atomic<std::size_t> rx_count_{0};  // messages in the ring, readable without the lock
+  int event_fd_ = -1;
+  std::atomic<std::uint64_t> rx_packets_{0}, rx_dropped_{0};
+
+  std::mutex rx_notify_mutex_;
+  void (*rx_notify_)(void*) = nullptr;
+  void* rx_notify_ctx_ = nullptr;
+  std::unique_ptr<detail::IrqDispatcher> irq_;
+
+  std::mutex drop_mutex_;  // held while the drop observer runs
+  Link::DropCallback drop_fn_ = nullptr;
+  void* drop_ctx_ = nullptr;
+};
+
+class ESPNow::Iterator {
+ public:
+  using value_type = Received;
+  using difference_type = std::ptrdiff_t;
+  explicit Iterator(ESPNow* e) : e_(e) { next(); }
+  const Received& operator*() const { return current_; }
+  Iterator& operator++() {
+    next();
+    return *this;
+  }
+  void operator++(int) { next(); }
+  bool operator==(std::default_sentinel_t) const { return done_; }
+  std::error_code error() const { return error_; }
+
+ private:
+  void next() {
+    auto r = e_->irecv();
+    if (!r) {
+      done_ = true;
+      error_ = r.error();
+      return;
+    }
+    current_ = *r;
+  }
+  ESPNow* e_;
+  Received current_;
+  bool done_ = false;
+  std::error_code error_;
+};
+
+inline ESPNow::Iterator ESPNow::begin() { return Iterator(this); }
+
+// Bytes of a string literal or string_view, for send(): e.send(mac, bytes("hi")).
+inline std::span<const std::uint8_t> bytes(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace espnow

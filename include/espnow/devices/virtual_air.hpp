@@ -1,0 +1,58 @@
+// VirtualAir: the in-process air with whole devices on it (radio + SoftLink +
+// ESPNow), the quickest way to run ESP-NOW code on a PC:
+//
+//   espnow::VirtualAir air;
+//   auto& a = *air.add_device({.mac = "aa:aa:aa:aa:aa:aa"_mac}).value();
+//   auto& b = *air.add_device({.mac = "ba:bb:bb:bb:bb:bb"_mac}).value();
+//   a.espnow().active(true);  ...
+#pragma once
+
+#include <deque>
+#include <memory>
+
+#include "espnow/api/espnow.hpp"
+#include "espnow/radio/sim_air.hpp"
+#include "espnow/link/soft_link.hpp"
+
+namespace espnow {
+
+class VirtualDevice {
+ public:
+  VirtualRadio& radio() const { return radio_; }
+  SoftLink& link() { return link_; }
+  // The device's one ESPNow object (the seeds' singleton): always the same.
+  ESPNow& espnow() { return espnow_; }
+  MacAddress mac(Interface i = Interface::sta) const { return radio_.mac(i); }
+
+  VirtualDevice(VirtualRadio& radio, SoftLinkOptions options) : radio_(radio), link_(radio, options), espnow_(link_) {}
+
+ private:
+  VirtualRadio& radio_;
+  SoftLink link_;
+  ESPNow espnow_;
+};
+
+class VirtualAir {
+ public:
+  explicit VirtualAir(AirOptions options = {}) : air_(options) {}
+  ~VirtualAir() { devices_.clear(); }  // before the air removes the radios
+  VirtualAir(const VirtualAir&) = delete;
+  VirtualAir& operator=(const VirtualAir&) = delete;
+
+  // errc::arg for a group MAC or a bad channel.
+  Result<VirtualDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
+    auto r = air_.add_radio(radio);
+    if (!r) return r.error();
+    devices_.push_back(std::make_unique<VirtualDevice>(**r, link));
+    return devices_.back().get();
+  }
+  SimAir& air() { return air_; }
+  std::size_t size() const { return devices_.size(); }
+  VirtualDevice& operator[](std::size_t i) { return *devices_[i]; }
+
+ private:
+  SimAir air_;
+  std::deque<std::unique_ptr<VirtualDevice>> devices_;
+};
+
+}  // namespace espnow

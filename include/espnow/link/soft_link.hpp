@@ -1,0 +1,151 @@
+// SoftLink: our own ESP-NOW stack on a Radio (the part Espressif's closed
+// firmware plays on a chip): the peer table, frames built and parsed by
+// `wire`, duplicate suppression, send reports from the radio's ACKs.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+
+#include "espnow/wire/ccmp.hpp"
+#include "espnow/wire/constants.hpp"
+#include "espnow/link/detail/peer_table.hpp"
+#include "espnow/radio/fault_injection.hpp"
+#include "espnow/link/link.hpp"
+#include "espnow/radio/radio.hpp"
+
+namespace espnow {
+
+struct SoftLinkOptions {
+  std::uint8_t version = 1;  // ESP-NOW protocol version: 1 (250 bytes) or 2 (1470 bytes)
+  int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;
+  std::uint64_t seed = 0;    // for the per-frame random value; 0: a fresh one per link
+  FaultInjector* faults = nullptr;  // tests: fail add_peer (NO_MEM) and send (INTERNAL) on demand
+};
+
+class SoftLink final : public Link, private RadioListener {
+ public:
+  explicit SoftLink(Radio& radio, SoftLinkOptions options = {});
+  ~SoftLink() override;
+  SoftLink(const SoftLink&) = delete;
+  SoftLink& operator=(const SoftLink&) = delete;
+
+  std::error_code init() override;
+  std::error_code deinit() override;
+  bool initialized() const override { return initialized_.load(); }
+  // Register before init(): callbacks are read while the link runs.
+  void register_recv_cb(RecvCallback cb, void* ctx) override;
+  void register_send_cb(SendCallback cb, void* ctx) override;
+
+  std::error_code send(const MacAddress* dst, std::span<const std::uint8_t> data) override;
+
+  std::error_code add_peer(const PeerInfo& peer) override;
+  std::error_code mod_peer(const PeerInfo& peer) override;
+  std::error_code del_peer(const MacAddress& mac) override;
+  std::error_code get_peer(const MacAddress& mac, PeerInfo& out) const override;
+  std::error_code fetch_peer(bool from_head, PeerInfo& out) override;
+  bool is_peer_exist(const MacAddress& mac) const override;
+  std::error_code get_peer_num(PeerCount& out) const override;
+
+  std::error_code set_pmk(std::span<const std::uint8_t, 16> pmk) override;
+  std::error_code set_rate(PhyRate rate) override;
+  std::size_t max_data_len() const override;
+  int protocol_version() const override { return version_.load(); }
+  std::error_code set_protocol_version(int version) override;
+
+  bool interface_active(Interface i) const override { return radio_.interface_active(i); }
+  std::uint8_t channel() const override { return radio_.channel(); }
+  MacAddress mac(Interface i) const override { return radio_.mac(i); }
+
+  Radio& radio() const { return radio_; }
+  Key pmk() const;
+  PhyRate rate() const { return rate_.load(); }
+  LinkStats stats() const;
+  LinkStats link_stats() const override { return stats(); }
+  void set_drop_observer(DropCallback cb, void* ctx) override;
+
+ private:
+  void on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) override;
+  void on_tx_done(const MacAddress& dst, bool acked) override;
+  std::error_code send_one(const PeerInfo& peer, std::span<const std::uint8_t> data);
+  bool is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random, bool retry);
+  // Encrypts `frame` for `peer` when it is an encrypted peer; returns the
+  // frame to transmit (`frame` itself, or `protected_out`).
+  std::span<const std::uint8_t> protect_for(const PeerInfo& peer, std::span<const std::uint8_t> frame,
+                                            std::span<std::uint8_t> protected_out, std::error_code& ec);
+  // Decrypts an encrypted frame into `plain_out` (and its PN); counts and
+  // returns empty on a drop (unknown sender, MIC failure).
+  std::span<const std::uint8_t> unprotect(std::span<const std::uint8_t> frame, std::span<std::uint8_t> plain_out,
+                                          std::uint64_t& pn);
+  bool accept_pn(const MacAddress& src, std::uint64_t pn);
+  void update_crypto_locked(const PeerInfo& peer);
+  bool addressed_to_us(const MacAddress& dst) const;
+
+  Radio& radio_;
+  SoftLinkOptions options_;
+  std::atomic<bool> initialized_{false};
+
+  // The link stays the radio's listener from the first init() to its end, so
+  // that it sees every send report, also those of frames an earlier
+  // activation queued: reports come in transmit order, so the first `stale_`
+  // after a deinit() are the old activation's and reach nobody. Callbacks
+  // hold `delivery_mutex_` shared; deinit() takes it to stop delivering.
+  std::atomic<bool> listening_{false};
+  std::shared_mutex delivery_mutex_;
+  bool delivering_ = false;       // guarded by delivery_mutex_
+  std::mutex reports_mutex_;
+  std::uint64_t in_flight_ = 0;   // frames the radio took and has not reported
+  std::uint64_t stale_ = 0;       // of those, queued before the last deinit()
+  std::atomic<PhyRate> rate_{PhyRate::r1m};
+  std::atomic<int> version_;
+  RecvCallback recv_cb_ = nullptr;
+  void* recv_ctx_ = nullptr;
+  SendCallback send_cb_ = nullptr;
+  void* send_ctx_ = nullptr;
+
+  mutable std::mutex mutex_;  // peers, PMK, fetch cursor, sequence, random state
+  detail::PeerTable peers_;
+  Key pmk_{};
+  int fetch_cursor_ = 0;
+  std::uint16_t sequence_ = 0;
+  std::uint64_t random_state_;
+
+  // Per-peer CCMP state, slot for slot with no allocation. Keyed again when
+  // the PMK or the peer's LMK changes; packet numbers are never reused.
+  struct PeerCrypto {
+    MacAddress mac;
+    bool in_use = false;
+    std::optional<wire::CcmpCipher> cipher;
+    wire::Key128 tk{};  // the cipher's temporal key
+    std::uint64_t tx_pn = 0;
+    std::uint64_t rx_pn = 0;
+    bool rx_seen = false;
+  };
+  PeerCrypto* crypto_for_locked(const MacAddress& mac);
+  std::mutex crypto_mutex_;
+  std::array<PeerCrypto, detail::PeerTable::kMaxPeers> crypto_;
+
+  std::mutex rx_mutex_;  // duplicate cache
+  struct Seen {
+    MacAddress src;
+    std::uint16_t sequence;
+    std::uint32_t random;
+  };
+  std::array<Seen, 16> seen_{};
+  std::size_t seen_next_ = 0;
+
+  struct Counters {
+    std::atomic<std::uint64_t> rx_frames{0}, rx_malformed{0}, rx_not_for_us{0}, rx_duplicates{0},
+        rx_encrypted{0}, rx_too_long{0}, rx_mic_failures{0}, rx_replayed{0}, rx_old_pn{0};
+  } counters_;
+
+  // Counts a dropped frame and tells the drop observer, if any.
+  void drop(std::atomic<std::uint64_t>& counter, DropReason reason, const MacAddress& src);
+  std::mutex drop_mutex_;  // held while the observer runs, so removing it waits for a call under way
+  DropCallback drop_cb_ = nullptr;
+  void* drop_ctx_ = nullptr;
+};
+
+}  // namespace espnow

@@ -1,0 +1,126 @@
+// The in-process virtual air: many simulated radios in one process.
+//
+// Physics (docs/behaviour.md, "The air"; air_physics.hpp): a frame reaches
+// every other radio that listens on the same channel, with an RSSI from a
+// log-distance path-loss model; it is lost below the receive sensitivity of
+// its rate, or with a seeded loss probability. A unicast is acknowledged by
+// the radio owning the destination MAC on an active interface (whatever
+// ESP-NOW does on it); unacknowledged unicasts are retried. Group-addressed
+// frames are never acknowledged.
+//
+// Timing is off by default (delivery is immediate, on the sender's thread).
+// With timing on, each radio transmits from its own thread and 802.11 DCF
+// airtime (DIFS, backoff, frame, SIFS, ACK) delays delivery and limits
+// throughput, measured on a swappable Clock.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <shared_mutex>
+#include <vector>
+
+#include "espnow/common/clock.hpp"
+#include "espnow/radio/fault_injection.hpp"
+#include "espnow/common/result.hpp"
+#include "espnow/radio/virtual_radio.hpp"
+
+namespace espnow {
+
+struct AirOptions {
+  std::uint64_t seed = 1;
+  double loss = 0.0;               // probability that a frame, or its ACK, is lost
+  bool timing = false;             // airtime delays delivery and limits throughput
+  double path_loss_exponent = 3.0; // log-distance model, 2..3.5 typical indoors
+  double reference_loss_db = 40.0; // path loss at 1 m, 2.4 GHz
+  int max_retries = 5;             // MAC-layer retries of an unacknowledged unicast
+  std::size_t tx_queue_len = 16;   // frames a radio queues when timing is on
+  Clock* clock = nullptr;          // steady_clock() when null
+  FaultInjector* faults = nullptr; // tests: full transmit queues and lost frames on demand
+};
+
+struct AirStats {
+  std::uint64_t transmissions = 0;  // frames put on the air, retries included
+  std::uint64_t deliveries = 0;     // frames handed to a receiving radio
+  std::uint64_t lost = 0;           // dropped by the loss probability (frames and ACKs)
+  std::uint64_t too_weak = 0;       // below the receiver's sensitivity
+  std::uint64_t acks = 0;
+};
+
+class SimAir;
+
+class SimRadio final : public VirtualRadio {
+ public:
+  ~SimRadio() override;
+  std::uint64_t now_us() const override;
+  void set_listener(RadioListener* listener) override;
+  // Returns once the deliveries under way, which saw the old channel, have
+  // landed: after it, nothing sent on the old channel arrives, as on a real
+  // radio once it has retuned.
+  std::error_code set_channel(std::uint8_t ch) override;
+  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override;
+
+ private:
+  friend class SimAir;
+  SimRadio(SimAir& air, const RadioOptions& options);
+
+  SimAir& air_;
+  RadioListener* listener_ = nullptr;  // guarded by the air's lock
+  TxQueue queue_;                      // used while timing is on (or still draining)
+};
+
+class SimAir {
+ public:
+  explicit SimAir(AirOptions options = {});
+  ~SimAir();
+  SimAir(const SimAir&) = delete;
+  SimAir& operator=(const SimAir&) = delete;
+
+  // errc::arg for a group address or a channel outside 1..14.
+  Result<SimRadio*> add_radio(const RadioOptions& options);
+  void remove_radio(SimRadio& radio);
+
+  void set_loss(double probability) { loss_.set_loss(probability); }
+  // Loss between two radios (by STA MAC), overriding the air's, both ways.
+  void set_link_loss(const MacAddress& a, const MacAddress& b, double probability) {
+    loss_.set_link_loss(a, b, probability);
+  }
+  void set_timing(bool on) { timing_ = on; }
+  bool timing() const { return timing_.load(); }
+  Clock& clock() const { return *clock_; }
+  const AirOptions& options() const { return options_; }
+  AirStats stats() const;
+
+  // RSSI a radio at `to` sees from a transmitter at `from` with `tx_dbm`.
+  int rssi_dbm(Position from, Position to, double tx_dbm) const;
+
+ private:
+  friend class SimRadio;
+  struct Reservation {
+    std::chrono::nanoseconds tx_end, end;
+  };
+  // One transmission with its retries; reports to the sender's listener.
+  void run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, PhyRate rate);
+  // Puts one attempt on the air; true when the destination acknowledged it.
+  bool deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate);
+  Reservation reserve_medium(std::uint8_t channel, std::size_t bytes, PhyRate rate, int attempt, bool group);
+  void report_tx_done(SimRadio& sender, const MacAddress& dst, bool acked);
+
+  AirOptions options_;
+  PathLoss path_loss_;
+  Clock* clock_;
+  std::chrono::nanoseconds start_;
+  std::atomic<bool> timing_;
+  LossModel loss_;
+
+  mutable std::shared_mutex radios_mutex_;  // radios and their listeners
+  std::vector<std::unique_ptr<SimRadio>> radios_;
+
+  std::mutex medium_mutex_;
+  std::array<std::chrono::nanoseconds, 15> medium_free_{};  // per channel
+
+  struct Counters {
+    std::atomic<std::uint64_t> transmissions{0}, deliveries{0}, lost{0}, too_weak{0}, acks{0};
+  } counters_;
+};
+
+}  // namespace espnow

@@ -1,0 +1,100 @@
+// VirtualRadio: what every simulated radio has (the in-process air's and the
+// UDP air's): STA and AP interfaces with MACs and active flags, a channel, a
+// long-range flag, a position and a transmit power, all changeable at run
+// time from any thread. Also the bounded transmit queue both use.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "espnow/wire/air_physics.hpp"
+#include "espnow/wire/frame.hpp"
+#include "espnow/radio/radio.hpp"
+
+namespace espnow {
+
+struct RadioOptions {
+  MacAddress mac{};                    // the STA interface
+  std::optional<MacAddress> ap_mac{};  // default: the STA MAC with the last byte + 1
+  std::uint8_t channel = 1;
+  Position position{};
+  double tx_power_dbm = 20.0;
+  bool long_range = false;  // hears (and may send) Espressif LR rates
+  bool sta_active = true;
+  bool ap_active = false;
+};
+
+// errc::arg for a group MAC or a channel outside 1..14.
+std::error_code validate(const RadioOptions& options);
+
+class VirtualRadio : public Radio {
+ public:
+  MacAddress mac(Interface i) const override;
+  bool interface_active(Interface i) const override;
+  std::uint8_t channel() const override { return channel_.load(); }
+  std::error_code set_channel(std::uint8_t ch) override;
+  bool long_range() const override { return long_range_.load(); }
+
+  // errc::arg for a group (multicast) address: no interface may own one.
+  std::error_code set_mac(Interface i, const MacAddress& mac);
+  void set_active(Interface i, bool active);
+  void set_position(Position p);
+  Position position() const { return {x_.load(), y_.load()}; }
+  void set_long_range(bool on) { long_range_ = on; }
+  void set_tx_power(double dbm) { tx_power_ = dbm; }
+  double tx_power() const { return tx_power_.load(); }
+
+  // An interface is active, so the radio hears frames.
+  bool listening() const { return active_[0].load() || active_[1].load(); }
+  // `dst` is the MAC of one of its active interfaces.
+  bool owns(const MacAddress& dst) const;
+
+ protected:
+  explicit VirtualRadio(const RadioOptions& options);
+
+ private:
+  std::array<std::atomic<std::uint64_t>, 2> macs_;
+  std::array<std::atomic<bool>, 2> active_;
+  std::atomic<std::uint8_t> channel_;
+  std::atomic<bool> long_range_;
+  std::atomic<double> tx_power_;
+  std::atomic<double> x_, y_;
+};
+
+// Frames waiting for a radio's transmitter thread, at most `capacity`
+// (errc::no_mem beyond). The thread starts with the first frame and runs
+// `transmit` for each, in order.
+class TxQueue {
+ public:
+  using Transmit = std::function<void(std::span<std::uint8_t> frame, PhyRate rate)>;
+  TxQueue(std::size_t capacity, Transmit transmit) : capacity_(capacity), transmit_(std::move(transmit)) {}
+  ~TxQueue() { stop(); }
+  std::error_code push(std::span<const std::uint8_t> frame, PhyRate rate);
+  bool empty();
+  void stop();  // joins the thread; frames still queued are dropped
+
+ private:
+  struct Pending {
+    std::array<std::uint8_t, wire::kMaxFrameSize> bytes;
+    std::size_t size = 0;
+    PhyRate rate = PhyRate::r1m;
+  };
+  void loop();
+
+  std::size_t capacity_;
+  Transmit transmit_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<Pending> slots_;
+  std::size_t head_ = 0, count_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace espnow
