@@ -1,6 +1,7 @@
 // Radio: raw 802.11 frames in and out, with the MAC layer's acknowledgement
-// and retry. Backends: the in-process air (sim_air.hpp); the UDP air and a
-// Linux monitor-mode interface later.
+// and retry. Backends: the in-process air (sim_air.hpp), the air shared
+// between processes (udp_air.hpp) and, on a host, a Linux monitor-mode
+// interface (espnow/host/linux_radio.hpp).
 #pragma once
 
 #include <cstdint>
