@@ -15,7 +15,10 @@ endforeach()
 install(TARGETS ${ESPNOW_INSTALLED_TARGETS} EXPORT espnowTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY include/espnow DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# IdfLink's headers need ESP-IDF's esp_now.h: they belong to device builds
+# (the ESP-IDF component), not to a host's prefix.
+install(DIRECTORY include/espnow DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  PATTERN idf_link.hpp EXCLUDE PATTERN idf_types.hpp EXCLUDE)
 install(EXPORT espnowTargets NAMESPACE espnow:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/espnow)
 
 configure_package_config_file(cmake/espnowConfig.cmake.in

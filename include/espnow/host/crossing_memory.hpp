@@ -4,6 +4,8 @@
 // and the side they came from. Host-only; thread-safe.
 #pragma once
 
+#include "espnow/host/host_only.hpp"
+
 #include <array>
 #include <cstdint>
 #include <mutex>

@@ -2,6 +2,8 @@
 // frames the stack needs leave the kernel. Host-only.
 #pragma once
 
+#include "espnow/host/host_only.hpp"
+
 #include <string>
 
 #include "espnow/wire/mac_address.hpp"

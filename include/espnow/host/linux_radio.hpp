@@ -29,6 +29,8 @@
 // Host-only: lives in espnow_host, never in the core.
 #pragma once
 
+#include "espnow/host/host_only.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

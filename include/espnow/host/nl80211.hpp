@@ -4,6 +4,8 @@
 // setting the channel. Host-only.
 #pragma once
 
+#include "espnow/host/host_only.hpp"
+
 #include <cstdint>
 #include <string>
 

@@ -10,6 +10,8 @@
 // Host-only (espnow_host).
 #pragma once
 
+#include "espnow/host/host_only.hpp"
+
 #include <memory>
 #include <optional>
 #include <string>

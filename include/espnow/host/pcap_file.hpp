@@ -3,6 +3,8 @@
 // Host-only: the core library never depends on libpcap.
 #pragma once
 
+#include "espnow/host/host_only.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
