@@ -13,6 +13,11 @@ class SteadyClock final : public Clock {
   void sleep_until(std::chrono::nanoseconds t) override {
     std::this_thread::sleep_until(std::chrono::steady_clock::time_point(t));
   }
+  void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+            std::optional<std::chrono::nanoseconds> deadline) override {
+    if (deadline) cv.wait_until(lock, std::chrono::steady_clock::time_point(*deadline));
+    else cv.wait(lock);
+  }
 };
 
 }  // namespace

@@ -1,10 +1,14 @@
-// Time for the simulated air, behind an interface so tests can swap it: the
-// system's steady clock by default, or a VirtualClock whose sleeps return at
-// once by moving time forward (deterministic airtime measurements).
+// Time, behind an interface so tests can swap it: the system's steady clock
+// by default, or a VirtualClock whose sleeps and waits return at once by
+// moving time forward (deterministic airtime measurements, and the API's
+// 100 ms and 2 s rules tested without waiting for them).
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 
 namespace espnow {
 
@@ -13,6 +17,19 @@ class Clock {
   virtual ~Clock() = default;
   virtual std::chrono::nanoseconds now() const = 0;
   virtual void sleep_until(std::chrono::nanoseconds t) = 0;
+  // Blocks on `cv` (its mutex held by `lock`) until notified or until now()
+  // reaches `deadline` (nullopt: no limit). It may return early, as
+  // condition variables do: the caller checks its condition and the time
+  // again. A clock that owns time moves it to the deadline instead of waiting.
+  // By default a timed wait is sleep_until() with the lock released, deaf to
+  // notifications; the steady clock waits on `cv` itself.
+  virtual void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                    std::optional<std::chrono::nanoseconds> deadline) {
+    if (!deadline) return cv.wait(lock);
+    lock.unlock();
+    sleep_until(*deadline);
+    lock.lock();
+  }
 };
 
 // The process-wide steady clock.
@@ -30,6 +47,13 @@ class VirtualClock final : public Clock {
     auto cur = now_.load();
     while (cur < t.count() && !now_.compare_exchange_weak(cur, t.count())) {
     }
+  }
+  // A timed wait is over at once, time having moved to its deadline; an
+  // untimed one waits for a notification.
+  void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+            std::optional<std::chrono::nanoseconds> deadline) override {
+    if (deadline) sleep_until(*deadline);
+    else cv.wait(lock);
   }
   void advance(std::chrono::nanoseconds d) { now_ += d.count(); }
 
