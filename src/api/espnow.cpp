@@ -14,24 +14,28 @@
 #include <algorithm>
 #include <chrono>
 
+#include "espnow/api/no_mem_retry.hpp"
 #include "irq_dispatcher.hpp"
-#include "rx_ring.hpp"
+#include "receive_queue.hpp"
+#include "send_tracker.hpp"
 
 namespace espnow {
 namespace {
 
 using namespace std::chrono_literals;
-using steady = std::chrono::steady_clock;
-
-constexpr std::size_t kMaxPendingSends = 64;      // responses owed at once
-constexpr auto kSyncWaitLimit = 100ms;             // SPEC §1 send(sync=True), step 1
-constexpr auto kNoMemRetryLimit = 2s;              // SPEC §1: retry NO_MEM for up to 2 s
 constexpr std::int64_t kMaxRxbuf = 16 * 1024 * 1024;
-constexpr auto kInterruptPoll = 50ms;              // how soon an Interrupt is noticed
+constexpr std::chrono::nanoseconds kInterruptPoll = 50ms;  // how soon an Interrupt is noticed
 
 std::uint32_t to_ms(std::uint64_t us) { return static_cast<std::uint32_t>(us / 1000); }  // wraps as 32-bit
 
 std::error_code interrupted() { return std::make_error_code(std::errc::interrupted); }
+
+// A Link's answer as a code, whichever idiom the Link speaks.
+std::error_code code_of(std::error_code ec) { return ec; }
+template <class T>
+std::error_code code_of(const Result<T>& r) {
+  return r.error();
+}
 
 // Asks the interrupt with `lock` released: it may take a foreign lock (the
 // GIL) whose holder is waiting for ours.
@@ -43,28 +47,39 @@ bool interrupt_requested(Lock& lock, const Interrupt& interrupt) {
   return yes;
 }
 
-// cv.wait until ready() or the deadline (none: no limit); with an interrupt,
-// in slices of kInterruptPoll, asking it between them. False if interrupted.
-template <class Ready>
-bool wait_until(std::unique_lock<std::mutex>& lk, std::condition_variable& cv,
-                std::optional<steady::time_point> deadline, const Interrupt* interrupt, Ready ready) {
-  if (!interrupt || !interrupt->requested) {
-    if (deadline) cv.wait_until(lk, *deadline, ready);
-    else cv.wait(lk, ready);
-    return true;
-  }
+enum class WaitEnd { ready, timed_out, interrupted };
+
+// The shell's one wait: blocks on `cv`, on `clock`, for as long as the core's
+// `step(now)` says; with an interrupt, asking it every kInterruptPoll.
+template <class Step>
+WaitEnd wait_for_core(Clock& clock, std::unique_lock<std::mutex>& lk, std::condition_variable& cv,
+                      const Interrupt* interrupt, Step step) {
+  const bool asks = interrupt && interrupt->requested;
+  auto next_ask = clock.now() + kInterruptPoll;
   for (;;) {
-    const auto slice_end = steady::now() + kInterruptPoll;
-    if (cv.wait_until(lk, deadline ? std::min(*deadline, slice_end) : slice_end, ready)) return true;
-    if (interrupt_requested(lk, *interrupt)) return false;
-    if (ready() || (deadline && steady::now() >= *deadline)) return true;
+    const auto now = clock.now();
+    const detail::WaitStep s = step(now);
+    if (s.kind == detail::WaitStep::ready) return WaitEnd::ready;
+    if (s.kind == detail::WaitStep::timed_out) return WaitEnd::timed_out;
+    if (asks && now >= next_ask) {
+      if (interrupt_requested(lk, *interrupt)) return WaitEnd::interrupted;
+      next_ask = clock.now() + kInterruptPoll;
+      continue;  // the lock was let go: ask the core again
+    }
+    std::optional<std::chrono::nanoseconds> until = s.until;
+    if (asks) until = until ? std::min(*until, next_ask) : next_ask;
+    clock.wait(lk, cv, until);
   }
 }
 
 }  // namespace
 
-ESPNow::ESPNow(Link& link)
-    : link_(link), ring_(std::make_unique<detail::RxRing>()), irq_(std::make_unique<detail::IrqDispatcher>(*this)) {}
+ESPNow::ESPNow(Link& link, Clock& clock)
+    : link_(link),
+      clock_(clock),
+      tx_(std::make_unique<detail::SendTracker>()),
+      rx_(std::make_unique<detail::ReceiveQueue>()),
+      irq_(std::make_unique<detail::IrqDispatcher>(*this)) {}
 
 ESPNow::~ESPNow() {
   (void)active(false);
@@ -83,13 +98,12 @@ std::error_code ESPNow::active(bool flag) {
   if (flag) {
     {
       std::lock_guard rl(rx_mutex_);
-      ring_->reset(static_cast<std::size_t>(rxbuf_locked()));
+      rx_->open(static_cast<std::size_t>(rxbuf_locked()));
       irecv_buf_.assign(MAX_DATA_LEN_V2, 0);  // any version, so a version change needs no resize
     }
     {
       std::lock_guard sl(status_mutex_);
-      pending_.assign(kMaxPendingSends, {});
-      pending_head_ = pending_count_ = 0;
+      tx_->reset();
     }
     link_.register_recv_cb(&ESPNow::recv_thunk, this);
     link_.register_send_cb(&ESPNow::send_thunk, this);
@@ -102,7 +116,7 @@ std::error_code ESPNow::active(bool flag) {
   fail_all_pending();
   {
     std::lock_guard rl(rx_mutex_);
-    ring_->clear();
+    rx_->close();
     rx_count_ = 0;
     signal_readable_locked(false);
   }
@@ -160,7 +174,11 @@ std::error_code ESPNow::config(const ConfigUpdate& u) {
   }
   if (u.rxbuf) config_.rxbuf = *u.rxbuf, rxbuf_set_ = true;
   if (u.timeout_ms) config_.timeout_ms = *u.timeout_ms;
-  if (u.peers_table_max) peers_table_max_ = *u.peers_table_max;
+  if (u.peers_table_max) {
+    peers_table_max_ = *u.peers_table_max;
+    std::lock_guard rl(rx_mutex_);
+    rx_->set_peers_table_max(*u.peers_table_max);
+  }
   return {};
 }
 
@@ -294,19 +312,14 @@ Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::u
   const std::size_t n = collect_targets(mac, targets);
   if (n == 0) return errc::not_found;
   if (sync)
-    if (auto ec = wait_outstanding(kSyncWaitLimit, interrupt)) return ec;
+    if (auto ec = wait_outstanding(interrupt)) return ec;
 
   SendTicket ticket;
-  ticket.remaining = static_cast<int>(n);
+  detail::SendTracker::begin(ticket, static_cast<int>(n));
   for (std::size_t i = 0; i < n; ++i) {
     if (auto ec = submit(targets[i], msg, sync ? &ticket : nullptr, true, interrupt)) {
       if (sync) {
-        {
-          std::lock_guard sl(status_mutex_);
-          ticket.remaining -= static_cast<int>(n - i);
-          if (ticket.remaining == 0) ticket.done = true;
-        }
-        // The ones already sent still refer to it.
+        give_up(ticket, n - i, ec);  // the ones already sent still refer to it
         if (ec == std::errc::interrupted) forget_ticket(ticket);
         else if (auto wait_ec = wait_ticket(ticket, interrupt)) return wait_ec;
       }
@@ -319,96 +332,96 @@ Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::u
 }
 
 std::error_code ESPNow::start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
-                                  std::error_code* later_error) {
+                                   std::error_code* later_error) {
   if (!active()) return errc::not_init;
   if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
   const std::size_t n = collect_targets(mac, targets);
   if (n == 0) return errc::not_found;
-  ticket.remaining = static_cast<int>(n);
-  ticket.failed = ticket.done = false;
-  ticket.error = {};
+  detail::SendTracker::begin(ticket, static_cast<int>(n));
   for (std::size_t i = 0; i < n; ++i) {
     const std::error_code ec = submit(targets[i], msg, &ticket, false);
     if (!ec) continue;
     if (i == 0) return ec;  // nothing in flight
     // Some targets are in flight: the ticket completes with the error when they report.
     if (later_error) *later_error = ec;
-    void (*cb)(SendTicket*) = nullptr;
-    {
-      std::lock_guard sl(status_mutex_);
-      ticket.failed = true;
-      ticket.error = ec;
-      ticket.remaining -= static_cast<int>(n - i);
-      if (ticket.remaining == 0) ticket.done = true, cb = ticket.on_done;
-    }
-    if (cb) cb(&ticket);
+    give_up(ticket, n - i, ec);
     return {};
   }
   return {};
 }
 
+// One target. With `wait_for_room`, NO_MEM is retried as NoMemRetry says
+// (the 2 s rule), waking early when a send report makes room.
 std::error_code ESPNow::submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket,
                                bool wait_for_room, const Interrupt* interrupt) {
   std::unique_lock tx(tx_mutex_);  // the pending queue and the link see sends in one order
-  const auto deadline = steady::now() + kNoMemRetryLimit;
-  auto next_ask = steady::now() + kInterruptPoll;
+  const NoMemRetry retry(clock_.now());
+  auto next_ask = clock_.now() + kInterruptPoll;
   for (;;) {
-    std::error_code ec;
-    {
-      std::lock_guard sl(status_mutex_);
-      if (pending_count_ == pending_.size()) {
-        ec = errc::no_mem;
-      } else {
-        pending_[(pending_head_ + pending_count_) % pending_.size()] = {ticket};
-        ++pending_count_;
-        ++tx_pkts_;
-      }
-    }
-    if (!ec) {
-      ec = link_.send(&target, msg);
-      if (!ec) return {};
-      std::lock_guard sl(status_mutex_);  // withdraw our entry: it is the newest
-      if (pending_count_ > 0) --pending_count_;
-      --tx_pkts_;
-    }
-    if (ec != errc::no_mem || !wait_for_room || steady::now() >= deadline) return ec;
+    const std::error_code ec = try_submit(target, msg, ticket);
+    if (!wait_for_room) return ec;
+    const auto retry_at = retry.retry_at(ec, clock_.now());
+    if (!retry_at) return ec;
     {
       std::unique_lock sl(status_mutex_);  // room comes with the next send report
-      status_cv_.wait_for(sl, 1ms);
+      clock_.wait(sl, status_cv_, *retry_at);
     }
-    if (interrupt && interrupt->requested && steady::now() >= next_ask) {
+    if (interrupt && interrupt->requested && clock_.now() >= next_ask) {
       if (interrupt_requested(tx, *interrupt)) return interrupted();
-      next_ask = steady::now() + kInterruptPoll;
+      next_ask = clock_.now() + kInterruptPoll;
     }
   }
 }
 
-std::error_code ESPNow::wait_outstanding(std::chrono::milliseconds limit, const Interrupt* interrupt) {
-  const auto caught_up = [this] { return tx_responses_.load() >= tx_pkts_.load(); };
+// One attempt: a place in the pending queue, then the link. NO_MEM from either.
+std::error_code ESPNow::try_submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket) {
+  {
+    std::lock_guard sl(status_mutex_);
+    if (!tx_->reserve(ticket)) return errc::no_mem;
+  }
+  const std::error_code ec = code_of(link_.send(&target, msg));
+  if (ec) {
+    std::lock_guard sl(status_mutex_);
+    tx_->withdraw();  // never sent
+  }
+  return ec;
+}
+
+// The 100 ms rule: earlier sync=False sends' reports are awaited, briefly.
+std::error_code ESPNow::wait_outstanding(const Interrupt* interrupt) {
   std::unique_lock sl(status_mutex_);
-  if (!wait_until(sl, status_cv_, steady::now() + limit, interrupt, caught_up)) return interrupted();
-  return caught_up() ? std::error_code{} : make_error_code(errc::timed_out);
+  const auto deadline = detail::SendTracker::sync_deadline(clock_.now());
+  switch (wait_for_core(clock_, sl, status_cv_, interrupt, [&](auto now) { return tx_->sync_wait(deadline, now); })) {
+    case WaitEnd::ready: return {};
+    case WaitEnd::timed_out: return make_error_code(errc::timed_out);
+    case WaitEnd::interrupted: break;
+  }
+  return interrupted();
 }
 
 // Interrupted, the caller returns and its ticket (on its stack) goes.
 std::error_code ESPNow::wait_ticket(SendTicket& ticket, const Interrupt* interrupt) {
   std::unique_lock sl(status_mutex_);
-  if (wait_until(sl, status_cv_, std::nullopt, interrupt, [&] { return ticket.done; })) return {};
+  const auto step = [&](auto) { return detail::SendTracker::ticket_wait(ticket); };
+  if (wait_for_core(clock_, sl, status_cv_, interrupt, step) == WaitEnd::ready) return {};
   sl.unlock();
   forget_ticket(ticket);
   return interrupted();
 }
 
-// A ticket whose waiter gave up: its sends still in flight stay in the
-// pending queue, so their reports keep the counters and the order right,
-// but no longer refer to it.
 void ESPNow::forget_ticket(SendTicket& ticket) {
   std::lock_guard sl(status_mutex_);
-  for (std::size_t i = 0; i < pending_count_; ++i) {
-    PendingSend& p = pending_[(pending_head_ + i) % pending_.size()];
-    if (p.ticket == &ticket) p.ticket = nullptr;
+  tx_->forget(ticket);
+}
+
+void ESPNow::give_up(SendTicket& ticket, std::size_t count, std::error_code error) {
+  detail::TicketCompletion done;
+  {
+    std::lock_guard sl(status_mutex_);
+    done = tx_->give_up(ticket, static_cast<int>(count), error);
   }
+  done.run();
 }
 
 void ESPNow::send_thunk(void* self, const MacAddress&, SendStatus status) {
@@ -416,52 +429,27 @@ void ESPNow::send_thunk(void* self, const MacAddress&, SendStatus status) {
 }
 
 void ESPNow::on_send_status(SendStatus status) {
-  SendTicket* completed = nullptr;
-  void (*cb)(SendTicket*) = nullptr;
+  detail::TicketCompletion done;
   {
     std::lock_guard sl(status_mutex_);
-    ++tx_responses_;
-    if (status == SendStatus::fail) ++tx_failures_;
-    if (pending_count_ > 0) {
-      SendTicket* t = pending_[pending_head_].ticket;
-      pending_head_ = (pending_head_ + 1) % pending_.size();
-      --pending_count_;
-      if (t) {
-        if (status == SendStatus::fail) t->failed = true;
-        if (--t->remaining == 0) {
-          cb = t->on_done;  // read before `done`: a waiter may free the ticket
-          t->done = true;
-          completed = t;
-        }
-      }
-    }
+    done = tx_->on_status(status);
   }
   status_cv_.notify_all();
-  if (cb) cb(completed);
+  done.run();
 }
 
 // Sends the link will never report (it was stopped) count as failed responses,
 // so the counters balance and later sync sends do not wait for them.
 void ESPNow::fail_all_pending() {
-  std::vector<std::pair<void (*)(SendTicket*), SendTicket*>> callbacks;
+  std::vector<detail::TicketCompletion> completed;
   {
     std::lock_guard sl(status_mutex_);
-    for (; pending_count_ > 0; --pending_count_) {
-      SendTicket* t = pending_[pending_head_].ticket;
-      pending_head_ = (pending_head_ + 1) % pending_.size();
-      ++tx_responses_;
-      ++tx_failures_;
-      if (t) {
-        t->failed = true;
-        if (--t->remaining == 0) {
-          if (t->on_done) callbacks.emplace_back(t->on_done, t);
-          t->done = true;
-        }
-      }
-    }
+    tx_->fail_all([&](detail::TicketCompletion c) {
+      if (c.on_done) completed.push_back(c);
+    });
   }
   status_cv_.notify_all();
-  for (auto& [cb, t] : callbacks) cb(t);
+  for (const auto& c : completed) c.run();
 }
 
 // -------------------------------------------------------------- receiving
@@ -481,50 +469,25 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
     return std::size_t{0};
   }
   std::unique_lock lk(rx_mutex_);
-  if (ring_->empty() && t != 0) {
-    ++rx_waiters_;
-    const auto ready = [this] { return !ring_->empty() || !active_.load(); };
-    // Beyond ~35 years a wait is forever; larger values would overflow the clock.
-    constexpr std::int64_t kForeverMs = std::int64_t{1} << 40;
-    std::optional<steady::time_point> deadline;
-    if (t > 0 && t < kForeverMs) deadline = steady::now() + std::chrono::milliseconds(t);
-    const bool waited = wait_until(lk, rx_cv_, deadline, interrupt, ready);
-    --rx_waiters_;
-    if (!waited) return interrupted();  // before taking anything
-  }
-  if (!active_.load()) return errc::not_init;
-  if (ring_->empty()) {
+  const auto deadline = detail::ReceiveQueue::deadline(t, clock_.now());
+  rx_->waiter_started();
+  const WaitEnd end =
+      wait_for_core(clock_, lk, rx_cv_, interrupt, [&](auto now) { return rx_->receive_wait(deadline, now); });
+  rx_->waiter_done();
+  if (end == WaitEnd::interrupted) return interrupted();  // before taking anything
+  if (!active_.load() || !rx_->is_open()) return errc::not_init;
+  const detail::ReceiveQueue::Pop p = rx_->pop(out);
+  if (p.status == detail::ReceiveQueue::Pop::empty) {
     if (meta) *meta = {};
     return std::size_t{0};
   }
-  const detail::RxRecordHeader h = ring_->front();
-  if (h.length > out.size()) return errc::buffer_too_small;  // it stays buffered
-  ring_->pop(out);
-  rx_count_.store(ring_->count(), std::memory_order_release);
-  if (ring_->empty()) signal_readable_locked(false);
-  const MacAddress* key = record_peer_locked(h.mac, h.rssi, h.time_ms);
-  if (meta) *meta = {key, h.rssi, h.time_ms};
-  return std::size_t{h.length};
-}
-
-// peers_table is updated when the application reads a message (SPEC §1).
-// Bounded: a neighbour forging source MACs must not grow a long-running
-// device's memory, so past peers_table_max the sender read from longest ago
-// goes (a linear scan, only when a new sender arrives at a full table).
-const MacAddress* ESPNow::record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms) {
-  auto it = peers_table_.find(mac);
-  if (it == peers_table_.end()) {
-    while (!peers_table_.empty() && static_cast<std::int64_t>(peers_table_.size()) >= peers_table_max_.load()) {
-      peers_table_.erase(std::min_element(peers_table_.begin(), peers_table_.end(), [](const auto& x, const auto& y) {
-        return x.second.last_read < y.second.last_read;
-      }));
-      ++peers_evictions_;
-    }
-    it = peers_table_.try_emplace(mac).first;
-    peers_size_ = peers_table_.size();
-  }
-  it->second = {{rssi, time_ms}, ++read_count_};
-  return &it->first;  // node-based map: the key's address never changes
+  if (p.status == detail::ReceiveQueue::Pop::too_small) return errc::buffer_too_small;  // it stays buffered
+  rx_count_.store(rx_->count(), std::memory_order_release);
+  peers_size_ = rx_->peers_size();
+  peers_evictions_ = rx_->evictions();
+  if (p.now_empty) signal_readable_locked(false);
+  if (meta) *meta = p.meta;
+  return p.length;
 }
 
 Result<std::optional<Message>> ESPNow::recv(std::optional<std::int64_t> timeout_ms) {
@@ -551,7 +514,7 @@ Result<std::size_t> ESPNow::recvinto(std::span<std::uint8_t> buffer, RecvMeta* m
 Result<bool> ESPNow::any() const {
   if (!active()) return errc::not_init;
   std::lock_guard lk(rx_mutex_);
-  return !ring_->empty();
+  return !rx_->empty();
 }
 
 void ESPNow::recv_thunk(void* self, const RecvInfo& info, std::span<const std::uint8_t> data) {
@@ -559,16 +522,15 @@ void ESPNow::recv_thunk(void* self, const RecvInfo& info, std::span<const std::u
 }
 
 void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
-  bool stored;
+  detail::ReceiveQueue::Arrival arrival;
   {
     std::lock_guard lk(rx_mutex_);
-    const bool was_empty = ring_->empty();
-    stored = ring_->push({0, info.rssi_dbm, to_ms(info.timestamp_us), info.src}, data);
-    rx_count_.store(ring_->count(), std::memory_order_release);
-    if (stored && was_empty) signal_readable_locked(true);
-    if (stored && rx_waiters_ > 0) rx_cv_.notify_one();
+    arrival = rx_->on_message({0, info.rssi_dbm, to_ms(info.timestamp_us), info.src}, data);
+    rx_count_.store(rx_->count(), std::memory_order_release);
+    if (arrival.now_readable) signal_readable_locked(true);
+    if (arrival.wake_receiver) rx_cv_.notify_one();
   }
-  if (!stored) {
+  if (!arrival.stored) {
     ++rx_dropped_;  // the sender still saw an ACK: the radio gave it
     std::lock_guard dl(drop_mutex_);
     if (drop_fn_) drop_fn_(drop_ctx_, DropReason::buffer_full, info.src);
@@ -607,17 +569,20 @@ Result<int> ESPNow::fileno() {
   if (event_fd_ < 0) {
     event_fd_ = ::eventfd(0, ESPNOW_EVENTFD_FLAGS);
     if (event_fd_ < 0) return errc::internal;
-    if (!ring_->empty()) signal_readable_locked(true);
+    if (!rx_->empty()) signal_readable_locked(true);
   }
   return event_fd_;
 }
 
 bool ESPNow::readable() const {
   std::lock_guard lk(rx_mutex_);
-  return !ring_->empty();
+  return !rx_->empty();
 }
 
-bool ESPNow::writable() const { return tx_responses_.load() >= tx_pkts_.load(); }
+bool ESPNow::writable() const {
+  std::lock_guard sl(status_mutex_);
+  return tx_->caught_up();
+}
 
 // ------------------------------------------------------------------- irq
 
@@ -626,20 +591,22 @@ void ESPNow::irq(std::function<void(ESPNow&)> callback) { irq_->set(std::move(ca
 // ------------------------------------------------------------------ state
 
 Stats ESPNow::stats() const {
-  return {tx_pkts_.load(), tx_responses_.load(), tx_failures_.load(), rx_packets_.load(), rx_dropped_.load()};
+  detail::SendCounters tx;
+  {
+    std::lock_guard sl(status_mutex_);
+    tx = tx_->counters();
+  }
+  return {tx.tx_pkts, tx.tx_responses, tx.tx_failures, rx_packets_.load(), rx_dropped_.load()};
 }
 
 std::vector<std::pair<MacAddress, PeersTableEntry>> ESPNow::peers_table() const {
   std::lock_guard lk(rx_mutex_);
-  std::vector<std::pair<MacAddress, PeersTableEntry>> out;
-  out.reserve(peers_table_.size());
-  for (const auto& [mac, row] : peers_table_) out.emplace_back(mac, row.entry);
-  return out;
+  return rx_->peers_table();
 }
 
 std::size_t ESPNow::rx_bytes_used() const {
   std::lock_guard lk(rx_mutex_);
-  return ring_->bytes_used();
+  return rx_->bytes_used();
 }
 
 }  // namespace espnow

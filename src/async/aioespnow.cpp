@@ -4,18 +4,17 @@
 #include <chrono>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include <asio/error.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "espnow/api/no_mem_retry.hpp"
+
 namespace espnow::detail {
 namespace {
-
-using namespace std::chrono_literals;
-constexpr auto kNoMemRetryLimit = 2s;  // as ESPNow::send (SPEC §1)
-constexpr auto kNoMemRetryPeriod = 1ms;
 
 std::error_code aborted() { return asio::error::operation_aborted; }
 
@@ -41,7 +40,7 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
     MacAddress mac;
     std::vector<std::uint8_t> msg;  // kept only while waiting for room (NO_MEM)
     SendTicket ticket;
-    std::chrono::steady_clock::time_point deadline;
+    std::optional<NoMemRetry> retry;  // the 2 s rule, as ESPNow::send, on the ESPNow's clock
     std::unique_ptr<asio::steady_timer> timer;
   };
   struct Receiver {
@@ -99,7 +98,7 @@ void AioCore::send(const MacAddress* mac, std::span<const std::uint8_t> msg, boo
   if (mac) op->mac = *mac;
   op->ticket.user = op;
   op->ticket.on_done = &AioCore::on_ticket_done;
-  op->deadline = std::chrono::steady_clock::now() + kNoMemRetryLimit;
+  op->retry.emplace(e_.clock().now());
   {
     std::lock_guard lk(mutex_);
     if (closed_) {
@@ -129,10 +128,11 @@ void AioCore::try_send(SendOp* op, std::span<const std::uint8_t> msg) {
     if (!sync) finish_send(id, later, !later);
     return;
   }
-  if (ec == errc::no_mem && std::chrono::steady_clock::now() < op->deadline) {
+  const auto now = e_.clock().now();
+  if (const auto retry_at = op->retry->retry_at(ec, now)) {
     if (op->msg.empty()) op->msg.assign(msg.begin(), msg.end());
     if (!op->timer) op->timer = std::make_unique<asio::steady_timer>(executor_);
-    op->timer->expires_after(kNoMemRetryPeriod);
+    op->timer->expires_after(*retry_at - now);
     op->timer->async_wait([self = shared_from_this(), op](std::error_code) { self->try_send(op, op->msg); });
     return;
   }

@@ -15,6 +15,7 @@
 
 #include "support/test_devices.hpp"
 #include "support/fake_link.hpp"
+#include "support/manual_clock.hpp"
 #include "support/wait_for.hpp"
 
 using namespace espnow;
@@ -200,37 +201,51 @@ TEST_F(Behaviour, Recv_ZeroTimeoutReturnsAtOnceWithNoneNone) {
   EXPECT_FALSE(r->has_value());
 }
 
+// Receive timeouts on a manual clock, over a FakeLink (the device's own
+// clock is the steady one): the wait ends exactly at its deadline, at once.
 TEST_F(Behaviour, Recv_PositiveTimeoutWaitsThatLong) {
-  pair();
-  const auto t0 = std::chrono::steady_clock::now();
-  auto r = eb().recv(50);
-  ASSERT_TRUE(r);
+  test::FakeLink link;
+  test::ManualClock clock;
+  ESPNow e(link, clock);
+  ASSERT_FALSE(e.active(true));
+  const auto t0 = clock.now();
+  auto r = e.recv(50);
+  ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->has_value());
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, 50ms);
+  EXPECT_EQ(clock.now() - t0, 50ms);
 }
 
 TEST_F(Behaviour, Recv_NoneUsesTheConfiguredDefaultTimeout) {
-  pair();
-  ASSERT_FALSE(eb().config({.timeout_ms = 30}));
-  const auto t0 = std::chrono::steady_clock::now();
-  auto r = eb().recv();
-  ASSERT_TRUE(r);
+  test::FakeLink link;
+  test::ManualClock clock;
+  ESPNow e(link, clock);
+  ASSERT_FALSE(e.active(true));
+  ASSERT_FALSE(e.config({.timeout_ms = 30}));
+  const auto t0 = clock.now();
+  auto r = e.recv();
+  ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->has_value());
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, 30ms);
+  EXPECT_EQ(clock.now() - t0, 30ms);
 }
 
+// On the manual clock any deadline would be reached at once; the receiver
+// parks in a wait with none, and a day later is still there.
 TEST_F(Behaviour, Recv_NegativeTimeoutWaitsForever) {
-  pair();
+  test::FakeLink link;
+  test::ManualClock clock;
+  ESPNow e(link, clock);
+  ASSERT_FALSE(e.active(true));
   std::atomic<bool> returned{false};
   std::optional<Message> got;
   std::thread receiver([&] {
-    auto r = eb().recv(-1);
-    got = r ? *r : std::nullopt;
+    auto r = e.recv(-1);
+    if (r.ok()) got = *r;
     returned = true;
   });
-  std::this_thread::sleep_for(30ms);
+  ASSERT_TRUE(test::wait_for([&] { return clock.untimed_waiters() == 1; }));
+  clock.advance(24h);
   EXPECT_FALSE(returned.load());
-  ASSERT_TRUE(*ea().send(kB, bytes("wake")));
+  link.deliver(kA, bytes("wake"));
   receiver.join();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->mac, kA);
@@ -541,18 +556,21 @@ TEST_F(Behaviour, Send_FramesComeFromThePeersInterfaceMac) {
   EXPECT_EQ(a.mac(Interface::ap), "aa:aa:aa:aa:aa:ab"_mac);  // STA + 1 by default
 }
 
+// The timing rules run on a manual clock: a wait for a deadline reaches it
+// at once, so the test measures the rule exactly and waits for nothing.
 TEST_F(Behaviour, Send_SyncWaitsAtMost100msForEarlierResponsesThenEtimedout) {
   test::FakeLink link;
-  ESPNow e(link);
+  test::ManualClock clock;
+  ESPNow e(link, clock);
   ASSERT_FALSE(e.active(true));
   ASSERT_FALSE(e.add_peer(kB));
   EXPECT_TRUE(*e.send(kB, bytes("x"), false));  // its report is held back
   EXPECT_FALSE(e.writable());
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = clock.now();
   const auto r = e.send(kB, bytes("y"));
   EXPECT_EQ(r.error(), errc::timed_out);
   EXPECT_EQ(r.error().value(), 110);
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, 100ms);
+  EXPECT_EQ(clock.now() - t0, 100ms);
   link.report();
   EXPECT_TRUE(e.writable());
 }
@@ -571,13 +589,15 @@ TEST_F(Behaviour, Send_NoMemIsRetriedUntilTheLinkHasRoom) {
 
 TEST_F(Behaviour, Send_NoMemForMoreThan2sIsRaised) {
   test::FakeLink link;
-  ESPNow e(link);
+  test::ManualClock clock;
+  ESPNow e(link, clock);
   ASSERT_FALSE(e.active(true));
   ASSERT_FALSE(e.add_peer(kB));
   for (int i = 0; i < 5000; ++i) link.fail_next(errc::no_mem);
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = clock.now();
   EXPECT_EQ(e.send(kB, bytes("x"), false).error(), errc::no_mem);
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_EQ(clock.now() - t0, 2s);
+  EXPECT_EQ(clock.timed_waits(), 2000);  // a retry every millisecond
   EXPECT_EQ(e.stats().tx_pkts, 0u);
 }
 

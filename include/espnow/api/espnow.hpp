@@ -26,13 +26,15 @@
 
 #include "espnow/wire/constants.hpp"
 #include "espnow/link/link.hpp"
+#include "espnow/common/clock.hpp"
 #include "espnow/common/result.hpp"
 
 namespace espnow {
 
 namespace detail {
 class IrqDispatcher;
-class RxRing;
+class ReceiveQueue;
+class SendTracker;
 }
 
 struct Config {
@@ -124,7 +126,9 @@ struct SendTicket {
 
 class ESPNow {
  public:
-  explicit ESPNow(Link& link);
+  // `clock` times the waits (the 100 ms and 2 s rules, receive timeouts);
+  // a test may give a manual one.
+  explicit ESPNow(Link& link, Clock& clock = steady_clock());
   ~ESPNow();
   ESPNow(const ESPNow&) = delete;
   ESPNow& operator=(const ESPNow&) = delete;
@@ -198,6 +202,7 @@ class ESPNow {
   std::uint64_t peers_table_evictions() const { return peers_evictions_.load(); }
   std::size_t peers_table_size() const { return peers_size_.load(); }
   Link& link() const { return link_; }
+  Clock& clock() const { return clock_; }
   std::size_t rx_bytes_used() const;
 
   // `for (auto [mac, msg] : e)`: irecv() forever with the default timeout;
@@ -207,9 +212,6 @@ class ESPNow {
   std::default_sentinel_t end() { return {}; }
 
  private:
-  struct PendingSend {
-    SendTicket* ticket = nullptr;
-  };
   static void recv_thunk(void* self, const RecvInfo& info, std::span<const std::uint8_t> data);
   static void send_thunk(void* self, const MacAddress& dst, SendStatus status);
   void on_recv(const RecvInfo& info, std::span<const std::uint8_t> data);
@@ -220,23 +222,24 @@ class ESPNow {
   std::size_t collect_targets(const MacAddress* mac, std::array<MacAddress, MAX_TOTAL_PEER_NUM>& out) const;
   std::error_code submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket,
                          bool wait_for_room, const Interrupt* interrupt = nullptr);
-  std::error_code wait_outstanding(std::chrono::milliseconds limit, const Interrupt* interrupt);
+  std::error_code try_submit(const MacAddress& target, std::span<const std::uint8_t> msg, SendTicket* ticket);
+  std::error_code wait_outstanding(const Interrupt* interrupt);
   std::error_code wait_ticket(SendTicket& ticket, const Interrupt* interrupt);
   void forget_ticket(SendTicket& ticket);
-  void finish_ticket_locked(SendTicket& ticket, bool failed, std::vector<SendTicket*>* completed);
+  void give_up(SendTicket& ticket, std::size_t count, std::error_code error);
   void fail_all_pending();
 
   Result<std::size_t> pop_message(std::span<std::uint8_t> out, RecvMeta* meta, std::optional<std::int64_t> timeout,
                                   const Interrupt* interrupt = nullptr);
   std::error_code check_receive_ready() const;
   std::int64_t rxbuf_locked() const;
-  const MacAddress* record_peer_locked(const MacAddress& mac, int rssi, std::uint32_t time_ms);
   void signal_readable_locked(bool readable);
   std::error_code apply_peer_options(PeerInfo& peer, const PeerOptions& options) const;
   void mirror_add(const MacAddress& mac);
   void mirror_remove(const MacAddress& mac);
 
   Link& link_;
+  Clock& clock_;
   std::atomic<bool> active_{false};
 
   mutable std::mutex state_mutex_;  // config, peer mirror, activation
@@ -245,28 +248,23 @@ class ESPNow {
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> peers_{};
   std::size_t peer_count_ = 0;
 
+  // The protocol lives in two I/O-free cores (src/api/send_tracker.hpp,
+  // receive_queue.hpp); this class is their shell: it locks, waits on
+  // clock_, signals the eventfd and runs completions and callbacks.
   std::mutex tx_mutex_;  // keeps link sends and the pending queue in one order
-  mutable std::mutex status_mutex_;
+  mutable std::mutex status_mutex_;  // guards tx_
   std::condition_variable status_cv_;
-  std::vector<PendingSend> pending_;  // ring, sized at activation
-  std::size_t pending_head_ = 0, pending_count_ = 0;
-  std::atomic<std::uint64_t> tx_pkts_{0}, tx_responses_{0}, tx_failures_{0};
+  std::unique_ptr<detail::SendTracker> tx_;
 
-  mutable std::mutex rx_mutex_;
+  mutable std::mutex rx_mutex_;  // guards rx_ and irecv_buf_
   std::condition_variable rx_cv_;
-  std::unique_ptr<detail::RxRing> ring_;
+  std::unique_ptr<detail::ReceiveQueue> rx_;
   std::vector<std::uint8_t> irecv_buf_;
-  struct PeersRow {
-    PeersTableEntry entry;
-    std::uint64_t last_read = 0;  // read_count_ when a message from it was last read
-  };
-  std::unordered_map<MacAddress, PeersRow> peers_table_;
-  std::uint64_t read_count_ = 0;
+  // Mirrors of rx_, readable without the lock.
   std::atomic<std::int64_t> peers_table_max_{Config{}.peers_table_max};
   std::atomic<std::uint64_t> peers_evictions_{0};
   std::atomic<std::size_t> peers_size_{0};
-  int rx_waiters_ = 0;
-  std::atomic<std::size_t> rx_count_{0};  // messages in the ring, readable without the lock
+  std::atomic<std::size_t> rx_count_{0};  // messages buffered
   int event_fd_ = -1;
   std::atomic<std::uint64_t> rx_packets_{0}, rx_dropped_{0};
 
