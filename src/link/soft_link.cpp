@@ -123,7 +123,6 @@ std::error_code SoftLink::send_one(const PeerInfo& peer, std::span<const std::ui
   std::array<std::uint8_t, wire::kMaxFrameSize> frame, protected_frame;
   const auto enc = wire::encode(params, data, frame);
   if (!enc.ok()) return errc::arg;
-  if (inject(options_.faults, FaultPoint::link_send)) return errc::internal;
   std::error_code ec;
   const auto out = protect_for(peer, std::span(frame).first(enc.size), protected_frame, ec);
   if (ec) return ec;
@@ -184,7 +183,6 @@ void SoftLink::update_crypto_locked(const PeerInfo& peer) {
 
 std::error_code SoftLink::add_peer(const PeerInfo& peer) {
   if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
-  if (inject(options_.faults, FaultPoint::link_add_peer)) return errc::no_mem;
   std::lock_guard lk(mutex_);
   if (auto ec = peers_.add(peer)) return ec;
   update_crypto_locked(peer);

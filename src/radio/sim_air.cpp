@@ -31,7 +31,6 @@ std::error_code SimRadio::set_channel(std::uint8_t ch) {
 
 std::error_code SimRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (frame.size() < wire::kHeaderLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
-  if (inject(air_.options().faults, FaultPoint::radio_transmit)) return errc::no_mem;
   if (air_.timing() || !queue_.empty()) return queue_.push(frame, rate);
   // Immediate delivery on the caller's thread.
   std::array<std::uint8_t, wire::kMaxFrameSize> copy;
@@ -116,7 +115,7 @@ void SimAir::run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, P
       res = reserve_medium(sender.channel(), frame.size(), rate, attempt, group);
       clock_->sleep_until(res.tx_end);
     }
-    acked = !inject(options_.faults, FaultPoint::radio_delivery) && deliver(sender, frame, rate);
+    acked = deliver(sender, frame, rate);
     if (timed) clock_->sleep_until(res.end);  // the ACK, or its timeout
     if (group || acked) break;
   }
@@ -140,7 +139,9 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
     const Reception rx = reception(channel, r->channel(), rate, r->long_range(), rssi);
     if (rx == Reception::too_weak) ++counters_.too_weak;
     if (rx != Reception::heard) continue;
-    if (loss_.lose(from_mac, r->mac(Interface::sta))) {
+    const MacAddress to_mac = r->mac(Interface::sta);
+    if (loss_.lose(from_mac, to_mac) ||
+        (options_.error_model && options_.error_model({from_mac, to_mac, frame, rate, channel, rssi}))) {
       ++counters_.lost;
       continue;
     }
@@ -152,7 +153,7 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
     }
     if (!group) {
       // The owner's radio acknowledges, whether or not ESP-NOW runs on it.
-      if (loss_.lose(r->mac(Interface::sta), from_mac)) {
+      if (loss_.lose(to_mac, from_mac)) {
         ++counters_.lost;
         return false;
       }

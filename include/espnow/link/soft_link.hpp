@@ -12,7 +12,6 @@
 #include "espnow/wire/ccmp.hpp"
 #include "espnow/wire/constants.hpp"
 #include "espnow/link/detail/peer_table.hpp"
-#include "espnow/radio/fault_injection.hpp"
 #include "espnow/link/link.hpp"
 #include "espnow/radio/radio.hpp"
 
@@ -22,7 +21,6 @@ struct SoftLinkOptions {
   std::uint8_t version = 1;  // ESP-NOW protocol version: 1 (250 bytes) or 2 (1470 bytes)
   int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;
   std::uint64_t seed = 0;    // for the per-frame random value; 0: a fresh one per link
-  FaultInjector* faults = nullptr;  // tests: fail add_peer (NO_MEM) and send (INTERNAL) on demand
 };
 
 class SoftLink final : public Link, private RadioListener {

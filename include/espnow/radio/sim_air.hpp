@@ -3,7 +3,8 @@
 // Physics (docs/behaviour.md, "The air"; air_physics.hpp): a frame reaches
 // every other radio that listens on the same channel, with an RSSI from a
 // log-distance path-loss model; it is lost below the receive sensitivity of
-// its rate, or with a seeded loss probability. A unicast is acknowledged by
+// its rate, with a seeded loss probability, or when the air's error model
+// (AirOptions::error_model) says so. A unicast is acknowledged by
 // the radio owning the destination MAC on an active interface (whatever
 // ESP-NOW does on it); unacknowledged unicasts are retried. Group-addressed
 // frames are never acknowledged.
@@ -15,16 +16,37 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
+#include <span>
 #include <vector>
 
 #include "espnow/common/clock.hpp"
-#include "espnow/radio/fault_injection.hpp"
 #include "espnow/common/result.hpp"
 #include "espnow/radio/virtual_radio.hpp"
 
 namespace espnow {
+
+// One frame as one receiver hears it: what the air asks an error model.
+struct HeardFrame {
+  MacAddress from;                      // the transmitter's STA MAC
+  MacAddress to;                        // the receiver's STA MAC
+  std::span<const std::uint8_t> frame;  // FCS included; a retry has the retry bit set
+  PhyRate rate = PhyRate::r1m;
+  std::uint8_t channel = 0;
+  int rssi_dbm = 0;
+};
+
+// A frame error model, as ns-3's ErrorModel: true loses the frame at that
+// receiver, as a frame whose FCS failed. It is asked once per frame and
+// receiver that heard it (after the range check and `loss`); a lost unicast
+// is not acknowledged, so the sender's MAC retries it. It runs on the
+// transmitting thread, several at once with timing on, with the air's radio
+// table held: it must be thread-safe and must not call into the air. Use it
+// for losses the seeded probability cannot express: bursts, a schedule, a
+// loss per frame type or size, or a particular frame in a test.
+using FrameErrorModel = std::function<bool(const HeardFrame&)>;
 
 struct AirOptions {
   std::uint64_t seed = 1;
@@ -35,13 +57,13 @@ struct AirOptions {
   int max_retries = 5;             // MAC-layer retries of an unacknowledged unicast
   std::size_t tx_queue_len = 16;   // frames a radio queues when timing is on
   Clock* clock = nullptr;          // steady_clock() when null
-  FaultInjector* faults = nullptr; // tests: full transmit queues and lost frames on demand
+  FrameErrorModel error_model{};   // none when empty: only `loss` and the physics lose frames
 };
 
 struct AirStats {
   std::uint64_t transmissions = 0;  // frames put on the air, retries included
   std::uint64_t deliveries = 0;     // frames handed to a receiving radio
-  std::uint64_t lost = 0;           // dropped by the loss probability (frames and ACKs)
+  std::uint64_t lost = 0;           // dropped by the loss probability (frames and ACKs) or the error model
   std::uint64_t too_weak = 0;       // below the receiver's sensitivity
   std::uint64_t acks = 0;
 };
