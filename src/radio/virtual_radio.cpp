@@ -75,6 +75,7 @@ bool VirtualRadio::owns(const MacAddress& dst) const {
 // ---------------------------------------------------------------- TxQueue
 
 std::error_code TxQueue::push(std::span<const std::uint8_t> frame, PhyRate rate) {
+  if (frame.size() > wire::kMaxFrameSize) return errc::arg;  // it would not fit a slot
   std::unique_lock lk(mutex_);
   if (stop_) return errc::internal;
   if (slots_.empty()) {

@@ -68,8 +68,10 @@ class VirtualRadio : public Radio {
 };
 
 // Frames waiting for a radio's transmitter thread, at most `capacity`
-// (errc::no_mem beyond). The thread starts with the first frame and runs
-// `transmit` for each, in order.
+// (errc::no_mem beyond), the one being transmitted included. The thread
+// starts with the first frame and runs `transmit` for each, in order.
+// push() copies the frame (errc::arg over wire::kMaxFrameSize); after
+// stop() it refuses every frame with errc::internal.
 class TxQueue {
  public:
   using Transmit = std::function<void(std::span<std::uint8_t> frame, PhyRate rate)>;
