@@ -21,12 +21,13 @@ import sys
 ALLOWED = {
     "common": set(),
     "wire": {"common"},
-    "radio": {"common", "wire"},
-    "link": {"common", "wire", "radio"},
-    "api": {"common", "wire", "radio", "link"},
-    "async": {"common", "wire", "radio", "link", "api"},
-    "host": {"common", "wire", "radio"},
-    "devices": {"common", "wire", "radio", "link", "api"},
+    "sim": {"common", "wire"},
+    "radio": {"common", "wire", "sim"},
+    "link": {"common", "wire", "sim", "radio"},
+    "api": {"common", "wire", "sim", "radio", "link"},
+    "async": {"common", "wire", "sim", "radio", "link", "api"},
+    "host": {"common", "wire", "sim", "radio"},
+    "devices": {"common", "wire", "sim", "radio", "link", "api"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.MULTILINE)

@@ -45,6 +45,20 @@ def test_a_public_header_including_a_higher_layer_fails(tmp_path):
     assert "layer 'radio' includes espnow/link/link.hpp from layer 'link' above it" in result.stderr
 
 
+def test_sim_may_not_include_the_radio(tmp_path):
+    root = copy_tree(tmp_path)
+    add_line(root / "src" / "sim" / "engine.cpp", '#include "espnow/radio/radio.hpp"')
+    result = check(root)
+    assert result.returncode == 1
+    assert "src/sim/engine.cpp:1: layer 'sim' includes espnow/radio/radio.hpp from layer 'radio' above it" in result.stderr
+
+
+def test_radio_may_include_sim(tmp_path):
+    root = copy_tree(tmp_path)
+    add_line(root / "src" / "radio" / "sim_air.cpp", '#include "espnow/sim/engine.hpp"')
+    assert check(root).returncode == 0
+
+
 def test_host_may_not_include_the_api(tmp_path):
     root = copy_tree(tmp_path)
     add_line(root / "src" / "host" / "pcap_file.cpp", '#include "espnow/api/espnow.hpp"')

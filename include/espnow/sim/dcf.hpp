@@ -1,0 +1,123 @@
+// The 802.11 DCF MAC of one radio on the discrete-event air (the
+// rules in docs/simulation.md, "The discrete-event air"): a 16-frame queue,
+// DIFS (EIFS after a frame received in error) then a backoff of 0..CW slots
+// counted only while the medium is idle, CW doubling per failed attempt up to
+// CWmax and reset after success or drop, a post-transmission backoff;
+// unicasts acknowledged after SIFS and retried with the retry bit up to the
+// attempt limit; group frames sent once. Reports come in transmit order.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "espnow/sim/air_frame.hpp"
+#include "espnow/sim/engine.hpp"
+#include "espnow/sim/phy.hpp"
+#include "espnow/sim/phy_timing.hpp"
+#include "espnow/sim/random.hpp"
+
+namespace espnow::sim {
+
+struct MacConfig {
+  MacAddress mac;
+  std::uint32_t queue_limit = 16;   // frames, the one being sent included
+  std::uint32_t attempt_limit = 6;  // ESP-IDF: 5 retries
+};
+
+struct MacRequest {
+  MacAddress dst;
+  std::uint32_t bytes = 0;  // MPDU with FCS: the ESP-NOW frame's length
+  PhyRate rate = PhyRate::r1m;
+  std::uint64_t tag = 0;    // returned in the report and the receivers' delivery
+};
+
+enum class TxStatus : std::uint8_t { sent, acked, failed };  // sent: a group frame, no ACK
+
+struct TxReport {
+  std::uint64_t tag = 0;
+  TxStatus status = TxStatus::sent;
+  std::uint32_t attempts = 0;
+};
+
+struct MacCounters {
+  std::uint64_t transmissions = 0;   // data attempts, retries included
+  std::uint64_t receptions = 0;      // data frames delivered (duplicates filtered)
+  std::uint64_t lost_collision = 0;  // detectable data frames lost to overlap, or while busy
+  std::uint64_t lost_weak = 0;       // detectable data frames lost to noise alone
+  std::uint64_t queue_drops = 0;     // enqueue refused: queue full (NO_MEM)
+  std::uint64_t acks_sent = 0;
+};
+
+class Dcf final : public PhyEvents {
+ public:
+  using Transmit = std::function<void(const AirFrame&)>;  // puts a frame on the air
+  using OnReport = std::function<void(const TxReport&)>;
+  using OnReceive = std::function<void(const AirFrame&, double rx_dbm)>;
+
+  Dcf(Engine& engine, Random& random, const MacConfig& config, Phy& phy, Transmit transmit);
+
+  // Queues a frame; false (NO_MEM) when the queue is full.
+  bool enqueue(const MacRequest& request);
+  std::size_t queued() const noexcept { return queue_.size(); }
+
+  void on_report(OnReport f) { on_report_ = std::move(f); }
+  void on_receive(OnReceive f) { on_receive_ = std::move(f); }
+  const MacCounters& counters() const noexcept { return counters_; }
+  const MacAddress& address() const noexcept { return config_.mac; }
+  std::uint32_t contention_window() const noexcept { return cw_; }
+  std::uint32_t backoff_slots() const noexcept { return slots_; }
+
+  // PhyEvents
+  void phy_busy(bool busy) override;
+  void phy_tx_end() override;
+  void phy_rx_end(const AirFrame& frame, RxOutcome outcome, double rx_dbm) override;
+  void phy_lost(const AirFrame& frame, RxLoss why) override;
+
+ private:
+  enum class Exchange : std::uint8_t { none, sending, awaiting_ack };
+
+  bool medium_busy() const;
+  Time access_start() const;  // when DIFS (or EIFS) of idle medium is complete
+  void update_backoff();      // counts the idle slots elapsed so far
+  void new_backoff(std::uint32_t cw);
+  void schedule_access();
+  void access_timer_fired();
+  void start_transmission();
+  void ack_deadline();
+  void attempt_failed();
+  void finish(TxStatus status);
+  void send_ack(const AirFrame& data);
+  bool duplicate(const AirFrame& frame);
+
+  Engine& engine_;
+  Random& random_;
+  MacConfig config_;
+  Phy& phy_;
+  Transmit transmit_;
+  PhyTiming timing_;
+  OnReport on_report_;
+  OnReceive on_receive_;
+  MacCounters counters_;
+
+  std::deque<MacRequest> queue_;
+  Exchange exchange_ = Exchange::none;
+  std::uint32_t attempts_ = 0;
+  std::uint16_t seq_ = 0;
+  std::uint32_t cw_;
+  std::uint32_t slots_ = 0;
+  Time backoff_start_ = 0;   // slots count from max(this, access_start())
+  bool phy_busy_ = false;
+  Time idle_since_ = 0;      // the PHY's last busy -> idle
+  Time eifs_until_ = 0;      // after a frame received in error: idle until EIFS has passed
+  Time nav_until_ = 0;       // virtual carrier sense from a Duration field
+  Time exchange_end_ = 0;    // the end of our last ACK wait
+  bool ack_late_ = false;    // the ACK timeout passed while a frame was being received
+  std::uint32_t acks_pending_ = 0;  // ACKs we owe, sent SIFS after the frame
+  EventId access_timer_;
+  EventId ack_timer_;
+  std::map<MacAddress, std::uint16_t> last_seq_;  // per sender, for retried unicasts
+};
+
+}  // namespace espnow::sim

@@ -1,0 +1,110 @@
+// One radio's receiver and transmitter on the discrete-event air
+// (docs/simulation.md, "The discrete-event air"): it sums the power of every
+// signal it feels, locks on the first frame it detects (everything else
+// overlapping that frame is interference), decides the frame's fate from its
+// SINR over the whole frame, and tells its MAC when the medium turns busy or
+// idle (carrier sense: transmitting, locked on a frame, or energy above the
+// energy-detect threshold).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "espnow/sim/air_frame.hpp"
+#include "espnow/sim/engine.hpp"
+#include "espnow/sim/random.hpp"
+
+namespace espnow::sim {
+
+struct PhyConfig {
+  double noise_figure_db = 7.0;
+  double energy_detect_dbm = -62.0;
+  std::uint8_t channel = 1;
+  bool long_range = false;  // decodes Espressif's LR rates
+};
+
+enum class RxOutcome : std::uint8_t { ok, error };
+
+// Why a detectable data frame was not received.
+enum class RxLoss : std::uint8_t { collision, weak };
+
+// What the PHY tells the MAC above it.
+class PhyEvents {
+ public:
+  virtual void phy_busy(bool busy) = 0;
+  virtual void phy_tx_end() = 0;
+  // A locked frame ended: received intact or not.
+  virtual void phy_rx_end(const AirFrame& frame, RxOutcome outcome, double rx_dbm) = 0;
+  // A data frame this radio could have decoded was lost (counters only).
+  virtual void phy_lost(const AirFrame& frame, RxLoss why) = 0;
+
+ protected:
+  ~PhyEvents() = default;
+};
+
+class Phy {
+ public:
+  Phy(Engine& engine, Random& random, const PhyConfig& config);
+  // The MAC above, told of every change; set before the first signal.
+  void attach(PhyEvents& events) noexcept { events_ = &events; }
+
+  // A signal reaches this radio: `mw` is its received power after the
+  // adjacent-channel factor; `decodable` says it is on this radio's channel
+  // at a rate it can decode.
+  void signal_start(const std::shared_ptr<const Transmission>& tx, double mw, bool decodable);
+  void signal_end(const Transmission& tx);
+
+  // Starts sending (the caller schedules tx_end() after the frame's
+  // duration). A reception in progress is abandoned.
+  void tx_start();
+  void tx_end();
+
+  bool busy() const noexcept { return busy_; }
+  bool transmitting() const noexcept { return transmitting_; }
+  bool locked() const noexcept { return static_cast<bool>(lock_.tx); }
+  std::uint8_t channel() const noexcept { return config_.channel; }
+  void set_channel(std::uint8_t ch) noexcept { config_.channel = ch; }
+  bool long_range() const noexcept { return config_.long_range; }
+  double noise_mw() const noexcept { return noise_mw_; }
+
+ private:
+  struct Arrival {
+    std::uint64_t id;
+    double mw;
+  };
+  struct Lock {
+    std::shared_ptr<const Transmission> tx;
+    double mw = 0.0;
+    Time start = 0;          // when the frame reached this radio
+    Time last = 0;           // end of the stretch already accounted for
+    double log_success = 0;  // log of the probability the frame survives so far
+    bool interfered = false;
+  };
+
+  void account(Time until);  // folds [lock_.last, until) into lock_.log_success
+  double interference_mw() const;
+  double total_mw() const;
+  void update_busy();
+  void drop_lock_as_lost(RxLoss why);
+
+  Engine& engine_;
+  Random& random_;
+  PhyConfig config_;
+  PhyEvents* events_ = nullptr;
+  double noise_mw_;
+  double energy_detect_mw_;
+  bool transmitting_ = false;
+  bool busy_ = false;
+  std::vector<Arrival> arrivals_;  // every signal felt now, in arrival order
+  Lock lock_;
+};
+
+// dBm <-> mW.
+double dbm_to_mw(double dbm) noexcept;
+double mw_to_dbm(double mw) noexcept;
+// The weakest frame a radio detects (locks on) at this rate: the
+// sensitivity of the rate its preamble is sent at (-97 dBm for DSSS/CCK).
+double detect_threshold_dbm(PhyRate rate) noexcept;
+
+}  // namespace espnow::sim

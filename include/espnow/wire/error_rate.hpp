@@ -1,0 +1,24 @@
+// Error-rate formulas of the 802.11b PHY (docs/simulation.md, "The
+// discrete-event air"): the probability that a stretch of bits sent at one
+// rate survives a constant signal-to-interference-plus-noise ratio. These are
+// the published formulas ns-3's DsssErrorRateModel documents; pure functions.
+#pragma once
+
+#include <cstdint>
+
+#include "espnow/wire/phy.hpp"
+
+namespace espnow {
+
+// Bit error rate at `sinr` (linear, not dB) for a DSSS/CCK rate in kbps
+// (1000, 2000, 5500 or 11000); 0.5 for any other rate.
+double dsss_bit_error_rate(std::uint32_t kbps, double sinr) noexcept;
+
+// (1 - BER)^bits: the chance that `bits` bits at `kbps` all arrive intact.
+double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
+
+// Thermal noise over `bandwidth_hz` plus a noise figure, in dBm
+// (-174 dBm/Hz): -93.6 dBm for 22 MHz and 7 dB.
+double thermal_noise_dbm(double bandwidth_hz, double noise_figure_db) noexcept;
+
+}  // namespace espnow

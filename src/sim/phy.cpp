@@ -1,0 +1,149 @@
+#include "espnow/sim/phy.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "espnow/sim/phy_timing.hpp"
+#include "espnow/wire/error_rate.hpp"
+
+namespace espnow::sim {
+namespace {
+
+constexpr double kDsssBandwidthHz = 22e6;
+constexpr double kOfdmBandwidthHz = 20e6;
+
+// ln P(bits at `kbps` survive `sinr`). DSSS/CCK use the published BER
+// formulas; OFDM and LR (no formula here yet) succeed when the SINR reaches
+// what the rate's sensitivity implies over the noise floor.
+double log_chunk_success(PhyRate rate, std::uint32_t kbps, double sinr, double bits, double noise_mw) {
+  const Modulation m = rate_info(rate).modulation;
+  if (m == Modulation::dsss_long || m == Modulation::dsss_short) {
+    const double p = dsss_success_rate(kbps, sinr, bits);
+    return p > 0.0 ? std::log(p) : -INFINITY;
+  }
+  const double needed = dbm_to_mw(rate_info(rate).sensitivity_dbm) / noise_mw;
+  return sinr >= needed ? 0.0 : -INFINITY;
+}
+
+}  // namespace
+
+double dbm_to_mw(double dbm) noexcept { return std::pow(10.0, dbm / 10.0); }
+double mw_to_dbm(double mw) noexcept { return 10.0 * std::log10(mw); }
+
+double detect_threshold_dbm(PhyRate rate) noexcept {
+  switch (rate_info(rate).modulation) {
+    case Modulation::dsss_long:
+    case Modulation::dsss_short:
+      return rate_info(PhyRate::r1m).sensitivity_dbm;
+    case Modulation::ofdm:
+      return rate_info(PhyRate::r6m).sensitivity_dbm;
+    case Modulation::long_range:
+      return rate_info(rate).sensitivity_dbm;
+  }
+  return rate_info(rate).sensitivity_dbm;
+}
+
+Phy::Phy(Engine& engine, Random& random, const PhyConfig& config)
+    : engine_(engine), random_(random), config_(config) {
+  noise_mw_ = dbm_to_mw(thermal_noise_dbm(kDsssBandwidthHz, config_.noise_figure_db));
+  energy_detect_mw_ = dbm_to_mw(config_.energy_detect_dbm);
+  (void)kOfdmBandwidthHz;  // OFDM's 20 MHz noise floor comes with its error-rate model
+}
+
+double Phy::total_mw() const {
+  double sum = 0.0;
+  for (const auto& a : arrivals_) sum += a.mw;
+  return sum;
+}
+
+double Phy::interference_mw() const {
+  double sum = 0.0;
+  for (const auto& a : arrivals_)
+    if (!lock_.tx || a.id != lock_.tx->id) sum += a.mw;
+  return sum;
+}
+
+void Phy::account(Time until) {
+  if (!lock_.tx || until <= lock_.last) return;
+  const Transmission& tx = *lock_.tx;
+  const double interference = interference_mw();
+  if (interference > 0.0) lock_.interfered = true;
+  const double sinr = lock_.mw / (noise_mw_ + interference);
+  const Time header_end = lock_.start + timing_for(tx.frame.rate).preamble_header;
+  const PhyRate rate = tx.frame.rate;
+  // The part of [last, until) in the PLCP preamble and header, and the part in the payload.
+  const Time in_header = std::max<Time>(0, std::min(until, header_end) - lock_.last);
+  const Time in_payload = (until - lock_.last) - in_header;
+  if (in_header > 0) {
+    const std::uint32_t kbps = header_kbps(rate);
+    lock_.log_success += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_header) * kbps * 1e-6, noise_mw_);
+  }
+  if (in_payload > 0) {
+    const std::uint32_t kbps = rate_info(rate).kbps;
+    lock_.log_success += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_payload) * kbps * 1e-6, noise_mw_);
+  }
+  lock_.last = until;
+}
+
+void Phy::signal_start(const std::shared_ptr<const Transmission>& tx, double mw, bool decodable) {
+  account(engine_.now());
+  const bool others = !arrivals_.empty();
+  arrivals_.push_back({tx->id, mw});
+  const bool detectable = decodable && mw_to_dbm(mw) >= detect_threshold_dbm(tx->frame.rate);
+  if (detectable) {
+    if (!transmitting_ && !lock_.tx) {
+      lock_ = Lock{tx, mw, engine_.now(), engine_.now(), 0.0, others};
+    } else if (tx->frame.kind == FrameKind::data) {
+      // Busy sending or locked on another frame: this one is only interference.
+      events_->phy_lost(tx->frame, RxLoss::collision);
+    }
+  }
+  update_busy();
+}
+
+void Phy::signal_end(const Transmission& tx) {
+  const bool was_locked = lock_.tx && lock_.tx->id == tx.id;
+  account(engine_.now());  // the stretch up to now, with this signal still in it
+  for (auto it = arrivals_.begin(); it != arrivals_.end(); ++it)
+    if (it->id == tx.id) {
+      arrivals_.erase(it);
+      break;
+    }
+  if (was_locked) {
+    const Lock done = std::move(lock_);
+    lock_ = Lock{};
+    const bool ok = random_.uniform() < std::exp(done.log_success);
+    if (!ok && done.tx->frame.kind == FrameKind::data)
+      events_->phy_lost(done.tx->frame, done.interfered ? RxLoss::collision : RxLoss::weak);
+    update_busy();
+    events_->phy_rx_end(done.tx->frame, ok ? RxOutcome::ok : RxOutcome::error, mw_to_dbm(done.mw));
+    return;
+  }
+  update_busy();
+}
+
+void Phy::drop_lock_as_lost(RxLoss why) {
+  if (lock_.tx && lock_.tx->frame.kind == FrameKind::data) events_->phy_lost(lock_.tx->frame, why);
+  lock_ = Lock{};
+}
+
+void Phy::tx_start() {
+  if (lock_.tx) drop_lock_as_lost(RxLoss::collision);
+  transmitting_ = true;
+  update_busy();
+}
+
+void Phy::tx_end() {
+  transmitting_ = false;
+  events_->phy_tx_end();  // first, so the MAC knows whether it awaits an ACK when the medium turns idle
+  update_busy();
+}
+
+void Phy::update_busy() {
+  const bool now_busy = transmitting_ || lock_.tx || total_mw() > energy_detect_mw_;
+  if (now_busy == busy_) return;
+  busy_ = now_busy;
+  events_->phy_busy(busy_);
+}
+
+}  // namespace espnow::sim

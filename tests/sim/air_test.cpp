@@ -1,0 +1,271 @@
+// The discrete-event air: DCF timing, ACKs and retries, the queue, SINR,
+// carrier sense and hidden stations, determinism.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "espnow/sim/air.hpp"
+#include "espnow/wire/frame.hpp"
+
+using namespace espnow;
+using namespace espnow::sim;
+
+namespace {
+
+MacAddress mac(std::uint8_t n) { return MacAddress{{0x02, 0, 0, 0, 0, n}}; }
+const std::uint32_t kFrame250 = static_cast<std::uint32_t>(wire::frame_size(250));  // 293 bytes on the air
+
+struct Net {
+  Engine engine;
+  Air air;
+  std::vector<std::vector<TxReport>> reports;
+  std::vector<std::vector<std::pair<Time, AirFrame>>> received;
+  std::vector<Time> tx_starts;  // of radio 0's data frames
+
+  explicit Net(std::uint64_t seed = 1) : air(engine, AirConfig{PathLoss{}, seed}) {}
+
+  std::uint32_t add(double x, double y = 0, std::uint8_t channel = 1, double tx_dbm = 20) {
+    RadioConfig rc;
+    rc.tx_power_dbm = tx_dbm;
+    rc.mac = mac(static_cast<std::uint8_t>(air.size() + 1));
+    rc.pos = {x, y};
+    rc.channel = channel;
+    const std::uint32_t i = air.add_radio(rc);
+    reports.emplace_back();
+    received.emplace_back();
+    air.mac(i).on_report([this, i](const TxReport& r) { reports[i].push_back(r); });
+    air.mac(i).on_receive([this, i](const AirFrame& f, double) { received[i].push_back({engine.now(), f}); });
+    return i;
+  }
+  bool send(std::uint32_t from, const MacAddress& to, std::uint64_t tag = 0, std::uint32_t bytes = kFrame250) {
+    return air.mac(from).enqueue(MacRequest{to, bytes, PhyRate::r1m, tag});
+  }
+};
+
+constexpr Time kData250 = microseconds(192 + 293 * 8);  // 2536 µs
+constexpr Time kAck = microseconds(192 + 14 * 8);       // 304 µs
+
+}  // namespace
+
+TEST(SimAir, AFrameOnAnIdleMediumGoesAfterDifsAndArrivesAfterItsAirtime) {
+  Net n;
+  n.add(0);
+  n.add(3);  // 3 m: 10 ns of propagation
+  n.engine.run_until(milliseconds(1));
+  ASSERT_TRUE(n.send(0, MacAddress::broadcast(), 7));
+  n.engine.run();
+  ASSERT_EQ(n.received[1].size(), 1u);
+  EXPECT_EQ(n.received[1][0].first, milliseconds(1) + microseconds(50) + kData250 + 10);
+  EXPECT_EQ(n.received[1][0].second.tag, 7u);
+  ASSERT_EQ(n.reports[0].size(), 1u);
+  EXPECT_EQ(n.reports[0][0].status, TxStatus::sent);
+  EXPECT_EQ(n.reports[0][0].attempts, 1u);
+  EXPECT_EQ(n.air.mac(0).counters().transmissions, 1u);
+}
+
+TEST(SimAir, AUnicastIsAcknowledgedAfterSifsAtTheBasicRate) {
+  Net n;
+  n.add(0);
+  n.add(3);
+  n.engine.run_until(milliseconds(1));
+  ASSERT_TRUE(n.send(0, mac(2), 1));
+  n.engine.run();
+  ASSERT_EQ(n.reports[0].size(), 1u);
+  EXPECT_EQ(n.reports[0][0].status, TxStatus::acked);
+  EXPECT_EQ(n.reports[0][0].attempts, 1u);
+  EXPECT_EQ(n.air.mac(1).counters().acks_sent, 1u);
+  // The data, SIFS, the ACK, and two propagation delays.
+  EXPECT_EQ(n.engine.now() >= milliseconds(1) + microseconds(50) + kData250 + microseconds(10) + kAck + 20, true);
+  EXPECT_EQ(n.received[1].size(), 1u);
+}
+
+TEST(SimAir, AnUnansweredUnicastIsTriedSixTimesWithDoublingWindowsThenFails) {
+  Net n;
+  n.add(0);
+  n.add(3);
+  ASSERT_TRUE(n.send(0, mac(9), 5));  // nobody owns 02:00:00:00:00:09
+  std::vector<std::uint32_t> windows;
+  // Sample the window between attempts.
+  for (int i = 0; i < 200000 && n.reports[0].empty(); ++i) {
+    if (!n.engine.step()) break;
+    const std::uint32_t cw = n.air.mac(0).contention_window();
+    if (windows.empty() || windows.back() != cw) windows.push_back(cw);
+  }
+  ASSERT_EQ(n.reports[0].size(), 1u);
+  EXPECT_EQ(n.reports[0][0].status, TxStatus::failed);
+  EXPECT_EQ(n.reports[0][0].attempts, 6u);
+  EXPECT_EQ(n.air.mac(0).counters().transmissions, 6u);
+  EXPECT_EQ(windows, (std::vector<std::uint32_t>{31, 63, 127, 255, 511, 1023, 31}));
+  EXPECT_EQ(n.received[1].size(), 0u);  // a unicast to someone else is not delivered
+}
+
+TEST(SimAir, ALostAckMeansARetryWithTheRetryBitAndTheRepeatIsNotDeliveredTwice) {
+  // a and r (0 dBm, 10 m apart) exchange a unicast; h, 10 m from a on
+  // channel 3 at 20 dBm, feels neither (-76 and -80 dBm after the
+  // adjacent-channel factor) and starts a frame just after a's data ends:
+  // at a it is 14 dB above r's ACK, which is lost. a retries after h's frame.
+  Net n;
+  const auto a = n.add(0, 0, 1, 0), r = n.add(10, 0, 1, 0), h = n.add(0, 10, 3, 20);
+  std::vector<bool> retry_bits;
+  n.air.mac(r).on_receive([&](const AirFrame& f, double) { retry_bits.push_back(f.retry); });
+  ASSERT_TRUE(n.send(a, mac(2), 1));
+  n.engine.at(microseconds(50) + kData250, [&, h] { n.send(h, MacAddress::broadcast(), 9, 500); });
+  n.engine.run();
+  ASSERT_EQ(n.reports[a].size(), 1u);
+  EXPECT_EQ(n.reports[a][0].status, TxStatus::acked);
+  EXPECT_EQ(n.reports[a][0].attempts, 2u);
+  EXPECT_EQ(n.air.mac(a).counters().transmissions, 2u);
+  EXPECT_EQ(n.air.mac(r).counters().acks_sent, 2u);
+  EXPECT_EQ(retry_bits, (std::vector<bool>{false}));  // the repeat (retry bit set) was not delivered
+  EXPECT_EQ(n.air.mac(r).counters().receptions, 1u);
+}
+
+TEST(SimAir, TheQueueHoldsSixteenFramesThenRefusesAndReportsInOrder) {
+  Net n;
+  n.add(0);
+  n.add(3);
+  for (std::uint64_t t = 0; t < 16; ++t) ASSERT_TRUE(n.send(0, MacAddress::broadcast(), t));
+  EXPECT_FALSE(n.send(0, MacAddress::broadcast(), 99));  // NO_MEM
+  EXPECT_EQ(n.air.mac(0).counters().queue_drops, 1u);
+  n.engine.run();
+  ASSERT_EQ(n.reports[0].size(), 16u);
+  for (std::uint64_t t = 0; t < 16; ++t) EXPECT_EQ(n.reports[0][t].tag, t);
+  EXPECT_EQ(n.received[1].size(), 16u);
+}
+
+TEST(SimAir, ABackoffDrawnOnABusyMediumWaitsForItsEndPlusDifsAndWholeSlots) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    Net n(seed);
+    n.add(0);
+    n.add(3);
+    ASSERT_TRUE(n.send(0, MacAddress::broadcast(), 1));
+    n.engine.run_until(microseconds(50) + microseconds(100));  // radio 0 is on the air
+    Time start1 = -1;
+    n.air.mac(1).on_report([&](const TxReport&) {});
+    ASSERT_TRUE(n.send(1, MacAddress::broadcast(), 2));
+    // Radio 1's frame reaches radio 0 at its start + 10 ns.
+    n.air.mac(0).on_receive([&](const AirFrame&, double) { start1 = n.engine.now() - kData250 - 10; });
+    n.engine.run();
+    const Time busy_end = microseconds(50) + kData250 + 10;  // radio 0's frame, as radio 1 sees it
+    ASSERT_GE(start1, busy_end + microseconds(50)) << seed;
+    const Time after_difs = start1 - busy_end - microseconds(50);
+    EXPECT_EQ(after_difs % microseconds(20), 0) << seed;
+    EXPECT_LE(after_difs / microseconds(20), 31) << seed;
+  }
+}
+
+// Two senders, b starting 1 ms after a; how many frames r receives from each.
+struct TwoSenders {
+  int from_a = 0, from_b = 0;
+  MacCounters r;
+};
+TwoSenders two_senders(double b_x, double r_x, int rounds = 100) {
+  Net n;
+  const auto a = n.add(0), b = n.add(b_x), r = n.add(r_x);
+  for (int k = 0; k < rounds; ++k) {
+    n.engine.at(milliseconds(8 * k), [&, a] { n.send(a, MacAddress::broadcast(), 1); });
+    n.engine.at(milliseconds(8 * k + 1), [&, b] { n.send(b, MacAddress::broadcast(), 2); });
+  }
+  n.engine.run();
+  TwoSenders out;
+  for (const auto& [t, f] : n.received[r]) (f.tag == 1 ? out.from_a : out.from_b)++;
+  out.r = n.air.mac(r).counters();
+  return out;
+}
+
+TEST(SimAir, AStationThatHearsTheMediumBusyDefers) {
+  // a and b 10 m apart: b's frame waits for a's to end.
+  const TwoSenders t = two_senders(10, 5);
+  EXPECT_EQ(t.from_a, 100);
+  EXPECT_EQ(t.from_b, 100);
+  EXPECT_EQ(t.r.lost_collision, 0u);
+}
+
+TEST(SimAir, HiddenStationsCollideAtTheStationBetweenThem) {
+  // a and b 600 m apart hear each other at -103 dBm, below detection (-97)
+  // and energy detect (-62): b sends into a's frame. r, 300 m from each,
+  // hears both at -94 dBm: it is locked on a's frame when b's arrives, so
+  // b's frames are lost there, and a's survive only its SINR (about -3 dB,
+  // which 1 Mbps DBPSK's 13 dB of processing gain mostly rides out).
+  const TwoSenders t = two_senders(600, 300);
+  EXPECT_EQ(t.from_b, 0);
+  EXPECT_GE(t.r.lost_collision, 100u);
+  EXPECT_GT(t.from_a, 50);
+}
+
+TEST(SimAir, ACloseSenderIsCapturedAndAFarOneLost) {
+  // Two hidden senders, the receiver next to one of them.
+  Net n;
+  const auto a = n.add(0), b = n.add(200), r = n.add(5);
+  for (int k = 0; k < 50; ++k) {
+    n.engine.at(milliseconds(6 * k), [&, a, b] {
+      n.send(a, MacAddress::broadcast(), 1);
+      n.send(b, MacAddress::broadcast(), 2);
+    });
+  }
+  n.engine.run();
+  int from_a = 0, from_b = 0;
+  for (const auto& [t, f] : n.received[r]) (f.tag == 1 ? from_a : from_b)++;
+  EXPECT_EQ(from_a, 50);
+  EXPECT_EQ(from_b, 0);
+}
+
+TEST(SimAir, AStrongNeighbourOnAnAdjacentChannelDisturbsButAFarChannelDoesNot) {
+  auto run = [](std::uint8_t interferer_channel) {
+    Net n;
+    const auto a = n.add(0), r = n.add(60), i = n.add(62, 0, interferer_channel);  // a at r: -73 dBm
+    for (int k = 0; k < 50; ++k)
+      n.engine.at(milliseconds(6 * k), [&, a, i] {
+        n.send(a, MacAddress::broadcast(), 1);
+        n.send(i, MacAddress::broadcast(), 2);
+      });
+    n.engine.run();
+    return n.air.mac(r).counters().receptions;
+  };
+  EXPECT_LT(run(2), 10u);   // 2 m away on channel 2: 0.73 of -29 dBm swamps a -73 dBm frame
+  EXPECT_EQ(run(9), 50u);   // 8 channels away: nothing
+}
+
+TEST(SimAir, AFrameNearTheNoiseFloorIsLostToNoise) {
+  Net n;
+  const auto a = n.add(0), r = n.add(1000);  // -110 dBm: not detected
+  const auto r2 = n.add(400);                 // -98.1 dBm: just below -97
+  const auto q = n.add(365);                  // -96.9 dBm: detected, SNR -3.3 dB
+  for (int k = 0; k < 500; ++k) n.engine.at(milliseconds(3 * k), [&, a] { n.send(a, MacAddress::broadcast()); });
+  n.engine.run();
+  EXPECT_EQ(n.air.mac(r).counters().receptions, 0u);
+  EXPECT_EQ(n.air.mac(r2).counters().receptions, 0u);
+  const auto& c = n.air.mac(q).counters();
+  EXPECT_EQ(c.receptions + c.lost_weak, 500u);
+  EXPECT_GT(c.lost_weak, 0u);   // (1 - 0.5 e^-10.3)^2344: about 4% lost
+  EXPECT_LT(c.lost_weak, 60u);
+  EXPECT_EQ(c.lost_collision, 0u);
+}
+
+TEST(SimAir, TheSameSeedGivesTheSameRunAndAnotherSeedAnother) {
+  auto run = [](std::uint64_t seed) {
+    Net n(seed);
+    for (int i = 0; i < 8; ++i) n.add(i * 2.0, (i % 3) * 1.5);
+    for (int k = 0; k < 100; ++k)
+      n.engine.at(microseconds(1000 * k), [&n, k] { n.send(static_cast<std::uint32_t>(k % 8), MacAddress::broadcast()); });
+    n.engine.run();
+    std::vector<std::uint64_t> v{n.engine.events_run(), static_cast<std::uint64_t>(n.engine.now())};
+    for (std::uint32_t i = 0; i < 8; ++i) {
+      v.push_back(n.air.mac(i).counters().receptions);
+      v.push_back(n.air.mac(i).counters().lost_collision);
+    }
+    return v;
+  };
+  EXPECT_EQ(run(3), run(3));
+  EXPECT_NE(run(3), run(4));
+}
+
+TEST(SimAir, ChannelBusyTimeCountsTimeOnTheAir) {
+  Net n;
+  n.add(0);
+  n.add(3);
+  n.send(0, MacAddress::broadcast());
+  n.engine.run();
+  EXPECT_EQ(n.air.busy_time(1), kData250);
+  EXPECT_EQ(n.air.busy_time(6), 0);
+}

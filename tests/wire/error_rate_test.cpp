@@ -1,0 +1,39 @@
+// The DSSS/CCK error-rate formulas and the noise floor.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "espnow/wire/error_rate.hpp"
+
+using namespace espnow;
+
+TEST(ErrorRate, DbpskIsHalfExpOfEbN0) {
+  // 1 Mbps: Eb/N0 = SINR * 22.
+  EXPECT_DOUBLE_EQ(dsss_bit_error_rate(1000, 1.0), 0.5 * std::exp(-22.0));
+  EXPECT_DOUBLE_EQ(dsss_bit_error_rate(1000, 0.1), 0.5 * std::exp(-2.2));
+  EXPECT_DOUBLE_EQ(dsss_bit_error_rate(1000, 0.0), 0.5);
+}
+
+TEST(ErrorRate, HigherRatesNeedMoreSinr) {
+  for (double sinr_db : {0.0, 3.0, 6.0}) {
+    const double sinr = std::pow(10.0, sinr_db / 10.0);
+    EXPECT_LE(dsss_bit_error_rate(1000, sinr), dsss_bit_error_rate(2000, sinr)) << sinr_db;
+    EXPECT_LE(dsss_bit_error_rate(2000, sinr), dsss_bit_error_rate(5500, sinr)) << sinr_db;
+  }
+  EXPECT_EQ(dsss_bit_error_rate(11000, 20.0), 0.0);  // beyond 10: error-free
+  EXPECT_EQ(dsss_bit_error_rate(11000, 0.05), 0.5);  // below 0.1: hopeless
+}
+
+TEST(ErrorRate, SuccessIsOneMinusBerToTheBits) {
+  const double ber = dsss_bit_error_rate(1000, 0.2);
+  EXPECT_NEAR(dsss_success_rate(1000, 0.2, 2344), std::pow(1 - ber, 2344), 1e-12);
+  EXPECT_EQ(dsss_success_rate(1000, 0.2, 0), 1.0);
+  // A 293-byte frame at 1 Mbps with SINR 0 dB: as good as certain.
+  EXPECT_GT(dsss_success_rate(1000, 1.0, 293 * 8), 0.999999);
+  // ... and at -10 dB, hopeless.
+  EXPECT_LT(dsss_success_rate(1000, 0.1, 293 * 8), 1e-6);
+}
+
+TEST(ErrorRate, ThermalNoiseOver22MHzWithA7dBFigure) {
+  EXPECT_NEAR(thermal_noise_dbm(22e6, 7.0), -93.58, 0.01);
+}
