@@ -114,7 +114,7 @@ std::size_t receive_stack(ESPNow& e, std::atomic<std::size_t>& got, Clock::time_
   std::vector<std::uint8_t> buf(MAX_DATA_LEN);
   while (got < kFrames) {
     auto n = e.recvinto(buf, nullptr, 1000);
-    if (!n || *n == 0) break;
+    if (!n.ok() || *n == 0) break;
     ++got, last = Clock::now();
   }
   return got;

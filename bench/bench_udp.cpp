@@ -113,7 +113,7 @@ void espnow_peer(const AirUrl& u, int report_fd) {
   PeerReport report;
   for (;;) {
     auto r = d.espnow().irecv(-1);
-    if (!r || !r->mac) continue;
+    if (!r.ok() || !r->mac) continue;
     if (r->msg[0] == 'D') ++report.data, report.last_ns = now_ns();
     if (r->msg[0] == 'E') (void)d.espnow().send(kParent, r->msg, true);
     if (r->msg[0] == 'Q') break;

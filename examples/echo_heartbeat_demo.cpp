@@ -47,7 +47,7 @@ awaitable<void> answerer(AIOESPNow& e) {
     auto [mac, msg] = co_await e.anext();
     if (std::string_view(reinterpret_cast<const char*>(msg.data()), msg.size()) != "ping") continue;
     const MacAddress to = *mac;
-    if (!e->get_peer(to)) (void)e->add_peer(to);
+    if (!e->get_peer(to).ok()) (void)e->add_peer(to);
     co_await e.async_send(to, bytes("pong"), true, use_awaitable);
   }
 }

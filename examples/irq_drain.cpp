@@ -21,7 +21,7 @@ int main() {
   e.irq([&](ESPNow& self) {  // def recv_cb(e):
     for (;;) {               //   while True:
       auto r = self.irecv(0);  //   mac, msg = e.irecv(0)
-      if (!r || !r->mac) return;  // if mac is None: return
+      if (!r.ok() || !r->mac) return;  // if mac is None: return
       std::printf("%s %.*s\n", r->mac->to_text().c_str(), int(r->msg.size()),
                   reinterpret_cast<const char*>(r->msg.data()));
       ++got;

@@ -26,7 +26,7 @@ int main() {
   int received = 0;
   while (received < 3) {
     if (::poll(&p, 1, 5000) <= 0) return std::puts("timed out"), 1;
-    while (auto r = e.irecv(0)) {  // drain: the descriptor stays readable until empty
+    for (auto r = e.irecv(0); r.ok(); r = e.irecv(0)) {  // drain: the descriptor stays readable until empty
       if (!r->mac) break;
       std::printf("poll: %.*s\n", int(r->msg.size()), reinterpret_cast<const char*>(r->msg.data()));
       ++received;

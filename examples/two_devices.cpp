@@ -1,10 +1,19 @@
 // The README's tour: two devices on the in-process virtual air.
 #include <cstdio>
+#include <cstdlib>
 
 #include <espnow/devices/virtual_air.hpp>
 
 using namespace espnow;
 using namespace espnow::literals;
+
+// Setup calls return Result<void>: ok(), or an error with its ESP-IDF name
+// and a detail ("ESP_ERR_ESPNOW_ARG: lmk must be 16 bytes").
+void check(const Result<void>& r, const char* what) {
+  if (r.ok()) return;
+  std::fprintf(stderr, "%s: %s\n", what, r.failure().message().c_str());
+  std::exit(1);
+}
 
 int main() {
   VirtualAir air;  // in-process air, timing off
@@ -13,19 +22,21 @@ int main() {
 
   ESPNow& ea = a.espnow();  // one per device, like ESPNow()
   ESPNow& eb = b.espnow();
-  ea.active(true);
-  eb.active(true);
-  ea.add_peer(b.mac());
+  check(ea.active(true), "active");
+  check(eb.active(true), "active");
+  check(ea.add_peer(b.mac()), "add_peer");
 
-  Result<bool> ok = ea.send(b.mac(), bytes("hello"));  // sync=True: true when b's radio ACKed
-  if (!ok) std::puts(error_name(ok.error()).data());   // e.g. ESP_ERR_ESPNOW_NOT_FOUND
-  std::printf("send -> %s\n", ok && *ok ? "True" : "False");
+  Result<bool> sent = ea.send(b.mac(), bytes("hello"));  // sync=True
+  if (!sent.ok())                                        // e.g. ESP_ERR_ESPNOW_NOT_FOUND
+    std::printf("send failed: %s\n", error_name(sent.error()).c_str());
+  else                                                   // value(): did b's radio ACK it?
+    std::printf("send -> %s\n", sent.value() ? "True" : "False");
 
-  if (auto r = eb.irecv(1000); r && r->mac)  // wait up to 1 s; mac is null on timeout
+  if (auto r = eb.irecv(1000); r.ok() && r->mac)  // wait up to 1 s; mac is null on timeout
     std::printf("%s: %.*s\n", r->mac->to_text().c_str(), int(r->msg.size()), (const char*)r->msg.data());
 
   (void)ea.send(b.mac(), bytes("second"));
-  eb.config({.timeout_ms = 0});
+  check(eb.config({.timeout_ms = 0}), "config");
   for (auto [mac, msg] : eb) {  // like `for mac, msg in e:`; mac == nullptr on timeout
     if (!mac) break;
     std::printf("%s: %.*s\n", mac->to_text().c_str(), int(msg.size()), (const char*)msg.data());

@@ -105,8 +105,8 @@ Device open_device(const GlobalOptions& g) {
   d.opened = open_radio_or_exit(g, false);
   d.link = std::make_unique<SoftLink>(*d.opened.radio, SoftLinkOptions{});
   d.esp = std::make_unique<ESPNow>(*d.link);
-  if (auto ec = d.espnow().config({.version = protocol_version(g)}))
-    usage_error("--espnow-version: this link cannot change it: " + std::string(error_name(ec)));
+  if (auto r = d.espnow().config({.version = protocol_version(g)}); !r.ok())
+    usage_error("--espnow-version: this link cannot change it: " + r.failure().message());
   (void)d.espnow().active(true);
   if (g.rate >= 0) (void)d.espnow().config({.rate = g.rate});
   const auto pmk = pmk_option(g);
@@ -116,8 +116,8 @@ Device open_device(const GlobalOptions& g) {
     usage_error("--lmk: " + std::to_string(d.keys.size()) + " keys given; at most " +
                 std::to_string(MAX_ENCRYPT_PEER_NUM) + " peers can be encrypted (ESP-NOW's limit)");
   for (const PeerKey& k : d.keys)  // encrypted peers: their frames decrypt, ours to them encrypt
-    if (auto ec = d.espnow().add_peer(k.mac, {.lmk = k.lmk}))
-      usage_error("--lmk " + std::string(k.mac.to_text().view()) + ": " + std::string(error_name(ec)));
+    if (auto r = d.espnow().add_peer(k.mac, {.lmk = k.lmk}); !r.ok())
+      usage_error("--lmk " + std::string(k.mac.to_text().view()) + ": " + r.failure().message());
   return d;
 }
 

@@ -16,8 +16,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::int64_t kPollMs = 100;  // how often loops look at g_stop
 
 bool ensure_peer(ESPNow& e, const MacAddress& mac) {
-  if (e.get_peer(mac)) return true;
-  return !e.add_peer(mac);
+  if (e.get_peer(mac).ok()) return true;
+  return e.add_peer(mac).ok();
 }
 
 void print_message(const GlobalOptions& g, const MacAddress& mac, const RecvMeta& meta,
@@ -45,7 +45,7 @@ int serve_messages(const GlobalOptions& g, Device& d, const char* doing, DropLog
   while (!g_stop) {
     RecvMeta meta;
     auto n = d.espnow().recvinto(buf, &meta, kPollMs);
-    if (!n) return std::fprintf(stderr, "espnow: %s\n", error_name(n.error()).data()), 1;
+    if (!n.ok()) return std::fprintf(stderr, "espnow: %s\n", n.failure().message().c_str()), 1;
     if (meta.mac) on_message(*meta.mac, meta, std::span<const std::uint8_t>(buf).first(*n));
     drops.print_new();
   }
@@ -102,8 +102,9 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
   const MacAddress to = parse_mac_arg("MAC", o.mac);
   Device d = open_device(g);
   ESPNow& e = d.espnow();
-  if (!e.get_peer(to))  // unless --lmk registered it already, as an encrypted peer
-    if (auto ec = e.add_peer(to)) return std::fprintf(stderr, "espnow: add_peer: %s\n", error_name(ec).data()), 1;
+  if (!e.get_peer(to).ok())  // unless --lmk registered it already, as an encrypted peer
+    if (auto r = e.add_peer(to); !r.ok())
+      return std::fprintf(stderr, "espnow: add_peer: %s\n", r.failure().message().c_str()), 1;
   int sent = 0, acked = 0, failed = 0;
   for (int i = 0; (o.count < 0 || i < o.count) && !g_stop; ++i) {
     if (i > 0 && o.interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
@@ -112,10 +113,7 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
     const auto msg = bytes(text);
     check_message_size(g, msg.size());
     auto r = e.send(to, msg, !o.no_sync);
-    if (!r) {
-      std::fprintf(stderr, "espnow: send: %s\n", error_name(r.error()).data());
-      return error_kind(r.error()) == ErrorKind::os_error ? 1 : 2;
-    }
+    if (!r.ok()) return std::fprintf(stderr, "espnow: send: %s\n", r.failure().message().c_str()), 1;
     ++sent;
     (*r ? acked : failed) += 1;
     if (g.json) std::printf("{\"seq\": %d, \"mac\": \"%s\", \"len\": %zu, \"result\": %s}\n", i, to.to_text().c_str(),
@@ -144,7 +142,7 @@ int cmd_echo(const GlobalOptions& g) {
   const int rc = serve_messages(g, d, "echoing", drops, [&](const MacAddress& from, const RecvMeta& meta, auto msg) {
     if (!g.json) print_message(g, from, meta, msg);
     if (!ensure_peer(e, from)) return;  // peer table full: cannot answer
-    if (e.send(from, msg, true)) ++echoed;
+    if (e.send(from, msg, true).ok()) ++echoed;  // sent, acknowledged or not
   });
   if (rc) return rc;
   print_receive_summary("echoed", echoed, drops);
@@ -178,14 +176,14 @@ int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
     const auto t0 = Clock::now();
     auto r = e.send(to, probe, true);
     ++sent;
-    if (!r) return std::fprintf(stderr, "espnow: send: %s\n", error_name(r.error()).data()), 1;
+    if (!r.ok()) return std::fprintf(stderr, "espnow: send: %s\n", r.failure().message().c_str()), 1;
     bool answered = false;
     while (!answered && !g_stop) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t0 + std::chrono::milliseconds(o.timeout_ms) - Clock::now());
       if (left.count() <= 0) break;
       RecvMeta meta;
       auto n = e.recvinto(buf, &meta, std::min<std::int64_t>(left.count(), kPollMs));
-      if (!n || !meta.mac || *meta.mac != to || *n != probe.size() || std::memcmp(buf.data(), probe.data(), 8) != 0)
+      if (!n.ok() || !meta.mac || *meta.mac != to || *n != probe.size() || std::memcmp(buf.data(), probe.data(), 8) != 0)
         continue;
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
       rtts.push_back(ms);

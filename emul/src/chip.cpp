@@ -100,7 +100,7 @@ struct DefaultChip {
     if (!version.ok()) fail(version.error);
     auto c = EmulatedChip::create(*air, {.radio = {.mac = random_mac()},
                                          .link = {.version = static_cast<std::uint8_t>(version.version)}});
-    if (!c) fail(c.error().message());
+    if (!c.ok()) fail(c.failure().message());
     chip = std::move(c.value());
   }
   ~DefaultChip() { chip.reset(); }  // before the air it sits on
@@ -127,7 +127,7 @@ RadioOptions powered_down(RadioOptions radio) {
 
 Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(SimAir& air, const ChipOptions& options) {
   auto r = air.add_radio(powered_down(options.radio));
-  if (!r) return r.error();
+  if (!r.ok()) return r.failure();
   SimRadio* radio = *r;
   return std::unique_ptr<EmulatedChip>(new EmulatedChip(*radio, options, [&air, radio] { air.remove_radio(*radio); }));
 }
@@ -136,7 +136,7 @@ Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(SimAir& air, const Ch
 // stays on it powered down, so it neither hears nor acknowledges.
 Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(UdpAir& air, const ChipOptions& options) {
   auto r = air.add_radio(powered_down(options.radio));
-  if (!r) return r.error();
+  if (!r.ok()) return r.failure();
   UdpRadio* radio = *r;
   return std::unique_ptr<EmulatedChip>(new EmulatedChip(*radio, options, [radio] {
     radio->set_active(Interface::sta, false);

@@ -13,7 +13,7 @@ AsyncSender::AsyncSender(ESPNow& espnow) : espnow_(espnow), event_fd_(eventfd(0,
 
 AsyncSender::~AsyncSender() { ::close(event_fd_); }
 
-std::error_code AsyncSender::start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id,
+Result<void> AsyncSender::start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id,
                                    std::error_code& later_error) {
   auto ticket = std::make_unique<Ticket>();
   ticket->owner = this;
@@ -25,12 +25,12 @@ std::error_code AsyncSender::start(const MacAddress* mac, std::span<const std::u
     live_.emplace(id, std::move(ticket));
   }
   // The ticket is registered first: its report may come before start_send returns.
-  const std::error_code ec = espnow_.start_send(mac, msg, *raw, &later_error);
-  if (ec) {
+  Result<void> r = espnow_.start_send(mac, msg, *raw, &later_error);
+  if (!r.ok()) {
     std::lock_guard lk(mutex_);
     live_.erase(id);
   }
-  return ec;
+  return r;
 }
 
 void AsyncSender::on_done(SendTicket* ticket) {

@@ -4,6 +4,7 @@
 // and asend never blocks the loop.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "espnow/api/espnow.hpp"
+#include "espnow/api/no_mem_retry.hpp"
 
 namespace espnow::py {
 
@@ -35,8 +37,18 @@ class AsyncSender {
   // Starts a send (mac == nullptr: every unicast peer). On success the id
   // of its report; NO_MEM comes back at once, for the caller to retry.
   // `later_error`: see ESPNow::start_send.
-  std::error_code start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id,
+  Result<void> start(const MacAddress* mac, std::span<const std::uint8_t> msg, std::uint64_t& id,
                         std::error_code& later_error);
+  // The 2 s rule for an asend, the policy ESPNow::send and AIOESPNow use:
+  // `since` is when its first attempt was made (now()), `ec` what the latest
+  // returned. How long to wait before trying again; nullopt: `ec` stands.
+  std::chrono::nanoseconds now() const { return espnow_.clock().now(); }
+  std::optional<std::chrono::nanoseconds> no_mem_retry_in(std::chrono::nanoseconds since, std::error_code ec) const {
+    const auto t = now();
+    const auto at = NoMemRetry(since).retry_at(ec, t);
+    if (!at) return std::nullopt;
+    return *at - t;
+  }
   // Reports since the last call.
   std::vector<Completion> take_completions();
   int fileno() const { return event_fd_; }

@@ -12,21 +12,46 @@ namespace {
   throw pybind11::error_already_set();
 }
 
+const char* standard_message(ArgError e) {
+  switch (e) {
+    case ArgError::bad_mac: return "invalid MAC address (must be 6 bytes)";
+    case ArgError::bad_key: return "invalid key (must be 16 bytes)";
+    case ArgError::bad_config: return "invalid config parameter or value";
+    case ArgError::buffer_too_small: return "buffer too small for the message";
+    case ArgError::list_too_short: return "list must have at least 2 elements";
+    case ArgError::not_callable: return "callback is not callable";
+    case ArgError::bad_channel: return "invalid channel (must be 0..14)";
+    case ArgError::bad_ifidx: return "invalid ifidx (must be 0 (STA) or 1 (AP))";
+    case ArgError::not_a_list: return "expected a list";
+    case ArgError::not_a_buffer: return "expected a bytes-like object";
+    case ArgError::too_many_args: return "too many positional arguments";
+  }
+  return "invalid argument";
+}
+
+bool is_type_error(ArgError e) { return e >= ArgError::not_a_list; }
+
 }  // namespace
 
-void raise_error(std::error_code ec) {
-  const std::string name(error_name(ec));
-  switch (error_kind(ec)) {
-    case ErrorKind::value_error: raise_value_error(name);
-    case ErrorKind::type_error: raise_type_error(name);
-    case ErrorKind::os_error: break;
-  }
-  // ESP-IDF codes are negated, as MicroPython does; errno values stay as
-  // they are (CPython then picks TimeoutError / FileNotFoundError).
-  const bool esp = ec.value() >= 0x3000;
-  const long number = esp ? -static_cast<long>(ec.value()) : ec.value();
-  raise(PyExc_OSError, Py_BuildValue("(ls)", number, name.c_str()));
+void raise_arg_error(ArgError e, const std::string& detail) {
+  const std::string message = detail.empty() ? standard_message(e) : detail;
+  if (is_type_error(e)) raise_type_error(message);
+  raise_value_error(message);
 }
+
+void raise_error(const Error& error) {
+  const std::error_code ec = error.code();
+  if (ec.category() == espnow_category()) {
+    // ESP-IDF codes are negated, as MicroPython does, and named as ESP-IDF names them.
+    raise(PyExc_OSError, Py_BuildValue("(ls)", -static_cast<long>(ec.value()), error_name(ec).c_str()));
+  }
+  // errno values stay as they are (CPython then picks TimeoutError /
+  // FileNotFoundError); the text is the detail, or the system's.
+  const std::string text = error.detail().empty() ? ec.message() : error.detail();
+  raise(PyExc_OSError, Py_BuildValue("(ls)", static_cast<long>(ec.value()), text.c_str()));
+}
+
+void raise_error(std::error_code ec) { raise_error(Error(ec)); }
 
 void raise_value_error(const std::string& message) { raise(PyExc_ValueError, Py_BuildValue("(s)", message.c_str())); }
 

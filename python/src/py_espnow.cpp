@@ -9,6 +9,7 @@
 #include <string>
 
 #include "espnow/wire/constants.hpp"
+#include "espnow/wire/phy.hpp"
 #include "py_args.hpp"
 #include "py_async_sender.hpp"
 #include "py_bytearray.hpp"
@@ -65,7 +66,7 @@ void parse_lmk(PeerArgs& out, pyb::handle lmk) {
   }
   out.key.emplace(lmk, true);
   if (!out.key->valid() || out.key->bytes().size() != KEY_LEN)
-    raise_value_error("lmk must be 16 bytes (str, bytes or bytearray)");
+    raise_arg_error(ArgError::bad_key, "lmk must be 16 bytes (str, bytes or bytearray)");
   out.options.lmk = out.key->bytes();
 }
 
@@ -94,13 +95,33 @@ void parse_peer_args(const pyb::args& args, const pyb::kwargs& kwargs, PeerArgs&
   out.mac = mac_arg(slot[0]);
   parse_lmk(out, slot[1]);
   out.options.channel = small_int(slot[2], "channel");
+  if (out.options.channel && (*out.options.channel < 0 || *out.options.channel > kMaxChannel))
+    raise_arg_error(ArgError::bad_channel, "channel must be 0..14, got " + std::to_string(*out.options.channel));
   out.options.ifidx = small_int(slot[3], "ifidx");
+  if (out.options.ifidx && *out.options.ifidx != 0 && *out.options.ifidx != 1)
+    raise_arg_error(ArgError::bad_ifidx, "ifidx must be 0 (STA) or 1 (AP), got " + std::to_string(*out.options.ifidx));
   if (!slot[4].is_none()) out.options.encrypt = truthy(slot[4]);
 }
 
 pyb::tuple peer_tuple(const PeerInfo& p) {
   return pyb::make_tuple(to_bytes(p.mac), to_bytes(std::span<const std::uint8_t>(p.lmk)), p.channel,
                          static_cast<int>(p.ifidx), p.encrypt);
+}
+
+// config()'s values, checked as the seeds check them (ValueError) before
+// C++ sees them.
+void check_config(const ConfigUpdate& u) {
+  if (u.rxbuf && (*u.rxbuf < 0 || *u.rxbuf > MAX_RXBUF))
+    raise_arg_error(ArgError::bad_config, "rxbuf must be 0.." + std::to_string(MAX_RXBUF));
+  if (u.version && *u.version != 1 && *u.version != 2) raise_arg_error(ArgError::bad_config, "version must be 1 or 2");
+  if (u.peers_table_max && *u.peers_table_max < 1)
+    raise_arg_error(ArgError::bad_config, "peers_table_max must be at least 1");
+  if (u.rate && (*u.rate < 0 || *u.rate > 255 || !rate_info(static_cast<std::uint8_t>(*u.rate))))
+    raise_arg_error(ArgError::bad_config, "rate must be one of the RATE_* constants");
+}
+
+bool is_config_name(const std::string& name) {
+  return name == "rxbuf" || name == "timeout_ms" || name == "version" || name == "peers_table_max";
 }
 
 pyb::tuple none_pair() { return pyb::make_tuple(pyb::none(), pyb::none()); }
@@ -123,7 +144,7 @@ const Interrupt* on_signal() { return _PyOS_IsMainThread() ? &kOnSignal : nullpt
 
 template <class T>
 void raise_if_interrupted(const Result<T>& r) {
-  if (!r && r.error() == std::errc::interrupted) throw pyb::error_already_set();
+  if (r.error() == std::errc::interrupted) throw pyb::error_already_set();
 }
 
 // Runs a call that takes ESPNow's locks without the GIL: another thread may
@@ -151,12 +172,12 @@ class PyESPNow {
   bool active(pyb::handle flag) {
     if (!flag.is_none()) {
       const bool on = truthy(flag);
-      std::error_code ec;
+      Result<void> r;
       {
         pyb::gil_scoped_release nogil;  // stops the irq thread, which may want the GIL
-        ec = e_.active(on);
+        r = e_.active(on);
       }
-      check(ec);
+      check(r);
       if (on) rx_->ensure_irecv_capacity(e_.link().max_data_len());
     }
     return e_.active();
@@ -167,7 +188,8 @@ class PyESPNow {
       if (args.size() > 1 || !kwargs.empty()) raise_value_error("config() gets one parameter by name, or sets by keyword");
       if (!PyUnicode_Check(args[0].ptr())) raise_value_error("config() parameter names are str");
       const std::string name = pyb::str(args[0]);
-      if (name == "rate") raise_value_error("config('rate') cannot be read: rate is write-only");
+      if (name == "rate") raise_arg_error(ArgError::bad_config, "config('rate') cannot be read: rate is write-only");
+      if (!is_config_name(name)) raise_arg_error(ArgError::bad_config, "unknown config parameter '" + name + "'");
       return pyb::int_(unwrap(without_gil([&] { return e_.config(name); })));
     }
     ConfigUpdate u;
@@ -178,8 +200,9 @@ class PyESPNow {
       else if (name == "rate") u.rate = int_arg(value, "rate");
       else if (name == "version") u.version = int_arg(value, "version");
       else if (name == "peers_table_max") u.peers_table_max = int_arg(value, "peers_table_max");
-      else raise_value_error("unknown config parameter '" + name + "'");
+      else raise_arg_error(ArgError::bad_config, "unknown config parameter '" + name + "'");
     }
+    check_config(u);
     check(without_gil([&] { return e_.config(u); }));
     if (u.version) rx_->ensure_irecv_capacity(e_.link().max_data_len());
     return pyb::none();
@@ -216,7 +239,8 @@ class PyESPNow {
   }
   void set_pmk(pyb::handle pmk) {
     ByteView key(pmk, true);
-    if (!key.valid()) raise_value_error("pmk must be 16 bytes (str, bytes or bytearray)");
+    if (!key.valid() || key.bytes().size() != KEY_LEN)
+      raise_arg_error(ArgError::bad_key, "pmk must be 16 bytes (str, bytes or bytearray)");
     check(without_gil([&] { return e_.set_pmk(key.bytes()); }));
   }
 
@@ -275,8 +299,8 @@ class PyESPNow {
   }
 
   std::size_t recvinto(pyb::handle data, pyb::handle timeout_obj) {
-    if (!PyList_Check(data.ptr())) raise_error(errc::not_a_list);
-    if (PyList_GET_SIZE(data.ptr()) < 2) raise_error(errc::list_too_short);
+    if (!PyList_Check(data.ptr())) raise_arg_error(ArgError::not_a_list);
+    if (PyList_GET_SIZE(data.ptr()) < 2) raise_arg_error(ArgError::list_too_short);
     const auto timeout = timeout_arg(timeout_obj);
     pyb::object msg = pyb::reinterpret_borrow<pyb::object>(PyList_GET_ITEM(data.ptr(), 1));
     ReceiveTarget target;
@@ -295,7 +319,7 @@ class PyESPNow {
 
   // ---- notification and state
   void irq(pyb::object self, pyb::object callback) {
-    if (!callback.is_none() && !PyCallable_Check(callback.ptr())) raise_error(errc::not_callable);
+    if (!callback.is_none() && !PyCallable_Check(callback.ptr())) raise_arg_error(ArgError::not_callable);
     std::function<void(ESPNow&)> fn;
     if (!callback.is_none()) {
       auto holder = std::make_shared<PyIrq>(PyIrq{std::move(callback), std::move(self)});
@@ -326,16 +350,23 @@ class PyESPNow {
   // ---- for aioespnow: sends reported through an eventfd
   // sync=False raises a later target's error at once, as send() does; a
   // sync send gets it with its report (async_completions).
-  std::uint64_t async_start(pyb::handle mac_obj, pyb::handle msg_obj, bool sync) {
+  // (id, None) once started; (None, seconds) when NO_MEM is to be tried
+  // again that much later, under the 2 s rule begun at `since_ns` (async_clock_ns()).
+  pyb::tuple async_start(pyb::handle mac_obj, pyb::handle msg_obj, bool sync, std::int64_t since_ns) {
     const std::optional<MacAddress> mac = optional_mac_arg(mac_obj);
     ByteView view(msg_obj, true);
     const auto msg = message_arg(view, msg_obj).bytes();
     std::uint64_t id = 0;
     std::error_code later;
-    check(device_->sender().start(mac ? &*mac : nullptr, msg, id, later));
+    AsyncSender& sender = device_->sender();
+    auto started = sender.start(mac ? &*mac : nullptr, msg, id, later);
+    if (const auto retry_in = sender.no_mem_retry_in(std::chrono::nanoseconds(since_ns), started.error()))
+      return pyb::make_tuple(pyb::none(), std::chrono::duration<double>(*retry_in).count());
+    check(started);
     if (later && !sync) raise_error(later);
-    return id;
+    return pyb::make_tuple(id, pyb::none());
   }
+  std::int64_t async_clock_ns() { return device_->sender().now().count(); }
   // [(id, acknowledged, exception or None)]: the exception send() would raise.
   pyb::list async_completions() {
     pyb::list out;
@@ -361,8 +392,8 @@ class PyESPNow {
       }
       raise_if_interrupted(r);
     }
-    if (!r && r.error() == errc::buffer_too_small)
-      raise_value_error("the buffer is too small for the message (it stays buffered)");
+    if (r.error() == std::errc::message_size)
+      raise_arg_error(ArgError::buffer_too_small, "the buffer is too small for the message (it stays buffered)");
     return unwrap(r);
   }
 
@@ -518,6 +549,7 @@ void bind_espnow(pyb::module_& m) {
       .def("peers_table_evictions", [](const PyESPNow& e) { return e.espnow().peers_table_evictions(); },
            "Senders dropped from peers_table to keep it within config('peers_table_max') (not on a board).")
       .def("_async_start", &PyESPNow::async_start)
+      .def("_async_clock_ns", &PyESPNow::async_clock_ns)
       .def("_async_completions", &PyESPNow::async_completions)
       .def("_async_fileno", &PyESPNow::async_fileno)
       .def("_async_in_flight", &PyESPNow::async_in_flight);

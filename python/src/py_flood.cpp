@@ -16,7 +16,7 @@ Flood::Flood(std::shared_ptr<PyDevice> from, const MacAddress& to, std::size_t c
     for (std::size_t i = 0; i < count; ++i) {
       msg[0] = static_cast<std::uint8_t>(i);
       const Result<bool> r = e.send(to, msg, true);
-      if (r && *r) ++sent_;
+      if (r.ok() && r.value()) ++sent_;
       else ++failed_;
     }
   });

@@ -23,7 +23,7 @@ namespace espnow {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr std::int64_t kMaxRxbuf = 16 * 1024 * 1024;
+constexpr std::int64_t kMaxRxbuf = MAX_RXBUF;
 constexpr std::chrono::nanoseconds kInterruptPoll = 50ms;  // how soon an Interrupt is noticed
 
 std::uint32_t to_ms(std::uint64_t us) { return static_cast<std::uint32_t>(us / 1000); }  // wraps as 32-bit
@@ -89,7 +89,7 @@ ESPNow::~ESPNow() {
 
 // ------------------------------------------------------------ activation
 
-std::error_code ESPNow::active(bool flag) {
+Result<void> ESPNow::active(bool flag) {
   // Declared before the lock, so released after it: destroying a foreign
   // callback may take a foreign lock (the GIL) whose holder waits for ours.
   std::shared_ptr<const detail::IrqDispatcher::Callback> old_irq;
@@ -147,17 +147,19 @@ Result<std::int64_t> ESPNow::config(std::string_view name) const {
   if (name == "timeout_ms") return config_.timeout_ms;
   if (name == "version") return std::int64_t{link_.protocol_version()};
   if (name == "peers_table_max") return peers_table_max_.load();
-  return errc::bad_config;
+  return Error(errc::arg, "no config parameter '" + std::string(name) + "'");
 }
 
-std::error_code ESPNow::config(const ConfigUpdate& u) {
+Result<void> ESPNow::config(const ConfigUpdate& u) {
   // Everything is checked before anything changes.
-  if (u.rxbuf && (*u.rxbuf < 0 || *u.rxbuf > kMaxRxbuf)) return errc::bad_config;
-  if (u.version && *u.version != 1 && *u.version != 2) return errc::bad_config;
-  if (u.peers_table_max && *u.peers_table_max < 1) return errc::bad_config;
+  if (u.rxbuf && (*u.rxbuf < 0 || *u.rxbuf > kMaxRxbuf)) return Error(errc::arg, "rxbuf must be 0..16777216");
+  if (u.version && *u.version != 1 && *u.version != 2) return Error(errc::arg, "version must be 1 or 2");
+  if (u.peers_table_max && *u.peers_table_max < 1) return Error(errc::arg, "peers_table_max must be at least 1");
   if (u.rate) {
-    if (*u.rate < 0 || *u.rate > 255 || !rate_info(static_cast<std::uint8_t>(*u.rate))) return errc::bad_config;
-    if (!link_.interface_active(Interface::sta) && !link_.interface_active(Interface::ap)) return errc::no_entry;
+    if (*u.rate < 0 || *u.rate > 255 || !rate_info(static_cast<std::uint8_t>(*u.rate)))
+      return Error(errc::arg, "rate must be a RATE_* value");
+    if (!link_.interface_active(Interface::sta) && !link_.interface_active(Interface::ap))
+      return Error(std::errc::no_such_file_or_directory, "rate needs an active WLAN interface");  // the seeds' ENOENT
   }
   std::lock_guard lk(state_mutex_);
   // All or nothing: the link may refuse the version (a device build's is
@@ -184,28 +186,28 @@ std::error_code ESPNow::config(const ConfigUpdate& u) {
 
 // ------------------------------------------------------------------ peers
 
-std::error_code ESPNow::apply_peer_options(PeerInfo& p, const PeerOptions& o) const {
+Result<void> ESPNow::apply_peer_options(PeerInfo& p, const PeerOptions& o) const {
   if (o.lmk) {
     if (o.lmk->empty()) {
       p.lmk = {};
       p.encrypt = false;
     } else if (o.lmk->size() != KEY_LEN) {
-      return errc::bad_key;
+      return Error(errc::arg, "lmk must be 16 bytes");
     } else {
       std::copy(o.lmk->begin(), o.lmk->end(), p.lmk.begin());
       p.encrypt = true;
     }
   }
   if (o.channel) {
-    if (*o.channel < 0 || *o.channel > kMaxChannel) return errc::bad_channel;
+    if (*o.channel < 0 || *o.channel > kMaxChannel) return Error(errc::arg, "channel must be 0..14");
     p.channel = static_cast<std::uint8_t>(*o.channel);
   }
   if (o.ifidx) {
-    if (*o.ifidx != 0 && *o.ifidx != 1) return errc::bad_ifidx;
+    if (*o.ifidx != 0 && *o.ifidx != 1) return Error(errc::arg, "ifidx must be 0 (STA) or 1 (AP)");
     p.ifidx = static_cast<Interface>(*o.ifidx);
   }
   if (o.encrypt) p.encrypt = *o.encrypt;
-  if (p.encrypt && p.mac.is_multicast()) return errc::arg;  // no keys for groups
+  if (p.encrypt && p.mac.is_multicast()) return Error(errc::arg, "a group address cannot be encrypted");
   return {};
 }
 
@@ -221,22 +223,22 @@ void ESPNow::mirror_remove(const MacAddress& mac) {
   --peer_count_;
 }
 
-std::error_code ESPNow::add_peer(const MacAddress& mac, const PeerOptions& options) {
+Result<void> ESPNow::add_peer(const MacAddress& mac, const PeerOptions& options) {
   if (!active()) return errc::not_init;
   PeerInfo p{.mac = mac};
-  if (auto ec = apply_peer_options(p, options)) return ec;
+  if (auto r = apply_peer_options(p, options); !r.ok()) return r;
   std::lock_guard lk(state_mutex_);
   if (auto ec = link_.add_peer(p)) return ec;
   mirror_add(mac);
   return {};
 }
 
-std::error_code ESPNow::mod_peer(const MacAddress& mac, const PeerOptions& options) {
+Result<void> ESPNow::mod_peer(const MacAddress& mac, const PeerOptions& options) {
   if (!active()) return errc::not_init;
   std::lock_guard lk(state_mutex_);
   PeerInfo p;
   if (auto ec = link_.get_peer(mac, p)) return ec;
-  if (auto ec = apply_peer_options(p, options)) return ec;
+  if (auto r = apply_peer_options(p, options); !r.ok()) return r;
   return link_.mod_peer(p);
 }
 
@@ -258,7 +260,7 @@ Result<std::vector<PeerInfo>> ESPNow::get_peers() const {
   return out;
 }
 
-std::error_code ESPNow::del_peer(const MacAddress& mac) {
+Result<void> ESPNow::del_peer(const MacAddress& mac) {
   if (!active()) return errc::not_init;
   std::lock_guard lk(state_mutex_);
   if (auto ec = link_.del_peer(mac)) return ec;
@@ -273,8 +275,8 @@ Result<PeerCount> ESPNow::peer_count() const {
   return n;
 }
 
-std::error_code ESPNow::set_pmk(std::span<const std::uint8_t> pmk) {
-  if (pmk.size() != KEY_LEN) return errc::bad_key;
+Result<void> ESPNow::set_pmk(std::span<const std::uint8_t> pmk) {
+  if (pmk.size() != KEY_LEN) return Error(errc::arg, "pmk must be 16 bytes");
   if (!active()) return errc::not_init;
   return link_.set_pmk(pmk.first<KEY_LEN>());
 }
@@ -331,8 +333,8 @@ Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::u
   return !ticket.failed;
 }
 
-std::error_code ESPNow::start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
-                                   std::error_code* later_error) {
+Result<void> ESPNow::start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
+                                std::error_code* later_error) {
   if (!active()) return errc::not_init;
   if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
@@ -394,7 +396,7 @@ std::error_code ESPNow::wait_outstanding(const Interrupt* interrupt) {
   const auto deadline = detail::SendTracker::sync_deadline(clock_.now());
   switch (wait_for_core(clock_, sl, status_cv_, interrupt, [&](auto now) { return tx_->sync_wait(deadline, now); })) {
     case WaitEnd::ready: return {};
-    case WaitEnd::timed_out: return make_error_code(errc::timed_out);
+    case WaitEnd::timed_out: return std::make_error_code(std::errc::timed_out);
     case WaitEnd::interrupted: break;
   }
   return interrupted();
@@ -481,7 +483,7 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
     if (meta) *meta = {};
     return std::size_t{0};
   }
-  if (p.status == detail::ReceiveQueue::Pop::too_small) return errc::buffer_too_small;  // it stays buffered
+  if (p.status == detail::ReceiveQueue::Pop::too_small) return std::errc::message_size;  // it stays buffered
   rx_count_.store(rx_->count(), std::memory_order_release);
   peers_size_ = rx_->peers_size();
   peers_evictions_ = rx_->evictions();
@@ -494,7 +496,7 @@ Result<std::optional<Message>> ESPNow::recv(std::optional<std::int64_t> timeout_
   std::array<std::uint8_t, MAX_DATA_LEN_V2> buf;
   RecvMeta meta;
   auto r = pop_message(buf, &meta, timeout_ms);
-  if (!r) return r.error();
+  if (!r.ok()) return r.failure();
   if (!meta.mac) return std::optional<Message>{};
   return std::optional<Message>(Message{*meta.mac, {buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*r)}});
 }
@@ -502,7 +504,7 @@ Result<std::optional<Message>> ESPNow::recv(std::optional<std::int64_t> timeout_
 Result<Received> ESPNow::irecv(std::optional<std::int64_t> timeout_ms) {
   RecvMeta meta;
   auto r = pop_message(irecv_buf_, &meta, timeout_ms);
-  if (!r) return r.error();
+  if (!r.ok()) return r.failure();
   return Received{meta.mac, std::span<const std::uint8_t>(irecv_buf_).first(*r)};
 }
 

@@ -123,7 +123,7 @@ void AioCore::try_send(SendOp* op, std::span<const std::uint8_t> msg) {
   const bool sync = op->sync;
   // Once started, the op belongs to its ticket, which may free it at any time.
   std::error_code later;  // a later target failed: sync=False raises it now, sync=True once reported
-  const std::error_code ec = e_.start_send(op->has_mac ? &op->mac : nullptr, msg, op->ticket, &later);
+  const std::error_code ec = e_.start_send(op->has_mac ? &op->mac : nullptr, msg, op->ticket, &later).error();
   if (!ec) {
     if (!sync) finish_send(id, later, !later);
     return;
@@ -199,15 +199,15 @@ void AioCore::serve() {
     Receiver& r = receivers_.front();
     if (r.fresh) {
       auto m = e_.recv(0);
-      if (m && !m->has_value()) break;
-      if (m) r.fresh.complete({}, std::move(**m));
+      if (m.ok() && !m->has_value()) break;
+      if (m.ok()) r.fresh.complete({}, std::move(**m));
       else r.fresh.complete(m.error(), Message{});
     } else {
       if (irecv_busy_) break;  // its storage still holds the previous result
       RecvMeta meta;
       auto n = e_.recvinto(irecv_buf_, &meta, 0);
-      if (n && !meta.mac) break;
-      if (n) {
+      if (n.ok() && !meta.mac) break;
+      if (n.ok()) {
         irecv_busy_ = true;
         auto released = [self = shared_from_this()] {
           {

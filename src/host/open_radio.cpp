@@ -24,7 +24,7 @@ OpenedRadio open_udp(const AirUrlParse& url, const OpenRadioOptions& o) {
   if (!opened.air) return failure("cannot open the air " + url.url.to_string() + ": " + opened.error);
   auto added = opened.air->add_radio({.mac = *o.mac, .channel = o.channel, .position = o.position,
                                       .long_range = o.long_range});
-  if (!added) return failure("the air refused the radio: a group MAC or a bad channel");
+  if (!added.ok()) return failure("the air refused the radio: a group MAC or a bad channel");
   OpenedRadio r;
   r.air = std::move(opened.air);
   r.radio = r.udp_radio = *added;

@@ -10,6 +10,7 @@
 
 #include "espnow/devices/virtual_air.hpp"
 #include "support/wait_for.hpp"
+#include "support/expect.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -39,10 +40,10 @@ TEST(Loss, With30PercentSeededLossEveryCounterStaysConsistent) {
   VirtualAir air({.seed = 42, .loss = 0.3});
   VirtualDevice& a = add(air, nth_mac(1));
   VirtualDevice& b = add(air, nth_mac(2));
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().config({.rxbuf = 1 << 20}));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(b.mac()));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().config({.rxbuf = 1 << 20}));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(b.mac()));
   constexpr int kSends = 2000;
   int acked = 0;
   for (int i = 0; i < kSends; ++i) acked += *a.espnow().send(b.mac(), tagged(1, i)) ? 1 : 0;
@@ -78,9 +79,9 @@ TEST(ManyDevices, FiftyDevicesBroadcastingAtOnceAccountForEveryDelivery) {
   std::vector<VirtualDevice*> devs;
   for (int i = 0; i < kDevices; ++i) {
     devs.push_back(&add(air, nth_mac(i + 1)));
-    ASSERT_FALSE(devs.back()->espnow().config({.rxbuf = kDevices * 64}));
-    ASSERT_FALSE(devs.back()->espnow().active(true));
-    ASSERT_FALSE(devs.back()->espnow().add_peer(MacAddress::broadcast()));
+    ASSERT_OK(devs.back()->espnow().config({.rxbuf = kDevices * 64}));
+    ASSERT_OK(devs.back()->espnow().active(true));
+    ASSERT_OK(devs.back()->espnow().add_peer(MacAddress::broadcast()));
   }
   std::atomic<int> go{0};
   std::vector<std::thread> threads;
@@ -117,17 +118,17 @@ TEST(Threads, TwoSendersAndOneReceiverLoseAndDuplicateNothing) {
   VirtualDevice& s1 = add(air, nth_mac(1));
   VirtualDevice& s2 = add(air, nth_mac(2));
   VirtualDevice& r = add(air, nth_mac(3));
-  ASSERT_FALSE(r.espnow().config({.rxbuf = 2 * kPerSender * 21 + 64}));  // never overflows
-  for (VirtualDevice* d : {&s1, &s2, &r}) ASSERT_FALSE(d->espnow().active(true));
-  ASSERT_FALSE(s1.espnow().add_peer(r.mac()));
-  ASSERT_FALSE(s2.espnow().add_peer(r.mac()));
+  ASSERT_OK(r.espnow().config({.rxbuf = 2 * kPerSender * 21 + 64}));  // never overflows
+  for (VirtualDevice* d : {&s1, &s2, &r}) ASSERT_OK(d->espnow().active(true));
+  ASSERT_OK(s1.espnow().add_peer(r.mac()));
+  ASSERT_OK(s2.espnow().add_peer(r.mac()));
 
   std::array<std::uint32_t, 2> next{0, 0};
   std::uint64_t received = 0;
   std::thread receiver([&] {
     while (received < 2 * kPerSender) {
       auto m = r.espnow().irecv(2000);
-      ASSERT_TRUE(m && m->mac) << "timed out after " << received;
+      ASSERT_TRUE(m.ok() && m->mac) << "timed out after " << received;
       std::uint32_t sender, seq;
       std::memcpy(&sender, m->msg.data(), 4);
       std::memcpy(&seq, m->msg.data() + 4, 4);
@@ -154,9 +155,9 @@ TEST(Airtime, A1MbpsSaturatingUnicastStreamOf250ByteMessagesRunsAt310To345Frames
   VirtualAir air({.seed = 7, .timing = true, .clock = &clock});
   VirtualDevice& a = add(air, nth_mac(1));
   VirtualDevice& b = add(air, nth_mac(2));
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(b.mac()));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(b.mac()));
   std::vector<std::uint8_t> msg(250, 0xAB);
   constexpr int kFrames = 3000;
   const auto t0 = clock.now();
@@ -176,9 +177,9 @@ TEST(Airtime, DeliveryWaitsForTheFrameToBeOnTheAir) {
   VirtualAir air({.timing = true, .clock = &clock});
   VirtualDevice& a = add(air, nth_mac(1));
   VirtualDevice& b = add(air, nth_mac(2));
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(b.mac()));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(b.mac()));
   const auto t0 = clock.now();
   ASSERT_TRUE(*a.espnow().send(b.mac(), std::vector<std::uint8_t>(250, 1)));
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - t0).count();
@@ -199,7 +200,7 @@ TEST(Restart, ADeviceThatRestartsIsNotMistakenForARetryOfItsLastRun) {
   for (int run = 0; run < 2; ++run) {  // same MAC, a fresh stack each time
     SoftLink sender(ra);
     ASSERT_FALSE(sender.init());
-    ASSERT_FALSE(sender.add_peer({.mac = nth_mac(2)}));
+    ASSERT_OK(sender.add_peer({.mac = nth_mac(2)}));
     const MacAddress dst = nth_mac(2);
     ASSERT_FALSE(sender.send(&dst, bytes("hello")));
   }
@@ -216,9 +217,9 @@ TEST(Irq, ACallbackMayEndItsOwnDevice) {
   SimRadio& rb = **air.add_radio({.mac = nth_mac(2)});
   VirtualDevice a(ra, {});
   auto b = std::make_unique<VirtualDevice>(rb, SoftLinkOptions{});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b->espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(nth_mac(2)));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b->espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(nth_mac(2)));
   std::promise<std::size_t> ended;
   b->espnow().irq([&](ESPNow& e) {
     const auto r = e.irecv(0);

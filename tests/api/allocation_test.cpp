@@ -9,6 +9,7 @@
 #include <new>
 
 #include "support/test_devices.hpp"
+#include "support/expect.hpp"
 
 namespace {
 std::atomic<long> g_allocations{0};
@@ -33,9 +34,9 @@ TEST(Allocation, SendAsyncIrecvAndRecvintoAllocateNothingInSteadyState) {
   TestAir air;
   TestDevice& a = **air.add_device({.mac = "02:00:00:00:00:01"_mac});
   TestDevice& b = **air.add_device({.mac = "02:00:00:00:00:02"_mac});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(b.mac()));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(b.mac()));
   const std::vector<std::uint8_t> msg(250, 7);
   std::uint8_t buf[250];
   RecvMeta meta;

@@ -15,6 +15,7 @@
 #include "espnow/devices/virtual_air.hpp"
 #include "support/fake_link.hpp"
 #include "support/wait_for.hpp"
+#include "support/expect.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -39,7 +40,7 @@ struct NeedsGil {
 TEST(ForeignLocks, ActiveFalseReleasesTheIrqCallbackOutsideTheStateLock) {
   VirtualAir air;
   ESPNow& e = (*air.add_device({.mac = "02:00:00:00:00:01"_mac}))->espnow();
-  ASSERT_FALSE(e.active(true));
+  ASSERT_OK(e.active(true));
   test::FakeGil gil;
   std::atomic<bool> releasing{false}, deadlocked{false};
   {
@@ -50,7 +51,7 @@ TEST(ForeignLocks, ActiveFalseReleasesTheIrqCallbackOutsideTheStateLock) {
   gil.lock();  // this thread is the Python thread that holds the GIL
   std::thread deactivator([&] { (void)e.active(false); });
   ASSERT_TRUE(test::wait_for([&] { return releasing.load(); }, 10s));
-  EXPECT_FALSE(e.config({.timeout_ms = 5}));  // needs the state lock, holding the "GIL"
+  EXPECT_OK(e.config({.timeout_ms = 5}));  // needs the state lock, holding the "GIL"
   gil.unlock();
   deactivator.join();
   EXPECT_FALSE(deadlocked.load()) << "active(False) released the callback under the state lock";
@@ -85,7 +86,7 @@ struct GilInterrupt {
 TEST(ForeignLocks, AnInterruptedReceiveAsksOutsideTheRxLockAndTakesNothing) {
   test::FakeLink link;
   ESPNow e(link);
-  ASSERT_FALSE(e.active(true));
+  ASSERT_OK(e.active(true));
   test::FakeGil gil;
   GilInterrupt in{&gil};
   std::array<std::uint8_t, 250> buf{};
@@ -107,8 +108,8 @@ TEST(ForeignLocks, AnInterruptedReceiveAsksOutsideTheRxLockAndTakesNothing) {
 TEST(ForeignLocks, AnInterruptedSyncSendLeavesNoTicketBehindAndItsReportStillCounts) {
   test::FakeLink link;
   ESPNow e(link);
-  ASSERT_FALSE(e.active(true));
-  ASSERT_FALSE(e.add_peer(kPeer));
+  ASSERT_OK(e.active(true));
+  ASSERT_OK(e.add_peer(kPeer));
   test::FakeGil gil;
   GilInterrupt in{&gil};
   Result<bool> r = false;
@@ -116,7 +117,7 @@ TEST(ForeignLocks, AnInterruptedSyncSendLeavesNoTicketBehindAndItsReportStillCou
   std::thread sender([&] { r = e.send(kPeer, bytes("x"), true, &in.hook); });
   ASSERT_TRUE(test::wait_for([&] { return in.asked.load() > 0; }));  // sent, awaiting its report
   SendTicket other;
-  EXPECT_FALSE(e.start_send(&kPeer, bytes("y"), other));  // the tx and status locks, holding the "GIL"
+  EXPECT_OK(e.start_send(&kPeer, bytes("y"), other));  // the tx and status locks, holding the "GIL"
   in.stop = true;
   gil.unlock();
   sender.join();
@@ -136,8 +137,8 @@ TEST(ForeignLocks, AnInterruptedSyncSendLeavesNoTicketBehindAndItsReportStillCou
 TEST(ForeignLocks, ASendRetryingNoMemAsksOutsideTheTxLock) {
   test::FakeLink link;
   ESPNow e(link);
-  ASSERT_FALSE(e.active(true));
-  ASSERT_FALSE(e.add_peer(kPeer));
+  ASSERT_OK(e.active(true));
+  ASSERT_OK(e.add_peer(kPeer));
   for (int i = 0; i < 3000; ++i) link.fail_next(make_error_code(errc::no_mem));  // a full queue for ~2 s
   test::FakeGil gil;
   GilInterrupt in{&gil};
@@ -146,7 +147,7 @@ TEST(ForeignLocks, ASendRetryingNoMemAsksOutsideTheTxLock) {
   std::thread sender([&] { r = e.send(kPeer, bytes("x"), true, &in.hook); });
   ASSERT_TRUE(test::wait_for([&] { return in.asked.load() > 0; }));
   SendTicket other;
-  EXPECT_EQ(e.start_send(&kPeer, bytes("y"), other), errc::no_mem);  // the tx lock, holding the "GIL"
+  EXPECT_ERR(e.start_send(&kPeer, bytes("y"), other), errc::no_mem);  // the tx lock, holding the "GIL"
   in.stop = true;
   gil.unlock();
   sender.join();

@@ -5,6 +5,7 @@
 // Root only: the process moves into a network namespace of its own, so the
 // veth pair it creates vanishes with it, whatever happens.
 #include <gtest/gtest.h>
+#include "support/expect.hpp"
 #include <pcap/pcap.h>
 #include <sched.h>
 #include <unistd.h>
@@ -50,7 +51,7 @@ std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()
 // A device: the Linux radio in test mode, SoftLink and ESPNow.
 struct Station {
   explicit Station(std::unique_ptr<LinuxRadio> r) : radio(std::move(r)), link(*radio), esp(link) {
-    EXPECT_FALSE(esp.active(true));
+    EXPECT_OK(esp.active(true));
   }
   std::unique_ptr<LinuxRadio> radio;
   SoftLink link;
@@ -187,7 +188,7 @@ std::vector<std::string> drain(ESPNow& e, std::size_t expected) {
   std::vector<std::string> got;
   while (got.size() < expected) {
     auto m = e.recv(2000);
-    if (!m || !*m) break;
+    if (!m.ok() || !*m) break;
     got.emplace_back((*m)->msg.begin(), (*m)->msg.end());
   }
   return got;
@@ -199,12 +200,12 @@ class VethPair : public ::testing::Test {
 };
 
 TEST_F(VethPair, UnicastIsAcknowledgedInSoftwareAndArrivesOnce) {
-  ASSERT_FALSE(a->esp.add_peer(kB));
+  ASSERT_OK(a->esp.add_peer(kB));
   auto r = a->esp.send(kB, bytes("hello over veth"));
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_TRUE(*r);
   auto m = b->esp.recv(2000);
-  ASSERT_TRUE(m && *m);
+  ASSERT_TRUE(m.ok() && *m);
   EXPECT_EQ((*m)->mac, kA);
   EXPECT_EQ((*m)->msg, bytes("hello over veth"));
   // Usually no retry; a loaded machine (or a sanitizer) can hold an ACK past
@@ -216,9 +217,9 @@ TEST_F(VethPair, UnicastIsAcknowledgedInSoftwareAndArrivesOnce) {
 }
 
 TEST_F(VethPair, BroadcastArrivesAndIsNeverAcknowledged) {
-  ASSERT_FALSE(a->esp.add_peer(MacAddress::broadcast()));
+  ASSERT_OK(a->esp.add_peer(MacAddress::broadcast()));
   auto r = a->esp.send(MacAddress::broadcast(), bytes("to everyone"));
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_TRUE(*r);
   EXPECT_EQ(drain(b->esp, 1), std::vector<std::string>{"to everyone"});
   EXPECT_EQ(b->radio->stats().acks_sent, 0u);
@@ -231,10 +232,10 @@ TEST_F(VethPair, EncryptedUnicastIsCiphertextOnTheWireAndPlainAtTheReceiver) {
     std::lock_guard lk(m);
     wire_frames.emplace_back(f.frame.begin(), f.frame.end());
   });
-  ASSERT_FALSE(a->esp.add_peer(kB, {.lmk = kLmk}));
-  ASSERT_FALSE(b->esp.add_peer(kA, {.lmk = kLmk}));
+  ASSERT_OK(a->esp.add_peer(kB, {.lmk = kLmk}));
+  ASSERT_OK(b->esp.add_peer(kA, {.lmk = kLmk}));
   auto r = a->esp.send(kB, bytes("secret message"));
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_TRUE(*r);
   EXPECT_EQ(drain(b->esp, 1), std::vector<std::string>{"secret message"});
   b->radio->set_monitor({});
@@ -247,18 +248,18 @@ TEST_F(VethPair, EncryptedUnicastIsCiphertextOnTheWireAndPlainAtTheReceiver) {
 
 TEST_F(VethPair, V2MessagesOf1470BytesArriveWhole) {
   for (Station* s : {a.get(), b.get()}) {  // the ring is sized for v2 at active(True)
-    ASSERT_FALSE(s->esp.active(false));
-    ASSERT_FALSE(s->esp.config({.version = 2}));
-    ASSERT_FALSE(s->esp.active(true));
+    ASSERT_OK(s->esp.active(false));
+    ASSERT_OK(s->esp.config({.version = 2}));
+    ASSERT_OK(s->esp.active(true));
   }
-  ASSERT_FALSE(a->esp.add_peer(kB));
+  ASSERT_OK(a->esp.add_peer(kB));
   std::vector<std::uint8_t> big(1470);
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i * 7);
   auto r = a->esp.send(kB, big);
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_TRUE(*r);
   auto m = b->esp.recv(2000);
-  ASSERT_TRUE(m && *m);
+  ASSERT_TRUE(m.ok() && *m);
   EXPECT_EQ((*m)->msg, big);
 }
 
@@ -268,9 +269,9 @@ TEST_F(VethPair, V2MessagesOf1470BytesArriveWhole) {
 // ESP32s on ESP-IDF >= 5.3.2 would silently drop it.
 TEST_F(VethPair, InjectedFramesCarryNoFcsAndNoFcsFlag) {
   RawTap on_b("lrb"), on_a("lra");
-  ASSERT_FALSE(a->esp.add_peer(kB));
+  ASSERT_OK(a->esp.add_peer(kB));
   auto r = a->esp.send(kB, bytes("exactly this long"));
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_TRUE(*r);
   const auto sent = on_b.next(wire::kFrameControlAction);
   ASSERT_TRUE(sent);
@@ -291,9 +292,9 @@ TEST_F(VethPair, InjectedFramesCarryNoFcsAndNoFcsFlag) {
 }
 
 TEST_F(VethPair, ASendToAnAbsentMacFailsAfterFiveRetries) {
-  ASSERT_FALSE(a->esp.add_peer(kC));
+  ASSERT_OK(a->esp.add_peer(kC));
   auto r = a->esp.send(kC, bytes("anyone?"));
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_FALSE(*r);
   EXPECT_EQ(a->radio->stats().retries, 5u);
   EXPECT_EQ(a->radio->stats().injected, 6u);
@@ -302,15 +303,15 @@ TEST_F(VethPair, ASendToAnAbsentMacFailsAfterFiveRetries) {
 }
 
 TEST_F(VethPair, ARadioOnAnotherChannelHearsNothingUntilItComesBack) {
-  ASSERT_FALSE(a->esp.add_peer(kB));
+  ASSERT_OK(a->esp.add_peer(kB));
   ASSERT_FALSE(b->radio->set_channel(6));
   auto r = a->esp.send(kB, bytes("on channel 1"));
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_FALSE(*r);  // nobody on channel 1 ACKs it
   EXPECT_EQ(b->radio->stats().other_channel, 6u);
   ASSERT_FALSE(b->radio->set_channel(1));
   r = a->esp.send(kB, bytes("together again"));
-  ASSERT_TRUE(r);
+  ASSERT_OK(r);
   EXPECT_TRUE(*r);
   EXPECT_EQ(drain(b->esp, 1), std::vector<std::string>{"together again"});
 }

@@ -6,6 +6,7 @@
 #include "support/idf_devices.hpp"
 #include "espnow/api/idf_config.hpp"
 #include "support/wait_for.hpp"
+#include "support/expect.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -21,16 +22,16 @@ TEST(IdfLink, ReportsTheDriversVersionAndRefusesToChangeIt) {
   test::IdfDevice& v1 = **air.add_device({.mac = kB});
   EXPECT_EQ(*v2.espnow().config("version"), 2);
   EXPECT_EQ(v2.espnow().link().max_data_len(), 1470u);
-  EXPECT_EQ(v2.espnow().config({.version = 1}), errc::arg);
+  EXPECT_ERR(v2.espnow().config({.version = 1}), errc::arg);
   EXPECT_EQ(*v1.espnow().config("version"), 1);
   EXPECT_EQ(v1.espnow().link().max_data_len(), 250u);
-  EXPECT_FALSE(v1.espnow().config({.version = 1}));
+  EXPECT_OK(v1.espnow().config({.version = 1}));
 }
 
 TEST(IdfLink, KconfigDefaultsAcceptWhateverVersionTheDriverSpeaks) {
   test::IdfAir air;
   test::IdfDevice& v2 = **air.add_device({.mac = kA}, {.version = 2});
-  EXPECT_FALSE(v2.espnow().config(kconfig_defaults()));  // a v2 driver is no mismatch
+  EXPECT_OK(v2.espnow().config(kconfig_defaults()));  // a v2 driver is no mismatch
   EXPECT_EQ(*v2.espnow().config("rxbuf"), 2968);
 }
 
@@ -38,13 +39,13 @@ TEST(IdfLink, ALargeMessageCrossesBetweenV2Chips) {
   test::IdfAir air;
   test::IdfDevice& a = **air.add_device({.mac = kA}, {.version = 2});
   test::IdfDevice& b = **air.add_device({.mac = kB}, {.version = 2});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(kB));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(kB));
   const std::vector<std::uint8_t> big(1470, 'v');
   EXPECT_TRUE(*a.espnow().send(kB, big));
   auto m = b.espnow().recv(1000);
-  ASSERT_TRUE(m && *m);
+  ASSERT_TRUE(m.ok() && *m);
   EXPECT_EQ((*m)->msg, big);
 }
 
@@ -55,7 +56,7 @@ TEST(IdfLink, ActivationBeforeWifiIsInitialisedIsInternal) {
   emul::ScopedChip use(chip->get());
   IdfLink link;
   ESPNow e(link);
-  EXPECT_EQ(e.active(true), errc::internal);
+  EXPECT_ERR(e.active(true), errc::internal);
   EXPECT_FALSE(e.active());
   EXPECT_FALSE(link.initialized());
 }
@@ -64,17 +65,17 @@ TEST(IdfLink, EachChipsCallbacksReachItsOwnLink) {
   test::IdfAir air;
   test::IdfDevice& a = **air.add_device({.mac = kA});
   test::IdfDevice& b = **air.add_device({.mac = kB});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(kB));
-  ASSERT_FALSE(b.espnow().add_peer(kA));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(kB));
+  ASSERT_OK(b.espnow().add_peer(kA));
   EXPECT_TRUE(*a.espnow().send(kB, bytes("to b")));
   EXPECT_TRUE(*b.espnow().send(kA, bytes("to a")));
   EXPECT_EQ(a.espnow().stats().tx_responses, 1u);
   EXPECT_EQ(b.espnow().stats().tx_responses, 1u);
   auto at_a = a.espnow().recv(0);
   auto at_b = b.espnow().recv(0);
-  ASSERT_TRUE(at_a && *at_a && at_b && *at_b);
+  ASSERT_TRUE(at_a.ok() && *at_a && at_b.ok() && *at_b);
   EXPECT_EQ((*at_a)->mac, kB);
   EXPECT_EQ((*at_b)->mac, kA);
 }

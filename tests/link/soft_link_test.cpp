@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "support/scripted_radio.hpp"
+#include "support/expect.hpp"
 #include "espnow/api/espnow.hpp"
 #include "espnow/link/soft_link.hpp"
 
@@ -16,8 +17,8 @@ constexpr MacAddress kB = "02:00:00:00:00:0b"_mac;
 class SoftLinkReports : public ::testing::Test {
  protected:
   SoftLinkReports() {
-    EXPECT_FALSE(e.active(true));
-    EXPECT_FALSE(e.add_peer(kB));
+    EXPECT_OK(e.active(true));
+    EXPECT_OK(e.add_peer(kB));
   }
   test::ScriptedRadio radio{kA};
   SoftLink link{radio};
@@ -29,12 +30,12 @@ class SoftLinkReports : public ::testing::Test {
 TEST_F(SoftLinkReports, ReportsOfFramesQueuedBeforeDeactivationNeverReachTheNextActivation) {
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(*e.send(kB, bytes("old"), false));
   ASSERT_EQ(radio.queued(), 2u);
-  ASSERT_FALSE(e.active(false));  // the two sends count as failed responses now
-  ASSERT_FALSE(e.active(true));
-  ASSERT_FALSE(e.add_peer(kB));
+  ASSERT_OK(e.active(false));  // the two sends count as failed responses now
+  ASSERT_OK(e.active(true));
+  ASSERT_OK(e.add_peer(kB));
 
   SendTicket ticket;
-  ASSERT_FALSE(e.start_send(&kB, bytes("new"), ticket));
+  ASSERT_OK(e.start_send(&kB, bytes("new"), ticket));
   ASSERT_TRUE(radio.report_next(false));  // the old activation's frames fail late
   ASSERT_TRUE(radio.report_next(false));
   EXPECT_FALSE(ticket.done) << "a stale report completed the new activation's send";
@@ -49,7 +50,7 @@ TEST_F(SoftLinkReports, ReportsOfFramesQueuedBeforeDeactivationNeverReachTheNext
 
 TEST_F(SoftLinkReports, NoReportReachesADeinitializedLink) {
   ASSERT_TRUE(*e.send(kB, bytes("x"), false));
-  ASSERT_FALSE(e.active(false));
+  ASSERT_OK(e.active(false));
   ASSERT_TRUE(radio.report_next(true));
   EXPECT_EQ(e.stats().tx_responses, 1u);  // the one fail_all_pending counted
   EXPECT_EQ(e.stats().tx_failures, 1u);

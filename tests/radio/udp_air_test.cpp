@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/wait_for.hpp"
+#include "support/expect.hpp"
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/radio/udp_air.hpp"
@@ -166,10 +167,10 @@ TEST(UdpAir, TwoDevicesExchangeMessagesWithAcksOverMulticast) {
   UdpAir& air = *opened.air;
   VirtualDevice a(**air.add_radio({.mac = "02:00:00:00:00:0a"_mac}), {});
   VirtualDevice b(**air.add_radio({.mac = "02:00:00:00:00:0b"_mac, .position = {10, 0}}), {});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(b.mac()));
-  ASSERT_FALSE(a.espnow().add_peer("02:00:00:00:00:99"_mac));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(b.mac()));
+  ASSERT_OK(a.espnow().add_peer("02:00:00:00:00:99"_mac));
   EXPECT_TRUE(*a.espnow().send(b.mac(), bytes("over udp")));
   auto m = *b.espnow().recv(2000);
   ASSERT_TRUE(m);
@@ -255,7 +256,7 @@ TEST(UdpAirPresence, AUnicastToAMacNobodyOwnsFailsAfterSixAttemptsWithoutWaiting
   // An ACK wait so long that one would show: six of them take a minute.
   TwoProcesses p({.ack_timeout = std::chrono::seconds(10)});
   UdpRadio& a = **p.one->add_radio({.mac = kA});
-  ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_OK(p.two->add_radio({.mac = kB}));
   std::atomic<int> attempts{0}, retries{0};
   p.two->set_sniffer([&](const SniffedFrame& f) {
     if (f.frame.size() > 24 && MacAddress::read(f.frame.data() + 4) == kNobody) ++attempts, retries += (f.frame[1] & 0x08) != 0;
@@ -313,7 +314,7 @@ TEST(UdpAirPresence, APresentOwnerStillNeedsItsAckAndLossStillApplies) {
   const auto ack_timeout = std::chrono::milliseconds(20);
   TwoProcesses p({.ack_timeout = ack_timeout}, {.loss = 1.0});  // the second process hears nothing
   UdpRadio& a = **p.one->add_radio({.mac = kA});
-  ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_OK(p.two->add_radio({.mac = kB}));
   ASSERT_TRUE(announced(*p.one, kB));
   Reports reports;
   a.set_listener(&reports);
@@ -330,11 +331,11 @@ TEST(UdpAirPresence, ASyncSendRightAfterAnAsyncOneToAnAbsentPeerSucceeds) {
   TwoProcesses p;
   VirtualDevice a(**p.one->add_radio({.mac = kA}), {});
   VirtualDevice b(**p.two->add_radio({.mac = kB}), {});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(kB));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(kB));
   ASSERT_TRUE(announced(*p.one, kB));
-  ASSERT_FALSE(a.espnow().add_peer(kNobody));
+  ASSERT_OK(a.espnow().add_peer(kNobody));
   EXPECT_TRUE(*a.espnow().send(kNobody, bytes("gone"), false));
   EXPECT_TRUE(*a.espnow().send(kB, bytes("here"), true));  // its report waits behind the first one's
   const Stats s = a.espnow().stats();
@@ -349,7 +350,7 @@ TEST(UdpAirPresence, AGoodbyeMakesTheOwnersMacAbsentAtOnce) {
   auto one = open_air(url, {.ack_timeout = std::chrono::seconds(10)});
   auto two = open_air(url);
   UdpRadio& a = **one->add_radio({.mac = kA});
-  ASSERT_TRUE(two->add_radio({.mac = kB}));
+  ASSERT_OK(two->add_radio({.mac = kB}));
   ASSERT_TRUE(eventually([&] { return one->settled() && one->stats().announcements_received >= 1; }));
   two.reset();  // says goodbye
   Reports reports;
@@ -375,8 +376,8 @@ TEST(UdpAirPresence, TwoProcessesClaimingOneMacAreBothWarnedOnce) {
     };
   };
   TwoProcesses p({.warn = collect(warnings1)}, {.warn = collect(warnings2)});
-  ASSERT_TRUE(p.one->add_radio({.mac = kA}));
-  ASSERT_TRUE(p.two->add_radio({.mac = kB, .ap_mac = kA, .ap_active = true}));  // its AP interface has A's MAC
+  ASSERT_OK(p.one->add_radio({.mac = kA}));
+  ASSERT_OK(p.two->add_radio({.mac = kB, .ap_mac = kA, .ap_active = true}));  // its AP interface has A's MAC
   ASSERT_TRUE(eventually([&] { return p.one->stats().duplicate_macs == 1 && p.two->stats().duplicate_macs == 1; }));
   std::lock_guard lk(m);
   ASSERT_EQ(warnings1.size(), 1u);
@@ -410,7 +411,7 @@ TEST(UdpAirPresence, ABridgedChannelWaitsForRealAcksForMacsNobodyAnnounced) {
 TEST(UdpAirWindow, ReportsKeepTransmitOrderAcrossPresentAbsentAndBroadcastFrames) {
   TwoProcesses p;
   UdpRadio& a = **p.one->add_radio({.mac = kA});
-  ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_OK(p.two->add_radio({.mac = kB}));
   Reports reports;
   a.set_listener(&reports);
   ASSERT_TRUE(announced(*p.one, kB));
@@ -447,7 +448,7 @@ void inject(const std::string& url, const wire::AirHeader& h, std::span<const st
 TEST(UdpAirWindow, OneAckDatagramAcknowledgesEveryFrameItNames) {
   TwoProcesses p({.ack_timeout = std::chrono::seconds(10)}, {.loss = 1.0});  // B never answers itself
   UdpRadio& a = **p.one->add_radio({.mac = kA});
-  ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_OK(p.two->add_radio({.mac = kB}));
   ASSERT_TRUE(announced(*p.one, kB));
   std::atomic<int> acks_seen{0};
   p.one->set_sniffer([&](const SniffedFrame& f) { acks_seen += f.frame.size() == wire::kAckFrameLen; });
@@ -498,7 +499,7 @@ TEST(UdpAir, OwnDatagramsWakeNobodyWhileNothingHereCouldUseThem) {
 TEST(UdpAirWindow, AFullQueueSaysNoMem) {
   TwoProcesses p({.ack_timeout = std::chrono::seconds(10)}, {.loss = 1.0});
   UdpRadio& a = **p.one->add_radio({.mac = kA});
-  ASSERT_TRUE(p.two->add_radio({.mac = kB}));
+  ASSERT_OK(p.two->add_radio({.mac = kB}));
   ASSERT_TRUE(announced(*p.one, kB));
   for (std::uint16_t i = 0; i < 16; ++i) ASSERT_FALSE(a.transmit(frame_to(kB, kA, i), PhyRate::r1m)) << i;
   EXPECT_EQ(a.transmit(frame_to(kB, kA, 16), PhyRate::r1m), make_error_code(errc::no_mem));
@@ -509,10 +510,10 @@ TEST(UdpAirWindow, UnderLossEveryMessageArrivesOnceAndInOrderAndEveryAckedOneArr
                  {.seed = 4, .loss = 0.25, .ack_timeout = std::chrono::milliseconds(20)});
   VirtualDevice a(**p.one->add_radio({.mac = kA}), {});
   VirtualDevice b(**p.two->add_radio({.mac = kB}), {});
-  ASSERT_FALSE(a.espnow().active(true));
-  ASSERT_FALSE(b.espnow().config({.rxbuf = 1 << 16}));
-  ASSERT_FALSE(b.espnow().active(true));
-  ASSERT_FALSE(a.espnow().add_peer(kB));
+  ASSERT_OK(a.espnow().active(true));
+  ASSERT_OK(b.espnow().config({.rxbuf = 1 << 16}));
+  ASSERT_OK(b.espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(kB));
   ASSERT_TRUE(announced(*p.one, kB));
   constexpr int kCount = 200;
   for (int i = 0; i < kCount; ++i) ASSERT_TRUE(*a.espnow().send(kB, bytes(std::to_string(i)), false));

@@ -67,7 +67,7 @@ class IdfAir {
   // errc::arg for a group MAC or a bad channel.
   Result<IdfDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
     auto chip = emul::EmulatedChip::create(air_, {.radio = radio, .link = link});
-    if (!chip) return chip.error();
+    if (!chip.ok()) return chip.failure();
     devices_.push_back(std::make_unique<IdfDevice>(std::move(chip.value()), radio, [this] { settle(); }));
     return devices_.back().get();
   }

@@ -62,9 +62,9 @@ extern "C" void app_main(void) {
   static ESPNow espnow(link);
   asio::io_context io;
   AIOESPNow e(espnow, io.get_executor());
-  if (auto ec = e->config(kconfig_defaults())) std::printf("config: %s\n", ec.message().c_str());
-  if (auto ec = e->active(true)) {
-    std::printf("active(True) failed: %s\n", ec.message().c_str());
+  if (auto r = e->config(kconfig_defaults()); !r.ok()) std::printf("config: %s\n", r.failure().message().c_str());
+  if (auto r = e->active(true); !r.ok()) {
+    std::printf("active(True) failed: %s\n", r.failure().message().c_str());
     return;
   }
   // The seeds' peer b'\xbb\xbb\xbb\xbb\xbb\xbb'. 0xbb has the group bit set:

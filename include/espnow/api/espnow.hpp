@@ -1,13 +1,15 @@
 // ESPNow: MicroPython's espnow.ESPNow (docs/behaviour.md) as a C++ class,
-// over any Link. Every call is safe from any thread. Errors come back as
-// std::error_code values (errors.hpp), never as exceptions.
+// over any Link. Every call is safe from any thread. Every fallible call
+// returns a Result (common/result.hpp): ok(), value(), error() (a
+// std::error_code) and detail(); never an exception, never a bool.
 //
 //   ESPNow& e = device.espnow();     // one per device, always the same object
-//   e.active(true);
+//   e.active(true);                  // Result<void>
 //   e.add_peer(peer);
-//   e.send(peer, bytes("hello"));     // sync: true when the peer's radio ACKed
+//   auto sent = e.send(peer, bytes("hello"));  // Result<bool>: the bool is "ACKed"
+//   if (!sent.ok()) log(error_name(sent.error()));
 //   auto r = e.irecv(1000);          // wait up to 1 s
-//   if (r && *r) use((*r)->mac, (*r)->msg);
+//   if (r.ok() && r->mac) use(*r->mac, r->msg);
 #pragma once
 
 #include <atomic>
@@ -36,6 +38,9 @@ class IrqDispatcher;
 class ReceiveQueue;
 class SendTracker;
 }
+
+// config(rxbuf=...) above this is refused (ESP_ERR_ESPNOW_ARG).
+inline constexpr std::int64_t MAX_RXBUF = 16 * 1024 * 1024;
 
 struct Config {
   std::int64_t rxbuf = 526;         // bytes; used at the next active(true). The default
@@ -135,20 +140,20 @@ class ESPNow {
 
   // ---- activation and configuration
   bool active() const { return active_.load(); }
-  std::error_code active(bool flag);
+  Result<void> active(bool flag);
   Config config() const;
   // "rxbuf", "timeout_ms", "version" or "peers_table_max"
   Result<std::int64_t> config(std::string_view name) const;
-  std::error_code config(const ConfigUpdate& update);
+  Result<void> config(const ConfigUpdate& update);
 
   // ---- peers
-  std::error_code add_peer(const MacAddress& mac, const PeerOptions& options = {});
-  std::error_code mod_peer(const MacAddress& mac, const PeerOptions& options = {});
+  Result<void> add_peer(const MacAddress& mac, const PeerOptions& options = {});
+  Result<void> mod_peer(const MacAddress& mac, const PeerOptions& options = {});
   Result<PeerInfo> get_peer(const MacAddress& mac) const;
   Result<std::vector<PeerInfo>> get_peers() const;
-  std::error_code del_peer(const MacAddress& mac);
+  Result<void> del_peer(const MacAddress& mac);
   Result<PeerCount> peer_count() const;
-  std::error_code set_pmk(std::span<const std::uint8_t> pmk);
+  Result<void> set_pmk(std::span<const std::uint8_t> pmk);
 
   // ---- sending
   Result<bool> send(const MacAddress& mac, std::span<const std::uint8_t> msg, bool sync = true,
@@ -162,14 +167,14 @@ class ESPNow {
   // fails after earlier ones went out, it returns success, the ticket
   // completes with that `error`, and `*later_error` (if given) gets it now:
   // for a sync=False caller, who raises at once as send(sync=False) does.
-  std::error_code start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
-                             std::error_code* later_error = nullptr);
+  Result<void> start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
+                          std::error_code* later_error = nullptr);
 
   // ---- receiving; timeout_ms: nullopt = config default, 0 = now, < 0 = forever
   Result<std::optional<Message>> recv(std::optional<std::int64_t> timeout_ms = {});
   Result<Received> irecv(std::optional<std::int64_t> timeout_ms = {});
   // Returns the length, 0 on timeout. A message longer than `buffer` is
-  // errc::buffer_too_small and stays buffered.
+  // std::errc::message_size (EMSGSIZE) and stays buffered.
   Result<std::size_t> recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta = nullptr,
                                std::optional<std::int64_t> timeout_ms = {}, const Interrupt* interrupt = nullptr);
   Result<bool> any() const;
@@ -234,7 +239,7 @@ class ESPNow {
   std::error_code check_receive_ready() const;
   std::int64_t rxbuf_locked() const;
   void signal_readable_locked(bool readable);
-  std::error_code apply_peer_options(PeerInfo& peer, const PeerOptions& options) const;
+  Result<void> apply_peer_options(PeerInfo& peer, const PeerOptions& options) const;
   void mirror_add(const MacAddress& mac);
   void mirror_remove(const MacAddress& mac);
 
@@ -295,7 +300,7 @@ class ESPNow::Iterator {
  private:
   void next() {
     auto r = e_->irecv();
-    if (!r) {
+    if (!r.ok()) {
       done_ = true;
       error_ = r.error();
       return;

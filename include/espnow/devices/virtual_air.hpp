@@ -42,7 +42,7 @@ class VirtualAir {
   // errc::arg for a group MAC or a bad channel.
   Result<VirtualDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
     auto r = air_.add_radio(radio);
-    if (!r) return r.error();
+    if (!r.ok()) return r.failure();
     devices_.push_back(std::make_unique<VirtualDevice>(**r, link));
     return devices_.back().get();
   }
