@@ -33,9 +33,10 @@
 #include "harness.hpp"
 
 using namespace espnow;
-using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using Clock = std::chrono::steady_clock;  // here, so it hides espnow::Clock
 
 constexpr std::size_t kFrames = 5000;
 // Frames in flight at most: a veth delivers through the kernel's backlog
@@ -156,9 +157,9 @@ struct Receiver {
 std::unique_ptr<LinuxRadio> open_test_radio(const char* iface, MacAddress mac) {
   LinuxRadioOptions o;
   o.source = iface, o.mode = LinuxRadioMode::veth_test, o.mac = mac;
-  LinuxRadio::Opened opened = LinuxRadio::open(o);
-  if (!opened.radio) std::fprintf(stderr, "cannot open %s: %s\n", iface, opened.error.c_str()), std::exit(1);
-  return std::move(opened.radio);
+  auto opened = LinuxRadio::open(o);
+  if (!opened.ok()) std::fprintf(stderr, "cannot open %s: %s\n", iface, opened.failure().message().c_str()), std::exit(1);
+  return std::move(opened).value();
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "espnow/host/linux_radio.hpp"
 
+#include <cerrno>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -20,6 +21,8 @@
 #include "espnow/wire/radiotap.hpp"
 
 namespace espnow {
+
+using host::host_errc;
 namespace {
 
 constexpr std::size_t kMaxRadiotap = 64;
@@ -92,60 +95,59 @@ LinuxRadio::LinuxRadio(LinuxRadioOptions options) : options_(std::move(options))
     options_.warn = [](std::string_view line) { std::fprintf(stderr, "espnow: %.*s\n", int(line.size()), line.data()); };
 }
 
-LinuxRadio::Opened LinuxRadio::open(LinuxRadioOptions options) {
-  Opened o;
-  if (!is_valid_channel(options.channel)) {
-    o.error = "channel " + std::to_string(options.channel) + " is not a channel (1-14)";
-    return o;
-  }
+Result<std::unique_ptr<LinuxRadio>> LinuxRadio::open(LinuxRadioOptions options) {
+  if (!is_valid_channel(options.channel))
+    return Error(host_errc::bad_spec, "channel " + std::to_string(options.channel) + " is not a channel (1-14)");
   std::unique_ptr<LinuxRadio> r(new LinuxRadio(std::move(options)));
-  o.error = r->activate();
-  if (o.error.empty()) o.radio = std::move(r);
-  return o;
+  if (auto a = r->activate(); !a.ok()) return a.failure();
+  return r;
 }
 
 // Opens the source, checks it, sets channel and filter, starts receiving.
-std::string LinuxRadio::activate() {
+Result<void> LinuxRadio::activate() {
   const std::string& src = options_.source;
   char err[PCAP_ERRBUF_SIZE] = {};
   if (options_.mode == LinuxRadioMode::replay) {
-    if (!options_.mac) return "replay mode needs the MAC of the device the capture is replayed to";
+    if (!options_.mac) return Error(host_errc::bad_spec, "replay mode needs the MAC of the device the capture is replayed to");
     pcap_ = pcap_open_offline(src.c_str(), err);
-    if (!pcap_) return "cannot read " + src + ": " + err;
+    if (!pcap_) return Error(host_errc::pcap, "cannot read " + src + ": " + err);
     if (!wire::is_capture_link(pcap_datalink(pcap_)))
-      return src + ": link type " + std::to_string(pcap_datalink(pcap_)) + ", expected 127 (radiotap) or 105 (802.11)";
+      return Error(host_errc::bad_link_type, src + ": link type " + std::to_string(pcap_datalink(pcap_)) +
+                                                  ", expected 127 (radiotap) or 105 (802.11)");
     link_ = static_cast<wire::CaptureLink>(pcap_datalink(pcap_));
   } else {
-    if (if_nametoindex(src.c_str()) == 0) return "no interface '" + src + "'; list them with `ip link` or `iw dev`";
+    if (if_nametoindex(src.c_str()) == 0)
+      return Error(host_errc::no_interface, "no interface '" + src + "'; list them with `ip link` or `iw dev`");
     const host::WifiInterface wifi = host::query_wifi_interface(src);
     if (options_.mode == LinuxRadioMode::monitor && wifi.wireless && !wifi.monitor)
-      return src + " is a Wi-Fi interface but not in monitor mode. Fix: " + monitor_fix(src);
+      return Error(host_errc::not_monitor, src + " is a Wi-Fi interface but not in monitor mode. Fix: " + monitor_fix(src));
     pcap_ = pcap_create(src.c_str(), err);
-    if (!pcap_) return src + ": " + err;
+    if (!pcap_) return Error(host_errc::pcap, src + ": " + err);
     pcap_set_snaplen(pcap_, kSnapLen);
     pcap_set_immediate_mode(pcap_, 1);  // every frame at once: ACK timing depends on it
-    if (const int rc = pcap_activate(pcap_); rc < 0) return activation_error(src, rc, pcap_);
-    if (std::string e = check_link_type(wifi.wireless); !e.empty()) return e;
+    if (const int rc = pcap_activate(pcap_); rc < 0) return Error(host_errc::pcap, activation_error(src, rc, pcap_));
+    if (auto r = check_link_type(wifi.wireless); !r.ok()) return r;
     if (!options_.mac) options_.mac = wifi.wireless ? std::optional(wifi.mac) : interface_mac(src);
-    if (!options_.mac) return src + ": cannot read its MAC address; give one with --mac";
+    if (!options_.mac) return Error(host_errc::bad_spec, src + ": cannot read its MAC address; give one with --mac");
     // A veth drops packets over its MTU: the longest v2 frame and its radiotap header need more than 1500.
     if (options_.mode == LinuxRadioMode::veth_test && interface_mtu(src) < int(kMaxRadiotap + wire::kMaxFrameSize))
       options_.warn(src + ": MTU " + std::to_string(interface_mtu(src)) +
                     " is too small for the longest ESP-NOW v2 frames; fix: sudo ip link set " + src + " mtu 2304");
     if (options_.mode == LinuxRadioMode::monitor) {
-      if (std::string e = host::set_wifi_channel(src, options_.channel); !e.empty())
-        return src + " refused channel " + std::to_string(options_.channel) + ": " + e +
-               ". Check with `iw dev " + src + " info`; another interface on the same card may hold the channel";
+      if (auto r = host::set_wifi_channel(src, options_.channel); !r.ok())
+        return Error(r.error(), src + " refused channel " + std::to_string(options_.channel) + ": " +
+                                    std::string(r.detail()) + ". Check with `iw dev " + src +
+                                    " info`; another interface on the same card may hold the channel");
       if (!wifi.active_monitor_supported)
         options_.warn(src + ": the driver has no active monitor mode, so the card does not ACK unicasts to " +
                       std::string(options_.mac->to_text().view()) + "; ESP32 senders will see their sends fail");
     }
-    if (pcap_setnonblock(pcap_, 1, err) != 0) return src + ": " + err;
+    if (pcap_setnonblock(pcap_, 1, err) != 0) return Error(host_errc::pcap, src + ": " + err);
   }
   mac_ = *options_.mac;
-  if (std::string e = install_filter(); !e.empty()) return e;
+  if (auto r = install_filter(); !r.ok()) return r;
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
-  if (stop_fd_ < 0) return "eventfd failed";
+  if (stop_fd_ < 0) return Error(std::error_code(errno, std::system_category()), "eventfd");
   queue_ = std::make_unique<TxQueue>(options_.tx_queue_len,
                                      [this](std::span<std::uint8_t> f, PhyRate rate) { run_transmission(f, rate); });
   // A capture is replayed once the stack listens (set_listener); a live interface is read at once.
@@ -153,35 +155,39 @@ std::string LinuxRadio::activate() {
   return {};
 }
 
-std::string LinuxRadio::check_link_type(bool wireless) {
+Result<void> LinuxRadio::check_link_type(bool wireless) {
   const int dlt = pcap_datalink(pcap_);
   const std::string& src = options_.source;
   const char* name = pcap_datalink_val_to_name(dlt);
   const std::string have = std::string(name ? name : "?") + " (" + std::to_string(dlt) + ")";
-  if (options_.mode == LinuxRadioMode::veth_test)
-    return dlt == DLT_EN10MB ? "" : "test mode carries frames over an Ethernet link (a veth end); " + src + " has link type " + have;
+  if (options_.mode == LinuxRadioMode::veth_test) {
+    if (dlt == DLT_EN10MB) return {};
+    return Error(host_errc::bad_link_type,
+                 "test mode carries frames over an Ethernet link (a veth end); " + src + " has link type " + have);
+  }
   if (dlt == DLT_IEEE802_11_RADIO || pcap_set_datalink(pcap_, DLT_IEEE802_11_RADIO) == 0) return {};
   if (!wireless)  // Ethernet, a tunnel...: nothing `iw` could turn into a monitor interface
-    return src + " is not a Wi-Fi interface (link type " + have + ", unknown to nl80211); linux:IFACE needs a Wi-Fi "
+    return Error(host_errc::not_wireless, src + " is not a Wi-Fi interface (link type " + have + ", unknown to nl80211); linux:IFACE needs a Wi-Fi "
            "card's interface in monitor mode (`iw dev` lists them)" +
-           (dlt == DLT_EN10MB ? ". For the veth test transport: linux-test:" + src : std::string());
+           (dlt == DLT_EN10MB ? ". For the veth test transport: linux-test:" + src : std::string()));
   if (dlt == DLT_EN10MB)
-    return src + " has link type " + have + ", not IEEE802_11_RADIO (radiotap): it is not a Wi-Fi interface in monitor mode. "
-           "For a Wi-Fi card: " + monitor_fix(src) + ". For the veth test transport: linux-test:" + src;
-  return src + " has the wrong link type " + have + "; a monitor interface gives IEEE802_11_RADIO (127). Fix: " +
-         monitor_fix(src);
+    return Error(host_errc::not_monitor,
+                 src + " has link type " + have + ", not IEEE802_11_RADIO (radiotap): it is not a Wi-Fi interface in "
+                 "monitor mode. For a Wi-Fi card: " + monitor_fix(src) + ". For the veth test transport: linux-test:" + src);
+  return Error(host_errc::bad_link_type, src + " has the wrong link type " + have +
+                                             "; a monitor interface gives IEEE802_11_RADIO (127). Fix: " + monitor_fix(src));
 }
 
-std::string LinuxRadio::install_filter() {
+Result<void> LinuxRadio::install_filter() {
   const host::FilterLink link = options_.mode == LinuxRadioMode::veth_test ? host::FilterLink::radiotap_in_ethernet
                                                                           : host::FilterLink::radiotap;
   filter_ = host::espnow_filter(link, options_.promiscuous ? host::FilterScope::everything : host::FilterScope::device, mac_);
   bpf_program program{};
   if (pcap_compile(pcap_, &program, filter_.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
-    return "BPF filter does not compile: " + std::string(pcap_geterr(pcap_)) + ": " + filter_;
+    return Error(host_errc::pcap, "BPF filter does not compile: " + std::string(pcap_geterr(pcap_)) + ": " + filter_);
   const int rc = pcap_setfilter(pcap_, &program);
   pcap_freecode(&program);
-  if (rc != 0) return "cannot install the BPF filter: " + std::string(pcap_geterr(pcap_));
+  if (rc != 0) return Error(host_errc::pcap, "cannot install the BPF filter: " + std::string(pcap_geterr(pcap_)));
   return {};
 }
 
@@ -206,19 +212,17 @@ MacAddress LinuxRadio::mac(Interface i) const {
 
 std::error_code LinuxRadio::set_channel(std::uint8_t ch) {
   if (!is_valid_channel(ch)) return errc::arg;
+  return tune(ch).ok() ? std::error_code{} : make_error_code(errc::chan);
+}
+
+Result<void> LinuxRadio::tune(std::uint8_t ch) {
+  if (!is_valid_channel(ch)) return Error(errc::arg, "channel " + std::to_string(ch) + " is not 1..14");
   if (options_.mode == LinuxRadioMode::monitor) {
-    std::string e = host::set_wifi_channel(options_.source, ch);
-    std::lock_guard lk(channel_error_mutex_);
-    channel_error_ = e.empty() ? e : options_.source + " refused channel " + std::to_string(ch) + ": " + e;
-    if (!e.empty()) return errc::chan;
+    if (auto r = host::set_wifi_channel(options_.source, ch); !r.ok())
+      return Error(r.error(), options_.source + " refused channel " + std::to_string(ch) + ": " + std::string(r.detail()));
   }
   channel_ = ch;
   return {};
-}
-
-std::string LinuxRadio::channel_error() const {
-  std::lock_guard lk(channel_error_mutex_);
-  return channel_error_;
 }
 
 std::uint64_t LinuxRadio::now_us() const {

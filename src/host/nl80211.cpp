@@ -1,4 +1,5 @@
 #include "espnow/host/nl80211.hpp"
+#include "espnow/host/host_errors.hpp"
 
 #include <linux/nl80211.h>
 #include <net/if.h>
@@ -95,16 +96,16 @@ WifiInterface query_wifi_interface(const std::string& name) {
   return w;
 }
 
-std::string set_wifi_channel(const std::string& name, std::uint8_t channel) {
-  if (!is_valid_channel(channel)) return "channel " + std::to_string(channel) + " is not 1..14";
+Result<void> set_wifi_channel(const std::string& name, std::uint8_t channel) {
+  if (!is_valid_channel(channel)) return Error(errc::arg, "channel " + std::to_string(channel) + " is not 1..14");
   const unsigned ifindex = if_nametoindex(name.c_str());
-  if (ifindex == 0) return "no interface '" + name + "'";
+  if (ifindex == 0) return Error(host_errc::no_interface, "no interface '" + name + "'");
   const Nl80211 n = connect();
-  if (!n.error.empty()) return n.error;
+  if (!n.error.empty()) return Error(host_errc::nl80211, n.error);
   Message m = command(n, NL80211_CMD_SET_WIPHY, ifindex);
   nla_put_u32(m.get(), NL80211_ATTR_WIPHY_FREQ, channel_to_mhz(channel));
   nla_put_u32(m.get(), NL80211_ATTR_WIPHY_CHANNEL_TYPE, NL80211_CHAN_NO_HT);
-  if (const int rc = nl_send_sync(n.socket.get(), m.release()); rc < 0) return nl_geterror(rc);
+  if (const int rc = nl_send_sync(n.socket.get(), m.release()); rc < 0) return Error(host_errc::nl80211, nl_geterror(rc));
   return {};
 }
 

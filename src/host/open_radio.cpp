@@ -35,11 +35,11 @@ OpenedRadio open_udp(const AirUrlParse& url, const OpenRadioOptions& o) {
 OpenedRadio open_linux(std::string_view prefix, std::string_view source, LinuxRadioMode mode,
                        const OpenRadioOptions& o) {
   if (source.empty()) return bad_spec(std::string(prefix) + " needs a name after the colon, e.g. linux:wlan1");
-  LinuxRadio::Opened opened = LinuxRadio::open(
+  auto opened = LinuxRadio::open(
       {.source = std::string(source), .mode = mode, .mac = o.mac, .channel = o.channel, .promiscuous = o.promiscuous, .warn = {}});
-  if (!opened.radio) return failure(std::string(prefix) + std::string(source) + ": " + opened.error);
+  if (!opened.ok()) return failure(std::string(prefix) + std::string(source) + ": " + std::string(opened.detail()));
   OpenedRadio r;
-  r.linux_radio = std::move(opened.radio);
+  r.linux_radio = std::move(opened).value();
   r.radio = r.linux_radio.get();
   r.description = std::string(prefix) + std::string(source);
   return r;

@@ -65,9 +65,9 @@ LinuxRadioOptions options(const std::string& source, LinuxRadioMode mode, std::o
 }
 
 std::unique_ptr<LinuxRadio> open_radio(const std::string& source, MacAddress mac, LinuxRadioMode mode) {
-  LinuxRadio::Opened o = LinuxRadio::open(options(source, mode, mac));
-  EXPECT_EQ(o.error, "");
-  return std::move(o.radio);
+  auto o = LinuxRadio::open(options(source, mode, mac));
+  EXPECT_OK(o);
+  return o.ok() ? std::move(o).value() : nullptr;
 }
 
 std::unique_ptr<Station> station(const char* iface, MacAddress mac) {
@@ -424,29 +424,30 @@ TEST(LinuxRadioReplay, ACaptureOfAnotherLinkTypeIsRefusedByName) {
   { host::PcapWriter w(path.string(), 1); }  // Ethernet
   const auto o = LinuxRadio::open(options(path.string(), LinuxRadioMode::replay, kB));
   std::filesystem::remove(path);
-  EXPECT_EQ(o.radio, nullptr);
-  EXPECT_NE(o.error.find("link type 1, expected 127 (radiotap) or 105 (802.11)"), std::string::npos) << o.error;
+  EXPECT_FALSE(o.ok());
+  EXPECT_NE(o.detail().find("link type 1, expected 127 (radiotap) or 105 (802.11)"), std::string::npos) << o.detail();
 }
 
 TEST(LinuxRadioErrors, AMissingInterfaceIsNamed) {
   const auto o = LinuxRadio::open(options("nosuch0", LinuxRadioMode::monitor));
-  EXPECT_EQ(o.radio, nullptr);
-  EXPECT_NE(o.error.find("no interface 'nosuch0'"), std::string::npos) << o.error;
-  EXPECT_NE(o.error.find("ip link"), std::string::npos) << o.error;
+  EXPECT_ERR(o, host::host_errc::no_interface);
+  EXPECT_NE(o.detail().find("no interface 'nosuch0'"), std::string::npos) << o.detail();
+  EXPECT_NE(o.detail().find("ip link"), std::string::npos) << o.detail();
 }
 
 TEST(LinuxRadioErrors, AVethEndIsNotAWifiInterfaceAndGetsNoIwAdvice) {
   const auto o = LinuxRadio::open(options("lra", LinuxRadioMode::monitor));
-  EXPECT_EQ(o.radio, nullptr);
-  EXPECT_NE(o.error.find("lra is not a Wi-Fi interface (link type EN10MB (1)"), std::string::npos) << o.error;
-  EXPECT_EQ(o.error.find("set type monitor"), std::string::npos) << o.error;
-  EXPECT_NE(o.error.find("linux-test:lra"), std::string::npos) << o.error;
+  EXPECT_ERR(o, host::host_errc::not_wireless);
+  EXPECT_EQ(error_name(o.error()), "HOST_NOT_WIRELESS");
+  EXPECT_NE(o.detail().find("lra is not a Wi-Fi interface (link type EN10MB (1)"), std::string::npos) << o.detail();
+  EXPECT_EQ(o.detail().find("set type monitor"), std::string::npos) << o.detail();
+  EXPECT_NE(o.detail().find("linux-test:lra"), std::string::npos) << o.detail();
 }
 
 TEST(LinuxRadioErrors, AnUnreadableCaptureIsNamed) {
-  LinuxRadio::Opened o = LinuxRadio::open(options("/nonexistent.pcap", LinuxRadioMode::replay, kB));
-  EXPECT_EQ(o.radio, nullptr);
-  EXPECT_NE(o.error.find("cannot read /nonexistent.pcap"), std::string::npos) << o.error;
+  const auto o = LinuxRadio::open(options("/nonexistent.pcap", LinuxRadioMode::replay, kB));
+  EXPECT_ERR(o, host::host_errc::pcap);
+  EXPECT_NE(o.detail().find("cannot read /nonexistent.pcap"), std::string::npos) << o.detail();
 }
 
 }  // namespace

@@ -43,6 +43,8 @@
 #include <string_view>
 #include <thread>
 
+#include "espnow/common/result.hpp"
+#include "espnow/host/host_errors.hpp"
 #include "espnow/radio/radio.hpp"
 #include "espnow/wire/radiotap.hpp"
 #include "espnow/radio/virtual_radio.hpp"
@@ -91,11 +93,9 @@ struct MonitoredFrame {
 
 class LinuxRadio final : public Radio {
  public:
-  struct Opened {
-    std::unique_ptr<LinuxRadio> radio;
-    std::string error;  // what is wrong and the command that fixes it
-  };
-  static Opened open(LinuxRadioOptions options);
+  // On failure: a host_errc (or errno) code, and a detail saying what is
+  // wrong and the command that fixes it.
+  static Result<std::unique_ptr<LinuxRadio>> open(LinuxRadioOptions options);
   ~LinuxRadio() override;
   LinuxRadio(const LinuxRadio&) = delete;
   LinuxRadio& operator=(const LinuxRadio&) = delete;
@@ -103,7 +103,9 @@ class LinuxRadio final : public Radio {
   MacAddress mac(Interface i) const override;
   bool interface_active(Interface i) const override { return i == Interface::sta; }
   std::uint8_t channel() const override { return channel_.load(); }
-  std::error_code set_channel(std::uint8_t ch) override;
+  std::error_code set_channel(std::uint8_t ch) override;  // errc::chan if refused; tune() says why
+  // set_channel with the kernel's refusal in words (host_errc::nl80211).
+  Result<void> tune(std::uint8_t ch);
   bool long_range() const override { return false; }
   std::uint64_t now_us() const override;
   void set_listener(RadioListener* listener) override;
@@ -120,14 +122,12 @@ class LinuxRadio final : public Radio {
   // Replay mode: the file goes through the receive path once a listener is
   // set (so the stack misses nothing); this blocks until it has.
   void wait_until_replayed();
-  // The last channel error in words (set_channel's errc::arg says only "no").
-  std::string channel_error() const;
 
  private:
   explicit LinuxRadio(LinuxRadioOptions options);
-  std::string activate();
-  std::string check_link_type(bool wireless);  // wireless: nl80211 knows the interface
-  std::string install_filter();
+  Result<void> activate();
+  Result<void> check_link_type(bool wireless);  // wireless: nl80211 knows the interface
+  Result<void> install_filter();
   void receive_loop();
   void handle_packet(std::span<const std::uint8_t> packet);
   void handle_frame(std::span<const std::uint8_t> frame, const RxInfo& info, bool tx_report, bool tx_failed);
@@ -146,8 +146,6 @@ class LinuxRadio final : public Radio {
   wire::CaptureLink link_ = wire::CaptureLink::radiotap;  // a replayed file may be bare 802.11
   int stop_fd_ = -1;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  mutable std::mutex channel_error_mutex_;
-  std::string channel_error_;
 
   std::shared_mutex listener_mutex_;  // listener_ and monitor_
   RadioListener* listener_ = nullptr;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "espnow/common/result.hpp"
 #include "espnow/wire/mac_address.hpp"
 
 namespace espnow::host {
@@ -24,8 +25,8 @@ struct WifiInterface {
 
 WifiInterface query_wifi_interface(const std::string& name);
 
-// Sets a 20 MHz channel (1..14) on the interface. Empty on success, else the
-// kernel's refusal in words.
-std::string set_wifi_channel(const std::string& name, std::uint8_t channel);
+// Sets a 20 MHz channel (1..14) on the interface. On failure host_errc::nl80211
+// (or no_interface), with the kernel's refusal in words.
+Result<void> set_wifi_channel(const std::string& name, std::uint8_t channel);
 
 }  // namespace espnow::host
