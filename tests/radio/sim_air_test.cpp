@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -118,6 +119,56 @@ TEST(SimAir, LossIsReproducibleFromTheSeed) {
     return ra.results;
   };
   EXPECT_EQ(run(), run());
+}
+
+TEST(SimAir, TheErrorModelIsAskedPerFrameAndReceiverAndALostUnicastIsRetried) {
+  constexpr MacAddress kC = "02:00:00:00:00:0c"_mac;
+  struct Asked {
+    MacAddress from, to;
+    bool retry;
+    std::uint8_t channel;
+    int rssi;
+  };
+  std::mutex m;
+  std::vector<Asked> asked;
+  // Loses every first try; keeps every retry.
+  SimAir air({.error_model = [&](const HeardFrame& f) {
+    const bool retry = (f.frame[1] & 0x08) != 0;
+    std::lock_guard lk(m);
+    asked.push_back({f.from, f.to, retry, f.channel, f.rssi_dbm});
+    return !retry;
+  }});
+  SimRadio& a = radio(air, {.mac = kA, .channel = 6});
+  SimRadio& b = radio(air, {.mac = kB, .channel = 6});
+  SimRadio& c = radio(air, {.mac = kC, .channel = 6});
+  Recorder ra, rb, rc;
+  a.set_listener(&ra);
+  b.set_listener(&rb);
+  c.set_listener(&rc);
+
+  ASSERT_FALSE(a.transmit(frame_to(kB, kA), PhyRate::r1m));
+  ASSERT_EQ(asked.size(), 2u);  // the first try (lost) and its retry, both at b only
+  EXPECT_EQ(asked[0].from, kA);
+  EXPECT_EQ(asked[0].to, kB);
+  EXPECT_FALSE(asked[0].retry);
+  EXPECT_TRUE(asked[1].retry);
+  EXPECT_EQ(asked[0].channel, 6);
+  EXPECT_EQ(asked[0].rssi, air.rssi_dbm({0, 0}, {0, 0}, 20));
+  ASSERT_EQ(rb.frames.size(), 1u);  // delivered once, the retry
+  EXPECT_TRUE(rb.frames[0][1] & 0x08);
+  EXPECT_EQ(ra.results, std::vector<bool>{true});
+  EXPECT_EQ(air.stats().lost, 1u);
+
+  asked.clear();
+  ASSERT_FALSE(a.transmit(frame_to(MacAddress::broadcast(), kA, 1), PhyRate::r1m));
+  ASSERT_EQ(asked.size(), 2u);  // once per receiver; a broadcast is sent once
+  EXPECT_EQ((std::set<MacAddress>{asked[0].to, asked[1].to}), (std::set<MacAddress>{kB, kC}));
+  EXPECT_EQ(rb.frames.size(), 1u);
+  EXPECT_TRUE(rc.frames.empty());
+  EXPECT_EQ(air.stats().lost, 3u);
+  a.set_listener(nullptr);
+  b.set_listener(nullptr);
+  c.set_listener(nullptr);
 }
 
 TEST(SimAir, AnInactiveInterfaceNeitherHearsNorAcks) {
