@@ -5,6 +5,7 @@
 
 #include "cli.hpp"
 #include "echo_heartbeat.hpp"
+#include "sim_command.hpp"
 
 using namespace espnow::cli;
 
@@ -84,6 +85,10 @@ int main(int argc, char** argv) {
 
   auto* bridge = app.add_subcommand("bridge", "relay frames both ways between --radio linux:IFACE and the air (--air)");
 
+  std::string sim_scenario;
+  auto* sim = app.add_subcommand("sim", "run a scenario (JSON: nodes, traffic) on the discrete-event air; --json for one JSON object");
+  sim->add_option("SCENARIO", sim_scenario, "the scenario file")->required();
+
   DemoOptions demo_options;
   auto* demo = app.add_subcommand("demo", "the seeds' asyncio example on two in-process devices (as `make demo`)");
   long period_ms = 1000, duration_ms = 10000;
@@ -107,6 +112,7 @@ int main(int argc, char** argv) {
   if (*ping) return cmd_ping(g, po);
   if (*capture) return cmd_capture(g, co);
   if (*bridge) return cmd_bridge(g);
+  if (*sim) return cmd_sim(sim_scenario, g.json);
   if (*demo) {
     demo_options.period = std::chrono::milliseconds(period_ms);
     demo_options.duration = std::chrono::milliseconds(duration_ms);

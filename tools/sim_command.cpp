@@ -1,0 +1,374 @@
+// `espnow sim`: reads a scenario (nodes, traffic), runs it on the
+// discrete-event air, reports per flow, node and channel.
+//
+// For now traffic drives each radio's DCF MAC directly with frames of the
+// ESP-NOW frame's length (wire::frame_size of the message), not through
+// SoftLink: the bytes are not built, only their airtime and fate simulated.
+#include "sim_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "espnow/sim/air.hpp"
+#include "espnow/sim/engine.hpp"
+#include "espnow/wire/frame.hpp"
+#include "espnow/wire/phy.hpp"
+
+namespace espnow::cli {
+namespace {
+
+using nlohmann::json;
+using namespace espnow::sim;
+
+// A mistake in the scenario, naming the entry.
+struct BadScenario : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class Arrival { periodic, poisson, saturated };
+
+struct NodeSpec {
+  std::string mac_text;
+  MacAddress mac;
+  Position pos;
+  double tx_power_dbm = 20.0;
+  std::uint8_t channel = 1;
+};
+
+struct FlowSpec {
+  std::string from_text, to_text;
+  std::uint32_t from = 0;
+  MacAddress to;
+  std::uint32_t bytes = 250;
+  double interval_ms = 100.0;
+  Arrival arrival = Arrival::periodic;
+  PhyRate rate = PhyRate::r1m;
+};
+
+struct Scenario {
+  std::uint64_t seed = 1;
+  double duration_s = 10.0;
+  PathLoss path_loss;
+  std::vector<NodeSpec> nodes;
+  std::vector<FlowSpec> flows;
+};
+
+void only_keys(const json& j, const std::string& where, std::initializer_list<const char*> allowed) {
+  if (!j.is_object()) throw BadScenario(where + ": expected an object");
+  for (const auto& [key, value] : j.items()) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || key == a;
+    if (!ok) throw BadScenario(where + ": unknown key \"" + key + "\"");
+  }
+}
+
+double number(const json& j, const std::string& where) {
+  if (!j.is_number()) throw BadScenario(where + ": expected a number");
+  return j.get<double>();
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+MacAddress parse_mac(const json& j, const std::string& where) {
+  if (!j.is_string()) throw BadScenario(where + ": expected a MAC address string");
+  const auto r = MacAddress::parse(j.get<std::string>());
+  if (!r.ok()) throw BadScenario(where + ": \"" + j.get<std::string>() + "\" is not a MAC address");
+  return r.value();
+}
+
+PhyRate parse_rate(const json& j, const std::string& where) {
+  static const std::map<std::string, PhyRate> kNames{
+      {"1M", PhyRate::r1m},     {"2M", PhyRate::r2m},     {"5.5M", PhyRate::r5m},   {"11M", PhyRate::r11m},
+      {"6M", PhyRate::r6m},     {"9M", PhyRate::r9m},     {"12M", PhyRate::r12m},   {"18M", PhyRate::r18m},
+      {"24M", PhyRate::r24m},   {"36M", PhyRate::r36m},   {"48M", PhyRate::r48m},   {"54M", PhyRate::r54m},
+      {"LR250K", PhyRate::lora_250k}, {"LR500K", PhyRate::lora_500k}};
+  if (!j.is_string() || !kNames.count(j.get<std::string>()))
+    throw BadScenario(where + ": not a rate (1M, 2M, 5.5M, 11M, 6M ... 54M, LR250K, LR500K)");
+  return kNames.at(j.get<std::string>());
+}
+
+Scenario parse(const json& root) {
+  Scenario s;
+  only_keys(root, "scenario", {"seed", "duration_s", "air", "nodes", "traffic"});
+  if (root.contains("seed")) {
+    if (!root["seed"].is_number_unsigned()) throw BadScenario("seed: expected a non-negative integer");
+    s.seed = root["seed"].get<std::uint64_t>();
+  }
+  if (root.contains("duration_s")) s.duration_s = number(root["duration_s"], "duration_s");
+  if (!(s.duration_s > 0)) throw BadScenario("duration_s: must be positive");
+  if (root.contains("air")) {
+    const json& air = root["air"];
+    only_keys(air, "air", {"path_loss_exponent", "reference_loss_db"});
+    if (air.contains("path_loss_exponent")) s.path_loss.exponent = number(air["path_loss_exponent"], "air.path_loss_exponent");
+    if (air.contains("reference_loss_db")) s.path_loss.reference_db = number(air["reference_loss_db"], "air.reference_loss_db");
+  }
+  if (!root.contains("nodes") || !root["nodes"].is_array() || root["nodes"].empty())
+    throw BadScenario("nodes: expected a non-empty list");
+  std::map<MacAddress, std::uint32_t> index;
+  for (std::size_t i = 0; i < root["nodes"].size(); ++i) {
+    const json& n = root["nodes"][i];
+    const std::string where = "nodes[" + std::to_string(i) + "]";
+    only_keys(n, where, {"mac", "pos", "tx_power_dbm", "channel"});
+    if (!n.contains("mac")) throw BadScenario(where + ": \"mac\" is missing");
+    NodeSpec node;
+    node.mac = parse_mac(n["mac"], where + ".mac");
+    node.mac_text = lower(n["mac"].get<std::string>());
+    if (node.mac.is_multicast()) throw BadScenario(where + ".mac: " + node.mac_text + " is a group address, not a radio's");
+    if (index.count(node.mac)) throw BadScenario(where + ".mac: " + node.mac_text + " is already nodes[" + std::to_string(index[node.mac]) + "]");
+    if (n.contains("pos")) {
+      const json& p = n["pos"];
+      if (!p.is_array() || p.size() != 2) throw BadScenario(where + ".pos: expected [x, y] in metres");
+      node.pos = {number(p[0], where + ".pos[0]"), number(p[1], where + ".pos[1]")};
+    }
+    if (n.contains("tx_power_dbm")) node.tx_power_dbm = number(n["tx_power_dbm"], where + ".tx_power_dbm");
+    if (n.contains("channel")) {
+      const json& c = n["channel"];
+      if (!c.is_number_integer() || !is_valid_channel(c.get<int>()))
+        throw BadScenario(where + ".channel: " + c.dump() + " is not a channel (1-14)");
+      node.channel = static_cast<std::uint8_t>(c.get<int>());
+    }
+    index[node.mac] = static_cast<std::uint32_t>(i);
+    s.nodes.push_back(node);
+  }
+  if (root.contains("traffic")) {
+    if (!root["traffic"].is_array()) throw BadScenario("traffic: expected a list");
+    for (std::size_t i = 0; i < root["traffic"].size(); ++i) {
+      const json& t = root["traffic"][i];
+      const std::string where = "traffic[" + std::to_string(i) + "]";
+      only_keys(t, where, {"from", "to", "bytes", "interval_ms", "arrival", "rate"});
+      for (const char* k : {"from", "to"})
+        if (!t.contains(k)) throw BadScenario(where + ": \"" + k + "\" is missing");
+      FlowSpec f;
+      const MacAddress from = parse_mac(t["from"], where + ".from");
+      f.from_text = lower(t["from"].get<std::string>());
+      if (!index.count(from)) throw BadScenario(where + ".from: " + f.from_text + " is not a node");
+      f.from = index[from];
+      f.to = parse_mac(t["to"], where + ".to");
+      f.to_text = lower(t["to"].get<std::string>());
+      if (f.to.is_unicast() && !index.count(f.to)) throw BadScenario(where + ".to: " + f.to_text + " is not a node");
+      if (t.contains("bytes")) {
+        const json& b = t["bytes"];
+        if (!b.is_number_integer() || b.get<long>() < 1 || b.get<long>() > long(wire::kMaxMessageV2))
+          throw BadScenario(where + ".bytes: expected 1-1470");
+        f.bytes = b.get<std::uint32_t>();
+      }
+      if (t.contains("interval_ms")) f.interval_ms = number(t["interval_ms"], where + ".interval_ms");
+      if (t.contains("arrival")) {
+        const std::string a = t["arrival"].is_string() ? t["arrival"].get<std::string>() : "";
+        if (a == "periodic") f.arrival = Arrival::periodic;
+        else if (a == "poisson") f.arrival = Arrival::poisson;
+        else if (a == "saturated") f.arrival = Arrival::saturated;
+        else throw BadScenario(where + ".arrival: expected periodic, poisson or saturated");
+      }
+      if (f.arrival != Arrival::saturated && !(f.interval_ms > 0))
+        throw BadScenario(where + ".interval_ms: must be positive");
+      if (t.contains("rate")) f.rate = parse_rate(t["rate"], where + ".rate");
+      s.flows.push_back(f);
+    }
+  }
+  return s;
+}
+
+// Per-flow counts.
+struct FlowStats {
+  std::uint64_t offered = 0, queue_drops = 0, sent = 0, acked = 0, failed = 0;
+  std::vector<std::uint64_t> received;  // per node
+};
+
+constexpr int kFlowShift = 40;  // a message's tag: flow index << 40 | message number
+
+class Run {
+ public:
+  explicit Run(const Scenario& s) : s_(s), air_(engine_, AirConfig{s.path_loss, s.seed}) {
+    for (const NodeSpec& n : s.nodes) {
+      RadioConfig rc;
+      rc.mac = n.mac;
+      rc.pos = n.pos;
+      rc.tx_power_dbm = n.tx_power_dbm;
+      rc.channel = n.channel;
+      air_.add_radio(rc);
+    }
+    stats_.resize(s.flows.size());
+    for (auto& f : stats_) f.received.assign(s.nodes.size(), 0);
+    for (std::uint32_t i = 0; i < s.nodes.size(); ++i) {
+      air_.mac(i).on_report([this](const TxReport& r) { reported(r); });
+      air_.mac(i).on_receive([this, i](const AirFrame& f, double) {
+        const auto flow = f.tag >> kFlowShift;
+        if (flow < stats_.size()) ++stats_[flow].received[i];
+      });
+    }
+    for (std::size_t k = 0; k < s.flows.size(); ++k) start_flow(k);
+  }
+
+  void run(bool progress) {
+    const Time end = seconds(s_.duration_s);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto last_print = t0;
+    for (Time t = 0; t < end;) {
+      t = std::min(end, t + milliseconds(100));
+      engine_.run_until(t);
+      const auto now = std::chrono::steady_clock::now();
+      if (progress && now - last_print > std::chrono::seconds(2)) {
+        last_print = now;
+        const double wall = std::chrono::duration<double>(now - t0).count();
+        std::fprintf(stderr, "espnow sim: %.1f of %.1f simulated s, %.0f events/s\n", to_seconds(t), s_.duration_s,
+                     static_cast<double>(engine_.events_run()) / wall);
+      }
+    }
+    wall_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  json report() const {
+    json out;
+    out["flows"] = json::array();
+    for (std::size_t k = 0; k < s_.flows.size(); ++k) {
+      const FlowSpec& f = s_.flows[k];
+      const FlowStats& st = stats_[k];
+      json received = json::object();
+      for (std::size_t i = 0; i < s_.nodes.size(); ++i)
+        if (i != f.from && (st.received[i] > 0 || s_.nodes[i].mac == f.to)) received[s_.nodes[i].mac_text] = st.received[i];
+      out["flows"].push_back({{"from", f.from_text}, {"to", f.to_text}, {"offered", st.offered},
+                              {"queue_drops", st.queue_drops}, {"sent", st.sent}, {"acked", st.acked},
+                              {"failed", st.failed}, {"received", received}});
+    }
+    out["nodes"] = json::array();
+    std::set<int> channels;
+    for (std::uint32_t i = 0; i < s_.nodes.size(); ++i) {
+      auto& air = const_cast<Air&>(air_);
+      const MacCounters& c = air.mac(i).counters();
+      out["nodes"].push_back({{"mac", s_.nodes[i].mac_text}, {"transmissions", c.transmissions},
+                              {"receptions", c.receptions}, {"lost_collision", c.lost_collision},
+                              {"lost_weak", c.lost_weak}});
+      channels.insert(s_.nodes[i].channel);
+    }
+    out["channels"] = json::array();
+    for (int ch : channels)
+      out["channels"].push_back({{"channel", ch},
+                                 {"busy_fraction", to_seconds(air_.busy_time(static_cast<std::uint8_t>(ch))) /
+                                                       to_seconds(engine_.now())}});
+    out["sim_seconds"] = to_seconds(engine_.now());
+    out["wall_seconds"] = wall_seconds_;
+    out["events"] = engine_.events_run();
+    return out;
+  }
+
+ private:
+  void offer(std::size_t k) {
+    const FlowSpec& f = s_.flows[k];
+    FlowStats& st = stats_[k];
+    const std::uint64_t tag = (static_cast<std::uint64_t>(k) << kFlowShift) | st.offered;
+    ++st.offered;
+    const auto bytes = static_cast<std::uint32_t>(wire::frame_size(f.bytes));
+    if (!air_.mac(f.from).enqueue(MacRequest{f.to, bytes, f.rate, tag})) ++st.queue_drops;
+  }
+
+  void start_flow(std::size_t k) {
+    const FlowSpec& f = s_.flows[k];
+    Random& rnd = air_.random();
+    switch (f.arrival) {
+      case Arrival::saturated:
+        // The queue never runs empty: fill it, and refill on each report.
+        engine_.at(0, [this, k] {
+          while (air_.mac(s_.flows[k].from).queued() < 16) offer(k);
+        });
+        break;
+      case Arrival::periodic:
+        // A random phase, so that periodic senders do not start in lockstep.
+        engine_.at(static_cast<Time>(rnd.uniform() * static_cast<double>(milliseconds(1)) * f.interval_ms),
+                   [this, k] { periodic(k); });
+        break;
+      case Arrival::poisson:
+        engine_.at(static_cast<Time>(rnd.exponential(f.interval_ms * 1e6)), [this, k] { poisson(k); });
+        break;
+    }
+  }
+  void periodic(std::size_t k) {
+    offer(k);
+    engine_.after(static_cast<Time>(s_.flows[k].interval_ms * 1e6), [this, k] { periodic(k); });
+  }
+  void poisson(std::size_t k) {
+    offer(k);
+    engine_.after(static_cast<Time>(air_.random().exponential(s_.flows[k].interval_ms * 1e6)), [this, k] { poisson(k); });
+  }
+
+  void reported(const TxReport& r) {
+    const auto k = r.tag >> kFlowShift;
+    if (k >= stats_.size()) return;
+    FlowStats& st = stats_[k];
+    ++st.sent;
+    if (r.status == TxStatus::acked) ++st.acked;
+    if (r.status == TxStatus::failed) ++st.failed;
+    if (s_.flows[k].arrival == Arrival::saturated) offer(k);
+  }
+
+  const Scenario& s_;
+  Engine engine_;
+  Air air_;
+  std::vector<FlowStats> stats_;
+  double wall_seconds_ = 0;
+};
+
+void print_summary(const json& r) {
+  std::printf("%.1f simulated s in %.2f s of wall time, %llu events\n", r["sim_seconds"].get<double>(),
+              r["wall_seconds"].get<double>(), static_cast<unsigned long long>(r["events"].get<std::uint64_t>()));
+  std::printf("flows:\n");
+  for (const auto& f : r["flows"]) {
+    std::uint64_t received = 0;
+    for (const auto& [mac, n] : f["received"].items()) received += n.get<std::uint64_t>();
+    std::printf("  %s -> %s: offered %llu, queue drops %llu, sent %llu, acked %llu, failed %llu, received %llu\n",
+                f["from"].get<std::string>().c_str(), f["to"].get<std::string>().c_str(),
+                (unsigned long long)f["offered"].get<std::uint64_t>(), (unsigned long long)f["queue_drops"].get<std::uint64_t>(),
+                (unsigned long long)f["sent"].get<std::uint64_t>(), (unsigned long long)f["acked"].get<std::uint64_t>(),
+                (unsigned long long)f["failed"].get<std::uint64_t>(), (unsigned long long)received);
+  }
+  std::printf("nodes:\n");
+  for (const auto& n : r["nodes"])
+    std::printf("  %s: %llu transmissions, %llu receptions, lost %llu to collisions, %llu to weak signal\n",
+                n["mac"].get<std::string>().c_str(), (unsigned long long)n["transmissions"].get<std::uint64_t>(),
+                (unsigned long long)n["receptions"].get<std::uint64_t>(),
+                (unsigned long long)n["lost_collision"].get<std::uint64_t>(),
+                (unsigned long long)n["lost_weak"].get<std::uint64_t>());
+  for (const auto& c : r["channels"])
+    std::printf("channel %d: busy %.1f%%\n", c["channel"].get<int>(), 100.0 * c["busy_fraction"].get<double>());
+}
+
+}  // namespace
+
+int cmd_sim(const std::string& scenario_path, bool json_output) {
+  Scenario scenario;
+  try {
+    std::ifstream in(scenario_path);
+    if (!in) throw BadScenario("cannot read the file");
+    json root;
+    try {
+      root = json::parse(in);
+    } catch (const json::parse_error& e) {
+      throw BadScenario(std::string("not JSON: ") + e.what());
+    }
+    scenario = parse(root);
+  } catch (const BadScenario& e) {
+    std::fprintf(stderr, "espnow sim: %s: %s\n", scenario_path.c_str(), e.what());
+    return 2;
+  }
+  Run run(scenario);
+  run.run(/*progress=*/true);
+  const json report = run.report();
+  if (json_output) std::printf("%s\n", report.dump().c_str());
+  else print_summary(report);
+  return 0;
+}
+
+}  // namespace espnow::cli
