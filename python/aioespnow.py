@@ -10,7 +10,6 @@ import asyncio
 import espnow
 from espnow import *  # noqa: F401,F403  (the seeds' module re-exports espnow's names)
 
-_NO_MEM_RETRY_S = 2.0      # SPEC §1: a full transmit queue is retried for up to 2 s
 _OUTSTANDING_WAIT_S = 0.1  # sync sends first wait 100 ms for earlier responses
 _ETIMEDOUT = 110
 
@@ -132,15 +131,14 @@ class AIOESPNow(espnow.ESPNow):
             await asyncio.sleep(0.001)
 
     async def _start(self, mac, msg, sync):
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _NO_MEM_RETRY_S
+        # A full transmit queue (NO_MEM) is tried again as the C++ core's
+        # NoMemRetry says (the 2 s rule); the loop only waits between tries.
+        since = self._async_clock_ns()
         while True:
-            try:
-                return self._async_start(mac, msg, sync)
-            except OSError as err:
-                if len(err.args) < 2 or err.args[1] != "ESP_ERR_ESPNOW_NO_MEM" or loop.time() >= deadline:
-                    raise
-            await asyncio.sleep(0.001)
+            ident, retry_in = self._async_start(mac, msg, sync, since)
+            if retry_in is None:
+                return ident
+            await asyncio.sleep(retry_in)
 
     def __aiter__(self):
         return self

@@ -207,6 +207,7 @@ class ESPNow {
   std::uint64_t peers_table_evictions() const { return peers_evictions_.load(); }
   std::size_t peers_table_size() const { return peers_size_.load(); }
   Link& link() const { return link_; }
+  // What times its waits; AIOESPNow and the binding time their NO_MEM retries by it too.
   Clock& clock() const { return clock_; }
   std::size_t rx_bytes_used() const;
 
