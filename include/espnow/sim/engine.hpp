@@ -18,7 +18,7 @@ constexpr Time nanoseconds(std::int64_t n) noexcept { return n; }
 constexpr Time microseconds(std::int64_t us) noexcept { return us * 1000; }
 constexpr Time milliseconds(std::int64_t ms) noexcept { return ms * 1000000; }
 constexpr Time seconds(double s) noexcept { return static_cast<Time>(s * 1e9); }
-constexpr double to_seconds(Time t) noexcept { return static_cast<double>(t) * 1e-9; }
+constexpr double to_seconds(Time t) noexcept { return static_cast<double>(t) / 1e9; }
 
 // Names one scheduled event, to cancel it. A default EventId names none.
 struct EventId {
