@@ -76,6 +76,13 @@ namespace {
 thread_local EmulatedChip* t_selected = nullptr;
 std::atomic<EmulatedChip*> g_default{nullptr};
 
+struct DefaultChipFailure {
+  [[noreturn]] static void fail(const std::string& why) {
+    std::fprintf(stderr, "esp-idf emulation: cannot make the default chip: %s\n", why.c_str());
+    std::abort();
+  }
+};
+
 // A random locally administered unicast MAC for the default chip.
 MacAddress random_mac() {
   std::random_device rd;
@@ -85,8 +92,20 @@ MacAddress random_mac() {
   return mac;
 }
 
+// ESPNOW_MAC, as every front end reads it (the CLI, the Python modules);
+// else a random locally administered address. The AP MAC follows as STA + 1.
+MacAddress mac_from_environment() {
+  const char* text = std::getenv("ESPNOW_MAC");
+  if (!text || !*text) return random_mac();
+  const MacParseResult r = MacAddress::parse(text);
+  const std::string quoted = std::string("ESPNOW_MAC='") + text + "'";
+  if (!r) DefaultChipFailure::fail(quoted + " is not a MAC address: " + std::string(to_string(r.error)));
+  if (r.mac.is_multicast()) DefaultChipFailure::fail(quoted + " is a group address; a device's MAC must be unicast");
+  return r.mac;
+}
+
 // The chip a program gets with no selection: one radio on the default UDP air.
-struct DefaultChip {
+struct DefaultChip : DefaultChipFailure {
   std::unique_ptr<UdpAir> air;
   std::unique_ptr<EmulatedChip> chip;
   DefaultChip() {
@@ -98,16 +117,12 @@ struct DefaultChip {
     // ESPNOW_VERSION=2: a chip whose firmware was built on ESP-IDF >= 5.4.
     const VersionSetting version = protocol_version_from_environment();
     if (!version.ok()) fail(version.error);
-    auto c = EmulatedChip::create(*air, {.radio = {.mac = random_mac()},
+    auto c = EmulatedChip::create(*air, {.radio = {.mac = mac_from_environment()},
                                          .link = {.version = static_cast<std::uint8_t>(version.version)}});
     if (!c.ok()) fail(c.failure().message());
     chip = std::move(c.value());
   }
   ~DefaultChip() { chip.reset(); }  // before the air it sits on
-  [[noreturn]] static void fail(const std::string& why) {
-    std::fprintf(stderr, "esp-idf emulation: cannot make the default chip: %s\n", why.c_str());
-    std::abort();
-  }
 };
 
 EmulatedChip& default_chip() {
