@@ -1,7 +1,7 @@
 /* ESP-IDF's esp_now.h (host emulation). Names, signatures, constants and
  * error numbers matched against ESP-IDF v5.5 as documented; the callback
  * types follow ESP_IDF_VERSION, as they changed in 5.0 (receive) and 5.5
- * (send status). Implemented on SoftLink over the virtual air: callbacks run
+ * (send status), and the chip calls them in that shape. Implemented on SoftLink over the virtual air: callbacks run
  * on the selected chip's own "Wi-Fi task" thread, as on the chip. */
 #pragma once
 
@@ -98,9 +98,22 @@ esp_err_t esp_now_deinit(void);
 /* 1 or 2: the chip's ESP-NOW protocol version. */
 esp_err_t esp_now_get_version(uint32_t* version);
 
-esp_err_t esp_now_register_recv_cb(esp_now_recv_cb_t cb);
+/* The emulated chip calls each callback in the shape of the ESP-IDF the
+ * *program* was compiled for: the receive callback with a MAC before 5.0 and
+ * with esp_now_recv_info_t from 5.0; the send callback with a MAC before 5.5
+ * and with esp_now_send_info_t from 5.5. So the registrations are inline and
+ * hand the library the program's ESP_IDF_VERSION with the callback. */
+typedef void (*espnow_emul_any_cb_t)(void);
+esp_err_t espnow_emul_register_recv_cb(espnow_emul_any_cb_t cb, uint32_t idf_version);
+esp_err_t espnow_emul_register_send_cb(espnow_emul_any_cb_t cb, uint32_t idf_version);
+
+static inline esp_err_t esp_now_register_recv_cb(esp_now_recv_cb_t cb) {
+  return espnow_emul_register_recv_cb((espnow_emul_any_cb_t)cb, (uint32_t)ESP_IDF_VERSION);
+}
+static inline esp_err_t esp_now_register_send_cb(esp_now_send_cb_t cb) {
+  return espnow_emul_register_send_cb((espnow_emul_any_cb_t)cb, (uint32_t)ESP_IDF_VERSION);
+}
 esp_err_t esp_now_unregister_recv_cb(void);
-esp_err_t esp_now_register_send_cb(esp_now_send_cb_t cb);
 esp_err_t esp_now_unregister_send_cb(void);
 
 /* peer_addr NULL: every unicast peer. `data` may be reused on return. */

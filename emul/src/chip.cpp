@@ -40,33 +40,61 @@ void ChipState::link_sent(void* self, const MacAddress& dst, SendStatus status) 
   static_cast<ChipState*>(self)->task.post_sent(dst, status);
 }
 
+void ChipState::set_recv_cb(RecvCallback cb) {
+  std::lock_guard lk(cb_mutex);
+  recv_cb_ = cb;
+}
+void ChipState::set_send_cb(SendCallback cb) {
+  std::lock_guard lk(cb_mutex);
+  send_cb_ = cb;
+}
+ChipState::RecvCallback ChipState::recv_cb() const {
+  std::lock_guard lk(cb_mutex);
+  return recv_cb_;
+}
+ChipState::SendCallback ChipState::send_cb() const {
+  std::lock_guard lk(cb_mutex);
+  return send_cb_;
+}
+
+namespace {
+// The callback types of each ESP-IDF, whatever version the library is built at.
+using RecvInfoFn = void (*)(const esp_now_recv_info_t*, const uint8_t*, int);  // 5.0+
+using RecvMacFn = void (*)(const uint8_t*, const uint8_t*, int);               // before 5.0
+using SendInfoFn = void (*)(const esp_now_send_info_t*, esp_now_send_status_t);  // 5.5+
+using SendMacFn = void (*)(const uint8_t*, esp_now_send_status_t);              // before 5.5
+}  // namespace
+
 void ChipState::on_received(const WifiTask::Received& r) {
   select_chip(&owner);
-  const esp_now_recv_cb_t cb = recv_cb.load();
-  if (!cb) return;
+  const RecvCallback cb = recv_cb();
+  if (!cb.fn) return;
   MacAddress src = r.info.src, dst = r.info.dst;
+  const int len = static_cast<int>(r.len);
+  if (!cb.with_info) return reinterpret_cast<RecvMacFn>(cb.fn)(src.bytes.data(), r.data.data(), len);
   wifi_pkt_rx_ctrl_t ctrl{};
   ctrl.rssi = r.info.rssi_dbm;
   ctrl.rate = static_cast<unsigned>(r.info.rate) & 0x1Fu;  // a 5-bit field on the chip too
   ctrl.channel = r.info.channel & 0x0Fu;
   ctrl.timestamp = static_cast<std::uint32_t>(r.info.timestamp_us);
   const esp_now_recv_info_t info{src.bytes.data(), dst.bytes.data(), &ctrl};
-  cb(&info, r.data.data(), static_cast<int>(r.len));
+  reinterpret_cast<RecvInfoFn>(cb.fn)(&info, r.data.data(), len);
 }
 
 void ChipState::on_sent(const WifiTask::Sent& s) {
   select_chip(&owner);
-  const esp_now_send_cb_t cb = send_cb.load();
-  if (!cb) return;
+  const SendCallback cb = send_cb();
+  if (!cb.fn) return;
   const auto status = s.status == SendStatus::success ? ESP_NOW_SEND_SUCCESS : ESP_NOW_SEND_FAIL;
   MacAddress dst = s.dst, src = radio.mac(Interface::sta);
+  if (!cb.with_info) return reinterpret_cast<SendMacFn>(cb.fn)(dst.bytes.data(), status);
   esp_now_send_info_t info{};
   info.des_addr = dst.bytes.data();
   info.src_addr = src.bytes.data();
   info.ifidx = WIFI_IF_STA;
   info.rate = static_cast<wifi_phy_rate_t>(link.rate());
   info.tx_status = status;
-  cb(&info, status);
+  reinterpret_cast<SendInfoFn>(cb.fn)(&info, status);
 }
 
 }  // namespace detail

@@ -43,8 +43,23 @@ struct ChipState final : WifiTask::Handler {
 
   std::mutex espnow_mutex;  // init/deinit against each other
   std::atomic<bool> espnow_init{false};
-  std::atomic<esp_now_recv_cb_t> recv_cb{nullptr};
-  std::atomic<esp_now_send_cb_t> send_cb{nullptr};
+  // The registered callbacks, in the shape of the program's ESP-IDF.
+  struct RecvCallback {
+    espnow_emul_any_cb_t fn = nullptr;
+    bool with_info = true;  // esp_now_recv_info_t (5.0+), else the source MAC
+  };
+  struct SendCallback {
+    espnow_emul_any_cb_t fn = nullptr;
+    bool with_info = true;  // esp_now_send_info_t (5.5+), else the destination MAC
+  };
+  void set_recv_cb(RecvCallback cb);
+  void set_send_cb(SendCallback cb);
+  RecvCallback recv_cb() const;
+  SendCallback send_cb() const;
+
+  mutable std::mutex cb_mutex;  // the two below: a function and its shape change together
+  RecvCallback recv_cb_;
+  SendCallback send_cb_;
 
   WifiTask task;  // last: its thread starts once everything above exists
 };

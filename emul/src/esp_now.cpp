@@ -64,8 +64,8 @@ esp_err_t esp_now_deinit(void) {
   std::lock_guard lk(s.espnow_mutex);
   s.espnow_init = false;
   (void)s.link.deinit();
-  s.recv_cb = nullptr;
-  s.send_cb = nullptr;
+  s.set_recv_cb({});
+  s.set_send_cb({});
   s.task.discard();
   s.task.wait_idle();
   return ESP_OK;
@@ -77,9 +77,9 @@ esp_err_t esp_now_get_version(uint32_t* version) {
   return ESP_OK;
 }
 
-esp_err_t esp_now_register_recv_cb(esp_now_recv_cb_t cb) {
-  return when_init([cb](ChipState& s) {
-    s.recv_cb = cb;
+esp_err_t espnow_emul_register_recv_cb(espnow_emul_any_cb_t cb, uint32_t idf_version) {
+  return when_init([=](ChipState& s) {
+    s.set_recv_cb({cb, idf_version >= ESP_IDF_VERSION_VAL(5, 0, 0)});
     return ESP_OK;
   });
 }
@@ -87,22 +87,22 @@ esp_err_t esp_now_register_recv_cb(esp_now_recv_cb_t cb) {
 // Once this returns, the old callback is not running and will not run.
 esp_err_t esp_now_unregister_recv_cb(void) {
   return when_init([](ChipState& s) {
-    s.recv_cb = nullptr;
+    s.set_recv_cb({});
     s.task.wait_idle();
     return ESP_OK;
   });
 }
 
-esp_err_t esp_now_register_send_cb(esp_now_send_cb_t cb) {
-  return when_init([cb](ChipState& s) {
-    s.send_cb = cb;
+esp_err_t espnow_emul_register_send_cb(espnow_emul_any_cb_t cb, uint32_t idf_version) {
+  return when_init([=](ChipState& s) {
+    s.set_send_cb({cb, idf_version >= ESP_IDF_VERSION_VAL(5, 5, 0)});
     return ESP_OK;
   });
 }
 
 esp_err_t esp_now_unregister_send_cb(void) {
   return when_init([](ChipState& s) {
-    s.send_cb = nullptr;
+    s.set_send_cb({});
     s.task.wait_idle();
     return ESP_OK;
   });
