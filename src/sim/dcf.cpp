@@ -14,7 +14,11 @@ Dcf::Dcf(Engine& engine, Random& random, const MacConfig& config, Phy& phy, Tran
       cw_(timing_.cw_min) {}
 
 bool Dcf::medium_busy() const {
-  return phy_busy_ || nav_until_ > engine_.now() || exchange_ != Exchange::none || acks_pending_ > 0;
+  return busy_until_event() || nav_until_ > engine_.now();
+}
+
+bool Dcf::busy_until_event() const {
+  return phy_busy_ || exchange_ != Exchange::none || acks_pending_ > 0;
 }
 
 Time Dcf::access_start() const {
@@ -61,7 +65,9 @@ bool Dcf::enqueue(const MacRequest& request) {
 void Dcf::schedule_access() {
   engine_.cancel(access_timer_);
   access_timer_ = {};
-  if (queue_.empty() || medium_busy()) return;
+  // The NAV ends with no event of its own (nothing tells us), so a medium
+  // busy only by NAV still gets a timer: access_start() waits it out.
+  if (queue_.empty() || busy_until_event()) return;
   const Time when = std::max(backoff_start_, access_start()) + slots_ * timing_.slot;
   access_timer_ = engine_.at(when, [this] { access_timer_fired(); });
 }

@@ -269,3 +269,24 @@ TEST(SimAir, ChannelBusyTimeCountsTimeOnTheAir) {
   EXPECT_EQ(n.air.busy_time(1), kData250);
   EXPECT_EQ(n.air.busy_time(6), 0);
 }
+
+TEST(SimAir, TwoSaturatedSendersBothGetThroughAfterStartingInTheSameSlot) {
+  // Both start at the same instant, equidistant from the sink: their first
+  // attempts collide, the sink ACKs the one it locked on, and the other must
+  // retry (it once stalled here, its ACK wait never ending).
+  Net n;
+  const auto sink = n.add(5, 5);
+  const auto a = n.add(9, 5);
+  const auto b = n.add(1, 5);
+  for (auto from : {a, b})
+    for (int i = 0; i < 16; ++i) ASSERT_TRUE(n.send(from, mac(1), static_cast<std::uint64_t>(i)));
+  for (auto from : {a, b})
+    n.air.mac(from).on_report([&n, from](const TxReport& r) {
+      n.reports[from].push_back(r);
+      n.send(from, mac(1), r.tag + 16);
+    });
+  n.engine.run_until(seconds(1));
+  EXPECT_GT(n.reports[a].size(), 100u);
+  EXPECT_GT(n.reports[b].size(), 100u);
+  EXPECT_GT(n.received[sink].size(), 250u);
+}

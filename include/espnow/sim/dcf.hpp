@@ -78,7 +78,8 @@ class Dcf final : public PhyEvents {
  private:
   enum class Exchange : std::uint8_t { none, sending, awaiting_ack };
 
-  bool medium_busy() const;
+  bool medium_busy() const;       // physical or virtual (NAV) carrier sense, or our own exchange
+  bool busy_until_event() const;  // busy for a reason whose end some event will tell us
   Time access_start() const;  // when DIFS (or EIFS) of idle medium is complete
   void update_backoff();      // counts the idle slots elapsed so far
   void new_backoff(std::uint32_t cw);

@@ -9,7 +9,8 @@
 //
 //   ns3_scenario SCENARIO.json  -> one JSON object on stdout:
 //   {"flows": [{"from", "to", "offered", "received": {mac: n}}],
-//    "nodes": [{"mac", "transmissions", "receptions"}], "sim_seconds", "wall_seconds"}
+//    "nodes": [{"mac", "transmissions", "receptions", "acked", "failed", "queue_drops"}],
+//    "sim_seconds", "wall_seconds"}
 //
 // Only what the comparison uses: 1 Mbps, periodic/poisson/saturated arrivals.
 #include <chrono>
@@ -47,6 +48,7 @@ struct Node_ {
   std::string mac_text;
   Ptr<WifiNetDevice> dev;
   std::uint64_t transmissions = 0, receptions = 0;
+  std::uint64_t acked = 0, failed = 0, queue_drops = 0;  // per MPDU: ACKed, dropped at the retry limit, refused
 };
 
 std::vector<Flow> g_flows;
@@ -89,10 +91,24 @@ void TxBegin(std::uint32_t node, Ptr<const Packet> p, double) {
   if (p->GetSize() > 14) ++g_nodes[node].transmissions;  // data, not ACKs
 }
 
-void Acked(std::uint32_t node, Ptr<const WifiMpdu>) {
-  // A saturated sender refills its queue as frames leave it.
+// A saturated sender refills its queue as frames leave it.
+void Refill(std::uint32_t node) {
   for (std::uint32_t k = 0; k < g_flows.size(); ++k)
     if (g_flows[k].from == node && g_flows[k].arrival == "saturated") Offer(k);
+}
+
+void Acked(std::uint32_t node, Ptr<const WifiMpdu>) {
+  ++g_nodes[node].acked;
+  Refill(node);
+}
+
+void Dropped(std::uint32_t node, WifiMacDropReason reason, Ptr<const WifiMpdu>) {
+  if (reason == WIFI_MAC_DROP_FAILED_ENQUEUE) {
+    ++g_nodes[node].queue_drops;
+    return;
+  }
+  if (reason == WIFI_MAC_DROP_REACHED_RETRY_LIMIT) ++g_nodes[node].failed;
+  Refill(node);
 }
 
 }  // namespace
@@ -153,10 +169,14 @@ int main(int argc, char** argv) {
     n.dev = DynamicCast<WifiNetDevice>(devices.Get(i));
     const Mac48Address addr(n.mac_text.c_str());
     n.dev->SetAddress(addr);
+    // The frame exchange manager keeps its own copy of the address, taken at
+    // install time; without this it ignores unicasts to the new one.
+    n.dev->GetMac()->GetFrameExchangeManager()->SetAddress(addr);
     by_mac[addr] = i;
     n.dev->SetReceiveCallback(MakeBoundCallback(&Receive, i));
     n.dev->GetPhy()->TraceConnectWithoutContext("PhyTxBegin", MakeBoundCallback(&TxBegin, i));
     n.dev->GetMac()->TraceConnectWithoutContext("AckedMpdu", MakeBoundCallback(&Acked, i));
+    n.dev->GetMac()->TraceConnectWithoutContext("DroppedMpdu", MakeBoundCallback(&Dropped, i));
     g_nodes.push_back(n);
   }
 
@@ -196,7 +216,8 @@ int main(int argc, char** argv) {
   }
   out["nodes"] = json::array();
   for (const Node_& n : g_nodes)
-    out["nodes"].push_back({{"mac", n.mac_text}, {"transmissions", n.transmissions}, {"receptions", n.receptions}});
+    out["nodes"].push_back({{"mac", n.mac_text}, {"transmissions", n.transmissions}, {"receptions", n.receptions},
+                            {"acked", n.acked}, {"failed", n.failed}, {"queue_drops", n.queue_drops}});
   out["sim_seconds"] = duration;
   out["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Simulator::Destroy();
