@@ -12,7 +12,7 @@
 //    "nodes": [{"mac", "transmissions", "receptions", "acked", "failed", "queue_drops"}],
 //    "sim_seconds", "wall_seconds"}
 //
-// Only what the comparison uses: 1 Mbps, periodic/poisson/saturated arrivals.
+// Only what the comparison uses: one DSSS/CCK rate (the first flow's), periodic/poisson/saturated arrivals.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -154,9 +154,16 @@ int main(int argc, char** argv) {
   phy.Set("RxSensitivity", DoubleValue(-97.0));
   phy.DisablePreambleDetectionModel();
 
+  // One DSSS/CCK rate for every data frame: the first flow's (1M by default).
+  const std::map<std::string, std::string> kModes{
+      {"1M", "DsssRate1Mbps"}, {"2M", "DsssRate2Mbps"}, {"5.5M", "DsssRate5_5Mbps"}, {"11M", "DsssRate11Mbps"}};
+  std::string data_mode = "DsssRate1Mbps";
+  if (s.contains("traffic") && !s["traffic"].empty())
+    data_mode = kModes.at(s["traffic"][0].value("rate", std::string("1M")));
+
   WifiHelper wifi;
   wifi.SetStandard(WIFI_STANDARD_80211b);
-  wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", StringValue("DsssRate1Mbps"),
+  wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", StringValue(data_mode),
                                "ControlMode", StringValue("DsssRate1Mbps"), "MaxSsrc", UintegerValue(6));
   WifiMacHelper mac;
   mac.SetType("ns3::AdhocWifiMac", "QosSupported", BooleanValue(false));
