@@ -12,7 +12,7 @@
 #include <asio/post.hpp>
 
 #include "espnow/async/aioespnow.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 #include "device_pair.hpp"
 #include "harness.hpp"
 

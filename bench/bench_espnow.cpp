@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 #include "device_pair.hpp"
 #include "harness.hpp"
 #include "spsc_queue.hpp"

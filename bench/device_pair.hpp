@@ -8,16 +8,16 @@
 #include <span>
 #include <thread>
 
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 namespace bench {
 
 struct DevicePair {
-  espnow::VirtualAir air;
-  espnow::VirtualDevice& a = **air.add_device({.mac = espnow::MacAddress{{2, 0, 0, 0, 0, 1}}});
-  espnow::VirtualDevice& b = **air.add_device({.mac = espnow::MacAddress{{2, 0, 0, 0, 0, 2}}});
+  espnow::SimDevices air;
+  espnow::SimDevice& a = **air.add_device({.mac = espnow::MacAddress{{2, 0, 0, 0, 0, 1}}});
+  espnow::SimDevice& b = **air.add_device({.mac = espnow::MacAddress{{2, 0, 0, 0, 0, 2}}});
   DevicePair() {
-    for (espnow::VirtualDevice* d : {&a, &b}) {
+    for (espnow::SimDevice* d : {&a, &b}) {
       (void)d->espnow().config({.rxbuf = 4096 * 263});
       (void)d->espnow().active(true);
     }

@@ -1,4 +1,4 @@
-// The seeds' asyncio example on two virtual devices (see echo_heartbeat_demo.cpp).
+// The seeds' asyncio example on two simulated devices (see echo_heartbeat_demo.cpp).
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // The seeds' aioespnow example (an echo server plus a heartbeat), ported to
-// C++20 coroutines, with two devices on the in-process virtual air.
+// C++20 coroutines, with two devices on the in-process simulated air.
 //
 // Device aa:aa:aa:aa:aa:aa runs the seeds' program unchanged in substance.
 // The seeds address its peer as bb:bb:bb:bb:bb:bb, but 0xbb has the group
@@ -24,7 +24,7 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 #include "seed_tasks.hpp"
 
 using namespace espnow;
@@ -52,7 +52,7 @@ awaitable<void> answerer(AIOESPNow& e) {
   }
 }
 
-awaitable<void> outage(VirtualRadio& radio, Ms at, Ms length) {
+awaitable<void> outage(AirRadio& radio, Ms at, Ms length) {
   co_await sleep_for(at);
   std::printf("-- %s: radio off --\n", radio.mac(Interface::sta).to_text().c_str());
   radio.set_active(Interface::sta, false);
@@ -77,9 +77,9 @@ int run_echo_heartbeat_demo(const DemoOptions& options) {
   const Ms outage_len = options.outage_length.value_or(period * 3);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
 
-  VirtualAir air;
-  VirtualDevice& a = *air.add_device({.mac = kDeviceA}).value();
-  VirtualDevice& b = *air.add_device({.mac = kDeviceB}).value();
+  SimDevices air;
+  SimDevice& a = *air.add_device({.mac = kDeviceA}).value();
+  SimDevice& b = *air.add_device({.mac = kDeviceB}).value();
   asio::io_context io;
 
   // network.WLAN(network.WLAN.IF_STA).active(True): the STA interfaces are up.

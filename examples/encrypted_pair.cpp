@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include <espnow/devices/virtual_air.hpp>
+#include <espnow/devices/sim_devices.hpp>
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -16,9 +16,9 @@ void check(const Result<void>& r, const char* what) {
 }
 
 int main() {
-  VirtualAir air;
-  VirtualDevice& a = *air.add_device({.mac = "aa:aa:aa:aa:aa:aa"_mac}).value();
-  VirtualDevice& b = *air.add_device({.mac = "ba:bb:bb:bb:bb:bb"_mac}).value();
+  SimDevices air;
+  SimDevice& a = *air.add_device({.mac = "aa:aa:aa:aa:aa:aa"_mac}).value();
+  SimDevice& b = *air.add_device({.mac = "ba:bb:bb:bb:bb:bb"_mac}).value();
   ESPNow& ea = a.espnow();
   ESPNow& eb = b.espnow();
   check(ea.active(true), "active");

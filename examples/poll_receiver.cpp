@@ -5,15 +5,15 @@
 #include <cstdio>
 #include <thread>
 
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
 
 int main() {
-  VirtualAir air;
-  VirtualDevice& sender = *air.add_device({.mac = "02:00:00:00:00:01"_mac}).value();
-  VirtualDevice& receiver = *air.add_device({.mac = "02:00:00:00:00:02"_mac}).value();
+  SimDevices air;
+  SimDevice& sender = *air.add_device({.mac = "02:00:00:00:00:01"_mac}).value();
+  SimDevice& receiver = *air.add_device({.mac = "02:00:00:00:00:02"_mac}).value();
   ESPNow& e = receiver.espnow();
   (void)e.active(true);
   (void)sender.espnow().active(true);

@@ -6,7 +6,7 @@
 #include <asio/io_context.hpp>
 
 #include "espnow/async/aioespnow.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -20,9 +20,9 @@ asio::awaitable<void> recv_till_halt(AIOESPNow& e) {
 }
 
 int main() {
-  VirtualAir air;
-  VirtualDevice& sender = *air.add_device({.mac = "02:00:00:00:00:01"_mac}).value();
-  VirtualDevice& receiver = *air.add_device({.mac = "02:00:00:00:00:02"_mac}).value();
+  SimDevices air;
+  SimDevice& sender = *air.add_device({.mac = "02:00:00:00:00:01"_mac}).value();
+  SimDevice& receiver = *air.add_device({.mac = "02:00:00:00:00:02"_mac}).value();
   asio::io_context io;
   AIOESPNow e(receiver.espnow(), io.get_executor());
   (void)e->active(true);

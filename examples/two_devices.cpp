@@ -1,8 +1,8 @@
-// The README's tour: two devices on the in-process virtual air.
+// The README's tour: two devices on the in-process simulated air.
 #include <cstdio>
 #include <cstdlib>
 
-#include <espnow/devices/virtual_air.hpp>
+#include <espnow/devices/sim_devices.hpp>
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -16,9 +16,9 @@ void check(const Result<void>& r, const char* what) {
 }
 
 int main() {
-  VirtualAir air;  // in-process air, timing off
-  VirtualDevice& a = *air.add_device({.mac = "aa:aa:aa:aa:aa:aa"_mac}).value();
-  VirtualDevice& b = *air.add_device({.mac = "ba:bb:bb:bb:bb:bb"_mac}).value();
+  SimDevices air;  // in-process air, timing off
+  SimDevice& a = *air.add_device({.mac = "aa:aa:aa:aa:aa:aa"_mac}).value();
+  SimDevice& b = *air.add_device({.mac = "ba:bb:bb:bb:bb:bb"_mac}).value();
 
   ESPNow& ea = a.espnow();  // one per device, like ESPNow()
   ESPNow& eb = b.espnow();

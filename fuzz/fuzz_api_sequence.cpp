@@ -7,7 +7,7 @@
 #include <array>
 #include <vector>
 
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 #include "fuzz_check.hpp"
 
 using namespace espnow;
@@ -46,8 +46,8 @@ PeerOptions pick_options(Input& in, std::array<std::uint8_t, 17>& key) {
 }
 
 struct Model {
-  VirtualAir air{AirOptions{.seed = 5}};
-  std::array<VirtualDevice*, kDevices> dev{};
+  SimDevices air{AirOptions{.seed = 5}};
+  std::array<SimDevice*, kDevices> dev{};
   std::array<std::size_t, kDevices> capacity{};  // ring size at the last activation
   std::array<Stats, kDevices> last{};
   std::array<std::uint8_t, 17> key{};
@@ -85,7 +85,7 @@ struct Model {
       case 8: (void)e.recv(0); break;
       case 9: (void)e.irecv(0); break;
       case 10: {
-        RecvMeta meta;
+        MessageView meta;
         (void)e.recvinto(std::span(buf).first(in.byte() * 6u), in.byte() & 1 ? &meta : nullptr, 0);
         break;
       }

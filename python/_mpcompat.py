@@ -85,7 +85,7 @@ def install():
     for alias, real in _ALIASES.items():
         if alias not in sys.modules:
             sys.modules[alias] = __import__(real)
-    sys.implementation._machine = "ESP-NOW for C++ virtual device with ESP32 (CPython %d.%d)" % sys.version_info[:2]
+    sys.implementation._machine = "ESP-NOW for C++ simulated device with ESP32 (CPython %d.%d)" % sys.version_info[:2]
     sys.excepthook = _one_traceback_for_ctrl_c(sys.excepthook)
     _boot_globals()
 

@@ -1,7 +1,7 @@
 """The part of MicroPython's network module that ESP-NOW scripts use.
 
 WLAN(WLAN.IF_STA) / WLAN(WLAN.IF_AP) (or network.STA_IF / AP_IF) control the
-interfaces of the process's device on the virtual air: active(), and
+interfaces of the process's device on the simulated air: active(), and
 config() of mac, channel and protocol (PROTOCOL_LR for Espressif's long-range
 rates). There is no access point to join: isconnected() is always False.
 """
@@ -65,7 +65,7 @@ class WLAN:
         elif name == "protocol":
             self._device.set_long_range(bool(value & MODE_LR))
         elif name == "pm":
-            self._device._pm = value  # power management: no effect on the virtual air
+            self._device._pm = value  # power management: no effect on the simulated air
         else:
             raise ValueError("unknown config param: %r" % (name,))
 

@@ -1,5 +1,5 @@
 // bridge: one network of real ESP32s (heard through a Linux radio) and
-// virtual devices (on the UDP air). Every ESP-NOW frame and every ACK heard
+// simulated devices (on the UDP air). Every ESP-NOW frame and every ACK heard
 // on one side is sent on the other; host::CrossingMemory stops loops and
 // duplicates.
 #include <chrono>
@@ -59,8 +59,8 @@ int cmd_bridge(const GlobalOptions& g) {
   BridgeCounters c;
   lr.set_monitor([&](const MonitoredFrame& m) {
     if (m.tx_report) return;  // our own injection, as the kernel reports it
-    if (is_ack(m.frame)) return void(air.air->relay(m.frame, lr.channel(), m.info.rate) && ++c.acks_to_air);
-    if (should_cross(memory, c, m.frame, Side::radio) && air.air->relay(m.frame, lr.channel(), m.info.rate)) ++c.to_air;
+    if (is_ack(m.frame)) return void(air.air->relay(m.frame, lr.channel(), m.rx_ctrl.rate) && ++c.acks_to_air);
+    if (should_cross(memory, c, m.frame, Side::radio) && air.air->relay(m.frame, lr.channel(), m.rx_ctrl.rate)) ++c.to_air;
   });
   air.air->set_sniffer([&](const SniffedFrame& s) {
     if (s.own || s.channel != lr.channel()) return;  // our relays, or a channel the radio is not on

@@ -284,7 +284,7 @@ void start_sniffing(host::OpenedRadio& r, Record record) {
     });
   } else if (r.linux_radio) {
     r.linux_radio->set_monitor([record](const MonitoredFrame& m) {
-      record(m.frame, m.info.channel, m.info.rate, m.info.rssi_dbm);
+      record(m.frame, m.rx_ctrl.channel, m.rx_ctrl.rate, m.rx_ctrl.rssi_dbm);
     });
   }
 }

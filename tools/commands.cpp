@@ -20,7 +20,7 @@ bool ensure_peer(ESPNow& e, const MacAddress& mac) {
   return e.add_peer(mac).ok();
 }
 
-void print_message(const GlobalOptions& g, const MacAddress& mac, const RecvMeta& meta,
+void print_message(const GlobalOptions& g, const MacAddress& mac, const MessageView& meta,
                    std::span<const std::uint8_t> msg) {
   const bool text = is_text(msg);
   if (g.json)  // msg: the text, or its hex digits; encoding says which
@@ -43,7 +43,7 @@ int serve_messages(const GlobalOptions& g, Device& d, const char* doing, DropLog
                d.where().c_str(), g.channel, protocol_version(g));
   std::vector<std::uint8_t> buf(MAX_DATA_LEN_V2);
   while (!g_stop) {
-    RecvMeta meta;
+    MessageView meta;
     auto n = d.espnow().recvinto(buf, &meta, kPollMs);
     if (!n.ok()) return std::fprintf(stderr, "espnow: %s\n", n.failure().message().c_str()), 1;
     if (meta.mac) on_message(*meta.mac, meta, std::span<const std::uint8_t>(buf).first(*n));
@@ -88,7 +88,7 @@ int cmd_listen(const GlobalOptions& g) {
   Device d = open_device(g);
   DropLog drops(g, d.espnow());
   std::uint64_t received = 0;
-  const int rc = serve_messages(g, d, "listening", drops, [&](const MacAddress& mac, const RecvMeta& meta, auto msg) {
+  const int rc = serve_messages(g, d, "listening", drops, [&](const MacAddress& mac, const MessageView& meta, auto msg) {
     ++received;
     print_message(g, mac, meta, msg);
   });
@@ -139,7 +139,7 @@ int cmd_echo(const GlobalOptions& g) {
   ESPNow& e = d.espnow();
   DropLog drops(g, e);
   std::uint64_t echoed = 0;
-  const int rc = serve_messages(g, d, "echoing", drops, [&](const MacAddress& from, const RecvMeta& meta, auto msg) {
+  const int rc = serve_messages(g, d, "echoing", drops, [&](const MacAddress& from, const MessageView& meta, auto msg) {
     if (!g.json) print_message(g, from, meta, msg);
     if (!ensure_peer(e, from)) return;  // peer table full: cannot answer
     if (e.send(from, msg, true).ok()) ++echoed;  // sent, acknowledged or not
@@ -181,7 +181,7 @@ int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
     while (!answered && !g_stop) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t0 + std::chrono::milliseconds(o.timeout_ms) - Clock::now());
       if (left.count() <= 0) break;
-      RecvMeta meta;
+      MessageView meta;
       auto n = e.recvinto(buf, &meta, std::min<std::int64_t>(left.count(), kPollMs));
       if (!n.ok() || !meta.mac || *meta.mac != to || *n != probe.size() || std::memcmp(buf.data(), probe.data(), 8) != 0)
         continue;

@@ -44,7 +44,7 @@ class EmulatedChip {
   EmulatedChip(const EmulatedChip&) = delete;
   EmulatedChip& operator=(const EmulatedChip&) = delete;
 
-  VirtualRadio& radio() const;
+  AirRadio& radio() const;
   // The stack under esp_now_*; tests read its counters, PMK and rate.
   SoftLink& link() const;
   // Received frames the Wi-Fi task dropped because its queue was full.
@@ -58,7 +58,7 @@ class EmulatedChip {
   detail::ChipState& state() const { return *state_; }
 
  private:
-  EmulatedChip(VirtualRadio& radio, const ChipOptions& options, std::function<void()> release);
+  EmulatedChip(AirRadio& radio, const ChipOptions& options, std::function<void()> release);
   std::unique_ptr<detail::ChipState> state_;
 };
 

@@ -11,7 +11,7 @@
 namespace espnow::emul {
 namespace detail {
 
-ChipState::ChipState(EmulatedChip& chip, VirtualRadio& r, const ChipOptions& options, std::function<void()> release)
+ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
     : owner(chip), radio(r), link(r, options.link), release_radio(std::move(release)), task(*this, options.rx_queue_len) {}
 
 ChipState::~ChipState() {
@@ -73,10 +73,10 @@ void ChipState::on_received(const WifiTask::Received& r) {
   const int len = static_cast<int>(r.len);
   if (!cb.with_info) return reinterpret_cast<RecvMacFn>(cb.fn)(src.bytes.data(), r.data.data(), len);
   wifi_pkt_rx_ctrl_t ctrl{};
-  ctrl.rssi = r.info.rssi_dbm;
-  ctrl.rate = static_cast<unsigned>(r.info.rate) & 0x1Fu;  // a 5-bit field on the chip too
-  ctrl.channel = r.info.channel & 0x0Fu;
-  ctrl.timestamp = static_cast<std::uint32_t>(r.info.timestamp_us);
+  ctrl.rssi = r.info.rx_ctrl.rssi_dbm;
+  ctrl.rate = static_cast<unsigned>(r.info.rx_ctrl.rate) & 0x1Fu;  // a 5-bit field on the chip too
+  ctrl.channel = r.info.rx_ctrl.channel & 0x0Fu;
+  ctrl.timestamp = static_cast<std::uint32_t>(r.info.rx_ctrl.timestamp_us);
   const esp_now_recv_info_t info{src.bytes.data(), dst.bytes.data(), &ctrl};
   reinterpret_cast<RecvInfoFn>(cb.fn)(&info, r.data.data(), len);
 }
@@ -187,10 +187,10 @@ Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(UdpAir& air, const Ch
   }));
 }
 
-EmulatedChip::EmulatedChip(VirtualRadio& radio, const ChipOptions& options, std::function<void()> release)
+EmulatedChip::EmulatedChip(AirRadio& radio, const ChipOptions& options, std::function<void()> release)
     : state_(std::make_unique<detail::ChipState>(*this, radio, options, std::move(release))) {}
 
-VirtualRadio& EmulatedChip::radio() const { return state_->radio; }
+AirRadio& EmulatedChip::radio() const { return state_->radio; }
 SoftLink& EmulatedChip::link() const { return state_->link; }
 std::uint64_t EmulatedChip::rx_queue_drops() const { return state_->task.rx_drops(); }
 bool EmulatedChip::wait_quiet() const { return state_->task.wait_quiet(); }

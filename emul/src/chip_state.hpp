@@ -15,7 +15,7 @@
 namespace espnow::emul::detail {
 
 struct ChipState final : WifiTask::Handler {
-  ChipState(EmulatedChip& owner, VirtualRadio& radio, const ChipOptions& options, std::function<void()> release);
+  ChipState(EmulatedChip& owner, AirRadio& radio, const ChipOptions& options, std::function<void()> release);
   ~ChipState();
   ChipState(const ChipState&) = delete;
   ChipState& operator=(const ChipState&) = delete;
@@ -32,7 +32,7 @@ struct ChipState final : WifiTask::Handler {
   static void link_sent(void* self, const MacAddress& dst, SendStatus status);
 
   EmulatedChip& owner;
-  VirtualRadio& radio;
+  AirRadio& radio;
   SoftLink link;
   std::function<void()> release_radio;
 

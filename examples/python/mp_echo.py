@@ -1,6 +1,6 @@
 # An ESP-NOW echo server in MicroPython style. It runs as it is on an ESP32
 # with MicroPython, and on a PC with build/espnow-python (then it is a device
-# on the virtual air). It echoes every message to its sender until it gets
+# on the simulated air). It echoes every message to its sender until it gets
 # b'quit' or has been idle for a minute.
 import network
 import espnow

@@ -15,10 +15,10 @@ namespace espnow::py {
 
 namespace pyb = pybind11;
 
-PyDevice::PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device)
+PyDevice::PyDevice(std::shared_ptr<SimDevices> air, SimDevice& device)
     : air_(std::move(air)),
       radio_(&device.radio()),
-      virtual_radio_(&device.radio()),
+      air_radio_(&device.radio()),
       espnow_(&device.espnow()),
       description_("in-process air") {}
 
@@ -27,7 +27,7 @@ PyDevice::PyDevice(host::OpenedRadio opened, int version)
       link_(std::make_unique<SoftLink>(*opened_->radio, SoftLinkOptions{.version = static_cast<std::uint8_t>(version)})),
       own_espnow_(std::make_unique<ESPNow>(*link_)),
       radio_(opened_->radio),
-      virtual_radio_(opened_->udp_radio),
+      air_radio_(opened_->udp_radio),
       espnow_(own_espnow_.get()),
       description_(opened_->description) {}
 
@@ -40,14 +40,14 @@ void PyDevice::shutdown() {
   sender_.reset();
 }
 
-VirtualRadio& PyDevice::virtual_radio(const char* what) {
-  if (!virtual_radio_) {
+AirRadio& PyDevice::air_radio(const char* what) {
+  if (!air_radio_) {
     const std::string message = std::string("cannot ") + what + " of " + description_ +
                                 ": a real radio's interface is set up by the system (ip link / iw)";
     PyErr_SetObject(PyExc_OSError, Py_BuildValue("(is)", 1, message.c_str()));  // EPERM
     throw pybind11::error_already_set();
   }
-  return *virtual_radio_;
+  return *air_radio_;
 }
 
 AsyncSender& PyDevice::sender() {
@@ -96,7 +96,7 @@ std::shared_ptr<PyDevice> open_process_device() {
     PyErr_SetString(PyExc_OSError, ("cannot open the radio: " + opened.error).c_str());
     throw pyb::error_already_set();
   }
-  // On the virtual air, as on a board after reset: both interfaces down
+  // On the simulated air, as on a board after reset: both interfaces down
   // until network.WLAN(...).active(True).
   if (opened.udp_radio) opened.udp_radio->set_active(Interface::sta, false);
   return std::make_shared<PyDevice>(std::move(opened), board_version());
@@ -128,7 +128,7 @@ namespace {
 class PyAir {
  public:
   PyAir(bool timing, double loss, std::uint64_t seed)
-      : air_(std::make_shared<VirtualAir>(AirOptions{.seed = seed, .loss = loss, .timing = timing})) {}
+      : air_(std::make_shared<SimDevices>(AirOptions{.seed = seed, .loss = loss, .timing = timing})) {}
 
   std::shared_ptr<PyDevice> add_device(pyb::handle mac, int channel, std::pair<double, double> position,
                                        bool sta_active, bool ap_active, bool long_range, pyb::handle version) {
@@ -141,13 +141,13 @@ class PyAir {
     options.channel = static_cast<std::uint8_t>(channel);
     const int v = version.is_none() ? board_version() : version.cast<int>();
     if (v != 1 && v != 2) raise_value_error("version must be 1 or 2, got " + std::to_string(v));
-    VirtualDevice* device = unwrap(air_->add_device(options, SoftLinkOptions{.version = static_cast<std::uint8_t>(v)}));
+    SimDevice* device = unwrap(air_->add_device(options, SoftLinkOptions{.version = static_cast<std::uint8_t>(v)}));
     return std::make_shared<PyDevice>(air_, *device);
   }
   void set_loss(double p) { air_->air().set_loss(p); }
 
  private:
-  std::shared_ptr<VirtualAir> air_;
+  std::shared_ptr<SimDevices> air_;
 };
 
 }  // namespace
@@ -159,13 +159,13 @@ void bind_devices(pyb::module_& m) {
            pyb::arg("ifidx") = 0)
       .def("set_mac", [](PyDevice& d, int ifidx, pyb::handle mac) {
              const MacAddress address = mac_arg(mac);
-             check(d.virtual_radio("change the MAC").set_mac(static_cast<Interface>(ifidx != 0), address));
+             check(d.air_radio("change the MAC").set_mac(static_cast<Interface>(ifidx != 0), address));
            })
       .def("interface_active", [](PyDevice& d, int ifidx) { return d.radio().interface_active(static_cast<Interface>(ifidx != 0)); })
       .def("set_interface_active", [](PyDevice& d, int ifidx, bool on) {
              const auto i = static_cast<Interface>(ifidx != 0);
              if (d.radio().interface_active(i) == on) return;  // a real radio's is up already
-             d.virtual_radio("change the interface state").set_active(i, on);
+             d.air_radio("change the interface state").set_active(i, on);
            })
       .def("channel", [](PyDevice& d) { return d.radio().channel(); })
       .def("set_channel", [](PyDevice& d, int ch) {
@@ -179,10 +179,10 @@ void bind_devices(pyb::module_& m) {
            })
       .def("long_range", [](PyDevice& d) { return d.radio().long_range(); })
       .def("set_long_range", [](PyDevice& d, bool on) {
-             if (d.radio().long_range() != on) d.virtual_radio("change long-range mode").set_long_range(on);
+             if (d.radio().long_range() != on) d.air_radio("change long-range mode").set_long_range(on);
            })
-      .def("position", [](PyDevice& d) { const Position p = d.virtual_radio("read the position").position(); return std::make_pair(p.x, p.y); })
-      .def("set_position", [](PyDevice& d, double x, double y) { d.virtual_radio("set the position").set_position({x, y}); })
+      .def("position", [](PyDevice& d) { const Position p = d.air_radio("read the position").position(); return std::make_pair(p.x, p.y); })
+      .def("set_position", [](PyDevice& d, double x, double y) { d.air_radio("set the position").set_position({x, y}); })
       .def_property_readonly("description", &PyDevice::description)
       .def("ticks_ms", [](PyDevice& d) { return d.radio().now_us() / 1000; },
            "Milliseconds on the device's clock (the one peers_table's time_ms uses).");

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "espnow/host/open_radio.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 namespace espnow::py {
 
@@ -21,7 +21,7 @@ class AsyncSender;
 class PyDevice {
  public:
   // A device owned by an in-process air; `air` keeps it alive.
-  PyDevice(std::shared_ptr<VirtualAir> air, VirtualDevice& device);
+  PyDevice(std::shared_ptr<SimDevices> air, SimDevice& device);
   // A device of its own on an opened radio (UDP air or Linux).
   PyDevice(host::OpenedRadio opened, int version);
   ~PyDevice();
@@ -32,7 +32,7 @@ class PyDevice {
   Radio& radio() { return *radio_; }
   // The simulated radio's controls (MAC, interfaces, long range, position);
   // raises OSError for a real radio, naming `what` could not be done.
-  VirtualRadio& virtual_radio(const char* what);
+  AirRadio& air_radio(const char* what);
   const std::string& description() const { return description_; }
   // Completion reports for AIOESPNow's sends, made on first use.
   AsyncSender& sender();
@@ -47,7 +47,7 @@ class PyDevice {
   std::unique_ptr<ESPNow> own_espnow_;
   std::unique_ptr<AsyncSender> sender_;
   Radio* radio_ = nullptr;
-  VirtualRadio* virtual_radio_ = nullptr;
+  AirRadio* air_radio_ = nullptr;
   ESPNow* espnow_ = nullptr;
   std::string description_;
 };

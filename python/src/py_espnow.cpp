@@ -272,7 +272,7 @@ class PyESPNow {
   pyb::object recv(pyb::handle timeout_obj) {
     const auto timeout = timeout_arg(timeout_obj);
     std::array<std::uint8_t, MAX_DATA_LEN_V2> buf;
-    RecvMeta meta;
+    MessageView meta;
     const std::size_t n = receive(buf, meta, timeout);
     if (!meta.mac) return none_pair();
     pyb::list out(2);
@@ -290,7 +290,7 @@ class PyESPNow {
       out[1] = pyb::reinterpret_steal<pyb::object>(new_receive_bytearray(e_.link().max_data_len()));
     ReceiveTarget target;
     target.pin(out[1].ptr());
-    RecvMeta meta;
+    MessageView meta;
     const std::size_t n = receive(target.space(), meta, timeout);
     if (!meta.mac) return none_pair();  // a timeout leaves the list as it was
     target.finish(n);
@@ -305,7 +305,7 @@ class PyESPNow {
     pyb::object msg = pyb::reinterpret_borrow<pyb::object>(PyList_GET_ITEM(data.ptr(), 1));
     ReceiveTarget target;
     if (!target.pin(msg.ptr())) raise_type_error("data[1] must be a bytearray (or a writable buffer)");
-    RecvMeta meta;
+    MessageView meta;
     const std::size_t n = receive(target.space(), meta, timeout);
     if (!meta.mac) return 0;
     target.finish(n);
@@ -380,7 +380,7 @@ class PyESPNow {
  private:
   // A receive of any form; the GIL is released unless it cannot wait. A
   // signal ends a wait without taking a message.
-  std::size_t receive(std::span<std::uint8_t> space, RecvMeta& meta, std::optional<std::int64_t> timeout) {
+  std::size_t receive(std::span<std::uint8_t> space, MessageView& meta, std::optional<std::int64_t> timeout) {
     Result<std::size_t> r = std::size_t{0};
     if (timeout && *timeout == 0) {
       r = e_.recvinto(space, &meta, timeout);

@@ -78,7 +78,7 @@ def test_a_script_with_arguments_and_the_micropython_extras(tmp_path, air):
     r = subprocess.run([LAUNCHER, str(script), "one", "two"], env={}, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0].startswith("['one', 'two'] 5 True ESP-NOW for C++ virtual device with ESP32")
+    assert lines[0].startswith("['one', 'two'] 5 True ESP-NOW for C++ simulated device with ESP32")
     assert lines[1:4] == ["True True", "True True True", "scheduled"]
 
 

@@ -462,12 +462,12 @@ std::error_code ESPNow::check_receive_ready() const {
   return {};
 }
 
-Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* meta,
+Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, MessageView* message,
                                         std::optional<std::int64_t> timeout, const Interrupt* interrupt) {
   if (auto ec = check_receive_ready()) return ec;
   const std::int64_t t = timeout ? *timeout : config().timeout_ms;
   if (t == 0 && rx_count_.load(std::memory_order_acquire) == 0) {  // a poller never takes the lock
-    if (meta) *meta = {};
+    if (message) *message = {};
     return std::size_t{0};
   }
   std::unique_lock lk(rx_mutex_);
@@ -480,7 +480,7 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
   if (!active_.load() || !rx_->is_open()) return errc::not_init;
   const detail::ReceiveQueue::Pop p = rx_->pop(out);
   if (p.status == detail::ReceiveQueue::Pop::empty) {
-    if (meta) *meta = {};
+    if (message) *message = {};
     return std::size_t{0};
   }
   if (p.status == detail::ReceiveQueue::Pop::too_small) return std::errc::message_size;  // it stays buffered
@@ -488,29 +488,29 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, RecvMeta* m
   peers_size_ = rx_->peers_size();
   peers_evictions_ = rx_->evictions();
   if (p.now_empty) signal_readable_locked(false);
-  if (meta) *meta = p.meta;
+  if (message) *message = p.message;
   return p.length;
 }
 
 Result<std::optional<Message>> ESPNow::recv(std::optional<std::int64_t> timeout_ms) {
   std::array<std::uint8_t, MAX_DATA_LEN_V2> buf;
-  RecvMeta meta;
-  auto r = pop_message(buf, &meta, timeout_ms);
+  MessageView view;
+  auto r = pop_message(buf, &view, timeout_ms);
   if (!r.ok()) return r.failure();
-  if (!meta.mac) return std::optional<Message>{};
-  return std::optional<Message>(Message{*meta.mac, {buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*r)}});
+  if (!view.mac) return std::optional<Message>{};
+  return std::optional<Message>(Message{*view.mac, {view.msg.begin(), view.msg.end()}, view.rssi, view.time_ms});
 }
 
-Result<Received> ESPNow::irecv(std::optional<std::int64_t> timeout_ms) {
-  RecvMeta meta;
-  auto r = pop_message(irecv_buf_, &meta, timeout_ms);
+Result<MessageView> ESPNow::irecv(std::optional<std::int64_t> timeout_ms) {
+  MessageView view;
+  auto r = pop_message(irecv_buf_, &view, timeout_ms);
   if (!r.ok()) return r.failure();
-  return Received{meta.mac, std::span<const std::uint8_t>(irecv_buf_).first(*r)};
+  return view;
 }
 
-Result<std::size_t> ESPNow::recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta,
+Result<std::size_t> ESPNow::recvinto(std::span<std::uint8_t> buffer, MessageView* message,
                                      std::optional<std::int64_t> timeout_ms, const Interrupt* interrupt) {
-  return pop_message(buffer, meta, timeout_ms, interrupt);
+  return pop_message(buffer, message, timeout_ms, interrupt);
 }
 
 Result<bool> ESPNow::any() const {
@@ -527,7 +527,7 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
   detail::ReceiveQueue::Arrival arrival;
   {
     std::lock_guard lk(rx_mutex_);
-    arrival = rx_->on_message({0, info.rssi_dbm, to_ms(info.timestamp_us), info.src}, data);
+    arrival = rx_->on_message({0, info.rx_ctrl.rssi_dbm, to_ms(info.rx_ctrl.timestamp_us), info.src}, data);
     rx_count_.store(rx_->count(), std::memory_order_release);
     if (arrival.now_readable) signal_readable_locked(true);
     if (arrival.wake_receiver) rx_cv_.notify_one();

@@ -34,7 +34,7 @@ ReceiveQueue::Pop ReceiveQueue::pop(std::span<std::uint8_t> out) {
   if (h.length > out.size()) return {Pop::too_small};
   ring_.pop(out);
   const MacAddress* key = record_read(h.mac, h.rssi, h.time_ms);
-  return {Pop::popped, h.length, {key, h.rssi, h.time_ms}, ring_.empty()};
+  return {Pop::popped, h.length, {key, out.first(h.length), h.rssi, h.time_ms}, ring_.empty()};
 }
 
 // Bounded: a neighbour forging source MACs must not grow a long-running

@@ -51,7 +51,7 @@ class ReceiveQueue {
   struct Pop {
     enum Status { empty, too_small, popped } status = empty;  // too_small: it stays buffered
     std::size_t length = 0;
-    RecvMeta meta{};          // mac: the peers_table key for the sender
+    MessageView message{};    // mac: the peers_table key for the sender; msg: in `out`
     bool now_empty = false;   // the last message went: clear readiness
   };
   // Takes the oldest message into `out`, and records its sender in peers_table.

@@ -181,7 +181,7 @@ void AioCore::receive(RecvHandler fresh, IrecvHandler view) {
     std::lock_guard lk(mutex_);
     if (closed_) {
       if (fresh) fresh.complete(aborted(), Message{});
-      if (view) view.complete(aborted(), Received{});
+      if (view) view.complete(aborted(), MessageView{});
       return;
     }
     Receiver& r = receivers_.emplace_back(Receiver{next_id_++, std::move(fresh), std::move(view)});
@@ -204,9 +204,9 @@ void AioCore::serve() {
       else r.fresh.complete(m.error(), Message{});
     } else {
       if (irecv_busy_) break;  // its storage still holds the previous result
-      RecvMeta meta;
-      auto n = e_.recvinto(irecv_buf_, &meta, 0);
-      if (n.ok() && !meta.mac) break;
+      MessageView view;
+      auto n = e_.recvinto(irecv_buf_, &view, 0);
+      if (n.ok() && !view.mac) break;
       if (n.ok()) {
         irecv_busy_ = true;
         auto released = [self = shared_from_this()] {
@@ -216,9 +216,9 @@ void AioCore::serve() {
           }
           self->serve();
         };
-        r.view.complete(released, {}, Received{meta.mac, std::span<const std::uint8_t>(irecv_buf_).first(*n)});
+        r.view.complete(released, {}, view);
       } else {
-        r.view.complete(n.error(), Received{});
+        r.view.complete(n.error(), MessageView{});
       }
     }
     receivers_.pop_front();
@@ -231,7 +231,7 @@ void AioCore::cancel_receiver(std::uint64_t id) {
   for (auto it = receivers_.begin(); it != receivers_.end(); ++it) {
     if (it->id != id) continue;
     if (it->fresh) it->fresh.complete(aborted(), Message{});
-    else it->view.complete(aborted(), Received{});
+    else it->view.complete(aborted(), MessageView{});
     receivers_.erase(it);
     --waiting_;
     return;
@@ -261,7 +261,7 @@ void AioCore::close() {
   closed_ = true;
   for (Receiver& r : receivers_) {
     if (r.fresh) r.fresh.complete(aborted(), Message{});
-    else r.view.complete(aborted(), Received{});
+    else r.view.complete(aborted(), MessageView{});
   }
   receivers_.clear();
   waiting_ = 0;

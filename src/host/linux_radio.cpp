@@ -290,15 +290,15 @@ void LinuxRadio::handle_packet(std::span<const std::uint8_t> packet) {
   const wire::RadiotapFields& f = c.fields;
   const std::uint8_t heard_on = f.has_channel ? mhz_to_channel(f.channel_mhz) : channel();
   if (options_.mode == LinuxRadioMode::veth_test && heard_on != channel()) return void(++counters_.other_channel);
-  const RxInfo info{f.has_signal ? f.signal_dbm : std::int8_t{0}, heard_on, rate_from_radiotap(f), now_us()};
+  const RxControl rx_ctrl{f.has_signal ? f.signal_dbm : std::int8_t{0}, heard_on, rate_from_radiotap(f), now_us()};
   // Only the kernel writes TX flags on a received frame; on the veth they are the sender's own.
   const bool tx_report = options_.mode != LinuxRadioMode::veth_test && f.has_tx_flags;
-  handle_frame(c.frame, info, tx_report, tx_report && (f.tx_flags & wire::kRadiotapTxFail));
+  handle_frame(c.frame, rx_ctrl, tx_report, tx_report && (f.tx_flags & wire::kRadiotapTxFail));
 }
 
-void LinuxRadio::handle_frame(std::span<const std::uint8_t> frame, const RxInfo& info, bool tx_report, bool tx_failed) {
+void LinuxRadio::handle_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl, bool tx_report, bool tx_failed) {
   std::shared_lock lk(listener_mutex_);
-  if (monitor_) monitor_(MonitoredFrame{frame, info, tx_report});
+  if (monitor_) monitor_(MonitoredFrame{frame, rx_ctrl, tx_report});
   if (options_.promiscuous) return;
   MacAddress ra;
   if (wire::parse_ack(frame, ra)) {
@@ -314,7 +314,7 @@ void LinuxRadio::handle_frame(std::span<const std::uint8_t> frame, const RxInfo&
   if (dst != mac_ && !dst.is_broadcast()) return;  // a capture file holds everyone's frames
   if (options_.mode == LinuxRadioMode::veth_test && dst == mac_) send_software_ack(src);
   ++counters_.delivered;
-  if (listener_) listener_->on_frame(frame, info);
+  if (listener_) listener_->on_frame(frame, rx_ctrl);
 }
 
 // An ACK or a TX report arrived: it settles the unicast being awaited.

@@ -19,7 +19,7 @@ OpenedRadio bad_spec(std::string why) {
 
 OpenedRadio open_udp(const AirUrlParse& url, const OpenRadioOptions& o) {
   if (!url.ok()) return bad_spec("air URL: " + url.error);
-  if (!o.mac) return failure("a radio on the virtual air needs a MAC");
+  if (!o.mac) return failure("a radio on the simulated air needs a MAC");
   UdpAir::Opened opened = UdpAir::open(url.url);
   if (!opened.air) return failure("cannot open the air " + url.url.to_string() + ": " + opened.error);
   auto added = opened.air->add_radio({.mac = *o.mac, .channel = o.channel, .position = o.position,

@@ -110,10 +110,10 @@ void on_recv(const esp_now_recv_info_t* info, const std::uint8_t* data, int len)
   if (!link || !info || !data || len <= 0) return;
   RecvInfo ri{mac_from(info->src_addr), mac_from(info->des_addr)};
   if (const wifi_pkt_rx_ctrl_t* c = info->rx_ctrl) {
-    ri.rssi_dbm = static_cast<std::int8_t>(c->rssi);
-    ri.channel = static_cast<std::uint8_t>(c->channel);
-    ri.rate = rate_from(c->rate);
-    ri.timestamp_us = c->timestamp;
+    ri.rx_ctrl.rssi_dbm = static_cast<std::int8_t>(c->rssi);
+    ri.rx_ctrl.channel = static_cast<std::uint8_t>(c->channel);
+    ri.rx_ctrl.rate = rate_from(c->rate);
+    ri.rx_ctrl.timestamp_us = c->timestamp;
   }
   link->deliver(ri, {data, static_cast<std::size_t>(len)});
 }
@@ -124,7 +124,7 @@ void on_recv(const std::uint8_t* mac, const std::uint8_t* data, int len) {
   const IdfLink* link = link_for_current_chip();
   if (!link || !mac || !data || len <= 0) return;
   RecvInfo ri{mac_from(mac), link->mac(Interface::sta)};
-  ri.channel = link->channel();
+  ri.rx_ctrl.channel = link->channel();
   link->deliver(ri, {data, static_cast<std::size_t>(len)});
 }
 #endif

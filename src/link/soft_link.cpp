@@ -318,7 +318,7 @@ bool SoftLink::accept_pn(const MacAddress& src, std::uint64_t pn) {
   return true;
 }
 
-void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) {
+void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl) {
   std::shared_lock dl(delivery_mutex_);
   if (!delivering_) return;  // deinitialized: the radio hears it, ESP-NOW does not
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
@@ -355,7 +355,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxInfo& info)
   }
   ++counters_.rx_frames;
   if (recv_cb_) {
-    const RecvInfo ri{f.header.src, f.header.dst, info.rssi_dbm, info.channel, info.rate, info.timestamp_us};
+    const RecvInfo ri{f.header.src, f.header.dst, rx_ctrl};
     recv_cb_(recv_ctx_, ri, f.message);
   }
 }

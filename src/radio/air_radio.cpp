@@ -1,4 +1,4 @@
-#include "espnow/radio/virtual_radio.hpp"
+#include "espnow/radio/air_radio.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -35,7 +35,7 @@ std::error_code validate(const RadioOptions& o) {
   return {};
 }
 
-VirtualRadio::VirtualRadio(const RadioOptions& o)
+AirRadio::AirRadio(const RadioOptions& o)
     : macs_{pack(o.mac), pack(o.ap_mac.value_or(default_ap_mac(o.mac)))},
       active_{o.sta_active, o.ap_active},
       channel_(o.channel),
@@ -44,30 +44,30 @@ VirtualRadio::VirtualRadio(const RadioOptions& o)
       x_(o.position.x),
       y_(o.position.y) {}
 
-MacAddress VirtualRadio::mac(Interface i) const { return unpack(macs_[index(i)].load()); }
+MacAddress AirRadio::mac(Interface i) const { return unpack(macs_[index(i)].load()); }
 
-bool VirtualRadio::interface_active(Interface i) const { return active_[index(i)].load(); }
+bool AirRadio::interface_active(Interface i) const { return active_[index(i)].load(); }
 
-std::error_code VirtualRadio::set_channel(std::uint8_t ch) {
+std::error_code AirRadio::set_channel(std::uint8_t ch) {
   if (!is_valid_channel(ch)) return errc::arg;
   channel_ = ch;
   return {};
 }
 
-std::error_code VirtualRadio::set_mac(Interface i, const MacAddress& mac) {
+std::error_code AirRadio::set_mac(Interface i, const MacAddress& mac) {
   if (mac.is_multicast()) return errc::arg;  // ESP-IDF refuses a group address
   macs_[index(i)] = pack(mac);
   return {};
 }
 
-void VirtualRadio::set_active(Interface i, bool active) { active_[index(i)] = active; }
+void AirRadio::set_active(Interface i, bool active) { active_[index(i)] = active; }
 
-void VirtualRadio::set_position(Position p) {
+void AirRadio::set_position(Position p) {
   x_ = p.x;
   y_ = p.y;
 }
 
-bool VirtualRadio::owns(const MacAddress& dst) const {
+bool AirRadio::owns(const MacAddress& dst) const {
   const std::uint64_t v = pack(dst);
   return (active_[0].load() && macs_[0].load() == v) || (active_[1].load() && macs_[1].load() == v);
 }

@@ -8,7 +8,7 @@ namespace espnow {
 // ---------------------------------------------------------------- SimRadio
 
 SimRadio::SimRadio(SimAir& air, const RadioOptions& options)
-    : VirtualRadio(options),
+    : AirRadio(options),
       air_(air),
       queue_(air.options().tx_queue_len,
              [this](std::span<std::uint8_t> frame, PhyRate rate) { air_.run_transmission(*this, frame, rate); }) {}
@@ -26,7 +26,7 @@ void SimRadio::set_listener(RadioListener* listener) {
 
 std::error_code SimRadio::set_channel(std::uint8_t ch) {
   std::unique_lock lk(air_.radios_mutex_);  // deliveries hold it shared
-  return VirtualRadio::set_channel(ch);
+  return AirRadio::set_channel(ch);
 }
 
 std::error_code SimRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
@@ -148,8 +148,8 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
     ++counters_.deliveries;
     // No bit errors on this air, so every FCS is good (the contract of on_frame).
     if (r->listener_) {
-      const RxInfo info{static_cast<std::int8_t>(rssi), channel, rate, r->now_us()};
-      r->listener_->on_frame(frame, info);
+      const RxControl rx_ctrl{static_cast<std::int8_t>(rssi), channel, rate, r->now_us()};
+      r->listener_->on_frame(frame, rx_ctrl);
     }
     if (!group) {
       // The owner's radio acknowledges, whether or not ESP-NOW runs on it.

@@ -37,7 +37,7 @@ std::int64_t ns_of(Steady::time_point t) {
 // Serial-number order: `a` comes after `b` (32-bit numbers that wrap).
 std::int32_t serial_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
 
-wire::RadioPresence snapshot(const VirtualRadio& r, std::uint64_t id) {
+wire::RadioPresence snapshot(const AirRadio& r, std::uint64_t id) {
   return {id, r.mac(Interface::sta), r.mac(Interface::ap), r.interface_active(Interface::sta),
           r.interface_active(Interface::ap), r.long_range(), r.channel(), r.position()};
 }
@@ -157,7 +157,7 @@ AirUrlParse air_url_from_environment() {
 // -------------------------------------------------------------- UdpRadio
 
 UdpRadio::UdpRadio(UdpAir& air, const RadioOptions& options, std::uint64_t id)
-    : VirtualRadio(options), air_(air), id_(id), slots_(std::max<std::size_t>(1, air.options().tx_queue_len)) {}
+    : AirRadio(options), air_(air), id_(id), slots_(std::max<std::size_t>(1, air.options().tx_queue_len)) {}
 
 UdpRadio::~UdpRadio() = default;
 
@@ -172,7 +172,7 @@ void UdpRadio::set_listener(RadioListener* listener) {
 }
 
 std::error_code UdpRadio::set_channel(std::uint8_t ch) {
-  if (auto ec = VirtualRadio::set_channel(ch)) return ec;
+  if (auto ec = AirRadio::set_channel(ch)) return ec;
   air_.announce_if_changed();
   return {};
 }
@@ -478,7 +478,7 @@ UdpAirStats UdpAir::stats() const {
           c.out_of_order.load(), c.repeats.load(),        c.duplicate_macs.load()};
 }
 
-bool UdpAir::send_datagram(const VirtualRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
+bool UdpAir::send_datagram(const AirRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
                            PhyRate rate, std::uint32_t tag, std::uint32_t stream, std::uint32_t base) {
   wire::AirHeader h{radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()), radio.position(), sender_id};
   h.tag = tag;
@@ -846,7 +846,7 @@ void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHe
     if (place == Order::repeat) ++counters_.repeats;
     if (place == Order::next) {
       ++counters_.deliveries;
-      if (r->listener_) r->listener_->on_frame(frame, RxInfo{static_cast<std::int8_t>(rssi), from.channel, from.rate, r->now_us()});
+      if (r->listener_) r->listener_->on_frame(frame, RxControl{static_cast<std::int8_t>(rssi), from.channel, from.rate, r->now_us()});
     }
     if (group) continue;
     if (loss_.lose(r->mac(Interface::sta), src)) {

@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 #include "support/wait_for.hpp"
 #include "support/expect.hpp"
 
@@ -21,7 +21,7 @@ MacAddress nth_mac(int i) {
   return MacAddress{{0x02, 0x00, 0x00, 0x00, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)}};
 }
 
-VirtualDevice& add(VirtualAir& air, MacAddress mac) {
+SimDevice& add(SimDevices& air, MacAddress mac) {
   auto r = air.add_device({.mac = mac});
   EXPECT_TRUE(r.ok());
   return **r;
@@ -37,9 +37,9 @@ std::array<std::uint8_t, 8> tagged(std::uint32_t sender, std::uint32_t seq) {
 }  // namespace
 
 TEST(Loss, With30PercentSeededLossEveryCounterStaysConsistent) {
-  VirtualAir air({.seed = 42, .loss = 0.3});
-  VirtualDevice& a = add(air, nth_mac(1));
-  VirtualDevice& b = add(air, nth_mac(2));
+  SimDevices air({.seed = 42, .loss = 0.3});
+  SimDevice& a = add(air, nth_mac(1));
+  SimDevice& b = add(air, nth_mac(2));
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(b.espnow().config({.rxbuf = 1 << 20}));
   ASSERT_OK(b.espnow().active(true));
@@ -75,8 +75,8 @@ TEST(Loss, With30PercentSeededLossEveryCounterStaysConsistent) {
 
 TEST(ManyDevices, FiftyDevicesBroadcastingAtOnceAccountForEveryDelivery) {
   constexpr int kDevices = 50;
-  VirtualAir air;
-  std::vector<VirtualDevice*> devs;
+  SimDevices air;
+  std::vector<SimDevice*> devs;
   for (int i = 0; i < kDevices; ++i) {
     devs.push_back(&add(air, nth_mac(i + 1)));
     ASSERT_OK(devs.back()->espnow().config({.rxbuf = kDevices * 64}));
@@ -99,7 +99,7 @@ TEST(ManyDevices, FiftyDevicesBroadcastingAtOnceAccountForEveryDelivery) {
     EXPECT_EQ(s.rx_dropped, 0u);
     std::set<std::uint32_t> from;
     std::uint8_t buf[250];
-    RecvMeta meta;
+    MessageView meta;
     while (*devs[i]->espnow().recvinto(buf, &meta, 0) > 0) {
       std::uint32_t sender;
       std::memcpy(&sender, buf, 4);
@@ -114,12 +114,12 @@ TEST(ManyDevices, FiftyDevicesBroadcastingAtOnceAccountForEveryDelivery) {
 
 TEST(Threads, TwoSendersAndOneReceiverLoseAndDuplicateNothing) {
   constexpr std::uint32_t kPerSender = 50000;  // 100k messages in all
-  VirtualAir air;
-  VirtualDevice& s1 = add(air, nth_mac(1));
-  VirtualDevice& s2 = add(air, nth_mac(2));
-  VirtualDevice& r = add(air, nth_mac(3));
+  SimDevices air;
+  SimDevice& s1 = add(air, nth_mac(1));
+  SimDevice& s2 = add(air, nth_mac(2));
+  SimDevice& r = add(air, nth_mac(3));
   ASSERT_OK(r.espnow().config({.rxbuf = 2 * kPerSender * 21 + 64}));  // never overflows
-  for (VirtualDevice* d : {&s1, &s2, &r}) ASSERT_OK(d->espnow().active(true));
+  for (SimDevice* d : {&s1, &s2, &r}) ASSERT_OK(d->espnow().active(true));
   ASSERT_OK(s1.espnow().add_peer(r.mac()));
   ASSERT_OK(s2.espnow().add_peer(r.mac()));
 
@@ -138,7 +138,7 @@ TEST(Threads, TwoSendersAndOneReceiverLoseAndDuplicateNothing) {
       ++received;
     }
   });
-  auto send_all = [&](VirtualDevice& d, std::uint32_t id) {
+  auto send_all = [&](SimDevice& d, std::uint32_t id) {
     for (std::uint32_t i = 0; i < kPerSender; ++i) ASSERT_TRUE(*d.espnow().send(r.mac(), tagged(id, i), false));
   };
   std::thread t1(send_all, std::ref(s1), 0u), t2(send_all, std::ref(s2), 1u);
@@ -152,9 +152,9 @@ TEST(Threads, TwoSendersAndOneReceiverLoseAndDuplicateNothing) {
 
 TEST(Airtime, A1MbpsSaturatingUnicastStreamOf250ByteMessagesRunsAt310To345FramesPerSecond) {
   VirtualClock clock;
-  VirtualAir air({.seed = 7, .timing = true, .clock = &clock});
-  VirtualDevice& a = add(air, nth_mac(1));
-  VirtualDevice& b = add(air, nth_mac(2));
+  SimDevices air({.seed = 7, .timing = true, .clock = &clock});
+  SimDevice& a = add(air, nth_mac(1));
+  SimDevice& b = add(air, nth_mac(2));
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(b.espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(b.mac()));
@@ -174,9 +174,9 @@ TEST(Airtime, A1MbpsSaturatingUnicastStreamOf250ByteMessagesRunsAt310To345Frames
 
 TEST(Airtime, DeliveryWaitsForTheFrameToBeOnTheAir) {
   VirtualClock clock;
-  VirtualAir air({.timing = true, .clock = &clock});
-  VirtualDevice& a = add(air, nth_mac(1));
-  VirtualDevice& b = add(air, nth_mac(2));
+  SimDevices air({.timing = true, .clock = &clock});
+  SimDevice& a = add(air, nth_mac(1));
+  SimDevice& b = add(air, nth_mac(2));
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(b.espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(b.mac()));
@@ -215,8 +215,8 @@ TEST(Irq, ACallbackMayEndItsOwnDevice) {
   SimAir air;
   SimRadio& ra = **air.add_radio({.mac = nth_mac(1)});
   SimRadio& rb = **air.add_radio({.mac = nth_mac(2)});
-  VirtualDevice a(ra, {});
-  auto b = std::make_unique<VirtualDevice>(rb, SoftLinkOptions{});
+  SimDevice a(ra, {});
+  auto b = std::make_unique<SimDevice>(rb, SoftLinkOptions{});
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(b->espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(nth_mac(2)));

@@ -39,7 +39,7 @@ TEST(Allocation, SendAsyncIrecvAndRecvintoAllocateNothingInSteadyState) {
   ASSERT_OK(a.espnow().add_peer(b.mac()));
   const std::vector<std::uint8_t> msg(250, 7);
   std::uint8_t buf[250];
-  RecvMeta meta;
+  MessageView meta;
   auto round = [&] {
     (void)a.espnow().send(b.mac(), msg, false);
     (void)b.espnow().irecv(0);

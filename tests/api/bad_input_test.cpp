@@ -9,7 +9,7 @@
 #include <string>
 
 #include "espnow/radio/udp_air.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -107,9 +107,9 @@ class BadInput : public ::testing::TestWithParam<std::size_t> {
     ASSERT_TRUE(got.ok() && *got);
     EXPECT_EQ((*got)->mac, kA);
   }
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = kA});
-  VirtualDevice& b = **air.add_device({.mac = kB});
+  SimDevices air;
+  SimDevice& a = **air.add_device({.mac = kA});
+  SimDevice& b = **air.add_device({.mac = kB});
 };
 
 }  // namespace
@@ -130,7 +130,7 @@ INSTANTIATE_TEST_SUITE_P(EveryCall, BadInput, ::testing::Range<std::size_t>(0, c
                          });
 
 TEST(BadInputAirs, DevicesWithAGroupMacOrABadChannelAreRefused) {
-  VirtualAir air;
+  SimDevices air;
   EXPECT_EQ(air.add_device({.mac = "01:00:5e:00:00:01"_mac}).error(), errc::arg);
   EXPECT_EQ(air.add_device({.mac = kA, .channel = 0}).error(), errc::arg);
   EXPECT_EQ(air.add_device({.mac = kA, .channel = 15}).error(), errc::arg);
@@ -158,7 +158,7 @@ TEST(BadInputAirs, MalformedAirUrlsAndMacsSayWhatIsWrong) {
 }
 
 TEST(BadInputLink, TheLinkRefusesWhatTheEspIdfCallsRefuse) {
-  VirtualAir air;
+  SimDevices air;
   SoftLink& link = (*air.add_device({.mac = kA}))->link();
   PeerInfo p{.mac = kB};
   EXPECT_ERR(link.add_peer(p), errc::not_init);

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -41,13 +41,13 @@ struct DropRecorder {
 class DropObserver : public ::testing::Test {
  protected:
   DropObserver() {
-    for (VirtualDevice* d : {&a, &b}) EXPECT_OK(d->espnow().active(true));
+    for (SimDevice* d : {&a, &b}) EXPECT_OK(d->espnow().active(true));
     EXPECT_OK(a.espnow().add_peer(kB));
     b.espnow().set_drop_observer(&DropRecorder::observe, &recorder);
   }
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = kA});
-  VirtualDevice& b = **air.add_device({.mac = kB});
+  SimDevices air;
+  SimDevice& a = **air.add_device({.mac = kA});
+  SimDevice& b = **air.add_device({.mac = kB});
   DropRecorder recorder;
 };
 

@@ -13,7 +13,7 @@
 #include "support/expect.hpp"
 #include "espnow/wire/ccmp.hpp"
 #include "espnow/host/pcap_file.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -195,11 +195,11 @@ TEST_F(Encryption, AnEncryptedFrameFromAnUnregisteredSenderIsDroppedAndCounted) 
 }
 
 TEST(EncryptionOnTheAir, ADeviceWithoutTheKeyGetsNothingYetItsRadioStillAcks) {
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = kA});
-  VirtualDevice& b = **air.add_device({.mac = kB});
-  VirtualDevice& c = **air.add_device({.mac = kC});
-  for (VirtualDevice* d : {&a, &b, &c}) ASSERT_OK(d->espnow().active(true));
+  SimDevices air;
+  SimDevice& a = **air.add_device({.mac = kA});
+  SimDevice& b = **air.add_device({.mac = kB});
+  SimDevice& c = **air.add_device({.mac = kC});
+  for (SimDevice* d : {&a, &b, &c}) ASSERT_OK(d->espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(kB, {.lmk = kLmk}));
   ASSERT_OK(b.espnow().add_peer(kA, {.lmk = kLmk}));
   ASSERT_OK(a.espnow().add_peer(kC, {.lmk = kLmk}));  // c has no key for a
@@ -217,8 +217,8 @@ TEST(EncryptionOnTheAir, ADeviceWithoutTheKeyGetsNothingYetItsRadioStillAcks) {
 }
 
 TEST(EncryptionOnTheAir, ModPeerSwitchingEncryptionUpdatesTheCounts) {
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = kA});
+  SimDevices air;
+  SimDevice& a = **air.add_device({.mac = kA});
   ASSERT_OK(a.espnow().active(true));
   for (std::uint8_t i = 0; i < MAX_ENCRYPT_PEER_NUM; ++i)
     ASSERT_OK(a.espnow().add_peer(MacAddress{{2, 1, 0, 0, 0, i}}, {.lmk = kLmk}));

@@ -1,5 +1,5 @@
 // The ESPNow behaviour table: one test per sentence of SPEC §1 (and the
-// seeds), on devices of the in-process virtual air. Suites follow SPEC's
+// seeds), on devices of the in-process simulated air. Suites follow SPEC's
 // headings; test names are the sentences.
 //
 // Built twice: test_api runs ESPNow on SoftLink; with ESPNOW_TEST_OVER_IDF,
@@ -85,7 +85,7 @@ TEST_F(Behaviour, NotInit_EveryCallThatNeedsActivationRaisesNotInitBeforeActiveT
   const std::uint8_t key[16] = {};
   EXPECT_ERR(e.set_pmk(key), not_init);
   int n = 0;
-  for (const Received& r : e) n += r.mac ? 1 : 0;  // iteration ends on the error
+  for (const MessageView& r : e) n += r.mac ? 1 : 0;  // iteration ends on the error
   EXPECT_EQ(n, 0);
 }
 
@@ -274,12 +274,12 @@ TEST_F(Behaviour, Irecv_ReusesOneStorageForEveryMessage) {
   pair();
   ASSERT_TRUE(*ea().send(kB, bytes("first")));
   ASSERT_TRUE(*ea().send(kB, bytes("second")));
-  const Received r1 = *eb().irecv(0);
+  const MessageView r1 = *eb().irecv(0);
   const auto* storage = r1.msg.data();
-  const Received r2 = *eb().irecv(0);
+  const MessageView r2 = *eb().irecv(0);
   EXPECT_EQ(r2.msg.data(), storage);
   EXPECT_EQ(std::string(r2.msg.begin(), r2.msg.end()), "second");
-  const Received timeout = *eb().irecv(0);
+  const MessageView timeout = *eb().irecv(0);
   EXPECT_EQ(timeout.mac, nullptr);
   EXPECT_TRUE(timeout.msg.empty());
 }
@@ -289,7 +289,7 @@ TEST_F(Behaviour, Recvinto_ReturnsTheLengthAndFillsMacRssiAndTime) {
   b.radio().set_position({10, 0});
   ASSERT_TRUE(*ea().send(kB, bytes("hello")));
   std::uint8_t buf[250];
-  RecvMeta meta;
+  MessageView meta;
   auto n = eb().recvinto(buf, &meta, 0);
   ASSERT_OK(n);
   EXPECT_EQ(*n, 5u);
@@ -298,6 +298,32 @@ TEST_F(Behaviour, Recvinto_ReturnsTheLengthAndFillsMacRssiAndTime) {
   EXPECT_EQ(meta.rssi, air.air().rssi_dbm({0, 0}, {10, 0}, 20.0));
   EXPECT_EQ(meta.rssi, -50);  // 20 dBm - (40 + 30 log10 10)
   EXPECT_LE(meta.time_ms, static_cast<std::uint32_t>(b.radio().now_us() / 1000));
+  EXPECT_EQ(meta.msg.data(), buf);  // the view is of the caller's buffer
+  EXPECT_EQ(meta.msg.size(), 5u);
+}
+
+// recv's Message and irecv's MessageView carry the same metadata as
+// recvinto's, and unpack as the seeds' (mac, msg).
+TEST_F(Behaviour, Messages_CarryRssiAndTimeAndUnpackAsMacAndMsg) {
+  pair();
+  b.radio().set_position({10, 0});
+  ASSERT_TRUE(*ea().send(kB, bytes("copy")));
+  ASSERT_TRUE(*ea().send(kB, bytes("view")));
+  const std::uint32_t now_ms = static_cast<std::uint32_t>(b.radio().now_us() / 1000);
+  std::optional<Message> copy = *eb().recv(0);
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(copy->rssi, -50);
+  EXPECT_LE(copy->time_ms, now_ms);
+  auto [mac, msg] = std::move(*copy);
+  EXPECT_EQ(mac, kA);
+  EXPECT_EQ(std::string(msg.begin(), msg.end()), "copy");
+  const MessageView view = *eb().irecv(0);
+  EXPECT_EQ(view.rssi, -50);
+  EXPECT_LE(view.time_ms, now_ms);
+  const auto& [vmac, vmsg] = view;
+  ASSERT_NE(vmac, nullptr);
+  EXPECT_EQ(*vmac, kA);
+  EXPECT_EQ(std::string(vmsg.begin(), vmsg.end()), "view");
 }
 
 TEST_F(Behaviour, Recvinto_TwoElementFormNeedsNoRssiOrTime) {
@@ -311,7 +337,7 @@ TEST_F(Behaviour, Recvinto_TwoElementFormNeedsNoRssiOrTime) {
 TEST_F(Behaviour, Recvinto_ReturnsZeroOnTimeout) {
   pair();
   std::uint8_t buf[250];
-  RecvMeta meta;
+  MessageView meta;
   EXPECT_EQ(*eb().recvinto(buf, &meta, 0), 0u);
   EXPECT_EQ(meta.mac, nullptr);
 }
@@ -344,7 +370,7 @@ TEST_F(Behaviour, PeersTable_HasOneKeyObjectPerMac) {
   ASSERT_TRUE(*ea().send(kB, bytes("1")));
   ASSERT_TRUE(*ea().send(kB, bytes("2")));
   std::uint8_t buf[250];
-  RecvMeta m1, m2;
+  MessageView m1, m2;
   ASSERT_EQ(*eb().recvinto(buf, &m1, 0), 1u);
   ASSERT_EQ(*eb().recvinto(buf, &m2, 0), 1u);
   EXPECT_EQ(m1.mac, m2.mac);

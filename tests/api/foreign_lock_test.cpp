@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "support/fake_gil.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 #include "support/fake_link.hpp"
 #include "support/wait_for.hpp"
 #include "support/expect.hpp"
@@ -38,7 +38,7 @@ struct NeedsGil {
 }  // namespace
 
 TEST(ForeignLocks, ActiveFalseReleasesTheIrqCallbackOutsideTheStateLock) {
-  VirtualAir air;
+  SimDevices air;
   ESPNow& e = (*air.add_device({.mac = "02:00:00:00:00:01"_mac}))->espnow();
   ASSERT_OK(e.active(true));
   test::FakeGil gil;
@@ -101,7 +101,7 @@ TEST(ForeignLocks, AnInterruptedReceiveAsksOutsideTheRxLockAndTakesNothing) {
   receiver.join();
   EXPECT_FALSE(in.deadlocked.load()) << "asked under the rx lock";
   EXPECT_EQ(r.error(), std::errc::interrupted);
-  RecvMeta meta;
+  MessageView meta;
   EXPECT_EQ(*e.recvinto(buf, &meta, 0), 4u);  // still there
 }
 

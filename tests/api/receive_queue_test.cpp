@@ -83,9 +83,9 @@ TEST_F(Queue, APopReturnsTheOldestMessageWithItsSenderRssiAndTime) {
   ASSERT_EQ(p.status, ReceiveQueue::Pop::popped);
   EXPECT_EQ(p.length, 3u);
   EXPECT_EQ(buf[0], 'a');
-  EXPECT_EQ(*p.meta.mac, kA);
-  EXPECT_EQ(p.meta.rssi, -41);
-  EXPECT_EQ(p.meta.time_ms, 100u);
+  EXPECT_EQ(*p.message.mac, kA);
+  EXPECT_EQ(p.message.rssi, -41);
+  EXPECT_EQ(p.message.time_ms, 100u);
   EXPECT_FALSE(p.now_empty);
   const auto last = q.pop(buf);
   EXPECT_EQ(last.length, 4u);
@@ -157,7 +157,7 @@ TEST_F(Queue, PeersTableChangesWhenAMessageIsReadNotWhenItArrives) {
   EXPECT_EQ(table[0].second.rssi, -30);
   EXPECT_EQ(table[0].second.time_ms, 5u);
   ASSERT_TRUE(q.on_message(from(kA, -60, 9), payload(1)).stored);
-  EXPECT_EQ(q.pop(buf).meta.mac, p.meta.mac);  // one key per sender, always the same
+  EXPECT_EQ(q.pop(buf).message.mac, p.message.mac);  // one key per sender, always the same
   EXPECT_EQ(q.peers_table()[0].second.rssi, -60);
 }
 

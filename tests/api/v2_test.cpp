@@ -3,7 +3,7 @@
 #include "support/expect.hpp"
 
 #include "espnow/api/idf_config.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -15,7 +15,7 @@ class V2 : public ::testing::Test {
   V2() {
     EXPECT_OK(a.espnow().config({.version = 2}));
     EXPECT_OK(b.espnow().config({.version = 2}));
-    for (VirtualDevice* d : {&a, &b, &old}) EXPECT_OK(d->espnow().active(true));
+    for (SimDevice* d : {&a, &b, &old}) EXPECT_OK(d->espnow().active(true));
     EXPECT_OK(a.espnow().add_peer(b.mac()));
     EXPECT_OK(a.espnow().add_peer(old.mac()));
     EXPECT_OK(old.espnow().add_peer(b.mac()));
@@ -25,10 +25,10 @@ class V2 : public ::testing::Test {
     for (std::size_t i = 0; i < n; ++i) m[i] = static_cast<std::uint8_t>(i * 7);
     return m;
   }
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = "02:00:00:00:00:0a"_mac});
-  VirtualDevice& b = **air.add_device({.mac = "02:00:00:00:00:0b"_mac});
-  VirtualDevice& old = **air.add_device({.mac = "02:00:00:00:00:01"_mac});  // stays v1
+  SimDevices air;
+  SimDevice& a = **air.add_device({.mac = "02:00:00:00:00:0a"_mac});
+  SimDevice& b = **air.add_device({.mac = "02:00:00:00:00:0b"_mac});
+  SimDevice& old = **air.add_device({.mac = "02:00:00:00:00:01"_mac});  // stays v1
 };
 
 }  // namespace

@@ -23,7 +23,7 @@
 #include <thread>
 
 #include "espnow/async/aioespnow.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -57,9 +57,9 @@ class Async : public ::testing::Test {
     EXPECT_TRUE(done);
   }
 
-  VirtualAir air;
-  VirtualDevice& a = **air.add_device({.mac = kA});
-  VirtualDevice& b = **air.add_device({.mac = kB});
+  SimDevices air;
+  SimDevice& a = **air.add_device({.mac = kA});
+  SimDevice& b = **air.add_device({.mac = kB});
   asio::io_context io;
   AIOESPNow ea{a.espnow(), io.get_executor()};
   AIOESPNow eb{b.espnow(), io.get_executor()};
@@ -106,9 +106,9 @@ TEST_F(Async, RecvWithUseAwaitableWaitsForAMessage) {
   run([&]() -> awaitable<void> {
     asio::steady_timer t(io, 5ms);
     t.async_wait([&](std::error_code) { (void)a.espnow().send(kB, bytes("later")); });
-    Message m = co_await eb.async_recv(use_awaitable);
-    EXPECT_EQ(m.mac, kA);
-    EXPECT_EQ(text(m.msg), "later");
+    auto [mac, msg] = co_await eb.async_recv(use_awaitable);  // a Message, unpacked as README shows
+    EXPECT_EQ(mac, kA);
+    EXPECT_EQ(text(msg), "later");
   }());
 }
 
@@ -137,10 +137,10 @@ TEST_F(Async, IrecvWithUseAwaitableReusesStorage) {
   (void)a.espnow().send(kB, bytes("one"));
   (void)a.espnow().send(kB, bytes("two"));
   run([&]() -> awaitable<void> {
-    Received r1 = co_await eb.async_irecv(use_awaitable);
+    MessageView r1 = co_await eb.async_irecv(use_awaitable);
     EXPECT_EQ(text(r1.msg), "one");
     const auto* storage = r1.msg.data();
-    Received r2 = co_await eb.async_irecv(use_awaitable);
+    MessageView r2 = co_await eb.async_irecv(use_awaitable);
     EXPECT_EQ(text(r2.msg), "two");
     EXPECT_EQ(r2.msg.data(), storage);
     EXPECT_EQ(*r2.mac, kA);
@@ -149,7 +149,7 @@ TEST_F(Async, IrecvWithUseAwaitableReusesStorage) {
 
 TEST_F(Async, IrecvWithACallbackAndWithUseFuture) {
   std::string got;
-  eb.async_irecv([&](std::error_code ec, Received r) {
+  eb.async_irecv([&](std::error_code ec, MessageView r) {
     EXPECT_FALSE(ec);
     got = text(r.msg);
   });
@@ -248,8 +248,8 @@ class HeldClock final : public Clock {
 // proof needs no wall-clock bound, so a loaded machine cannot fail it.
 TEST(AsyncNonBlocking, ATimerKeepsTickingWhileSyncSendsWaitForAPeerThatNeverAcks) {
   HeldClock clock;
-  VirtualAir air({.timing = true, .clock = &clock});
-  VirtualDevice& a = **air.add_device({.mac = kA});
+  SimDevices air({.timing = true, .clock = &clock});
+  SimDevice& a = **air.add_device({.mac = kA});
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(kC));  // nobody owns kC
   std::promise<void> done;
@@ -347,7 +347,7 @@ TEST_F(Async, ATimedOutReceiveConsumesNoMessage) {
 TEST_F(Async, ACancelledReceiveCompletesWithOperationAborted) {
   asio::cancellation_signal signal;
   std::error_code got;
-  eb.async_irecv(asio::bind_cancellation_slot(signal.slot(), [&](std::error_code ec, Received) { got = ec; }));
+  eb.async_irecv(asio::bind_cancellation_slot(signal.slot(), [&](std::error_code ec, MessageView) { got = ec; }));
   asio::post(io, [&] { signal.emit(asio::cancellation_type::all); });
   io.run();
   EXPECT_EQ(got, asio::error::operation_aborted);
@@ -355,8 +355,8 @@ TEST_F(Async, ACancelledReceiveCompletesWithOperationAborted) {
 }
 
 TEST(AsyncCancel, ACancelledSendLeavesStatsConsistent) {
-  VirtualAir air({.timing = true});
-  VirtualDevice& a = **air.add_device({.mac = kA});
+  SimDevices air({.timing = true});
+  SimDevice& a = **air.add_device({.mac = kA});
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(kC));
   asio::io_context io;
@@ -377,8 +377,8 @@ TEST(AsyncCancel, ACancelledSendLeavesStatsConsistent) {
 }
 
 TEST(AsyncCancel, DestroyingTheObjectCompletesPendingOperationsWithOperationAborted) {
-  VirtualAir air({.timing = true});
-  VirtualDevice& a = **air.add_device({.mac = kA});
+  SimDevices air({.timing = true});
+  SimDevice& a = **air.add_device({.mac = kA});
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(kC));
   asio::io_context io;
@@ -386,7 +386,7 @@ TEST(AsyncCancel, DestroyingTheObjectCompletesPendingOperationsWithOperationAbor
   {
     AIOESPNow e(a.espnow(), io.get_executor());
     e.async_recv([&](std::error_code ec, Message) { results.push_back(ec); });
-    e.async_irecv([&](std::error_code ec, Received) { results.push_back(ec); });
+    e.async_irecv([&](std::error_code ec, MessageView) { results.push_back(ec); });
     e.async_send(kC, bytes("x"), true, [&](std::error_code ec, bool) { results.push_back(ec); });
   }
   io.run();

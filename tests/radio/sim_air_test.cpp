@@ -20,9 +20,9 @@ namespace {
 struct Recorder final : RadioListener {
   std::mutex m;
   std::vector<std::vector<std::uint8_t>> frames;
-  std::vector<RxInfo> infos;
+  std::vector<RxControl> infos;
   std::vector<bool> results;
-  void on_frame(std::span<const std::uint8_t> f, const RxInfo& i) override {
+  void on_frame(std::span<const std::uint8_t> f, const RxControl& i) override {
     std::lock_guard lk(m);
     frames.emplace_back(f.begin(), f.end());
     infos.push_back(i);
@@ -214,7 +214,7 @@ struct HeldDelivery final : RadioListener {
   std::promise<void> arrived, let_go;
   std::shared_future<void> released{let_go.get_future().share()};
   std::atomic<int> frames{0};
-  void on_frame(std::span<const std::uint8_t>, const RxInfo&) override {
+  void on_frame(std::span<const std::uint8_t>, const RxControl&) override {
     if (frames++ == 0) {
       arrived.set_value();
       released.wait();

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "espnow/common/errors.hpp"
-#include "espnow/radio/virtual_radio.hpp"
+#include "espnow/radio/air_radio.hpp"
 #include "support/wait_for.hpp"
 
 using namespace espnow;

@@ -16,7 +16,7 @@
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/radio/udp_air.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -165,8 +165,8 @@ TEST(UdpAir, TwoDevicesExchangeMessagesWithAcksOverMulticast) {
   auto opened = UdpAir::open(parse_air_url(private_air()).url);
   ASSERT_TRUE(opened.air) << opened.error;
   UdpAir& air = *opened.air;
-  VirtualDevice a(**air.add_radio({.mac = "02:00:00:00:00:0a"_mac}), {});
-  VirtualDevice b(**air.add_radio({.mac = "02:00:00:00:00:0b"_mac, .position = {10, 0}}), {});
+  SimDevice a(**air.add_radio({.mac = "02:00:00:00:00:0a"_mac}), {});
+  SimDevice b(**air.add_radio({.mac = "02:00:00:00:00:0b"_mac, .position = {10, 0}}), {});
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(b.espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(b.mac()));
@@ -220,7 +220,7 @@ bool announced(const UdpAir& air, const MacAddress& mac) {
 struct Reports final : RadioListener {
   std::mutex m;
   std::vector<std::pair<MacAddress, bool>> done;
-  void on_frame(std::span<const std::uint8_t>, const RxInfo&) override {}
+  void on_frame(std::span<const std::uint8_t>, const RxControl&) override {}
   void on_tx_done(const MacAddress& dst, bool acked) override {
     std::lock_guard lk(m);
     done.emplace_back(dst, acked);
@@ -329,8 +329,8 @@ TEST(UdpAirPresence, APresentOwnerStillNeedsItsAckAndLossStillApplies) {
 
 TEST(UdpAirPresence, ASyncSendRightAfterAnAsyncOneToAnAbsentPeerSucceeds) {
   TwoProcesses p;
-  VirtualDevice a(**p.one->add_radio({.mac = kA}), {});
-  VirtualDevice b(**p.two->add_radio({.mac = kB}), {});
+  SimDevice a(**p.one->add_radio({.mac = kA}), {});
+  SimDevice b(**p.two->add_radio({.mac = kB}), {});
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(b.espnow().active(true));
   ASSERT_OK(a.espnow().add_peer(kB));
@@ -508,8 +508,8 @@ TEST(UdpAirWindow, AFullQueueSaysNoMem) {
 TEST(UdpAirWindow, UnderLossEveryMessageArrivesOnceAndInOrderAndEveryAckedOneArrives) {
   TwoProcesses p({.seed = 3, .loss = 0.25, .ack_timeout = std::chrono::milliseconds(20)},
                  {.seed = 4, .loss = 0.25, .ack_timeout = std::chrono::milliseconds(20)});
-  VirtualDevice a(**p.one->add_radio({.mac = kA}), {});
-  VirtualDevice b(**p.two->add_radio({.mac = kB}), {});
+  SimDevice a(**p.one->add_radio({.mac = kA}), {});
+  SimDevice b(**p.two->add_radio({.mac = kB}), {});
   ASSERT_OK(a.espnow().active(true));
   ASSERT_OK(b.espnow().config({.rxbuf = 1 << 16}));
   ASSERT_OK(b.espnow().active(true));

@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "espnow/radio/udp_air.hpp"
-#include "espnow/devices/virtual_air.hpp"
+#include "espnow/devices/sim_devices.hpp"
 
 using namespace espnow;
 using namespace std::chrono_literals;
@@ -243,7 +243,7 @@ class Mesh {
   }
 
   void hop_channel(std::size_t i, std::mt19937_64& rng) {
-    VirtualRadio& radio = devices_[i]->radio();
+    AirRadio& radio = devices_[i]->radio();
     ++generation_[i];
     (void)radio.set_channel(static_cast<std::uint8_t>(2 + rng() % 3));
     std::this_thread::sleep_for(5ms);
@@ -257,7 +257,7 @@ class Mesh {
   // returns once the deliveries under way have landed); the buffer is read
   // out; then ESP-NOW goes down (discarding nothing) and up again.
   void bounce(std::size_t i) {
-    VirtualRadio& radio = devices_[i]->radio();
+    AirRadio& radio = devices_[i]->radio();
     ESPNow& e = devices_[i]->espnow();
     ++generation_[i];
     (void)radio.set_channel(14);
@@ -270,8 +270,8 @@ class Mesh {
     ++cycles_;
   }
 
-  VirtualAir air_;
-  std::vector<VirtualDevice*> devices_;
+  SimDevices air_;
+  std::vector<SimDevice*> devices_;
   std::vector<std::unique_ptr<PairLedger>> ledgers_;
   std::array<std::atomic<std::uint64_t>, kDevices> generation_{};  // odd while a device is away
   std::array<std::atomic<std::uint64_t>, kDevices> stray_{};
@@ -298,7 +298,7 @@ UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uin
     return out;
   }
   auto& radio = **opened.air->add_radio({.mac = me});
-  VirtualDevice dev(radio, {});
+  SimDevice dev(radio, {});
   ESPNow& e = dev.espnow();
   (void)e.config({.rxbuf = 4096});
   (void)e.active(true);

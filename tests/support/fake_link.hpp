@@ -48,7 +48,7 @@ class FakeLink final : public Link {
     fail_next_.push_back(ec);
   }
   void deliver(const MacAddress& src, std::span<const std::uint8_t> data) {
-    recv_cb_(recv_ctx_, RecvInfo{src, {}, -30, 1, PhyRate::r1m, 0}, data);
+    recv_cb_(recv_ctx_, RecvInfo{src, {}, RxControl{-30, 1, PhyRate::r1m, 0}}, data);
   }
 
   std::error_code add_peer(const PeerInfo& p) override { return peers_.add(p); }

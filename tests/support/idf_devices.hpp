@@ -1,6 +1,6 @@
 // Devices whose ESPNow runs on IdfLink -> the emulated esp_now_* -> SoftLink
 // -> the in-process air: the behaviour table's second run. They offer what
-// VirtualAir's devices offer, so the same test source builds against both.
+// SimDevices's devices offer, so the same test source builds against both.
 #pragma once
 
 #include <deque>
@@ -20,7 +20,7 @@ class IdfDevice {
   IdfDevice(std::unique_ptr<emul::EmulatedChip> chip, const RadioOptions& radio, std::function<void()> settle)
       : chip_(std::move(chip)), options_(radio), settle_(std::move(settle)) {}
 
-  VirtualRadio& radio() const { return chip_->radio(); }
+  AirRadio& radio() const { return chip_->radio(); }
   // The emulated chip's own stack (what Espressif's firmware is on a chip).
   SoftLink& link() { return chip_->link(); }
   // On the in-process air a sync send returns after the receiver's ESPNow

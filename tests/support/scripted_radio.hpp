@@ -63,7 +63,7 @@ class ScriptedRadio final : public Radio {
       std::lock_guard lk(mutex_);
       l = listener_;
     }
-    if (l) l->on_frame(frame, RxInfo{-30, 1, PhyRate::r1m, 0});
+    if (l) l->on_frame(frame, RxControl{-30, 1, PhyRate::r1m, 0});
   }
 
  private:

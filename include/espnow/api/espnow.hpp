@@ -23,6 +23,8 @@
 #include <span>
 #include <string_view>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -83,26 +85,44 @@ struct PeersTableEntry {
   std::uint32_t time_ms = 0; // when it was received, ms since the device started
 };
 
-// recv(): a fresh copy.
+// A received message with its metadata: the seeds' recvinto() list
+// [mac, msg, rssi, time_ms]. recv() and async_recv() return a Message, which
+// owns its bytes; irecv(), iteration, async_irecv() and recvinto() give a
+// MessageView, which views storage the next such call reuses (irecv's own
+// buffer, or the caller's for recvinto). A view's `mac` points at the
+// peers_table key for the sender: one per MAC, stable while the sender stays
+// in the table (see Config::peers_table_max). On a timeout a view's `mac` is
+// null and `msg` empty (the seeds' (None, None)).
+//
+// Both unpack as the seeds' pair, `auto [mac, msg] = ...` (as Python's
+// `mac, msg = e.irecv()`); rssi and time_ms are read by name.
 struct Message {
   MacAddress mac;
   std::vector<std::uint8_t> msg;
+  int rssi = 0;               // dBm
+  std::uint32_t time_ms = 0;  // when it arrived, ms since the device started
+
+  template <std::size_t I> auto& get() & { return field<I>(*this); }
+  template <std::size_t I> const auto& get() const& { return field<I>(*this); }
+  template <std::size_t I> auto&& get() && { return std::move(field<I>(*this)); }
+
+ private:
+  template <std::size_t I, class Self> static auto& field(Self& m) {
+    if constexpr (I == 0) return m.mac;
+    else return m.msg;
+  }
 };
 
-// irecv() and iteration: views of storage reused by the next irecv().
-// `mac` points at the peers_table key for the sender: one per MAC, stable
-// while the sender stays in the table (see Config::peers_table_max).
-// On timeout, `mac` is null and `msg` empty (the seeds' (None, None)).
-struct Received {
+struct MessageView {
   const MacAddress* mac = nullptr;
   std::span<const std::uint8_t> msg;
-};
-
-// recvinto()'s extra outputs (the seeds' data[0], data[2], data[3]).
-struct RecvMeta {
-  const MacAddress* mac = nullptr;
   int rssi = 0;
   std::uint32_t time_ms = 0;
+
+  template <std::size_t I> auto get() const {
+    if constexpr (I == 0) return mac;
+    else return msg;
+  }
 };
 
 // Lets a blocking call be abandoned, as Ctrl-C abandons one on a board. A
@@ -172,10 +192,11 @@ class ESPNow {
 
   // ---- receiving; timeout_ms: nullopt = config default, 0 = now, < 0 = forever
   Result<std::optional<Message>> recv(std::optional<std::int64_t> timeout_ms = {});
-  Result<Received> irecv(std::optional<std::int64_t> timeout_ms = {});
-  // Returns the length, 0 on timeout. A message longer than `buffer` is
-  // std::errc::message_size (EMSGSIZE) and stays buffered.
-  Result<std::size_t> recvinto(std::span<std::uint8_t> buffer, RecvMeta* meta = nullptr,
+  Result<MessageView> irecv(std::optional<std::int64_t> timeout_ms = {});
+  // Returns the length, 0 on timeout; `message` (if given) gets the sender,
+  // rssi and time_ms, and `msg` viewing the start of `buffer`. A message
+  // longer than `buffer` is std::errc::message_size (EMSGSIZE) and stays buffered.
+  Result<std::size_t> recvinto(std::span<std::uint8_t> buffer, MessageView* message = nullptr,
                                std::optional<std::int64_t> timeout_ms = {}, const Interrupt* interrupt = nullptr);
   Result<bool> any() const;
 
@@ -235,7 +256,7 @@ class ESPNow {
   void give_up(SendTicket& ticket, std::size_t count, std::error_code error);
   void fail_all_pending();
 
-  Result<std::size_t> pop_message(std::span<std::uint8_t> out, RecvMeta* meta, std::optional<std::int64_t> timeout,
+  Result<std::size_t> pop_message(std::span<std::uint8_t> out, MessageView* message, std::optional<std::int64_t> timeout,
                                   const Interrupt* interrupt = nullptr);
   std::error_code check_receive_ready() const;
   std::int64_t rxbuf_locked() const;
@@ -286,10 +307,10 @@ class ESPNow {
 
 class ESPNow::Iterator {
  public:
-  using value_type = Received;
+  using value_type = MessageView;
   using difference_type = std::ptrdiff_t;
   explicit Iterator(ESPNow* e) : e_(e) { next(); }
-  const Received& operator*() const { return current_; }
+  const MessageView& operator*() const { return current_; }
   Iterator& operator++() {
     next();
     return *this;
@@ -309,7 +330,7 @@ class ESPNow::Iterator {
     current_ = *r;
   }
   ESPNow* e_;
-  Received current_;
+  MessageView current_;
   bool done_ = false;
   std::error_code error_;
 };
@@ -322,3 +343,11 @@ inline std::span<const std::uint8_t> bytes(std::string_view s) {
 }
 
 }  // namespace espnow
+
+// Structured bindings see the seeds' pair (mac, msg), not the metadata.
+template <> struct std::tuple_size<espnow::Message> : std::integral_constant<std::size_t, 2> {};
+template <> struct std::tuple_element<0, espnow::Message> { using type = espnow::MacAddress; };
+template <> struct std::tuple_element<1, espnow::Message> { using type = std::vector<std::uint8_t>; };
+template <> struct std::tuple_size<espnow::MessageView> : std::integral_constant<std::size_t, 2> {};
+template <> struct std::tuple_element<0, espnow::MessageView> { using type = const espnow::MacAddress*; };
+template <> struct std::tuple_element<1, espnow::MessageView> { using type = std::span<const std::uint8_t>; };

@@ -17,9 +17,9 @@
 // object completes pending operations with asio::error::operation_aborted.
 //
 // Completion signatures:
-//   async_send:  void(std::error_code, bool)      true when every target ACKed
-//   async_recv:  void(std::error_code, Message)   a fresh copy
-//   async_irecv: void(std::error_code, Received)  storage reused by the next async_irecv
+//   async_send:  void(std::error_code, bool)         true when every target ACKed
+//   async_recv:  void(std::error_code, Message)      a fresh copy
+//   async_irecv: void(std::error_code, MessageView)  storage reused by the next async_irecv
 #pragma once
 
 #include <memory>
@@ -39,7 +39,7 @@ namespace detail {
 class AioCore;
 using SendHandler = ErasedHandler<std::error_code, bool>;
 using RecvHandler = ErasedHandler<std::error_code, Message>;
-using IrecvHandler = ErasedHandler<std::error_code, Received>;
+using IrecvHandler = ErasedHandler<std::error_code, MessageView>;
 void start_send(const std::shared_ptr<AioCore>& core, const MacAddress* mac, std::span<const std::uint8_t> msg,
                 bool sync, SendHandler handler);
 void start_recv(const std::shared_ptr<AioCore>& core, RecvHandler handler);
@@ -78,11 +78,11 @@ class AIOESPNow {
   // airecv()
   template <class Token>
   auto async_irecv(Token&& token) {
-    return asio::async_initiate<Token, void(std::error_code, Received)>(IrecvInitiation{this}, token);
+    return asio::async_initiate<Token, void(std::error_code, MessageView)>(IrecvInitiation{this}, token);
   }
 
   // `async for mac, msg in e:` reads `for (;;) { auto [mac, msg] = co_await e.anext(); ... }`.
-  asio::awaitable<Received> anext() { co_return co_await async_irecv(asio::use_awaitable); }
+  asio::awaitable<MessageView> anext() { co_return co_await async_irecv(asio::use_awaitable); }
 
  private:
   // Initiation objects, in Asio's style: the operation's arguments travel as

@@ -1,7 +1,8 @@
 // Time, behind an interface so tests can swap it: the system's steady clock
 // by default, or a VirtualClock whose sleeps and waits return at once by
-// moving time forward (deterministic airtime measurements, and the API's
-// 100 ms and 2 s rules tested without waiting for them).
+// moving time forward (deterministic airtime on the in-process air). Tests
+// of the API's 100 ms and 2 s rules use the test-support library's
+// ManualClock, which moves only when the test moves it.
 #pragma once
 
 #include <atomic>

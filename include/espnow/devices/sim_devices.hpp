@@ -1,7 +1,7 @@
-// VirtualAir: the in-process air with whole devices on it (radio + SoftLink +
-// ESPNow), the quickest way to run ESP-NOW code on a PC:
+// SimDevices: whole simulated devices (SimDevice: radio + SoftLink + ESPNow)
+// on one in-process air (SimAir), the quickest way to run ESP-NOW code on a PC:
 //
-//   espnow::VirtualAir air;
+//   espnow::SimDevices air;
 //   auto& a = *air.add_device({.mac = "aa:aa:aa:aa:aa:aa"_mac}).value();
 //   auto& b = *air.add_device({.mac = "ba:bb:bb:bb:bb:bb"_mac}).value();
 //   a.espnow().active(true);  ...
@@ -16,43 +16,43 @@
 
 namespace espnow {
 
-class VirtualDevice {
+class SimDevice {
  public:
-  VirtualRadio& radio() const { return radio_; }
+  AirRadio& radio() const { return radio_; }
   SoftLink& link() { return link_; }
   // The device's one ESPNow object (the seeds' singleton): always the same.
   ESPNow& espnow() { return espnow_; }
   MacAddress mac(Interface i = Interface::sta) const { return radio_.mac(i); }
 
-  VirtualDevice(VirtualRadio& radio, SoftLinkOptions options) : radio_(radio), link_(radio, options), espnow_(link_) {}
+  SimDevice(AirRadio& radio, SoftLinkOptions options) : radio_(radio), link_(radio, options), espnow_(link_) {}
 
  private:
-  VirtualRadio& radio_;
+  AirRadio& radio_;
   SoftLink link_;
   ESPNow espnow_;
 };
 
-class VirtualAir {
+class SimDevices {
  public:
-  explicit VirtualAir(AirOptions options = {}) : air_(options) {}
-  ~VirtualAir() { devices_.clear(); }  // before the air removes the radios
-  VirtualAir(const VirtualAir&) = delete;
-  VirtualAir& operator=(const VirtualAir&) = delete;
+  explicit SimDevices(AirOptions options = {}) : air_(options) {}
+  ~SimDevices() { devices_.clear(); }  // before the air removes the radios
+  SimDevices(const SimDevices&) = delete;
+  SimDevices& operator=(const SimDevices&) = delete;
 
   // errc::arg for a group MAC or a bad channel.
-  Result<VirtualDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
+  Result<SimDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
     auto r = air_.add_radio(radio);
     if (!r.ok()) return r.failure();
-    devices_.push_back(std::make_unique<VirtualDevice>(**r, link));
+    devices_.push_back(std::make_unique<SimDevice>(**r, link));
     return devices_.back().get();
   }
   SimAir& air() { return air_; }
   std::size_t size() const { return devices_.size(); }
-  VirtualDevice& operator[](std::size_t i) { return *devices_[i]; }
+  SimDevice& operator[](std::size_t i) { return *devices_[i]; }
 
  private:
   SimAir air_;
-  std::deque<std::unique_ptr<VirtualDevice>> devices_;
+  std::deque<std::unique_ptr<SimDevice>> devices_;
 };
 
 }  // namespace espnow

@@ -47,7 +47,7 @@
 #include "espnow/host/host_errors.hpp"
 #include "espnow/radio/radio.hpp"
 #include "espnow/wire/radiotap.hpp"
-#include "espnow/radio/virtual_radio.hpp"
+#include "espnow/radio/air_radio.hpp"
 
 struct pcap;
 
@@ -87,7 +87,7 @@ struct LinuxRadioStats {
 // What the monitor callback sees: every packet that passed the filter.
 struct MonitoredFrame {
   std::span<const std::uint8_t> frame;  // 802.11 frame ending with a good FCS (verified, or computed if stripped)
-  RxInfo info;
+  RxControl rx_ctrl;
   bool tx_report = false;  // the kernel's report of a frame we injected
 };
 
@@ -130,7 +130,7 @@ class LinuxRadio final : public Radio {
   Result<void> install_filter();
   void receive_loop();
   void handle_packet(std::span<const std::uint8_t> packet);
-  void handle_frame(std::span<const std::uint8_t> frame, const RxInfo& info, bool tx_report, bool tx_failed);
+  void handle_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl, bool tx_report, bool tx_failed);
   void confirm(const MacAddress& dst, bool acked);
   void send_software_ack(const MacAddress& to);
   void run_transmission(std::span<std::uint8_t> frame, PhyRate rate);

@@ -1,7 +1,7 @@
 // Opening a radio from a spec string, for every front end (the CLI, the
 // Python binding's ESPNOW_RADIO, examples):
 //
-//   udp://GROUP:PORT[?iface=..&ttl=..]  a radio on that UDP virtual air
+//   udp://GROUP:PORT[?iface=..&ttl=..]  a radio on that simulated UDP air
 //   udp                                 the air of $ESPNOW_AIR, or the default air
 //   linux:IFACE                         a Wi-Fi interface in monitor mode
 //   linux-test:IFACE                    TEST ONLY: the veth transport (software ACKs)

@@ -32,14 +32,12 @@ struct PeerCount {
   int encrypted = 0;
 };
 
-// esp_now_recv_info_t with its rx_ctrl fields.
+// esp_now_recv_info_t: who sent a received frame, to whom, and how the
+// radio heard it. The message itself travels beside it.
 struct RecvInfo {
   MacAddress src;
   MacAddress dst;
-  std::int8_t rssi_dbm = 0;
-  std::uint8_t channel = 0;
-  PhyRate rate = PhyRate::r1m;
-  std::uint64_t timestamp_us = 0;
+  RxControl rx_ctrl{};
 };
 
 // Frames the link received and did not pass up, by reason.

@@ -65,7 +65,7 @@ class SoftLink final : public Link, private RadioListener {
   void set_drop_observer(DropCallback cb, void* ctx) override;
 
  private:
-  void on_frame(std::span<const std::uint8_t> frame, const RxInfo& info) override;
+  void on_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl) override;
   void on_tx_done(const MacAddress& dst, bool acked) override;
   std::error_code send_one(const PeerInfo& peer, std::span<const std::uint8_t> data);
   bool is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random, bool retry);

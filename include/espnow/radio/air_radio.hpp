@@ -1,5 +1,5 @@
-// VirtualRadio: what every simulated radio has (the in-process air's and the
-// UDP air's): STA and AP interfaces with MACs and active flags, a channel, a
+// AirRadio: what every radio on a simulated air has (SimAir's SimRadio and
+// UdpAir's UdpRadio; "virtual" is kept for virtual time): STA and AP interfaces with MACs and active flags, a channel, a
 // long-range flag, a position and a transmit power, all changeable at run
 // time from any thread. Also the bounded transmit queue both use.
 #pragma once
@@ -33,7 +33,7 @@ struct RadioOptions {
 // errc::arg for a group MAC or a channel outside 1..14.
 std::error_code validate(const RadioOptions& options);
 
-class VirtualRadio : public Radio {
+class AirRadio : public Radio {
  public:
   MacAddress mac(Interface i) const override;
   bool interface_active(Interface i) const override;
@@ -56,7 +56,7 @@ class VirtualRadio : public Radio {
   bool owns(const MacAddress& dst) const;
 
  protected:
-  explicit VirtualRadio(const RadioOptions& options);
+  explicit AirRadio(const RadioOptions& options);
 
  private:
   std::array<std::atomic<std::uint64_t>, 2> macs_;

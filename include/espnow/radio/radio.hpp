@@ -16,7 +16,9 @@ namespace espnow {
 // The two WLAN interfaces of a device (ESP-IDF's wifi_interface_t order).
 enum class Interface : std::uint8_t { sta = 0, ap = 1 };
 
-struct RxInfo {
+// What the radio measured receiving one frame (ESP-IDF's rx_ctrl,
+// wifi_pkt_rx_ctrl_t): conditions of the reception, not a message.
+struct RxControl {
   std::int8_t rssi_dbm = 0;
   std::uint8_t channel = 0;
   PhyRate rate = PhyRate::r1m;
@@ -30,7 +32,7 @@ class RadioListener {
  public:
   // Only frames whose FCS the radio has verified are delivered (as a
   // hardware radio does); the FCS is still attached.
-  virtual void on_frame(std::span<const std::uint8_t> frame_with_fcs, const RxInfo& info) = 0;
+  virtual void on_frame(std::span<const std::uint8_t> frame_with_fcs, const RxControl& rx_ctrl) = 0;
   // One report per transmit(), in transmit order. `acked` is true for a
   // unicast the destination acknowledged, and for every group-addressed
   // frame (never acknowledged, so never a failure).

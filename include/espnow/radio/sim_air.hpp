@@ -1,4 +1,4 @@
-// The in-process virtual air: many simulated radios in one process.
+// The in-process simulated air: many simulated radios in one process.
 //
 // Physics (docs/behaviour.md, "The air"; air_physics.hpp): a frame reaches
 // every other radio that listens on the same channel, with an RSSI from a
@@ -24,7 +24,7 @@
 
 #include "espnow/common/clock.hpp"
 #include "espnow/common/result.hpp"
-#include "espnow/radio/virtual_radio.hpp"
+#include "espnow/radio/air_radio.hpp"
 
 namespace espnow {
 
@@ -70,7 +70,7 @@ struct AirStats {
 
 class SimAir;
 
-class SimRadio final : public VirtualRadio {
+class SimRadio final : public AirRadio {
  public:
   ~SimRadio() override;
   std::uint64_t now_us() const override;

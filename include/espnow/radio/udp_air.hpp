@@ -1,4 +1,4 @@
-// The shared virtual air between processes: every radio frame travels as one
+// The shared simulated air between processes: every radio frame travels as one
 // UDP multicast datagram (air_datagram.hpp). Each process applies the same
 // physics as the in-process air on receipt (channel, RSSI from positions,
 // sensitivity, seeded loss) and delivers to its own radios. The process that
@@ -36,7 +36,7 @@
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/common/clock.hpp"
 #include "espnow/common/result.hpp"
-#include "espnow/radio/virtual_radio.hpp"
+#include "espnow/radio/air_radio.hpp"
 
 namespace espnow {
 
@@ -111,7 +111,7 @@ struct SniffedFrame {
 
 class UdpAir;
 
-class UdpRadio final : public VirtualRadio {
+class UdpRadio final : public AirRadio {
  public:
   ~UdpRadio() override;
   std::uint64_t now_us() const override;
@@ -244,7 +244,7 @@ class UdpAir {
   void handle_acks(const wire::AirParse& p);
   void handle_frame(std::span<const std::uint8_t> frame, const wire::AirHeader& from);
   Order order(const wire::AirHeader& from, const MacAddress& dst);
-  bool send_datagram(const VirtualRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
+  bool send_datagram(const AirRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
                      PhyRate rate, std::uint32_t tag = 0, std::uint32_t stream = 0, std::uint32_t base = 0);
   bool send_datagram(const wire::AirHeader& header, std::span<const std::uint8_t> payload);
   bool send_control(wire::AirKind kind, std::span<const std::uint8_t> payload = {});

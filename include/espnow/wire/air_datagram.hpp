@@ -108,7 +108,7 @@ struct RadioPresence {
   bool sta_active = false, ap_active = false, long_range = false;
   std::uint8_t channel = 1;
   Position position{};
-  // `mac` is one of its active interfaces' (as VirtualRadio::owns).
+  // `mac` is one of its active interfaces' (as AirRadio::owns).
   bool owns(const MacAddress& mac) const noexcept { return (sta_active && sta == mac) || (ap_active && ap == mac); }
 };
 

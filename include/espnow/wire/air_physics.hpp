@@ -1,4 +1,4 @@
-// The physics every virtual air applies (docs/behaviour.md, "The air"),
+// The physics every simulated air applies (docs/behaviour.md, "The air"),
 // shared by the in-process air and the UDP air: RSSI from positions, receive
 // sensitivity, long-range reach, and seeded loss.
 #pragma once

@@ -6,7 +6,7 @@
 #include <espnow/async/aioespnow.hpp>
 #include <espnow/wire/frame.hpp>
 #include <espnow/host/pcap_file.hpp>
-#include <espnow/devices/virtual_air.hpp>
+#include <espnow/devices/sim_devices.hpp>
 
 #include <asio/io_context.hpp>
 
@@ -44,9 +44,9 @@ bool pcap_round_trip(const std::string& path) {
 }
 
 bool async_receive() {
-  VirtualAir air;
-  VirtualDevice& sender = *air.add_device({.mac = "02:00:00:00:00:01"_mac}).value();
-  VirtualDevice& receiver = *air.add_device({.mac = "02:00:00:00:00:02"_mac}).value();
+  SimDevices air;
+  SimDevice& sender = *air.add_device({.mac = "02:00:00:00:00:01"_mac}).value();
+  SimDevice& receiver = *air.add_device({.mac = "02:00:00:00:00:02"_mac}).value();
   asio::io_context io;
   AIOESPNow e(receiver.espnow(), io.get_executor());
   (void)e->active(true);
