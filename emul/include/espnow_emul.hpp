@@ -68,6 +68,9 @@ class EmulatedChip {
 void select_chip(EmulatedChip* chip);
 // Never null: the thread's chip, else the process default (created on first use).
 EmulatedChip& selected_chip();
+// The thread's chip, or nullptr when it has none (never creates the default):
+// a FreeRTOS task or timer inherits its creator's selection this way.
+EmulatedChip* selected_chip_or_null();
 // The chip that threads with no selection use; nullptr restores the default-air chip.
 void set_default_chip(EmulatedChip* chip);
 

@@ -208,6 +208,8 @@ void select_chip(EmulatedChip* chip) { t_selected = chip; }
 
 EmulatedChip& selected_chip() { return t_selected ? *t_selected : default_chip(); }
 
+EmulatedChip* selected_chip_or_null() { return t_selected; }
+
 void set_default_chip(EmulatedChip* chip) { g_default = chip; }
 
 ScopedChip::ScopedChip(EmulatedChip* chip) : previous_(t_selected) { t_selected = chip; }
