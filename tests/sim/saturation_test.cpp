@@ -15,19 +15,7 @@ using namespace espnow::sim;
 
 namespace {
 
-// A 250-byte ESP-NOW message at `rate`: H is the preamble and PLCP header
-// plus the frame's other 43 bytes, E[P] the message's 250.
-SaturationParams espnow_250(std::uint32_t n, PhyRate rate) {
-  const PhyTiming t = timing_for(rate);
-  const double us_per_byte = 8000.0 / rate_info(rate).kbps;
-  const auto frame = static_cast<std::uint32_t>(wire::frame_size(250));
-  SaturationParams q;
-  q.stations = n;
-  q.header_us = to_seconds(t.preamble_header) * 1e6 + (frame - 250) * us_per_byte;
-  q.payload_us = 250 * us_per_byte;
-  q.ack_us = to_seconds(frame_duration(t.ack_rate, kAckFrameBytes)) * 1e6;
-  return q;
-}
+SaturationParams espnow_250(std::uint32_t n, PhyRate rate) { return espnow_saturation_params(n, rate, 250); }
 
 // n senders on a 4 m circle around a sink, each keeping its queue full of
 // 250-byte unicasts to it: the share of `duration` spent on delivered payload.

@@ -9,6 +9,9 @@
 #include <cmath>
 #include <cstdint>
 
+#include "espnow/sim/phy_timing.hpp"
+#include "espnow/wire/frame.hpp"
+
 namespace espnow::sim {
 
 struct SaturationParams {
@@ -63,6 +66,27 @@ inline Saturation bianchi_saturation(const SaturationParams& q) {
   s.throughput = p_s * p_tr * q.payload_us /
                  ((1.0 - p_tr) * q.slot_us + p_tr * p_s * t_s + p_tr * (1.0 - p_s) * t_c);
   return s;
+}
+
+// The model's durations for `n` senders of `message`-byte ESP-NOW messages at
+// `rate`: H is the preamble and PLCP header plus the frame's bytes other than
+// the message, E[P] the message, the ACK at the rate's ACK rate.
+inline SaturationParams espnow_saturation_params(std::uint32_t n, PhyRate rate, std::uint32_t message) {
+  const PhyTiming t = timing_for(rate);
+  const double us_per_byte = 8000.0 / rate_info(rate).kbps;
+  const auto frame = static_cast<std::uint32_t>(wire::frame_size(message));
+  SaturationParams q;
+  q.stations = n;
+  q.slot_us = to_seconds(t.slot) * 1e6;
+  q.sifs_us = to_seconds(t.sifs) * 1e6;
+  q.difs_us = to_seconds(t.difs) * 1e6;
+  q.collision_tail_us = q.difs_us;
+  q.cw_min = t.cw_min;
+  q.cw_max = t.cw_max;
+  q.header_us = to_seconds(t.preamble_header) * 1e6 + (frame - message) * us_per_byte;
+  q.payload_us = message * us_per_byte;
+  q.ack_us = to_seconds(frame_duration(t.ack_rate, kAckFrameBytes)) * 1e6;
+  return q;
 }
 
 }  // namespace espnow::sim
