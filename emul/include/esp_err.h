@@ -1,5 +1,6 @@
 /* ESP-IDF's esp_err.h, the subset ESP-NOW code uses (host emulation).
- * Names and numbers matched against ESP-IDF v5.5 as documented. */
+ * Names and numbers matched against ESP-IDF v5.5 as documented
+ * (https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/esp_err.html). */
 #pragma once
 
 #include <stdint.h>
@@ -46,8 +47,16 @@ const char* esp_err_to_name(esp_err_t code);
     }                                                                                          \
   } while (0)
 
-/* Returns the code instead of aborting. */
-#define ESP_ERROR_CHECK_WITHOUT_ABORT(x) (x)
+/* Prints the failed call as ESP_ERROR_CHECK does and returns the code
+ * instead of aborting. */
+static inline esp_err_t esp_emul_error_check_without_abort(esp_err_t rc, const char* file, int line, const char* func,
+                                                           const char* expression) {
+  if (rc != ESP_OK)
+    fprintf(stderr, "ESP_ERROR_CHECK_WITHOUT_ABORT failed: esp_err_t 0x%x (%s) at %s:%d\nfunc: %s\nexpression: %s\n",
+            (unsigned)rc, esp_err_to_name(rc), file, line, func, expression);
+  return rc;
+}
+#define ESP_ERROR_CHECK_WITHOUT_ABORT(x) esp_emul_error_check_without_abort((x), __FILE__, __LINE__, __func__, #x)
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,62 @@
+/* ESP-IDF's logging (esp_log.h) on the host. Names, levels and the line
+ * format ("I (1234) tag: message") follow ESP-IDF v5.5's log library, see
+ * https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/log.html.
+ * Each line goes to stdout whole (one write under a lock), stamped with the
+ * milliseconds since the program started, as the chip stamps since boot.
+ * Levels are set per tag at run time; CONFIG_LOG_DEFAULT_LEVEL (sdkconfig.h,
+ * default INFO) is where they start. No colours. */
+#pragma once
+
+#include <stdint.h>
+
+#include "esp_err.h"
+#include "espnow_emul_sdkconfig.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  ESP_LOG_NONE = 0,
+  ESP_LOG_ERROR,
+  ESP_LOG_WARN,
+  ESP_LOG_INFO,
+  ESP_LOG_DEBUG,
+  ESP_LOG_VERBOSE,
+  ESP_LOG_MAX,
+} esp_log_level_t;
+
+/* tag "*": every tag without a level of its own. */
+void esp_log_level_set(const char* tag, esp_log_level_t level);
+esp_log_level_t esp_log_level_get(const char* tag);
+uint32_t esp_log_timestamp(void);
+/* Writes `format` as is, if `tag` logs at `level` (no prefix, no newline). */
+void esp_log_write(esp_log_level_t level, const char* tag, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
+/* One line with ESP-IDF's prefix and a newline. */
+void esp_emul_log_line(esp_log_level_t level, const char* tag, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
+void esp_log_buffer_hex_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level);
+void esp_log_buffer_char_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level);
+
+#define ESP_LOGE(tag, ...) esp_emul_log_line(ESP_LOG_ERROR, (tag), __VA_ARGS__)
+#define ESP_LOGW(tag, ...) esp_emul_log_line(ESP_LOG_WARN, (tag), __VA_ARGS__)
+#define ESP_LOGI(tag, ...) esp_emul_log_line(ESP_LOG_INFO, (tag), __VA_ARGS__)
+#define ESP_LOGD(tag, ...) esp_emul_log_line(ESP_LOG_DEBUG, (tag), __VA_ARGS__)
+#define ESP_LOGV(tag, ...) esp_emul_log_line(ESP_LOG_VERBOSE, (tag), __VA_ARGS__)
+#define ESP_LOG_LEVEL(level, tag, ...) esp_emul_log_line((level), (tag), __VA_ARGS__)
+#define ESP_EARLY_LOGE ESP_LOGE
+#define ESP_EARLY_LOGW ESP_LOGW
+#define ESP_EARLY_LOGI ESP_LOGI
+#define ESP_EARLY_LOGD ESP_LOGD
+#define ESP_EARLY_LOGV ESP_LOGV
+#define ESP_DRAM_LOGE ESP_LOGE
+#define ESP_DRAM_LOGW ESP_LOGW
+#define ESP_DRAM_LOGI ESP_LOGI
+#define ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, len, level) esp_log_buffer_hex_internal((tag), (buffer), (len), (level))
+#define ESP_LOG_BUFFER_HEX(tag, buffer, len) esp_log_buffer_hex_internal((tag), (buffer), (len), ESP_LOG_INFO)
+#define ESP_LOG_BUFFER_CHAR(tag, buffer, len) esp_log_buffer_char_internal((tag), (buffer), (len), ESP_LOG_INFO)
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,57 @@
+// esp_log and esp_err on the host: ESP-IDF's line format, per-tag levels,
+// ESP_ERROR_CHECK_WITHOUT_ABORT printing and returning, ESP_ERROR_CHECK
+// aborting with file, line and expression, esp_err_to_name.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+#include "esp_err.h"
+#include "esp_log.h"
+#include "esp_now.h"
+#include "log_program.h"
+
+TEST(EspLog, LinesCarryLevelTimestampAndTagAndFollowPerTagLevels) {
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(log_program_run(0), ESP_OK);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^I \(\d+\) prog: starting\nW \(\d+\) prog: value 0\n)"))) << out;
+  EXPECT_EQ(out.find("hidden"), std::string::npos);
+  EXPECT_NE(out.find("prog: de ad 01\n"), std::string::npos) << out;
+
+  esp_log_level_set("prog", ESP_LOG_DEBUG);
+  EXPECT_EQ(esp_log_level_get("prog"), ESP_LOG_DEBUG);
+  EXPECT_EQ(esp_log_level_get("other"), ESP_LOG_INFO);  // CONFIG_LOG_DEFAULT_LEVEL
+  testing::internal::CaptureStdout();
+  log_program_run(0);
+  out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("D ("), std::string::npos) << out;
+
+  esp_log_level_set("*", ESP_LOG_ERROR);  // resets every tag
+  testing::internal::CaptureStdout();
+  log_program_run(0);
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "");
+  esp_log_level_set("*", ESP_LOG_INFO);
+}
+
+TEST(EspErr, CheckWithoutAbortPrintsTheCallAndReturnsItsCode) {
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(log_program_run(1), ESP_ERR_INVALID_ARG);
+  testing::internal::GetCapturedStdout();
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("ESP_ERR_INVALID_ARG"), std::string::npos) << err;
+  EXPECT_NE(err.find("log_program.c:"), std::string::npos) << err;
+  EXPECT_NE(err.find("expression: value == 0 ? ESP_OK : ESP_ERR_INVALID_ARG"), std::string::npos) << err;
+}
+
+TEST(EspErr, NamesItsCodes) {
+  EXPECT_STREQ(esp_err_to_name(ESP_OK), "ESP_OK");
+  EXPECT_STREQ(esp_err_to_name(ESP_ERR_TIMEOUT), "ESP_ERR_TIMEOUT");
+  EXPECT_STREQ(esp_err_to_name(ESP_ERR_ESPNOW_NOT_FOUND), "ESP_ERR_ESPNOW_NOT_FOUND");
+  EXPECT_STREQ(esp_err_to_name(0x7777), "UNKNOWN ERROR");
+}
+
+TEST(EspErrDeathTest, ErrorCheckAbortsNamingFileLineAndExpression) {
+  EXPECT_DEATH(ESP_ERROR_CHECK(ESP_ERR_NO_MEM), "ESP_ERR_NO_MEM.*esp_log_test.cpp:[0-9]+\nexpression: ESP_ERR_NO_MEM");
+}
