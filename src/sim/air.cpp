@@ -1,5 +1,6 @@
 #include "espnow/sim/air.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -53,7 +54,64 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
                                  [this, index](const AirFrame& f) { transmit(index, f); });
   s->phy->attach(*s->mac);
   stations_.push_back(std::move(s));
+  if (config.tx_power_dbm > max_tx_dbm_) {
+    max_tx_dbm_ = config.tx_power_dbm;
+    rebuild_cells();  // a stronger radio reaches farther: wider cells
+  } else if (cell_m_ > 0) {
+    cells_[cell_of(config.pos)].push_back(index);
+  }
   return index;
+}
+
+void Air::set_position(std::uint32_t i, Position pos) {
+  Station& st = *stations_[i];
+  if (cell_m_ > 0) {
+    const CellKey from = cell_of(st.config.pos), to = cell_of(pos);
+    if (from != to) {
+      auto& v = cells_[from];
+      v.erase(std::find(v.begin(), v.end(), i));
+      cells_[to].push_back(i);
+    }
+  }
+  st.config.pos = pos;
+}
+
+Air::CellKey Air::cell_of(Position p) const {
+  const auto cx = static_cast<std::int32_t>(std::floor(p.x / cell_m_));
+  const auto cy = static_cast<std::int32_t>(std::floor(p.y / cell_m_));
+  return (static_cast<CellKey>(static_cast<std::uint32_t>(cx)) << 32) | static_cast<std::uint32_t>(cy);
+}
+
+void Air::rebuild_cells() {
+  // Beyond d, 10·n·log10(d) + the reference loss takes the strongest signal
+  // below the ignore level. A model that does not fall with distance gets no index.
+  cells_.clear();
+  cell_m_ = 0;
+  const double budget_db = max_tx_dbm_ - config_.path_loss.reference_db - mw_to_dbm(ignore_below_mw_);
+  if (config_.path_loss.exponent <= 0) return;
+  const double reach = std::pow(10.0, budget_db / (10.0 * config_.path_loss.exponent));
+  if (!(reach < 1e7)) return;  // larger than any field: one list is as good
+  cell_m_ = std::max(1.0, reach);
+  for (std::uint32_t i = 0; i < stations_.size(); ++i) cells_[cell_of(stations_[i]->config.pos)].push_back(i);
+}
+
+void Air::candidates(Position p, std::vector<std::uint32_t>& out) const {
+  out.clear();
+  if (cell_m_ == 0) {
+    for (std::uint32_t i = 0; i < stations_.size(); ++i) out.push_back(i);
+    return;
+  }
+  const auto cx = static_cast<std::int32_t>(std::floor(p.x / cell_m_));
+  const auto cy = static_cast<std::int32_t>(std::floor(p.y / cell_m_));
+  for (std::int32_t dx = -1; dx <= 1; ++dx)
+    for (std::int32_t dy = -1; dy <= 1; ++dy) {
+      const CellKey k = (static_cast<CellKey>(static_cast<std::uint32_t>(cx + dx)) << 32) |
+                        static_cast<std::uint32_t>(cy + dy);
+      const auto it = cells_.find(k);
+      if (it != cells_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+  // Index order, as without the index: same-time events keep their order.
+  std::sort(out.begin(), out.end());
 }
 
 void Air::channel_use(std::uint8_t channel, bool start) {
@@ -90,7 +148,8 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   });
 
   const bool lr = is_long_range(frame.rate);
-  for (std::uint32_t i = 0; i < stations_.size(); ++i) {
+  candidates(sender.config.pos, scratch_);
+  for (const std::uint32_t i : scratch_) {
     if (i == from) continue;
     Station& rx = *stations_[i];
     const double factor = adjacent_channel_factor(int(rx.phy->channel()) - int(tx->channel));

@@ -290,3 +290,44 @@ TEST(SimAir, TwoSaturatedSendersBothGetThroughAfterStartingInTheSameSlot) {
   EXPECT_GT(n.reports[b].size(), 100u);
   EXPECT_GT(n.received[sink].size(), 250u);
 }
+
+TEST(SimAir, TheSpatialIndexReachesEveryRadioThatCanFeelAFrameAndNoOther) {
+  Net n;
+  n.add(0);
+  const double reach = n.air.reach_m();
+  ASSERT_GT(reach, 1000.0);  // 20 dBm, 30 dB below the noise floor: 2.8 km with exponent 3
+  n.add(reach * 0.99);       // in the next cell, still felt (barely)
+  n.add(reach * 1.01, 0);    // beyond reach: costs nothing
+  n.add(-reach * 0.5, reach * 0.5);
+  ASSERT_TRUE(n.send(0, MacAddress::broadcast()));
+  n.engine.run();
+  // Felt but far below sensitivity: no reception, and no lock, at 1 and 2.
+  EXPECT_TRUE(n.received[1].empty());
+  EXPECT_TRUE(n.received[3].empty());
+  // Moving a radio moves it between cells: now 3 m away, it receives.
+  n.air.set_position(2, {3, 0});
+  ASSERT_TRUE(n.send(0, MacAddress::broadcast()));
+  n.engine.run();
+  EXPECT_EQ(n.received[2].size(), 1u);
+}
+
+TEST(SimAir, TenThousandRadiosInOneAir) {
+  // 10,000 radios 300 m apart on a 30 km square, each sending one 50-byte
+  // broadcast in turn: each frame is felt by the ~300 radios within reach
+  // (2.8 km) and received by the 4 nearest (-94.3 dBm; the diagonal ones, at
+  // 424 m, are below the -97 dBm sensitivity).
+  Engine engine;
+  Air air(engine, AirConfig{PathLoss{}, 3});
+  for (std::uint32_t i = 0; i < 10000; ++i)
+    air.add_radio(RadioConfig{MacAddress{{0x02, 0, 0, 0, std::uint8_t(i >> 8), std::uint8_t(i)}},
+                              {300.0 * (i % 100), 300.0 * (i / 100)}});
+  std::uint64_t received = 0;
+  for (std::uint32_t i = 0; i < air.size(); ++i) air.mac(i).on_receive([&](const AirFrame&, double) { ++received; });
+  for (std::uint32_t i = 0; i < air.size(); ++i)
+    engine.at(milliseconds(i), [&air, i] { air.mac(i).enqueue({MacAddress::broadcast(), 74, PhyRate::r1m, i}); });
+  engine.run();
+  EXPECT_EQ(air.transmissions(), 10000u);
+  const std::uint64_t neighbours = 4 * 10000 - 4 * 100;  // the edges have fewer
+  EXPECT_LE(received, neighbours);
+  EXPECT_GE(received, neighbours - 10);  // SINR -0.7 dB: a loss in 10^5 frames
+}

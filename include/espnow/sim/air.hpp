@@ -2,12 +2,15 @@
 // radios at positions on channels 1..14, each a PHY and a DCF MAC, on one
 // Engine. A transmission reaches every radio that can feel it, after the
 // propagation delay, with the power the log-distance model gives (times the
-// adjacent-channel factor); radios far below the noise floor are skipped.
+// adjacent-channel factor); radios far below the noise floor are skipped, and
+// a grid of cells as wide as the strongest radio's reach keeps them from
+// costing anything: a frame's cost grows with the radios that can feel it.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "espnow/sim/dcf.hpp"
@@ -53,7 +56,10 @@ class Air {
   Dcf& mac(std::uint32_t i) { return *stations_[i]->mac; }
   Phy& phy(std::uint32_t i) { return *stations_[i]->phy; }
   const RadioConfig& radio(std::uint32_t i) const { return stations_[i]->config; }
-  void set_position(std::uint32_t i, Position pos) { stations_[i]->config.pos = pos; }
+  void set_position(std::uint32_t i, Position pos);
+  // How far the strongest radio's signal stays above the ignore level: no
+  // radio farther than this from a sender feels its frames.
+  double reach_m() const noexcept { return cell_m_; }
 
   Engine& engine() noexcept { return engine_; }
   Random& random() noexcept { return random_; }
@@ -74,6 +80,12 @@ class Air {
   };
 
   void transmit(std::uint32_t from, const AirFrame& frame);
+  // The spatial index: square cells as wide as reach_m(), so a sender's
+  // listeners are in its own cell and the eight around it.
+  using CellKey = std::uint64_t;
+  CellKey cell_of(Position p) const;
+  void rebuild_cells();
+  void candidates(Position p, std::vector<std::uint32_t>& out) const;
   void channel_use(std::uint8_t channel, bool start);
 
   Engine& engine_;
@@ -83,6 +95,10 @@ class Air {
   std::vector<std::unique_ptr<Station>> stations_;
   std::array<ChannelUse, 15> channels_{};
   std::uint64_t next_tx_id_ = 1;
+  double max_tx_dbm_ = -1e9;
+  double cell_m_ = 0;  // 0: no index (every radio a candidate)
+  std::unordered_map<CellKey, std::vector<std::uint32_t>> cells_;
+  std::vector<std::uint32_t> scratch_;  // candidates of the frame being sent
 };
 
 }  // namespace espnow::sim
