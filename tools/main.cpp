@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "echo_heartbeat.hpp"
 #include "sim_command.hpp"
+#include "gateway/gateway.hpp"
 
 using namespace espnow::cli;
 
@@ -85,6 +86,9 @@ int main(int argc, char** argv) {
 
   auto* bridge = app.add_subcommand("bridge", "relay frames both ways between --radio linux:IFACE and the air (--air)");
 
+  espnow::gateway::GatewayOptions gateway_options;
+  auto* gateway = espnow::gateway::add_gateway_command(app, gateway_options);
+
   std::string sim_scenario;
   auto* sim = app.add_subcommand("sim", "run a scenario (JSON: nodes, traffic) on the discrete-event air; --json for one JSON object");
   sim->add_option("SCENARIO", sim_scenario, "the scenario file")->required();
@@ -113,6 +117,7 @@ int main(int argc, char** argv) {
   if (*capture) return cmd_capture(g, co);
   if (*bridge) return cmd_bridge(g);
   if (*sim) return cmd_sim(sim_scenario, g.json);
+  if (*gateway) return espnow::gateway::cmd_gateway(g, gateway_options);
   if (*demo) {
     demo_options.period = std::chrono::milliseconds(period_ms);
     demo_options.duration = std::chrono::milliseconds(duration_ms);

@@ -1,0 +1,401 @@
+"""`espnow gateway` against a real broker. Each test starts its own mosquitto
+(a free port on 127.0.0.1, its own config and directory), a gateway on a UDP
+air of its own, and `espnow` CLI processes as the ESP-NOW devices; it checks
+what reaches the broker with mosquitto_sub and commands with mosquitto_pub,
+clients independent of our code. Nothing sleeps: every wait is on the thing,
+with a deadline."""
+import base64
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+CLI = os.environ["ESPNOW_CLI"]
+GW, A, B = "02:00:00:00:00:01", "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+GW_ID, A_HEX, B_HEX = "020000000001", "02000000000a", "02000000000b"
+DEADLINE = 30.0
+
+
+def wait_for(predicate, what, timeout=DEADLINE):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.01)  # a poll step, not a wait on time: the deadline bounds it
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Broker:
+    """A private mosquitto: its own port, config and persistence directory."""
+
+    def __init__(self, directory, users=None, port=None):
+        self.port = port or free_port()
+        self.dir = directory
+        self.conf = os.path.join(directory, "mosquitto.conf")
+        lines = [f"listener {self.port} 127.0.0.1", f"persistence true", f"persistence_location {directory}/",
+                 "log_dest none"]
+        if os.geteuid() == 0:  # else mosquitto drops to its own user, who may not read the test's folder
+            lines.append("user root")
+        if users:
+            pwfile = os.path.join(directory, "passwd")
+            for i, (user, password) in enumerate(users.items()):
+                subprocess.run(["mosquitto_passwd", "-b"] + (["-c"] if i == 0 else []) + [pwfile, user, password],
+                               check=True, capture_output=True)
+            lines += ["allow_anonymous false", f"password_file {pwfile}"]
+        else:
+            lines += ["allow_anonymous true"]
+        with open(self.conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen(["mosquitto", "-c", self.conf], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for(self._accepts, f"mosquitto on port {self.port}")
+
+    def _accepts(self):
+        assert self.proc.poll() is None, self.proc.communicate()
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()  # mosquitto saves its sessions to disk as it goes
+            self.proc.wait(timeout=10)
+
+
+class Subscriber:
+    """mosquitto_sub on `topics`, collecting (retained, topic, payload bytes).
+    With `session`, a persistent session (it survives a broker restart)."""
+
+    def __init__(self, broker, *topics, session=None, user=None):
+        cmd = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker.port), "-q", "1", "-F", "%r %t %x"]
+        if session:
+            cmd += ["-c", "-i", session]
+        if user:
+            cmd += ["-u", user[0], "-P", user[1]]
+        # A retained probe of its own: once it arrives, every subscription is in place.
+        probe = f"test/probe/{random.getrandbits(64):016x}"
+        publish(broker, probe, "ready", user=user, retain=True)
+        for t in [*topics, probe]:
+            cmd += ["-t", t]
+        self.messages = []
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        self.wait(probe)
+
+    def _read(self):
+        for line in self.proc.stdout:
+            retained, topic, *hexes = line.rstrip("\n").split(" ")
+            with self.lock:
+                self.messages.append((retained == "1", topic, bytes.fromhex(hexes[0] if hexes else "")))
+
+    def on(self, topic):
+        with self.lock:
+            return [m for m in self.messages if m[1] == topic]
+
+    def payloads(self, topic):
+        return [p for _, _, p in self.on(topic)]
+
+    def wait(self, topic, count=1, timeout=DEADLINE):
+        return wait_for(lambda: len(self.on(topic)) >= count and self.payloads(topic), f"{count} on {topic}", timeout)
+
+    def wait_json(self, topic, predicate=lambda j: True, timeout=DEADLINE):
+        def found():
+            for p in self.payloads(topic):
+                j = json.loads(p)
+                if predicate(j):
+                    return j
+            return None
+        return wait_for(found, f"a matching JSON message on {topic}", timeout)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def publish(broker, topic, payload, user=None, retain=False):
+    cmd = ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-q", "1", "-t", topic] + (["-r"] if retain else [])
+    if user:
+        cmd += ["-u", user[0], "-P", user[1]]
+    if isinstance(payload, bytes):
+        subprocess.run(cmd + ["-s"], input=payload, check=True, timeout=30)
+    else:
+        subprocess.run(cmd + ["-m", payload], check=True, timeout=30)
+
+
+class Gateway:
+    def __init__(self, air, broker_port, *args, env=None):
+        cmd = [CLI, "--air", air, "--mac", GW, "gateway", "--mqtt", f"mqtt://127.0.0.1:{broker_port}", *args]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env={**os.environ, **(env or {})})
+        banner = self.proc.stderr.readline()
+        assert banner.startswith(f"gateway {GW_ID}:"), banner
+
+    def stop(self, sig=signal.SIGINT):
+        self.proc.send_signal(sig)
+        out, err = self.proc.communicate(timeout=20)
+        return self.proc.returncode, err
+
+
+def espnow(air, *args, timeout=60):
+    r = subprocess.run([CLI, "--air", air, *args], capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, r.stderr
+    return r
+
+
+@pytest.fixture
+def air():
+    return f"udp://239.255.{random.randint(1, 254)}.{random.randint(1, 254)}:{random.randint(20000, 60000)}"
+
+
+@pytest.fixture
+def broker(tmp_path):
+    b = Broker(str(tmp_path))
+    yield b
+    b.stop()
+
+
+@pytest.fixture
+def things():
+    """Processes to stop at the end of a test, whatever happens."""
+    items = []
+    yield items
+    for item in reversed(items):
+        try:
+            item.stop()
+        except Exception:
+            pass
+
+
+def start_gateway(things, air, broker, *args, sub_topics=(), **kw):
+    sub = Subscriber(broker, f"espnow/{GW_ID}/status", *sub_topics)
+    things.append(sub)
+    gw = Gateway(air, broker.port, *args, **kw)
+    things.append(gw)
+    sub.wait(f"espnow/{GW_ID}/status")
+    wait_for(lambda: sub.payloads(f"espnow/{GW_ID}/status")[-1] == b"online", "status online")
+    return gw, sub
+
+
+def test_status_is_online_then_offline_on_exit_and_offline_as_last_will_when_killed(air, broker, things):
+    gw, sub = start_gateway(things, air, broker)
+    code, err = gw.stop()
+    assert code == 0, err
+    wait_for(lambda: sub.payloads(f"espnow/{GW_ID}/status")[-1] == b"offline", "offline on exit")
+    retained = Subscriber(broker, f"espnow/{GW_ID}/status")
+    things.append(retained)
+    assert retained.wait(f"espnow/{GW_ID}/status") == [b"offline"]
+    assert retained.on(f"espnow/{GW_ID}/status")[0][0], "status is retained"
+
+    gw2 = Gateway(air, broker.port)
+    things.append(gw2)
+    wait_for(lambda: sub.payloads(f"espnow/{GW_ID}/status")[-1] == b"online", "online again")
+    gw2.proc.kill()  # no goodbye: the broker gives the last will
+    gw2.proc.wait(timeout=10)
+    wait_for(lambda: sub.payloads(f"espnow/{GW_ID}/status")[-1] == b"offline", "the last will")
+
+
+def test_received_messages_are_published_raw_and_as_json_with_their_metadata(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, sub_topics=["espnow/#"])
+    espnow(air, "--mac", A, "send", GW, "hello gateway")
+    espnow(air, "--mac", B, "send", "ff:ff:ff:ff:ff:ff", "to all")
+
+    assert sub.wait(f"espnow/rx/{A_HEX}") == [b"hello gateway"]
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}") == [b"hello gateway"]
+    j = json.loads(sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}/json")[0])
+    assert set(j) >= {"src", "dst", "gw", "rssi", "channel", "rate", "len", "ts", "seq", "data_b64"}
+    assert (j["src"], j["dst"], j["gw"], j["len"], j["channel"]) == (A_HEX, GW_ID, GW_ID, 13, 1)
+    assert base64.b64decode(j["data_b64"]) == b"hello gateway" and j["text"] == "hello gateway"
+    assert isinstance(j["rssi"], int) and j["rssi"] < 0 and isinstance(j["rate"], str)
+    assert abs(j["ts"] - time.time()) < 60
+    src, sn, nonce = j["seq"].split("-")
+    assert src == A_HEX and len(sn) == 3 and len(nonce) == 8
+
+    jb = json.loads(sub.wait(f"espnow/{GW_ID}/rx/{B_HEX}/json")[0])
+    assert jb["dst"] == "ffffffffffff" and base64.b64decode(jb["data_b64"]) == b"to all"
+
+    peer = sub.wait_json(f"espnow/{GW_ID}/peers/{A_HEX}")
+    assert peer["count"] == 1 and peer["mac"] == A_HEX and peer["gw"] == GW_ID
+    assert sub.on(f"espnow/{GW_ID}/peers/{A_HEX}")[0][0] is False  # live; a later subscriber sees it retained
+    later = Subscriber(broker, f"espnow/{GW_ID}/peers/+")
+    things.append(later)
+    assert later.wait(f"espnow/{GW_ID}/peers/{A_HEX}", timeout=10)
+    assert later.on(f"espnow/{GW_ID}/peers/{A_HEX}")[0][0] is True
+
+
+def test_two_messages_alike_have_different_seqs(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, sub_topics=[f"espnow/{GW_ID}/rx/+/json"])
+    espnow(air, "--mac", A, "send", GW, "same", "--count", "2")
+    seqs = [json.loads(p)["seq"] for p in sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}/json", 2)]
+    assert len(set(seqs)) == 2
+
+
+def test_a_command_is_sent_acknowledged_and_reported_on_txresult(air, broker, things):
+    listener = subprocess.Popen([CLI, "--air", air, "--mac", B, "--json", "listen"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    assert "as " in listener.stderr.readline()
+    try:
+        gw, sub = start_gateway(things, air, broker, "--allow-tx", f"{B},02:00:00:00:00:99",
+                                sub_topics=[f"espnow/{GW_ID}/txresult/#"])
+        publish(broker, f"espnow/{GW_ID}/tx/{B_HEX}/json", json.dumps({"text": "hi B", "id": 7}))
+        assert sub.wait_json(f"espnow/{GW_ID}/txresult/{B_HEX}") == {"id": 7, "acked": True, "error": None}
+        publish(broker, f"espnow/{GW_ID}/tx/{B_HEX}", b"\x00raw\xff")
+        publish(broker, f"espnow/{GW_ID}/tx/{B_HEX}/json",
+                json.dumps({"data_b64": base64.b64encode(b"b64!").decode(), "id": "x", "sync": False}))
+        publish(broker, f"espnow/{GW_ID}/tx/{B_HEX}/json", json.dumps({"data_hex": "cafe", "id": "h"}))
+        sub.wait_json(f"espnow/{GW_ID}/txresult/{B_HEX}", lambda j: j["id"] == "h" and j["acked"] is True)
+        assert sub.wait_json(f"espnow/{GW_ID}/txresult/{B_HEX}", lambda j: j["id"] == "x") == \
+            {"id": "x", "acked": None, "error": None}  # sync false: reported once handed to the radio
+        publish(broker, f"espnow/{GW_ID}/tx/020000000099/json", json.dumps({"text": "nobody", "id": 9}))
+        assert sub.wait_json(f"espnow/{GW_ID}/txresult/020000000099") == {"id": 9, "acked": False, "error": None}
+    finally:
+        listener.send_signal(signal.SIGINT)
+        out, _ = listener.communicate(timeout=10)
+    got = [json.loads(line) for line in out.splitlines()]
+    assert [(m["mac"], m["hex"]) for m in got] == [(GW, b"hi B".hex()), (GW, b"\x00raw\xff".hex()),
+                                                    (GW, b"b64!".hex()), (GW, "cafe")]
+
+
+def stats_where(sub, predicate):
+    return sub.wait_json(f"espnow/{GW_ID}/stats", predicate)
+
+
+def test_allow_lists_refuse_and_count(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, "--allow-rx", A_HEX, "--stats-interval", "0.2",
+                            sub_topics=[f"espnow/{GW_ID}/#"])
+    publish(broker, f"espnow/{GW_ID}/tx/{B_HEX}/json", json.dumps({"text": "no", "id": 1}))
+    r = sub.wait_json(f"espnow/{GW_ID}/txresult/{B_HEX}")
+    assert (r["id"], r["acked"], r["error"]) == (1, None, "not_allowed") and B in r["detail"]
+    espnow(air, "--mac", B, "send", GW, "from B")
+    espnow(air, "--mac", A, "send", GW, "from A")
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}") == [b"from A"]
+    s = stats_where(sub, lambda j: j["rx"] == 2)
+    assert (s["rx_refused"], s["tx_refused"], s["tx_commands"], s["tx_sent"]) == (1, 1, 1, 0)
+    assert sub.on(f"espnow/{GW_ID}/rx/{B_HEX}") == [] and sub.on(f"espnow/{GW_ID}/peers/{B_HEX}") == []
+
+
+BAD_COMMANDS = [
+    (f"tx/nota-mac/json", '{"text": "x", "id": 1}', "nota-mac", "bad_mac"),
+    (f"tx/{B_HEX}/json", "{not json", B_HEX, "bad_json"),
+    (f"tx/{B_HEX}/json", "[1, 2]", B_HEX, "bad_json"),
+    (f"tx/{B_HEX}/json", '{"id": 2}', B_HEX, "no_data"),
+    (f"tx/{B_HEX}/json", '{"data_b64": "***", "id": 3}', B_HEX, "bad_base64"),
+    (f"tx/{B_HEX}/json", '{"data_hex": "abc", "id": 4}', B_HEX, "bad_hex"),
+    (f"tx/{B_HEX}/json", '{"text": "' + "y" * 251 + '", "id": 5}', B_HEX, "too_long"),
+    (f"tx/{B_HEX}/json", '{"text": "", "id": 6}', B_HEX, "empty"),
+    (f"tx/{B_HEX}/json", '{"text": 42, "id": 7}', B_HEX, "bad_field"),
+    (f"tx/{B_HEX}/json", '{"text": "a", "sync": "yes", "id": 8}', B_HEX, "bad_field"),
+    (f"tx/{B_HEX}/json", '{"text": "a", "data_hex": "00", "id": 9}', B_HEX, "bad_field"),
+    (f"tx/{B_HEX}", "y" * 251, B_HEX, "too_long"),
+]
+
+
+def test_malformed_commands_get_a_named_error_and_the_gateway_lives_on(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, "--allow-tx", "all", "--stats-interval", "0.2",
+                            sub_topics=[f"espnow/{GW_ID}/#"])
+    for topic, payload, dst, _ in BAD_COMMANDS:
+        publish(broker, f"espnow/{GW_ID}/{topic}", payload)
+    results = lambda dst: [json.loads(p) for p in sub.payloads(f"espnow/{GW_ID}/txresult/{dst}")]
+    wait_for(lambda: len(results(B_HEX)) == len(BAD_COMMANDS) - 1 and results("nota-mac"), "every txresult")
+    assert [r["error"] for r in results(B_HEX)] == [e for _, _, d, e in BAD_COMMANDS if d == B_HEX]
+    assert results("nota-mac")[0]["error"] == "bad_mac" and results("nota-mac")[0]["id"] == 1
+    assert all(r["acked"] is None and r["detail"] for r in results(B_HEX))
+    stats_where(sub, lambda j: j["tx_malformed"] == len(BAD_COMMANDS))
+    espnow(air, "--mac", A, "send", GW, "still here")
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}") == [b"still here"]
+    assert gw.proc.poll() is None
+
+
+def test_a_broker_restart_mid_stream_loses_nothing_and_keeps_the_order(air, broker, things):
+    n = 400
+    sub = Subscriber(broker, f"espnow/{GW_ID}/rx/{A_HEX}", session="test-restart")
+    things.append(sub)
+    gw = Gateway(air, broker.port, "--stats-interval", "0.2")
+    things.append(gw)
+    sender = subprocess.Popen([CLI, "--air", air, "--mac", A, "send", GW, "m{n}", "--count", str(n), "--interval", "4"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    things.append(type("P", (), {"stop": lambda self: sender.kill()})())
+    sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}", 50)
+    broker.stop()
+    for _ in range(100):  # the stream goes on while the broker is away
+        sender.stdout.readline()
+    broker.start()
+    out, err = sender.communicate(timeout=120)
+    assert sender.returncode == 0 and f"{n} messages sent, {n} acknowledged" in err, err
+    wait_for(lambda: len(set(sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}"))) == n, f"all {n} messages", timeout=60)
+    got = sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}")
+    first_seen = list(dict.fromkeys(got))  # QoS 1 may repeat one; order is of first arrival
+    assert first_seen == [f"m{i}".encode() for i in range(n)]
+    code, err = gw.stop()
+    assert code == 0 and f"{n} received, {n} published" in err, err
+
+
+def test_the_queue_is_bounded_while_the_broker_is_away_and_drops_are_counted(air, tmp_path, things):
+    b = Broker(str(tmp_path))
+    things.append(b)
+    sub = Subscriber(b, f"espnow/{GW_ID}/#", session="test-queue")  # kept by the broker while it is away
+    things.append(sub)
+    b.stop()
+    gw = Gateway(air, b.port, "--queue", "5", "--stats-interval", "0.2")
+    things.append(gw)
+    espnow(air, "--mac", A, "send", GW, "q{n}", "--count", "20")
+    b.start()
+    s = stats_where(sub, lambda j: j["rx"] == 20 and j["queue"] == 0)
+    assert s["dropped_queue_full"] == 15
+    assert sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}")[-5:] == [f"q{i}".encode() for i in range(15, 20)]
+
+
+def test_config_file_credentials_and_an_encrypted_peer(air, tmp_path, things):
+    user = ("gw", "s3cret")
+    broker = Broker(str(tmp_path), users={user[0]: user[1], "watcher": "w"})
+    things.append(broker)
+    lmk = "00112233445566778899aabbccddeeff"
+    config = tmp_path / "gateway.conf"
+    config.write_text(f"# the gateway's settings\nallow_tx = {B}\nmqtt-username = {user[0]}\nprefix = home\n"
+                      f"lmk = {A} {lmk}\n")
+    sub = Subscriber(broker, "home/#", user=("watcher", "w"))
+    things.append(sub)
+    gw = Gateway(air, broker.port, "--config", str(config), env={"ESPNOW_MQTT_PASSWORD": user[1]})
+    things.append(gw)
+    wait_for(lambda: sub.payloads(f"home/{GW_ID}/status")[-1:] == [b"online"], "online with credentials")
+    espnow(air, "--mac", A, "--lmk", f"{GW}={lmk}", "send", GW, "secret")
+    j = json.loads(sub.wait(f"home/{GW_ID}/rx/{A_HEX}/json")[0])
+    assert j["text"] == "secret" and len(j["seq"].split("-")[2]) == 12  # a CCMP packet number
+    publish(broker, f"home/{GW_ID}/tx/{A_HEX}", "no", user=("watcher", "w"))
+    assert sub.wait_json(f"home/{GW_ID}/txresult/{A_HEX}")["error"] == "not_allowed"
+
+
+def test_a_wrong_password_is_refused_and_retried_and_bad_settings_are_usage_errors(air, tmp_path, things):
+    r = subprocess.run([CLI, "--air", air, "gateway", "--mqtt", "http://x"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "--mqtt: 'http://x'" in r.stderr
+    r = subprocess.run([CLI, "--air", air, "gateway", "--allow-tx", "zz"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "--allow-tx: 'zz' is not a MAC" in r.stderr
+    bad = tmp_path / "bad.conf"
+    bad.write_text("allow-tx = all\nfrobnicate = 1\n")
+    r = subprocess.run([CLI, "--air", air, "gateway", "--config", str(bad)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and f"{bad}:2: unknown setting 'frobnicate'" in r.stderr
+    broker = Broker(str(tmp_path), users={"gw": "right"})
+    things.append(broker)
+    gw = Gateway(air, broker.port, "--mqtt-username", "gw", env={"ESPNOW_MQTT_PASSWORD": "wrong"})
+    things.append(gw)
+    line = gw.proc.stderr.readline()
+    assert "refused the connection" in line, line

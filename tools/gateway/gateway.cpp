@@ -1,0 +1,283 @@
+#include "gateway.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "base64.hpp"
+#include "tx_command.hpp"
+
+namespace espnow::gateway {
+namespace {
+
+using Json = nlohmann::json;
+constexpr auto kPoll = std::chrono::milliseconds(100);  // how often the loop looks at g_stop
+constexpr std::size_t kMaxPeers = 1024;                 // senders tracked for peers/ and their topics
+constexpr char kOnline[] = "online";
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::string rx_json(const Received& e, const std::string& gw) {
+  Json j = {{"src", mac_hex(e.info.src)},
+            {"dst", mac_hex(e.info.dst)},
+            {"gw", gw},
+            {"rssi", e.info.rx_ctrl.rssi_dbm},
+            {"channel", e.info.rx_ctrl.channel},
+            {"rate", std::string(rate_info(e.info.rx_ctrl.rate).name)},
+            {"len", e.data.size()},
+            {"ts", e.wall_time_s},
+            {"seq", e.seq},
+            {"data_b64", base64_encode(e.data)}};
+  if (cli::is_text(e.data)) j["text"] = std::string(e.data.begin(), e.data.end());
+  return dump(j);
+}
+
+}  // namespace
+
+Gateway::Gateway(const GatewaySettings& s, GatewayRadio& radio, EventQueue& events, std::string id)
+    : s_(s),
+      radio_(radio),
+      events_(events),
+      topics_(s.prefix, id),
+      mqtt_(s, s.client_id.empty() ? "espnow-gw-" + id : s.client_id, topics_.status(),
+            MqttHandlers{
+                .connected = [this] { events_.post(BrokerUp{}); },
+                .disconnected = [this](int rc) { events_.post(BrokerDown{rc}); },
+                .published = [this](int mid) { events_.post(PublishDone{mid}); },
+                .message = [this](std::string t, std::string p) { events_.post(CommandArrived{std::move(t), std::move(p)}); },
+            }),
+      outbox_(s.queue_max, s.queue_age_s),
+      started_(std::chrono::steady_clock::now()) {}
+
+double Gateway::now_s() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+int Gateway::run() {
+  std::fprintf(stderr, "gateway %s: %s on %s, to %s://%s:%d, prefix %s, allow-rx %s, allow-tx %s (Ctrl-C to stop)\n",
+               topics_.gw().c_str(), to_string(radio_.mac()).c_str(), radio_.where().c_str(), s_.tls ? "mqtts" : "mqtt",
+               s_.host.c_str(), s_.port, s_.prefix.c_str(), s_.allow_rx.describe().c_str(),
+               s_.allow_tx.describe().c_str());
+  if (const std::string error = mqtt_.start(); !error.empty())
+    return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
+  const auto period = std::chrono::duration<double>(s_.stats_interval_s);
+  auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period);
+  while (!cli::g_stop) {
+    const auto now = std::chrono::steady_clock::now();
+    auto events = events_.take(std::min(now + kPoll, s_.stats_interval_s > 0 ? next_stats : now + kPoll));
+    for (GatewayEvent& e : events) {
+      try {  // the gateway never dies of a message
+        std::visit([this](auto& ev) { handle(ev); }, e);
+      } catch (const std::exception& ex) {
+        std::fprintf(stderr, "gateway: an event failed: %s\n", ex.what());
+      }
+    }
+    mqtt_.keep_trying();
+    outbox_.expire(now_s());
+    drain();
+    if (s_.stats_interval_s > 0 && std::chrono::steady_clock::now() >= next_stats) {
+      publish_peers();
+      publish_stats();
+      next_stats += std::chrono::duration_cast<std::chrono::steady_clock::duration>(period);
+    }
+  }
+  say_goodbye();
+  return 0;
+}
+
+void Gateway::handle(Received& e) {
+  ++n_.rx;
+  if (!s_.allow_rx.allows(e.info.src)) {
+    ++n_.rx_refused;
+    return;
+  }
+  const std::string raw(e.data.begin(), e.data.end());
+  const bool new_peer = !peers_.contains(e.info.src);
+  note_peer(e);
+  std::vector<Publication> pubs = {{topics_.rx_any(e.info.src), raw, s_.qos, false},
+                                   {topics_.rx(e.info.src), raw, s_.qos, false},
+                                   {topics_.rx_json(e.info.src), rx_json(e, topics_.gw()), s_.qos, false}};
+  queue(std::move(pubs), true);
+  if (new_peer) publish_peers();  // a newcomer is announced at once, the others with the stats
+}
+
+void Gateway::note_peer(const Received& e) {
+  auto it = peers_.find(e.info.src);
+  if (it == peers_.end()) {
+    if (peers_.size() >= kMaxPeers) return void(++peers_untracked_);
+    it = peers_.emplace(e.info.src, Peer{}).first;
+  }
+  it->second.last_seen_s = e.wall_time_s;
+  it->second.rssi = e.info.rx_ctrl.rssi_dbm;
+  ++it->second.count;
+  it->second.dirty = true;
+}
+
+// Retained state, not events: while the broker is away the newest is kept
+// (dirty) rather than queued, so the queue's room goes to messages.
+void Gateway::publish_peers() {
+  if (!connected_) return;
+  for (auto& [mac, p] : peers_) {
+    if (!p.dirty) continue;
+    p.dirty = false;
+    const Json j = {{"mac", mac_hex(mac)}, {"gw", topics_.gw()}, {"last_seen", p.last_seen_s}, {"rssi", p.rssi},
+                    {"count", p.count}};
+    queue({{topics_.peer(mac), dump(j), 1, true}});
+  }
+}
+
+void Gateway::publish_stats() {
+  if (!connected_) return;  // a stale count is worth nothing later: not queued
+  const LinkStats l = radio_.link_stats();
+  const Json j = {
+      {"gw", topics_.gw()},
+      {"uptime_s", static_cast<std::uint64_t>(now_s())},
+      {"rx", n_.rx},
+      {"rx_refused", n_.rx_refused},
+      {"rx_published", n_.rx_published},
+      {"queue", outbox_.size()},
+      {"queue_max", s_.queue_max},
+      {"dropped_queue_full", outbox_.drops().full},
+      {"dropped_too_old", outbox_.drops().too_old},
+      {"tx_commands", n_.tx_commands},
+      {"tx_sent", n_.tx_sent},
+      {"tx_acked", n_.tx_acked},
+      {"tx_failed", n_.tx_failed},
+      {"tx_refused", n_.tx_refused},
+      {"tx_malformed", n_.tx_malformed},
+      {"tx_errors", n_.tx_errors},
+      {"broker_connects", n_.broker_connects},
+      {"peers", peers_.size()},
+      {"peers_untracked", peers_untracked_},
+      {"link", {{"rx_malformed", l.rx_malformed}, {"rx_duplicates", l.rx_duplicates},
+                {"rx_encrypted_unknown", l.rx_encrypted}, {"rx_mic_failures", l.rx_mic_failures},
+                {"rx_replayed", l.rx_replayed}, {"rx_too_long", l.rx_too_long}}},
+  };
+  (void)publish({topics_.stats(), dump(j), 0, false});
+}
+
+void Gateway::handle(SendReport& e) {
+  if (sends_.empty()) return;  // a report for a send we did not make: nothing to answer
+  PendingSend p = std::move(sends_.front());
+  sends_.pop_front();
+  (e.acked ? n_.tx_acked : n_.tx_failed) += 1;
+  if (p.sync) txresult(mac_hex(p.dst), p.id_json, e.acked ? "true" : "false", "", "");
+}
+
+void Gateway::handle(BrokerUp&) {
+  ++n_.broker_connects;
+  connected_ = true;
+  resending_ = !unacked_.empty();
+  // A clean session: subscriptions are made again on every connection.
+  (void)mqtt_.subscribe(topics_.tx_pattern(), 1);
+  (void)mqtt_.subscribe(topics_.tx_json_pattern(), 1);
+  (void)publish({topics_.status(), kOnline, 1, true});
+  std::fprintf(stderr, "gateway: connected to the broker%s\n", n_.broker_connects > 1 ? " again" : "");
+}
+
+void Gateway::handle(BrokerDown& e) {
+  if (!connected_) return;
+  connected_ = false;
+  if (e.rc != 0)
+    std::fprintf(stderr, "gateway: lost the broker (%s); keeping up to %zu messages until it returns\n",
+                 MqttSession::error_text(e.rc).c_str(), s_.queue_max);
+}
+
+void Gateway::handle(PublishDone& e) {
+  unacked_.erase(e.mid);
+  if (unacked_.empty()) resending_ = false;
+}
+
+void Gateway::handle(CommandArrived& e) {
+  const auto command = topics_.parse_command(e.topic);
+  if (!command) return;  // not ours (the subscriptions match only ours)
+  ++n_.tx_commands;
+  carry_out(command->dst, command->json, e.payload);
+}
+
+void Gateway::carry_out(const std::string& dst_text, bool json, const std::string& payload) {
+  TxParse p = parse_tx_command(dst_text, json, payload, radio_.max_len());
+  if (!p.request) {
+    ++n_.tx_malformed;
+    return txresult(dst_text, p.rejection.id_json, "null", p.rejection.error, p.rejection.detail);
+  }
+  const TxRequest& r = *p.request;
+  if (!s_.allow_tx.allows(r.dst)) {
+    ++n_.tx_refused;
+    return txresult(dst_text, r.id_json, "null", "not_allowed",
+                    to_string(r.dst) + " is not in --allow-tx (" + s_.allow_tx.describe() + ")");
+  }
+  if (auto ec = radio_.send(r.dst, r.data)) {
+    ++n_.tx_errors;
+    return txresult(dst_text, r.id_json, "null", "send_failed", std::string(error_name(ec)));
+  }
+  ++n_.tx_sent;
+  sends_.push_back({r.dst, r.id_json, r.sync});
+  if (!r.sync) txresult(mac_hex(r.dst), r.id_json, "null", "", "");
+}
+
+void Gateway::txresult(const std::string& dst_text, const std::string& id_json, const char* acked,
+                       const std::string& error, const std::string& detail) {
+  Json j = {{"id", Json::parse(id_json)}, {"acked", Json::parse(acked)}, {"error", nullptr}};
+  if (!error.empty()) j["error"] = error, j["detail"] = detail;
+  queue({{topics_.txresult(dst_text), dump(j), 1, false}});
+}
+
+void Gateway::queue(std::vector<Publication> pubs, bool received) {
+  outbox_.push({now_s(), received, std::move(pubs)});
+}
+
+// Hands the outbox to libmosquitto in order, as far as its window allows.
+// After a reconnect, what libmosquitto resends goes first: nothing new is
+// handed over until those are confirmed, so the order holds.
+void Gateway::drain() {
+  while (connected_ && !resending_ && !outbox_.empty()) {
+    OutboxEntry& entry = outbox_.front();
+    if (unacked_.size() + entry.publications.size() > static_cast<std::size_t>(MqttSession::kMaxInflight)) return;
+    while (!entry.publications.empty()) {
+      if (!publish(entry.publications.front())) return;  // kept: tried again once connected
+      entry.publications.erase(entry.publications.begin());
+    }
+    if (entry.publications.empty()) {
+      if (entry.received) ++n_.rx_published;
+      outbox_.pop();
+    }
+  }
+}
+
+bool Gateway::publish(const Publication& p) {
+  int mid = 0;
+  const int rc = mqtt_.publish(p.topic, p.payload, p.qos, p.retain, &mid);
+  if (rc != 0) return false;
+  unacked_.insert(mid);
+  return true;
+}
+
+// Says offline (the last will is for a gateway that dies), and waits a
+// moment for the broker to confirm it.
+void Gateway::say_goodbye() {
+  if (connected_ && publish({topics_.status(), "offline", 1, true})) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!unacked_.empty() && std::chrono::steady_clock::now() < deadline)
+      for (GatewayEvent& e : events_.take(std::min(deadline, std::chrono::steady_clock::now() + kPoll)))
+        if (auto* done = std::get_if<PublishDone>(&e)) handle(*done);
+  }
+  mqtt_.stop();
+  std::fprintf(stderr, "--- gateway: %llu received, %llu published, %llu refused, %zu undelivered; %llu commands, %llu sent, %llu acknowledged\n",
+               (unsigned long long)n_.rx, (unsigned long long)n_.rx_published, (unsigned long long)n_.rx_refused,
+               outbox_.size(), (unsigned long long)n_.tx_commands, (unsigned long long)n_.tx_sent,
+               (unsigned long long)n_.tx_acked);
+}
+
+int cmd_gateway(const cli::GlobalOptions& global, const GatewayOptions& options) {
+  const GatewaySettings settings = resolve_settings(options);
+  cli::GlobalOptions g = global;  // the config file's encrypted peers join --lmk's
+  if (g.pmk.empty()) g.pmk = settings.pmk;
+  g.lmks.insert(g.lmks.end(), settings.lmks.begin(), settings.lmks.end());
+  EventQueue events;
+  GatewayRadio radio(g, events);
+  Gateway gateway(settings, radio, events, settings.id.empty() ? mac_hex(radio.mac()) : settings.id);
+  return gateway.run();
+}
+
+}  // namespace espnow::gateway

@@ -1,0 +1,90 @@
+// `espnow gateway`: ESP-NOW to an MQTT broker and back (docs/gateway.md).
+// One thread of its own owns every decision; the radio's and libmosquitto's
+// threads only post events to it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "../cli.hpp"
+#include "gateway_events.hpp"
+#include "gateway_options.hpp"
+#include "gateway_radio.hpp"
+#include "mqtt_session.hpp"
+#include "outbox.hpp"
+#include "topics.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace espnow::gateway {
+
+struct GatewayCounters {
+  std::uint64_t rx = 0, rx_refused = 0, rx_published = 0;
+  std::uint64_t tx_commands = 0, tx_sent = 0, tx_acked = 0, tx_failed = 0;
+  std::uint64_t tx_refused = 0, tx_malformed = 0, tx_errors = 0;
+  std::uint64_t broker_connects = 0;
+};
+
+class Gateway {
+ public:
+  Gateway(const GatewaySettings& s, GatewayRadio& radio, EventQueue& events, std::string id);
+  // Serves until Ctrl-C (cli::g_stop); 0, or 1 when the broker settings fail.
+  int run();
+
+ private:
+  struct Peer {
+    double last_seen_s = 0;
+    int rssi = 0;
+    std::uint64_t count = 0;
+    bool dirty = false;
+  };
+  struct PendingSend {
+    MacAddress dst;
+    std::string id_json;
+    bool sync;
+  };
+
+  void handle(Received& e);
+  void handle(SendReport& e);
+  void handle(BrokerUp&);
+  void handle(BrokerDown& e);
+  void handle(PublishDone& e);
+  void handle(CommandArrived& e);
+
+  void carry_out(const std::string& dst_text, bool json, const std::string& payload);
+  void txresult(const std::string& dst_text, const std::string& id_json, const char* acked, const std::string& error,
+                const std::string& detail);
+  void note_peer(const Received& e);
+  void publish_peers();
+  void publish_stats();
+  void queue(std::vector<Publication> pubs, bool received = false);
+  void drain();
+  bool publish(const Publication& p);
+  void say_goodbye();
+  double now_s() const;
+
+  const GatewaySettings& s_;
+  GatewayRadio& radio_;
+  EventQueue& events_;
+  Topics topics_;
+  MqttSession mqtt_;
+  Outbox outbox_;
+  GatewayCounters n_;
+  std::unordered_set<int> unacked_;  // handed to libmosquitto, not yet confirmed
+  bool connected_ = false;
+  bool resending_ = false;  // after a reconnect: libmosquitto's resends go before anything new
+  std::map<MacAddress, Peer> peers_;
+  std::uint64_t peers_untracked_ = 0;
+  std::deque<PendingSend> sends_;  // in send order: the link reports in the same order
+  std::chrono::steady_clock::time_point started_;
+};
+
+int cmd_gateway(const cli::GlobalOptions& g, const GatewayOptions& options);
+
+}  // namespace espnow::gateway

@@ -1,0 +1,168 @@
+// The config file (NAME = VALUE lines) and the checks that turn the
+// gateway's options into settings. Every mistake exits 2 and names itself.
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "../cli.hpp"
+#include "gateway_options.hpp"
+
+namespace espnow::gateway {
+namespace {
+
+std::string trim(std::string s) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+std::string first_line_of(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) cli::usage_error(what + ": cannot read '" + path + "'");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// Lines "NAME = VALUE"; '#' starts a comment line. NAME is an option's name
+// (dashes or underscores), or one of the file-only names: password, pmk, lmk.
+void read_config_file(GatewayOptions& o) {
+  std::ifstream in(o.config);
+  if (!in) cli::usage_error("--config: cannot read '" + o.config + "'");
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = o.config + ":" + std::to_string(number) + ": ";
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) cli::usage_error(where + "expected NAME = VALUE, got '" + line + "'");
+    std::string name = trim(line.substr(0, eq));
+    const std::string value = trim(line.substr(eq + 1));
+    std::replace(name.begin(), name.end(), '_', '-');
+    if (name == "lmk") {  // "lmk = MAC KEY": an encrypted peer
+      const auto space = value.find_first_of(" \t");
+      if (space == std::string::npos) cli::usage_error(where + "expected lmk = MAC KEY");
+      o.lmks.push_back(value.substr(0, space) + "=" + trim(value.substr(space)));
+    } else if (name == "password" || name == "pmk") {
+      o.values[name] = value;
+    } else if (auto it = o.values.find(name); it != o.values.end()) {
+      if (it->second.empty()) it->second = value;  // the command line wins
+    } else {
+      cli::usage_error(where + "unknown setting '" + name + "'");
+    }
+  }
+}
+
+MacAllowList parse_allow_list(const std::string& option, const std::string& text, bool default_all) {
+  MacAllowList list;
+  if (text.empty()) return list.all = default_all, list;
+  if (text == "all") return list.all = true, list;
+  if (text == "none") return list;
+  std::stringstream items(text);
+  for (std::string item; std::getline(items, item, ',');) {
+    const auto mac = parse_any_mac(trim(item));
+    if (!mac) cli::usage_error("--" + option + ": '" + trim(item) + "' is not a MAC (aa:bb:cc:dd:ee:ff or aabbccddeeff)");
+    list.macs.push_back(*mac);
+  }
+  return list;
+}
+
+long integer(const std::string& option, const std::string& text, long lo, long hi) {
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end || v < lo || v > hi)
+    cli::usage_error("--" + option + ": '" + text + "' is not a whole number from " + std::to_string(lo) + " to " +
+                     std::to_string(hi));
+  return v;
+}
+
+double seconds(const std::string& option, const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end || !(v >= 0)) cli::usage_error("--" + option + ": '" + text + "' is not a number of seconds");
+  return v;
+}
+
+void parse_broker_url(const std::string& url, GatewaySettings& s) {
+  std::string rest;
+  if (url.starts_with("mqtt://")) rest = url.substr(7), s.port = 1883;
+  else if (url.starts_with("mqtts://")) rest = url.substr(8), s.port = 8883, s.tls = true;
+  else cli::usage_error("--mqtt: '" + url + "' is not mqtt://HOST[:PORT] or mqtts://HOST[:PORT]");
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  const auto colon = rest.rfind(':');
+  if (colon != std::string::npos && rest.find(']') == std::string::npos) {
+    s.port = static_cast<int>(integer("mqtt", rest.substr(colon + 1), 1, 65535));
+    rest.resize(colon);
+  }
+  if (rest.empty() || rest.find('/') != std::string::npos) cli::usage_error("--mqtt: '" + url + "' names no host");
+  s.host = rest;
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+bool MacAllowList::allows(const MacAddress& mac) const {
+  return all || std::find(macs.begin(), macs.end(), mac) != macs.end();
+}
+
+std::string MacAllowList::describe() const {
+  if (all) return "all";
+  if (macs.empty()) return "none";
+  std::string s;
+  for (const MacAddress& m : macs) s += (s.empty() ? "" : ",") + to_string(m);
+  return s;
+}
+
+std::optional<MacAddress> parse_any_mac(std::string_view text) {
+  if (const MacParseResult r = MacAddress::parse(text); r.ok()) return r.mac;
+  if (text.size() != 12) return std::nullopt;
+  std::string colons;
+  for (std::size_t i = 0; i < 12; i += 2) colons += std::string(text.substr(i, 2)) + (i < 10 ? ":" : "");
+  if (const MacParseResult r = MacAddress::parse(colons); r.ok()) return r.mac;
+  return std::nullopt;
+}
+
+GatewaySettings resolve_settings(GatewayOptions o) {
+  if (!o.config.empty()) read_config_file(o);
+  const auto get = [&](const std::string& name) { return o.values[name]; };
+  GatewaySettings s;
+  parse_broker_url(get("mqtt").empty() ? "mqtt://127.0.0.1:1883" : get("mqtt"), s);
+  s.cafile = get("mqtt-cafile"), s.certfile = get("mqtt-cert"), s.keyfile = get("mqtt-key");
+  if (!s.tls && !(s.cafile + s.certfile + s.keyfile).empty())
+    cli::usage_error("--mqtt-cafile/--mqtt-cert/--mqtt-key need an mqtts:// broker");
+  if (s.tls && s.cafile.empty()) cli::usage_error("--mqtt: mqtts:// needs --mqtt-cafile (the CA to trust)");
+  if (s.certfile.empty() != s.keyfile.empty()) cli::usage_error("--mqtt-cert and --mqtt-key go together");
+  const std::string version = get("mqtt-version");
+  if (version == "5") s.mqtt_version = 5;
+  else if (!version.empty() && version != "3.1.1") cli::usage_error("--mqtt-version: '" + version + "' is not 3.1.1 or 5");
+  s.username = !get("mqtt-username").empty() ? get("mqtt-username") : env("ESPNOW_MQTT_USERNAME");
+  if (!get("mqtt-password-file").empty()) s.password = first_line_of(get("mqtt-password-file"), "--mqtt-password-file");
+  else if (!get("password").empty()) s.password = get("password");
+  else s.password = env("ESPNOW_MQTT_PASSWORD");
+  if (!s.password.empty() && s.username.empty())
+    cli::usage_error("a password was given but no user name (--mqtt-username or $ESPNOW_MQTT_USERNAME)");
+  s.client_id = get("client-id");
+  if (!get("keepalive").empty()) s.keepalive_s = static_cast<int>(integer("keepalive", get("keepalive"), 5, 65535));
+  if (!get("prefix").empty()) s.prefix = get("prefix");
+  if (s.prefix.find_first_of("+#") != std::string::npos) cli::usage_error("--prefix: '+' and '#' are not allowed in topics");
+  s.id = get("id");
+  if (s.id.find_first_of("/+#") != std::string::npos) cli::usage_error("--id: '/', '+' and '#' are not allowed");
+  if (!get("qos").empty()) s.qos = static_cast<int>(integer("qos", get("qos"), 0, 2));
+  s.allow_rx = parse_allow_list("allow-rx", get("allow-rx"), true);
+  s.allow_tx = parse_allow_list("allow-tx", get("allow-tx"), false);
+  if (!get("queue").empty()) s.queue_max = static_cast<std::size_t>(integer("queue", get("queue"), 1, 100000000));
+  if (!get("queue-age").empty()) s.queue_age_s = seconds("queue-age", get("queue-age"));
+  if (!get("stats-interval").empty()) s.stats_interval_s = seconds("stats-interval", get("stats-interval"));
+  s.lmks = o.lmks;
+  s.pmk = get("pmk");
+  return s;
+}
+
+}  // namespace espnow::gateway

@@ -1,0 +1,66 @@
+// The settings of `espnow gateway`: as the command line and the config file
+// give them (GatewayOptions, text), and checked (GatewaySettings).
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "espnow/wire/mac_address.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace espnow::gateway {
+
+// Each field is the text of one option (--NAME, or NAME in the config file);
+// an empty one was given nowhere. The command line wins over the file.
+struct GatewayOptions {
+  std::map<std::string, std::string> values;  // option name (no dashes) -> text
+  std::vector<std::string> lmks;              // config "lmk = MAC KEY" lines, as MAC=KEY
+  std::string config;                         // --config FILE
+};
+
+// Which MACs a direction lets through: everyone, no one, or a list.
+struct MacAllowList {
+  bool all = false;
+  std::vector<MacAddress> macs;
+  bool allows(const MacAddress& mac) const;
+  std::string describe() const;  // "all", "none" or the MACs
+};
+
+struct GatewaySettings {
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  bool tls = false;              // mqtts://
+  std::string cafile, certfile, keyfile;
+  std::string username, password;  // password: file or environment, never the command line
+  int mqtt_version = 4;          // 4: MQTT 3.1.1; 5: MQTT 5
+  std::string client_id;         // empty: espnow-gw-<id>
+  int keepalive_s = 30;
+  std::string prefix = "espnow";
+  std::string id;                // GW; empty: the radio's MAC without colons
+  int qos = 1;                   // received messages
+  MacAllowList allow_rx{.all = true, .macs = {}};
+  MacAllowList allow_tx{};       // none: listen only
+  std::size_t queue_max = 10000; // messages kept while the broker is away
+  double queue_age_s = 3600;     // older ones are dropped (and counted)
+  double stats_interval_s = 60;
+  std::vector<std::string> lmks; // MAC=KEY encrypted peers, from the config file
+  std::string pmk;
+};
+
+// Registers `gateway` and its options on `app`.
+CLI::App* add_gateway_command(CLI::App& app, GatewayOptions& options);
+
+// Reads --config (when given) under the command line's values, then checks
+// everything; a mistake exits 2 naming the option or the file's line.
+GatewaySettings resolve_settings(GatewayOptions options);
+
+// "aabbccddeeff" (the topics' form) or "aa:bb:cc:dd:ee:ff".
+std::optional<MacAddress> parse_any_mac(std::string_view text);
+
+}  // namespace espnow::gateway
