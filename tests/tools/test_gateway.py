@@ -399,3 +399,12 @@ def test_a_wrong_password_is_refused_and_retried_and_bad_settings_are_usage_erro
     things.append(gw)
     line = gw.proc.stderr.readline()
     assert "refused the connection" in line, line
+
+
+def test_mqtt_5_carries_messages_and_commands_alike(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, "--mqtt-version", "5", "--allow-tx", "all",
+                            sub_topics=[f"espnow/{GW_ID}/#"])
+    espnow(air, "--mac", A, "send", GW, "over v5")
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}") == [b"over v5"]
+    publish(broker, f"espnow/{GW_ID}/tx/ffffffffffff/json", json.dumps({"text": "all", "id": "b"}))
+    assert sub.wait_json(f"espnow/{GW_ID}/txresult/ffffffffffff") == {"id": "b", "acked": True, "error": None}
