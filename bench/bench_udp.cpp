@@ -105,7 +105,7 @@ void raw_peer(const AirUrl& u, int report_fd) {
 
 void espnow_peer(const AirUrl& u, int report_fd) {
   auto opened = UdpAir::open(u);
-  SimDevice d(**opened.air->add_radio({.mac = kChild}), {});
+  SimDevice d(**(*opened)->add_radio({.mac = kChild}), {});
   (void)d.espnow().config({.rxbuf = 1 << 22});
   (void)d.espnow().active(true);
   (void)d.espnow().add_peer(kParent);
@@ -192,7 +192,7 @@ Figures measure_espnow(std::size_t n, std::size_t pings) {
   int rfd;
   const pid_t pid = spawn(espnow_peer, u, rfd);
   auto opened = UdpAir::open(u);
-  SimDevice d(**opened.air->add_radio({.mac = kParent}), {});
+  SimDevice d(**(*opened)->add_radio({.mac = kParent}), {});
   ESPNow& e = d.espnow();
   (void)e.active(true);
   (void)e.add_peer(kChild);
@@ -217,8 +217,8 @@ Figures measure_espnow(std::size_t n, std::size_t pings) {
 // on the air owns, once the air has settled (everyone has answered our hello).
 double absent_failure_ms(int sends) {
   auto opened = UdpAir::open(private_air(2));
-  while (!opened.air->settled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  SimDevice d(**opened.air->add_radio({.mac = kParent}), {});
+  while (!(*opened)->settled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  SimDevice d(**(*opened)->add_radio({.mac = kParent}), {});
   ESPNow& e = d.espnow();
   (void)e.active(true);
   constexpr MacAddress kAbsent{{2, 0, 0, 0, 0, 0x99}};

@@ -37,9 +37,9 @@ bool is_ack(std::span<const std::uint8_t> frame) {
 }
 
 AirUrl air_url_or_exit(const GlobalOptions& g) {
-  const AirUrlParse url = g.air.empty() ? air_url_from_environment() : parse_air_url(g.air);
-  if (!url.ok()) std::fprintf(stderr, "espnow: --air: %s\n", url.error.c_str()), std::exit(2);
-  return url.url;
+  const Result<AirUrl> url = g.air.empty() ? air_url_from_environment() : parse_air_url(g.air);
+  if (!url.ok()) std::fprintf(stderr, "espnow: --air: %s\n", std::string(url.detail()).c_str()), std::exit(2);
+  return *url;
 }
 
 }  // namespace
@@ -50,19 +50,21 @@ int cmd_bridge(const GlobalOptions& g) {
   const std::string url = air_url_or_exit(g).to_string();
   host::OpenedRadio radio = open_radio_or_exit(g, true);
   LinuxRadio& lr = *radio.linux_radio;
-  UdpAir::Opened air = UdpAir::open(air_url_or_exit(g));
-  if (!air.air) return std::fprintf(stderr, "espnow: cannot open the air %s: %s\n", url.c_str(), air.error.c_str()), 1;
+  auto opened_air = UdpAir::open(air_url_or_exit(g));
+  if (!opened_air.ok())
+    return std::fprintf(stderr, "espnow: cannot open the air %s: %s\n", url.c_str(), std::string(opened_air.detail()).c_str()), 1;
+  UdpAir& air = **opened_air;
   // Said at once, not on the first relayed frame: until then a unicast from
   // the air to a real device's MAC (announced by no process) would fail fast.
-  air.air->serve_as_bridge(lr.channel());
+  air.serve_as_bridge(lr.channel());
   CrossingMemory memory;
   BridgeCounters c;
   lr.set_monitor([&](const MonitoredFrame& m) {
     if (m.tx_report) return;  // our own injection, as the kernel reports it
-    if (is_ack(m.frame)) return void(air.air->relay(m.frame, lr.channel(), m.rx_ctrl.rate) && ++c.acks_to_air);
-    if (should_cross(memory, c, m.frame, Side::radio) && air.air->relay(m.frame, lr.channel(), m.rx_ctrl.rate)) ++c.to_air;
+    if (is_ack(m.frame)) return void(air.relay(m.frame, lr.channel(), m.rx_ctrl.rate) && ++c.acks_to_air);
+    if (should_cross(memory, c, m.frame, Side::radio) && air.relay(m.frame, lr.channel(), m.rx_ctrl.rate)) ++c.to_air;
   });
-  air.air->set_sniffer([&](const SniffedFrame& s) {
+  air.set_sniffer([&](const SniffedFrame& s) {
     if (s.own || s.channel != lr.channel()) return;  // our relays, or a channel the radio is not on
     if (is_ack(s.frame)) return void(!lr.inject(s.frame, s.rate) && ++c.acks_to_radio);
     if (should_cross(memory, c, s.frame, Side::air) && !lr.inject(s.frame, s.rate)) ++c.to_radio;
@@ -70,7 +72,7 @@ int cmd_bridge(const GlobalOptions& g) {
   std::fprintf(stderr, "bridging %s and %s on channel %d (Ctrl-C to stop)\n", radio.description.c_str(), url.c_str(),
                g.channel);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  air.air->set_sniffer({});
+  air.set_sniffer({});
   lr.set_monitor({});
   std::fprintf(stderr, "--- bridged %llu frames to the air, %llu to the radio; ACKs %llu/%llu; dropped %llu loops, %llu duplicates\n",
                (unsigned long long)c.to_air, (unsigned long long)c.to_radio, (unsigned long long)c.acks_to_air,

@@ -88,16 +88,16 @@ host::OpenedRadio open_radio_or_exit(const GlobalOptions& g, bool promiscuous) {
   const std::string spec = radio_spec(g);
   // An air URL (--air, or ESPNOW_AIR behind "udp") that does not parse is a usage error, named.
   if (spec == "udp" || spec == g.air) {
-    const AirUrlParse url = spec == "udp" ? air_url_from_environment() : parse_air_url(spec);
-    if (!url.ok()) usage_error("--air: " + url.error);
+    const Result<AirUrl> url = spec == "udp" ? air_url_from_environment() : parse_air_url(spec);
+    if (!url.ok()) usage_error("--air: " + std::string(url.detail()));
   }
-  host::OpenedRadio opened = host::open_radio(spec, radio_options(g, promiscuous));
-  if (!opened && opened.bad_spec) usage_error("--radio: " + opened.error);
-  if (!opened) {
-    std::fprintf(stderr, "espnow: %s\n", opened.error.c_str());
+  Result<host::OpenedRadio> opened = host::open_radio(spec, radio_options(g, promiscuous));
+  if (opened.error() == host::host_errc::bad_spec) usage_error("--radio: " + std::string(opened.detail()));
+  if (!opened.ok()) {
+    std::fprintf(stderr, "espnow: %s\n", std::string(opened.detail()).c_str());
     std::exit(1);
   }
-  return opened;
+  return std::move(opened).value();
 }
 
 Device open_device(const GlobalOptions& g) {

@@ -137,16 +137,16 @@ struct DefaultChip : DefaultChipFailure {
   std::unique_ptr<UdpAir> air;
   std::unique_ptr<EmulatedChip> chip;
   DefaultChip() {
-    const AirUrlParse url = air_url_from_environment();
-    if (!url.ok()) fail("ESPNOW_AIR: " + url.error);
-    UdpAir::Opened opened = UdpAir::open(url.url);
-    if (!opened.air) fail(opened.error);
-    air = std::move(opened.air);
+    const Result<AirUrl> url = air_url_from_environment();
+    if (!url.ok()) fail("ESPNOW_AIR: " + std::string(url.detail()));
+    auto opened = UdpAir::open(*url);
+    if (!opened.ok()) fail(std::string(opened.detail()));
+    air = std::move(opened).value();
     // ESPNOW_VERSION=2: a chip whose firmware was built on ESP-IDF >= 5.4.
-    const VersionSetting version = protocol_version_from_environment();
-    if (!version.ok()) fail(version.error);
+    const Result<int> version = protocol_version_from_environment();
+    if (!version.ok()) fail(std::string(version.detail()));
     auto c = EmulatedChip::create(*air, {.radio = {.mac = mac_from_environment()},
-                                         .link = {.version = static_cast<std::uint8_t>(version.version)}});
+                                         .link = {.version = static_cast<std::uint8_t>(*version)}});
     if (!c.ok()) fail(c.failure().message());
     chip = std::move(c.value());
   }

@@ -26,10 +26,10 @@ void add_constants(pyb::module_& m) {
   m.attr("ADDR_LEN") = ADDR_LEN;
   m.attr("KEY_LEN") = KEY_LEN;
   // The board being emulated: ESP-IDF >= 5.4 firmware says 1470 (ESPNOW_VERSION=2).
-  const VersionSetting v = protocol_version_from_environment();
-  if (!v.ok()) throw pyb::value_error(v.error);
-  m.attr("MAX_DATA_LEN") = v.version >= 2 ? MAX_DATA_LEN_V2 : MAX_DATA_LEN;
-  m.attr("_VERSION") = v.version;
+  const Result<int> v = protocol_version_from_environment();
+  if (!v.ok()) throw pyb::value_error(std::string(v.detail()));
+  m.attr("MAX_DATA_LEN") = *v >= 2 ? MAX_DATA_LEN_V2 : MAX_DATA_LEN;
+  m.attr("_VERSION") = *v;
   m.attr("MAX_DATA_LEN_V2") = MAX_DATA_LEN_V2;
   m.attr("MAX_TOTAL_PEER_NUM") = MAX_TOTAL_PEER_NUM;
   m.attr("MAX_ENCRYPT_PEER_NUM") = MAX_ENCRYPT_PEER_NUM;

@@ -77,9 +77,9 @@ MacAddress process_mac() {
 
 // The ESP-NOW version of the board being emulated (ESPNOW_VERSION).
 int board_version() {
-  const VersionSetting v = protocol_version_from_environment();
-  if (!v.ok()) raise_value_error(v.error);
-  return v.version;
+  const Result<int> v = protocol_version_from_environment();
+  if (!v.ok()) raise_value_error(std::string(v.detail()));
+  return *v;
 }
 
 std::mutex g_process_mutex;
@@ -91,11 +91,12 @@ std::shared_ptr<PyDevice> open_process_device() {
   const char* env_radio = std::getenv("ESPNOW_RADIO");
   const bool real_radio = env_radio && std::string_view(env_radio).starts_with("linux");
   if ((env_mac && *env_mac) || !real_radio) options.mac = process_mac();  // a real card has its own
-  host::OpenedRadio opened = host::open_radio_from_environment(options);
-  if (!opened) {
-    PyErr_SetString(PyExc_OSError, ("cannot open the radio: " + opened.error).c_str());
+  Result<host::OpenedRadio> result = host::open_radio_from_environment(options);
+  if (!result.ok()) {
+    PyErr_SetString(PyExc_OSError, ("cannot open the radio: " + std::string(result.detail())).c_str());
     throw pyb::error_already_set();
   }
+  host::OpenedRadio opened = std::move(result).value();
   // On the simulated air, as on a board after reset: both interfaces down
   // until network.WLAN(...).active(True).
   if (opened.udp_radio) opened.udp_radio->set_active(Interface::sta, false);

@@ -5,39 +5,31 @@
 namespace espnow::host {
 namespace {
 
-OpenedRadio failure(std::string why) {
-  OpenedRadio r;
-  r.error = std::move(why);
-  return r;
-}
+Error bad_spec(std::string why) { return Error(host_errc::bad_spec, std::move(why)); }
 
-OpenedRadio bad_spec(std::string why) {
-  OpenedRadio r = failure(std::move(why));
-  r.bad_spec = true;
-  return r;
-}
-
-OpenedRadio open_udp(const AirUrlParse& url, const OpenRadioOptions& o) {
-  if (!url.ok()) return bad_spec("air URL: " + url.error);
-  if (!o.mac) return failure("a radio on the simulated air needs a MAC");
-  UdpAir::Opened opened = UdpAir::open(url.url);
-  if (!opened.air) return failure("cannot open the air " + url.url.to_string() + ": " + opened.error);
-  auto added = opened.air->add_radio({.mac = *o.mac, .channel = o.channel, .position = o.position,
-                                      .long_range = o.long_range});
-  if (!added.ok()) return failure("the air refused the radio: a group MAC or a bad channel");
+Result<OpenedRadio> open_udp(const Result<AirUrl>& url, const OpenRadioOptions& o) {
+  if (!url.ok()) return bad_spec("air URL: " + std::string(url.detail()));
+  if (!o.mac) return Error(std::errc::invalid_argument, "a radio on the simulated air needs a MAC");
+  auto opened = UdpAir::open(*url);
+  if (!opened.ok())
+    return Error(opened.error(), "cannot open the air " + url->to_string() + ": " + std::string(opened.detail()));
+  auto added = (*opened)->add_radio({.mac = *o.mac, .channel = o.channel, .position = o.position,
+                                     .long_range = o.long_range});
+  if (!added.ok()) return Error(added.error(), "the air refused the radio: a group MAC or a bad channel");
   OpenedRadio r;
-  r.air = std::move(opened.air);
+  r.air = std::move(opened).value();
   r.radio = r.udp_radio = *added;
   r.description = r.air->url().to_string();
   return r;
 }
 
-OpenedRadio open_linux(std::string_view prefix, std::string_view source, LinuxRadioMode mode,
-                       const OpenRadioOptions& o) {
+Result<OpenedRadio> open_linux(std::string_view prefix, std::string_view source, LinuxRadioMode mode,
+                               const OpenRadioOptions& o) {
   if (source.empty()) return bad_spec(std::string(prefix) + " needs a name after the colon, e.g. linux:wlan1");
   auto opened = LinuxRadio::open(
       {.source = std::string(source), .mode = mode, .mac = o.mac, .channel = o.channel, .promiscuous = o.promiscuous, .warn = {}});
-  if (!opened.ok()) return failure(std::string(prefix) + std::string(source) + ": " + std::string(opened.detail()));
+  if (!opened.ok())
+    return Error(opened.error(), std::string(prefix) + std::string(source) + ": " + std::string(opened.detail()));
   OpenedRadio r;
   r.linux_radio = std::move(opened).value();
   r.radio = r.linux_radio.get();
@@ -47,7 +39,7 @@ OpenedRadio open_linux(std::string_view prefix, std::string_view source, LinuxRa
 
 }  // namespace
 
-OpenedRadio open_radio(std::string_view spec, const OpenRadioOptions& options) {
+Result<OpenedRadio> open_radio(std::string_view spec, const OpenRadioOptions& options) {
   struct Scheme {
     std::string_view prefix;
     LinuxRadioMode mode;
@@ -63,7 +55,7 @@ OpenedRadio open_radio(std::string_view spec, const OpenRadioOptions& options) {
                  "': expected linux:IFACE, linux-test:IFACE (veth test transport), linux-replay:FILE, udp or udp://GROUP:PORT");
 }
 
-OpenedRadio open_radio_from_environment(const OpenRadioOptions& options) {
+Result<OpenedRadio> open_radio_from_environment(const OpenRadioOptions& options) {
   const char* spec = std::getenv("ESPNOW_RADIO");
   return open_radio(spec && *spec ? spec : "udp", options);
 }

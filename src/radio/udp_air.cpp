@@ -63,7 +63,11 @@ bool same_presence(const wire::Presence& a, const wire::Presence& b) {
   return true;
 }
 
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+// errno as an Error whose detail says what was being done.
+Error errno_error(const std::string& what) {
+  const int e = errno;
+  return Error(std::error_code(e, std::system_category()), what + ": " + std::strerror(e));
+}
 
 bool parse_int(std::string_view s, long min, long max, long& out) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -76,12 +80,12 @@ std::uint64_t random_id() {
 }
 
 // The IPv4 address of an interface given by name or as an address.
-std::string interface_address(const std::string& iface, std::string& error) {
-  if (iface.empty()) return "127.0.0.1";
+Result<std::string> interface_address(const std::string& iface) {
+  if (iface.empty()) return std::string("127.0.0.1");
   in_addr a{};
   if (inet_pton(AF_INET, iface.c_str(), &a) == 1) return iface;
   ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return error = errno_text("listing interfaces"), "";
+  if (getifaddrs(&list) != 0) return errno_error("listing interfaces");
   std::string found;
   for (ifaddrs* i = list; i; i = i->ifa_next) {
     if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && iface == i->ifa_name) {
@@ -92,7 +96,7 @@ std::string interface_address(const std::string& iface, std::string& error) {
     }
   }
   freeifaddrs(list);
-  if (found.empty()) error = "iface: no interface '" + iface + "' with an IPv4 address";
+  if (found.empty()) return Error(std::errc::no_such_device, "iface: no interface '" + iface + "' with an IPv4 address");
   return found;
 }
 
@@ -107,26 +111,30 @@ std::string AirUrl::to_string() const {
   return s;
 }
 
-AirUrlParse parse_air_url(std::string_view text) {
-  AirUrlParse r;
+namespace {
+Error bad_url(std::string why) { return Error(std::errc::invalid_argument, std::move(why)); }
+}  // namespace
+
+Result<AirUrl> parse_air_url(std::string_view text) {
+  AirUrl url;
   constexpr std::string_view scheme = "udp://";
   if (text.substr(0, scheme.size()) != scheme)
-    return r.error = "scheme: expected an air URL like udp://239.255.0.1:47474, got '" + std::string(text) + "'", r;
+    return bad_url("scheme: expected an air URL like udp://239.255.0.1:47474, got '" + std::string(text) + "'");
   std::string_view rest = text.substr(scheme.size());
   std::string_view query;
   if (const auto q = rest.find('?'); q != std::string_view::npos) query = rest.substr(q + 1), rest = rest.substr(0, q);
   const auto colon = rest.rfind(':');
-  if (colon == std::string_view::npos) return r.error = "port: missing (udp://GROUP:PORT)", r;
-  r.url.group = std::string(rest.substr(0, colon));
+  if (colon == std::string_view::npos) return bad_url("port: missing (udp://GROUP:PORT)");
+  url.group = std::string(rest.substr(0, colon));
   in_addr a{};
-  if (inet_pton(AF_INET, r.url.group.c_str(), &a) != 1)
-    return r.error = "group: '" + r.url.group + "' is not an IPv4 address", r;
+  if (inet_pton(AF_INET, url.group.c_str(), &a) != 1)
+    return bad_url("group: '" + url.group + "' is not an IPv4 address");
   if ((ntohl(a.s_addr) >> 28) != 0xE)
-    return r.error = "group: '" + r.url.group + "' is not a multicast address (224.0.0.0/4; use 239.255.x.y)", r;
+    return bad_url("group: '" + url.group + "' is not a multicast address (224.0.0.0/4; use 239.255.x.y)");
   long port = 0;
   if (!parse_int(rest.substr(colon + 1), 1, 65535, port))
-    return r.error = "port: '" + std::string(rest.substr(colon + 1)) + "' is not a port number (1-65535)", r;
-  r.url.port = static_cast<std::uint16_t>(port);
+    return bad_url("port: '" + std::string(rest.substr(colon + 1)) + "' is not a port number (1-65535)");
+  url.port = static_cast<std::uint16_t>(port);
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view item = query.substr(0, amp);
@@ -136,21 +144,21 @@ AirUrlParse parse_air_url(std::string_view text) {
     const std::string_view value = eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1);
     long ttl = 0;
     if (key == "iface" && !value.empty()) {
-      r.url.iface = std::string(value);
+      url.iface = std::string(value);
     } else if (key == "ttl") {
-      if (!parse_int(value, 0, 255, ttl)) return r.error = "ttl: '" + std::string(value) + "' is not 0-255", r;
-      r.url.ttl = static_cast<int>(ttl);
+      if (!parse_int(value, 0, 255, ttl)) return bad_url("ttl: '" + std::string(value) + "' is not 0-255");
+      url.ttl = static_cast<int>(ttl);
     } else {
-      return r.error = "query: unknown or empty parameter '" + std::string(item) + "' (expected iface=NAME, ttl=N)", r;
+      return bad_url("query: unknown or empty parameter '" + std::string(item) + "' (expected iface=NAME, ttl=N)");
     }
   }
-  return r;
+  return url;
 }
 
-AirUrlParse air_url_from_environment() {
+Result<AirUrl> air_url_from_environment() {
   const char* env = std::getenv("ESPNOW_AIR");
-  AirUrlParse r = parse_air_url(env && *env ? env : kDefaultAirUrl);
-  if (!r.ok()) r.error = "ESPNOW_AIR: " + r.error;
+  Result<AirUrl> r = parse_air_url(env && *env ? env : kDefaultAirUrl);
+  if (!r.ok()) return Error(r.error(), "ESPNOW_AIR: " + std::string(r.detail()));
   return r;
 }
 
@@ -372,23 +380,17 @@ UdpAir::UdpAir(const AirUrl& url, UdpAirOptions options)
     options_.warn = [](std::string_view line) { std::fprintf(stderr, "espnow: %.*s\n", int(line.size()), line.data()); };
 }
 
-UdpAir::Opened UdpAir::open(const AirUrl& url, UdpAirOptions options) {
-  Opened o;
-  std::string error;
-  const std::string address = interface_address(url.iface, error);
-  if (!error.empty()) {
-    o.error = error;
-    return o;
-  }
+Result<std::unique_ptr<UdpAir>> UdpAir::open(const AirUrl& url, UdpAirOptions options) {
+  const Result<std::string> address = interface_address(url.iface);
+  if (!address.ok()) return address.failure();
   std::unique_ptr<UdpAir> air(new UdpAir(url, std::move(options)));
-  o.error = air->start(address);
-  if (o.error.empty()) o.air = std::move(air);
-  return o;
+  if (auto started = air->start(*address); !started.ok()) return started.failure();
+  return air;
 }
 
-std::string UdpAir::start(const std::string& iface_address) {
+Result<void> UdpAir::start(const std::string& iface_address) {
   socket_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (socket_ < 0) return errno_text("socket");
+  if (socket_ < 0) return errno_error("socket");
   const int one = 1;
   setsockopt(socket_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   setsockopt(socket_, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
@@ -401,13 +403,13 @@ std::string UdpAir::start(const std::string& iface_address) {
   bind_addr.sin_port = htons(url_.port);
   bind_addr.sin_addr = group;  // only this group's datagrams, so airs on one port stay apart
   if (::bind(socket_, reinterpret_cast<sockaddr*>(&bind_addr), sizeof bind_addr) != 0)
-    return errno_text("bind " + url_.to_string());
+    return errno_error("bind " + url_.to_string());
   ip_mreq mreq{group, iface};
   if (setsockopt(socket_, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0)
-    return errno_text("join group " + url_.group + " on " + iface_address);
+    return errno_error("join group " + url_.group + " on " + iface_address);
   const unsigned char ttl = static_cast<unsigned char>(url_.ttl), loop = 1;
   if (setsockopt(socket_, IPPROTO_IP, IP_MULTICAST_IF, &iface, sizeof iface) != 0)
-    return errno_text("send through " + iface_address);
+    return errno_error("send through " + iface_address);
   setsockopt(socket_, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
   setsockopt(socket_, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop);
   const int buf = 4 << 20;

@@ -147,9 +147,9 @@ TEST(BadInputAirs, MalformedAirUrlsAndMacsSayWhatIsWrong) {
   for (const char* url : {"", "udp://", "tcp://239.255.0.1:1", "udp://239.255.0.1:0", "udp://239.255.0.1:99999",
                           "udp://10.0.0.1:47474", "udp://239.255.0.1:47474?ttl=-1", "udp://239.255.0.1:47474?bogus=1",
                           "udp://239.255.0.1:x"}) {
-    const AirUrlParse r = parse_air_url(url);
-    EXPECT_FALSE(r.ok()) << url;
-    EXPECT_FALSE(r.error.empty()) << url;
+    const Result<AirUrl> r = parse_air_url(url);
+    EXPECT_ERR(r, std::errc::invalid_argument) << url;
+    EXPECT_FALSE(r.detail().empty()) << url;
   }
   for (const char* mac : {"", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:ff:00", "gg:bb:cc:dd:ee:ff", "aa-bb:cc:dd:ee:ff",
                           "aabbccddeeff", "aa:bb:cc:dd:ee:f"}) {

@@ -7,6 +7,7 @@
 
 #include "espnow/radio/sim_air.hpp"
 #include "espnow/radio/udp_air.hpp"
+#include "support/expect.hpp"
 #include "espnow_emul.hpp"
 #include "espnow_example.h"
 
@@ -77,12 +78,12 @@ TEST(CExample, WithEncryptedPeersTheUnicastsTravelUnderCcmp) {
 }
 
 TEST(CExample, TwoChipsOnTheUdpAirDoTheSame) {
-  const AirUrlParse url = parse_air_url("udp://239.255.0.1:47519");
-  ASSERT_TRUE(url.ok());
-  auto opened = UdpAir::open(url.url);
-  ASSERT_TRUE(opened.air) << opened.error;
-  auto a = emul::EmulatedChip::create(*opened.air, {.radio = {.mac = kA, .channel = 1}});
-  auto b = emul::EmulatedChip::create(*opened.air, {.radio = {.mac = kB, .channel = 1}});
+  const Result<AirUrl> url = parse_air_url("udp://239.255.0.1:47519");
+  ASSERT_OK(url);
+  auto opened = UdpAir::open(*url);
+  ASSERT_OK(opened);
+  auto a = emul::EmulatedChip::create(**opened, {.radio = {.mac = kA, .channel = 1}});
+  auto b = emul::EmulatedChip::create(**opened, {.radio = {.mac = kB, .channel = 1}});
   ASSERT_TRUE(a.ok() && b.ok());
   const example_config_t config{11, 10, 10000, 0};
   ProgramRun ra, rb;

@@ -292,12 +292,12 @@ constexpr MacAddress kUdpChild{{0x02, 0x50, 0x0b, 0, 0, 2}};
 UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uint32_t index, SteadyClock::time_point until,
                     std::set<std::uint32_t>& acked_seqs) {
   UdpSummary out;
-  UdpAir::Opened opened = UdpAir::open(url, {.seed = index + 1, .loss = 0.2});
-  if (!opened.air) {
-    expect(false, "udp air: " + opened.error);
+  auto opened = UdpAir::open(url, {.seed = index + 1, .loss = 0.2});
+  if (!opened.ok()) {
+    expect(false, "udp air: " + std::string(opened.detail()));
     return out;
   }
-  auto& radio = **opened.air->add_radio({.mac = me});
+  auto& radio = **(*opened)->add_radio({.mac = me});
   SimDevice dev(radio, {});
   ESPNow& e = dev.espnow();
   (void)e.config({.rxbuf = 4096});

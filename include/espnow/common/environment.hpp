@@ -7,19 +7,15 @@
 //                      unset, empty or 1: ESP-IDF < 5.4 (v1, the seeds' 250)
 #pragma once
 
-#include <string>
+#include "espnow/common/result.hpp"
 
 namespace espnow {
 
-struct VersionSetting {
-  int version = 1;    // the ESP-NOW protocol version: 1 or 2
-  std::string error;  // names the bad value; empty when ok
-  bool ok() const { return error.empty(); }
-};
-
-// Parses a value of ESPNOW_VERSION (or of --espnow-version): "1" or "2".
-VersionSetting parse_protocol_version(const char* text);
+// Parses a value of ESPNOW_VERSION (or of --espnow-version): "1" or "2", the
+// ESP-NOW protocol version. Anything else is std::errc::invalid_argument with
+// a detail naming the value and the choices.
+Result<int> parse_protocol_version(const char* text);
 // ESPNOW_VERSION from the environment; version 1 when unset or empty.
-VersionSetting protocol_version_from_environment();
+Result<int> protocol_version_from_environment();
 
 }  // namespace espnow

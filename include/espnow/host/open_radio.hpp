@@ -32,18 +32,18 @@ struct OpenRadioOptions {
 
 // Owns whatever the radio needs (the UDP air, or the Linux radio).
 struct OpenedRadio {
-  Radio* radio = nullptr;  // null when opening failed
-  std::string error;       // then: what went wrong and how to fix it
-  bool bad_spec = false;   // the failure is the spec's own (unknown scheme, bad URL): a usage error
+  Radio* radio = nullptr;
   std::unique_ptr<UdpAir> air;
   UdpRadio* udp_radio = nullptr;
   std::unique_ptr<LinuxRadio> linux_radio;
   std::string description;  // e.g. "udp://239.255.0.1:47474" or "linux:wlan1"
-  explicit operator bool() const { return radio != nullptr; }
 };
 
-OpenedRadio open_radio(std::string_view spec, const OpenRadioOptions& options = {});
+// A failure's detail says what went wrong and how to fix it. Its code is
+// host_errc::bad_spec when the spec itself is wrong (unknown scheme, bad
+// URL): a usage error; otherwise the opener's (errno, host_errc, errc).
+Result<OpenedRadio> open_radio(std::string_view spec, const OpenRadioOptions& options = {});
 // ESPNOW_RADIO if set and not empty, else the UDP air of ESPNOW_AIR (or the default).
-OpenedRadio open_radio_from_environment(const OpenRadioOptions& options = {});
+Result<OpenedRadio> open_radio_from_environment(const OpenRadioOptions& options = {});
 
 }  // namespace espnow::host

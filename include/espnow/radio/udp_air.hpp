@@ -50,15 +50,11 @@ struct AirUrl {
 
 inline constexpr std::string_view kDefaultAirUrl = "udp://239.255.0.1:47474";
 
-struct AirUrlParse {
-  AirUrl url;
-  std::string error;  // names the part that is wrong; empty when ok
-  bool ok() const { return error.empty(); }
-};
-
-AirUrlParse parse_air_url(std::string_view text);
+// A URL that does not parse is std::errc::invalid_argument, its detail naming
+// the part that is wrong.
+Result<AirUrl> parse_air_url(std::string_view text);
 // ESPNOW_AIR if set, else the default air.
-AirUrlParse air_url_from_environment();
+Result<AirUrl> air_url_from_environment();
 
 struct UdpAirOptions {
   std::uint64_t seed = 0;  // for loss and backoff; 0 picks one per process
@@ -180,11 +176,10 @@ class UdpRadio final : public AirRadio {
 
 class UdpAir {
  public:
-  struct Opened {
-    std::unique_ptr<UdpAir> air;
-    std::string error;  // says what failed (socket, interface, group) and why
-  };
-  static Opened open(const AirUrl& url, UdpAirOptions options = {});
+  // A failure's code is the system's (errno), or std::errc::no_such_device
+  // for an iface with no IPv4 address; its detail says what failed (socket,
+  // interface, group) and why.
+  static Result<std::unique_ptr<UdpAir>> open(const AirUrl& url, UdpAirOptions options = {});
   ~UdpAir();
   UdpAir(const UdpAir&) = delete;
   UdpAir& operator=(const UdpAir&) = delete;
@@ -233,7 +228,7 @@ class UdpAir {
   enum class Order : std::uint8_t { next, repeat, early };
 
   UdpAir(const AirUrl& url, UdpAirOptions options);
-  std::string start(const std::string& iface_address);
+  Result<void> start(const std::string& iface_address);
   void receive_loop();
   void drop_own_datagrams(bool on);
   void flush_acks();
