@@ -11,10 +11,15 @@ import random
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
+
+# The consumer-side helper: pure Python, so the source tree's copy will do.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../python"))
+import espnow_gateway  # noqa: E402
 
 CLI = os.environ["ESPNOW_CLI"]
 GW, A, B = "02:00:00:00:00:01", "02:00:00:00:00:0a", "02:00:00:00:00:0b"
@@ -143,12 +148,14 @@ def publish(broker, topic, payload, user=None, retain=False):
 
 
 class Gateway:
-    def __init__(self, air, broker_port, *args, env=None):
-        cmd = [CLI, "--air", air, "--mac", GW, "gateway", "--mqtt", f"mqtt://127.0.0.1:{broker_port}", *args]
+    def __init__(self, air, broker_port, *args, env=None, mac=GW, position=None, url=None):
+        where = ["--position", position] if position else []
+        cmd = [CLI, "--air", air, "--mac", mac, *where, "gateway", "--mqtt", url or f"mqtt://127.0.0.1:{broker_port}",
+               *args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env={**os.environ, **(env or {})})
         banner = self.proc.stderr.readline()
-        assert banner.startswith(f"gateway {GW_ID}:"), banner
+        assert banner.startswith(f"gateway {mac.replace(':', '')}:"), banner
 
     def stop(self, sig=signal.SIGINT):
         self.proc.send_signal(sig)
@@ -408,3 +415,50 @@ def test_mqtt_5_carries_messages_and_commands_alike(air, broker, things):
     assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}") == [b"over v5"]
     publish(broker, f"espnow/{GW_ID}/tx/ffffffffffff/json", json.dumps({"text": "all", "id": "b"}))
     assert sub.wait_json(f"espnow/{GW_ID}/txresult/ffffffffffff") == {"id": "b", "acked": True, "error": None}
+
+
+def test_three_gateways_on_one_broker_publish_each_copy_and_the_helper_merges_them_by_seq(air, broker, things):
+    gateways = {"020000000001": "0,0", "020000000002": "40,0", "020000000003": "80,0"}
+    devices = {A: ("3,0", "020000000001"), "02:00:00:00:00:0c": ("43,0", "020000000002"),
+               B: ("77,0", "020000000003")}
+    sub = Subscriber(broker, "espnow/+/status", espnow_gateway.rx_json_subscription(), "espnow/+/txresult/#")
+    things.append(sub)
+    for gw_id, position in gateways.items():
+        mac = ":".join(gw_id[i:i + 2] for i in range(0, 12, 2))
+        things.append(Gateway(air, broker.port, "--allow-tx", "all", mac=mac, position=position))
+    for gw_id in gateways:
+        wait_for(lambda: sub.payloads(f"espnow/{gw_id}/status")[-1:] == [b"online"], f"{gw_id} online")
+    for mac, (position, _) in devices.items():
+        espnow(air, "--mac", mac, "--position", position, "send", "ff:ff:ff:ff:ff:ff", f"from {mac}")
+
+    rx_topics = lambda: [(t, p) for _, t, p in list(sub.messages) if t.endswith("/json") and "/rx/" in t]
+    wait_for(lambda: len(rx_topics()) >= 9, "every gateway's copy of every frame")
+    merger = espnow_gateway.Merger()
+    frames = {}
+    for topic, payload in rx_topics():
+        frame = merger.add(topic, payload)
+        frames[frame.seq] = frame
+    assert len(frames) == 3, frames  # three frames, each heard by three gateways under one seq
+    for frame in frames.values():
+        mac = ":".join(frame.src[i:i + 2] for i in range(0, 12, 2))
+        assert set(frame.copies) == set(gateways) and frame.data == f"from {mac}".encode()
+        assert len(set(frame.copies.values())) == 3, frame.copies  # each at its own distance, its own RSSI
+        assert frame.best_gw == devices[mac][1], frame
+        assert merger.best_gateway(frame.src) == devices[mac][1]
+
+    # A reply goes out through the gateway that hears the device best.
+    for mac, (position, best) in devices.items():
+        listener = subprocess.Popen([CLI, "--air", air, "--mac", mac, "--position", position, "--json", "listen"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert "as " in listener.stderr.readline()
+            topic, payload = merger.reply(mac.replace(":", ""), text="reply", id=mac)
+            assert topic.startswith(f"espnow/{best}/tx/")
+            publish(broker, topic, payload)
+            result = sub.wait_json(f"espnow/{best}/txresult/{mac.replace(':', '')}", lambda j: j["id"] == mac)
+            assert result["acked"] is True, result
+        finally:
+            listener.send_signal(signal.SIGINT)
+            out, _ = listener.communicate(timeout=10)
+        got = [json.loads(line) for line in out.splitlines()]
+        assert [(m["mac"].replace(":", ""), m["hex"]) for m in got] == [(best, b"reply".hex())]
