@@ -26,9 +26,10 @@ namespace {
 
 class TimerService {
  public:
+  // Never destroyed: its detached thread may wait on it while the process exits.
   static TimerService& instance() {
-    static TimerService service;
-    return service;
+    static TimerService* service = new TimerService;
+    return *service;
   }
   std::mutex mutex;
 
