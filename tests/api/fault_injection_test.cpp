@@ -24,6 +24,7 @@
 #include "support/failing_air.hpp"
 #include "support/failing_link.hpp"
 #include "support/failing_radio.hpp"
+#include "support/manual_clock.hpp"
 #include "support/wait_for.hpp"
 
 using namespace espnow;
@@ -61,12 +62,13 @@ const std::error_code kChan = errc::chan;
 // SimRadio <- FailingRadio <- SoftLink <- FailingLink <- ESPNow.
 class FaultyDevice {
  public:
-  FaultyDevice(SimAir& air, MacAddress mac, FailCount& radio_faults, FailCount& link_faults)
+  FaultyDevice(SimAir& air, MacAddress mac, FailCount& radio_faults, FailCount& link_faults,
+               Clock& clock = steady_clock())
       : sim_radio_(**air.add_radio({.mac = mac})),
         radio_(sim_radio_, radio_faults),
         soft_link_(radio_),
         link_(soft_link_, link_faults),
-        espnow_(link_) {}
+        espnow_(link_, clock) {}
   ESPNow& espnow() { return espnow_; }
 
  private:
@@ -262,7 +264,9 @@ TEST(FaultInjection, EveryFaultInTheScenarioSurfacesAsTheDocumentedErrorAndLeave
   RecordProperty("scenario_runs", static_cast<int>(n));
 }
 
-// Two active devices, a knowing b, whose radios' and air's faults the test arms.
+// Two active devices, a knowing b, whose radios' and air's faults the test
+// arms. Their ESPNow waits on a manual clock: a wait for the 2 s rule ends
+// at once with the clock moved to its deadline.
 class HeldFault : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -271,17 +275,19 @@ class HeldFault : public ::testing::Test {
     ASSERT_OK(a.espnow().add_peer(kB));
   }
   FailCount radio_faults, air_faults, no_faults;
+  espnow::test::ManualClock clock;
   SimAir air{AirOptions{.error_model = lose_when(air_faults)}};
-  FaultyDevice a{air, kA, radio_faults, no_faults};
-  FaultyDevice b{air, kB, radio_faults, no_faults};
+  FaultyDevice a{air, kA, radio_faults, no_faults, clock};
+  FaultyDevice b{air, kB, radio_faults, no_faults, clock};
 };
 
 TEST_F(HeldFault, AFullQueueThatStaysFullIsNoMemAfterTwoSeconds) {
   radio_faults.arm(1, /*persistent=*/true);
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = clock.now();
   const auto r = a.espnow().send(kB, bytes("stuck"));
   EXPECT_EQ(r.error(), kNoMem);
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, 1900ms);
+  EXPECT_GE(clock.now() - t0, 2s);  // retried for the rule's two seconds, on the manual clock
+  EXPECT_GT(clock.timed_waits(), 1);  // tried more than once
   radio_faults.disarm();
   EXPECT_TRUE(*a.espnow().send(kB, bytes("free again")));
   EXPECT_EQ(a.espnow().stats().tx_pkts, a.espnow().stats().tx_responses);

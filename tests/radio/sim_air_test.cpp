@@ -11,27 +11,14 @@
 
 #include "espnow/wire/frame.hpp"
 #include "espnow/radio/sim_air.hpp"
+#include "support/recording_listener.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
 
 namespace {
 
-struct Recorder final : RadioListener {
-  std::mutex m;
-  std::vector<std::vector<std::uint8_t>> frames;
-  std::vector<RxControl> infos;
-  std::vector<bool> results;
-  void on_frame(std::span<const std::uint8_t> f, const RxControl& i) override {
-    std::lock_guard lk(m);
-    frames.emplace_back(f.begin(), f.end());
-    infos.push_back(i);
-  }
-  void on_tx_done(const MacAddress&, bool acked) override {
-    std::lock_guard lk(m);
-    results.push_back(acked);
-  }
-};
+using espnow::test::RecordingListener;
 
 std::vector<std::uint8_t> frame_to(const MacAddress& dst, const MacAddress& src, std::uint16_t seq = 0) {
   std::vector<std::uint8_t> f(wire::kMaxFrameSize);
@@ -58,32 +45,32 @@ TEST(SimAir, FramesBelowTheRatesSensitivityAreNotHeardNorAcked) {
   SimAir air;
   SimRadio& a = radio(air, {.mac = kA});
   SimRadio& b = radio(air, {.mac = kB, .position = {300, 0}});  // -114 dBm... no: 20-(40+74.3)
-  Recorder ra, rb;
+  RecordingListener ra, rb;
   a.set_listener(&ra);
   b.set_listener(&rb);
   ASSERT_FALSE(a.transmit(frame_to(kB, kA), PhyRate::r1m));  // -94 dBm >= -97: heard
-  EXPECT_EQ(rb.frames.size(), 1u);
-  EXPECT_EQ(rb.infos[0].rssi_dbm, -94);
+  EXPECT_EQ(rb.frame_count(), 1u);
+  EXPECT_EQ(rb.frames()[0].rx_ctrl.rssi_dbm, -94);
   ASSERT_FALSE(a.transmit(frame_to(kB, kA, 1), PhyRate::r54m));  // needs -74 dBm
-  EXPECT_EQ(rb.frames.size(), 1u);
-  EXPECT_EQ(ra.results, (std::vector<bool>{true, false}));
+  EXPECT_EQ(rb.frame_count(), 1u);
+  EXPECT_EQ(ra.acks(), (std::vector<bool>{true, false}));
   EXPECT_GT(air.stats().too_weak, 0u);
   b.set_position({10, 0});  // positions change at run time
   ASSERT_FALSE(a.transmit(frame_to(kB, kA, 2), PhyRate::r54m));
-  EXPECT_EQ(rb.frames.size(), 2u);
+  EXPECT_EQ(rb.frame_count(), 2u);
 }
 
 TEST(SimAir, LongRangeRatesReachOnlyLongRangeRadios) {
   SimAir air;
   SimRadio& a = radio(air, {.mac = kA, .long_range = true});
   SimRadio& b = radio(air, {.mac = kB});
-  Recorder rb;
+  RecordingListener rb;
   b.set_listener(&rb);
   ASSERT_FALSE(a.transmit(frame_to(kB, kA), PhyRate::lora_250k));
-  EXPECT_TRUE(rb.frames.empty());
+  EXPECT_TRUE((rb.frame_count() == 0));
   b.set_long_range(true);
   ASSERT_FALSE(a.transmit(frame_to(kB, kA, 1), PhyRate::lora_250k));
-  EXPECT_EQ(rb.frames.size(), 1u);
+  EXPECT_EQ(rb.frame_count(), 1u);
 }
 
 TEST(SimAir, RetriesSetTheRetryBitAndKeepSequenceAndRandom) {
@@ -91,21 +78,21 @@ TEST(SimAir, RetriesSetTheRetryBitAndKeepSequenceAndRandom) {
   SimRadio& a = radio(air, {.mac = kA});
   SimRadio& b = radio(air, {.mac = kB});
   air.set_link_loss(kA, kB, 0.5);
-  Recorder ra, rb;
+  RecordingListener ra, rb;
   a.set_listener(&ra);
   b.set_listener(&rb);
   for (std::uint16_t i = 0; i < 200; ++i) ASSERT_FALSE(a.transmit(frame_to(kB, kA, i), PhyRate::r1m));
   std::map<std::uint16_t, std::uint32_t> random_of;
   int retries = 0;
-  for (const auto& f : rb.frames) {
-    const auto d = wire::decode(f, wire::Fcs::present);
+  for (const auto& f : rb.frames()) {
+    const auto d = wire::decode(f.bytes, wire::Fcs::present);
     ASSERT_TRUE(d.ok()) << to_string(d.error);  // the FCS was refreshed
     retries += d.frame.header.retry();
     auto [it, fresh] = random_of.try_emplace(d.frame.header.sequence, d.frame.random);
     EXPECT_EQ(it->second, d.frame.random);
   }
   EXPECT_GT(retries, 0);
-  EXPECT_EQ(ra.results.size(), 200u);
+  EXPECT_EQ(ra.report_count(), 200u);
 }
 
 TEST(SimAir, LossIsReproducibleFromTheSeed) {
@@ -113,10 +100,10 @@ TEST(SimAir, LossIsReproducibleFromTheSeed) {
     SimAir air({.seed = 99, .loss = 0.3});
     SimRadio& a = radio(air, {.mac = kA});
     radio(air, {.mac = kB});
-    Recorder ra;
+    RecordingListener ra;
     a.set_listener(&ra);
     for (std::uint16_t i = 0; i < 100; ++i) (void)a.transmit(frame_to(kB, kA, i), PhyRate::r1m);
-    return ra.results;
+    return ra.acks();
   };
   EXPECT_EQ(run(), run());
 }
@@ -141,7 +128,7 @@ TEST(SimAir, TheErrorModelIsAskedPerFrameAndReceiverAndALostUnicastIsRetried) {
   SimRadio& a = radio(air, {.mac = kA, .channel = 6});
   SimRadio& b = radio(air, {.mac = kB, .channel = 6});
   SimRadio& c = radio(air, {.mac = kC, .channel = 6});
-  Recorder ra, rb, rc;
+  RecordingListener ra, rb, rc;
   a.set_listener(&ra);
   b.set_listener(&rb);
   c.set_listener(&rc);
@@ -154,17 +141,17 @@ TEST(SimAir, TheErrorModelIsAskedPerFrameAndReceiverAndALostUnicastIsRetried) {
   EXPECT_TRUE(asked[1].retry);
   EXPECT_EQ(asked[0].channel, 6);
   EXPECT_EQ(asked[0].rssi, air.rssi_dbm({0, 0}, {0, 0}, 20));
-  ASSERT_EQ(rb.frames.size(), 1u);  // delivered once, the retry
-  EXPECT_TRUE(rb.frames[0][1] & 0x08);
-  EXPECT_EQ(ra.results, std::vector<bool>{true});
+  ASSERT_EQ(rb.frame_count(), 1u);  // delivered once, the retry
+  EXPECT_TRUE(rb.frames()[0].bytes[1] & 0x08);
+  EXPECT_EQ(ra.acks(), std::vector<bool>{true});
   EXPECT_EQ(air.stats().lost, 1u);
 
   asked.clear();
   ASSERT_FALSE(a.transmit(frame_to(MacAddress::broadcast(), kA, 1), PhyRate::r1m));
   ASSERT_EQ(asked.size(), 2u);  // once per receiver; a broadcast is sent once
   EXPECT_EQ((std::set<MacAddress>{asked[0].to, asked[1].to}), (std::set<MacAddress>{kB, kC}));
-  EXPECT_EQ(rb.frames.size(), 1u);
-  EXPECT_TRUE(rc.frames.empty());
+  EXPECT_EQ(rb.frame_count(), 1u);
+  EXPECT_TRUE((rc.frame_count() == 0));
   EXPECT_EQ(air.stats().lost, 3u);
   a.set_listener(nullptr);
   b.set_listener(nullptr);
@@ -175,17 +162,17 @@ TEST(SimAir, AnInactiveInterfaceNeitherHearsNorAcks) {
   SimAir air;
   SimRadio& a = radio(air, {.mac = kA});
   SimRadio& b = radio(air, {.mac = kB});
-  Recorder ra, rb;
+  RecordingListener ra, rb;
   a.set_listener(&ra);
   b.set_listener(&rb);
   b.set_active(Interface::sta, false);
   ASSERT_FALSE(a.transmit(frame_to(kB, kA), PhyRate::r1m));
   ASSERT_FALSE(a.transmit(frame_to(MacAddress::broadcast(), kA, 1), PhyRate::r1m));
-  EXPECT_TRUE(rb.frames.empty());
-  EXPECT_EQ(ra.results, (std::vector<bool>{false, true}));  // broadcast is never a failure
+  EXPECT_TRUE((rb.frame_count() == 0));
+  EXPECT_EQ(ra.acks(), (std::vector<bool>{false, true}));  // broadcast is never a failure
   b.set_active(Interface::ap, true);  // owns aa..0c now, listens to broadcast
   ASSERT_FALSE(a.transmit(frame_to(b.mac(Interface::ap), kA, 2), PhyRate::r1m));
-  EXPECT_EQ(ra.results.back(), true);
+  EXPECT_EQ(ra.acks().back(), true);
 }
 
 TEST(SimAir, RejectsBadRadioSettings) {
@@ -200,7 +187,7 @@ TEST(SimAir, RejectsBadRadioSettings) {
 
 TEST(SimAir, TheTransmitQueueIsBoundedWhenTimingIsOn) {
   VirtualClock clock;
-  Recorder ra;  // outlives the air, whose transmitter thread reports to it
+  RecordingListener ra;  // outlives the air, whose transmitter thread reports to it
   SimAir air({.timing = true, .tx_queue_len = 4, .clock = &clock});
   SimRadio& a = radio(air, {.mac = kA});
   a.set_listener(&ra);

@@ -13,6 +13,7 @@
 
 #include "support/wait_for.hpp"
 #include "support/expect.hpp"
+#include "support/recording_listener.hpp"
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/radio/udp_air.hpp"
@@ -217,20 +218,6 @@ bool announced(const UdpAir& air, const MacAddress& mac) {
 }
 
 // Records a radio's reports, in the order they come.
-struct Reports final : RadioListener {
-  std::mutex m;
-  std::vector<std::pair<MacAddress, bool>> done;
-  void on_frame(std::span<const std::uint8_t>, const RxControl&) override {}
-  void on_tx_done(const MacAddress& dst, bool acked) override {
-    std::lock_guard lk(m);
-    done.emplace_back(dst, acked);
-  }
-  std::size_t size() {
-    std::lock_guard lk(m);
-    return done.size();
-  }
-};
-
 std::vector<std::uint8_t> frame_to(const MacAddress& dst, const MacAddress& src, std::uint16_t seq) {
   std::vector<std::uint8_t> out(wire::kMaxFrameSize);
   const std::uint8_t msg[4] = {'m', 's', 'g', static_cast<std::uint8_t>(seq)};
@@ -261,13 +248,13 @@ TEST(UdpAirPresence, AUnicastToAMacNobodyOwnsFailsAfterSixAttemptsWithoutWaiting
   p.two->set_sniffer([&](const SniffedFrame& f) {
     if (f.frame.size() > 24 && MacAddress::read(f.frame.data() + 4) == kNobody) ++attempts, retries += (f.frame[1] & 0x08) != 0;
   });
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   const auto t0 = Steady::now();
   ASSERT_FALSE(a.transmit(frame_to(kNobody, kA, 1), PhyRate::r1m));
-  ASSERT_TRUE(eventually([&] { return reports.size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reports.report_count() == 1; }));
   EXPECT_LT(Steady::now() - t0, std::chrono::seconds(5));
-  EXPECT_FALSE(reports.done[0].second);
+  EXPECT_FALSE(reports.reports()[0].acked);
   ASSERT_TRUE(eventually([&] { return attempts == 6; }));  // as a chip: the first and 5 retries
   EXPECT_EQ(retries, 5);
   EXPECT_EQ(p.one->stats().absent_failures, 1u);
@@ -279,16 +266,15 @@ TEST(UdpAirPresence, AnOwnerOnAnotherChannelSwitchedOffOrOutOfRangeIsAbsentTooAn
   TwoProcesses p({.ack_timeout = std::chrono::seconds(10)});
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   UdpRadio& b = **p.two->add_radio({.mac = kB});
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   auto send_and_wait = [&](std::uint16_t seq) {
-    const std::size_t before = reports.size();
+    const std::size_t before = reports.report_count();
     const auto t0 = Steady::now();
     EXPECT_FALSE(a.transmit(frame_to(kB, kA, seq), PhyRate::r1m));
-    EXPECT_TRUE(eventually([&] { return reports.size() == before + 1; }));
+    EXPECT_TRUE(eventually([&] { return reports.report_count() == before + 1; }));
     EXPECT_LT(Steady::now() - t0, std::chrono::seconds(5));  // no 10 s ACK wait
-    std::lock_guard lk(reports.m);
-    return reports.done.back().second;
+    return reports.reports().back().acked;
   };
   ASSERT_TRUE(announced(*p.one, kB));
   EXPECT_TRUE(send_and_wait(1));  // present: its real ACK
@@ -316,13 +302,13 @@ TEST(UdpAirPresence, APresentOwnerStillNeedsItsAckAndLossStillApplies) {
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   ASSERT_OK(p.two->add_radio({.mac = kB}));
   ASSERT_TRUE(announced(*p.one, kB));
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   const auto t0 = Steady::now();
   ASSERT_FALSE(a.transmit(frame_to(kB, kA, 1), PhyRate::r1m));
-  ASSERT_TRUE(eventually([&] { return reports.size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reports.report_count() == 1; }));
   EXPECT_GE(Steady::now() - t0, 6 * ack_timeout);  // six real ACK waits
-  EXPECT_FALSE(reports.done[0].second);
+  EXPECT_FALSE(reports.reports()[0].acked);
   EXPECT_EQ(p.one->stats().absent_failures, 0u);
   a.set_listener(nullptr);
 }
@@ -353,14 +339,14 @@ TEST(UdpAirPresence, AGoodbyeMakesTheOwnersMacAbsentAtOnce) {
   ASSERT_OK(two->add_radio({.mac = kB}));
   ASSERT_TRUE(eventually([&] { return one->settled() && one->stats().announcements_received >= 1; }));
   two.reset();  // says goodbye
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   // The goodbye may still be on its way: an unanswered frame then waits 10 s per attempt.
   ASSERT_TRUE(eventually([&] {
     const auto t0 = Steady::now();
-    const std::size_t before = reports.size();
+    const std::size_t before = reports.report_count();
     EXPECT_FALSE(a.transmit(frame_to(kB, kA, 1), PhyRate::r1m));
-    EXPECT_TRUE(eventually([&] { return reports.size() == before + 1; }, std::chrono::seconds(90)));
+    EXPECT_TRUE(eventually([&] { return reports.report_count() == before + 1; }, std::chrono::seconds(90)));
     return Steady::now() - t0 < std::chrono::seconds(5);
   }));
   a.set_listener(nullptr);
@@ -392,19 +378,19 @@ TEST(UdpAirPresence, ABridgedChannelWaitsForRealAcksForMacsNobodyAnnounced) {
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   p.two->serve_as_bridge(1);
   ASSERT_TRUE(eventually([&] { return p.one->stats().announcements_received >= 1; }));  // its only announcement
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   const auto t0 = Steady::now();
   ASSERT_FALSE(a.transmit(frame_to(kNobody, kA, 1), PhyRate::r1m));
-  ASSERT_TRUE(eventually([&] { return reports.size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reports.report_count() == 1; }));
   EXPECT_GE(Steady::now() - t0, 6 * ack_timeout);  // it may be a real device behind the bridge
   // A real radio's ACK, relayed by the bridge (no tag), acknowledges the frame awaiting one.
   std::array<std::uint8_t, wire::kAckFrameLen> ack;
   wire::encode_ack(kA, ack);
   ASSERT_FALSE(a.transmit(frame_to(kNobody, kA, 2), PhyRate::r1m));
   EXPECT_TRUE(p.two->relay(ack, 1, PhyRate::r1m));
-  ASSERT_TRUE(eventually([&] { return reports.size() == 2; }));
-  EXPECT_TRUE(reports.done[1].second);
+  ASSERT_TRUE(eventually([&] { return reports.report_count() == 2; }));
+  EXPECT_TRUE(reports.reports()[1].acked);
   a.set_listener(nullptr);
 }
 
@@ -412,15 +398,15 @@ TEST(UdpAirWindow, ReportsKeepTransmitOrderAcrossPresentAbsentAndBroadcastFrames
   TwoProcesses p;
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   ASSERT_OK(p.two->add_radio({.mac = kB}));
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   ASSERT_TRUE(announced(*p.one, kB));
   const MacAddress order[] = {kB, kNobody, MacAddress::broadcast(), kB, kNobody, kB};
   for (std::uint16_t i = 0; i < 6; ++i) ASSERT_FALSE(a.transmit(frame_to(order[i], kA, i), PhyRate::r1m));
-  ASSERT_TRUE(eventually([&] { return reports.size() == 6; }));
+  ASSERT_TRUE(eventually([&] { return reports.report_count() == 6; }));
   for (std::size_t i = 0; i < 6; ++i) {
-    EXPECT_EQ(reports.done[i].first, order[i]) << i;
-    EXPECT_EQ(reports.done[i].second, order[i] != kNobody) << i;
+    EXPECT_EQ(reports.reports()[i].dst, order[i]) << i;
+    EXPECT_EQ(reports.reports()[i].acked, order[i] != kNobody) << i;
   }
   a.set_listener(nullptr);
 }
@@ -452,7 +438,7 @@ TEST(UdpAirWindow, OneAckDatagramAcknowledgesEveryFrameItNames) {
   ASSERT_TRUE(announced(*p.one, kB));
   std::atomic<int> acks_seen{0};
   p.one->set_sniffer([&](const SniffedFrame& f) { acks_seen += f.frame.size() == wire::kAckFrameLen; });
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   for (std::uint16_t i = 0; i < 3; ++i) ASSERT_FALSE(a.transmit(frame_to(kB, kA, i), PhyRate::r1m));
   // A new radio tags its frames 1, 2, 3: one datagram ACKs the first in its
@@ -463,8 +449,8 @@ TEST(UdpAirWindow, OneAckDatagramAcknowledgesEveryFrameItNames) {
   wire::AirHeader h{1, PhyRate::r1m, 20, {}, 0x7000000000000001ull};
   h.tag = 1;
   inject(p.url, h, payload);
-  ASSERT_TRUE(eventually([&] { return reports.size() == 3; }, std::chrono::seconds(5)));  // not the 10 s ACK wait
-  for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(reports.done[i].second) << i;
+  ASSERT_TRUE(eventually([&] { return reports.report_count() == 3; }, std::chrono::seconds(5)));  // not the 10 s ACK wait
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(reports.reports()[i].acked) << i;
   EXPECT_EQ(acks_seen, 3);  // one ACK frame per frame acknowledged, as on a real air
   EXPECT_EQ(p.one->stats().acks_received, 3u);
   a.set_listener(nullptr);
@@ -475,12 +461,12 @@ TEST(UdpAir, OwnDatagramsWakeNobodyWhileNothingHereCouldUseThem) {
   TwoProcesses p;
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   UdpRadio& b = **p.two->add_radio({.mac = kB});
-  Reports reports;
+  espnow::test::RecordingListener reports;
   a.set_listener(&reports);
   const std::uint64_t before = p.one->stats().datagrams_received;
   for (std::uint16_t i = 0; i < 20; ++i) {
     ASSERT_FALSE(a.transmit(frame_to(MacAddress::broadcast(), kA, i), PhyRate::r1m));
-    ASSERT_TRUE(eventually([&] { return reports.size() == i + 1u; }));  // room in the queue
+    ASSERT_TRUE(eventually([&] { return reports.report_count() == i + 1u; }));  // room in the queue
   }
   ASSERT_FALSE(b.transmit(frame_to(MacAddress::broadcast(), kB, 1), PhyRate::r1m));  // read after ours would be
   ASSERT_TRUE(eventually([&] { return p.one->stats().deliveries == 1; }));

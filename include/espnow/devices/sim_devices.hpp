@@ -24,7 +24,10 @@ class SimDevice {
   ESPNow& espnow() { return espnow_; }
   MacAddress mac(Interface i = Interface::sta) const { return radio_.mac(i); }
 
-  SimDevice(AirRadio& radio, SoftLinkOptions options) : radio_(radio), link_(radio, options), espnow_(link_) {}
+  // `clock` times ESPNow's waits (the 100 ms and 2 s rules, receive
+  // timeouts); a test may give a manual one.
+  SimDevice(AirRadio& radio, SoftLinkOptions options, Clock& clock = steady_clock())
+      : radio_(radio), link_(radio, options), espnow_(link_, clock) {}
 
  private:
   AirRadio& radio_;
@@ -34,7 +37,10 @@ class SimDevice {
 
 class SimDevices {
  public:
-  explicit SimDevices(AirOptions options = {}) : air_(options) {}
+  // `espnow_clock` times every device's ESPNow waits (AirOptions::clock
+  // times the air); a test may give a manual one.
+  explicit SimDevices(AirOptions options = {}, Clock& espnow_clock = steady_clock())
+      : air_(options), espnow_clock_(espnow_clock) {}
   ~SimDevices() { devices_.clear(); }  // before the air removes the radios
   SimDevices(const SimDevices&) = delete;
   SimDevices& operator=(const SimDevices&) = delete;
@@ -43,7 +49,7 @@ class SimDevices {
   Result<SimDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
     auto r = air_.add_radio(radio);
     if (!r.ok()) return r.failure();
-    devices_.push_back(std::make_unique<SimDevice>(**r, link));
+    devices_.push_back(std::make_unique<SimDevice>(**r, link, espnow_clock_));
     return devices_.back().get();
   }
   SimAir& air() { return air_; }
@@ -52,6 +58,7 @@ class SimDevices {
 
  private:
   SimAir air_;
+  Clock& espnow_clock_;
   std::deque<std::unique_ptr<SimDevice>> devices_;
 };
 
