@@ -92,6 +92,8 @@ int main(int argc, char** argv) {
   std::string sim_scenario;
   auto* sim = app.add_subcommand("sim", "run a scenario (JSON: nodes, traffic) on the discrete-event air; --json for one JSON object");
   sim->add_option("SCENARIO", sim_scenario, "the scenario file")->required();
+  espnow::cli::SimOptions sim_options;
+  sim->add_option("--pcap", sim_options.pcap, "write every frame on the air to this pcap file (radiotap + 802.11)");
 
   DemoOptions demo_options;
   auto* demo = app.add_subcommand("demo", "the seeds' asyncio example on two in-process devices (as `make demo`)");
@@ -116,7 +118,7 @@ int main(int argc, char** argv) {
   if (*ping) return cmd_ping(g, po);
   if (*capture) return cmd_capture(g, co);
   if (*bridge) return cmd_bridge(g);
-  if (*sim) return cmd_sim(sim_scenario, g.json);
+  if (*sim) return cmd_sim(sim_scenario, g.json, sim_options);
   if (*gateway) return espnow::gateway::cmd_gateway(g, gateway_options);
   if (*demo) {
     demo_options.period = std::chrono::milliseconds(period_ms);

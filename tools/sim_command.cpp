@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -23,6 +24,7 @@
 #include "espnow/sim/engine.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
+#include "sim_capture.hpp"
 
 namespace espnow::cli {
 namespace {
@@ -213,6 +215,14 @@ class Run {
     for (std::size_t k = 0; k < s.flows.size(); ++k) start_flow(k);
   }
 
+  // Writes every frame on the air to `path` from now on.
+  bool capture_to(const std::string& path) {
+    capture_ = std::make_unique<AirCapture>(path, air_);
+    if (capture_->ok()) return true;
+    std::fprintf(stderr, "espnow sim: --pcap: %s\n", capture_->error().c_str());
+    return false;
+  }
+
   void run(bool progress) {
     const Time end = seconds(s_.duration_s);
     const auto t0 = std::chrono::steady_clock::now();
@@ -229,6 +239,7 @@ class Run {
       }
     }
     wall_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (capture_) capture_->flush();
   }
 
   json report() const {
@@ -319,6 +330,7 @@ class Run {
   Air air_;
   std::vector<FlowStats> stats_;
   double wall_seconds_ = 0;
+  std::unique_ptr<AirCapture> capture_;
 };
 
 void print_summary(const json& r) {
@@ -347,7 +359,7 @@ void print_summary(const json& r) {
 
 }  // namespace
 
-int cmd_sim(const std::string& scenario_path, bool json_output) {
+int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions& options) {
   Scenario scenario;
   try {
     std::ifstream in(scenario_path);
@@ -364,6 +376,7 @@ int cmd_sim(const std::string& scenario_path, bool json_output) {
     return 2;
   }
   Run run(scenario);
+  if (!options.pcap.empty() && !run.capture_to(options.pcap)) return 1;
   run.run(/*progress=*/true);
   const json report = run.report();
   if (json_output) std::printf("%s\n", report.dump().c_str());

@@ -128,6 +128,11 @@ Time Air::busy_time(std::uint8_t channel) const {
   return c.busy + (c.active > 0 ? engine_.now() - c.since : 0);
 }
 
+double Air::rx_dbm(std::uint32_t from, std::uint32_t to) const {
+  const RadioConfig& a = stations_[from]->config;
+  return received_dbm(config_.path_loss, a.pos, stations_[to]->config.pos, a.tx_power_dbm);
+}
+
 void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   Station& sender = *stations_[from];
   auto tx = std::make_shared<Transmission>();
@@ -139,6 +144,7 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   tx->duration = frame_duration(frame.rate, frame.bytes);
   tx->frame = frame;
   std::shared_ptr<const Transmission> shared = tx;
+  if (on_transmit_) on_transmit_(*tx);
 
   sender.phy->tx_start();
   channel_use(tx->channel, true);

@@ -331,3 +331,24 @@ TEST(SimAir, TenThousandRadiosInOneAir) {
   EXPECT_LE(received, neighbours);
   EXPECT_GE(received, neighbours - 10);  // SINR -0.7 dB: a loss in 10^5 frames
 }
+
+TEST(SimAir, EveryFrameOnTheAirIsToldToTheObserverInTimeOrder) {
+  Net n;
+  n.add(0);
+  n.add(10);
+  std::vector<Transmission> seen;
+  n.air.on_transmit([&](const Transmission& tx) { seen.push_back(tx); });
+  ASSERT_TRUE(n.send(0, mac(2), 5));
+  n.engine.run();
+  ASSERT_EQ(seen.size(), 2u);  // the data frame and its ACK
+  EXPECT_EQ(seen[0].frame.kind, FrameKind::data);
+  EXPECT_EQ(seen[0].from, 0u);
+  EXPECT_EQ(seen[0].frame.tag, 5u);
+  EXPECT_EQ(seen[0].duration, kData250);
+  EXPECT_EQ(seen[1].frame.kind, FrameKind::ack);
+  EXPECT_EQ(seen[1].from, 1u);
+  EXPECT_GT(seen[1].start, seen[0].start + seen[0].duration);
+  EXPECT_EQ(n.air.transmissions(), 2u);
+  // 20 dBm - (40 dB + 10 * 3 * log10(10 m)): the default log-distance model.
+  EXPECT_NEAR(n.air.rx_dbm(0, 1), 20.0 - 40.0 - 30.0, 1e-9);
+}

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -67,6 +68,14 @@ class Air {
   Time busy_time(std::uint8_t channel) const;
   std::uint64_t transmissions() const noexcept { return next_tx_id_ - 1; }
 
+  // Told of every frame as it goes on the air, in event order (a capture of
+  // the whole air: `espnow sim --pcap`).
+  using OnTransmit = std::function<void(const Transmission&)>;
+  void on_transmit(OnTransmit f) { on_transmit_ = std::move(f); }
+  // The power (dBm) radio `to` receives of radio `from`'s signal on the same
+  // channel: the path-loss model, as transmissions are delivered.
+  double rx_dbm(std::uint32_t from, std::uint32_t to) const;
+
  private:
   struct Station {
     RadioConfig config;
@@ -99,6 +108,7 @@ class Air {
   double cell_m_ = 0;  // 0: no index (every radio a candidate)
   std::unordered_map<CellKey, std::vector<std::uint32_t>> cells_;
   std::vector<std::uint32_t> scratch_;  // candidates of the frame being sent
+  OnTransmit on_transmit_;
 };
 
 }  // namespace espnow::sim

@@ -1,0 +1,91 @@
+"""`espnow sim --pcap FILE`: every frame on the air in one time-ordered
+capture that tshark reads, with radiotap channel, rate and signal."""
+import json
+import math
+import os
+import subprocess
+
+CLI = os.environ["ESPNOW_CLI"]
+
+A, B, C = "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"
+D, E = "02:00:00:00:00:04", "02:00:00:00:00:05"
+BROADCAST = "ff:ff:ff:ff:ff:ff"
+
+SCENARIO = {
+    "seed": 3, "duration_s": 2,
+    "air": {"path_loss_exponent": 3.0, "reference_loss_db": 40.0},
+    "nodes": [{"mac": A, "pos": [0, 0]}, {"mac": B, "pos": [5, 0]}, {"mac": C, "pos": [0, 5]},
+              {"mac": D, "pos": [3000, 0], "channel": 6}, {"mac": E, "pos": [3010, 0], "channel": 6}],
+    "traffic": [{"from": A, "to": BROADCAST, "bytes": 250, "interval_ms": 20, "arrival": "poisson"},
+                {"from": B, "to": A, "bytes": 100, "interval_ms": 10, "arrival": "poisson"},
+                {"from": C, "to": A, "bytes": 100, "interval_ms": 10, "arrival": "poisson"},
+                {"from": D, "to": E, "bytes": 50, "interval_ms": 100, "arrival": "periodic", "rate": "11M"}]}
+
+FIELDS = ["frame.time_epoch", "radiotap.channel.freq", "radiotap.datarate", "radiotap.dbm_antsignal",
+          "wlan.fc.type_subtype", "wlan.ta", "wlan.ra", "wlan.fc.retry", "wlan.fcs.status", "radiotap.mactime"]
+
+
+def rx_dbm(distance_m):
+    return round(20 - (40 + 30 * math.log10(distance_m)))
+
+
+def capture(tmp_path):
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps(SCENARIO))
+    pcap = tmp_path / "air.pcap"
+    r = subprocess.run([CLI, "sim", str(scenario), "--json", "--pcap", str(pcap)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    t = subprocess.run(["tshark", "-r", str(pcap), "-o", "wlan.check_checksum:TRUE", "-T", "fields", "-E",
+                        "separator=|", *sum((["-e", f] for f in FIELDS), [])],
+                       capture_output=True, text=True, timeout=120)
+    assert t.returncode == 0, t.stderr
+    rows = [dict(zip(FIELDS, line.split("|"))) for line in t.stdout.splitlines()]
+    return json.loads(r.stdout), rows
+
+
+def test_every_frame_on_the_air_in_time_order_with_channel_rate_and_signal(tmp_path):
+    report, rows = capture(tmp_path)
+    nodes = {n["mac"]: n for n in report["nodes"]}
+    flows = report["flows"]
+    data = [r for r in rows if r["wlan.fc.type_subtype"] in ("13", "0x000d", "0x0d")]
+    acks = [r for r in rows if r["wlan.fc.type_subtype"] in ("29", "0x001d", "0x1d")]
+    assert len(data) + len(acks) == len(rows)
+
+    # Every attempt, retries included, is a frame; every ACKed attempt has its ACK.
+    assert len(data) == sum(n["transmissions"] for n in report["nodes"])
+    for mac in (A, B, C, D):
+        assert sum(r["wlan.ta"] == mac for r in data) == nodes[mac]["transmissions"]
+    acked = sum(f["acked"] for f in flows)
+    assert acked <= len(acks) <= len(data)
+    retries = sum(nodes[m]["transmissions"] for m in (B, C, D)) - sum(f["sent"] for f in flows[1:])
+    assert retries > 0  # B and C collide at A now and then
+    assert sum(r["wlan.fc.retry"] in ("1", "True") for r in data) >= retries
+
+    # One file in time order, the radiotap TSFT agreeing with the capture time.
+    times = [float(r["frame.time_epoch"]) for r in rows]
+    assert times == sorted(times) and times[-1] <= 2.01
+    for r in rows:
+        assert abs(int(r["radiotap.mactime"]) - round(float(r["frame.time_epoch"]) * 1e6)) <= 1
+        assert r["wlan.fcs.status"] in ("1", "Good")
+
+    # Channel and rate as the scenario says; the signal at the addressee, a
+    # group frame's at the nearest radio.
+    for r in data:
+        ta = r["wlan.ta"]
+        assert r["radiotap.channel.freq"] == ("2437" if ta == D else "2412")
+        assert r["radiotap.datarate"] == ("11" if ta == D else "1")
+        expected = {A: rx_dbm(5), B: rx_dbm(5), C: rx_dbm(5), D: rx_dbm(10)}[ta]
+        assert int(r["radiotap.dbm_antsignal"]) == expected
+    assert {r["wlan.ra"] for r in data if r["wlan.ta"] == A} == {BROADCAST}
+    for r in acks:  # ACKs at the ACK rate, to the data frame's sender
+        assert r["wlan.ra"] in (B, C, D)
+        assert r["radiotap.datarate"] == ("2" if r["wlan.ra"] == D else "1")
+
+
+def test_an_unwritable_pcap_is_an_error(tmp_path):
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps(SCENARIO))
+    r = subprocess.run([CLI, "sim", str(scenario), "--pcap", str(tmp_path / "no" / "such" / "dir.pcap")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "--pcap" in r.stderr

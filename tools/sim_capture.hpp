@@ -1,0 +1,42 @@
+// `espnow sim --pcap FILE`: every frame on the discrete-event air, as a
+// monitor on every channel at once would have captured it (docs/simulation.md,
+// "espnow sim"): radiotap (TSFT, flags with FCS, rate, channel, signal) and
+// the 802.11 frame with its FCS, one file in time order, pcap link type 127.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "espnow/host/pcap_file.hpp"
+#include "espnow/sim/air.hpp"
+
+namespace espnow::cli {
+
+class AirCapture {
+ public:
+  // Writes to `path`; on failure ok() is false and error() says why.
+  AirCapture(const std::string& path, sim::Air& air);
+
+  bool ok() const noexcept { return writer_.ok(); }
+  const std::string& error() const noexcept { return writer_.error(); }
+  std::uint64_t frames() const noexcept { return frames_; }
+  void flush() { writer_.flush(); }
+
+ private:
+  void capture(const sim::Transmission& tx);
+  // The signal the frame is captured with: at the radio it is addressed to
+  // (an ACK's too); a group frame's at the nearest radio on its channel.
+  double signal_dbm(const sim::Transmission& tx);
+  void frame_bytes(const sim::Transmission& tx, std::vector<std::uint8_t>& out) const;
+
+  sim::Air& air_;
+  host::PcapWriter writer_;
+  std::map<MacAddress, std::uint32_t> index_;     // radio by MAC
+  std::map<std::uint32_t, double> group_signal_;  // per sender: the nearest radio's signal
+  std::vector<std::uint8_t> packet_;
+  std::uint64_t frames_ = 0;
+};
+
+}  // namespace espnow::cli
