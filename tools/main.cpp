@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   sim->add_option("SCENARIO", sim_scenario, "the scenario file")->required();
   espnow::cli::SimOptions sim_options;
   sim->add_option("--pcap", sim_options.pcap, "write every frame on the air to this pcap file (radiotap + 802.11)");
+  sim->add_option("--report", sim_options.report, "write a self-contained HTML page: topology by delivery ratio, channel busy time, per-node counters");
 
   DemoOptions demo_options;
   auto* demo = app.add_subcommand("demo", "the seeds' asyncio example on two in-process devices (as `make demo`)");

@@ -25,6 +25,7 @@
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
 #include "sim_capture.hpp"
+#include "sim_report.hpp"
 
 namespace espnow::cli {
 namespace {
@@ -228,8 +229,9 @@ class Run {
     const auto t0 = std::chrono::steady_clock::now();
     auto last_print = t0;
     for (Time t = 0; t < end;) {
-      t = std::min(end, t + milliseconds(100));
+      t = std::min(end, t + kSample);
       engine_.run_until(t);
+      sample_busy();
       const auto now = std::chrono::steady_clock::now();
       if (progress && now - last_print > std::chrono::seconds(2)) {
         last_print = now;
@@ -240,6 +242,17 @@ class Run {
     }
     wall_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (capture_) capture_->flush();
+  }
+
+  // The page of pictures (--report): the summary with positions and the busy series.
+  ReportData report_data(const std::string& title) const {
+    ReportData d;
+    d.title = title;
+    d.summary = report();
+    for (const NodeSpec& n : s_.nodes) d.nodes.push_back({n.mac_text, n.pos.x, n.pos.y, n.channel});
+    d.interval_s = to_seconds(kSample);
+    for (const auto& [ch, series] : busy_) d.busy.push_back({ch, series});
+    return d;
   }
 
   json report() const {
@@ -315,6 +328,18 @@ class Run {
     engine_.after(static_cast<Time>(air_.random().exponential(s_.flows[k].interval_ms * 1e6)), [this, k] { poisson(k); });
   }
 
+  // Each channel's busy share of the sample just ended.
+  void sample_busy() {
+    for (const NodeSpec& n : s_.nodes) busy_.try_emplace(n.channel);
+    const double span = to_seconds(engine_.now() - sampled_at_);
+    for (auto& [ch, series] : busy_) {
+      const Time busy = air_.busy_time(static_cast<std::uint8_t>(ch));
+      series.push_back(span > 0 ? to_seconds(busy - busy_at_[ch]) / span : 0.0);
+      busy_at_[ch] = busy;
+    }
+    sampled_at_ = engine_.now();
+  }
+
   void reported(const TxReport& r) {
     const auto k = r.tag >> kFlowShift;
     if (k >= stats_.size()) return;
@@ -331,6 +356,10 @@ class Run {
   std::vector<FlowStats> stats_;
   double wall_seconds_ = 0;
   std::unique_ptr<AirCapture> capture_;
+  static constexpr Time kSample = milliseconds(100);
+  std::map<int, std::vector<double>> busy_;  // channel -> busy share per sample
+  std::map<int, Time> busy_at_;
+  Time sampled_at_ = 0;
 };
 
 void print_summary(const json& r) {
@@ -379,6 +408,14 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
   if (!options.pcap.empty() && !run.capture_to(options.pcap)) return 1;
   run.run(/*progress=*/true);
   const json report = run.report();
+  if (!options.report.empty()) {
+    std::ofstream page(options.report);
+    page << render_report(run.report_data(scenario_path));
+    if (!page.flush()) {
+      std::fprintf(stderr, "espnow sim: --report: cannot write %s\n", options.report.c_str());
+      return 1;
+    }
+  }
   if (json_output) std::printf("%s\n", report.dump().c_str());
   else print_summary(report);
   return 0;
