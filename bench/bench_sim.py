@@ -1,0 +1,183 @@
+"""The discrete-event air's benchmarks (issue 17, part 9; docs/performance.md):
+
+- sim.vs_ns3: `espnow sim` and ns-3 3.37 (tests/sim/ns3/ns3_scenario.cc, configured
+  as in docs/simulation.md "Checked against ns-3") on the same scenario file,
+  wall time of each process, same run. The issue's field is 1,000 devices on
+  1 km x 1 km, each broadcasting 50 bytes every 10 s (Poisson), 60 simulated s;
+  by default this runs 250 devices on 500 m x 500 m (the same density, so a
+  frame reaches as many radios) to keep `make bench` short; --full runs the
+  issue's field.
+- sim.10k_nodes_realtime_factor: 10,000 devices at the same density, one
+  50-byte broadcast a minute each (periodic, random phase), 10 simulated
+  minutes: simulated seconds per wall second. A run that has not finished
+  within its wall budget is stopped, and the factor is taken from its last
+  progress line (simulated time reached / wall time at that line).
+- sim.cost_per_reception: wall ns per successful reception at 100, 1,000 and
+  10,000 devices, same density and traffic as sim.vs_ns3, each run about
+  2,000 frames long.
+
+Every run has a deadline, so the program always ends. Prints BENCH rows.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+DENSITY_PER_KM2 = 1000  # the issue's 1,000 devices on 1 km x 1 km
+PROGRESS = re.compile(r"espnow sim: ([0-9.]+) of ([0-9.]+) simulated s")
+
+
+def report(name, value, unit, baseline=None, target=None, at_most=False, note=None):
+    ratio = value / baseline if value is not None and baseline else None
+    figure = ratio if baseline is not None else value
+    if target is None:
+        met, text = True, "(recorded)"
+    else:
+        met = figure is not None and (figure <= target if at_most else figure >= target)
+        text = ("ratio " if baseline is not None else "") + ("<= " if at_most else ">= ") + f"{target:g}"
+    row = {"name": name, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio,
+           "target": text, "met": met}
+    if note:
+        row["note"] = note
+    print("BENCH " + json.dumps(row), flush=True)
+
+
+def mac(i):
+    return f"02:00:00:{i >> 16 & 0xff:02x}:{i >> 8 & 0xff:02x}:{i & 0xff:02x}"
+
+
+def field(n, interval_s, seconds, arrival="poisson", seed=1):
+    """n devices at random on a square of the benchmark density, each broadcasting 50 bytes."""
+    side = 1000.0 * math.sqrt(n / DENSITY_PER_KM2)
+    rnd = random.Random(seed)
+    nodes = [{"mac": mac(i), "pos": [round(rnd.uniform(0, side), 2), round(rnd.uniform(0, side), 2)]}
+             for i in range(1, n + 1)]
+    traffic = [{"from": node["mac"], "to": "ff:ff:ff:ff:ff:ff", "bytes": 50, "interval_ms": interval_s * 1000.0,
+                "arrival": arrival} for node in nodes]
+    return {"seed": seed, "duration_s": seconds, "air": {"path_loss_exponent": 3.0, "reference_loss_db": 40.0},
+            "nodes": nodes, "traffic": traffic}
+
+
+def write(work, name, scenario):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        json.dump(scenario, f)
+    return path
+
+
+class Timed:
+    """One process run with a wall deadline: its wall time, stdout, and each
+    progress line's simulated time with the wall time it was read at."""
+
+    def __init__(self, argv, deadline_s):
+        t0 = time.monotonic()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.progress = []  # (simulated s, wall s)
+        out = []
+        reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
+        reader.start()
+        timer = threading.Timer(deadline_s, proc.kill)
+        timer.start()
+        for line in proc.stderr:
+            m = PROGRESS.search(line)
+            if m:
+                self.progress.append((float(m.group(1)), time.monotonic() - t0))
+        proc.wait()
+        timer.cancel()
+        reader.join()
+        self.wall = time.monotonic() - t0
+        self.finished = proc.returncode == 0
+        self.timed_out = proc.returncode == -9
+        self.stdout = out[0] if out else ""
+
+    def json(self):
+        return json.loads(self.stdout) if self.finished else None
+
+
+def vs_ns3(args, work):
+    n = 1000 if args.full else 250
+    path = write(work, f"vs_ns3_{n}.json", field(n, 10, 60))
+    where = f"{n} devices, {1000 * math.sqrt(n / DENSITY_PER_KM2):.0f} m square, 60 simulated s"
+    name = "sim.vs_ns3"
+    if not args.ns3 or not os.access(args.ns3, os.X_OK):
+        print(f"{name}: no ns3_scenario program (libns3-dev), not measured", file=sys.stderr)
+        report(name, None, "wall s", None, 0.01, at_most=True, note="ns-3 not available")
+        return
+    ns3 = Timed([args.ns3, path], args.ns3_deadline_s)
+    ours = Timed([args.espnow, "sim", path, "--json"], args.deadline_s)
+    note = where
+    if ns3.timed_out:
+        note += f"; ns-3 stopped at its {args.ns3_deadline_s:g} s deadline (the ratio is an upper bound)"
+    elif not ns3.finished:
+        note += "; ns-3 failed"
+    if not ours.finished:
+        report(name, None, "wall s", ns3.wall, 0.01, at_most=True, note=note + "; espnow sim did not finish")
+        return
+    report(name, ours.wall, "wall s", ns3.wall, 0.01, at_most=True, note=note)
+
+
+def realtime_10k(args, work):
+    path = write(work, "realtime_10k.json", field(10_000, 60, 600, arrival="periodic"))
+    run = Timed([args.espnow, "sim", path, "--json"], args.realtime_budget_s)
+    name = "sim.10k_nodes_realtime_factor"
+    if run.finished:
+        r = run.json()
+        report(name, r["sim_seconds"] / run.wall, "sim s/wall s", target=100,
+               note=f"all 600 simulated s in {run.wall:.1f} s")
+    elif run.progress:
+        sim_s, wall_s = run.progress[-1]
+        report(name, sim_s / wall_s, "sim s/wall s", target=100,
+               note=f"stopped at its {args.realtime_budget_s:g} s wall budget: {sim_s:g} of 600 simulated s "
+                    f"in {wall_s:.1f} s")
+    else:
+        report(name, None, "sim s/wall s", target=100, note="no progress before the wall budget")
+
+
+def cost_per_reception(args, work):
+    costs = {}
+    for n in (100, 1000, 10_000):
+        seconds = 2000 * 10 / n  # about 2,000 frames at every size
+        path = write(work, f"cost_{n}.json", field(n, 10, seconds))
+        run = Timed([args.espnow, "sim", path, "--json"], args.deadline_s)
+        r = run.json()
+        if r is None:
+            report(f"sim.cost_per_reception_{n}", None, "ns", note="did not finish before its deadline")
+            continue
+        receptions = sum(node["receptions"] for node in r["nodes"])
+        frames = sum(node["transmissions"] for node in r["nodes"])
+        costs[n] = r["wall_seconds"] * 1e9 / max(1, receptions)
+        report(f"sim.cost_per_reception_{n}", costs[n], "ns",
+               note=f"{frames} frames, {receptions} receptions, {r['events']} events in {r['wall_seconds']:.2f} s")
+    if len(costs) == 3:
+        report("sim.cost_per_reception", max(costs.values()), "ns (largest)", min(costs.values()), 1.5, at_most=True,
+               note="largest over smallest of 100, 1,000, 10,000 devices")
+    else:
+        report("sim.cost_per_reception", None, "ns (largest)", None, 1.5, at_most=True, note="a size did not finish")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--espnow", required=True, help="the espnow CLI")
+    p.add_argument("--ns3", help="tests/sim/ns3/ns3_scenario built")
+    p.add_argument("--full", action="store_true", help="sim.vs_ns3 on the issue's 1,000-device field")
+    p.add_argument("--only", choices=["vs_ns3", "realtime", "cost"], action="append")
+    p.add_argument("--deadline-s", type=float, default=240, help="each espnow sim run")
+    p.add_argument("--ns3-deadline-s", type=float, default=300)
+    p.add_argument("--realtime-budget-s", type=float, default=60)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench_sim_") as work:
+        for key, fn in (("vs_ns3", vs_ns3), ("realtime", realtime_10k), ("cost", cost_per_reception)):
+            if not args.only or key in args.only:
+                fn(args, work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
