@@ -15,6 +15,8 @@
 - sim.cost_per_reception: wall ns per successful reception at 100, 1,000 and
   10,000 devices, same density and traffic as sim.vs_ns3, each run about
   2,000 frames long.
+- sim.airtime_250B_unicast_1M: the existing airtime row (310-345 frames/s
+  for a saturated 250-byte unicast stream at 1 Mbps) on the new MAC.
 
 Every run has a deadline, so the program always ends. Prints BENCH rows.
 """
@@ -162,18 +164,36 @@ def cost_per_reception(args, work):
         report("sim.cost_per_reception", None, "ns (largest)", None, 1.5, at_most=True, note="a size did not finish")
 
 
+def airtime(args, work):
+    """The existing airtime row on the new MAC: one sender keeping its queue
+    full of 250-byte unicasts at 1 Mbps to a radio 5 m away, 20 simulated s."""
+    scenario = {"seed": 1, "duration_s": 20, "nodes": [{"mac": mac(1), "pos": [0, 0]}, {"mac": mac(2), "pos": [5, 0]}],
+                "traffic": [{"from": mac(1), "to": mac(2), "bytes": 250, "arrival": "saturated", "rate": "1M"}]}
+    run = Timed([args.espnow, "sim", write(work, "airtime.json", scenario), "--json"], args.deadline_s)
+    r = run.json()
+    name = "sim.airtime_250B_unicast_1M"
+    if r is None:
+        report(name, None, "frames/s", target=310, note="did not finish before its deadline")
+        return
+    rate = r["flows"][0]["acked"] / r["sim_seconds"]
+    print("BENCH " + json.dumps({"name": name, "value": rate, "unit": "frames/s", "baseline": None, "ratio": None,
+                                 "target": "310..345", "met": 310 <= rate <= 345,
+                                 "note": "acked messages per simulated second"}), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--espnow", required=True, help="the espnow CLI")
     p.add_argument("--ns3", help="tests/sim/ns3/ns3_scenario built")
     p.add_argument("--full", action="store_true", help="sim.vs_ns3 on the issue's 1,000-device field")
-    p.add_argument("--only", choices=["vs_ns3", "realtime", "cost"], action="append")
+    p.add_argument("--only", choices=["vs_ns3", "realtime", "cost", "airtime"], action="append")
     p.add_argument("--deadline-s", type=float, default=240, help="each espnow sim run")
     p.add_argument("--ns3-deadline-s", type=float, default=300)
     p.add_argument("--realtime-budget-s", type=float, default=60)
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_sim_") as work:
-        for key, fn in (("vs_ns3", vs_ns3), ("realtime", realtime_10k), ("cost", cost_per_reception)):
+        for key, fn in (("vs_ns3", vs_ns3), ("realtime", realtime_10k), ("cost", cost_per_reception),
+                        ("airtime", airtime)):
             if not args.only or key in args.only:
                 fn(args, work)
     return 0
