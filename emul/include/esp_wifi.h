@@ -9,6 +9,7 @@
 
 #include "esp_err.h"
 #include "esp_idf_version.h"
+#include "esp_wifi_types.h"
 
 #ifdef __cplusplus
 extern "C" {

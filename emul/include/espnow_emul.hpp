@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "espnow/common/result.hpp"
 #include "espnow/radio/sim_air.hpp"
@@ -33,6 +34,9 @@ struct ChipOptions {
   RadioOptions radio{};        // the radio starts with both interfaces off, as a chip does
   SoftLinkOptions link{};      // version: what esp_now_get_version reports (1 by default)
   std::size_t rx_queue_len = 32;  // received frames the Wi-Fi task holds before dropping
+  // Where the chip's NVS lives across "reboots": <nvs_dir>/<STA MAC, 12 hex
+  // digits>.nvs. Empty: ESPNOW_NVS_DIR if set, else in memory only.
+  std::string nvs_dir{};
 };
 
 class EmulatedChip {

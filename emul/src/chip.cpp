@@ -11,8 +11,19 @@
 namespace espnow::emul {
 namespace detail {
 
+namespace {
+// The chip's NVS directory: its own option, else ESPNOW_NVS_DIR, else none.
+std::string nvs_dir_of(const ChipOptions& options) {
+  if (!options.nvs_dir.empty()) return options.nvs_dir;
+  const char* dir = std::getenv("ESPNOW_NVS_DIR");
+  return dir ? dir : "";
+}
+}  // namespace
+
 ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
-    : owner(chip), radio(r), link(r, options.link), release_radio(std::move(release)), task(*this, options.rx_queue_len) {}
+    : owner(chip), radio(r), link(r, options.link), release_radio(std::move(release)),
+      services(chip, nvs_dir_of(options)),
+      task(*this, options.rx_queue_len) {}
 
 ChipState::~ChipState() {
   (void)link.deinit();  // no radio callback after this, so the task can stop

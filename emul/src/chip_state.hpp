@@ -9,6 +9,7 @@
 
 #include "esp_now.h"
 #include "esp_wifi.h"
+#include "chip_services.hpp"
 #include "espnow_emul.hpp"
 #include "wifi_task.hpp"
 
@@ -60,6 +61,10 @@ struct ChipState final : WifiTask::Handler {
   mutable std::mutex cb_mutex;  // the two below: a function and its shape change together
   RecvCallback recv_cb_;
   SendCallback send_cb_;
+
+  // NVS, event loop, boot time: after the link, so the Wi-Fi task (below)
+  // ends before the event loop it posts to.
+  ChipServices services;
 
   WifiTask task;  // last: its thread starts once everything above exists
 };

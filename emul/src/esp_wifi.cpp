@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "chip_state.hpp"
+#include "esp_event.h"
 #include "esp_mac.h"
 #include "esp_now.h"
 
@@ -27,6 +28,15 @@ esp_err_t with_wifi(Fn fn) {
   std::lock_guard lk(s.wifi_mutex);
   if (!s.wifi_init) return ESP_ERR_WIFI_NOT_INIT;
   return fn(s);
+}
+
+// As ESP-IDF's driver: STA_START/AP_START (or _STOP) for the mode's
+// interfaces, to the chip's default loop; without a loop they are lost.
+void post_wifi_events(wifi_mode_t mode, bool start) {
+  if (mode == WIFI_MODE_STA || mode == WIFI_MODE_APSTA)
+    (void)esp_event_post(WIFI_EVENT, start ? WIFI_EVENT_STA_START : WIFI_EVENT_STA_STOP, nullptr, 0, portMAX_DELAY);
+  if (mode == WIFI_MODE_AP || mode == WIFI_MODE_APSTA)
+    (void)esp_event_post(WIFI_EVENT, start ? WIFI_EVENT_AP_START : WIFI_EVENT_AP_STOP, nullptr, 0, portMAX_DELAY);
 }
 
 }  // namespace
@@ -72,19 +82,31 @@ esp_err_t esp_wifi_get_mode(wifi_mode_t* mode) {
 }
 
 esp_err_t esp_wifi_start(void) {
-  return with_wifi([](ChipState& s) {
+  bool started = false;
+  wifi_mode_t mode = WIFI_MODE_NULL;
+  const esp_err_t err = with_wifi([&](ChipState& s) {
+    started = !s.wifi_started;
     s.wifi_started = true;
+    mode = s.mode;
     s.apply_mode_locked();
     return ESP_OK;
   });
+  if (started) post_wifi_events(mode, true);
+  return err;
 }
 
 esp_err_t esp_wifi_stop(void) {
-  return with_wifi([](ChipState& s) {
+  bool stopped = false;
+  wifi_mode_t mode = WIFI_MODE_NULL;
+  const esp_err_t err = with_wifi([&](ChipState& s) {
+    stopped = s.wifi_started;
     s.wifi_started = false;
+    mode = s.mode;
     s.apply_mode_locked();
     return ESP_OK;
   });
+  if (stopped) post_wifi_events(mode, false);
+  return err;
 }
 
 esp_err_t esp_wifi_set_ps(wifi_ps_type_t) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "esp_bit_defs.h"
 #include "espnow_emul_sdkconfig.h"
 
 #ifdef __cplusplus

@@ -1,0 +1,38 @@
+/* The Wi-Fi events of ESP-IDF v5.5's esp_wifi_types_generic.h that an
+ * ESP-NOW application meets (host emulation): esp_wifi_start posts
+ * WIFI_EVENT_STA_START / WIFI_EVENT_AP_START for the mode's interfaces to the
+ * chip's default event loop, esp_wifi_stop the matching _STOP. The emulated
+ * chip never associates, so no other event is posted. */
+#pragma once
+
+#include "esp_event_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  WIFI_EVENT_WIFI_READY = 0,
+  WIFI_EVENT_SCAN_DONE,
+  WIFI_EVENT_STA_START,
+  WIFI_EVENT_STA_STOP,
+  WIFI_EVENT_STA_CONNECTED,
+  WIFI_EVENT_STA_DISCONNECTED,
+  WIFI_EVENT_STA_AUTHMODE_CHANGE,
+  WIFI_EVENT_STA_WPS_ER_SUCCESS,
+  WIFI_EVENT_STA_WPS_ER_FAILED,
+  WIFI_EVENT_STA_WPS_ER_TIMEOUT,
+  WIFI_EVENT_STA_WPS_ER_PIN,
+  WIFI_EVENT_STA_WPS_ER_PBC_OVERLAP,
+  WIFI_EVENT_AP_START,
+  WIFI_EVENT_AP_STOP,
+  WIFI_EVENT_AP_STACONNECTED,
+  WIFI_EVENT_AP_STADISCONNECTED,
+  WIFI_EVENT_AP_PROBEREQRECVED,
+} wifi_event_t;
+
+ESP_EVENT_DECLARE_BASE(WIFI_EVENT);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,44 @@
+// One chip's NVS: namespaces of typed entries, kept in memory and, when the
+// chip has a file, written through to it at each change (a chip's flash
+// keeps what was written when the power goes).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nvs.h"
+
+namespace espnow::emul::detail {
+
+struct NvsEntry {
+  nvs_type_t type = NVS_TYPE_ANY;
+  std::vector<std::uint8_t> bytes;
+};
+using NvsNamespace = std::map<std::string, NvsEntry>;
+
+class NvsPartition {
+ public:
+  // An empty path keeps the partition in memory; else it starts from the
+  // file (if there is one) and writes through to it.
+  explicit NvsPartition(std::string path);
+  ~NvsPartition();
+  NvsPartition(const NvsPartition&) = delete;
+  NvsPartition& operator=(const NvsPartition&) = delete;
+
+  bool initialized = false;
+  std::map<std::string, NvsNamespace> namespaces;
+
+  // Writes the partition to its file, if it has one. False on an I/O error.
+  bool save() const;
+  // Forgets every namespace and removes the file.
+  void erase();
+  const std::string& path() const { return path_; }
+
+ private:
+  void load();
+  std::string path_;
+};
+
+}  // namespace espnow::emul::detail
