@@ -35,9 +35,9 @@ int main(int argc, char** argv) {
   wire::build_radiotap(rt, packet);
   packet.insert(packet.end(), frame.begin(), frame.end());
   {
-    host::PcapWriter writer(path);
-    if (!writer.ok()) return std::fprintf(stderr, "%s\n", writer.error().c_str()), 1;
-    writer.write(packet, std::chrono::microseconds(0));
+    auto writer = host::PcapWriter::open(path);
+    if (!writer.ok()) return std::fprintf(stderr, "%s\n", std::string(writer.detail()).c_str()), 1;
+    writer->write(packet, std::chrono::microseconds(0));
   }
 
   // 3. Decode what was written and print it.

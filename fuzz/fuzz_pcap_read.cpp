@@ -20,11 +20,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (fd < 0) return 0;
   if (write(fd, data, size) != static_cast<ssize_t>(size)) return close(fd), 0;
   {
-    host::PcapReader reader("/proc/self/fd/" + std::to_string(fd));
+    auto reader = host::PcapReader::open("/proc/self/fd/" + std::to_string(fd));
     host::CapturedPacket p;
-    const bool readable = reader.ok() && wire::is_capture_link(reader.link_type());
-    const auto link = static_cast<wire::CaptureLink>(reader.link_type());
-    for (int n = 0; readable && n < 1000 && reader.next(p); ++n) {
+    const bool readable = reader.ok() && wire::is_capture_link(reader->link_type());
+    for (int n = 0; readable && n < 1000; ++n) {
+      const Result<bool> got = reader->next(p);
+      if (!got.ok() || !got.value()) break;
+      const auto link = static_cast<wire::CaptureLink>(reader->link_type());
       const wire::CapturedFrame f = wire::read_captured(p.bytes, link, frame_storage);
       if (f.ok()) (void)wire::decode(f.frame, wire::Fcs::present, storage);
     }

@@ -238,8 +238,9 @@ std::string known(bool has, int value) { return has ? std::to_string(value) : "-
 std::string known_json(bool has, int value) { return has ? std::to_string(value) : "null"; }
 
 int read_capture(const GlobalOptions& g, const CaptureOptions& o, const Keyring& keys) {
-  host::PcapReader reader(o.read);
-  if (!reader.ok()) return std::fprintf(stderr, "espnow: %s\n", reader.error().c_str()), 1;
+  auto opened = host::PcapReader::open(o.read);
+  if (!opened.ok()) return std::fprintf(stderr, "espnow: %s\n", std::string(opened.detail()).c_str()), 1;
+  host::PcapReader& reader = opened.value();
   if (!wire::is_capture_link(reader.link_type()))
     return std::fprintf(stderr, "espnow: %s: link type %d, expected 127 (radiotap) or 105 (802.11)\n",
                         o.read.c_str(), reader.link_type()), 1;
@@ -249,7 +250,8 @@ int read_capture(const GlobalOptions& g, const CaptureOptions& o, const Keyring&
   Summary summary(!keys.keys.empty());
   long n = 0, shown = 0;
   std::int64_t first = -1;
-  while ((o.count < 0 || shown < o.count) && reader.next(p)) {
+  Result<bool> got = true;  // a packet was read; false at the end, or the read error
+  while ((o.count < 0 || shown < o.count) && (got = reader.next(p)).ok() && got.value()) {
     ++n;
     if (first < 0) first = p.timestamp.count();
     const wire::CapturedFrame c = wire::read_captured(p.bytes, link, storage);
@@ -269,7 +271,7 @@ int read_capture(const GlobalOptions& g, const CaptureOptions& o, const Keyring&
                   known(f.has_signal, f.signal_dbm).c_str(), text(e).c_str());
   }
   summary.print();
-  if (!reader.error().empty()) return std::fprintf(stderr, "espnow: %s\n", reader.error().c_str()), 1;
+  if (!got.ok()) return std::fprintf(stderr, "espnow: %s\n", std::string(got.detail()).c_str()), 1;
   return 0;
 }
 
@@ -295,8 +297,9 @@ void stop_sniffing(host::OpenedRadio& r) {
 }
 
 int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
-  host::PcapWriter writer(o.write);
-  if (!writer.ok()) return std::fprintf(stderr, "espnow: %s\n", writer.error().c_str()), 1;
+  auto file = host::PcapWriter::open(o.write);
+  if (!file.ok()) return std::fprintf(stderr, "espnow: %s\n", std::string(file.detail()).c_str()), 1;
+  host::PcapWriter& writer = file.value();
   host::OpenedRadio opened = open_radio_or_exit(g, true);
   std::mutex m;
   std::atomic<long> captured{0};

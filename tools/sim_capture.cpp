@@ -40,9 +40,15 @@ wire::RadiotapFields radiotap_for(const sim::Transmission& tx, double signal_dbm
 
 }  // namespace
 
-AirCapture::AirCapture(const std::string& path, sim::Air& air) : air_(air), writer_(path) {
+Result<std::unique_ptr<AirCapture>> AirCapture::open(const std::string& path, sim::Air& air) {
+  auto writer = host::PcapWriter::open(path);
+  if (!writer.ok()) return writer.failure();
+  return std::unique_ptr<AirCapture>(new AirCapture(std::move(writer).value(), air));
+}
+
+AirCapture::AirCapture(host::PcapWriter writer, sim::Air& air) : air_(air), writer_(std::move(writer)) {
   for (std::uint32_t i = 0; i < air_.size(); ++i) index_[air_.radio(i).mac] = i;
-  if (writer_.ok()) air_.on_transmit([this](const sim::Transmission& tx) { capture(tx); });
+  air_.on_transmit([this](const sim::Transmission& tx) { capture(tx); });
 }
 
 double AirCapture::signal_dbm(const sim::Transmission& tx) {

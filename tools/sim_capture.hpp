@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,15 +17,14 @@ namespace espnow::cli {
 
 class AirCapture {
  public:
-  // Writes to `path`; on failure ok() is false and error() says why.
-  AirCapture(const std::string& path, sim::Air& air);
+  // Writes to `path` from now on; host_errc::pcap when it cannot.
+  static Result<std::unique_ptr<AirCapture>> open(const std::string& path, sim::Air& air);
 
-  bool ok() const noexcept { return writer_.ok(); }
-  const std::string& error() const noexcept { return writer_.error(); }
   std::uint64_t frames() const noexcept { return frames_; }
   void flush() { writer_.flush(); }
 
  private:
+  AirCapture(host::PcapWriter writer, sim::Air& air);
   void capture(const sim::Transmission& tx);
   // The signal the frame is captured with: at the radio it is addressed to
   // (an ACK's too); a group frame's at the nearest radio on its channel.

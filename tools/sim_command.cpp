@@ -218,10 +218,13 @@ class Run {
 
   // Writes every frame on the air to `path` from now on.
   bool capture_to(const std::string& path) {
-    capture_ = std::make_unique<AirCapture>(path, air_);
-    if (capture_->ok()) return true;
-    std::fprintf(stderr, "espnow sim: --pcap: %s\n", capture_->error().c_str());
-    return false;
+    auto opened = AirCapture::open(path, air_);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "espnow sim: --pcap: %s\n", std::string(opened.detail()).c_str());
+      return false;
+    }
+    capture_ = std::move(opened).value();
+    return true;
   }
 
   void run(bool progress) {

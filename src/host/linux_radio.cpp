@@ -118,16 +118,18 @@ Result<void> LinuxRadio::activate() {
   } else {
     if (if_nametoindex(src.c_str()) == 0)
       return Error(host_errc::no_interface, "no interface '" + src + "'; list them with `ip link` or `iw dev`");
-    const host::WifiInterface wifi = host::query_wifi_interface(src);
-    if (options_.mode == LinuxRadioMode::monitor && wifi.wireless && !wifi.monitor)
+    // Not knowing the interface is no error yet: the link type says what it is (check_link_type).
+    const Result<host::WifiInterface> wifi = host::query_wifi_interface(src);
+    const bool wireless = wifi.ok();
+    if (options_.mode == LinuxRadioMode::monitor && wireless && !wifi->monitor)
       return Error(host_errc::not_monitor, src + " is a Wi-Fi interface but not in monitor mode. Fix: " + monitor_fix(src));
     pcap_ = pcap_create(src.c_str(), err);
     if (!pcap_) return Error(host_errc::pcap, src + ": " + err);
     pcap_set_snaplen(pcap_, kSnapLen);
     pcap_set_immediate_mode(pcap_, 1);  // every frame at once: ACK timing depends on it
     if (const int rc = pcap_activate(pcap_); rc < 0) return Error(host_errc::pcap, activation_error(src, rc, pcap_));
-    if (auto r = check_link_type(wifi.wireless); !r.ok()) return r;
-    if (!options_.mac) options_.mac = wifi.wireless ? std::optional(wifi.mac) : interface_mac(src);
+    if (auto r = check_link_type(wireless); !r.ok()) return r;
+    if (!options_.mac) options_.mac = wireless ? std::optional(wifi->mac) : interface_mac(src);
     if (!options_.mac) return Error(host_errc::bad_spec, src + ": cannot read its MAC address; give one with --mac");
     // A veth drops packets over its MTU: the longest v2 frame and its radiotap header need more than 1500.
     if (options_.mode == LinuxRadioMode::veth_test && interface_mtu(src) < int(kMaxRadiotap + wire::kMaxFrameSize))
@@ -138,7 +140,7 @@ Result<void> LinuxRadio::activate() {
         return Error(r.error(), src + " refused channel " + std::to_string(options_.channel) + ": " +
                                     std::string(r.detail()) + ". Check with `iw dev " + src +
                                     " info`; another interface on the same card may hold the channel");
-      if (!wifi.active_monitor_supported)
+      if (!wireless || !wifi->active_monitor_supported)
         options_.warn(src + ": the driver has no active monitor mode, so the card does not ACK unicasts to " +
                       std::string(options_.mac->to_text().view()) + "; ESP32 senders will see their sends fail");
     }

@@ -82,15 +82,14 @@ int request(const Nl80211& n, Message m, nl_recvmsg_msg_cb_t handler, void* arg)
 
 }  // namespace
 
-WifiInterface query_wifi_interface(const std::string& name) {
+Result<WifiInterface> query_wifi_interface(const std::string& name) {
   WifiInterface w;
   const unsigned ifindex = if_nametoindex(name.c_str());
-  if (ifindex == 0) return w.error = "no interface '" + name + "'", w;
+  if (ifindex == 0) return Error(host_errc::no_interface, "no interface '" + name + "'");
   const Nl80211 n = connect();
-  if (!n.error.empty()) return w.error = n.error, w;
+  if (!n.error.empty()) return Error(host_errc::nl80211, n.error);
   if (const int rc = request(n, command(n, NL80211_CMD_GET_INTERFACE, ifindex), on_interface, &w); rc < 0)
-    return w.error = "'" + name + "' is not a Wi-Fi interface (nl80211: " + nl_geterror(rc) + ")", w;
-  w.wireless = true;
+    return Error(host_errc::not_wireless, "'" + name + "' is not a Wi-Fi interface (nl80211: " + nl_geterror(rc) + ")");
   Message wiphy = command(n, NL80211_CMD_GET_WIPHY, ifindex);
   (void)request(n, std::move(wiphy), on_wiphy, &w);  // feature flags only: a failure leaves "unsupported"
   return w;

@@ -62,8 +62,9 @@ TEST_F(Encryption, FramesOnTheAirCarryNoPlaintextAndACaptureShowsNone) {
   EXPECT_FALSE(contains(frame, "do not show this"));
   const auto path = (std::filesystem::temp_directory_path() / "espnow_encrypted.pcap").string();
   {
-    host::PcapWriter w(path);
-    w.write(frame, std::chrono::microseconds(0));
+    auto w = host::PcapWriter::open(path);
+    ASSERT_OK(w);
+    w->write(frame, std::chrono::microseconds(0));
   }
   std::ifstream in(path, std::ios::binary);
   const std::vector<std::uint8_t> file((std::istreambuf_iterator<char>(in)), {});

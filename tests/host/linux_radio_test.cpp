@@ -368,8 +368,9 @@ TEST(LinuxRadioFilter, TheExpressionKeepsExactlyOurFramesOnBothLinkTypes) {
 TEST(LinuxRadioReplay, ExactlyOurMessagesComeOutOfAMixedCapture) {
   const auto path = std::filesystem::temp_directory_path() / ("espnow_replay_" + std::to_string(::getpid()) + ".pcap");
   {
-    host::PcapWriter w(path.string());
-    ASSERT_TRUE(w.ok()) << w.error();
+    auto opened = host::PcapWriter::open(path.string());
+    ASSERT_OK(opened);
+    host::PcapWriter& w = opened.value();
     std::int64_t t = 0;
     for (const Traffic& tr : mixed_traffic()) w.write(tr.packet, std::chrono::microseconds(t += 1000));
     auto bad = espnow_frame(kB, kA, "bad fcs", 10);
@@ -402,8 +403,9 @@ std::filesystem::path temp_pcap(const char* name) {
 TEST(LinuxRadioReplay, ABare80211CaptureIsReplayedToo) {
   const auto path = temp_pcap("espnow_replay_105_");
   {
-    host::PcapWriter w(path.string(), host::kLinkTypeIeee80211);
-    ASSERT_TRUE(w.ok()) << w.error();
+    auto opened = host::PcapWriter::open(path.string(), host::kLinkTypeIeee80211);
+    ASSERT_OK(opened);
+    host::PcapWriter& w = opened.value();
     std::int64_t t = 0;
     for (auto frame : {beacon(), espnow_frame(kC, kA, "for C", 1), espnow_frame(kB, kA, "bare-1", 2),
                        espnow_frame(MacAddress::broadcast(), kA, "bare-2", 3)}) {
@@ -421,7 +423,7 @@ TEST(LinuxRadioReplay, ABare80211CaptureIsReplayedToo) {
 
 TEST(LinuxRadioReplay, ACaptureOfAnotherLinkTypeIsRefusedByName) {
   const auto path = temp_pcap("espnow_replay_ethernet_");
-  { host::PcapWriter w(path.string(), 1); }  // Ethernet
+  ASSERT_OK(host::PcapWriter::open(path.string(), 1));  // Ethernet: an empty capture
   const auto o = LinuxRadio::open(options(path.string(), LinuxRadioMode::replay, kB));
   std::filesystem::remove(path);
   EXPECT_FALSE(o.ok());

@@ -69,8 +69,8 @@ int decode_cmd(int argc, char** a) {
 }
 
 int pcap_cmd(int argc, char** a) {
-  host::PcapWriter w(a[0]);
-  if (!w.ok()) return std::fprintf(stderr, "%s\n", w.error().c_str()), 1;
+  auto w = host::PcapWriter::open(a[0]);
+  if (!w.ok()) return std::fprintf(stderr, "%s\n", std::string(w.detail()).c_str()), 1;
   wire::RadiotapFields f;
   f.has_flags = true, f.flags = wire::kRadiotapFlagFcs;
   f.has_rate = true, f.rate_500kbps = static_cast<std::uint8_t>(std::stoul(a[1]));
@@ -82,7 +82,7 @@ int pcap_cmd(int argc, char** a) {
     pkt.resize(wire::build_radiotap(f, pkt));
     const auto frame = from_hex(a[i]);
     pkt.insert(pkt.end(), frame.begin(), frame.end());
-    w.write(pkt, std::chrono::microseconds(i * 1000));
+    w->write(pkt, std::chrono::microseconds(i * 1000));
   }
   return 0;
 }

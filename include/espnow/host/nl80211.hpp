@@ -14,16 +14,18 @@
 
 namespace espnow::host {
 
+// A Wi-Fi interface as nl80211 knows it.
 struct WifiInterface {
-  bool wireless = false;          // nl80211 knows the interface
   bool monitor = false;           // its type is monitor
   MacAddress mac{};
   std::uint32_t frequency_mhz = 0;  // 0 when the kernel does not say
   bool active_monitor_supported = false;
-  std::string error;              // why the interface could not be queried; empty when wireless
 };
 
-WifiInterface query_wifi_interface(const std::string& name);
+// On failure, with why in words: host_errc::no_interface (no such name),
+// host_errc::nl80211 (no netlink socket, or no Wi-Fi driver in the kernel) or
+// host_errc::not_wireless (nl80211 does not know the interface).
+Result<WifiInterface> query_wifi_interface(const std::string& name);
 
 // Sets a 20 MHz channel (1..14) on the interface. On failure host_errc::nl80211
 // (or no_interface), with the kernel's refusal in words.

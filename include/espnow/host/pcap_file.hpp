@@ -1,16 +1,20 @@
 // pcap files of link type 127 (radiotap + 802.11) or 105 (bare 802.11),
 // through libpcap. wire::read_captured() reads their packets.
 // Host-only: the core library never depends on libpcap.
+//
+// Opening returns a Result (host_errc::pcap, with "cannot write PATH: why" or
+// "cannot read PATH: why" as its detail), so an object that exists is open.
 #pragma once
 
 #include "espnow/host/host_only.hpp"
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "espnow/common/result.hpp"
 
 struct pcap;
 struct pcap_dumper;
@@ -27,39 +31,39 @@ struct CapturedPacket {
 
 class PcapWriter {
  public:
-  // Opens (truncates) `path`. On failure ok() is false and error() says why.
-  explicit PcapWriter(const std::string& path, int link_type = kLinkTypeRadiotap);
+  // Opens (truncates) `path`.
+  static Result<PcapWriter> open(const std::string& path, int link_type = kLinkTypeRadiotap);
+  PcapWriter(PcapWriter&& other) noexcept;
+  PcapWriter& operator=(PcapWriter&& other) noexcept;
   ~PcapWriter();
-  PcapWriter(const PcapWriter&) = delete;
-  PcapWriter& operator=(const PcapWriter&) = delete;
 
-  bool ok() const noexcept { return dumper_ != nullptr; }
-  const std::string& error() const noexcept { return error_; }
   void write(std::span<const std::uint8_t> packet, std::chrono::microseconds timestamp);
   void flush();
 
  private:
+  PcapWriter(::pcap* dead, ::pcap_dumper* dumper) noexcept : dead_(dead), dumper_(dumper) {}
+  void close() noexcept;
+
   ::pcap* dead_ = nullptr;
   ::pcap_dumper* dumper_ = nullptr;
-  std::string error_;
 };
 
 class PcapReader {
  public:
-  explicit PcapReader(const std::string& path);
+  static Result<PcapReader> open(const std::string& path);
+  PcapReader(PcapReader&& other) noexcept;
+  PcapReader& operator=(PcapReader&& other) noexcept;
   ~PcapReader();
-  PcapReader(const PcapReader&) = delete;
-  PcapReader& operator=(const PcapReader&) = delete;
 
-  bool ok() const noexcept { return pcap_ != nullptr; }
-  const std::string& error() const noexcept { return error_; }
   int link_type() const noexcept;
-  // False at the end of the file or on a read error (then error() is set).
-  bool next(CapturedPacket& out);
+  // True: the next packet is in `out`; false: the end of the file; a read
+  // error is host_errc::pcap with libpcap's words as its detail.
+  Result<bool> next(CapturedPacket& out);
 
  private:
+  explicit PcapReader(::pcap* pcap) noexcept : pcap_(pcap) {}
+
   ::pcap* pcap_ = nullptr;
-  std::string error_;
 };
 
 }  // namespace espnow::host
