@@ -10,8 +10,6 @@ import asyncio
 import espnow
 from espnow import *  # noqa: F401,F403  (the seeds' module re-exports espnow's names)
 
-_OUTSTANDING_WAIT_S = 0.1  # sync sends first wait 100 ms for earlier responses
-_ETIMEDOUT = 110
 
 
 class _Waiters:
@@ -123,12 +121,15 @@ class AIOESPNow(espnow.ESPNow):
         return await sends.expect(ident)
 
     async def _await_outstanding(self):
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _OUTSTANDING_WAIT_S
-        while not self._writable():
-            if loop.time() >= deadline:
-                raise OSError(_ETIMEDOUT, "ETIMEDOUT")
-            await asyncio.sleep(0.001)
+        # A sync send first waits for earlier sends' reports as the C++ core's
+        # SyncSendWait says (the 100 ms rule, then OSError ETIMEDOUT); the loop
+        # only waits between looks.
+        since = self._async_clock_ns()
+        while True:
+            wait_s = self._async_outstanding(since)
+            if wait_s is None:
+                return
+            await asyncio.sleep(wait_s)
 
     async def _start(self, mac, msg, sync):
         # A full transmit queue (NO_MEM) is tried again as the C++ core's

@@ -17,6 +17,7 @@
 
 #include "espnow/api/espnow.hpp"
 #include "espnow/api/no_mem_retry.hpp"
+#include "espnow/api/sync_send_wait.hpp"
 
 namespace espnow::py {
 
@@ -48,6 +49,17 @@ class AsyncSender {
     const auto at = NoMemRetry(since).retry_at(ec, t);
     if (!at) return std::nullopt;
     return *at - t;
+  }
+  // The 100 ms rule for an asend(sync=True), the one ESPNow::send keeps:
+  // `since` is when the asend began (now()). nullopt once no earlier send
+  // owes a report; else how long to wait before asking again; ETIMEDOUT
+  // (std::errc::timed_out) once the 100 ms are over.
+  Result<std::optional<std::chrono::nanoseconds>> outstanding_wait_in(std::chrono::nanoseconds since) const {
+    if (espnow_.writable()) return std::optional<std::chrono::nanoseconds>();
+    const auto t = now();
+    const auto at = SyncSendWait(since).look_at(t);
+    if (!at) return Error(std::errc::timed_out, "ETIMEDOUT");
+    return std::optional(*at - t);
   }
   // Reports since the last call.
   std::vector<Completion> take_completions();

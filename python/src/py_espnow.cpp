@@ -345,7 +345,6 @@ class PyESPNow {
   pyb::object peers_table() const { return rx_->table(); }
   bool readable() const { return e_.readable(); }
   const ESPNow& espnow() const { return e_; }
-  bool writable() const { return e_.writable(); }
 
   // ---- for aioespnow: sends reported through an eventfd
   // sync=False raises a later target's error at once, as send() does; a
@@ -367,6 +366,14 @@ class PyESPNow {
     return pyb::make_tuple(id, pyb::none());
   }
   std::int64_t async_clock_ns() { return device_->sender().now().count(); }
+  // The 100 ms rule for asend(sync=True) begun at `since_ns` (async_clock_ns()):
+  // None once no earlier send owes a report, else the seconds to wait before
+  // asking again; OSError(ETIMEDOUT) once the 100 ms are over.
+  pyb::object async_outstanding(std::int64_t since_ns) {
+    const auto wait = unwrap(device_->sender().outstanding_wait_in(std::chrono::nanoseconds(since_ns)));
+    if (!wait) return pyb::none();
+    return pyb::float_(std::chrono::duration<double>(*wait).count());
+  }
   // [(id, acknowledged, exception or None)]: the exception send() would raise.
   pyb::list async_completions() {
     pyb::list out;
@@ -545,11 +552,11 @@ void bind_espnow(pyb::module_& m) {
       .def("__iter__", [](pyb::object self) { return self; })
       .def("__next__", [](PyESPNow& e) { return e.irecv(pyb::none()); })  // replaced by the fast slot
       .def("_readable", &PyESPNow::readable)
-      .def("_writable", &PyESPNow::writable)
       .def("peers_table_evictions", [](const PyESPNow& e) { return e.espnow().peers_table_evictions(); },
            "Senders dropped from peers_table to keep it within config('peers_table_max') (not on a board).")
       .def("_async_start", &PyESPNow::async_start)
       .def("_async_clock_ns", &PyESPNow::async_clock_ns)
+      .def("_async_outstanding", &PyESPNow::async_outstanding)
       .def("_async_completions", &PyESPNow::async_completions)
       .def("_async_fileno", &PyESPNow::async_fileno)
       .def("_async_in_flight", &PyESPNow::async_in_flight);

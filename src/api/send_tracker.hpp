@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "espnow/api/espnow.hpp"
+#include "espnow/api/sync_send_wait.hpp"
 #include "wait_step.hpp"
 
 namespace espnow::detail {
@@ -34,7 +35,6 @@ struct SendCounters {
 class SendTracker {
  public:
   static constexpr std::size_t kDefaultCapacity = 64;  // reports owed at once
-  static constexpr std::chrono::nanoseconds kSyncWaitLimit = std::chrono::milliseconds(100);
 
   // Sizes the queue (allocates; at activation) and forgets what was owed.
   void reset(std::size_t capacity = kDefaultCapacity);
@@ -64,9 +64,11 @@ class SendTracker {
 
   // No report owed: writable(), and what the 100 ms rule waits for.
   bool caught_up() const { return counters_.tx_responses >= counters_.tx_pkts; }
-  // The 100 ms rule: a sync send starting at `start` waits for the reports
-  // owed until start + 100 ms, then it is ETIMEDOUT.
-  static std::chrono::nanoseconds sync_deadline(std::chrono::nanoseconds start) { return start + kSyncWaitLimit; }
+  // The 100 ms rule (SyncSendWait): a sync send starting at `start` waits
+  // for the reports owed until start + 100 ms, then it is ETIMEDOUT.
+  static std::chrono::nanoseconds sync_deadline(std::chrono::nanoseconds start) {
+    return SyncSendWait(start).deadline();
+  }
   WaitStep sync_wait(std::chrono::nanoseconds deadline, std::chrono::nanoseconds now) const {
     return WaitStep::toward(caught_up(), deadline, now);
   }

@@ -4,6 +4,7 @@
 
 #include "api/send_tracker.hpp"
 #include "espnow/api/no_mem_retry.hpp"
+#include "espnow/api/sync_send_wait.hpp"
 #include "support/manual_clock.hpp"
 
 using namespace espnow;
@@ -199,6 +200,32 @@ TEST_F(Tracker, ASyncSendWaitsForItsTicketWithNoLimit) {
   EXPECT_FALSE(step.until);
   (void)tracker.on_status(SendStatus::success);
   EXPECT_EQ(SendTracker::ticket_wait(t).kind, WaitStep::ready);
+}
+
+// The rule as a poller (the Python aioespnow's event loop) asks it: the same
+// deadline the tracker's blocking wait has.
+TEST(SyncSendWaitPolicy, APollerLooksEveryMillisecondUntilThe100msAreOverThenItIsTimedOut) {
+  test::ManualClock clock;
+  clock.advance(3s);
+  const auto start = clock.now();
+  SyncSendWait wait(start);
+  EXPECT_EQ(wait.deadline(), SendTracker::sync_deadline(start));
+  int looks = 1;
+  while (auto at = wait.look_at(clock.now())) {
+    EXPECT_EQ(*at, clock.now() + 1ms);
+    clock.sleep_until(*at);
+    ++looks;
+  }
+  EXPECT_TRUE(wait.expired(clock.now()));
+  EXPECT_EQ(clock.now() - start, 100ms);
+  EXPECT_EQ(looks, 101);  // at 0, 1, ..., 100 ms
+}
+
+TEST(SyncSendWaitPolicy, TheLastLookFallsOnTheDeadlineNotPastIt) {
+  SyncSendWait wait(0ns);
+  EXPECT_EQ(wait.look_at(99'500us), 100ms);
+  EXPECT_FALSE(wait.expired(99'999us));
+  EXPECT_FALSE(wait.look_at(100ms));
 }
 
 // ---- the 2 s rule
