@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "support/idf_devices.hpp"
+#include "support/manual_clock.hpp"
 #include "espnow/api/idf_config.hpp"
 #include "support/wait_for.hpp"
 #include "support/expect.hpp"
@@ -78,4 +79,19 @@ TEST(IdfLink, EachChipsCallbacksReachItsOwnLink) {
   ASSERT_TRUE(at_a.ok() && *at_a && at_b.ok() && *at_b);
   EXPECT_EQ((*at_a)->mac, kB);
   EXPECT_EQ((*at_b)->mac, kA);
+}
+
+// IdfAir gives its devices' ESPNow the clock it is given, as SimDevices does:
+// on a manual clock a 5 s receive timeout is over at once and measures exactly.
+TEST(IdfLink, TheDevicesWaitOnTheClockTheAirIsGiven) {
+  test::ManualClock clock;
+  test::IdfAir air({}, clock);
+  test::IdfDevice& a = **air.add_device({.mac = kA});
+  ASSERT_OK(a.espnow().active(true));
+  const auto before = clock.now();
+  const auto got = a.espnow().recv(5000);
+  ASSERT_OK(got);
+  EXPECT_FALSE(*got);  // timed out, nothing received
+  EXPECT_EQ(clock.now() - before, std::chrono::seconds(5));
+  EXPECT_GE(clock.timed_waits(), 1);
 }

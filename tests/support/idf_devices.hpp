@@ -9,6 +9,7 @@
 
 #include "esp_wifi.h"
 #include "espnow/api/espnow.hpp"
+#include "espnow/common/clock.hpp"
 #include "espnow/link/idf_link.hpp"
 #include "espnow_emul.hpp"
 
@@ -16,9 +17,11 @@ namespace espnow::test {
 
 class IdfDevice {
  public:
-  // `settle` waits until every chip's Wi-Fi task is quiet.
-  IdfDevice(std::unique_ptr<emul::EmulatedChip> chip, const RadioOptions& radio, std::function<void()> settle)
-      : chip_(std::move(chip)), options_(radio), settle_(std::move(settle)) {}
+  // `settle` waits until every chip's Wi-Fi task is quiet; `clock` times
+  // ESPNow's waits (the 100 ms and 2 s rules, receive timeouts), as SimDevice's does.
+  IdfDevice(std::unique_ptr<emul::EmulatedChip> chip, const RadioOptions& radio, std::function<void()> settle,
+            Clock& clock = steady_clock())
+      : chip_(std::move(chip)), options_(radio), settle_(std::move(settle)), clock_(clock) {}
 
   AirRadio& radio() const { return chip_->radio(); }
   // The emulated chip's own stack (what Espressif's firmware is on a chip).
@@ -53,13 +56,17 @@ class IdfDevice {
   std::unique_ptr<emul::EmulatedChip> chip_;
   RadioOptions options_{};
   std::function<void()> settle_;
+  Clock& clock_;
   IdfLink link_ = boot();
-  ESPNow espnow_{link_};
+  ESPNow espnow_{link_, clock_};
 };
 
 class IdfAir {
  public:
-  explicit IdfAir(AirOptions options = {}) : air_(options) {}
+  // `espnow_clock` times every device's ESPNow waits (AirOptions::clock
+  // times the air), as SimDevices's does; a test may give a manual one.
+  explicit IdfAir(AirOptions options = {}, Clock& espnow_clock = steady_clock())
+      : air_(options), espnow_clock_(espnow_clock) {}
   ~IdfAir() { devices_.clear(); }  // before the air removes the radios
   IdfAir(const IdfAir&) = delete;
   IdfAir& operator=(const IdfAir&) = delete;
@@ -68,7 +75,8 @@ class IdfAir {
   Result<IdfDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
     auto chip = emul::EmulatedChip::create(air_, {.radio = radio, .link = link});
     if (!chip.ok()) return chip.failure();
-    devices_.push_back(std::make_unique<IdfDevice>(std::move(chip.value()), radio, [this] { settle(); }));
+    devices_.push_back(
+        std::make_unique<IdfDevice>(std::move(chip.value()), radio, [this] { settle(); }, espnow_clock_));
     return devices_.back().get();
   }
   SimAir& air() { return air_; }
@@ -84,6 +92,7 @@ class IdfAir {
 
  private:
   SimAir air_;
+  Clock& espnow_clock_;
   std::deque<std::unique_ptr<IdfDevice>> devices_;
 };
 
