@@ -46,12 +46,17 @@ def free_port():
 class Broker:
     """A private mosquitto: its own port, config and persistence directory."""
 
-    def __init__(self, directory, users=None, port=None):
+    def __init__(self, directory, users=None, port=None, tls=None):
         self.port = port or free_port()
         self.dir = directory
         self.conf = os.path.join(directory, "mosquitto.conf")
         lines = [f"listener {self.port} 127.0.0.1", f"persistence true", f"persistence_location {directory}/",
                  "log_dest none"]
+        self.tls_port = None
+        if tls:  # a second listener: TLS, a client certificate required
+            self.tls_port = free_port()
+            lines += [f"listener {self.tls_port} 127.0.0.1", f"cafile {tls.ca}", f"certfile {tls.server_cert}",
+                      f"keyfile {tls.server_key}", "require_certificate true"]
         if os.geteuid() == 0:  # else mosquitto drops to its own user, who may not read the test's folder
             lines.append("user root")
         if users:
@@ -74,7 +79,8 @@ class Broker:
     def _accepts(self):
         assert self.proc.poll() is None, self.proc.communicate()
         try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            for port in filter(None, (self.port, self.tls_port)):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return True
         except OSError:
             return False
@@ -462,3 +468,64 @@ def test_three_gateways_on_one_broker_publish_each_copy_and_the_helper_merges_th
             out, _ = listener.communicate(timeout=10)
         got = [json.loads(line) for line in out.splitlines()]
         assert [(m["mac"].replace(":", ""), m["hex"]) for m in got] == [(best, b"reply".hex())]
+
+
+class Pki:
+    """A CA made for the test, a server certificate for 127.0.0.1 and a client
+    certificate it signed; `other_ca` signed nothing of these."""
+
+    def __init__(self, directory):
+        d = lambda name: os.path.join(directory, name)
+        self.ca, self.other_ca = d("ca.crt"), d("other-ca.crt")
+        self.server_cert, self.server_key = d("server.crt"), d("server.key")
+        self.client_cert, self.client_key = d("client.crt"), d("client.key")
+        ssl = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+        for name in ("ca", "other-ca"):
+            ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN=espnow test {name}",
+                "-keyout", d(f"{name}.key"), "-out", d(f"{name}.crt"))
+        for name, ext in (("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")):
+            ssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}", "-keyout", d(f"{name}.key"),
+                "-out", d(f"{name}.csr"))
+            with open(d(f"{name}.ext"), "w") as f:
+                f.write(ext + "\n")
+            ssl("x509", "-req", "-in", d(f"{name}.csr"), "-CA", self.ca, "-CAkey", d("ca.key"), "-CAcreateserial",
+                "-days", "2", "-extfile", d(f"{name}.ext"), "-out", d(f"{name}.crt"))
+
+
+def test_tls_with_a_generated_ca_and_a_client_certificate(air, tmp_path, things):
+    pki = Pki(str(tmp_path))
+    broker = Broker(str(tmp_path), tls=pki)
+    things.append(broker)
+    sub = Subscriber(broker, f"espnow/{GW_ID}/#")  # the plain listener: an independent view
+    things.append(sub)
+    url = f"mqtts://127.0.0.1:{broker.tls_port}"
+    gw = Gateway(air, None, "--mqtt-cafile", pki.ca, "--mqtt-cert", pki.client_cert, "--mqtt-key", pki.client_key,
+                 "--allow-tx", "all", url=url)
+    things.append(gw)
+    wait_for(lambda: sub.payloads(f"espnow/{GW_ID}/status")[-1:] == [b"online"], "online over TLS")
+    espnow(air, "--mac", A, "send", GW, "over tls")
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}") == [b"over tls"]
+    publish(broker, f"espnow/{GW_ID}/tx/ffffffffffff/json", json.dumps({"text": "all", "id": "t"}))
+    assert sub.wait_json(f"espnow/{GW_ID}/txresult/ffffffffffff")["acked"] is True
+    code, err = gw.stop()
+    assert code == 0, err
+
+    # A broker whose certificate the given CA did not sign, and a client without a certificate: no connection.
+    for args, why in (([pki.other_ca, "--mqtt-cert", pki.client_cert, "--mqtt-key", pki.client_key],
+                       "certificate verify failed"), ([pki.ca], "certificate required")):
+        bad = Gateway(air, None, "--mqtt-cafile", *args, url=url)
+        things.append(bad)
+        line = bad.proc.stderr.readline()
+        assert line.startswith("gateway: mqtt: ") and why in line, line
+        code, err = bad.stop()
+        assert code == 0 and "0 received" in err, err
+    assert sub.payloads(f"espnow/{GW_ID}/status")[-1:] == [b"offline"]
+
+    r = subprocess.run([CLI, "--air", air, "gateway", "--mqtt", url], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "mqtts:// needs --mqtt-cafile" in r.stderr
+    r = subprocess.run([CLI, "--air", air, "gateway", "--mqtt", url, "--mqtt-cafile", pki.ca, "--mqtt-cert",
+                        pki.client_cert], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "--mqtt-cert and --mqtt-key go together" in r.stderr
+    r = subprocess.run([CLI, "--air", air, "gateway", "--mqtt", url, "--mqtt-cafile", str(tmp_path / "absent.crt")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "TLS files" in r.stderr, r.stderr

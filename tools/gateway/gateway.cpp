@@ -176,7 +176,14 @@ void Gateway::handle(BrokerUp&) {
 }
 
 void Gateway::handle(BrokerDown& e) {
-  if (!connected_) return;
+  if (!connected_) {  // an attempt failed (TLS, refused): said once per kind of failure
+    const std::string why = MqttSession::error_text(e.rc);
+    if (e.rc != 0 && why != last_failure_)
+      std::fprintf(stderr, "gateway: cannot connect to the broker (%s); retrying\n", why.c_str());
+    last_failure_ = why;
+    return;
+  }
+  last_failure_.clear();
   connected_ = false;
   if (e.rc != 0)
     std::fprintf(stderr, "gateway: lost the broker (%s); keeping up to %zu messages until it returns\n",

@@ -78,7 +78,8 @@ class Gateway {
   GatewayCounters n_;
   std::unordered_set<int> unacked_;  // handed to libmosquitto, not yet confirmed
   bool connected_ = false;
-  bool resending_ = false;  // after a reconnect: libmosquitto's resends go before anything new
+  bool resending_ = false;
+  std::string last_failure_;  // the last failed attempt's reason, said once  // after a reconnect: libmosquitto's resends go before anything new
   std::map<MacAddress, Peer> peers_;
   std::uint64_t peers_untracked_ = 0;
   std::deque<PendingSend> sends_;  // in send order: the link reports in the same order

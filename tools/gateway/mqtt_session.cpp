@@ -57,6 +57,7 @@ std::string MqttSession::start() {
   mosquitto_disconnect_callback_set(mosq_, &MqttSession::on_disconnect);
   mosquitto_publish_callback_set(mosq_, &MqttSession::on_publish);
   mosquitto_message_callback_set(mosq_, &MqttSession::on_message);
+  mosquitto_log_callback_set(mosq_, &MqttSession::on_log);
   if (int rc = mosquitto_loop_start(mosq_)) return "MQTT thread: " + error_text(rc);
   started_ = true;
   keep_trying();
@@ -111,6 +112,17 @@ void MqttSession::on_disconnect(mosquitto*, void* self, int rc) {
 void MqttSession::on_publish(mosquitto*, void* self, int mid) {
   auto* s = static_cast<MqttSession*>(self);
   if (s->handlers_.published) s->handlers_.published(mid);
+}
+
+// libmosquitto's own errors (a TLS certificate that does not verify, ...)
+// say more than the disconnect's code: each different one is shown once.
+void MqttSession::on_log(mosquitto*, void* self, int level, const char* text) {
+  auto* s = static_cast<MqttSession*>(self);
+  if (level != MOSQ_LOG_ERR || !text) return;
+  std::lock_guard lock(s->log_mutex_);
+  if (s->last_log_ == text) return;
+  s->last_log_ = text;
+  std::fprintf(stderr, "gateway: mqtt: %s\n", text);
 }
 
 void MqttSession::on_message(mosquitto*, void* self, const mosquitto_message* m) {

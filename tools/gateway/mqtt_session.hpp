@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -51,6 +52,7 @@ class MqttSession {
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
   static void on_message(mosquitto*, void* self, const mosquitto_message* m);
+  static void on_log(mosquitto*, void* self, int level, const char* text);
 
   const GatewaySettings& s_;
   std::string will_topic_;
@@ -59,6 +61,8 @@ class MqttSession {
   bool started_ = false;
   bool under_way_ = false;  // a connection attempt started; libmosquitto retries from there
   std::chrono::steady_clock::time_point next_try_{};
+  std::mutex log_mutex_;
+  std::string last_log_;  // the last error libmosquitto logged, not repeated
 };
 
 }  // namespace espnow::gateway
