@@ -5,11 +5,14 @@ what reaches the broker with mosquitto_sub and commands with mosquitto_pub,
 clients independent of our code. Nothing sleeps: every wait is on the thing,
 with a deadline."""
 import base64
+import datetime
 import json
 import os
 import random
+import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -122,6 +125,10 @@ class Subscriber:
     def on(self, topic):
         with self.lock:
             return [m for m in self.messages if m[1] == topic]
+
+    def on_prefix(self, prefix):
+        with self.lock:
+            return [m for m in self.messages if m[1].startswith(prefix)]
 
     def payloads(self, topic):
         return [p for _, _, p in self.on(topic)]
@@ -529,3 +536,91 @@ def test_tls_with_a_generated_ca_and_a_client_certificate(air, tmp_path, things)
     r = subprocess.run([CLI, "--air", air, "gateway", "--mqtt", url, "--mqtt-cafile", str(tmp_path / "absent.crt")],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and "TLS files" in r.stderr, r.stderr
+
+
+# Home Assistant's MQTT discovery, as its documentation gives it: the topic
+# <discovery_prefix>/<component>/[<node_id>/]<object_id>/config with ids of
+# [a-zA-Z0-9_-], a retained JSON object, a unique_id, a device with
+# identifiers, and each sensor device class with its units.
+HA_TOPIC = re.compile(r"^homeassistant/(sensor|binary_sensor)/[a-zA-Z0-9_-]+/[a-zA-Z0-9_-]+/config$")
+HA_SENSOR_UNITS = {"signal_strength": {"dB", "dBm"}, "timestamp": {None}, "temperature": {"°C", "°F", "K"},
+                   "humidity": {"%"}, "battery": {"%"}, None: None}
+HA_BINARY_CLASSES = {"door", "window", "motion", "battery", "moisture", "opening", "problem", None}
+HA_KEYS = {"name", "unique_id", "state_topic", "value_template", "unit_of_measurement", "device_class",
+           "state_class", "entity_category", "icon", "device", "availability_topic", "payload_available",
+           "payload_not_available", "origin"}
+
+
+def check_ha_config(topic, config, states):
+    """A discovery config against the documented schema, and its value_template
+    against the state its state_topic carries."""
+    component = HA_TOPIC.match(topic).group(1)
+    assert set(config) <= HA_KEYS, set(config) - HA_KEYS
+    assert config["unique_id"] and config["name"] and config["state_topic"] in states
+    assert isinstance(config["device"]["identifiers"], list) and config["device"]["name"]
+    assert all(kind == "mac" for kind, _ in config["device"]["connections"])
+    assert (config["availability_topic"], config["payload_available"], config["payload_not_available"]) == \
+        (f"espnow/{GW_ID}/status", "online", "offline")
+    if component == "sensor":
+        units = HA_SENSOR_UNITS[config.get("device_class")]
+        assert units is None or config.get("unit_of_measurement") in units, config
+        assert config.get("state_class", "measurement") == "measurement"
+        assert config.get("entity_category", "diagnostic") == "diagnostic"
+    else:
+        assert config.get("device_class") in HA_BINARY_CLASSES
+    state = states[config["state_topic"]]
+    for field in re.findall(r"value_json\.(\w+)", config["value_template"]):
+        assert field in state or "is defined" in config["value_template"], (field, state)
+    return component
+
+
+def test_home_assistant_discovery_and_a_declarative_decoder(air, broker, tmp_path, things):
+    config = tmp_path / "gateway.conf"
+    config.write_text("ha-discovery = homeassistant\n"
+                      "decoder climate = temperature:i16*0.01:°C:temperature, humidity:u16*0.1:%:humidity, skip:1,"
+                      " battery:u8:%:battery, door:bool::door\n"
+                      f"decode = {A} climate\n")
+    gw, sub = start_gateway(things, air, broker, "--config", str(config), "--stats-interval", "0.2",
+                            sub_topics=["homeassistant/#", f"espnow/{GW_ID}/#"])
+    reading = struct.pack("<hHBB?", 2150, 456, 7, 87, True)  # the sensor's C struct, no zero byte (argv)
+    espnow(air, "--mac", A, "send", GW, reading)
+    espnow(air, "--mac", A, "send", GW, "x")  # too short for its decoder: counted, not decoded
+    espnow(air, "--mac", B, "send", GW, "plain")
+
+    decoded = json.loads(sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}/decoded")[0])
+    assert decoded == {"temperature": pytest.approx(21.5), "humidity": pytest.approx(45.6), "battery": 87,
+                       "door": True}
+    stats_where(sub, lambda j: j["rx"] == 3 and j["decode_short"] == 1)
+    assert len(sub.on(f"espnow/{GW_ID}/rx/{A_HEX}/decoded")) == 1 and sub.on(f"espnow/{GW_ID}/rx/{B_HEX}/decoded") == []
+    rx = json.loads(sub.wait(f"espnow/{GW_ID}/rx/{B_HEX}/json")[0])
+    assert abs(datetime.datetime.fromisoformat(rx["time"]).timestamp() - rx["ts"]) < 0.002
+
+    states = {f"espnow/{GW_ID}/rx/{A_HEX}/json": json.loads(sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}/json")[0]),
+              f"espnow/{GW_ID}/rx/{A_HEX}/decoded": decoded, f"espnow/{GW_ID}/rx/{B_HEX}/json": rx}
+    later = Subscriber(broker, "homeassistant/#")  # the configs are retained: a later Home Assistant gets them
+    things.append(later)
+    wait_for(lambda: len(later.on_prefix("homeassistant/")) == 7 + 3, "every discovery config")
+    configs = {t: json.loads(p) for _, t, p in later.on_prefix("homeassistant/")}
+    assert all(retained for retained, _, _ in later.on_prefix("homeassistant/"))
+    components = [check_ha_config(t, c, states) for t, c in configs.items()]
+    assert sorted(components) == ["binary_sensor"] + ["sensor"] * 9
+    assert len({c["unique_id"] for c in configs.values()}) == len(configs)
+    by_device = {}
+    for c in configs.values():
+        by_device.setdefault(c["device"]["identifiers"][0], []).append(c["name"])
+    assert sorted(by_device[f"espnow_{A_HEX}"]) == sorted(["RSSI", "Last seen", "Last message", "temperature",
+                                                           "humidity", "battery", "door"])
+    assert sorted(by_device[f"espnow_{B_HEX}"]) == ["Last message", "Last seen", "RSSI"]
+    temperature = next(c for c in configs.values() if c["name"] == "temperature")
+    assert (temperature["device_class"], temperature["unit_of_measurement"]) == ("temperature", "°C")
+
+
+def test_bad_decoders_are_usage_errors_naming_the_line(air, tmp_path):
+    for text, message in (("decoder d = t:i17\n", "'i17' is not u8"), ("decoder d = t:u8*x\n", "'x' is not a scale"),
+                          ("decoder d = u8\n", "is not NAME:TYPE"), ("decode = all nothing\n", "no decoder named"),
+                          ("decoder d = a:u8\ndecode = 12 d\n", "'12' is not a MAC")):
+        config = tmp_path / "bad.conf"
+        config.write_text(text)
+        r = subprocess.run([CLI, "--air", air, "gateway", "--config", str(config)], capture_output=True, text=True,
+                           timeout=30)
+        assert r.returncode == 2 and f"{config}:" in r.stderr and message in r.stderr, r.stderr

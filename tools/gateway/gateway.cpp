@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <ctime>
 
 #include "base64.hpp"
+#include "ha_discovery.hpp"
 #include "tx_command.hpp"
 
 namespace espnow::gateway {
@@ -17,6 +19,18 @@ constexpr char kOnline[] = "online";
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// ISO 8601 in UTC, to the millisecond: what Home Assistant's timestamps read.
+std::string iso_time(double unix_s) {
+  const auto whole = static_cast<std::time_t>(unix_s);
+  std::tm tm{};
+  gmtime_r(&whole, &tm);
+  char buf[96];
+  const int ms = static_cast<int>((unix_s - static_cast<double>(whole)) * 1000) % 1000;
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
 std::string rx_json(const Received& e, const std::string& gw) {
   Json j = {{"src", mac_hex(e.info.src)},
             {"dst", mac_hex(e.info.dst)},
@@ -26,6 +40,7 @@ std::string rx_json(const Received& e, const std::string& gw) {
             {"rate", std::string(rate_info(e.info.rx_ctrl.rate).name)},
             {"len", e.data.size()},
             {"ts", e.wall_time_s},
+            {"time", iso_time(e.wall_time_s)},
             {"seq", e.seq},
             {"data_b64", base64_encode(e.data)}};
   if (cli::is_text(e.data)) j["text"] = std::string(e.data.begin(), e.data.end());
@@ -94,9 +109,16 @@ void Gateway::handle(Received& e) {
   const std::string raw(e.data.begin(), e.data.end());
   const bool new_peer = !peers_.contains(e.info.src);
   note_peer(e);
+  const Decoder* decoder = s_.decoder_for(e.info.src);
+  // Home Assistant learns of a sender before its first state arrives.
+  if (new_peer && !s_.ha_prefix.empty()) queue(ha_discovery_configs(topics_, s_.ha_prefix, e.info.src, decoder));
   std::vector<Publication> pubs = {{topics_.rx_any(e.info.src), raw, s_.qos, false},
                                    {topics_.rx(e.info.src), raw, s_.qos, false},
                                    {topics_.rx_json(e.info.src), rx_json(e, topics_.gw()), s_.qos, false}};
+  if (decoder) {
+    if (auto fields = decode(*decoder, e.data)) pubs.push_back({topics_.rx_decoded(e.info.src), dump(*fields), s_.qos, false});
+    else ++n_.decode_short;
+  }
   queue(std::move(pubs), true);
   if (new_peer) publish_peers();  // a newcomer is announced at once, the others with the stats
 }
@@ -135,6 +157,7 @@ void Gateway::publish_stats() {
       {"rx", n_.rx},
       {"rx_refused", n_.rx_refused},
       {"rx_published", n_.rx_published},
+      {"decode_short", n_.decode_short},
       {"queue", outbox_.size()},
       {"queue_max", s_.queue_max},
       {"dropped_queue_full", outbox_.drops().full},

@@ -26,6 +26,7 @@ namespace espnow::gateway {
 
 struct GatewayCounters {
   std::uint64_t rx = 0, rx_refused = 0, rx_published = 0;
+  std::uint64_t decode_short = 0;  // shorter than their decoder's layout: not decoded
   std::uint64_t tx_commands = 0, tx_sent = 0, tx_acked = 0, tx_failed = 0;
   std::uint64_t tx_refused = 0, tx_malformed = 0, tx_errors = 0;
   std::uint64_t broker_connects = 0;

@@ -30,6 +30,7 @@ constexpr OptionHelp kOptions[] = {
     {"queue", "messages kept while the broker is unreachable (default 10000); more are dropped, oldest first"},
     {"queue-age", "seconds a kept message may wait before it is dropped (default 3600)"},
     {"stats-interval", "seconds between stats publications (default 60; 0: never)"},
+    {"spool", "a directory where the queue is kept on disk, so that a restart of the gateway loses nothing"},
 };
 
 }  // namespace
@@ -38,6 +39,8 @@ CLI::App* add_gateway_command(CLI::App& app, GatewayOptions& options) {
   CLI::App* sub = app.add_subcommand("gateway", "relay ESP-NOW to an MQTT broker and back (docs/gateway.md)");
   sub->add_option("--config", options.config, "a config file of NAME = VALUE lines (options, encrypted peers)");
   for (const OptionHelp& o : kOptions) sub->add_option(std::string("--") + o.name, options.values[o.name], o.help);
+  sub->add_flag("--ha-discovery{homeassistant}", options.values["ha-discovery"],
+                "announce each sender to Home Assistant (MQTT discovery); =PREFIX for a discovery prefix other than homeassistant");
   return sub;
 }
 

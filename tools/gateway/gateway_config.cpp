@@ -41,6 +41,14 @@ void read_config_file(GatewayOptions& o) {
     if (eq == std::string::npos) cli::usage_error(where + "expected NAME = VALUE, got '" + line + "'");
     std::string name = trim(line.substr(0, eq));
     const std::string value = trim(line.substr(eq + 1));
+    if (name.starts_with("decoder ") || name.starts_with("decoder\t")) {  // "decoder NAME = LAYOUT"
+      o.decoders.push_back({trim(name.substr(8)), {where, value}});
+      continue;
+    }
+    if (name == "decode") {
+      o.decodes.push_back({where, value});
+      continue;
+    }
     std::replace(name.begin(), name.end(), '_', '-');
     if (name == "lmk") {  // "lmk = MAC KEY": an encrypted peer
       const auto space = value.find_first_of(" \t");
@@ -106,6 +114,31 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
+// The decoders and which sender each applies to; a mistake names its line.
+void resolve_decoders(const GatewayOptions& o, GatewaySettings& s) {
+  std::map<std::string, Decoder> named;
+  for (const auto& [name, line] : o.decoders) {
+    std::string error;
+    auto d = parse_decoder(name, line.text, error);
+    if (!d) cli::usage_error(line.where + "decoder " + name + ": " + error);
+    named[name] = std::move(*d);
+  }
+  for (const GatewayOptions::Line& line : o.decodes) {
+    const auto space = line.text.find_first_of(" \t");
+    const std::string who = line.text.substr(0, space);
+    const std::string name = space == std::string::npos ? "" : trim(line.text.substr(space));
+    const auto it = named.find(name);
+    if (it == named.end()) cli::usage_error(line.where + "decode = MAC|all NAME: no decoder named '" + name + "'");
+    if (who == "all") {
+      s.decoder_for_all = it->second;
+    } else if (const auto mac = parse_any_mac(who)) {
+      s.decoders[*mac] = it->second;
+    } else {
+      cli::usage_error(line.where + "decode: '" + who + "' is not a MAC or all");
+    }
+  }
+}
+
 }  // namespace
 
 bool MacAllowList::allows(const MacAddress& mac) const {
@@ -162,6 +195,10 @@ GatewaySettings resolve_settings(GatewayOptions o) {
   if (!get("stats-interval").empty()) s.stats_interval_s = seconds("stats-interval", get("stats-interval"));
   s.lmks = o.lmks;
   s.pmk = get("pmk");
+  s.ha_prefix = get("ha-discovery");
+  if (s.ha_prefix.find_first_of("+#") != std::string::npos) cli::usage_error("--ha-discovery: '+' and '#' are not allowed in topics");
+  s.spool_dir = get("spool");
+  resolve_decoders(o, s);
   return s;
 }
 

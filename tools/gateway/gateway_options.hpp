@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "decoder.hpp"
 #include "espnow/wire/mac_address.hpp"
 
 namespace CLI {
@@ -21,6 +22,11 @@ namespace espnow::gateway {
 struct GatewayOptions {
   std::map<std::string, std::string> values;  // option name (no dashes) -> text
   std::vector<std::string> lmks;              // config "lmk = MAC KEY" lines, as MAC=KEY
+  struct Line {
+    std::string where, text;  // "FILE:LINE: ", and what it says
+  };
+  std::vector<std::pair<std::string, Line>> decoders;  // "decoder NAME = LAYOUT": NAME, LAYOUT
+  std::vector<Line> decodes;                           // "decode = MAC|all NAME"
   std::string config;                         // --config FILE
 };
 
@@ -51,6 +57,14 @@ struct GatewaySettings {
   double stats_interval_s = 60;
   std::vector<std::string> lmks; // MAC=KEY encrypted peers, from the config file
   std::string pmk;
+  std::string ha_prefix;         // Home Assistant's discovery prefix; empty: no discovery
+  std::map<MacAddress, Decoder> decoders;  // a sender's decoder (config "decode = MAC NAME")
+  std::optional<Decoder> decoder_for_all;  // "decode = all NAME": senders without their own
+  std::string spool_dir;         // --spool: the queue kept on disk there; empty: in memory only
+  const Decoder* decoder_for(const MacAddress& src) const {
+    const auto it = decoders.find(src);
+    return it != decoders.end() ? &it->second : decoder_for_all ? &*decoder_for_all : nullptr;
+  }
 };
 
 // Registers `gateway` and its options on `app`.
