@@ -22,6 +22,19 @@ Time propagation_delay(Position a, Position b) {
   return static_cast<Time>(std::llround(std::hypot(a.x - b.x, a.y - b.y) / kSpeedOfLight * 1e9));
 }
 
+// Below this a frame can be neither detected (locked on) by any radio nor
+// change its carrier sense measurably, so it gets no events: -97 dBm (the
+// 1 Mbps sensitivity, 35 dB below energy detect: a signal this weak moves
+// the energy-detect decision by 0.0014 dB), lower for the LR rates.
+double event_level_dbm(PhyRate rate) {
+  return std::min(detect_threshold_dbm(rate), detect_threshold_dbm(PhyRate::r1m));
+}
+
+// Transmissions are kept for faint-signal queries this long after they end,
+// beyond the longest frame: time for the signal to reach a radio 1,500 km
+// away and back (a field with no index may be that large).
+constexpr Time kPropagationSlack = milliseconds(10);
+
 }  // namespace
 
 double adjacent_channel_factor(int channel_distance) noexcept {
@@ -53,6 +66,8 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
   s->mac = std::make_unique<Dcf>(engine_, random_, mc, *s->phy,
                                  [this, index](const AirFrame& f) { transmit(index, f); });
   s->phy->attach(*s->mac);
+  s->phy->on_faint([this, index](Time a, Time b, const std::vector<std::uint64_t>& delivered,
+                                 std::vector<FaintSignal>& out) { faint_signals(index, a, b, delivered, out); });
   stations_.push_back(std::move(s));
   if (config.tx_power_dbm > max_tx_dbm_) {
     max_tx_dbm_ = config.tx_power_dbm;
@@ -83,32 +98,41 @@ Air::CellKey Air::cell_of(Position p) const {
 }
 
 void Air::rebuild_cells() {
-  // Beyond d, 10·n·log10(d) + the reference loss takes the strongest signal
-  // below the ignore level. A model that does not fall with distance gets no index.
+  // Beyond reach_m_, 10·n·log10(d) + the reference loss takes the strongest
+  // 1 Mbps frame below its detection threshold. A model that does not fall
+  // with distance gets no index.
   cells_.clear();
   cell_m_ = 0;
-  const double budget_db = max_tx_dbm_ - config_.path_loss.reference_db - mw_to_dbm(ignore_below_mw_);
+  reach_m_ = 0;
   if (config_.path_loss.exponent <= 0) return;
-  const double reach = std::pow(10.0, budget_db / (10.0 * config_.path_loss.exponent));
-  if (!(reach < 1e7)) return;  // larger than any field: one list is as good
-  cell_m_ = std::max(1.0, reach);
+  const double budget_db = max_tx_dbm_ - config_.path_loss.reference_db - detect_threshold_dbm(PhyRate::r1m);
+  reach_m_ = std::pow(10.0, budget_db / (10.0 * config_.path_loss.exponent));
+  if (!(reach_m_ < 1e7)) return;  // larger than any field: one list is as good
+  cell_m_ = std::max(1.0, reach_m_ / 2);
   for (std::uint32_t i = 0; i < stations_.size(); ++i) cells_[cell_of(stations_[i]->config.pos)].push_back(i);
 }
 
-void Air::candidates(Position p, std::vector<std::uint32_t>& out) const {
+void Air::candidates(Position p, double radius, std::vector<std::uint32_t>& out) const {
   out.clear();
-  if (cell_m_ == 0) {
+  const double rings = cell_m_ > 0 ? std::ceil(radius / cell_m_) : INFINITY;
+  if (!(rings <= 64)) {  // no index, or a reach wider than the index helps with
     for (std::uint32_t i = 0; i < stations_.size(); ++i) out.push_back(i);
     return;
   }
+  const auto r = static_cast<std::int32_t>(rings);
+  const double r2 = (radius + 1.0) * (radius + 1.0);  // generous: the caller checks the power
   const auto cx = static_cast<std::int32_t>(std::floor(p.x / cell_m_));
   const auto cy = static_cast<std::int32_t>(std::floor(p.y / cell_m_));
-  for (std::int32_t dx = -1; dx <= 1; ++dx)
-    for (std::int32_t dy = -1; dy <= 1; ++dy) {
+  for (std::int32_t dx = -r; dx <= r; ++dx)
+    for (std::int32_t dy = -r; dy <= r; ++dy) {
       const CellKey k = (static_cast<CellKey>(static_cast<std::uint32_t>(cx + dx)) << 32) |
                         static_cast<std::uint32_t>(cy + dy);
       const auto it = cells_.find(k);
-      if (it != cells_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+      if (it == cells_.end()) continue;
+      for (const std::uint32_t i : it->second) {
+        const Position q = stations_[i]->config.pos;
+        if ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y) <= r2) out.push_back(i);
+      }
     }
   // Index order, as without the index: same-time events keep their order.
   std::sort(out.begin(), out.end());
@@ -133,6 +157,34 @@ double Air::rx_dbm(std::uint32_t from, std::uint32_t to) const {
   return received_dbm(config_.path_loss, a.pos, stations_[to]->config.pos, a.tx_power_dbm);
 }
 
+void Air::forget_old_transmissions() {
+  // A frame locked on now began at most the longest frame (plus propagation)
+  // ago; transmissions that ended before that overlap no lock still open.
+  const Time now = engine_.now();
+  while (!recent_.empty()) {
+    const Transmission& t = *recent_.front().tx;
+    if (t.start + t.duration + longest_ + kPropagationSlack >= now) break;
+    recent_.pop_front();
+  }
+}
+
+void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vector<std::uint64_t>& delivered,
+                        std::vector<FaintSignal>& out) const {
+  const Station& rx = *stations_[to];
+  for (const Sent& s : recent_) {
+    const Transmission& t = *s.tx;
+    // Cheap tests first: most transmissions are far off in time, or were delivered.
+    if (t.start >= to_t || t.start + t.duration + kPropagationSlack <= from_t || t.from == to) continue;
+    const double factor = adjacent_channel_factor(int(rx.phy->channel()) - int(t.channel));
+    if (factor == 0.0) continue;
+    if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
+    const double mw = dbm_to_mw(received_dbm(config_.path_loss, s.pos, rx.config.pos, t.tx_dbm)) * factor;
+    if (mw < ignore_below_mw_) continue;
+    const Time arrive = t.start + propagation_delay(s.pos, rx.config.pos);
+    if (arrive < to_t && arrive + t.duration > from_t) out.push_back({t.id, arrive, arrive + t.duration, mw});
+  }
+}
+
 void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   Station& sender = *stations_[from];
   auto tx = std::make_shared<Transmission>();
@@ -152,16 +204,27 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
     channel_use(ch, false);
     stations_[from]->phy->tx_end();
   });
+  forget_old_transmissions();
+  recent_.push_back({shared, sender.config.pos});
+  longest_ = std::max(longest_, tx->duration);
 
+  // Events only where the frame could be detected; elsewhere it is faint
+  // (faint_signals) and costs nothing until a frame it overlaps ends.
+  const double event_dbm = event_level_dbm(frame.rate);
+  const double event_mw = dbm_to_mw(event_dbm);
+  const double radius =
+      config_.path_loss.exponent > 0
+          ? std::pow(10.0, (tx->tx_dbm - config_.path_loss.reference_db - event_dbm) / (10.0 * config_.path_loss.exponent))
+          : INFINITY;
   const bool lr = is_long_range(frame.rate);
-  candidates(sender.config.pos, scratch_);
+  candidates(sender.config.pos, radius, scratch_);
   for (const std::uint32_t i : scratch_) {
     if (i == from) continue;
     Station& rx = *stations_[i];
     const double factor = adjacent_channel_factor(int(rx.phy->channel()) - int(tx->channel));
     if (factor == 0.0) continue;
     const double mw = dbm_to_mw(received_dbm(config_.path_loss, sender.config.pos, rx.config.pos, tx->tx_dbm)) * factor;
-    if (mw < ignore_below_mw_) continue;
+    if (mw < event_mw) continue;
     const bool decodable = rx.phy->channel() == tx->channel && (!lr || rx.phy->long_range());
     const Time arrive = engine_.now() + propagation_delay(sender.config.pos, rx.config.pos);
     Phy* phy = rx.phy.get();

@@ -65,34 +65,81 @@ double Phy::interference_mw() const {
 
 void Phy::account(Time until) {
   if (!lock_.tx || until <= lock_.last) return;
-  const Transmission& tx = *lock_.tx;
   const double interference = interference_mw();
   if (interference > 0.0) lock_.interfered = true;
-  const double sinr = lock_.mw / (noise_mw_ + interference);
+  stretches_.push_back({lock_.last, until, interference});
+  lock_.last = until;
+}
+
+double Phy::log_piece_success(Time begin, Time end, double interference_mw) const {
+  const Transmission& tx = *lock_.tx;
+  const double sinr = lock_.mw / (noise_mw_ + interference_mw);
   const Time header_end = lock_.start + timing_for(tx.frame.rate).preamble_header;
   const PhyRate rate = tx.frame.rate;
-  // The part of [last, until) in the PLCP preamble and header, and the part in the payload.
-  const Time in_header = std::max<Time>(0, std::min(until, header_end) - lock_.last);
-  const Time in_payload = (until - lock_.last) - in_header;
+  // The part of [begin, end) in the PLCP preamble and header, and the part in the payload.
+  const Time in_header = std::max<Time>(0, std::min(end, header_end) - begin);
+  const Time in_payload = (end - begin) - in_header;
+  double log_p = 0.0;
   if (in_header > 0) {
     const std::uint32_t kbps = header_kbps(rate);
-    lock_.log_success += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_header) * kbps * 1e-6, noise_mw_);
+    log_p += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_header) * kbps * 1e-6, noise_mw_);
   }
   if (in_payload > 0) {
     const std::uint32_t kbps = rate_info(rate).kbps;
-    lock_.log_success += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_payload) * kbps * 1e-6, noise_mw_);
+    log_p += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_payload) * kbps * 1e-6, noise_mw_);
   }
-  lock_.last = until;
+  return log_p;
+}
+
+double Phy::log_success() {
+  faint_.clear();
+  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_, faint_);
+  double log_p = 0.0;
+  if (faint_.empty()) {
+    for (const Stretch& s : stretches_) log_p += log_piece_success(s.begin, s.end, s.interference_mw);
+    return log_p;
+  }
+  lock_.interfered = true;
+  // Cut each stretch where a faint signal starts or ends, and add the faint
+  // signals present over each piece.
+  std::vector<Time> cuts;
+  for (const FaintSignal& f : faint_) {
+    cuts.push_back(f.start);
+    cuts.push_back(f.end);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  for (const Stretch& s : stretches_) {
+    Time begin = s.begin;
+    auto cut = std::upper_bound(cuts.begin(), cuts.end(), begin);
+    while (begin < s.end) {
+      const Time end = (cut != cuts.end() && *cut < s.end) ? *cut++ : s.end;
+      if (end <= begin) continue;
+      double faint_mw = 0.0;
+      for (const FaintSignal& f : faint_)
+        if (f.start <= begin && f.end >= end) faint_mw += f.mw;
+      log_p += log_piece_success(begin, end, s.interference_mw + faint_mw);
+      begin = end;
+    }
+  }
+  return log_p;
+}
+
+void Phy::start_lock(const std::shared_ptr<const Transmission>& tx, double mw, bool others) {
+  lock_ = Lock{tx, mw, engine_.now(), engine_.now(), others};
+  stretches_.clear();
+  delivered_.clear();
+  for (const Arrival& a : arrivals_) delivered_.push_back(a.id);
 }
 
 void Phy::signal_start(const std::shared_ptr<const Transmission>& tx, double mw, bool decodable) {
   account(engine_.now());
   const bool others = !arrivals_.empty();
   arrivals_.push_back({tx->id, mw});
+  if (lock_.tx) delivered_.push_back(tx->id);
   const bool detectable = decodable && mw_to_dbm(mw) >= detect_threshold_dbm(tx->frame.rate);
   if (detectable) {
     if (!transmitting_ && !lock_.tx) {
-      lock_ = Lock{tx, mw, engine_.now(), engine_.now(), 0.0, others};
+      start_lock(tx, mw, others);
     } else if (tx->frame.kind == FrameKind::data) {
       // Busy sending or locked on another frame: this one is only interference.
       events_->phy_lost(tx->frame, RxLoss::collision);
@@ -110,9 +157,10 @@ void Phy::signal_end(const Transmission& tx) {
       break;
     }
   if (was_locked) {
+    const double log_p = log_success();
     const Lock done = std::move(lock_);
     lock_ = Lock{};
-    const bool ok = random_.uniform() < std::exp(done.log_success);
+    const bool ok = random_.uniform() < std::exp(log_p);
     if (!ok && done.tx->frame.kind == FrameKind::data)
       events_->phy_lost(done.tx->frame, done.interfered ? RxLoss::collision : RxLoss::weak);
     update_busy();

@@ -2,6 +2,7 @@
 // carrier sense and hidden stations, determinism.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "espnow/sim/air.hpp"
@@ -291,31 +292,80 @@ TEST(SimAir, TwoSaturatedSendersBothGetThroughAfterStartingInTheSameSlot) {
   EXPECT_GT(n.received[sink].size(), 250u);
 }
 
-TEST(SimAir, TheSpatialIndexReachesEveryRadioThatCanFeelAFrameAndNoOther) {
+TEST(SimAir, OnlyRadiosThatCanDetectAFrameGetEventsForIt) {
+  // Events for one broadcast with and without radios beyond detection.
+  auto events_for_one_frame = [](bool far_radios) {
+    Net n;
+    n.add(0);
+    const double reach = n.air.reach_m();
+    EXPECT_NEAR(reach, 369.0, 1.0);  // 20 dBm falls to -97 dBm at 369 m with exponent 3
+    n.add(reach * 0.98);             // -96.7 dBm: detected
+    if (far_radios) {
+      n.add(reach * 1.02, 0);        // -97.3 dBm: felt faintly, no events
+      n.add(-reach * 3, reach * 3);  // in another cell
+    }
+    const std::uint64_t before = n.engine.events_run();
+    EXPECT_TRUE(n.send(0, MacAddress::broadcast(), 0, 40));
+    n.engine.run();
+    EXPECT_EQ(n.received[1].size(), 1u);
+    if (far_radios) {
+      EXPECT_TRUE(n.received[2].empty());
+      // Moving a radio moves it between cells: now 3 m away, it receives.
+      n.air.set_position(3, {3, 0});
+      EXPECT_TRUE(n.send(0, MacAddress::broadcast(), 1, 40));
+      n.engine.run();
+      EXPECT_EQ(n.received[3].size(), 1u);
+    }
+    return n.engine.events_run() - before;
+  };
+  const std::uint64_t near_only = events_for_one_frame(false);
+  const std::uint64_t with_far = events_for_one_frame(true);
+  EXPECT_GT(with_far, near_only);  // the second frame, to the radio that moved
   Net n;
   n.add(0);
-  const double reach = n.air.reach_m();
-  ASSERT_GT(reach, 1000.0);  // 20 dBm, 30 dB below the noise floor: 2.8 km with exponent 3
-  n.add(reach * 0.99);       // in the next cell, still felt (barely)
-  n.add(reach * 1.01, 0);    // beyond reach: costs nothing
-  n.add(-reach * 0.5, reach * 0.5);
-  ASSERT_TRUE(n.send(0, MacAddress::broadcast()));
+  n.add(n.air.reach_m() * 0.98);
+  n.add(n.air.reach_m() * 1.02, 0);
+  n.add(-n.air.reach_m() * 3, n.air.reach_m() * 3);
+  const std::uint64_t before = n.engine.events_run();
+  ASSERT_TRUE(n.send(0, MacAddress::broadcast(), 0, 40));
   n.engine.run();
-  // Felt but far below sensitivity: no reception, and no lock, at 1 and 2.
-  EXPECT_TRUE(n.received[1].empty());
-  EXPECT_TRUE(n.received[3].empty());
-  // Moving a radio moves it between cells: now 3 m away, it receives.
-  n.air.set_position(2, {3, 0});
-  ASSERT_TRUE(n.send(0, MacAddress::broadcast()));
-  n.engine.run();
-  EXPECT_EQ(n.received[2].size(), 1u);
+  EXPECT_EQ(n.engine.events_run() - before, near_only);  // the far radios cost no event
+}
+
+TEST(SimAir, FaintSignalsStillCountInTheSinrOfAFrameTheyOverlap) {
+  // A receiver locked on a frame at -96 dBm (SNR -2.4 dB: received 96% of
+  // the time) while five hidden senders, each felt at -97.5 dBm (below
+  // detection, so no events), send at the same instant: their sum takes the
+  // SINR to -7.3 dB and the frame is lost, as a collision.
+  for (const bool interferers : {false, true}) {
+    Net n;
+    const auto rx = n.add(0);
+    const auto wanted = n.add(-342);
+    std::vector<std::uint32_t> hidden;
+    if (interferers)
+      for (const double deg : {-40.0, -20.0, 0.0, 20.0, 40.0}) {
+        const double rad = deg * 3.14159265358979 / 180;
+        hidden.push_back(n.add(383 * std::cos(rad), 383 * std::sin(rad)));
+      }
+    ASSERT_NEAR(n.air.rx_dbm(wanted, rx), -96.0, 0.05);
+    for (const auto h : hidden) {
+      ASSERT_LT(n.air.rx_dbm(h, rx), -97.0);
+      ASSERT_LT(n.air.rx_dbm(h, wanted), -97.0);
+    }
+    n.engine.run_until(milliseconds(1));
+    ASSERT_TRUE(n.send(wanted, MacAddress::broadcast(), 1));
+    for (const auto h : hidden) ASSERT_TRUE(n.send(h, MacAddress::broadcast(), 2));
+    n.engine.run();
+    EXPECT_EQ(n.received[rx].size(), interferers ? 0u : 1u) << "interferers " << interferers;
+    EXPECT_EQ(n.air.mac(rx).counters().lost_collision, interferers ? 1u : 0u);
+  }
 }
 
 TEST(SimAir, TenThousandRadiosInOneAir) {
   // 10,000 radios 300 m apart on a 30 km square, each sending one 50-byte
-  // broadcast in turn: each frame is felt by the ~300 radios within reach
-  // (2.8 km) and received by the 4 nearest (-94.3 dBm; the diagonal ones, at
-  // 424 m, are below the -97 dBm sensitivity).
+  // broadcast in turn: each frame is detected by the 4 nearest radios
+  // (-94.3 dBm; the diagonal ones, at 424 m, are below the -97 dBm
+  // sensitivity), the only ones with events for it, and received by them.
   Engine engine;
   Air air(engine, AirConfig{PathLoss{}, 3});
   for (std::uint32_t i = 0; i < 10000; ++i)

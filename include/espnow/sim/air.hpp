@@ -2,13 +2,16 @@
 // radios at positions on channels 1..14, each a PHY and a DCF MAC, on one
 // Engine. A transmission reaches every radio that can feel it, after the
 // propagation delay, with the power the log-distance model gives (times the
-// adjacent-channel factor); radios far below the noise floor are skipped, and
-// a grid of cells as wide as the strongest radio's reach keeps them from
-// costing anything: a frame's cost grows with the radios that can feel it.
+// adjacent-channel factor). Only radios that could detect it get events (its
+// start and end); the others feel it faintly, and it counts in their SINR when
+// a frame they are locked on ends (Phy::on_faint). A grid of cells keeps the
+// radios out of range from costing anything: a frame's cost grows with the
+// radios that can detect it.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -27,8 +30,28 @@ struct AirConfig {
   std::uint64_t seed = 1;
   double noise_figure_db = 7.0;
   double energy_detect_dbm = -62.0;
-  // Signals this far below the noise floor cost nothing: not delivered.
-  double ignore_below_noise_db = 30.0;
+  // Signals this far below the noise floor are left out of every SINR.
+  //
+  // Why 45 dB (SPEC §3; the noise floor N is -93.6 dBm with a 7 dB noise
+  // figure): a signal of power I <= N * 10^(-X/10) left out changes a
+  // reception's SINR = S / (N + I_others) by a factor of at most
+  // 1 + 10^(-X/10). The frame survives with P = prod (1 - BER(SINR))^bits;
+  // the steepest |dP / d ln SINR| of the DSSS formulas over ESP-NOW frames
+  // (up to 293 bytes, plus the 1 Mbps PLCP header) is 2.7 (DBPSK 2.66 at
+  // -4.8 dB, DQPSK 2.31, CCK 5.5 2.73; computed from wire/error_rate.cpp).
+  // At X = 45 a left-out signal moves any frame's success probability by at
+  // most 2.7 * 10^-4.5 = 9e-5, so a million borderline receptions, each with
+  // such a signal over it, would be needed to see it at one sigma. Carrier
+  // sense cannot see it either: -138.6 dBm is 41.6 dB below the weakest
+  // detection threshold (-97 dBm at 1 Mbps) and 76.6 dB below energy detect.
+  // Neglected: the sum of many left-out signals at once (k of them move P by
+  // at most k * 9e-5); the thresholds with no slope (OFDM and LR, which succeed
+  // above a fixed SINR, and CCK 11's fit, error-free above SINR 10), whose
+  // outcome flips only for a SINR within 10*log10(1 + 10^-4.5) = 0.00014 dB of
+  // the threshold. The level costs nothing at scale: signals below detection
+  // are not events (Phy::on_faint), so it only sets which of the frames on the
+  // air a locked radio adds up when its frame ends.
+  double ignore_below_noise_db = 45.0;
 };
 
 struct RadioConfig {
@@ -58,9 +81,10 @@ class Air {
   Phy& phy(std::uint32_t i) { return *stations_[i]->phy; }
   const RadioConfig& radio(std::uint32_t i) const { return stations_[i]->config; }
   void set_position(std::uint32_t i, Position pos);
-  // How far the strongest radio's signal stays above the ignore level: no
-  // radio farther than this from a sender feels its frames.
-  double reach_m() const noexcept { return cell_m_; }
+  // How far the strongest radio's 1 Mbps frame can be detected (-97 dBm):
+  // radios farther away get no events for it, and cost nothing. The
+  // long-range rates, detected from -105 dBm, reach farther.
+  double reach_m() const noexcept { return reach_m_; }
 
   Engine& engine() noexcept { return engine_; }
   Random& random() noexcept { return random_; }
@@ -88,13 +112,25 @@ class Air {
     Time busy = 0;
   };
 
+  // A transmission kept for the faint signals it gives, while some frame it
+  // overlapped may still be locked on somewhere.
+  struct Sent {
+    std::shared_ptr<const Transmission> tx;
+    Position pos;  // the sender's, when it sent
+  };
+
   void transmit(std::uint32_t from, const AirFrame& frame);
-  // The spatial index: square cells as wide as reach_m(), so a sender's
-  // listeners are in its own cell and the eight around it.
+  // The faint signals radio `to` felt over [from_t, to_t).
+  void faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vector<std::uint64_t>& delivered,
+                     std::vector<FaintSignal>& out) const;
+  void forget_old_transmissions();
+  // The spatial index: square cells half as wide as reach_m(), so a 1 Mbps
+  // frame's listeners are within two cells of the sender's.
   using CellKey = std::uint64_t;
   CellKey cell_of(Position p) const;
   void rebuild_cells();
-  void candidates(Position p, std::vector<std::uint32_t>& out) const;
+  // The radios within `radius` of p (and some farther), in index order.
+  void candidates(Position p, double radius, std::vector<std::uint32_t>& out) const;
   void channel_use(std::uint8_t channel, bool start);
 
   Engine& engine_;
@@ -105,7 +141,10 @@ class Air {
   std::array<ChannelUse, 15> channels_{};
   std::uint64_t next_tx_id_ = 1;
   double max_tx_dbm_ = -1e9;
+  double reach_m_ = 0;
   double cell_m_ = 0;  // 0: no index (every radio a candidate)
+  std::deque<Sent> recent_;  // in order of start
+  Time longest_ = 0;         // the longest frame sent so far
   std::unordered_map<CellKey, std::vector<std::uint32_t>> cells_;
   std::vector<std::uint32_t> scratch_;  // candidates of the frame being sent
   OnTransmit on_transmit_;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -29,6 +30,16 @@ enum class RxOutcome : std::uint8_t { ok, error };
 // Why a detectable data frame was not received.
 enum class RxLoss : std::uint8_t { collision, weak };
 
+// A signal felt too weakly to be an event (below every detection threshold):
+// it cannot be locked on nor turn the medium busy, so the air delivers no
+// event for it and reports it only when a locked frame ends, for its SINR.
+struct FaintSignal {
+  std::uint64_t id;  // the transmission's
+  Time start;        // when it reached this radio
+  Time end;
+  double mw;         // after the adjacent-channel factor
+};
+
 // What the PHY tells the MAC above it.
 class PhyEvents {
  public:
@@ -48,6 +59,11 @@ class Phy {
   Phy(Engine& engine, Random& random, const PhyConfig& config);
   // The MAC above, told of every change; set before the first signal.
   void attach(PhyEvents& events) noexcept { events_ = &events; }
+  // Appends the faint signals (not delivered as events) that overlapped
+  // [from, to) here, skipping the transmissions in `delivered`.
+  using FaintQuery = std::function<void(Time from, Time to, const std::vector<std::uint64_t>& delivered,
+                                        std::vector<FaintSignal>& out)>;
+  void on_faint(FaintQuery query) { faint_query_ = std::move(query); }
 
   // A signal reaches this radio: `mw` is its received power after the
   // adjacent-channel factor; `decodable` says it is on this radio's channel
@@ -78,11 +94,20 @@ class Phy {
     double mw = 0.0;
     Time start = 0;          // when the frame reached this radio
     Time last = 0;           // end of the stretch already accounted for
-    double log_success = 0;  // log of the probability the frame survives so far
     bool interfered = false;
   };
+  // A stretch of the locked frame with constant interference from delivered signals.
+  struct Stretch {
+    Time begin;
+    Time end;
+    double interference_mw;
+  };
 
-  void account(Time until);  // folds [lock_.last, until) into lock_.log_success
+  void start_lock(const std::shared_ptr<const Transmission>& tx, double mw, bool others);
+  void account(Time until);  // records [lock_.last, until) as a stretch
+  // ln P(the locked frame survives): its stretches with the faint signals added.
+  double log_success();
+  double log_piece_success(Time begin, Time end, double interference_mw) const;
   double interference_mw() const;
   double total_mw() const;
   void update_busy();
@@ -98,6 +123,12 @@ class Phy {
   bool busy_ = false;
   std::vector<Arrival> arrivals_;  // every signal felt now, in arrival order
   Lock lock_;
+  // The locked frame's stretches and the delivered signals that overlapped it
+  // (kept here, not in Lock, so their storage is reused from frame to frame).
+  std::vector<Stretch> stretches_;
+  std::vector<std::uint64_t> delivered_;
+  std::vector<FaintSignal> faint_;
+  FaintQuery faint_query_;
 };
 
 // dBm <-> mW.
