@@ -624,3 +624,38 @@ def test_bad_decoders_are_usage_errors_naming_the_line(air, tmp_path):
         r = subprocess.run([CLI, "--air", air, "gateway", "--config", str(config)], capture_output=True, text=True,
                            timeout=30)
         assert r.returncode == 2 and f"{config}:" in r.stderr and message in r.stderr, r.stderr
+
+
+def test_the_spool_keeps_the_queue_across_a_restart_and_a_crash_of_the_gateway(air, tmp_path, things):
+    b = Broker(str(tmp_path))
+    things.append(b)
+    sub = Subscriber(b, f"espnow/{GW_ID}/rx/{A_HEX}", session="test-spool")  # kept by the broker while it is away
+    things.append(sub)
+    b.stop()
+    spool = tmp_path / "spool"
+    journal = spool / "outbox.journal"
+    queued = lambda: journal.read_bytes().count(b"\nP ") + journal.read_bytes().startswith(b"P ")
+
+    gw = Gateway(air, b.port, "--spool", str(spool))
+    espnow(air, "--mac", A, "send", GW, "s{n}", "--count", "20")
+    code, err = gw.stop()  # a clean stop, the broker still away
+    assert code == 0 and "20 received, 0 published" in err and "20 undelivered" in err, err
+
+    gw = Gateway(air, b.port, "--spool", str(spool))
+    things.append(gw)
+    assert "20 messages from the spool" in gw.proc.stderr.readline()
+    espnow(air, "--mac", A, "send", GW, "t{n}", "--count", "5")
+    wait_for(lambda: queued() == 25, "25 entries in the journal")
+    gw.proc.kill()  # a crash: no goodbye
+    gw.proc.wait(timeout=10)
+
+    b.start()
+    gw = Gateway(air, b.port, "--spool", str(spool))
+    things.append(gw)
+    want = [f"s{i}".encode() for i in range(20)] + [f"t{i}".encode() for i in range(5)]
+    wait_for(lambda: len(set(sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}"))) == 25, "all 25 after the restarts")
+    assert list(dict.fromkeys(sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}"))) == want
+    wait_for(lambda: journal.stat().st_size == 0, "the journal emptied once all is confirmed")
+    r = subprocess.run([CLI, "--air", air, "gateway", "--spool", str(journal)], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 1 and "--spool: cannot create" in r.stderr, r.stderr

@@ -73,6 +73,8 @@ int Gateway::run() {
                topics_.gw().c_str(), to_string(radio_.mac()).c_str(), radio_.where().c_str(), s_.tls ? "mqtts" : "mqtt",
                s_.host.c_str(), s_.port, s_.prefix.c_str(), s_.allow_rx.describe().c_str(),
                s_.allow_tx.describe().c_str());
+  if (const std::string error = open_spool(); !error.empty())
+    return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
   if (const std::string error = mqtt_.start(); !error.empty())
     return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
   const auto period = std::chrono::duration<double>(s_.stats_interval_s);
@@ -98,6 +100,25 @@ int Gateway::run() {
   }
   say_goodbye();
   return 0;
+}
+
+double Gateway::wall_s() const {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// What a previous run left in the spool goes first, its age kept.
+std::string Gateway::open_spool() {
+  if (s_.spool_dir.empty()) return {};
+  std::vector<OutboxEntry> left;
+  if (std::string error = spool_.open(s_.spool_dir, left); !error.empty()) return error;
+  outbox_.on_drop = [this](const OutboxEntry& e) { spool_.done(e.serial); };
+  const double age_offset = wall_s() - now_s();
+  for (OutboxEntry& e : left) {
+    e.queued_at_s -= age_offset;
+    outbox_.push(std::move(e));
+  }
+  if (!left.empty()) std::fprintf(stderr, "gateway: %zu messages from the spool (%s) go first\n", left.size(), s_.spool_dir.c_str());
+  return {};
 }
 
 void Gateway::handle(Received& e) {
@@ -216,6 +237,20 @@ void Gateway::handle(BrokerDown& e) {
 void Gateway::handle(PublishDone& e) {
   unacked_.erase(e.mid);
   if (unacked_.empty()) resending_ = false;
+  if (const auto it = mid_serial_.find(e.mid); it != mid_serial_.end()) {
+    const std::uint64_t serial = it->second;
+    mid_serial_.erase(it);
+    published(serial);
+  }
+}
+
+// A spooled entry is forgotten once it is wholly handed over (counted as
+// one more awaited, released by drain) and each of its publications confirmed.
+void Gateway::published(std::uint64_t serial) {
+  const auto it = spooled_out_.find(serial);
+  if (it == spooled_out_.end() || --it->second > 0) return;
+  spooled_out_.erase(it);
+  spool_.done(serial);
 }
 
 void Gateway::handle(CommandArrived& e) {
@@ -254,7 +289,9 @@ void Gateway::txresult(const std::string& dst_text, const std::string& id_json, 
 }
 
 void Gateway::queue(std::vector<Publication> pubs, bool received) {
-  outbox_.push({now_s(), received, std::move(pubs)});
+  OutboxEntry entry{.queued_at_s = now_s(), .received = received, .publications = std::move(pubs), .serial = 0};
+  if (spool_.is_open()) spool_.append(entry, wall_s());
+  outbox_.push(std::move(entry));
 }
 
 // Hands the outbox to libmosquitto in order, as far as its window allows.
@@ -264,28 +301,40 @@ void Gateway::drain() {
   while (connected_ && !resending_ && !outbox_.empty()) {
     OutboxEntry& entry = outbox_.front();
     if (unacked_.size() + entry.publications.size() > static_cast<std::size_t>(MqttSession::kMaxInflight)) return;
+    if (entry.serial) spooled_out_.emplace(entry.serial, 1);  // the 1: until wholly handed over
     while (!entry.publications.empty()) {
-      if (!publish(entry.publications.front())) return;  // kept: tried again once connected
+      if (!publish(entry.publications.front(), entry.serial)) return;  // kept: tried again once connected
       entry.publications.erase(entry.publications.begin());
     }
     if (entry.publications.empty()) {
       if (entry.received) ++n_.rx_published;
+      const std::uint64_t serial = entry.serial;
       outbox_.pop();
+      if (serial) published(serial);
     }
   }
 }
 
-bool Gateway::publish(const Publication& p) {
+bool Gateway::publish(const Publication& p, std::uint64_t serial) {
   int mid = 0;
   const int rc = mqtt_.publish(p.topic, p.payload, p.qos, p.retain, &mid);
   if (rc != 0) return false;
   unacked_.insert(mid);
+  if (serial) {
+    mid_serial_[mid] = serial;
+    ++spooled_out_[serial];
+  }
   return true;
 }
 
 // Says offline (the last will is for a gateway that dies), and waits a
 // moment for the broker to confirm it.
 void Gateway::say_goodbye() {
+  // What the radio handed over before the stop is kept (spooled) too.
+  for (GatewayEvent& e : events_.take(std::chrono::steady_clock::now())) {
+    if (auto* r = std::get_if<Received>(&e)) handle(*r);
+    if (auto* done = std::get_if<PublishDone>(&e)) handle(*done);
+  }
   if (connected_ && publish({topics_.status(), "offline", 1, true})) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     while (!unacked_.empty() && std::chrono::steady_clock::now() < deadline)

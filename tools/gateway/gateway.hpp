@@ -16,6 +16,7 @@
 #include "gateway_radio.hpp"
 #include "mqtt_session.hpp"
 #include "outbox.hpp"
+#include "spool.hpp"
 #include "topics.hpp"
 
 namespace CLI {
@@ -66,7 +67,10 @@ class Gateway {
   void publish_stats();
   void queue(std::vector<Publication> pubs, bool received = false);
   void drain();
-  bool publish(const Publication& p);
+  bool publish(const Publication& p, std::uint64_t serial = 0);
+  void published(std::uint64_t serial);  // one publication of a spooled entry confirmed, or the entry handed over
+  std::string open_spool();
+  double wall_s() const;
   void say_goodbye();
   double now_s() const;
 
@@ -78,6 +82,9 @@ class Gateway {
   Outbox outbox_;
   GatewayCounters n_;
   std::unordered_set<int> unacked_;  // handed to libmosquitto, not yet confirmed
+  Spool spool_;
+  std::map<int, std::uint64_t> mid_serial_;  // a spooled entry's publications in libmosquitto's hands
+  std::map<std::uint64_t, int> spooled_out_;  // per spooled entry being handed over: confirmations awaited
   bool connected_ = false;
   bool resending_ = false;
   std::string last_failure_;  // the last failed attempt's reason, said once  // after a reconnect: libmosquitto's resends go before anything new

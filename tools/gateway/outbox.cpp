@@ -5,9 +5,11 @@ namespace espnow::gateway {
 void Outbox::push(OutboxEntry entry) {
   if (max_entries_ == 0) {  // nothing may wait: the newest goes too
     ++drops_.full;
+    if (on_drop) on_drop(entry);
     return;
   }
   while (entries_.size() >= max_entries_) {
+    if (on_drop) on_drop(entries_.front());
     entries_.pop_front();
     ++drops_.full;
   }
@@ -16,6 +18,7 @@ void Outbox::push(OutboxEntry entry) {
 
 void Outbox::expire(double now_s) {
   while (!entries_.empty() && now_s - entries_.front().queued_at_s > max_age_s_) {
+    if (on_drop) on_drop(entries_.front());
     entries_.pop_front();
     ++drops_.too_old;
   }

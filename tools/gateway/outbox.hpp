@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct OutboxEntry {
   double queued_at_s = 0;  // steady clock, seconds
   bool received = false;   // a received message (counted as published once handed over)
   std::vector<Publication> publications;
+  std::uint64_t serial = 0;  // its record in the spool (0: none)
 };
 
 struct OutboxDrops {
@@ -42,6 +44,8 @@ class Outbox {
   OutboxEntry& front() { return entries_.front(); }
   void pop() { entries_.pop_front(); }
   const OutboxDrops& drops() const { return drops_; }
+  // Told of each entry dropped (the spool forgets it).
+  std::function<void(const OutboxEntry&)> on_drop;
 
  private:
   std::size_t max_entries_;
