@@ -37,6 +37,15 @@ struct ChipOptions {
   // Where the chip's NVS lives across "reboots": <nvs_dir>/<STA MAC, 12 hex
   // digits>.nvs. Empty: ESPNOW_NVS_DIR if set, else in memory only.
   std::string nvs_dir{};
+  // What esp_reset_reason() reports (an esp_reset_reason_t): ESP_RST_POWERON.
+  int reset_reason = 1;
+  // What esp_restart() does for this chip, after the shutdown handlers, on
+  // the thread that called it; that thread then ends, as esp_restart never
+  // returns. A harness restarts the chip by destroying it from another
+  // thread and making it again (with its MAC and nvs_dir, and reset_reason
+  // ESP_RST_SW). Without it, esp_restart stops the program with a message.
+  // (The process's default chip re-executes the program instead.)
+  std::function<void()> on_restart{};
 };
 
 class EmulatedChip {

@@ -22,7 +22,7 @@ std::string nvs_dir_of(const ChipOptions& options) {
 
 ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
     : owner(chip), radio(r), link(r, options.link), release_radio(std::move(release)),
-      services(chip, nvs_dir_of(options)),
+      on_restart(options.on_restart), services(chip, nvs_dir_of(options), options.reset_reason),
       task(*this, options.rx_queue_len) {}
 
 ChipState::~ChipState() {
@@ -143,6 +143,16 @@ MacAddress mac_from_environment() {
   return r.mac;
 }
 
+// ESP_RST_POWERON, unless esp_restart re-executed the program: it leaves
+// the reason in ESPNOW_EMUL_RESET_REASON, taken away here so that programs
+// this one starts do not inherit it.
+int reset_reason_from_environment() {
+  const char* text = std::getenv("ESPNOW_EMUL_RESET_REASON");
+  const int reason = text ? std::atoi(text) : 1;
+  unsetenv("ESPNOW_EMUL_RESET_REASON");
+  return reason > 0 ? reason : 1;
+}
+
 // The chip a program gets with no selection: one radio on the default UDP air.
 struct DefaultChip : DefaultChipFailure {
   std::unique_ptr<UdpAir> air;
@@ -157,9 +167,11 @@ struct DefaultChip : DefaultChipFailure {
     const Result<int> version = protocol_version_from_environment();
     if (!version.ok()) fail(std::string(version.detail()));
     auto c = EmulatedChip::create(*air, {.radio = {.mac = mac_from_environment()},
-                                         .link = {.version = static_cast<std::uint8_t>(*version)}});
+                                         .link = {.version = static_cast<std::uint8_t>(*version)},
+                                         .reset_reason = reset_reason_from_environment()});
     if (!c.ok()) fail(c.failure().message());
     chip = std::move(c.value());
+    chip->state().process_default = true;
   }
   ~DefaultChip() { chip.reset(); }  // before the air it sits on
 };

@@ -4,14 +4,24 @@
 #include "chip_services.hpp"
 
 #include "chip_state.hpp"
+#include "esp_timer_task.hpp"
 #include "event_loop.hpp"
 #include "nvs_partition.hpp"
 
 namespace espnow::emul::detail {
 
-ChipServices::ChipServices(EmulatedChip& c, std::string dir) : chip(c), nvs_dir(std::move(dir)) {}
+ChipServices::ChipServices(EmulatedChip& c, std::string dir, int reason)
+    : chip(c), nvs_dir(std::move(dir)), reset_reason(reason) {}
 
-ChipServices::~ChipServices() = default;
+ChipServices::~ChipServices() {
+  if (esp_timer_) esp_timer_->shut_down();  // no callback once the chip is gone
+}
+
+std::shared_ptr<EspTimerTask> ChipServices::esp_timer() {
+  std::lock_guard lk(mutex);
+  if (!esp_timer_) esp_timer_ = std::make_shared<EspTimerTask>(&chip, boot);
+  return esp_timer_;
+}
 
 NvsPartition& ChipServices::nvs() {
   std::lock_guard lk(mutex);

@@ -62,6 +62,9 @@ struct ChipState final : WifiTask::Handler {
   RecvCallback recv_cb_;
   SendCallback send_cb_;
 
+  const std::function<void()> on_restart;  // ChipOptions::on_restart
+  bool process_default = false;             // the default chip: esp_restart re-executes the program
+
   // NVS, event loop, boot time: after the link, so the Wi-Fi task (below)
   // ends before the event loop it posts to.
   ChipServices services;

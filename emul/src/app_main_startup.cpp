@@ -1,0 +1,58 @@
+// The start-up of a chip, for programs written as ESP-IDF firmware (only
+// app_main): the library espnow_idf_emul_main. main() boots the process's
+// default chip (its air, MAC and reset reason from the environment), runs
+// app_main() on the "main" task as ESP-IDF's start-up does, and keeps the
+// process alive after app_main returns, as a chip keeps running its other
+// tasks. SIGTERM, SIGINT or SIGHUP ends it with status 0: the chip's power
+// is cut. NVS is written through, so nothing is lost. A program with its own
+// main() does not link this library.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "esp_log.h"
+#include "espnow_emul.hpp"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
+
+extern "C" void app_main(void);
+
+namespace {
+
+const char* const kTag = "main_task";
+
+void main_task(void*) {
+  ESP_LOGI(kTag, "Calling app_main()");
+  app_main();
+  ESP_LOGI(kTag, "Returned from app_main()");
+  vTaskDelete(nullptr);
+}
+
+// Blocked on every thread (tasks inherit the mask), taken by sigwait below.
+sigset_t power_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+int main() {
+  const sigset_t signals = power_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  espnow::emul::selected_chip();  // boots the default chip before app_main runs
+  // ESP-IDF's main task: priority 1, CONFIG_ESP_MAIN_TASK_STACK_SIZE (3584).
+  if (xTaskCreatePinnedToCore(main_task, "main", 3584, nullptr, 1, nullptr, 0) != pdPASS) {
+    std::fprintf(stderr, "esp-idf emulation: cannot start the main task\n");
+    return 1;
+  }
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::fflush(nullptr);
+  // Without destructors: the chip's tasks still run and use what they would destroy.
+  _exit(0);
+}
