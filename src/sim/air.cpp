@@ -177,11 +177,12 @@ void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vec
     if (t.start >= to_t || t.start + t.duration + kPropagationSlack <= from_t || t.from == to) continue;
     const double factor = adjacent_channel_factor(int(rx.phy->channel()) - int(t.channel));
     if (factor == 0.0) continue;
+    // Then the exact overlap, and the power (pow, log) only for those that overlap.
+    const Time arrive = t.start + propagation_delay(s.pos, rx.config.pos);
+    if (arrive >= to_t || arrive + t.duration <= from_t) continue;
     if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
     const double mw = dbm_to_mw(received_dbm(config_.path_loss, s.pos, rx.config.pos, t.tx_dbm)) * factor;
-    if (mw < ignore_below_mw_) continue;
-    const Time arrive = t.start + propagation_delay(s.pos, rx.config.pos);
-    if (arrive < to_t && arrive + t.duration > from_t) out.push_back({t.id, arrive, arrive + t.duration, mw});
+    if (mw >= ignore_below_mw_) out.push_back({t.id, arrive, arrive + t.duration, mw});
   }
 }
 
