@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "espnow/api/no_mem_retry.hpp"
+#include "espnow/api/sync_send_wait.hpp"
 
 namespace espnow::detail {
 namespace {
@@ -38,9 +40,11 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
     bool sync = true;
     bool has_mac = false;
     MacAddress mac;
-    std::vector<std::uint8_t> msg;  // kept only while waiting for room (NO_MEM)
+    std::vector<std::uint8_t> msg;  // kept only while waiting (for earlier reports, for room)
     SendTicket ticket;
-    std::optional<NoMemRetry> retry;  // the 2 s rule, as ESPNow::send, on the ESPNow's clock
+    std::optional<SyncSendWait> outstanding;  // the 100 ms rule (sync only), as ESPNow::send
+    std::optional<NoMemRetry> retry;          // the 2 s rule, as ESPNow::send, on the ESPNow's clock
+    std::uint64_t looks = 0;                  // timer waits armed by await_reports
     std::unique_ptr<asio::steady_timer> timer;
   };
   struct Receiver {
@@ -49,6 +53,17 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
     IrecvHandler view;
   };
 
+  // A sync send waiting for earlier sends' reports (the 100 ms rule). Its
+  // owner, the one path that may touch it, is whoever took it out of
+  // waiters_ under mutex_: its timer's latest wait, or a report's wake.
+  struct Waiter {
+    SendOp* op = nullptr;
+    std::uint64_t look = 0;  // the timer wait that may take it; older ones find it gone
+  };
+
+  void await_reports(SendOp* op, std::span<const std::uint8_t> msg);
+  void look_again(std::uint64_t id, std::uint64_t look);
+  void wake_waiters();
   void try_send(SendOp* op, std::span<const std::uint8_t> msg);
   void finish_send(std::uint64_t id, std::error_code ec, bool ok);  // completes the handler if still owed
   bool owed(std::uint64_t id) {
@@ -81,6 +96,7 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
   bool closed_ = false;
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, std::pair<SendOp*, SendHandler>> sends_;  // handlers still owed
+  std::map<std::uint64_t, Waiter> waiters_;  // by id: the oldest sync send goes first
   std::deque<Receiver> receivers_;
   bool irecv_busy_ = false;  // an async_irecv result is in the shared buffer
   std::vector<std::uint8_t> irecv_buf_;
@@ -111,7 +127,64 @@ void AioCore::send(const MacAddress* mac, std::span<const std::uint8_t> msg, boo
     entry = {op, std::move(handler)};
     on_cancel(entry.second, &AioCore::cancel_send, op->id);
   }
-  try_send(op, msg);
+  if (!sync) return try_send(op, msg);
+  op->outstanding.emplace(e_.clock().now());
+  await_reports(op, msg);
+}
+
+// The 100 ms rule without blocking: a sync send starts once no earlier send
+// owes a report and no older sync send is waiting for that; until then its
+// timer looks again as SyncSendWait says, and this object's own reports wake
+// it sooner (wake_waiters). A cancelled one leaves at its next look, as one
+// waiting for room does.
+void AioCore::await_reports(SendOp* op, std::span<const std::uint8_t> msg) {
+  if (!owed(op->id)) {  // cancelled or closed while waiting
+    delete op;
+    return;
+  }
+  const bool first_in_line = [&] {
+    std::lock_guard lk(mutex_);
+    return waiters_.empty() || waiters_.begin()->first > op->id;
+  }();
+  if (first_in_line && e_.writable()) return try_send(op, msg);
+  const auto now = e_.clock().now();
+  const auto at = op->outstanding->look_at(now);
+  if (!at) {
+    finish_send(op->id, std::make_error_code(std::errc::timed_out), false);  // as ESPNow::send
+    delete op;  // nothing in flight
+    return;
+  }
+  if (op->msg.empty()) op->msg.assign(msg.begin(), msg.end());
+  if (!op->timer) op->timer = std::make_unique<asio::steady_timer>(executor_);
+  const std::uint64_t look = ++op->looks;
+  // Armed before the op is published in waiters_: only its owner touches the
+  // timer, and a new owner takes it under mutex_, after this.
+  op->timer->expires_after(*at - now);
+  op->timer->async_wait([self = shared_from_this(), id = op->id, look](std::error_code) { self->look_again(id, look); });
+  std::lock_guard lk(mutex_);
+  waiters_[op->id] = {op, look};
+}
+
+void AioCore::look_again(std::uint64_t id, std::uint64_t look) {
+  SendOp* op = nullptr;
+  {
+    std::lock_guard lk(mutex_);
+    auto it = waiters_.find(id);
+    if (it == waiters_.end() || it->second.look != look) return;  // a wake took it first
+    op = it->second.op;
+    waiters_.erase(it);
+  }
+  await_reports(op, op->msg);
+}
+
+// A report came: the waiting sync sends look now, oldest first.
+void AioCore::wake_waiters() {
+  std::map<std::uint64_t, Waiter> woken;
+  {
+    std::lock_guard lk(mutex_);
+    woken.swap(waiters_);
+  }
+  for (auto& [id, w] : woken) await_reports(w.op, w.op->msg);
 }
 
 void AioCore::try_send(SendOp* op, std::span<const std::uint8_t> msg) {
@@ -164,7 +237,10 @@ void AioCore::on_ticket_done(SendTicket* ticket) {
   asio::post(core->executor_, [core, owned = std::unique_ptr<SendOp>(op)]() mutable { core->ticket_done(*owned); });
 }
 
-void AioCore::ticket_done(const SendOp& op) { finish_send(op.id, op.ticket.error, !op.ticket.failed); }
+void AioCore::ticket_done(const SendOp& op) {
+  finish_send(op.id, op.ticket.error, !op.ticket.failed);
+  wake_waiters();
+}
 
 void AioCore::cancel_send(std::uint64_t id) {
   std::lock_guard lk(mutex_);

@@ -24,6 +24,8 @@
 
 #include "espnow/async/aioespnow.hpp"
 #include "espnow/devices/sim_devices.hpp"
+#include "support/fake_link.hpp"
+#include "support/manual_clock.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -329,6 +331,31 @@ TEST_F(Async, EightSendersAndFourReceiversAccountForEveryMessageExactlyOnce) {
   EXPECT_EQ(b.espnow().stats().rx_dropped, 0u);
 }
 
+// Sync sends that wait for sync=False sends' reports, on an executor run by
+// two threads: each waiting send is handed between its timer and the reports'
+// wake (TSan checks the hand-over); every message arrives, every sync send
+// completes true.
+TEST_F(Async, SyncAndUnsyncedSendsFromTwoExecutorThreadsAllComplete) {
+  constexpr int kSenders = 4, kPerSender = 200;
+  std::atomic<int> wrong{0}, finished{0};
+  auto sender = [&]() -> awaitable<void> {
+    for (int i = 0; i < kPerSender; ++i) {
+      const bool sync = i % 2;
+      auto [ec, ok] = co_await ea.async_send(kB, bytes("m"), sync, asio::experimental::as_tuple(use_awaitable));
+      if (ec || !ok) ++wrong;
+    }
+    ++finished;
+  };
+  for (int i = 0; i < kSenders; ++i) asio::co_spawn(io, sender(), asio::detached);
+  std::thread second([&] { io.run(); });
+  io.run();
+  second.join();
+  EXPECT_EQ(finished.load(), kSenders);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_TRUE(a.espnow().writable());  // each sender's last send was sync: nothing is owed
+  EXPECT_EQ(b.espnow().stats().rx_packets, std::uint64_t{kSenders * kPerSender});
+}
+
 // ---- cancellation
 
 TEST_F(Async, ATimedOutReceiveConsumesNoMessage) {
@@ -396,4 +423,146 @@ TEST(AsyncCancel, DestroyingTheObjectCompletesPendingOperationsWithOperationAbor
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (!a.espnow().writable() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
   EXPECT_TRUE(a.espnow().writable());
+}
+
+// ---- the 100 ms rule (docs/behaviour.md, Sending), as ESPNow::send keeps it
+
+// A link that holds each send's report until the test releases it, and a
+// manual clock: the ESPNow's time moves only when the test says. The sync
+// send's timer looks again every (real) millisecond, so io.run_one() is one look.
+class AsyncOutstanding : public ::testing::Test {
+ protected:
+  AsyncOutstanding() {
+    EXPECT_OK(e.active(true));
+    EXPECT_OK(e.add_peer(kB));
+  }
+  // A sync async_send of "y"; `done` once it completes.
+  void send_sync() {
+    ae.async_send(kB, bytes("y"), true, [this](std::error_code ec, bool ok) { got_ec = ec, got_ok = ok, done = true; });
+  }
+
+  test::FakeLink link;
+  test::ManualClock clock;
+  ESPNow e{link, clock};
+  asio::io_context io;
+  AIOESPNow ae{e, io.get_executor()};
+  std::error_code got_ec = errc::internal;
+  bool got_ok = false, done = false;
+};
+
+TEST_F(AsyncOutstanding, ASyncSendWaitsForAnEarlierSendsReportThatComesWithin100ms) {
+  bool async_done = false;
+  ae.async_send(kB, bytes("x"), false, [&](std::error_code ec, bool ok) { async_done = !ec && ok; });
+  const auto t0 = clock.now();
+  send_sync();
+  io.poll();
+  io.run_one();  // a look: "x" still owes its report
+  EXPECT_TRUE(async_done);
+  EXPECT_EQ(link.sends, 1) << "the sync send went out while a report was owed";
+  clock.advance(50ms);
+  link.report();  // "x" reports: this object's own report wakes the waiting send at once
+  io.poll();
+  EXPECT_EQ(link.sends, 2);
+  EXPECT_FALSE(done);  // now it waits for its own report
+  link.report();
+  io.run();
+  EXPECT_TRUE(done);
+  EXPECT_FALSE(got_ec);
+  EXPECT_TRUE(got_ok);
+  EXPECT_EQ(clock.now() - t0, 50ms);
+}
+
+// A report owed by a send made through the ESPNow itself (not this object)
+// is seen at the next look.
+TEST_F(AsyncOutstanding, ASyncSendSeesAReportOwedByTheESPNowItself) {
+  EXPECT_TRUE(*ae->send(kB, bytes("x"), false));
+  send_sync();
+  io.run_one();
+  EXPECT_EQ(link.sends, 1);
+  clock.advance(99ms);
+  link.report();
+  io.run_one();  // the next look sends
+  EXPECT_EQ(link.sends, 2);
+  link.report();
+  io.run();
+  EXPECT_FALSE(got_ec);
+  EXPECT_TRUE(got_ok);
+}
+
+// The rule measured exactly: still waiting at 99 ms, ETIMEDOUT at 100 ms, and
+// nothing sent.
+TEST_F(AsyncOutstanding, ReportsThatNeverComeAreEtimedoutAfterExactly100ms) {
+  EXPECT_TRUE(*ae->send(kB, bytes("x"), false));  // its report is held back
+  const auto t0 = clock.now();
+  send_sync();
+  clock.advance(99ms);
+  io.run_one();
+  io.run_one();
+  EXPECT_FALSE(done);
+  clock.advance(1ms);
+  io.run();  // the next look is at 100 ms
+  ASSERT_TRUE(done);
+  EXPECT_EQ(got_ec, std::errc::timed_out);  // what ESPNow::send returns
+  EXPECT_EQ(got_ec.value(), 110);
+  EXPECT_FALSE(got_ok);
+  EXPECT_EQ(clock.now() - t0, 100ms);
+  EXPECT_EQ(link.sends, 1);
+  EXPECT_EQ(e.stats().tx_pkts, 1u);
+  link.report();
+  EXPECT_TRUE(e.writable());
+}
+
+// Cancelled while it waits, it completes with operation_aborted at once and
+// leaves at its next look, as a send waiting for room does; the clock never
+// moves, so only the cancellation can end io.run().
+TEST_F(AsyncOutstanding, CancellingTheWaitAbortsItAndSendsNothing) {
+  EXPECT_TRUE(*ae->send(kB, bytes("x"), false));
+  asio::cancellation_signal signal;
+  ae.async_send(kB, bytes("y"), true, asio::bind_cancellation_slot(signal.slot(), [&](std::error_code ec, bool ok) {
+                  got_ec = ec, got_ok = ok, done = true;
+                }));
+  io.run_one();
+  asio::post(io, [&] { signal.emit(asio::cancellation_type::all); });
+  io.run();
+  EXPECT_EQ(got_ec, asio::error::operation_aborted);
+  EXPECT_EQ(clock.now(), 0ns);
+  EXPECT_EQ(link.sends, 1);
+  link.report();
+  EXPECT_TRUE(e.writable());
+  // Nothing of it is left: the next sync send goes at once.
+  io.restart();
+  done = false;
+  send_sync();
+  io.poll();
+  EXPECT_EQ(link.sends, 2);
+  link.report();
+  io.run();
+  EXPECT_TRUE(done);
+  EXPECT_TRUE(got_ok);
+}
+
+// Sync sends waiting together go oldest first, each once the one before it
+// has reported; a sync=False send does not wait.
+TEST_F(AsyncOutstanding, WaitingSyncSendsGoInTheOrderTheyWereMade) {
+  EXPECT_TRUE(*ae->send(kB, bytes("x"), false));
+  std::vector<int> order;
+  for (int i = 0; i < 3; ++i)
+    ae.async_send(kB, bytes("y"), true, [&order, i](std::error_code ec, bool) {
+      if (!ec) order.push_back(i);
+    });
+  bool async_done = false;
+  ae.async_send(kB, bytes("z"), false, [&](std::error_code ec, bool) { async_done = !ec; });
+  io.poll();
+  EXPECT_TRUE(async_done);
+  EXPECT_EQ(link.sends, 2);  // "x" and "z"
+  link.report();             // "x"
+  link.report();             // "z": nothing is owed now
+  for (int sent = 3; sent <= 5; ++sent) {
+    io.poll();
+    EXPECT_EQ(link.sends, sent);  // one more sync send, the others wait for its report
+    link.report();
+  }
+  io.run();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_TRUE(e.writable());
 }

@@ -1,8 +1,9 @@
 // The 100 ms rule (docs/behaviour.md, Sending): a send(sync=True) first waits
 // up to 100 ms for the reports earlier sends still owe, then it is ETIMEDOUT.
 // One rule for every sender: ESPNow::send blocks on its condition variable
-// until the deadline, the Python aioespnow looks again on its event loop as
-// look_at() says, each on the ESPNow's Clock.
+// until the deadline, the Python aioespnow looks again on its event loop and
+// AIOESPNow on an Asio timer as look_at() says (AIOESPNow also when its own
+// sends report), each on the ESPNow's Clock.
 //
 //   SyncSendWait wait(clock.now());
 //   while (!caught_up()) {

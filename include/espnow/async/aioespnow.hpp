@@ -11,13 +11,18 @@
 //   }
 //
 // Nothing here blocks the executor: sync sends complete when the radio's
-// reports arrive, receives when a message is buffered. Operations support
+// reports arrive, receives when a message is buffered. As ESPNow::send, a
+// sync send first waits (on a timer, timed on the ESPNow's clock) up to
+// 100 ms for the reports earlier sends still owe, then completes with
+// std::errc::timed_out (ETIMEDOUT); a full queue (NO_MEM) is retried for 2 s
+// the same way. Operations support
 // per-operation cancellation (cancellation slots, awaitable_operators'
 // `recv || timer`); a cancelled receive consumes no message. Destroying the
 // object completes pending operations with asio::error::operation_aborted.
 //
 // Completion signatures:
-//   async_send:  void(std::error_code, bool)         true when every target ACKed
+//   async_send:  void(std::error_code, bool)         true when every target ACKed;
+//                                                    sync: std::errc::timed_out by the 100 ms rule
 //   async_recv:  void(std::error_code, Message)      a fresh copy
 //   async_irecv: void(std::error_code, MessageView)  storage reused by the next async_irecv
 #pragma once
