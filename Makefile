@@ -13,7 +13,7 @@ DEBS := cmake g++ make pkg-config zlib1g-dev libpcap-dev libgtest-dev libgmock-d
         libmosquitto-dev mosquitto mosquitto-clients \
         libbenchmark-dev python3 python3-pytest python3-scapy python3-cryptography tshark \
         libasio-dev libcli11-dev iproute2 libmbedtls-dev libnl-genl-3-dev pybind11-dev python3-dev \
-        clang-14 libclang-rt-14-dev nlohmann-json3-dev libns3-dev chromium
+        clang-14 libclang-rt-14-dev nlohmann-json3-dev libns3-dev chromium libfmt-dev
 
 FUZZ_SECONDS ?= 300
 SOAK_SECONDS ?= 600
