@@ -659,3 +659,73 @@ def test_the_spool_keeps_the_queue_across_a_restart_and_a_crash_of_the_gateway(a
     r = subprocess.run([CLI, "--air", air, "gateway", "--spool", str(journal)], capture_output=True, text=True,
                        timeout=30)
     assert r.returncode == 1 and "--spool: cannot create" in r.stderr, r.stderr
+
+
+# The espressif/esp-now component's frame (SPEC §7), written here from the
+# spec, apart from the gateway's code: 20 bytes then the payload.
+def component_frame(kind, magic, dst, src, payload=b"", ack=False, broadcast=False, retransmit=0, ttl=0, rssi=0,
+                    channel=0, version=2):
+    head = struct.pack("<HBBBb", magic, channel & 0x0F,
+                       broadcast << 3 | ack << 5 | (retransmit & 3) << 6, (retransmit >> 2 & 7) | (ttl & 31) << 3, rssi)
+    return bytes([kind | version << 4, len(payload) & 0xFF]) + head + bytes.fromhex(dst) + bytes.fromhex(src) + payload
+
+
+def parse_component_frame(m):
+    magic, b2, b3, b4, rssi = struct.unpack("<HBBBb", m[2:8])
+    return {"type": m[0] & 15, "version": m[0] >> 4 & 3, "size": m[1], "magic": magic, "channel": b2 & 15,
+            "broadcast": bool(b3 & 8), "group": bool(b3 & 16), "ack": bool(b3 & 32),
+            "retransmit": b3 >> 6 | (b4 & 7) << 2, "ttl": b4 >> 3, "rssi": rssi, "dst": m[8:14].hex(),
+            "src": m[14:20].hex(), "payload": m[20:]}
+
+
+def test_the_esp_now_components_protocol_decoded_acknowledged_deduplicated_and_spoken(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, "--protocol", f"esp-now-component={A}", "--allow-tx", "all",
+                            "--stats-interval", "0.2", sub_topics=["espnow/#"])
+    # The component device: a second gateway as A, so the test can put any bytes on the air through MQTT.
+    device = Gateway(air, broker.port, "--allow-tx", "all", mac=A)
+    things.append(device)
+    wait_for(lambda: sub.payloads(f"espnow/{A_HEX}/status")[-1:] == [b"online"], "the device online")
+
+    data = component_frame(10, 0xBEEF, GW_ID, A_HEX, b"21.5C", ack=True, retransmit=1, ttl=31, rssi=-80)
+    publish(broker, f"espnow/{A_HEX}/tx/{GW_ID}", data)
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}/esp-now/data") == [b"21.5C"]
+    j = json.loads(sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}/json")[0])
+    assert j["esp_now"] == {"type": "data", "src": A_HEX, "dst": GW_ID, "magic": 0xBEEF, "channel": 0,
+                            "security": False, "broadcast": False, "group": False, "ack": True,
+                            "retransmit_count": 1, "forward_ttl": 31, "forward_rssi": -80,
+                            "filter_adjacent_channel": False, "filter_weak_signal": False,
+                            "data_b64": base64.b64encode(b"21.5C").decode(), "text": "21.5C"}
+    # The gateway's ACK, as the device's radio heard it: type ACK, the frame's head, broadcast, sent once.
+    ack = parse_component_frame(sub.wait(f"espnow/{A_HEX}/rx/{GW_ID}")[0])
+    assert ack == {"type": 0, "version": 2, "size": 0, "magic": 0xBEEF, "channel": 0, "broadcast": True,
+                   "group": False, "ack": True, "retransmit": 1, "ttl": 31, "rssi": -80, "dst": A_HEX, "src": GW_ID,
+                   "payload": b""}
+
+    # A retransmission (same type and magic) is acknowledged again but not published again.
+    publish(broker, f"espnow/{A_HEX}/tx/{GW_ID}", data)
+    wait_for(lambda: len(sub.on(f"espnow/{A_HEX}/rx/{GW_ID}")) == 2, "the second ACK")
+    # A forwarded broadcast, and frames that are not the component's (published raw, counted).
+    forward = component_frame(1, 0x0102, "ffffffffffff", "02000000000c", b"hop", broadcast=True, ttl=3, rssi=-90)
+    publish(broker, f"espnow/{A_HEX}/tx/{GW_ID}", forward)
+    publish(broker, f"espnow/{A_HEX}/tx/{GW_ID}", component_frame(10, 7, GW_ID, A_HEX, b"v3", version=3))
+    publish(broker, f"espnow/{A_HEX}/tx/{GW_ID}", b"\x2a" + b"\x09" + b"\x00" * 18 + b"short")
+    s = stats_where(sub, lambda j: j["rx"] == 5)
+    assert (s["component_duplicates"], s["component_acks"], s["component_malformed"]) == (1, 2, 2)
+    assert sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}/esp-now/data") == [b"21.5C"]
+    fj = json.loads(sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}/esp-now/forward") and
+                    sub.payloads(f"espnow/{GW_ID}/rx/{A_HEX}/json")[1])["esp_now"]
+    assert (fj["type"], fj["src"], fj["dst"], fj["forward_ttl"], fj["broadcast"]) == \
+        ("forward", "02000000000c", "ffffffffffff", 3, True)
+    assert len(sub.on(f"espnow/{A_HEX}/rx/{GW_ID}")) == 2  # no ACK for a frame that did not ask for one
+
+    # A command to a component device goes out in its framing.
+    publish(broker, f"espnow/{GW_ID}/tx/{A_HEX}/json", json.dumps({"text": "on", "id": 5}))
+    assert sub.wait_json(f"espnow/{GW_ID}/txresult/{A_HEX}")["acked"] is True
+    wait_for(lambda: len(sub.on(f"espnow/{A_HEX}/rx/{GW_ID}")) == 3, "the command at the device")
+    cmd = parse_component_frame(sub.payloads(f"espnow/{A_HEX}/rx/{GW_ID}")[2])
+    assert (cmd["type"], cmd["version"], cmd["size"], cmd["dst"], cmd["src"], cmd["payload"], cmd["broadcast"]) == \
+        (10, 2, 2, A_HEX, GW_ID, b"on", False)
+    publish(broker, f"espnow/{GW_ID}/tx/{A_HEX}/json", json.dumps({"text": "x" * 231, "id": 6}))
+    assert sub.wait_json(f"espnow/{GW_ID}/txresult/{A_HEX}", lambda j: j["id"] == 6)["error"] == "too_long"
+    r = subprocess.run([CLI, "--air", air, "gateway", "--protocol", "zigbee"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "--protocol: 'zigbee'" in r.stderr

@@ -31,7 +31,17 @@ std::string iso_time(double unix_s) {
   return buf;
 }
 
-std::string rx_json(const Received& e, const std::string& gw) {
+nlohmann::json component_json(const ComponentFrame& f) {
+  const ComponentFrameHead& h = f.head;
+  return {{"type", component_type_name(f.type)}, {"src", mac_hex(f.src)}, {"dst", mac_hex(f.dst)},
+          {"magic", h.magic}, {"channel", h.channel}, {"security", h.security}, {"broadcast", h.broadcast},
+          {"group", h.group}, {"ack", h.ack}, {"retransmit_count", h.retransmit_count},
+          {"forward_ttl", h.forward_ttl}, {"forward_rssi", h.forward_rssi},
+          {"filter_adjacent_channel", h.filter_adjacent_channel}, {"filter_weak_signal", h.filter_weak_signal},
+          {"data_b64", base64_encode(f.payload)}};
+}
+
+std::string rx_json(const Received& e, const std::string& gw, const std::optional<ComponentFrame>& frame) {
   Json j = {{"src", mac_hex(e.info.src)},
             {"dst", mac_hex(e.info.dst)},
             {"gw", gw},
@@ -44,6 +54,10 @@ std::string rx_json(const Received& e, const std::string& gw) {
             {"seq", e.seq},
             {"data_b64", base64_encode(e.data)}};
   if (cli::is_text(e.data)) j["text"] = std::string(e.data.begin(), e.data.end());
+  if (frame) {
+    j["esp_now"] = component_json(*frame);
+    if (cli::is_text(frame->payload)) j["esp_now"]["text"] = std::string(frame->payload.begin(), frame->payload.end());
+  }
   return dump(j);
 }
 
@@ -127,6 +141,8 @@ void Gateway::handle(Received& e) {
     ++n_.rx_refused;
     return;
   }
+  std::optional<ComponentFrame> frame;
+  if (s_.speaks_component(e.info.src) && !component_frame(e, frame)) return;
   const std::string raw(e.data.begin(), e.data.end());
   const bool new_peer = !peers_.contains(e.info.src);
   note_peer(e);
@@ -135,13 +151,40 @@ void Gateway::handle(Received& e) {
   if (new_peer && !s_.ha_prefix.empty()) queue(ha_discovery_configs(topics_, s_.ha_prefix, e.info.src, decoder));
   std::vector<Publication> pubs = {{topics_.rx_any(e.info.src), raw, s_.qos, false},
                                    {topics_.rx(e.info.src), raw, s_.qos, false},
-                                   {topics_.rx_json(e.info.src), rx_json(e, topics_.gw()), s_.qos, false}};
-  if (decoder) {
-    if (auto fields = decode(*decoder, e.data)) pubs.push_back({topics_.rx_decoded(e.info.src), dump(*fields), s_.qos, false});
+                                   {topics_.rx_json(e.info.src), rx_json(e, topics_.gw(), frame), s_.qos, false}};
+  if (frame)
+    pubs.push_back({topics_.rx_component(e.info.src, component_type_name(frame->type)),
+                    std::string(frame->payload.begin(), frame->payload.end()), s_.qos, false});
+  if (decoder) {  // a component frame's payload is what its struct is in
+    if (auto fields = decode(*decoder, frame ? std::span<const std::uint8_t>(frame->payload) : std::span<const std::uint8_t>(e.data))) pubs.push_back({topics_.rx_decoded(e.info.src), dump(*fields), s_.qos, false});
     else ++n_.decode_short;
   }
   queue(std::move(pubs), true);
   if (new_peer) publish_peers();  // a newcomer is announced at once, the others with the stats
+}
+
+// As the component's receiver: the ACK first (a repeat is answered again,
+// its first ACK may have been lost), then the duplicate filter.
+bool Gateway::component_frame(const Received& e, std::optional<ComponentFrame>& frame) {
+  std::string why;
+  frame = parse_component_frame(e.data, why);
+  if (!frame) {
+    ++n_.component_malformed;  // published raw, as any message
+    return true;
+  }
+  const bool acks = frame->type != kComponentTypeAck && frame->type != kComponentTypeGroup;
+  if (acks && frame->head.ack && frame->dst == radio_.mac()) {
+    const auto ack = encode_component_frame(component_ack(*frame, radio_.mac()));
+    if (!radio_.send(MacAddress::broadcast(), ack)) {
+      sends_.push_back({MacAddress::broadcast(), "null", false, false});
+      ++n_.component_acks;
+    }
+  }
+  if (magics_.seen(frame->type, frame->head.magic)) {
+    ++n_.component_duplicates;
+    return false;
+  }
+  return true;
 }
 
 void Gateway::note_peer(const Received& e) {
@@ -179,6 +222,9 @@ void Gateway::publish_stats() {
       {"rx_refused", n_.rx_refused},
       {"rx_published", n_.rx_published},
       {"decode_short", n_.decode_short},
+      {"component_malformed", n_.component_malformed},
+      {"component_duplicates", n_.component_duplicates},
+      {"component_acks", n_.component_acks},
       {"queue", outbox_.size()},
       {"queue_max", s_.queue_max},
       {"dropped_queue_full", outbox_.drops().full},
@@ -204,6 +250,7 @@ void Gateway::handle(SendReport& e) {
   if (sends_.empty()) return;  // a report for a send we did not make: nothing to answer
   PendingSend p = std::move(sends_.front());
   sends_.pop_front();
+  if (!p.command) return;
   (e.acked ? n_.tx_acked : n_.tx_failed) += 1;
   if (p.sync) txresult(mac_hex(p.dst), p.id_json, e.acked ? "true" : "false", "", "");
 }
@@ -272,7 +319,21 @@ void Gateway::carry_out(const std::string& dst_text, bool json, const std::strin
     return txresult(dst_text, r.id_json, "null", "not_allowed",
                     to_string(r.dst) + " is not in --allow-tx (" + s_.allow_tx.describe() + ")");
   }
-  if (auto ec = radio_.send(r.dst, r.data)) {
+  std::vector<std::uint8_t> data = r.data;
+  if (s_.speaks_component(r.dst)) {  // in the component's framing, as a DATA frame
+    ComponentFrame f{.type = kComponentTypeData, .head = {}, .dst = r.dst, .src = radio_.mac(), .payload = r.data};
+    f.head.magic = static_cast<std::uint16_t>(magic_rng_());
+    f.head.broadcast = r.dst.is_broadcast();
+    f.head.retransmit_count = 1;
+    data = encode_component_frame(f);
+    if (data.size() > radio_.max_len()) {
+      ++n_.tx_malformed;
+      return txresult(dst_text, r.id_json, "null", "too_long",
+                      std::to_string(r.data.size()) + " bytes and the component's 20-byte header are more than " +
+                          std::to_string(radio_.max_len()));
+    }
+  }
+  if (auto ec = radio_.send(r.dst, data)) {
     ++n_.tx_errors;
     return txresult(dst_text, r.id_json, "null", "send_failed", std::string(error_name(ec)));
   }

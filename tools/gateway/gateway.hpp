@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 #include <unordered_set>
 
 #include "../cli.hpp"
 #include "gateway_events.hpp"
 #include "gateway_options.hpp"
+#include "esp_now_component.hpp"
 #include "gateway_radio.hpp"
 #include "mqtt_session.hpp"
 #include "outbox.hpp"
@@ -28,6 +30,7 @@ namespace espnow::gateway {
 struct GatewayCounters {
   std::uint64_t rx = 0, rx_refused = 0, rx_published = 0;
   std::uint64_t decode_short = 0;  // shorter than their decoder's layout: not decoded
+  std::uint64_t component_malformed = 0, component_duplicates = 0, component_acks = 0;
   std::uint64_t tx_commands = 0, tx_sent = 0, tx_acked = 0, tx_failed = 0;
   std::uint64_t tx_refused = 0, tx_malformed = 0, tx_errors = 0;
   std::uint64_t broker_connects = 0;
@@ -50,9 +53,12 @@ class Gateway {
     MacAddress dst;
     std::string id_json;
     bool sync;
+    bool command = true;  // false: the gateway's own send (a component ACK), reported to no one
   };
 
   void handle(Received& e);
+  // A component sender's frame: answers its ACK; false for a repeat (not published).
+  bool component_frame(const Received& e, std::optional<ComponentFrame>& frame);
   void handle(SendReport& e);
   void handle(BrokerUp&);
   void handle(BrokerDown& e);
@@ -83,6 +89,8 @@ class Gateway {
   GatewayCounters n_;
   std::unordered_set<int> unacked_;  // handed to libmosquitto, not yet confirmed
   Spool spool_;
+  MagicCache magics_;  // the component's duplicate filter
+  std::minstd_rand magic_rng_{std::random_device{}()};  // magics of the frames we send
   std::map<int, std::uint64_t> mid_serial_;  // a spooled entry's publications in libmosquitto's hands
   std::map<std::uint64_t, int> spooled_out_;  // per spooled entry being handed over: confirmations awaited
   bool connected_ = false;

@@ -30,6 +30,7 @@ constexpr OptionHelp kOptions[] = {
     {"queue", "messages kept while the broker is unreachable (default 10000); more are dropped, oldest first"},
     {"queue-age", "seconds a kept message may wait before it is dropped (default 3600)"},
     {"stats-interval", "seconds between stats publications (default 60; 0: never)"},
+    {"protocol", "raw (default), or esp-now-component: the senders (all, or =MAC,MAC,...) use Espressif's esp-now component"},
     {"spool", "a directory where the queue is kept on disk, so that a restart of the gateway loses nothing"},
 };
 

@@ -198,6 +198,13 @@ GatewaySettings resolve_settings(GatewayOptions o) {
   s.ha_prefix = get("ha-discovery");
   if (s.ha_prefix.find_first_of("+#") != std::string::npos) cli::usage_error("--ha-discovery: '+' and '#' are not allowed in topics");
   s.spool_dir = get("spool");
+  if (const std::string p = get("protocol"); p == "esp-now-component") {
+    s.component_all = true;
+  } else if (p.starts_with("esp-now-component=")) {
+    s.component_senders = parse_allow_list("protocol", p.substr(18), false).macs;
+  } else if (!p.empty() && p != "raw") {
+    cli::usage_error("--protocol: '" + p + "' is not raw, esp-now-component or esp-now-component=MAC,...");
+  }
   resolve_decoders(o, s);
   return s;
 }

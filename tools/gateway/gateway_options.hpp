@@ -2,6 +2,7 @@
 // give them (GatewayOptions, text), and checked (GatewaySettings).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -60,6 +61,11 @@ struct GatewaySettings {
   std::string ha_prefix;         // Home Assistant's discovery prefix; empty: no discovery
   std::map<MacAddress, Decoder> decoders;  // a sender's decoder (config "decode = MAC NAME")
   std::optional<Decoder> decoder_for_all;  // "decode = all NAME": senders without their own
+  bool component_all = false;               // --protocol esp-now-component: every sender
+  std::vector<MacAddress> component_senders; // --protocol esp-now-component=MAC,...: those
+  bool speaks_component(const MacAddress& mac) const {
+    return component_all || std::find(component_senders.begin(), component_senders.end(), mac) != component_senders.end();
+  }
   std::string spool_dir;         // --spool: the queue kept on disk there; empty: in memory only
   const Decoder* decoder_for(const MacAddress& src) const {
     const auto it = decoders.find(src);

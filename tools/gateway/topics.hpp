@@ -4,6 +4,7 @@
 //   PREFIX/GW/rx/SRC              the same, from this gateway
 //   PREFIX/GW/rx/SRC/json         the message with its metadata
 //   PREFIX/GW/rx/SRC/decoded      its fields, when a decoder applies to SRC
+//   PREFIX/GW/rx/SRC/esp-now/TYPE the payload of an esp-now component frame of TYPE
 //   PREFIX/GW/tx/DST[/json]       commands (subscribed)
 //   PREFIX/GW/txresult/DST        their outcome
 //   PREFIX/GW/peers/SRC           each sender heard (retained)
@@ -31,6 +32,7 @@ class Topics {
   std::string rx(const MacAddress& src) const { return base() + "rx/" + mac_hex(src); }
   std::string rx_json(const MacAddress& src) const { return rx(src) + "/json"; }
   std::string rx_decoded(const MacAddress& src) const { return rx(src) + "/decoded"; }
+  std::string rx_component(const MacAddress& src, const char* type) const { return rx(src) + "/esp-now/" + type; }
   std::string tx_pattern() const { return base() + "tx/+"; }
   std::string tx_json_pattern() const { return base() + "tx/+/json"; }
   std::string txresult(std::string_view dst) const { return base() + "txresult/" + std::string(dst); }
