@@ -236,6 +236,7 @@ void Gateway::publish_stats() {
       {"tx_refused", n_.tx_refused},
       {"tx_malformed", n_.tx_malformed},
       {"tx_errors", n_.tx_errors},
+      {"tx_held", held_.size()},
       {"broker_connects", n_.broker_connects},
       {"peers", peers_.size()},
       {"peers_untracked", peers_untracked_},
@@ -250,6 +251,7 @@ void Gateway::handle(SendReport& e) {
   if (sends_.empty()) return;  // a report for a send we did not make: nothing to answer
   PendingSend p = std::move(sends_.front());
   sends_.pop_front();
+  send_held();  // a place in the link's queue is free
   if (!p.command) return;
   (e.acked ? n_.tx_acked : n_.tx_failed) += 1;
   if (p.sync) txresult(mac_hex(p.dst), p.id_json, e.acked ? "true" : "false", "", "");
@@ -333,13 +335,37 @@ void Gateway::carry_out(const std::string& dst_text, bool json, const std::strin
                           std::to_string(radio_.max_len()));
     }
   }
-  if (auto ec = radio_.send(r.dst, data)) {
+  send_or_hold({dst_text, r.dst, std::move(data), r.id_json, r.sync});
+}
+
+// Commands faster than the air are not refused: they wait, in order, for
+// the link's queue to make room (each send report frees one), up to kMaxHeld.
+void Gateway::send_or_hold(HeldSend h) {
+  constexpr std::size_t kMaxHeld = 10000;
+  if (held_.empty() && try_send(h)) return;
+  if (held_.size() >= kMaxHeld) {
     ++n_.tx_errors;
-    return txresult(dst_text, r.id_json, "null", "send_failed", std::string(error_name(ec)));
+    return txresult(h.dst_text, h.id_json, "null", "send_failed",
+                    "the link's queue and the gateway's (" + std::to_string(kMaxHeld) + " commands) are full");
+  }
+  held_.push_back(std::move(h));
+}
+
+bool Gateway::try_send(HeldSend& h) {
+  if (auto ec = radio_.send(h.dst, h.data)) {
+    if (ec == make_error_code(errc::no_mem)) return false;
+    ++n_.tx_errors;
+    txresult(h.dst_text, h.id_json, "null", "send_failed", std::string(error_name(ec)));
+    return true;
   }
   ++n_.tx_sent;
-  sends_.push_back({r.dst, r.id_json, r.sync});
-  if (!r.sync) txresult(mac_hex(r.dst), r.id_json, "null", "", "");
+  sends_.push_back({h.dst, h.id_json, h.sync});
+  if (!h.sync) txresult(mac_hex(h.dst), h.id_json, "null", "", "");
+  return true;
+}
+
+void Gateway::send_held() {
+  while (!held_.empty() && try_send(held_.front())) held_.pop_front();
 }
 
 void Gateway::txresult(const std::string& dst_text, const std::string& id_json, const char* acked,

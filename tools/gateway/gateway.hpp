@@ -65,7 +65,19 @@ class Gateway {
   void handle(PublishDone& e);
   void handle(CommandArrived& e);
 
+  struct HeldSend {  // a command waiting for room in the link's queue
+    std::string dst_text;
+    MacAddress dst;
+    std::vector<std::uint8_t> data;
+    std::string id_json;
+    bool sync;
+  };
   void carry_out(const std::string& dst_text, bool json, const std::string& payload);
+  // Sends `h`, or keeps it (in order) while the link's queue is full.
+  void send_or_hold(HeldSend h);
+  // False when the link's queue is still full: `h` waits on.
+  bool try_send(HeldSend& h);
+  void send_held();
   void txresult(const std::string& dst_text, const std::string& id_json, const char* acked, const std::string& error,
                 const std::string& detail);
   void note_peer(const Received& e);
@@ -99,6 +111,7 @@ class Gateway {
   std::map<MacAddress, Peer> peers_;
   std::uint64_t peers_untracked_ = 0;
   std::deque<PendingSend> sends_;  // in send order: the link reports in the same order
+  std::deque<HeldSend> held_;      // commands the link had no room for yet, in order
   std::chrono::steady_clock::time_point started_;
 };
 
