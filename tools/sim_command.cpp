@@ -6,6 +6,7 @@
 // SoftLink: the bytes are not built, only their airtime and fate simulated.
 #include "sim_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -52,6 +53,7 @@ struct FlowSpec {
   std::string from_text, to_text;
   std::uint32_t from = 0;
   MacAddress to;
+  std::optional<std::uint32_t> to_node;  // a unicast flow's destination, listed in the report even at 0
   std::uint32_t bytes = 250;
   double interval_ms = 100.0;
   Arrival arrival = Arrival::periodic;
@@ -161,7 +163,10 @@ Scenario parse(const json& root) {
       f.from = index[from];
       f.to = parse_mac(t["to"], where + ".to");
       f.to_text = lower(t["to"].get<std::string>());
-      if (f.to.is_unicast() && !index.count(f.to)) throw BadScenario(where + ".to: " + f.to_text + " is not a node");
+      if (f.to.is_unicast()) {
+        if (!index.count(f.to)) throw BadScenario(where + ".to: " + f.to_text + " is not a node");
+        f.to_node = index[f.to];
+      }
       if (t.contains("bytes")) {
         const json& b = t["bytes"];
         if (!b.is_number_integer() || b.get<long>() < 1 || b.get<long>() > long(wire::kMaxMessageV2))
@@ -185,10 +190,26 @@ Scenario parse(const json& root) {
   return s;
 }
 
+// One node's receptions of one flow's messages.
+struct Receiver {
+  std::uint32_t node = 0;
+  std::uint64_t count = 0;
+};
+
 // Per-flow counts.
 struct FlowStats {
   std::uint64_t offered = 0, queue_drops = 0, sent = 0, acked = 0, failed = 0;
-  std::vector<std::uint64_t> received;  // per node
+  // Only the nodes that received some, sorted by node: a flow reaches its
+  // sender's neighbours, not the whole field, and a dense flow x node matrix
+  // is 800 MB at 10,000 broadcasting devices.
+  std::vector<Receiver> received;
+
+  void count_reception(std::uint32_t node) {
+    const auto it = std::lower_bound(received.begin(), received.end(), node,
+                                     [](const Receiver& r, std::uint32_t n) { return r.node < n; });
+    if (it != received.end() && it->node == node) ++it->count;
+    else received.insert(it, Receiver{node, 1});
+  }
 };
 
 constexpr int kFlowShift = 40;  // a message's tag: flow index << 40 | message number
@@ -205,12 +226,11 @@ class Run {
       air_.add_radio(rc);
     }
     stats_.resize(s.flows.size());
-    for (auto& f : stats_) f.received.assign(s.nodes.size(), 0);
     for (std::uint32_t i = 0; i < s.nodes.size(); ++i) {
       air_.mac(i).on_report([this](const TxReport& r) { reported(r); });
       air_.mac(i).on_receive([this, i](const AirFrame& f, double) {
         const auto flow = f.tag >> kFlowShift;
-        if (flow < stats_.size()) ++stats_[flow].received[i];
+        if (flow < stats_.size()) stats_[flow].count_reception(i);
       });
     }
     for (std::size_t k = 0; k < s.flows.size(); ++k) start_flow(k);
@@ -264,9 +284,13 @@ class Run {
     for (std::size_t k = 0; k < s_.flows.size(); ++k) {
       const FlowSpec& f = s_.flows[k];
       const FlowStats& st = stats_[k];
+      // Keyed by MAC (a JSON object keeps its keys sorted), the unicast
+      // destination even when it received nothing.
       json received = json::object();
-      for (std::size_t i = 0; i < s_.nodes.size(); ++i)
-        if (i != f.from && (st.received[i] > 0 || s_.nodes[i].mac == f.to)) received[s_.nodes[i].mac_text] = st.received[i];
+      for (const Receiver& r : st.received)
+        if (r.node != f.from) received[s_.nodes[r.node].mac_text] = r.count;
+      if (f.to_node && *f.to_node != f.from && !received.contains(s_.nodes[*f.to_node].mac_text))
+        received[s_.nodes[*f.to_node].mac_text] = std::uint64_t{0};
       out["flows"].push_back({{"from", f.from_text}, {"to", f.to_text}, {"offered", st.offered},
                               {"queue_drops", st.queue_drops}, {"sent", st.sent}, {"acked", st.acked},
                               {"failed", st.failed}, {"received", received}});
