@@ -107,6 +107,10 @@ Device open_device(const GlobalOptions& g) {
   d.esp = std::make_unique<ESPNow>(*d.link);
   if (auto r = d.espnow().config({.version = protocol_version(g)}); !r.ok())
     usage_error("--espnow-version: this link cannot change it: " + r.failure().message());
+  // A board's 526 bytes hold two messages; a host process is descheduled now
+  // and then on a loaded machine, and its messages, ACKed by the radio, were
+  // dropped as buffer_full meanwhile. 1 MiB rides that out.
+  (void)d.espnow().config({.rxbuf = 1 << 20});
   (void)d.espnow().active(true);
   if (g.rate >= 0) (void)d.espnow().config({.rate = g.rate});
   const auto pmk = pmk_option(g);

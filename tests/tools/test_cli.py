@@ -63,12 +63,12 @@ def test_ping_an_echo_server_loses_nothing_and_reports_sane_rtts(air):
 
 
 def test_send_count_100_arrive_in_order_with_their_lengths(air):
-    listener = Device(air, "--mac", B, "--json", "listen")
+    listener = WatchedDevice(air, "--mac", B, "--json", "listen")
     try:
         r = run(air, "--mac", A, "send", B, "message {n}", "--count", "100")
         assert r.returncode == 0, r.stderr
         assert r.stdout.count(": True") == 100
-        time.sleep(0.2)
+        listener.wait_for("out", '"message 99"')  # ACKed is not yet printed: Ctrl-C ends it at once
     finally:
         code, out, err = listener.stop()
     assert code == 0
@@ -103,12 +103,12 @@ def test_killing_the_receiver_turns_results_false_and_the_sender_keeps_going(air
 
 
 def test_a_device_on_channel_3_never_hears_channel_8(air):
-    listener = Device(air, "--mac", B, "--channel", "3", "--json", "listen")
+    listener = WatchedDevice(air, "--mac", B, "--channel", "3", "--json", "listen")
     try:
         r8 = run(air, "--mac", A, "--channel", "8", "send", B, "on eight", "--count", "2")
         rb = run(air, "--mac", A, "--channel", "8", "send", "ff:ff:ff:ff:ff:ff", "broadcast on eight")
         r3 = run(air, "--mac", A, "--channel", "3", "send", B, "on three")
-        time.sleep(0.2)
+        listener.wait_for("out", '"on three"')  # after the others: what channel 8 sent would be in by now
     finally:
         _, out, _ = listener.stop()
     assert r8.stdout.count(": False") == 2  # no ACK across channels
@@ -119,7 +119,7 @@ def test_a_device_on_channel_3_never_hears_channel_8(air):
 
 def test_garbage_on_the_air_is_counted_and_survived(air):
     group, port = air[len("udp://"):].rsplit(":", 1)
-    listener = Device(air, "--mac", B, "--json", "listen")
+    listener = WatchedDevice(air, "--mac", B, "--json", "listen")
     try:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
@@ -135,9 +135,8 @@ def test_garbage_on_the_air_is_counted_and_survived(air):
             if i % 7 == 0:
                 junk = b"ESPN" + bytes([9]) + bytes(40)  # another air version
             s.sendto(junk, (group, int(port)))
-        time.sleep(0.2)
-        r = run(air, "--mac", A, "send", B, "still alive")
-        time.sleep(0.2)
+        r = run(air, "--mac", A, "send", B, "still alive")  # read after the junk: one socket, in order
+        listener.wait_for("out", '"still alive"')
     finally:
         code, out, err = listener.stop()
     assert code == 0
@@ -154,10 +153,14 @@ def test_capture_during_a_ping_session_reads_in_tshark_with_good_fcs_and_acks(ai
     echo = Device(air, "--mac", B, "echo")
     cap = subprocess.Popen([CLI, "--air", air, "capture", "-w", pcap], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
     try:
+        assert "capturing on" in cap.stderr.readline()  # sniffing from here on
         r = run(air, "--mac", A, "ping", B, "-c", "5", "-i", "20")
-        time.sleep(0.3)
+        # The capture writes what it has every 100 ms: wait until the ACK of the
+        # last echo is in the file (a file cut mid-write reads as an error: again).
+        deadline = time.monotonic() + 30
+        while read_capture(pcap).stdout.count("ACK -> ") < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         cap.send_signal(signal.SIGINT)
         cap.communicate(timeout=10)
@@ -347,18 +350,18 @@ def test_capture_write_counts_in_the_singular_too(air, tmp_path):
 
 def test_an_encrypted_link_between_two_terminals(air):
     key = "my local master!"
-    keyed = Device(air, "--mac", B, "--json", "--lmk", f"{A}={key}", "listen")
+    keyed = WatchedDevice(air, "--mac", B, "--json", "--lmk", f"{A}={key}", "listen")
     try:
         r = run(air, "--mac", A, "--lmk", f"{B}={key}", "send", B, "secret {n}", "--count", "3")
-        time.sleep(0.2)
+        keyed.wait_for("out", '"secret 2"')
     finally:
         _, out, _ = keyed.stop()
     assert r.stdout.count(": True") == 3, r.stderr
     assert [json.loads(x)["msg"] for x in out.splitlines()] == ["secret 0", "secret 1", "secret 2"]
-    keyless = Device(air, "--mac", B, "--json", "listen")  # no key for A: hears nothing it can read
+    keyless = WatchedDevice(air, "--mac", B, "--json", "listen")  # no key for A: hears nothing it can read
     try:
         r = run(air, "--mac", A, "--lmk", f"{B}={key}", "send", B, "secret")
-        time.sleep(0.2)
+        keyless.wait_for("out", '"event": "drop"')
     finally:
         _, out, _ = keyless.stop()
     assert ": True" in r.stdout  # its radio still ACKs
@@ -427,14 +430,14 @@ def lan():
 
 def test_lan_mode_two_namespaces_talk_over_veth_and_a_third_hears_nothing(lan):
     url = "udp://239.255.10.20:47000?iface={}&ttl=1"
-    b = Device(url.format("enl-b"), "--mac", B, "--json", "listen", netns=NETNS[1])
+    b = WatchedDevice(url.format("enl-b"), "--mac", B, "--json", "listen", netns=NETNS[1])
     c = Device(url.format("enl-c"), "--mac", "02:00:00:00:00:0c", "--json", "listen", netns=NETNS[2])
     try:
         r = subprocess.run(["ip", "netns", "exec", NETNS[0], CLI, "--air", url.format("enl-a"), "--mac", A,
                             "send", B, "over the lan {n}", "--count", "5"], capture_output=True, text=True, timeout=60)
         rb = subprocess.run(["ip", "netns", "exec", NETNS[0], CLI, "--air", url.format("enl-a"), "--mac", A,
                              "send", "ff:ff:ff:ff:ff:ff", "to everyone"], capture_output=True, text=True, timeout=60)
-        time.sleep(0.3)
+        b.wait_for("out", '"to everyone"')  # unacknowledged: wait until it is in (c hears nothing, ever)
     finally:
         _, out_b, _ = b.stop()
         _, out_c, _ = c.stop()
@@ -451,9 +454,11 @@ class WatchedDevice:
     """A long-running `espnow ... listen|echo` whose output is read as it comes,
     so a test waits for a line (with a deadline) while the process runs."""
 
-    def __init__(self, air, *args, env=None):
-        self.proc = subprocess.Popen([CLI, "--air", air, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=env)
+    def __init__(self, air, *args, env=None, netns=None):
+        cmd = [CLI, "--air", air, *args]
+        if netns:
+            cmd = ["ip", "netns", "exec", netns, *cmd]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.lines = {"out": [], "err": []}
         self.changed = threading.Condition()
         self.readers = [threading.Thread(target=self._read, args=(f, key), daemon=True)

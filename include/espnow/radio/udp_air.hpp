@@ -70,7 +70,10 @@ struct UdpAirOptions {
   std::chrono::milliseconds absent_ack_wait{10};
   // After open(), a MAC nobody has announced may belong to a process whose
   // answer to our hello is on its way: unicasts to it wait for real ACKs.
-  std::chrono::milliseconds settle{100};
+  // As long as an announcement interval: every live process announces within
+  // one anyway, and a process starved by a loaded machine may answer the
+  // hello late (at 100 ms, a listener that did exist was declared absent).
+  std::chrono::milliseconds settle{1000};
   // Presence is announced this often; a process not heard for three
   // intervals (it died without a goodbye) is forgotten.
   std::chrono::milliseconds announce_interval{1000};
