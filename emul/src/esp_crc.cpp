@@ -8,7 +8,7 @@ template <class T, int W>
 T crc_le(T crc, const uint8_t* buf, uint32_t len, T poly) {
   T reflected = 0;  // the polynomial, bit-reversed for the right-shifting form
   for (int i = 0; i < W; ++i)
-    if (poly & (T(1) << i)) reflected |= T(1) << (W - 1 - i);
+    if (poly & (T(1) << i)) reflected = static_cast<T>(reflected | (T(1) << (W - 1 - i)));
   crc = static_cast<T>(~crc);
   for (uint32_t i = 0; i < len; ++i) {
     crc = static_cast<T>(crc ^ buf[i]);
@@ -19,7 +19,7 @@ T crc_le(T crc, const uint8_t* buf, uint32_t len, T poly) {
 
 template <class T, int W>
 T crc_be(T crc, const uint8_t* buf, uint32_t len, T poly) {
-  const T top = T(1) << (W - 1);
+  const T top = static_cast<T>(T(1) << (W - 1));
   crc = static_cast<T>(~crc);
   for (uint32_t i = 0; i < len; ++i) {
     crc = static_cast<T>(crc ^ (T(buf[i]) << (W - 8)));
