@@ -3,7 +3,7 @@
 // aborting with file, line and expression, esp_err_to_name.
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <cctype>
 #include <string>
 
 #include "esp_err.h"
@@ -11,11 +11,32 @@
 #include "esp_now.h"
 #include "log_program.h"
 
+namespace {
+
+// `text` with every run of digits replaced by "N", so timestamps compare.
+// (Not std::regex: GCC 12 at -O1, as the sanitizer builds use, warns inside
+// <regex> and -Werror stops the build.)
+std::string digits_as_n(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
+      out += text[i];
+      continue;
+    }
+    out += 'N';
+    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
 TEST(EspLog, LinesCarryLevelTimestampAndTagAndFollowPerTagLevels) {
   testing::internal::CaptureStdout();
   EXPECT_EQ(log_program_run(0), ESP_OK);
   std::string out = testing::internal::GetCapturedStdout();
-  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^I \(\d+\) prog: starting\nW \(\d+\) prog: value 0\n)"))) << out;
+  EXPECT_EQ(digits_as_n(out).rfind("I (N) prog: starting\nW (N) prog: value N\n", 0), 0u) << out;
+  EXPECT_NE(out.find(" prog: value 0\n"), std::string::npos) << out;
   EXPECT_EQ(out.find("hidden"), std::string::npos);
   EXPECT_NE(out.find("prog: de ad 01\n"), std::string::npos) << out;
 
