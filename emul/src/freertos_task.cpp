@@ -21,8 +21,10 @@ std::atomic<uint32_t> g_tick_rate{0};  // 0: none told yet, CONFIG_FREERTOS_HZ's
 const Clock::time_point g_boot = Clock::now();
 
 // Handles stay valid for the process: a program may notify a task that ended.
+// Never destroyed, not even at exit: detached tasks may still be running (and
+// touching their blocks) while the process's static destructors run.
 std::mutex g_tasks_mutex;
-std::deque<std::unique_ptr<tskTaskControlBlock>> g_tasks;
+auto& g_tasks = *new std::deque<std::unique_ptr<tskTaskControlBlock>>;
 std::atomic<unsigned> g_running{0};
 thread_local tskTaskControlBlock* t_self = nullptr;
 
