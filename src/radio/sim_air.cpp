@@ -3,17 +3,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "clocked_air.hpp"
+
 namespace espnow {
 
 // ---------------------------------------------------------------- SimRadio
 
-SimRadio::SimRadio(SimAir& air, const RadioOptions& options)
-    : AirRadio(options),
-      air_(air),
-      queue_(air.options().tx_queue_len,
-             [this](std::span<std::uint8_t> frame, PhyRate rate) { air_.run_transmission(*this, frame, rate); }) {}
+SimRadio::SimRadio(SimAir& air, const RadioOptions& options) : AirRadio(options), air_(air) {}
 
-SimRadio::~SimRadio() { queue_.stop(); }
+SimRadio::~SimRadio() = default;
 
 std::uint64_t SimRadio::now_us() const {
   return static_cast<std::uint64_t>((air_.clock().now() - air_.start_).count() / 1000);
@@ -26,12 +24,15 @@ void SimRadio::set_listener(RadioListener* listener) {
 
 std::error_code SimRadio::set_channel(std::uint8_t ch) {
   std::unique_lock lk(air_.radios_mutex_);  // deliveries hold it shared
-  return AirRadio::set_channel(ch);
+  const std::error_code ec = AirRadio::set_channel(ch);
+  if (!ec) air_.clocked_->retune(station_, ch);
+  return ec;
 }
 
 std::error_code SimRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (frame.size() < wire::kHeaderLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
-  if (air_.timing() || !queue_.empty()) return queue_.push(frame, rate);
+  // The timed air keeps its frames in order even after timing goes off.
+  if (air_.timing() || !air_.clocked_->idle(station_)) return air_.clocked_->transmit(station_, frame, rate);
   // Immediate delivery on the caller's thread.
   std::array<std::uint8_t, wire::kMaxFrameSize> copy;
   std::memcpy(copy.data(), frame.data(), frame.size());
@@ -47,9 +48,11 @@ SimAir::SimAir(AirOptions options)
       clock_(options.clock ? options.clock : &steady_clock()),
       start_(clock_->now()),
       timing_(options.timing),
-      loss_(options.seed, options.loss) {}
+      loss_(options.seed, options.loss),
+      clocked_(std::make_unique<ClockedAir>(*this)) {}
 
 SimAir::~SimAir() {
+  clocked_->stop();  // no listener is called from here on
   std::vector<std::unique_ptr<SimRadio>> radios;
   {
     std::unique_lock lk(radios_mutex_);
@@ -63,6 +66,7 @@ Result<SimRadio*> SimAir::add_radio(const RadioOptions& options) {
   std::unique_ptr<SimRadio> radio(new SimRadio(*this, options));
   SimRadio* raw = radio.get();
   std::unique_lock lk(radios_mutex_);
+  raw->station_ = clocked_->add_station(*raw);
   radios_.push_back(std::move(radio));
   return raw;
 }
@@ -73,6 +77,7 @@ void SimAir::remove_radio(SimRadio& radio) {
     std::unique_lock lk(radios_mutex_);
     auto it = std::find_if(radios_.begin(), radios_.end(), [&](const auto& r) { return r.get() == &radio; });
     if (it == radios_.end()) return;
+    clocked_->remove_station(radio.station_);
     removed = std::move(*it);
     radios_.erase(it);
   }
@@ -80,27 +85,14 @@ void SimAir::remove_radio(SimRadio& radio) {
 }
 
 AirStats SimAir::stats() const {
-  return {counters_.transmissions.load(), counters_.deliveries.load(), counters_.lost.load(),
-          counters_.too_weak.load(), counters_.acks.load()};
+  const ClockedAir::Counts timed = clocked_->counts();
+  return {counters_.transmissions.load() + timed.transmissions, counters_.deliveries.load() + timed.deliveries,
+          counters_.lost.load() + timed.lost, counters_.too_weak.load() + timed.too_weak,
+          counters_.acks.load() + timed.acks};
 }
 
 int SimAir::rssi_dbm(Position from, Position to, double tx_dbm) const {
   return espnow::rssi_dbm(path_loss_, from, to, tx_dbm);
-}
-
-SimAir::Reservation SimAir::reserve_medium(std::uint8_t channel, std::size_t bytes, PhyRate rate, int attempt,
-                                           bool group) {
-  using std::chrono::microseconds;
-  const std::uint32_t cw = std::min<std::uint32_t>(((kCwMin + 1) << attempt) - 1, kCwMax);
-  const std::uint32_t slots = loss_.slots(cw);
-  std::lock_guard lk(medium_mutex_);
-  auto& free_at = medium_free_[channel % medium_free_.size()];
-  const auto start = std::max(clock_->now(), free_at);
-  Reservation r;
-  r.tx_end = start + microseconds(kDifsUs + slots * kSlotUs + airtime_us(rate, static_cast<std::uint32_t>(bytes)));
-  r.end = group ? r.tx_end : r.tx_end + microseconds(kSifsUs + airtime_us(ack_rate(rate), kAckFrameBytes));
-  free_at = r.end;
-  return r;
 }
 
 void SimAir::run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, PhyRate rate) {
@@ -109,14 +101,7 @@ void SimAir::run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, P
   bool acked = false;
   for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
     if (attempt > 0) wire::set_retry(frame, true);  // same random value, same sequence
-    const bool timed = timing_.load();
-    Reservation res{};
-    if (timed) {
-      res = reserve_medium(sender.channel(), frame.size(), rate, attempt, group);
-      clock_->sleep_until(res.tx_end);
-    }
     acked = deliver(sender, frame, rate);
-    if (timed) clock_->sleep_until(res.end);  // the ACK, or its timeout
     if (group || acked) break;
   }
   report_tx_done(sender, dst, group || acked);

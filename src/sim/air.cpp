@@ -91,6 +91,23 @@ void Air::set_position(std::uint32_t i, Position pos) {
   st.config.pos = pos;
 }
 
+void Air::set_channel(std::uint32_t i, std::uint8_t channel) {
+  stations_[i]->config.channel = channel;
+  stations_[i]->phy->set_channel(channel);
+}
+
+void Air::set_tx_power(std::uint32_t i, double dbm) {
+  stations_[i]->config.tx_power_dbm = dbm;
+  if (dbm <= max_tx_dbm_) return;
+  max_tx_dbm_ = dbm;
+  rebuild_cells();  // it reaches farther: wider cells
+}
+
+void Air::set_long_range(std::uint32_t i, bool on) {
+  stations_[i]->config.long_range = on;
+  stations_[i]->phy->set_long_range(on);
+}
+
 Air::CellKey Air::cell_of(Position p) const {
   const auto cx = static_cast<std::int32_t>(std::floor(p.x / cell_m_));
   const auto cy = static_cast<std::int32_t>(std::floor(p.y / cell_m_));

@@ -62,6 +62,14 @@ bool Dcf::enqueue(const MacRequest& request) {
   return true;
 }
 
+void Dcf::drop_queued() {
+  const std::size_t keep = exchange_ == Exchange::none ? 0 : 1;
+  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(std::min(keep, queue_.size())), queue_.end());
+  if (!queue_.empty()) return;
+  engine_.cancel(access_timer_);
+  access_timer_ = {};
+}
+
 void Dcf::schedule_access() {
   engine_.cancel(access_timer_);
   access_timer_ = {};
@@ -87,7 +95,7 @@ void Dcf::start_transmission() {
   if (attempts_ == 1) seq_ = static_cast<std::uint16_t>((seq_ + 1) & 0x0fff);
   AirFrame f;
   f.kind = FrameKind::data;
-  f.src = config_.mac;
+  f.src = r.src == MacAddress{} ? config_.mac : r.src;
   f.dst = r.dst;
   f.bytes = r.bytes;
   f.rate = r.rate;
@@ -163,9 +171,10 @@ void Dcf::phy_busy(bool busy) {
 void Dcf::send_ack(const AirFrame& data) {
   AirFrame ack;
   ack.kind = FrameKind::ack;
-  ack.src = config_.mac;
+  ack.src = data.dst;  // the receiver address: ACK frames carry no transmitter address
   ack.dst = data.src;
   ack.bytes = kAckFrameBytes;
+  ack.tag = data.tag;  // which exchange it answers, for the air's bookkeeping
   ack.rate = timing_for(data.rate).ack_rate;
   ++acks_pending_;
   update_backoff();
@@ -184,17 +193,24 @@ bool Dcf::duplicate(const AirFrame& frame) {
   return dup;
 }
 
-void Dcf::phy_rx_end(const AirFrame& frame, RxOutcome outcome, double rx_dbm) {
+bool Dcf::admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const {
+  if (!admit_) return true;
+  const bool for_us = frame.kind == FrameKind::ack ? frame.dst == queue_front_src() : mine(frame.dst);
+  return !(for_us || frame.dst.is_multicast()) || admit_(frame, from, rx_dbm);
+}
+
+void Dcf::phy_rx_end(const AirFrame& frame, std::uint32_t from, RxOutcome outcome, double rx_dbm) {
   const Time now = engine_.now();
   bool acked = false;
+  if (outcome == RxOutcome::ok && !admitted(frame, from, rx_dbm)) outcome = RxOutcome::error;
   if (outcome == RxOutcome::error) {
     update_backoff();
     eifs_until_ = now + timing_.eifs;
   } else {
     eifs_until_ = 0;
     if (frame.kind == FrameKind::ack) {
-      acked = frame.dst == config_.mac && exchange_ == Exchange::awaiting_ack;
-    } else if (frame.dst == config_.mac) {
+      acked = exchange_ == Exchange::awaiting_ack && frame.dst == queue_front_src();
+    } else if (mine(frame.dst)) {
       send_ack(frame);
       if (!duplicate(frame)) {
         ++counters_.receptions;
@@ -218,7 +234,7 @@ void Dcf::phy_rx_end(const AirFrame& frame, RxOutcome outcome, double rx_dbm) {
 
 void Dcf::phy_lost(const AirFrame& frame, RxLoss why) {
   // Only frames meant for this radio count as its losses.
-  if (frame.dst != config_.mac && !frame.dst.is_multicast()) return;
+  if (!mine(frame.dst) && !frame.dst.is_multicast()) return;
   if (why == RxLoss::collision) ++counters_.lost_collision;
   else ++counters_.lost_weak;
 }

@@ -60,21 +60,27 @@ bool Engine::step() {
   return false;
 }
 
-void Engine::run_until(Time until) {
+void Engine::drop_cancelled_tops() {
   while (!heap_.empty()) {
-    // Skip cancelled entries at the top before judging the time.
     const Entry& top = heap_.front();
-    if (slots_[top.slot].seq != top.seq) {
-      std::pop_heap(heap_.begin(), heap_.end(), later);
-      const std::uint32_t slot = heap_.back().slot;
-      heap_.pop_back();
-      if (slots_[slot].seq == 0 && !slots_[slot].action) free_.push_back(slot);
-      continue;
-    }
-    if (top.when > until) break;
-    step();
+    if (slots_[top.slot].seq == top.seq) return;
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    const std::uint32_t slot = heap_.back().slot;
+    heap_.pop_back();
+    if (slots_[slot].seq == 0 && !slots_[slot].action) free_.push_back(slot);
   }
+}
+
+void Engine::run_until(Time until) {
+  for (drop_cancelled_tops(); !heap_.empty() && heap_.front().when <= until; drop_cancelled_tops()) step();
   now_ = std::max(now_, until);
+}
+
+bool Engine::next_event_time(Time& when) {
+  drop_cancelled_tops();
+  if (heap_.empty()) return false;
+  when = heap_.front().when;
+  return true;
 }
 
 void Engine::run() {

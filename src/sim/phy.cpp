@@ -164,7 +164,7 @@ void Phy::signal_end(const Transmission& tx) {
     if (!ok && done.tx->frame.kind == FrameKind::data)
       events_->phy_lost(done.tx->frame, done.interfered ? RxLoss::collision : RxLoss::weak);
     update_busy();
-    events_->phy_rx_end(done.tx->frame, ok ? RxOutcome::ok : RxOutcome::error, mw_to_dbm(done.mw));
+    events_->phy_rx_end(done.tx->frame, done.tx->from, ok ? RxOutcome::ok : RxOutcome::error, mw_to_dbm(done.mw));
     return;
   }
   update_busy();
@@ -173,6 +173,14 @@ void Phy::signal_end(const Transmission& tx) {
 void Phy::drop_lock_as_lost(RxLoss why) {
   if (lock_.tx && lock_.tx->frame.kind == FrameKind::data) events_->phy_lost(lock_.tx->frame, why);
   lock_ = Lock{};
+}
+
+void Phy::set_channel(std::uint8_t ch) {
+  if (ch == config_.channel) return;
+  config_.channel = ch;
+  lock_ = Lock{};
+  arrivals_.clear();  // their signal_end finds nothing to remove
+  update_busy();
 }
 
 void Phy::tx_start() {

@@ -85,3 +85,18 @@ TEST(SimEngine, TimeUnits) {
   EXPECT_EQ(seconds(1.5), 1500000000);
   EXPECT_DOUBLE_EQ(to_seconds(seconds(3)), 3.0);
 }
+
+TEST(SimEngine, NextEventTimeSkipsCancelledEventsAndSaysWhenNoneIsPending) {
+  Engine e;
+  Time when = -1;
+  EXPECT_FALSE(e.next_event_time(when));
+  const EventId first = e.at(microseconds(5), [] {});
+  e.at(microseconds(9), [] {});
+  ASSERT_TRUE(e.next_event_time(when));
+  EXPECT_EQ(when, microseconds(5));
+  e.cancel(first);
+  ASSERT_TRUE(e.next_event_time(when));
+  EXPECT_EQ(when, microseconds(9));  // the timed air's driver sleeps until then, not until 5
+  e.run();
+  EXPECT_FALSE(e.next_event_time(when));
+}

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "espnow/common/clock.hpp"
 
@@ -26,11 +28,27 @@ class ManualClock final : public Clock {
             std::optional<std::chrono::nanoseconds> deadline) override {
     if (deadline) {
       ++timed_waits_;
+      wait_while_held(lock);
       return sleep_until(*deadline);
     }
     ++untimed_waiters_;
     cv.wait(lock);
     --untimed_waiters_;
+  }
+
+  // While held, a timed wait blocks (its lock released) until release(), and
+  // time stands still: a test lines up work at one instant (frames queued at
+  // several radios of the timed air, say) before any of it runs.
+  void hold() {
+    std::lock_guard g(hold_mutex_);
+    held_ = true;
+  }
+  void release() {
+    {
+      std::lock_guard g(hold_mutex_);
+      held_ = false;
+    }
+    hold_cv_.notify_all();
   }
 
   // Timed waits so far (each one a deadline reached at once).
@@ -39,6 +57,18 @@ class ManualClock final : public Clock {
   int untimed_waiters() const { return untimed_waiters_.load(); }
 
  private:
+  void wait_while_held(std::unique_lock<std::mutex>& lock) {
+    std::unique_lock g(hold_mutex_);
+    if (!held_) return;
+    lock.unlock();
+    hold_cv_.wait(g, [&] { return !held_; });
+    g.unlock();
+    lock.lock();
+  }
+
+  std::mutex hold_mutex_;
+  std::condition_variable hold_cv_;
+  bool held_ = false;
   std::atomic<std::chrono::nanoseconds::rep> now_{0};
   std::atomic<int> timed_waits_{0};
   std::atomic<int> untimed_waiters_{0};

@@ -9,10 +9,13 @@
 // ESP-NOW does on it); unacknowledged unicasts are retried. Group-addressed
 // frames are never acknowledged.
 //
-// Timing is off by default (delivery is immediate, on the sender's thread).
-// With timing on, each radio transmits from its own thread and 802.11 DCF
-// airtime (DIFS, backoff, frame, SIFS, ACK) delays delivery and limits
-// throughput, measured on a swappable Clock.
+// Timing is off by default (delivery is immediate, on the sender's thread,
+// with no contention). With timing on, frames go through the discrete-event
+// air (docs/simulation.md): each radio's 802.11 DCF MAC (DIFS, backoff,
+// retries, ACKs), a PHY that adds up overlapping signals, so frames collide
+// and hidden stations exist, run against a swappable Clock: in real time on
+// the steady clock, at once on a VirtualClock. Listeners are then called
+// from one thread of the air's.
 #pragma once
 
 #include <atomic>
@@ -63,12 +66,14 @@ struct AirOptions {
 struct AirStats {
   std::uint64_t transmissions = 0;  // frames put on the air, retries included
   std::uint64_t deliveries = 0;     // frames handed to a receiving radio
-  std::uint64_t lost = 0;           // dropped by the loss probability (frames and ACKs) or the error model
-  std::uint64_t too_weak = 0;       // below the receiver's sensitivity
+  std::uint64_t lost = 0;           // dropped by the loss probability (frames and ACKs), the error model,
+                                    // or (timing on) a collision at a radio the frame was for
+  std::uint64_t too_weak = 0;       // below the receiver's sensitivity (timing on: detected, lost to noise)
   std::uint64_t acks = 0;
 };
 
 class SimAir;
+class ClockedAir;
 
 class SimRadio final : public AirRadio {
  public:
@@ -83,11 +88,12 @@ class SimRadio final : public AirRadio {
 
  private:
   friend class SimAir;
+  friend class ClockedAir;
   SimRadio(SimAir& air, const RadioOptions& options);
 
   SimAir& air_;
   RadioListener* listener_ = nullptr;  // guarded by the air's lock
-  TxQueue queue_;                      // used while timing is on (or still draining)
+  std::uint32_t station_ = 0;          // its radio on the discrete-event air
 };
 
 class SimAir {
@@ -117,14 +123,12 @@ class SimAir {
 
  private:
   friend class SimRadio;
-  struct Reservation {
-    std::chrono::nanoseconds tx_end, end;
-  };
-  // One transmission with its retries; reports to the sender's listener.
+  friend class ClockedAir;
+  // The instant air: one transmission with its retries, on the caller's
+  // thread; reports to the sender's listener.
   void run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, PhyRate rate);
   // Puts one attempt on the air; true when the destination acknowledged it.
   bool deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate);
-  Reservation reserve_medium(std::uint8_t channel, std::size_t bytes, PhyRate rate, int attempt, bool group);
   void report_tx_done(SimRadio& sender, const MacAddress& dst, bool acked);
 
   AirOptions options_;
@@ -136,9 +140,7 @@ class SimAir {
 
   mutable std::shared_mutex radios_mutex_;  // radios and their listeners
   std::vector<std::unique_ptr<SimRadio>> radios_;
-
-  std::mutex medium_mutex_;
-  std::array<std::chrono::nanoseconds, 15> medium_free_{};  // per channel
+  std::unique_ptr<ClockedAir> clocked_;     // the timed air
 
   struct Counters {
     std::atomic<std::uint64_t> transmissions{0}, deliveries{0}, lost{0}, too_weak{0}, acks{0};

@@ -81,6 +81,10 @@ class Air {
   Phy& phy(std::uint32_t i) { return *stations_[i]->phy; }
   const RadioConfig& radio(std::uint32_t i) const { return stations_[i]->config; }
   void set_position(std::uint32_t i, Position pos);
+  // Retunes radio i (Phy::set_channel: what it was receiving is forgotten).
+  void set_channel(std::uint32_t i, std::uint8_t channel);
+  void set_tx_power(std::uint32_t i, double dbm);
+  void set_long_range(std::uint32_t i, bool on);
   // How far the strongest radio's 1 Mbps frame can be detected (-97 dBm):
   // radios farther away get no events for it, and cost nothing. The
   // long-range rates, detected from -105 dBm, reach farther.

@@ -31,6 +31,7 @@ struct MacRequest {
   std::uint32_t bytes = 0;  // MPDU with FCS: the ESP-NOW frame's length
   PhyRate rate = PhyRate::r1m;
   std::uint64_t tag = 0;    // returned in the report and the receivers' delivery
+  MacAddress src{};         // the transmitter address; unset: the radio's own (MacConfig::mac)
 };
 
 enum class TxStatus : std::uint8_t { sent, acked, failed };  // sent: a group frame, no ACK
@@ -61,9 +62,21 @@ class Dcf final : public PhyEvents {
   // Queues a frame; false (NO_MEM) when the queue is full.
   bool enqueue(const MacRequest& request);
   std::size_t queued() const noexcept { return queue_.size(); }
+  // Forgets the queued frames, all but the one being sent (no reports for them).
+  void drop_queued();
 
   void on_report(OnReport f) { on_report_ = std::move(f); }
   void on_receive(OnReceive f) { on_receive_ = std::move(f); }
+  // Which addresses this radio answers to (acknowledges, receives unicasts
+  // at); by default MacConfig::mac alone. A radio with two interfaces, or one
+  // switched off, says so here.
+  using Owns = std::function<bool(const MacAddress&)>;
+  void set_owner(Owns f) { owns_ = std::move(f); }
+  // A loss on top of the physics, asked of every intact frame addressed to
+  // this radio (data, group data and ACKs): false loses it as an FCS error
+  // would (no ACK, EIFS). `from` is the transmitting station.
+  using Admit = std::function<bool(const AirFrame&, std::uint32_t from, double rx_dbm)>;
+  void set_admit(Admit f) { admit_ = std::move(f); }
   const MacCounters& counters() const noexcept { return counters_; }
   const MacAddress& address() const noexcept { return config_.mac; }
   std::uint32_t contention_window() const noexcept { return cw_; }
@@ -72,7 +85,7 @@ class Dcf final : public PhyEvents {
   // PhyEvents
   void phy_busy(bool busy) override;
   void phy_tx_end() override;
-  void phy_rx_end(const AirFrame& frame, RxOutcome outcome, double rx_dbm) override;
+  void phy_rx_end(const AirFrame& frame, std::uint32_t from, RxOutcome outcome, double rx_dbm) override;
   void phy_lost(const AirFrame& frame, RxLoss why) override;
 
  private:
@@ -91,6 +104,13 @@ class Dcf final : public PhyEvents {
   void finish(TxStatus status);
   void send_ack(const AirFrame& data);
   bool duplicate(const AirFrame& frame);
+  // The address the frame being sent goes out from: its ACK comes back to it.
+  MacAddress queue_front_src() const {
+    return queue_.empty() || queue_.front().src == MacAddress{} ? config_.mac : queue_.front().src;
+  }
+  bool mine(const MacAddress& dst) const { return owns_ ? owns_(dst) : dst == config_.mac; }
+  // Whether a frame the PHY received intact survives the extra losses.
+  bool admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const;
 
   Engine& engine_;
   Random& random_;
@@ -100,6 +120,8 @@ class Dcf final : public PhyEvents {
   PhyTiming timing_;
   OnReport on_report_;
   OnReceive on_receive_;
+  Owns owns_;
+  Admit admit_;
   MacCounters counters_;
 
   std::deque<MacRequest> queue_;

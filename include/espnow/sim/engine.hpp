@@ -44,6 +44,8 @@ class Engine {
   void run_until(Time until);
   // Runs until no event is pending.
   void run();
+  // When the next pending event is due; false when none is.
+  bool next_event_time(Time& when);
 
   std::uint64_t events_run() const noexcept { return events_run_; }
   std::size_t pending() const noexcept { return pending_; }
@@ -64,6 +66,7 @@ class Engine {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }
   void release(std::uint32_t slot);
+  void drop_cancelled_tops();  // so the heap's top is a live event (or the heap is empty)
 
   Time now_ = 0;
   std::uint64_t next_seq_ = 1;

@@ -46,7 +46,8 @@ class PhyEvents {
   virtual void phy_busy(bool busy) = 0;
   virtual void phy_tx_end() = 0;
   // A locked frame ended: received intact or not.
-  virtual void phy_rx_end(const AirFrame& frame, RxOutcome outcome, double rx_dbm) = 0;
+  // `from` is the transmitting station's index.
+  virtual void phy_rx_end(const AirFrame& frame, std::uint32_t from, RxOutcome outcome, double rx_dbm) = 0;
   // A data frame this radio could have decoded was lost (counters only).
   virtual void phy_lost(const AirFrame& frame, RxLoss why) = 0;
 
@@ -80,8 +81,11 @@ class Phy {
   bool transmitting() const noexcept { return transmitting_; }
   bool locked() const noexcept { return static_cast<bool>(lock_.tx); }
   std::uint8_t channel() const noexcept { return config_.channel; }
-  void set_channel(std::uint8_t ch) noexcept { config_.channel = ch; }
+  // Retunes: the frame being received and the signals felt on the old
+  // channel are forgotten (a radio that retunes hears nothing of them).
+  void set_channel(std::uint8_t ch);
   bool long_range() const noexcept { return config_.long_range; }
+  void set_long_range(bool on) noexcept { config_.long_range = on; }
   double noise_mw() const noexcept { return noise_mw_; }
 
  private:
