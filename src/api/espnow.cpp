@@ -590,6 +590,8 @@ bool ESPNow::writable() const {
 
 void ESPNow::irq(std::function<void(ESPNow&)> callback) { irq_->set(std::move(callback)); }
 
+void ESPNow::wait_irq_idle() { irq_->wait_idle(); }
+
 // ------------------------------------------------------------------ state
 
 Stats ESPNow::stats() const {

@@ -9,9 +9,12 @@ namespace espnow::detail {
 struct IrqDispatcher::State {
   std::mutex mutex;
   std::condition_variable cv;
+  std::condition_variable idle;  // signalled when no call is running nor owed
   std::shared_ptr<const Callback> callback;
   std::uint64_t pending = 0;
+  bool running = false;
   bool stop = false;
+  bool is_idle() const { return stop || (!running && pending == 0); }
 };
 
 IrqDispatcher::IrqDispatcher(ESPNow& owner) : owner_(owner), state_(std::make_shared<State>()) {}
@@ -23,6 +26,7 @@ std::shared_ptr<const IrqDispatcher::Callback> IrqDispatcher::replace(Callback c
   std::shared_ptr<const Callback> old = std::move(state_->callback);
   if (!callback) {
     state_->pending = 0;
+    state_->idle.notify_all();
     return old;
   }
   state_->callback = std::make_shared<const Callback>(std::move(callback));
@@ -47,6 +51,7 @@ void IrqDispatcher::stop() {
     old = std::move(state_->callback);
   }
   state_->cv.notify_all();
+  state_->idle.notify_all();
   if (!thread_.joinable()) return;
   if (thread_.get_id() == std::this_thread::get_id()) {
     thread_.detach();  // a callback is ending its ESPNow: run() returns once it is back
@@ -55,12 +60,19 @@ void IrqDispatcher::stop() {
   }
 }
 
+void IrqDispatcher::wait_idle() {
+  if (thread_.joinable() && thread_.get_id() == std::this_thread::get_id()) return;
+  std::unique_lock lk(state_->mutex);
+  state_->idle.wait(lk, [&] { return state_->is_idle(); });
+}
+
 void IrqDispatcher::run(std::shared_ptr<State> s, ESPNow* owner) {
   std::unique_lock lk(s->mutex);
   for (;;) {
     s->cv.wait(lk, [&] { return s->stop || (s->pending > 0 && s->callback); });
     if (s->stop) return;
     --s->pending;
+    s->running = true;
     auto callback = s->callback;  // shared_ptr copy: no allocation
     lk.unlock();
     (*callback)(*owner);
@@ -68,6 +80,8 @@ void IrqDispatcher::run(std::shared_ptr<State> s, ESPNow* owner) {
     // on only the shared state is touched.
     callback.reset();
     lk.lock();
+    s->running = false;
+    if (s->is_idle()) s->idle.notify_all();
   }
 }
 

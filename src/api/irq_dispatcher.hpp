@@ -34,6 +34,9 @@ class IrqDispatcher {
   [[nodiscard]] std::shared_ptr<const Callback> replace(Callback callback);
   // One more message is buffered: one more call, if a callback is set.
   void notify();
+  // Returns once every call owed so far has been made and has returned (at
+  // once on the dispatcher's own thread, inside a callback).
+  void wait_idle();
   // No call starts after this. Joins the thread, or, when called from a
   // callback, leaves the thread to end by itself.
   void stop();

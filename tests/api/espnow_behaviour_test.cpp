@@ -9,6 +9,7 @@
 #include <poll.h>
 
 #include <atomic>
+#include <future>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -49,7 +50,10 @@ class Behaviour : public ::testing::Test {
   ESPNow& ea() { return a.espnow(); }
   ESPNow& eb() { return b.espnow(); }
 
-  TestAir air;
+  // Every device's waits (recv timeouts, the 100 ms and 2 s rules) run on a
+  // clock the test owns: a timed wait ends at once, its deadline reached.
+  test::ManualClock clock;
+  TestAir air{{}, clock};
   TestDevice& a = add(kA);
   TestDevice& b = add(kB);
 };
@@ -121,7 +125,7 @@ TEST_F(Behaviour, Active_FalseClearsTheIrqCallback) {
   ASSERT_OK(eb().active(true));
   ASSERT_TRUE(*ea().send(kB, payload(3)));
   ASSERT_TRUE(*eb().any());
-  std::this_thread::sleep_for(20ms);  // bounded check that nothing arrives
+  eb().wait_irq_idle();  // every call owed so far has been made
   EXPECT_EQ(calls.load(), 0);
 }
 
@@ -202,12 +206,11 @@ TEST_F(Behaviour, Recv_ZeroTimeoutReturnsAtOnceWithNoneNone) {
   EXPECT_FALSE(r->has_value());
 }
 
-// Receive timeouts on a manual clock, over a FakeLink (the device's own
-// clock is the steady one): the wait ends exactly at its deadline, at once.
+// Receive timeouts over a FakeLink on the fixture's manual clock: the wait
+// ends exactly at its deadline, at once.
 TEST_F(Behaviour, Recv_PositiveTimeoutWaitsThatLong) {
   test::FakeLink link;
-  test::ManualClock clock;
-  ESPNow e(link, clock);
+  ESPNow e(link, clock);  // the fixture's manual clock
   ASSERT_OK(e.active(true));
   const auto t0 = clock.now();
   auto r = e.recv(50);
@@ -218,8 +221,7 @@ TEST_F(Behaviour, Recv_PositiveTimeoutWaitsThatLong) {
 
 TEST_F(Behaviour, Recv_NoneUsesTheConfiguredDefaultTimeout) {
   test::FakeLink link;
-  test::ManualClock clock;
-  ESPNow e(link, clock);
+  ESPNow e(link, clock);  // the fixture's manual clock
   ASSERT_OK(e.active(true));
   ASSERT_OK(e.config({.timeout_ms = 30}));
   const auto t0 = clock.now();
@@ -233,8 +235,7 @@ TEST_F(Behaviour, Recv_NoneUsesTheConfiguredDefaultTimeout) {
 // parks in a wait with none, and a day later is still there.
 TEST_F(Behaviour, Recv_NegativeTimeoutWaitsForever) {
   test::FakeLink link;
-  test::ManualClock clock;
-  ESPNow e(link, clock);
+  ESPNow e(link, clock);  // the fixture's manual clock
   ASSERT_OK(e.active(true));
   std::atomic<bool> returned{false};
   std::optional<Message> got;
@@ -421,7 +422,7 @@ TEST_F(Behaviour, Irq_IsCalledWithTheObjectOncePerBufferedMessageAndNeverForADro
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(*ea().send(kB, payload(250)));  // the third is dropped
   ASSERT_TRUE(test::wait_for([&] { return calls.load() == 2; }));
   EXPECT_EQ(eb().stats().rx_dropped, 1u);
-  std::this_thread::sleep_for(20ms);  // bounded check that no third call comes
+  eb().wait_irq_idle();  // no third call is owed
   EXPECT_EQ(calls.load(), 2);
   EXPECT_EQ(seen.load(), &eb());
 }
@@ -443,13 +444,33 @@ TEST_F(Behaviour, Irq_TheSeedsPatternDrainsWithIrecvZeroInsideTheCallback) {
   EXPECT_TRUE(test::wait_for([&] { return got.load() == 10; }));
 }
 
+TEST_F(Behaviour, Irq_WaitIrqIdleReturnsOnlyOnceTheCallsOwedHaveReturned) {
+  pair();
+  std::promise<void> let_go;
+  std::shared_future<void> released = let_go.get_future().share();
+  std::atomic<bool> finished{false};
+  eb().irq([&](ESPNow&) {
+    released.wait();
+    finished = true;
+  });
+  ASSERT_TRUE(*ea().send(kB, payload(3)));
+  ASSERT_TRUE(test::wait_for([&] { return *eb().any(); }));
+  auto idle = std::async(std::launch::async, [&] {
+    eb().wait_irq_idle();
+    return finished.load();  // false if it returned while the call was blocked
+  });
+  let_go.set_value();
+  EXPECT_TRUE(idle.get());
+}
+
 TEST_F(Behaviour, Irq_AnEmptyCallbackRemovesIt) {
   pair();
   std::atomic<int> calls{0};
   eb().irq([&](ESPNow&) { ++calls; });
   eb().irq({});
   ASSERT_TRUE(*ea().send(kB, bytes("x")));
-  std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(test::wait_for([&] { return *eb().any(); }));
+  eb().wait_irq_idle();
   EXPECT_EQ(calls.load(), 0);
 }
 
@@ -586,8 +607,7 @@ TEST_F(Behaviour, Send_FramesComeFromThePeersInterfaceMac) {
 // at once, so the test measures the rule exactly and waits for nothing.
 TEST_F(Behaviour, Send_SyncWaitsAtMost100msForEarlierResponsesThenEtimedout) {
   test::FakeLink link;
-  test::ManualClock clock;
-  ESPNow e(link, clock);
+  ESPNow e(link, clock);  // the fixture's manual clock
   ASSERT_OK(e.active(true));
   ASSERT_OK(e.add_peer(kB));
   EXPECT_TRUE(*e.send(kB, bytes("x"), false));  // its report is held back
@@ -615,8 +635,7 @@ TEST_F(Behaviour, Send_NoMemIsRetriedUntilTheLinkHasRoom) {
 
 TEST_F(Behaviour, Send_NoMemForMoreThan2sIsRaised) {
   test::FakeLink link;
-  test::ManualClock clock;
-  ESPNow e(link, clock);
+  ESPNow e(link, clock);  // the fixture's manual clock
   ASSERT_OK(e.active(true));
   ASSERT_OK(e.add_peer(kB));
   for (int i = 0; i < 5000; ++i) link.fail_next(errc::no_mem);

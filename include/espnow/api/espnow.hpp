@@ -204,6 +204,11 @@ class ESPNow {
   // Called (on ESPNow's own dispatcher thread) once per buffered message;
   // an empty function removes it.
   void irq(std::function<void(ESPNow&)> callback);
+  // Returns once every irq call owed for the messages buffered so far has
+  // been made and has returned: a barrier, so a test can say "no further
+  // call comes" without waiting on the clock. Inside a callback it returns
+  // at once.
+  void wait_irq_idle();
   // A hook for event loops (AIOESPNow): `fn(ctx)` runs on the delivering
   // thread after each message is buffered. It must only hand over (post)
   // and return. nullptr removes it; after that returns, it is not running.
