@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "esp_attr.h"
 #include "esp_err.h"
 #include "esp_idf_version.h"
 #include "espnow_emul_sdkconfig.h"

@@ -167,6 +167,18 @@ esp_err_t esp_wifi_set_mac(wifi_interface_t ifx, const uint8_t mac[6]);
 /* Removed in ESP-IDF 6.0; in 5.x deprecated for esp_now_set_peer_rate_config. */
 esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate);
 
+#define ESP_WIFI_CONNECTIONLESS_INTERVAL_DEFAULT_MODE 0
+/* How often, in ms, a chip in Wi-Fi power save wakes for connectionless
+ * modules such as ESP-NOW (ESP-IDF: 1 to 65535, or
+ * ESP_WIFI_CONNECTIONLESS_INTERVAL_DEFAULT_MODE), with
+ * esp_now_set_wake_window giving how long it stays awake. ESP-IDF documents
+ * no error for it: every value is accepted; ESP_ERR_WIFI_NOT_INIT before
+ * esp_wifi_init, as the emulation's other esp_wifi_* settings. The emulated
+ * radio has no power save, so the interval changes nothing: the chip hears
+ * all the time, and WIFI_EVENT_CONNECTIONLESS_MODULE_WAKE_INTERVAL_START is
+ * never posted. */
+esp_err_t esp_wifi_connectionless_module_set_wake_interval(uint16_t wake_interval);
+
 #ifdef __cplusplus
 }
 #endif

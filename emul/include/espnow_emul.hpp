@@ -15,8 +15,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "espnow/common/result.hpp"
@@ -46,6 +48,18 @@ struct ChipOptions {
   // ESP_RST_SW). Without it, esp_restart stops the program with a message.
   // (The process's default chip re-executes the program instead.)
   std::function<void()> on_restart{};
+  // What esp_sleep_get_wakeup_cause() reports (an esp_sleep_source_t):
+  // ESP_SLEEP_WAKEUP_UNDEFINED; ESP_SLEEP_WAKEUP_TIMER for a chip made again
+  // after a deep sleep.
+  int wakeup_cause = 0;
+  // What esp_deep_sleep_start() does for this chip, after its deep-sleep
+  // hooks and with its radio off, on the thread that called it; that thread
+  // then ends. A harness destroys the chip from another thread and, after
+  // the sleep (nullopt: no wake-up source, never), makes it again with its
+  // MAC and nvs_dir, reset_reason ESP_RST_DEEPSLEEP and wakeup_cause
+  // ESP_SLEEP_WAKEUP_TIMER. Without it, deep sleep stops the program with a
+  // message. (The process's default chip re-executes the program instead.)
+  std::function<void(std::optional<std::uint64_t> sleep_us)> on_deep_sleep{};
 };
 
 class EmulatedChip {

@@ -22,7 +22,8 @@ std::string nvs_dir_of(const ChipOptions& options) {
 
 ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
     : owner(chip), radio(r), link(r, options.link), release_radio(std::move(release)),
-      on_restart(options.on_restart), services(chip, nvs_dir_of(options), options.reset_reason),
+      on_restart(options.on_restart), on_deep_sleep(options.on_deep_sleep),
+      services(chip, nvs_dir_of(options), options.reset_reason, options.wakeup_cause),
       task(*this, options.rx_queue_len) {}
 
 ChipState::~ChipState() {
@@ -30,14 +31,34 @@ ChipState::~ChipState() {
 }
 
 void ChipState::apply_mode_locked() {
+  if (asleep > 0) {  // off until the chip wakes, then as the mode says
+    mode_changed_asleep = true;
+    return;
+  }
   const bool sta = wifi_started && (mode == WIFI_MODE_STA || mode == WIFI_MODE_APSTA);
   const bool ap = wifi_started && (mode == WIFI_MODE_AP || mode == WIFI_MODE_APSTA);
   radio.set_active(Interface::sta, sta);
   radio.set_active(Interface::ap, ap);
 }
 
+void ChipState::sleep_radio_locked() {
+  if (asleep++ > 0) return;
+  mode_changed_asleep = false;
+  sta_before_sleep = radio.interface_active(Interface::sta);
+  ap_before_sleep = radio.interface_active(Interface::ap);
+  radio.set_active(Interface::sta, false);
+  radio.set_active(Interface::ap, false);
+}
+
+void ChipState::wake_radio_locked() {
+  if (--asleep > 0) return;
+  if (mode_changed_asleep) return apply_mode_locked();
+  radio.set_active(Interface::sta, sta_before_sleep);
+  radio.set_active(Interface::ap, ap_before_sleep);
+}
+
 wifi_mode_t ChipState::live_mode_locked() const {
-  if (!wifi_started) return mode;
+  if (!wifi_started || asleep > 0) return mode;  // asleep: the mode it wakes to
   const bool sta = radio.interface_active(Interface::sta);
   const bool ap = radio.interface_active(Interface::ap);
   return sta && ap ? WIFI_MODE_APSTA : sta ? WIFI_MODE_STA : ap ? WIFI_MODE_AP : WIFI_MODE_NULL;
@@ -143,7 +164,17 @@ MacAddress mac_from_environment() {
   return r.mac;
 }
 
-// ESP_RST_POWERON, unless esp_restart re-executed the program: it leaves
+// ESP_SLEEP_WAKEUP_UNDEFINED, unless a deep sleep re-executed the program:
+// it leaves the cause in ESPNOW_EMUL_WAKEUP_CAUSE, taken away here as the
+// reset reason below is.
+int wakeup_cause_from_environment() {
+  const char* text = std::getenv("ESPNOW_EMUL_WAKEUP_CAUSE");
+  const int cause = text ? std::atoi(text) : 0;
+  unsetenv("ESPNOW_EMUL_WAKEUP_CAUSE");
+  return cause > 0 ? cause : 0;
+}
+
+// ESP_RST_POWERON, unless esp_restart or a deep sleep re-executed the program: it leaves
 // the reason in ESPNOW_EMUL_RESET_REASON, taken away here so that programs
 // this one starts do not inherit it.
 int reset_reason_from_environment() {
@@ -168,7 +199,8 @@ struct DefaultChip : DefaultChipFailure {
     if (!version.ok()) fail(std::string(version.detail()));
     auto c = EmulatedChip::create(*air, {.radio = {.mac = mac_from_environment()},
                                          .link = {.version = static_cast<std::uint8_t>(*version)},
-                                         .reset_reason = reset_reason_from_environment()});
+                                         .reset_reason = reset_reason_from_environment(),
+                                         .wakeup_cause = wakeup_cause_from_environment()});
     if (!c.ok()) fail(c.failure().message());
     chip = std::move(c.value());
     chip->state().process_default = true;

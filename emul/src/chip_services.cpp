@@ -10,8 +10,8 @@
 
 namespace espnow::emul::detail {
 
-ChipServices::ChipServices(EmulatedChip& c, std::string dir, int reason)
-    : chip(c), nvs_dir(std::move(dir)), reset_reason(reason) {}
+ChipServices::ChipServices(EmulatedChip& c, std::string dir, int reason, int wakeup_cause)
+    : chip(c), nvs_dir(std::move(dir)), reset_reason(reason), sleep(wakeup_cause) {}
 
 ChipServices::~ChipServices() {
   if (esp_timer_) esp_timer_->shut_down();  // no callback once the chip is gone
@@ -20,6 +20,11 @@ ChipServices::~ChipServices() {
 std::shared_ptr<EspTimerTask> ChipServices::esp_timer() {
   std::lock_guard lk(mutex);
   if (!esp_timer_) esp_timer_ = std::make_shared<EspTimerTask>(&chip, boot);
+  return esp_timer_;
+}
+
+std::shared_ptr<EspTimerTask> ChipServices::esp_timer_if_made() {
+  std::lock_guard lk(mutex);
   return esp_timer_;
 }
 

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 #include "esp_now.h"
 #include "esp_wifi.h"
@@ -26,6 +28,10 @@ struct ChipState final : WifiTask::Handler {
   // The mode as the radio has it now: a test may switch an interface off
   // under the chip, as a firmware bug or a power rail might.
   wifi_mode_t live_mode_locked() const;
+  // Light sleep (esp_sleep.cpp, counted): the radio is off while the chip
+  // sleeps, then as it was, or as the mode says if that changed meanwhile.
+  void sleep_radio_locked();
+  void wake_radio_locked();
 
   void on_received(const WifiTask::Received& r) override;
   void on_sent(const WifiTask::Sent& s) override;
@@ -41,6 +47,9 @@ struct ChipState final : WifiTask::Handler {
   bool wifi_init = false;
   bool wifi_started = false;
   wifi_mode_t mode = WIFI_MODE_NULL;
+  int asleep = 0;                   // tasks in esp_light_sleep_start
+  bool mode_changed_asleep = false;  // esp_wifi_* changed the interfaces meanwhile
+  bool sta_before_sleep = false, ap_before_sleep = false;
 
   std::mutex espnow_mutex;  // init/deinit against each other
   std::atomic<bool> espnow_init{false};
@@ -63,6 +72,7 @@ struct ChipState final : WifiTask::Handler {
   SendCallback send_cb_;
 
   const std::function<void()> on_restart;  // ChipOptions::on_restart
+  const std::function<void(std::optional<std::uint64_t>)> on_deep_sleep;  // ChipOptions::on_deep_sleep
   bool process_default = false;             // the default chip: esp_restart re-executes the program
 
   // NVS, event loop, boot time: after the link, so the Wi-Fi task (below)

@@ -1,6 +1,7 @@
 // esp_system on the selected chip: shutdown handlers, esp_restart (a
 // re-executed program for the process's default chip, the chip's
-// on_restart otherwise), the reset reason and fixed heap figures.
+// on_restart otherwise; deep sleep re-executes it too), the reset reason
+// and fixed heap figures.
 #include "esp_system.h"
 
 #include <dirent.h>
@@ -17,6 +18,8 @@
 #include <vector>
 
 #include "chip_state.hpp"
+#include "reboot.hpp"
+#include "rtc_memory.hpp"
 
 using espnow::emul::detail::ChipServices;
 using espnow::emul::detail::ChipState;
@@ -53,23 +56,6 @@ void close_on_exec_above_stderr() {
   closedir(dir);
 }
 
-// The default chip reboots as the same program: same MAC (so the same NVS
-// file), ESP_RST_SW as the reason (read back by the new default chip).
-[[noreturn]] void reexecute(ChipState& chip) {
-  const std::string mac = to_string(chip.radio.mac(espnow::Interface::sta));
-  setenv("ESPNOW_MAC", mac.c_str(), 1);
-  setenv("ESPNOW_EMUL_RESET_REASON", std::to_string(ESP_RST_SW).c_str(), 1);
-  std::vector<std::string> args = own_arguments();
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::fflush(nullptr);
-  close_on_exec_above_stderr();
-  execv("/proc/self/exe", argv.data());
-  std::perror("esp_restart: cannot re-execute the program");
-  std::abort();
-}
-
 void run_shutdown_handlers(ChipServices& s) {
   std::vector<shutdown_handler_t> handlers;
   {
@@ -80,6 +66,29 @@ void run_shutdown_handlers(ChipServices& s) {
 }
 
 }  // namespace
+
+namespace espnow::emul::detail {
+
+// The default chip reboots as the same program: same MAC (so the same NVS
+// file), the reason read back by the new default chip, its RTC memory
+// handed over.
+[[noreturn]] void reexecute_default_chip(ChipState& chip, int reset_reason) {
+  const std::string mac = to_string(chip.radio.mac(espnow::Interface::sta));
+  setenv("ESPNOW_MAC", mac.c_str(), 1);
+  setenv("ESPNOW_EMUL_RESET_REASON", std::to_string(reset_reason).c_str(), 1);
+  hand_over_rtc_memory(reset_reason == ESP_RST_DEEPSLEEP);
+  std::vector<std::string> args = own_arguments();
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  close_on_exec_above_stderr();
+  execv("/proc/self/exe", argv.data());
+  std::perror("esp-idf emulation: cannot re-execute the program");
+  std::abort();
+}
+
+}  // namespace espnow::emul::detail
 
 extern "C" {
 
@@ -107,7 +116,7 @@ esp_err_t esp_unregister_shutdown_handler(shutdown_handler_t handle) {
 void esp_restart(void) {
   ChipState& chip = espnow::emul::selected_chip().state();
   run_shutdown_handlers(chip.services);
-  if (chip.process_default) reexecute(chip);
+  if (chip.process_default) espnow::emul::detail::reexecute_default_chip(chip, ESP_RST_SW);
   if (!chip.on_restart) {
     std::fprintf(stderr, "esp_restart: this chip was made by the program without ChipOptions::on_restart; stopping\n");
     std::fflush(nullptr);

@@ -58,11 +58,24 @@ EspTimerTask::Clock::time_point EspTimerTask::next_alarm_locked() const {
   return armed_.empty() ? Clock::time_point::max() : armed_.begin()->first;
 }
 
+void EspTimerTask::hold() {
+  std::lock_guard lk(mutex);
+  ++holds_;
+}
+
+void EspTimerTask::release() {
+  {
+    std::lock_guard lk(mutex);
+    --holds_;
+  }
+  changed_.notify_all();
+}
+
 void EspTimerTask::run(EmulatedChip* chip) {
   select_chip(chip);
   std::unique_lock lk(mutex);
   while (!stop_) {
-    if (armed_.empty()) {
+    if (holds_ > 0 || armed_.empty()) {
       changed_.wait(lk);
       continue;
     }

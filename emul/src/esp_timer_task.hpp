@@ -57,6 +57,10 @@ class EspTimerTask {
   void wait_not_running_locked(std::unique_lock<std::mutex>& lk, esp_timer_handle_t t);
   // The earliest armed expiry, or Clock::time_point::max().
   Clock::time_point next_alarm_locked() const;
+  // While held (light sleep, counted) no timer fires; those due meanwhile
+  // fire on release(), as a chip's fire once it wakes.
+  void hold();
+  void release();
 
  private:
   void run(EmulatedChip* chip);
@@ -65,6 +69,7 @@ class EspTimerTask {
   std::multimap<Clock::time_point, esp_timer_handle_t> armed_;
   esp_timer_handle_t running_ = nullptr;
   bool stop_ = false;
+  int holds_ = 0;
   std::condition_variable changed_, idle_;
   std::thread thread_;  // last: starts once the rest exists
 };

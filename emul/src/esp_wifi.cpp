@@ -113,6 +113,11 @@ esp_err_t esp_wifi_set_ps(wifi_ps_type_t) {
   return with_wifi([](ChipState&) { return ESP_OK; });
 }
 
+// No power save to pace: the radio is always awake (esp_wifi.h).
+esp_err_t esp_wifi_connectionless_module_set_wake_interval(uint16_t) {
+  return with_wifi([](ChipState&) { return ESP_OK; });
+}
+
 // WIFI_PROTOCOL_LR lets the radio hear Espressif's long-range rates.
 esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap) {
   if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;

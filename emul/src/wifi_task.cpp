@@ -69,10 +69,23 @@ void WifiTask::discard() {
   tx_count_ = 0;
 }
 
+void WifiTask::hold() {
+  std::lock_guard lk(mutex_);
+  ++holds_;
+}
+
+void WifiTask::release() {
+  {
+    std::lock_guard lk(mutex_);
+    --holds_;
+  }
+  cv_.notify_one();
+}
+
 void WifiTask::loop() {
   std::unique_lock lk(mutex_);
   for (;;) {
-    cv_.wait(lk, [&] { return stop_ || rx_count_ > 0 || tx_count_ > 0; });
+    cv_.wait(lk, [&] { return stop_ || (holds_ == 0 && (rx_count_ > 0 || tx_count_ > 0)); });
     if (stop_) return;
     while (run_one(lk)) {
     }
@@ -83,7 +96,7 @@ void WifiTask::loop() {
 // stays reserved (rx_in_flight_) until its callback returns, so producers
 // never overwrite what the callback reads.
 bool WifiTask::run_one(std::unique_lock<std::mutex>& lk) {
-  if (stop_ || (tx_count_ == 0 && rx_count_ == 0)) return false;
+  if (stop_ || holds_ > 0 || (tx_count_ == 0 && rx_count_ == 0)) return false;
   busy_ = true;
   if (tx_count_ > 0) {
     const Sent s = tx_[tx_head_];

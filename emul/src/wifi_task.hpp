@@ -57,6 +57,10 @@ class WifiTask {
   bool wait_quiet();
   // Drops every queued event (esp_now_deinit).
   void discard();
+  // While held (light sleep, counted), events stay queued and no callback
+  // starts; a running one finishes. release() lets the queue run again.
+  void hold();
+  void release();
   bool on_task_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
   std::uint64_t rx_drops() const { return rx_drops_.load(); }
 
@@ -75,6 +79,7 @@ class WifiTask {
   bool busy_ = false;
   bool rx_in_flight_ = false;
   bool stop_ = false;
+  int holds_ = 0;
   std::atomic<std::uint64_t> rx_drops_{0};
   std::thread thread_;
 };
