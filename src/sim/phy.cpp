@@ -12,18 +12,26 @@ namespace {
 constexpr double kDsssBandwidthHz = 22e6;
 constexpr double kOfdmBandwidthHz = 20e6;
 
-// ln P(bits at `kbps` survive `sinr`). DSSS/CCK use the published BER
-// formulas; OFDM and LR (no formula here yet) succeed when the SINR reaches
-// what the rate's sensitivity implies over the noise floor.
+// ln P(bits at `kbps` survive `sinr`): the DSSS/CCK and OFDM formulas of
+// wire/error_rate.hpp. The LR rates (Espressif publishes no model) succeed
+// when the SINR reaches what the rate's sensitivity implies over the noise floor.
 double log_chunk_success(PhyRate rate, std::uint32_t kbps, double sinr, double bits, double noise_mw) {
   const Modulation m = rate_info(rate).modulation;
+  double p;
   if (m == Modulation::dsss_long || m == Modulation::dsss_short) {
-    const double p = dsss_success_rate(kbps, sinr, bits);
-    return p > 0.0 ? std::log(p) : -INFINITY;
+    p = dsss_success_rate(kbps, sinr, bits);
+  } else if (m == Modulation::ofdm) {
+    p = ofdm_success_rate(kbps, sinr, bits);
+  } else {
+    const double needed = dbm_to_mw(rate_info(rate).sensitivity_dbm) / noise_mw;
+    return sinr >= needed ? 0.0 : -INFINITY;
   }
-  const double needed = dbm_to_mw(rate_info(rate).sensitivity_dbm) / noise_mw;
-  return sinr >= needed ? 0.0 : -INFINITY;
+  return p > 0.0 ? std::log(p) : -INFINITY;
 }
+
+// OFDM's preamble carries no bits; its SIGNAL field (the last 4 us of the
+// 20) carries 24 at 6 Mbps: bits per microsecond of the preamble and header.
+constexpr double kOfdmHeaderBitsPerUs = 24.0 / 20.0;
 
 }  // namespace
 
@@ -46,8 +54,8 @@ double detect_threshold_dbm(PhyRate rate) noexcept {
 Phy::Phy(Engine& engine, Random& random, const PhyConfig& config)
     : engine_(engine), random_(random), config_(config) {
   noise_mw_ = dbm_to_mw(thermal_noise_dbm(kDsssBandwidthHz, config_.noise_figure_db));
+  ofdm_noise_mw_ = dbm_to_mw(thermal_noise_dbm(kOfdmBandwidthHz, config_.noise_figure_db));
   energy_detect_mw_ = dbm_to_mw(config_.energy_detect_dbm);
-  (void)kOfdmBandwidthHz;  // OFDM's 20 MHz noise floor comes with its error-rate model
 }
 
 double Phy::total_mw() const {
@@ -73,20 +81,24 @@ void Phy::account(Time until) {
 
 double Phy::log_piece_success(Time begin, Time end, double interference_mw) const {
   const Transmission& tx = *lock_.tx;
-  const double sinr = lock_.mw / (noise_mw_ + interference_mw);
-  const Time header_end = lock_.start + timing_for(tx.frame.rate).preamble_header;
   const PhyRate rate = tx.frame.rate;
+  const bool ofdm = rate_info(rate).modulation == Modulation::ofdm;
+  const double noise = ofdm ? ofdm_noise_mw_ : noise_mw_;  // 20 MHz wide, not 22
+  const double sinr = lock_.mw / (noise + interference_mw);
+  const Time header_end = lock_.start + timing_for(rate).preamble_header;
   // The part of [begin, end) in the PLCP preamble and header, and the part in the payload.
   const Time in_header = std::max<Time>(0, std::min(end, header_end) - begin);
   const Time in_payload = (end - begin) - in_header;
   double log_p = 0.0;
   if (in_header > 0) {
     const std::uint32_t kbps = header_kbps(rate);
-    log_p += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_header) * kbps * 1e-6, noise_mw_);
+    const double us = static_cast<double>(in_header) * 1e-3;
+    const double bits = ofdm ? us * kOfdmHeaderBitsPerUs : us * kbps * 1e-3;
+    log_p += log_chunk_success(ofdm ? PhyRate::r6m : rate, kbps, sinr, bits, noise);
   }
   if (in_payload > 0) {
     const std::uint32_t kbps = rate_info(rate).kbps;
-    log_p += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_payload) * kbps * 1e-6, noise_mw_);
+    log_p += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_payload) * kbps * 1e-6, noise);
   }
   return log_p;
 }

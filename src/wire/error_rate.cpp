@@ -33,7 +33,63 @@ double cck11_ber(double sinr) {
   return (a1 * sinr * sinr + a2 * sinr + a3) / (sinr * sinr * sinr + a4 * sinr * sinr + a5 * sinr + a6);
 }
 
+// OFDM: each rate's constellation (m points), coded bit rate and the
+// convolutional code's free distance with the number of error events at it
+// and one beyond (the union bound's first two terms), as ns-3's
+// YansErrorRateModel documents them.
+struct OfdmCode {
+  std::uint32_t kbps;
+  double m;
+  double coded_bps;
+  unsigned d_free;
+  double events_at_d_free;
+  double events_beyond;
+};
+constexpr OfdmCode kOfdmCodes[] = {
+    {6000, 2, 12e6, 10, 11, 0},   {9000, 2, 12e6, 5, 8, 0},     // BPSK 1/2, 3/4
+    {12000, 4, 24e6, 10, 11, 0},  {18000, 4, 24e6, 5, 8, 31},   // QPSK 1/2, 3/4
+    {24000, 16, 48e6, 10, 11, 0}, {36000, 16, 48e6, 5, 8, 31},  // 16-QAM 1/2, 3/4
+    {48000, 64, 72e6, 6, 1, 16},  {54000, 64, 72e6, 5, 8, 31},  // 64-QAM 2/3, 3/4
+};
+constexpr double kOfdmBandwidth = 20e6;
+
+// Uncoded BER of the constellation at Eb/N0 (BPSK; square M-QAM).
+double ofdm_uncoded_ber(double m, double eb_n0) {
+  if (m == 2) return 0.5 * std::erfc(std::sqrt(eb_n0));
+  const double bits = std::log2(m);
+  const double z = std::sqrt(1.5 * bits * eb_n0 / (m - 1.0));
+  const double symbol_side = (1.0 - 1.0 / std::sqrt(m)) * std::erfc(z);  // one of the two PAM rails
+  return (1.0 - (1.0 - symbol_side) * (1.0 - symbol_side)) / bits;
+}
+
+// The chance that a decoder picks a wrong path at Hamming distance d, for
+// hard decisions with bit error rate p (a tie at d/2 decided by a coin).
+double wrong_path(double p, unsigned d) {
+  double sum = 0.0;
+  for (unsigned i = d / 2 + 1; i <= d; ++i)
+    sum += std::exp(std::lgamma(d + 1.0) - std::lgamma(i + 1.0) - std::lgamma(d - i + 1.0)) * std::pow(p, i) *
+           std::pow(1.0 - p, d - i);
+  if (d % 2 == 0) {
+    const unsigned h = d / 2;
+    sum += 0.5 * std::exp(std::lgamma(d + 1.0) - 2.0 * std::lgamma(h + 1.0)) * std::pow(p, h) * std::pow(1.0 - p, h);
+  }
+  return sum;
+}
+
 }  // namespace
+
+double ofdm_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
+  if (bits <= 0.0) return 1.0;
+  for (const OfdmCode& c : kOfdmCodes) {
+    if (c.kbps != kbps) continue;
+    const double ber = ofdm_uncoded_ber(c.m, std::fmax(0.0, sinr) * kOfdmBandwidth / c.coded_bps);
+    if (ber <= 0.0) return 1.0;
+    const double error_event = std::fmin(
+        1.0, c.events_at_d_free * wrong_path(ber, c.d_free) + c.events_beyond * wrong_path(ber, c.d_free + 1));
+    return error_event >= 1.0 ? 0.0 : std::exp(bits * std::log1p(-error_event));
+  }
+  return 0.0;
+}
 
 double dsss_bit_error_rate(std::uint32_t kbps, double sinr) noexcept {
   if (!(sinr > 0.0)) return 0.5;

@@ -37,3 +37,34 @@ TEST(ErrorRate, SuccessIsOneMinusBerToTheBits) {
 TEST(ErrorRate, ThermalNoiseOver22MHzWithA7dBFigure) {
   EXPECT_NEAR(thermal_noise_dbm(22e6, 7.0), -93.58, 0.01);
 }
+
+TEST(ErrorRate, OfdmFollowsTheConstellationAndTheCodesUnionBound) {
+  // Reference values from the textbook formulas (computed independently in
+  // Python: erfc, the binomial tail at d_free and d_free + 1).
+  EXPECT_NEAR(ofdm_success_rate(6000, 1.0, 1000), 0.9458243828102769, 1e-9);
+  EXPECT_NEAR(ofdm_success_rate(54000, 100.0, 2344), 0.9974458219014805, 1e-9);
+  EXPECT_NEAR(ofdm_success_rate(18000, std::pow(10.0, 0.5), 800), 0.6802307756707788, 1e-9);
+  EXPECT_EQ(ofdm_success_rate(6000, 0.5, 0), 1.0);
+  EXPECT_EQ(ofdm_success_rate(1000, 100.0, 8), 0.0);  // not an OFDM rate
+}
+
+TEST(ErrorRate, EachFasterOfdmRateNeedsMoreSinrForAFrame) {
+  // The SINR (dB) at which a 293-byte frame gets through half the time.
+  auto half_point = [](std::uint32_t kbps) {
+    double lo = -10, hi = 40;
+    for (int i = 0; i < 60; ++i) {
+      const double mid = (lo + hi) / 2;
+      (ofdm_success_rate(kbps, std::pow(10.0, mid / 10), 293 * 8) < 0.5 ? lo : hi) = mid;
+    }
+    return hi;
+  };
+  const std::uint32_t rates[] = {6000, 9000, 12000, 18000, 24000, 36000, 48000, 54000};
+  double previous = -100;
+  for (const std::uint32_t kbps : rates) {
+    const double db = half_point(kbps);
+    EXPECT_GT(db, previous) << kbps;
+    previous = db;
+  }
+  EXPECT_NEAR(half_point(6000), -0.8, 0.05);
+  EXPECT_NEAR(half_point(54000), 17.64, 0.05);
+}

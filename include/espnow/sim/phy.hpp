@@ -121,7 +121,8 @@ class Phy {
   Random& random_;
   PhyConfig config_;
   PhyEvents* events_ = nullptr;
-  double noise_mw_;
+  double noise_mw_;       // over 22 MHz (DSSS/CCK)
+  double ofdm_noise_mw_;  // over 20 MHz
   double energy_detect_mw_;
   bool transmitting_ = false;
   bool busy_ = false;

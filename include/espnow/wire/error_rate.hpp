@@ -1,7 +1,8 @@
-// Error-rate formulas of the 802.11b PHY (docs/simulation.md, "The
-// discrete-event air"): the probability that a stretch of bits sent at one
-// rate survives a constant signal-to-interference-plus-noise ratio. These are
-// the published formulas ns-3's DsssErrorRateModel documents; pure functions.
+// Error-rate formulas of the 802.11b and 802.11g PHYs (docs/simulation.md,
+// "The discrete-event air"): the probability that a stretch of bits sent at
+// one rate survives a constant signal-to-interference-plus-noise ratio. These
+// are the published formulas ns-3's DsssErrorRateModel and
+// YansErrorRateModel document; pure functions.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,14 @@ double dsss_bit_error_rate(std::uint32_t kbps, double sinr) noexcept;
 
 // (1 - BER)^bits: the chance that `bits` bits at `kbps` all arrive intact.
 double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
+
+// The chance that `bits` bits at an OFDM rate in kbps (6000 ... 54000)
+// arrive intact at `sinr` (over the 20 MHz OFDM noise floor): the uncoded
+// BER of the rate's constellation at Eb/N0 = SINR * 20 MHz / coded bit rate,
+// then the union bound of its convolutional code's first error events
+// (free distance d and d + 1), as ns-3's YansErrorRateModel documents.
+// 0 for any other rate.
+double ofdm_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
 
 // Thermal noise over `bandwidth_hz` plus a noise figure, in dBm
 // (-174 dBm/Hz): -93.6 dBm for 22 MHz and 7 dB.
