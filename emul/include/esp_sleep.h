@@ -33,7 +33,7 @@ extern "C" {
 
 typedef void (*esp_deep_sleep_cb_t)(void);
 
-/* An ESP32's power domains. */
+/* An ESP32's power domains (its soc_caps.h's SOC_PM_SUPPORT_*_PD). */
 typedef enum {
   ESP_PD_DOMAIN_RTC_PERIPH,
   ESP_PD_DOMAIN_RTC_SLOW_MEM,
@@ -41,6 +41,7 @@ typedef enum {
   ESP_PD_DOMAIN_XTAL,
   ESP_PD_DOMAIN_RC_FAST,
   ESP_PD_DOMAIN_VDDSDIO,
+  ESP_PD_DOMAIN_MODEM, /* Wi-Fi and Bluetooth */
   ESP_PD_DOMAIN_MAX
 } esp_sleep_pd_domain_t;
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 
+#include "esp_now.h"
 #include "esp_sleep.h"
 #include "esp_system.h"
 #include "espnow/radio/sim_air.hpp"
@@ -110,7 +111,13 @@ TEST(EspSleep, ALightSleeperHearsNothingAndFiresNoTimerUntilItWakes) {
   }
   ASSERT_TRUE(espnow::test::wait_for([&] { return !sleeper->radio().interface_active(Interface::sta); }));
   const Counts asleep = send_and_wait(*sender, kSleeper);
+  esp_err_t own_send = ESP_OK;
+  {
+    ScopedChip use(sleeper.get());  // as one of its other tasks, which keep running on the host
+    own_send = esp_now_send(kSender.bytes.data(), reinterpret_cast<const uint8_t*>("zz"), 2);
+  }
   ASSERT_FALSE(sleeper->radio().interface_active(Interface::sta)) << "the host was too slow: the sleeper woke first";
+  EXPECT_EQ(own_send, ESP_ERR_ESPNOW_IF) << "the sleeper's interface is off";
   EXPECT_EQ(asleep.sent_fail, 1) << "a sleeping chip does not acknowledge";
   EXPECT_EQ(asleep.received, 0);
 
