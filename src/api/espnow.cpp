@@ -120,7 +120,7 @@ Result<void> ESPNow::active(bool flag) {
     rx_count_ = 0;
     signal_readable_locked(false);
   }
-  rx_cv_.notify_all();  // blocked receivers return NOT_INIT
+  clock_.notify(rx_cv_);  // blocked receivers return NOT_INIT
   peer_count_ = 0;
   old_irq = irq_->replace({});
   return {};
@@ -402,14 +402,21 @@ std::error_code ESPNow::wait_outstanding(const Interrupt* interrupt) {
   return interrupted();
 }
 
-// Interrupted, the caller returns and its ticket (on its stack) goes.
+// The ticket lives on the caller's stack: a wait that ends other than by its
+// report (interrupted, or unwound: a Simulation ending its program) forgets it.
 std::error_code ESPNow::wait_ticket(SendTicket& ticket, const Interrupt* interrupt) {
-  std::unique_lock sl(status_mutex_);
+  struct ForgetUnlessReported {
+    ESPNow& self;
+    SendTicket& ticket;
+    bool reported = false;
+    ~ForgetUnlessReported() {
+      if (!reported) self.forget_ticket(ticket);
+    }
+  } guard{*this, ticket};
+  std::unique_lock sl(status_mutex_);  // released before the guard runs
   const auto step = [&](auto) { return detail::SendTracker::ticket_wait(ticket); };
-  if (wait_for_core(clock_, sl, status_cv_, interrupt, step) == WaitEnd::ready) return {};
-  sl.unlock();
-  forget_ticket(ticket);
-  return interrupted();
+  guard.reported = wait_for_core(clock_, sl, status_cv_, interrupt, step) == WaitEnd::ready;
+  return guard.reported ? std::error_code{} : interrupted();
 }
 
 void ESPNow::forget_ticket(SendTicket& ticket) {
@@ -436,7 +443,7 @@ void ESPNow::on_send_status(SendStatus status) {
     std::lock_guard sl(status_mutex_);
     done = tx_->on_status(status);
   }
-  status_cv_.notify_all();
+  clock_.notify(status_cv_);
   done.run();
 }
 
@@ -450,7 +457,7 @@ void ESPNow::fail_all_pending() {
       if (c.on_done) completed.push_back(c);
     });
   }
-  status_cv_.notify_all();
+  clock_.notify(status_cv_);
   for (const auto& c : completed) c.run();
 }
 
@@ -530,7 +537,7 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
     arrival = rx_->on_message({0, info.rx_ctrl.rssi_dbm, to_ms(info.rx_ctrl.timestamp_us), info.src}, data);
     rx_count_.store(rx_->count(), std::memory_order_release);
     if (arrival.now_readable) signal_readable_locked(true);
-    if (arrival.wake_receiver) rx_cv_.notify_one();
+    if (arrival.wake_receiver) clock_.notify(rx_cv_);
   }
   if (!arrival.stored) {
     ++rx_dropped_;  // the sender still saw an ACK: the radio gave it

@@ -77,7 +77,7 @@ void ClockedAir::retune(std::uint32_t station, std::uint8_t channel) {
 std::error_code ClockedAir::transmit(std::uint32_t station, std::span<const std::uint8_t> frame, PhyRate rate) {
   std::unique_lock lk(mutex_);
   if (stopped_) return errc::internal;
-  if (!driver_.joinable()) driver_ = std::thread([this] { drive(); });
+  if (!driver_.joinable() && !air_.options().external_drive) driver_ = std::thread([this] { drive(); });
   catch_up_locked();
   sim::MacRequest req;
   req.dst = MacAddress::read(frame.data() + 4);
@@ -210,20 +210,38 @@ void ClockedAir::deliver(Delivery& d) {
   else r->listener_->on_frame(d.frame, d.rx);
 }
 
+void ClockedAir::step(std::vector<Delivery>& batch) {
+  {
+    std::lock_guard lk(mutex_);
+    if (stopped_) return;
+    catch_up_locked();
+    batch.swap(outbox_);
+  }
+  for (Delivery& d : batch) deliver(d);
+  batch.clear();
+}
+
+void ClockedAir::run_due() {
+  std::vector<Delivery> batch;
+  std::shared_lock table(air_.radios_mutex_);
+  step(batch);
+}
+
+bool ClockedAir::next_event_time(std::chrono::nanoseconds& when) {
+  std::lock_guard lk(mutex_);
+  sim::Time t;
+  if (!engine_.next_event_time(t)) return false;
+  when = air_.start_ + std::chrono::nanoseconds(t);
+  return true;
+}
+
 void ClockedAir::drive() {
   std::vector<Delivery> batch;
   for (;;) {
     {
       std::shared_lock table(air_.radios_mutex_);
-      {
-        std::lock_guard lk(mutex_);
-        if (stopped_) return;
-        catch_up_locked();
-        batch.swap(outbox_);
-      }
-      for (Delivery& d : batch) deliver(d);
+      step(batch);
     }
-    batch.clear();
     std::unique_lock lk(mutex_);
     // Sleep until the next event is due on the clock, or something new
     // (a transmission, deliveries from a thread that caught up) wakes us.

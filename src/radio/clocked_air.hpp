@@ -55,6 +55,11 @@ class ClockedAir {
   bool idle(std::uint32_t station);
   Counts counts();
 
+  // Driven from outside (AirOptions::external_drive): the events due by the
+  // clock's now, their deliveries made on this thread; the next one's time.
+  void run_due();
+  bool next_event_time(std::chrono::nanoseconds& when);
+
  private:
   // What the driver hands to a listener.
   struct Delivery {
@@ -85,6 +90,9 @@ class ClockedAir {
   void sync_radios_locked();
   void forget_retired_locked();
   void drive();
+  // Runs the events due and delivers what they produced (the caller holds
+  // the radio table shared, so set_channel and set_listener wait for it).
+  void step(std::vector<Delivery>& batch);
   void deliver(Delivery& d);
 
   SimAir& air_;

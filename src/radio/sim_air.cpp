@@ -91,6 +91,10 @@ AirStats SimAir::stats() const {
           counters_.acks.load() + timed.acks};
 }
 
+void SimAir::run_due() { clocked_->run_due(); }
+
+bool SimAir::next_event_time(std::chrono::nanoseconds& when) { return clocked_->next_event_time(when); }
+
 int SimAir::rssi_dbm(Position from, Position to, double tx_dbm) const {
   return espnow::rssi_dbm(path_loss_, from, to, tx_dbm);
 }

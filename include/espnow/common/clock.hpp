@@ -31,6 +31,11 @@ class Clock {
     sleep_until(*deadline);
     lock.lock();
   }
+  // Wakes whoever waits on `cv` through this clock. Code that waits through a
+  // clock notifies through it too, so a clock that schedules its waiters (a
+  // Simulation's, which moves time only when every program waits) knows who
+  // became ready; by default it is cv.notify_all().
+  virtual void notify(std::condition_variable& cv) { cv.notify_all(); }
 };
 
 // The process-wide steady clock.

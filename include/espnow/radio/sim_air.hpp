@@ -61,6 +61,10 @@ struct AirOptions {
   std::size_t tx_queue_len = 16;   // frames a radio queues when timing is on
   Clock* clock = nullptr;          // steady_clock() when null
   FrameErrorModel error_model{};   // none when empty: only `loss` and the physics lose frames
+  // With timing on: the air's events run only when run_due() is called (a
+  // Simulation's scheduler does, between its programs' steps), with no
+  // thread of the air's own.
+  bool external_drive = false;
 };
 
 struct AirStats {
@@ -117,6 +121,12 @@ class SimAir {
   Clock& clock() const { return *clock_; }
   const AirOptions& options() const { return options_; }
   AirStats stats() const;
+
+  // With AirOptions::external_drive: runs the timed air's events due by the
+  // clock's now and calls the listeners for them, on this thread.
+  void run_due();
+  // When the timed air's next event is due, on the clock; false when none is.
+  bool next_event_time(std::chrono::nanoseconds& when);
 
   // RSSI a radio at `to` sees from a transmitter at `from` with `tx_dbm`.
   int rssi_dbm(Position from, Position to, double tx_dbm) const;

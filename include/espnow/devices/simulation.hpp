@@ -1,0 +1,72 @@
+// Simulation: device programs on virtual time (docs/simulation.md, "Virtual
+// time"). Each device runs a program (a function of its SimDevice, written
+// against the sync API as on a board) on a thread of its own, on the
+// discrete-event air, and:
+//
+// - time moves only when every program is waiting (a receive timeout, a sync
+//   send's report, the 2 s NO_MEM retry, a sleep on sim.clock()); while one
+//   runs, time stands still, and code between waits takes no time;
+// - programs run one at a time, the next picked by a fixed rule (the lowest
+//   device index that is ready), so a run is a function of the programs and
+//   the seed alone;
+// - an hour of a network's life takes as long as its events need, not an hour.
+//
+//   espnow::Simulation sim({.seed = 7, .loss = 0.1});
+//   sim.add_device({.mac = a}, [&](SimDevice& d) { ... d.espnow().recv(1000) ... });
+//   sim.run_for(std::chrono::minutes(10));
+//
+// A program must wait only through the device's ESPNow or sim.clock(): one
+// that runs for seconds of wall time without doing so (blocked on a real
+// socket, in std::this_thread::sleep_for, in a busy loop) is reported on
+// stderr with its device, and the process aborts rather than hang. Not yet on
+// virtual time: irq callbacks (ESPNow's dispatcher thread), AIOESPNow, the
+// ESP-IDF emulation and Python.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "espnow/common/clock.hpp"
+#include "espnow/common/result.hpp"
+#include "espnow/devices/sim_devices.hpp"
+
+namespace espnow {
+
+class Simulation {
+ public:
+  using Program = std::function<void(SimDevice&)>;
+
+  // The air's options; timing is always on, and its clock is the simulation's.
+  explicit Simulation(AirOptions options = {});
+  // Ends the programs still running (each is unwound from the wait it is in).
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Adds a device; its program (if any) starts at the next run. errc::arg for
+  // a group MAC or a bad channel. Each device's SoftLink is seeded from the
+  // simulation's seed and its index unless `link.seed` says otherwise.
+  Result<SimDevice*> add_device(const RadioOptions& radio, Program program = {}, SoftLinkOptions link = {});
+
+  // Runs until `duration` more virtual time has passed or every program has
+  // returned, whichever is first.
+  void run_for(std::chrono::nanoseconds duration);
+  // Virtual time since the simulation began.
+  std::chrono::nanoseconds now() const;
+  // Every program has returned.
+  bool finished() const;
+
+  // The clock every device waits on; a program may sleep on it.
+  Clock& clock();
+  SimAir& air();
+  SimDevice& operator[](std::size_t i);
+  std::size_t size() const;
+
+ private:
+  struct Scheduler;
+  std::unique_ptr<Scheduler> scheduler_;  // first: the devices wait on its clock
+  std::unique_ptr<SimDevices> devices_;
+};
+
+}  // namespace espnow

@@ -1,0 +1,263 @@
+#include "espnow/devices/simulation.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace espnow {
+namespace {
+
+// Thrown out of a program's wait when the simulation ends, to unwind it.
+struct SimulationEnded {};
+
+// Wall time a program may run without waiting on the simulation's clock
+// before it is taken to be blocked on something the simulation cannot see.
+constexpr auto kWatchdog = std::chrono::seconds(30);
+
+}  // namespace
+
+// The scheduler, and the clock every device waits on. One baton: the
+// scheduler (which runs the air) or one program holds it. A program gives it
+// back by waiting on the clock, or by returning; the scheduler then runs the
+// air's events due, and hands the baton to the lowest-index program that is
+// ready (notified through the clock, or its deadline reached), or, when none
+// is, moves time to the earliest deadline or air event.
+struct Simulation::Scheduler final : Clock {
+  struct Program {
+    std::size_t index = 0;
+    std::string name;
+    Simulation::Program body;
+    std::thread thread;
+    std::condition_variable go;
+    bool granted = false;
+    bool done = false;
+    bool waiting = false;
+    bool notified = false;
+    const std::condition_variable* cv = nullptr;
+    std::optional<std::chrono::nanoseconds> deadline;
+
+    bool ready(std::chrono::nanoseconds now) const {
+      return waiting && !done && (notified || (deadline && *deadline <= now));
+    }
+  };
+
+  mutable std::mutex m;
+  std::condition_variable back;  // the baton came back to the scheduler
+  Program* running = nullptr;
+  bool ending = false;
+  std::atomic<std::int64_t> now_ns{0};
+  std::vector<std::unique_ptr<Program>> programs;
+  static thread_local Program* current;
+
+  // ---- Clock
+  std::chrono::nanoseconds now() const override { return std::chrono::nanoseconds(now_ns.load()); }
+
+  void sleep_until(std::chrono::nanoseconds t) override {
+    std::mutex local;
+    std::condition_variable never_notified;
+    std::unique_lock lk(local);
+    while (now() < t) wait(lk, never_notified, t);
+  }
+
+  void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+            std::optional<std::chrono::nanoseconds> deadline) override {
+    Program* p = current;
+    if (!p) return wait_outside(lock, cv, deadline);
+    lock.unlock();
+    bool ended;
+    {
+      std::unique_lock g(m);
+      p->waiting = true;
+      p->notified = false;
+      p->cv = &cv;
+      p->deadline = deadline;
+      running = nullptr;
+      back.notify_all();
+      p->go.wait(g, [&] { return p->granted || ending; });
+      p->granted = false;
+      p->waiting = false;
+      ended = ending;
+    }
+    lock.lock();
+    if (ended) throw SimulationEnded{};
+  }
+
+  void notify(std::condition_variable& cv) override {
+    {
+      std::lock_guard g(m);
+      for (auto& p : programs)
+        if (p->waiting && p->cv == &cv) p->notified = true;
+    }
+    cv.notify_all();  // for waiters that are not programs
+  }
+
+  // A thread that is no program waited: while the simulation ends (devices
+  // shutting down) that is harmless and returns at once; otherwise nothing
+  // would ever move time for it.
+  void wait_outside(std::unique_lock<std::mutex>&, std::condition_variable&,
+                    std::optional<std::chrono::nanoseconds> deadline) {
+    {
+      std::lock_guard g(m);
+      if (ending) return;
+    }
+    std::fprintf(stderr,
+                 "espnow::Simulation: a thread that is none of the simulation's programs waited on its clock%s; "
+                 "only device programs may wait (call the devices from their programs, not from the thread "
+                 "that runs the simulation)\n",
+                 deadline ? " with a deadline" : "");
+    std::abort();
+  }
+
+  // ---- the scheduler's side
+  void start(Program& p, SimDevice& device) {
+    p.waiting = p.notified = true;  // ready at once: its first step
+    p.thread = std::thread([this, &p, &device] { run_program(p, device); });
+  }
+
+  void run_program(Program& p, SimDevice& device) {
+    current = &p;
+    bool ended;
+    {
+      std::unique_lock g(m);
+      p.go.wait(g, [&] { return p.granted || ending; });
+      p.granted = false;
+      p.waiting = false;
+      ended = ending;
+    }
+    if (!ended) {
+      try {
+        p.body(device);
+      } catch (const SimulationEnded&) {
+      }
+    }
+    std::lock_guard g(m);
+    p.done = true;
+    p.waiting = false;
+    if (running == &p) running = nullptr;
+    back.notify_all();
+  }
+
+  Program* ready() {
+    std::lock_guard g(m);
+    for (auto& p : programs)
+      if (p->ready(now())) return p.get();
+    return nullptr;
+  }
+
+  bool all_done() const {
+    std::lock_guard g(m);
+    for (const auto& p : programs)
+      if (!p->done) return false;
+    return !programs.empty();
+  }
+
+  // Runs `p` until it waits or returns.
+  void grant(Program& p) {
+    std::unique_lock g(m);
+    p.granted = true;
+    running = &p;
+    p.go.notify_one();
+    if (back.wait_for(g, kWatchdog, [&] { return running != &p; })) return;
+    std::fprintf(stderr,
+                 "espnow::Simulation: the program of %s has run for %lld s of wall time without waiting on the "
+                 "simulation's clock: is it blocked on something the simulation cannot see (a real socket, "
+                 "std::this_thread::sleep_for, a busy loop)?\n",
+                 p.name.c_str(), static_cast<long long>(kWatchdog.count()));
+    std::abort();
+  }
+
+  bool earliest_deadline(std::chrono::nanoseconds& t) const {
+    std::lock_guard g(m);
+    bool any = false;
+    for (const auto& p : programs)
+      if (p->waiting && !p->done && p->deadline && (!any || *p->deadline < t)) t = *p->deadline, any = true;
+    return any;
+  }
+
+  void end_all() {
+    {
+      std::lock_guard g(m);
+      ending = true;
+      for (auto& p : programs) p->go.notify_all();
+    }
+    for (auto& p : programs)
+      if (p->thread.joinable()) p->thread.join();
+  }
+};
+
+thread_local Simulation::Scheduler::Program* Simulation::Scheduler::current = nullptr;
+
+namespace {
+
+AirOptions simulated(AirOptions o, Clock& clock) {
+  o.timing = true;
+  o.clock = &clock;
+  o.external_drive = true;
+  return o;
+}
+
+}  // namespace
+
+Simulation::Simulation(AirOptions options)
+    : scheduler_(std::make_unique<Scheduler>()),
+      devices_(std::make_unique<SimDevices>(simulated(options, *scheduler_), *scheduler_)) {}
+
+Simulation::~Simulation() {
+  scheduler_->end_all();
+  devices_.reset();  // before the clock they wait on
+}
+
+Result<SimDevice*> Simulation::add_device(const RadioOptions& radio, Program program, SoftLinkOptions link) {
+  const std::size_t index = devices_->size();
+  if (link.seed == 0) link.seed = devices_->air().options().seed * 0x9E3779B97F4A7C15ull + index + 1;
+  auto r = devices_->add_device(radio, link);
+  if (!r.ok() || !program) return r;
+  auto p = std::make_unique<Scheduler::Program>();
+  p->index = index;
+  p->name = "device " + std::to_string(index) + " (" + std::string(radio.mac.to_text().c_str()) + ")";
+  p->body = std::move(program);
+  std::lock_guard g(scheduler_->m);
+  scheduler_->programs.push_back(std::move(p));
+  return r;
+}
+
+void Simulation::run_for(std::chrono::nanoseconds duration) {
+  Scheduler& s = *scheduler_;
+  const auto end = s.now() + duration;
+  for (auto& p : s.programs)
+    if (!p->thread.joinable() && !p->done) s.start(*p, (*devices_)[p->index]);
+  SimAir& air = devices_->air();
+  for (;;) {
+    air.run_due();  // what is due now; its deliveries may make programs ready
+    if (Scheduler::Program* p = s.ready()) {
+      s.grant(*p);
+      continue;
+    }
+    if (s.all_done()) return;
+    // Everyone waits: time moves to what comes first.
+    std::chrono::nanoseconds next, t;
+    bool any = s.earliest_deadline(next);
+    if (air.next_event_time(t) && (!any || t < next)) next = t, any = true;
+    if (!any || next > end) {
+      s.now_ns = std::max(s.now(), end).count();
+      return;
+    }
+    s.now_ns = std::max(s.now(), next).count();
+  }
+}
+
+std::chrono::nanoseconds Simulation::now() const { return scheduler_->now(); }
+bool Simulation::finished() const { return scheduler_->all_done(); }
+Clock& Simulation::clock() { return *scheduler_; }
+SimAir& Simulation::air() { return devices_->air(); }
+SimDevice& Simulation::operator[](std::size_t i) { return (*devices_)[i]; }
+std::size_t Simulation::size() const { return devices_->size(); }
+
+}  // namespace espnow

@@ -1,0 +1,156 @@
+// Simulation: device programs written against the sync API, on virtual time,
+// deterministic for a seed.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "espnow/devices/simulation.hpp"
+#include "support/expect.hpp"
+
+using namespace espnow;
+using namespace std::chrono_literals;
+
+namespace {
+
+MacAddress nth(std::uint8_t i) { return MacAddress{{0x02, 0, 0, 0, 0, i}}; }
+
+std::int64_t ms(std::chrono::nanoseconds t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t).count(); }
+
+// The seeds' pattern: one device echoes what it hears; the others send a
+// heartbeat every second and wait up to 200 ms for its echo. Returns every
+// device's log.
+std::vector<std::vector<std::string>> echo_and_heartbeats(std::uint64_t seed, int clients, std::chrono::seconds run,
+                                                          std::chrono::nanoseconds* ended = nullptr) {
+  std::vector<std::vector<std::string>> logs(static_cast<std::size_t>(clients) + 1);
+  Simulation sim({.seed = seed, .loss = 0.1});
+  Clock& clock = sim.clock();
+  auto log = [&](std::size_t who, std::string line) { logs[who].push_back(std::to_string(ms(clock.now())) + " " + line); };
+
+  EXPECT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+    ESPNow& e = d.espnow();
+    ASSERT_OK(e.active(true));
+    for (;;) {
+      auto r = e.recv(1000);
+      ASSERT_OK(r);
+      if (!r->has_value()) continue;
+      const Message& m = **r;
+      if (!e.get_peer(m.mac).ok()) {
+        ASSERT_OK(e.add_peer(m.mac));
+      }
+      auto sent = e.send(m.mac, m.msg);
+      log(0, "echo to " + std::string(m.mac.to_text().c_str()) + (sent.ok() && *sent ? " acked" : " lost"));
+    }
+  }));
+  for (int c = 1; c <= clients; ++c) {
+    const auto who = static_cast<std::size_t>(c);
+    EXPECT_OK(sim.add_device({.mac = nth(static_cast<std::uint8_t>(c + 1)), .position = {double(c), 0}},
+                             [&, who](SimDevice& d) {
+                               ESPNow& e = d.espnow();
+                               ASSERT_OK(e.active(true));
+                               ASSERT_OK(e.add_peer(nth(1)));
+                               for (int k = 0;; ++k) {
+                                 const auto beat = clock.now();
+                                 const std::string text = "hb " + std::to_string(k);
+                                 auto sent = e.send(nth(1), std::vector<std::uint8_t>(text.begin(), text.end()));
+                                 auto echo = e.recv(200);
+                                 log(who, text + (sent.ok() && *sent ? " acked" : " lost") +
+                                              (echo.ok() && echo->has_value() ? " echoed" : " no echo"));
+                                 clock.sleep_until(beat + 1s);
+                               }
+                             }));
+  }
+  sim.run_for(run);
+  if (ended) *ended = sim.now();
+  return logs;
+}
+
+}  // namespace
+
+TEST(Simulation, TheSeedsEchoAndHeartbeatRunOnVirtualTimeFasterThanRealTime) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::chrono::nanoseconds ended{};
+  const auto logs = echo_and_heartbeats(1, 9, 60s, &ended);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  RecordProperty("wall_seconds", std::to_string(wall));
+  EXPECT_EQ(ended, 60s);
+  EXPECT_LT(wall, 30.0);  // sixty simulated seconds; typically well under one wall second
+  for (std::size_t c = 1; c < logs.size(); ++c) {
+    ASSERT_EQ(logs[c].size(), 60u) << c;  // one beat a second, the first at 0
+    int echoed = 0;
+    for (const auto& line : logs[c]) echoed += line.find(" echoed") != std::string::npos;
+    EXPECT_GE(echoed, 55) << c;  // 10% loss, but each frame gets six attempts
+  }
+  EXPECT_GE(logs[0].size(), 9u * 55u);
+}
+
+TEST(Simulation, TheSameSeedGivesTheSameRunAndAnotherSeedAnother) {
+  const auto a = echo_and_heartbeats(7, 5, 20s);
+  const auto b = echo_and_heartbeats(7, 5, 20s);
+  const auto c = echo_and_heartbeats(8, 5, 20s);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Simulation, TimeMovesOnlyWhileEveryProgramWaits) {
+  Simulation sim;
+  Clock& clock = sim.clock();
+  std::vector<std::int64_t> seen;
+  std::mutex m;
+  auto record = [&](std::int64_t t) {
+    std::lock_guard lk(m);
+    seen.push_back(t);
+  };
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice&) {
+    record(ms(clock.now()));
+    volatile std::uint64_t spin = 0;
+    for (int i = 0; i < 2000000; ++i) spin = spin + 1;  // work takes no virtual time
+    record(ms(clock.now()));
+    clock.sleep_until(clock.now() + 1500ms);
+    record(ms(clock.now()));
+  }));
+  ASSERT_OK(sim.add_device({.mac = nth(2)}, [&](SimDevice& d) {
+    ASSERT_OK(d.espnow().active(true));
+    auto r = d.espnow().recv(700);  // nothing comes: a timeout of exactly 700 ms
+    ASSERT_OK(r);
+    EXPECT_FALSE(r->has_value());
+    record(ms(clock.now()));
+  }));
+  sim.run_for(1h);
+  EXPECT_TRUE(sim.finished());
+  EXPECT_EQ(sim.now(), 1500ms);  // it stops when the last program returns
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{0, 0, 700, 1500}));
+}
+
+TEST(Simulation, AProgramThatIsStillWaitingWhenTheSimulationEndsIsUnwound) {
+  bool unwound = false;
+  {
+    Simulation sim;
+    ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+      struct Flag {
+        bool& f;
+        ~Flag() { f = true; }
+      } flag{unwound};
+      ASSERT_OK(d.espnow().active(true));
+      (void)d.espnow().recv(-1);  // waits for ever
+    }));
+    sim.run_for(10s);
+    EXPECT_FALSE(sim.finished());
+    EXPECT_EQ(sim.now(), 10s);
+  }
+  EXPECT_TRUE(unwound);
+}
+
+TEST(SimulationDeathTest, AThreadThatIsNoProgramWaitingOnTheClockIsReported) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Simulation sim;
+        auto dev = sim.add_device({.mac = nth(1)});
+        (void)(*dev)->espnow().active(true);
+        (void)(*dev)->espnow().recv(100);
+      },
+      "none of the simulation's programs waited on its clock");
+}
