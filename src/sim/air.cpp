@@ -51,8 +51,6 @@ Air::Air(Engine& engine, const AirConfig& config)
 
 std::uint32_t Air::add_radio(const RadioConfig& config) {
   const auto index = static_cast<std::uint32_t>(stations_.size());
-  auto s = std::make_unique<Station>();
-  s->config = config;
   PhyConfig pc;
   pc.noise_figure_db = config_.noise_figure_db;
   pc.energy_detect_dbm = config_.energy_detect_dbm;
@@ -62,13 +60,12 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
   mc.mac = config.mac;
   mc.queue_limit = config.queue_limit;
   mc.attempt_limit = config.attempt_limit;
-  s->phy = std::make_unique<Phy>(engine_, random_, pc);
-  s->mac = std::make_unique<Dcf>(engine_, random_, mc, *s->phy,
-                                 [this, index](const AirFrame& f) { transmit(index, f); });
-  s->phy->attach(*s->mac);
-  s->phy->on_faint([this, index](Time a, Time b, const std::vector<std::uint64_t>& delivered,
-                                 std::vector<FaintSignal>& out) { faint_signals(index, a, b, delivered, out); });
+  auto s = std::make_unique<Station>(engine_, random_, config, pc, mc,
+                                     [this, index](const AirFrame& f) { transmit(index, f); });
+  s->phy.on_faint([this, index](Time a, Time b, const std::vector<std::uint64_t>& delivered,
+                                std::vector<FaintSignal>& out) { faint_signals(index, a, b, delivered, out); });
   stations_.push_back(std::move(s));
+  spots_.push_back(Spot{config.pos, config.channel, config.long_range});
   if (config.tx_power_dbm > max_tx_dbm_) {
     max_tx_dbm_ = config.tx_power_dbm;
     rebuild_cells();  // a stronger radio reaches farther: wider cells
@@ -89,11 +86,13 @@ void Air::set_position(std::uint32_t i, Position pos) {
     }
   }
   st.config.pos = pos;
+  spots_[i].pos = pos;
 }
 
 void Air::set_channel(std::uint32_t i, std::uint8_t channel) {
   stations_[i]->config.channel = channel;
-  stations_[i]->phy->set_channel(channel);
+  stations_[i]->phy.set_channel(channel);
+  spots_[i].channel = channel;
 }
 
 void Air::set_tx_power(std::uint32_t i, double dbm) {
@@ -105,7 +104,8 @@ void Air::set_tx_power(std::uint32_t i, double dbm) {
 
 void Air::set_long_range(std::uint32_t i, bool on) {
   stations_[i]->config.long_range = on;
-  stations_[i]->phy->set_long_range(on);
+  stations_[i]->phy.set_long_range(on);
+  spots_[i].long_range = on;
 }
 
 Air::CellKey Air::cell_of(Position p) const {
@@ -126,7 +126,7 @@ void Air::rebuild_cells() {
   reach_m_ = std::pow(10.0, budget_db / (10.0 * config_.path_loss.exponent));
   if (!(reach_m_ < 1e7)) return;  // larger than any field: one list is as good
   cell_m_ = std::max(1.0, reach_m_ / 2);
-  for (std::uint32_t i = 0; i < stations_.size(); ++i) cells_[cell_of(stations_[i]->config.pos)].push_back(i);
+  for (std::uint32_t i = 0; i < spots_.size(); ++i) cells_[cell_of(spots_[i].pos)].push_back(i);
 }
 
 void Air::candidates(Position p, double radius, std::vector<std::uint32_t>& out) const {
@@ -147,7 +147,7 @@ void Air::candidates(Position p, double radius, std::vector<std::uint32_t>& out)
       const auto it = cells_.find(k);
       if (it == cells_.end()) continue;
       for (const std::uint32_t i : it->second) {
-        const Position q = stations_[i]->config.pos;
+        const Position q = spots_[i].pos;
         if ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y) <= r2) out.push_back(i);
       }
     }
@@ -179,52 +179,89 @@ void Air::forget_old_transmissions() {
   // ago; transmissions that ended before that overlap no lock still open.
   const Time now = engine_.now();
   while (!recent_.empty()) {
-    const Transmission& t = *recent_.front().tx;
+    const Transmission& t = recent_.front()->tx;
     if (t.start + t.duration + longest_ + kPropagationSlack >= now) break;
+    release(*flights_[recent_.front()->index]);
     recent_.pop_front();
   }
 }
 
 void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vector<std::uint64_t>& delivered,
                         std::vector<FaintSignal>& out) const {
-  const Station& rx = *stations_[to];
-  for (const Sent& s : recent_) {
-    const Transmission& t = *s.tx;
+  const Spot& rx = spots_[to];
+  for (const Flight* f : recent_) {
+    const Transmission& t = f->tx;
     // Cheap tests first: most transmissions are far off in time, or were delivered.
     if (t.start >= to_t || t.start + t.duration + kPropagationSlack <= from_t || t.from == to) continue;
-    const double factor = adjacent_channel_factor(int(rx.phy->channel()) - int(t.channel));
+    const double factor = adjacent_channel_factor(int(rx.channel) - int(t.channel));
     if (factor == 0.0) continue;
     // Then the exact overlap, and the power (pow, log) only for those that overlap.
-    const Time arrive = t.start + propagation_delay(s.pos, rx.config.pos);
+    const Time arrive = t.start + propagation_delay(f->pos, rx.pos);
     if (arrive >= to_t || arrive + t.duration <= from_t) continue;
     if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
-    const double mw = dbm_to_mw(received_dbm(config_.path_loss, s.pos, rx.config.pos, t.tx_dbm)) * factor;
+    const double mw = dbm_to_mw(received_dbm(config_.path_loss, f->pos, rx.pos, t.tx_dbm)) * factor;
     if (mw >= ignore_below_mw_) out.push_back({t.id, arrive, arrive + t.duration, mw});
   }
 }
 
+Air::Flight& Air::new_flight() {
+  if (free_flights_.empty()) {
+    auto f = std::make_unique<Flight>();
+    f->air = this;
+    f->index = static_cast<std::uint32_t>(flights_.size());
+    f->starts.flight = f->ends.flight = f.get();
+    f->ends.ends = true;
+    flights_.push_back(std::move(f));
+    return *flights_.back();
+  }
+  Flight& f = *flights_[free_flights_.back()];
+  free_flights_.pop_back();
+  return f;
+}
+
+void Air::release(Flight& f) {
+  if (--f.refs == 0) free_flights_.push_back(f.index);
+}
+
+bool Air::Edges::fire(Time& next_when, std::uint64_t& next_seq) {
+  Flight& f = *flight;
+  const Listener& l = f.listeners[next];
+  Phy& phy = f.air->stations_[l.station]->phy;
+  if (ends) phy.signal_end(f.tx);
+  else phy.signal_start(f.tx, l.mw, l.decodable);
+  if (++next == f.listeners.size()) {
+    if (ends) f.air->release(f);  // its last event
+    return false;
+  }
+  const Listener& n = f.listeners[next];
+  next_when = ends ? n.arrive + f.tx.duration : n.arrive;
+  next_seq = f.seq + 2 * std::uint64_t{n.order} + (ends ? 1 : 0);
+  return true;
+}
+
 void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   Station& sender = *stations_[from];
-  auto tx = std::make_shared<Transmission>();
-  tx->id = next_tx_id_++;
-  tx->from = from;
-  tx->channel = sender.phy->channel();
-  tx->tx_dbm = sender.config.tx_power_dbm;
-  tx->start = engine_.now();
-  tx->duration = frame_duration(frame.rate, frame.bytes);
-  tx->frame = frame;
-  std::shared_ptr<const Transmission> shared = tx;
-  if (on_transmit_) on_transmit_(*tx);
+  Flight& flight = new_flight();
+  Transmission& tx = flight.tx;
+  tx.id = next_tx_id_++;
+  tx.from = from;
+  tx.channel = sender.phy.channel();
+  tx.tx_dbm = sender.config.tx_power_dbm;
+  tx.start = engine_.now();
+  tx.duration = frame_duration(frame.rate, frame.bytes);
+  tx.frame = frame;
+  flight.pos = sender.config.pos;
+  if (on_transmit_) on_transmit_(tx);
 
-  sender.phy->tx_start();
-  channel_use(tx->channel, true);
-  engine_.after(tx->duration, [this, from, ch = tx->channel] {
+  sender.phy.tx_start();
+  channel_use(tx.channel, true);
+  engine_.after(tx.duration, [this, from, ch = tx.channel] {
     channel_use(ch, false);
-    stations_[from]->phy->tx_end();
+    stations_[from]->phy.tx_end();
   });
   forget_old_transmissions();
-  recent_.push_back({shared, sender.config.pos});
-  longest_ = std::max(longest_, tx->duration);
+  recent_.push_back(&flight);
+  longest_ = std::max(longest_, tx.duration);
 
   // Events only where the frame could be detected; elsewhere it is faint
   // (faint_signals) and costs nothing until a frame it overlaps ends.
@@ -232,23 +269,37 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   const double event_mw = dbm_to_mw(event_dbm);
   const double radius =
       config_.path_loss.exponent > 0
-          ? std::pow(10.0, (tx->tx_dbm - config_.path_loss.reference_db - event_dbm) / (10.0 * config_.path_loss.exponent))
+          ? std::pow(10.0, (tx.tx_dbm - config_.path_loss.reference_db - event_dbm) / (10.0 * config_.path_loss.exponent))
           : INFINITY;
   const bool lr = is_long_range(frame.rate);
-  candidates(sender.config.pos, radius, scratch_);
+  candidates(flight.pos, radius, scratch_);
+  std::vector<Listener>& listeners = flight.listeners;
+  listeners.clear();
   for (const std::uint32_t i : scratch_) {
     if (i == from) continue;
-    Station& rx = *stations_[i];
-    const double factor = adjacent_channel_factor(int(rx.phy->channel()) - int(tx->channel));
+    const Spot& rx = spots_[i];
+    const double factor = adjacent_channel_factor(int(rx.channel) - int(tx.channel));
     if (factor == 0.0) continue;
-    const double mw = dbm_to_mw(received_dbm(config_.path_loss, sender.config.pos, rx.config.pos, tx->tx_dbm)) * factor;
+    const double mw = dbm_to_mw(received_dbm(config_.path_loss, flight.pos, rx.pos, tx.tx_dbm)) * factor;
     if (mw < event_mw) continue;
-    const bool decodable = rx.phy->channel() == tx->channel && (!lr || rx.phy->long_range());
-    const Time arrive = engine_.now() + propagation_delay(sender.config.pos, rx.config.pos);
-    Phy* phy = rx.phy.get();
-    engine_.at(arrive, [phy, shared, mw, decodable] { phy->signal_start(shared, mw, decodable); });
-    engine_.at(arrive + tx->duration, [phy, shared] { phy->signal_end(*shared); });
+    const bool decodable = rx.channel == tx.channel && (!lr || rx.long_range);
+    const Time arrive = tx.start + propagation_delay(flight.pos, rx.pos);
+    listeners.push_back(Listener{arrive, mw, i, static_cast<std::uint32_t>(listeners.size()), decodable});
   }
+  // Each listener's start and end take the sequence numbers two closures
+  // scheduled here, in index order, would have taken; the sequences run
+  // them in (time, sequence number) order, as the engine would have.
+  std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
+    return a.arrive != b.arrive ? a.arrive < b.arrive : a.order < b.order;
+  });
+  const auto n = static_cast<std::uint32_t>(listeners.size());
+  flight.seq = engine_.reserve(2 * std::uint64_t{n});
+  flight.refs = n > 0 ? 2 : 1;  // recent_, and the events
+  if (n == 0) return;
+  flight.starts.next = flight.ends.next = 0;
+  const Listener& first = listeners.front();
+  engine_.add(flight.starts, first.arrive, flight.seq + 2 * std::uint64_t{first.order}, n);
+  engine_.add(flight.ends, first.arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.order} + 1, n);
 }
 
 }  // namespace espnow::sim

@@ -136,25 +136,25 @@ double Phy::log_success() {
   return log_p;
 }
 
-void Phy::start_lock(const std::shared_ptr<const Transmission>& tx, double mw, bool others) {
-  lock_ = Lock{tx, mw, engine_.now(), engine_.now(), others};
+void Phy::start_lock(const Transmission& tx, double mw, bool others) {
+  lock_ = Lock{&tx, mw, engine_.now(), engine_.now(), others};
   stretches_.clear();
   delivered_.clear();
   for (const Arrival& a : arrivals_) delivered_.push_back(a.id);
 }
 
-void Phy::signal_start(const std::shared_ptr<const Transmission>& tx, double mw, bool decodable) {
+void Phy::signal_start(const Transmission& tx, double mw, bool decodable) {
   account(engine_.now());
   const bool others = !arrivals_.empty();
-  arrivals_.push_back({tx->id, mw});
-  if (lock_.tx) delivered_.push_back(tx->id);
-  const bool detectable = decodable && mw_to_dbm(mw) >= detect_threshold_dbm(tx->frame.rate);
+  arrivals_.push_back({tx.id, mw});
+  if (lock_.tx) delivered_.push_back(tx.id);
+  const bool detectable = decodable && mw_to_dbm(mw) >= detect_threshold_dbm(tx.frame.rate);
   if (detectable) {
     if (!transmitting_ && !lock_.tx) {
       start_lock(tx, mw, others);
-    } else if (tx->frame.kind == FrameKind::data) {
+    } else if (tx.frame.kind == FrameKind::data) {
       // Busy sending or locked on another frame: this one is only interference.
-      events_->phy_lost(tx->frame, RxLoss::collision);
+      events_->phy_lost(tx.frame, RxLoss::collision);
     }
   }
   update_busy();
@@ -170,7 +170,7 @@ void Phy::signal_end(const Transmission& tx) {
     }
   if (was_locked) {
     const double log_p = log_success();
-    const Lock done = std::move(lock_);
+    const Lock done = lock_;
     lock_ = Lock{};
     const bool ok = random_.uniform() < std::exp(log_p);
     if (!ok && done.tx->frame.kind == FrameKind::data)

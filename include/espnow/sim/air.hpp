@@ -77,8 +77,9 @@ class Air {
   // Adds a radio; its index names it from then on.
   std::uint32_t add_radio(const RadioConfig& config);
   std::size_t size() const noexcept { return stations_.size(); }
-  Dcf& mac(std::uint32_t i) { return *stations_[i]->mac; }
-  Phy& phy(std::uint32_t i) { return *stations_[i]->phy; }
+  Dcf& mac(std::uint32_t i) { return stations_[i]->mac; }
+  // Retune through set_channel() and set_long_range() below, not the Phy's own.
+  Phy& phy(std::uint32_t i) { return stations_[i]->phy; }
   const RadioConfig& radio(std::uint32_t i) const { return stations_[i]->config; }
   void set_position(std::uint32_t i, Position pos);
   // Retunes radio i (Phy::set_channel: what it was receiving is forgotten).
@@ -106,9 +107,21 @@ class Air {
 
  private:
   struct Station {
+    Station(Engine& engine, Random& random, const RadioConfig& radio, const PhyConfig& pc, const MacConfig& mc,
+            Dcf::Transmit transmit)
+        : config(radio), phy(engine, random, pc), mac(engine, random, mc, phy, std::move(transmit)) {
+      phy.attach(mac);
+    }
     RadioConfig config;
-    std::unique_ptr<Phy> phy;
-    std::unique_ptr<Dcf> mac;
+    Phy phy;
+    Dcf mac;
+  };
+  // What a frame's sender needs of every radio around it, packed in one
+  // array (the frame's candidates are read from it, not from their Station).
+  struct Spot {
+    Position pos;
+    std::uint8_t channel;
+    bool long_range;
   };
   struct ChannelUse {
     std::uint32_t active = 0;
@@ -116,14 +129,40 @@ class Air {
     Time busy = 0;
   };
 
-  // A transmission kept for the faint signals it gives, while some frame it
-  // overlapped may still be locked on somewhere.
-  struct Sent {
-    std::shared_ptr<const Transmission> tx;
-    Position pos;  // the sender's, when it sent
+  // One radio that a frame reaches with events: when, and how strongly.
+  struct Listener {
+    Time arrive;
+    double mw;               // after the adjacent-channel factor
+    std::uint32_t station;
+    std::uint32_t order;     // its place in scheduling order: sequence numbers 2·order and 2·order + 1 on
+    bool decodable;
+  };
+  struct Flight;
+  // A frame's signal starts (or ends) at its listeners, in time order: one
+  // entry in the engine's queue for all of them.
+  struct Edges final : EventSequence {
+    Flight* flight = nullptr;
+    bool ends = false;
+    std::uint32_t next = 0;  // the listener whose event is next
+    bool fire(Time& next_when, std::uint64_t& next_seq) override;
+  };
+  // A transmission and its listeners, kept while its events are pending or
+  // its faint signal may still count somewhere (recent_); then reused.
+  struct Flight {
+    Air* air = nullptr;
+    std::uint32_t index = 0;  // in flights_
+    std::uint32_t refs = 0;   // recent_, and the pending events
+    Transmission tx;
+    Position pos;             // the sender's, when it sent
+    std::uint64_t seq = 0;    // the first sequence number reserved for its listeners' events
+    std::vector<Listener> listeners;  // in order of arrival (then of `order`)
+    Edges starts;
+    Edges ends;
   };
 
   void transmit(std::uint32_t from, const AirFrame& frame);
+  Flight& new_flight();
+  void release(Flight& f);
   // The faint signals radio `to` felt over [from_t, to_t).
   void faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vector<std::uint64_t>& delivered,
                      std::vector<FaintSignal>& out) const;
@@ -142,13 +181,16 @@ class Air {
   Random random_;
   double ignore_below_mw_;
   std::vector<std::unique_ptr<Station>> stations_;
+  std::vector<Spot> spots_;  // by station index
   std::array<ChannelUse, 15> channels_{};
   std::uint64_t next_tx_id_ = 1;
   double max_tx_dbm_ = -1e9;
   double reach_m_ = 0;
   double cell_m_ = 0;  // 0: no index (every radio a candidate)
-  std::deque<Sent> recent_;  // in order of start
-  Time longest_ = 0;         // the longest frame sent so far
+  std::vector<std::unique_ptr<Flight>> flights_;  // stable addresses: the engine holds their Edges
+  std::vector<std::uint32_t> free_flights_;
+  std::deque<const Flight*> recent_;  // in order of start
+  Time longest_ = 0;                  // the longest frame sent so far
   std::unordered_map<CellKey, std::vector<std::uint32_t>> cells_;
   std::vector<std::uint32_t> scratch_;  // candidates of the frame being sent
   OnTransmit on_transmit_;

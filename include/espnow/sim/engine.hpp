@@ -27,6 +27,24 @@ struct EventId {
   explicit operator bool() const noexcept { return seq != 0; }
 };
 
+// Many events that one object keeps in order and runs itself, for one entry
+// in the engine's queue: the air's signal starts (or ends) of one frame at
+// every radio that feels it. Why: a frame heard by 400 radios is 800 events,
+// and as closures each would be an allocation and a queue entry of its own;
+// as two sequences they cost the queue two entries, and each event a few
+// instructions. The events keep their places in the engine's order: each has
+// a sequence number taken with reserve() where the closures would have taken
+// theirs, so the run is the same event for event.
+class EventSequence {
+ public:
+  // Runs the earliest event (due now). When another remains, sets its time
+  // and sequence number (after the one just run) and returns true.
+  virtual bool fire(Time& next_when, std::uint64_t& next_seq) = 0;
+
+ protected:
+  ~EventSequence() = default;
+};
+
 class Engine {
  public:
   using Action = std::function<void()>;
@@ -37,6 +55,18 @@ class Engine {
   EventId after(Time delay, Action action) { return at(now_ + delay, std::move(action)); }
   // Cancels a pending event; false when it already ran or was cancelled.
   bool cancel(EventId id) noexcept;
+
+  // Takes `n` consecutive sequence numbers, as `n` calls of at() would, and
+  // returns the first: the places of a sequence's events in the order.
+  std::uint64_t reserve(std::uint64_t n) noexcept {
+    const std::uint64_t first = next_seq_;
+    next_seq_ += n;
+    return first;
+  }
+  // Queues a sequence of `events` events (none cancellable), the first at
+  // `when` (not before now) with sequence number `seq` from reserve(). The
+  // sequence must live until its last event has run.
+  void add(EventSequence& sequence, Time when, std::uint64_t seq, std::uint64_t events);
 
   // Runs the next event; false when none is pending.
   bool step();
@@ -56,17 +86,27 @@ class Engine {
     std::uint64_t seq;
     std::uint32_t slot;
   };
+  struct SequenceEntry {
+    Time when;
+    std::uint64_t seq;
+    EventSequence* sequence;
+  };
   struct Slot {
     Action action;
     std::uint64_t seq = 0;  // 0 when free or cancelled
   };
   // Min-heap order on (time, sequence): a strict total order, so ties are
   // broken by scheduling order alone.
-  static bool later(const Entry& a, const Entry& b) noexcept {
+  template <class E>
+  static bool later(const E& a, const E& b) noexcept {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }
   void release(std::uint32_t slot);
   void drop_cancelled_tops();  // so the heap's top is a live event (or the heap is empty)
+  // Whether the earliest event is a sequence's (the closures' heap top live).
+  bool sequence_first() const noexcept;
+  void run_closure();
+  void run_sequence();
 
   Time now_ = 0;
   std::uint64_t next_seq_ = 1;
@@ -75,6 +115,9 @@ class Engine {
   std::vector<Entry> heap_;
   std::vector<Slot> slots_;          // actions, reused through free_
   std::vector<std::uint32_t> free_;
+  // The sequences, in a heap of their own: few at a time (two per frame on
+  // the air), so their events, the most numerous, move a small heap.
+  std::vector<SequenceEntry> sequences_;
 };
 
 }  // namespace espnow::sim

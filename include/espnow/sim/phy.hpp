@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <vector>
 
 #include "espnow/sim/air_frame.hpp"
@@ -68,8 +67,9 @@ class Phy {
 
   // A signal reaches this radio: `mw` is its received power after the
   // adjacent-channel factor; `decodable` says it is on this radio's channel
-  // at a rate it can decode.
-  void signal_start(const std::shared_ptr<const Transmission>& tx, double mw, bool decodable);
+  // at a rate it can decode. `tx` lives until its signal_end here (the air
+  // keeps it).
+  void signal_start(const Transmission& tx, double mw, bool decodable);
   void signal_end(const Transmission& tx);
 
   // Starts sending (the caller schedules tx_end() after the frame's
@@ -79,7 +79,7 @@ class Phy {
 
   bool busy() const noexcept { return busy_; }
   bool transmitting() const noexcept { return transmitting_; }
-  bool locked() const noexcept { return static_cast<bool>(lock_.tx); }
+  bool locked() const noexcept { return lock_.tx != nullptr; }
   std::uint8_t channel() const noexcept { return config_.channel; }
   // Retunes: the frame being received and the signals felt on the old
   // channel are forgotten (a radio that retunes hears nothing of them).
@@ -94,7 +94,7 @@ class Phy {
     double mw;
   };
   struct Lock {
-    std::shared_ptr<const Transmission> tx;
+    const Transmission* tx = nullptr;
     double mw = 0.0;
     Time start = 0;          // when the frame reached this radio
     Time last = 0;           // end of the stretch already accounted for
@@ -107,7 +107,7 @@ class Phy {
     double interference_mw;
   };
 
-  void start_lock(const std::shared_ptr<const Transmission>& tx, double mw, bool others);
+  void start_lock(const Transmission& tx, double mw, bool others);
   void account(Time until);  // records [lock_.last, until) as a stretch
   // ln P(the locked frame survives): its stretches with the faint signals added.
   double log_success();
