@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "espnow/devices/simulation.hpp"
+#include "fleet.hpp"
 #include "support/expect.hpp"
 
 using namespace espnow;
@@ -19,52 +20,16 @@ MacAddress nth(std::uint8_t i) { return MacAddress{{0x02, 0, 0, 0, 0, i}}; }
 
 std::int64_t ms(std::chrono::nanoseconds t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t).count(); }
 
-// The seeds' pattern: one device echoes what it hears; the others send a
-// heartbeat every second and wait up to 200 ms for its echo. Returns every
-// device's log.
+// The seeds' echo and heartbeat (examples/fleet.hpp) on 1 + `clients`
+// devices under 10% loss; every device's log.
 std::vector<std::vector<std::string>> echo_and_heartbeats(std::uint64_t seed, int clients, std::chrono::seconds run,
                                                           std::chrono::nanoseconds* ended = nullptr) {
-  std::vector<std::vector<std::string>> logs(static_cast<std::size_t>(clients) + 1);
   Simulation sim({.seed = seed, .loss = 0.1});
-  Clock& clock = sim.clock();
-  auto log = [&](std::size_t who, std::string line) { logs[who].push_back(std::to_string(ms(clock.now())) + " " + line); };
-
-  EXPECT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
-    ESPNow& e = d.espnow();
-    ASSERT_OK(e.active(true));
-    for (;;) {
-      auto r = e.recv(1000);
-      ASSERT_OK(r);
-      if (!r->has_value()) continue;
-      const Message& m = **r;
-      if (!e.get_peer(m.mac).ok()) {
-        ASSERT_OK(e.add_peer(m.mac));
-      }
-      auto sent = e.send(m.mac, m.msg);
-      log(0, "echo to " + std::string(m.mac.to_text().c_str()) + (sent.ok() && *sent ? " acked" : " lost"));
-    }
-  }));
-  for (int c = 1; c <= clients; ++c) {
-    const auto who = static_cast<std::size_t>(c);
-    EXPECT_OK(sim.add_device({.mac = nth(static_cast<std::uint8_t>(c + 1)), .position = {double(c), 0}},
-                             [&, who](SimDevice& d) {
-                               ESPNow& e = d.espnow();
-                               ASSERT_OK(e.active(true));
-                               ASSERT_OK(e.add_peer(nth(1)));
-                               for (int k = 0;; ++k) {
-                                 const auto beat = clock.now();
-                                 const std::string text = "hb " + std::to_string(k);
-                                 auto sent = e.send(nth(1), std::vector<std::uint8_t>(text.begin(), text.end()));
-                                 auto echo = e.recv(200);
-                                 log(who, text + (sent.ok() && *sent ? " acked" : " lost") +
-                                              (echo.ok() && echo->has_value() ? " echoed" : " no echo"));
-                                 clock.sleep_until(beat + 1s);
-                               }
-                             }));
-  }
+  FleetLog log;
+  add_echo_heartbeat_fleet(sim, clients, 1000ms, log);
   sim.run_for(run);
   if (ended) *ended = sim.now();
-  return logs;
+  return log.lines;
 }
 
 }  // namespace
