@@ -23,12 +23,14 @@ constexpr auto kWatchdog = std::chrono::seconds(30);
 
 }  // namespace
 
-// The scheduler, and the clock every device waits on. One baton: the
-// scheduler (which runs the air) or one program holds it. A program gives it
-// back by waiting on the clock, or by returning; the scheduler then runs the
-// air's events due, and hands the baton to the lowest-index program that is
-// ready (notified through the clock, or its deadline reached), or, when none
-// is, moves time to the earliest deadline or air event.
+// The scheduler, and the clock every device waits on. One baton: the thread
+// of run_for() or one program holds it. Whoever gives it up (a program that
+// waits or returns, run_for() as it starts) takes the scheduling step itself:
+// it runs the air's events due, and hands the baton to the lowest-index
+// program that is ready (notified through the clock, or its deadline
+// reached), which may be itself; when none is, it moves time to the earliest
+// deadline or air event. When the run is over (its end reached, or every
+// program returned) the baton goes back to run_for().
 struct Simulation::Scheduler final : Clock {
   struct Program {
     std::size_t index = 0;
@@ -49,11 +51,15 @@ struct Simulation::Scheduler final : Clock {
   };
 
   mutable std::mutex m;
-  std::condition_variable back;  // the baton came back to the scheduler
+  std::condition_variable run_over_cv;  // the baton came back to run_for()
+  bool run_over = true;
+  std::uint64_t handoffs = 0;           // progress, for the watchdog
   Program* running = nullptr;
   bool ending = false;
+  std::chrono::nanoseconds end{0};      // of the current run_for()
   std::atomic<std::int64_t> now_ns{0};
   std::vector<std::unique_ptr<Program>> programs;
+  SimAir* air = nullptr;
   static thread_local Program* current;
 
   // ---- Clock
@@ -71,20 +77,14 @@ struct Simulation::Scheduler final : Clock {
     Program* p = current;
     if (!p) return wait_outside(lock, cv, deadline);
     lock.unlock();
-    bool ended;
     {
-      std::unique_lock g(m);
+      std::lock_guard g(m);
       p->waiting = true;
       p->notified = false;
       p->cv = &cv;
       p->deadline = deadline;
-      running = nullptr;
-      back.notify_all();
-      p->go.wait(g, [&] { return p->granted || ending; });
-      p->granted = false;
-      p->waiting = false;
-      ended = ending;
     }
+    const bool ended = hand_off_and_wait(*p);
     lock.lock();
     if (ended) throw SimulationEnded{};
   }
@@ -115,7 +115,74 @@ struct Simulation::Scheduler final : Clock {
     std::abort();
   }
 
-  // ---- the scheduler's side
+  // ---- the scheduling step, taken by whoever holds the baton
+
+  Program* ready() {
+    std::lock_guard g(m);
+    for (auto& p : programs)
+      if (p->ready(now())) return p.get();
+    return nullptr;
+  }
+
+  bool all_done() const {
+    std::lock_guard g(m);
+    for (const auto& p : programs)
+      if (!p->done) return false;
+    return !programs.empty();
+  }
+
+  bool earliest_deadline(std::chrono::nanoseconds& t) const {
+    std::lock_guard g(m);
+    bool any = false;
+    for (const auto& p : programs)
+      if (p->waiting && !p->done && p->deadline && (!any || *p->deadline < t)) t = *p->deadline, any = true;
+    return any;
+  }
+
+  // The program to run next, or null when the run is over.
+  Program* next_to_run() {
+    for (;;) {
+      air->run_due();  // what is due now; its deliveries may make programs ready
+      if (Program* p = ready()) return p;
+      if (all_done()) return nullptr;
+      // Everyone waits: time moves to what comes first.
+      std::chrono::nanoseconds next, t;
+      bool any = earliest_deadline(next);
+      if (air->next_event_time(t) && (!any || t < next)) next = t, any = true;
+      if (!any || next > end) {
+        now_ns = std::max(now(), end).count();
+        return nullptr;
+      }
+      now_ns = std::max(now(), next).count();
+    }
+  }
+
+  // Gives the baton to `next` (or back to run_for() when null). Called with m held.
+  void pass_locked(Program* next) {
+    ++handoffs;
+    running = next;
+    if (next) {
+      next->granted = true;
+      next->go.notify_one();
+    } else {
+      run_over = true;
+      run_over_cv.notify_all();
+    }
+  }
+
+  // A program gives up the baton: true when the simulation is ending.
+  bool hand_off_and_wait(Program& p) {
+    Program* next = next_to_run();
+    std::unique_lock g(m);
+    if (next != &p) {
+      pass_locked(next);
+      p.go.wait(g, [&] { return p.granted || ending; });
+    }
+    p.granted = false;
+    p.waiting = false;
+    return ending;
+  }
+
   void start(Program& p, SimDevice& device) {
     p.waiting = p.notified = true;  // ready at once: its first step
     p.thread = std::thread([this, &p, &device] { run_program(p, device); });
@@ -135,50 +202,47 @@ struct Simulation::Scheduler final : Clock {
       try {
         p.body(device);
       } catch (const SimulationEnded&) {
+        return finish(p, false);
       }
     }
-    std::lock_guard g(m);
-    p.done = true;
-    p.waiting = false;
-    if (running == &p) running = nullptr;
-    back.notify_all();
+    finish(p, !ended);
   }
 
-  Program* ready() {
+  // A program returned: it gives up the baton for good (unless unwound at the end).
+  void finish(Program& p, bool holds_baton) {
+    {
+      std::lock_guard g(m);
+      p.done = true;
+      p.waiting = false;
+    }
+    if (!holds_baton) return;
+    Program* next = next_to_run();
     std::lock_guard g(m);
-    for (auto& p : programs)
-      if (p->ready(now())) return p.get();
-    return nullptr;
+    pass_locked(next);
   }
 
-  bool all_done() const {
-    std::lock_guard g(m);
-    for (const auto& p : programs)
-      if (!p->done) return false;
-    return !programs.empty();
-  }
-
-  // Runs `p` until it waits or returns.
-  void grant(Program& p) {
+  // run_for(): takes the first step, then waits for the baton to come back.
+  void run(std::chrono::nanoseconds until) {
+    {
+      std::lock_guard g(m);
+      end = until;
+      run_over = false;
+    }
+    Program* first = next_to_run();
     std::unique_lock g(m);
-    p.granted = true;
-    running = &p;
-    p.go.notify_one();
-    if (back.wait_for(g, kWatchdog, [&] { return running != &p; })) return;
-    std::fprintf(stderr,
-                 "espnow::Simulation: the program of %s has run for %lld s of wall time without waiting on the "
-                 "simulation's clock: is it blocked on something the simulation cannot see (a real socket, "
-                 "std::this_thread::sleep_for, a busy loop)?\n",
-                 p.name.c_str(), static_cast<long long>(kWatchdog.count()));
-    std::abort();
-  }
-
-  bool earliest_deadline(std::chrono::nanoseconds& t) const {
-    std::lock_guard g(m);
-    bool any = false;
-    for (const auto& p : programs)
-      if (p->waiting && !p->done && p->deadline && (!any || *p->deadline < t)) t = *p->deadline, any = true;
-    return any;
+    if (!first) return void(run_over = true);
+    pass_locked(first);
+    for (;;) {
+      const std::uint64_t seen = handoffs;
+      if (run_over_cv.wait_for(g, kWatchdog, [&] { return run_over; })) return;
+      if (handoffs != seen) continue;
+      std::fprintf(stderr,
+                   "espnow::Simulation: the program of %s has run for %lld s of wall time without waiting on the "
+                   "simulation's clock: is it blocked on something the simulation cannot see (a real socket, "
+                   "std::this_thread::sleep_for, a busy loop)?\n",
+                   running ? running->name.c_str() : "a device", static_cast<long long>(kWatchdog.count()));
+      std::abort();
+    }
   }
 
   void end_all() {
@@ -207,7 +271,9 @@ AirOptions simulated(AirOptions o, Clock& clock) {
 
 Simulation::Simulation(AirOptions options)
     : scheduler_(std::make_unique<Scheduler>()),
-      devices_(std::make_unique<SimDevices>(simulated(options, *scheduler_), *scheduler_)) {}
+      devices_(std::make_unique<SimDevices>(simulated(options, *scheduler_), *scheduler_)) {
+  scheduler_->air = &devices_->air();
+}
 
 Simulation::~Simulation() {
   scheduler_->end_all();
@@ -230,27 +296,9 @@ Result<SimDevice*> Simulation::add_device(const RadioOptions& radio, Program pro
 
 void Simulation::run_for(std::chrono::nanoseconds duration) {
   Scheduler& s = *scheduler_;
-  const auto end = s.now() + duration;
   for (auto& p : s.programs)
     if (!p->thread.joinable() && !p->done) s.start(*p, (*devices_)[p->index]);
-  SimAir& air = devices_->air();
-  for (;;) {
-    air.run_due();  // what is due now; its deliveries may make programs ready
-    if (Scheduler::Program* p = s.ready()) {
-      s.grant(*p);
-      continue;
-    }
-    if (s.all_done()) return;
-    // Everyone waits: time moves to what comes first.
-    std::chrono::nanoseconds next, t;
-    bool any = s.earliest_deadline(next);
-    if (air.next_event_time(t) && (!any || t < next)) next = t, any = true;
-    if (!any || next > end) {
-      s.now_ns = std::max(s.now(), end).count();
-      return;
-    }
-    s.now_ns = std::max(s.now(), next).count();
-  }
+  s.run(s.now() + duration);
 }
 
 std::chrono::nanoseconds Simulation::now() const { return scheduler_->now(); }
