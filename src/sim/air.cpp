@@ -11,16 +11,15 @@ namespace {
 
 constexpr double kSpeedOfLight = 299792458.0;  // m/s
 
-// Received power in dBm, unrounded and unclamped: the log-distance model of
-// wire/air_physics.hpp (distances under 1 m count as 1 m).
-double received_dbm(const PathLoss& model, Position from, Position to, double tx_dbm) {
-  const double d = std::max(1.0, std::hypot(from.x - to.x, from.y - to.y));
-  return tx_dbm - (model.reference_db + 10.0 * model.exponent * std::log10(d));
+double distance(Position a, Position b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// Received power in dBm at `d` metres, unrounded and unclamped: the
+// log-distance model of wire/air_physics.hpp (distances under 1 m count as 1 m).
+double received_dbm(const PathLoss& model, double d, double tx_dbm) {
+  return tx_dbm - (model.reference_db + 10.0 * model.exponent * std::log10(std::max(1.0, d)));
 }
 
-Time propagation_delay(Position a, Position b) {
-  return static_cast<Time>(std::llround(std::hypot(a.x - b.x, a.y - b.y) / kSpeedOfLight * 1e9));
-}
+Time propagation_delay(double d) { return static_cast<Time>(std::llround(d / kSpeedOfLight * 1e9)); }
 
 // Below this a frame can be neither detected (locked on) by any radio nor
 // change its carrier sense measurably, so it gets no events: -97 dBm (the
@@ -121,7 +120,15 @@ void Air::rebuild_cells() {
   cells_.clear();
   cell_m_ = 0;
   reach_m_ = 0;
+  faint_delay_ = kPropagationSlack;
   if (config_.path_loss.exponent <= 0) return;
+  // How far a signal of the strongest radio stays above ignore_below_mw_,
+  // with a margin for rounding: no signal from farther counts anywhere.
+  const double faint_m =
+      1.0 + 1.001 * std::pow(10.0, (max_tx_dbm_ - config_.path_loss.reference_db - mw_to_dbm(ignore_below_mw_)) /
+                                       (10.0 * config_.path_loss.exponent));
+  if (faint_m / kSpeedOfLight * 1e9 < static_cast<double>(kPropagationSlack))
+    faint_delay_ = propagation_delay(faint_m) + 1;
   const double budget_db = max_tx_dbm_ - config_.path_loss.reference_db - detect_threshold_dbm(PhyRate::r1m);
   reach_m_ = std::pow(10.0, budget_db / (10.0 * config_.path_loss.exponent));
   if (!(reach_m_ < 1e7)) return;  // larger than any field: one list is as good
@@ -171,7 +178,7 @@ Time Air::busy_time(std::uint8_t channel) const {
 
 double Air::rx_dbm(std::uint32_t from, std::uint32_t to) const {
   const RadioConfig& a = stations_[from]->config;
-  return received_dbm(config_.path_loss, a.pos, stations_[to]->config.pos, a.tx_power_dbm);
+  return received_dbm(config_.path_loss, distance(a.pos, stations_[to]->config.pos), a.tx_power_dbm);
 }
 
 void Air::forget_old_transmissions() {
@@ -192,14 +199,17 @@ void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vec
   for (const Flight* f : recent_) {
     const Transmission& t = f->tx;
     // Cheap tests first: most transmissions are far off in time, or were delivered.
-    if (t.start >= to_t || t.start + t.duration + kPropagationSlack <= from_t || t.from == to) continue;
+    // (A signal that would arrive later than faint_delay_ is below
+    // ignore_below_mw_, left out by the last test anyway.)
+    if (t.start >= to_t || t.start + t.duration + faint_delay_ <= from_t || t.from == to) continue;
     const double factor = adjacent_channel_factor(int(rx.channel) - int(t.channel));
     if (factor == 0.0) continue;
     // Then the exact overlap, and the power (pow, log) only for those that overlap.
-    const Time arrive = t.start + propagation_delay(f->pos, rx.pos);
+    const double d = distance(f->pos, rx.pos);
+    const Time arrive = t.start + propagation_delay(d);
     if (arrive >= to_t || arrive + t.duration <= from_t) continue;
     if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
-    const double mw = dbm_to_mw(received_dbm(config_.path_loss, f->pos, rx.pos, t.tx_dbm)) * factor;
+    const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, t.tx_dbm)) * factor;
     if (mw >= ignore_below_mw_) out.push_back({t.id, arrive, arrive + t.duration, mw});
   }
 }
@@ -223,20 +233,26 @@ void Air::release(Flight& f) {
   if (--f.refs == 0) free_flights_.push_back(f.index);
 }
 
-bool Air::Edges::fire(Time& next_when, std::uint64_t& next_seq) {
-  Flight& f = *flight;
-  const Listener& l = f.listeners[next];
-  Phy& phy = f.air->stations_[l.station]->phy;
-  if (ends) phy.signal_end(f.tx);
-  else phy.signal_start(f.tx, l.mw, l.decodable);
-  if (++next == f.listeners.size()) {
-    if (ends) f.air->release(f);  // its last event
-    return false;
-  }
-  const Listener& n = f.listeners[next];
-  next_when = ends ? n.arrive + f.tx.duration : n.arrive;
-  next_seq = f.seq + 2 * std::uint64_t{n.order} + (ends ? 1 : 0);
+bool Air::Edges::next(std::uint32_t item, Time& when, std::uint64_t& seq, std::uint32_t& next_item) const {
+  const Flight& f = *flight;
+  if (item + 1 >= f.listeners.size()) return false;
+  const Listener& n = f.listeners[item + 1];
+  when = ends ? n.arrive + f.tx.duration : n.arrive;
+  seq = f.seq + 2 * std::uint64_t{n.order} + (ends ? 1 : 0);
+  next_item = item + 1;
   return true;
+}
+
+void Air::Edges::run(std::uint32_t item) {
+  Flight& f = *flight;
+  const Listener& l = f.listeners[item];
+  Phy& phy = f.air->stations_[l.station]->phy;
+  if (!ends) {
+    phy.signal_start(f.tx, l.mw, l.decodable);
+    return;
+  }
+  phy.signal_end(f.tx);
+  if (item + 1 == f.listeners.size()) f.air->release(f);  // its last event
 }
 
 void Air::transmit(std::uint32_t from, const AirFrame& frame) {
@@ -280,10 +296,11 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
     const Spot& rx = spots_[i];
     const double factor = adjacent_channel_factor(int(rx.channel) - int(tx.channel));
     if (factor == 0.0) continue;
-    const double mw = dbm_to_mw(received_dbm(config_.path_loss, flight.pos, rx.pos, tx.tx_dbm)) * factor;
+    const double d = distance(flight.pos, rx.pos);
+    const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, tx.tx_dbm)) * factor;
     if (mw < event_mw) continue;
     const bool decodable = rx.channel == tx.channel && (!lr || rx.long_range);
-    const Time arrive = tx.start + propagation_delay(flight.pos, rx.pos);
+    const Time arrive = tx.start + propagation_delay(d);
     listeners.push_back(Listener{arrive, mw, i, static_cast<std::uint32_t>(listeners.size()), decodable});
   }
   // Each listener's start and end take the sequence numbers two closures
@@ -296,10 +313,9 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   flight.seq = engine_.reserve(2 * std::uint64_t{n});
   flight.refs = n > 0 ? 2 : 1;  // recent_, and the events
   if (n == 0) return;
-  flight.starts.next = flight.ends.next = 0;
   const Listener& first = listeners.front();
-  engine_.add(flight.starts, first.arrive, flight.seq + 2 * std::uint64_t{first.order}, n);
-  engine_.add(flight.ends, first.arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.order} + 1, n);
+  engine_.add(flight.starts, first.arrive, flight.seq + 2 * std::uint64_t{first.order}, 0, n);
+  engine_.add(flight.ends, first.arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.order} + 1, 0, n);
 }
 
 }  // namespace espnow::sim

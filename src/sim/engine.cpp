@@ -23,9 +23,9 @@ EventId Engine::at(Time when, Action action) {
   return EventId{seq, slot};
 }
 
-void Engine::add(EventSequence& sequence, Time when, std::uint64_t seq, std::uint64_t events) {
+void Engine::add(EventSequence& sequence, Time when, std::uint64_t seq, std::uint32_t item, std::uint64_t events) {
   if (events == 0) return;
-  sequences_.push_back(SequenceEntry{std::max(when, now_), seq, &sequence});
+  sequences_.push_back(SequenceEntry{std::max(when, now_), seq, &sequence, item});
   std::push_heap(sequences_.begin(), sequences_.end(), later<SequenceEntry>);
   pending_ += events;
 }
@@ -45,12 +45,15 @@ void Engine::release(std::uint32_t slot) {
   free_.push_back(slot);
 }
 
-bool Engine::sequence_first() const noexcept {
-  if (sequences_.empty()) return false;
-  if (heap_.empty()) return true;
-  const SequenceEntry& s = sequences_.front();
-  const Entry& c = heap_.front();
-  return s.when != c.when ? s.when < c.when : s.seq < c.seq;
+Engine::Next Engine::peek(Time& when) {
+  drop_cancelled_tops();
+  if (!sequences_.empty() && (heap_.empty() || !later(sequences_.front(), heap_.front()))) {
+    when = sequences_.front().when;
+    return Next::sequence;
+  }
+  if (heap_.empty()) return Next::none;
+  when = heap_.front().when;
+  return Next::closure;
 }
 
 void Engine::run_closure() {
@@ -67,28 +70,52 @@ void Engine::run_closure() {
   action();
 }
 
+void Engine::sift_down_sequence(std::size_t i) noexcept {
+  const std::size_t n = sequences_.size();
+  const SequenceEntry moving = sequences_[i];
+  for (;;) {
+    std::size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && later(sequences_[child], sequences_[child + 1])) ++child;
+    if (!later(moving, sequences_[child])) break;
+    sequences_[i] = sequences_[child];
+    i = child;
+  }
+  sequences_[i] = moving;
+}
+
 void Engine::run_sequence() {
-  // Off the heap while it runs: the event may schedule (or run) others.
-  std::pop_heap(sequences_.begin(), sequences_.end(), later<SequenceEntry>);
-  SequenceEntry e = sequences_.back();
-  sequences_.pop_back();
+  // The heap is put right before the event runs (it may schedule, or run,
+  // others): the sequence's next event takes this one's place, and usually
+  // stays on top, the same frame's next listener being nanoseconds later.
+  const SequenceEntry e = sequences_.front();
+  SequenceEntry n = e;
+  if (e.sequence->next(e.item, n.when, n.seq, n.item)) {
+    sequences_.front() = n;
+    sift_down_sequence(0);
+  } else {
+    std::pop_heap(sequences_.begin(), sequences_.end(), later<SequenceEntry>);
+    sequences_.pop_back();
+  }
   --pending_;
   now_ = e.when;
   ++events_run_;
-  if (!e.sequence->fire(e.when, e.seq)) return;
-  sequences_.push_back(e);
-  std::push_heap(sequences_.begin(), sequences_.end(), later<SequenceEntry>);
+  e.sequence->run(e.item);
 }
 
 bool Engine::step() {
-  drop_cancelled_tops();
-  if (sequence_first()) {
-    run_sequence();
-    return true;
+  Time when;
+  switch (peek(when)) {
+    case Next::none:
+      return false;
+    case Next::closure:
+      run_closure();
+      return true;
+    case Next::sequence:
+      run_sequence();
+      return true;
   }
-  if (heap_.empty()) return false;
-  run_closure();
-  return true;
+  return false;
 }
 
 void Engine::drop_cancelled_tops() {
@@ -102,19 +129,15 @@ void Engine::drop_cancelled_tops() {
   }
 }
 
-bool Engine::next_event_time(Time& when) {
-  drop_cancelled_tops();
-  if (sequence_first()) {
-    when = sequences_.front().when;
-    return true;
-  }
-  if (heap_.empty()) return false;
-  when = heap_.front().when;
-  return true;
-}
+bool Engine::next_event_time(Time& when) { return peek(when) != Next::none; }
 
 void Engine::run_until(Time until) {
-  for (Time next; next_event_time(next) && next <= until;) step();
+  for (Time when;;) {
+    const Next next = peek(when);
+    if (next == Next::none || when > until) break;
+    if (next == Next::closure) run_closure();
+    else run_sequence();
+  }
   now_ = std::max(now_, until);
 }
 

@@ -14,17 +14,16 @@ constexpr double kOfdmBandwidthHz = 20e6;
 
 // ln P(bits at `kbps` survive `sinr`): the DSSS/CCK and OFDM formulas of
 // wire/error_rate.hpp. The LR rates (Espressif publishes no model) succeed
-// when the SINR reaches what the rate's sensitivity implies over the noise floor.
-double log_chunk_success(PhyRate rate, std::uint32_t kbps, double sinr, double bits, double noise_mw) {
-  const Modulation m = rate_info(rate).modulation;
+// when the SINR reaches `lr_needed`, what the rate's sensitivity implies over
+// the noise floor.
+double log_chunk_success(Modulation m, std::uint32_t kbps, double sinr, double bits, double lr_needed) {
   double p;
   if (m == Modulation::dsss_long || m == Modulation::dsss_short) {
     p = dsss_success_rate(kbps, sinr, bits);
   } else if (m == Modulation::ofdm) {
     p = ofdm_success_rate(kbps, sinr, bits);
   } else {
-    const double needed = dbm_to_mw(rate_info(rate).sensitivity_dbm) / noise_mw;
-    return sinr >= needed ? 0.0 : -INFINITY;
+    return sinr >= lr_needed ? 0.0 : -INFINITY;
   }
   return p > 0.0 ? std::log(p) : -INFINITY;
 }
@@ -32,6 +31,11 @@ double log_chunk_success(PhyRate rate, std::uint32_t kbps, double sinr, double b
 // OFDM's preamble carries no bits; its SIGNAL field (the last 4 us of the
 // 20) carries 24 at 6 Mbps: bits per microsecond of the preamble and header.
 constexpr double kOfdmHeaderBitsPerUs = 24.0 / 20.0;
+
+// log_success's scratch, shared by every radio of the thread (it is used
+// within one call): one warm buffer instead of one cold one per radio.
+thread_local std::vector<FaintSignal> t_faint;
+thread_local std::vector<Time> t_cuts;
 
 }  // namespace
 
@@ -79,43 +83,53 @@ void Phy::account(Time until) {
   lock_.last = until;
 }
 
-double Phy::log_piece_success(Time begin, Time end, double interference_mw) const {
-  const Transmission& tx = *lock_.tx;
-  const PhyRate rate = tx.frame.rate;
-  const bool ofdm = rate_info(rate).modulation == Modulation::ofdm;
-  const double noise = ofdm ? ofdm_noise_mw_ : noise_mw_;  // 20 MHz wide, not 22
-  const double sinr = lock_.mw / (noise + interference_mw);
-  const Time header_end = lock_.start + timing_for(rate).preamble_header;
+Phy::FrameModel Phy::frame_model() const {
+  const PhyRate rate = lock_.tx->frame.rate;
+  const RateInfo& info = rate_info(rate);
+  FrameModel m;
+  m.modulation = info.modulation;
+  m.ofdm = info.modulation == Modulation::ofdm;
+  m.noise_mw = m.ofdm ? ofdm_noise_mw_ : noise_mw_;  // 20 MHz wide, not 22
+  m.header_kbps = header_kbps(rate);
+  m.kbps = info.kbps;
+  m.lr_needed = info.modulation == Modulation::long_range ? dbm_to_mw(info.sensitivity_dbm) / m.noise_mw : 0.0;
+  m.header_end = lock_.start + timing_for(rate).preamble_header;
+  return m;
+}
+
+double Phy::log_piece_success(const FrameModel& m, Time begin, Time end, double interference_mw) const {
+  const double sinr = lock_.mw / (m.noise_mw + interference_mw);
   // The part of [begin, end) in the PLCP preamble and header, and the part in the payload.
-  const Time in_header = std::max<Time>(0, std::min(end, header_end) - begin);
+  const Time in_header = std::max<Time>(0, std::min(end, m.header_end) - begin);
   const Time in_payload = (end - begin) - in_header;
   double log_p = 0.0;
   if (in_header > 0) {
-    const std::uint32_t kbps = header_kbps(rate);
     const double us = static_cast<double>(in_header) * 1e-3;
-    const double bits = ofdm ? us * kOfdmHeaderBitsPerUs : us * kbps * 1e-3;
-    log_p += log_chunk_success(ofdm ? PhyRate::r6m : rate, kbps, sinr, bits, noise);
+    const double bits = m.ofdm ? us * kOfdmHeaderBitsPerUs : us * m.header_kbps * 1e-3;
+    log_p += log_chunk_success(m.modulation, m.header_kbps, sinr, bits, m.lr_needed);
   }
-  if (in_payload > 0) {
-    const std::uint32_t kbps = rate_info(rate).kbps;
-    log_p += log_chunk_success(rate, kbps, sinr, static_cast<double>(in_payload) * kbps * 1e-6, noise);
-  }
+  if (in_payload > 0)
+    log_p += log_chunk_success(m.modulation, m.kbps, sinr, static_cast<double>(in_payload) * m.kbps * 1e-6,
+                               m.lr_needed);
   return log_p;
 }
 
 double Phy::log_success() {
-  faint_.clear();
-  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_, faint_);
+  std::vector<FaintSignal>& faint = t_faint;
+  faint.clear();
+  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_, faint);
+  const FrameModel model = frame_model();
   double log_p = 0.0;
-  if (faint_.empty()) {
-    for (const Stretch& s : stretches_) log_p += log_piece_success(s.begin, s.end, s.interference_mw);
+  if (faint.empty()) {
+    for (const Stretch& s : stretches_) log_p += log_piece_success(model, s.begin, s.end, s.interference_mw);
     return log_p;
   }
   lock_.interfered = true;
   // Cut each stretch where a faint signal starts or ends, and add the faint
   // signals present over each piece.
-  std::vector<Time> cuts;
-  for (const FaintSignal& f : faint_) {
+  std::vector<Time>& cuts = t_cuts;
+  cuts.clear();
+  for (const FaintSignal& f : faint) {
     cuts.push_back(f.start);
     cuts.push_back(f.end);
   }
@@ -127,9 +141,9 @@ double Phy::log_success() {
       const Time end = (cut != cuts.end() && *cut < s.end) ? *cut++ : s.end;
       if (end <= begin) continue;
       double faint_mw = 0.0;
-      for (const FaintSignal& f : faint_)
+      for (const FaintSignal& f : faint)
         if (f.start <= begin && f.end >= end) faint_mw += f.mw;
-      log_p += log_piece_success(begin, end, s.interference_mw + faint_mw);
+      log_p += log_piece_success(model, begin, end, s.interference_mw + faint_mw);
       begin = end;
     }
   }

@@ -139,12 +139,12 @@ class Air {
   };
   struct Flight;
   // A frame's signal starts (or ends) at its listeners, in time order: one
-  // entry in the engine's queue for all of them.
+  // entry in the engine's queue for all of them. Items are listener indices.
   struct Edges final : EventSequence {
     Flight* flight = nullptr;
     bool ends = false;
-    std::uint32_t next = 0;  // the listener whose event is next
-    bool fire(Time& next_when, std::uint64_t& next_seq) override;
+    bool next(std::uint32_t item, Time& when, std::uint64_t& seq, std::uint32_t& next_item) const override;
+    void run(std::uint32_t item) override;
   };
   // A transmission and its listeners, kept while its events are pending or
   // its faint signal may still count somewhere (recent_); then reused.
@@ -187,6 +187,7 @@ class Air {
   double max_tx_dbm_ = -1e9;
   double reach_m_ = 0;
   double cell_m_ = 0;  // 0: no index (every radio a candidate)
+  Time faint_delay_ = milliseconds(10);  // the longest propagation delay of a signal that is not ignored
   std::vector<std::unique_ptr<Flight>> flights_;  // stable addresses: the engine holds their Edges
   std::vector<std::uint32_t> free_flights_;
   std::deque<const Flight*> recent_;  // in order of start

@@ -37,9 +37,11 @@ struct EventId {
 // theirs, so the run is the same event for event.
 class EventSequence {
  public:
-  // Runs the earliest event (due now). When another remains, sets its time
-  // and sequence number (after the one just run) and returns true.
-  virtual bool fire(Time& next_when, std::uint64_t& next_seq) = 0;
+  // The event after `item`: its time and sequence number (after item's) and
+  // its item; false when `item` is the last. Asked just before `item` runs.
+  virtual bool next(std::uint32_t item, Time& when, std::uint64_t& seq, std::uint32_t& next_item) const = 0;
+  // Runs event `item` (due now).
+  virtual void run(std::uint32_t item) = 0;
 
  protected:
   ~EventSequence() = default;
@@ -63,10 +65,10 @@ class Engine {
     next_seq_ += n;
     return first;
   }
-  // Queues a sequence of `events` events (none cancellable), the first at
-  // `when` (not before now) with sequence number `seq` from reserve(). The
-  // sequence must live until its last event has run.
-  void add(EventSequence& sequence, Time when, std::uint64_t seq, std::uint64_t events);
+  // Queues a sequence of `events` events (none cancellable), the first,
+  // `item`, at `when` (not before now) with sequence number `seq` from
+  // reserve(). The sequence must live until its last event has run.
+  void add(EventSequence& sequence, Time when, std::uint64_t seq, std::uint32_t item, std::uint64_t events);
 
   // Runs the next event; false when none is pending.
   bool step();
@@ -90,6 +92,7 @@ class Engine {
     Time when;
     std::uint64_t seq;
     EventSequence* sequence;
+    std::uint32_t item;
   };
   struct Slot {
     Action action;
@@ -97,16 +100,18 @@ class Engine {
   };
   // Min-heap order on (time, sequence): a strict total order, so ties are
   // broken by scheduling order alone.
-  template <class E>
-  static bool later(const E& a, const E& b) noexcept {
+  template <class A, class B = A>
+  static bool later(const A& a, const B& b) noexcept {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }
   void release(std::uint32_t slot);
   void drop_cancelled_tops();  // so the heap's top is a live event (or the heap is empty)
-  // Whether the earliest event is a sequence's (the closures' heap top live).
-  bool sequence_first() const noexcept;
+  enum class Next : std::uint8_t { none, closure, sequence };
+  // Which queue holds the earliest event, and when it is due.
+  Next peek(Time& when);
   void run_closure();
   void run_sequence();
+  void sift_down_sequence(std::size_t i) noexcept;
 
   Time now_ = 0;
   std::uint64_t next_seq_ = 1;

@@ -111,7 +111,18 @@ class Phy {
   void account(Time until);  // records [lock_.last, until) as a stretch
   // ln P(the locked frame survives): its stretches with the faint signals added.
   double log_success();
-  double log_piece_success(Time begin, Time end, double interference_mw) const;
+  // What every piece of the locked frame shares, worked out once per frame.
+  struct FrameModel {
+    Modulation modulation;
+    bool ofdm;
+    std::uint32_t header_kbps;
+    std::uint32_t kbps;
+    double noise_mw;
+    double lr_needed;  // the SINR an LR rate needs
+    Time header_end;   // of the PLCP preamble and header
+  };
+  FrameModel frame_model() const;
+  double log_piece_success(const FrameModel& m, Time begin, Time end, double interference_mw) const;
   double interference_mw() const;
   double total_mw() const;
   void update_busy();
@@ -132,7 +143,6 @@ class Phy {
   // (kept here, not in Lock, so their storage is reused from frame to frame).
   std::vector<Stretch> stretches_;
   std::vector<std::uint64_t> delivered_;
-  std::vector<FaintSignal> faint_;
   FaintQuery faint_query_;
 };
 
