@@ -17,6 +17,8 @@ DEBS := cmake g++ make pkg-config zlib1g-dev libpcap-dev libgtest-dev libgmock-d
 
 FUZZ_SECONDS ?= 300
 SOAK_SECONDS ?= 600
+SWEEP_SEEDS ?= 1000
+SWEEP_BUDGET_S ?= 1800
 FUZZ_CONFIG := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESPNOW_FUZZ=ON -DESPNOW_BUILD_TESTS=OFF \
                -DESPNOW_BUILD_BENCH=OFF -DESPNOW_BUILD_TOOLS=OFF \
                -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
@@ -68,8 +70,12 @@ fuzz: fuzz-build
 # The soak: 8 devices in-process and 2 processes on a UDP air, 20% loss, churn,
 # for SOAK_SECONDS (default 600); exact accounting and flat memory at the end.
 # `make test` runs it for 30 s in every build (LeakSanitizer in the ASan one).
+# Then the seed sweep on virtual time: SWEEP_SEEDS (default 1000) seeds of a
+# 50-device scenario with faults drawn from each seed, within SWEEP_BUDGET_S
+# (default 1800) wall seconds; a failing seed prints the command that replays it.
 soak: build
 	$(BUILD)/tests/espnow_soak --seconds $(SOAK_SECONDS)
+	$(BUILD)/tests/espnow_sim_sweep --seeds $(SWEEP_SEEDS) --devices 50 --seconds 30 --budget-s $(SWEEP_BUDGET_S)
 
 # The demos build only their own program and what it links, not the tests,
 # benchmarks and Python module that `make build` adds.

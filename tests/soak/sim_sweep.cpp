@@ -1,0 +1,283 @@
+// A seed sweep in the manner of deterministic simulation testing (issue 18
+// part 6; docs/reliability.md): each seed builds a Simulation of devices
+// whose programs (the sync API) send numbered messages to their peers and
+// to everyone, while a fault program draws its own faults from the seed
+// (partitions, radios switched off, loss bursts, channel hops). After each
+// run the accounting must be exact:
+//
+// - nothing invented: every message received was sent by its source, to this
+//   device or to everyone;
+// - nothing twice: each (source, number) arrives at most once;
+// - in order: a source's unicasts to one device arrive in the order sent;
+// - nothing acknowledged is lost: a unicast whose sync send returned True was
+//   received (receive buffers are large and drained, so none is dropped).
+//
+// A failing seed prints the one command that replays it exactly.
+//
+//   espnow_sim_sweep [--seeds N] [--first S] [--devices D] [--seconds T] [--budget-s B] [--seed S]
+//   espnow_sim_sweep --self-test    (the checker catches a duplicate, an invention, a loss)
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "espnow/devices/simulation.hpp"
+
+using namespace espnow;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Options {
+  std::uint64_t first = 1;
+  int seeds = 50;
+  int devices = 50;
+  int seconds = 30;
+  double budget_s = 1e9;
+};
+
+MacAddress mac_of(int i) { return MacAddress{{0x02, 0x5e, 0, 0, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)}}; }
+
+// A message: its source's index and number, and whether it went to everyone.
+struct Tag {
+  int src;
+  std::uint32_t seq;
+  bool broadcast;
+};
+std::vector<std::uint8_t> encode(const Tag& t) {
+  std::vector<std::uint8_t> m(9);
+  std::memcpy(m.data(), &t.src, 4);
+  std::memcpy(m.data() + 4, &t.seq, 4);
+  m[8] = t.broadcast;
+  return m;
+}
+bool decode(const std::vector<std::uint8_t>& m, Tag& t) {
+  if (m.size() != 9) return false;
+  std::memcpy(&t.src, m.data(), 4);
+  std::memcpy(&t.seq, m.data() + 4, 4);
+  t.broadcast = m[8] != 0;
+  return true;
+}
+
+struct DeviceLog {
+  std::map<std::uint32_t, std::pair<int, bool>> sent;  // seq -> (destination or -1, acknowledged)
+  std::vector<Tag> received;
+};
+
+// A device: a message every 100..900 ms to one of its three peers or to
+// everyone; in between it drains what arrives. From `quiet` on it only
+// drains, so that what was acknowledged has been read when the run ends.
+Simulation::Program device_program(Simulation& sim, int me, int n, std::uint64_t seed, std::chrono::nanoseconds quiet,
+                                   DeviceLog& log) {
+  return [&sim, me, n, seed, quiet, &log](SimDevice& d) {
+    std::mt19937_64 rng(seed * 1000003 + static_cast<std::uint64_t>(me));
+    ESPNow& e = d.espnow();
+    if (!e.config({.rxbuf = 16384}).ok() || !e.active(true).ok()) return;
+    std::vector<int> peers;
+    while (peers.size() < 3) {
+      const int p = static_cast<int>(rng() % static_cast<std::uint64_t>(n));
+      if (p != me && e.add_peer(mac_of(p)).ok()) peers.push_back(p);
+    }
+    (void)e.add_peer(MacAddress::broadcast());
+    auto drain_until = [&](std::chrono::nanoseconds until) {
+      while (sim.now() < until) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - sim.now()).count();
+        auto r = e.recv(std::max<std::int64_t>(1, left));
+        Tag t;
+        if (!r.ok()) sim.clock().sleep_until(sim.now() + 10ms);  // its radio is off: recv refuses at once
+        else if (r->has_value() && decode((*r)->msg, t)) log.received.push_back(t);
+      }
+    };
+    for (std::uint32_t seq = 0;; ++seq) {
+      drain_until(sim.now() + std::chrono::milliseconds(100 + rng() % 800));
+      while (sim.now() >= quiet) drain_until(sim.now() + 1s);
+      const bool everyone = rng() % 4 == 0;
+      const int to = everyone ? -1 : peers[rng() % peers.size()];
+      const auto sent = e.send(everyone ? MacAddress::broadcast() : mac_of(to), encode({me, seq, everyone}));
+      log.sent[seq] = {to, sent.ok() && *sent};
+    }
+  };
+}
+
+// The faults: every 0.5..3 s one of a partition between two devices, a radio
+// switched off, a loss burst on the whole air, a device hopping channel.
+Simulation::Program fault_program(Simulation& sim, int n, std::uint64_t seed, std::string& journal) {
+  return [&sim, n, seed, &journal](SimDevice&) {
+    std::mt19937_64 rng(seed ^ 0xfa017);
+    auto pick = [&] { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+    for (;;) {
+      sim.clock().sleep_until(sim.now() + std::chrono::milliseconds(500 + rng() % 2500));
+      const auto length = std::chrono::milliseconds(500 + rng() % 3000);
+      const int a = pick(), b = pick();
+      AirRadio& ra = sim[static_cast<std::size_t>(a)].radio();
+      switch (rng() % 4) {
+        case 0:
+          journal += "partition " + std::to_string(a) + "-" + std::to_string(b) + "; ";
+          sim.air().set_link_loss(mac_of(a), mac_of(b), 1.0);
+          sim.clock().sleep_until(sim.now() + length);
+          sim.air().set_link_loss(mac_of(a), mac_of(b), sim.air().options().loss);
+          break;
+        case 1:
+          journal += "radio off " + std::to_string(a) + "; ";
+          ra.set_active(Interface::sta, false);
+          sim.clock().sleep_until(sim.now() + length);
+          ra.set_active(Interface::sta, true);
+          break;
+        case 2:
+          journal += "loss burst; ";
+          sim.air().set_loss(0.5);
+          sim.clock().sleep_until(sim.now() + length);
+          sim.air().set_loss(sim.air().options().loss);
+          break;
+        default:
+          journal += "channel hop " + std::to_string(a) + "; ";
+          (void)ra.set_channel(6);
+          sim.clock().sleep_until(sim.now() + length);
+          (void)ra.set_channel(1);
+          break;
+      }
+    }
+  };
+}
+
+// The accounting, exact: an empty string when it holds.
+std::string check(const std::vector<DeviceLog>& logs) {
+  const int n = static_cast<int>(logs.size());
+  for (int r = 0; r < n; ++r) {
+    std::set<std::pair<int, std::uint32_t>> seen;
+    std::map<int, std::uint32_t> last_unicast;
+    for (const Tag& t : logs[static_cast<std::size_t>(r)].received) {
+      const std::string at = "device " + std::to_string(r) + " got " + std::to_string(t.src) + "#" + std::to_string(t.seq);
+      if (t.src < 0 || t.src >= n) return at + " from nobody";
+      const auto& sent = logs[static_cast<std::size_t>(t.src)].sent;
+      const auto s = sent.find(t.seq);
+      if (s == sent.end() || s->second.first != (t.broadcast ? -1 : r)) return at + ", which was never sent to it";
+      if (!seen.insert({t.src, t.seq}).second) return at + " twice";
+      if (!t.broadcast) {
+        const auto prev = last_unicast.find(t.src);
+        if (prev != last_unicast.end() && prev->second >= t.seq) return at + " after #" + std::to_string(prev->second);
+        last_unicast[t.src] = t.seq;
+      }
+    }
+    for (int s = 0; s < n; ++s)
+      for (const auto& [seq, what] : logs[static_cast<std::size_t>(s)].sent)
+        if (what.first == r && what.second && !seen.count({s, seq}))
+          return "device " + std::to_string(s) + "'s #" + std::to_string(seq) + " to " + std::to_string(r) +
+                 " was acknowledged but never received";
+  }
+  return {};
+}
+
+struct Outcome {
+  std::string failure;
+  std::uint64_t sent = 0, acked = 0, received = 0;
+  std::string faults;
+};
+
+// Runs one seed; every device's log, and the faults drawn.
+std::vector<DeviceLog> run_logs(std::uint64_t seed, const Options& o, std::string* faults = nullptr) {
+  std::mt19937_64 draw(seed);
+  const double loss = 0.05 * static_cast<double>(draw() % 5);  // 0 .. 20%
+  const double side = 20.0 + static_cast<double>(draw() % 200);  // metres: from one cell to hidden stations
+  Simulation sim({.seed = seed, .loss = loss});
+  std::vector<DeviceLog> logs(static_cast<std::size_t>(o.devices));
+  std::string journal;
+  for (int i = 0; i < o.devices; ++i) {
+    const Position pos{static_cast<double>(draw() % 1000) / 1000.0 * side, static_cast<double>(draw() % 1000) / 1000.0 * side};
+    (void)sim.add_device({.mac = mac_of(i), .position = pos},
+                         device_program(sim, i, o.devices, seed, std::chrono::seconds(o.seconds) - 2s,
+                                        logs[static_cast<std::size_t>(i)]));
+  }
+  (void)sim.add_device({.mac = mac_of(o.devices), .sta_active = false}, fault_program(sim, o.devices, seed, journal));
+  sim.run_for(std::chrono::seconds(o.seconds));
+  if (faults) *faults = journal;
+  return logs;
+}
+
+Outcome run_seed(std::uint64_t seed, const Options& o) {
+  Outcome out;
+  const std::vector<DeviceLog> logs = run_logs(seed, o, &out.faults);
+  for (const DeviceLog& l : logs) {
+    out.sent += l.sent.size();
+    for (const auto& [seq, what] : l.sent) out.acked += what.second;
+    out.received += l.received.size();
+  }
+  out.failure = check(logs);
+  return out;
+}
+
+// The checker finds what it is for: one seed's logs, corrupted three ways
+// (a message received twice, one never sent, an acknowledged one lost).
+int self_test(Options o) {
+  o.devices = 8;
+  o.seconds = 10;
+  const std::vector<DeviceLog> clean = run_logs(1, o);
+  if (const std::string f = check(clean); !f.empty()) return std::printf("self-test: the clean run fails: %s\n", f.c_str()), 1;
+  // An acknowledged unicast, and who received it.
+  std::size_t from = 0, to = 0;
+  std::uint32_t seq = 0;
+  for (std::size_t s = 0; s < clean.size() && !to; ++s)
+    for (const auto& [n, what] : clean[s].sent)
+      if (what.first >= 0 && what.second) {
+        from = s, to = static_cast<std::size_t>(what.first), seq = n;
+        break;
+      }
+  if (!to && !from) return std::printf("self-test: no acknowledged unicast to corrupt\n"), 1;
+  auto twice = clean, invented = clean, lost = clean;
+  twice[to].received.push_back(twice[to].received.front());
+  invented[to].received.push_back({static_cast<int>(from), 999999, true});
+  std::erase_if(lost[to].received, [&](const Tag& t) { return t.src == static_cast<int>(from) && t.seq == seq; });
+  const int caught = !check(twice).empty() + !check(invented).empty() + !check(lost).empty();
+  std::printf("self-test: %d of 3 corruptions caught\n", caught);
+  return caught == 3 ? 0 : 1;
+}
+
+int parse(int argc, char** argv, Options& o) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const char* v = argv[i + 1];
+    if (!std::strcmp(argv[i], "--seeds")) o.seeds = std::atoi(v);
+    else if (!std::strcmp(argv[i], "--first")) o.first = std::strtoull(v, nullptr, 10);
+    else if (!std::strcmp(argv[i], "--seed")) o.first = std::strtoull(v, nullptr, 10), o.seeds = 1;
+    else if (!std::strcmp(argv[i], "--devices")) o.devices = std::atoi(v);
+    else if (!std::strcmp(argv[i], "--seconds")) o.seconds = std::atoi(v);
+    else if (!std::strcmp(argv[i], "--budget-s")) o.budget_s = std::atof(v);
+    else return std::fprintf(stderr, "espnow_sim_sweep: unknown option %s\n", argv[i]), 2;
+  }
+  if (argc % 2 == 0) return std::fprintf(stderr, "espnow_sim_sweep: %s needs a value\n", argv[argc - 1]), 2;
+  if (o.seeds < 1 || o.devices < 4 || o.devices > 250 || o.seconds < 3)
+    return std::fprintf(stderr, "espnow_sim_sweep: --seeds >= 1, --devices 4..250, --seconds >= 3\n"), 2;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (argc == 2 && !std::strcmp(argv[1], "--self-test")) return self_test(o);
+  if (const int rc = parse(argc, argv, o)) return rc;
+  const auto t0 = std::chrono::steady_clock::now();
+  int run = 0, failed = 0;
+  for (std::uint64_t seed = o.first; seed < o.first + static_cast<std::uint64_t>(o.seeds); ++seed) {
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > o.budget_s) break;
+    const Outcome r = run_seed(seed, o);
+    ++run;
+    if (r.failure.empty()) {
+      std::printf("seed %llu: ok (%llu sent, %llu acknowledged, %llu received)\n", static_cast<unsigned long long>(seed),
+                  static_cast<unsigned long long>(r.sent), static_cast<unsigned long long>(r.acked),
+                  static_cast<unsigned long long>(r.received));
+      continue;
+    }
+    ++failed;
+    std::printf("seed %llu: FAILED: %s\n  faults: %s\n  replay: %s --seed %llu --devices %d --seconds %d\n",
+                static_cast<unsigned long long>(seed), r.failure.c_str(), r.faults.c_str(), argv[0],
+                static_cast<unsigned long long>(seed), o.devices, o.seconds);
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%d seeds run, %d failed, %.1f s of wall time\n", run, failed, wall);
+  return failed ? 1 : 0;
+}
