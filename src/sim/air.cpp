@@ -182,12 +182,13 @@ double Air::rx_dbm(std::uint32_t from, std::uint32_t to) const {
 }
 
 void Air::forget_old_transmissions() {
-  // A frame locked on now began at most the longest frame (plus propagation)
-  // ago; transmissions that ended before that overlap no lock still open.
+  // A frame locked on now began at most the longest frame ago; a
+  // transmission that ended (plus faint_delay_, the farthest its signal
+  // counts) before that overlaps no lock still open, nor any later one.
   const Time now = engine_.now();
   while (!recent_.empty()) {
     const Transmission& t = recent_.front()->tx;
-    if (t.start + t.duration + longest_ + kPropagationSlack >= now) break;
+    if (t.start + t.duration + longest_ + faint_delay_ >= now) break;
     release(*flights_[recent_.front()->index]);
     recent_.pop_front();
   }
@@ -204,11 +205,11 @@ void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vec
     if (t.start >= to_t || t.start + t.duration + faint_delay_ <= from_t || t.from == to) continue;
     const double factor = adjacent_channel_factor(int(rx.channel) - int(t.channel));
     if (factor == 0.0) continue;
+    if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
     // Then the exact overlap, and the power (pow, log) only for those that overlap.
     const double d = distance(f->pos, rx.pos);
     const Time arrive = t.start + propagation_delay(d);
     if (arrive >= to_t || arrive + t.duration <= from_t) continue;
-    if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
     const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, t.tx_dbm)) * factor;
     if (mw >= ignore_below_mw_) out.push_back({t.id, arrive, arrive + t.duration, mw});
   }

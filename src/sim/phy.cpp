@@ -1,6 +1,7 @@
 #include "espnow/sim/phy.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "espnow/sim/phy_timing.hpp"
@@ -31,6 +32,32 @@ double log_chunk_success(Modulation m, std::uint32_t kbps, double sinr, double b
 // OFDM's preamble carries no bits; its SIGNAL field (the last 4 us of the
 // 20) carries 24 at 6 Mbps: bits per microsecond of the preamble and header.
 constexpr double kOfdmHeaderBitsPerUs = 24.0 / 20.0;
+
+// What the receiver needs of a rate, in a table by rate value: rate_info
+// searches a list, and every reception would search it several times.
+struct RateFigures {
+  Modulation modulation;
+  std::uint32_t kbps;
+  std::uint32_t header_kbps;
+  double sensitivity_dbm;
+  double detect_dbm;
+  Time preamble_header;
+};
+
+const RateFigures& figures(PhyRate rate) {
+  static const auto table = [] {
+    std::array<RateFigures, 256> t{};
+    for (unsigned v = 0; v < t.size(); ++v) {
+      const RateInfo* info = rate_info(static_cast<std::uint8_t>(v));
+      if (!info) continue;
+      const auto r = static_cast<PhyRate>(v);
+      t[v] = RateFigures{info->modulation,         info->kbps,         header_kbps(r), double(info->sensitivity_dbm),
+                         detect_threshold_dbm(r), timing_for(r).preamble_header};
+    }
+    return t;
+  }();
+  return table[static_cast<std::uint8_t>(rate)];
+}
 
 // log_success's scratch, shared by every radio of the thread (it is used
 // within one call): one warm buffer instead of one cold one per radio.
@@ -84,16 +111,15 @@ void Phy::account(Time until) {
 }
 
 Phy::FrameModel Phy::frame_model() const {
-  const PhyRate rate = lock_.tx->frame.rate;
-  const RateInfo& info = rate_info(rate);
+  const RateFigures& r = figures(lock_.tx->frame.rate);
   FrameModel m;
-  m.modulation = info.modulation;
-  m.ofdm = info.modulation == Modulation::ofdm;
+  m.modulation = r.modulation;
+  m.ofdm = r.modulation == Modulation::ofdm;
   m.noise_mw = m.ofdm ? ofdm_noise_mw_ : noise_mw_;  // 20 MHz wide, not 22
-  m.header_kbps = header_kbps(rate);
-  m.kbps = info.kbps;
-  m.lr_needed = info.modulation == Modulation::long_range ? dbm_to_mw(info.sensitivity_dbm) / m.noise_mw : 0.0;
-  m.header_end = lock_.start + timing_for(rate).preamble_header;
+  m.header_kbps = r.header_kbps;
+  m.kbps = r.kbps;
+  m.lr_needed = r.modulation == Modulation::long_range ? dbm_to_mw(r.sensitivity_dbm) / m.noise_mw : 0.0;
+  m.header_end = lock_.start + r.preamble_header;
   return m;
 }
 
@@ -162,7 +188,7 @@ void Phy::signal_start(const Transmission& tx, double mw, bool decodable) {
   const bool others = !arrivals_.empty();
   arrivals_.push_back({tx.id, mw});
   if (lock_.tx) delivered_.push_back(tx.id);
-  const bool detectable = decodable && mw_to_dbm(mw) >= detect_threshold_dbm(tx.frame.rate);
+  const bool detectable = decodable && mw_to_dbm(mw) >= figures(tx.frame.rate).detect_dbm;
   if (detectable) {
     if (!transmitting_ && !lock_.tx) {
       start_lock(tx, mw, others);
