@@ -79,7 +79,7 @@ ESPNow::ESPNow(Link& link, Clock& clock)
       clock_(clock),
       tx_(std::make_unique<detail::SendTracker>()),
       rx_(std::make_unique<detail::ReceiveQueue>()),
-      irq_(std::make_unique<detail::IrqDispatcher>(*this)) {}
+      irq_(std::make_unique<detail::IrqDispatcher>(*this, clock_)) {}
 
 ESPNow::~ESPNow() {
   (void)active(false);

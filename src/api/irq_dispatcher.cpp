@@ -12,12 +12,17 @@ struct IrqDispatcher::State {
   std::condition_variable idle;  // signalled when no call is running nor owed
   std::shared_ptr<const Callback> callback;
   std::uint64_t pending = 0;
+  bool posting = false;  // calls go through the clock, with no thread
   bool running = false;
   bool stop = false;
   bool is_idle() const { return stop || (!running && pending == 0); }
 };
 
-IrqDispatcher::IrqDispatcher(ESPNow& owner) : owner_(owner), state_(std::make_shared<State>()) {}
+IrqDispatcher::IrqDispatcher(ESPNow& owner, Clock& clock)
+    : owner_(owner), clock_(clock), state_(std::make_shared<State>()) {
+  std::function<void()> probe = [] {};
+  state_->posting = clock_.post(probe);  // a clock that schedules takes the calls: no thread
+}
 
 IrqDispatcher::~IrqDispatcher() { stop(); }
 
@@ -26,11 +31,11 @@ std::shared_ptr<const IrqDispatcher::Callback> IrqDispatcher::replace(Callback c
   std::shared_ptr<const Callback> old = std::move(state_->callback);
   if (!callback) {
     state_->pending = 0;
-    state_->idle.notify_all();
+    clock_.notify(state_->idle);
     return old;
   }
   state_->callback = std::make_shared<const Callback>(std::move(callback));
-  if (!thread_.joinable() && !state_->stop) thread_ = std::thread(run, state_, &owner_);
+  if (!thread_.joinable() && !state_->stop && !state_->posting) thread_ = std::thread(run, state_, &owner_);
   return old;
 }
 
@@ -40,7 +45,30 @@ void IrqDispatcher::notify() {
     if (!state_->callback) return;
     ++state_->pending;
   }
+  if (state_->posting) return post_call();
   state_->cv.notify_one();
+}
+
+// The posted call holds the shared state, not the owner: it finds the
+// callback removed (and the owner perhaps gone) when stop() came first.
+void IrqDispatcher::post_call() {
+  std::function<void()> call = [state = state_, owner = &owner_, clock = &clock_] {
+    std::shared_ptr<const Callback> callback;
+    {
+      std::lock_guard lk(state->mutex);
+      if (state->stop || !state->callback || state->pending == 0) return;
+      --state->pending;
+      state->running = true;
+      callback = state->callback;
+    }
+    (*callback)(*owner);
+    {
+      std::lock_guard lk(state->mutex);
+      state->running = false;
+    }
+    clock->notify(state->idle);
+  };
+  (void)clock_.post(call);
 }
 
 void IrqDispatcher::stop() {
@@ -51,7 +79,7 @@ void IrqDispatcher::stop() {
     old = std::move(state_->callback);
   }
   state_->cv.notify_all();
-  state_->idle.notify_all();
+  clock_.notify(state_->idle);
   if (!thread_.joinable()) return;
   if (thread_.get_id() == std::this_thread::get_id()) {
     thread_.detach();  // a callback is ending its ESPNow: run() returns once it is back
@@ -63,7 +91,8 @@ void IrqDispatcher::stop() {
 void IrqDispatcher::wait_idle() {
   if (thread_.joinable() && thread_.get_id() == std::this_thread::get_id()) return;
   std::unique_lock lk(state_->mutex);
-  state_->idle.wait(lk, [&] { return state_->is_idle(); });
+  if (state_->running && state_->posting) return;  // inside a posted call
+  while (!state_->is_idle()) clock_.wait(lk, state_->idle, std::nullopt);
 }
 
 void IrqDispatcher::run(std::shared_ptr<State> s, ESPNow* owner) {

@@ -1,5 +1,7 @@
 // ESPNow's irq dispatcher: runs the irq callback on a thread of its own, once
-// per buffered message, never inside the radio's delivery.
+// per buffered message, never inside the radio's delivery. On a clock that
+// schedules (a Simulation's), each call is posted to the clock instead and
+// runs between the programs' steps, with no thread of its own.
 //
 // Its state is shared with that thread, so a callback may drop the last
 // reference to the very ESPNow it serves (a Python ESPNow object whose last
@@ -11,6 +13,8 @@
 #include <memory>
 #include <thread>
 
+#include "espnow/common/clock.hpp"
+
 namespace espnow {
 class ESPNow;
 }
@@ -21,7 +25,7 @@ class IrqDispatcher {
  public:
   using Callback = std::function<void(ESPNow&)>;
 
-  explicit IrqDispatcher(ESPNow& owner);
+  IrqDispatcher(ESPNow& owner, Clock& clock);
   ~IrqDispatcher();
   IrqDispatcher(const IrqDispatcher&) = delete;
   IrqDispatcher& operator=(const IrqDispatcher&) = delete;
@@ -45,7 +49,10 @@ class IrqDispatcher {
   struct State;
   static void run(std::shared_ptr<State> state, ESPNow* owner);
 
+  void post_call();  // one call, through the clock
+
   ESPNow& owner_;
+  Clock& clock_;
   std::shared_ptr<State> state_;
   std::thread thread_;
 };

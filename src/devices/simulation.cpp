@@ -59,6 +59,7 @@ struct Simulation::Scheduler final : Clock {
   std::chrono::nanoseconds end{0};      // of the current run_for()
   std::atomic<std::int64_t> now_ns{0};
   std::vector<std::unique_ptr<Program>> programs;
+  std::vector<std::function<void()>> posted;
   SimAir* air = nullptr;
   static thread_local Program* current;
 
@@ -87,6 +88,25 @@ struct Simulation::Scheduler final : Clock {
     const bool ended = hand_off_and_wait(*p);
     lock.lock();
     if (ended) throw SimulationEnded{};
+  }
+
+  // Callbacks (ESPNow's irq calls) run in the scheduling step, in the order posted.
+  bool post(std::function<void()>& fn) override {
+    std::lock_guard g(m);
+    posted.push_back(std::move(fn));
+    return true;
+  }
+
+  void run_posted() {
+    for (;;) {
+      std::vector<std::function<void()>> batch;
+      {
+        std::lock_guard g(m);
+        if (posted.empty()) return;
+        batch.swap(posted);
+      }
+      for (auto& fn : batch) fn();
+    }
   }
 
   void notify(std::condition_variable& cv) override {
@@ -143,6 +163,7 @@ struct Simulation::Scheduler final : Clock {
   Program* next_to_run() {
     for (;;) {
       air->run_due();  // what is due now; its deliveries may make programs ready
+      run_posted();    // and the irq calls they owe
       if (Program* p = ready()) return p;
       if (all_done()) return nullptr;
       // Everyone waits: time moves to what comes first.

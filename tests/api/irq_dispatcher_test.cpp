@@ -7,9 +7,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "api/irq_dispatcher.hpp"
 #include "espnow/api/espnow.hpp"
@@ -66,7 +68,7 @@ class IrqDispatcherTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(IrqDispatcherTest, ACallbackRunsOncePerNotifyOnAThreadOfItsOwnWithTheOwner) {
-  IrqDispatcher d(owner);
+  IrqDispatcher d(owner, steady_clock());
   std::atomic<ESPNow*> seen{nullptr};
   std::atomic<bool> on_notifier_thread{false};
   const auto notifier = std::this_thread::get_id();
@@ -84,7 +86,7 @@ TEST_F(IrqDispatcherTest, ACallbackRunsOncePerNotifyOnAThreadOfItsOwnWithTheOwne
 }
 
 TEST_F(IrqDispatcherTest, NotificationsWithNoCallbackAreNotOwed) {
-  IrqDispatcher d(owner);
+  IrqDispatcher d(owner, steady_clock());
   d.notify();
   d.notify();
   d.set([&](ESPNow&) { ++calls; });
@@ -95,7 +97,7 @@ TEST_F(IrqDispatcherTest, NotificationsWithNoCallbackAreNotOwed) {
 }
 
 TEST_F(IrqDispatcherTest, CallsNeverOverlap) {
-  IrqDispatcher d(owner);
+  IrqDispatcher d(owner, steady_clock());
   std::atomic<int> inside{0}, overlaps{0};
   d.set([&](ESPNow&) {
     if (++inside > 1) ++overlaps;
@@ -114,7 +116,7 @@ TEST_F(IrqDispatcherTest, CallsNeverOverlap) {
 }
 
 TEST_F(IrqDispatcherTest, RemovingTheCallbackForgetsTheCallsOwedButLetsTheRunningOneFinish) {
-  IrqDispatcher d(owner);
+  IrqDispatcher d(owner, steady_clock());
   Gate gate;
   d.set([&](ESPNow&) {
     gate.pass();
@@ -131,7 +133,7 @@ TEST_F(IrqDispatcherTest, RemovingTheCallbackForgetsTheCallsOwedButLetsTheRunnin
 }
 
 TEST_F(IrqDispatcherTest, AReplacedCallbackFinishesItsCallAndIsReleasedByWhoeverReplacedIt) {
-  IrqDispatcher d(owner);
+  IrqDispatcher d(owner, steady_clock());
   Gate gate;
   std::atomic<bool> old_destroyed{false};
   std::atomic<int> old_calls{0}, new_calls{0};
@@ -168,7 +170,7 @@ TEST_F(IrqDispatcherTest, AReplacedCallbackFinishesItsCallAndIsReleasedByWhoever
 }
 
 TEST_F(IrqDispatcherTest, StopWaitsForTheRunningCallAndNoneStartsAfterIt) {
-  IrqDispatcher d(owner);
+  IrqDispatcher d(owner, steady_clock());
   Gate gate;
   std::atomic<bool> finished{false};
   d.set([&](ESPNow&) {
@@ -201,12 +203,12 @@ TEST_F(IrqDispatcherTest, StopWaitsForTheRunningCallAndNoneStartsAfterIt) {
 
 TEST_F(IrqDispatcherTest, StopBeforeAnyCallbackAndDestructionAreHarmless) {
   {
-    IrqDispatcher d(owner);
+    IrqDispatcher d(owner, steady_clock());
     d.notify();
     d.stop();
   }
   {
-    IrqDispatcher d(owner);  // destroyed with a callback set and nothing owed
+    IrqDispatcher d(owner, steady_clock());  // destroyed with a callback set and nothing owed
     d.set([&](ESPNow&) { ++calls; });
   }
   EXPECT_EQ(calls.load(), 0);
@@ -215,7 +217,7 @@ TEST_F(IrqDispatcherTest, StopBeforeAnyCallbackAndDestructionAreHarmless) {
 TEST_F(IrqDispatcherTest, ACallbackMayDestroyItsOwnDispatcher) {
   // As a Python ESPNow whose last owner was its own callback: the thread is
   // left to end by itself and touches nothing of the dispatcher again.
-  auto d = std::make_unique<IrqDispatcher>(owner);
+  auto d = std::make_unique<IrqDispatcher>(owner, steady_clock());
   Gate gate;  // holds the callback until this thread is done with `d`
   std::atomic<bool> done{false};
   d->set([&](ESPNow&) {
@@ -230,4 +232,45 @@ TEST_F(IrqDispatcherTest, ACallbackMayDestroyItsOwnDispatcher) {
   EXPECT_TRUE(wait_for([&] { return done.load(); }));
   EXPECT_EQ(d, nullptr);
   EXPECT_EQ(calls.load(), 1);
+}
+
+// A clock that schedules: it keeps what is posted, for the test to run.
+class PostingClock final : public Clock {
+ public:
+  std::chrono::nanoseconds now() const override { return {}; }
+  void sleep_until(std::chrono::nanoseconds) override {}
+  bool post(std::function<void()>& fn) override {
+    posted.push_back(std::move(fn));
+    return true;
+  }
+  void run_posted() {
+    auto batch = std::move(posted);
+    posted.clear();
+    for (auto& fn : batch) fn();
+  }
+  std::vector<std::function<void()>> posted;
+};
+
+TEST_F(IrqDispatcherTest, OnAClockThatSchedulesEachCallIsPostedToItAndNoThreadRuns) {
+  PostingClock clock;
+  IrqDispatcher d(owner, clock);
+  clock.run_posted();  // the probe that found the clock schedules
+  std::thread::id ran_on;
+  d.set([&](ESPNow& e) {
+    EXPECT_EQ(&e, &owner);
+    ran_on = std::this_thread::get_id();
+    ++calls;
+  });
+  d.notify();
+  d.notify();
+  EXPECT_EQ(calls.load(), 0);  // nothing runs until the clock runs it
+  ASSERT_EQ(clock.posted.size(), 2u);
+  clock.run_posted();
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  d.wait_idle();  // nothing owed: returns at once
+  d.notify();
+  d.stop();
+  clock.run_posted();  // a call posted before stop() finds it stopped
+  EXPECT_EQ(calls.load(), 2);
 }

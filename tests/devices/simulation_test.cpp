@@ -119,3 +119,33 @@ TEST(SimulationDeathTest, AThreadThatIsNoProgramWaitingOnTheClockIsReported) {
       },
       "none of the simulation's programs waited on its clock");
 }
+
+TEST(Simulation, IrqCallbacksRunBetweenTheProgramsStepsOnVirtualTime) {
+  // The seeds' irq pattern: the callback drains with irecv(0). Each call runs
+  // in the scheduling step after the delivery, at the virtual time it arrived.
+  std::vector<std::int64_t> arrivals;
+  Simulation sim({.seed = 3});
+  Clock& clock = sim.clock();
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+    ESPNow& e = d.espnow();
+    ASSERT_OK(e.active(true));
+    e.irq([&](ESPNow& self) {
+      for (auto r = self.irecv(0); r.ok() && r->mac; r = self.irecv(0)) arrivals.push_back(ms(clock.now()));
+    });
+    clock.sleep_until(10s);  // the program itself does nothing more
+    e.wait_irq_idle();
+  }));
+  ASSERT_OK(sim.add_device({.mac = nth(2)}, [&](SimDevice& d) {
+    ESPNow& e = d.espnow();
+    ASSERT_OK(e.active(true));
+    ASSERT_OK(e.add_peer(nth(1)));
+    for (int k = 0; k < 5; ++k) {
+      clock.sleep_until(std::chrono::seconds(k + 1));
+      ASSERT_TRUE(*e.send(nth(1), std::vector<std::uint8_t>{static_cast<std::uint8_t>(k)}));
+    }
+  }));
+  sim.run_for(1min);
+  EXPECT_TRUE(sim.finished());
+  ASSERT_EQ(arrivals.size(), 5u);
+  for (std::size_t k = 0; k < 5; ++k) EXPECT_EQ(arrivals[k], static_cast<std::int64_t>(k + 1) * 1000) << k;
+}

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -36,6 +37,14 @@ class Clock {
   // Simulation's, which moves time only when every program waits) knows who
   // became ready; by default it is cv.notify_all().
   virtual void notify(std::condition_variable& cv) { cv.notify_all(); }
+  // Runs `fn` soon, as a step of whatever schedules this clock's waiters (a
+  // Simulation runs it between its programs' steps, so callbacks such as
+  // ESPNow's irq stay on virtual time and in a fixed order); false, by
+  // default, when the clock schedules nothing and the caller runs `fn` its own way.
+  virtual bool post(std::function<void()>& fn) {
+    (void)fn;
+    return false;
+  }
 };
 
 // The process-wide steady clock.

@@ -18,9 +18,10 @@
 // A program must wait only through the device's ESPNow or sim.clock(): one
 // that runs for seconds of wall time without doing so (blocked on a real
 // socket, in std::this_thread::sleep_for, in a busy loop) is reported on
-// stderr with its device, and the process aborts rather than hang. Not yet on
-// virtual time: irq callbacks (ESPNow's dispatcher thread), AIOESPNow, the
-// ESP-IDF emulation and Python.
+// stderr with its device, and the process aborts rather than hang. irq
+// callbacks run in the scheduling step between programs, in the order their
+// messages arrived (they must not wait: drain with irecv(0), as the seeds
+// do). Not yet on virtual time: AIOESPNow, the ESP-IDF emulation and Python.
 #pragma once
 
 #include <chrono>
