@@ -25,7 +25,20 @@ std::int8_t rssi_of(double dbm) { return static_cast<std::int8_t>(std::lround(st
 }  // namespace
 
 ClockedAir::ClockedAir(SimAir& air) : air_(air), des_(engine_, air_config(air)) {
-  des_.on_transmit([this](const sim::Transmission& t) { counts_.transmissions += t.frame.kind == sim::FrameKind::data; });
+  des_.on_transmit([this](const sim::Transmission& t) { on_air(t); });
+}
+
+void ClockedAir::on_air(const sim::Transmission& t) {
+  if (t.frame.kind != sim::FrameKind::data) return;
+  ++counts_.transmissions;
+  if (!sniffer_) return;
+  if (const std::vector<std::uint8_t>* bytes = bytes_of(t.frame))
+    sniffer_({air_.start_ + std::chrono::nanoseconds(t.start), *bytes, t.frame.rate, t.channel});
+}
+
+void ClockedAir::set_sniffer(std::function<void(const AiredFrame&)> sniffer) {
+  std::lock_guard lk(mutex_);
+  sniffer_ = std::move(sniffer);
 }
 
 void ClockedAir::stop() {

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <span>
 #include <system_error>
@@ -27,6 +28,7 @@
 namespace espnow {
 
 class SimAir;
+struct AiredFrame;
 class SimRadio;
 
 class ClockedAir {
@@ -54,6 +56,7 @@ class ClockedAir {
   // Nothing queued at the station (so the instant air may take its next frame).
   bool idle(std::uint32_t station);
   Counts counts();
+  void set_sniffer(std::function<void(const AiredFrame&)> sniffer);
 
   // Driven from outside (AirOptions::external_drive): the events due by the
   // clock's now, their deliveries made on this thread; the next one's time.
@@ -77,6 +80,7 @@ class ClockedAir {
   };
 
   void hook_station(std::uint32_t i);
+  void on_air(const sim::Transmission& t);
   bool owns(std::uint32_t i, const MacAddress& mac);
   bool admit(std::uint32_t i, const sim::AirFrame& f, std::uint32_t from, double rx_dbm);
   void received(std::uint32_t i, const sim::AirFrame& f, double rx_dbm);
@@ -106,6 +110,7 @@ class ClockedAir {
   std::uint64_t next_tag_ = 1;
   std::vector<std::uint8_t> scratch_;
   std::vector<Delivery> outbox_;
+  std::function<void(const AiredFrame&)> sniffer_;
   Counts counts_;
   bool stopped_ = false;
   std::thread driver_;

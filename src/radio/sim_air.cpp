@@ -91,6 +91,8 @@ AirStats SimAir::stats() const {
           counters_.acks.load() + timed.acks};
 }
 
+void SimAir::set_sniffer(std::function<void(const AiredFrame&)> sniffer) { clocked_->set_sniffer(std::move(sniffer)); }
+
 void SimAir::run_due() { clocked_->run_due(); }
 
 bool SimAir::next_event_time(std::chrono::nanoseconds& when) { return clocked_->next_event_time(when); }

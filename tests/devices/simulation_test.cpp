@@ -149,3 +149,38 @@ TEST(Simulation, IrqCallbacksRunBetweenTheProgramsStepsOnVirtualTime) {
   ASSERT_EQ(arrivals.size(), 5u);
   for (std::size_t k = 0; k < 5; ++k) EXPECT_EQ(arrivals[k], static_cast<std::int64_t>(k + 1) * 1000) << k;
 }
+
+namespace {
+
+// Every frame on the air of a run of the seeds' example (time, channel, rate
+// and bytes), folded into one 64-bit FNV-1a hash; and how many.
+std::pair<std::uint64_t, std::size_t> air_of_a_run(std::uint64_t seed, int devices, std::chrono::seconds run) {
+  Simulation sim({.seed = seed, .loss = 0.1});
+  FleetLog log;
+  add_echo_heartbeat_fleet(sim, devices - 1, 1000ms, log);
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  std::size_t frames = 0;
+  auto mix = [&h](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) h = (h ^ ((v >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+  };
+  sim.air().set_sniffer([&](const AiredFrame& f) {
+    ++frames;
+    mix(static_cast<std::uint64_t>(f.at.count()));
+    mix(f.channel);
+    mix(static_cast<std::uint64_t>(f.rate));
+    for (const std::uint8_t b : f.frame) mix(b);
+  });
+  sim.run_for(run);
+  return {h, frames};
+}
+
+}  // namespace
+
+TEST(Simulation, TwentyDevicesForTenMinutesPutTheSameFramesOnTheAirForASeed) {
+  const auto a = air_of_a_run(11, 20, 600s);
+  const auto b = air_of_a_run(11, 20, 600s);
+  const auto c = air_of_a_run(12, 20, 600s);
+  EXPECT_GT(a.second, 2u * 19u * 600u);  // every heartbeat and echo, and their retries
+  EXPECT_EQ(a, b);                        // byte for byte, at the same nanosecond
+  EXPECT_NE(a.first, c.first);
+}

@@ -67,6 +67,14 @@ struct AirOptions {
   bool external_drive = false;
 };
 
+// A data frame as the timed air puts it on the air (retries included).
+struct AiredFrame {
+  std::chrono::nanoseconds at;          // on the air's clock, when it starts
+  std::span<const std::uint8_t> frame;  // FCS included; a retry has the retry bit set
+  PhyRate rate = PhyRate::r1m;
+  std::uint8_t channel = 0;
+};
+
 struct AirStats {
   std::uint64_t transmissions = 0;  // frames put on the air, retries included
   std::uint64_t deliveries = 0;     // frames handed to a receiving radio
@@ -121,6 +129,11 @@ class SimAir {
   Clock& clock() const { return *clock_; }
   const AirOptions& options() const { return options_; }
   AirStats stats() const;
+
+  // Told of every data frame the timed air puts on the air, in event order
+  // (a capture of the whole air): called with the air's engine locked, so it
+  // must not call into the air. Empty: none.
+  void set_sniffer(std::function<void(const AiredFrame&)> sniffer);
 
   // With AirOptions::external_drive: runs the timed air's events due by the
   // clock's now and calls the listeners for them, on this thread.
