@@ -479,10 +479,17 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, MessageView
   }
   std::unique_lock lk(rx_mutex_);
   const auto deadline = detail::ReceiveQueue::deadline(t, clock_.now());
-  rx_->waiter_started();
-  const WaitEnd end =
-      wait_for_core(clock_, lk, rx_cv_, interrupt, [&](auto now) { return rx_->receive_wait(deadline, now); });
-  rx_->waiter_done();
+  // Counted while waiting, however the wait ends (a Simulation may unwind it).
+  struct Waiting {
+    detail::ReceiveQueue& rx;
+    explicit Waiting(detail::ReceiveQueue& q) : rx(q) { rx.waiter_started(); }
+    ~Waiting() { rx.waiter_done(); }
+  };
+  WaitEnd end;
+  {
+    const Waiting waiting(*rx_);
+    end = wait_for_core(clock_, lk, rx_cv_, interrupt, [&](auto now) { return rx_->receive_wait(deadline, now); });
+  }
   if (end == WaitEnd::interrupted) return interrupted();  // before taking anything
   if (!active_.load() || !rx_->is_open()) return errc::not_init;
   const detail::ReceiveQueue::Pop p = rx_->pop(out);

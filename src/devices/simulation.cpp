@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -16,6 +17,8 @@ namespace {
 
 // Thrown out of a program's wait when the simulation ends, to unwind it.
 struct SimulationEnded {};
+// Thrown out of a program's wait when its device is power-cycled.
+struct PoweredOff {};
 
 // Wall time a program may run without waiting on the simulation's clock
 // before it is taken to be blocked on something the simulation cannot see.
@@ -44,6 +47,7 @@ struct Simulation::Scheduler final : Clock {
     bool notified = false;
     const std::condition_variable* cv = nullptr;
     std::optional<std::chrono::nanoseconds> deadline;
+    std::optional<std::chrono::nanoseconds> power_off_until;  // a power cycle is due: off until then
 
     bool ready(std::chrono::nanoseconds now) const {
       return waiting && !done && (notified || (deadline && *deadline <= now));
@@ -60,6 +64,9 @@ struct Simulation::Scheduler final : Clock {
   std::atomic<std::int64_t> now_ns{0};
   std::vector<std::unique_ptr<Program>> programs;
   std::vector<std::function<void()>> posted;
+  // Actions at virtual times, in order of (time, order of scheduling).
+  std::map<std::pair<std::chrono::nanoseconds, std::uint64_t>, std::function<void()>> timed;
+  std::uint64_t timed_seq = 0;
   SimAir* air = nullptr;
   static thread_local Program* current;
 
@@ -88,6 +95,12 @@ struct Simulation::Scheduler final : Clock {
     const bool ended = hand_off_and_wait(*p);
     lock.lock();
     if (ended) throw SimulationEnded{};
+    bool off;
+    {
+      std::lock_guard g(m);
+      off = p->power_off_until.has_value();
+    }
+    if (off && !std::uncaught_exceptions()) throw PoweredOff{};
   }
 
   // Callbacks (ESPNow's irq calls) run in the scheduling step, in the order posted.
@@ -107,6 +120,41 @@ struct Simulation::Scheduler final : Clock {
       }
       for (auto& fn : batch) fn();
     }
+  }
+
+  void run_timed() {
+    for (;;) {
+      std::function<void()> action;
+      {
+        std::lock_guard g(m);
+        if (timed.empty() || timed.begin()->first.first > now()) return;
+        action = std::move(timed.begin()->second);
+        timed.erase(timed.begin());
+      }
+      action();
+    }
+  }
+
+  bool next_timed(std::chrono::nanoseconds& t) const {
+    std::lock_guard g(m);
+    if (timed.empty()) return false;
+    t = timed.begin()->first.first;
+    return true;
+  }
+
+  void at(std::chrono::nanoseconds when, std::function<void()> action) {
+    std::lock_guard g(m);
+    timed.emplace(std::make_pair(when, timed_seq++), std::move(action));
+  }
+
+  // Makes the device's program restart after `off` (run from a scheduling step).
+  void power_off(std::size_t index, std::chrono::nanoseconds off) {
+    std::lock_guard g(m);
+    for (auto& p : programs)
+      if (p->index == index && !p->done) {
+        p->power_off_until = now() + off;
+        p->notified = true;  // it unwinds at its next grant
+      }
   }
 
   void notify(std::condition_variable& cv) override {
@@ -164,12 +212,14 @@ struct Simulation::Scheduler final : Clock {
     for (;;) {
       air->run_due();  // what is due now; its deliveries may make programs ready
       run_posted();    // and the irq calls they owe
+      run_timed();     // and the scenario's actions due
       if (Program* p = ready()) return p;
       if (all_done()) return nullptr;
       // Everyone waits: time moves to what comes first.
       std::chrono::nanoseconds next, t;
       bool any = earliest_deadline(next);
       if (air->next_event_time(t) && (!any || t < next)) next = t, any = true;
+      if (next_timed(t) && (!any || t < next)) next = t, any = true;
       if (!any || next > end) {
         now_ns = std::max(now(), end).count();
         return nullptr;
@@ -221,12 +271,45 @@ struct Simulation::Scheduler final : Clock {
     }
     if (!ended) {
       try {
-        p.body(device);
+        run_powered(p, device);
       } catch (const SimulationEnded&) {
         return finish(p, false);
       }
     }
     finish(p, !ended);
+  }
+
+  // The program, from the start again after each power cycle: the device is
+  // off (ESPNow deinitialised, its interfaces down) until the cycle ends, then
+  // boots with its interfaces as they were.
+  void run_powered(Program& p, SimDevice& device) {
+    for (;;) {
+      try {
+        p.body(device);
+        return;
+      } catch (const PoweredOff&) {
+      }
+      AirRadio& radio = device.radio();
+      const bool sta = radio.interface_active(Interface::sta), ap = radio.interface_active(Interface::ap);
+      (void)device.espnow().active(false);
+      radio.set_active(Interface::sta, false);
+      radio.set_active(Interface::ap, false);
+      for (;;) {
+        std::chrono::nanoseconds until;
+        {
+          std::lock_guard g(m);
+          until = *p.power_off_until;
+          p.power_off_until.reset();
+        }
+        try {
+          sleep_until(until);
+          break;
+        } catch (const PoweredOff&) {  // cycled again while off: off until the later end
+        }
+      }
+      radio.set_active(Interface::sta, sta);
+      radio.set_active(Interface::ap, ap);
+    }
   }
 
   // A program returned: it gives up the baton for good (unless unwound at the end).
@@ -320,6 +403,15 @@ void Simulation::run_for(std::chrono::nanoseconds duration) {
   for (auto& p : s.programs)
     if (!p->thread.joinable() && !p->done) s.start(*p, (*devices_)[p->index]);
   s.run(s.now() + duration);
+}
+
+void Simulation::at(std::chrono::nanoseconds when, std::function<void()> action) {
+  scheduler_->at(when, std::move(action));
+}
+
+void Simulation::power_cycle(std::size_t device, std::chrono::nanoseconds when, std::chrono::nanoseconds off_for) {
+  Scheduler& s = *scheduler_;
+  s.at(when, [&s, device, off_for] { s.power_off(device, off_for); });
 }
 
 std::chrono::nanoseconds Simulation::now() const { return scheduler_->now(); }

@@ -184,3 +184,36 @@ TEST(Simulation, TwentyDevicesForTenMinutesPutTheSameFramesOnTheAirForASeed) {
   EXPECT_EQ(a, b);                        // byte for byte, at the same nanosecond
   EXPECT_NE(a.first, c.first);
 }
+
+TEST(Simulation, ScheduledActionsAndPowerCyclesHappenAtTheirVirtualTimes) {
+  Simulation sim({.seed = 5});
+  Clock& clock = sim.clock();
+  std::vector<std::string> journal;
+  auto note = [&](const std::string& what) { journal.push_back(std::to_string(ms(clock.now())) + " " + what); };
+  // Device 0 boots (activates, counts what it hears), forever; device 1 sends
+  // it a message every 100 ms and notes each result.
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+    note("boot");
+    ASSERT_OK(d.espnow().active(true));
+    for (;;) (void)d.espnow().recv(1000);
+  }));
+  int acked = 0, failed = 0, failed_while_off = 0;
+  ASSERT_OK(sim.add_device({.mac = nth(2), .position = {3, 0}}, [&](SimDevice& d) {
+    ESPNow& e = d.espnow();
+    ASSERT_OK(e.active(true));
+    ASSERT_OK(e.add_peer(nth(1)));
+    for (;;) {
+      clock.sleep_until(clock.now() + 100ms);
+      const auto r = e.send(nth(1), std::vector<std::uint8_t>{1});
+      if (r.ok() && *r) ++acked;
+      else ++failed, failed_while_off += clock.now() > 1s && clock.now() < 1500ms;
+    }
+  }));
+  sim.power_cycle(0, 1s, 500ms);
+  sim.at(3s, [&] { note("move away"), sim[0].radio().set_position({5000, 0}); });
+  sim.run_for(4s);
+  EXPECT_EQ(journal, (std::vector<std::string>{"0 boot", "1500 boot", "3000 move away"}));
+  EXPECT_GE(failed_while_off, 4);    // off: nothing acknowledged
+  EXPECT_GE(failed, failed_while_off + 7);  // and once it is out of range (from 3 s)
+  EXPECT_GE(acked, 20);              // before, between, and after the boot
+}

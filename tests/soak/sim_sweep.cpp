@@ -2,20 +2,24 @@
 // part 6; docs/reliability.md): each seed builds a Simulation of devices
 // whose programs (the sync API) send numbered messages to their peers and
 // to everyone, while a fault program draws its own faults from the seed
-// (partitions, radios switched off, loss bursts, channel hops). After each
-// run the accounting must be exact:
+// (partitions, radios switched off, loss bursts, channel hops, power cycles:
+// the program starts again, its message numbers kept as in RTC memory).
+// After each run the accounting must be exact:
 //
 // - nothing invented: every message received was sent by its source, to this
 //   device or to everyone;
 // - nothing twice: each (source, number) arrives at most once;
 // - in order: a source's unicasts to one device arrive in the order sent;
 // - nothing acknowledged is lost: a unicast whose sync send returned True was
-//   received (receive buffers are large and drained, so none is dropped).
+//   received (receive buffers are large and drained, so none is dropped),
+//   unless its receiver lost power after it was sent (a reset discards the
+//   unread buffer).
 //
 // A failing seed prints the one command that replays it exactly.
 //
 //   espnow_sim_sweep [--seeds N] [--first S] [--devices D] [--seconds T] [--budget-s B] [--seed S]
 //   espnow_sim_sweep --self-test    (the checker catches a duplicate, an invention, a loss)
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -64,9 +68,17 @@ bool decode(const std::vector<std::uint8_t>& m, Tag& t) {
   return true;
 }
 
+struct Sent {
+  int to = -1;  // -1: everyone
+  bool acked = false;
+  std::chrono::nanoseconds at{};  // when the send began
+};
+
 struct DeviceLog {
-  std::map<std::uint32_t, std::pair<int, bool>> sent;  // seq -> (destination or -1, acknowledged)
+  std::map<std::uint32_t, Sent> sent;  // by message number
   std::vector<Tag> received;
+  std::uint32_t next_seq = 0;  // kept across power cycles, as in RTC memory
+  std::vector<std::chrono::nanoseconds> power_offs;
 };
 
 // A device: a message every 100..900 ms to one of its three peers or to
@@ -93,21 +105,25 @@ Simulation::Program device_program(Simulation& sim, int me, int n, std::uint64_t
         else if (r->has_value() && decode((*r)->msg, t)) log.received.push_back(t);
       }
     };
-    for (std::uint32_t seq = 0;; ++seq) {
+    for (;;) {
       drain_until(sim.now() + std::chrono::milliseconds(100 + rng() % 800));
       while (sim.now() >= quiet) drain_until(sim.now() + 1s);
       const bool everyone = rng() % 4 == 0;
       const int to = everyone ? -1 : peers[rng() % peers.size()];
+      const std::uint32_t seq = log.next_seq++;
+      log.sent[seq] = {to, false, sim.now()};  // before: a power cycle may end the send
       const auto sent = e.send(everyone ? MacAddress::broadcast() : mac_of(to), encode({me, seq, everyone}));
-      log.sent[seq] = {to, sent.ok() && *sent};
+      log.sent[seq].acked = sent.ok() && *sent;
     }
   };
 }
 
 // The faults: every 0.5..3 s one of a partition between two devices, a radio
-// switched off, a loss burst on the whole air, a device hopping channel.
-Simulation::Program fault_program(Simulation& sim, int n, std::uint64_t seed, std::string& journal) {
-  return [&sim, n, seed, &journal](SimDevice&) {
+// switched off, a loss burst on the whole air, a device hopping channel, a
+// device power-cycled.
+Simulation::Program fault_program(Simulation& sim, int n, std::uint64_t seed, std::vector<DeviceLog>& logs,
+                                  std::string& journal) {
+  return [&sim, n, seed, &logs, &journal](SimDevice&) {
     std::mt19937_64 rng(seed ^ 0xfa017);
     auto pick = [&] { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
     for (;;) {
@@ -115,7 +131,12 @@ Simulation::Program fault_program(Simulation& sim, int n, std::uint64_t seed, st
       const auto length = std::chrono::milliseconds(500 + rng() % 3000);
       const int a = pick(), b = pick();
       AirRadio& ra = sim[static_cast<std::size_t>(a)].radio();
-      switch (rng() % 4) {
+      switch (rng() % 5) {
+        case 4:
+          journal += "power cycle " + std::to_string(a) + "; ";
+          logs[static_cast<std::size_t>(a)].power_offs.push_back(sim.now());
+          sim.power_cycle(static_cast<std::size_t>(a), sim.now(), length);
+          break;
         case 0:
           journal += "partition " + std::to_string(a) + "-" + std::to_string(b) + "; ";
           sim.air().set_link_loss(mac_of(a), mac_of(b), 1.0);
@@ -156,7 +177,7 @@ std::string check(const std::vector<DeviceLog>& logs) {
       if (t.src < 0 || t.src >= n) return at + " from nobody";
       const auto& sent = logs[static_cast<std::size_t>(t.src)].sent;
       const auto s = sent.find(t.seq);
-      if (s == sent.end() || s->second.first != (t.broadcast ? -1 : r)) return at + ", which was never sent to it";
+      if (s == sent.end() || s->second.to != (t.broadcast ? -1 : r)) return at + ", which was never sent to it";
       if (!seen.insert({t.src, t.seq}).second) return at + " twice";
       if (!t.broadcast) {
         const auto prev = last_unicast.find(t.src);
@@ -164,9 +185,13 @@ std::string check(const std::vector<DeviceLog>& logs) {
         last_unicast[t.src] = t.seq;
       }
     }
+    // An acknowledged message may be lost only in the buffer of a receiver
+    // that lost power after it came (a power cycle discards what is unread).
+    const auto& offs = logs[static_cast<std::size_t>(r)].power_offs;
     for (int s = 0; s < n; ++s)
       for (const auto& [seq, what] : logs[static_cast<std::size_t>(s)].sent)
-        if (what.first == r && what.second && !seen.count({s, seq}))
+        if (what.to == r && what.acked && !seen.count({s, seq}) &&
+            std::none_of(offs.begin(), offs.end(), [&](auto off) { return off >= what.at; }))
           return "device " + std::to_string(s) + "'s #" + std::to_string(seq) + " to " + std::to_string(r) +
                  " was acknowledged but never received";
   }
@@ -193,7 +218,8 @@ std::vector<DeviceLog> run_logs(std::uint64_t seed, const Options& o, std::strin
                          device_program(sim, i, o.devices, seed, std::chrono::seconds(o.seconds) - 2s,
                                         logs[static_cast<std::size_t>(i)]));
   }
-  (void)sim.add_device({.mac = mac_of(o.devices), .sta_active = false}, fault_program(sim, o.devices, seed, journal));
+  (void)sim.add_device({.mac = mac_of(o.devices), .sta_active = false},
+                       fault_program(sim, o.devices, seed, logs, journal));
   sim.run_for(std::chrono::seconds(o.seconds));
   if (faults) *faults = journal;
   return logs;
@@ -204,7 +230,7 @@ Outcome run_seed(std::uint64_t seed, const Options& o) {
   const std::vector<DeviceLog> logs = run_logs(seed, o, &out.faults);
   for (const DeviceLog& l : logs) {
     out.sent += l.sent.size();
-    for (const auto& [seq, what] : l.sent) out.acked += what.second;
+    for (const auto& [seq, what] : l.sent) out.acked += what.acked;
     out.received += l.received.size();
   }
   out.failure = check(logs);
@@ -223,8 +249,8 @@ int self_test(Options o) {
   std::uint32_t seq = 0;
   for (std::size_t s = 0; s < clean.size() && !to; ++s)
     for (const auto& [n, what] : clean[s].sent)
-      if (what.first >= 0 && what.second) {
-        from = s, to = static_cast<std::size_t>(what.first), seq = n;
+      if (what.to >= 0 && what.acked) {
+        from = s, to = static_cast<std::size_t>(what.to), seq = n;
         break;
       }
   if (!to && !from) return std::printf("self-test: no acknowledged unicast to corrupt\n"), 1;

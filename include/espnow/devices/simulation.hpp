@@ -53,6 +53,16 @@ class Simulation {
   // Runs until `duration` more virtual time has passed or every program has
   // returned, whichever is first.
   void run_for(std::chrono::nanoseconds duration);
+  // Faults and changes as scenario input, replayed exactly from the seed:
+  // `action` runs when virtual time reaches `when`, between the programs'
+  // steps (it may move a radio, retune it, set link loss; it must not wait).
+  void at(std::chrono::nanoseconds when, std::function<void()> action);
+  // At `when`, device `device` loses power for `off_for`: its program is
+  // unwound from the wait it is in, its ESPNow deinitialised and its
+  // interfaces down (it neither hears nor acknowledges); then it boots, its
+  // program running again from the start, as after a reset.
+  void power_cycle(std::size_t device, std::chrono::nanoseconds when, std::chrono::nanoseconds off_for);
+
   // Virtual time since the simulation began.
   std::chrono::nanoseconds now() const;
   // Every program has returned.
