@@ -7,6 +7,21 @@ each with its own ESPNow, AIOESPNow and WLAN interfaces.
     b = air.add_device(mac=b'\\x04' * 6)
     ea, eb = espnow_sim.espnow(a), espnow_sim.espnow(b)
 
+Device programs on virtual time (time moves only when every program waits;
+a seed gives the same run):
+
+    sim = espnow_sim.Simulation(seed=7, loss=0.1)
+    def echo(dev):
+        e = espnow_sim.espnow(dev)
+        e.active(True)
+        while True:
+            mac, msg = e.recv(1000)
+            ...
+    sim.add_device(echo, mac=b'\x02' * 6)
+    sim.run_for(600)                            # ten virtual minutes
+    # a program waits through its ESPNow or sim.sleep(seconds); it is ended
+    # by espnow_sim.SimulationExit (a BaseException: let it pass)
+
 A pytest fixture:
 
     @pytest.fixture
@@ -14,9 +29,10 @@ A pytest fixture:
         return espnow_sim.Air()
 """
 import _espnow
-from _espnow import Air, Device, Flood  # noqa: F401
+from _espnow import Air, Device, Flood, Simulation, SimulationExit  # noqa: F401
 
-__all__ = ["Air", "Device", "Flood", "espnow", "aioespnow", "wlan", "process_device", "ticks_ms"]
+__all__ = ["Air", "Device", "Flood", "Simulation", "SimulationExit", "espnow", "aioespnow", "wlan",
+           "process_device", "ticks_ms"]
 
 
 def espnow(device):

@@ -11,6 +11,7 @@
 #include "py_espnow.hpp"
 #include "py_flood.hpp"
 #include "py_schedule.hpp"
+#include "py_simulation.hpp"
 
 namespace pyb = pybind11;
 using namespace espnow;
@@ -51,6 +52,7 @@ PYBIND11_MODULE(_espnow, m) {
   m.doc() = "ESP-NOW for C++: the core behind the espnow, aioespnow and network modules";
   add_constants(m);
   py::bind_devices(m);
+  py::bind_simulation(m);
   py::bind_espnow(m);
   py::bind_schedule(m);
   py::bind_flood(m);

@@ -15,7 +15,7 @@ namespace espnow::py {
 
 namespace pyb = pybind11;
 
-PyDevice::PyDevice(std::shared_ptr<SimDevices> air, SimDevice& device)
+PyDevice::PyDevice(std::shared_ptr<void> air, SimDevice& device)
     : air_(std::move(air)),
       radio_(&device.radio()),
       air_radio_(&device.radio()),
@@ -36,7 +36,7 @@ PyDevice::~PyDevice() { shutdown(); }
 void PyDevice::shutdown() {
   // Deactivating fails every send still owed, so the sender hears of each
   // before it goes; nothing calls back after this.
-  (void)espnow_->active(false);
+  if (air_ || opened_) (void)espnow_->active(false);
   sender_.reset();
 }
 
@@ -123,6 +123,26 @@ void shutdown_process_device() {
   }
 }
 
+// A device's radio, from add_device's arguments (ValueError for a bad one).
+RadioOptions radio_options(pyb::handle mac, int channel, std::pair<double, double> position, bool sta_active,
+                           bool ap_active, bool long_range) {
+  RadioOptions options{.mac = mac.is_none() ? random_local_mac() : mac_arg(mac),
+                       .position = {position.first, position.second},
+                       .long_range = long_range,
+                       .sta_active = sta_active,
+                       .ap_active = ap_active};
+  if (channel < 1 || channel > 14) raise_value_error("channel must be 1..14, got " + std::to_string(channel));
+  options.channel = static_cast<std::uint8_t>(channel);
+  return options;
+}
+
+// Its ESP-NOW version: 1 or 2 (default: ESPNOW_VERSION, else 1).
+SoftLinkOptions link_options(pyb::handle version) {
+  const int v = version.is_none() ? board_version() : version.cast<int>();
+  if (v != 1 && v != 2) raise_value_error("version must be 1 or 2, got " + std::to_string(v));
+  return SoftLinkOptions{.version = static_cast<std::uint8_t>(v)};
+}
+
 namespace {
 
 // An in-process air for tests and simulations.
@@ -133,16 +153,8 @@ class PyAir {
 
   std::shared_ptr<PyDevice> add_device(pyb::handle mac, int channel, std::pair<double, double> position,
                                        bool sta_active, bool ap_active, bool long_range, pyb::handle version) {
-    RadioOptions options{.mac = mac.is_none() ? random_local_mac() : mac_arg(mac),
-                         .position = {position.first, position.second},
-                         .long_range = long_range,
-                         .sta_active = sta_active,
-                         .ap_active = ap_active};
-    if (channel < 1 || channel > 14) raise_value_error("channel must be 1..14, got " + std::to_string(channel));
-    options.channel = static_cast<std::uint8_t>(channel);
-    const int v = version.is_none() ? board_version() : version.cast<int>();
-    if (v != 1 && v != 2) raise_value_error("version must be 1 or 2, got " + std::to_string(v));
-    SimDevice* device = unwrap(air_->add_device(options, SoftLinkOptions{.version = static_cast<std::uint8_t>(v)}));
+    const RadioOptions options = radio_options(mac, channel, position, sta_active, ap_active, long_range);
+    SimDevice* device = unwrap(air_->add_device(options, link_options(version)));
     return std::make_shared<PyDevice>(air_, *device);
   }
   void set_loss(double p) { air_->air().set_loss(p); }

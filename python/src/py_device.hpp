@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "espnow/host/open_radio.hpp"
 #include "espnow/devices/sim_devices.hpp"
@@ -20,8 +21,11 @@ class AsyncSender;
 
 class PyDevice {
  public:
-  // A device owned by an in-process air; `air` keeps it alive.
-  PyDevice(std::shared_ptr<SimDevices> air, SimDevice& device);
+  // A device owned by an in-process air or a simulation; `air` keeps it
+  // alive. With no `air` (a simulation's program gets its device so: the
+  // program cannot outlive it) the device is not kept, and this object does
+  // not deinitialise its ESPNow when it goes.
+  PyDevice(std::shared_ptr<void> air, SimDevice& device);
   // A device of its own on an opened radio (UDP air or Linux).
   PyDevice(host::OpenedRadio opened, int version);
   ~PyDevice();
@@ -57,6 +61,12 @@ class PyDevice {
 std::shared_ptr<PyDevice> process_device();
 // Tears it down; called at interpreter exit.
 void shutdown_process_device();
+
+// A simulated device's radio and link, from add_device's keyword arguments
+// (ValueError for a bad one); shared by espnow_sim.Air and Simulation.
+RadioOptions radio_options(pybind11::handle mac, int channel, std::pair<double, double> position, bool sta_active,
+                           bool ap_active, bool long_range);
+SoftLinkOptions link_options(pybind11::handle version);
 
 void bind_devices(pybind11::module_& m);
 

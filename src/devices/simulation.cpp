@@ -16,9 +16,9 @@ namespace espnow {
 namespace {
 
 // Thrown out of a program's wait when the simulation ends, to unwind it.
-struct SimulationEnded {};
+struct SimulationEnded : SimulationUnwind {};
 // Thrown out of a program's wait when its device is power-cycled.
-struct PoweredOff {};
+struct PoweredOff : SimulationUnwind {};
 
 // Wall time a program may run without waiting on the simulation's clock
 // before it is taken to be blocked on something the simulation cannot see.
@@ -276,7 +276,16 @@ struct Simulation::Scheduler final : Clock {
         return finish(p, false);
       }
     }
+    // A program that caught the unwinding and returned is ended all the same.
+    std::unique_lock g(m);
+    ended = ending;
+    g.unlock();
     finish(p, !ended);
+  }
+
+  bool power_off_pending(const Program& p) {
+    std::lock_guard g(m);
+    return p.power_off_until.has_value() && !ending;
   }
 
   // The program, from the start again after each power cycle: the device is
@@ -286,7 +295,7 @@ struct Simulation::Scheduler final : Clock {
     for (;;) {
       try {
         p.body(device);
-        return;
+        if (!power_off_pending(p)) return;  // it returned (and was not being cut off)
       } catch (const PoweredOff&) {
       }
       AirRadio& radio = device.radio();

@@ -34,6 +34,12 @@
 
 namespace espnow {
 
+// Thrown out of a program's wait to unwind it (its simulation ends, its
+// device is power-cycled). A program must let it pass: one that catches it
+// and returns is ended all the same; one that catches it and waits again gets
+// it again. Language bindings translate it (Python: espnow_sim.SimulationExit).
+struct SimulationUnwind {};
+
 class Simulation {
  public:
   using Program = std::function<void(SimDevice&)>;

@@ -1,0 +1,139 @@
+#include "py_simulation.hpp"
+
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <memory>
+
+#include "espnow/devices/simulation.hpp"
+#include "py_device.hpp"
+#include "py_errors.hpp"
+
+namespace espnow::py {
+
+namespace pyb = pybind11;
+
+namespace {
+
+std::chrono::nanoseconds seconds_arg(double s, const char* what) {
+  if (!(s >= 0)) raise_value_error(std::string(what) + " must be >= 0 seconds");
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(s * 1e9));
+}
+
+double to_seconds(std::chrono::nanoseconds t) { return std::chrono::duration<double>(t).count(); }
+
+// A Python program and the device object it is given. Its references go
+// with the GIL held, whichever thread drops the last copy.
+struct PyProgram {
+  pyb::object fn;
+  ~PyProgram() {
+    pyb::gil_scoped_acquire gil;
+    fn = pyb::object();
+  }
+};
+
+// The simulation is never destroyed holding the GIL: its programs' threads
+// take the GIL to unwind their Python frames.
+void destroy_simulation(Simulation* s) {
+  if (PyGILState_Check()) {
+    pyb::gil_scoped_release nogil;
+    delete s;
+  } else {
+    delete s;
+  }
+}
+
+// espnow_sim.Simulation: Python callables as device programs on virtual time.
+class PySimulation {
+ public:
+  PySimulation(std::uint64_t seed, double loss)
+      : sim_(new Simulation(AirOptions{.seed = seed, .loss = loss}), destroy_simulation) {}
+
+  std::shared_ptr<PyDevice> add_device(pyb::object program, pyb::handle mac, int channel,
+                                       std::pair<double, double> position, bool sta_active, bool ap_active,
+                                       bool long_range, pyb::handle version) {
+    const RadioOptions options = radio_options(mac, channel, position, sta_active, ap_active, long_range);
+    Simulation::Program body;
+    if (!program.is_none()) {
+      auto prog = std::make_shared<PyProgram>();
+      prog->fn = std::move(program);
+      body = [prog](SimDevice& device) { run(*prog, device); };
+    }
+    SimDevice* device = unwrap(sim_->add_device(options, std::move(body), link_options(version)));
+    return std::make_shared<PyDevice>(sim_, *device);
+  }
+
+  void run_for(double seconds) {
+    const auto d = seconds_arg(seconds, "run_for");
+    pyb::gil_scoped_release nogil;
+    sim_->run_for(d);
+  }
+  void sleep(double seconds) {
+    const auto d = seconds_arg(seconds, "sleep");
+    pyb::gil_scoped_release nogil;
+    sim_->clock().sleep_until(sim_->clock().now() + d);
+  }
+  double now() const { return to_seconds(sim_->now()); }
+  std::uint64_t ticks_ms() const { return static_cast<std::uint64_t>(sim_->now().count() / 1000000); }
+  bool finished() const { return sim_->finished(); }
+  void set_loss(double p) { sim_->air().set_loss(p); }
+  void power_cycle(std::size_t device, double at, double off_for) {
+    if (device >= sim_->size()) raise_value_error("no device " + std::to_string(device));
+    sim_->power_cycle(device, seconds_arg(at, "at"), seconds_arg(off_for, "off_for"));
+  }
+
+ private:
+  // One program run: its own device object (not keeping the simulation, which
+  // outlives every program), its ESPNow singletons with it. An exception the
+  // program does not handle is printed with its traceback, as an uncaught
+  // exception in a thread is; SimulationExit (the simulation ending it) is not.
+  static void run(PyProgram& prog, SimDevice& device) {
+    pyb::gil_scoped_acquire gil;
+    try {
+      pyb::object dev = pyb::cast(std::make_shared<PyDevice>(nullptr, device));
+      prog.fn(dev);
+    } catch (pyb::error_already_set& e) {
+      if (e.matches(pyb::module_::import("_espnow").attr("SimulationExit"))) return;
+      e.restore();
+      PyErr_Print();
+    }
+  }
+
+  std::shared_ptr<Simulation> sim_;
+};
+
+}  // namespace
+
+void bind_simulation(pyb::module_& m) {
+  // Thrown through a program to end it (its simulation ends, its device is
+  // power-cycled): a BaseException, so `except Exception` lets it pass.
+  static pyb::exception<SimulationUnwind> exit_type(m, "SimulationExit", PyExc_BaseException);
+  pyb::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const SimulationUnwind&) {
+      PyErr_SetString(exit_type.ptr(), "the simulation ended this program");
+    }
+  });
+  pyb::class_<PySimulation>(m, "Simulation",
+                            "Python callables as device programs on virtual time: time moves only when every "
+                            "program waits, and a seed gives the same run.")
+      .def(pyb::init<std::uint64_t, double>(), pyb::kw_only(), pyb::arg("seed") = 1, pyb::arg("loss") = 0.0)
+      .def("add_device", &PySimulation::add_device, pyb::arg("program") = pyb::none(), pyb::kw_only(),
+           pyb::arg("mac") = pyb::none(), pyb::arg("channel") = 1, pyb::arg("position") = std::make_pair(0.0, 0.0),
+           pyb::arg("sta_active") = true, pyb::arg("ap_active") = false, pyb::arg("long_range") = false,
+           pyb::arg("version") = pyb::none(),
+           "A device whose program(device) runs on virtual time from the next run_for().")
+      .def("run_for", &PySimulation::run_for, pyb::arg("seconds"),
+           "Runs until `seconds` more virtual time has passed, or every program has returned.")
+      .def("sleep", &PySimulation::sleep, pyb::arg("seconds"), "For programs: waits `seconds` of virtual time.")
+      .def("now", &PySimulation::now, "Virtual seconds since the simulation began.")
+      .def("ticks_ms", &PySimulation::ticks_ms)
+      .def("finished", &PySimulation::finished)
+      .def("set_loss", &PySimulation::set_loss)
+      .def("power_cycle", &PySimulation::power_cycle, pyb::arg("device"), pyb::arg("at"), pyb::arg("off_for"),
+           "At virtual second `at`, device number `device` loses power for `off_for` s, then its program "
+           "starts again.");
+}
+
+}  // namespace espnow::py

@@ -1,0 +1,126 @@
+"""espnow_sim.Simulation: MicroPython-style programs as devices on virtual
+time, the same run for a seed."""
+import time
+
+import espnow_sim
+
+SERVER = b"\x02\x00\x00\x00\x00\x01"
+
+
+def client_mac(i):
+    return bytes([2, 0, 0, 0, 1, i])
+
+
+def fleet(seed, clients, seconds):
+    """The seeds' echo and heartbeat: each device's log."""
+    sim = espnow_sim.Simulation(seed=seed, loss=0.1)
+    logs = {}
+
+    def server(dev):
+        e = espnow_sim.espnow(dev)
+        e.active(True)
+        log = logs.setdefault("server", [])
+        while True:
+            mac, msg = e.recv(1000)
+            if mac is None:
+                continue
+            try:
+                e.add_peer(mac)
+            except OSError:
+                pass  # already a peer
+            log.append((sim.ticks_ms(), mac, msg, e.send(mac, msg)))
+
+    def client(i):
+        def program(dev):
+            e = espnow_sim.espnow(dev)
+            e.active(True)
+            e.add_peer(SERVER)
+            log = logs.setdefault(i, [])
+            k = 0
+            while True:
+                beat = sim.now()
+                acked = e.send(SERVER, b"hb %d" % k)
+                mac, msg = e.recv(200)
+                log.append((sim.ticks_ms(), k, acked, msg))
+                k += 1
+                sim.sleep(beat + 1.0 - sim.now())
+        return program
+
+    sim.add_device(server, mac=SERVER)
+    for i in range(1, clients + 1):
+        sim.add_device(client(i), mac=client_mac(i), position=(i, 0))
+    sim.run_for(seconds)
+    assert abs(sim.now() - seconds) < 1e-9
+    return logs
+
+
+def test_a_python_fleet_runs_on_virtual_time_faster_than_real_time():
+    t0 = time.monotonic()
+    logs = fleet(1, 5, 60)
+    wall = time.monotonic() - t0
+    assert wall < 30  # sixty virtual seconds of six devices: typically a fraction of a second
+    for i in range(1, 6):
+        beats = logs[i]
+        assert len(beats) == 60, i
+        assert [k for _, k, _, _ in beats] == list(range(60))
+        echoed = sum(1 for _, k, _, msg in beats if msg == b"hb %d" % k)
+        assert echoed >= 55, (i, echoed)
+        assert beats[10][0] // 1000 == 10  # a beat a virtual second
+    assert len(logs["server"]) >= 5 * 55
+
+
+def test_the_same_seed_gives_the_same_run_and_another_seed_another():
+    assert fleet(7, 3, 20) == fleet(7, 3, 20)
+    assert fleet(7, 3, 20) != fleet(8, 3, 20)
+
+
+def test_an_exception_in_a_program_is_printed_and_ends_only_that_program(capfd):
+    sim = espnow_sim.Simulation()
+    ran = []
+
+    def broken(dev):
+        raise ValueError("boom in a program")
+
+    def steady(dev):
+        for _ in range(3):
+            sim.sleep(1)
+            ran.append(sim.ticks_ms())
+
+    sim.add_device(broken, mac=client_mac(1))
+    sim.add_device(steady, mac=client_mac(2))
+    sim.run_for(10)
+    assert sim.finished()
+    assert ran == [1000, 2000, 3000]
+    assert "ValueError: boom in a program" in capfd.readouterr().err
+
+
+def test_a_program_that_catches_exception_is_still_ended_and_power_cycles_restart_it():
+    sim = espnow_sim.Simulation()
+    boots = []
+
+    def stubborn(dev):
+        boots.append(sim.ticks_ms())
+        e = espnow_sim.espnow(dev)
+        e.active(True)
+        while True:
+            try:
+                e.recv(500)
+            except Exception:  # SimulationExit is a BaseException: it passes
+                pass
+
+    sim.add_device(stubborn, mac=client_mac(1))
+    sim.power_cycle(0, at=2.0, off_for=0.5)
+    sim.run_for(5)
+    assert boots == [0, 2500]
+    del sim  # ends the program still waiting; must not hang
+
+
+def test_bad_arguments_are_value_errors():
+    sim = espnow_sim.Simulation()
+    for call in (lambda: sim.run_for(-1), lambda: sim.power_cycle(3, 1.0, 1.0),
+                 lambda: sim.add_device(None, channel=15)):
+        try:
+            call()
+        except ValueError:
+            continue
+        raise AssertionError("no ValueError")
