@@ -1,0 +1,65 @@
+"""espnow-python --sim N: N copies of an unmodified MicroPython script as N
+devices on one simulated air, in virtual time."""
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "python"
+
+
+def sim(*args, timeout=120):
+    return subprocess.run([LAUNCHER, "--sim", *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def test_six_beacons_each_hear_the_five_others_and_the_run_repeats():
+    first = sim(6, EXAMPLES / "mp_beacon.py")
+    assert first.returncode == 0, first.stderr
+    lines = sorted(first.stdout.splitlines())
+    assert lines == ["02:00:00:00:00:%02x heard 5 neighbours" % i for i in range(1, 7)]
+    again = sim(6, EXAMPLES / "mp_beacon.py")
+    assert again.stdout == first.stdout  # line for line, in the same order
+
+
+def test_each_copy_has_the_boards_globals_and_virtual_time(tmp_path):
+    script = tmp_path / "clock.py"
+    script.write_text(textwrap.dedent("""\
+        import time
+        import espnow
+        t0 = time.ticks_ms()
+        time.sleep(5)
+        time.sleep_ms(250)
+        print(time.ticks_diff(time.ticks_ms(), t0), gc.mem_free() > 0, espnow.ESPNow() is espnow.ESPNow())
+        """))
+    r = sim(3, "--sim-seconds", 3600, script)
+    assert r.returncode == 0, r.stderr
+    assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:%02x 5250 True True" % i for i in range(1, 4)]
+
+
+def test_a_copy_that_raises_prints_its_traceback_and_the_others_go_on(tmp_path):
+    script = tmp_path / "sometimes.py"
+    script.write_text(textwrap.dedent("""\
+        import network
+        import time
+        mac = network.WLAN(network.STA_IF).config("mac")
+        time.sleep(1)
+        if mac[-1] == 2:
+            raise RuntimeError("device two fails")
+        print("done")
+        """))
+    r = sim(3, script)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert "02:00:00:00:00:01 done" in out and "02:00:00:00:00:03 done" in out
+    assert "02:00:00:00:00:02 RuntimeError: device two fails" in out
+    assert not any(line.startswith("02:00:00:00:00:02 done") for line in out)
+
+
+def test_bad_arguments_exit_2_with_the_reason(tmp_path):
+    r = sim(0, tmp_path / "x.py")
+    assert r.returncode == 2 and "devices must be 1..250, got 0" in r.stderr
+    r = sim(2, tmp_path / "missing.py")
+    assert r.returncode == 2 and "cannot read" in r.stderr
+    r = sim(2, "--loss", 2, tmp_path / "x.py")
+    assert r.returncode == 2 and "--loss must be 0..1" in r.stderr
