@@ -51,13 +51,15 @@ class Simulation {
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  // Adds a device; its program (if any) starts at the next run. errc::arg for
+  // Adds a device; its program (if any) starts at the next run. Devices are
+  // added between runs, from the thread that runs the simulation, never from
+  // a program. errc::arg for
   // a group MAC or a bad channel. Each device's SoftLink is seeded from the
   // simulation's seed and its index unless `link.seed` says otherwise.
   Result<SimDevice*> add_device(const RadioOptions& radio, Program program = {}, SoftLinkOptions link = {});
 
   // Runs until `duration` more virtual time has passed or every program has
-  // returned, whichever is first.
+  // returned, whichever is first. Not from a program.
   void run_for(std::chrono::nanoseconds duration);
   // Faults and changes as scenario input, replayed exactly from the seed:
   // `action` runs when virtual time reaches `when`, between the programs'
