@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <poll.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -70,10 +73,11 @@ Gateway::Gateway(const GatewaySettings& s, GatewayRadio& radio, EventQueue& even
       topics_(s.prefix, id),
       mqtt_(s, s.client_id.empty() ? "espnow-gw-" + id : s.client_id, topics_.status(),
             MqttHandlers{
-                .connected = [this] { events_.post(BrokerUp{}); },
-                .disconnected = [this](int rc) { events_.post(BrokerDown{rc}); },
-                .published = [this](int mid) { events_.post(PublishDone{mid}); },
-                .message = [this](std::string t, std::string p) { events_.post(CommandArrived{std::move(t), std::move(p)}); },
+                // Run inside libmosquitto's step, on this thread: kept for after it.
+                .connected = [this] { broker_events_.push_back(BrokerUp{}); },
+                .disconnected = [this](int rc) { broker_events_.push_back(BrokerDown{rc}); },
+                .published = [this](int mid) { broker_events_.push_back(PublishDone{mid}); },
+                .message = [this](std::string t, std::string p) { broker_events_.push_back(CommandArrived{std::move(t), std::move(p)}); },
             }),
       outbox_(s.queue_max, s.queue_age_s),
       started_(std::chrono::steady_clock::now()) {}
@@ -95,15 +99,12 @@ int Gateway::run() {
   auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period);
   while (!cli::g_stop) {
     const auto now = std::chrono::steady_clock::now();
-    auto events = events_.take(std::min(now + kPoll, s_.stats_interval_s > 0 ? next_stats : now + kPoll));
-    for (GatewayEvent& e : events) {
-      try {  // the gateway never dies of a message
-        std::visit([this](auto& ev) { handle(ev); }, e);
-      } catch (const std::exception& ex) {
-        std::fprintf(stderr, "gateway: an event failed: %s\n", ex.what());
-      }
-    }
-    mqtt_.keep_trying();
+    wait_and_step(std::min(now + kPoll, s_.stats_interval_s > 0 ? next_stats : now + kPoll));
+    // All that came in this wake-up, the broker's first, then one drain:
+    // a burst of messages is handed over in one go.
+    handle_all(broker_events_);
+    std::deque<GatewayEvent> events = events_.take();
+    handle_all(events);
     outbox_.expire(now_s());
     drain();
     if (s_.stats_interval_s > 0 && std::chrono::steady_clock::now() >= next_stats) {
@@ -114,6 +115,31 @@ int Gateway::run() {
   }
   say_goodbye();
   return 0;
+}
+
+// Sleeps until the radio posts, the broker's socket is ready, libmosquitto
+// has something due, or `until`; then runs libmosquitto's step (its
+// handlers fill broker_events_).
+void Gateway::wait_and_step(std::chrono::steady_clock::time_point until) {
+  const MqttSession::Wait w = mqtt_.wait();
+  const auto left = std::min(until, w.until) - std::chrono::steady_clock::now();
+  const auto ms = std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::milliseconds>(left).count());
+  pollfd fds[2] = {{events_.fd(), POLLIN, 0}, {w.fd, w.events, 0}};
+  const int n = ::poll(fds, w.fd >= 0 ? 2 : 1, static_cast<int>(std::min<std::int64_t>(ms, 1000)));
+  if (n > 0 && fds[0].revents) events_.clear_signal();
+  mqtt_.step(n > 0 && w.fd >= 0 ? fds[1].revents : 0);
+}
+
+void Gateway::handle_all(std::deque<GatewayEvent>& events) {
+  while (!events.empty()) {
+    GatewayEvent e = std::move(events.front());
+    events.pop_front();
+    try {  // the gateway never dies of a message
+      std::visit([this](auto& ev) { handle(ev); }, e);
+    } catch (const std::exception& ex) {
+      std::fprintf(stderr, "gateway: an event failed: %s\n", ex.what());
+    }
+  }
 }
 
 double Gateway::wall_s() const {
@@ -418,17 +444,17 @@ bool Gateway::publish(const Publication& p, std::uint64_t serial) {
 // moment for the broker to confirm it.
 void Gateway::say_goodbye() {
   // What the radio handed over before the stop is kept (spooled) too.
-  for (GatewayEvent& e : events_.take(std::chrono::steady_clock::now())) {
+  for (GatewayEvent& e : events_.take())
     if (auto* r = std::get_if<Received>(&e)) handle(*r);
-    if (auto* done = std::get_if<PublishDone>(&e)) handle(*done);
-  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   if (connected_ && publish({topics_.status(), "offline", 1, true})) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (!unacked_.empty() && std::chrono::steady_clock::now() < deadline)
-      for (GatewayEvent& e : events_.take(std::min(deadline, std::chrono::steady_clock::now() + kPoll)))
+    while (!unacked_.empty() && mqtt_.socket_open() && std::chrono::steady_clock::now() < deadline) {
+      wait_and_step(deadline);
+      for (GatewayEvent& e : std::exchange(broker_events_, {}))
         if (auto* done = std::get_if<PublishDone>(&e)) handle(*done);
+    }
   }
-  mqtt_.stop();
+  mqtt_.stop(std::max(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(500)));
   std::fprintf(stderr, "--- gateway: %llu received, %llu published, %llu refused, %zu undelivered; %llu commands, %llu sent, %llu acknowledged\n",
                (unsigned long long)n_.rx, (unsigned long long)n_.rx_published, (unsigned long long)n_.rx_refused,
                outbox_.size(), (unsigned long long)n_.tx_commands, (unsigned long long)n_.tx_sent,

@@ -1,6 +1,6 @@
 // `espnow gateway`: ESP-NOW to an MQTT broker and back (docs/gateway.md).
-// One thread of its own owns every decision; the radio's and libmosquitto's
-// threads only post events to it.
+// One thread owns every decision and runs libmosquitto's network loop too;
+// the radio's thread only posts events to it.
 #pragma once
 
 #include <chrono>
@@ -56,6 +56,9 @@ class Gateway {
     bool command = true;  // false: the gateway's own send (a component ACK), reported to no one
   };
 
+  // Sleeps in one poll() on the radio's queue and the broker's socket.
+  void wait_and_step(std::chrono::steady_clock::time_point until);
+  void handle_all(std::deque<GatewayEvent>& events);
   void handle(Received& e);
   // A component sender's frame: answers its ACK; false for a repeat (not published).
   bool component_frame(const Received& e, std::optional<ComponentFrame>& frame);
@@ -97,6 +100,7 @@ class Gateway {
   EventQueue& events_;
   Topics topics_;
   MqttSession mqtt_;
+  std::deque<GatewayEvent> broker_events_;  // from libmosquitto's handlers, handled after its step
   Outbox outbox_;
   GatewayCounters n_;
   std::unordered_set<int> unacked_;  // handed to libmosquitto, not yet confirmed

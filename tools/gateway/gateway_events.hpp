@@ -1,13 +1,18 @@
-// What reaches the gateway's own thread from the others (the radio's
-// delivery thread, libmosquitto's thread): one queue, handled in order.
+// What reaches the gateway's own thread: the radio's delivery thread posts
+// to one queue, handled in order; libmosquitto's events (run on the
+// gateway's thread) are gathered in a deque of the same events.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
+#include <system_error>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -38,25 +43,50 @@ struct CommandArrived {
 
 using GatewayEvent = std::variant<Received, SendReport, BrokerUp, BrokerDown, PublishDone, CommandArrived>;
 
+// The gateway's thread sleeps in poll() on fd() (with the broker's socket):
+// a post wakes it only when the queue was not already signalled, so a
+// stream of messages costs one wake-up per batch, not one per message.
 class EventQueue {
  public:
+  EventQueue() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  }
+  ~EventQueue() { ::close(fd_); }
+  EventQueue(const EventQueue&) = delete;
+  EventQueue& operator=(const EventQueue&) = delete;
+
+  int fd() const { return fd_; }
+
   void post(GatewayEvent e) {
+    bool wake = false;
     {
       std::lock_guard lock(mutex_);
       events_.push_back(std::move(e));
+      wake = !signalled_;
+      signalled_ = true;
     }
-    ready_.notify_one();
+    if (wake) {
+      const std::uint64_t one = 1;
+      (void)!::write(fd_, &one, sizeof one);
+    }
   }
-  // Everything posted so far; waits until `deadline` when there is nothing.
-  std::deque<GatewayEvent> take(std::chrono::steady_clock::time_point deadline) {
-    std::unique_lock lock(mutex_);
-    ready_.wait_until(lock, deadline, [&] { return !events_.empty(); });
+  // Call when poll() found fd() readable, before take(): a post after
+  // this either lands in take()'s batch or signals again.
+  void clear_signal() {
+    std::uint64_t count;
+    (void)!::read(fd_, &count, sizeof count);
+  }
+  // Everything posted so far (perhaps nothing); never waits.
+  std::deque<GatewayEvent> take() {
+    std::lock_guard lock(mutex_);
+    signalled_ = false;
     return std::exchange(events_, {});
   }
 
  private:
+  int fd_;
   std::mutex mutex_;
-  std::condition_variable ready_;
+  bool signalled_ = false;  // fd_ written since the last take()
   std::deque<GatewayEvent> events_;
 };
 

@@ -2,6 +2,9 @@
 
 #include <mosquitto.h>
 
+#include <poll.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -11,6 +14,9 @@ namespace espnow::gateway {
 namespace {
 
 constexpr char kOffline[] = "offline";
+constexpr auto kMiscPeriod = std::chrono::seconds(1);       // keepalive looks (keepalive is at least 5 s)
+constexpr auto kSetupTick = std::chrono::milliseconds(10);  // while connecting: see wait()
+constexpr int kMaxRetryDelayS = 10;
 
 void init_library_once() {
   static std::once_flag once;
@@ -28,7 +34,7 @@ MqttSession::MqttSession(const GatewaySettings& s, std::string client_id, std::s
 }
 
 MqttSession::~MqttSession() {
-  stop();
+  stop(Clock::now() + std::chrono::seconds(1));
   if (mosq_) mosquitto_destroy(mosq_);
 }
 
@@ -41,8 +47,6 @@ std::string MqttSession::start() {
   if (!mosq_) return "cannot create an MQTT client (out of memory, or a bad client id)";
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, s_.mqtt_version == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_max_inflight_messages_set(mosq_, kMaxInflight);
-  // Back again within seconds of the broker's return, at worst every 10 s.
-  mosquitto_reconnect_delay_set(mosq_, 1, 10, false);
   if (!s_.username.empty())
     if (int rc = mosquitto_username_pw_set(mosq_, s_.username.c_str(), s_.password.empty() ? nullptr : s_.password.c_str()))
       return "MQTT user name: " + error_text(rc);
@@ -58,26 +62,89 @@ std::string MqttSession::start() {
   mosquitto_publish_callback_set(mosq_, &MqttSession::on_publish);
   mosquitto_message_callback_set(mosq_, &MqttSession::on_message);
   mosquitto_log_callback_set(mosq_, &MqttSession::on_log);
-  if (int rc = mosquitto_loop_start(mosq_)) return "MQTT thread: " + error_text(rc);
   started_ = true;
-  keep_trying();
+  try_connect(Clock::now());
   return {};
 }
 
-// A broker that is not there yet is no error. But when the very first
-// attempt fails at once (connection refused), libmosquitto's thread waits
-// for an attempt that never comes: so we make them until one is under way.
-void MqttSession::keep_trying() {
-  if (under_way_ || !started_ || std::chrono::steady_clock::now() < next_try_) return;
-  const int rc = mosquitto_connect_async(mosq_, s_.host.c_str(), s_.port, s_.keepalive_s);
+bool MqttSession::socket_open() const { return mosquitto_socket(mosq_) >= 0; }
+
+// Starts an attempt without blocking on it (a non-blocking connect; the
+// TLS handshake and CONNACK come through step()). A broker that is not
+// there yet is no error: the next attempt is scheduled.
+void MqttSession::try_connect(Clock::time_point now) {
+  // Until CONNACK, libmosquitto only queues what it sends (the CONNECT),
+  // and step()'s loop writes it after reading what the broker said: a
+  // broker that refuses the TLS handshake (no client certificate) sends its
+  // alert and closes, and a CONNECT written straight after the handshake
+  // would meet a reset instead of reading the alert, which names the reason.
+  mosquitto_threaded_set(mosq_, true);
+  const int rc = attempted_ ? mosquitto_reconnect_async(mosq_)
+                            : mosquitto_connect_async(mosq_, s_.host.c_str(), s_.port, s_.keepalive_s);
   if (rc == MOSQ_ERR_SUCCESS) {
-    under_way_ = true;
+    attempted_ = true;
+    up_ = false;
+    next_misc_ = now + kMiscPeriod;
     return;
   }
-  if (next_try_ == std::chrono::steady_clock::time_point{})
+  if (!attempted_ && !said_unreachable_)
     std::fprintf(stderr, "gateway: broker %s:%d not reachable yet (%s); retrying\n", s_.host.c_str(), s_.port,
                  error_text(rc).c_str());
-  next_try_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  said_unreachable_ = true;
+  retry_later(now);
+}
+
+// Back within 1 s of a loss, then 1 s more per failed attempt, at most 10 s.
+void MqttSession::retry_later(Clock::time_point now) {
+  failures_ = std::min(failures_ + 1, kMaxRetryDelayS);
+  next_try_ = now + std::chrono::seconds(failures_);
+}
+
+MqttSession::Wait MqttSession::wait() const {
+  const auto now = Clock::now();
+  if (!started_) return {-1, 0, now + std::chrono::hours(1)};
+  if (!socket_open()) return {-1, 0, next_try_};
+  // Until CONNACK: what the broker sends, and a short tick for the rest
+  // (see set_up()).
+  if (!up_) return {mosquitto_socket(mosq_), POLLIN, now + kSetupTick};
+  const short events = static_cast<short>(POLLIN | (mosquitto_want_write(mosq_) ? POLLOUT : 0));
+  return {mosquitto_socket(mosq_), events, next_misc_};
+}
+
+void MqttSession::step(short revents) {
+  if (!started_) return;
+  const auto now = Clock::now();
+  if (!socket_open()) {
+    if (now < next_try_) return;
+    try_connect(now);
+    if (socket_open()) set_up(0);  // a broker close by may have answered already
+  } else if (up_) {
+    serve(revents, now);
+  } else {
+    set_up(revents);
+  }
+  if (started_ && !socket_open() && next_try_ <= now) retry_later(now);  // lost, or the attempt failed
+}
+
+// Until CONNACK, the broker is read first: the TLS handshake's next step,
+// the CONNACK, or a refusal (a TLS alert that names the reason). What is
+// queued (the CONNECT) is written on a tick with nothing to read, so a
+// CONNECT written right after the handshake does not meet the reset of a
+// broker that has just refused it, before its alert was read.
+void MqttSession::set_up(short revents) {
+  (void)mosquitto_loop_read(mosq_, 1);
+  if ((revents & (POLLIN | POLLERR | POLLHUP)) == 0 && socket_open()) (void)mosquitto_loop_write(mosq_, 1);
+}
+
+// Connected: read what came (PUBACKs, commands), write what the socket did
+// not take at once, and keep the connection alive.
+void MqttSession::serve(short revents, Clock::time_point now) {
+  if (revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) (void)mosquitto_loop_read(mosq_, 1);
+  if (socket_open() && mosquitto_want_write(mosq_)) (void)mosquitto_loop_write(mosq_, 1);
+  if (socket_open() && now >= next_misc_) {
+    (void)mosquitto_loop_misc(mosq_);
+    next_misc_ = now + kMiscPeriod;
+  }
 }
 
 int MqttSession::publish(const std::string& topic, std::span<const char> payload, int qos, bool retain, int* mid) {
@@ -88,15 +155,27 @@ int MqttSession::subscribe(const std::string& pattern, int qos) {
   return mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
 }
 
-void MqttSession::stop() {
+void MqttSession::stop(Clock::time_point deadline) {
   if (!started_) return;
   started_ = false;
-  mosquitto_disconnect(mosq_);
-  mosquitto_loop_stop(mosq_, false);
+  // Not yet connected: nothing to say goodbye to (mosquitto_destroy closes
+  // the socket; a broker that took the CONNECT publishes the last will).
+  if (!socket_open() || !up_) return;
+  mosquitto_disconnect(mosq_);  // written at once as a rule, and the socket closed
+  while (socket_open() && Clock::now() < deadline) {
+    pollfd p{mosquitto_socket(mosq_), static_cast<short>(POLLIN | (mosquitto_want_write(mosq_) ? POLLOUT : 0)), 0};
+    if (::poll(&p, 1, 10) > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP))) (void)mosquitto_loop_read(mosq_, 1);
+    if (socket_open()) (void)mosquitto_loop_write(mosq_, 1);
+  }
 }
 
 void MqttSession::on_connect(mosquitto*, void* self, int rc) {
   auto* s = static_cast<MqttSession*>(self);
+  if (rc == 0) {
+    s->up_ = true;
+    s->failures_ = 0;
+    mosquitto_threaded_set(s->mosq_, false);  // from now on a publication is written at once
+  }
   if (rc != 0) {  // refused (bad credentials, ...): said once per attempt; the loop retries
     std::fprintf(stderr, "gateway: the broker refused the connection: %s\n", mosquitto_connack_string(rc));
     return;
@@ -106,6 +185,7 @@ void MqttSession::on_connect(mosquitto*, void* self, int rc) {
 
 void MqttSession::on_disconnect(mosquitto*, void* self, int rc) {
   auto* s = static_cast<MqttSession*>(self);
+  s->up_ = false;
   if (s->handlers_.disconnected) s->handlers_.disconnected(rc);
 }
 
@@ -119,7 +199,6 @@ void MqttSession::on_publish(mosquitto*, void* self, int mid) {
 void MqttSession::on_log(mosquitto*, void* self, int level, const char* text) {
   auto* s = static_cast<MqttSession*>(self);
   if (level != MOSQ_LOG_ERR || !text) return;
-  std::lock_guard lock(s->log_mutex_);
   if (s->last_log_ == text) return;
   s->last_log_ = text;
   std::fprintf(stderr, "gateway: mqtt: %s\n", text);

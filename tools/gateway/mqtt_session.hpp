@@ -1,11 +1,12 @@
 // The gateway's connection to its broker, over libmosquitto: connect with
-// a last will, reconnect on its own thread, publish, subscribe. Its events
-// run on libmosquitto's thread: the handlers hand them over and return.
+// a last will, reconnect, publish, subscribe. libmosquitto's network loop
+// runs on the caller's thread (step()), not on a thread of its own: a
+// publication is written to the socket at once, with no wake-up of another
+// thread, and the handlers run inside step(), on the caller's thread.
 #pragma once
 
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <span>
 #include <string>
 
@@ -25,6 +26,7 @@ struct MqttHandlers {
 
 class MqttSession {
  public:
+  using Clock = std::chrono::steady_clock;
   // The number of publications libmosquitto holds unconfirmed at once.
   static constexpr int kMaxInflight = 100;
 
@@ -33,21 +35,42 @@ class MqttSession {
   MqttSession(const MqttSession&) = delete;
   MqttSession& operator=(const MqttSession&) = delete;
 
-  // Starts connecting (and reconnecting, for ever) on libmosquitto's thread.
-  // An error here is the settings' (a TLS file that does not load): its text.
+  // Sets the connection up and makes the first attempt (a broker not there
+  // yet is no error: step() tries again). An error here is the settings'
+  // (a TLS file that does not load): its text.
   std::string start();
-  // A libmosquitto error code (0: handed over), and the message id.
+
+  // What the caller's poll() waits on for step(): the broker's socket (-1:
+  // none) with its events, and the time by which step() must run anyway
+  // (a reconnect due, keepalive, a connection being set up).
+  struct Wait {
+    int fd = -1;
+    short events = 0;
+    Clock::time_point until;
+  };
+  Wait wait() const;
+  // libmosquitto's network step, never blocking: reads what the broker
+  // sent (the handlers run), writes what is pending, keeps the connection
+  // alive, and reconnects when it is time. `revents`: what poll() reported
+  // on wait()'s socket (0: nothing, or the time came).
+  void step(short revents);
+
+  // A libmosquitto error code (0: handed over, written as far as the
+  // socket takes it), and the message id.
   int publish(const std::string& topic, std::span<const char> payload, int qos, bool retain, int* mid);
   int subscribe(const std::string& pattern, int qos);
-  // Until the first connection attempt gets under way, tries again each
-  // second (libmosquitto's thread retries only once one has): call often.
-  void keep_trying();
-  // Disconnects cleanly (no last will) and stops the thread.
-  void stop();
+  bool socket_open() const;
+  // Disconnects cleanly (no last will), waiting until `deadline` at most
+  // for the DISCONNECT to be written.
+  void stop(Clock::time_point deadline);
 
   static std::string error_text(int rc);
 
  private:
+  void try_connect(Clock::time_point now);
+  void set_up(short revents);
+  void serve(short revents, Clock::time_point now);
+  void retry_later(Clock::time_point now);
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
@@ -59,10 +82,13 @@ class MqttSession {
   MqttHandlers handlers_;
   mosquitto* mosq_ = nullptr;
   bool started_ = false;
-  bool under_way_ = false;  // a connection attempt started; libmosquitto retries from there
-  std::chrono::steady_clock::time_point next_try_{};
-  std::mutex log_mutex_;
-  std::string last_log_;  // the last error libmosquitto logged, not repeated
+  bool attempted_ = false;  // a connect got under way once: later attempts are reconnects
+  bool up_ = false;         // CONNACK accepted on the socket open now
+  bool said_unreachable_ = false;
+  int failures_ = 0;        // attempts failed in a row: the next waits that many seconds (at most 10)
+  Clock::time_point next_try_{};
+  Clock::time_point next_misc_{};  // keepalive's next look
+  std::string last_log_;           // the last error libmosquitto logged, not repeated
 };
 
 }  // namespace espnow::gateway
