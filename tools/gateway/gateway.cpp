@@ -17,6 +17,9 @@ namespace {
 
 using Json = nlohmann::json;
 constexpr auto kPoll = std::chrono::milliseconds(100);  // how often the loop looks at g_stop
+// While messages stream in: how often the radio's queue is taken, at most
+// the delay a message of a stream waits for (see EventQueue).
+constexpr auto kBatchTick = std::chrono::milliseconds(1);
 constexpr std::size_t kMaxPeers = 1024;                 // senders tracked for peers/ and their topics
 constexpr char kOnline[] = "online";
 
@@ -97,13 +100,21 @@ int Gateway::run() {
     return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
   const auto period = std::chrono::duration<double>(s_.stats_interval_s);
   auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period);
+  bool streaming = false;  // the radio's queue had something at the last look
   while (!cli::g_stop) {
     const auto now = std::chrono::steady_clock::now();
-    wait_and_step(std::min(now + kPoll, s_.stats_interval_s > 0 ? next_stats : now + kPoll));
+    auto until = std::min(now + kPoll, s_.stats_interval_s > 0 ? next_stats : now + kPoll);
+    // While messages stream in, the radio's queue is looked at on a tick
+    // (batches, and no wake-up per message); once it is found empty, the
+    // next message wakes this thread at once.
+    if (streaming) until = std::min(until, now + kBatchTick);
+    else if (!events_.arm()) until = now;
+    wait_and_step(until);
     // All that came in this wake-up, the broker's first, then one drain:
     // a burst of messages is handed over in one go.
     handle_all(broker_events_);
     std::deque<GatewayEvent> events = events_.take();
+    streaming = !events.empty();
     handle_all(events);
     outbox_.expire(now_s());
     drain();

@@ -43,9 +43,12 @@ struct CommandArrived {
 
 using GatewayEvent = std::variant<Received, SendReport, BrokerUp, BrokerDown, PublishDone, CommandArrived>;
 
-// The gateway's thread sleeps in poll() on fd() (with the broker's socket):
-// a post wakes it only when the queue was not already signalled, so a
-// stream of messages costs one wake-up per batch, not one per message.
+// The gateway's thread sleeps in poll() on fd() (with the broker's socket).
+// A post writes fd() only when that thread asked for it (arm()) before
+// sleeping with nothing to do; while messages stream in, it comes back on a
+// short tick of its own instead, and the radio's thread, which sends the
+// ESP-NOW ACK after its delivery returns, neither makes a system call nor
+// wakes another thread on the way.
 class EventQueue {
  public:
   EventQueue() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
@@ -62,16 +65,22 @@ class EventQueue {
     {
       std::lock_guard lock(mutex_);
       events_.push_back(std::move(e));
-      wake = !signalled_;
-      signalled_ = true;
+      wake = std::exchange(armed_, false);
     }
     if (wake) {
       const std::uint64_t one = 1;
       (void)!::write(fd_, &one, sizeof one);
     }
   }
-  // Call when poll() found fd() readable, before take(): a post after
-  // this either lands in take()'s batch or signals again.
+  // Asks for fd() to be written at the next post; false (nothing asked)
+  // when something is waiting already.
+  bool arm() {
+    std::lock_guard lock(mutex_);
+    if (!events_.empty()) return false;
+    armed_ = true;
+    return true;
+  }
+  // Call when poll() found fd() readable.
   void clear_signal() {
     std::uint64_t count;
     (void)!::read(fd_, &count, sizeof count);
@@ -79,14 +88,14 @@ class EventQueue {
   // Everything posted so far (perhaps nothing); never waits.
   std::deque<GatewayEvent> take() {
     std::lock_guard lock(mutex_);
-    signalled_ = false;
+    armed_ = false;
     return std::exchange(events_, {});
   }
 
  private:
   int fd_;
   std::mutex mutex_;
-  bool signalled_ = false;  // fd_ written since the last take()
+  bool armed_ = false;  // the gateway's thread sleeps until told
   std::deque<GatewayEvent> events_;
 };
 
