@@ -34,6 +34,9 @@ double event_level_dbm(PhyRate rate) {
 // away and back (a field with no index may be that large).
 constexpr Time kPropagationSlack = milliseconds(10);
 
+// How many listeners ahead a frame's events fetch a radio's state.
+constexpr std::uint32_t kPrefetchAhead = 4;
+
 }  // namespace
 
 double adjacent_channel_factor(int channel_distance) noexcept {
@@ -61,7 +64,7 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
   mc.attempt_limit = config.attempt_limit;
   auto s = std::make_unique<Station>(engine_, random_, config, pc, mc,
                                      [this, index](const AirFrame& f) { transmit(index, f); });
-  s->phy.on_faint([this, index](Time a, Time b, const std::vector<std::uint64_t>& delivered,
+  s->phy.on_faint([this, index](Time a, Time b, std::span<const std::uint64_t> delivered,
                                 std::vector<FaintSignal>& out) { faint_signals(index, a, b, delivered, out); });
   stations_.push_back(std::move(s));
   spots_.push_back(Spot{config.pos, config.channel, config.long_range});
@@ -194,7 +197,7 @@ void Air::forget_old_transmissions() {
   }
 }
 
-void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vector<std::uint64_t>& delivered,
+void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
                         std::vector<FaintSignal>& out) const {
   const Spot& rx = spots_[to];
   for (const Flight* f : recent_) {
@@ -244,10 +247,22 @@ bool Air::Edges::next(std::uint32_t item, Time& when, std::uint64_t& seq, std::u
   return true;
 }
 
+void Air::prefetch(const Station& s) {
+  // The PHY and the MAC, the state a signal event reads (the radio's config
+  // before them is the sender's business).
+  const char* from = reinterpret_cast<const char*>(&s.phy);
+  const char* to = reinterpret_cast<const char*>(&s) + sizeof(Station);
+  for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
+}
+
 void Air::Edges::run(std::uint32_t item) {
   Flight& f = *flight;
+  // Each listener's state is cold on a large field (the frame before that
+  // reached it went to hundreds of others since): ask for it a few listeners
+  // ahead, so the memory works while this one's events run.
+  if (item + kPrefetchAhead < f.listeners.size()) prefetch(*f.listeners[item + kPrefetchAhead].station);
   const Listener& l = f.listeners[item];
-  Phy& phy = f.air->stations_[l.station]->phy;
+  Phy& phy = l.station->phy;
   if (!ends) {
     phy.signal_start(f.tx, l.mw, l.decodable);
     return;
@@ -302,7 +317,7 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
     if (mw < event_mw) continue;
     const bool decodable = rx.channel == tx.channel && (!lr || rx.long_range);
     const Time arrive = tx.start + propagation_delay(d);
-    listeners.push_back(Listener{arrive, mw, i, static_cast<std::uint32_t>(listeners.size()), decodable});
+    listeners.push_back(Listener{arrive, mw, stations_[i].get(), static_cast<std::uint32_t>(listeners.size()), decodable});
   }
   // Each listener's start and end take the sequence numbers two closures
   // scheduled here, in index order, would have taken; the sequences run
@@ -314,6 +329,7 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   flight.seq = engine_.reserve(2 * std::uint64_t{n});
   flight.refs = n > 0 ? 2 : 1;  // recent_, and the events
   if (n == 0) return;
+  for (std::uint32_t k = 0; k < std::min(n, kPrefetchAhead); ++k) prefetch(*listeners[k].station);
   const Listener& first = listeners.front();
   engine_.add(flight.starts, first.arrive, flight.seq + 2 * std::uint64_t{first.order}, 0, n);
   engine_.add(flight.ends, first.arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.order} + 1, 0, n);

@@ -3,15 +3,23 @@
 #include <algorithm>
 
 namespace espnow::sim {
+namespace {
+
+const PhyTiming& basic_timing() {
+  static const PhyTiming timing = timing_for(PhyRate::r1m);
+  return timing;
+}
+
+}  // namespace
 
 Dcf::Dcf(Engine& engine, Random& random, const MacConfig& config, Phy& phy, Transmit transmit)
     : engine_(engine),
-      random_(random),
-      config_(config),
       phy_(phy),
-      transmit_(std::move(transmit)),
-      timing_(timing_for(PhyRate::r1m)),
-      cw_(timing_.cw_min) {}
+      timing_(basic_timing()),
+      cw_(timing_.cw_min),
+      config_(config),
+      random_(random),
+      transmit_(std::move(transmit)) {}
 
 bool Dcf::medium_busy() const {
   return busy_until_event() || nav_until_ > engine_.now();
@@ -28,10 +36,11 @@ Time Dcf::access_start() const {
 
 void Dcf::update_backoff() {
   // Only an idle medium counts; callers update before the medium turns busy.
-  if (medium_busy()) return;
+  // (No slots left: nothing to count, and most radios that hear a frame have none.)
+  if (slots_ == 0 || medium_busy()) return;
   const Time start = std::max(backoff_start_, access_start());
   const Time now = engine_.now();
-  if (now <= start || slots_ == 0) return;
+  if (now <= start) return;
   const auto elapsed = static_cast<std::uint32_t>(std::min<Time>((now - start) / timing_.slot, slots_));
   slots_ -= elapsed;
   backoff_start_ = start + elapsed * timing_.slot;
@@ -95,7 +104,7 @@ void Dcf::start_transmission() {
   if (attempts_ == 1) seq_ = static_cast<std::uint16_t>((seq_ + 1) & 0x0fff);
   AirFrame f;
   f.kind = FrameKind::data;
-  f.src = r.src == MacAddress{} ? config_.mac : r.src;
+  f.src = same(r.src, MacAddress{}) ? config_.mac : r.src;
   f.dst = r.dst;
   f.bytes = r.bytes;
   f.rate = r.rate;
@@ -195,7 +204,7 @@ bool Dcf::duplicate(const AirFrame& frame) {
 
 bool Dcf::admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const {
   if (!admit_) return true;
-  const bool for_us = frame.kind == FrameKind::ack ? frame.dst == queue_front_src() : mine(frame.dst);
+  const bool for_us = frame.kind == FrameKind::ack ? same(frame.dst, queue_front_src()) : mine(frame.dst);
   return !(for_us || frame.dst.is_multicast()) || admit_(frame, from, rx_dbm);
 }
 
@@ -209,7 +218,7 @@ void Dcf::phy_rx_end(const AirFrame& frame, std::uint32_t from, RxOutcome outcom
   } else {
     eifs_until_ = 0;
     if (frame.kind == FrameKind::ack) {
-      acked = exchange_ == Exchange::awaiting_ack && frame.dst == queue_front_src();
+      acked = exchange_ == Exchange::awaiting_ack && same(frame.dst, queue_front_src());
     } else if (mine(frame.dst)) {
       send_ack(frame);
       if (!duplicate(frame)) {

@@ -83,7 +83,7 @@ double detect_threshold_dbm(PhyRate rate) noexcept {
 }
 
 Phy::Phy(Engine& engine, Random& random, const PhyConfig& config)
-    : engine_(engine), random_(random), config_(config) {
+    : engine_(engine), config_(config), random_(random) {
   noise_mw_ = dbm_to_mw(thermal_noise_dbm(kDsssBandwidthHz, config_.noise_figure_db));
   ofdm_noise_mw_ = dbm_to_mw(thermal_noise_dbm(kOfdmBandwidthHz, config_.noise_figure_db));
   energy_detect_mw_ = dbm_to_mw(config_.energy_detect_dbm);
@@ -143,7 +143,7 @@ double Phy::log_piece_success(const FrameModel& m, Time begin, Time end, double 
 double Phy::log_success() {
   std::vector<FaintSignal>& faint = t_faint;
   faint.clear();
-  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_, faint);
+  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_.span(), faint);
   const FrameModel model = frame_model();
   double log_p = 0.0;
   if (faint.empty()) {

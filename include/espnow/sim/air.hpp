@@ -133,7 +133,7 @@ class Air {
   struct Listener {
     Time arrive;
     double mw;               // after the adjacent-channel factor
-    std::uint32_t station;
+    Station* station;
     std::uint32_t order;     // its place in scheduling order: sequence numbers 2·order and 2·order + 1 on
     bool decodable;
   };
@@ -161,10 +161,11 @@ class Air {
   };
 
   void transmit(std::uint32_t from, const AirFrame& frame);
+  static void prefetch(const Station& station);  // a hint to the cache: no effect on the run
   Flight& new_flight();
   void release(Flight& f);
   // The faint signals radio `to` felt over [from_t, to_t).
-  void faint_signals(std::uint32_t to, Time from_t, Time to_t, const std::vector<std::uint64_t>& delivered,
+  void faint_signals(std::uint32_t to, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
                      std::vector<FaintSignal>& out) const;
   void forget_old_transmissions();
   // The spatial index: square cells half as wide as reach_m(), so a 1 Mbps

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -104,41 +105,52 @@ class Dcf final : public PhyEvents {
   void finish(TxStatus status);
   void send_ack(const AirFrame& data);
   bool duplicate(const AirFrame& frame);
+  // MacAddress's == is a call of memcmp, on every frame a radio hears; this
+  // compares the same six bytes inline.
+  static bool same(const MacAddress& a, const MacAddress& b) noexcept {
+    std::uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.bytes.data(), MacAddress::size);
+    std::memcpy(&y, b.bytes.data(), MacAddress::size);
+    return x == y;
+  }
   // The address the frame being sent goes out from: its ACK comes back to it.
   MacAddress queue_front_src() const {
-    return queue_.empty() || queue_.front().src == MacAddress{} ? config_.mac : queue_.front().src;
+    return queue_.empty() || same(queue_.front().src, MacAddress{}) ? config_.mac : queue_.front().src;
   }
-  bool mine(const MacAddress& dst) const { return owns_ ? owns_(dst) : dst == config_.mac; }
+  bool mine(const MacAddress& dst) const { return owns_ ? owns_(dst) : same(dst, config_.mac); }
   // Whether a frame the PHY received intact survives the extra losses.
   bool admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const;
 
+  // The state every frame this radio hears reads (carrier sense, backoff,
+  // delivery), first and together: on a field of 10,000 a radio's state is
+  // cold when a frame reaches it, and each line read is a cache miss.
   Engine& engine_;
-  Random& random_;
-  MacConfig config_;
   Phy& phy_;
-  Transmit transmit_;
-  PhyTiming timing_;
-  OnReport on_report_;
-  OnReceive on_receive_;
-  Owns owns_;
-  Admit admit_;
-  MacCounters counters_;
-
-  std::deque<MacRequest> queue_;
   Exchange exchange_ = Exchange::none;
-  std::uint32_t attempts_ = 0;
+  bool phy_busy_ = false;
+  bool ack_late_ = false;    // the ACK timeout passed while a frame was being received
   std::uint16_t seq_ = 0;
-  std::uint32_t cw_;
+  std::uint32_t acks_pending_ = 0;  // ACKs we owe, sent SIFS after the frame
   std::uint32_t slots_ = 0;
   Time backoff_start_ = 0;   // slots count from max(this, access_start())
-  bool phy_busy_ = false;
   Time idle_since_ = 0;      // the PHY's last busy -> idle
   Time eifs_until_ = 0;      // after a frame received in error: idle until EIFS has passed
   Time nav_until_ = 0;       // virtual carrier sense from a Duration field
   Time exchange_end_ = 0;    // the end of our last ACK wait
-  bool ack_late_ = false;    // the ACK timeout passed while a frame was being received
-  std::uint32_t acks_pending_ = 0;  // ACKs we owe, sent SIFS after the frame
   EventId access_timer_;
+  const PhyTiming& timing_;  // 1 Mbps's, shared by every radio (one warm copy)
+  std::uint32_t cw_;
+  std::uint32_t attempts_ = 0;
+  MacConfig config_;
+  MacCounters counters_;
+  std::deque<MacRequest> queue_;
+  OnReceive on_receive_;
+  Owns owns_;
+  Admit admit_;
+
+  Random& random_;
+  Transmit transmit_;
+  OnReport on_report_;
   EventId ack_timer_;
   std::map<MacAddress, std::uint16_t> last_seq_;  // per sender, for retried unicasts
 };

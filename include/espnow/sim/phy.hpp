@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "espnow/sim/air_frame.hpp"
 #include "espnow/sim/engine.hpp"
+#include "espnow/sim/inline_vector.hpp"
 #include "espnow/sim/random.hpp"
 
 namespace espnow::sim {
@@ -61,7 +63,7 @@ class Phy {
   void attach(PhyEvents& events) noexcept { events_ = &events; }
   // Appends the faint signals (not delivered as events) that overlapped
   // [from, to) here, skipping the transmissions in `delivered`.
-  using FaintQuery = std::function<void(Time from, Time to, const std::vector<std::uint64_t>& delivered,
+  using FaintQuery = std::function<void(Time from, Time to, std::span<const std::uint64_t> delivered,
                                         std::vector<FaintSignal>& out)>;
   void on_faint(FaintQuery query) { faint_query_ = std::move(query); }
 
@@ -128,21 +130,23 @@ class Phy {
   void update_busy();
   void drop_lock_as_lost(RxLoss why);
 
-  Engine& engine_;
-  Random& random_;
-  PhyConfig config_;
+  // What every signal event reads first, together (a radio's state is
+  // cold when a frame reaches it on a field of 10,000).
   PhyEvents* events_ = nullptr;
+  Engine& engine_;
+  Lock lock_;
+  bool transmitting_ = false;
+  bool busy_ = false;
+  PhyConfig config_;
   double noise_mw_;       // over 22 MHz (DSSS/CCK)
   double ofdm_noise_mw_;  // over 20 MHz
   double energy_detect_mw_;
-  bool transmitting_ = false;
-  bool busy_ = false;
-  std::vector<Arrival> arrivals_;  // every signal felt now, in arrival order
-  Lock lock_;
+  InlineVector<Arrival, 4> arrivals_;  // every signal felt now, in arrival order
   // The locked frame's stretches and the delivered signals that overlapped it
   // (kept here, not in Lock, so their storage is reused from frame to frame).
-  std::vector<Stretch> stretches_;
-  std::vector<std::uint64_t> delivered_;
+  InlineVector<Stretch, 4> stretches_;
+  InlineVector<std::uint64_t, 4> delivered_;
+  Random& random_;
   FaintQuery faint_query_;
 };
 
