@@ -117,7 +117,11 @@ int Gateway::run() {
     streaming = !events.empty();
     handle_all(events);
     outbox_.expire(now_s());
-    drain();
+    if (connected_ && !outbox_.empty()) {
+      mqtt_.hold_writes();
+      drain();
+      mqtt_.release_writes();
+    }
     if (s_.stats_interval_s > 0 && std::chrono::steady_clock::now() >= next_stats) {
       publish_peers();
       publish_stats();

@@ -2,7 +2,10 @@
 
 #include <mosquitto.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -68,6 +71,19 @@ std::string MqttSession::start() {
 }
 
 bool MqttSession::socket_open() const { return mosquitto_socket(mosq_) >= 0; }
+
+void MqttSession::hold_writes() {
+  if (!up_ || !socket_open()) return;
+  const int on = 1;
+  corked_ = ::setsockopt(mosquitto_socket(mosq_), IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0;
+}
+
+void MqttSession::release_writes() {
+  if (!corked_) return;
+  corked_ = false;
+  const int off = 0;
+  if (socket_open()) (void)::setsockopt(mosquitto_socket(mosq_), IPPROTO_TCP, TCP_CORK, &off, sizeof off);
+}
 
 // Starts an attempt without blocking on it (a non-blocking connect; the
 // TLS handshake and CONNACK come through step()). A broker that is not

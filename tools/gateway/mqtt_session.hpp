@@ -60,6 +60,11 @@ class MqttSession {
   int publish(const std::string& topic, std::span<const char> payload, int qos, bool retain, int* mid);
   int subscribe(const std::string& pattern, int qos);
   bool socket_open() const;
+  // Between these, what is published waits in the kernel (TCP_CORK) and
+  // goes out in as few segments as it fills: one wake-up of the broker
+  // for a burst, not one per publication.
+  void hold_writes();
+  void release_writes();
   // Disconnects cleanly (no last will), waiting until `deadline` at most
   // for the DISCONNECT to be written.
   void stop(Clock::time_point deadline);
@@ -85,6 +90,7 @@ class MqttSession {
   bool attempted_ = false;  // a connect got under way once: later attempts are reconnects
   bool up_ = false;         // CONNACK accepted on the socket open now
   bool said_unreachable_ = false;
+  bool corked_ = false;
   int failures_ = 0;        // attempts failed in a row: the next waits that many seconds (at most 10)
   Clock::time_point next_try_{};
   Clock::time_point next_misc_{};  // keepalive's next look
