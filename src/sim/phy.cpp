@@ -176,8 +176,8 @@ double Phy::log_success() {
   return log_p;
 }
 
-void Phy::start_lock(const Transmission& tx, double mw, bool others) {
-  lock_ = Lock{&tx, mw, engine_.now(), engine_.now(), others};
+void Phy::start_lock(const Transmission& tx, double mw, double dbm, bool others) {
+  lock_ = Lock{&tx, mw, dbm, engine_.now(), engine_.now(), others};
   stretches_.clear();
   delivered_.clear();
   for (const Arrival& a : arrivals_) delivered_.push_back(a.id);
@@ -188,10 +188,11 @@ void Phy::signal_start(const Transmission& tx, double mw, bool decodable) {
   const bool others = !arrivals_.empty();
   arrivals_.push_back({tx.id, mw});
   if (lock_.tx) delivered_.push_back(tx.id);
-  const bool detectable = decodable && mw_to_dbm(mw) >= figures(tx.frame.rate).detect_dbm;
+  const double dbm = decodable ? mw_to_dbm(mw) : 0.0;
+  const bool detectable = decodable && dbm >= figures(tx.frame.rate).detect_dbm;
   if (detectable) {
     if (!transmitting_ && !lock_.tx) {
-      start_lock(tx, mw, others);
+      start_lock(tx, mw, dbm, others);
     } else if (tx.frame.kind == FrameKind::data) {
       // Busy sending or locked on another frame: this one is only interference.
       events_->phy_lost(tx.frame, RxLoss::collision);
@@ -216,7 +217,7 @@ void Phy::signal_end(const Transmission& tx) {
     if (!ok && done.tx->frame.kind == FrameKind::data)
       events_->phy_lost(done.tx->frame, done.interfered ? RxLoss::collision : RxLoss::weak);
     update_busy();
-    events_->phy_rx_end(done.tx->frame, done.tx->from, ok ? RxOutcome::ok : RxOutcome::error, mw_to_dbm(done.mw));
+    events_->phy_rx_end(done.tx->frame, done.tx->from, ok ? RxOutcome::ok : RxOutcome::error, done.dbm);
     return;
   }
   update_busy();

@@ -98,6 +98,7 @@ class Phy {
   struct Lock {
     const Transmission* tx = nullptr;
     double mw = 0.0;
+    double dbm = 0.0;        // mw_to_dbm(mw), worked out once when it was detected
     Time start = 0;          // when the frame reached this radio
     Time last = 0;           // end of the stretch already accounted for
     bool interfered = false;
@@ -109,7 +110,7 @@ class Phy {
     double interference_mw;
   };
 
-  void start_lock(const Transmission& tx, double mw, bool others);
+  void start_lock(const Transmission& tx, double mw, double dbm, bool others);
   void account(Time until);  // records [lock_.last, until) as a stretch
   // ln P(the locked frame survives): its stretches with the faint signals added.
   double log_success();
