@@ -14,6 +14,7 @@
 #include "espnow/radio/sim_air.hpp"
 #include "espnow_emul.hpp"
 #include "freertos/semphr.h"
+#include "support/emulated_chip.hpp"
 #include "nvs.h"
 #include "nvs_event_program.h"
 #include "nvs_flash.h"
@@ -31,9 +32,7 @@ const MacAddress kA{{0x02, 0, 0, 0, 0, 0x0a}};
 const MacAddress kB{{0x02, 0, 0, 0, 0, 0x0b}};
 
 std::unique_ptr<EmulatedChip> make_chip(SimAir& air, const MacAddress& mac, std::string nvs_dir = {}) {
-  auto c = EmulatedChip::create(air, ChipOptions{.radio = {.mac = mac}, .nvs_dir = std::move(nvs_dir)});
-  EXPECT_TRUE(c.ok());
-  return std::move(c.value());
+  return espnow::test::make_chip(air, mac, ChipOptions{.nvs_dir = std::move(nvs_dir)});
 }
 
 // A fresh directory for one test's NVS files.

@@ -18,6 +18,7 @@
 #include "freertos/semphr.h"
 #include "freertos/task.h"
 #include "sleep_program.h"
+#include "support/emulated_chip.hpp"
 #include "support/wait_for.hpp"
 
 using espnow::Interface;
@@ -26,18 +27,12 @@ using espnow::SimAir;
 using espnow::emul::ChipOptions;
 using espnow::emul::EmulatedChip;
 using espnow::emul::ScopedChip;
+using espnow::test::make_chip;
 
 namespace {
 
 constexpr MacAddress kSleeper{{0x02, 0, 0, 0, 0, 0x0a}};
 constexpr MacAddress kSender{{0x02, 0, 0, 0, 0, 0x0b}};
-
-std::unique_ptr<EmulatedChip> make_chip(SimAir& air, MacAddress mac, ChipOptions options = {}) {
-  options.radio.mac = mac;
-  auto c = EmulatedChip::create(air, options);
-  EXPECT_TRUE(c.ok());
-  return std::move(c.value());
-}
 
 struct Counts {
   int received = 0, sent_ok = 0, sent_fail = 0;

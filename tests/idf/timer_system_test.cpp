@@ -14,6 +14,7 @@
 #include "freertos/semphr.h"
 #include "freertos/task.h"
 #include "support/wait_for.hpp"
+#include "support/emulated_chip.hpp"
 #include "timer_system_program.h"
 
 using espnow::MacAddress;
@@ -25,10 +26,7 @@ using espnow::emul::ScopedChip;
 namespace {
 
 std::unique_ptr<EmulatedChip> make_chip(SimAir& air, std::uint8_t last, ChipOptions options = {}) {
-  options.radio.mac = MacAddress{{0x02, 0, 0, 0, 0, last}};
-  auto c = EmulatedChip::create(air, options);
-  EXPECT_TRUE(c.ok());
-  return std::move(c.value());
+  return espnow::test::make_chip(air, MacAddress{{0x02, 0, 0, 0, 0, last}}, std::move(options));
 }
 
 struct Seen {
