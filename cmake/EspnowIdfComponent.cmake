@@ -10,7 +10,7 @@ set(ESPNOW_IDF_COMPONENT_SOURCES
   src/api/rx_ring.cpp
   src/api/espnow.cpp)
 # AIOESPNow, built when Kconfig ESPNOW_ASYNC is on (Asio from espressif/asio).
-set(ESPNOW_IDF_ASYNC_SOURCES src/async/aioespnow.cpp)
+set(ESPNOW_IDF_ASYNC_SOURCES src/async/aioespnow.cpp src/async/timer.cpp src/async/virtual_time.cpp)
 
 if(ESP_PLATFORM)
   # Requirements may not depend on Kconfig (ESP-IDF expands them before it

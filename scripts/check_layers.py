@@ -27,7 +27,7 @@ ALLOWED = {
     "api": {"common", "wire", "sim", "radio", "link"},
     "async": {"common", "wire", "sim", "radio", "link", "api"},
     "host": {"common", "wire", "sim", "radio"},
-    "devices": {"common", "wire", "sim", "radio", "link", "api"},
+    "devices": {"common", "wire", "sim", "radio", "link", "api", "async"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.MULTILINE)

@@ -10,10 +10,11 @@
 #include <vector>
 
 #include <asio/error.hpp>
-#include <asio/steady_timer.hpp>
 
 #include "espnow/api/no_mem_retry.hpp"
 #include "espnow/api/sync_send_wait.hpp"
+#include "espnow/async/timer.hpp"
+#include "espnow/async/virtual_time.hpp"
 
 namespace espnow::detail {
 namespace {
@@ -26,7 +27,8 @@ std::error_code aborted() { return asio::error::operation_aborted; }
 // Link threads (send reports, message arrivals) only post to `executor_`.
 class AioCore : public std::enable_shared_from_this<AioCore> {
  public:
-  AioCore(ESPNow& e, asio::any_io_executor ex) : e_(e), executor_(std::move(ex)), irecv_buf_(MAX_DATA_LEN_V2) {}
+  AioCore(ESPNow& e, asio::any_io_executor ex)
+      : e_(e), executor_(std::move(ex)), time_(VirtualTime::of(executor_)), irecv_buf_(MAX_DATA_LEN_V2) {}
 
   void attach() { e_.set_rx_notify(&AioCore::notify_thunk, this); }
   void close();
@@ -45,7 +47,7 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
     std::optional<SyncSendWait> outstanding;  // the 100 ms rule (sync only), as ESPNow::send
     std::optional<NoMemRetry> retry;          // the 2 s rule, as ESPNow::send, on the ESPNow's clock
     std::uint64_t looks = 0;                  // timer waits armed by await_reports
-    std::unique_ptr<asio::steady_timer> timer;
+    std::unique_ptr<Timer> timer;             // on the executor's time (virtual in a Simulation)
   };
   struct Receiver {
     std::uint64_t id = 0;
@@ -90,8 +92,16 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
     });
   }
 
+  // Posts from a link's thread; an executor on virtual time is woken to run it.
+  template <class Fn>
+  void post_from_link(Fn&& fn) {
+    asio::post(executor_, std::forward<Fn>(fn));
+    if (time_) time_->wake();
+  }
+
   ESPNow& e_;
   asio::any_io_executor executor_;
+  VirtualTime* time_;  // null on the wall clock
   std::mutex mutex_;
   bool closed_ = false;
   std::uint64_t next_id_ = 1;
@@ -155,7 +165,7 @@ void AioCore::await_reports(SendOp* op, std::span<const std::uint8_t> msg) {
     return;
   }
   if (op->msg.empty()) op->msg.assign(msg.begin(), msg.end());
-  if (!op->timer) op->timer = std::make_unique<asio::steady_timer>(executor_);
+  if (!op->timer) op->timer = std::make_unique<Timer>(executor_);
   const std::uint64_t look = ++op->looks;
   // Armed before the op is published in waiters_: only its owner touches the
   // timer, and a new owner takes it under mutex_, after this.
@@ -204,7 +214,7 @@ void AioCore::try_send(SendOp* op, std::span<const std::uint8_t> msg) {
   const auto now = e_.clock().now();
   if (const auto retry_at = op->retry->retry_at(ec, now)) {
     if (op->msg.empty()) op->msg.assign(msg.begin(), msg.end());
-    if (!op->timer) op->timer = std::make_unique<asio::steady_timer>(executor_);
+    if (!op->timer) op->timer = std::make_unique<Timer>(executor_);
     op->timer->expires_after(*retry_at - now);
     op->timer->async_wait([self = shared_from_this(), op](std::error_code) { self->try_send(op, op->msg); });
     return;
@@ -234,7 +244,7 @@ void AioCore::on_ticket_done(SendTicket* ticket) {
     }
   }
   // The task owns the op, so it is freed even if the executor never runs it.
-  asio::post(core->executor_, [core, owned = std::unique_ptr<SendOp>(op)]() mutable { core->ticket_done(*owned); });
+  core->post_from_link([core, owned = std::unique_ptr<SendOp>(op)]() mutable { core->ticket_done(*owned); });
 }
 
 void AioCore::ticket_done(const SendOp& op) {
@@ -321,7 +331,7 @@ void AioCore::notify_thunk(void* self) {
 
 void AioCore::post_serve() {
   if (serve_posted_.exchange(true)) return;  // one pending serve covers every arrival
-  asio::post(executor_, [weak = weak_from_this()] {
+  post_from_link([weak = weak_from_this()] {
     if (auto self = weak.lock()) {
       self->serve_posted_ = false;
       self->serve();

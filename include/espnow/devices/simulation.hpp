@@ -21,7 +21,8 @@
 // stderr with its device, and the process aborts rather than hang. irq
 // callbacks run in the scheduling step between programs, in the order their
 // messages arrived (they must not wait: drain with irecv(0), as the seeds
-// do). Not yet on virtual time: AIOESPNow, the ESP-IDF emulation and Python.
+// do). Coroutine programs on AIOESPNow: devices/async_device.hpp. Not yet on
+// virtual time: the ESP-IDF emulation.
 #pragma once
 
 #include <chrono>
