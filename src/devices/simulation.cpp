@@ -1,7 +1,10 @@
 #include "espnow/devices/simulation.hpp"
 
+#include <cxxabi.h>
+
 #include <atomic>
 #include <condition_variable>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -10,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace espnow {
@@ -23,6 +27,10 @@ struct PoweredOff : SimulationUnwind {};
 // Wall time a program may run without waiting on the simulation's clock
 // before it is taken to be blocked on something the simulation cannot see.
 constexpr auto kWatchdog = std::chrono::seconds(30);
+
+// The index of a program that is a thread started through the clock
+// (start_thread), not a device's program.
+constexpr std::size_t kNoDevice = std::numeric_limits<std::size_t>::max();
 
 }  // namespace
 
@@ -39,6 +47,7 @@ struct Simulation::Scheduler final : Clock {
     std::size_t index = 0;
     std::string name;
     Simulation::Program body;
+    std::function<void()> thread_body;  // a thread started through the clock (index kNoDevice)
     std::thread thread;
     std::condition_variable go;
     bool granted = false;
@@ -63,6 +72,7 @@ struct Simulation::Scheduler final : Clock {
   std::chrono::nanoseconds end{0};      // of the current run_for()
   std::atomic<std::int64_t> now_ns{0};
   std::vector<std::unique_ptr<Program>> programs;
+  std::vector<std::shared_ptr<void>> kept;  // Simulation::keep's, destroyed after the programs end
   std::vector<std::function<void()>> posted;
   // Actions at virtual times, in order of (time, order of scheduling).
   std::map<std::pair<std::chrono::nanoseconds, std::uint64_t>, std::function<void()>> timed;
@@ -107,6 +117,24 @@ struct Simulation::Scheduler final : Clock {
   bool post(std::function<void()>& fn) override {
     std::lock_guard g(m);
     posted.push_back(std::move(fn));
+    return true;
+  }
+
+  // A thread the simulation schedules: a program with no device, run in turn
+  // after those started before it. From a program, a scheduling step, or the
+  // thread of run_for() between runs; its thread starts now and waits for its
+  // first turn. Not once the simulation ends.
+  bool start_thread(std::string name, std::function<void()>& body) override {
+    auto p = std::make_unique<Program>();
+    p->index = kNoDevice;
+    p->name = std::move(name);
+    p->waiting = p->notified = true;  // ready at once: its first step
+    Program& ref = *p;
+    std::lock_guard g(m);
+    if (ending) return false;
+    ref.thread_body = std::move(body);
+    programs.push_back(std::move(p));
+    ref.thread = std::thread([this, &ref] { run_program(ref, nullptr); });
     return true;
   }
 
@@ -256,11 +284,18 @@ struct Simulation::Scheduler final : Clock {
 
   void start(Program& p, SimDevice& device) {
     p.waiting = p.notified = true;  // ready at once: its first step
-    p.thread = std::thread([this, &p, &device] { run_program(p, device); });
+    p.thread = std::thread([this, &p, &device] { run_program(p, &device); });
   }
 
-  void run_program(Program& p, SimDevice& device) {
+  bool is_ending() const {
+    std::lock_guard g(m);
+    return ending;
+  }
+
+  void run_program(Program& p, SimDevice* device) {
     current = &p;
+    // A thread's body goes with the thread, run or not (see Clock::start_thread).
+    std::function<void()> thread_body = std::move(p.thread_body);
     bool ended;
     {
       std::unique_lock g(m);
@@ -271,16 +306,20 @@ struct Simulation::Scheduler final : Clock {
     }
     if (!ended) {
       try {
-        run_powered(p, device);
+        if (device) run_powered(p, *device);
+        else std::exchange(thread_body, nullptr)();
       } catch (const SimulationEnded&) {
+        thread_body = nullptr;
         return finish(p, false);
+      } catch (abi::__forced_unwind&) {  // pthread_exit (a FreeRTOS task's vTaskDelete): it returned
+        thread_body = nullptr;
+        finish(p, !is_ending());
+        throw;
       }
     }
+    thread_body = nullptr;
     // A program that caught the unwinding and returned is ended all the same.
-    std::unique_lock g(m);
-    ended = ending;
-    g.unlock();
-    finish(p, !ended);
+    finish(p, !is_ending());
   }
 
   bool power_off_pending(const Program& p) {
@@ -358,14 +397,23 @@ struct Simulation::Scheduler final : Clock {
     }
   }
 
+  // Programs may start threads while they unwind: those are refused
+  // (start_thread is false once ending), so the list stops growing.
   void end_all() {
     {
       std::lock_guard g(m);
       ending = true;
       for (auto& p : programs) p->go.notify_all();
     }
-    for (auto& p : programs)
+    for (std::size_t i = 0;; ++i) {
+      Program* p;
+      {
+        std::lock_guard g(m);
+        if (i >= programs.size()) break;
+        p = programs[i].get();
+      }
       if (p->thread.joinable()) p->thread.join();
+    }
   }
 };
 
@@ -390,6 +438,7 @@ Simulation::Simulation(AirOptions options)
 
 Simulation::~Simulation() {
   scheduler_->end_all();
+  while (!scheduler_->kept.empty()) scheduler_->kept.pop_back();  // newest first, before the air
   devices_.reset();  // before the clock they wait on
 }
 
@@ -410,8 +459,13 @@ Result<SimDevice*> Simulation::add_device(const RadioOptions& radio, Program pro
 void Simulation::run_for(std::chrono::nanoseconds duration) {
   Scheduler& s = *scheduler_;
   for (auto& p : s.programs)
-    if (!p->thread.joinable() && !p->done) s.start(*p, (*devices_)[p->index]);
+    if (!p->thread.joinable() && !p->done && p->index != kNoDevice) s.start(*p, (*devices_)[p->index]);
   s.run(s.now() + duration);
+}
+
+void Simulation::keep(std::shared_ptr<void> object) {
+  std::lock_guard g(scheduler_->m);
+  scheduler_->kept.push_back(std::move(object));
 }
 
 void Simulation::at(std::chrono::nanoseconds when, std::function<void()> action) {

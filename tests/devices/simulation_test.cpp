@@ -2,7 +2,11 @@
 // deterministic for a seed.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -106,6 +110,50 @@ TEST(Simulation, AProgramThatIsStillWaitingWhenTheSimulationEndsIsUnwound) {
     EXPECT_EQ(sim.now(), 10s);
   }
   EXPECT_TRUE(unwound);
+}
+
+TEST(Simulation, ThreadsStartedThroughTheClockAreProgramsInTheOrderTheyStarted) {
+  std::vector<std::string> log;  // one program runs at a time: no lock needed
+  bool never_run_destroyed = false;
+  {
+    Simulation sim;
+    Clock& clock = sim.clock();
+    const auto entry = [&](const char* who) { log.push_back(std::to_string(ms(clock.now())) + " " + who); };
+    // Started between runs, from the thread that runs the simulation.
+    std::function<void()> first = [&] {
+      entry("first");
+      clock.sleep_until(1s);
+      entry("first at 1 s");
+      // Started by a program: runs after those started before it.
+      std::function<void()> child = [&] {
+        entry("child");
+        clock.sleep_until(3s);
+        entry("child at 3 s");
+        pthread_exit(nullptr);  // ends it, as a return does
+      };
+      EXPECT_TRUE(clock.start_thread("child", child));
+      clock.sleep_until(2s);
+      entry("first at 2 s");
+    };
+    std::function<void()> second = [&] {
+      entry("second");
+      clock.sleep_until(1s);
+      entry("second at 1 s");
+      clock.sleep_until(std::chrono::hours(1));  // still waiting at the end: unwound
+    };
+    ASSERT_TRUE(clock.start_thread("first", first));
+    ASSERT_TRUE(clock.start_thread("second", second));
+    sim.run_for(10s);
+    EXPECT_EQ(sim.now(), 10s);
+    // A thread the simulation ends before it ran: its body is destroyed all the same.
+    std::shared_ptr<void> token(nullptr, [&](void*) { never_run_destroyed = true; });
+    std::function<void()> late = [token] { ADD_FAILURE() << "never runs"; };
+    token.reset();
+    ASSERT_TRUE(clock.start_thread("late", late));
+  }
+  EXPECT_TRUE(never_run_destroyed);
+  EXPECT_EQ(log, (std::vector<std::string>{"0 first", "0 second", "1000 first at 1 s", "1000 second at 1 s", "1000 child",
+                                           "2000 first at 2 s", "3000 child at 3 s"}));
 }
 
 TEST(SimulationDeathTest, AThreadThatIsNoProgramWaitingOnTheClockIsReported) {

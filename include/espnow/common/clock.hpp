@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 
 namespace espnow {
 
@@ -43,6 +44,18 @@ class Clock {
   // default, when the clock schedules nothing and the caller runs `fn` its own way.
   virtual bool post(std::function<void()>& fn) {
     (void)fn;
+    return false;
+  }
+  // Runs `body` on a new thread that this clock schedules with its other
+  // waiters (a Simulation makes it one of its programs: it runs in turn, in
+  // the order threads were started, and is unwound when the simulation ends);
+  // false, by default, when the clock schedules nothing and the caller starts
+  // a thread of its own. Once started, `body` is destroyed on that thread when
+  // it returns or is unwound, or when the simulation ends before it ran (so
+  // whatever it captures can tell its owner that it is over).
+  virtual bool start_thread(std::string name, std::function<void()>& body) {
+    (void)name;
+    (void)body;
     return false;
   }
 };

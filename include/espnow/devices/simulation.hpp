@@ -21,8 +21,10 @@
 // stderr with its device, and the process aborts rather than hang. irq
 // callbacks run in the scheduling step between programs, in the order their
 // messages arrived (they must not wait: drain with irecv(0), as the seeds
-// do). Coroutine programs on AIOESPNow: devices/async_device.hpp. Not yet on
-// virtual time: the ESP-IDF emulation.
+// do). Coroutine programs on AIOESPNow: devices/async_device.hpp. Threads
+// started through the clock (Clock::start_thread: an emulated ESP32's tasks,
+// emul's espnow_emul_simulation.hpp) are programs too, run in turn after the
+// devices' programs, in the order they started.
 #pragma once
 
 #include <chrono>
@@ -71,6 +73,11 @@ class Simulation {
   // interfaces down (it neither hears nor acknowledges); then it boots, its
   // program running again from the start, as after a reset.
   void power_cycle(std::size_t device, std::chrono::nanoseconds when, std::chrono::nanoseconds off_for);
+
+  // Keeps `object` until the simulation ends: it is destroyed (newest first)
+  // after every program has been unwound, before the air and the devices, so
+  // it may own radios on the air and threads started through the clock.
+  void keep(std::shared_ptr<void> object);
 
   // Virtual time since the simulation began.
   std::chrono::nanoseconds now() const;
