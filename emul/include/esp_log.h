@@ -1,12 +1,15 @@
 /* ESP-IDF's logging (esp_log.h) on the host. Names, levels and the line
  * format ("I (1234) tag: message") follow ESP-IDF v5.5's log library, see
  * https://docs.espressif.com/projects/esp-idf/en/v5.5/esp32/api-reference/system/log.html.
- * Each line goes to stdout whole (one write under a lock), stamped with the
- * milliseconds since the program started, as the chip stamps since boot.
+ * Each line goes to stdout whole (one write under a lock), or to the function
+ * esp_log_set_vprintf names, stamped with the milliseconds since the program
+ * started (on a Simulation's clock: since the simulation started), as the
+ * chip stamps since boot.
  * Levels are set per tag at run time; CONFIG_LOG_DEFAULT_LEVEL (sdkconfig.h,
  * default INFO) is where they start. No colours. */
 #pragma once
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "esp_err.h"
@@ -30,6 +33,11 @@ typedef enum {
 void esp_log_level_set(const char* tag, esp_log_level_t level);
 esp_log_level_t esp_log_level_get(const char* tag);
 uint32_t esp_log_timestamp(void);
+typedef int (*vprintf_like_t)(const char*, va_list);
+/* Where the log's output goes from now on (NULL: stdout); returns the
+ * previous function. Called under the log's lock, with the chip of the task
+ * that logs selected (espnow::emul::selected_chip_or_null). */
+vprintf_like_t esp_log_set_vprintf(vprintf_like_t func);
 /* Writes `format` as is, if `tag` logs at `level` (no prefix, no newline). */
 void esp_log_write(esp_log_level_t level, const char* tag, const char* format, ...)
     __attribute__((format(printf, 3, 4)));

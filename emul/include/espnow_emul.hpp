@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "espnow/common/clock.hpp"
 #include "espnow/common/result.hpp"
 #include "espnow/radio/sim_air.hpp"
 #include "espnow/link/soft_link.hpp"
@@ -60,6 +61,13 @@ struct ChipOptions {
   // ESP_SLEEP_WAKEUP_TIMER. Without it, deep sleep stops the program with a
   // message. (The process's default chip re-executes the program instead.)
   std::function<void(std::optional<std::uint64_t> sleep_us)> on_deep_sleep{};
+  // The chip's time (null: the steady clock): its FreeRTOS ticks, delays and
+  // timeouts, software timers, esp_timer, esp_log's timestamps and light
+  // sleep. Its tasks (Wi-Fi, esp_timer, timer service, event loop, those
+  // the program creates) start through it, so on a Simulation's clock they
+  // are the simulation's programs (espnow_emul_simulation.hpp), and the chip
+  // must live as long as the simulation does.
+  Clock* clock = nullptr;
 };
 
 class EmulatedChip {

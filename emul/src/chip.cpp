@@ -21,10 +21,10 @@ std::string nvs_dir_of(const ChipOptions& options) {
 }  // namespace
 
 ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
-    : owner(chip), radio(r), link(r, options.link), release_radio(std::move(release)),
+    : owner(chip), clock(options.clock ? *options.clock : steady_clock()), radio(r), link(r, options.link), release_radio(std::move(release)),
       on_restart(options.on_restart), on_deep_sleep(options.on_deep_sleep),
-      services(chip, nvs_dir_of(options), options.reset_reason, options.wakeup_cause),
-      task(*this, options.rx_queue_len) {}
+      services(chip, clock, nvs_dir_of(options), options.reset_reason, options.wakeup_cause),
+      task(*this, clock, options.rx_queue_len) {}
 
 ChipState::~ChipState() {
   (void)link.deinit();  // no radio callback after this, so the task can stop
@@ -260,6 +260,14 @@ EmulatedChip::~EmulatedChip() {
 }
 
 void select_chip(EmulatedChip* chip) { t_selected = chip; }
+
+namespace detail {
+// The default chip is on the steady clock: no need to make it to know that.
+Clock& current_clock() {
+  EmulatedChip* chip = t_selected ? t_selected : g_default.load();
+  return chip ? chip->state().clock : steady_clock();
+}
+}  // namespace detail
 
 EmulatedChip& selected_chip() { return t_selected ? *t_selected : default_chip(); }
 

@@ -6,20 +6,29 @@
 #include "chip_state.hpp"
 #include "esp_timer_task.hpp"
 #include "event_loop.hpp"
+#include "freertos_timer_service.hpp"
 #include "nvs_partition.hpp"
 
 namespace espnow::emul::detail {
 
-ChipServices::ChipServices(EmulatedChip& c, std::string dir, int reason, int wakeup_cause)
-    : chip(c), nvs_dir(std::move(dir)), reset_reason(reason), sleep(wakeup_cause) {}
+ChipServices::ChipServices(EmulatedChip& c, Clock& k, std::string dir, int reason, int wakeup_cause)
+    : chip(c), clock(k), boot(k.now()), nvs_dir(std::move(dir)), reset_reason(reason), sleep(wakeup_cause) {}
 
 ChipServices::~ChipServices() {
-  if (esp_timer_) esp_timer_->shut_down();  // no callback once the chip is gone
+  // No callback once the chip is gone.
+  if (rtos_timers_) rtos_timers_->shut_down();
+  if (esp_timer_) esp_timer_->shut_down();
+}
+
+std::shared_ptr<TimerService> ChipServices::rtos_timers() {
+  std::lock_guard lk(mutex);
+  if (!rtos_timers_) rtos_timers_ = std::make_shared<TimerService>(&chip, clock);
+  return rtos_timers_;
 }
 
 std::shared_ptr<EspTimerTask> ChipServices::esp_timer() {
   std::lock_guard lk(mutex);
-  if (!esp_timer_) esp_timer_ = std::make_shared<EspTimerTask>(&chip, boot);
+  if (!esp_timer_) esp_timer_ = std::make_shared<EspTimerTask>(&chip, clock, boot);
   return esp_timer_;
 }
 

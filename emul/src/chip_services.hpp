@@ -1,9 +1,9 @@
 // What an emulated chip has besides Wi-Fi and ESP-NOW: its boot time (the
 // clock of esp_timer_get_time) and reset reason, its NVS partition, its
-// default event loop, its esp_timer task, its shutdown handlers and its
-// sleep settings. The
-// partition, loop and task are made on first use, so a chip that never
-// calls nvs_*, esp_event_* or esp_timer_* costs nothing for them.
+// default event loop, its esp_timer task, its FreeRTOS timer service task,
+// its shutdown handlers and its sleep settings. The partition, loop and
+// tasks are made on first use, so a chip that never calls nvs_*,
+// esp_event_*, esp_timer_* or xTimer* costs nothing for them.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "espnow/common/clock.hpp"
 #include "sleep_config.hpp"
 
 namespace espnow::emul {
@@ -23,9 +24,10 @@ namespace espnow::emul::detail {
 class NvsPartition;
 class EventLoop;
 class EspTimerTask;
+class TimerService;
 
 struct ChipServices {
-  ChipServices(EmulatedChip& chip, std::string nvs_dir, int reset_reason, int wakeup_cause);
+  ChipServices(EmulatedChip& chip, Clock& clock, std::string nvs_dir, int reset_reason, int wakeup_cause);
   ~ChipServices();
   ChipServices(const ChipServices&) = delete;
   ChipServices& operator=(const ChipServices&) = delete;
@@ -36,9 +38,13 @@ struct ChipServices {
   std::shared_ptr<EspTimerTask> esp_timer();
   // The esp_timer task if the chip has one yet, else null.
   std::shared_ptr<EspTimerTask> esp_timer_if_made();
+  // FreeRTOS's timer service task ("Tmr Svc"). Made on first use; its timers
+  // keep it (stopped) after the chip is gone.
+  std::shared_ptr<TimerService> rtos_timers();
 
   EmulatedChip& chip;
-  const std::chrono::steady_clock::time_point boot = std::chrono::steady_clock::now();
+  Clock& clock;                          // the chip's
+  const std::chrono::nanoseconds boot;  // on `clock`: esp_timer's time 0
   const std::string nvs_dir;  // empty: the NVS lives in memory only
   const int reset_reason;      // esp_reset_reason_t
 
@@ -54,6 +60,7 @@ struct ChipServices {
  private:
   std::unique_ptr<NvsPartition> nvs_;
   std::shared_ptr<EspTimerTask> esp_timer_;
+  std::shared_ptr<TimerService> rtos_timers_;
 };
 
 // The selected chip's services (the process default chip's without a selection).

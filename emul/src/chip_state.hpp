@@ -39,6 +39,7 @@ struct ChipState final : WifiTask::Handler {
   static void link_sent(void* self, const MacAddress& dst, SendStatus status);
 
   EmulatedChip& owner;
+  Clock& clock;  // ChipOptions::clock
   AirRadio& radio;
   SoftLink link;
   std::function<void()> release_radio;

@@ -8,9 +8,9 @@
 #include <mutex>
 #include <string>
 
-namespace {
+#include "chip_thread.hpp"
 
-const auto g_boot = std::chrono::steady_clock::now();
+namespace {
 
 struct Levels {
   std::mutex mutex;
@@ -27,9 +27,19 @@ bool enabled(esp_log_level_t level, const char* tag) { return level != ESP_LOG_N
 char letter(esp_log_level_t level) { return "NEWIDV"[level < ESP_LOG_MAX ? level : 0]; }
 
 std::mutex g_out;
+vprintf_like_t g_vprintf = nullptr;  // under g_out
+
+int call_vprintf(vprintf_like_t fn, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  const int n = fn(format, args);
+  va_end(args);
+  return n;
+}
 
 void write_line(const std::string& line) {
   std::lock_guard lk(g_out);
+  if (g_vprintf) return (void)call_vprintf(g_vprintf, "%s", line.c_str());
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);  // line-buffered even into a pipe, as the chip's UART
 }
@@ -87,8 +97,15 @@ esp_log_level_t esp_log_level_get(const char* tag) {
 }
 
 uint32_t esp_log_timestamp(void) {
-  return static_cast<uint32_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - g_boot).count());
+  const auto since = espnow::emul::detail::since_start(espnow::emul::detail::current_clock());
+  return static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(since).count());
+}
+
+vprintf_like_t esp_log_set_vprintf(vprintf_like_t func) {
+  std::lock_guard lk(g_out);
+  const vprintf_like_t previous = g_vprintf;
+  g_vprintf = func;
+  return previous;
 }
 
 void esp_log_write(esp_log_level_t level, const char* tag, const char* format, ...) {

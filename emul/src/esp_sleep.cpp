@@ -1,6 +1,6 @@
 // esp_sleep on the selected chip: the timer wake-up, light sleep (the radio
 // off and the Wi-Fi and esp_timer tasks held, for the timer's time on the
-// steady clock) and deep sleep (the chip off, then booted again). Errors and
+// chip's clock) and deep sleep (the chip off, then booted again). Errors and
 // limits are ESP-IDF's (sleep_modes.c) for an ESP32.
 #include "esp_sleep.h"
 
@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -71,9 +72,19 @@ class Asleep {
   std::shared_ptr<espnow::emul::detail::EspTimerTask> timers_;
 };
 
-// No wake-up source: asleep until the power is cut.
-[[noreturn]] void sleep_forever() {
-  for (;;) std::this_thread::sleep_for(std::chrono::hours(24));
+// No wake-up source: asleep until the power is cut (on a Simulation's
+// clock, until the simulation ends).
+[[noreturn]] void sleep_forever(espnow::Clock& clock) {
+  std::mutex mutex;
+  std::condition_variable never_notified;
+  std::unique_lock lk(mutex);
+  for (;;) clock.wait(lk, never_notified, std::nullopt);
+}
+
+// The calling task's sleep, on its chip's clock.
+void sleep_for(espnow::Clock& clock, std::chrono::microseconds us) {
+  const auto until = clock.now() + us;
+  while (clock.now() < until) clock.sleep_until(until);
 }
 
 void run_deep_sleep_hooks(SleepConfig& c) {
@@ -196,8 +207,8 @@ esp_err_t esp_light_sleep_start(void) {
   if (sleep_us && *sleep_us <= kLightSleepOverheadUs + kMinSleepUs) return ESP_ERR_SLEEP_TOO_SHORT_SLEEP_DURATION;
   {
     Asleep asleep(chip_state);
-    if (!sleep_us) sleep_forever();
-    std::this_thread::sleep_for(std::chrono::microseconds(*sleep_us));
+    if (!sleep_us) sleep_forever(chip_state.clock);
+    sleep_for(chip_state.clock, std::chrono::microseconds(*sleep_us));
   }
   std::lock_guard lk(c.mutex);
   c.light_sleep_woke = true;

@@ -1,5 +1,5 @@
-// esp_timer on the selected chip: its boot time is the clock, its esp_timer
-// task runs the callbacks.
+// esp_timer on the selected chip: time since its boot on its clock, its
+// esp_timer task runs the callbacks.
 #include <algorithm>
 #include <climits>
 
@@ -13,8 +13,9 @@ namespace {
 constexpr std::uint64_t kMinPeriodUs = 50;  // esp_timer's minimum period on the chip
 }
 
-EspTimerTask::EspTimerTask(EmulatedChip* chip, Clock::time_point boot_time)
-    : boot(boot_time), thread_([this, chip] { run(chip); }) {}
+EspTimerTask::EspTimerTask(EmulatedChip* chip, Clock& k, TimePoint boot_time) : clock(k), boot(boot_time) {
+  thread_.start(clock, "esp_timer", [this, chip] { run(chip); });
+}
 
 EspTimerTask::~EspTimerTask() { shut_down(); }
 
@@ -23,20 +24,17 @@ void EspTimerTask::shut_down() {
     std::lock_guard lk(mutex);
     stop_ = true;
   }
-  changed_.notify_all();
-  if (!thread_.joinable()) return;
-  // A callback that deletes its chip cannot wait for itself.
-  if (thread_.get_id() == std::this_thread::get_id()) thread_.detach();
-  else thread_.join();
+  clock.notify(changed_);
+  thread_.join();  // at once in a callback that deletes its chip: it cannot wait for itself
 }
 
-void EspTimerTask::arm_locked(esp_timer_handle_t t, Clock::time_point expiry, std::uint64_t period_us) {
+void EspTimerTask::arm_locked(esp_timer_handle_t t, TimePoint expiry, std::uint64_t period_us) {
   disarm_locked(t);
   t->armed = true;
   t->expiry = expiry;
   t->period_us = period_us;
   armed_.emplace(expiry, t);
-  changed_.notify_all();
+  clock.notify(changed_);
 }
 
 void EspTimerTask::disarm_locked(esp_timer_handle_t t) {
@@ -50,12 +48,12 @@ void EspTimerTask::disarm_locked(esp_timer_handle_t t) {
 }
 
 void EspTimerTask::wait_not_running_locked(std::unique_lock<std::mutex>& lk, esp_timer_handle_t t) {
-  if (std::this_thread::get_id() == thread_.get_id()) return;
-  idle_.wait(lk, [&] { return running_ != t; });
+  if (thread_.on_thread()) return;
+  while (running_ == t) clock.wait(lk, idle_, std::nullopt);
 }
 
-EspTimerTask::Clock::time_point EspTimerTask::next_alarm_locked() const {
-  return armed_.empty() ? Clock::time_point::max() : armed_.begin()->first;
+EspTimerTask::TimePoint EspTimerTask::next_alarm_locked() const {
+  return armed_.empty() ? TimePoint::max() : armed_.begin()->first;
 }
 
 void EspTimerTask::hold() {
@@ -68,7 +66,7 @@ void EspTimerTask::release() {
     std::lock_guard lk(mutex);
     --holds_;
   }
-  changed_.notify_all();
+  clock.notify(changed_);
 }
 
 void EspTimerTask::run(EmulatedChip* chip) {
@@ -76,12 +74,12 @@ void EspTimerTask::run(EmulatedChip* chip) {
   std::unique_lock lk(mutex);
   while (!stop_) {
     if (holds_ > 0 || armed_.empty()) {
-      changed_.wait(lk);
+      clock.wait(lk, changed_, std::nullopt);
       continue;
     }
     const auto [when, t] = *armed_.begin();
-    if (Clock::now() < when) {
-      changed_.wait_until(lk, when);
+    if (clock.now() < when) {
+      clock.wait(lk, changed_, when);
       continue;
     }
     fire_locked(lk, when, t);
@@ -90,14 +88,14 @@ void EspTimerTask::run(EmulatedChip* chip) {
 
 // Re-arms a periodic timer from its due time (so it does not drift), then
 // runs the callback without the lock; `t` may be deleted by then.
-void EspTimerTask::fire_locked(std::unique_lock<std::mutex>& lk, Clock::time_point when, esp_timer_handle_t t) {
+void EspTimerTask::fire_locked(std::unique_lock<std::mutex>& lk, TimePoint when, esp_timer_handle_t t) {
   armed_.erase(armed_.begin());
   t->armed = false;
   if (t->period_us) {
     const auto period = std::chrono::microseconds(t->period_us);
     auto next = when + period;
     if (t->skip_unhandled_events)
-      while (next <= Clock::now()) next += period;
+      while (next <= clock.now()) next += period;
     t->armed = true;
     t->expiry = next;
     armed_.emplace(next, t);
@@ -109,7 +107,7 @@ void EspTimerTask::fire_locked(std::unique_lock<std::mutex>& lk, Clock::time_poi
   callback(arg);
   lk.lock();
   running_ = nullptr;
-  idle_.notify_all();
+  clock.notify(idle_);
 }
 
 }  // namespace espnow::emul::detail
@@ -123,7 +121,7 @@ esp_err_t start(esp_timer_handle_t timer, std::uint64_t timeout_us, std::uint64_
   if (!timer) return ESP_ERR_INVALID_ARG;
   std::lock_guard lk(timer->task->mutex);
   if (timer->armed) return ESP_ERR_INVALID_STATE;
-  timer->task->arm_locked(timer, EspTimerTask::Clock::now() + std::chrono::microseconds(timeout_us), period_us);
+  timer->task->arm_locked(timer, timer->task->clock.now() + std::chrono::microseconds(timeout_us), period_us);
   return ESP_OK;
 }
 
@@ -154,7 +152,7 @@ esp_err_t esp_timer_restart(esp_timer_handle_t timer, uint64_t timeout_us) {
   if (!timer->armed) return ESP_ERR_INVALID_STATE;
   const std::uint64_t period = timer->period_us ? std::max(timeout_us, espnow::emul::detail::kMinPeriodUs) : 0;
   const std::uint64_t first = period ? period : timeout_us;
-  timer->task->arm_locked(timer, EspTimerTask::Clock::now() + std::chrono::microseconds(first), period);
+  timer->task->arm_locked(timer, timer->task->clock.now() + std::chrono::microseconds(first), period);
   return ESP_OK;
 }
 
@@ -179,15 +177,15 @@ esp_err_t esp_timer_delete(esp_timer_handle_t timer) {
 }
 
 int64_t esp_timer_get_time(void) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - services().boot)
-      .count();
+  const auto& s = services();
+  return std::chrono::duration_cast<std::chrono::microseconds>(s.clock.now() - s.boot).count();
 }
 
 int64_t esp_timer_get_next_alarm(void) {
   const auto task = services().esp_timer();
   std::lock_guard lk(task->mutex);
   const auto next = task->next_alarm_locked();
-  if (next == EspTimerTask::Clock::time_point::max()) return INT64_MAX;
+  if (next == EspTimerTask::TimePoint::max()) return INT64_MAX;
   return std::chrono::duration_cast<std::chrono::microseconds>(next - task->boot).count();
 }
 

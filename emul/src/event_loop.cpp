@@ -12,18 +12,17 @@ ESP_EVENT_DEFINE_BASE(WIFI_EVENT);
 
 namespace espnow::emul::detail {
 
-EventLoop::EventLoop(EmulatedChip* chip, std::size_t queue_len)
-    : queue_len_(queue_len), thread_([this, chip] { run(chip); }) {}
+EventLoop::EventLoop(EmulatedChip* chip, Clock& clock, std::size_t queue_len) : clock_(clock), queue_len_(queue_len) {
+  thread_.start(clock_, "sys_evt", [this, chip] { run(chip); });
+}
 
 EventLoop::~EventLoop() {
   {
     std::lock_guard lk(mutex_);
     stop_ = true;
   }
-  changed_.notify_all();
-  // A handler that deletes its own loop cannot wait for itself.
-  if (thread_.get_id() == std::this_thread::get_id()) thread_.detach();
-  else thread_.join();
+  clock_.notify(changed_);
+  thread_.join();  // at once in a handler that deletes its own loop: it cannot wait for itself
 }
 
 esp_err_t EventLoop::add(esp_event_base_t base, int32_t id, esp_event_handler_t fn, void* arg, bool legacy,
@@ -62,12 +61,12 @@ esp_err_t EventLoop::post(esp_event_base_t base, int32_t id, const void* data, s
   if (data && size) e.data.assign(static_cast<const std::uint8_t*>(data), static_cast<const std::uint8_t*>(data) + size);
   std::unique_lock lk(mutex_);
   // The loop's own task never waits for room (it would wait for itself).
-  if (thread_.get_id() == std::this_thread::get_id()) ticks = 0;
+  if (thread_.on_thread()) ticks = 0;
   if (!rtos::wait_ticks(lk, changed_, ticks, [this] { return stop_ || queue_.size() < queue_len_; }) || stop_)
     return ESP_ERR_TIMEOUT;
   queue_.push_back(std::move(e));
   lk.unlock();
-  changed_.notify_all();
+  clock_.notify(changed_);
   return ESP_OK;
 }
 
@@ -75,12 +74,12 @@ void EventLoop::run(EmulatedChip* chip) {
   select_chip(chip);
   std::unique_lock lk(mutex_);
   for (;;) {
-    changed_.wait(lk, [this] { return stop_ || !queue_.empty(); });
+    while (!stop_ && queue_.empty()) clock_.wait(lk, changed_, std::nullopt);
     if (stop_) return;
     Event e = std::move(queue_.front());
     queue_.pop_front();
     lk.unlock();
-    changed_.notify_all();  // room for a waiting post
+    clock_.notify(changed_);  // room for a waiting post
     dispatch(e);
     lk.lock();
   }
@@ -131,7 +130,7 @@ esp_err_t esp_event_loop_create_default(void) {
   auto& s = services();
   std::lock_guard lk(s.mutex);
   if (s.default_loop) return ESP_ERR_INVALID_STATE;
-  s.default_loop = std::make_unique<EventLoop>(&s.chip, kQueueLen);
+  s.default_loop = std::make_unique<EventLoop>(&s.chip, s.clock, kQueueLen);
   return ESP_OK;
 }
 

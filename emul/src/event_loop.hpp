@@ -1,5 +1,5 @@
-// A chip's default event loop: a queue of posted events and the task (a
-// host thread with the chip selected) that hands each to its handlers.
+// A chip's default event loop: a queue of posted events and the task (with
+// the chip selected, on the chip's clock) that hands each to its handlers.
 #pragma once
 
 #include <condition_variable>
@@ -7,9 +7,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
+#include "chip_thread.hpp"
 #include "esp_event.h"
 
 namespace espnow::emul {
@@ -20,7 +20,7 @@ namespace espnow::emul::detail {
 
 class EventLoop {
  public:
-  EventLoop(EmulatedChip* chip, std::size_t queue_len);
+  EventLoop(EmulatedChip* chip, Clock& clock, std::size_t queue_len);
   // Handlers running now finish; events still queued are dropped.
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
@@ -48,13 +48,14 @@ class EventLoop {
   void run(EmulatedChip* chip);
   void dispatch(Event& e);
 
+  Clock& clock_;
   const std::size_t queue_len_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Event> queue_;
   std::vector<std::shared_ptr<Registration>> handlers_;
   bool stop_ = false;
-  std::thread thread_;  // last: starts once the rest exists
+  ChipThread thread_;  // last: starts once the rest exists
 };
 
 }  // namespace espnow::emul::detail

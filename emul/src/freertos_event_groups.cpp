@@ -25,7 +25,7 @@ EventBits_t xEventGroupSetBits(EventGroupHandle_t g, const EventBits_t uxBitsToS
   if (!g) return 0;
   std::lock_guard lk(g->mutex);
   g->bits |= uxBitsToSet & kUsable;
-  g->cv.notify_all();
+  wake(g->cv);
   return g->bits;
 }
 
@@ -61,7 +61,7 @@ EventBits_t xEventGroupSync(EventGroupHandle_t g, const EventBits_t uxBitsToSet,
   if (xTicksToWait) honour_deletion();
   std::unique_lock lk(g->mutex);
   g->bits |= uxBitsToSet & kUsable;
-  g->cv.notify_all();
+  wake(g->cv);
   const bool ok = wait_ticks(lk, g->cv, xTicksToWait, [&] { return met(g->bits, uxBitsToWaitFor, true); });
   const EventBits_t bits = g->bits;
   if (ok) g->bits &= ~uxBitsToWaitFor;

@@ -1,13 +1,16 @@
 // What the emulated FreeRTOS objects share: the tick (CONFIG_FREERTOS_HZ of
-// the program, on the steady clock), waits of a number of ticks, and the
-// task control block of the calling thread.
+// the program, on the calling task's chip's clock), waits of a number of
+// ticks through that clock, and the task control block of the calling thread.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+
+#include "chip_thread.hpp"
 
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
@@ -32,30 +35,42 @@ struct tskTaskControlBlock {
 
 namespace espnow::emul::rtos {
 
-using Clock = std::chrono::steady_clock;
-
 uint32_t tick_rate_hz();
+// The tick count since the clock's start (detail::since_start), 64 bits wide.
+uint64_t ticks64(Clock& clock);
 TickType_t ticks_now();
-Clock::duration ticks_to_duration(TickType_t ticks);
+std::chrono::nanoseconds ticks_to_duration(TickType_t ticks);
+// When tick `tick` (of ticks64) begins on `clock`.
+std::chrono::nanoseconds time_of_tick(Clock& clock, uint64_t tick);
 
-// Waits on `cv` until `ready()` or `ticks` pass (portMAX_DELAY: forever, 0:
-// not at all). Returns ready().
+// Waits on `cv` through the calling thread's clock until `ready()` or `ticks`
+// pass (portMAX_DELAY: forever, 0: not at all). Returns ready(). Whoever
+// makes it ready wakes it with detail::current_clock().notify(cv).
 template <class Pred>
 bool wait_ticks(std::unique_lock<std::mutex>& lk, std::condition_variable& cv, TickType_t ticks, Pred ready);
 
 // Ends the calling task if another task deleted it with vTaskDelete(handle);
 // every call that may block calls it first, holding no lock.
 void honour_deletion();
+// Blocks the calling task until `deadline` on its clock, or until another
+// task deletes it (then it ends).
+void delay_until(std::chrono::nanoseconds deadline);
 
 template <class Pred>
 bool wait_ticks(std::unique_lock<std::mutex>& lk, std::condition_variable& cv, TickType_t ticks, Pred ready) {
   if (ready()) return true;
   if (ticks == 0) return false;
-  if (ticks == portMAX_DELAY) {
-    cv.wait(lk, ready);
-    return true;
+  Clock& clock = detail::current_clock();
+  std::optional<std::chrono::nanoseconds> deadline;
+  if (ticks != portMAX_DELAY) deadline = clock.now() + ticks_to_duration(ticks);
+  while (!ready()) {
+    if (deadline && clock.now() >= *deadline) return false;
+    clock.wait(lk, cv, deadline);
   }
-  return cv.wait_until(lk, Clock::now() + ticks_to_duration(ticks), ready);
+  return true;
 }
+
+// Wakes the waiters of `cv` through the calling thread's clock.
+inline void wake(std::condition_variable& cv) { detail::current_clock().notify(cv); }
 
 }  // namespace espnow::emul::rtos

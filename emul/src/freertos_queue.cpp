@@ -51,7 +51,7 @@ BaseType_t send(QueueHandle_t q, const void* item, TickType_t ticks, BaseType_t 
     q->holder = nullptr;
     q->recursion = 0;
     q->push(item, queueSEND_TO_BACK);
-    q->not_empty.notify_one();
+    wake(q->not_empty);
     return pdPASS;
   }
   if (ticks) honour_deletion();
@@ -59,7 +59,7 @@ BaseType_t send(QueueHandle_t q, const void* item, TickType_t ticks, BaseType_t 
   if (position == queueOVERWRITE && q->count == q->capacity) q->count = 0;  // a queue of one item
   if (!wait_ticks(lk, q->not_full, ticks, [q] { return q->count < q->capacity; })) return errQUEUE_FULL;
   q->push(item, position);
-  q->not_empty.notify_one();
+  wake(q->not_empty);
   return pdPASS;
 }
 
@@ -74,9 +74,9 @@ BaseType_t receive(QueueHandle_t q, void* out, TickType_t ticks, bool remove) {
       q->holder = xTaskGetCurrentTaskHandle();
       q->recursion = 1;
     }
-    q->not_full.notify_one();
+    wake(q->not_full);
   } else {
-    q->not_empty.notify_one();  // another peeker or receiver may take it
+    wake(q->not_empty);  // another peeker or receiver may take it
   }
   return pdPASS;
 }
@@ -124,7 +124,7 @@ BaseType_t xQueueGenericReset(QueueHandle_t xQueue, BaseType_t) {
     xQueue->count = 0;
     xQueue->head = 0;
   }
-  xQueue->not_full.notify_all();
+  wake(xQueue->not_full);
   return pdPASS;
 }
 

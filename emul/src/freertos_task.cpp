@@ -1,6 +1,8 @@
 // FreeRTOS tasks, ticks, notifications and critical sections on host threads.
-// A task is a detached pthread: vTaskDelete(NULL) ends it with pthread_exit,
-// which unwinds the task's C++ frames as a return would.
+// A task is a detached pthread, or, when its chip's clock schedules threads
+// (a Simulation's), a thread started through the clock: one of the
+// simulation's programs. vTaskDelete(NULL) ends it with pthread_exit, which
+// unwinds the task's C++ frames as a return would.
 #include <pthread.h>
 #include <sched.h>
 
@@ -8,9 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <thread>
 
+#include "chip_state.hpp"
 #include "espnow_emul.hpp"
 #include "freertos_kernel.hpp"
 
@@ -18,7 +22,7 @@ namespace espnow::emul::rtos {
 namespace {
 
 std::atomic<uint32_t> g_tick_rate{0};  // 0: none told yet, CONFIG_FREERTOS_HZ's default
-const Clock::time_point g_boot = Clock::now();
+constexpr uint64_t kNsPerS = 1000000000u;
 
 // Handles stay valid for the process: a program may notify a task that ended.
 // Never destroyed, not even at exit: detached tasks may still be running (and
@@ -61,13 +65,24 @@ uint32_t tick_rate_hz() {
   return hz ? hz : CONFIG_FREERTOS_HZ;
 }
 
-TickType_t ticks_now() {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - g_boot).count();
-  return static_cast<TickType_t>(static_cast<uint64_t>(us) * tick_rate_hz() / 1000000u);
+uint64_t ticks64(Clock& clock) {
+  const auto since = detail::since_start(clock).count();
+  const uint64_t ns = since > 0 ? static_cast<uint64_t>(since) : 0;
+  const uint64_t hz = tick_rate_hz();
+  return ns / kNsPerS * hz + ns % kNsPerS * hz / kNsPerS;
 }
 
-Clock::duration ticks_to_duration(TickType_t ticks) {
-  return std::chrono::microseconds(static_cast<uint64_t>(ticks) * 1000000u / tick_rate_hz());
+TickType_t ticks_now() { return static_cast<TickType_t>(ticks64(detail::current_clock())); }
+
+std::chrono::nanoseconds ticks_to_duration(TickType_t ticks) {
+  return std::chrono::nanoseconds(static_cast<uint64_t>(ticks) * kNsPerS / tick_rate_hz());
+}
+
+// Rounded up, so that ticks64() there is `tick`.
+std::chrono::nanoseconds time_of_tick(Clock& clock, uint64_t tick) {
+  const uint64_t hz = tick_rate_hz();
+  const uint64_t ns = tick / hz * kNsPerS + (tick % hz * kNsPerS + hz - 1) / hz;
+  return detail::start_of(clock) + std::chrono::nanoseconds(ns);
 }
 
 void honour_deletion() {
@@ -78,6 +93,16 @@ void honour_deletion() {
     end = self->delete_requested;
   }
   if (end) pthread_exit(nullptr);
+}
+
+void delay_until(std::chrono::nanoseconds deadline) {
+  tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
+  espnow::Clock& clock = detail::current_clock();
+  std::unique_lock lk(self->mutex);
+  while (!self->delete_requested && clock.now() < deadline) clock.wait(lk, self->cv, deadline);
+  if (!self->delete_requested) return;
+  lk.unlock();
+  pthread_exit(nullptr);
 }
 
 }  // namespace espnow::emul::rtos
@@ -106,6 +131,11 @@ BaseType_t xTaskCreatePinnedToCore(TaskFunction_t pvTaskCode, const char* const 
   tcb->arg = pvParameters;
   tcb->chip = espnow::emul::selected_chip_or_null();  // the creator's chip
   ++g_running;
+  std::function<void()> body = [tcb] { task_main(tcb); };
+  if (tcb->chip && tcb->chip->state().clock.start_thread(tcb->name, body)) {
+    if (pvCreatedTask) *pvCreatedTask = tcb;
+    return pdPASS;
+  }
   pthread_t thread;
   if (pthread_create(&thread, nullptr, task_main, tcb) != 0) {
     --g_running;
@@ -123,13 +153,13 @@ void vTaskDelete(TaskHandle_t xTaskToDelete) {
     std::lock_guard lk(xTaskToDelete->mutex);
     xTaskToDelete->delete_requested = true;
   }
-  xTaskToDelete->cv.notify_all();  // a pending ulTaskNotifyTake wakes and ends
+  wake(xTaskToDelete->cv);  // a pending delay or ulTaskNotifyTake wakes and ends
 }
 
 void vTaskDelay(const TickType_t xTicksToDelay) {
   honour_deletion();
   if (xTicksToDelay == 0) return (void)sched_yield();
-  std::this_thread::sleep_for(ticks_to_duration(xTicksToDelay));
+  delay_until(espnow::emul::detail::current_clock().now() + ticks_to_duration(xTicksToDelay));
 }
 
 BaseType_t xTaskDelayUntil(TickType_t* const pxPreviousWakeTime, const TickType_t xTimeIncrement) {
@@ -137,9 +167,11 @@ BaseType_t xTaskDelayUntil(TickType_t* const pxPreviousWakeTime, const TickType_
   if (!pxPreviousWakeTime) return pdFALSE;
   const TickType_t wake = *pxPreviousWakeTime + xTimeIncrement;
   *pxPreviousWakeTime = wake;
-  const TickType_t now = ticks_now();
-  if (static_cast<int32_t>(wake - now) <= 0) return pdFALSE;
-  std::this_thread::sleep_for(ticks_to_duration(wake - now));
+  espnow::Clock& clock = espnow::emul::detail::current_clock();
+  const uint64_t now = ticks64(clock);
+  const auto ahead = static_cast<int32_t>(wake - static_cast<TickType_t>(now));
+  if (ahead <= 0) return pdFALSE;
+  delay_until(time_of_tick(clock, now + static_cast<uint64_t>(ahead)));
   return pdTRUE;
 }
 
@@ -205,7 +237,7 @@ BaseType_t xTaskGenericNotify(TaskHandle_t xTaskToNotify, UBaseType_t, uint32_t 
     }
     xTaskToNotify->notified = true;
   }
-  xTaskToNotify->cv.notify_all();
+  wake(xTaskToNotify->cv);
   return result;
 }
 

@@ -8,9 +8,9 @@ namespace {
 constexpr std::size_t kSendReports = 1024;
 }
 
-WifiTask::WifiTask(Handler& handler, std::size_t rx_capacity)
-    : handler_(handler), rx_(std::max<std::size_t>(rx_capacity, 2)), tx_(kSendReports) {
-  thread_ = std::thread([this] { loop(); });
+WifiTask::WifiTask(Handler& handler, Clock& clock, std::size_t rx_capacity)
+    : handler_(handler), clock_(clock), rx_(std::max<std::size_t>(rx_capacity, 2)), tx_(kSendReports) {
+  thread_.start(clock_, "wifi", [this] { loop(); });
 }
 
 WifiTask::~WifiTask() {
@@ -18,7 +18,7 @@ WifiTask::~WifiTask() {
     std::lock_guard lk(mutex_);
     stop_ = true;
   }
-  cv_.notify_all();
+  clock_.notify(cv_);
   thread_.join();
 }
 
@@ -35,7 +35,7 @@ void WifiTask::post_received(const RecvInfo& info, std::span<const std::uint8_t>
     slot.len = data.size();
     ++rx_count_;
   }
-  cv_.notify_one();
+  clock_.notify(cv_);
 }
 
 void WifiTask::post_sent(const MacAddress& dst, SendStatus status) {
@@ -45,13 +45,13 @@ void WifiTask::post_sent(const MacAddress& dst, SendStatus status) {
     tx_[(tx_head_ + tx_count_) % tx_.size()] = Sent{dst, status};
     ++tx_count_;
   }
-  cv_.notify_one();
+  clock_.notify(cv_);
 }
 
 void WifiTask::wait_idle() {
   if (on_task_thread()) return;
   std::unique_lock lk(mutex_);
-  idle_cv_.wait(lk, [&] { return !busy_; });
+  while (busy_) clock_.wait(lk, idle_cv_, std::nullopt);
 }
 
 bool WifiTask::wait_quiet() {
@@ -59,7 +59,7 @@ bool WifiTask::wait_quiet() {
   std::unique_lock lk(mutex_);
   const auto quiet = [&] { return !busy_ && rx_count_ == 0 && tx_count_ == 0; };
   if (quiet()) return false;
-  idle_cv_.wait(lk, quiet);
+  while (!quiet()) clock_.wait(lk, idle_cv_, std::nullopt);
   return true;
 }
 
@@ -79,13 +79,13 @@ void WifiTask::release() {
     std::lock_guard lk(mutex_);
     --holds_;
   }
-  cv_.notify_one();
+  clock_.notify(cv_);
 }
 
 void WifiTask::loop() {
   std::unique_lock lk(mutex_);
   for (;;) {
-    cv_.wait(lk, [&] { return stop_ || (holds_ == 0 && (rx_count_ > 0 || tx_count_ > 0)); });
+    while (!stop_ && (holds_ > 0 || (rx_count_ == 0 && tx_count_ == 0))) clock_.wait(lk, cv_, std::nullopt);
     if (stop_) return;
     while (run_one(lk)) {
     }
@@ -115,7 +115,7 @@ bool WifiTask::run_one(std::unique_lock<std::mutex>& lk) {
   lk.lock();
   rx_in_flight_ = false;
   busy_ = false;
-  idle_cv_.notify_all();
+  clock_.notify(idle_cv_);
   return true;
 }
 

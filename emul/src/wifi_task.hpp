@@ -2,7 +2,8 @@
 // ESP-NOW receive and send callbacks. SoftLink reports on the radio's
 // delivery thread (the sender's, on the in-process air); the task takes the
 // reports from there, so user callbacks run on a thread of their own, as on
-// the chip, and may call esp_* functions without deadlocking the air.
+// the chip, and may call esp_* functions without deadlocking the air. It
+// waits and is woken through the chip's clock (a program of a Simulation's).
 #pragma once
 
 #include <array>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "chip_thread.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/link/link.hpp"
 
@@ -38,7 +40,7 @@ class WifiTask {
     ~Handler() = default;
   };
 
-  WifiTask(Handler& handler, std::size_t rx_capacity);
+  WifiTask(Handler& handler, Clock& clock, std::size_t rx_capacity);
   ~WifiTask();
   WifiTask(const WifiTask&) = delete;
   WifiTask& operator=(const WifiTask&) = delete;
@@ -61,7 +63,7 @@ class WifiTask {
   // starts; a running one finishes. release() lets the queue run again.
   void hold();
   void release();
-  bool on_task_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  bool on_task_thread() const { return thread_.on_thread(); }
   std::uint64_t rx_drops() const { return rx_drops_.load(); }
 
  private:
@@ -69,6 +71,7 @@ class WifiTask {
   bool run_one(std::unique_lock<std::mutex>& lk);
 
   Handler& handler_;
+  Clock& clock_;
   std::mutex mutex_;
   std::condition_variable cv_;       // work arrived, or stop
   std::condition_variable idle_cv_;  // a callback finished
@@ -81,7 +84,7 @@ class WifiTask {
   bool stop_ = false;
   int holds_ = 0;
   std::atomic<std::uint64_t> rx_drops_{0};
-  std::thread thread_;
+  ChipThread thread_;  // last: starts once the rest exists
 };
 
 }  // namespace espnow::emul::detail
