@@ -9,8 +9,8 @@ are that device's, time.sleep, sleep_ms/us and ticks_ms/us are virtual, and
 every line it prints starts with its device's MAC. Device i has the MAC
 02:00:00:00:00:i+1 (i from 0). The same arguments give the same run, line for
 line. Library modules are shared by the copies (they keep no device state).
-Not on virtual time yet: asyncio (a script's uasyncio loop runs on the wall
-clock), so --sim takes scripts written against the sync API.
+asyncio (uasyncio) is on virtual time too: a copy's asyncio.run() runs an
+espnow_sim.VirtualEventLoop on its device.
 """
 import argparse
 import gc

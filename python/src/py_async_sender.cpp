@@ -7,7 +7,8 @@
 
 namespace espnow::py {
 
-AsyncSender::AsyncSender(ESPNow& espnow) : espnow_(espnow), event_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+AsyncSender::AsyncSender(ESPNow& espnow, DeviceEvents* events)
+    : espnow_(espnow), events_(events), event_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (event_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
 }
 
@@ -43,6 +44,7 @@ void AsyncSender::on_done(SendTicket* ticket) {
   }
   const std::uint64_t one = 1;
   (void)!::write(self.event_fd_, &one, sizeof one);
+  if (self.events_) self.events_->signal();
 }
 
 std::vector<AsyncSender::Completion> AsyncSender::take_completions() {

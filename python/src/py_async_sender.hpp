@@ -18,12 +18,14 @@
 #include "espnow/api/espnow.hpp"
 #include "espnow/api/no_mem_retry.hpp"
 #include "espnow/api/sync_send_wait.hpp"
+#include "py_device_events.hpp"
 
 namespace espnow::py {
 
 class AsyncSender {
  public:
-  explicit AsyncSender(ESPNow& espnow);
+  // Each report is also counted in `events` (if any), for a loop on virtual time.
+  explicit AsyncSender(ESPNow& espnow, DeviceEvents* events = nullptr);
   ~AsyncSender();
   AsyncSender(const AsyncSender&) = delete;
   AsyncSender& operator=(const AsyncSender&) = delete;
@@ -75,6 +77,7 @@ class AsyncSender {
   static void on_done(SendTicket* ticket);
 
   ESPNow& espnow_;
+  DeviceEvents* events_ = nullptr;
   int event_fd_ = -1;
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 1;

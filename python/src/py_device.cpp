@@ -2,12 +2,17 @@
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <mutex>
 #include <random>
 
 #include "py_args.hpp"
 #include "py_async_sender.hpp"
+#include "py_device_events.hpp"
 #include "py_errors.hpp"
 #include "espnow/common/environment.hpp"
 
@@ -20,7 +25,9 @@ PyDevice::PyDevice(std::shared_ptr<void> air, SimDevice& device)
       radio_(&device.radio()),
       air_radio_(&device.radio()),
       espnow_(&device.espnow()),
-      description_("in-process air") {}
+      description_("in-process air") {
+  events_ = std::make_unique<DeviceEvents>(*espnow_);
+}
 
 PyDevice::PyDevice(host::OpenedRadio opened, int version)
     : opened_(std::make_unique<host::OpenedRadio>(std::move(opened))),
@@ -29,7 +36,9 @@ PyDevice::PyDevice(host::OpenedRadio opened, int version)
       radio_(opened_->radio),
       air_radio_(opened_->udp_radio),
       espnow_(own_espnow_.get()),
-      description_(opened_->description) {}
+      description_(opened_->description) {
+  events_ = std::make_unique<DeviceEvents>(*espnow_);
+}
 
 PyDevice::~PyDevice() { shutdown(); }
 
@@ -51,7 +60,7 @@ AirRadio& PyDevice::air_radio(const char* what) {
 }
 
 AsyncSender& PyDevice::sender() {
-  if (!sender_) sender_ = std::make_unique<AsyncSender>(espnow());
+  if (!sender_) sender_ = std::make_unique<AsyncSender>(espnow(), events_.get());
   return *sender_;
 }
 
@@ -197,6 +206,21 @@ void bind_devices(pyb::module_& m) {
       .def("position", [](PyDevice& d) { const Position p = d.air_radio("read the position").position(); return std::make_pair(p.x, p.y); })
       .def("set_position", [](PyDevice& d, double x, double y) { d.air_radio("set the position").set_position({x, y}); })
       .def_property_readonly("description", &PyDevice::description)
+      // For an asyncio loop on virtual time (espnow_sim): arrivals and send
+      // reports counted; a wait for the count to pass a mark, or `timeout`
+      // seconds of the device's clock (None: no limit).
+      .def("_events_mark", [](PyDevice& d) { return d.events().mark(); })
+      .def("_events_wait", [](PyDevice& d, std::uint64_t mark, std::optional<double> timeout) {
+             DeviceEvents& events = d.events();
+             std::optional<std::chrono::nanoseconds> deadline;
+             // Rounded up: a loop whose next timer is under a nanosecond away must see time reach it.
+             if (timeout)
+               deadline = events.clock().now() +
+                          std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(std::max(0.0, *timeout) * 1e9)));
+             pyb::gil_scoped_release nogil;
+             events.wait(mark, deadline);
+           }, pyb::arg("mark"), pyb::arg("timeout"))
+      .def("_clock_seconds", [](PyDevice& d) { return std::chrono::duration<double>(d.espnow().clock().now()).count(); })
       .def("ticks_ms", [](PyDevice& d) { return d.radio().now_us() / 1000; },
            "Milliseconds on the device's clock (the one peers_table's time_ms uses).");
 

@@ -18,6 +18,7 @@
 namespace espnow::py {
 
 class AsyncSender;
+class DeviceEvents;
 
 class PyDevice {
  public:
@@ -40,6 +41,8 @@ class PyDevice {
   const std::string& description() const { return description_; }
   // Completion reports for AIOESPNow's sends, made on first use.
   AsyncSender& sender();
+  // Arrivals and send reports, counted for an asyncio loop on virtual time.
+  DeviceEvents& events() { return *events_; }
   // Stops ESP-NOW and the radio's callbacks (before the interpreter exits).
   void shutdown();
 
@@ -49,6 +52,7 @@ class PyDevice {
   std::unique_ptr<host::OpenedRadio> opened_;  // a radio of its own
   std::unique_ptr<SoftLink> link_;
   std::unique_ptr<ESPNow> own_espnow_;
+  std::unique_ptr<DeviceEvents> events_;
   std::unique_ptr<AsyncSender> sender_;
   Radio* radio_ = nullptr;
   AirRadio* air_radio_ = nullptr;

@@ -22,6 +22,34 @@ def test_six_beacons_each_hear_the_five_others_and_the_run_repeats():
     assert again.stdout == first.stdout  # line for line, in the same order
 
 
+def test_uasyncio_scripts_run_on_virtual_time_and_the_run_repeats():
+    first = sim(6, EXAMPLES / "mp_async_beacon.py")
+    assert first.returncode == 0, first.stderr
+    assert sorted(first.stdout.splitlines()) == ["02:00:00:00:00:%02x heard 5 neighbours" % i for i in range(1, 7)]
+    again = sim(6, EXAMPLES / "mp_async_beacon.py")
+    assert again.stdout == first.stdout
+
+
+def test_an_hour_of_asyncio_sleep_takes_no_wall_hour(tmp_path):
+    script = tmp_path / "nap.py"
+    script.write_text(textwrap.dedent("""\
+        import time
+        import asyncio
+        async def main():
+            t0 = time.ticks_ms()
+            await asyncio.sleep(3600)
+            await asyncio.sleep_ms(5)
+            try:
+                await asyncio.wait_for(asyncio.sleep(10), 0.5)
+            except asyncio.TimeoutError:
+                print(time.ticks_diff(time.ticks_ms(), t0), "timed out")
+        asyncio.run(main())
+        """))
+    r = sim(2, "--sim-seconds", 7200, script, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:%02x 3600505 timed out" % i for i in range(1, 3)]
+
+
 def test_each_copy_has_the_boards_globals_and_virtual_time(tmp_path):
     script = tmp_path / "clock.py"
     script.write_text(textwrap.dedent("""\

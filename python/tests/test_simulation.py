@@ -1,5 +1,6 @@
 """espnow_sim.Simulation: MicroPython-style programs as devices on virtual
 time, the same run for a seed."""
+import asyncio
 import time
 
 import espnow_sim
@@ -52,6 +53,64 @@ def fleet(seed, clients, seconds):
     sim.run_for(seconds)
     assert abs(sim.now() - seconds) < 1e-9
     return logs
+
+
+def async_fleet(seed, clients, seconds):
+    """The seeds' aioespnow echo and heartbeat, one asyncio loop per device."""
+    sim = espnow_sim.Simulation(seed=seed, loss=0.1)
+    logs = {}
+
+    def server(dev):
+        async def main():
+            e = espnow_sim.aioespnow(dev)
+            e.active(True)
+            log = logs.setdefault("server", [])
+            async for mac, msg in e:
+                mac, msg = bytes(mac), bytes(msg)
+                try:
+                    e.add_peer(mac)
+                except OSError:
+                    pass  # already a peer
+                log.append((sim.ticks_ms(), mac, msg, await e.asend(mac, msg)))
+        asyncio.run(main())
+
+    def client(i):
+        def program(dev):
+            async def main():
+                e = espnow_sim.aioespnow(dev)
+                e.active(True)
+                e.add_peer(SERVER)
+                log = logs.setdefault(i, [])
+                for k in range(10**9):
+                    beat = sim.now()
+                    acked = await e.asend(SERVER, b"hb %d" % k)
+                    try:
+                        _, msg = await asyncio.wait_for(e.arecv(), 0.2)
+                    except asyncio.TimeoutError:
+                        msg = None
+                    log.append((sim.ticks_ms(), k, acked, msg))
+                    await asyncio.sleep(beat + 1.0 - sim.now())
+            asyncio.run(main())
+        return program
+
+    sim.add_device(server, mac=SERVER)
+    for i in range(1, clients + 1):
+        sim.add_device(client(i), mac=client_mac(i), position=(i, 0))
+    sim.run_for(seconds)
+    assert abs(sim.now() - seconds) < 1e-9
+    return logs
+
+
+def test_asyncio_programs_run_on_virtual_time_and_a_seed_gives_the_same_run():
+    t0 = time.monotonic()
+    first = async_fleet(1, 9, 60)
+    wall = time.monotonic() - t0
+    assert wall < 30  # sixty virtual seconds of ten devices; typically about one wall second
+    for i in range(1, 10):
+        assert len(first[i]) == 60  # a beat a second
+        assert sum(1 for entry in first[i] if entry[3] is not None) >= 55  # echoed, despite 10% loss
+    assert async_fleet(1, 9, 60) == first
+    assert async_fleet(2, 9, 60) != first
 
 
 def test_a_python_fleet_runs_on_virtual_time_faster_than_real_time():
