@@ -1,0 +1,33 @@
+// Emulated ESP32s as devices of an espnow::Simulation: ESP-IDF firmware (its
+// app_main) on virtual time, many chips in one process, deterministic for a
+// seed (docs/simulation.md, "Virtual time").
+//
+//   espnow::Simulation sim({.seed = 7, .loss = 0.1});
+//   for (std::uint8_t i = 1; i <= 10; ++i)
+//     espnow::emul::add_chip(sim, {.radio = {.mac = {{0x02, 0, 0, 0, 0, i}}}}, app_main);
+//   sim.run_for(std::chrono::minutes(10));
+//
+// Each chip is on the simulation's air and clock; its app_main runs on its
+// "main" task, and that task, the tasks it creates, its Wi-Fi task, timer
+// service, esp_timer task and event loop are programs of the simulation: one
+// runs at a time, and time moves only when all of them wait (vTaskDelay,
+// queue and notification timeouts, esp_timer, light sleep). The simulation
+// keeps the chip until it ends. Copies of one firmware share its globals (one
+// process): keep per-chip state by the chip's MAC or in task parameters.
+#pragma once
+
+#include "espnow/devices/simulation.hpp"
+#include "espnow_emul.hpp"
+
+namespace espnow::emul {
+
+// Makes a chip on `sim`'s air with `sim`'s clock (options.clock is replaced)
+// and, if app_main is not null, starts its "main" task running app_main with
+// the chip selected, as ESP-IDF's start-up does; it runs from the next
+// run_for(). Between runs, from the thread that runs the simulation. Its
+// SoftLink is seeded from the simulation's seed and the chip's MAC unless
+// options.link.seed says otherwise.
+// errc::arg for a group MAC or a bad channel.
+Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, void (*app_main)(void));
+
+}  // namespace espnow::emul

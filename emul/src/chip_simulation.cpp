@@ -1,0 +1,47 @@
+// add_chip: an emulated chip as a device of a Simulation.
+#include "espnow_emul_simulation.hpp"
+
+#include <memory>
+
+#include "esp_log.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
+
+namespace espnow::emul {
+namespace {
+
+using AppMain = void (*)(void);
+
+// ESP-IDF's main task, as app_main_startup.cpp's.
+void main_task(void* arg) {
+  ESP_LOGI("main_task", "Calling app_main()");
+  reinterpret_cast<AppMain>(arg)();
+  ESP_LOGI("main_task", "Returned from app_main()");
+  vTaskDelete(nullptr);
+}
+
+}  // namespace
+
+Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app_main) {
+  options.clock = &sim.clock();
+  // Its SoftLink's random numbers (the frames' random field) from the
+  // simulation's seed and the chip's MAC, as a device's are from its index.
+  if (options.link.seed == 0) {
+    std::uint64_t seed = sim.air().options().seed * 0x9E3779B97F4A7C15ull;
+    for (const std::uint8_t b : options.radio.mac.bytes) seed = (seed ^ b) * 0x100000001b3ull;
+    options.link.seed = seed | 1;
+  }
+  auto made = EmulatedChip::create(sim.air(), options);
+  if (!made.ok()) return made.failure();
+  std::shared_ptr<EmulatedChip> chip = std::move(made.value());
+  sim.keep(chip);
+  if (app_main) {
+    ScopedChip use(chip.get());
+    // Priority 1, CONFIG_ESP_MAIN_TASK_STACK_SIZE: as on the chip.
+    if (xTaskCreatePinnedToCore(main_task, "main", 3584, reinterpret_cast<void*>(app_main), 1, nullptr, 0) != pdPASS)
+      return Error(errc::no_mem, "cannot start the main task");
+  }
+  return chip.get();
+}
+
+}  // namespace espnow::emul
