@@ -16,27 +16,12 @@
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/ccmp.hpp"
 #include "espnow/wire/frame.hpp"
+#include "espnow/host/air_pcap.hpp"
 #include "espnow/host/pcap_file.hpp"
 #include "espnow/wire/radiotap.hpp"
 
 namespace espnow::cli {
 namespace {
-
-std::vector<std::uint8_t> radiotap_packet(std::span<const std::uint8_t> frame, std::uint8_t channel, PhyRate rate,
-                                          int rssi) {
-  const RateInfo& info = rate_info(rate);
-  wire::RadiotapFields f;
-  f.has_flags = true, f.flags = wire::kRadiotapFlagFcs;
-  f.has_rate = true, f.rate_500kbps = static_cast<std::uint8_t>(info.kbps / 500);
-  f.has_channel = true, f.channel_mhz = channel_to_mhz(channel);
-  f.channel_flags = static_cast<std::uint16_t>(
-      wire::kRadiotapChan2Ghz | (info.modulation == Modulation::ofdm ? wire::kRadiotapChanOfdm : wire::kRadiotapChanCck));
-  f.has_signal = true, f.signal_dbm = static_cast<std::int8_t>(rssi);
-  std::vector<std::uint8_t> packet(wire::radiotap_size(f));
-  wire::build_radiotap(f, packet);
-  packet.insert(packet.end(), frame.begin(), frame.end());
-  return packet;
-}
 
 // Keys for decrypting a capture: the temporal key of each peer given with --lmk.
 struct Keyring {
@@ -309,7 +294,7 @@ int write_capture(const GlobalOptions& g, const CaptureOptions& o) {
     const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::system_clock::now().time_since_epoch());
     std::lock_guard lk(m);
-    writer.write(radiotap_packet(frame, channel, rate, rssi), now);
+    writer.write(host::radiotap_packet(frame, channel, rate, rssi), now);
     ++captured;
   });
   std::fprintf(stderr, "capturing on %s to %s (Ctrl-C to stop)\n", opened.description.c_str(), o.write.c_str());

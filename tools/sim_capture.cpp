@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/fcs.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/radiotap.hpp"
@@ -65,11 +66,8 @@ double AirCapture::signal_dbm(const sim::Transmission& tx) {
 void AirCapture::frame_bytes(const sim::Transmission& tx, std::vector<std::uint8_t>& out) const {
   const sim::AirFrame& f = tx.frame;
   if (f.kind == sim::FrameKind::ack) {
-    // Frame control (control, ACK), Duration 0, the receiver address, FCS.
-    out.assign({0xD4, 0x00, 0x00, 0x00});
-    out.insert(out.end(), f.dst.bytes.begin(), f.dst.bytes.end());
-    out.resize(out.size() + wire::kFcsLen);
-    wire::write_fcs(out);
+    out.resize(wire::kAckFrameLen);
+    wire::encode_ack(f.dst, std::span<std::uint8_t, wire::kAckFrameLen>(out.data(), wire::kAckFrameLen));
     return;
   }
   // The ESP-NOW frame; its message carries the sender's tag (flow and

@@ -1,9 +1,11 @@
 #include "clocked_air.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "espnow/radio/sim_air.hpp"
+#include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/frame.hpp"
 
 namespace espnow {
@@ -29,11 +31,17 @@ ClockedAir::ClockedAir(SimAir& air) : air_(air), des_(engine_, air_config(air)) 
 }
 
 void ClockedAir::on_air(const sim::Transmission& t) {
+  const auto at = air_.start_ + std::chrono::nanoseconds(t.start);
+  if (t.frame.kind == sim::FrameKind::ack) {
+    if (!sniffer_) return;
+    std::array<std::uint8_t, wire::kAckFrameLen> ack;
+    wire::encode_ack(t.frame.dst, ack);
+    return sniffer_({at, ack, t.frame.rate, t.channel});
+  }
   if (t.frame.kind != sim::FrameKind::data) return;
   ++counts_.transmissions;
   if (!sniffer_) return;
-  if (const std::vector<std::uint8_t>* bytes = bytes_of(t.frame))
-    sniffer_({air_.start_ + std::chrono::nanoseconds(t.start), *bytes, t.frame.rate, t.channel});
+  if (const std::vector<std::uint8_t>* bytes = bytes_of(t.frame)) sniffer_({at, *bytes, t.frame.rate, t.channel});
 }
 
 void ClockedAir::set_sniffer(std::function<void(const AiredFrame&)> sniffer) {

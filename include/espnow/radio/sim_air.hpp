@@ -67,7 +67,8 @@ struct AirOptions {
   bool external_drive = false;
 };
 
-// A data frame as the timed air puts it on the air (retries included).
+// A frame as the timed air puts it on the air: data frames (retries
+// included) and ACKs.
 struct AiredFrame {
   std::chrono::nanoseconds at;          // on the air's clock, when it starts
   std::span<const std::uint8_t> frame;  // FCS included; a retry has the retry bit set
