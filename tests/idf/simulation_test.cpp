@@ -12,11 +12,17 @@
 #include <vector>
 
 #include "echo_heartbeat_firmware.h"
+#include "esp_event.h"
 #include "esp_log.h"
+#include "esp_sleep.h"
 #include "esp_timer.h"
+#include "esp_wifi.h"
 #include "espnow/devices/simulation.hpp"
 #include "espnow_emul_simulation.hpp"
 #include "freertos/FreeRTOS.h"
+#include "freertos/event_groups.h"
+#include "freertos/queue.h"
+#include "freertos/semphr.h"
 #include "freertos/task.h"
 #include "freertos/timers.h"
 
@@ -196,4 +202,78 @@ TEST(IdfSimulation, TimersFireAtExactVirtualTimes) {
   ASSERT_EQ(g_fired_ticks.size(), 3u + 12000u);
   for (std::size_t i = 0; i < g_fired_ticks.size(); ++i)
     ASSERT_EQ(g_fired_ticks[i], pdMS_TO_TICKS(300) * (i + 1)) << i;
+}
+
+namespace {
+
+// What each wait returned, and at what virtual time (esp_timer's µs).
+std::vector<std::string> g_steps;
+
+void step(const char* what, long result) {
+  g_steps.push_back(std::string(what) + " " + std::to_string(result) + " at " + std::to_string(esp_timer_get_time()));
+}
+
+void on_wifi_event(void*, esp_event_base_t, int32_t id, void*) { step("event", id); }
+
+TaskHandle_t g_victim = nullptr;
+void victim_task(void*) {
+  step("victim delays", 0);
+  vTaskDelay(pdMS_TO_TICKS(60 * 1000));
+  step("victim was not deleted", 0);
+}
+
+// Every kind of timed wait, one after another, then a light sleep.
+void waits_and_sleeps() {
+  QueueHandle_t q = xQueueCreate(1, sizeof(int));
+  int item = 0;
+  step("queue receive", xQueueReceive(q, &item, pdMS_TO_TICKS(500)));
+  xQueueSend(q, &item, 0);
+  step("queue send to a full queue", xQueueSend(q, &item, pdMS_TO_TICKS(250)));
+  SemaphoreHandle_t sem = xSemaphoreCreateBinary();
+  step("semaphore take", xSemaphoreTake(sem, pdMS_TO_TICKS(100)));
+  EventGroupHandle_t group = xEventGroupCreate();
+  step("event group wait", static_cast<long>(xEventGroupWaitBits(group, BIT0, pdTRUE, pdTRUE, pdMS_TO_TICKS(150))));
+  step("notify take", static_cast<long>(ulTaskNotifyTake(pdTRUE, pdMS_TO_TICKS(1000))));
+  TickType_t last = xTaskGetTickCount();
+  step("delay until", xTaskDelayUntil(&last, pdMS_TO_TICKS(3000)));
+  // The default event loop is a task of the chip too.
+  ESP_ERROR_CHECK(esp_event_loop_create_default());
+  ESP_ERROR_CHECK(esp_event_handler_register(WIFI_EVENT, ESP_EVENT_ANY_ID, on_wifi_event, nullptr));
+  wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+  ESP_ERROR_CHECK(esp_wifi_init(&cfg));
+  ESP_ERROR_CHECK(esp_wifi_set_mode(WIFI_MODE_STA));
+  ESP_ERROR_CHECK(esp_wifi_start());
+  vTaskDelay(1);
+  ESP_ERROR_CHECK(esp_sleep_enable_timer_wakeup(10 * 1000 * 1000));
+  step("light sleep", esp_light_sleep_start());
+  // A task deleted while it delays ends then, not when its delay is over.
+  xTaskCreate(victim_task, "victim", 4096, nullptr, 5, &g_victim);
+  vTaskDelay(pdMS_TO_TICKS(10));
+  vTaskDelete(g_victim);
+  vTaskDelay(pdMS_TO_TICKS(120 * 1000));
+  step("done", 0);
+}
+
+}  // namespace
+
+TEST(IdfSimulation, TimeoutsLightSleepAndTheEventLoopAreOnVirtualTime) {
+  g_steps.clear();
+  {
+    Simulation sim;
+    ASSERT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = nth(1)}}, waits_and_sleeps).ok());
+    sim.run_for(1h);
+  }
+  const int start = WIFI_EVENT_STA_START;
+  EXPECT_EQ(g_steps, (std::vector<std::string>{
+                         "queue receive 0 at 500000",
+                         "queue send to a full queue 0 at 750000",
+                         "semaphore take 0 at 850000",
+                         "event group wait 0 at 1000000",
+                         "notify take 0 at 2000000",
+                         "delay until 1 at 5000000",
+                         "event " + std::to_string(start) + " at 5000000",
+                         "light sleep 0 at 15010000",
+                         "victim delays 0 at 15010000",
+                         "done 0 at 135020000",
+                     }));
 }
