@@ -5,12 +5,14 @@
 namespace espnow::emul::detail {
 
 void ChipThread::start(Clock& clock, std::string name, std::function<void()> body) {
-  auto state = state_ = std::make_shared<State>();
+  auto state = state_ = std::make_shared<State>(clock);
   // Destroyed with the body, whether it ran, returned or was unwound.
   std::shared_ptr<void> on_end(nullptr, [state](void*) {
-    std::lock_guard lk(state->mutex);
-    state->ended = true;
-    state->ended_cv.notify_all();
+    {
+      std::lock_guard lk(state->mutex);
+      state->ended = true;
+    }
+    state->clock.notify(state->ended_cv);
   });
   std::function<void()> run = [state, on_end, body = std::move(body)] {
     {
@@ -34,7 +36,7 @@ void ChipThread::join() {
   if (own_started_) return;  // joined or detached before
   std::unique_lock lk(state_->mutex);
   if (state_->id == std::this_thread::get_id()) return;
-  state_->ended_cv.wait(lk, [&] { return state_->ended; });
+  while (!state_->ended) state_->clock.wait(lk, state_->ended_cv, std::nullopt);
 }
 
 bool ChipThread::on_thread() const {

@@ -26,12 +26,18 @@ class ChipThread {
   // Returns once the body has returned or been unwound. The owner stops it
   // first. On the thread itself it returns at once (a callback that deletes
   // its own task's owner cannot wait for itself), the thread running on.
+  // A thread of a Simulation is waited for through its clock: from another
+  // of its programs (a task deleting the default event loop), or after the
+  // simulation has ended; from the thread that runs the simulation between
+  // runs the simulation reports it and aborts, as nothing would end it.
   void join();
   bool on_thread() const;
 
  private:
   // Shared with the body, which may outlive this object (see join()).
   struct State {
+    explicit State(Clock& c) : clock(c) {}
+    Clock& clock;
     std::mutex mutex;
     std::condition_variable ended_cv;
     bool ended = false;
