@@ -278,3 +278,15 @@ TEST(IdfSimulation, TimeoutsLightSleepAndTheEventLoopAreOnVirtualTime) {
                          "loop deleted 0 at 135020000",
                      }));
 }
+
+TEST(IdfSimulationDeathTest, AChipOnASimulationsClockDestroyedBeforeItIsReportedNotLeftToHang) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Simulation sim;
+        auto chip = EmulatedChip::create(sim.air(), {.radio = {.mac = nth(1)}, .clock = &sim.clock()});
+        sim.run_for(1s);
+        chip.value().reset();  // its tasks are the simulation's: nothing would end them now
+      },
+      "none of the simulation's programs waited on its clock");
+}
