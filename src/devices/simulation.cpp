@@ -445,7 +445,9 @@ Simulation::~Simulation() {
 Result<SimDevice*> Simulation::add_device(const RadioOptions& radio, Program program, SoftLinkOptions link) {
   const std::size_t index = devices_->size();
   if (link.seed == 0) link.seed = devices_->air().options().seed * 0x9E3779B97F4A7C15ull + index + 1;
-  auto r = devices_->add_device(radio, link);
+  clocks_.push_back(std::make_unique<DriftingClock>(*scheduler_));
+  auto r = devices_->add_device(radio, link, *clocks_.back());
+  if (!r.ok()) clocks_.pop_back();  // one clock per device, by index
   if (!r.ok() || !program) return r;
   auto p = std::make_unique<Scheduler::Program>();
   p->index = index;
@@ -476,6 +478,8 @@ void Simulation::power_cycle(std::size_t device, std::chrono::nanoseconds when, 
   Scheduler& s = *scheduler_;
   s.at(when, [&s, device, off_for] { s.power_off(device, off_for); });
 }
+
+void Simulation::set_clock_drift(std::size_t device, double ppm) { clocks_.at(device)->set_drift(ppm); }
 
 std::chrono::nanoseconds Simulation::now() const { return scheduler_->now(); }
 bool Simulation::finished() const { return scheduler_->all_done(); }

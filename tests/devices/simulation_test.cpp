@@ -265,3 +265,54 @@ TEST(Simulation, ScheduledActionsAndPowerCyclesHappenAtTheirVirtualTimes) {
   EXPECT_GE(failed, failed_while_off + 7);  // and once it is out of range (from 3 s)
   EXPECT_GE(acked, 20);              // before, between, and after the boot
 }
+
+TEST(Simulation, ADevicesClockDriftsItsTimeoutsAndSleepsButNotTheAirOrTheOthers) {
+  Simulation sim({.seed = 3});
+  std::vector<std::int64_t> fast_wakes, slow_wakes, exact_wakes;
+  auto sleeper = [&](std::vector<std::int64_t>& wakes) {
+    return [&](SimDevice& d) {
+      ASSERT_OK(d.espnow().active(true));
+      for (int i = 0; i < 3; ++i) {
+        (void)d.espnow().recv(10000);  // nobody sends: a 10 s timeout on the device's clock
+        wakes.push_back(std::chrono::duration_cast<std::chrono::microseconds>(sim.now()).count());
+      }
+      d.clock().sleep_until(d.clock().now() + 100s);
+      wakes.push_back(std::chrono::duration_cast<std::chrono::microseconds>(sim.now()).count());
+    };
+  };
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, sleeper(fast_wakes)));
+  ASSERT_OK(sim.add_device({.mac = nth(2)}, sleeper(slow_wakes)));
+  ASSERT_OK(sim.add_device({.mac = nth(3)}, sleeper(exact_wakes)));
+  sim.set_clock_drift(0, 100);   // +100 ppm: its 10 s are over after 9.999 s of virtual time
+  sim.set_clock_drift(1, -50);   // -50 ppm: after 10.0005 s
+  sim.run_for(1h);
+  // Each wake within a microsecond of the drifted time (the clocks round to nanoseconds).
+  auto near = [](std::int64_t got, double want_us) { return std::abs(static_cast<double>(got) - want_us) <= 1.0; };
+  ASSERT_EQ(fast_wakes.size(), 4u);
+  ASSERT_EQ(slow_wakes.size(), 4u);
+  EXPECT_EQ(exact_wakes, (std::vector<std::int64_t>{10'000'000, 20'000'000, 30'000'000, 130'000'000}));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(near(fast_wakes[i], (i + 1) * 10e6 / 1.0001)) << fast_wakes[i];
+    EXPECT_TRUE(near(slow_wakes[i], (i + 1) * 10e6 / 0.99995)) << slow_wakes[i];
+  }
+  EXPECT_TRUE(near(fast_wakes[3], 130e6 / 1.0001)) << fast_wakes[3];
+  EXPECT_TRUE(near(slow_wakes[3], 130e6 / 0.99995)) << slow_wakes[3];
+}
+
+TEST(Simulation, ChangingADevicesDriftKeepsItsClockContinuous) {
+  Simulation sim;
+  std::vector<std::int64_t> local_ms;
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+    for (int i = 0; i < 4; ++i) {
+      d.clock().sleep_until(d.clock().now() + 1s);
+      local_ms.push_back(ms(d.clock().now()));
+    }
+  }));
+  sim.at(2500ms, [&] { sim.set_clock_drift(0, 1e5); });  // +10% from 2.5 s of virtual time
+  sim.run_for(10s);
+  // Local time reads 1000, 2000; the wait under way at the change ends at
+  // the virtual time it was given (3 s), when the clock, continuous at 2.5 s
+  // and 10% fast since, reads 2500 + 550; the next second takes 1/1.1 s.
+  EXPECT_EQ(local_ms, (std::vector<std::int64_t>{1000, 2000, 3050, 4050}));
+  EXPECT_NEAR(std::chrono::duration<double>(sim.now()).count(), 3.0 + 1.0 / 1.1, 1e-6);
+}

@@ -23,6 +23,9 @@ class SimDevice {
   // The device's one ESPNow object (the seeds' singleton): always the same.
   ESPNow& espnow() { return espnow_; }
   MacAddress mac(Interface i = Interface::sta) const { return radio_.mac(i); }
+  // The device's own clock, which its ESPNow waits on (in a Simulation: its
+  // drifting clock, on virtual time).
+  Clock& clock() { return espnow_.clock(); }
 
   // `clock` times ESPNow's waits (the 100 ms and 2 s rules, receive
   // timeouts); a test may give a manual one.
@@ -47,9 +50,13 @@ class SimDevices {
 
   // errc::arg for a group MAC or a bad channel.
   Result<SimDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link = {}) {
+    return add_device(radio, link, espnow_clock_);
+  }
+  // A device whose ESPNow waits on a clock of its own (`clock` must outlive it).
+  Result<SimDevice*> add_device(const RadioOptions& radio, SoftLinkOptions link, Clock& clock) {
     auto r = air_.add_radio(radio);
     if (!r.ok()) return r.failure();
-    devices_.push_back(std::make_unique<SimDevice>(**r, link, espnow_clock_));
+    devices_.push_back(std::make_unique<SimDevice>(**r, link, clock));
     return devices_.back().get();
   }
   SimAir& air() { return air_; }

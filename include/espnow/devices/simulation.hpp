@@ -28,10 +28,12 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 
 #include "espnow/common/clock.hpp"
+#include "espnow/common/drifting_clock.hpp"
 #include "espnow/common/result.hpp"
 #include "espnow/devices/sim_devices.hpp"
 
@@ -79,6 +81,13 @@ class Simulation {
   // it may own radios on the air and threads started through the clock.
   void keep(std::shared_ptr<void> object);
 
+  // Device `device`'s clock runs `ppm` parts per million fast (negative:
+  // slow) from now on, as a board's crystal does: its ESPNow's timeouts, its
+  // coroutines' timers and whatever its program times on d.clock() drift;
+  // the air and the other devices do not. As scenario input, from sim.at();
+  // a wait already under way ends at the virtual time it was given.
+  void set_clock_drift(std::size_t device, double ppm);
+
   // Virtual time since the simulation began.
   std::chrono::nanoseconds now() const;
   // Every program has returned.
@@ -93,6 +102,7 @@ class Simulation {
  private:
   struct Scheduler;
   std::unique_ptr<Scheduler> scheduler_;  // first: the devices wait on its clock
+  std::deque<std::unique_ptr<DriftingClock>> clocks_;  // each device's, on the scheduler's
   std::unique_ptr<SimDevices> devices_;
 };
 
