@@ -1,7 +1,7 @@
 """espnow-python --sim N: N copies of an unmodified MicroPython ESP-NOW script
 as N devices on one simulated air, on virtual time (espnow_sim.Simulation).
 
-    espnow-python --sim 20 [--sim-seconds 60] [--seed 1] [--loss 0.0] script.py [args]
+    espnow-python --sim 20 [--sim-seconds 60] [--seed 1] [--loss 0.0] [--drift 0] script.py [args]
 
 Each copy runs in its own globals (with the board's boot globals: gc) as a
 device of its own: espnow.ESPNow(), aioespnow's singleton and network.WLAN
@@ -60,17 +60,17 @@ class _PrefixedOutput:
 
 
 def _install_virtual_time(sim):
-    """time and the _espnow clock answer a device's thread from the simulation."""
+    """time and the _espnow clock answer a device's thread from its clock in the simulation."""
     real_sleep, real_device = time.sleep, _espnow.process_device
     real_ticks_ms, real_ticks_us = _espnow.ticks_ms, _espnow.ticks_us
 
     def on_device():
         return getattr(_local, "device", None) is not None
 
-    time.sleep = lambda s: sim.sleep(s) if on_device() else real_sleep(s)
+    time.sleep = lambda s: _local.device._sleep(s) if on_device() else real_sleep(s)
     _espnow.process_device = lambda: _local.device if on_device() else real_device()
-    _espnow.ticks_ms = lambda: sim.ticks_ms() if on_device() else real_ticks_ms()
-    _espnow.ticks_us = lambda: int(sim.now() * 1_000_000) if on_device() else real_ticks_us()
+    _espnow.ticks_ms = lambda: _local.device._clock_ns() // 1_000_000 if on_device() else real_ticks_ms()
+    _espnow.ticks_us = lambda: _local.device._clock_ns() // 1_000 if on_device() else real_ticks_us()
 
 
 def _program(source, path, argv, index):
@@ -99,6 +99,8 @@ def main(argv=None):
     parser.add_argument("--sim-seconds", type=float, default=60.0, help="virtual seconds to run (default 60)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--loss", type=float, default=0.0, help="frame loss probability on the air")
+    parser.add_argument("--drift", type=float, default=0.0,
+                        help="each device's clock runs fast or slow by up to this many ppm, drawn from the seed")
     parser.add_argument("script")
     parser.add_argument("args", nargs=argparse.REMAINDER)
     a = parser.parse_args(argv)
@@ -108,6 +110,8 @@ def main(argv=None):
         parser.error("--sim-seconds must be > 0")
     if not 0.0 <= a.loss <= 1.0:
         parser.error("--loss must be 0..1")
+    if not 0.0 <= a.drift <= 1e5:
+        parser.error("--drift must be 0..100000 ppm")
     try:
         with open(a.script) as f:
             source = f.read()
@@ -118,9 +122,12 @@ def main(argv=None):
     sim = espnow_sim.Simulation(seed=a.seed, loss=a.loss)
     _install_virtual_time(sim)
     sys.stdout = _PrefixedOutput(sys.stdout)
+    drifts = random.Random(a.seed ^ 0xD21F7)  # apart from the scripts' own draws
     for i in range(a.devices):
         sim.add_device(_program(source, a.script, sys.argv, i), mac=_device_mac(i), position=(i % 16, i // 16),
                        sta_active=False)
+        if a.drift:
+            sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))
     sim.run_for(a.sim_seconds)
     del sim  # ends the copies still running
     return 0

@@ -221,6 +221,15 @@ void bind_devices(pyb::module_& m) {
              events.wait(mark, deadline);
            }, pyb::arg("mark"), pyb::arg("timeout"))
       .def("_clock_seconds", [](PyDevice& d) { return std::chrono::duration<double>(d.espnow().clock().now()).count(); })
+      .def("_clock_ns", [](PyDevice& d) { return static_cast<std::int64_t>(d.espnow().clock().now().count()); })
+      // time.sleep on the device's clock (in a Simulation: virtual, with the device's drift).
+      .def("_sleep", [](PyDevice& d, double seconds) {
+             if (!(seconds >= 0)) raise_value_error("sleep length must be non-negative");
+             Clock& clock = d.espnow().clock();
+             const auto until = clock.now() + std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
+             pyb::gil_scoped_release nogil;
+             clock.sleep_until(until);
+           }, pyb::arg("seconds"))
       .def("ticks_ms", [](PyDevice& d) { return d.radio().now_us() / 1000; },
            "Milliseconds on the device's clock (the one peers_table's time_ms uses).");
 

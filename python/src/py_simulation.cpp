@@ -77,6 +77,10 @@ class PySimulation {
   std::uint64_t ticks_ms() const { return static_cast<std::uint64_t>(sim_->now().count() / 1000000); }
   bool finished() const { return sim_->finished(); }
   void set_loss(double p) { sim_->air().set_loss(p); }
+  void set_clock_drift(std::size_t device, double ppm) {
+    if (device >= sim_->size()) raise_value_error("no device " + std::to_string(device));
+    sim_->set_clock_drift(device, ppm);
+  }
   void power_cycle(std::size_t device, double at, double off_for) {
     if (device >= sim_->size()) raise_value_error("no device " + std::to_string(device));
     sim_->power_cycle(device, seconds_arg(at, "at"), seconds_arg(off_for, "off_for"));
@@ -131,6 +135,9 @@ void bind_simulation(pyb::module_& m) {
       .def("ticks_ms", &PySimulation::ticks_ms)
       .def("finished", &PySimulation::finished)
       .def("set_loss", &PySimulation::set_loss)
+      .def("set_clock_drift", &PySimulation::set_clock_drift, pyb::arg("device"), pyb::arg("ppm"),
+           "Device number `device`'s clock runs `ppm` parts per million fast (negative: slow) from now on: "
+           "its timeouts, sleeps and ticks drift.")
       .def("power_cycle", &PySimulation::power_cycle, pyb::arg("device"), pyb::arg("at"), pyb::arg("off_for"),
            "At virtual second `at`, device number `device` loses power for `off_for` s, then its program "
            "starts again.");

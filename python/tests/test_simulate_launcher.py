@@ -65,6 +65,26 @@ def test_each_copy_has_the_boards_globals_and_virtual_time(tmp_path):
     assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:%02x 5250 True True" % i for i in range(1, 4)]
 
 
+def test_drift_makes_each_copys_clock_run_fast_or_slow(tmp_path):
+    script = tmp_path / "drift.py"
+    script.write_text(textwrap.dedent("""\
+        import time
+        time.sleep(1000)
+        print(time.ticks_ms())
+        """))
+    exact = sim(4, "--sim-seconds", 2000, script)
+    assert sorted(exact.stdout.splitlines()) == ["02:00:00:00:00:%02x 1000000" % i for i in range(1, 5)]
+    drifted = sim(4, "--sim-seconds", 2000, "--drift", 50, script)
+    assert drifted.returncode == 0, drifted.stderr
+    # Each copy's own clock reads its 1000 s when it wakes; the copies wake
+    # at different virtual times (up to 50 ms apart), so they print in another order.
+    assert sorted(drifted.stdout.splitlines()) == sorted(exact.stdout.splitlines())
+    assert drifted.stdout != exact.stdout
+    assert sim(4, "--sim-seconds", 2000, "--drift", 50, script).stdout == drifted.stdout
+    bad = sim(2, "--drift", -1, script)
+    assert bad.returncode == 2 and "--drift must be 0..100000 ppm" in bad.stderr
+
+
 def test_a_copy_that_raises_prints_its_traceback_and_the_others_go_on(tmp_path):
     script = tmp_path / "sometimes.py"
     script.write_text(textwrap.dedent("""\

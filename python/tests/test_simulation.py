@@ -177,9 +177,30 @@ def test_a_program_that_catches_exception_is_still_ended_and_power_cycles_restar
 def test_bad_arguments_are_value_errors():
     sim = espnow_sim.Simulation()
     for call in (lambda: sim.run_for(-1), lambda: sim.power_cycle(3, 1.0, 1.0),
-                 lambda: sim.add_device(None, channel=15)):
+                 lambda: sim.add_device(None, channel=15), lambda: sim.set_clock_drift(0, 10.0)):
         try:
             call()
         except ValueError:
             continue
         raise AssertionError("no ValueError")
+
+
+def test_a_drifting_device_times_its_sleeps_and_timeouts_on_its_own_clock():
+    sim = espnow_sim.Simulation()
+    woke = {}
+
+    def program(name):
+        def run(dev):
+            e = espnow_sim.espnow(dev)
+            e.active(True)
+            e.recv(10000)        # nobody sends: ten seconds of the device's clock
+            dev._sleep(90)
+            woke[name] = sim.now()
+        return run
+
+    sim.add_device(program("exact"), mac=client_mac(1))
+    sim.add_device(program("fast"), mac=client_mac(2))
+    sim.set_clock_drift(1, 1000.0)  # +1000 ppm: its 100 s are 99.9 s of virtual time
+    sim.run_for(200)
+    assert abs(woke["exact"] - 100.0) < 1e-6
+    assert abs(woke["fast"] - 100.0 / 1.001) < 1e-6
