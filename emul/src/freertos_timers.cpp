@@ -108,6 +108,7 @@ void TimerService::fire_locked(std::unique_lock<std::mutex>& lk) {
   }
   running_ = t;
   lk.unlock();
+  select_chip(t->chip);  // again for each callback: one may have selected another
   t->callback(t);
   lk.lock();
   running_ = nullptr;
