@@ -1,9 +1,10 @@
 // A seed sweep in the manner of deterministic simulation testing (issue 18
 // part 6; docs/reliability.md): each seed builds a Simulation of devices
-// whose programs (the sync API) send numbered messages to their peers and
-// to everyone, while a fault program draws its own faults from the seed
-// (partitions, radios switched off, loss bursts, channel hops, power cycles:
-// the program starts again, its message numbers kept as in RTC memory).
+// whose programs (two thirds on the sync API, one third coroutines on
+// AIOESPNow) send numbered messages to their peers and to everyone, while a
+// fault program draws its own faults from the seed (partitions, radios
+// switched off, loss bursts, channel hops, clock drift, power cycles: the
+// program starts again, its message numbers kept as in RTC memory).
 // After each run the accounting must be exact:
 //
 // - nothing invented: every message received was sent by its source, to this
@@ -30,10 +31,18 @@
 #include <string>
 #include <vector>
 
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "espnow/async/timer.hpp"
+#include "espnow/devices/async_device.hpp"
 #include "espnow/devices/simulation.hpp"
 
 using namespace espnow;
 using namespace std::chrono_literals;
+using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -81,46 +90,103 @@ struct DeviceLog {
   std::vector<std::chrono::nanoseconds> power_offs;
 };
 
-// A device: a message every 100..900 ms to one of its three peers or to
-// everyone; in between it drains what arrives. From `quiet` on it only
-// drains, so that what was acknowledged has been read when the run ends.
-Simulation::Program device_program(Simulation& sim, int me, int n, std::uint64_t seed, std::chrono::nanoseconds quiet,
-                                   DeviceLog& log) {
-  return [&sim, me, n, seed, quiet, &log](SimDevice& d) {
-    std::mt19937_64 rng(seed * 1000003 + static_cast<std::uint64_t>(me));
-    ESPNow& e = d.espnow();
-    if (!e.config({.rxbuf = 16384}).ok() || !e.active(true).ok()) return;
-    std::vector<int> peers;
+// What a device does, drawn from the seed: three peers (and everyone), then
+// a message every 100..900 ms to one of them or to everyone.
+struct Traffic {
+  std::mt19937_64 rng;
+  std::vector<int> peers;
+
+  Traffic(std::uint64_t seed, int me) : rng(seed * 1000003 + static_cast<std::uint64_t>(me)) {}
+  bool add_peers(ESPNow& e, int me, int n) {
+    if (!e.config({.rxbuf = 16384}).ok() || !e.active(true).ok()) return false;
     while (peers.size() < 3) {
       const int p = static_cast<int>(rng() % static_cast<std::uint64_t>(n));
       if (p != me && e.add_peer(mac_of(p)).ok()) peers.push_back(p);
     }
-    (void)e.add_peer(MacAddress::broadcast());
+    return e.add_peer(MacAddress::broadcast()).ok();
+  }
+  std::chrono::milliseconds gap() { return std::chrono::milliseconds(100 + rng() % 800); }
+  // The next message's receiver; -1: everyone.
+  int target() { return rng() % 4 == 0 ? -1 : peers[rng() % peers.size()]; }
+};
+
+MacAddress address(int to) { return to < 0 ? MacAddress::broadcast() : mac_of(to); }
+
+// Logs a message about to be sent (before: a power cycle may end the send); its number.
+std::uint32_t log_send(DeviceLog& log, int to, std::chrono::nanoseconds now) {
+  const std::uint32_t seq = log.next_seq++;
+  log.sent[seq] = {to, false, now};
+  return seq;
+}
+
+// A device on the sync API: sends as Traffic says; in between it drains what
+// arrives. From `quiet` on it only drains, so that what was acknowledged has
+// been read when the run ends.
+Simulation::Program device_program(Simulation& sim, int me, int n, std::uint64_t seed, std::chrono::nanoseconds quiet,
+                                   DeviceLog& log) {
+  return [&sim, me, n, seed, quiet, &log](SimDevice& d) {
+    Traffic traffic(seed, me);
+    ESPNow& e = d.espnow();
+    if (!traffic.add_peers(e, me, n)) return;
     auto drain_until = [&](std::chrono::nanoseconds until) {
       while (sim.now() < until) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - sim.now()).count();
         auto r = e.recv(std::max<std::int64_t>(1, left));
         Tag t;
-        if (!r.ok()) sim.clock().sleep_until(sim.now() + 10ms);  // its radio is off: recv refuses at once
+        if (!r.ok()) d.clock().sleep_until(d.clock().now() + 10ms);  // its radio is off: recv refuses at once
         else if (r->has_value() && decode((*r)->msg, t)) log.received.push_back(t);
       }
     };
     for (;;) {
-      drain_until(sim.now() + std::chrono::milliseconds(100 + rng() % 800));
+      drain_until(sim.now() + traffic.gap());
       while (sim.now() >= quiet) drain_until(sim.now() + 1s);
-      const bool everyone = rng() % 4 == 0;
-      const int to = everyone ? -1 : peers[rng() % peers.size()];
-      const std::uint32_t seq = log.next_seq++;
-      log.sent[seq] = {to, false, sim.now()};  // before: a power cycle may end the send
-      const auto sent = e.send(everyone ? MacAddress::broadcast() : mac_of(to), encode({me, seq, everyone}));
+      const int to = traffic.target();
+      const std::uint32_t seq = log_send(log, to, sim.now());
+      const auto sent = e.send(address(to), encode({me, seq, to < 0}));
       log.sent[seq].acked = sent.ok() && *sent;
+    }
+  };
+}
+
+// The same device as a coroutine on AIOESPNow: receives race a timer
+// (`arecv() || timer`), sends are asend(sync=True).
+asio::awaitable<void> async_drain(Simulation& sim, AIOESPNow& e, DeviceLog& log, std::chrono::nanoseconds until) {
+  const auto executor = co_await asio::this_coro::executor;
+  while (sim.now() < until) {
+    Timer limit(executor, until - sim.now());
+    auto r = co_await (e.async_recv(asio::experimental::as_tuple(asio::use_awaitable)) ||
+                       limit.async_wait(asio::experimental::as_tuple(asio::use_awaitable)));
+    if (r.index() != 0) continue;
+    const auto& [ec, m] = std::get<0>(r);
+    Tag t;
+    if (!ec && decode(m.msg, t)) log.received.push_back(t);
+    if (ec) {  // its radio is off
+      Timer pause(executor, 10ms);
+      co_await pause.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    }
+  }
+}
+
+AsyncProgram async_device_program(Simulation& sim, int me, int n, std::uint64_t seed, std::chrono::nanoseconds quiet,
+                                  DeviceLog& log) {
+  return [&sim, me, n, seed, quiet, &log](AIOESPNow& e) -> asio::awaitable<void> {
+    Traffic traffic(seed, me);
+    if (!traffic.add_peers(e.espnow(), me, n)) co_return;
+    for (;;) {
+      co_await async_drain(sim, e, log, sim.now() + traffic.gap());
+      while (sim.now() >= quiet) co_await async_drain(sim, e, log, sim.now() + 1s);
+      const int to = traffic.target();
+      const std::uint32_t seq = log_send(log, to, sim.now());
+      const auto [ec, acked] =
+          co_await e.async_send(address(to), encode({me, seq, to < 0}), true, asio::experimental::as_tuple(asio::use_awaitable));
+      log.sent[seq].acked = !ec && acked;
     }
   };
 }
 
 // The faults: every 0.5..3 s one of a partition between two devices, a radio
 // switched off, a loss burst on the whole air, a device hopping channel, a
-// device power-cycled.
+// device's clock starting to drift (up to 200 ppm), a device power-cycled.
 Simulation::Program fault_program(Simulation& sim, int n, std::uint64_t seed, std::vector<DeviceLog>& logs,
                                   std::string& journal) {
   return [&sim, n, seed, &logs, &journal](SimDevice&) {
@@ -131,7 +197,13 @@ Simulation::Program fault_program(Simulation& sim, int n, std::uint64_t seed, st
       const auto length = std::chrono::milliseconds(500 + rng() % 3000);
       const int a = pick(), b = pick();
       AirRadio& ra = sim[static_cast<std::size_t>(a)].radio();
-      switch (rng() % 5) {
+      switch (rng() % 6) {
+        case 5: {
+          const double ppm = static_cast<double>(static_cast<int>(rng() % 401) - 200);
+          journal += "clock drift " + std::to_string(a) + " " + std::to_string(static_cast<int>(ppm)) + " ppm; ";
+          sim.set_clock_drift(static_cast<std::size_t>(a), ppm);  // a crystal's error: it stays
+          break;
+        }
         case 4:
           journal += "power cycle " + std::to_string(a) + "; ";
           logs[static_cast<std::size_t>(a)].power_offs.push_back(sim.now());
@@ -214,9 +286,13 @@ std::vector<DeviceLog> run_logs(std::uint64_t seed, const Options& o, std::strin
   std::string journal;
   for (int i = 0; i < o.devices; ++i) {
     const Position pos{static_cast<double>(draw() % 1000) / 1000.0 * side, static_cast<double>(draw() % 1000) / 1000.0 * side};
-    (void)sim.add_device({.mac = mac_of(i), .position = pos},
-                         device_program(sim, i, o.devices, seed, std::chrono::seconds(o.seconds) - 2s,
-                                        logs[static_cast<std::size_t>(i)]));
+    const auto quiet = std::chrono::seconds(o.seconds) - 2s;
+    DeviceLog& log = logs[static_cast<std::size_t>(i)];
+    if (i % 3 == 1)  // a third of the devices are coroutines
+      (void)add_async_device(sim, {.mac = mac_of(i), .position = pos},
+                             async_device_program(sim, i, o.devices, seed, quiet, log));
+    else
+      (void)sim.add_device({.mac = mac_of(i), .position = pos}, device_program(sim, i, o.devices, seed, quiet, log));
   }
   (void)sim.add_device({.mac = mac_of(o.devices), .sta_active = false},
                        fault_program(sim, o.devices, seed, logs, journal));
