@@ -48,8 +48,9 @@ class Simulation(_espnow.Simulation):
     asyncio.run() runs a VirtualEventLoop on its device (asyncio.sleep,
     wait_for, aioespnow's arecv and asend all on virtual time)."""
 
-    def __init__(self, *, seed=1, loss=0.0):
-        super().__init__(seed=seed, loss=loss)
+    def __init__(self, *, seed=1, loss=0.0, path_loss_exponent=3.0, reference_loss_db=40.0):
+        super().__init__(seed=seed, loss=loss, path_loss_exponent=path_loss_exponent,
+                         reference_loss_db=reference_loss_db)
         if not isinstance(asyncio.get_event_loop_policy(), _VirtualPolicy):
             asyncio.set_event_loop_policy(_VirtualPolicy())
 

@@ -73,10 +73,11 @@ def _install_virtual_time(sim):
     _espnow.ticks_us = lambda: _local.device._clock_ns() // 1_000 if on_device() else real_ticks_us()
 
 
-def _program(source, path, argv, index):
+def _program(source, path, mac):
+    """A script as a device's program: its own globals, its device, its MAC before every line it prints."""
     def run(device):
         _local.device = device
-        _local.prefix = _mac_text(_device_mac(index)) + " "
+        _local.prefix = _mac_text(mac) + " "
         globals_ = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__, "gc": gc}
         try:
             exec(compile(source, path, "exec"), globals_)
@@ -124,7 +125,7 @@ def main(argv=None):
     sys.stdout = _PrefixedOutput(sys.stdout)
     drifts = random.Random(a.seed ^ 0xD21F7)  # apart from the scripts' own draws
     for i in range(a.devices):
-        sim.add_device(_program(source, a.script, sys.argv, i), mac=_device_mac(i), position=(i % 16, i // 16),
+        sim.add_device(_program(source, a.script, _device_mac(i)), mac=_device_mac(i), position=(i % 16, i // 16),
                        sta_active=False)
         if a.drift:
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))

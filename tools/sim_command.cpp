@@ -6,9 +6,15 @@
 // SoftLink: the bytes are not built, only their airtime and fate simulated.
 #include "sim_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -47,6 +53,7 @@ struct NodeSpec {
   Position pos;
   double tx_power_dbm = 20.0;
   std::uint8_t channel = 1;
+  std::string program;  // a MicroPython script run as this node (relative to the scenario's folder)
 };
 
 struct FlowSpec {
@@ -126,7 +133,7 @@ Scenario parse(const json& root) {
   for (std::size_t i = 0; i < root["nodes"].size(); ++i) {
     const json& n = root["nodes"][i];
     const std::string where = "nodes[" + std::to_string(i) + "]";
-    only_keys(n, where, {"mac", "pos", "tx_power_dbm", "channel"});
+    only_keys(n, where, {"mac", "pos", "tx_power_dbm", "channel", "program"});
     if (!n.contains("mac")) throw BadScenario(where + ": \"mac\" is missing");
     NodeSpec node;
     node.mac = parse_mac(n["mac"], where + ".mac");
@@ -144,6 +151,11 @@ Scenario parse(const json& root) {
       if (!c.is_number_integer() || !is_valid_channel(c.get<int>()))
         throw BadScenario(where + ".channel: " + c.dump() + " is not a channel (1-14)");
       node.channel = static_cast<std::uint8_t>(c.get<int>());
+    }
+    if (n.contains("program")) {
+      if (!n["program"].is_string() || n["program"].get<std::string>().empty())
+        throw BadScenario(where + ".program: expected the path of a MicroPython script");
+      node.program = n["program"].get<std::string>();
     }
     index[node.mac] = static_cast<std::uint32_t>(i);
     s.nodes.push_back(node);
@@ -413,6 +425,54 @@ void print_summary(const json& r) {
     std::printf("channel %d: busy %.1f%%\n", c["channel"].get<int>(), 100.0 * c["busy_fraction"].get<double>());
 }
 
+// What a scenario with programs needs beyond espnow sim's checks: its
+// scripts readable, messages long enough to carry their flow and number,
+// the default rate (whole devices send at it), no --report.
+void check_for_programs(const Scenario& s, const std::string& scenario_path, const SimOptions& options) {
+  const auto folder = std::filesystem::absolute(scenario_path).parent_path();
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    if (s.nodes[i].program.empty()) continue;
+    const auto script = folder / s.nodes[i].program;
+    if (!std::ifstream(script))
+      throw BadScenario("nodes[" + std::to_string(i) + "].program: cannot read " + script.string());
+  }
+  for (std::size_t i = 0; i < s.flows.size(); ++i) {
+    const std::string where = "traffic[" + std::to_string(i) + "]";
+    if (s.flows[i].bytes < 8)
+      throw BadScenario(where + ".bytes: with programs, at least 8 (a message carries its traffic entry and number)");
+    if (s.flows[i].rate != PhyRate::r1m)
+      throw BadScenario(where + ".rate: with programs every node is a whole device, which sends at 1M");
+  }
+  if (!options.report.empty()) throw BadScenario("--report: not for a scenario with programs (yet)");
+}
+
+bool has_programs(const Scenario& s) {
+  return std::any_of(s.nodes.begin(), s.nodes.end(), [](const NodeSpec& n) { return !n.program.empty(); });
+}
+
+// The launcher beside this program (the build folder, or PREFIX/bin), or ESPNOW_PYTHON.
+std::string launcher_path() {
+  if (const char* env = std::getenv("ESPNOW_PYTHON"); env && *env) return env;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "espnow-python" : (self.parent_path() / "espnow-python").string();
+}
+
+// A scenario with programs runs on whole devices, in the Python launcher
+// (espnow_scenario.py), which runs the scripts; this process becomes it.
+int run_with_programs(const std::string& scenario_path, bool json_output, const SimOptions& options) {
+  std::vector<std::string> args{launcher_path(), "--sim-scenario", scenario_path};
+  if (json_output) args.push_back("--json");
+  if (!options.pcap.empty()) args.insert(args.end(), {"--pcap", options.pcap});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  execvp(argv[0], argv.data());
+  std::fprintf(stderr, "espnow sim: cannot run %s for the scenario's programs: %s\n", argv[0], std::strerror(errno));
+  return 1;
+}
+
 }  // namespace
 
 int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions& options) {
@@ -427,10 +487,12 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
       throw BadScenario(std::string("not JSON: ") + e.what());
     }
     scenario = parse(root);
+    if (has_programs(scenario)) check_for_programs(scenario, scenario_path, options);
   } catch (const BadScenario& e) {
     std::fprintf(stderr, "espnow sim: %s: %s\n", scenario_path.c_str(), e.what());
     return 2;
   }
+  if (has_programs(scenario)) return run_with_programs(scenario_path, json_output, options);
   Run run(scenario);
   if (!options.pcap.empty() && !run.capture_to(options.pcap)) return 1;
   run.run(/*progress=*/true);

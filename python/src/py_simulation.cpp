@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "espnow/devices/simulation.hpp"
+#include "espnow/host/air_pcap.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
 
@@ -46,13 +47,24 @@ void destroy_simulation(Simulation* s) {
 // espnow_sim.Simulation: Python callables as device programs on virtual time.
 class PySimulation {
  public:
-  PySimulation(std::uint64_t seed, double loss)
-      : sim_(new Simulation(AirOptions{.seed = seed, .loss = loss}), destroy_simulation) {}
+  PySimulation(std::uint64_t seed, double loss, double path_loss_exponent, double reference_loss_db)
+      : sim_(new Simulation(AirOptions{.seed = seed,
+                                       .loss = loss,
+                                       .path_loss_exponent = path_loss_exponent,
+                                       .reference_loss_db = reference_loss_db}),
+             destroy_simulation) {}
+  // The simulation may outlive this object (its devices keep it): the capture stops here.
+  ~PySimulation() {
+    if (!pcap_) return;
+    sim_->air().set_sniffer({});
+    pcap_->flush();
+  }
 
   std::shared_ptr<PyDevice> add_device(pyb::object program, pyb::handle mac, int channel,
                                        std::pair<double, double> position, bool sta_active, bool ap_active,
-                                       bool long_range, pyb::handle version) {
-    const RadioOptions options = radio_options(mac, channel, position, sta_active, ap_active, long_range);
+                                       bool long_range, pyb::handle version, double tx_power_dbm) {
+    RadioOptions options = radio_options(mac, channel, position, sta_active, ap_active, long_range);
+    options.tx_power_dbm = tx_power_dbm;
     Simulation::Program body;
     if (!program.is_none()) {
       auto prog = std::make_shared<PyProgram>();
@@ -67,6 +79,18 @@ class PySimulation {
     const auto d = seconds_arg(seconds, "run_for");
     pyb::gil_scoped_release nogil;
     sim_->run_for(d);
+    if (pcap_) pcap_->flush();
+  }
+  // Every frame on the air from now on, to a pcap file (OSError when it cannot be written).
+  void capture(const std::string& path) {
+    auto opened = host::AirPcap::open(path);
+    if (!opened.ok()) {
+      PyErr_SetString(PyExc_OSError, std::string(opened.detail()).c_str());
+      throw pyb::error_already_set();
+    }
+    pcap_ = std::move(opened).value();
+    host::AirPcap* pcap = pcap_.get();
+    sim_->air().set_sniffer([pcap](const AiredFrame& f) { pcap->write(f); });
   }
   void sleep(double seconds) {
     const auto d = seconds_arg(seconds, "sleep");
@@ -103,6 +127,7 @@ class PySimulation {
     }
   }
 
+  std::unique_ptr<host::AirPcap> pcap_;
   std::shared_ptr<Simulation> sim_;
 };
 
@@ -122,12 +147,15 @@ void bind_simulation(pyb::module_& m) {
   pyb::class_<PySimulation>(m, "Simulation",
                             "Python callables as device programs on virtual time: time moves only when every "
                             "program waits, and a seed gives the same run.")
-      .def(pyb::init<std::uint64_t, double>(), pyb::kw_only(), pyb::arg("seed") = 1, pyb::arg("loss") = 0.0)
+      .def(pyb::init<std::uint64_t, double, double, double>(), pyb::kw_only(), pyb::arg("seed") = 1,
+           pyb::arg("loss") = 0.0, pyb::arg("path_loss_exponent") = 3.0, pyb::arg("reference_loss_db") = 40.0)
       .def("add_device", &PySimulation::add_device, pyb::arg("program") = pyb::none(), pyb::kw_only(),
            pyb::arg("mac") = pyb::none(), pyb::arg("channel") = 1, pyb::arg("position") = std::make_pair(0.0, 0.0),
            pyb::arg("sta_active") = true, pyb::arg("ap_active") = false, pyb::arg("long_range") = false,
-           pyb::arg("version") = pyb::none(),
+           pyb::arg("version") = pyb::none(), pyb::arg("tx_power_dbm") = 20.0,
            "A device whose program(device) runs on virtual time from the next run_for().")
+      .def("capture", &PySimulation::capture, pyb::arg("path"),
+           "Writes every frame on the air from now on to a pcap file (radiotap; virtual time stamps).")
       .def("run_for", &PySimulation::run_for, pyb::arg("seconds"),
            "Runs until `seconds` more virtual time has passed, or every program has returned.")
       .def("sleep", &PySimulation::sleep, pyb::arg("seconds"), "For programs: waits `seconds` of virtual time.")

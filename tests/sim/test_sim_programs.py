@@ -1,0 +1,80 @@
+"""`espnow sim` with programs: a node that names a MicroPython script runs it
+as that device, every node a whole device of one Simulation in virtual time."""
+import json
+import os
+import subprocess
+import textwrap
+
+CLI = os.environ["ESPNOW_CLI"]
+
+A, B, C = "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"
+LISTENER = textwrap.dedent("""\
+    import network, espnow, time
+    network.WLAN(network.STA_IF).active(True)
+    e = espnow.ESPNow()
+    e.active(True)
+    n = 0
+    while n < 10:
+        mac, msg = e.recv()
+        n += 1
+    print("heard", n, "messages by", time.ticks_ms(), "ms")
+    """)
+
+
+def scenario(**changes):
+    s = {"seed": 3, "duration_s": 20,
+         "nodes": [{"mac": A, "pos": [0, 0], "program": "listener.py"}, {"mac": B, "pos": [5, 0]},
+                   {"mac": C, "pos": [10, 0]}],
+         "traffic": [{"from": B, "to": "ff:ff:ff:ff:ff:ff", "bytes": 50, "interval_ms": 1000},
+                     {"from": C, "to": B, "bytes": 100, "interval_ms": 500, "arrival": "poisson"}]}
+    s.update(changes)
+    return s
+
+
+def run(tmp_path, s, *extra):
+    (tmp_path / "listener.py").write_text(LISTENER)
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(s))
+    return subprocess.run([CLI, "sim", str(path), *extra], capture_output=True, text=True, timeout=120)
+
+
+def test_a_program_node_runs_its_script_among_synthetic_traffic(tmp_path):
+    r = run(tmp_path, scenario(), "--json")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    heard = [line for line in lines if line.startswith(A + " heard 10 messages by ")]
+    assert len(heard) == 1, r.stdout          # the broadcasts, one a second, with the random phase
+    assert 9000 <= int(heard[0].split()[-2]) < 10100
+    summary = json.loads(lines[-1])
+    bcast, uni = summary["flows"]
+    assert summary["mode"] == "devices" and summary["sim_seconds"] == 20.0
+    assert bcast["offered"] == bcast["sent"] == 20 and bcast["received"] == {C: 20}
+    assert uni["acked"] == uni["sent"] == uni["offered"] > 20 and uni["received"] == {B: uni["acked"]}
+
+
+def test_the_same_scenario_gives_the_same_run_and_pcap(tmp_path):
+    first = run(tmp_path, scenario(), "--pcap", str(tmp_path / "a.pcap"))
+    second = run(tmp_path, scenario(), "--pcap", str(tmp_path / "b.pcap"))
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    drop_wall = lambda out: [line for line in out.splitlines() if "wall s" not in line]  # noqa: E731
+    assert drop_wall(first.stdout) == drop_wall(second.stdout)
+    assert (tmp_path / "a.pcap").read_bytes() == (tmp_path / "b.pcap").read_bytes()
+    other = run(tmp_path, scenario(seed=4), "--pcap", str(tmp_path / "c.pcap"))
+    assert (tmp_path / "c.pcap").read_bytes() != (tmp_path / "a.pcap").read_bytes()
+    assert other.returncode == 0
+
+
+def test_what_programs_cannot_have_is_named_with_exit_2(tmp_path):
+    missing = scenario()
+    missing["nodes"][0]["program"] = "nowhere.py"
+    short = scenario()
+    short["traffic"][0]["bytes"] = 4
+    fast = scenario()
+    fast["traffic"][1]["rate"] = "11M"
+    for s, extra, message in [(missing, (), "nodes[0].program: cannot read "),
+                              (short, (), "traffic[0].bytes: with programs, at least 8"),
+                              (fast, (), "traffic[1].rate: with programs every node is a whole device"),
+                              (scenario(), ("--report", str(tmp_path / "r.html")), "--report: not for a scenario with programs")]:
+        r = run(tmp_path, s, *extra)
+        assert r.returncode == 2, (message, r.stdout, r.stderr)
+        assert message in r.stderr
