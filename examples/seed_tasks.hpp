@@ -10,11 +10,11 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include "espnow/async/aioespnow.hpp"
+#include "espnow/async/timer.hpp"
 
 namespace espnow::seed_tasks {
 
@@ -35,8 +35,10 @@ inline std::string py_bytes(std::span<const std::uint8_t> b) {
 }
 inline std::string py_bytes(const MacAddress& m) { return py_bytes(std::span<const std::uint8_t>(m.bytes)); }
 
+// On the executor's time: the wall clock on an ordinary io_context, virtual
+// time on one run by run_on_clock() in a simulation.
 inline awaitable<void> sleep_for(Ms d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  Timer t(co_await asio::this_coro::executor, d);
   co_await t.async_wait(use_awaitable);
 }
 

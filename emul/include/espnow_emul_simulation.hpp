@@ -27,7 +27,11 @@ namespace espnow::emul {
 // run_for(). Between runs, from the thread that runs the simulation. Its
 // SoftLink is seeded from the simulation's seed and the chip's MAC unless
 // options.link.seed says otherwise.
+// With `clock_drift_ppm`, the chip's crystal runs that many parts per million
+// fast (negative: slow) against the simulation's time, as a board's does: its
+// ticks, delays, timeouts and timers drift; the air does not.
 // errc::arg for a group MAC or a bad channel.
-Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, void (*app_main)(void));
+Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, void (*app_main)(void),
+                               double clock_drift_ppm = 0.0);
 
 }  // namespace espnow::emul

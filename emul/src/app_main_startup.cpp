@@ -4,17 +4,20 @@
 // app_main() on the "main" task as ESP-IDF's start-up does, and keeps the
 // process alive after app_main returns, as a chip keeps running its other
 // tasks. SIGTERM, SIGINT or SIGHUP ends it with status 0: the chip's power
-// is cut. NVS is written through, so nothing is lost. A program with its own
-// main() does not link this library.
+// is cut. NVS is written through, so nothing is lost. With --sim N the
+// program runs instead as N chips of one simulation on virtual time
+// (sim_command.hpp). A program with its own main() does not link this library.
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "esp_log.h"
 #include "espnow_emul.hpp"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
+#include "sim_command.hpp"
 
 extern "C" void app_main(void);
 
@@ -41,7 +44,14 @@ sigset_t power_signals() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // --sim N: the firmware as N chips of one simulation (sim_command.hpp).
+  if (const std::optional<int> status = espnow::emul::run_simulation_command(argc, argv, app_main)) {
+    std::fflush(nullptr);
+    // Without destructors: the chips' tasks are parked in their waits, and the
+    // firmware's globals may still be theirs.
+    _exit(*status);
+  }
   const sigset_t signals = power_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   espnow::emul::selected_chip();  // boots the default chip before app_main runs

@@ -283,6 +283,9 @@ ScopedChip::~ScopedChip() { t_selected = previous_; }
 // IdfLink's multi-chip hooks (src/link/idf_link.cpp): the emulation selects
 // the chip, so device code stays free of it.
 extern "C" void* espnow_idf_current_chip(void) { return &espnow::emul::selected_chip(); }
+extern "C" void* espnow_idf_chip_clock(void* chip) {
+  return chip ? &static_cast<espnow::emul::EmulatedChip*>(chip)->state().clock : nullptr;
+}
 extern "C" void* espnow_idf_select_chip(void* chip) {
   void* previous = espnow::emul::t_selected;
   espnow::emul::select_chip(static_cast<espnow::emul::EmulatedChip*>(chip));

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "esp_log.h"
+#include "espnow/common/drifting_clock.hpp"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 
@@ -22,8 +23,14 @@ void main_task(void* arg) {
 
 }  // namespace
 
-Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app_main) {
+Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app_main, double clock_drift_ppm) {
   options.clock = &sim.clock();
+  if (clock_drift_ppm != 0.0) {
+    // Kept before the chip, so it outlives the chip's tasks (newest first).
+    auto crystal = std::make_shared<DriftingClock>(sim.clock(), clock_drift_ppm);
+    options.clock = crystal.get();
+    sim.keep(crystal);
+  }
   // Its SoftLink's random numbers (the frames' random field) from the
   // simulation's seed and the chip's MAC, as a device's are from its index.
   if (options.link.seed == 0) {

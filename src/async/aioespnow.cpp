@@ -93,15 +93,19 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
   }
 
   // Posts from a link's thread; an executor on virtual time is woken to run it.
+  // Until it is found, its VirtualTime is looked for again: run_on_clock()
+  // installs it when it starts, which may be after this object was made.
   template <class Fn>
   void post_from_link(Fn&& fn) {
     asio::post(executor_, std::forward<Fn>(fn));
-    if (time_) time_->wake();
+    VirtualTime* time = time_.load(std::memory_order_acquire);
+    if (!time && (time = VirtualTime::of(executor_))) time_.store(time, std::memory_order_release);
+    if (time) time->wake();
   }
 
   ESPNow& e_;
   asio::any_io_executor executor_;
-  VirtualTime* time_;  // null on the wall clock
+  std::atomic<VirtualTime*> time_;  // null on the wall clock (so far)
   std::mutex mutex_;
   bool closed_ = false;
   std::uint64_t next_id_ = 1;

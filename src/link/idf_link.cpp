@@ -20,12 +20,15 @@
 
 
 // The multi-chip hooks. Weak: on a device nobody defines them and they are
-// null, so there is one chip and selecting it is nothing. A host that runs
-// several chips defines both: the chip the calling thread acts on, and a
-// switch to another chip that returns the previous one.
+// null, so there is one chip, selecting it is nothing and its time is the
+// steady clock. A host that runs several chips defines them: the chip the
+// calling thread acts on, a switch to another chip that returns the previous
+// one, and a chip's clock.
 extern "C" {
 __attribute__((weak)) void* espnow_idf_current_chip(void);
 __attribute__((weak)) void* espnow_idf_select_chip(void* chip);
+// The espnow::Clock a chip's time runs on (null: the steady clock).
+__attribute__((weak)) void* espnow_idf_chip_clock(void* chip);
 }
 
 namespace espnow {
@@ -321,6 +324,11 @@ std::uint8_t IdfLink::channel() const {
   std::uint8_t primary = 0;
   wifi_second_chan_t second = WIFI_SECOND_CHAN_NONE;
   return esp_wifi_get_channel(&primary, &second) == ESP_OK ? primary : 0;
+}
+
+Clock& IdfLink::clock() const {
+  void* clock = espnow_idf_chip_clock ? espnow_idf_chip_clock(chip_) : nullptr;
+  return clock ? *static_cast<Clock*>(clock) : steady_clock();
 }
 
 MacAddress IdfLink::mac(Interface i) const {

@@ -3,16 +3,17 @@
 //
 //   network.WLAN(network.WLAN.IF_STA).active(True)   -> start_wifi_sta()
 //   e = aioespnow.AIOESPNow(); e.active(True)        -> IdfLink + ESPNow + AIOESPNow
-//   asyncio.run(main(e, peer, 120, 10))              -> io_context for 120 s
+//   asyncio.run(main(e, peer, 120, 10))              -> io_context for 120 s,
+//                                                       on the chip's clock
 //
 // Written to build under ESP-IDF 5.x; not built for a chip where it was
 // written. On the host, examples/echo_heartbeat_demo.cpp runs the same tasks.
 #include <cstdio>
+#include <memory>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
 
 #include "esp_event.h"
 #include "esp_netif.h"
@@ -21,6 +22,7 @@
 
 #include "../../seed_tasks.hpp"
 #include "espnow/api/idf_config.hpp"
+#include "espnow/async/run_on_clock.hpp"
 #include "espnow/link/idf_link.hpp"
 
 using namespace espnow;
@@ -53,15 +55,25 @@ void print_stats(const ESPNow& e) {
               (unsigned long long)s.rx_packets, (unsigned long long)s.rx_dropped);
 }
 
+// The run's length: `done` once `d` has passed. Its timer is made once the
+// io_context runs, so it waits on the time that runs on.
+asio::awaitable<void> stop_after(Ms d, bool& done) {
+  co_await sleep_for(d);
+  done = true;
+}
+
 }  // namespace
 
 extern "C" void app_main(void) {
   start_wifi_sta();
 
-  static IdfLink link;  // esp_now has one global callback: one link per chip
-  static ESPNow espnow(link);
+  // One link per chip (esp_now has one global callback). Not static: copies
+  // of this firmware running as chips of one simulation share its globals.
+  // On the heap: the main task's stack is 3.5 KB.
+  auto link = std::make_unique<IdfLink>();
+  auto espnow = std::make_unique<ESPNow>(*link, link->clock());  // the chip's time
   asio::io_context io;
-  AIOESPNow e(espnow, io.get_executor());
+  AIOESPNow e(*espnow, io.get_executor());
   if (auto r = e->config(kconfig_defaults()); !r.ok()) std::printf("config: %s\n", r.failure().message().c_str());
   if (auto r = e->active(true); !r.ok()) {
     std::printf("active(True) failed: %s\n", r.failure().message().c_str());
@@ -74,8 +86,11 @@ extern "C" void app_main(void) {
 
   asio::co_spawn(io, heartbeat(e, peer, std::chrono::seconds(10)), asio::detached);
   asio::co_spawn(io, echo_server(e), asio::detached);
-  asio::steady_timer stop(io, std::chrono::seconds(120));
-  stop.async_wait([&](std::error_code) { io.stop(); });
-  io.run();
-  print_stats(espnow);
+  bool done = false;
+  asio::co_spawn(io, stop_after(std::chrono::seconds(120), done), asio::detached);
+  // io.run() on the chip's time: the steady clock on a chip; virtual time
+  // when the host's emulation runs this firmware as chips of a simulation
+  // (`espnow_echo_heartbeat --sim 4`, docs/esp-idf.md).
+  run_on_clock(io, espnow->clock(), [&] { return done; });
+  print_stats(*espnow);
 }

@@ -12,6 +12,7 @@
 
 #include <atomic>
 
+#include "espnow/common/clock.hpp"
 #include "espnow/link/link.hpp"
 
 namespace espnow {
@@ -49,6 +50,11 @@ class IdfLink final : public Link {
   bool interface_active(Interface i) const override;
   std::uint8_t channel() const override;
   MacAddress mac(Interface i) const override;
+  // The chip's time, for the ESPNow (and the coroutines) that run on it:
+  // steady_clock() on a device; on the host's emulation, the emulated chip's
+  // clock (virtual time when the chip is one of a Simulation's). Firmware
+  // meant for both writes `espnow::ESPNow e(link, link.clock());`.
+  Clock& clock() const;
 
   // The driver's callbacks land here (from the Wi-Fi task).
   void deliver(const RecvInfo& info, std::span<const std::uint8_t> data) const;

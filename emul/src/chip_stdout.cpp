@@ -1,0 +1,98 @@
+// Per-chip prefixed stdout (chip_stdout.hpp), through glibc's fopencookie:
+// `stdout` becomes an unbuffered stream whose writes land here with the
+// writer's thread, and so its selected chip, still known.
+#include "chip_stdout.hpp"
+
+#include <ext/stdio_sync_filebuf.h>
+#include <stdio.h>
+
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "espnow_emul.hpp"
+
+namespace espnow::emul {
+namespace {
+
+class ChipLines {
+ public:
+  explicit ChipLines(FILE* out) : out_(out) {}
+
+  void write(std::string_view text) {
+    EmulatedChip* chip = selected_chip_or_null();
+    std::lock_guard lock(mutex_);
+    std::string& pending = pending_of(chip);
+    pending.append(text);
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1)
+      put(chip, std::string_view(pending).substr(start, nl + 1 - start));
+    pending.erase(0, start);
+    std::fflush(out_);  // a line at a time, as the chip's UART, even into a pipe
+  }
+
+  void flush() {
+    std::lock_guard lock(mutex_);
+    for (auto& [chip, pending] : pending_) {
+      if (pending.empty()) continue;
+      put(chip, pending + "\n");
+      pending.clear();
+    }
+    std::fflush(out_);
+  }
+
+ private:
+  std::string& pending_of(EmulatedChip* chip) {
+    for (auto& [c, pending] : pending_)
+      if (c == chip) return pending;
+    return pending_.emplace_back(chip, std::string()).second;
+  }
+
+  void put(EmulatedChip* chip, std::string_view line) {
+    if (chip) {
+      const std::string mac = to_string(chip->radio().mac(Interface::sta)) + " ";
+      std::fwrite(mac.data(), 1, mac.size(), out_);
+    }
+    std::fwrite(line.data(), 1, line.size(), out_);
+  }
+
+  FILE* out_;
+  std::mutex mutex_;
+  // Each chip's unfinished line, in the order the chips first printed (so
+  // flush() is as deterministic as the printing).
+  std::vector<std::pair<EmulatedChip*, std::string>> pending_;
+};
+
+ChipLines* g_lines = nullptr;
+
+ssize_t write_cookie(void* cookie, const char* data, size_t size) {
+  static_cast<ChipLines*>(cookie)->write({data, size});
+  return static_cast<ssize_t>(size);
+}
+
+}  // namespace
+
+void prefix_stdout_by_chip() {
+  if (g_lines) return;
+  std::fflush(stdout);
+  g_lines = new ChipLines(stdout);  // for the process's life: tasks may print until _exit
+  cookie_io_functions_t io{};
+  io.write = write_cookie;
+  FILE* prefixed = fopencookie(g_lines, "w", io);
+  if (!prefixed) return;  // (no memory) lines stay unprefixed
+  setvbuf(prefixed, nullptr, _IONBF, 0);
+  stdout = prefixed;
+  // std::cout writes to the FILE it was made with: point it at this one.
+  static __gnu_cxx::stdio_sync_filebuf<char> cout_buffer(prefixed);
+  std::cout.rdbuf(&cout_buffer);
+}
+
+void flush_chip_lines() {
+  std::cout.flush();
+  if (g_lines) g_lines->flush();
+}
+
+}  // namespace espnow::emul

@@ -1,0 +1,209 @@
+// The --sim start-up (sim_command.hpp): arguments, the chips, the run.
+#include "sim_command.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chip_stdout.hpp"
+#include "espnow/common/environment.hpp"
+#include "espnow_emul_simulation.hpp"
+
+namespace espnow::emul {
+namespace {
+
+constexpr int kMaxChips = 1000;
+
+struct SimArguments {
+  int chips = 0;
+  double seconds = 60.0;
+  std::uint64_t seed = 1;
+  double loss = 0.0;
+  double spacing = 1.0;
+  std::vector<std::uint8_t> channels{1};
+  double drift_ppm = 0.0;
+  bool help = false;
+};
+
+const char* const kUsage =
+    "usage: %s [--sim N [--sim-seconds S] [--seed N] [--loss P] [--spacing M]\n"
+    "          [--channel C[,C...]] [--drift PPM]]\n"
+    "Without --sim: one chip on the air ESPNOW_AIR names, running until signalled.\n"
+    "  --sim N            run as N chips (1..1000) of one simulation, on virtual time;\n"
+    "                     chip i has MAC 02:00:00:00:00:i+1 and its lines start with it\n"
+    "  --sim-seconds S    virtual seconds to run (default 60)\n"
+    "  --seed N           the simulation's seed (default 1): same arguments, same output\n"
+    "  --loss P           probability that a frame or its ACK is lost, 0..1 (default 0)\n"
+    "  --spacing M        metres between neighbours on a grid 16 chips wide (default 1)\n"
+    "  --channel C,...    the chips' channels, 1..14, dealt in turn (default 1)\n"
+    "  --drift PPM        each chip's crystal off by up to PPM ppm, drawn from the seed\n";
+
+// A bad argument: its reason; empty when there is none.
+using Problem = std::string;
+
+bool parse_number(std::string_view text, double& out) {
+  if (text.empty()) return false;
+  const std::string s(text);
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return *end == '\0' && std::isfinite(out);
+}
+
+bool parse_unsigned(std::string_view text, std::uint64_t& out) {
+  if (text.empty() || text[0] < '0' || text[0] > '9') return false;
+  const std::string s(text);
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoull(s.c_str(), &end, 10);
+  return *end == '\0' && errno == 0;
+}
+
+Problem parse_channels(std::string_view text, std::vector<std::uint8_t>& out) {
+  out.clear();
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = text.find(',', start);
+    std::uint64_t c = 0;
+    if (!parse_unsigned(text.substr(start, comma - start), c) || c < 1 || c > 14)
+      return "--channel takes channels 1..14 separated by commas, got '" + std::string(text) + "'";
+    out.push_back(static_cast<std::uint8_t>(c));
+    if (comma == std::string_view::npos) return {};
+    start = comma + 1;
+  }
+}
+
+// One option and its value into `a`.
+Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
+  const std::string quoted = std::string(name) + " '" + std::string(value) + "'";
+  std::uint64_t n = 0;
+  double x = 0;
+  if (name == "--sim") {
+    if (!parse_unsigned(value, n) || n < 1 || n > kMaxChips) return "--sim takes 1..1000 chips, got '" + std::string(value) + "'";
+    a.chips = static_cast<int>(n);
+  } else if (name == "--sim-seconds") {
+    if (!parse_number(value, x) || x <= 0 || x > 1e9) return "--sim-seconds must be a number of seconds > 0, got " + quoted;
+    a.seconds = x;
+  } else if (name == "--seed") {
+    if (!parse_unsigned(value, n)) return "--seed must be an unsigned integer, got " + quoted;
+    a.seed = n;
+  } else if (name == "--loss") {
+    if (!parse_number(value, x) || x < 0 || x > 1) return "--loss must be 0..1, got " + quoted;
+    a.loss = x;
+  } else if (name == "--spacing") {
+    if (!parse_number(value, x) || x <= 0 || x > 1e6) return "--spacing must be metres > 0, got " + quoted;
+    a.spacing = x;
+  } else if (name == "--channel") {
+    return parse_channels(value, a.channels);
+  } else if (name == "--drift") {
+    if (!parse_number(value, x) || x < 0 || x > 1e5) return "--drift must be 0..100000 ppm, got " + quoted;
+    a.drift_ppm = x;
+  } else {
+    return "unknown option '" + std::string(name) + "'";
+  }
+  return {};
+}
+
+bool is_option(std::string_view name) {
+  for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift"})
+    if (name == o) return true;
+  return false;
+}
+
+// --name value or --name=value, each once at most.
+Problem parse(int argc, char** argv, SimArguments& a) {
+  std::vector<std::string> seen;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      a.help = true;
+      continue;
+    }
+    std::string_view name = arg, value;
+    const std::size_t eq = arg.find('=');
+    if (eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    if (!is_option(name)) return "unknown argument '" + std::string(arg) + "'";
+    for (const std::string& s : seen)
+      if (s == name) return std::string(name) + " is given twice";
+    seen.emplace_back(name);
+    if (eq == std::string_view::npos) {
+      if (i + 1 >= argc) return std::string(name) + " needs a value";
+      value = argv[++i];
+    }
+    if (Problem p = apply(a, name, value); !p.empty()) return p;
+  }
+  if (!a.help && a.chips == 0) return "the simulation's options need --sim N";
+  return {};
+}
+
+MacAddress chip_mac(int i) {
+  const unsigned n = static_cast<unsigned>(i) + 1;
+  return MacAddress{{0x02, 0, 0, 0, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xFF)}};
+}
+
+const char* program_name(const char* argv0) {
+  const char* slash = std::strrchr(argv0, '/');
+  return slash ? slash + 1 : argv0;
+}
+
+int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
+  // ESPNOW_VERSION=2: chips built on ESP-IDF >= 5.4, as for the default chip.
+  const Result<int> version = protocol_version_from_environment();
+  if (!version.ok()) {
+    std::fprintf(stderr, "%s: ESPNOW_VERSION: %s\n", name, std::string(version.detail()).c_str());
+    return 2;
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  prefix_stdout_by_chip();
+  Simulation sim({.seed = a.seed, .loss = a.loss});
+  std::mt19937_64 crystals(a.seed ^ 0xD21F7);  // apart from the air's draws
+  std::uniform_real_distribution<double> drift(-a.drift_ppm, a.drift_ppm);
+  for (int i = 0; i < a.chips; ++i) {
+    ChipOptions options{
+        .radio = {.mac = chip_mac(i),
+                  .channel = a.channels[static_cast<std::size_t>(i) % a.channels.size()],
+                  .position = {a.spacing * (i % 16), a.spacing * (i / 16)}},
+        .link = {.version = static_cast<std::uint8_t>(*version)}};
+    const double ppm = a.drift_ppm > 0 ? drift(crystals) : 0.0;
+    if (auto chip = add_chip(sim, std::move(options), app_main, ppm); !chip.ok()) {
+      std::fprintf(stderr, "%s: chip %d: %s\n", name, i, chip.failure().message().c_str());
+      return 2;
+    }
+  }
+  sim.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(a.seconds)));
+  const double virtual_s = std::chrono::duration<double>(sim.now()).count();
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  flush_chip_lines();
+  std::fprintf(stderr, "%s: %d chips, seed %llu: %.3f virtual s in %.2f s of wall time\n", name, a.chips,
+               static_cast<unsigned long long>(a.seed), virtual_s, wall_s);
+  return 0;
+}
+
+}  // namespace
+
+std::optional<int> run_simulation_command(int argc, char** argv, void (*app_main)(void)) {
+  if (argc <= 1) return std::nullopt;
+  const char* name = program_name(argv[0]);
+  SimArguments a;
+  if (Problem p = parse(argc, argv, a); !p.empty()) {
+    std::fprintf(stderr, "%s: %s\n", name, p.c_str());
+    std::fprintf(stderr, kUsage, name);
+    return 2;
+  }
+  if (a.help) {
+    std::printf(kUsage, name);
+    return 0;
+  }
+  return run(a, name, app_main);
+}
+
+}  // namespace espnow::emul
