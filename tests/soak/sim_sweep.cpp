@@ -1,7 +1,8 @@
 // A seed sweep in the manner of deterministic simulation testing (issue 18
 // part 6; docs/reliability.md): each seed builds a Simulation of devices
-// whose programs (two thirds on the sync API, one third coroutines on
-// AIOESPNow) send numbered messages to their peers and to everyone, while a
+// whose programs (a tenth ESP-IDF firmware on emulated chips; of the rest
+// two thirds on the sync API, one third coroutines on AIOESPNow) send
+// numbered messages to their peers and to everyone, while a
 // fault program draws its own faults from the seed (partitions, radios
 // switched off, loss bursts, channel hops, clock drift, power cycles: the
 // program starts again, its message numbers kept as in RTC memory).
@@ -39,6 +40,14 @@
 #include "espnow/async/timer.hpp"
 #include "espnow/devices/async_device.hpp"
 #include "espnow/devices/simulation.hpp"
+#include "esp_log.h"
+#include "esp_mac.h"
+#include "esp_now.h"
+#include "esp_wifi.h"
+#include "espnow_emul_simulation.hpp"
+#include "freertos/FreeRTOS.h"
+#include "freertos/queue.h"
+#include "freertos/task.h"
 
 using namespace espnow;
 using namespace std::chrono_literals;
@@ -184,18 +193,90 @@ AsyncProgram async_device_program(Simulation& sim, int me, int n, std::uint64_t 
   };
 }
 
+// The same device as ESP-IDF firmware on an emulated chip: esp_now_send,
+// then the send callback's report (taken from a queue, as a sync send);
+// receptions counted by the receive callback, on the chip's Wi-Fi task.
+// Copies of one firmware share its globals: each finds its state by its MAC.
+struct ChipRun {
+  Simulation* sim = nullptr;
+  int me = 0, n = 0;
+  std::uint64_t seed = 0;
+  std::chrono::nanoseconds quiet{};
+  DeviceLog* log = nullptr;
+  QueueHandle_t reports = nullptr;  // the send callback's statuses
+};
+std::map<int, ChipRun> g_chips;  // by device index, for the run under way
+
+ChipRun& this_chip() {
+  std::uint8_t mac[6];
+  esp_read_mac(mac, ESP_MAC_WIFI_STA);
+  return g_chips.at(mac[4] << 8 | mac[5]);
+}
+
+void chip_sent(const esp_now_send_info_t*, esp_now_send_status_t status) {
+  const int ok = status == ESP_NOW_SEND_SUCCESS;
+  xQueueSend(this_chip().reports, &ok, portMAX_DELAY);
+}
+
+void chip_received(const esp_now_recv_info_t*, const std::uint8_t* data, int len) {
+  Tag t;
+  if (len > 0 && decode(std::vector<std::uint8_t>(data, data + len), t)) this_chip().log->received.push_back(t);
+}
+
+void chip_add_peer(const MacAddress& mac) {
+  esp_now_peer_info_t peer{};
+  std::memcpy(peer.peer_addr, mac.bytes.data(), 6);
+  peer.ifidx = WIFI_IF_STA;
+  (void)esp_now_add_peer(&peer);
+}
+
+void chip_app_main() {
+  ChipRun& c = this_chip();
+  const wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+  if (esp_wifi_init(&cfg) != ESP_OK || esp_wifi_set_mode(WIFI_MODE_STA) != ESP_OK || esp_wifi_start() != ESP_OK ||
+      esp_now_init() != ESP_OK)
+    return;
+  c.reports = xQueueCreate(4, sizeof(int));
+  esp_now_register_send_cb(chip_sent);
+  esp_now_register_recv_cb(chip_received);
+  Traffic traffic(c.seed, c.me);
+  while (traffic.peers.size() < 3) {
+    const int p = static_cast<int>(traffic.rng() % static_cast<std::uint64_t>(c.n));
+    if (p == c.me || std::count(traffic.peers.begin(), traffic.peers.end(), p)) continue;
+    chip_add_peer(mac_of(p));
+    traffic.peers.push_back(p);
+  }
+  chip_add_peer(MacAddress::broadcast());
+  for (;;) {
+    vTaskDelay(pdMS_TO_TICKS(traffic.gap().count()));  // receptions come by callback meanwhile
+    while (c.sim->now() >= c.quiet) vTaskDelay(pdMS_TO_TICKS(1000));
+    const int to = traffic.target();
+    const std::uint32_t seq = log_send(*c.log, to, c.sim->now());
+    const auto message = encode({c.me, seq, to < 0});
+    int ok = 0;
+    if (esp_now_send(address(to).bytes.data(), message.data(), message.size()) == ESP_OK)
+      xQueueReceive(c.reports, &ok, portMAX_DELAY);
+    c.log->sent[seq].acked = ok != 0;
+  }
+}
+
+// The last tenth of the devices are emulated chips.
+int chip_count(const Options& o) { return std::max(1, o.devices / 10); }
+
 // The faults: every 0.5..3 s one of a partition between two devices, a radio
 // switched off, a loss burst on the whole air, a device hopping channel, a
 // device's clock starting to drift (up to 200 ppm), a device power-cycled.
-Simulation::Program fault_program(Simulation& sim, int n, std::uint64_t seed, std::vector<DeviceLog>& logs,
-                                  std::string& journal) {
-  return [&sim, n, seed, &logs, &journal](SimDevice&) {
+// Faults that act on a device (power, radio, channel, clock) pick one of the
+// first `devices` (the simulation's devices); partitions any of the `n`.
+Simulation::Program fault_program(Simulation& sim, int devices, int n, std::uint64_t seed,
+                                  std::vector<DeviceLog>& logs, std::string& journal) {
+  return [&sim, devices, n, seed, &logs, &journal](SimDevice&) {
     std::mt19937_64 rng(seed ^ 0xfa017);
-    auto pick = [&] { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+    auto pick = [&](int among) { return static_cast<int>(rng() % static_cast<std::uint64_t>(among)); };
     for (;;) {
       sim.clock().sleep_until(sim.now() + std::chrono::milliseconds(500 + rng() % 2500));
       const auto length = std::chrono::milliseconds(500 + rng() % 3000);
-      const int a = pick(), b = pick();
+      const int a = pick(devices), b = pick(n);
       AirRadio& ra = sim[static_cast<std::size_t>(a)].radio();
       switch (rng() % 6) {
         case 5: {
@@ -281,22 +362,35 @@ std::vector<DeviceLog> run_logs(std::uint64_t seed, const Options& o, std::strin
   std::mt19937_64 draw(seed);
   const double loss = 0.05 * static_cast<double>(draw() % 5);  // 0 .. 20%
   const double side = 20.0 + static_cast<double>(draw() % 200);  // metres: from one cell to hidden stations
-  Simulation sim({.seed = seed, .loss = loss});
+  const int chips = chip_count(o);
+  const int plain = o.devices - chips;
   std::vector<DeviceLog> logs(static_cast<std::size_t>(o.devices));
   std::string journal;
-  for (int i = 0; i < o.devices; ++i) {
-    const Position pos{static_cast<double>(draw() % 1000) / 1000.0 * side, static_cast<double>(draw() % 1000) / 1000.0 * side};
+  g_chips.clear();
+  {
+    Simulation sim({.seed = seed, .loss = loss});
     const auto quiet = std::chrono::seconds(o.seconds) - 2s;
-    DeviceLog& log = logs[static_cast<std::size_t>(i)];
-    if (i % 3 == 1)  // a third of the devices are coroutines
-      (void)add_async_device(sim, {.mac = mac_of(i), .position = pos},
-                             async_device_program(sim, i, o.devices, seed, quiet, log));
-    else
-      (void)sim.add_device({.mac = mac_of(i), .position = pos}, device_program(sim, i, o.devices, seed, quiet, log));
+    for (int i = 0; i < o.devices; ++i) {
+      const Position pos{static_cast<double>(draw() % 1000) / 1000.0 * side,
+                         static_cast<double>(draw() % 1000) / 1000.0 * side};
+      DeviceLog& log = logs[static_cast<std::size_t>(i)];
+      if (i >= plain) {
+        g_chips[i] = {&sim, i, o.devices, seed, quiet, &log};
+        (void)emul::add_chip(sim, {.radio = {.mac = mac_of(i), .position = pos}}, chip_app_main);
+      } else if (i % 3 == 1) {  // a third of the others are coroutines
+        (void)add_async_device(sim, {.mac = mac_of(i), .position = pos},
+                               async_device_program(sim, i, o.devices, seed, quiet, log));
+      } else {
+        (void)sim.add_device({.mac = mac_of(i), .position = pos}, device_program(sim, i, o.devices, seed, quiet, log));
+      }
+      if (i == plain - 1)  // device index `plain` in the simulation, after the sync and async devices
+        (void)sim.add_device({.mac = mac_of(o.devices), .sta_active = false},
+                             fault_program(sim, plain, o.devices, seed, logs, journal));
+    }
+    sim.run_for(std::chrono::seconds(o.seconds));
   }
-  (void)sim.add_device({.mac = mac_of(o.devices), .sta_active = false},
-                       fault_program(sim, o.devices, seed, logs, journal));
-  sim.run_for(std::chrono::seconds(o.seconds));
+  for (auto& [i, chip] : g_chips)
+    if (chip.reports) vQueueDelete(chip.reports);
   if (faults) *faults = journal;
   return logs;
 }
@@ -310,6 +404,11 @@ Outcome run_seed(std::uint64_t seed, const Options& o) {
     out.received += l.received.size();
   }
   out.failure = check(logs);
+  // Every kind of device took part: the chips (never power-cycled) sent and heard.
+  for (std::size_t i = logs.size() - static_cast<std::size_t>(chip_count(o)); i < logs.size() && out.failure.empty(); ++i)
+    if (logs[i].sent.empty() || logs[i].received.empty())
+      out.failure = "chip " + std::to_string(i) + " sent " + std::to_string(logs[i].sent.size()) + " and received " +
+                    std::to_string(logs[i].received.size());
   return out;
 }
 
@@ -359,6 +458,7 @@ int parse(int argc, char** argv, Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  esp_log_level_set("*", ESP_LOG_WARN);  // the chips' boot lines
   Options o;
   if (argc == 2 && !std::strcmp(argv[1], "--self-test")) return self_test(o);
   if (const int rc = parse(argc, argv, o)) return rc;
