@@ -3,15 +3,20 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "espnow/async/run_on_clock.hpp"
 #include "espnow/async/timer.hpp"
 #include "espnow/devices/async_device.hpp"
 #include "support/expect.hpp"
@@ -189,6 +194,36 @@ TEST(AsyncSimulation, AProgramStillWaitingWhenTheSimulationEndsIsUnwound) {
     EXPECT_FALSE(destroyed);
   }
   EXPECT_TRUE(destroyed);
+}
+
+// Firmware makes its AIOESPNow and then runs the io_context with
+// run_on_clock() (examples/esp-idf), which installs the VirtualTime only
+// then: the AIOESPNow's link posts still wake the driver, so a sync send
+// completes when its report comes, not at some later timer (it used to
+// wait for ever here, there being no timer).
+TEST(AsyncSimulation, AnAIOESPNowMadeBeforeRunOnClockIsWokenByItsReports) {
+  Simulation sim({.seed = 3});
+  std::optional<std::chrono::nanoseconds> reported_at;
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+    asio::io_context io;
+    AIOESPNow e(d.espnow(), io.get_executor());
+    bool done = false;
+    asio::co_spawn(
+        io,
+        [&]() -> awaitable<void> {
+          EXPECT_OK(e->active(true));
+          EXPECT_OK(e->add_peer(MacAddress::broadcast()));
+          const bool sent = co_await e.async_send(MacAddress::broadcast(), bytes_of("hi"), true, use_awaitable);
+          EXPECT_TRUE(sent);
+          reported_at = d.clock().now();
+          done = true;
+        },
+        asio::detached);
+    run_on_clock(io, d.clock(), [&] { return done; });
+  }));
+  sim.run_for(10s);
+  ASSERT_TRUE(reported_at.has_value());
+  EXPECT_LT(*reported_at, 10ms);
 }
 
 TEST(AsyncSimulationDeathTest, AWallClockSteadyTimerIsReported) {
