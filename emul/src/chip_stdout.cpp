@@ -1,6 +1,6 @@
-// Per-chip prefixed stdout (chip_stdout.hpp), through glibc's fopencookie:
-// `stdout` becomes an unbuffered stream whose writes land here with the
-// writer's thread, and so its selected chip, still known.
+// Per-chip prefixed output (chip_stdout.hpp), through glibc's fopencookie:
+// `stdout` and `stderr` become unbuffered streams whose writes land here with
+// the writer's thread, and so its selected chip, still known.
 #include "chip_stdout.hpp"
 
 #include <ext/stdio_sync_filebuf.h>
@@ -66,33 +66,52 @@ class ChipLines {
   std::vector<std::pair<EmulatedChip*, std::string>> pending_;
 };
 
-ChipLines* g_lines = nullptr;
+ChipLines* g_out = nullptr;
+ChipLines* g_err = nullptr;
 
 ssize_t write_cookie(void* cookie, const char* data, size_t size) {
   static_cast<ChipLines*>(cookie)->write({data, size});
   return static_cast<ssize_t>(size);
 }
 
-}  // namespace
-
-void prefix_stdout_by_chip() {
-  if (g_lines) return;
-  std::fflush(stdout);
-  g_lines = new ChipLines(stdout);  // for the process's life: tasks may print until _exit
+// An unbuffered stream whose writes go to `lines`, or null (no memory).
+FILE* open_prefixed(ChipLines* lines) {
   cookie_io_functions_t io{};
   io.write = write_cookie;
-  FILE* prefixed = fopencookie(g_lines, "w", io);
-  if (!prefixed) return;  // (no memory) lines stay unprefixed
-  setvbuf(prefixed, nullptr, _IONBF, 0);
-  stdout = prefixed;
-  // std::cout writes to the FILE it was made with: point it at this one.
-  static __gnu_cxx::stdio_sync_filebuf<char> cout_buffer(prefixed);
-  std::cout.rdbuf(&cout_buffer);
+  FILE* f = fopencookie(lines, "w", io);
+  if (f) setvbuf(f, nullptr, _IONBF, 0);
+  return f;
+}
+
+}  // namespace
+
+void prefix_output_by_chip() {
+  if (g_out) return;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  // For the process's life: tasks may print until _exit.
+  g_out = new ChipLines(stdout);
+  g_err = new ChipLines(stderr);
+  FILE* out = open_prefixed(g_out);
+  FILE* err = open_prefixed(g_err);
+  if (out) {
+    stdout = out;
+    // std::cout writes to the FILE it was made with: point it at this one.
+    static __gnu_cxx::stdio_sync_filebuf<char> cout_buffer(out);
+    std::cout.rdbuf(&cout_buffer);
+  }
+  if (err) {
+    stderr = err;
+    static __gnu_cxx::stdio_sync_filebuf<char> cerr_buffer(err);
+    std::cerr.rdbuf(&cerr_buffer);
+    std::clog.rdbuf(&cerr_buffer);
+  }
 }
 
 void flush_chip_lines() {
   std::cout.flush();
-  if (g_lines) g_lines->flush();
+  if (g_out) g_out->flush();
+  if (g_err) g_err->flush();
 }
 
 }  // namespace espnow::emul

@@ -163,7 +163,7 @@ int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
     return 2;
   }
   const auto wall_start = std::chrono::steady_clock::now();
-  prefix_stdout_by_chip();
+  prefix_output_by_chip();
   Simulation sim({.seed = a.seed, .loss = a.loss});
   std::mt19937_64 crystals(a.seed ^ 0xD21F7);  // apart from the air's draws
   std::uniform_real_distribution<double> drift(-a.drift_ppm, a.drift_ppm);
