@@ -290,38 +290,72 @@ class Run {
     return d;
   }
 
-  json report() const {
-    json out;
-    out["flows"] = json::array();
+  // report().dump(), written straight out: at 10,000 devices a flow's
+  // receivers number hundreds, and building the JSON object first cost
+  // seconds and most of the process's memory.
+  std::string json_text() const {
+    std::string out = "{\"channels\":" + channels_json().dump() + ",\"events\":" +
+                      std::to_string(engine_.events_run()) + ",\"flows\":[";
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> rows;
     for (std::size_t k = 0; k < s_.flows.size(); ++k) {
       const FlowSpec& f = s_.flows[k];
       const FlowStats& st = stats_[k];
-      // Keyed by MAC (a JSON object keeps its keys sorted), the unicast
-      // destination even when it received nothing.
+      received_rows(k, rows);
+      out += k ? ",{" : "{";
+      out += "\"acked\":" + std::to_string(st.acked) + ",\"failed\":" + std::to_string(st.failed) +
+             ",\"from\":\"" + f.from_text + "\",\"offered\":" + std::to_string(st.offered) +
+             ",\"queue_drops\":" + std::to_string(st.queue_drops) + ",\"received\":{";
+      for (std::size_t r = 0; r < rows.size(); ++r)
+        out += (r ? ",\"" : "\"") + s_.nodes[rows[r].first].mac_text + "\":" + std::to_string(rows[r].second);
+      out += "},\"sent\":" + std::to_string(st.sent) + ",\"to\":\"" + f.to_text + "\"}";
+    }
+    out += "],\"nodes\":" + nodes_json().dump() + ",\"sim_seconds\":" + json(to_seconds(engine_.now())).dump() +
+           ",\"wall_seconds\":" + json(wall_seconds_).dump() + "}";
+    return out;
+  }
+
+  void print_summary() const {
+    std::printf("%.1f simulated s in %.2f s of wall time, %llu events\n", to_seconds(engine_.now()), wall_seconds_,
+                static_cast<unsigned long long>(engine_.events_run()));
+    std::printf("flows:\n");
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> rows;
+    for (std::size_t k = 0; k < s_.flows.size(); ++k) {
+      const FlowStats& st = stats_[k];
+      received_rows(k, rows);
+      std::uint64_t received = 0;
+      for (const auto& row : rows) received += row.second;
+      std::printf("  %s -> %s: offered %llu, queue drops %llu, sent %llu, acked %llu, failed %llu, received %llu\n",
+                  s_.flows[k].from_text.c_str(), s_.flows[k].to_text.c_str(), (unsigned long long)st.offered,
+                  (unsigned long long)st.queue_drops, (unsigned long long)st.sent, (unsigned long long)st.acked,
+                  (unsigned long long)st.failed, (unsigned long long)received);
+    }
+    std::printf("nodes:\n");
+    for (std::uint32_t i = 0; i < s_.nodes.size(); ++i) {
+      const MacCounters& c = const_cast<Air&>(air_).mac(i).counters();
+      std::printf("  %s: %llu transmissions, %llu receptions, lost %llu to collisions, %llu to weak signal\n",
+                  s_.nodes[i].mac_text.c_str(), (unsigned long long)c.transmissions, (unsigned long long)c.receptions,
+                  (unsigned long long)c.lost_collision, (unsigned long long)c.lost_weak);
+    }
+    for (const auto& c : channels_json())
+      std::printf("channel %d: busy %.1f%%\n", c["channel"].get<int>(), 100.0 * c["busy_fraction"].get<double>());
+  }
+
+  json report() const {
+    json out;
+    out["flows"] = json::array();
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> rows;
+    for (std::size_t k = 0; k < s_.flows.size(); ++k) {
+      const FlowSpec& f = s_.flows[k];
+      const FlowStats& st = stats_[k];
       json received = json::object();
-      for (const Receiver& r : st.received)
-        if (r.node != f.from) received[s_.nodes[r.node].mac_text] = r.count;
-      if (f.to_node && *f.to_node != f.from && !received.contains(s_.nodes[*f.to_node].mac_text))
-        received[s_.nodes[*f.to_node].mac_text] = std::uint64_t{0};
+      received_rows(k, rows);
+      for (const auto& [node, count] : rows) received[s_.nodes[node].mac_text] = count;
       out["flows"].push_back({{"from", f.from_text}, {"to", f.to_text}, {"offered", st.offered},
                               {"queue_drops", st.queue_drops}, {"sent", st.sent}, {"acked", st.acked},
                               {"failed", st.failed}, {"received", received}});
     }
-    out["nodes"] = json::array();
-    std::set<int> channels;
-    for (std::uint32_t i = 0; i < s_.nodes.size(); ++i) {
-      auto& air = const_cast<Air&>(air_);
-      const MacCounters& c = air.mac(i).counters();
-      out["nodes"].push_back({{"mac", s_.nodes[i].mac_text}, {"transmissions", c.transmissions},
-                              {"receptions", c.receptions}, {"lost_collision", c.lost_collision},
-                              {"lost_weak", c.lost_weak}});
-      channels.insert(s_.nodes[i].channel);
-    }
-    out["channels"] = json::array();
-    for (int ch : channels)
-      out["channels"].push_back({{"channel", ch},
-                                 {"busy_fraction", to_seconds(air_.busy_time(static_cast<std::uint8_t>(ch))) /
-                                                       to_seconds(engine_.now())}});
+    out["nodes"] = nodes_json();
+    out["channels"] = channels_json();
     out["sim_seconds"] = to_seconds(engine_.now());
     out["wall_seconds"] = wall_seconds_;
     out["events"] = engine_.events_run();
@@ -329,6 +363,42 @@ class Run {
   }
 
  private:
+  // Flow k's receivers (its sender left out) in order of MAC text, as a JSON
+  // object keeps its keys; a unicast destination even when it received nothing.
+  void received_rows(std::size_t k, std::vector<std::pair<std::uint32_t, std::uint64_t>>& rows) const {
+    const FlowSpec& f = s_.flows[k];
+    rows.clear();
+    for (const Receiver& r : stats_[k].received)
+      if (r.node != f.from) rows.emplace_back(r.node, r.count);
+    if (f.to_node && *f.to_node != f.from &&
+        std::none_of(rows.begin(), rows.end(), [&](const auto& row) { return row.first == *f.to_node; }))
+      rows.emplace_back(*f.to_node, 0);
+    std::sort(rows.begin(), rows.end(),
+              [this](const auto& a, const auto& b) { return s_.nodes[a.first].mac_text < s_.nodes[b.first].mac_text; });
+  }
+
+  json nodes_json() const {
+    json nodes = json::array();
+    for (std::uint32_t i = 0; i < s_.nodes.size(); ++i) {
+      const MacCounters& c = const_cast<Air&>(air_).mac(i).counters();
+      nodes.push_back({{"mac", s_.nodes[i].mac_text}, {"transmissions", c.transmissions},
+                       {"receptions", c.receptions}, {"lost_collision", c.lost_collision},
+                       {"lost_weak", c.lost_weak}});
+    }
+    return nodes;
+  }
+
+  json channels_json() const {
+    std::set<int> used;
+    for (const NodeSpec& n : s_.nodes) used.insert(n.channel);
+    json channels = json::array();
+    for (int ch : used)
+      channels.push_back({{"channel", ch},
+                          {"busy_fraction", to_seconds(air_.busy_time(static_cast<std::uint8_t>(ch))) /
+                                                to_seconds(engine_.now())}});
+    return channels;
+  }
+
   void offer(std::size_t k) {
     const FlowSpec& f = s_.flows[k];
     FlowStats& st = stats_[k];
@@ -401,29 +471,6 @@ class Run {
   Time sampled_at_ = 0;
 };
 
-void print_summary(const json& r) {
-  std::printf("%.1f simulated s in %.2f s of wall time, %llu events\n", r["sim_seconds"].get<double>(),
-              r["wall_seconds"].get<double>(), static_cast<unsigned long long>(r["events"].get<std::uint64_t>()));
-  std::printf("flows:\n");
-  for (const auto& f : r["flows"]) {
-    std::uint64_t received = 0;
-    for (const auto& [mac, n] : f["received"].items()) received += n.get<std::uint64_t>();
-    std::printf("  %s -> %s: offered %llu, queue drops %llu, sent %llu, acked %llu, failed %llu, received %llu\n",
-                f["from"].get<std::string>().c_str(), f["to"].get<std::string>().c_str(),
-                (unsigned long long)f["offered"].get<std::uint64_t>(), (unsigned long long)f["queue_drops"].get<std::uint64_t>(),
-                (unsigned long long)f["sent"].get<std::uint64_t>(), (unsigned long long)f["acked"].get<std::uint64_t>(),
-                (unsigned long long)f["failed"].get<std::uint64_t>(), (unsigned long long)received);
-  }
-  std::printf("nodes:\n");
-  for (const auto& n : r["nodes"])
-    std::printf("  %s: %llu transmissions, %llu receptions, lost %llu to collisions, %llu to weak signal\n",
-                n["mac"].get<std::string>().c_str(), (unsigned long long)n["transmissions"].get<std::uint64_t>(),
-                (unsigned long long)n["receptions"].get<std::uint64_t>(),
-                (unsigned long long)n["lost_collision"].get<std::uint64_t>(),
-                (unsigned long long)n["lost_weak"].get<std::uint64_t>());
-  for (const auto& c : r["channels"])
-    std::printf("channel %d: busy %.1f%%\n", c["channel"].get<int>(), 100.0 * c["busy_fraction"].get<double>());
-}
 
 // What a scenario with programs needs beyond espnow sim's checks: its
 // scripts readable, messages long enough to carry their flow and number,
@@ -496,7 +543,6 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
   Run run(scenario);
   if (!options.pcap.empty() && !run.capture_to(options.pcap)) return 1;
   run.run(/*progress=*/true);
-  const json report = run.report();
   if (!options.report.empty()) {
     std::ofstream page(options.report);
     page << render_report(run.report_data(scenario_path));
@@ -505,8 +551,8 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
       return 1;
     }
   }
-  if (json_output) std::printf("%s\n", report.dump().c_str());
-  else print_summary(report);
+  if (json_output) std::printf("%s\n", run.json_text().c_str());
+  else run.print_summary();
   return 0;
 }
 

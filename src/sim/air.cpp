@@ -68,6 +68,8 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
                                 std::vector<FaintSignal>& out) { faint_signals(index, a, b, delivered, out); });
   stations_.push_back(std::move(s));
   spots_.push_back(Spot{config.pos, config.channel, config.long_range});
+  reaches_.emplace_back();
+  ++generation_;
   if (config.tx_power_dbm > max_tx_dbm_) {
     max_tx_dbm_ = config.tx_power_dbm;
     rebuild_cells();  // a stronger radio reaches farther: wider cells
@@ -89,16 +91,19 @@ void Air::set_position(std::uint32_t i, Position pos) {
   }
   st.config.pos = pos;
   spots_[i].pos = pos;
+  ++generation_;
 }
 
 void Air::set_channel(std::uint32_t i, std::uint8_t channel) {
   stations_[i]->config.channel = channel;
   stations_[i]->phy.set_channel(channel);
   spots_[i].channel = channel;
+  ++generation_;
 }
 
 void Air::set_tx_power(std::uint32_t i, double dbm) {
   stations_[i]->config.tx_power_dbm = dbm;
+  ++generation_;
   if (dbm <= max_tx_dbm_) return;
   max_tx_dbm_ = dbm;
   rebuild_cells();  // it reaches farther: wider cells
@@ -108,6 +113,7 @@ void Air::set_long_range(std::uint32_t i, bool on) {
   stations_[i]->config.long_range = on;
   stations_[i]->phy.set_long_range(on);
   spots_[i].long_range = on;
+  ++generation_;
 }
 
 Air::CellKey Air::cell_of(Position p) const {
@@ -271,6 +277,46 @@ void Air::Edges::run(std::uint32_t item) {
   if (item + 1 == f.listeners.size()) f.air->release(f);  // its last event
 }
 
+const std::vector<Air::Listener>& Air::reach_of(std::uint32_t from, PhyRate rate) {
+  // The 802.11 rates share one event level (the 1 Mbps sensitivity); each LR rate has its own.
+  const bool long_range_rate = is_long_range(rate);
+  Reach& reach = reaches_[from][!long_range_rate ? 0 : rate == PhyRate::lora_250k ? 1 : 2];
+  if (reach.generation == generation_) return reach.listeners;
+  reach.generation = generation_;
+  const Station& sender = *stations_[from];
+  const Position pos = sender.config.pos;
+  const double tx_dbm = sender.config.tx_power_dbm;
+  const std::uint8_t channel = sender.phy.channel();
+  const double event_dbm = event_level_dbm(rate);
+  const double event_mw = dbm_to_mw(event_dbm);
+  const double radius =
+      config_.path_loss.exponent > 0
+          ? std::pow(10.0, (tx_dbm - config_.path_loss.reference_db - event_dbm) / (10.0 * config_.path_loss.exponent))
+          : INFINITY;
+  candidates(pos, radius, scratch_);
+  std::vector<Listener>& listeners = reach.listeners;
+  listeners.clear();
+  for (const std::uint32_t i : scratch_) {
+    if (i == from) continue;
+    const Spot& rx = spots_[i];
+    const double factor = adjacent_channel_factor(int(rx.channel) - int(channel));
+    if (factor == 0.0) continue;
+    const double d = distance(pos, rx.pos);
+    const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, tx_dbm)) * factor;
+    if (mw < event_mw) continue;
+    const bool decodable = rx.channel == channel && (!long_range_rate || rx.long_range);
+    listeners.push_back(
+        Listener{propagation_delay(d), mw, stations_[i].get(), static_cast<std::uint32_t>(listeners.size()), decodable});
+  }
+  // Each listener's start and end take the sequence numbers two closures
+  // scheduled in index order would have taken; the sequences run them in
+  // (time, sequence number) order, as the engine would have.
+  std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
+    return a.arrive != b.arrive ? a.arrive < b.arrive : a.order < b.order;
+  });
+  return listeners;
+}
+
 void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   Station& sender = *stations_[from];
   Flight& flight = new_flight();
@@ -297,34 +343,9 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
 
   // Events only where the frame could be detected; elsewhere it is faint
   // (faint_signals) and costs nothing until a frame it overlaps ends.
-  const double event_dbm = event_level_dbm(frame.rate);
-  const double event_mw = dbm_to_mw(event_dbm);
-  const double radius =
-      config_.path_loss.exponent > 0
-          ? std::pow(10.0, (tx.tx_dbm - config_.path_loss.reference_db - event_dbm) / (10.0 * config_.path_loss.exponent))
-          : INFINITY;
-  const bool lr = is_long_range(frame.rate);
-  candidates(flight.pos, radius, scratch_);
   std::vector<Listener>& listeners = flight.listeners;
-  listeners.clear();
-  for (const std::uint32_t i : scratch_) {
-    if (i == from) continue;
-    const Spot& rx = spots_[i];
-    const double factor = adjacent_channel_factor(int(rx.channel) - int(tx.channel));
-    if (factor == 0.0) continue;
-    const double d = distance(flight.pos, rx.pos);
-    const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, tx.tx_dbm)) * factor;
-    if (mw < event_mw) continue;
-    const bool decodable = rx.channel == tx.channel && (!lr || rx.long_range);
-    const Time arrive = tx.start + propagation_delay(d);
-    listeners.push_back(Listener{arrive, mw, stations_[i].get(), static_cast<std::uint32_t>(listeners.size()), decodable});
-  }
-  // Each listener's start and end take the sequence numbers two closures
-  // scheduled here, in index order, would have taken; the sequences run
-  // them in (time, sequence number) order, as the engine would have.
-  std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
-    return a.arrive != b.arrive ? a.arrive < b.arrive : a.order < b.order;
-  });
+  listeners = reach_of(from, frame.rate);
+  for (Listener& l : listeners) l.arrive += tx.start;
   const auto n = static_cast<std::uint32_t>(listeners.size());
   flight.seq = engine_.reserve(2 * std::uint64_t{n});
   flight.refs = n > 0 ? 2 : 1;  // recent_, and the events

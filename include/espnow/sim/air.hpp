@@ -160,7 +160,16 @@ class Air {
     Edges ends;
   };
 
+  // Whom a sender's frames reach with events, as long as no radio moves,
+  // retunes or changes power (generation_): worked out at its first frame
+  // after such a change, not at every frame. `arrive` is the propagation delay.
+  struct Reach {
+    std::uint64_t generation = 0;  // 0: never worked out
+    std::vector<Listener> listeners;  // in order of arrival (then of `order`)
+  };
+
   void transmit(std::uint32_t from, const AirFrame& frame);
+  const std::vector<Listener>& reach_of(std::uint32_t from, PhyRate rate);
   static void prefetch(const Station& station);  // a hint to the cache: no effect on the run
   Flight& new_flight();
   void release(Flight& f);
@@ -195,6 +204,8 @@ class Air {
   Time longest_ = 0;                  // the longest frame sent so far
   std::unordered_map<CellKey, std::vector<std::uint32_t>> cells_;
   std::vector<std::uint32_t> scratch_;  // candidates of the frame being sent
+  std::vector<std::array<Reach, 3>> reaches_;  // by sender: for the 802.11 rates, LR 250K, LR 500K
+  std::uint64_t generation_ = 1;              // of the radios' positions, channels, powers, LR modes
   OnTransmit on_transmit_;
 };
 
