@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "clocked_air.hpp"
+#include "espnow/radio/tx_machine.hpp"
 
 namespace espnow {
 
@@ -34,9 +35,7 @@ std::error_code SimRadio::transmit(std::span<const std::uint8_t> frame, PhyRate 
   // The timed air keeps its frames in order even after timing goes off.
   if (air_.timing() || !air_.clocked_->idle(station_)) return air_.clocked_->transmit(station_, frame, rate);
   // Immediate delivery on the caller's thread.
-  std::array<std::uint8_t, wire::kMaxFrameSize> copy;
-  std::memcpy(copy.data(), frame.data(), frame.size());
-  air_.run_transmission(*this, std::span(copy).first(frame.size()), rate);
+  air_.run_transmission(*this, frame, rate);
   return {};
 }
 
@@ -101,16 +100,38 @@ int SimAir::rssi_dbm(Position from, Position to, double tx_dbm) const {
   return espnow::rssi_dbm(path_loss_, from, to, tx_dbm);
 }
 
-void SimAir::run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, PhyRate rate) {
-  const MacAddress dst = MacAddress::read(frame.data() + 4);
-  const bool group = dst.is_multicast();
+namespace {
+
+// The instant air as the transmit machine's medium: an attempt is delivered
+// (or lost) before send() returns, so its ACK is known at once.
+class InstantMedium final : public TxMachine::Medium {
+ public:
+  InstantMedium(SimAir& air, SimRadio& sender, bool (SimAir::*deliver)(SimRadio&, std::span<const std::uint8_t>, PhyRate))
+      : air_(air), sender_(sender), deliver_(deliver) {}
+  void send(const TxMachine::Attempt& a) override { acked = (air_.*deliver_)(sender_, a.frame, a.rate) && !a.group; }
   bool acked = false;
-  for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
-    if (attempt > 0) wire::set_retry(frame, true);  // same random value, same sequence
-    acked = deliver(sender, frame, rate);
-    if (group || acked) break;
+
+ private:
+  SimAir& air_;
+  SimRadio& sender_;
+  bool (SimAir::*deliver_)(SimRadio&, std::span<const std::uint8_t>, PhyRate);
+};
+
+}  // namespace
+
+void SimAir::run_transmission(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate) {
+  TxSlot slot;  // one frame, on this thread's stack: concurrent senders share nothing
+  TxMachine machine({&slot, 1}, {.max_retries = options_.max_retries});
+  if (machine.submit(frame, rate)) return;  // the size was checked by transmit()
+  InstantMedium medium(*this, sender, &SimAir::deliver);
+  const TxMachine::Time now{0};  // no time passes: each ACK deadline is the attempt's own instant
+  std::optional<TxMachine::Report> report;
+  while (!(report = machine.pop_report())) {
+    medium.acked = false;
+    machine.pump(now, medium);
+    if (medium.acked) machine.acked(0, now);
   }
-  report_tx_done(sender, dst, group || acked);
+  report_tx_done(sender, report->dst, report->acked);
 }
 
 bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate) {

@@ -26,7 +26,6 @@ constexpr std::size_t kMaxReceive = 65536;  // a presence datagram of many radio
 constexpr std::size_t kReceiveBatch = 16;    // datagrams read per wake-up of the receive thread
 constexpr std::uint64_t kRadioBits = 0xFFFF;  // a sender id's low bits name the radio, the rest the process
 constexpr auto kStatePoll = std::chrono::milliseconds(20);  // how often radio state changes are looked for
-constexpr std::size_t kMaxStreams = 64;  // destinations a radio keeps stream numbers for
 
 using Steady = std::chrono::steady_clock;
 
@@ -164,8 +163,34 @@ Result<AirUrl> air_url_from_environment() {
 
 // -------------------------------------------------------------- UdpRadio
 
+namespace {
+
+TxMachine::Time machine_time(Steady::time_point t) { return t.time_since_epoch(); }
+
+Steady::time_point steady_time(TxMachine::Time t) { return Steady::time_point(t); }
+
+TxMachineOptions machine_options(const UdpAirOptions& o) {
+  // A chip sends a destination's frames one at a time; here later frames to
+  // the same destination may go ahead (the window), and the receivers take
+  // them in order by their stream numbers.
+  TxMachineOptions m;
+  m.max_retries = o.max_retries;
+  m.ack_timeout = o.ack_timeout;
+  m.absent_ack_wait = o.absent_ack_wait;
+  m.window = o.window;
+  m.streams = true;
+  m.timing = o.timing;
+  return m;
+}
+
+}  // namespace
+
 UdpRadio::UdpRadio(UdpAir& air, const RadioOptions& options, std::uint64_t id)
-    : AirRadio(options), air_(air), id_(id), slots_(std::max<std::size_t>(1, air.options().tx_queue_len)) {}
+    : AirRadio(options),
+      air_(air),
+      id_(id),
+      slots_(std::max<std::size_t>(1, air.options().tx_queue_len)),
+      machine_(slots_, machine_options(air.options())) {}
 
 UdpRadio::~UdpRadio() = default;
 
@@ -187,7 +212,7 @@ std::error_code UdpRadio::set_channel(std::uint8_t ch) {
 
 std::uint64_t UdpRadio::state_fingerprint() const { return fingerprint(snapshot(*this, id_)); }
 
-// Copies the frame into the next slot and sends it at once when the window
+// Hands the frame to the machine, which sends it at once when the window
 // has room; the service thread handles timeouts and the reports.
 std::error_code UdpRadio::transmit(std::span<const std::uint8_t> frame, PhyRate rate) {
   if (frame.size() < wire::kHeaderLen || frame.size() > wire::kMaxFrameSize) return errc::arg;
@@ -196,150 +221,34 @@ std::error_code UdpRadio::transmit(std::span<const std::uint8_t> frame, PhyRate 
   TimePoint next;
   {
     std::lock_guard lk(tx_mutex_);
-    if (count_ == slots_.size()) return errc::no_mem;
-    Slot& s = slot(count_);
-    std::memcpy(s.bytes.data(), frame.data(), frame.size());
-    s.size = frame.size();
-    s.rate = rate;
-    s.dst = MacAddress::read(frame.data() + 4);
-    s.group = s.dst.is_multicast();
-    s.tag = next_tag_;
-    next_tag_ = next_tag_ == UINT32_MAX ? 1 : next_tag_ + 1;  // 0 is "untagged"
-    s.stream = s.group ? 0 : next_stream_locked(s.dst);
-    s.attempts = s.sends = 0;
-    s.scheduled = s.expects_ack = false;
-    s.state = SlotState::unsent;
-    ++count_;
+    if (auto ec = machine_.submit(frame, rate)) return ec;
     next = pump_locked(Steady::now());
   }
   air_.wake_service_by(next);
   return {};
 }
 
-std::uint32_t UdpRadio::next_stream_locked(const MacAddress& dst) {
-  auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.dst == dst; });
-  if (it == streams_.end()) {
-    if (streams_.size() >= kMaxStreams) forget_idle_streams_locked();
-    // A new stream starts at the tag, which is past every number this radio
-    // ever gave that destination, so a receiver never takes it for a repeat.
-    streams_.push_back({dst, next_tag_});
-    it = streams_.end() - 1;
-  }
-  return it->next++;
+bool UdpRadio::reachable(const MacAddress& dst, PhyRate rate) { return air_.reachable(*this, dst, rate); }
+
+void UdpRadio::send(const TxMachine::Attempt& a) {
+  air_.send_datagram(*this, id_, a.frame, a.rate, a.tag, a.stream, a.base);
 }
 
-void UdpRadio::forget_idle_streams_locked() {
-  std::erase_if(streams_, [this](const Stream& st) {
-    for (std::size_t i = 0; i < count_; ++i)
-      if (slot(i).dst == st.dst && unresolved(slot(i))) return false;
-    return true;
-  });
-}
-
-UdpRadio::TimePoint UdpRadio::pump_locked(TimePoint now) {
-  TimePoint next = TimePoint::max();
-  for (std::size_t i = 0; i < count_; ++i) step_locked(i, now, next);
-  if (count_ > 0 && !unresolved(slot(0))) next = now;  // a report is due
-  return next;
-}
-
-// Moves one frame on as far as it can go now: a timeout becomes a retry or
-// a failure; an unsent frame in the window goes on the air (after its
-// airtime with timing on).
-void UdpRadio::step_locked(std::size_t i, TimePoint now, TimePoint& next) {
-  Slot& s = slot(i);
-  const UdpAirOptions& o = air_.options_;
-  for (;;) {
-    if (!unresolved(s)) return;
-    if (s.state == SlotState::awaiting_ack) {
-      if (s.at > now) return void(next = std::min(next, s.at));
-      if (s.attempts > o.max_retries) {
-        s.state = SlotState::failed;
-        if (!s.expects_ack) ++air_.counters_.absent_failures;
-        return;
-      }
-      s.state = SlotState::unsent;
-      s.scheduled = false;
-    }
-    if (i >= std::clamp<std::size_t>(o.window, 1, slots_.size())) return;
-    if (o.timing) {
-      if (!s.scheduled) {
-        const auto cost = std::chrono::microseconds(kDifsUs + airtime_us(s.rate, static_cast<std::uint32_t>(s.size)));
-        s.at = busy_until_ = std::max(now, busy_until_) + cost;
-        s.scheduled = true;
-      }
-      if (s.at > now) return void(next = std::min(next, s.at));
-    }
-    if (!attempt_locked(i, now)) {
-      if (s.state == SlotState::awaiting_ack) next = std::min(next, s.at);
-      return;
-    }
-  }
-}
-
-// One transmission of slot i. A chip sends a destination's frames one at a
-// time; here later frames to the same destination may go ahead (the window),
-// and a receiver holds back none but takes them in order, so an attempt
-// counts toward the retry limit only once every earlier frame to that
-// destination is finished. A destination no radio able to hear it owns gets
-// its remaining attempts back to back. True when the slot has more to do now.
-bool UdpRadio::attempt_locked(std::size_t i, TimePoint now) {
-  Slot& s = slot(i);
-  const UdpAirOptions& o = air_.options_;
-  const std::span<std::uint8_t> frame = std::span(s.bytes).first(s.size);
-  if (s.group) {
-    air_.send_datagram(*this, id_, frame, s.rate, s.tag);
-    s.state = SlotState::acked;  // never acknowledged, so never a failure
-    return false;
-  }
-  const bool counted = first_to_its_destination_locked(i);
-  const bool heard = air_.reachable(*this, s.dst, s.rate);
-  if (!heard && !counted) return false;  // it waits for its turn
-  if (s.sends > 0) wire::set_retry(frame, true);
-  air_.send_datagram(*this, id_, frame, s.rate, s.tag, s.stream, base_locked(s.dst));
-  ++s.sends;
-  if (counted) ++s.attempts;
-  s.expects_ack = heard;
-  if (!heard && s.attempts <= o.max_retries) {
-    s.scheduled = false;
-    return true;  // the next attempt, without an ACK wait
-  }
-  s.state = SlotState::awaiting_ack;
-  s.at = now + (heard ? o.ack_timeout : o.absent_ack_wait);
-  return false;
-}
-
-bool UdpRadio::first_to_its_destination_locked(std::size_t i) {
-  const MacAddress& dst = slot(i).dst;
-  for (std::size_t j = 0; j < i; ++j)
-    if (!slot(j).group && slot(j).dst == dst && unresolved(slot(j))) return false;
-  return true;
-}
-
-// The lowest stream number to `dst` still unfinished: numbers rise in
-// transmit order, so it is the first such slot's.
-std::uint32_t UdpRadio::base_locked(const MacAddress& dst) {
-  for (std::size_t j = 0; j < count_; ++j)
-    if (!slot(j).group && slot(j).dst == dst && unresolved(slot(j))) return slot(j).stream;
-  return 0;
-}
+UdpRadio::TimePoint UdpRadio::pump_locked(TimePoint now) { return steady_time(machine_.pump(machine_time(now), *this)); }
 
 bool UdpRadio::report_finished() {
   std::lock_guard rl(report_mutex_);
   bool any = false;
   for (;;) {
-    MacAddress dst;
-    bool acked;
+    std::optional<TxMachine::Report> r;
     {
       std::lock_guard lk(tx_mutex_);
-      if (count_ == 0 || unresolved(slot(0))) break;
-      dst = slot(0).dst;
-      acked = slot(0).state == SlotState::acked;
-      head_ = (head_ + 1) % slots_.size();
-      --count_;
+      r = machine_.pop_report();
     }
+    if (!r) break;
     any = true;
-    if (listener_) listener_->on_tx_done(dst, acked);
+    if (!r->acked && !r->expects_ack) ++air_.counters_.absent_failures;
+    if (listener_) listener_->on_tx_done(r->dst, r->acked);
   }
   return any;
 }
@@ -355,20 +264,12 @@ UdpRadio::TimePoint UdpRadio::service(TimePoint now) {
 
 bool UdpRadio::ack_arrived(std::uint32_t tag) {
   std::lock_guard lk(tx_mutex_);
-  for (std::size_t i = 0; i < count_; ++i) {
-    Slot& s = slot(i);
-    if (s.group || !unresolved(s) || s.sends == 0) continue;
-    if (tag == 0 ? s.state == SlotState::awaiting_ack : s.tag == tag) return s.state = SlotState::acked, true;
-  }
-  return false;  // late: an ACK counts only while its frame is unfinished
+  return machine_.acked(tag, machine_time(Steady::now()));
 }
 
 void UdpRadio::presence_changed(TimePoint now) {
   std::lock_guard lk(tx_mutex_);
-  for (std::size_t i = 0; i < count_; ++i) {
-    Slot& s = slot(i);
-    if (s.state == SlotState::awaiting_ack && s.expects_ack && !air_.reachable(*this, s.dst, s.rate)) s.at = now;
-  }
+  machine_.recheck(machine_time(now), *this);
 }
 
 // ---------------------------------------------------------------- UdpAir

@@ -148,9 +148,9 @@ class SimAir {
  private:
   friend class SimRadio;
   friend class ClockedAir;
-  // The instant air: one transmission with its retries, on the caller's
-  // thread; reports to the sender's listener.
-  void run_transmission(SimRadio& sender, std::span<std::uint8_t> frame, PhyRate rate);
+  // The instant air: one transmission with its retries (TxMachine), on the
+  // caller's thread; reports to the sender's listener.
+  void run_transmission(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate);
   // Puts one attempt on the air; true when the destination acknowledged it.
   bool deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate);
   void report_tx_done(SimRadio& sender, const MacAddress& dst, bool acked);

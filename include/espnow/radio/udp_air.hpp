@@ -37,6 +37,7 @@
 #include "espnow/common/clock.hpp"
 #include "espnow/common/result.hpp"
 #include "espnow/radio/air_radio.hpp"
+#include "espnow/radio/tx_machine.hpp"
 
 namespace espnow {
 
@@ -110,7 +111,7 @@ struct SniffedFrame {
 
 class UdpAir;
 
-class UdpRadio final : public AirRadio {
+class UdpRadio final : public AirRadio, private TxMachine::Medium {
  public:
   ~UdpRadio() override;
   std::uint64_t now_us() const override;
@@ -121,37 +122,13 @@ class UdpRadio final : public AirRadio {
  private:
   friend class UdpAir;
   using TimePoint = std::chrono::steady_clock::time_point;
-  enum class SlotState : std::uint8_t { unsent, awaiting_ack, acked, failed };
-  struct Slot {
-    std::array<std::uint8_t, wire::kMaxFrameSize> bytes;
-    std::size_t size = 0;
-    PhyRate rate = PhyRate::r1m;
-    MacAddress dst;
-    bool group = false;
-    std::uint32_t tag = 0, stream = 0;
-    int attempts = 0;      // counted as a chip counts them (see attempt_locked)
-    int sends = 0;         // datagrams sent, counted or not
-    bool scheduled = false;  // timing: `at` is when its airtime ends
-    bool expects_ack = false;  // its last attempt went to a radio that can hear it
-    SlotState state = SlotState::unsent;
-    TimePoint at{};        // unsent+scheduled: send time; awaiting_ack: timeout
-  };
-  struct Stream {
-    MacAddress dst;
-    std::uint32_t next = 0;
-  };
 
   UdpRadio(UdpAir& air, const RadioOptions& options, std::uint64_t id);
-  Slot& slot(std::size_t i) { return slots_[(head_ + i) % slots_.size()]; }
-  bool unresolved(const Slot& s) const { return s.state == SlotState::unsent || s.state == SlotState::awaiting_ack; }
+  // TxMachine::Medium: the air's datagrams and what it knows of its radios.
+  bool reachable(const MacAddress& dst, PhyRate rate) override;
+  void send(const TxMachine::Attempt& attempt) override;
   // Sends what is due; returns when something is next due.
   TimePoint pump_locked(TimePoint now);
-  void step_locked(std::size_t i, TimePoint now, TimePoint& next);
-  bool attempt_locked(std::size_t i, TimePoint now);
-  bool first_to_its_destination_locked(std::size_t i);
-  std::uint32_t next_stream_locked(const MacAddress& dst);
-  void forget_idle_streams_locked();
-  std::uint32_t base_locked(const MacAddress& dst);
   // Reports finished frames in transmit order; the caller holds the air's
   // lock (shared). Returns whether any was reported.
   bool report_finished();
@@ -168,12 +145,9 @@ class UdpRadio final : public AirRadio {
   std::uint64_t id_;
   RadioListener* listener_ = nullptr;  // guarded by the air's lock
   std::mutex report_mutex_;            // one reporter at a time, so reports keep their order; before tx_mutex_
-  std::mutex tx_mutex_;                // the slots and streams
-  std::vector<Slot> slots_;
-  std::size_t head_ = 0, count_ = 0;
-  std::uint32_t next_tag_ = 1;
-  std::vector<Stream> streams_;
-  TimePoint busy_until_{};
+  std::mutex tx_mutex_;                // the machine
+  std::vector<TxSlot> slots_;
+  TxMachine machine_;
   std::atomic<std::uint64_t> announced_fingerprint_{0};
 };
 
