@@ -90,7 +90,25 @@ std::string activation_error(const std::string& iface, int rc, ::pcap* p) {
 
 }  // namespace
 
-LinuxRadio::LinuxRadio(LinuxRadioOptions options) : options_(std::move(options)), channel_(options_.channel) {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+TxMachine::Time machine_now() { return Steady::now().time_since_epoch(); }
+
+// One frame in flight, as a chip sends them; no destination is ever known
+// absent (the Medium's default), so every attempt waits for its ACK.
+TxMachineOptions machine_options(const LinuxRadioOptions& o) {
+  return {.max_retries = o.max_retries, .ack_timeout = o.ack_timeout};
+}
+
+}  // namespace
+
+LinuxRadio::LinuxRadio(LinuxRadioOptions options)
+    : options_(std::move(options)),
+      channel_(options_.channel),
+      slots_(std::max<std::size_t>(1, options_.tx_queue_len)),
+      machine_(slots_, machine_options(options_)) {
   if (!options_.warn)
     options_.warn = [](std::string_view line) { std::fprintf(stderr, "espnow: %.*s\n", int(line.size()), line.data()); };
 }
@@ -150,10 +168,11 @@ Result<void> LinuxRadio::activate() {
   if (auto r = install_filter(); !r.ok()) return r;
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
   if (stop_fd_ < 0) return Error(std::error_code(errno, std::system_category()), "eventfd");
-  queue_ = std::make_unique<TxQueue>(options_.tx_queue_len,
-                                     [this](std::span<std::uint8_t> f, PhyRate rate) { run_transmission(f, rate); });
   // A capture is replayed once the stack listens (set_listener); a live interface is read at once.
-  if (options_.mode != LinuxRadioMode::replay) receiver_ = std::thread([this] { receive_loop(); });
+  if (options_.mode != LinuxRadioMode::replay) {
+    transmitter_ = std::thread([this] { transmit_loop(); });
+    receiver_ = std::thread([this] { receive_loop(); });
+  }
   return {};
 }
 
@@ -194,7 +213,14 @@ Result<void> LinuxRadio::install_filter() {
 }
 
 LinuxRadio::~LinuxRadio() {
-  if (queue_) queue_->stop();  // first: its thread injects through pcap_
+  if (transmitter_.joinable()) {  // first: its thread injects through pcap_; frames still queued are dropped
+    {
+      std::lock_guard lk(tx_mutex_);
+      tx_stop_ = true;
+    }
+    tx_cv_.notify_all();
+    transmitter_.join();
+  }
   stopping_ = true;
   if (receiver_.joinable()) {
     const std::uint64_t v = 1;
@@ -313,22 +339,24 @@ void LinuxRadio::handle_frame(std::span<const std::uint8_t> frame, const RxContr
     if (tx_report) ++counters_.tx_reports, confirm(dst, !tx_failed);
     return;
   }
-  if (dst != mac_ && !dst.is_broadcast()) return;  // a capture file holds everyone's frames
+  if (!accepts(dst)) return;  // a capture file holds everyone's frames
   if (options_.mode == LinuxRadioMode::veth_test && dst == mac_) send_software_ack(src);
   ++counters_.delivered;
   if (listener_) listener_->on_frame(frame, rx_ctrl);
 }
 
-// An ACK or a TX report arrived: it settles the unicast being awaited.
+// An ACK or a TX report arrived: it settles the attempt being awaited (a
+// failed TX report ends the wait at once: the next attempt goes now).
 void LinuxRadio::confirm(const MacAddress& dst, bool acked) {
   ever_confirmed_ = true;
   {
-    std::lock_guard lk(confirm_mutex_);
-    if (!awaiting_ || (dst != mac_ && dst != awaited_dst_)) return;  // late, or another frame's report
-    confirmed_ = true;
-    acked_ = acked;
+    std::lock_guard lk(tx_mutex_);
+    const std::optional<MacAddress> awaited = machine_.awaited();
+    if (!awaited || (dst != mac_ && dst != *awaited)) return;  // late, or another frame's report
+    if (acked) machine_.acked(0, machine_now());
+    else machine_.refused(0, machine_now());
   }
-  confirm_cv_.notify_one();
+  tx_cv_.notify_one();
 }
 
 // The card's job in active monitor mode, done in software on the veth.
@@ -346,14 +374,57 @@ std::error_code LinuxRadio::transmit(std::span<const std::uint8_t> frame, PhyRat
   // A group frame with nothing queued ahead of it goes out at once, on the
   // caller's thread (as on the in-process air): no hand-over to the
   // transmitter thread, and its report keeps its place in the order.
-  if (MacAddress::read(frame.data() + 4).is_multicast() && queue_->empty()) return send_group(frame, rate), std::error_code{};
-  return queue_->push(frame, rate);
+  bool at_once = false;
+  {
+    std::lock_guard lk(tx_mutex_);
+    at_once = MacAddress::read(frame.data() + 4).is_multicast() && machine_.empty();
+    if (auto ec = machine_.submit(frame, rate)) return ec;
+    if (at_once) machine_.pump(machine_now(), *this);
+  }
+  if (at_once) report_finished();
+  else tx_cv_.notify_one();
+  return {};
 }
 
-void LinuxRadio::send_group(std::span<const std::uint8_t> frame, PhyRate rate) {
-  (void)inject(frame, rate);
-  std::shared_lock lk(listener_mutex_);
-  if (listener_) listener_->on_tx_done(MacAddress::read(frame.data() + 4), true);  // never ACKed, so never failed
+void LinuxRadio::send(const TxMachine::Attempt& attempt) {
+  if (attempt.retry) ++counters_.retries;
+  (void)inject(attempt.frame, attempt.rate);
+}
+
+// Runs the machine on the steady clock: attempts when due, reports when
+// frames finish, asleep until the next ACK deadline or an event.
+void LinuxRadio::transmit_loop() {
+  std::unique_lock lk(tx_mutex_);
+  while (!tx_stop_) {
+    const TxMachine::Time now = machine_now();
+    const TxMachine::Time next = machine_.pump(now, *this);
+    if (next <= now) {
+      lk.unlock();
+      report_finished();
+      lk.lock();
+    } else if (next == TxMachine::kNever) {
+      tx_cv_.wait(lk);
+    } else {
+      tx_cv_.wait_until(lk, Steady::time_point(next));
+    }
+  }
+}
+
+void LinuxRadio::report_finished() {
+  std::lock_guard rl(report_mutex_);
+  for (;;) {
+    std::optional<TxMachine::Report> r;
+    {
+      std::lock_guard lk(tx_mutex_);
+      r = machine_.pop_report();
+    }
+    if (!r) return;
+    // Nothing ever confirmed anything on this interface: "not acked" may only
+    // mean "cannot tell". The test mode always can.
+    if (!r->acked && options_.mode != LinuxRadioMode::veth_test && !ever_confirmed_.load()) report_unconfirmed();
+    std::shared_lock lk(listener_mutex_);
+    if (listener_) listener_->on_tx_done(r->dst, r->acked);
+  }
 }
 
 // The frame goes to the driver without its FCS and without the radiotap FCS
@@ -381,36 +452,6 @@ std::error_code LinuxRadio::inject(std::span<const std::uint8_t> frame, PhyRate 
   }
   ++counters_.injected;
   return {};
-}
-
-// One unicast: injected, then retried with the retry bit until confirmed.
-void LinuxRadio::run_transmission(std::span<std::uint8_t> frame, PhyRate rate) {
-  const MacAddress dst = MacAddress::read(frame.data() + 4);
-  if (dst.is_multicast()) return send_group(frame, rate);
-  bool confirmed = true;
-  const bool acked = await_confirmation(frame, rate, options_.max_retries + 1, confirmed);
-  if (!confirmed) report_unconfirmed();
-  std::shared_lock lk(listener_mutex_);
-  if (listener_) listener_->on_tx_done(dst, acked);
-}
-
-bool LinuxRadio::await_confirmation(std::span<std::uint8_t> frame, PhyRate rate, int attempts, bool& confirmed) {
-  const MacAddress dst = MacAddress::read(frame.data() + 4);
-  for (int attempt = 0; attempt < attempts; ++attempt) {
-    if (attempt > 0) wire::set_retry(frame, true), ++counters_.retries;
-    std::unique_lock lk(confirm_mutex_);
-    awaiting_ = true, awaited_dst_ = dst, confirmed_ = false, acked_ = false;
-    lk.unlock();  // the ACK may come before inject() returns
-    (void)inject(frame, rate);
-    lk.lock();
-    confirm_cv_.wait_for(lk, options_.ack_timeout, [this] { return confirmed_; });
-    awaiting_ = false;
-    if (confirmed_ && acked_) return confirmed = true;
-  }
-  // Nothing ever confirmed anything on this interface: "not acked" may only
-  // mean "cannot tell". The test mode always can.
-  confirmed = options_.mode == LinuxRadioMode::veth_test || ever_confirmed_.load();
-  return false;
 }
 
 void LinuxRadio::report_unconfirmed() {

@@ -264,9 +264,7 @@ LinkStats SoftLink::stats() const {
 }
 
 bool SoftLink::addressed_to_us(const MacAddress& dst) const {
-  if (dst.is_broadcast()) return true;
-  return (radio_.interface_active(Interface::sta) && dst == radio_.mac(Interface::sta)) ||
-         (radio_.interface_active(Interface::ap) && dst == radio_.mac(Interface::ap));
+  return dst.is_broadcast() || radio_.owns(dst);
 }
 
 bool SoftLink::is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random, bool retry) {

@@ -165,8 +165,7 @@ bool ClockedAir::admit(std::uint32_t i, const sim::AirFrame& f, std::uint32_t fr
 
 void ClockedAir::received(std::uint32_t i, const sim::AirFrame& f, double rx_dbm) {
   SimRadio* r = radios_[i];
-  // Group addresses other than broadcast belong to nobody (as on the instant air).
-  if (!r || !r->listening() || (f.dst.is_multicast() && !f.dst.is_broadcast())) return;
+  if (!r || !r->accepts(f.dst)) return;  // the rule of every air (Radio::accepts)
   const std::vector<std::uint8_t>* bytes = bytes_of(f);
   if (!bytes) return;
   ++counts_.deliveries;

@@ -145,8 +145,7 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
   std::shared_lock lk(radios_mutex_);
   ++counters_.transmissions;
   for (const auto& r : radios_) {
-    if (r.get() == &sender || !r->listening()) continue;
-    if (group ? !dst.is_broadcast() : !r->owns(dst)) continue;  // nobody owns a multicast address
+    if (r.get() == &sender || !r->accepts(dst)) continue;
     const int rssi = rssi_dbm(from, r->position(), tx_dbm);
     const Reception rx = reception(channel, r->channel(), rate, r->long_range(), rssi);
     if (rx == Reception::too_weak) ++counters_.too_weak;

@@ -736,8 +736,7 @@ void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHe
   const bool group = dst.is_multicast();
   for (std::size_t i = 0; i < radio_count(); ++i) {
     UdpRadio* r = &radio(i);
-    if (r->id_ == from.sender_id || !r->listening()) continue;
-    if (group ? !dst.is_broadcast() : !r->owns(dst)) continue;
+    if (r->id_ == from.sender_id || !r->accepts(dst)) continue;
     const int rssi = rssi_dbm(options_.path_loss, from.position, r->position(), from.tx_power_dbm);
     if (reception(from.channel, r->channel(), from.rate, r->long_range(), rssi) != Reception::heard) continue;
     if (loss_.lose(src, r->mac(Interface::sta))) {

@@ -12,7 +12,10 @@
 //     listener as not acknowledged (on_tx_done(dst, false)), never as a
 //     success, counted in stats().unconfirmed, and a warning says so once.
 // Unconfirmed unicasts are retried with the retry bit, as the Radio contract
-// says; receivers drop the repeats by their random value.
+// says; receivers drop the repeats by their random value. Queue, attempts,
+// retry bit, ACK deadline and reports are TxMachine's (radio/tx_machine.hpp),
+// as on every air; this class is its shell: a transmitter thread on the
+// steady clock, pcap injection, and ACKs and TX reports fed in.
 //
 // Modes:
 //  - monitor: a real interface; link type radiotap required.
@@ -42,12 +45,13 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "espnow/common/result.hpp"
 #include "espnow/host/host_errors.hpp"
 #include "espnow/radio/radio.hpp"
 #include "espnow/wire/radiotap.hpp"
-#include "espnow/radio/air_radio.hpp"
+#include "espnow/radio/tx_machine.hpp"
 
 struct pcap;
 
@@ -91,7 +95,7 @@ struct MonitoredFrame {
   bool tx_report = false;  // the kernel's report of a frame we injected
 };
 
-class LinuxRadio final : public Radio {
+class LinuxRadio final : public Radio, private TxMachine::Medium {
  public:
   // On failure: a host_errc (or errno) code, and a detail saying what is
   // wrong and the command that fixes it.
@@ -133,9 +137,11 @@ class LinuxRadio final : public Radio {
   void handle_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl, bool tx_report, bool tx_failed);
   void confirm(const MacAddress& dst, bool acked);
   void send_software_ack(const MacAddress& to);
-  void run_transmission(std::span<std::uint8_t> frame, PhyRate rate);
-  void send_group(std::span<const std::uint8_t> frame, PhyRate rate);
-  bool await_confirmation(std::span<std::uint8_t> frame, PhyRate rate, int attempts, bool& confirmed);
+  // TxMachine::Medium: an attempt is one injection.
+  void send(const TxMachine::Attempt& attempt) override;
+  void transmit_loop();
+  // Reports finished frames in transmit order, one reporter at a time.
+  void report_finished();
   void report_unconfirmed();
 
   LinuxRadioOptions options_;
@@ -152,12 +158,14 @@ class LinuxRadio final : public Radio {
   std::function<void(const MonitoredFrame&)> monitor_;
   std::mutex inject_mutex_;
 
-  // The unicast waiting for its confirmation.
-  std::mutex confirm_mutex_;
-  std::condition_variable confirm_cv_;
-  bool awaiting_ = false;
-  MacAddress awaited_dst_{};
-  bool confirmed_ = false, acked_ = false;
+  // The transmit machine and its thread, woken by frames, ACKs and TX reports.
+  std::mutex report_mutex_;  // before tx_mutex_
+  std::mutex tx_mutex_;
+  std::condition_variable tx_cv_;
+  std::vector<TxSlot> slots_;
+  TxMachine machine_;
+  bool tx_stop_ = false;
+  std::thread transmitter_;
   std::atomic<bool> ever_confirmed_{false};  // the driver shows ACKs or TX status
   std::atomic<bool> warned_unconfirmed_{false};
 
@@ -170,7 +178,6 @@ class LinuxRadio final : public Radio {
     std::atomic<std::uint64_t> packets{0}, malformed{0}, bad_fcs{0}, other_channel{0}, delivered{0},
         acks_received{0}, tx_reports{0}, injected{0}, inject_errors{0}, acks_sent{0}, retries{0}, unconfirmed{0};
   } counters_;
-  std::unique_ptr<TxQueue> queue_;
   std::thread receiver_;
 };
 

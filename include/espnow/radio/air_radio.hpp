@@ -1,7 +1,8 @@
 // AirRadio: what every radio on a simulated air has (SimAir's SimRadio and
 // UdpAir's UdpRadio; "virtual" is kept for virtual time): STA and AP interfaces with MACs and active flags, a channel, a
 // long-range flag, a position and a transmit power, all changeable at run
-// time from any thread. Also the bounded transmit queue both use.
+// time from any thread. (The UDP air's and the instant air's transmit state
+// machine is TxMachine, tx_machine.hpp; the timed air's is sim::Dcf.)
 #pragma once
 
 #include <array>
@@ -52,8 +53,9 @@ class AirRadio : public Radio {
 
   // An interface is active, so the radio hears frames.
   bool listening() const { return active_[0].load() || active_[1].load(); }
-  // `dst` is the MAC of one of its active interfaces.
-  bool owns(const MacAddress& dst) const;
+  // Radio::owns without a virtual call per interface: the radios of an air
+  // are asked for every frame.
+  bool owns(const MacAddress& dst) const override;
 
  protected:
   explicit AirRadio(const RadioOptions& options);
@@ -65,38 +67,6 @@ class AirRadio : public Radio {
   std::atomic<bool> long_range_;
   std::atomic<double> tx_power_;
   std::atomic<double> x_, y_;
-};
-
-// Frames waiting for a radio's transmitter thread, at most `capacity`
-// (errc::no_mem beyond), the one being transmitted included. The thread
-// starts with the first frame and runs `transmit` for each, in order.
-// push() copies the frame (errc::arg over wire::kMaxFrameSize); after
-// stop() it refuses every frame with errc::internal.
-class TxQueue {
- public:
-  using Transmit = std::function<void(std::span<std::uint8_t> frame, PhyRate rate)>;
-  TxQueue(std::size_t capacity, Transmit transmit) : capacity_(capacity), transmit_(std::move(transmit)) {}
-  ~TxQueue() { stop(); }
-  std::error_code push(std::span<const std::uint8_t> frame, PhyRate rate);
-  bool empty();
-  void stop();  // joins the thread; frames still queued are dropped
-
- private:
-  struct Pending {
-    std::array<std::uint8_t, wire::kMaxFrameSize> bytes;
-    std::size_t size = 0;
-    PhyRate rate = PhyRate::r1m;
-  };
-  void loop();
-
-  std::size_t capacity_;
-  Transmit transmit_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<Pending> slots_;
-  std::size_t head_ = 0, count_ = 0;
-  bool stop_ = false;
-  std::thread thread_;
 };
 
 }  // namespace espnow

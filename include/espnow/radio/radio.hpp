@@ -51,6 +51,20 @@ class Radio {
   virtual std::uint8_t channel() const = 0;
   virtual std::error_code set_channel(std::uint8_t ch) = 0;
   virtual bool long_range() const = 0;
+
+  // `dst` is the MAC of one of its active interfaces (so it ACKs frames to it).
+  virtual bool owns(const MacAddress& dst) const {
+    return (interface_active(Interface::sta) && mac(Interface::sta) == dst) ||
+           (interface_active(Interface::ap) && mac(Interface::ap) == dst);
+  }
+  // The delivery rule, every radio's and every air's, before its physics: a
+  // frame reaches the radio when it is addressed to one of its active
+  // interfaces, or to broadcast while an interface listens. No interface
+  // owns any other group address, so those reach nobody.
+  bool accepts(const MacAddress& dst) const {
+    if (!dst.is_multicast()) return owns(dst);
+    return dst.is_broadcast() && (interface_active(Interface::sta) || interface_active(Interface::ap));
+  }
   // Microseconds since the radio started; stamps received frames.
   virtual std::uint64_t now_us() const = 0;
 
