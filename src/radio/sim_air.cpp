@@ -100,30 +100,22 @@ int SimAir::rssi_dbm(Position from, Position to, double tx_dbm) const {
   return espnow::rssi_dbm(path_loss_, from, to, tx_dbm);
 }
 
-namespace {
-
-// The instant air as the transmit machine's medium: an attempt is delivered
-// (or lost) before send() returns, so its ACK is known at once.
-class InstantMedium final : public TxMachine::Medium {
- public:
-  InstantMedium(SimAir& air, SimRadio& sender, bool (SimAir::*deliver)(SimRadio&, std::span<const std::uint8_t>, PhyRate))
-      : air_(air), sender_(sender), deliver_(deliver) {}
-  void send(const TxMachine::Attempt& a) override { acked = (air_.*deliver_)(sender_, a.frame, a.rate) && !a.group; }
-  bool acked = false;
-
- private:
-  SimAir& air_;
-  SimRadio& sender_;
-  bool (SimAir::*deliver_)(SimRadio&, std::span<const std::uint8_t>, PhyRate);
-};
-
-}  // namespace
-
 void SimAir::run_transmission(SimRadio& sender, std::span<const std::uint8_t> frame, PhyRate rate) {
+  // The instant air as the machine's medium: an attempt is delivered (or
+  // lost) before send() returns, so its ACK is known at once.
+  class Instant final : public TxMachine::Medium {
+   public:
+    Instant(SimAir& air, SimRadio& sender) : air_(air), sender_(sender) {}
+    void send(const TxMachine::Attempt& a) override { acked = air_.deliver(sender_, a.frame, a.rate) && !a.group; }
+    bool acked = false;
+
+   private:
+    SimAir& air_;
+    SimRadio& sender_;
+  } medium(*this, sender);
   TxSlot slot;  // one frame, on this thread's stack: concurrent senders share nothing
   TxMachine machine({&slot, 1}, {.max_retries = options_.max_retries});
   if (machine.submit(frame, rate)) return;  // the size was checked by transmit()
-  InstantMedium medium(*this, sender, &SimAir::deliver);
   const TxMachine::Time now{0};  // no time passes: each ACK deadline is the attempt's own instant
   std::optional<TxMachine::Report> report;
   while (!(report = machine.pop_report())) {

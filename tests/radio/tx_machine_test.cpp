@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
 #include <vector>
 
@@ -63,6 +64,25 @@ TxMachineOptions unicast_options(int max_retries = 5, std::size_t window = 1) {
   return {.max_retries = max_retries, .ack_timeout = 10ms, .absent_ack_wait = 2ms, .window = window};
 }
 
+// The first attempt of one frame to `dst`, put on the air at 0 ms.
+void start_one(Machine& m, RecordingMedium& air, const MacAddress& dst = kB) {
+  ASSERT_FALSE(m.tx.submit(frame_to(dst, 1), PhyRate::r1m));
+  m.tx.pump(0ms, air);
+}
+
+// Queues one frame to each destination, numbered 1, 2, ... in their bodies.
+void submit_each(Machine& m, std::initializer_list<MacAddress> dsts) {
+  std::uint8_t id = 0;
+  for (const MacAddress& dst : dsts) ASSERT_FALSE(m.tx.submit(frame_to(dst, ++id), PhyRate::r1m));
+}
+
+// The oldest report, which must be there.
+TxMachine::Report report_of(Machine& m) {
+  const std::optional<TxMachine::Report> r = m.tx.pop_report();
+  EXPECT_TRUE(r);
+  return r.value_or(TxMachine::Report{});
+}
+
 }  // namespace
 
 TEST(TxMachine, AnUnackedUnicastIsRetriedWithTheRetryBitUpToTheLimitThenFails) {
@@ -88,11 +108,10 @@ TEST(TxMachine, AnUnackedUnicastIsRetriedWithTheRetryBitUpToTheLimitThenFails) {
   now += 10ms;
   EXPECT_EQ(m.tx.pump(now, air), now);  // a report is due
   EXPECT_EQ(air.sent.size(), 4u);
-  const auto r = m.tx.pop_report();
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->dst, kB);
-  EXPECT_FALSE(r->acked);
-  EXPECT_TRUE(r->expects_ack);
+  const TxMachine::Report r = report_of(m);
+  EXPECT_EQ(r.dst, kB);
+  EXPECT_FALSE(r.acked);
+  EXPECT_TRUE(r.expects_ack);
   EXPECT_TRUE(m.tx.empty());
   EXPECT_EQ(m.tx.pump(now, air), TxMachine::kNever);
 }
@@ -100,42 +119,35 @@ TEST(TxMachine, AnUnackedUnicastIsRetriedWithTheRetryBitUpToTheLimitThenFails) {
 TEST(TxMachine, AnAckBeforeTheDeadlineFinishesTheFrameWithoutARetry) {
   Machine m(unicast_options());
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  m.tx.pump(0ms, air);
+  start_one(m, air);
   EXPECT_EQ(m.tx.awaited(), kB);
   EXPECT_TRUE(m.tx.acked(air.sent[0].tag, 10ms));  // at the deadline itself: still in time
   EXPECT_FALSE(m.tx.awaited());
   EXPECT_EQ(m.tx.pump(10ms, air), 10ms);
-  const auto r = m.tx.pop_report();
-  ASSERT_TRUE(r);
-  EXPECT_TRUE(r->acked);
+  EXPECT_TRUE(report_of(m).acked);
   EXPECT_EQ(air.sent.size(), 1u);
 }
 
 TEST(TxMachine, AnAckForARetriedFrameCountsAndAnUntaggedAckNamesTheOldestAwaited) {
   Machine m(unicast_options());
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  m.tx.pump(0ms, air);
+  start_one(m, air);
   m.tx.pump(10ms, air);  // a retry
   EXPECT_TRUE(m.tx.acked(0, 12ms));  // a real radio's ACK names no frame
   m.tx.pump(12ms, air);
-  ASSERT_TRUE(m.tx.pop_report()->acked);
+  EXPECT_TRUE(report_of(m).acked);
   EXPECT_EQ(air.sent.size(), 2u);
 }
 
 TEST(TxMachine, AnAckAfterTheLastDeadlineIsIgnoredAndSoIsOneAfterTheReport) {
   Machine m(unicast_options(/*max_retries=*/1));
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  m.tx.pump(0ms, air);
+  start_one(m, air);
   m.tx.pump(10ms, air);  // the last attempt: deadline 20 ms
   const std::uint32_t tag = air.sent[0].tag;
   EXPECT_FALSE(m.tx.acked(tag, 21ms));  // late: the frame has failed, though not yet reported
   m.tx.pump(21ms, air);
-  const auto r = m.tx.pop_report();
-  ASSERT_TRUE(r);
-  EXPECT_FALSE(r->acked);
+  EXPECT_FALSE(report_of(m).acked);
   EXPECT_FALSE(m.tx.acked(tag, 22ms));  // after its report: nothing to finish
   EXPECT_FALSE(m.tx.acked(0, 22ms));
   EXPECT_FALSE(m.tx.pop_report());
@@ -144,8 +156,7 @@ TEST(TxMachine, AnAckAfterTheLastDeadlineIsIgnoredAndSoIsOneAfterTheReport) {
 TEST(TxMachine, AnAckForAnUnsentOrUnknownTagFinishesNothing) {
   Machine m(unicast_options(5, /*window=*/1));
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  ASSERT_FALSE(m.tx.submit(frame_to(kC, 2), PhyRate::r1m));
+  submit_each(m, {kB, kC});
   m.tx.pump(0ms, air);  // the window of one: only the first goes out
   ASSERT_EQ(air.sent.size(), 1u);
   EXPECT_FALSE(m.tx.acked(air.sent[0].tag + 1, 1ms));  // the second's tag: never sent, so no ACK can be its
@@ -157,9 +168,7 @@ TEST(TxMachine, AnAckForAnUnsentOrUnknownTagFinishesNothing) {
 TEST(TxMachine, ReportsComeInTransmitOrderWhateverOrderTheAcksCome) {
   Machine m(unicast_options(5, /*window=*/4));
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  ASSERT_FALSE(m.tx.submit(frame_to(kC, 2), PhyRate::r1m));
-  ASSERT_FALSE(m.tx.submit(frame_to(kBroadcast, 3), PhyRate::r1m));
+  submit_each(m, {kB, kC, kBroadcast});
   m.tx.pump(0ms, air);
   ASSERT_EQ(air.sent.size(), 3u);  // all in flight at once
   EXPECT_TRUE(m.tx.acked(air.sent[1].tag, 1ms));  // the second first
@@ -200,13 +209,11 @@ TEST(TxMachine, FramesShorterThanAHeaderOrLargerThanASlotAreRefused) {
 TEST(TxMachine, AGroupFrameGoesOutOnceAndIsReportedAcked) {
   Machine m(unicast_options());
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kBroadcast, 1), PhyRate::r1m));
+  start_one(m, air, kBroadcast);
   EXPECT_EQ(m.tx.pump(0ms, air), 0ms);  // reported at once
   ASSERT_EQ(air.sent.size(), 1u);
   EXPECT_FALSE(air.sent[0].retry_bit());
-  const auto r = m.tx.pop_report();
-  ASSERT_TRUE(r);
-  EXPECT_TRUE(r->acked);  // never acknowledged, so never a failure
+  EXPECT_TRUE(report_of(m).acked);  // never acknowledged, so never a failure
   m.tx.pump(1s, air);
   EXPECT_EQ(air.sent.size(), 1u);
 }
@@ -214,8 +221,7 @@ TEST(TxMachine, AGroupFrameGoesOutOnceAndIsReportedAcked) {
 TEST(TxMachine, ARefusedAttemptIsRetriedAtOnce) {
   Machine m(unicast_options());
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  m.tx.pump(0ms, air);
+  start_one(m, air);
   m.tx.refused(0, 1ms);  // a TX-status report: the attempt failed
   EXPECT_EQ(m.tx.pump(1ms, air), 11ms);
   ASSERT_EQ(air.sent.size(), 2u);
@@ -226,22 +232,20 @@ TEST(TxMachine, AnUnreachableDestinationGetsItsAttemptsBackToBackAndAShortWait) 
   Machine m(unicast_options(/*max_retries=*/5));
   RecordingMedium air;
   air.absent = {kB};
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  EXPECT_EQ(m.tx.pump(0ms, air), 2ms);  // all six at once, then absent_ack_wait for a late ACK
+  start_one(m, air);
+  EXPECT_EQ(m.tx.pump(0ms, air), 2ms);  // all six went at once; absent_ack_wait for a late ACK
   ASSERT_EQ(air.sent.size(), 6u);
   for (std::size_t i = 1; i < 6; ++i) EXPECT_TRUE(air.sent[i].retry_bit());
   m.tx.pump(2ms, air);
-  const auto r = m.tx.pop_report();
-  ASSERT_TRUE(r);
-  EXPECT_FALSE(r->acked);
-  EXPECT_FALSE(r->expects_ack);  // the shell counts it as a fast failure
+  const TxMachine::Report r = report_of(m);
+  EXPECT_FALSE(r.acked);
+  EXPECT_FALSE(r.expects_ack);  // the shell counts it as a fast failure
 }
 
 TEST(TxMachine, ADestinationThatBecomesUnreachableStopsTheAckWait) {
   Machine m(unicast_options(/*max_retries=*/1));
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  m.tx.pump(0ms, air);
+  start_one(m, air);
   air.absent = {kB};
   m.tx.recheck(1ms, air);  // its deadline is now
   EXPECT_EQ(m.tx.pump(1ms, air), 3ms);  // the retry went back to back, then the short wait
@@ -251,32 +255,24 @@ TEST(TxMachine, ADestinationThatBecomesUnreachableStopsTheAckWait) {
 TEST(TxMachine, WithAWindowLaterFramesToADestinationGoAheadButCountOnlyInTurn) {
   Machine m(unicast_options(/*max_retries=*/1, /*window=*/4));
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 2), PhyRate::r1m));
+  submit_each(m, {kB, kB});
   m.tx.pump(0ms, air);
   ASSERT_EQ(air.sent.size(), 2u);  // both in flight
   // Both time out twice: the first fails after its two counted attempts; the
   // second's attempts while the first was unfinished did not count.
   m.tx.pump(10ms, air);
   m.tx.pump(20ms, air);
-  auto r = m.tx.pop_report();
-  ASSERT_TRUE(r);
-  EXPECT_FALSE(r->acked);
+  EXPECT_FALSE(report_of(m).acked);
   EXPECT_FALSE(m.tx.pop_report());  // the second still has a counted attempt left
   m.tx.pump(30ms, air);
   EXPECT_TRUE(m.tx.acked(0, 31ms));
-  r = m.tx.pop_report();
-  ASSERT_TRUE(r);
-  EXPECT_TRUE(r->acked);
+  EXPECT_TRUE(report_of(m).acked);
 }
 
 TEST(TxMachine, StreamsNumberUnicastsPerDestinationAndNameTheLowestUnfinished) {
   Machine m({.ack_timeout = 10ms, .window = 4, .streams = true});
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  ASSERT_FALSE(m.tx.submit(frame_to(kC, 2), PhyRate::r1m));
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 3), PhyRate::r1m));
-  ASSERT_FALSE(m.tx.submit(frame_to(kBroadcast, 4), PhyRate::r1m));
+  submit_each(m, {kB, kC, kB, kBroadcast});
   m.tx.pump(0ms, air);
   ASSERT_EQ(air.sent.size(), 4u);
   EXPECT_EQ(air.sent[2].stream, air.sent[0].stream + 1);  // B's second
@@ -309,8 +305,7 @@ TEST(TxMachine, WithTimingEachAttemptWaitsDifsAndItsAirtime) {
 TEST(TxMachine, ClearDropsQueuedFramesUnreported) {
   Machine m(unicast_options());
   RecordingMedium air;
-  ASSERT_FALSE(m.tx.submit(frame_to(kB, 1), PhyRate::r1m));
-  m.tx.pump(0ms, air);
+  start_one(m, air);
   m.tx.clear();
   EXPECT_TRUE(m.tx.empty());
   EXPECT_FALSE(m.tx.pop_report());
