@@ -381,8 +381,10 @@ std::error_code LinuxRadio::transmit(std::span<const std::uint8_t> frame, PhyRat
     if (auto ec = machine_.submit(frame, rate)) return ec;
     if (at_once) machine_.pump(machine_now(), *this);
   }
-  if (at_once) report_finished();
-  else tx_cv_.notify_one();
+  // Reported here, unless someone is reporting already (perhaps a listener up
+  // this very stack, sending from on_tx_done): then that reporter takes it,
+  // or the transmitter thread, woken for it.
+  if (!at_once || !report_finished(/*wait=*/false)) tx_cv_.notify_one();
   return {};
 }
 
@@ -410,15 +412,17 @@ void LinuxRadio::transmit_loop() {
   }
 }
 
-void LinuxRadio::report_finished() {
-  std::lock_guard rl(report_mutex_);
+bool LinuxRadio::report_finished(bool wait) {
+  std::unique_lock rl(report_mutex_, std::defer_lock);
+  if (!wait && !rl.try_lock()) return false;
+  if (wait) rl.lock();
   for (;;) {
     std::optional<TxMachine::Report> r;
     {
       std::lock_guard lk(tx_mutex_);
       r = machine_.pop_report();
     }
-    if (!r) return;
+    if (!r) return true;
     // Nothing ever confirmed anything on this interface: "not acked" may only
     // mean "cannot tell". The test mode always can.
     if (!r->acked && options_.mode != LinuxRadioMode::veth_test && !ever_confirmed_.load()) report_unconfirmed();

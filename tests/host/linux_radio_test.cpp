@@ -6,10 +6,12 @@
 // veth pair it creates vanishes with it, whatever happens.
 #include <gtest/gtest.h>
 #include "support/expect.hpp"
+#include "support/wait_for.hpp"
 #include <pcap/pcap.h>
 #include <sched.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -314,6 +316,38 @@ TEST_F(VethPair, ARadioOnAnotherChannelHearsNothingUntilItComesBack) {
   ASSERT_OK(r);
   EXPECT_TRUE(*r);
   EXPECT_EQ(drain(b->esp, 1), std::vector<std::string>{"together again"});
+}
+
+// A listener may send from on_tx_done, as SoftLink's users do from their send
+// callbacks: a broadcast with nothing queued is reported on the sending
+// thread, here from inside the report before it. Every report comes, in order.
+TEST(LinuxRadioTransmit, AListenerMaySendFromItsReportAndTheReportsKeepTheirOrder) {
+  std::unique_ptr<LinuxRadio> radio = open_radio("lra", kC, LinuxRadioMode::veth_test);
+  ASSERT_TRUE(radio);
+  class Chain final : public RadioListener {
+   public:
+    explicit Chain(LinuxRadio& r) : radio_(r) {}
+    void on_frame(std::span<const std::uint8_t>, const RxControl&) override {}
+    void on_tx_done(const MacAddress&, bool acked) override {
+      EXPECT_TRUE(acked);
+      const int n = ++reports;
+      if (n < 6) {
+        EXPECT_FALSE(radio_.transmit(frame(n), PhyRate::r1m));  // the next, from inside this report
+      }
+    }
+    static std::vector<std::uint8_t> frame(int n) {
+      return espnow_frame(MacAddress::broadcast(), kC, "chain", static_cast<std::uint32_t>(n));
+    }
+    std::atomic<int> reports{0};
+
+   private:
+    LinuxRadio& radio_;
+  } chain(*radio);
+  radio->set_listener(&chain);
+  ASSERT_FALSE(radio->transmit(Chain::frame(0), PhyRate::r1m));
+  EXPECT_TRUE(espnow::test::wait_for([&] { return chain.reports == 6; }));
+  radio->set_listener(nullptr);
+  EXPECT_EQ(radio->stats().injected, 6u);
 }
 
 // Raw packets injected on lra, as any program could: only B's reach B's stack.

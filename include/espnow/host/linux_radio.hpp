@@ -140,8 +140,9 @@ class LinuxRadio final : public Radio, private TxMachine::Medium {
   // TxMachine::Medium: an attempt is one injection.
   void send(const TxMachine::Attempt& attempt) override;
   void transmit_loop();
-  // Reports finished frames in transmit order, one reporter at a time.
-  void report_finished();
+  // Reports finished frames in transmit order, one reporter at a time; false
+  // when not `wait`ing and another reporter is at it (who takes them).
+  bool report_finished(bool wait = true);
   void report_unconfirmed();
 
   LinuxRadioOptions options_;
