@@ -67,6 +67,19 @@ void AirRadio::set_position(Position p) {
   y_ = p.y;
 }
 
+Hearing hear(const AirRadio& rx, const Transmitter& tx, const MacAddress& dst, PhyRate rate, const PathLoss& path_loss,
+             LossModel& loss) {
+  using enum Hearing::Outcome;
+  if (!rx.accepts(dst)) return {not_addressed};
+  const int rssi = rssi_dbm(path_loss, tx.position, rx.position(), tx.tx_dbm);
+  switch (reception(tx.channel, rx.channel(), rate, rx.long_range(), rssi)) {
+    case Reception::heard: break;
+    case Reception::too_weak: return {too_weak, rssi};
+    default: return {not_heard, rssi};
+  }
+  return {loss.lose(tx.mac, rx.mac(Interface::sta)) ? lost : heard, rssi};
+}
+
 bool AirRadio::owns(const MacAddress& dst) const {
   const std::uint64_t v = pack(dst);
   return (active_[0].load() && macs_[0].load() == v) || (active_[1].load() && macs_[1].load() == v);

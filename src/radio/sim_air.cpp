@@ -130,20 +130,18 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
   const MacAddress dst = MacAddress::read(frame.data() + 4);
   const bool group = dst.is_multicast();
   const std::uint8_t channel = sender.channel();
-  const Position from = sender.position();
-  const double tx_dbm = sender.tx_power();
-  const MacAddress from_mac = sender.mac(Interface::sta);
+  const Transmitter from{sender.mac(Interface::sta), sender.position(), sender.tx_power(), channel};
+  const MacAddress from_mac = from.mac;
 
   std::shared_lock lk(radios_mutex_);
   ++counters_.transmissions;
   for (const auto& r : radios_) {
-    if (r.get() == &sender || !r->accepts(dst)) continue;
-    const int rssi = rssi_dbm(from, r->position(), tx_dbm);
-    const Reception rx = reception(channel, r->channel(), rate, r->long_range(), rssi);
-    if (rx == Reception::too_weak) ++counters_.too_weak;
-    if (rx != Reception::heard) continue;
+    if (r.get() == &sender) continue;
+    const auto [outcome, rssi] = hear(*r, from, dst, rate, path_loss_, loss_);
+    if (outcome == Hearing::Outcome::too_weak) ++counters_.too_weak;
+    if (outcome != Hearing::Outcome::heard && outcome != Hearing::Outcome::lost) continue;
     const MacAddress to_mac = r->mac(Interface::sta);
-    if (loss_.lose(from_mac, to_mac) ||
+    if (outcome == Hearing::Outcome::lost ||
         (options_.error_model && options_.error_model({from_mac, to_mac, frame, rate, channel, rssi}))) {
       ++counters_.lost;
       continue;

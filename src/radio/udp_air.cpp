@@ -729,20 +729,18 @@ UdpAir::Order UdpAir::order(const wire::AirHeader& from, const MacAddress& dst) 
   return d < 0 ? Order::repeat : Order::early;
 }
 
-// The in-process air's rules, applied to a frame from another radio.
+// The in-process air's rules (hear()), applied to a frame from another radio.
 void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHeader& from) {
   const MacAddress dst = MacAddress::read(frame.data() + 4);
   const MacAddress src = MacAddress::read(frame.data() + 10);
   const bool group = dst.is_multicast();
+  const Transmitter sender{src, from.position, double(from.tx_power_dbm), from.channel};
   for (std::size_t i = 0; i < radio_count(); ++i) {
     UdpRadio* r = &radio(i);
-    if (r->id_ == from.sender_id || !r->accepts(dst)) continue;
-    const int rssi = rssi_dbm(options_.path_loss, from.position, r->position(), from.tx_power_dbm);
-    if (reception(from.channel, r->channel(), from.rate, r->long_range(), rssi) != Reception::heard) continue;
-    if (loss_.lose(src, r->mac(Interface::sta))) {
-      ++counters_.lost;
-      continue;
-    }
+    if (r->id_ == from.sender_id) continue;
+    const auto [outcome, rssi] = hear(*r, sender, dst, from.rate, options_.path_loss, loss_);
+    if (outcome == Hearing::Outcome::lost) ++counters_.lost;
+    if (outcome != Hearing::Outcome::heard) continue;
     const Order place = group || from.tag == 0 ? Order::next : order(from, dst);
     if (place == Order::early) return void(++counters_.out_of_order);
     if (place == Order::repeat) ++counters_.repeats;

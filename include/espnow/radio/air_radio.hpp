@@ -34,6 +34,32 @@ struct RadioOptions {
 // errc::arg for a group MAC or a channel outside 1..14.
 std::error_code validate(const RadioOptions& options);
 
+class AirRadio;
+
+// A transmitter as a receiver's rules see it.
+struct Transmitter {
+  MacAddress mac;  // its STA MAC: loss is drawn per pair of STA MACs
+  Position position{};
+  double tx_dbm = 20.0;
+  std::uint8_t channel = 1;
+};
+
+// What one radio makes of one frame on an air without an interference model
+// (the instant air and the UDP air; the timed air's PHY decides by SINR).
+struct Hearing {
+  enum class Outcome : std::uint8_t { not_addressed, not_heard, too_weak, lost, heard };
+  Outcome outcome = Outcome::not_addressed;
+  int rssi_dbm = 0;
+};
+
+// The delivery rules of those airs, once, in this order: the radio takes
+// frames to `dst` (Radio::accepts); it hears the transmitter (channel, long
+// range, the sensitivity of `rate` at the RSSI of the path loss:
+// reception()); the air's loss probability spares the frame. What the air
+// then does (an error model, in-order delivery, the ACK) is its own.
+Hearing hear(const AirRadio& rx, const Transmitter& tx, const MacAddress& dst, PhyRate rate, const PathLoss& path_loss,
+             LossModel& loss);
+
 class AirRadio : public Radio {
  public:
   MacAddress mac(Interface i) const override;
