@@ -1,7 +1,5 @@
 #include "espnow/devices/simulation.hpp"
 
-#include <cxxabi.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <limits>
@@ -311,7 +309,12 @@ struct Simulation::Scheduler final : Clock {
       } catch (const SimulationEnded&) {
         thread_body = nullptr;
         return finish(p, false);
-      } catch (abi::__forced_unwind&) {  // pthread_exit (a FreeRTOS task's vTaskDelete): it returned
+      } catch (...) {
+        // pthread_exit's forced unwind (a FreeRTOS task's vTaskDelete): it
+        // returned. (Caught as `...`: binding abi::__forced_unwind& binds a
+        // reference to no object, which UBSan reports.) Anything else ends
+        // the process, as an exception leaving a thread does, once the
+        // baton has moved on.
         thread_body = nullptr;
         finish(p, !is_ending());
         throw;
