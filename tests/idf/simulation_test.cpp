@@ -31,6 +31,10 @@ using espnow::MacAddress;
 using espnow::Simulation;
 using espnow::emul::EmulatedChip;
 
+// The timer firmware keeps its timers for the chip's life, in globals, as firmware does.
+esp_timer_handle_t g_esp_timer = nullptr;
+TimerHandle_t g_rtos_timer = nullptr;
+
 namespace {
 
 MacAddress nth(std::uint8_t i) { return MacAddress{{0x02, 0, 0, 0, 0, i}}; }
@@ -175,14 +179,14 @@ std::vector<TickType_t> g_fired_ticks;
 void on_esp_timer(void*) { g_fired_us.push_back(esp_timer_get_time()); }
 void on_rtos_timer(TimerHandle_t) { g_fired_ticks.push_back(xTaskGetTickCount()); }
 
+
 void start_timers() {
   const esp_timer_create_args_t args = {.callback = on_esp_timer, .arg = nullptr, .dispatch_method = ESP_TIMER_TASK,
                                         .name = "periodic", .skip_unhandled_events = false};
-  esp_timer_handle_t timer = nullptr;
-  ESP_ERROR_CHECK(esp_timer_create(&args, &timer));
-  ESP_ERROR_CHECK(esp_timer_start_periodic(timer, 250 * 1000));
-  TimerHandle_t rtos = xTimerCreate("tick", pdMS_TO_TICKS(300), pdTRUE, nullptr, on_rtos_timer);
-  xTimerStart(rtos, 0);
+  ESP_ERROR_CHECK(esp_timer_create(&args, &g_esp_timer));
+  ESP_ERROR_CHECK(esp_timer_start_periodic(g_esp_timer, 250 * 1000));
+  g_rtos_timer = xTimerCreate("tick", pdMS_TO_TICKS(300), pdTRUE, nullptr, on_rtos_timer);
+  xTimerStart(g_rtos_timer, 0);
 }
 
 }  // namespace
@@ -197,6 +201,8 @@ TEST(IdfSimulation, TimersFireAtExactVirtualTimes) {
     EXPECT_EQ(sim.now(), 1s);
     sim.run_for(1h);  // 14,400 more firings of the one, 12,000 of the other, in virtual time
   }
+  EXPECT_NE(g_esp_timer, nullptr);
+  EXPECT_NE(g_rtos_timer, nullptr);
   ASSERT_EQ(g_fired_us.size(), 4u + 14400u);
   for (std::size_t i = 0; i < g_fired_us.size(); ++i) ASSERT_EQ(g_fired_us[i], 250000ll * (i + 1)) << i;
   ASSERT_EQ(g_fired_ticks.size(), 3u + 12000u);
@@ -253,6 +259,9 @@ void waits_and_sleeps() {
   vTaskDelay(pdMS_TO_TICKS(120 * 1000));
   // Deleting the loop waits for its task to end: through the clock, as a program.
   step("loop deleted", esp_event_loop_delete_default());
+  vEventGroupDelete(group);
+  vSemaphoreDelete(sem);
+  vQueueDelete(q);
 }
 
 }  // namespace
