@@ -26,9 +26,11 @@ class SteadyClock final : public Clock {
 // first asked for later.
 const std::chrono::steady_clock::time_point g_process_start = std::chrono::steady_clock::now();
 
+// Never destroyed: threads that outlive main (a chipless FreeRTOS timer
+// service, a detached task) may still wait on it while statics are torn down.
 Clock& steady_clock() {
-  static SteadyClock clock;
-  return clock;
+  static auto* clock = new SteadyClock;
+  return *clock;
 }
 
 std::chrono::steady_clock::time_point process_start() { return g_process_start; }
