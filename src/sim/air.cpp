@@ -270,18 +270,27 @@ void Air::Edges::run(std::uint32_t item) {
   const Listener& l = f.listeners[item];
   Phy& phy = l.station->phy;
   if (!ends) {
-    phy.signal_start(f.tx, l.mw, l.decodable);
+    phy.signal_start(f.tx, l.mw, l.dbm, l.decodable);
     return;
   }
-  phy.signal_end(f.tx);
+  phy.signal_end(f.tx, f.air->clean_success(f, item));
   if (item + 1 == f.listeners.size()) f.air->release(f);  // its last event
 }
 
-const std::vector<Air::Listener>& Air::reach_of(std::uint32_t from, PhyRate rate) {
+std::uint8_t Air::reach_slot(PhyRate rate) {
   // The 802.11 rates share one event level (the 1 Mbps sensitivity); each LR rate has its own.
+  return !is_long_range(rate) ? 0 : rate == PhyRate::lora_250k ? 1 : 2;
+}
+
+CleanSuccess* Air::clean_success(const Flight& f, std::uint32_t item) {
+  Reach& reach = reaches_[f.tx.from][f.reach];
+  return reach.generation == f.generation ? &reach.clean[item] : nullptr;
+}
+
+Air::Reach& Air::reach_of(std::uint32_t from, PhyRate rate) {
   const bool long_range_rate = is_long_range(rate);
-  Reach& reach = reaches_[from][!long_range_rate ? 0 : rate == PhyRate::lora_250k ? 1 : 2];
-  if (reach.generation == generation_) return reach.listeners;
+  Reach& reach = reaches_[from][reach_slot(rate)];
+  if (reach.generation == generation_) return reach;
   reach.generation = generation_;
   const Station& sender = *stations_[from];
   const Position pos = sender.config.pos;
@@ -305,8 +314,8 @@ const std::vector<Air::Listener>& Air::reach_of(std::uint32_t from, PhyRate rate
     const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, tx_dbm)) * factor;
     if (mw < event_mw) continue;
     const bool decodable = rx.channel == channel && (!long_range_rate || rx.long_range);
-    listeners.push_back(
-        Listener{propagation_delay(d), mw, stations_[i].get(), static_cast<std::uint32_t>(listeners.size()), decodable});
+    listeners.push_back(Listener{propagation_delay(d), mw, mw_to_dbm(mw), stations_[i].get(),
+                                 static_cast<std::uint32_t>(listeners.size()), decodable});
   }
   // Each listener's start and end take the sequence numbers two closures
   // scheduled in index order would have taken; the sequences run them in
@@ -314,7 +323,8 @@ const std::vector<Air::Listener>& Air::reach_of(std::uint32_t from, PhyRate rate
   std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
     return a.arrive != b.arrive ? a.arrive < b.arrive : a.order < b.order;
   });
-  return listeners;
+  reach.clean.assign(listeners.size(), CleanSuccess{});
+  return reach;
 }
 
 void Air::transmit(std::uint32_t from, const AirFrame& frame) {
@@ -344,7 +354,10 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   // Events only where the frame could be detected; elsewhere it is faint
   // (faint_signals) and costs nothing until a frame it overlaps ends.
   std::vector<Listener>& listeners = flight.listeners;
-  listeners = reach_of(from, frame.rate);
+  const Reach& reach = reach_of(from, frame.rate);
+  listeners = reach.listeners;
+  flight.generation = reach.generation;
+  flight.reach = reach_slot(frame.rate);
   for (Listener& l : listeners) l.arrive += tx.start;
   const auto n = static_cast<std::uint32_t>(listeners.size());
   flight.seq = engine_.reserve(2 * std::uint64_t{n});

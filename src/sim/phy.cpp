@@ -140,10 +140,24 @@ double Phy::log_piece_success(const FrameModel& m, Time begin, Time end, double 
   return log_p;
 }
 
-double Phy::log_success() {
+double Phy::success(CleanSuccess* clean) {
   std::vector<FaintSignal>& faint = t_faint;
   faint.clear();
   if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_.span(), faint);
+  if (!clean || !faint.empty() || stretches_.size() != 1 || stretches_[0].interference_mw != 0.0 ||
+      stretches_[0].begin != lock_.start || stretches_[0].end - stretches_[0].begin > Time{UINT32_MAX})
+    return std::exp(log_success(faint));
+  // Alone on the air: what log_success would work out, from its one piece.
+  const Stretch& s = stretches_[0];
+  const auto duration = static_cast<std::uint32_t>(s.end - s.begin);
+  const PhyRate rate = lock_.tx->frame.rate;
+  if (clean->duration != duration || clean->rate != rate)
+    *clean = CleanSuccess{std::exp(0.0 + log_piece_success(frame_model(), s.begin, s.end, s.interference_mw)),
+                          duration, rate};
+  return clean->p;
+}
+
+double Phy::log_success(const std::vector<FaintSignal>& faint) {
   const FrameModel model = frame_model();
   double log_p = 0.0;
   if (faint.empty()) {
@@ -183,12 +197,12 @@ void Phy::start_lock(const Transmission& tx, double mw, double dbm, bool others)
   for (const Arrival& a : arrivals_) delivered_.push_back(a.id);
 }
 
-void Phy::signal_start(const Transmission& tx, double mw, bool decodable) {
+void Phy::signal_start(const Transmission& tx, double mw, double dbm_of_mw, bool decodable) {
   account(engine_.now());
   const bool others = !arrivals_.empty();
   arrivals_.push_back({tx.id, mw});
   if (lock_.tx) delivered_.push_back(tx.id);
-  const double dbm = decodable ? mw_to_dbm(mw) : 0.0;
+  const double dbm = decodable ? dbm_of_mw : 0.0;
   const bool detectable = decodable && dbm >= figures(tx.frame.rate).detect_dbm;
   if (detectable) {
     if (!transmitting_ && !lock_.tx) {
@@ -201,7 +215,7 @@ void Phy::signal_start(const Transmission& tx, double mw, bool decodable) {
   update_busy();
 }
 
-void Phy::signal_end(const Transmission& tx) {
+void Phy::signal_end(const Transmission& tx, CleanSuccess* clean) {
   const bool was_locked = lock_.tx && lock_.tx->id == tx.id;
   account(engine_.now());  // the stretch up to now, with this signal still in it
   for (auto it = arrivals_.begin(); it != arrivals_.end(); ++it)
@@ -210,10 +224,10 @@ void Phy::signal_end(const Transmission& tx) {
       break;
     }
   if (was_locked) {
-    const double log_p = log_success();
+    const double p = success(clean);
     const Lock done = lock_;
     lock_ = Lock{};
-    const bool ok = random_.uniform() < std::exp(log_p);
+    const bool ok = random_.uniform() < p;
     if (!ok && done.tx->frame.kind == FrameKind::data)
       events_->phy_lost(done.tx->frame, done.interfered ? RxLoss::collision : RxLoss::weak);
     update_busy();

@@ -133,6 +133,7 @@ class Air {
   struct Listener {
     Time arrive;
     double mw;               // after the adjacent-channel factor
+    double dbm;              // mw_to_dbm(mw): worked out once per sender and listener, not per frame
     Station* station;
     std::uint32_t order;     // its place in scheduling order: sequence numbers 2·order and 2·order + 1 on
     bool decodable;
@@ -155,6 +156,8 @@ class Air {
     Transmission tx;
     Position pos;             // the sender's, when it sent
     std::uint64_t seq = 0;    // the first sequence number reserved for its listeners' events
+    std::uint64_t generation = 0;  // of the sender's Reach its listeners were copied from
+    std::uint8_t reach = 0;        // which of the sender's Reaches (reaches_)
     std::vector<Listener> listeners;  // in order of arrival (then of `order`)
     Edges starts;
     Edges ends;
@@ -166,10 +169,15 @@ class Air {
   struct Reach {
     std::uint64_t generation = 0;  // 0: never worked out
     std::vector<Listener> listeners;  // in order of arrival (then of `order`)
+    std::vector<CleanSuccess> clean;  // by listener: its clean frames' success (Phy::signal_end)
   };
 
   void transmit(std::uint32_t from, const AirFrame& frame);
-  const std::vector<Listener>& reach_of(std::uint32_t from, PhyRate rate);
+  Reach& reach_of(std::uint32_t from, PhyRate rate);
+  static std::uint8_t reach_slot(PhyRate rate);
+  // Where listener `item` of a flight remembers its clean frames' success;
+  // none when the sender's Reach was worked out again since the flight left.
+  CleanSuccess* clean_success(const Flight& f, std::uint32_t item);
   static void prefetch(const Station& station);  // a hint to the cache: no effect on the run
   Flight& new_flight();
   void release(Flight& f);
