@@ -303,7 +303,10 @@ Air::Reach& Air::reach_of(std::uint32_t from, PhyRate rate) {
           ? std::pow(10.0, (tx_dbm - config_.path_loss.reference_db - event_dbm) / (10.0 * config_.path_loss.exponent))
           : INFINITY;
   candidates(pos, radius, scratch_);
-  std::vector<Listener>& listeners = reach.listeners;
+  // Built in a scratch vector and copied: the Reach's own takes exactly its
+  // size (at 10,000 devices there are 3.8 million listeners, and push_back's
+  // spare capacity was a third more memory, its pages cleared by the kernel).
+  std::vector<Listener>& listeners = scratch_listeners_;
   listeners.clear();
   for (const std::uint32_t i : scratch_) {
     if (i == from) continue;
@@ -323,6 +326,7 @@ Air::Reach& Air::reach_of(std::uint32_t from, PhyRate rate) {
   std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
     return a.arrive != b.arrive ? a.arrive < b.arrive : a.order < b.order;
   });
+  reach.listeners.assign(listeners.begin(), listeners.end());
   reach.clean.assign(listeners.size(), CleanSuccess{});
   return reach;
 }

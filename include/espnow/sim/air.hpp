@@ -212,6 +212,7 @@ class Air {
   Time longest_ = 0;                  // the longest frame sent so far
   std::unordered_map<CellKey, std::vector<std::uint32_t>> cells_;
   std::vector<std::uint32_t> scratch_;  // candidates of the frame being sent
+  std::vector<Listener> scratch_listeners_;  // a Reach's, being worked out
   std::vector<std::array<Reach, 3>> reaches_;  // by sender: for the 802.11 rates, LR 250K, LR 500K
   std::uint64_t generation_ = 1;              // of the radios' positions, channels, powers, LR modes
   OnTransmit on_transmit_;
