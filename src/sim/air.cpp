@@ -64,8 +64,11 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
   mc.attempt_limit = config.attempt_limit;
   auto s = std::make_unique<Station>(engine_, random_, config, pc, mc,
                                      [this, index](const AirFrame& f) { transmit(index, f); });
-  s->phy.on_faint([this, index](Time a, Time b, std::span<const std::uint64_t> delivered,
-                                std::vector<FaintSignal>& out) { faint_signals(index, a, b, delivered, out); });
+  s->index = index;
+  // Two words of captures, which std::function keeps in itself: a third went
+  // to the heap, one more cold line at every frame's end on a large field.
+  s->phy.on_faint([this, st = s.get()](Time a, Time b, std::span<const std::uint64_t> delivered,
+                                       std::vector<FaintSignal>& out) { faint_signals(*st, a, b, delivered, out); });
   stations_.push_back(std::move(s));
   spots_.push_back(Spot{config.pos, config.channel, config.long_range});
   reaches_.emplace_back();
@@ -203,20 +206,24 @@ void Air::forget_old_transmissions() {
   }
 }
 
-void Air::faint_signals(std::uint32_t to, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
+void Air::faint_signals(const Station& rx, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
                         std::vector<FaintSignal>& out) const {
-  const Spot& rx = spots_[to];
+  const std::uint32_t to = rx.index;
+  // The receiver's position and channel from its Station, whose lines its
+  // frame's events fetched ahead (prefetch), not from spots_, cold there.
+  const Position rx_pos = rx.config.pos;
+  const std::uint8_t rx_channel = rx.phy.channel();
   for (const Flight* f : recent_) {
     const Transmission& t = f->tx;
     // Cheap tests first: most transmissions are far off in time, or were delivered.
     // (A signal that would arrive later than faint_delay_ is below
     // ignore_below_mw_, left out by the last test anyway.)
     if (t.start >= to_t || t.start + t.duration + faint_delay_ <= from_t || t.from == to) continue;
-    const double factor = adjacent_channel_factor(int(rx.channel) - int(t.channel));
+    const double factor = adjacent_channel_factor(int(rx_channel) - int(t.channel));
     if (factor == 0.0) continue;
     if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
     // Then the exact overlap, and the power (pow, log) only for those that overlap.
-    const double d = distance(f->pos, rx.pos);
+    const double d = distance(f->pos, rx_pos);
     const Time arrive = t.start + propagation_delay(d);
     if (arrive >= to_t || arrive + t.duration <= from_t) continue;
     const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, t.tx_dbm)) * factor;
@@ -254,9 +261,10 @@ bool Air::Edges::next(std::uint32_t item, Time& when, std::uint64_t& seq, std::u
 }
 
 void Air::prefetch(const Station& s) {
-  // The PHY and the MAC, the state a signal event reads (the radio's config
-  // before them is the sender's business).
-  const char* from = reinterpret_cast<const char*>(&s.phy);
+  // The PHY and the MAC, the state a signal event reads, and the position
+  // (faint_signals reads it at a frame's end; the rest of the radio's config
+  // is the sender's business).
+  const char* from = reinterpret_cast<const char*>(&s.config.pos);
   const char* to = reinterpret_cast<const char*>(&s) + sizeof(Station);
   for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
 }

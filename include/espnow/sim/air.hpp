@@ -113,6 +113,7 @@ class Air {
       phy.attach(mac);
     }
     RadioConfig config;
+    std::uint32_t index = 0;  // in stations_
     Phy phy;
     Dcf mac;
   };
@@ -181,8 +182,8 @@ class Air {
   static void prefetch(const Station& station);  // a hint to the cache: no effect on the run
   Flight& new_flight();
   void release(Flight& f);
-  // The faint signals radio `to` felt over [from_t, to_t).
-  void faint_signals(std::uint32_t to, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
+  // The faint signals radio `rx` felt over [from_t, to_t).
+  void faint_signals(const Station& rx, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
                      std::vector<FaintSignal>& out) const;
   void forget_old_transmissions();
   // The spatial index: square cells half as wide as reach_m(), so a 1 Mbps
