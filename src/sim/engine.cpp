@@ -70,29 +70,38 @@ void Engine::run_closure() {
   action();
 }
 
-void Engine::sift_down_sequence(std::size_t i) noexcept {
+void Engine::sift_down_sequence(std::size_t i, Time when, std::uint64_t seq, EventSequence* sequence,
+                                std::uint32_t item) noexcept {
   const std::size_t n = sequences_.size();
-  const SequenceEntry moving = sequences_[i];
   for (;;) {
     std::size_t child = 2 * i + 1;
     if (child >= n) break;
     if (child + 1 < n && later(sequences_[child], sequences_[child + 1])) ++child;
-    if (!later(moving, sequences_[child])) break;
-    sequences_[i] = sequences_[child];
+    const SequenceEntry& c = sequences_[child];
+    if (!(when != c.when ? when > c.when : seq > c.seq)) break;  // later(moving, c)
+    sequences_[i] = c;
     i = child;
   }
-  sequences_[i] = moving;
+  SequenceEntry& to = sequences_[i];
+  to.when = when;
+  to.seq = seq;
+  to.sequence = sequence;
+  to.item = item;
 }
 
 void Engine::run_sequence() {
   // The heap is put right before the event runs (it may schedule, or run,
   // others): the sequence's next event takes this one's place, and usually
   // stays on top, the same frame's next listener being nanoseconds later.
+  // The next event comes back in scalars and goes into the heap as scalars:
+  // an entry read back from memory as a whole, just after its fields were
+  // written one by one, waited on the stores (half the engine's samples).
   const SequenceEntry e = sequences_.front();
-  SequenceEntry n = e;
-  if (e.sequence->next(e.item, n.when, n.seq, n.item)) {
-    sequences_.front() = n;
-    sift_down_sequence(0);
+  Time when;
+  std::uint64_t seq;
+  std::uint32_t item;
+  if (e.sequence->next(e.item, when, seq, item)) {
+    sift_down_sequence(0, when, seq, e.sequence, item);
   } else {
     std::pop_heap(sequences_.begin(), sequences_.end(), later<SequenceEntry>);
     sequences_.pop_back();

@@ -111,7 +111,9 @@ class Engine {
   Next peek(Time& when);
   void run_closure();
   void run_sequence();
-  void sift_down_sequence(std::size_t i) noexcept;
+  // Puts the entry (when, seq, sequence, item) in the heap at place i, or below it.
+  void sift_down_sequence(std::size_t i, Time when, std::uint64_t seq, EventSequence* sequence,
+                          std::uint32_t item) noexcept;
 
   Time now_ = 0;
   std::uint64_t next_seq_ = 1;
