@@ -247,25 +247,29 @@ Air::Flight& Air::new_flight() {
 }
 
 void Air::release(Flight& f) {
-  if (--f.refs == 0) free_flights_.push_back(f.index);
+  if (--f.refs > 0) return;
+  f.reach.reset();  // so that its sender's Reach may be worked out again in place
+  free_flights_.push_back(f.index);
 }
 
 bool Air::Edges::next(std::uint32_t item, Time& when, std::uint64_t& seq, std::uint32_t& next_item) const {
   const Flight& f = *flight;
-  if (item + 1 >= f.listeners.size()) return false;
+  if (item + 1 >= f.count) return false;
   const Listener& n = f.listeners[item + 1];
-  when = ends ? n.arrive + f.tx.duration : n.arrive;
+  const Time arrive = f.tx.start + n.arrive;
+  when = ends ? arrive + f.tx.duration : arrive;
   seq = f.seq + 2 * std::uint64_t{n.order} + (ends ? 1 : 0);
   next_item = item + 1;
   return true;
 }
 
 void Air::prefetch(const Station& s) {
-  // The PHY and the MAC, the state a signal event reads, and the position
+  // The PHY and the MAC's state a reception reads, and the position
   // (faint_signals reads it at a frame's end; the rest of the radio's config
-  // is the sender's business).
+  // is the sender's business). Only those lines: on a field of 10,000 the
+  // lines fetched per reception are what the run waits on.
   const char* from = reinterpret_cast<const char*>(&s.config.pos);
-  const char* to = reinterpret_cast<const char*>(&s) + sizeof(Station);
+  const char* to = s.mac.hot_end();
   for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
 }
 
@@ -274,15 +278,15 @@ void Air::Edges::run(std::uint32_t item) {
   // Each listener's state is cold on a large field (the frame before that
   // reached it went to hundreds of others since): ask for it a few listeners
   // ahead, so the memory works while this one's events run.
-  if (item + kPrefetchAhead < f.listeners.size()) prefetch(*f.listeners[item + kPrefetchAhead].station);
+  if (item + kPrefetchAhead < f.count) prefetch(*f.listeners[item + kPrefetchAhead].station);
   const Listener& l = f.listeners[item];
   Phy& phy = l.station->phy;
   if (!ends) {
     phy.signal_start(f.tx, l.mw, l.dbm, l.decodable);
     return;
   }
-  phy.signal_end(f.tx, f.air->clean_success(f, item));
-  if (item + 1 == f.listeners.size()) f.air->release(f);  // its last event
+  phy.signal_end(f.tx, &f.clean[item]);
+  if (item + 1 == f.count) f.air->release(f);  // its last event
 }
 
 std::uint8_t Air::reach_slot(PhyRate rate) {
@@ -290,16 +294,13 @@ std::uint8_t Air::reach_slot(PhyRate rate) {
   return !is_long_range(rate) ? 0 : rate == PhyRate::lora_250k ? 1 : 2;
 }
 
-CleanSuccess* Air::clean_success(const Flight& f, std::uint32_t item) {
-  Reach& reach = reaches_[f.tx.from][f.reach];
-  return reach.generation == f.generation ? &reach.clean[item] : nullptr;
-}
-
-Air::Reach& Air::reach_of(std::uint32_t from, PhyRate rate) {
+const std::shared_ptr<Air::Listeners>& Air::reach_of(std::uint32_t from, PhyRate rate) {
   const bool long_range_rate = is_long_range(rate);
   Reach& reach = reaches_[from][reach_slot(rate)];
-  if (reach.generation == generation_) return reach;
+  if (reach.generation == generation_) return reach.list;
   reach.generation = generation_;
+  // Frames still on the air keep the old list; otherwise it is reused.
+  if (!reach.list || reach.list.use_count() > 1) reach.list = std::make_shared<Listeners>();
   const Station& sender = *stations_[from];
   const Position pos = sender.config.pos;
   const double tx_dbm = sender.config.tx_power_dbm;
@@ -334,9 +335,9 @@ Air::Reach& Air::reach_of(std::uint32_t from, PhyRate rate) {
   std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
     return a.arrive != b.arrive ? a.arrive < b.arrive : a.order < b.order;
   });
-  reach.listeners.assign(listeners.begin(), listeners.end());
-  reach.clean.assign(listeners.size(), CleanSuccess{});
-  return reach;
+  reach.list->listeners.assign(listeners.begin(), listeners.end());
+  reach.list->clean.assign(listeners.size(), CleanSuccess{});
+  return reach.list;
 }
 
 void Air::transmit(std::uint32_t from, const AirFrame& frame) {
@@ -365,20 +366,19 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
 
   // Events only where the frame could be detected; elsewhere it is faint
   // (faint_signals) and costs nothing until a frame it overlaps ends.
-  std::vector<Listener>& listeners = flight.listeners;
-  const Reach& reach = reach_of(from, frame.rate);
-  listeners = reach.listeners;
-  flight.generation = reach.generation;
-  flight.reach = reach_slot(frame.rate);
-  for (Listener& l : listeners) l.arrive += tx.start;
-  const auto n = static_cast<std::uint32_t>(listeners.size());
+  flight.reach = reach_of(from, frame.rate);
+  flight.listeners = flight.reach->listeners.data();
+  flight.clean = flight.reach->clean.data();
+  const auto n = static_cast<std::uint32_t>(flight.reach->listeners.size());
+  flight.count = n;
   flight.seq = engine_.reserve(2 * std::uint64_t{n});
   flight.refs = n > 0 ? 2 : 1;  // recent_, and the events
   if (n == 0) return;
-  for (std::uint32_t k = 0; k < std::min(n, kPrefetchAhead); ++k) prefetch(*listeners[k].station);
-  const Listener& first = listeners.front();
-  engine_.add(flight.starts, first.arrive, flight.seq + 2 * std::uint64_t{first.order}, 0, n);
-  engine_.add(flight.ends, first.arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.order} + 1, 0, n);
+  for (std::uint32_t k = 0; k < std::min(n, kPrefetchAhead); ++k) prefetch(*flight.listeners[k].station);
+  const Listener& first = flight.listeners[0];
+  const Time arrive = tx.start + first.arrive;
+  engine_.add(flight.starts, arrive, flight.seq + 2 * std::uint64_t{first.order}, 0, n);
+  engine_.add(flight.ends, arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.order} + 1, 0, n);
 }
 
 }  // namespace espnow::sim

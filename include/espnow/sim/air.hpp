@@ -140,6 +140,7 @@ class Air {
     bool decodable;
   };
   struct Flight;
+  struct Listeners;
   // A frame's signal starts (or ends) at its listeners, in time order: one
   // entry in the engine's queue for all of them. Items are listener indices.
   struct Edges final : EventSequence {
@@ -157,28 +158,34 @@ class Air {
     Transmission tx;
     Position pos;             // the sender's, when it sent
     std::uint64_t seq = 0;    // the first sequence number reserved for its listeners' events
-    std::uint64_t generation = 0;  // of the sender's Reach its listeners were copied from
-    std::uint8_t reach = 0;        // which of the sender's Reaches (reaches_)
-    std::vector<Listener> listeners;  // in order of arrival (then of `order`)
+    // Its listeners: the sender's Listeners (below), shared with the Reach
+    // they came from and kept alive for the flight even if it is worked out
+    // again; a listener's signal arrives at tx.start + its `arrive`.
+    std::shared_ptr<Listeners> reach;
+    const Listener* listeners = nullptr;  // reach's, in order of arrival (then of `order`)
+    CleanSuccess* clean = nullptr;        // reach's
+    std::uint32_t count = 0;              // of listeners
     Edges starts;
     Edges ends;
   };
 
   // Whom a sender's frames reach with events, as long as no radio moves,
   // retunes or changes power (generation_): worked out at its first frame
-  // after such a change, not at every frame. `arrive` is the propagation delay.
-  struct Reach {
-    std::uint64_t generation = 0;  // 0: never worked out
+  // after such a change, not at every frame. `arrive` is the propagation
+  // delay. A frame on the air reads them where they are, not a copy (400
+  // listeners, 16 kB per frame at 10,000 devices).
+  struct Listeners {
     std::vector<Listener> listeners;  // in order of arrival (then of `order`)
     std::vector<CleanSuccess> clean;  // by listener: its clean frames' success (Phy::signal_end)
   };
+  struct Reach {
+    std::uint64_t generation = 0;  // 0: never worked out
+    std::shared_ptr<Listeners> list;
+  };
 
   void transmit(std::uint32_t from, const AirFrame& frame);
-  Reach& reach_of(std::uint32_t from, PhyRate rate);
+  const std::shared_ptr<Listeners>& reach_of(std::uint32_t from, PhyRate rate);
   static std::uint8_t reach_slot(PhyRate rate);
-  // Where listener `item` of a flight remembers its clean frames' success;
-  // none when the sender's Reach was worked out again since the flight left.
-  CleanSuccess* clean_success(const Flight& f, std::uint32_t item);
   static void prefetch(const Station& station);  // a hint to the cache: no effect on the run
   Flight& new_flight();
   void release(Flight& f);

@@ -82,6 +82,9 @@ class Dcf final : public PhyEvents {
   const MacAddress& address() const noexcept { return config_.mac; }
   std::uint32_t contention_window() const noexcept { return cw_; }
   std::uint32_t backoff_slots() const noexcept { return slots_; }
+  // The end of the state a reception reads (the members declared before
+  // transmit_): what the air fetches ahead of a frame's events.
+  const char* hot_end() const noexcept { return reinterpret_cast<const char*>(&transmit_); }
 
   // PhyEvents
   void phy_busy(bool busy) override;
@@ -149,6 +152,7 @@ class Dcf final : public PhyEvents {
   Admit admit_;
 
   Random& random_;
+  // From here on, state a reception does not read (hot_end()).
   Transmit transmit_;
   OnReport on_report_;
   EventId ack_timer_;
