@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -359,8 +360,15 @@ class Run {
       text += "\"acked\":" + std::to_string(st.acked) + ",\"failed\":" + std::to_string(st.failed) +
               ",\"from\":\"" + f.from_text + "\",\"offered\":" + std::to_string(st.offered) +
               ",\"queue_drops\":" + std::to_string(st.queue_drops) + ",\"received\":{";
-      for (std::size_t r = 0; r < rows.size(); ++r)
-        text += (r ? ",\"" : "\"") + s_.nodes[rows[r].first].mac_text + "\":" + std::to_string(rows[r].second);
+      // Piece by piece: a temporary string per receiver (3.8 million at
+      // 10,000 devices) was a heap allocation each.
+      char count[24];
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        text += r ? ",\"" : "\"";
+        text += s_.nodes[rows[r].first].mac_text;
+        text += "\":";
+        text.append(count, std::to_chars(count, count + sizeof count, rows[r].second).ptr);
+      }
       text += "},\"sent\":" + std::to_string(st.sent) + ",\"to\":\"" + f.to_text + "\"}";
       if (text.size() >= (1u << 16)) {
         std::fwrite(text.data(), 1, text.size(), out);
