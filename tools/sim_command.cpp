@@ -300,6 +300,9 @@ class Run {
       });
     }
     for (std::size_t k = 0; k < s.flows.size(); ++k) start_flow(k);
+    // The channels in use, once: nodes keep theirs (looking them up at every
+    // sample was 10,000 map lookups per 100 simulated ms at 10,000 devices).
+    for (const NodeSpec& n : s.nodes) busy_.try_emplace(n.channel);
   }
 
   // Writes every frame on the air to `path` from now on.
@@ -520,7 +523,6 @@ class Run {
 
   // Each channel's busy share of the sample just ended.
   void sample_busy() {
-    for (const NodeSpec& n : s_.nodes) busy_.try_emplace(n.channel);
     const double span = to_seconds(engine_.now() - sampled_at_);
     for (auto& [ch, series] : busy_) {
       const Time busy = air_.busy_time(static_cast<std::uint8_t>(ch));
