@@ -18,7 +18,7 @@ EventId Engine::at(Time when, Action action) {
   slots_[slot].action = std::move(action);
   slots_[slot].seq = seq;
   heap_.push_back(Entry{std::max(when, now_), seq, slot});
-  std::push_heap(heap_.begin(), heap_.end(), later<Entry>);
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
   ++pending_;
   return EventId{seq, slot};
 }
@@ -26,7 +26,7 @@ EventId Engine::at(Time when, Action action) {
 void Engine::add(EventSequence& sequence, Time when, std::uint64_t seq, std::uint32_t item, std::uint64_t events) {
   if (events == 0) return;
   sequences_.push_back(SequenceEntry{std::max(when, now_), seq, &sequence, item});
-  std::push_heap(sequences_.begin(), sequences_.end(), later<SequenceEntry>);
+  std::push_heap(sequences_.begin(), sequences_.end(), Later{});
   pending_ += events;
 }
 
@@ -57,7 +57,7 @@ Engine::Next Engine::peek(Time& when) {
 }
 
 void Engine::run_closure() {
-  std::pop_heap(heap_.begin(), heap_.end(), later<Entry>);
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
   const Entry e = heap_.back();
   heap_.pop_back();
   Slot& s = slots_[e.slot];
@@ -103,7 +103,7 @@ void Engine::run_sequence() {
   if (e.sequence->next(e.item, when, seq, item)) {
     sift_down_sequence(0, when, seq, e.sequence, item);
   } else {
-    std::pop_heap(sequences_.begin(), sequences_.end(), later<SequenceEntry>);
+    std::pop_heap(sequences_.begin(), sequences_.end(), Later{});
     sequences_.pop_back();
   }
   --pending_;
@@ -131,7 +131,7 @@ void Engine::drop_cancelled_tops() {
   while (!heap_.empty()) {
     const Entry& top = heap_.front();
     if (slots_[top.slot].seq == top.seq) return;
-    std::pop_heap(heap_.begin(), heap_.end(), later<Entry>);
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
     const std::uint32_t slot = heap_.back().slot;
     heap_.pop_back();
     if (slots_[slot].seq == 0 && !slots_[slot].action) free_.push_back(slot);

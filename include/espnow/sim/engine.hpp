@@ -104,6 +104,14 @@ class Engine {
   static bool later(const A& a, const B& b) noexcept {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }
+  // later() for the heap algorithms: an object, whose call they inline (a
+  // function pointer was an indirect call per comparison).
+  struct Later {
+    template <class A>
+    bool operator()(const A& a, const A& b) const noexcept {
+      return later(a, b);
+    }
+  };
   void release(std::uint32_t slot);
   void drop_cancelled_tops();  // so the heap's top is a live event (or the heap is empty)
   enum class Next : std::uint8_t { none, closure, sequence };
