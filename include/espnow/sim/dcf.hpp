@@ -109,12 +109,17 @@ class Dcf final : public PhyEvents {
   void send_ack(const AirFrame& data);
   bool duplicate(const AirFrame& frame);
   // MacAddress's == is a call of memcmp, on every frame a radio hears; this
-  // compares the same six bytes inline.
+  // compares the same six bytes inline, as four and two: gathering them into
+  // one zeroed 8-byte word on the stack and reading it back waited for the
+  // stores to retire (70% of phy_rx_end's samples on the 10,000-device field).
   static bool same(const MacAddress& a, const MacAddress& b) noexcept {
-    std::uint64_t x = 0, y = 0;
-    std::memcpy(&x, a.bytes.data(), MacAddress::size);
-    std::memcpy(&y, b.bytes.data(), MacAddress::size);
-    return x == y;
+    std::uint32_t a4, b4;
+    std::uint16_t a2, b2;
+    std::memcpy(&a4, a.bytes.data(), 4);
+    std::memcpy(&b4, b.bytes.data(), 4);
+    std::memcpy(&a2, a.bytes.data() + 4, 2);
+    std::memcpy(&b2, b.bytes.data() + 4, 2);
+    return ((a4 ^ b4) | std::uint32_t(a2 ^ b2)) == 0;
   }
   // The address the frame being sent goes out from: its ACK comes back to it.
   MacAddress queue_front_src() const {
