@@ -73,12 +73,16 @@ void Engine::run_closure() {
 void Engine::sift_down_sequence(std::size_t i, Time when, std::uint64_t seq, EventSequence* sequence,
                                 std::uint32_t item) noexcept {
   const std::size_t n = sequences_.size();
+  const struct {
+    Time when;
+    std::uint64_t seq;
+  } moving{when, seq};
   for (;;) {
     std::size_t child = 2 * i + 1;
     if (child >= n) break;
     if (child + 1 < n && later(sequences_[child], sequences_[child + 1])) ++child;
     const SequenceEntry& c = sequences_[child];
-    if (!(when != c.when ? when > c.when : seq > c.seq)) break;  // later(moving, c)
+    if (!later(moving, c)) break;
     sequences_[i] = c;
     i = child;
   }
