@@ -149,28 +149,28 @@ class Rate:
         return f"{who}: {self.stream:,.0f} msg/s as a stream, {self.total:,.0f} msg/s with start-up"
 
 
-def broker_only_rate(port):
-    sub = subscriber(port, "bench/base", "%U %p")
+def stream_to_subscriber(port, topic, send):
+    """A stream of N messages that `send()` starts, to a subscriber of `topic`."""
+    sub = subscriber(port, topic, "%U %p")
     try:
         t0 = time.perf_counter()
-        pub(port, "bench/base", [f"m{i}" for i in range(N)])
+        send()
         sub.wait(1 + N, time.monotonic() + DEADLINE_S)
         return Rate(sub_stamps(sub), t0)
     finally:
         sub.stop()
+
+
+def broker_only_rate(port):
+    """mosquitto_pub to mosquitto_sub alone: the baseline."""
+    return stream_to_subscriber(port, "bench/base", lambda: pub(port, "bench/base", [f"m{i}" for i in range(N)]))
 
 
 def air_to_broker(cli, air, port):
     """A device's stream of N messages through the gateway to a subscriber."""
-    sub = subscriber(port, f"espnow/{GW_ID}/rx/{DEV_ID}", "%U %p")
-    try:
-        t0 = time.perf_counter()
-        subprocess.run([cli, "--air", air, "--mac", DEV, "send", GW, "m{n}", "--count", str(N), "--no-sync"],
-                       capture_output=True, text=True, timeout=DEADLINE_S)
-        sub.wait(1 + N, time.monotonic() + DEADLINE_S)
-        return Rate(sub_stamps(sub), t0)
-    finally:
-        sub.stop()
+    return stream_to_subscriber(port, f"espnow/{GW_ID}/rx/{DEV_ID}", lambda: subprocess.run(
+        [cli, "--air", air, "--mac", DEV, "send", GW, "m{n}", "--count", str(N), "--no-sync"],
+        capture_output=True, text=True, timeout=DEADLINE_S))
 
 
 def broker_to_air(cli, air, port, running):
