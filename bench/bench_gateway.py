@@ -34,6 +34,10 @@ N = 20000          # messages per throughput run: long enough that a stream's ra
 TRIALS = 3         # of each rate; the best of each is reported, as bench_udp does
 LATENCY_N = 200    # messages, one at a time, per latency run
 DEADLINE_S = 120   # per run
+# A stream is over when this long passes with no message: on a loaded
+# machine ESP-NOW loses some (no ACK within the retries), as on a crowded
+# channel; the rate counts what arrived and the note says how many were lost.
+QUIET_S = 3
 GW, DEV = "02:00:00:00:00:01", "02:00:00:00:00:0a"
 GW_ID, DEV_ID = "020000000001", "02000000000a"
 
@@ -55,17 +59,23 @@ class Lines:
     def __init__(self, cmd, **kw):
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
         self.lines, self.cond = [], threading.Condition()
+        self.last = time.monotonic()  # when the last line came
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.proc.stdout:
             with self.cond:
                 self.lines.append(line.rstrip("\n"))
+                self.last = time.monotonic()
                 self.cond.notify_all()
 
-    def wait(self, count, deadline):
+    def wait(self, count, deadline, quiet_s=None):
+        """Until `count` lines came; with `quiet_s`, also over once lines
+        came and then none for that long (the rest were lost)."""
         with self.cond:
             while len(self.lines) < count:
+                if quiet_s and len(self.lines) > 1 and time.monotonic() - self.last >= quiet_s:
+                    return
                 left = deadline - time.monotonic()
                 if left <= 0 or self.proc.poll() is not None and len(self.lines) < count:
                     raise TimeoutError(f"{len(self.lines)} of {count} lines from {self.proc.args[0]}")
@@ -143,10 +153,12 @@ class Rate:
 
     def __init__(self, stamps, started):
         self.stream = stream_rate(stamps)
+        self.delivered = len(stamps)
         self.total = len(stamps) / (time.perf_counter() - started)
 
     def text(self, who):
-        return f"{who}: {self.stream:,.0f} msg/s as a stream, {self.total:,.0f} msg/s with start-up"
+        lost = f", {N - self.delivered} of {N} lost" if self.delivered < N else ""
+        return f"{who}: {self.stream:,.0f} msg/s as a stream, {self.total:,.0f} msg/s with start-up{lost}"
 
 
 def stream_to_subscriber(port, topic, send):
@@ -155,7 +167,7 @@ def stream_to_subscriber(port, topic, send):
     try:
         t0 = time.perf_counter()
         send()
-        sub.wait(1 + N, time.monotonic() + DEADLINE_S)
+        sub.wait(1 + N, time.monotonic() + DEADLINE_S, QUIET_S)
         return Rate(sub_stamps(sub), t0)
     finally:
         sub.stop()
@@ -181,7 +193,7 @@ def broker_to_air(cli, air, port, running):
         listener.proc.stderr.readline()  # listening
         t0 = time.perf_counter()
         pub(port, f"espnow/{GW_ID}/tx/{DEV_ID}", [f"c{i}" for i in range(N)])
-        listener.wait(N, time.monotonic() + DEADLINE_S)
+        listener.wait(N, time.monotonic() + DEADLINE_S, QUIET_S)
         return Rate(listen_stamps(listener), t0)
     finally:
         listener.stop()
@@ -236,7 +248,8 @@ def main():
             down.append(broker_to_air(cli, air, port, running))
         best = lambda rates: max(rates, key=lambda r: r.stream or 0)
         b, u, d = best(base), best(up), best(down)
-        trials = lambda rates: ", ".join(f"{r.stream:,.0f}" for r in rates)
+        trials = lambda rates: ", ".join(f"{r.stream:,.0f}" + (f" ({N - r.delivered} lost)" if r.delivered < N else "")
+                                        for r in rates)
         base_note = f"mosquitto alone: {trials(base)} msg/s ({b.text('best')})"
         report("gateway.air_to_broker", u.stream, "msg/s", b.stream, 0.5,
                note=f"gateway: {trials(up)} msg/s ({u.text('best')}); {base_note}")
