@@ -544,8 +544,10 @@ void ESPNow::on_recv(const RecvInfo& info, std::span<const std::uint8_t> data) {
     arrival = rx_->on_message({0, info.rx_ctrl.rssi_dbm, to_ms(info.rx_ctrl.timestamp_us), info.src}, data);
     rx_count_.store(rx_->count(), std::memory_order_release);
     if (arrival.now_readable) signal_readable_locked(true);
-    if (arrival.wake_receiver) clock_.notify(rx_cv_);
   }
+  // After the unlock: a receiver woken under the lock would only block on it
+  // again (a futex wait and wake per message in a stream, measured).
+  if (arrival.wake_receiver) clock_.notify(rx_cv_);
   if (!arrival.stored) {
     ++rx_dropped_;  // the sender still saw an ACK: the radio gave it
     std::lock_guard dl(drop_mutex_);

@@ -17,7 +17,8 @@ void ReceiveQueue::close() {
 ReceiveQueue::Arrival ReceiveQueue::on_message(const RxRecordHeader& header, std::span<const std::uint8_t> message) {
   const bool was_empty = ring_.empty();
   if (!open_ || !ring_.push(header, message)) return {};
-  return {true, was_empty, waiters_ > 0};
+  // Receivers wait only on an empty buffer, and are all woken when it fills.
+  return {true, was_empty, was_empty && waiters_ > 0};
 }
 
 std::optional<std::chrono::nanoseconds> ReceiveQueue::deadline(std::int64_t timeout_ms,

@@ -33,7 +33,7 @@ class ReceiveQueue {
   struct Arrival {
     bool stored = false;         // false: no room, drop and count it
     bool now_readable = false;   // the buffer was empty: signal readiness
-    bool wake_receiver = false;  // someone waits: notify one
+    bool wake_receiver = false;  // the buffer was empty and someone waits: notify them all
   };
   Arrival on_message(const RxRecordHeader& header, std::span<const std::uint8_t> message);
 
