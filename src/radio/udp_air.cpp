@@ -5,6 +5,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -220,9 +221,10 @@ std::error_code UdpRadio::transmit(std::span<const std::uint8_t> frame, PhyRate 
   if (state_fingerprint() != announced_fingerprint_.load()) air_.announce_if_changed();
   TimePoint next;
   {
-    std::lock_guard lk(tx_mutex_);
+    std::unique_lock lk(tx_mutex_);
     if (auto ec = machine_.submit(frame, rate)) return ec;
     next = pump_locked(Steady::now());
+    send_made(lk);
   }
   air_.wake_service_by(next);
   return {};
@@ -230,8 +232,34 @@ std::error_code UdpRadio::transmit(std::span<const std::uint8_t> frame, PhyRate 
 
 bool UdpRadio::reachable(const MacAddress& dst, PhyRate rate) { return air_.reachable(*this, dst, rate); }
 
+// Called under tx_mutex_: the datagram is made here and sent by send_made().
 void UdpRadio::send(const TxMachine::Attempt& a) {
-  air_.send_datagram(*this, id_, a.frame, a.rate, a.tag, a.stream, a.base);
+  wire::AirHeader h = air_.frame_header(*this, id_, a.rate);
+  h.tag = a.tag;
+  h.stream = a.stream;
+  h.base = a.base;
+  const std::size_t at = made_.bytes.size();
+  made_.bytes.resize(at + wire::kAirHeaderLen + a.frame.size());
+  const std::size_t n = wire::encode_air_datagram(h, a.frame, std::span(made_.bytes).subspan(at));
+  made_.bytes.resize(at + n);
+  made_.ends.push_back(at + n);
+}
+
+// Taking send_mutex_ before tx_mutex_ is released keeps the datagrams of two
+// threads in the order the machine made them (a receiver holds back a frame
+// that overtook an earlier one). Both buffers keep their capacity.
+void UdpRadio::send_made(std::unique_lock<std::mutex>& tx_lock) {
+  if (made_.ends.empty()) return;
+  std::lock_guard sl(send_mutex_);
+  std::swap(made_, sending_);
+  tx_lock.unlock();
+  std::size_t begin = 0;
+  for (const std::size_t end : sending_.ends) {
+    air_.send_bytes(std::span(sending_.bytes).subspan(begin, end - begin));
+    begin = end;
+  }
+  sending_.bytes.clear();
+  sending_.ends.clear();
 }
 
 UdpRadio::TimePoint UdpRadio::pump_locked(TimePoint now) { return steady_time(machine_.pump(machine_time(now), *this)); }
@@ -256,20 +284,25 @@ bool UdpRadio::report_finished() {
 UdpRadio::TimePoint UdpRadio::service(TimePoint now) {
   TimePoint next;
   do {
-    std::lock_guard lk(tx_mutex_);
+    std::unique_lock lk(tx_mutex_);
     next = pump_locked(now);
+    send_made(lk);
   } while (report_finished());  // each report makes room in the window
   return next;
 }
 
-bool UdpRadio::ack_arrived(std::uint32_t tag) {
+bool UdpRadio::acks_arrived(std::uint32_t tag, std::span<const std::uint32_t> more) {
+  const TxMachine::Time now = machine_time(Steady::now());
   std::lock_guard lk(tx_mutex_);
-  return machine_.acked(tag, machine_time(Steady::now()));
+  bool finished = machine_.acked(tag, now);
+  for (const std::uint32_t t : more) finished = machine_.acked(t, now) || finished;
+  return finished;
 }
 
 void UdpRadio::presence_changed(TimePoint now) {
-  std::lock_guard lk(tx_mutex_);
+  std::unique_lock lk(tx_mutex_);
   machine_.recheck(machine_time(now), *this);
+  send_made(lk);
 }
 
 // ---------------------------------------------------------------- UdpAir
@@ -316,8 +349,15 @@ Result<void> UdpAir::start(const std::string& iface_address) {
   const int buf = 4 << 20;
   setsockopt(socket_, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
   drop_own_datagrams(true);
-  receiver_ = std::thread([this] { receive_loop(); });
-  servicer_ = std::thread([this] { service_loop(); });
+  // Named, so that top, perf and gdb tell the air's threads from the application's.
+  receiver_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "udp-air-rx");
+    receive_loop();
+  });
+  servicer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "udp-air-service");
+    service_loop();
+  });
   send_control(wire::AirKind::hello);  // the others answer with their presence
   return {};
 }
@@ -381,9 +421,13 @@ UdpAirStats UdpAir::stats() const {
           c.out_of_order.load(), c.repeats.load(),        c.duplicate_macs.load()};
 }
 
+wire::AirHeader UdpAir::frame_header(const AirRadio& radio, std::uint64_t sender_id, PhyRate rate) const {
+  return {radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()), radio.position(), sender_id};
+}
+
 bool UdpAir::send_datagram(const AirRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
                            PhyRate rate, std::uint32_t tag, std::uint32_t stream, std::uint32_t base) {
-  wire::AirHeader h{radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()), radio.position(), sender_id};
+  wire::AirHeader h = frame_header(radio, sender_id, rate);
   h.tag = tag;
   h.stream = stream;
   h.base = base;
@@ -416,13 +460,16 @@ bool UdpAir::send_datagram(const wire::AirHeader& h, std::span<const std::uint8_
     large.resize(wire::kAirHeaderLen + payload.size());
     buf = large;
   }
-  const std::size_t n = wire::encode_air_datagram(h, payload, buf);
+  return send_bytes(buf.first(wire::encode_air_datagram(h, payload, buf)));
+}
+
+bool UdpAir::send_bytes(std::span<const std::uint8_t> datagram) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(url_.port);
   to.sin_addr.s_addr = group_addr_;
-  const bool ok = ::sendto(socket_, buf.data(), n, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
-                  static_cast<ssize_t>(n);
+  const bool ok = ::sendto(socket_, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
+                  static_cast<ssize_t>(datagram.size());
   if (ok) ++counters_.sent;
   return ok;
 }
@@ -706,9 +753,7 @@ void UdpAir::handle_acks(const wire::AirParse& p) {
     UdpRadio& r = radio(i);
     if (r.channel() != p.header.channel || !r.owns(acks->ra)) continue;
     counters_.acks_received += 1 + acks->more_tags.size();
-    bool finished = r.ack_arrived(p.header.tag);
-    for (const std::uint32_t tag : acks->more_tags) finished = r.ack_arrived(tag) || finished;
-    if (finished) wake_service_by(r.service(Steady::now()));
+    if (r.acks_arrived(p.header.tag, acks->more_tags)) wake_service_by(r.service(Steady::now()));
   }
 }
 

@@ -133,19 +133,32 @@ class UdpRadio final : public AirRadio, private TxMachine::Medium {
   // lock (shared). Returns whether any was reported.
   bool report_finished();
   // The receive thread's (under the air's shared lock): an ACK for `tag`, or
-  // for the oldest frame awaiting one when untagged (a real radio's, relayed).
-  // True when it finished a frame; the caller then calls service().
-  bool ack_arrived(std::uint32_t tag);
+  // for the oldest frame awaiting one when untagged (a real radio's, relayed),
+  // and for the `more` tags one datagram carried. True when it finished a
+  // frame; the caller then calls service().
+  bool acks_arrived(std::uint32_t tag, std::span<const std::uint32_t> more);
   // Frames awaiting an ACK from a MAC now known absent give up waiting.
   void presence_changed(TimePoint now);
   TimePoint service(TimePoint now);  // pump, report, pump; the caller holds the air's shared lock
   std::uint64_t state_fingerprint() const;
+  // Sends the datagrams the machine made under `tx_lock`, after releasing
+  // it: an ACK arriving meanwhile need not wait for the socket.
+  void send_made(std::unique_lock<std::mutex>& tx_lock);
+
+  // Datagrams one after another, as the machine made them.
+  struct Datagrams {
+    std::vector<std::uint8_t> bytes;
+    std::vector<std::size_t> ends;
+  };
 
   UdpAir& air_;
   std::uint64_t id_;
   RadioListener* listener_ = nullptr;  // guarded by the air's lock
   std::mutex report_mutex_;            // one reporter at a time, so reports keep their order; before tx_mutex_
   std::mutex tx_mutex_;                // the machine
+  Datagrams made_;                     // guarded by tx_mutex_: made by the machine, not sent yet
+  std::mutex send_mutex_;              // after tx_mutex_, taken before it is released: datagrams leave in order
+  Datagrams sending_;                  // guarded by send_mutex_
   std::vector<TxSlot> slots_;
   TxMachine machine_;
   std::atomic<std::uint64_t> announced_fingerprint_{0};
@@ -219,6 +232,8 @@ class UdpAir {
   bool send_datagram(const AirRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
                      PhyRate rate, std::uint32_t tag = 0, std::uint32_t stream = 0, std::uint32_t base = 0);
   bool send_datagram(const wire::AirHeader& header, std::span<const std::uint8_t> payload);
+  bool send_bytes(std::span<const std::uint8_t> datagram);
+  wire::AirHeader frame_header(const AirRadio& radio, std::uint64_t sender_id, PhyRate rate) const;
   bool send_control(wire::AirKind kind, std::span<const std::uint8_t> payload = {});
   void announce();
   void announce_if_changed();
