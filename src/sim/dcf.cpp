@@ -14,10 +14,10 @@ const PhyTiming& basic_timing() {
 
 Dcf::Dcf(Engine& engine, Random& random, const MacConfig& config, Phy& phy, Transmit transmit)
     : engine_(engine),
-      phy_(phy),
       timing_(basic_timing()),
-      cw_(timing_.cw_min),
       config_(config),
+      cw_(timing_.cw_min),
+      phy_(phy),
       random_(random),
       transmit_(std::move(transmit)) {}
 
@@ -203,7 +203,7 @@ bool Dcf::duplicate(const AirFrame& frame) {
 }
 
 bool Dcf::admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const {
-  if (!admit_) return true;
+  if (!has_admit_) return true;
   const bool for_us = frame.kind == FrameKind::ack ? same(frame.dst, queue_front_src()) : mine(frame.dst);
   return !(for_us || frame.dst.is_multicast()) || admit_(frame, from, rx_dbm);
 }

@@ -83,11 +83,13 @@ double detect_threshold_dbm(PhyRate rate) noexcept {
 }
 
 Phy::Phy(Engine& engine, Random& random, const PhyConfig& config)
-    : engine_(engine), config_(config), random_(random) {
-  noise_mw_ = dbm_to_mw(thermal_noise_dbm(kDsssBandwidthHz, config_.noise_figure_db));
-  ofdm_noise_mw_ = dbm_to_mw(thermal_noise_dbm(kOfdmBandwidthHz, config_.noise_figure_db));
-  energy_detect_mw_ = dbm_to_mw(config_.energy_detect_dbm);
-}
+    : engine_(engine),
+      channel_(config.channel),
+      long_range_(config.long_range),
+      energy_detect_mw_(dbm_to_mw(config.energy_detect_dbm)),
+      random_(random),
+      noise_mw_(dbm_to_mw(thermal_noise_dbm(kDsssBandwidthHz, config.noise_figure_db))),
+      ofdm_noise_mw_(dbm_to_mw(thermal_noise_dbm(kOfdmBandwidthHz, config.noise_figure_db))) {}
 
 double Phy::total_mw() const {
   double sum = 0.0;
@@ -243,8 +245,8 @@ void Phy::drop_lock_as_lost(RxLoss why) {
 }
 
 void Phy::set_channel(std::uint8_t ch) {
-  if (ch == config_.channel) return;
-  config_.channel = ch;
+  if (ch == channel_) return;
+  channel_ = ch;
   lock_ = Lock{};
   arrivals_.clear();  // their signal_end finds nothing to remove
   update_busy();

@@ -72,19 +72,26 @@ class Dcf final : public PhyEvents {
   // at); by default MacConfig::mac alone. A radio with two interfaces, or one
   // switched off, says so here.
   using Owns = std::function<bool(const MacAddress&)>;
-  void set_owner(Owns f) { owns_ = std::move(f); }
+  void set_owner(Owns f) {
+    owns_ = std::move(f);
+    has_owner_ = bool(owns_);
+  }
   // A loss on top of the physics, asked of every intact frame addressed to
   // this radio (data, group data and ACKs): false loses it as an FCS error
   // would (no ACK, EIFS). `from` is the transmitting station.
   using Admit = std::function<bool(const AirFrame&, std::uint32_t from, double rx_dbm)>;
-  void set_admit(Admit f) { admit_ = std::move(f); }
+  void set_admit(Admit f) {
+    admit_ = std::move(f);
+    has_admit_ = bool(admit_);
+  }
   const MacCounters& counters() const noexcept { return counters_; }
   const MacAddress& address() const noexcept { return config_.mac; }
   std::uint32_t contention_window() const noexcept { return cw_; }
   std::uint32_t backoff_slots() const noexcept { return slots_; }
   // The end of the state a reception reads (the members declared before
-  // transmit_): what the air fetches ahead of a frame's events.
-  const char* hot_end() const noexcept { return reinterpret_cast<const char*>(&transmit_); }
+  // cw_, not a reference, whose address would be the object's it names):
+  // what the air fetches ahead of a frame's events.
+  const char* hot_end() const noexcept { return reinterpret_cast<const char*>(&cw_); }
 
   // PhyEvents
   void phy_busy(bool busy) override;
@@ -125,18 +132,23 @@ class Dcf final : public PhyEvents {
   MacAddress queue_front_src() const {
     return queue_.empty() || same(queue_.front().src, MacAddress{}) ? config_.mac : queue_.front().src;
   }
-  bool mine(const MacAddress& dst) const { return owns_ ? owns_(dst) : same(dst, config_.mac); }
+  bool mine(const MacAddress& dst) const { return has_owner_ ? owns_(dst) : same(dst, config_.mac); }
   // Whether a frame the PHY received intact survives the extra losses.
   bool admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const;
 
   // The state every frame this radio hears reads (carrier sense, backoff,
   // delivery), first and together: on a field of 10,000 a radio's state is
-  // cold when a frame reaches it, and each line read is a cache miss.
+  // cold when a frame reaches it, each line read is a cache miss, and the air
+  // fetches these lines ahead (up to hot_end()). Only what a reception reads:
+  // 272 bytes, where the first 360 bytes held some of it before.
   Engine& engine_;
-  Phy& phy_;
   Exchange exchange_ = Exchange::none;
   bool phy_busy_ = false;
   bool ack_late_ = false;    // the ACK timeout passed while a frame was being received
+  // Whether owns_ and admit_ are set: every frame asks, and the answer is
+  // here rather than in the std::functions, which lie in the cold part.
+  bool has_owner_ = false;
+  bool has_admit_ = false;
   std::uint16_t seq_ = 0;
   std::uint32_t acks_pending_ = 0;  // ACKs we owe, sent SIFS after the frame
   std::uint32_t slots_ = 0;
@@ -147,17 +159,19 @@ class Dcf final : public PhyEvents {
   Time exchange_end_ = 0;    // the end of our last ACK wait
   EventId access_timer_;
   const PhyTiming& timing_;  // 1 Mbps's, shared by every radio (one warm copy)
-  std::uint32_t cw_;
-  std::uint32_t attempts_ = 0;
   MacConfig config_;
   MacCounters counters_;
-  std::deque<MacRequest> queue_;
   OnReceive on_receive_;
+  std::deque<MacRequest> queue_;  // a reception asks only whether it is empty
+
+  // From here on, state a reception does not read (hot_end()): it sends,
+  // retries, reports, and the hooks a plain radio does not set.
+  std::uint32_t cw_;
+  std::uint32_t attempts_ = 0;
+  Phy& phy_;
+  Random& random_;
   Owns owns_;
   Admit admit_;
-
-  Random& random_;
-  // From here on, state a reception does not read (hot_end()).
   Transmit transmit_;
   OnReport on_report_;
   EventId ack_timer_;

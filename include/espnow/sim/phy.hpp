@@ -101,12 +101,12 @@ class Phy {
   bool busy() const noexcept { return busy_; }
   bool transmitting() const noexcept { return transmitting_; }
   bool locked() const noexcept { return lock_.tx != nullptr; }
-  std::uint8_t channel() const noexcept { return config_.channel; }
+  std::uint8_t channel() const noexcept { return channel_; }
   // Retunes: the frame being received and the signals felt on the old
   // channel are forgotten (a radio that retunes hears nothing of them).
   void set_channel(std::uint8_t ch);
-  bool long_range() const noexcept { return config_.long_range; }
-  void set_long_range(bool on) noexcept { config_.long_range = on; }
+  bool long_range() const noexcept { return long_range_; }
+  void set_long_range(bool on) noexcept { long_range_ = on; }
   double noise_mw() const noexcept { return noise_mw_; }
 
  private:
@@ -152,16 +152,17 @@ class Phy {
   void update_busy();
   void drop_lock_as_lost(RxLoss why);
 
-  // What every signal event reads first, together (a radio's state is
-  // cold when a frame reaches it on a field of 10,000).
+  // All of it is what a reception reads (a radio's state is cold when a
+  // frame reaches it on a field of 10,000, and the air fetches these lines
+  // ahead: Air::prefetch), so nothing else lives here: the PhyConfig's
+  // levels are kept only as the powers worked out from them.
   PhyEvents* events_ = nullptr;
   Engine& engine_;
   Lock lock_;
   bool transmitting_ = false;
   bool busy_ = false;
-  PhyConfig config_;
-  double noise_mw_;       // over 22 MHz (DSSS/CCK)
-  double ofdm_noise_mw_;  // over 20 MHz
+  std::uint8_t channel_;
+  bool long_range_;
   double energy_detect_mw_;
   InlineVector<Arrival, 4> arrivals_;  // every signal felt now, in arrival order
   // The locked frame's stretches and the delivered signals that overlapped it
@@ -170,6 +171,8 @@ class Phy {
   InlineVector<std::uint64_t, 4> delivered_;
   Random& random_;
   FaintQuery faint_query_;
+  double noise_mw_;       // over 22 MHz (DSSS/CCK)
+  double ofdm_noise_mw_;  // over 20 MHz
 };
 
 // dBm <-> mW.
