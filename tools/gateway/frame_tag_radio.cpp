@@ -1,6 +1,5 @@
 #include "frame_tag_radio.hpp"
 
-#include <cstdio>
 
 namespace espnow::gateway {
 namespace {
@@ -32,12 +31,20 @@ FrameTag read_tag(std::span<const std::uint8_t> f) {
 
 }  // namespace
 
+// By hand rather than snprintf: it is made for every message received, on
+// the air's receive thread (snprintf was 8% of that thread in a stream).
+// Every field fits its width: 12 bits, 32 bits (8 digits), 48 bits (12).
 std::string FrameTag::text() const {
-  char buf[48];
-  const auto m = src.bytes;
-  std::snprintf(buf, sizeof buf, encrypted ? "%02x%02x%02x%02x%02x%02x-%03x-%012llx" : "%02x%02x%02x%02x%02x%02x-%03x-%08llx",
-                m[0], m[1], m[2], m[3], m[4], m[5], sequence, static_cast<unsigned long long>(nonce));
-  return buf;
+  constexpr char kHex[] = "0123456789abcdef";
+  const int nonce_digits = encrypted ? 12 : 8;
+  std::string out(12 + 1 + 3 + 1 + static_cast<std::size_t>(nonce_digits), '-');
+  const auto put = [&](std::size_t at, std::uint64_t v, int digits) {
+    for (int i = digits - 1; i >= 0; --i, v >>= 4) out[at + static_cast<std::size_t>(i)] = kHex[v & 15];
+  };
+  for (std::size_t i = 0; i < 6; ++i) put(2 * i, src.bytes[i], 2);
+  put(13, sequence, 3);
+  put(17, nonce, nonce_digits);
+  return out;
 }
 
 const FrameTag& current_frame_tag() { return t_tag; }
