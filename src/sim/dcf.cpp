@@ -58,6 +58,7 @@ bool Dcf::enqueue(const MacRequest& request) {
   }
   const bool was_empty = queue_.empty();
   queue_.push_back(request);
+  queued_ = static_cast<std::uint32_t>(queue_.size());
   if (was_empty && exchange_ == Exchange::none) {
     // 802.11-2016 10.3.4.2: a frame finding the medium idle, with no backoff
     // pending, goes after DIFS; on a busy medium it draws a backoff first.
@@ -74,6 +75,7 @@ bool Dcf::enqueue(const MacRequest& request) {
 void Dcf::drop_queued() {
   const std::size_t keep = exchange_ == Exchange::none ? 0 : 1;
   queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(std::min(keep, queue_.size())), queue_.end());
+  queued_ = static_cast<std::uint32_t>(queue_.size());
   if (!queue_.empty()) return;
   engine_.cancel(access_timer_);
   access_timer_ = {};
@@ -84,7 +86,7 @@ void Dcf::schedule_access() {
   access_timer_ = {};
   // The NAV ends with no event of its own (nothing tells us), so a medium
   // busy only by NAV still gets a timer: access_start() waits it out.
-  if (queue_.empty() || busy_until_event()) return;
+  if (queued_ == 0 || busy_until_event()) return;
   const Time when = std::max(backoff_start_, access_start()) + slots_ * timing_.slot;
   access_timer_ = engine_.at(when, [this] { access_timer_fired(); });
 }
@@ -155,6 +157,7 @@ void Dcf::finish(TxStatus status) {
   ack_late_ = false;
   const TxReport report{queue_.front().tag, status, attempts_};
   queue_.pop_front();
+  queued_ = static_cast<std::uint32_t>(queue_.size());
   attempts_ = 0;
   exchange_ = Exchange::none;
   exchange_end_ = engine_.now();

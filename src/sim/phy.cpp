@@ -108,7 +108,7 @@ void Phy::account(Time until) {
   if (!lock_.tx || until <= lock_.last) return;
   const double interference = interference_mw();
   if (interference > 0.0) lock_.interfered = true;
-  stretches_.push_back({lock_.last, until, interference});
+  stretches_.push_back({until, interference});
   lock_.last = until;
 }
 
@@ -147,14 +147,14 @@ double Phy::success(CleanSuccess* clean) {
   faint.clear();
   if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_.span(), faint);
   if (!clean || !faint.empty() || stretches_.size() != 1 || stretches_[0].interference_mw != 0.0 ||
-      stretches_[0].begin != lock_.start || stretches_[0].end - stretches_[0].begin > Time{UINT32_MAX})
+      stretches_[0].end - lock_.start > Time{UINT32_MAX})
     return std::exp(log_success(faint));
   // Alone on the air: what log_success would work out, from its one piece.
   const Stretch& s = stretches_[0];
-  const auto duration = static_cast<std::uint32_t>(s.end - s.begin);
+  const auto duration = static_cast<std::uint32_t>(s.end - lock_.start);
   const PhyRate rate = lock_.tx->frame.rate;
   if (clean->duration != duration || clean->rate != rate)
-    *clean = CleanSuccess{std::exp(0.0 + log_piece_success(frame_model(), s.begin, s.end, s.interference_mw)),
+    *clean = CleanSuccess{std::exp(0.0 + log_piece_success(frame_model(), lock_.start, s.end, s.interference_mw)),
                           duration, rate};
   return clean->p;
 }
@@ -163,7 +163,11 @@ double Phy::log_success(const std::vector<FaintSignal>& faint) {
   const FrameModel model = frame_model();
   double log_p = 0.0;
   if (faint.empty()) {
-    for (const Stretch& s : stretches_) log_p += log_piece_success(model, s.begin, s.end, s.interference_mw);
+    Time begin = lock_.start;
+    for (const Stretch& s : stretches_) {
+      log_p += log_piece_success(model, begin, s.end, s.interference_mw);
+      begin = s.end;
+    }
     return log_p;
   }
   lock_.interfered = true;
@@ -176,8 +180,10 @@ double Phy::log_success(const std::vector<FaintSignal>& faint) {
     cuts.push_back(f.end);
   }
   std::sort(cuts.begin(), cuts.end());
+  Time stretch_begin = lock_.start;
   for (const Stretch& s : stretches_) {
-    Time begin = s.begin;
+    Time begin = stretch_begin;
+    stretch_begin = s.end;
     auto cut = std::upper_bound(cuts.begin(), cuts.end(), begin);
     while (begin < s.end) {
       const Time end = (cut != cuts.end() && *cut < s.end) ? *cut++ : s.end;

@@ -140,7 +140,7 @@ class Dcf final : public PhyEvents {
   // delivery), first and together: on a field of 10,000 a radio's state is
   // cold when a frame reaches it, each line read is a cache miss, and the air
   // fetches these lines ahead (up to hot_end()). Only what a reception reads:
-  // 272 bytes, where the first 360 bytes held some of it before.
+  // 200 bytes, where the first 360 bytes held some of it before.
   Engine& engine_;
   Exchange exchange_ = Exchange::none;
   bool phy_busy_ = false;
@@ -152,6 +152,9 @@ class Dcf final : public PhyEvents {
   std::uint16_t seq_ = 0;
   std::uint32_t acks_pending_ = 0;  // ACKs we owe, sent SIFS after the frame
   std::uint32_t slots_ = 0;
+  // queue_.size(), set wherever the queue changes: a reception asks whether
+  // the queue is empty, and the deque (80 bytes) lies in the cold part.
+  std::uint32_t queued_ = 0;
   Time backoff_start_ = 0;   // slots count from max(this, access_start())
   Time idle_since_ = 0;      // the PHY's last busy -> idle
   Time eifs_until_ = 0;      // after a frame received in error: idle until EIFS has passed
@@ -162,12 +165,12 @@ class Dcf final : public PhyEvents {
   MacConfig config_;
   MacCounters counters_;
   OnReceive on_receive_;
-  std::deque<MacRequest> queue_;  // a reception asks only whether it is empty
 
   // From here on, state a reception does not read (hot_end()): it sends,
   // retries, reports, and the hooks a plain radio does not set.
   std::uint32_t cw_;
   std::uint32_t attempts_ = 0;
+  std::deque<MacRequest> queue_;
   Phy& phy_;
   Random& random_;
   Owns owns_;
