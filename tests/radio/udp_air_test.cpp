@@ -490,8 +490,10 @@ TEST(UdpAirWindow, AFullQueueSaysNoMem) {
   UdpRadio& a = **p.one->add_radio({.mac = kA});
   ASSERT_OK(p.two->add_radio({.mac = kB}));
   ASSERT_TRUE(announced(*p.one, kB));
-  for (std::uint16_t i = 0; i < 16; ++i) ASSERT_FALSE(a.transmit(frame_to(kB, kA, i), PhyRate::r1m)) << i;
-  EXPECT_EQ(a.transmit(frame_to(kB, kA, 16), PhyRate::r1m), make_error_code(errc::no_mem));
+  const auto queue = static_cast<std::uint16_t>(UdpAirOptions{}.tx_queue_len);
+  ASSERT_EQ(queue, 32);  // a board's default number of Wi-Fi transmit buffers
+  for (std::uint16_t i = 0; i < queue; ++i) ASSERT_FALSE(a.transmit(frame_to(kB, kA, i), PhyRate::r1m)) << i;
+  EXPECT_EQ(a.transmit(frame_to(kB, kA, queue), PhyRate::r1m), make_error_code(errc::no_mem));
 }
 
 TEST(UdpAirWindow, UnderLossEveryMessageArrivesOnceAndInOrderAndEveryAckedOneArrives) {

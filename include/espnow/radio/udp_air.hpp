@@ -64,8 +64,13 @@ struct UdpAirOptions {
   PathLoss path_loss{};
   int max_retries = 5;
   std::chrono::milliseconds ack_timeout{50};  // generous: the peer is another process
-  std::size_t tx_queue_len = 16;
-  std::size_t window = 16;  // frames in flight per radio (at most tx_queue_len)
+  // A board's Wi-Fi driver holds 32 frames by default
+  // (CONFIG_ESP_WIFI_DYNAMIC_TX_BUFFER_NUM) before esp_now_send says NO_MEM.
+  // The window is what keeps a stream between processes from waiting on
+  // every ACK's round trip: 16 held a stream to 0.46-0.57 of raw multicast,
+  // 32 gave 0.59-0.86 in interleaved runs (docs/performance.md).
+  std::size_t tx_queue_len = 32;
+  std::size_t window = 32;  // frames in flight per radio (at most tx_queue_len)
   // After the back-to-back attempts to a MAC known absent, how long a late
   // ACK may still come (from a radio whose announcement is on its way).
   std::chrono::milliseconds absent_ack_wait{10};
