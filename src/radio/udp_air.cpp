@@ -234,10 +234,7 @@ bool UdpRadio::reachable(const MacAddress& dst, PhyRate rate) { return air_.reac
 
 // Called under tx_mutex_: the datagram is made here and sent by send_made().
 void UdpRadio::send(const TxMachine::Attempt& a) {
-  wire::AirHeader h = air_.frame_header(*this, id_, a.rate);
-  h.tag = a.tag;
-  h.stream = a.stream;
-  h.base = a.base;
+  const wire::AirHeader h = air_.frame_header(*this, id_, a.rate, a.tag, a.stream, a.base);
   const std::size_t at = made_.bytes.size();
   made_.bytes.resize(at + wire::kAirHeaderLen + a.frame.size());
   const std::size_t n = wire::encode_air_datagram(h, a.frame, std::span(made_.bytes).subspan(at));
@@ -421,17 +418,18 @@ UdpAirStats UdpAir::stats() const {
           c.out_of_order.load(), c.repeats.load(),        c.duplicate_macs.load()};
 }
 
-wire::AirHeader UdpAir::frame_header(const AirRadio& radio, std::uint64_t sender_id, PhyRate rate) const {
-  return {radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()), radio.position(), sender_id};
+wire::AirHeader UdpAir::frame_header(const AirRadio& radio, std::uint64_t sender_id, PhyRate rate, std::uint32_t tag,
+                                     std::uint32_t stream, std::uint32_t base) const {
+  wire::AirHeader h{radio.channel(), rate, static_cast<std::int8_t>(radio.tx_power()), radio.position(), sender_id};
+  h.tag = tag;
+  h.stream = stream;
+  h.base = base;
+  return h;
 }
 
 bool UdpAir::send_datagram(const AirRadio& radio, std::uint64_t sender_id, std::span<const std::uint8_t> frame,
                            PhyRate rate, std::uint32_t tag, std::uint32_t stream, std::uint32_t base) {
-  wire::AirHeader h = frame_header(radio, sender_id, rate);
-  h.tag = tag;
-  h.stream = stream;
-  h.base = base;
-  return send_datagram(h, frame);
+  return send_datagram(frame_header(radio, sender_id, rate, tag, stream, base), frame);
 }
 
 bool UdpAir::send_control(wire::AirKind kind, std::span<const std::uint8_t> payload) {

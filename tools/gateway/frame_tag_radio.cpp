@@ -1,6 +1,5 @@
 #include "frame_tag_radio.hpp"
 
-
 namespace espnow::gateway {
 namespace {
 

@@ -238,7 +238,8 @@ class UdpAir {
                      PhyRate rate, std::uint32_t tag = 0, std::uint32_t stream = 0, std::uint32_t base = 0);
   bool send_datagram(const wire::AirHeader& header, std::span<const std::uint8_t> payload);
   bool send_bytes(std::span<const std::uint8_t> datagram);
-  wire::AirHeader frame_header(const AirRadio& radio, std::uint64_t sender_id, PhyRate rate) const;
+  wire::AirHeader frame_header(const AirRadio& radio, std::uint64_t sender_id, PhyRate rate, std::uint32_t tag = 0,
+                               std::uint32_t stream = 0, std::uint32_t base = 0) const;
   bool send_control(wire::AirKind kind, std::span<const std::uint8_t> payload = {});
   void announce();
   void announce_if_changed();
