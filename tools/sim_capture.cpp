@@ -12,14 +12,6 @@
 namespace espnow::cli {
 namespace {
 
-// The message length whose ESP-NOW frame is `bytes` long (the air carries
-// lengths, not bytes).
-std::size_t message_length(std::uint32_t bytes) {
-  for (std::size_t m = 0; m <= wire::kMaxMessageV2; ++m)
-    if (wire::frame_size(m) == bytes) return m;
-  return 0;
-}
-
 wire::RadiotapFields radiotap_for(const sim::Transmission& tx, double signal_dbm) {
   const RateInfo& rate = rate_info(tx.frame.rate);
   wire::RadiotapFields f;
@@ -41,13 +33,14 @@ wire::RadiotapFields radiotap_for(const sim::Transmission& tx, double signal_dbm
 
 }  // namespace
 
-Result<std::unique_ptr<AirCapture>> AirCapture::open(const std::string& path, sim::Air& air) {
+Result<std::unique_ptr<AirCapture>> AirCapture::open(const std::string& path, sim::Air& air, FrameBytes data_bytes) {
   auto writer = host::PcapWriter::open(path);
   if (!writer.ok()) return writer.failure();
-  return std::unique_ptr<AirCapture>(new AirCapture(std::move(writer).value(), air));
+  return std::unique_ptr<AirCapture>(new AirCapture(std::move(writer).value(), air, std::move(data_bytes)));
 }
 
-AirCapture::AirCapture(host::PcapWriter writer, sim::Air& air) : air_(air), writer_(std::move(writer)) {
+AirCapture::AirCapture(host::PcapWriter writer, sim::Air& air, FrameBytes data_bytes)
+    : air_(air), data_bytes_(std::move(data_bytes)), writer_(std::move(writer)) {
   for (std::uint32_t i = 0; i < air_.size(); ++i) index_[air_.radio(i).mac] = i;
   air_.on_transmit([this](const sim::Transmission& tx) { capture(tx); });
 }
@@ -63,34 +56,18 @@ double AirCapture::signal_dbm(const sim::Transmission& tx) {
   return group_signal_[tx.from] = best;
 }
 
-void AirCapture::frame_bytes(const sim::Transmission& tx, std::vector<std::uint8_t>& out) const {
-  const sim::AirFrame& f = tx.frame;
-  if (f.kind == sim::FrameKind::ack) {
-    out.resize(wire::kAckFrameLen);
-    wire::encode_ack(f.dst, std::span<std::uint8_t, wire::kAckFrameLen>(out.data(), wire::kAckFrameLen));
-    return;
+// The frame as it went on the air: an ACK built here, a data frame's bytes
+// as its sender's SoftLink built them.
+std::span<const std::uint8_t> AirCapture::frame_bytes(const sim::Transmission& tx) {
+  if (tx.frame.kind == sim::FrameKind::ack) {
+    wire::encode_ack(tx.frame.dst, ack_);
+    return ack_;
   }
-  // The ESP-NOW frame; its message carries the sender's tag (flow and
-  // message number), so a capture tells the messages apart.
-  const std::size_t m = message_length(f.bytes);
-  std::vector<std::uint8_t> message(m, 0);
-  for (std::size_t i = 0; i < std::min<std::size_t>(m, 8); ++i) message[i] = static_cast<std::uint8_t>(f.tag >> (8 * i));
-  wire::FrameParams p;
-  p.dst = f.dst;
-  p.src = f.src;
-  p.sequence = f.seq & 0x0FFF;
-  p.random = static_cast<std::uint32_t>(f.tag * 2654435761u);
-  p.version = m > wire::kMaxMessageV1 ? 2 : 1;
-  p.rate = f.rate;
-  p.retry = f.retry;
-  out.resize(wire::kMaxFrameSize);
-  const wire::EncodeResult r = wire::encode(p, message, out);
-  out.resize(r.ok() ? r.size : 0);
+  return data_bytes_(tx.frame);
 }
 
 void AirCapture::capture(const sim::Transmission& tx) {
-  std::vector<std::uint8_t> frame;
-  frame_bytes(tx, frame);
+  const std::span<const std::uint8_t> frame = frame_bytes(tx);
   if (frame.empty()) return;
   const wire::RadiotapFields fields = radiotap_for(tx, signal_dbm(tx));
   packet_.resize(wire::radiotap_size(fields));

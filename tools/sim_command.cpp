@@ -1,15 +1,20 @@
 // `espnow sim`: reads a scenario (nodes, traffic), runs it on the
 // discrete-event air, reports per flow, node and channel.
 //
-// For now traffic drives each radio's DCF MAC directly with frames of the
-// ESP-NOW frame's length (wire::frame_size of the message), not through
-// SoftLink: the bytes are not built, only their airtime and fate simulated.
+// Each node is a SoftLink on a StationRadio (sim_station_radio.hpp): a
+// flow's messages go through the sender's SoftLink (its peer, its rate), which
+// builds the real ESP-NOW frame; the air carries it through the node's DCF
+// MAC and PHY; a receiver's SoftLink decodes it, and a reception is counted
+// for the flow the delivered message names (Run::flow_of). --pcap writes
+// those very bytes. Nodes with a `program` run as whole devices instead, in
+// the Python launcher (run_with_programs).
 #include "sim_command.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -29,12 +34,14 @@
 #include <string>
 #include <vector>
 
+#include "espnow/link/soft_link.hpp"
 #include "espnow/sim/air.hpp"
 #include "espnow/sim/engine.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
 #include "sim_capture.hpp"
 #include "sim_report.hpp"
+#include "sim_station_radio.hpp"
 
 namespace espnow::cli {
 namespace {
@@ -273,13 +280,55 @@ class ReceptionCounts {
   unsigned bits_ = 0;
 };
 
-// Per-flow counts.
+// Per-flow counts, and the message the flow sends (Run::flow_of).
 struct FlowStats {
   std::uint64_t offered = 0, queue_drops = 0, sent = 0, acked = 0, failed = 0;
   ReceptionCounts received;
+  std::vector<std::uint8_t> message;
 };
 
-constexpr int kFlowShift = 40;  // a message's tag: flow index << 40 | message number
+// What a flow's message carries, so that a receiver tells from what its link
+// delivered whose message it is: the flow's index (4 bytes, little-endian),
+// the message's number (4 bytes, as far as the message reaches), then zeros.
+// A message shorter than 4 bytes carries, in what it has, the flow's place
+// among its sender's flows (the sender known by the frame's source address).
+constexpr std::size_t kIndexBytes = 4;
+
+void put_le(std::span<std::uint8_t> out, std::uint64_t v) {
+  for (std::uint8_t& b : out) b = static_cast<std::uint8_t>(v), v >>= 8;
+}
+std::uint64_t get_le(std::span<const std::uint8_t> in) {
+  std::uint64_t v = 0;
+  for (std::size_t i = in.size(); i-- > 0;) v = v << 8 | in[i];
+  return v;
+}
+
+// The SoftLink options of every node: protocol version 2 when some flow's
+// messages need it (over 250 bytes), so that every receiver takes them.
+std::uint8_t link_version(const Scenario& s) {
+  return std::any_of(s.flows.begin(), s.flows.end(), [](const FlowSpec& f) { return f.bytes > wire::kMaxMessageV1; })
+             ? 2 : 1;
+}
+
+// What running the flows through SoftLink asks of a scenario: a node sends to
+// at most 20 peers (ESP-NOW's peer table), and a message shorter than 4 bytes
+// can name only so many of its sender's flows.
+void check_for_links(const Scenario& s) {
+  std::vector<std::set<MacAddress>> peers(s.nodes.size());
+  std::vector<std::uint64_t> flows_from(s.nodes.size());
+  for (std::size_t i = 0; i < s.flows.size(); ++i) {
+    const FlowSpec& f = s.flows[i];
+    const std::string where = "traffic[" + std::to_string(i) + "]";
+    peers[f.from].insert(f.to);
+    if (peers[f.from].size() > std::size_t{MAX_TOTAL_PEER_NUM})
+      throw BadScenario(where + ".to: " + f.from_text + " would send to more than " +
+                        std::to_string(MAX_TOTAL_PEER_NUM) + " peers (ESP-NOW's peer table)");
+    const std::uint64_t place = flows_from[f.from]++;
+    if (f.bytes < kIndexBytes && place >> (8 * f.bytes) != 0)
+      throw BadScenario(where + ".bytes: a " + std::to_string(f.bytes) + "-byte message names only the first " +
+                        std::to_string(1u << (8 * f.bytes)) + " flows of its sender");
+  }
+}
 
 class Run {
  public:
@@ -293,13 +342,7 @@ class Run {
       air_.add_radio(rc);
     }
     stats_.resize(s.flows.size());
-    for (std::uint32_t i = 0; i < s.nodes.size(); ++i) {
-      air_.mac(i).on_report([this](const TxReport& r) { reported(r); });
-      air_.mac(i).on_receive([this, i](const AirFrame& f, double) {
-        const auto flow = f.tag >> kFlowShift;
-        if (flow < stats_.size()) stats_[flow].received.count(i);
-      });
-    }
+    add_links();
     for (std::size_t k = 0; k < s.flows.size(); ++k) start_flow(k);
     // The channels in use, once: nodes keep theirs (looking them up at every
     // sample was 10,000 map lookups per 100 simulated ms at 10,000 devices).
@@ -308,7 +351,7 @@ class Run {
 
   // Writes every frame on the air to `path` from now on.
   bool capture_to(const std::string& path) {
-    auto opened = AirCapture::open(path, air_);
+    auto opened = AirCapture::open(path, air_, [this](const AirFrame& f) { return frames_.attempt(f); });
     if (!opened.ok()) {
       std::fprintf(stderr, "espnow sim: --pcap: %s\n", std::string(opened.detail()).c_str());
       return false;
@@ -484,13 +527,97 @@ class Run {
     return channels;
   }
 
+  // A node: its SoftLink on its station of the air.
+  struct Node {
+    Node(Run& r, std::uint32_t i, const SoftLinkOptions& options)
+        : run(r), index(i), radio(r.frames_, r.air_, i), link(radio, options) {}
+    Run& run;
+    std::uint32_t index;
+    StationRadio radio;
+    SoftLink link;
+    // The flows of its messages the MAC holds, in transmit order (its
+    // reports come in that order): at most the 16-frame queue.
+    std::array<std::uint32_t, 32> pending{};
+    std::uint32_t head = 0, count = 0;
+    void push(std::uint32_t flow) { pending[(head + count++) % pending.size()] = flow; }
+    std::uint32_t pop_front() {
+      const std::uint32_t flow = pending[head];
+      head = (head + 1) % pending.size();
+      --count;
+      return flow;
+    }
+  };
+
+  void add_links() {
+    const std::uint8_t version = link_version(s_);
+    nodes_.reserve(s_.nodes.size());
+    for (std::uint32_t i = 0; i < s_.nodes.size(); ++i) {
+      SoftLinkOptions options;
+      options.version = version;
+      options.seed = s_.seed * 0x9E3779B97F4A7C15ull + i + 1;  // as Simulation seeds its devices' links
+      Node& n = *nodes_.emplace_back(std::make_unique<Node>(*this, i, options));
+      n.link.register_recv_cb(&Run::on_message, &n);
+      n.link.register_send_cb(&Run::on_sent, &n);
+      (void)n.link.init();
+    }
+    std::vector<std::uint32_t> flows_from(s_.nodes.size());
+    for (std::size_t k = 0; k < s_.flows.size(); ++k) {
+      const FlowSpec& f = s_.flows[k];
+      SoftLink& link = nodes_[f.from]->link;
+      if (!link.is_peer_exist(f.to)) {
+        PeerInfo peer;
+        peer.mac = f.to;
+        (void)link.add_peer(peer);  // within the table's 20: check_for_links
+      }
+      std::vector<std::uint8_t>& m = stats_[k].message;
+      m.assign(f.bytes, 0);
+      const std::uint32_t place = flows_from[f.from]++;
+      if (m.size() >= kIndexBytes) put_le(std::span(m).first(kIndexBytes), k);
+      else {
+        put_le(m, place);
+        short_flows_[{f.from, place}] = static_cast<std::uint32_t>(k);
+      }
+    }
+    if (!short_flows_.empty())
+      for (std::uint32_t i = 0; i < s_.nodes.size(); ++i) node_of_mac_[s_.nodes[i].mac] = i;
+  }
+
+  // The flow whose message a link delivered (see kIndexBytes); stats_.size() if none.
+  std::size_t flow_of(const RecvInfo& info, std::span<const std::uint8_t> message) const {
+    if (message.size() >= kIndexBytes) return static_cast<std::size_t>(get_le(message.first(kIndexBytes)));
+    const auto sender = node_of_mac_.find(info.src);
+    if (sender == node_of_mac_.end()) return stats_.size();
+    const auto flow = short_flows_.find({sender->second, static_cast<std::uint32_t>(get_le(message))});
+    return flow == short_flows_.end() ? stats_.size() : flow->second;
+  }
+
+  // A message a node's link delivered: a reception of the flow it names.
+  static void on_message(void* ctx, const RecvInfo& info, std::span<const std::uint8_t> message) {
+    Node& n = *static_cast<Node*>(ctx);
+    const std::size_t k = n.run.flow_of(info, message);
+    if (k < n.run.stats_.size()) n.run.stats_[k].received.count(n.index);
+  }
+  // A node's link reported a message: the oldest it holds.
+  static void on_sent(void* ctx, const MacAddress&, SendStatus status) {
+    Node& n = *static_cast<Node*>(ctx);
+    if (n.count > 0) n.run.reported(n.pop_front(), status);
+  }
+
   void offer(std::size_t k) {
     const FlowSpec& f = s_.flows[k];
     FlowStats& st = stats_[k];
-    const std::uint64_t tag = (static_cast<std::uint64_t>(k) << kFlowShift) | st.offered;
+    Node& n = *nodes_[f.from];
+    if (st.message.size() > kIndexBytes) {  // its number, as far as the message reaches
+      const std::size_t end = std::min<std::size_t>(st.message.size(), 2 * kIndexBytes);
+      put_le(std::span(st.message).subspan(kIndexBytes, end - kIndexBytes), st.offered);
+    }
     ++st.offered;
-    const auto bytes = static_cast<std::uint32_t>(wire::frame_size(f.bytes));
-    if (!air_.mac(f.from).enqueue(MacRequest{f.to, bytes, f.rate, tag})) ++st.queue_drops;
+    n.push(static_cast<std::uint32_t>(k));  // before send: a report may follow within it
+    (void)n.link.set_rate(f.rate);
+    if (n.link.send(&f.to, st.message)) {  // NO_MEM: the MAC's queue is full
+      --n.count;
+      ++st.queue_drops;
+    }
   }
 
   void start_flow(std::size_t k) {
@@ -533,20 +660,23 @@ class Run {
     sampled_at_ = engine_.now();
   }
 
-  void reported(const TxReport& r) {
-    const auto k = r.tag >> kFlowShift;
-    if (k >= stats_.size()) return;
+  // A group message is sent (never acknowledged); a unicast acked or failed.
+  void reported(std::size_t k, SendStatus status) {
     FlowStats& st = stats_[k];
     ++st.sent;
-    if (r.status == TxStatus::acked) ++st.acked;
-    if (r.status == TxStatus::failed) ++st.failed;
+    if (status == SendStatus::fail) ++st.failed;
+    else if (s_.flows[k].to.is_unicast()) ++st.acked;
     if (s_.flows[k].arrival == Arrival::saturated) offer(k);
   }
 
   const Scenario& s_;
   Engine engine_;
   Air air_;
+  FrameStore frames_{engine_};                // the bytes of the frames on the air
+  std::vector<std::unique_ptr<Node>> nodes_;  // by index: each a SoftLink on its station
   std::vector<FlowStats> stats_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> short_flows_;  // (sender, place) -> flow
+  std::map<MacAddress, std::uint32_t> node_of_mac_;  // only with short_flows_
   double wall_seconds_ = 0;
   std::unique_ptr<AirCapture> capture_;
   static constexpr Time kSample = milliseconds(100);
@@ -620,6 +750,7 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
     }
     scenario = parse(root);
     if (has_programs(scenario)) check_for_programs(scenario, scenario_path, options);
+    else check_for_links(scenario);
   } catch (const BadScenario& e) {
     std::fprintf(stderr, "espnow sim: %s: %s\n", scenario_path.c_str(), e.what());
     return 2;

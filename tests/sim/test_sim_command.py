@@ -74,6 +74,10 @@ def mutate(f):
     (mutate(lambda s: s.update({"colour": "red"})), 'scenario: unknown key "colour"'),
     (mutate(lambda s: s["nodes"][0].update({"power": 3})), 'nodes[0]: unknown key "power"'),
     (mutate(lambda s: s["traffic"][0].update({"rate": "7M"})), "traffic[0].rate: not a rate"),
+    # Flows go through SoftLink: ESP-NOW's peer table holds 20 peers.
+    (mutate(lambda s: s["traffic"].extend({"from": C, "to": f"02:00:00:00:01:{i:02x}"} for i in range(21)) or
+            s["nodes"].extend({"mac": f"02:00:00:00:01:{i:02x}"} for i in range(21))),
+     "traffic[22].to: " + C + " would send to more than 20 peers"),
 ])
 def test_a_bad_scenario_is_named_and_exits_2(tmp_path, scenario, message):
     r = run(tmp_path, scenario, "--json")
@@ -87,3 +91,31 @@ def test_a_file_that_is_not_json_exits_2(tmp_path):
     path.write_text("{nodes: ")
     r = subprocess.run([CLI, "sim", str(path)], capture_output=True, text=True)
     assert r.returncode == 2 and "not JSON" in r.stderr
+
+
+def test_receptions_are_what_the_receivers_links_delivered(tmp_path):
+    # Messages go through SoftLink: a receiver counts what its link delivers,
+    # so a group address other than broadcast reaches nobody (no interface
+    # owns one, as on every air and on a chip), though the MAC receives it.
+    s = base()
+    s["traffic"] = [{"from": A, "to": "01:00:5e:00:00:01", "bytes": 50, "interval_ms": 20},
+                    {"from": A, "to": "ff:ff:ff:ff:ff:ff", "bytes": 50, "interval_ms": 20}]
+    out = json.loads(run(tmp_path, s, "--json").stdout)
+    group, bcast = out["flows"]
+    assert group["sent"] > 50 and group["received"] == {}
+    assert bcast["received"] == {B: bcast["sent"], C: bcast["sent"]}
+    assert {n["mac"]: n["receptions"] for n in out["nodes"]}[B] == group["sent"] + bcast["sent"]
+
+
+def test_short_messages_are_told_apart_by_their_sender(tmp_path):
+    # A message under 4 bytes cannot carry its flow's index: its sender's
+    # flows are told apart by what it carries, their place among them.
+    s = base()
+    s["traffic"] = [{"from": A, "to": B, "bytes": 1, "interval_ms": 20},
+                    {"from": A, "to": B, "bytes": 1, "interval_ms": 40},
+                    {"from": C, "to": B, "bytes": 2, "interval_ms": 50},
+                    {"from": A, "to": "ff:ff:ff:ff:ff:ff", "bytes": 3, "interval_ms": 100}]
+    out = json.loads(run(tmp_path, s, "--json").stdout)
+    for f in out["flows"][:3]:
+        assert f["received"] == {B: f["acked"]} and f["acked"] >= f["offered"] - 1
+    assert out["flows"][3]["received"] == {B: out["flows"][3]["sent"], C: out["flows"][3]["sent"]}

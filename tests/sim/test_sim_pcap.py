@@ -3,6 +3,7 @@ capture that tshark reads, with radiotap channel, rate and signal."""
 import json
 import math
 import os
+import struct
 import subprocess
 
 CLI = os.environ["ESPNOW_CLI"]
@@ -89,3 +90,51 @@ def test_an_unwritable_pcap_is_an_error(tmp_path):
     r = subprocess.run([CLI, "sim", str(scenario), "--pcap", str(tmp_path / "no" / "such" / "dir.pcap")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "--pcap" in r.stderr
+
+
+def data_frames(path):
+    """The 802.11 frames of the capture's data attempts (radiotap stripped), in order."""
+    raw = path.read_bytes()
+    assert struct.unpack_from("<I", raw)[0] == 0xA1B2C3D4 and struct.unpack_from("<I", raw, 20)[0] == 127
+    frames, at = [], 24
+    while at < len(raw):
+        incl = struct.unpack_from("<I", raw, at + 8)[0]
+        packet = raw[at + 16:at + 16 + incl]
+        at += 16 + incl
+        frame = packet[struct.unpack_from("<H", packet, 2)[0]:]
+        if frame[0] == 0xD0:  # action frames; ACKs are 0xD4
+            frames.append(frame)
+    return frames
+
+
+def test_the_frames_are_the_real_esp_now_frames_of_the_flows(tmp_path):
+    # Each flow's messages went through its sender's SoftLink: every data
+    # frame on the air is an ESP-NOW vendor action frame (Espressif's OUI,
+    # element type 4) carrying the flow's payload length, its message naming
+    # the flow (4 bytes) and its number (4 bytes); the 802.11 sequence number
+    # is the sender link's, one per message, repeated by its retries.
+    report, _ = capture(tmp_path)
+    frames = data_frames(tmp_path / "air.pcap")
+    assert len(frames) == sum(n["transmissions"] for n in report["nodes"])
+    lengths = [f["bytes"] for f in SCENARIO["traffic"]]
+    senders = [f["from"] for f in SCENARIO["traffic"]]
+    numbers = {k: set() for k in range(len(lengths))}
+    last_seq = {}
+    for frame in frames:
+        src = ":".join(f"{b:02x}" for b in frame[10:16])
+        seq, retry = struct.unpack_from("<H", frame, 22)[0] >> 4, bool(frame[1] & 0x08)
+        assert frame[24] == 127 and frame[25:28] == b"\x18\xfe\x34"  # vendor-specific action, Espressif
+        element = frame[32:]
+        assert element[0] == 0xDD and element[2:6] == b"\x18\xfe\x34\x04"
+        message = element[7:2 + element[1]]
+        flow, number = struct.unpack_from("<II", message)
+        assert senders[flow] == src and len(message) == lengths[flow]
+        assert message[8:] == bytes(len(message) - 8)
+        if retry:
+            assert last_seq[src] == (seq, number)
+        else:
+            assert src not in last_seq or seq == (last_seq[src][0] + 1) % 4096
+            numbers[flow].add(number)
+        last_seq[src] = (seq, number)
+    for k, f in enumerate(report["flows"]):
+        assert len(numbers[k]) == f["sent"] and max(numbers[k]) < f["offered"]
