@@ -277,12 +277,30 @@ void Air::prefetch(const Station& s) {
   for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
 }
 
+void Air::prefetch_companion(const Listener& l) {
+  // Only where the frame may be delivered; the station's first line, which
+  // says where its companion is, was asked for kPrefetchAhead / 2 events ago.
+  if (!l.decodable) return;
+  const Station& s = *l.station;
+  for (std::uint32_t k = 0; k < s.companion_lines; ++k) __builtin_prefetch(s.companion + 64 * k);
+}
+
+void Air::set_companion(std::uint32_t i, const void* state, std::size_t bytes) {
+  // From the line that holds `state` to the one that holds its last byte.
+  const auto begin = reinterpret_cast<std::uintptr_t>(state) & ~std::uintptr_t{63};
+  const auto end = reinterpret_cast<std::uintptr_t>(state) + bytes;
+  stations_[i]->companion = reinterpret_cast<const char*>(begin);
+  stations_[i]->companion_lines = bytes ? static_cast<std::uint32_t>((end - begin + 63) / 64) : 0;
+}
+
 void Air::Edges::run(std::uint32_t item) {
   Flight& f = *flight;
   // Each listener's state is cold on a large field (the frame before that
   // reached it went to hundreds of others since): ask for it a few listeners
-  // ahead, so the memory works while this one's events run.
+  // ahead, so the memory works while this one's events run. At a frame's
+  // end, the state its delivery goes on to read too (set_companion).
   if (item + kPrefetchAhead < f.count) prefetch(*f.listeners[item + kPrefetchAhead].station);
+  if (ends && item + kPrefetchAhead / 2 < f.count) prefetch_companion(f.listeners[item + kPrefetchAhead / 2]);
   const Listener& l = f.listeners[item];
   Phy& phy = l.station->phy;
   if (!ends) {

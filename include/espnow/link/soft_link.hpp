@@ -82,6 +82,28 @@ class SoftLink final : public Link, private RadioListener {
   bool addressed_to_us(const MacAddress& dst) const;
 
   Radio& radio_;
+  // What on_frame reads comes first and together: a simulation of thousands
+  // of devices (espnow sim) delivers each frame to hundreds of links whose
+  // state went cold since their last frame, and each line read is a wait.
+  std::shared_mutex delivery_mutex_;  // see listening_ below
+  bool delivering_ = false;       // guarded by delivery_mutex_
+  std::atomic<int> version_;
+  RecvCallback recv_cb_ = nullptr;
+  void* recv_ctx_ = nullptr;
+  std::mutex rx_mutex_;  // duplicate cache
+  struct Seen {
+    MacAddress src;
+    std::uint16_t sequence;
+    std::uint32_t random;
+  };
+  std::array<Seen, 16> seen_{};
+  std::size_t seen_next_ = 0;
+
+  struct Counters {
+    std::atomic<std::uint64_t> rx_frames{0}, rx_malformed{0}, rx_not_for_us{0}, rx_duplicates{0},
+        rx_encrypted{0}, rx_too_long{0}, rx_mic_failures{0}, rx_replayed{0}, rx_old_pn{0};
+  } counters_;
+
   SoftLinkOptions options_;
   std::atomic<bool> initialized_{false};
 
@@ -91,15 +113,10 @@ class SoftLink final : public Link, private RadioListener {
   // after a deinit() are the old activation's and reach nobody. Callbacks
   // hold `delivery_mutex_` shared; deinit() takes it to stop delivering.
   std::atomic<bool> listening_{false};
-  std::shared_mutex delivery_mutex_;
-  bool delivering_ = false;       // guarded by delivery_mutex_
   std::mutex reports_mutex_;
   std::uint64_t in_flight_ = 0;   // frames the radio took and has not reported
   std::uint64_t stale_ = 0;       // of those, queued before the last deinit()
   std::atomic<PhyRate> rate_{PhyRate::r1m};
-  std::atomic<int> version_;
-  RecvCallback recv_cb_ = nullptr;
-  void* recv_ctx_ = nullptr;
   SendCallback send_cb_ = nullptr;
   void* send_ctx_ = nullptr;
 
@@ -124,20 +141,6 @@ class SoftLink final : public Link, private RadioListener {
   PeerCrypto* crypto_for_locked(const MacAddress& mac);
   std::mutex crypto_mutex_;
   std::array<PeerCrypto, detail::PeerTable::kMaxPeers> crypto_;
-
-  std::mutex rx_mutex_;  // duplicate cache
-  struct Seen {
-    MacAddress src;
-    std::uint16_t sequence;
-    std::uint32_t random;
-  };
-  std::array<Seen, 16> seen_{};
-  std::size_t seen_next_ = 0;
-
-  struct Counters {
-    std::atomic<std::uint64_t> rx_frames{0}, rx_malformed{0}, rx_not_for_us{0}, rx_duplicates{0},
-        rx_encrypted{0}, rx_too_long{0}, rx_mic_failures{0}, rx_replayed{0}, rx_old_pn{0};
-  } counters_;
 
   // Counts a dropped frame and tells the drop observer, if any.
   void drop(std::atomic<std::uint64_t>& counter, DropReason reason, const MacAddress& src);

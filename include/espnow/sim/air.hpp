@@ -97,6 +97,12 @@ class Air {
   Time busy_time(std::uint8_t channel) const;
   std::uint64_t transmissions() const noexcept { return next_tx_id_ - 1; }
 
+  // Memory a reception at radio i goes on to read beyond the radio itself:
+  // its owner's state (espnow sim's SoftLink of that node). A frame's events
+  // fetch it ahead, with the radio's own lines, at the radios that can
+  // decode the frame. A hint to the cache: no effect on the run.
+  void set_companion(std::uint32_t i, const void* state, std::size_t bytes);
+
   // Told of every frame as it goes on the air, in event order (a capture of
   // the whole air: `espnow sim --pcap`).
   using OnTransmit = std::function<void(const Transmission&)>;
@@ -119,6 +125,8 @@ class Air {
     }
     Position pos;             // config.pos, here for faint_signals
     std::uint32_t index = 0;  // in stations_
+    std::uint32_t companion_lines = 0;  // set_companion's, as cache lines from `companion`
+    const char* companion = nullptr;
     Phy phy;
     Dcf mac;
     RadioConfig config;
@@ -193,6 +201,7 @@ class Air {
   const std::shared_ptr<Listeners>& reach_of(std::uint32_t from, PhyRate rate);
   static std::uint8_t reach_slot(PhyRate rate);
   static void prefetch(const Station& station);  // a hint to the cache: no effect on the run
+  static void prefetch_companion(const Listener& listener);  // likewise
   Flight& new_flight();
   void release(Flight& f);
   // The faint signals radio `rx` felt over [from_t, to_t).
