@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "espnow/common/errors.hpp"
 #include "espnow/wire/frame.hpp"
@@ -73,6 +74,18 @@ MacAddress StationRadio::mac(Interface i) const {
   MacAddress ap = mac_;  // as AirRadio's default AP MAC: the STA's, last byte + 1
   ap.bytes[5] = static_cast<std::uint8_t>(ap.bytes[5] + 1);
   return ap;
+}
+
+bool StationRadio::owns(const MacAddress& dst) const {
+  // Every frame a link hears asks (SoftLink's addressed_to_us): the six
+  // bytes compared inline, not through memcmp as MacAddress's == does.
+  std::uint32_t a4, b4;
+  std::uint16_t a2, b2;
+  std::memcpy(&a4, dst.bytes.data(), 4);
+  std::memcpy(&b4, mac_.bytes.data(), 4);
+  std::memcpy(&a2, dst.bytes.data() + 4, 2);
+  std::memcpy(&b2, mac_.bytes.data() + 4, 2);
+  return ((a4 ^ b4) | std::uint32_t(a2 ^ b2)) == 0;
 }
 
 std::error_code StationRadio::set_channel(std::uint8_t ch) {

@@ -67,7 +67,7 @@ class StationRadio final : public Radio {
   std::uint8_t channel() const override { return channel_; }
   std::error_code set_channel(std::uint8_t ch) override;
   bool long_range() const override { return air_.radio(index_).long_range; }
-  bool owns(const MacAddress& dst) const override { return dst == mac_; }
+  bool owns(const MacAddress& dst) const override;
   std::uint64_t now_us() const override { return static_cast<std::uint64_t>(air_.engine().now() / 1000); }
   void set_listener(RadioListener* listener) override { listener_ = listener; }
   std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override;
