@@ -5,6 +5,7 @@ set(ESPNOW_IDF_COMPONENT_SOURCES
   src/wire/phy.cpp
   src/common/errors.cpp
   src/common/clock.cpp
+  src/common/spin_wait.cpp
   src/link/idf_link.cpp
   src/api/irq_dispatcher.cpp
   src/api/rx_ring.cpp

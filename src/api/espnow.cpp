@@ -25,6 +25,9 @@ namespace {
 using namespace std::chrono_literals;
 constexpr std::int64_t kMaxRxbuf = MAX_RXBUF;
 constexpr std::chrono::nanoseconds kInterruptPoll = 50ms;  // how soon an Interrupt is noticed
+// A wait spins this long before it sleeps (Clock::brief_wait): a UDP air's
+// round trip is a few tens of microseconds.
+constexpr std::chrono::nanoseconds kBriefWait = 50us;
 
 std::uint32_t to_ms(std::uint64_t us) { return static_cast<std::uint32_t>(us / 1000); }  // wraps as 32-bit
 
@@ -56,6 +59,7 @@ WaitEnd wait_for_core(Clock& clock, std::unique_lock<std::mutex>& lk, std::condi
                       const Interrupt* interrupt, Step step) {
   const bool asks = interrupt && interrupt->requested;
   auto next_ask = clock.now() + kInterruptPoll;
+  bool spun = false;
   for (;;) {
     const auto now = clock.now();
     const detail::WaitStep s = step(now);
@@ -68,6 +72,8 @@ WaitEnd wait_for_core(Clock& clock, std::unique_lock<std::mutex>& lk, std::condi
     }
     std::optional<std::chrono::nanoseconds> until = s.until;
     if (asks) until = until ? std::min(*until, next_ask) : next_ask;
+    if (!std::exchange(spun, true) && clock.brief_wait(lk, until ? std::min(kBriefWait, *until - now) : kBriefWait))
+      continue;
     clock.wait(lk, cv, until);
   }
 }

@@ -1,6 +1,10 @@
 #include "espnow/common/clock.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <thread>
+
+#include "spin_wait.hpp"
 
 namespace espnow {
 namespace {
@@ -18,6 +22,22 @@ class SteadyClock final : public Clock {
     if (deadline) cv.wait_until(lock, std::chrono::steady_clock::time_point(*deadline));
     else cv.wait(lock);
   }
+  void notify(std::condition_variable& cv) override {
+    notices_.fetch_add(1, std::memory_order_release);
+    cv.notify_all();
+  }
+  bool brief_wait(std::unique_lock<std::mutex>& lock, std::chrono::nanoseconds budget) override {
+    if (!spin_.worth_trying()) return false;
+    const auto seen = notices_.load(std::memory_order_acquire);
+    lock.unlock();
+    spin_.record(spin_until([&] { return notices_.load(std::memory_order_acquire) != seen; }, budget));
+    lock.lock();
+    return true;
+  }
+
+ private:
+  std::atomic<std::uint64_t> notices_{0};  // notify() calls: what a brief wait watches
+  SpinPolicy spin_;
 };
 
 }  // namespace

@@ -523,3 +523,40 @@ TEST(UdpAirWindow, UnderLossEveryMessageArrivesOnceAndInOrderAndEveryAckedOneArr
   (void)a.espnow().active(false);
   (void)b.espnow().active(false);
 }
+
+// A round trip wakes each side twice (its ACK, then the answer), and each
+// wait first spins briefly (Clock::brief_wait). Every wait must see the wake
+// that ends it, however the spin ends: a wake that came just after a spin
+// gave up was once slept through, hanging a sender in send(sync=True). A
+// slept-through wake shows here as a 10 s timeout.
+TEST(UdpAir, ThousandsOfRoundTripsNeverSleepThroughAWakeUp) {
+  TwoProcesses p;
+  SimDevice a(**p.one->add_radio({.mac = kA}), {});
+  SimDevice b(**p.two->add_radio({.mac = kB}), {});
+  for (SimDevice* d : {&a, &b}) ASSERT_OK(d->espnow().active(true));
+  ASSERT_OK(a.espnow().add_peer(kB));
+  ASSERT_OK(b.espnow().add_peer(kA));
+  ASSERT_TRUE(announced(*p.one, kB));
+  ASSERT_TRUE(announced(*p.two, kA));
+  constexpr int kRounds = 3000;
+  std::atomic<int> echoed{0};
+  std::thread echo([&] {
+    while (echoed < kRounds) {
+      auto m = b.espnow().irecv(10000);
+      if (!m.ok() || !m->mac) return;  // the main thread reports the round that stalled
+      if (!*b.espnow().send(kA, m->msg, true)) return;
+      ++echoed;
+    }
+  });
+  int round = 0;
+  for (; round < kRounds; ++round) {
+    if (!*a.espnow().send(kB, bytes("ping"), true)) break;
+    auto m = a.espnow().irecv(10000);
+    if (!m.ok() || !m->mac) break;
+  }
+  echo.join();
+  EXPECT_EQ(round, kRounds);
+  EXPECT_EQ(echoed.load(), kRounds);
+  (void)a.espnow().active(false);
+  (void)b.espnow().active(false);
+}

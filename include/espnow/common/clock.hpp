@@ -38,6 +38,17 @@ class Clock {
   // Simulation's, which moves time only when every program waits) knows who
   // became ready; by default it is cv.notify_all().
   virtual void notify(std::condition_variable& cv) { cv.notify_all(); }
+  // Before a wait that may block: waits up to `budget` without sleeping,
+  // for a notification through this clock, with `lock` released. True if it
+  // released the lock (the caller looks at its condition again before it
+  // waits, as something may have changed meanwhile). A notification that
+  // follows within a few microseconds then costs no sleep and no wake-up.
+  // By default (and on clocks that own time) false at once: nothing spins.
+  virtual bool brief_wait(std::unique_lock<std::mutex>& lock, std::chrono::nanoseconds budget) {
+    (void)lock;
+    (void)budget;
+    return false;
+  }
   // Runs `fn` soon, as a step of whatever schedules this clock's waiters (a
   // Simulation runs it between its programs' steps, so callbacks such as
   // ESPNow's irq stay on virtual time and in a fixed order); false, by
