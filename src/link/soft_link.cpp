@@ -27,18 +27,6 @@ std::uint64_t fresh_seed(const MacAddress& mac) {
   return s;
 }
 
-// MacAddress's == calls memcmp; the duplicate check compares a sender with
-// up to 16 others at every frame, so it compares the six bytes inline.
-bool same(const MacAddress& a, const MacAddress& b) noexcept {
-  std::uint32_t a4, b4;
-  std::uint16_t a2, b2;
-  std::memcpy(&a4, a.bytes.data(), 4);
-  std::memcpy(&b4, b.bytes.data(), 4);
-  std::memcpy(&a2, a.bytes.data() + 4, 2);
-  std::memcpy(&b2, b.bytes.data() + 4, 2);
-  return ((a4 ^ b4) | std::uint32_t(a2 ^ b2)) == 0;
-}
-
 }  // namespace
 
 SoftLink::SoftLink(Radio& radio, SoftLinkOptions options)
@@ -284,7 +272,7 @@ bool SoftLink::is_duplicate(const MacAddress& src, std::uint16_t sequence, std::
   // The newest frame per sender; a MAC retry (retry bit set) repeats its
   // sequence and random value. A repeat without the retry bit is no retry:
   // for encrypted frames, the replay check judges it.
-  auto it = std::find_if(seen_.begin(), seen_.end(), [&](const Seen& s) { return same(s.src, src); });
+  auto it = std::find_if(seen_.begin(), seen_.end(), [&](const Seen& s) { return s.src == src; });
   if (retry && it != seen_.end() && it->sequence == sequence && it->random == random) return true;
   if (it == seen_.end()) {
     it = seen_.begin() + static_cast<std::ptrdiff_t>(seen_next_);

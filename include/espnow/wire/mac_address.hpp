@@ -7,10 +7,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace espnow {
 
@@ -75,7 +77,18 @@ struct MacAddress {
   }
 
   constexpr const std::uint8_t* data() const noexcept { return bytes.data(); }
-  friend constexpr bool operator==(const MacAddress&, const MacAddress&) = default;
+  // Six bytes as two loads each (the defaulted comparison calls memcmp,
+  // and a simulation compares addresses at every reception).
+  friend constexpr bool operator==(const MacAddress& a, const MacAddress& b) noexcept {
+    if (std::is_constant_evaluated()) return a.bytes == b.bytes;
+    std::uint32_t a4, b4;
+    std::uint16_t a2, b2;
+    std::memcpy(&a4, a.bytes.data(), 4);
+    std::memcpy(&b4, b.bytes.data(), 4);
+    std::memcpy(&a2, a.bytes.data() + 4, 2);
+    std::memcpy(&b2, b.bytes.data() + 4, 2);
+    return ((a4 ^ b4) | std::uint32_t(a2 ^ b2)) == 0;
+  }
   friend constexpr auto operator<=>(const MacAddress&, const MacAddress&) = default;
 };
 
