@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "espnow/common/errors.hpp"
 #include "espnow/wire/frame.hpp"
@@ -76,17 +75,7 @@ MacAddress StationRadio::mac(Interface i) const {
   return ap;
 }
 
-bool StationRadio::owns(const MacAddress& dst) const {
-  // Every frame a link hears asks (SoftLink's addressed_to_us): the six
-  // bytes compared inline, not through memcmp as MacAddress's == does.
-  std::uint32_t a4, b4;
-  std::uint16_t a2, b2;
-  std::memcpy(&a4, dst.bytes.data(), 4);
-  std::memcpy(&b4, mac_.bytes.data(), 4);
-  std::memcpy(&a2, dst.bytes.data() + 4, 2);
-  std::memcpy(&b2, mac_.bytes.data() + 4, 2);
-  return ((a4 ^ b4) | std::uint32_t(a2 ^ b2)) == 0;
-}
+bool StationRadio::owns(const MacAddress& dst) const { return dst == mac_; }
 
 std::error_code StationRadio::set_channel(std::uint8_t ch) {
   if (!is_valid_channel(ch)) return errc::arg;
