@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "py_args.hpp"
+#include "espnow/common/library_thread.hpp"
 
 namespace espnow::py {
 
@@ -10,7 +11,7 @@ namespace pyb = pybind11;
 
 Flood::Flood(std::shared_ptr<PyDevice> from, const MacAddress& to, std::size_t count, std::size_t size)
     : from_(std::move(from)) {
-  thread_ = std::thread([this, to, count, size] {
+  thread_ = start_library_thread([this, to, count, size] {
     std::vector<std::uint8_t> msg(size, 'f');
     ESPNow& e = from_->espnow();
     for (std::size_t i = 0; i < count; ++i) {

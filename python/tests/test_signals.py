@@ -184,6 +184,31 @@ def test_the_seeds_asyncio_example_ended_with_ctrl_c_prints_one_traceback():
         stop(proc)
 
 
+def test_only_the_main_thread_takes_the_process_signals():
+    # Linux gives a signal sent to the process to any thread that does not
+    # block it. Had one of the air's threads taken the Ctrl-C, Python's main
+    # thread would have slept on in its selector: the asyncio example, whose
+    # loop sleeps 10 s between heartbeats, once took 10 s to stop.
+    air = "udp://239.255.%d.%d:%d" % (random.randint(1, 254), random.randint(1, 254), random.randint(20000, 60000))
+    proc = subprocess.Popen([LAUNCHER, str(EXAMPLES / "seed_aioespnow_example.py")], env={"ESPNOW_AIR": air},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert readline(proc).startswith("Heartbeat: ping")
+        threads = {}
+        for tid in os.listdir("/proc/%d/task" % proc.pid):
+            with open("/proc/%d/task/%s/status" % (proc.pid, tid)) as f:
+                fields = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
+            threads[int(tid)] = (fields["Name"].strip(), int(fields["SigBlk"], 16))
+        others = {tid: name for tid, (name, _) in threads.items() if tid != proc.pid}
+        assert others, "the UDP air runs threads of its own"
+        for tid, (name, blocked) in threads.items():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                takes = not blocked >> (sig - 1) & 1
+                assert takes == (tid == proc.pid), (name, sig, hex(blocked))
+    finally:
+        stop(proc)
+
+
 def test_threads_blocked_in_a_receive_do_not_disturb_the_exit():
     # Only the main thread looks for signals: a daemon thread that woke to
     # look while the interpreter is finalizing would be ended in C++ (abort).

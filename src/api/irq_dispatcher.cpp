@@ -1,4 +1,5 @@
 #include "irq_dispatcher.hpp"
+#include "espnow/common/library_thread.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -35,7 +36,7 @@ std::shared_ptr<const IrqDispatcher::Callback> IrqDispatcher::replace(Callback c
     return old;
   }
   state_->callback = std::make_shared<const Callback>(std::move(callback));
-  if (!thread_.joinable() && !state_->stop && !state_->posting) thread_ = std::thread(run, state_, &owner_);
+  if (!thread_.joinable() && !state_->stop && !state_->posting) thread_ = start_library_thread([state = state_, owner = &owner_] { run(state, owner); });
   return old;
 }
 

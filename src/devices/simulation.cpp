@@ -1,4 +1,5 @@
 #include "espnow/devices/simulation.hpp"
+#include "espnow/common/library_thread.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -132,7 +133,7 @@ struct Simulation::Scheduler final : Clock {
     if (ending) return false;
     ref.thread_body = std::move(body);
     programs.push_back(std::move(p));
-    ref.thread = std::thread([this, &ref] { run_program(ref, nullptr); });
+    ref.thread = start_library_thread([this, &ref] { run_program(ref, nullptr); });
     return true;
   }
 
@@ -282,7 +283,7 @@ struct Simulation::Scheduler final : Clock {
 
   void start(Program& p, SimDevice& device) {
     p.waiting = p.notified = true;  // ready at once: its first step
-    p.thread = std::thread([this, &p, &device] { run_program(p, &device); });
+    p.thread = start_library_thread([this, &p, &device] { run_program(p, &device); });
   }
 
   bool is_ending() const {

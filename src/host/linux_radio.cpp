@@ -19,6 +19,7 @@
 #include "espnow/host/espnow_filter.hpp"
 #include "espnow/host/nl80211.hpp"
 #include "espnow/wire/radiotap.hpp"
+#include "espnow/common/library_thread.hpp"
 
 namespace espnow {
 
@@ -170,8 +171,8 @@ Result<void> LinuxRadio::activate() {
   if (stop_fd_ < 0) return Error(std::error_code(errno, std::system_category()), "eventfd");
   // A capture is replayed once the stack listens (set_listener); a live interface is read at once.
   if (options_.mode != LinuxRadioMode::replay) {
-    transmitter_ = std::thread([this] { transmit_loop(); });
-    receiver_ = std::thread([this] { receive_loop(); });
+    transmitter_ = start_library_thread([this] { transmit_loop(); });
+    receiver_ = start_library_thread([this] { receive_loop(); });
   }
   return {};
 }
@@ -262,7 +263,7 @@ void LinuxRadio::set_listener(RadioListener* listener) {
   std::unique_lock lk(listener_mutex_);
   listener_ = listener;
   if (listener && options_.mode == LinuxRadioMode::replay && !receiver_.joinable())
-    receiver_ = std::thread([this] { receive_loop(); });
+    receiver_ = start_library_thread([this] { receive_loop(); });
 }
 
 void LinuxRadio::set_monitor(std::function<void(const MonitoredFrame&)> monitor) {

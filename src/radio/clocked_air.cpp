@@ -7,6 +7,7 @@
 #include "espnow/radio/sim_air.hpp"
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/frame.hpp"
+#include "espnow/common/library_thread.hpp"
 
 namespace espnow {
 namespace {
@@ -98,7 +99,7 @@ void ClockedAir::retune(std::uint32_t station, std::uint8_t channel) {
 std::error_code ClockedAir::transmit(std::uint32_t station, std::span<const std::uint8_t> frame, PhyRate rate) {
   std::unique_lock lk(mutex_);
   if (stopped_) return errc::internal;
-  if (!driver_.joinable() && !air_.options().external_drive) driver_ = std::thread([this] { drive(); });
+  if (!driver_.joinable() && !air_.options().external_drive) driver_ = start_library_thread([this] { drive(); });
   catch_up_locked();
   sim::MacRequest req;
   req.dst = MacAddress::read(frame.data() + 4);

@@ -18,6 +18,7 @@
 
 #include "espnow/wire/fcs.hpp"
 #include "espnow/wire/frame.hpp"
+#include "espnow/common/library_thread.hpp"
 
 namespace espnow {
 namespace {
@@ -347,11 +348,11 @@ Result<void> UdpAir::start(const std::string& iface_address) {
   setsockopt(socket_, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
   drop_own_datagrams(true);
   // Named, so that top, perf and gdb tell the air's threads from the application's.
-  receiver_ = std::thread([this] {
+  receiver_ = start_library_thread([this] {
     pthread_setname_np(pthread_self(), "udp-air-rx");
     receive_loop();
   });
-  servicer_ = std::thread([this] {
+  servicer_ = start_library_thread([this] {
     pthread_setname_np(pthread_self(), "udp-air-service");
     service_loop();
   });

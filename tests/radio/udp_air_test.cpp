@@ -14,6 +14,7 @@
 #include "support/wait_for.hpp"
 #include "support/expect.hpp"
 #include "support/recording_listener.hpp"
+#include "support/thread_signal_masks.hpp"
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/radio/udp_air.hpp"
@@ -238,6 +239,22 @@ struct TwoProcesses {
 };
 
 }  // namespace
+
+// Ctrl-C goes to the application: a signal the kernel gave one of the air's
+// threads would leave the application's own thread asleep (library_thread.hpp).
+TEST(UdpAir, ItsThreadsLeaveTheProcessSignalsToTheApplication) {
+  auto opened = UdpAir::open(*parse_air_url(private_air()));
+  ASSERT_OK(opened);
+  SimDevice a(**(*opened)->add_radio({.mac = "02:00:00:00:00:0a"_mac}), {});
+  ASSERT_OK(a.espnow().active(true));
+  const auto threads = test::other_threads();
+  ASSERT_GE(threads.size(), 2u);  // its receiver and its servicer
+  for (const auto& t : threads) {
+    EXPECT_TRUE(t.blocks(SIGINT)) << t.name;
+    EXPECT_TRUE(t.blocks(SIGTERM)) << t.name;
+  }
+  (void)a.espnow().active(false);
+}
 
 TEST(UdpAirPresence, AUnicastToAMacNobodyOwnsFailsAfterSixAttemptsWithoutWaitingForAcks) {
   // An ACK wait so long that one would show: six of them take a minute.
