@@ -1,9 +1,10 @@
 #include "irq_dispatcher.hpp"
-#include "espnow/common/library_thread.hpp"
 
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+
+#include "espnow/common/library_thread.hpp"
 
 namespace espnow::detail {
 

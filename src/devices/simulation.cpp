@@ -1,5 +1,4 @@
 #include "espnow/devices/simulation.hpp"
-#include "espnow/common/library_thread.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -14,6 +13,8 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "espnow/common/library_thread.hpp"
 
 namespace espnow {
 namespace {
