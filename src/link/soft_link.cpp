@@ -45,18 +45,14 @@ SoftLink::~SoftLink() {
 
 std::error_code SoftLink::init() {
   if (initialized_.exchange(true)) return {};
-  {
-    std::unique_lock dl(delivery_mutex_);
-    delivering_ = true;
-  }
+  delivery_.open();
   if (!listening_.exchange(true)) radio_.set_listener(this);
   return {};
 }
 
 std::error_code SoftLink::deinit() {
   if (initialized_.exchange(false)) {
-    std::unique_lock dl(delivery_mutex_);  // waits for running callbacks
-    delivering_ = false;
+    delivery_.close();  // waits for running callbacks
     std::lock_guard rl(reports_mutex_);
     stale_ = in_flight_;  // their reports belong to this activation, now ended
   }
@@ -317,8 +313,8 @@ bool SoftLink::accept_pn(const MacAddress& src, std::uint64_t pn) {
 }
 
 void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl) {
-  std::shared_lock dl(delivery_mutex_);
-  if (!delivering_) return;  // deinitialized: the radio hears it, ESP-NOW does not
+  const detail::DeliveryGate::Pass pass(delivery_);
+  if (!pass.open()) return;  // deinitialized: the radio hears it, ESP-NOW does not
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
   std::array<std::uint8_t, wire::kMaxFrameSize> plain;
   auto dec = wire::decode(frame, wire::Fcs::trusted, storage);  // the radio checked it
@@ -342,7 +338,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxControl& rx
     }
   }
   const wire::DecodedFrame& f = dec.frame;
-  if (is_duplicate(f.header.src, f.header.sequence, f.random, f.header.retry())) {
+  if (!f.header.dst.is_multicast() && is_duplicate(f.header.src, f.header.sequence, f.random, f.header.retry())) {
     ++counters_.rx_duplicates;  // a MAC retry: same PN, so before the replay check
     return;
   }
@@ -371,7 +367,7 @@ void SoftLink::drop(std::atomic<std::uint64_t>& counter, DropReason reason, cons
 }
 
 void SoftLink::on_tx_done(const MacAddress& dst, bool acked) {
-  std::shared_lock dl(delivery_mutex_);
+  const detail::DeliveryGate::Pass pass(delivery_);
   {
     std::lock_guard rl(reports_mutex_);
     if (in_flight_ > 0) --in_flight_;
@@ -380,7 +376,7 @@ void SoftLink::on_tx_done(const MacAddress& dst, bool acked) {
       return;
     }
   }
-  if (delivering_ && send_cb_) send_cb_(send_ctx_, dst, acked ? SendStatus::success : SendStatus::fail);
+  if (pass.open() && send_cb_) send_cb_(send_ctx_, dst, acked ? SendStatus::success : SendStatus::fail);
 }
 
 }  // namespace espnow

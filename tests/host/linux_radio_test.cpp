@@ -410,9 +410,9 @@ TEST(LinuxRadioReplay, ExactlyOurMessagesComeOutOfAMixedCapture) {
     auto bad = espnow_frame(kB, kA, "bad fcs", 10);
     bad.back() ^= 0xff;
     w.write(on_air(bad), std::chrono::microseconds(t += 1000));
-    auto retry = espnow_frame(MacAddress::broadcast(), kA, "ours-2", 3);
+    auto retry = espnow_frame(kB, kA, "ours-1", 2);
     wire::set_retry(retry, true);
-    w.write(on_air(retry), std::chrono::microseconds(t += 1000));  // a MAC retry of ours-2: dropped
+    w.write(on_air(retry), std::chrono::microseconds(t += 1000));  // a MAC retry of ours-1: dropped
     w.write(on_air(espnow_frame(kB, kA, "ours-3 (driver stripped the FCS)", 11), false),
             std::chrono::microseconds(t += 1000));
     // The driver flagged a bad FCS (0x40) and stripped it: no FCS flag, still bad.

@@ -1,10 +1,14 @@
 // SoftLink over a radio whose reports the test times (ScriptedRadio).
 #include <gtest/gtest.h>
 
+#include <string_view>
+#include <vector>
+
 #include "support/scripted_radio.hpp"
 #include "support/expect.hpp"
 #include "espnow/api/espnow.hpp"
 #include "espnow/link/soft_link.hpp"
+#include "espnow/wire/frame.hpp"
 
 using namespace espnow;
 using namespace espnow::literals;
@@ -54,4 +58,52 @@ TEST_F(SoftLinkReports, NoReportReachesADeinitializedLink) {
   ASSERT_TRUE(radio.report_next(true));
   EXPECT_EQ(e.stats().tx_responses, 1u);  // the one fail_all_pending counted
   EXPECT_EQ(e.stats().tx_failures, 1u);
+}
+
+namespace {
+
+// A frame as B's link sends it, to `dst`.
+std::vector<std::uint8_t> frame_to(const MacAddress& dst, std::string_view text, std::uint16_t sequence) {
+  wire::FrameParams params{.dst = dst, .src = kB, .version = 1, .rate = PhyRate::r1m};
+  params.sequence = sequence;
+  params.random = 0x1234u + sequence;
+  std::vector<std::uint8_t> out(wire::kMaxFrameSize);
+  const auto r = wire::encode(params, bytes(text), out);
+  out.resize(r.size);
+  return out;
+}
+
+struct Received {
+  int count = 0;
+  static void on(void* ctx, const RecvInfo&, std::span<const std::uint8_t>) { ++static_cast<Received*>(ctx)->count; }
+};
+
+}  // namespace
+
+// The duplicate filter drops a MAC retry of a unicast frame it took. A
+// broadcast is sent once and never retried (no ACK), so the filter neither
+// reads nor keeps broadcasts: a broadcast does not push a unicast sender's
+// last frame out of its 16 entries.
+TEST(SoftLinkDuplicates, AUnicastRetryIsDroppedABroadcastIsNotLookedUp) {
+  test::ScriptedRadio radio{kA};
+  SoftLink link{radio};
+  Received got;
+  link.register_recv_cb(&Received::on, &got);
+  ASSERT_OK(link.init());
+  auto unicast = frame_to(kA, "to A", 7);
+  radio.deliver(unicast);
+  wire::set_retry(unicast, true);
+  radio.deliver(unicast);
+  EXPECT_EQ(got.count, 1);
+  EXPECT_EQ(link.stats().rx_duplicates, 1u);
+
+  auto broadcast = frame_to(MacAddress::broadcast(), "to all", 8);
+  radio.deliver(broadcast);
+  wire::set_retry(broadcast, true);  // no sender does this: a broadcast has one attempt
+  radio.deliver(broadcast);
+  EXPECT_EQ(got.count, 3);
+  EXPECT_EQ(link.stats().rx_duplicates, 1u);
+  radio.deliver(unicast);  // B's last unicast is still known after its broadcasts
+  EXPECT_EQ(got.count, 3);
+  EXPECT_EQ(link.stats().rx_duplicates, 2u);
 }

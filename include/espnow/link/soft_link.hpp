@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 
 #include "espnow/wire/ccmp.hpp"
 #include "espnow/wire/constants.hpp"
+#include "espnow/link/detail/delivery_gate.hpp"
 #include "espnow/link/detail/peer_table.hpp"
 #include "espnow/link/link.hpp"
 #include "espnow/radio/radio.hpp"
@@ -85,12 +85,17 @@ class SoftLink final : public Link, private RadioListener {
   // What on_frame reads comes first and together: a simulation of thousands
   // of devices (espnow sim) delivers each frame to hundreds of links whose
   // state went cold since their last frame, and each line read is a wait.
-  std::shared_mutex delivery_mutex_;  // see listening_ below
-  bool delivering_ = false;       // guarded by delivery_mutex_
+  detail::DeliveryGate delivery_;  // open while initialized: see listening_ below
   std::atomic<int> version_;
   RecvCallback recv_cb_ = nullptr;
   void* recv_ctx_ = nullptr;
-  std::mutex rx_mutex_;  // duplicate cache
+  struct Counters {
+    std::atomic<std::uint64_t> rx_frames{0}, rx_not_for_us{0}, rx_duplicates{0}, rx_malformed{0},
+        rx_encrypted{0}, rx_too_long{0}, rx_mic_failures{0}, rx_replayed{0}, rx_old_pn{0};
+  } counters_;
+  // The duplicate cache: unicast frames only (a broadcast is sent once, never
+  // retried), so a broadcast's delivery does not read it.
+  std::mutex rx_mutex_;
   struct Seen {
     MacAddress src;
     std::uint16_t sequence;
@@ -99,11 +104,6 @@ class SoftLink final : public Link, private RadioListener {
   std::array<Seen, 16> seen_{};
   std::size_t seen_next_ = 0;
 
-  struct Counters {
-    std::atomic<std::uint64_t> rx_frames{0}, rx_malformed{0}, rx_not_for_us{0}, rx_duplicates{0},
-        rx_encrypted{0}, rx_too_long{0}, rx_mic_failures{0}, rx_replayed{0}, rx_old_pn{0};
-  } counters_;
-
   SoftLinkOptions options_;
   std::atomic<bool> initialized_{false};
 
@@ -111,7 +111,7 @@ class SoftLink final : public Link, private RadioListener {
   // that it sees every send report, also those of frames an earlier
   // activation queued: reports come in transmit order, so the first `stale_`
   // after a deinit() are the old activation's and reach nobody. Callbacks
-  // hold `delivery_mutex_` shared; deinit() takes it to stop delivering.
+  // pass `delivery_`; deinit() closes it, waiting for those under way.
   std::atomic<bool> listening_{false};
   std::mutex reports_mutex_;
   std::uint64_t in_flight_ = 0;   // frames the radio took and has not reported
