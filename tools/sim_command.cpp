@@ -37,6 +37,7 @@
 #include "espnow/link/soft_link.hpp"
 #include "espnow/sim/air.hpp"
 #include "espnow/sim/engine.hpp"
+#include "espnow/sim/huge_page_arena.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
 #include "sim_capture.hpp"
@@ -530,7 +531,7 @@ class Run {
   // The part of a SoftLink that on_frame reads (soft_link.hpp keeps it
   // first): fetched ahead with the station (Air::set_companion), since on a
   // field of 10,000 a receiver's link is cold when a frame reaches it.
-  static constexpr std::size_t kLinkReceiveBytes = 352;
+  static constexpr std::size_t kLinkReceiveBytes = 72;
 
   // A node: its SoftLink on its station of the air, from a line's start (the
   // lines a delivery reads, and no more, are fetched ahead).
@@ -561,7 +562,7 @@ class Run {
       SoftLinkOptions options;
       options.version = version;
       options.seed = s_.seed * 0x9E3779B97F4A7C15ull + i + 1;  // as Simulation seeds its devices' links
-      Node& n = *nodes_.emplace_back(std::make_unique<Node>(*this, i, options));
+      Node& n = *nodes_.emplace_back(node_memory_.make<Node>(*this, i, options));
       n.link.register_recv_cb(&Run::on_message, &n);
       n.link.register_send_cb(&Run::on_sent, &n);
       (void)n.link.init();
@@ -683,7 +684,8 @@ class Run {
   Engine engine_;
   Air air_;
   FrameStore frames_{engine_};                // the bytes of the frames on the air
-  std::vector<std::unique_ptr<Node>> nodes_;  // by index: each a SoftLink on its station
+  sim::HugePageArena node_memory_;  // before nodes_: it outlives them
+  std::vector<std::unique_ptr<Node, sim::HugePageArena::Destroy>> nodes_;  // by index: each a SoftLink on its station
   std::vector<FlowStats> stats_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> short_flows_;  // (sender, place) -> flow
   std::map<MacAddress, std::uint32_t> node_of_mac_;  // only with short_flows_

@@ -65,8 +65,8 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
   mc.mac = config.mac;
   mc.queue_limit = config.queue_limit;
   mc.attempt_limit = config.attempt_limit;
-  auto s = std::make_unique<Station>(engine_, random_, config, pc, mc,
-                                     [this, index](const AirFrame& f) { transmit(index, f); });
+  std::unique_ptr<Station, HugePageArena::Destroy> s(station_memory_.make<Station>(
+      engine_, random_, config, pc, mc, [this, index](const AirFrame& f) { transmit(index, f); }));
   s->index = index;
   // Two words of captures, which std::function keeps in itself: a third went
   // to the heap, one more cold line at every frame's end on a large field.

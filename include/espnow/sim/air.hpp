@@ -19,6 +19,7 @@
 
 #include "espnow/sim/dcf.hpp"
 #include "espnow/sim/engine.hpp"
+#include "espnow/sim/huge_page_arena.hpp"
 #include "espnow/sim/phy.hpp"
 #include "espnow/sim/random.hpp"
 #include "espnow/wire/air_physics.hpp"
@@ -221,7 +222,8 @@ class Air {
   AirConfig config_;
   Random random_;
   double ignore_below_mw_;
-  std::vector<std::unique_ptr<Station>> stations_;
+  HugePageArena station_memory_;  // before stations_: it outlives them
+  std::vector<std::unique_ptr<Station, HugePageArena::Destroy>> stations_;
   std::vector<Spot> spots_;  // by station index
   std::array<ChannelUse, 15> channels_{};
   std::uint64_t next_tx_id_ = 1;
