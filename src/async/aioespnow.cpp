@@ -15,6 +15,7 @@
 #include "espnow/api/sync_send_wait.hpp"
 #include "espnow/async/timer.hpp"
 #include "espnow/async/virtual_time.hpp"
+#include "espnow/link/detail/delivery_gate.hpp"
 
 namespace espnow::detail {
 namespace {
@@ -28,7 +29,9 @@ std::error_code aborted() { return asio::error::operation_aborted; }
 class AioCore : public std::enable_shared_from_this<AioCore> {
  public:
   AioCore(ESPNow& e, asio::any_io_executor ex)
-      : e_(e), executor_(std::move(ex)), time_(VirtualTime::of(executor_)), irecv_buf_(MAX_DATA_LEN_V2) {}
+      : e_(e), executor_(std::move(ex)), time_(VirtualTime::of(executor_)), irecv_buf_(MAX_DATA_LEN_V2) {
+    link_posts_.open();
+  }
 
   void attach() { e_.set_rx_notify(&AioCore::notify_thunk, this); }
   void close();
@@ -95,8 +98,14 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
   // Posts from a link's thread; an executor on virtual time is woken to run it.
   // Until it is found, its VirtualTime is looked for again: run_on_clock()
   // installs it when it starts, which may be after this object was made.
+  // close() waits for a post under way and stops later ones, so that the
+  // executor may go once the object has: a report that came while the object
+  // was being destroyed was posted to an io_context being destroyed (its
+  // handler leaked, seen by AddressSanitizer in CI).
   template <class Fn>
   void post_from_link(Fn&& fn) {
+    const detail::DeliveryGate::Pass pass(link_posts_);
+    if (!pass.open()) return;  // `fn` goes with its captures (an op it owns is freed)
     asio::post(executor_, std::forward<Fn>(fn));
     VirtualTime* time = time_.load(std::memory_order_acquire);
     if (!time && (time = VirtualTime::of(executor_))) time_.store(time, std::memory_order_release);
@@ -106,6 +115,7 @@ class AioCore : public std::enable_shared_from_this<AioCore> {
   ESPNow& e_;
   asio::any_io_executor executor_;
   std::atomic<VirtualTime*> time_;  // null on the wall clock (so far)
+  detail::DeliveryGate link_posts_;  // open until close()
   std::mutex mutex_;
   bool closed_ = false;
   std::uint64_t next_id_ = 1;
@@ -347,6 +357,7 @@ void AioCore::post_serve() {
 
 void AioCore::close() {
   e_.set_rx_notify(nullptr, nullptr);  // after this, no arrival reaches us
+  link_posts_.close();                 // nor a report, posted or about to be
   std::lock_guard lk(mutex_);
   closed_ = true;
   for (Receiver& r : receivers_) {
