@@ -106,7 +106,7 @@ void Dcf::start_transmission() {
   if (attempts_ == 1) seq_ = static_cast<std::uint16_t>((seq_ + 1) & 0x0fff);
   AirFrame f;
   f.kind = FrameKind::data;
-  f.src = same(r.src, MacAddress{}) ? config_.mac : r.src;
+  f.src = r.src == MacAddress{} ? config_.mac : r.src;
   f.dst = r.dst;
   f.bytes = r.bytes;
   f.rate = r.rate;
@@ -207,7 +207,7 @@ bool Dcf::duplicate(const AirFrame& frame) {
 
 bool Dcf::admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const {
   if (!has_admit_) return true;
-  const bool for_us = frame.kind == FrameKind::ack ? same(frame.dst, queue_front_src()) : mine(frame.dst);
+  const bool for_us = frame.kind == FrameKind::ack ? frame.dst == queue_front_src() : mine(frame.dst);
   return !(for_us || frame.dst.is_multicast()) || admit_(frame, from, rx_dbm);
 }
 
@@ -221,7 +221,7 @@ void Dcf::phy_rx_end(const AirFrame& frame, std::uint32_t from, RxOutcome outcom
   } else {
     eifs_until_ = 0;
     if (frame.kind == FrameKind::ack) {
-      acked = exchange_ == Exchange::awaiting_ack && same(frame.dst, queue_front_src());
+      acked = exchange_ == Exchange::awaiting_ack && frame.dst == queue_front_src();
     } else if (mine(frame.dst)) {
       send_ack(frame);
       if (!duplicate(frame)) {

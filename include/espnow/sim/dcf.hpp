@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -115,24 +114,11 @@ class Dcf final : public PhyEvents {
   void finish(TxStatus status);
   void send_ack(const AirFrame& data);
   bool duplicate(const AirFrame& frame);
-  // MacAddress's == is a call of memcmp, on every frame a radio hears; this
-  // compares the same six bytes inline, as four and two: gathering them into
-  // one zeroed 8-byte word on the stack and reading it back waited for the
-  // stores to retire (70% of phy_rx_end's samples on the 10,000-device field).
-  static bool same(const MacAddress& a, const MacAddress& b) noexcept {
-    std::uint32_t a4, b4;
-    std::uint16_t a2, b2;
-    std::memcpy(&a4, a.bytes.data(), 4);
-    std::memcpy(&b4, b.bytes.data(), 4);
-    std::memcpy(&a2, a.bytes.data() + 4, 2);
-    std::memcpy(&b2, b.bytes.data() + 4, 2);
-    return ((a4 ^ b4) | std::uint32_t(a2 ^ b2)) == 0;
-  }
   // The address the frame being sent goes out from: its ACK comes back to it.
   MacAddress queue_front_src() const {
-    return queue_.empty() || same(queue_.front().src, MacAddress{}) ? config_.mac : queue_.front().src;
+    return queue_.empty() || queue_.front().src == MacAddress{} ? config_.mac : queue_.front().src;
   }
-  bool mine(const MacAddress& dst) const { return has_owner_ ? owns_(dst) : same(dst, config_.mac); }
+  bool mine(const MacAddress& dst) const { return has_owner_ ? owns_(dst) : dst == config_.mac; }
   // Whether a frame the PHY received intact survives the extra losses.
   bool admitted(const AirFrame& frame, std::uint32_t from, double rx_dbm) const;
 
