@@ -9,7 +9,7 @@ SANITIZER_CONFIG := -DCMAKE_BUILD_TYPE=Debug -DESPNOW_WERROR=ON -DESPNOW_EXTERNA
                     -DESPNOW_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1
 
 # Everything the build and the tests use, from Debian.
-DEBS := cmake g++ make pkg-config zlib1g-dev libpcap-dev libgtest-dev libgmock-dev \
+DEBS := cmake g++ make pkg-config zlib1g-dev libisal-dev libpcap-dev libgtest-dev libgmock-dev \
         libmosquitto-dev mosquitto mosquitto-clients \
         libbenchmark-dev python3 python3-pytest python3-scapy python3-cryptography tshark \
         libasio-dev libcli11-dev iproute2 libmbedtls-dev libnl-genl-3-dev pybind11-dev python3-dev \

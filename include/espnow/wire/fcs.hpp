@@ -1,5 +1,5 @@
-// The 802.11 frame check sequence: CRC-32 (zlib's polynomial), little-endian
-// after the frame.
+// The 802.11 frame check sequence: the reflected CRC-32 of IEEE 802.3 (the
+// value zlib's crc32 gives), little-endian after the frame.
 #pragma once
 
 #include <cstdint>
