@@ -16,6 +16,7 @@
 // was read or counted as dropped. Resident memory is sampled and must stay
 // flat after warm-up (not under ASan, whose quarantine grows by design);
 // LeakSanitizer checks leaks in the ASan build.
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -288,9 +289,27 @@ struct UdpSummary {
 constexpr MacAddress kUdpParent{{0x02, 0x50, 0x0b, 0, 0, 1}};
 constexpr MacAddress kUdpChild{{0x02, 0x50, 0x0b, 0, 0, 2}};
 
-// One side: sends to the other and reads, until `until`, then reads out.
+// Tells the other process this side has sent its last message, and waits
+// (up to a deadline) until the other has too: false if it never said so.
+// Every message a side saw acknowledged is in the other's buffer by then (a
+// receiver delivers a frame before it acknowledges it), so each side's last
+// read and count come after the other's last send. A fixed 300 ms pause
+// stood here before, and under ThreadSanitizer a sync send begun just before
+// the end (up to six attempts, 50 ms apart, at 20% loss) was once
+// acknowledged after the other side had counted.
+bool tell_and_await_the_other(int to_other, int from_other) {
+  const char done = 'd';
+  if (write(to_other, &done, 1) != 1) return false;
+  pollfd p{from_other, POLLIN, 0};
+  if (poll(&p, 1, 60'000) != 1) return false;
+  char got = 0;
+  return read(from_other, &got, 1) == 1 && got == done;
+}
+
+// One side: sends to the other and reads, until `until`; then, once both
+// sides have sent their last (tell_and_await_the_other), reads out.
 UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uint32_t index, SteadyClock::time_point until,
-                    std::set<std::uint32_t>& acked_seqs) {
+                    std::set<std::uint32_t>& acked_seqs, int to_other, int from_other) {
   UdpSummary out;
   auto opened = UdpAir::open(url, {.seed = index + 1, .loss = 0.2});
   if (!opened.ok()) {
@@ -320,7 +339,7 @@ UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uin
     drain();
     std::this_thread::sleep_for(5ms);
   }
-  std::this_thread::sleep_for(300ms);  // the other side's last frames
+  expect(tell_and_await_the_other(to_other, from_other), "udp: the other process never finished sending");
   drain();
   const Stats s = e.stats();
   const LinkStats ls = e.link_stats();
@@ -331,15 +350,16 @@ UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uin
 }
 
 // The other process: this program again (spawned, not forked, since the
-// parent has threads), told its air and how long to run. It writes its
-// summary to stdout.
+// parent has threads), told its air and how long to run. It says on stdout
+// when it has sent its last, learns the parent's on stdin, and then writes
+// its summary to stdout.
 int udp_child_main(const char* group, const char* port, const char* millis) {
   AirUrl url;
   url.group = group;
   url.port = static_cast<std::uint16_t>(std::atoi(port));
   std::set<std::uint32_t> acked;
   const UdpSummary s = udp_side(url, kUdpChild, kUdpParent, 1,
-                                SteadyClock::now() + std::chrono::milliseconds(std::atol(millis)), acked);
+                                SteadyClock::now() + std::chrono::milliseconds(std::atol(millis)), acked, 1, 0);
   (void)!write(1, &s, sizeof s);
   return g_failures == 0 ? 0 : 1;
 }
@@ -348,8 +368,9 @@ void udp_part(const char* self, SteadyClock::time_point until) {
   AirUrl url;  // an air of its own
   url.group = "239.255.77." + std::to_string(1 + getpid() % 250);
   url.port = static_cast<std::uint16_t>(40000 + getpid() % 20000);
-  int pipe_fds[2];
+  int pipe_fds[2], to_child[2];  // the child's stdout, its stdin
   if (pipe(pipe_fds) != 0) return expect(false, "pipe");
+  if (pipe(to_child) != 0) return expect(false, "pipe");
   const std::string port = std::to_string(url.port);
   const std::string millis = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count());
@@ -357,18 +378,22 @@ void udp_part(const char* self, SteadyClock::time_point until) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+  posix_spawn_file_actions_addclose(&actions, to_child[1]);
   const char* child_argv[] = {self, "--udp-child", url.group.c_str(), port.c_str(), millis.c_str(), nullptr};
   pid_t pid = -1;
   const int spawned = posix_spawn(&pid, self, &actions, nullptr, const_cast<char* const*>(child_argv), environ);
   posix_spawn_file_actions_destroy(&actions);
+  close(to_child[0]);
+  close(pipe_fds[1]);
   if (spawned != 0) {
     close(pipe_fds[0]);
-    close(pipe_fds[1]);
+    close(to_child[1]);
     return expect(false, "udp: cannot start the other process");
   }
-  close(pipe_fds[1]);
   std::set<std::uint32_t> acked_by_child;
-  const UdpSummary mine = udp_side(url, kUdpParent, kUdpChild, 0, until, acked_by_child);
+  const UdpSummary mine = udp_side(url, kUdpParent, kUdpChild, 0, until, acked_by_child, to_child[1], pipe_fds[0]);
+  close(to_child[1]);
   UdpSummary child;
   const bool got = read(pipe_fds[0], &child, sizeof child) == static_cast<ssize_t>(sizeof child);
   close(pipe_fds[0]);
