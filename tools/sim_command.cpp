@@ -26,6 +26,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -38,6 +39,7 @@
 #include "espnow/sim/air.hpp"
 #include "espnow/sim/engine.hpp"
 #include "espnow/sim/huge_page_arena.hpp"
+#include "espnow/sim/huge_page_blocks.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
 #include "sim_capture.hpp"
@@ -223,6 +225,10 @@ Scenario parse(const json& root) {
 // A node not found near the cursor is looked up in an index.
 class ReceptionCounts {
  public:
+  // Both arrays grow in `memory` (espnow sim's: huge pages, blocks reused as they grow).
+  explicit ReceptionCounts(std::pmr::memory_resource* memory = std::pmr::get_default_resource())
+      : entries_(memory), index_(memory) {}
+
   void count(std::uint32_t node) {
     const std::size_t n = entries_.size();
     for (std::size_t j = cursor_, end = std::min(n, cursor_ + kLookAhead); j < end; ++j)
@@ -275,14 +281,15 @@ class ReceptionCounts {
       index_[empty_slot(entries_[j].node)] = static_cast<std::uint32_t>(j + 1);
   }
 
-  std::vector<Entry> entries_;         // in order of first reception
-  std::vector<std::uint32_t> index_;   // open addressing: entry + 1 by the node's hash; 0 empty
+  std::pmr::vector<Entry> entries_;         // in order of first reception
+  std::pmr::vector<std::uint32_t> index_;   // open addressing: entry + 1 by the node's hash; 0 empty
   std::size_t cursor_ = 0;             // just past the last counted entry
   unsigned bits_ = 0;
 };
 
 // Per-flow counts, and the message the flow sends (Run::flow_of).
 struct FlowStats {
+  explicit FlowStats(std::pmr::memory_resource* memory) : received(memory) {}
   std::uint64_t offered = 0, queue_drops = 0, sent = 0, acked = 0, failed = 0;
   ReceptionCounts received;
   std::vector<std::uint8_t> message;
@@ -342,7 +349,8 @@ class Run {
       rc.channel = n.channel;
       air_.add_radio(rc);
     }
-    stats_.resize(s.flows.size());
+    stats_.reserve(s.flows.size());
+    for (std::size_t k = 0; k < s.flows.size(); ++k) stats_.emplace_back(&count_memory_);
     add_links();
     for (std::size_t k = 0; k < s.flows.size(); ++k) start_flow(k);
     // The channels in use, once: nodes keep theirs (looking them up at every
@@ -686,6 +694,7 @@ class Run {
   FrameStore frames_{engine_};                // the bytes of the frames on the air
   sim::HugePageArena node_memory_;  // before nodes_: it outlives them
   std::vector<std::unique_ptr<Node, sim::HugePageArena::Destroy>> nodes_;  // by index: each a SoftLink on its station
+  sim::HugePageBlocks count_memory_;  // before stats_: the reception counts grow in it
   std::vector<FlowStats> stats_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> short_flows_;  // (sender, place) -> flow
   std::map<MacAddress, std::uint32_t> node_of_mac_;  // only with short_flows_

@@ -322,7 +322,7 @@ const std::shared_ptr<Air::Listeners>& Air::reach_of(std::uint32_t from, PhyRate
   if (reach.generation == generation_) return reach.list;
   reach.generation = generation_;
   // Frames still on the air keep the old list; otherwise it is reused.
-  if (!reach.list || reach.list.use_count() > 1) reach.list = std::make_shared<Listeners>();
+  if (!reach.list || reach.list.use_count() > 1) reach.list = std::make_shared<Listeners>(&list_memory_);
   const Station& sender = *stations_[from];
   const Position pos = sender.config.pos;
   const double tx_dbm = sender.config.tx_power_dbm;

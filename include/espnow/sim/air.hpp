@@ -14,12 +14,14 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 #include <unordered_map>
 #include <vector>
 
 #include "espnow/sim/dcf.hpp"
 #include "espnow/sim/engine.hpp"
 #include "espnow/sim/huge_page_arena.hpp"
+#include "espnow/sim/huge_page_blocks.hpp"
 #include "espnow/sim/phy.hpp"
 #include "espnow/sim/random.hpp"
 #include "espnow/wire/air_physics.hpp"
@@ -190,8 +192,9 @@ class Air {
   // delay. A frame on the air reads them where they are, not a copy (400
   // listeners, 16 kB per frame at 10,000 devices).
   struct Listeners {
-    std::vector<Listener> listeners;  // in order of arrival (then of `order`)
-    std::vector<CleanSuccess> clean;  // by listener: its clean frames' success (Phy::signal_end)
+    explicit Listeners(std::pmr::memory_resource* memory) : listeners(memory), clean(memory) {}
+    std::pmr::vector<Listener> listeners;  // in order of arrival (then of `order`)
+    std::pmr::vector<CleanSuccess> clean;  // by listener: its clean frames' success (Phy::signal_end)
   };
   struct Reach {
     std::uint64_t generation = 0;  // 0: never worked out
@@ -225,6 +228,7 @@ class Air {
   HugePageArena station_memory_;  // before stations_: it outlives them
   std::vector<std::unique_ptr<Station, HugePageArena::Destroy>> stations_;
   std::vector<Spot> spots_;  // by station index
+  HugePageBlocks list_memory_;  // the Listeners'; before flights_ and reaches_, which hold them
   std::array<ChannelUse, 15> channels_{};
   std::uint64_t next_tx_id_ = 1;
   double max_tx_dbm_ = -1e9;
