@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
   }
   int signal = 0;
   sigwait(&signals, &signal);
+  // Pending again at once: a task may be re-executing the program for a deep
+  // sleep or a restart at this very moment (esp_sleep.cpp, esp_system.cpp),
+  // and if its execv wins the race with the exit below, the image it starts
+  // takes the signal (pending signals survive execv) instead of sleeping on
+  // with the power cut. Every thread blocks it, so it only waits here.
+  kill(getpid(), signal);
   std::fflush(nullptr);
   // Without destructors: the chip's tasks still run and use what they would destroy.
   _exit(0);
