@@ -226,8 +226,7 @@ Scenario parse(const json& root) {
 class ReceptionCounts {
  public:
   // Both arrays grow in `memory` (espnow sim's: huge pages, blocks reused as they grow).
-  explicit ReceptionCounts(std::pmr::memory_resource* memory = std::pmr::get_default_resource())
-      : entries_(memory), index_(memory) {}
+  explicit ReceptionCounts(std::pmr::memory_resource* memory) : entries_(memory), index_(memory) {}
 
   void count(std::uint32_t node) {
     const std::size_t n = entries_.size();
@@ -281,9 +280,9 @@ class ReceptionCounts {
       index_[empty_slot(entries_[j].node)] = static_cast<std::uint32_t>(j + 1);
   }
 
-  std::pmr::vector<Entry> entries_;         // in order of first reception
-  std::pmr::vector<std::uint32_t> index_;   // open addressing: entry + 1 by the node's hash; 0 empty
-  std::size_t cursor_ = 0;             // just past the last counted entry
+  std::pmr::vector<Entry> entries_;        // in order of first reception
+  std::pmr::vector<std::uint32_t> index_;  // open addressing: entry + 1 by the node's hash; 0 empty
+  std::size_t cursor_ = 0;                 // just past the last counted entry
   unsigned bits_ = 0;
 };
 

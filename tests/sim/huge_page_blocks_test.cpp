@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory_resource>
 #include <numeric>
-#include <set>
 #include <vector>
 
 using espnow::sim::HugePageBlocks;
