@@ -290,25 +290,33 @@ struct UdpSummary {
 constexpr MacAddress kUdpParent{{0x02, 0x50, 0x0b, 0, 0, 1}};
 constexpr MacAddress kUdpChild{{0x02, 0x50, 0x0b, 0, 0, 2}};
 
-// Tells the other process this side has sent its last message, and waits
-// (up to a deadline) until the other has too: false if it never said so.
-// Every message a side saw acknowledged is in the other's buffer by then (a
-// receiver delivers a frame before it acknowledges it), so each side's last
-// read and count come after the other's last send. A fixed 300 ms pause
-// stood here before, and under ThreadSanitizer a sync send begun just before
-// the end (up to six attempts, 50 ms apart, at 20% loss) was once
+// Tells the other process where this side is (`step`: ready to receive, or
+// sent its last message), and waits (up to a deadline) until the other has
+// said the same: false if it never did.
+//
+// Ready: a radio acknowledges frames from the moment it joins the air, as a
+// chip's does with ESP-NOW not yet initialized, so a message sent before the
+// other side's ESP-NOW was active and its peer added is acknowledged but
+// never read. Under ThreadSanitizer the spawned side's start-up was once slow
+// enough for that, and CI failed 'acknowledged messages neither read nor
+// counted as dropped'.
+//
+// Done: every message a side saw acknowledged is in the other's buffer by
+// then (a receiver delivers a frame before it acknowledges it), so each
+// side's last read and count come after the other's last send. A fixed
+// 300 ms pause stood here before, and under ThreadSanitizer a sync send begun
+// just before the end (up to six attempts, 50 ms apart, at 20% loss) was once
 // acknowledged after the other side had counted.
-bool tell_and_await_the_other(int to_other, int from_other) {
-  const char done = 'd';
-  if (write(to_other, &done, 1) != 1) return false;
+bool tell_and_await_the_other(int to_other, int from_other, char step) {
+  if (write(to_other, &step, 1) != 1) return false;
   pollfd p{from_other, POLLIN, 0};
   if (poll(&p, 1, 60'000) != 1) return false;
   char got = 0;
-  return read(from_other, &got, 1) == 1 && got == done;
+  return read(from_other, &got, 1) == 1 && got == step;
 }
 
-// One side: sends to the other and reads, until `until`; then, once both
-// sides have sent their last (tell_and_await_the_other), reads out.
+// One side: once both are ready, sends to the other and reads, until
+// `until`; then, once both sides have sent their last, reads out.
 UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uint32_t index, SteadyClock::time_point until,
                     std::set<std::uint32_t>& acked_seqs, int to_other, int from_other) {
   UdpSummary out;
@@ -325,6 +333,7 @@ UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uin
   (void)e.add_peer(other, {.lmk = std::span<const std::uint8_t>(pair_key(0, 1))});
   std::set<std::uint32_t> read;
   std::array<std::uint8_t, MAX_DATA_LEN_V2> buf;
+  expect(tell_and_await_the_other(to_other, from_other, 'r'), "udp: the other process never got ready");
   auto drain = [&] {
     for (;;) {
       const auto r = e.recvinto(buf, nullptr, 0);
@@ -340,7 +349,7 @@ UdpSummary udp_side(const AirUrl& url, MacAddress me, MacAddress other, std::uin
     drain();
     std::this_thread::sleep_for(5ms);
   }
-  expect(tell_and_await_the_other(to_other, from_other), "udp: the other process never finished sending");
+  expect(tell_and_await_the_other(to_other, from_other, 'd'), "udp: the other process never finished sending");
   drain();
   const Stats s = e.stats();
   const LinkStats ls = e.link_stats();
