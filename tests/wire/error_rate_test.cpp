@@ -34,6 +34,25 @@ TEST(ErrorRate, SuccessIsOneMinusBerToTheBits) {
   EXPECT_LT(dsss_success_rate(1000, 0.1, 293 * 8), 1e-6);
 }
 
+// dsss_success_rate answers 1.0 without the formula where the formula, as
+// written, comes out exactly 1.0 in double precision: checked against the
+// formula itself across the cut (Eb/N0 58, SINR 58/22) and up to 2^24 bits.
+TEST(ErrorRate, DbpskShortcutGivesTheFormulasExactAnswer) {
+  const auto formula = [](double sinr, double bits) {
+    return std::exp(bits * std::log1p(-0.5 * std::exp(-sinr * 22.0)));
+  };
+  for (double sinr = 58.0 / 22.0 * 0.98; sinr < 60.0; sinr *= 1.01)
+    for (double bits : {1.0, 8.0, 2344.0, 12000.0, 1e6, 0x1p24}) {
+      const double exact = formula(sinr, bits);
+      EXPECT_EQ(dsss_success_rate(1000, sinr, bits), exact) << sinr << " " << bits;
+      if (sinr * 22.0 > 58.0) {
+        EXPECT_EQ(exact, 1.0) << sinr << " " << bits;
+      }
+    }
+  // Below the cut the formula is still worked out: not yet certain at 2^24 bits.
+  EXPECT_LT(dsss_success_rate(1000, 40.0 / 22.0, 0x1p24), 1.0);
+}
+
 TEST(ErrorRate, ThermalNoiseOver22MHzWithA7dBFigure) {
   EXPECT_NEAR(thermal_noise_dbm(22e6, 7.0), -93.58, 0.01);
 }
