@@ -26,7 +26,7 @@ double log_chunk_success(Modulation m, std::uint32_t kbps, double sinr, double b
   } else {
     return sinr >= lr_needed ? 0.0 : -INFINITY;
   }
-  if (p == 1.0) return 0.0;  // what log gives, without its call: the common case
+  if (p == 1.0) return 0.0;  // what log gives, without its call (strong listeners, error-free CCK)
   return p > 0.0 ? std::log(p) : -INFINITY;
 }
 

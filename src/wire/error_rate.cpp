@@ -112,9 +112,9 @@ double dsss_bit_error_rate(std::uint32_t kbps, double sinr) noexcept {
 double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
   // Above an Eb/N0 of 58 the DBPSK bit error rate is below 4e-26, so for up
   // to 2^24 bits the expression below is exactly 1.0 in double precision
-  // (its exponent is above -2^-60, and exp rounds that to 1). Most listeners
-  // of a field are that far above the noise: the same answer without its
-  // three transcendental calls.
+  // (its exponent is above -2^-60, and exp rounds that to 1). About a fifth
+  // of a field's listeners are that far above the noise: for them, the same
+  // answer without its three transcendental calls.
   if (kbps == 1000 && sinr * kChipRate / 1e6 > kDbpskCertain && bits <= 0x1p24) return 1.0;
   const double ber = dsss_bit_error_rate(kbps, sinr);
   if (ber <= 0.0 || bits <= 0.0) return 1.0;
