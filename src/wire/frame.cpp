@@ -33,6 +33,50 @@ DecodeResult fail(DecodeResult r, DecodeError e) noexcept {
   return r;
 }
 
+// Decodes the action body into `f`, whose header is already there: the one
+// result is filled in place (the header is not copied from another: read
+// with narrow stores and copied back wide, it stalled every reception).
+DecodeError decode_elements(DecodedFrame& f, std::span<const std::uint8_t> body,
+                            std::span<std::uint8_t> storage) noexcept {
+  if (body.size() < kActionFixedLen + kElementOverhead) return DecodeError::too_short;
+  if (body[0] != kCategoryVendor) return DecodeError::wrong_category;
+  if (!is_espressif_oui(&body[1])) return DecodeError::wrong_oui;
+  f.random = get_le32(&body[4]);
+
+  std::size_t off = kActionFixedLen;
+  std::size_t total = 0;
+  std::span<const std::uint8_t> first;
+  for (;;) {
+    const std::size_t remaining = body.size() - off;
+    if (remaining < 2) return DecodeError::broken_chain;  // more-data on the last
+    if (body[off] != kElementVendor) return DecodeError::wrong_element_id;
+    const std::size_t len = body[off + 1];
+    if (len < 5 || len > remaining - 2) return DecodeError::bad_element_length;
+    if (!is_espressif_oui(&body[off + 2])) return DecodeError::wrong_element_oui;
+    if (body[off + 5] != kTypeEspNow) return DecodeError::wrong_element_type;
+    const std::uint8_t version_byte = body[off + 6];
+    const auto chunk = body.subspan(off + kElementOverhead, len - 5);
+    if (f.elements == 0) {
+      f.version = version_byte & 0x0F;
+      first = chunk;
+    } else {
+      if (total + chunk.size() > kMaxMessageV2) return DecodeError::message_too_long;
+      if (total + chunk.size() > storage.size()) return DecodeError::storage_too_small;
+      if (f.elements == 1 && !first.empty()) std::memmove(storage.data(), first.data(), first.size());
+      if (!chunk.empty()) std::memcpy(storage.data() + total, chunk.data(), chunk.size());
+    }
+    total += chunk.size();
+    ++f.elements;
+    off += 2 + len;
+    const bool more = (version_byte & 0x0F) >= 2 && (version_byte & kVersionMoreData) != 0;
+    if (!more) break;
+  }
+  // As ESP-IDF >= 5.3.2 receivers: the elements must end exactly where the frame does.
+  if (off != body.size()) return DecodeError::trailing_bytes;
+  f.message = f.elements == 1 ? first : std::span<const std::uint8_t>(storage.data(), total);
+  return DecodeError::ok;
+}
+
 }  // namespace
 
 std::string_view to_string(EncodeError e) noexcept {
@@ -115,8 +159,12 @@ void set_retry(std::span<std::uint8_t> frame, bool retry) noexcept {
   write_fcs(frame);
 }
 
-FrameHeader read_header(std::span<const std::uint8_t, kHeaderLen> b) noexcept {
-  FrameHeader h;
+namespace {
+
+// Fills `h` where it lies: decode() reads the header straight into its
+// result (a header returned by value and copied in was written with narrow
+// stores and read back wide, which stalled every reception).
+void read_header_into(FrameHeader& h, std::span<const std::uint8_t, kHeaderLen> b) noexcept {
   h.fc0 = b[0];
   h.fc1 = b[1];
   h.duration = get_le16(&b[2]);
@@ -126,6 +174,13 @@ FrameHeader read_header(std::span<const std::uint8_t, kHeaderLen> b) noexcept {
   const std::uint16_t seqctl = get_le16(&b[22]);
   h.sequence = static_cast<std::uint16_t>(seqctl >> 4);
   h.fragment = static_cast<std::uint8_t>(seqctl & 0x0F);
+}
+
+}  // namespace
+
+FrameHeader read_header(std::span<const std::uint8_t, kHeaderLen> b) noexcept {
+  FrameHeader h;
+  read_header_into(h, b);
   return h;
 }
 
@@ -134,7 +189,7 @@ DecodeResult decode(std::span<const std::uint8_t> bytes, Fcs fcs,
   DecodeResult r;
   const std::size_t trailer = fcs == Fcs::absent ? 0 : kFcsLen;
   if (bytes.size() < kHeaderLen + trailer) return fail(r, DecodeError::too_short);
-  r.frame.header = read_header(bytes.first<kHeaderLen>());
+  read_header_into(r.frame.header, bytes.first<kHeaderLen>());
   if (r.frame.header.fc0 != kFrameControlAction) return fail(r, DecodeError::not_action);
   if (fcs == Fcs::present && !fcs_ok(bytes)) return fail(r, DecodeError::bad_fcs);
 
@@ -146,49 +201,15 @@ DecodeResult decode(std::span<const std::uint8_t> bytes, Fcs fcs,
     r.frame.protected_body = body;
     return r;
   }
-  return decode_action_body(r.frame.header, body, storage);
+  r.error = decode_elements(r.frame, body, storage);
+  return r;
 }
 
 DecodeResult decode_action_body(const FrameHeader& header, std::span<const std::uint8_t> body,
                                 std::span<std::uint8_t> storage) noexcept {
   DecodeResult r;
   r.frame.header = header;
-  if (body.size() < kActionFixedLen + kElementOverhead) return fail(r, DecodeError::too_short);
-  if (body[0] != kCategoryVendor) return fail(r, DecodeError::wrong_category);
-  if (!is_espressif_oui(&body[1])) return fail(r, DecodeError::wrong_oui);
-  r.frame.random = get_le32(&body[4]);
-
-  std::size_t off = kActionFixedLen;
-  std::size_t total = 0;
-  std::span<const std::uint8_t> first;
-  for (;;) {
-    const std::size_t remaining = body.size() - off;
-    if (remaining < 2) return fail(r, DecodeError::broken_chain);  // more-data on the last
-    if (body[off] != kElementVendor) return fail(r, DecodeError::wrong_element_id);
-    const std::size_t len = body[off + 1];
-    if (len < 5 || len > remaining - 2) return fail(r, DecodeError::bad_element_length);
-    if (!is_espressif_oui(&body[off + 2])) return fail(r, DecodeError::wrong_element_oui);
-    if (body[off + 5] != kTypeEspNow) return fail(r, DecodeError::wrong_element_type);
-    const std::uint8_t version_byte = body[off + 6];
-    const auto chunk = body.subspan(off + kElementOverhead, len - 5);
-    if (r.frame.elements == 0) {
-      r.frame.version = version_byte & 0x0F;
-      first = chunk;
-    } else {
-      if (total + chunk.size() > kMaxMessageV2) return fail(r, DecodeError::message_too_long);
-      if (total + chunk.size() > storage.size()) return fail(r, DecodeError::storage_too_small);
-      if (r.frame.elements == 1 && !first.empty()) std::memmove(storage.data(), first.data(), first.size());
-      if (!chunk.empty()) std::memcpy(storage.data() + total, chunk.data(), chunk.size());
-    }
-    total += chunk.size();
-    ++r.frame.elements;
-    off += 2 + len;
-    const bool more = (version_byte & 0x0F) >= 2 && (version_byte & kVersionMoreData) != 0;
-    if (!more) break;
-  }
-  // As ESP-IDF >= 5.3.2 receivers: the elements must end exactly where the frame does.
-  if (off != body.size()) return fail(r, DecodeError::trailing_bytes);
-  r.frame.message = r.frame.elements == 1 ? first : std::span<const std::uint8_t>(storage.data(), total);
+  r.error = decode_elements(r.frame, body, storage);
   return r;
 }
 
