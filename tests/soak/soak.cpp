@@ -37,6 +37,7 @@
 
 #include "espnow/radio/udp_air.hpp"
 #include "espnow/devices/sim_devices.hpp"
+#include "support/sanitized.hpp"
 
 using namespace espnow;
 using namespace std::chrono_literals;
@@ -44,11 +45,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+using espnow::test::kSanitized;
 
 int g_failures = 0;
 
