@@ -6,7 +6,7 @@ PYTHON  := /usr/bin/python3
 MAKEFLAGS += --no-print-directory
 CONFIG  := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESPNOW_WERROR=ON
 SANITIZER_CONFIG := -DCMAKE_BUILD_TYPE=Debug -DESPNOW_WERROR=ON -DESPNOW_EXTERNAL_TESTS=OFF \
-                    -DESPNOW_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1
+                    -DESPNOW_BUILD_BENCH=OFF -DESPNOW_BUILD_CLI=OFF -DCMAKE_CXX_FLAGS=-O1
 
 # Everything the build and the tests use, from Debian.
 DEBS := cmake g++ make pkg-config zlib1g-dev libisal-dev libpcap-dev libgtest-dev libgmock-dev \
