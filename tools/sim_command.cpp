@@ -40,6 +40,7 @@
 #include "espnow/sim/engine.hpp"
 #include "espnow/sim/huge_page_arena.hpp"
 #include "espnow/sim/huge_page_blocks.hpp"
+#include "espnow/sim/spatial_order.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
 #include "sim_capture.hpp"
@@ -340,14 +341,15 @@ void check_for_links(const Scenario& s) {
 class Run {
  public:
   explicit Run(const Scenario& s) : s_(s), air_(engine_, AirConfig{s.path_loss, s.seed}) {
-    for (const NodeSpec& n : s.nodes) {
-      RadioConfig rc;
-      rc.mac = n.mac;
-      rc.pos = n.pos;
-      rc.tx_power_dbm = n.tx_power_dbm;
-      rc.channel = n.channel;
-      air_.add_radio(rc);
+    std::vector<RadioConfig> radios(s.nodes.size());
+    for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+      const NodeSpec& n = s.nodes[i];
+      radios[i].mac = n.mac;
+      radios[i].pos = n.pos;
+      radios[i].tx_power_dbm = n.tx_power_dbm;
+      radios[i].channel = n.channel;
     }
+    air_.add_radios(radios);  // node i is radio i
     stats_.reserve(s.flows.size());
     for (std::size_t k = 0; k < s.flows.size(); ++k) stats_.emplace_back(&count_memory_);
     add_links();
@@ -564,12 +566,16 @@ class Run {
 
   void add_links() {
     const std::uint8_t version = link_version(s_);
-    nodes_.reserve(s_.nodes.size());
-    for (std::uint32_t i = 0; i < s_.nodes.size(); ++i) {
+    // Made in the order the air lays out its radios (sim::spatial_order), so
+    // that the nodes a frame reaches lie together in memory too.
+    std::vector<Position> positions(s_.nodes.size());
+    for (std::size_t i = 0; i < positions.size(); ++i) positions[i] = s_.nodes[i].pos;
+    nodes_.resize(s_.nodes.size());
+    for (const std::uint32_t i : sim::spatial_order(positions)) {
       SoftLinkOptions options;
       options.version = version;
       options.seed = s_.seed * 0x9E3779B97F4A7C15ull + i + 1;  // as Simulation seeds its devices' links
-      Node& n = *nodes_.emplace_back(node_memory_.make<Node>(*this, i, options));
+      Node& n = *(nodes_[i] = NodePtr(node_memory_.make<Node>(*this, i, options)));
       n.link.register_recv_cb(&Run::on_message, &n);
       n.link.register_send_cb(&Run::on_sent, &n);
       (void)n.link.init();
@@ -692,7 +698,8 @@ class Run {
   Air air_;
   FrameStore frames_{engine_};                // the bytes of the frames on the air
   sim::HugePageArena node_memory_;  // before nodes_: it outlives them
-  std::vector<std::unique_ptr<Node, sim::HugePageArena::Destroy>> nodes_;  // by index: each a SoftLink on its station
+  using NodePtr = std::unique_ptr<Node, sim::HugePageArena::Destroy>;
+  std::vector<NodePtr> nodes_;  // by index: each a SoftLink on its station
   sim::HugePageBlocks count_memory_;  // before stats_: the reception counts grow in it
   std::vector<FlowStats> stats_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> short_flows_;  // (sender, place) -> flow

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "espnow/sim/spatial_order.hpp"
 #include "espnow/wire/error_rate.hpp"
 
 namespace espnow::sim {
@@ -56,23 +57,7 @@ Air::Air(Engine& engine, const AirConfig& config)
 
 std::uint32_t Air::add_radio(const RadioConfig& config) {
   const auto index = static_cast<std::uint32_t>(stations_.size());
-  PhyConfig pc;
-  pc.noise_figure_db = config_.noise_figure_db;
-  pc.energy_detect_dbm = config_.energy_detect_dbm;
-  pc.channel = config.channel;
-  pc.long_range = config.long_range;
-  MacConfig mc;
-  mc.mac = config.mac;
-  mc.queue_limit = config.queue_limit;
-  mc.attempt_limit = config.attempt_limit;
-  std::unique_ptr<Station, HugePageArena::Destroy> s(station_memory_.make<Station>(
-      engine_, random_, config, pc, mc, [this, index](const AirFrame& f) { transmit(index, f); }));
-  s->index = index;
-  // Two words of captures, which std::function keeps in itself: a third went
-  // to the heap, one more cold line at every frame's end on a large field.
-  s->phy.on_faint([this, st = s.get()](Time a, Time b, std::span<const std::uint64_t> delivered,
-                                       std::vector<FaintSignal>& out) { faint_signals(*st, a, b, delivered, out); });
-  stations_.push_back(std::move(s));
+  stations_.push_back(make_station(index, config));
   spots_.push_back(Spot{config.pos, config.channel, config.long_range});
   reaches_.emplace_back();
   ++generation_;
@@ -83,6 +68,43 @@ std::uint32_t Air::add_radio(const RadioConfig& config) {
     cells_[cell_of(config.pos)].push_back(index);
   }
   return index;
+}
+
+std::uint32_t Air::add_radios(std::span<const RadioConfig> configs) {
+  const auto first = static_cast<std::uint32_t>(stations_.size());
+  if (configs.empty()) return first;
+  std::vector<Position> positions(configs.size());
+  for (std::size_t k = 0; k < configs.size(); ++k) positions[k] = configs[k].pos;
+  stations_.resize(first + configs.size());
+  for (const std::uint32_t k : spatial_order(positions)) stations_[first + k] = make_station(first + k, configs[k]);
+  for (const RadioConfig& c : configs) {
+    spots_.push_back(Spot{c.pos, c.channel, c.long_range});
+    reaches_.emplace_back();
+    max_tx_dbm_ = std::max(max_tx_dbm_, c.tx_power_dbm);
+  }
+  ++generation_;
+  rebuild_cells();
+  return first;
+}
+
+Air::StationPtr Air::make_station(std::uint32_t index, const RadioConfig& config) {
+  PhyConfig pc;
+  pc.noise_figure_db = config_.noise_figure_db;
+  pc.energy_detect_dbm = config_.energy_detect_dbm;
+  pc.channel = config.channel;
+  pc.long_range = config.long_range;
+  MacConfig mc;
+  mc.mac = config.mac;
+  mc.queue_limit = config.queue_limit;
+  mc.attempt_limit = config.attempt_limit;
+  StationPtr s(station_memory_.make<Station>(engine_, random_, config, pc, mc,
+                                             [this, index](const AirFrame& f) { transmit(index, f); }));
+  s->index = index;
+  // Two words of captures, which std::function keeps in itself: a third went
+  // to the heap, one more cold line at every frame's end on a large field.
+  s->phy.on_faint([this, st = s.get()](Time a, Time b, std::span<const std::uint64_t> delivered,
+                                       std::vector<FaintSignal>& out) { faint_signals(*st, a, b, delivered, out); });
+  return s;
 }
 
 void Air::set_position(std::uint32_t i, Position pos) {

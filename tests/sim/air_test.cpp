@@ -261,6 +261,52 @@ TEST(SimAir, TheSameSeedGivesTheSameRunAndAnotherSeedAnother) {
   EXPECT_NE(run(3), run(4));
 }
 
+// add_radios lays the radios out in memory in spatial order, and nothing
+// else: indices in the span's order, and the very same run as one by one.
+TEST(SimAir, RadiosAddedAtOnceRunAsRadiosAddedOneByOne) {
+  std::vector<RadioConfig> configs;
+  for (int i = 0; i < 40; ++i) {
+    RadioConfig rc;
+    rc.mac = mac(static_cast<std::uint8_t>(i + 1));
+    rc.pos = {double((i * 37) % 40) * 9.0, double((i * 11) % 7) * 13.0};  // scattered: index order is not spatial
+    rc.channel = static_cast<std::uint8_t>(1 + i % 3);
+    rc.tx_power_dbm = i % 5 == 0 ? 8.0 : 20.0;
+    configs.push_back(rc);
+  }
+  auto run = [&configs](bool at_once) {
+    Engine engine;
+    Air air(engine, AirConfig{PathLoss{}, 7});
+    if (at_once) {
+      EXPECT_EQ(air.add_radios(configs), 0u);
+    } else {
+      for (const RadioConfig& rc : configs) air.add_radio(rc);
+    }
+    std::vector<std::uint64_t> v;
+    for (std::uint32_t i = 0; i < configs.size(); ++i) {
+      EXPECT_EQ(air.mac(i).address(), configs[i].mac);
+      air.mac(i).on_receive([&v, &engine, i](const AirFrame& f, double dbm) {
+        v.insert(v.end(), {i, static_cast<std::uint64_t>(engine.now()), f.tag, static_cast<std::uint64_t>(std::llround(dbm * 1e6))});
+      });
+    }
+    for (int k = 0; k < 400; ++k)
+      engine.at(microseconds(700 * k), [&air, k] {
+        const auto from = static_cast<std::uint32_t>((k * 13) % 40);
+        const MacAddress to = k % 4 == 0 ? mac(static_cast<std::uint8_t>(1 + (k * 7) % 40)) : MacAddress::broadcast();
+        (void)air.mac(from).enqueue(MacRequest{to, kFrame250, PhyRate::r1m, static_cast<std::uint64_t>(k + 1)});
+      });
+    engine.run();
+    v.push_back(engine.events_run());
+    for (std::uint32_t i = 0; i < configs.size(); ++i) {
+      const MacCounters& c = air.mac(i).counters();
+      v.insert(v.end(), {c.transmissions, c.receptions, c.lost_collision, c.lost_weak});
+    }
+    return v;
+  };
+  const std::vector<std::uint64_t> one_by_one = run(false);
+  EXPECT_GT(one_by_one.size(), 1000u);  // frames were received
+  EXPECT_EQ(run(true), one_by_one);
+}
+
 TEST(SimAir, ChannelBusyTimeCountsTimeOnTheAir) {
   Net n;
   n.add(0);
