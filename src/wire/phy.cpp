@@ -54,17 +54,16 @@ std::uint32_t airtime_us(PhyRate rate, std::uint32_t bytes) noexcept {
 }
 
 PhyRate ack_rate(PhyRate rate) noexcept {
-  const RateInfo& info = rate_info(rate);
-  switch (info.modulation) {
+  // SPEC §3 "Contention": the basic rate, 1 Mbps after any DSSS/CCK frame and
+  // 6 Mbps after any OFDM one (802.11's rule, the highest basic rate at or
+  // below the frame's, gave 2, 12 or 24 Mbps after faster frames).
+  switch (rate_info(rate).modulation) {
     case Modulation::dsss_long:
-      return rate == PhyRate::r1m ? PhyRate::r1m : PhyRate::r2m;
     case Modulation::dsss_short:
-      return PhyRate::r2m_short;
+      return PhyRate::r1m;
     case Modulation::long_range:
       return rate;
     case Modulation::ofdm:
-      if (info.kbps >= 24000) return PhyRate::r24m;
-      if (info.kbps >= 12000) return PhyRate::r12m;
       return PhyRate::r6m;
   }
   return PhyRate::r1m;

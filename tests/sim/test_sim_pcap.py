@@ -59,9 +59,15 @@ def test_every_frame_on_the_air_in_time_order_with_channel_rate_and_signal(tmp_p
         assert sum(r["wlan.ta"] == mac for r in data) == nodes[mac]["transmissions"]
     acked = sum(f["acked"] for f in flows)
     assert acked <= len(acks) <= len(data)
-    retries = sum(nodes[m]["transmissions"] for m in (B, C, D)) - sum(f["sent"] for f in flows[1:])
-    assert retries > 0  # B and C collide at A now and then
-    assert sum(r["wlan.fc.retry"] in ("1", "True") for r in data) >= retries
+    # A unicast's first attempt has no retry bit, its retries have it. `sent`
+    # counts the reported messages; a sender's message on the air when the
+    # run ends was attempted but not reported (at most one per sender).
+    unicast = [r for r in data if r["wlan.ta"] in (B, C, D)]
+    firsts = sum(r["wlan.fc.retry"] not in ("1", "True") for r in unicast)
+    sent = sum(f["sent"] for f in flows[1:])
+    assert sent <= firsts <= sent + 3
+    assert len(unicast) > firsts  # retries: B and C collide at A now and then
+    assert not any(r["wlan.fc.retry"] in ("1", "True") for r in data if r["wlan.ta"] == A)  # broadcasts: one attempt
 
     # One file in time order, the radiotap TSFT agreeing with the capture time.
     times = [float(r["frame.time_epoch"]) for r in rows]
@@ -79,9 +85,10 @@ def test_every_frame_on_the_air_in_time_order_with_channel_rate_and_signal(tmp_p
         expected = {A: rx_dbm(5), B: rx_dbm(5), C: rx_dbm(5), D: rx_dbm(10)}[ta]
         assert int(r["radiotap.dbm_antsignal"]) == expected
     assert {r["wlan.ra"] for r in data if r["wlan.ta"] == A} == {BROADCAST}
-    for r in acks:  # ACKs at the ACK rate, to the data frame's sender
+    for r in acks:  # ACKs at the basic rate (1 Mbps after 11 Mbps too: SPEC §3), to the data frame's sender
         assert r["wlan.ra"] in (B, C, D)
-        assert r["radiotap.datarate"] == ("2" if r["wlan.ra"] == D else "1")
+        assert r["radiotap.datarate"] == "1"
+    assert any(r["wlan.ra"] == D for r in acks)
 
 
 def test_an_unwritable_pcap_is_an_error(tmp_path):
@@ -136,5 +143,7 @@ def test_the_frames_are_the_real_esp_now_frames_of_the_flows(tmp_path):
             assert src not in last_seq or seq == (last_seq[src][0] + 1) % 4096
             numbers[flow].add(number)
         last_seq[src] = (seq, number)
+    # `sent` counts the messages whose send was reported; the one a sender
+    # has on the air when the run ends is on the capture but not reported.
     for k, f in enumerate(report["flows"]):
-        assert len(numbers[k]) == f["sent"] and max(numbers[k]) < f["offered"]
+        assert f["sent"] <= len(numbers[k]) <= f["sent"] + 1 and max(numbers[k]) < f["offered"]

@@ -23,8 +23,27 @@ TEST(Phy, AirtimeFollowsDsssAndOfdmRules) {
   EXPECT_EQ(airtime_us(PhyRate::r2m_short, 14), 96u + 56u);
   // OFDM 6 Mbps, 14-byte ACK: 16+112+6 = 134 bits in 24-bit symbols = 6 symbols.
   EXPECT_EQ(airtime_us(PhyRate::r6m, 14), 20u + 24u);
-  EXPECT_EQ(ack_rate(PhyRate::r54m), PhyRate::r24m);
-  EXPECT_EQ(ack_rate(PhyRate::r11m), PhyRate::r2m);
+}
+
+// SPEC §3 "Contention": ACKs go at the basic rate, 1 Mbps after DSSS/CCK
+// frames and 6 Mbps after OFDM ones, not at the highest basic rate at or
+// below the frame's (which gave 2 Mbps after 11 Mbps and 24 after 54).
+TEST(Phy, AckRateIsTheBasicRateOfTheFramesModulation) {
+  for (PhyRate r : {PhyRate::r1m, PhyRate::r2m, PhyRate::r5m, PhyRate::r11m, PhyRate::r2m_short,
+                    PhyRate::r5m_short, PhyRate::r11m_short})
+    EXPECT_EQ(ack_rate(r), PhyRate::r1m) << rate_info(r).name;
+  for (PhyRate r : {PhyRate::r6m, PhyRate::r12m, PhyRate::r24m, PhyRate::r54m})
+    EXPECT_EQ(ack_rate(r), PhyRate::r6m) << rate_info(r).name;
+  EXPECT_EQ(ack_rate(PhyRate::lora_250k), PhyRate::lora_250k);
+  EXPECT_EQ(ack_rate(PhyRate::lora_500k), PhyRate::lora_500k);
+}
+
+// The Duration field (SPEC §4): SIFS plus that ACK, whatever the frame's rate.
+TEST(Phy, UnicastDurationCoversTheAckAtTheBasicRate) {
+  EXPECT_EQ(unicast_duration_us(PhyRate::r11m), 314);
+  EXPECT_EQ(unicast_duration_us(PhyRate::r2m_short), 314);
+  EXPECT_EQ(unicast_duration_us(PhyRate::r54m), 10 + 44);
+  EXPECT_EQ(unicast_duration_us(PhyRate::r6m), 10 + 44);
 }
 
 TEST(Phy, RateTableHoldsTheMicroPythonConstants) {

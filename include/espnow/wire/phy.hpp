@@ -70,9 +70,12 @@ inline constexpr std::uint32_t kAckFrameBytes = 14;
 
 // Time on air of a PPDU carrying `bytes` (the whole MPDU, FCS included).
 std::uint32_t airtime_us(PhyRate rate, std::uint32_t bytes) noexcept;
-// The rate an ACK to a frame sent at `rate` uses (a basic rate).
+// The rate an ACK to a frame sent at `rate` uses: the basic rate, 1 Mbps
+// after DSSS/CCK frames, 6 Mbps after OFDM ones; an LR frame's ACK keeps its
+// rate (SPEC §3 "Contention").
 PhyRate ack_rate(PhyRate rate) noexcept;
-// What the Duration field of a unicast carries: SIFS + ACK (314 µs at 1 Mbps).
+// What the Duration field of a unicast carries: SIFS + ACK (314 µs after a
+// DSSS/CCK frame, 54 µs after an OFDM one).
 std::uint16_t unicast_duration_us(PhyRate rate) noexcept;
 
 }  // namespace espnow
