@@ -123,14 +123,16 @@ Phy::FrameModel Phy::frame_model() const {
   m.kbps = r.kbps;
   m.lr_needed = r.modulation == Modulation::long_range ? dbm_to_mw(r.sensitivity_dbm) / m.noise_mw : 0.0;
   m.header_end = lock_.start + r.preamble_header;
+  m.data_end = lock_.start + lock_.tx->duration - (m.ofdm ? microseconds(kSignalExtensionUs) : 0);
   return m;
 }
 
 double Phy::log_piece_success(const FrameModel& m, Time begin, Time end, double interference_mw) const {
   const double sinr = lock_.mw / (m.noise_mw + interference_mw);
-  // The part of [begin, end) in the PLCP preamble and header, and the part in the payload.
+  // The part of [begin, end) in the PLCP preamble and header, and the part in
+  // the payload (none in a signal extension: interference there costs nothing).
   const Time in_header = std::max<Time>(0, std::min(end, m.header_end) - begin);
-  const Time in_payload = (end - begin) - in_header;
+  const Time in_payload = std::max<Time>(0, std::min(end, m.data_end) - std::max(begin, m.header_end));
   double log_p = 0.0;
   if (in_header > 0) {
     const double us = static_cast<double>(in_header) * 1e-3;

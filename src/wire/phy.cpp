@@ -35,6 +35,10 @@ const RateInfo* rate_info(std::uint8_t value) noexcept {
   return nullptr;
 }
 
+std::uint32_t signal_extension_us(PhyRate rate) noexcept {
+  return rate_info(rate).modulation == Modulation::ofdm ? kSignalExtensionUs : 0;
+}
+
 std::uint32_t airtime_us(PhyRate rate, std::uint32_t bytes) noexcept {
   const RateInfo& info = rate_info(rate);
   const std::uint32_t bits = bytes * 8;
@@ -47,7 +51,7 @@ std::uint32_t airtime_us(PhyRate rate, std::uint32_t bytes) noexcept {
     case Modulation::ofdm: {
       // 16 SERVICE bits + 6 tail bits, in 4 µs symbols of rate*4 bits.
       const std::uint32_t bits_per_symbol = info.kbps * 4 / 1000;
-      return 20 + 4 * ceil_div(16 + bits + 6, bits_per_symbol);
+      return 20 + 4 * ceil_div(16 + bits + 6, bits_per_symbol) + kSignalExtensionUs;
     }
   }
   return 0;

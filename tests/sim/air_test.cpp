@@ -449,6 +449,50 @@ TEST(SimAir, EveryFrameOnTheAirIsToldToTheObserverInTimeOrder) {
   EXPECT_NEAR(n.air.rx_dbm(0, 1), 20.0 - 40.0 - 30.0, 1e-9);
 }
 
+// An ERP-OFDM frame's TXTIME ends with 6 µs of signal extension: the ACK
+// comes a SIFS after it (16 µs after the last symbol), and the Duration field
+// the sender put in the frame covers exactly that wait and the ACK.
+TEST(SimAir, AnOfdmUnicastIsAcknowledgedASifsAfterItsSignalExtension) {
+  Net n;
+  n.add(0);
+  n.add(3);  // 10 ns of propagation
+  std::vector<Transmission> seen;
+  n.air.on_transmit([&](const Transmission& tx) { seen.push_back(tx); });
+  ASSERT_TRUE(n.air.mac(0).enqueue(MacRequest{mac(2), kFrame250, PhyRate::r54m, 3}));
+  n.engine.run();
+  ASSERT_EQ(seen.size(), 2u);
+  // 293 bytes at 54 Mbps: 20 µs + 11 symbols of 4 µs, then the extension.
+  EXPECT_EQ(seen[0].duration, microseconds(20 + 44 + 6));
+  EXPECT_EQ(seen[1].duration, microseconds(20 + 24 + 6));  // the 14-byte ACK at 6 Mbps
+  EXPECT_EQ(seen[1].start, seen[0].start + seen[0].duration + 10 + microseconds(10));
+  EXPECT_EQ(seen[0].frame.nav, microseconds(60));
+  ASSERT_EQ(n.reports[0].size(), 1u);
+  EXPECT_EQ(n.reports[0][0].status, TxStatus::acked);
+}
+
+// Nothing is sent during a signal extension, so a hidden station's frame that
+// starts inside it costs the frame before it nothing: a and b, 260 m apart,
+// hear each other at -92.4 dBm, below OFDM's -92 dBm detection; r, 180 m
+// from a and 80 m from b, hears a at -87.7 dBm (6 Mbps decodes it alone) and
+// b 10.6 dB louder. b's frame starts 5 µs before a's TXTIME ends, inside a's
+// 6 µs extension: 30 bits of a's data there would be lost.
+TEST(SimAir, AHiddenFrameStartingInASignalExtensionDoesNotCorruptTheFrameBeforeIt) {
+  Net n;
+  const auto a = n.add(0), b = n.add(260), r = n.add(180);
+  const Time a_txtime = microseconds(airtime_us(PhyRate::r6m, kFrame250));
+  for (std::uint64_t k = 0; k < 100; ++k) {
+    const Time t = milliseconds(10 * k);
+    n.engine.at(t, [&, a, k] { n.air.mac(a).enqueue(MacRequest{MacAddress::broadcast(), kFrame250, PhyRate::r6m, k}); });
+    n.engine.at(t + a_txtime - microseconds(5),
+                [&, b] { n.air.mac(b).enqueue(MacRequest{MacAddress::broadcast(), kFrame250, PhyRate::r6m, 1000}); });
+  }
+  n.engine.run();
+  std::size_t from_a = 0;
+  for (const auto& [at, f] : n.received[r]) from_a += f.tag < 1000;
+  EXPECT_GE(from_a, 95u);  // alone, at an SNR of 6 dB, 6 Mbps loses hardly any
+  EXPECT_EQ(n.air.mac(b).counters().transmissions, 100u);
+}
+
 TEST(SimAir, An54MbpsFrameNeedsAbout18dBOfSnrOverTheOfdmNoiseFloor) {
   // OFDM's noise floor: -174 dBm/Hz over 20 MHz plus 7 dB = -94 dBm. At 68.1 m
   // a 20 dBm frame arrives at -75 dBm (SNR 19 dB); at 92.8 m at -79 dBm

@@ -21,8 +21,21 @@ TEST(Phy, AirtimeFollowsDsssAndOfdmRules) {
   // A 250-byte message is a 293-byte frame: 192 us preamble + 8 us per byte.
   EXPECT_EQ(airtime_us(PhyRate::r1m, 293), 192u + 293u * 8u);
   EXPECT_EQ(airtime_us(PhyRate::r2m_short, 14), 96u + 56u);
-  // OFDM 6 Mbps, 14-byte ACK: 16+112+6 = 134 bits in 24-bit symbols = 6 symbols.
-  EXPECT_EQ(airtime_us(PhyRate::r6m, 14), 20u + 24u);
+  // OFDM 6 Mbps, 14-byte ACK: 16+112+6 = 134 bits in 24-bit symbols = 6
+  // symbols, then the 6 µs signal extension.
+  EXPECT_EQ(airtime_us(PhyRate::r6m, 14), 20u + 24u + 6u);
+}
+
+// SPEC §3: ERP-OFDM's SIFS is "10 µs (+6 µs signal extension)". The extension
+// is part of every OFDM frame's TXTIME, and of no DSSS/CCK or LR frame's.
+TEST(Phy, OfdmFramesEndWithASixMicrosecondSignalExtension) {
+  for (PhyRate r : {PhyRate::r6m, PhyRate::r9m, PhyRate::r24m, PhyRate::r54m})
+    EXPECT_EQ(signal_extension_us(r), 6u) << rate_info(r).name;
+  for (PhyRate r : {PhyRate::r1m, PhyRate::r11m, PhyRate::r2m_short, PhyRate::lora_250k})
+    EXPECT_EQ(signal_extension_us(r), 0u) << rate_info(r).name;
+  // 293 bytes at 54 Mbps: 16+2344+6 bits in 216-bit symbols = 11 symbols.
+  EXPECT_EQ(airtime_us(PhyRate::r54m, 293), 20u + 44u + 6u);
+  EXPECT_EQ(airtime_us(PhyRate::r11m, 293), 192u + 214u);
 }
 
 // SPEC §3 "Contention": ACKs go at the basic rate, 1 Mbps after DSSS/CCK
@@ -42,8 +55,8 @@ TEST(Phy, AckRateIsTheBasicRateOfTheFramesModulation) {
 TEST(Phy, UnicastDurationCoversTheAckAtTheBasicRate) {
   EXPECT_EQ(unicast_duration_us(PhyRate::r11m), 314);
   EXPECT_EQ(unicast_duration_us(PhyRate::r2m_short), 314);
-  EXPECT_EQ(unicast_duration_us(PhyRate::r54m), 10 + 44);
-  EXPECT_EQ(unicast_duration_us(PhyRate::r6m), 10 + 44);
+  EXPECT_EQ(unicast_duration_us(PhyRate::r54m), 10 + 44 + 6);  // the ACK's extension too
+  EXPECT_EQ(unicast_duration_us(PhyRate::r6m), 10 + 44 + 6);
 }
 
 TEST(Phy, RateTableHoldsTheMicroPythonConstants) {

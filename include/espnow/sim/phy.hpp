@@ -146,6 +146,7 @@ class Phy {
     double noise_mw;
     double lr_needed;  // the SINR an LR rate needs
     Time header_end;   // of the PLCP preamble and header
+    Time data_end;     // of the last symbol: an OFDM frame's signal extension carries no bits
   };
   FrameModel frame_model() const;
   double log_piece_success(const FrameModel& m, Time begin, Time end, double interference_mw) const;

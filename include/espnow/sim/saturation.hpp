@@ -69,8 +69,9 @@ inline Saturation bianchi_saturation(const SaturationParams& q) {
 }
 
 // The model's durations for `n` senders of `message`-byte ESP-NOW messages at
-// `rate`: H is the preamble and PLCP header plus the frame's bytes other than
-// the message, E[P] the message, the ACK at the rate's ACK rate.
+// `rate`: E[P] the message, H the rest of the frame's TXTIME (preamble and
+// PLCP header, the frame's other bytes, an OFDM frame's padding to whole
+// symbols and its signal extension), the ACK at the rate's ACK rate.
 inline SaturationParams espnow_saturation_params(std::uint32_t n, PhyRate rate, std::uint32_t message) {
   const PhyTiming t = timing_for(rate);
   const double us_per_byte = 8000.0 / rate_info(rate).kbps;
@@ -83,8 +84,8 @@ inline SaturationParams espnow_saturation_params(std::uint32_t n, PhyRate rate, 
   q.collision_tail_us = q.difs_us;
   q.cw_min = t.cw_min;
   q.cw_max = t.cw_max;
-  q.header_us = to_seconds(t.preamble_header) * 1e6 + (frame - message) * us_per_byte;
   q.payload_us = message * us_per_byte;
+  q.header_us = to_seconds(frame_duration(rate, frame)) * 1e6 - q.payload_us;
   q.ack_us = to_seconds(frame_duration(t.ack_rate, kAckFrameBytes)) * 1e6;
   return q;
 }

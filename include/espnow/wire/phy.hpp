@@ -67,15 +67,23 @@ inline constexpr std::uint32_t kSlotUs = 20;
 inline constexpr std::uint32_t kCwMin = 31;
 inline constexpr std::uint32_t kCwMax = 1023;
 inline constexpr std::uint32_t kAckFrameBytes = 14;
+// An ERP-OFDM frame at 2.4 GHz ends with 6 µs of signal extension: nothing is
+// sent, but a receiver reports the frame's end (and so times SIFS and DIFS)
+// only after it, so the medium counts as busy through it (SPEC §3 "Contention",
+// the ERP-OFDM SIFS of "10 µs (+6 µs signal extension)").
+inline constexpr std::uint32_t kSignalExtensionUs = 6;
 
-// Time on air of a PPDU carrying `bytes` (the whole MPDU, FCS included).
+// The signal extension following a frame at `rate`: 6 µs for OFDM, else 0.
+std::uint32_t signal_extension_us(PhyRate rate) noexcept;
+// How long a PPDU carrying `bytes` (the whole MPDU, FCS included) holds the
+// medium: its TXTIME, an OFDM frame's signal extension included.
 std::uint32_t airtime_us(PhyRate rate, std::uint32_t bytes) noexcept;
 // The rate an ACK to a frame sent at `rate` uses: the basic rate, 1 Mbps
 // after DSSS/CCK frames, 6 Mbps after OFDM ones; an LR frame's ACK keeps its
 // rate (SPEC §3 "Contention").
 PhyRate ack_rate(PhyRate rate) noexcept;
 // What the Duration field of a unicast carries: SIFS + ACK (314 µs after a
-// DSSS/CCK frame, 54 µs after an OFDM one).
+// DSSS/CCK frame, 60 µs after an OFDM one: the ACK's 44 µs and its extension).
 std::uint16_t unicast_duration_us(PhyRate rate) noexcept;
 
 }  // namespace espnow
