@@ -14,7 +14,7 @@ struct PhyTiming {
   Time slot;
   Time sifs;
   Time difs;             // SIFS + 2 slots
-  Time eifs;             // SIFS + an ACK at the lowest basic rate + DIFS, after a frame received in error
+  Time eifs;             // after a frame received in error: SIFS + a 1 Mbps ACK + DIFS = 364 µs at every rate
   Time preamble_header;  // PLCP preamble and header: the PHY's receive-start delay
   Time ack_timeout;      // after the data frame ends: SIFS + slot + receive-start delay
   std::uint32_t cw_min;
@@ -24,7 +24,7 @@ struct PhyTiming {
 
 PhyTiming timing_for(PhyRate rate) noexcept;
 
-// Time on air of a PPDU carrying `bytes` (the MPDU with its FCS).
+// The TXTIME of a PPDU carrying `bytes` (the MPDU with its FCS; OFDM's signal extension included).
 Time frame_duration(PhyRate rate, std::uint32_t bytes) noexcept;
 
 // The rate (kbps) the PLCP header is sent at: 1 Mbps for DSSS/CCK.
