@@ -12,9 +12,14 @@
 //    "nodes": [{"mac", "transmissions", "receptions", "acked", "failed", "queue_drops"}],
 //    "sim_seconds", "wall_seconds"}
 //
-// Only what the comparison uses: one DSSS/CCK rate (the first flow's), periodic/poisson/saturated arrivals.
+// Only what the comparison uses: one rate (the first flow's: DSSS/CCK runs
+// 802.11b, OFDM 802.11g), periodic/poisson/saturated arrivals. With
+// NS3_SCENARIO_TIMING set it prints the slot, SIFS, ACK time and CWmin ns-3
+// runs with to stderr.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <iostream>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -154,17 +159,23 @@ int main(int argc, char** argv) {
   phy.Set("RxSensitivity", DoubleValue(-97.0));
   phy.DisablePreambleDetectionModel();
 
-  // One DSSS/CCK rate for every data frame: the first flow's (1M by default).
+  // One rate for every data frame: the first flow's (1M by default). A
+  // DSSS/CCK rate runs 802.11b; an OFDM one 802.11g (ERP-OFDM, its 6 µs
+  // signal extension, ACKs at 6 Mbps).
   const std::map<std::string, std::string> kModes{
-      {"1M", "DsssRate1Mbps"}, {"2M", "DsssRate2Mbps"}, {"5.5M", "DsssRate5_5Mbps"}, {"11M", "DsssRate11Mbps"}};
+      {"1M", "DsssRate1Mbps"},       {"2M", "DsssRate2Mbps"},       {"5.5M", "DsssRate5_5Mbps"},
+      {"11M", "DsssRate11Mbps"},     {"6M", "ErpOfdmRate6Mbps"},    {"9M", "ErpOfdmRate9Mbps"},
+      {"12M", "ErpOfdmRate12Mbps"},  {"18M", "ErpOfdmRate18Mbps"},  {"24M", "ErpOfdmRate24Mbps"},
+      {"36M", "ErpOfdmRate36Mbps"},  {"48M", "ErpOfdmRate48Mbps"},  {"54M", "ErpOfdmRate54Mbps"}};
   std::string data_mode = "DsssRate1Mbps";
   if (s.contains("traffic") && !s["traffic"].empty())
     data_mode = kModes.at(s["traffic"][0].value("rate", std::string("1M")));
+  const bool erp = data_mode.rfind("ErpOfdm", 0) == 0;
 
   WifiHelper wifi;
-  wifi.SetStandard(WIFI_STANDARD_80211b);
-  wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", StringValue(data_mode),
-                               "ControlMode", StringValue("DsssRate1Mbps"), "MaxSsrc", UintegerValue(6));
+  wifi.SetStandard(erp ? WIFI_STANDARD_80211g : WIFI_STANDARD_80211b);
+  wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", StringValue(data_mode), "ControlMode",
+                               StringValue(erp ? "ErpOfdmRate6Mbps" : "DsssRate1Mbps"), "MaxSsrc", UintegerValue(6));
   WifiMacHelper mac;
   mac.SetType("ns3::AdhocWifiMac", "QosSupported", BooleanValue(false));
   NetDeviceContainer devices = wifi.Install(phy, mac, nodes);
@@ -184,8 +195,17 @@ int main(int argc, char** argv) {
     n.dev->GetPhy()->TraceConnectWithoutContext("PhyTxBegin", MakeBoundCallback(&TxBegin, i));
     n.dev->GetMac()->TraceConnectWithoutContext("AckedMpdu", MakeBoundCallback(&Acked, i));
     n.dev->GetMac()->TraceConnectWithoutContext("DroppedMpdu", MakeBoundCallback(&Dropped, i));
+    // 802.11g's own CWmin is 15; an ESP32 mixes ERP with 11b and keeps 31.
+    if (erp) n.dev->GetMac()->GetTxop()->SetMinCw(31);
     g_nodes.push_back(n);
   }
+  if (std::getenv("NS3_SCENARIO_TIMING"))  // what ns-3 runs with, once it has started
+    Simulator::Schedule(Seconds(0.5), [] {
+      const Ptr<WifiNetDevice> d = g_nodes[0].dev;
+      std::cerr << "slot " << d->GetPhy()->GetSlot().GetMicroSeconds() << " sifs "
+                << d->GetPhy()->GetSifs().GetMicroSeconds() << " ack " << d->GetPhy()->GetAckTxTime().GetMicroSeconds()
+                << " cwmin " << d->GetMac()->GetTxop()->GetMinCw() << "\n";
+    });
 
   g_exp = CreateObject<ExponentialRandomVariable>();
   g_uni = CreateObject<UniformRandomVariable>();
