@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "espnow/sim/phy_timing.hpp"
 #include "espnow/wire/air_datagram.hpp"
 #include "espnow/wire/fcs.hpp"
 #include "espnow/wire/frame.hpp"
@@ -15,8 +16,11 @@ namespace {
 wire::RadiotapFields radiotap_for(const sim::Transmission& tx, double signal_dbm) {
   const RateInfo& rate = rate_info(tx.frame.rate);
   wire::RadiotapFields f;
+  // Radiotap's TSFT is when the first bit of the MPDU arrived: after the
+  // PLCP preamble and header (`tshark -o wlan_radio.tsf_at_end:FALSE` reads
+  // it so, and then works out each frame's start, end and IFS exactly).
   f.has_tsft = true;
-  f.tsft_us = static_cast<std::uint64_t>(tx.start / 1000);
+  f.tsft_us = static_cast<std::uint64_t>((tx.start + sim::timing_for(tx.frame.rate).preamble_header) / 1000);
   f.has_flags = true;
   f.flags = wire::kRadiotapFlagFcs;
   // Radiotap's rate is in 500 kbps steps; LR 250K has none, so it goes without.

@@ -69,11 +69,13 @@ def test_every_frame_on_the_air_in_time_order_with_channel_rate_and_signal(tmp_p
     assert len(unicast) > firsts  # retries: B and C collide at A now and then
     assert not any(r["wlan.fc.retry"] in ("1", "True") for r in data if r["wlan.ta"] == A)  # broadcasts: one attempt
 
-    # One file in time order, the radiotap TSFT agreeing with the capture time.
+    # One file in time order (each frame stamped with its start); the radiotap
+    # TSFT, as radiotap defines it, when the first bit of the MPDU arrived:
+    # after the 192 µs long preamble and PLCP header.
     times = [float(r["frame.time_epoch"]) for r in rows]
     assert times == sorted(times) and times[-1] <= 2.01
     for r in rows:
-        assert abs(int(r["radiotap.mactime"]) - round(float(r["frame.time_epoch"]) * 1e6)) <= 1
+        assert abs(int(r["radiotap.mactime"]) - round(float(r["frame.time_epoch"]) * 1e6) - 192) <= 1
         assert r["wlan.fcs.status"] in ("1", "Good")
 
     # Channel and rate as the scenario says; the signal at the addressee, a
@@ -89,6 +91,45 @@ def test_every_frame_on_the_air_in_time_order_with_channel_rate_and_signal(tmp_p
         assert r["wlan.ra"] in (B, C, D)
         assert r["radiotap.datarate"] == "1"
     assert any(r["wlan.ra"] == D for r in acks)
+
+
+TIMING_FIELDS = ["wlan.fc.type_subtype", "wlan_radio.start_tsf", "wlan_radio.end_tsf", "wlan_radio.ifs"]
+
+
+def timing_rows(tmp_path, rate):
+    """One sender keeping its queue full of unicasts at `rate` to a radio 5 m
+    away, as tshark's radio timing reads it (TSFT at the MPDU's start)."""
+    scenario = tmp_path / f"timing_{rate}.json"
+    scenario.write_text(json.dumps({
+        "seed": 5, "duration_s": 0.2, "nodes": [{"mac": A, "pos": [0, 0]}, {"mac": B, "pos": [5, 0]}],
+        "traffic": [{"from": A, "to": B, "bytes": 250, "arrival": "saturated", "rate": rate}]}))
+    pcap = tmp_path / f"timing_{rate}.pcap"
+    r = subprocess.run([CLI, "sim", str(scenario), "--pcap", str(pcap)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    t = subprocess.run(["tshark", "-r", str(pcap), "-o", "wlan_radio.tsf_at_end:FALSE", "-T", "fields", "-E",
+                        "separator=|", *sum((["-e", f] for f in TIMING_FIELDS), [])],
+                       capture_output=True, text=True, timeout=120)
+    assert t.returncode == 0, t.stderr
+    rows = [dict(zip(TIMING_FIELDS, line.split("|"))) for line in t.stdout.splitlines()]
+    assert len(rows) > 50
+    return rows[1:]  # the first frame has no frame before it
+
+
+def test_wireshark_times_the_frame_exchange_as_802_11_does(tmp_path):
+    # Wireshark works out each frame's airtime from its rate and length and
+    # the gap (IFS) since the frame before: an ACK follows its data frame
+    # after SIFS, a data frame follows the ACK after DIFS and whole backoff
+    # slots. At 54 Mbps Wireshark's airtime leaves out the 6 µs signal
+    # extension that ends every ERP-OFDM frame, so its gaps are 6 µs longer.
+    # TSFT counts whole µs and the frames start on the ns (propagation), so a
+    # gap may read 1 µs long or short.
+    for rate, extension in (("1M", 0), ("11M", 0), ("54M", 6)):
+        for r in timing_rows(tmp_path, rate):
+            gap = int(r["wlan_radio.ifs"]) - extension
+            if r["wlan.fc.type_subtype"] in ("29", "0x001d", "0x1d"):
+                assert abs(gap - 10) <= 1, (rate, r)
+            else:
+                assert gap >= 49 and min((gap - 50) % 20, -(gap - 50) % 20) <= 1, (rate, r)
 
 
 def test_an_unwritable_pcap_is_an_error(tmp_path):
