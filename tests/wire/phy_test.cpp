@@ -57,6 +57,9 @@ TEST(Phy, UnicastDurationCoversTheAckAtTheBasicRate) {
   EXPECT_EQ(unicast_duration_us(PhyRate::r2m_short), 314);
   EXPECT_EQ(unicast_duration_us(PhyRate::r54m), 10 + 44 + 6);  // the ACK's extension too
   EXPECT_EQ(unicast_duration_us(PhyRate::r6m), 10 + 44 + 6);
+  // LR: DSSS's 192 µs preamble (Espressif publishes none), the ACK at 250 kbps.
+  EXPECT_EQ(unicast_duration_us(PhyRate::lora_250k), 10 + 192 + 448);
+  EXPECT_EQ(airtime_us(PhyRate::lora_250k, 293), 192u + 9376u);
 }
 
 TEST(Phy, RateTableHoldsTheMicroPythonConstants) {
