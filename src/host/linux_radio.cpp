@@ -341,7 +341,7 @@ void LinuxRadio::handle_frame(std::span<const std::uint8_t> frame, const RxContr
     return;
   }
   if (!accepts(dst)) return;  // a capture file holds everyone's frames
-  if (options_.mode == LinuxRadioMode::veth_test && dst == mac_) send_software_ack(src);
+  if (options_.mode == LinuxRadioMode::veth_test && dst == mac_) send_software_ack(src, rx_ctrl.rate);
   ++counters_.delivered;
   if (listener_) listener_->on_frame(frame, rx_ctrl);
 }
@@ -360,11 +360,12 @@ void LinuxRadio::confirm(const MacAddress& dst, bool acked) {
   tx_cv_.notify_one();
 }
 
-// The card's job in active monitor mode, done in software on the veth.
-void LinuxRadio::send_software_ack(const MacAddress& to) {
+// The card's job in active monitor mode, done in software on the veth: the
+// ACK at the basic rate of the frame's modulation (6 Mbps after OFDM).
+void LinuxRadio::send_software_ack(const MacAddress& to, PhyRate frame_rate) {
   std::array<std::uint8_t, wire::kAckFrameLen> ack;
   wire::encode_ack(to, ack);
-  if (!inject(ack, ack_rate(PhyRate::r1m))) ++counters_.acks_sent;
+  if (!inject(ack, ack_rate(frame_rate))) ++counters_.acks_sent;
 }
 
 // ----------------------------------------------------------- transmitting

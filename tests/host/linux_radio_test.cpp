@@ -293,6 +293,30 @@ TEST_F(VethPair, InjectedFramesCarryNoFcsAndNoFcsFlag) {
   EXPECT_FALSE(ack_rt.fields.has_flags && (ack_rt.fields.flags & wire::kRadiotapFlagFcs));
 }
 
+// The receiver's software ACK goes at the basic rate of the frame's
+// modulation, as a card's does: 6 Mbps after a 54 Mbps frame, 1 Mbps after
+// an 11 Mbps one (radiotap counts in 500 kbps).
+TEST_F(VethPair, TheSoftwareAckGoesAtTheBasicRateOfTheFramesModulation) {
+  RawTap on_a("lra");
+  ASSERT_OK(a->esp.add_peer(kB));
+  int before = -1;  // the rate of the ACKs before: a retry's late ACK may still come
+  for (const auto& [rate, ack_500kbps] : {std::pair{RATE_54M, 12}, std::pair{RATE_11M, 2}}) {
+    ASSERT_OK(a->esp.config({.rate = rate}));
+    auto r = a->esp.send(kB, bytes("at a rate"));
+    ASSERT_OK(r);
+    EXPECT_TRUE(*r);
+    std::optional<wire::RadiotapParse> rt;
+    while (!rt || rt->fields.rate_500kbps == before) {
+      const auto ack = on_a.next(0xD4);
+      ASSERT_TRUE(ack) << "no ACK other than at " << before << " x 500 kbps";
+      rt = wire::parse_radiotap(*ack);
+      ASSERT_TRUE(rt->fields.has_rate);
+    }
+    EXPECT_EQ(rt->fields.rate_500kbps, ack_500kbps) << rate;
+    before = ack_500kbps;
+  }
+}
+
 TEST_F(VethPair, ASendToAnAbsentMacFailsAfterFiveRetries) {
   ASSERT_OK(a->esp.add_peer(kC));
   auto r = a->esp.send(kC, bytes("anyone?"));

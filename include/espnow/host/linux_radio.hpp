@@ -136,7 +136,7 @@ class LinuxRadio final : public Radio, private TxMachine::Medium {
   void handle_packet(std::span<const std::uint8_t> packet);
   void handle_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl, bool tx_report, bool tx_failed);
   void confirm(const MacAddress& dst, bool acked);
-  void send_software_ack(const MacAddress& to);
+  void send_software_ack(const MacAddress& to, PhyRate frame_rate);
   // TxMachine::Medium: an attempt is one injection.
   void send(const TxMachine::Attempt& attempt) override;
   void transmit_loop();
