@@ -30,19 +30,28 @@ def rx_dbm(distance_m):
     return round(20 - (40 + 30 * math.log10(distance_m)))
 
 
-def capture(tmp_path):
-    scenario = tmp_path / "scenario.json"
-    scenario.write_text(json.dumps(SCENARIO))
-    pcap = tmp_path / "air.pcap"
-    r = subprocess.run([CLI, "sim", str(scenario), "--json", "--pcap", str(pcap)], capture_output=True, text=True,
+def simulate(tmp_path, name, scenario):
+    """Runs `scenario` with --pcap: its JSON report and the capture's path."""
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(scenario))
+    pcap = tmp_path / f"{name}.pcap"
+    r = subprocess.run([CLI, "sim", str(path), "--json", "--pcap", str(pcap)], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0, r.stderr
-    t = subprocess.run(["tshark", "-r", str(pcap), "-o", "wlan.check_checksum:TRUE", "-T", "fields", "-E",
-                        "separator=|", *sum((["-e", f] for f in FIELDS), [])],
-                       capture_output=True, text=True, timeout=120)
+    return json.loads(r.stdout), pcap
+
+
+def tshark_rows(pcap, fields, preference):
+    """Each frame of `pcap` as tshark reads it with `preference`: {field: text}."""
+    t = subprocess.run(["tshark", "-r", str(pcap), "-o", preference, "-T", "fields", "-E", "separator=|",
+                        *sum((["-e", f] for f in fields), [])], capture_output=True, text=True, timeout=120)
     assert t.returncode == 0, t.stderr
-    rows = [dict(zip(FIELDS, line.split("|"))) for line in t.stdout.splitlines()]
-    return json.loads(r.stdout), rows
+    return [dict(zip(fields, line.split("|"))) for line in t.stdout.splitlines()]
+
+
+def capture(tmp_path):
+    report, pcap = simulate(tmp_path, "air", SCENARIO)
+    return report, tshark_rows(pcap, FIELDS, "wlan.check_checksum:TRUE")
 
 
 def test_every_frame_on_the_air_in_time_order_with_channel_rate_and_signal(tmp_path):
@@ -99,18 +108,10 @@ TIMING_FIELDS = ["wlan.fc.type_subtype", "wlan_radio.start_tsf", "wlan_radio.end
 def timing_rows(tmp_path, rate):
     """One sender keeping its queue full of unicasts at `rate` to a radio 5 m
     away, as tshark's radio timing reads it (TSFT at the MPDU's start)."""
-    scenario = tmp_path / f"timing_{rate}.json"
-    scenario.write_text(json.dumps({
+    _, pcap = simulate(tmp_path, f"timing_{rate}", {
         "seed": 5, "duration_s": 0.2, "nodes": [{"mac": A, "pos": [0, 0]}, {"mac": B, "pos": [5, 0]}],
-        "traffic": [{"from": A, "to": B, "bytes": 250, "arrival": "saturated", "rate": rate}]}))
-    pcap = tmp_path / f"timing_{rate}.pcap"
-    r = subprocess.run([CLI, "sim", str(scenario), "--pcap", str(pcap)], capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    t = subprocess.run(["tshark", "-r", str(pcap), "-o", "wlan_radio.tsf_at_end:FALSE", "-T", "fields", "-E",
-                        "separator=|", *sum((["-e", f] for f in TIMING_FIELDS), [])],
-                       capture_output=True, text=True, timeout=120)
-    assert t.returncode == 0, t.stderr
-    rows = [dict(zip(TIMING_FIELDS, line.split("|"))) for line in t.stdout.splitlines()]
+        "traffic": [{"from": A, "to": B, "bytes": 250, "arrival": "saturated", "rate": rate}]})
+    rows = tshark_rows(pcap, TIMING_FIELDS, "wlan_radio.tsf_at_end:FALSE")
     assert len(rows) > 50
     return rows[1:]  # the first frame has no frame before it
 
