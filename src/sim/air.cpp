@@ -93,6 +93,7 @@ Air::StationPtr Air::make_station(std::uint32_t index, const RadioConfig& config
   pc.energy_detect_dbm = config_.energy_detect_dbm;
   pc.channel = config.channel;
   pc.long_range = config.long_range;
+  pc.exact_reception = config_.exact_reception;
   MacConfig mc;
   mc.mac = config.mac;
   mc.queue_limit = config.queue_limit;
@@ -102,8 +103,8 @@ Air::StationPtr Air::make_station(std::uint32_t index, const RadioConfig& config
   s->index = index;
   // Two words of captures, which std::function keeps in itself: a third went
   // to the heap, one more cold line at every frame's end on a large field.
-  s->phy.on_faint([this, st = s.get()](Time a, Time b, std::span<const std::uint64_t> delivered,
-                                       std::vector<FaintSignal>& out) { faint_signals(*st, a, b, delivered, out); });
+  s->phy.on_faint([this, st = s.get()](Time a, Time b, std::span<const std::uint64_t> delivered, bool bound,
+                                       std::vector<FaintSignal>& out) { faint_signals(*st, a, b, delivered, bound, out); });
   return s;
 }
 
@@ -233,7 +234,7 @@ void Air::forget_old_transmissions() {
 }
 
 void Air::faint_signals(const Station& rx, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
-                        std::vector<FaintSignal>& out) const {
+                        bool bound, std::vector<FaintSignal>& out) const {
   const std::uint32_t to = rx.index;
   // The receiver's position and channel from its Station, whose lines its
   // frame's events fetched ahead (prefetch), not from spots_, cold there.
@@ -248,6 +249,12 @@ void Air::faint_signals(const Station& rx, Time from_t, Time to_t, std::span<con
     const double factor = adjacent_channel_factor(int(rx_channel) - int(t.channel));
     if (factor == 0.0) continue;
     if (std::find(delivered.begin(), delivered.end(), t.id) != delivered.end()) continue;
+    // Not an event here, so below the level that would have made it one
+    // (reach_of), unless a radio moved, retuned or changed power since it was sent.
+    if (bound && f->generation == generation_) {
+      out.push_back({t.id, t.start, t.start + t.duration + faint_delay_, f->event_mw});
+      continue;
+    }
     // Then the exact overlap, and the power (pow, log) only for those that overlap.
     const double d = distance(f->pos, rx_pos);
     const Time arrive = t.start + propagation_delay(d);
@@ -396,6 +403,8 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   tx.duration = frame_duration(frame.rate, frame.bytes);
   tx.frame = frame;
   flight.pos = sender.config.pos;
+  flight.generation = generation_;
+  flight.event_mw = dbm_to_mw(event_level_dbm(frame.rate));
   if (on_transmit_) on_transmit_(tx);
 
   sender.phy.tx_start();

@@ -18,16 +18,9 @@ constexpr double kOfdmBandwidthHz = 20e6;
 // when the SINR reaches `lr_needed`, what the rate's sensitivity implies over
 // the noise floor.
 double log_chunk_success(Modulation m, std::uint32_t kbps, double sinr, double bits, double lr_needed) {
-  double p;
-  if (m == Modulation::dsss_long || m == Modulation::dsss_short) {
-    p = dsss_success_rate(kbps, sinr, bits);
-  } else if (m == Modulation::ofdm) {
-    p = ofdm_success_rate(kbps, sinr, bits);
-  } else {
-    return sinr >= lr_needed ? 0.0 : -INFINITY;
-  }
-  if (p == 1.0) return 0.0;  // what log gives, without its call (strong listeners, error-free CCK)
-  return p > 0.0 ? std::log(p) : -INFINITY;
+  if (m == Modulation::dsss_long || m == Modulation::dsss_short) return dsss_log_success_rate(kbps, sinr, bits);
+  if (m == Modulation::ofdm) return ofdm_log_success_rate(kbps, sinr, bits);
+  return sinr >= lr_needed ? 0.0 : -INFINITY;
 }
 
 // OFDM's preamble carries no bits; its SIGNAL field (the last 4 us of the
@@ -85,6 +78,7 @@ double detect_threshold_dbm(PhyRate rate) noexcept {
 
 Phy::Phy(Engine& engine, Random& random, const PhyConfig& config)
     : engine_(engine),
+      exact_reception_(config.exact_reception),
       channel_(config.channel),
       long_range_(config.long_range),
       energy_detect_mw_(dbm_to_mw(config.energy_detect_dbm)),
@@ -145,13 +139,47 @@ double Phy::log_piece_success(const FrameModel& m, Time begin, Time end, double 
   return log_p;
 }
 
-double Phy::success(CleanSuccess* clean) {
+bool Phy::survives(CleanSuccess* clean) {
+  // Faint signals only lower P (every error-rate formula falls as the SINR
+  // rises), so P lies between `alone` (none of them) and P with all of them
+  // over the whole frame at their most; a draw outside those bounds is
+  // decided without working out each faint signal's power and the pieces it
+  // cuts the frame into. The same draw decides as the exact P would: the
+  // bounds leave a margin (kSlack) far beyond the rounding of either side
+  // (P's relative error is below 1e-12 for any P a double can hold).
+  constexpr double kSlack = 1e-9;
   std::vector<FaintSignal>& faint = t_faint;
   faint.clear();
-  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_.span(), faint);
-  if (!clean || !faint.empty() || stretches_.size() != 1 || stretches_[0].interference_mw != 0.0 ||
+  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_.span(), !exact_reception_, faint);
+  const double alone = success_without_faint(clean);
+  const double u = random_.uniform();
+  if (faint.empty()) return u < alone;
+  if (exact_reception_) return u < std::exp(log_success(faint));
+  const auto exact = [&] {
+    faint.clear();
+    faint_query_(lock_.start, lock_.last, delivered_.span(), false, faint);
+    if (!faint.empty()) lock_.interfered = true;  // a loss is a collision, not weakness
+  };
+  const auto sum_mw = [&] {
+    double sum = 0.0;
+    for (const FaintSignal& f : faint) sum += f.mw;
+    return sum;
+  };
+  if (u >= alone * (1.0 + kSlack)) {
+    if (!lock_.interfered) exact();
+    return false;
+  }
+  if (u < std::exp(log_success_with_extra(sum_mw())) * (1.0 - kSlack)) return true;
+  exact();
+  if (faint.empty()) return u < alone;
+  if (u < std::exp(log_success_with_extra(sum_mw())) * (1.0 - kSlack)) return true;  // the exact powers, still one bound
+  return u < std::exp(log_success(faint));
+}
+
+double Phy::success_without_faint(CleanSuccess* clean) {
+  if (!clean || stretches_.size() != 1 || stretches_[0].interference_mw != 0.0 ||
       stretches_[0].end - lock_.start > Time{UINT32_MAX})
-    return std::exp(log_success(faint));
+    return std::exp(log_success({}));
   // Alone on the air: what log_success would work out, from its one piece.
   const Stretch& s = stretches_[0];
   const auto duration = static_cast<std::uint32_t>(s.end - lock_.start);
@@ -162,17 +190,21 @@ double Phy::success(CleanSuccess* clean) {
   return clean->p;
 }
 
-double Phy::log_success(const std::vector<FaintSignal>& faint) {
+double Phy::log_success_with_extra(double extra_mw) const {
   const FrameModel model = frame_model();
   double log_p = 0.0;
-  if (faint.empty()) {
-    Time begin = lock_.start;
-    for (const Stretch& s : stretches_) {
-      log_p += log_piece_success(model, begin, s.end, s.interference_mw);
-      begin = s.end;
-    }
-    return log_p;
+  Time begin = lock_.start;
+  for (const Stretch& s : stretches_) {
+    log_p += log_piece_success(model, begin, s.end, s.interference_mw + extra_mw);
+    begin = s.end;
   }
+  return log_p;
+}
+
+double Phy::log_success(const std::vector<FaintSignal>& faint) {
+  if (faint.empty()) return log_success_with_extra(0.0);  // adding 0.0 changes no stretch's sum
+  const FrameModel model = frame_model();
+  double log_p = 0.0;
   lock_.interfered = true;
   // Cut each stretch where a faint signal starts or ends, and add the faint
   // signals present over each piece.
@@ -235,10 +267,9 @@ void Phy::signal_end(const Transmission& tx, CleanSuccess* clean) {
       break;
     }
   if (was_locked) {
-    const double p = success(clean);
+    const bool ok = survives(clean);
     const Lock done = lock_;
     lock_ = Lock{};
-    const bool ok = random_.uniform() < p;
     if (!ok && done.tx->frame.kind == FrameKind::data)
       events_->phy_lost(done.tx->frame, done.interfered ? RxLoss::collision : RxLoss::weak);
     update_busy();

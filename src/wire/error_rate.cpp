@@ -7,7 +7,7 @@ namespace espnow {
 namespace {
 
 constexpr double kChipRate = 22e6;  // the Barker/CCK spreading bandwidth: Eb/N0 = SINR * 22 MHz / bit rate
-constexpr double kDbpskCertain = 58.0;  // Eb/N0 beyond which 1 Mbps frames always survive (dsss_success_rate)
+constexpr double kDbpskCertain = 58.0;  // Eb/N0 beyond which 1 Mbps frames always survive (dsss_log_success_rate)
 
 // DQPSK's approximation (ns-3's DqpskFunction).
 double dqpsk_ber(double eb_n0) {
@@ -79,17 +79,21 @@ double wrong_path(double p, unsigned d) {
 
 }  // namespace
 
-double ofdm_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
-  if (bits <= 0.0) return 1.0;
+double ofdm_log_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
+  if (bits <= 0.0) return 0.0;
   for (const OfdmCode& c : kOfdmCodes) {
     if (c.kbps != kbps) continue;
     const double ber = ofdm_uncoded_ber(c.m, std::fmax(0.0, sinr) * kOfdmBandwidth / c.coded_bps);
-    if (ber <= 0.0) return 1.0;
+    if (ber <= 0.0) return 0.0;
     const double error_event = std::fmin(
         1.0, c.events_at_d_free * wrong_path(ber, c.d_free) + c.events_beyond * wrong_path(ber, c.d_free + 1));
-    return error_event >= 1.0 ? 0.0 : std::exp(bits * std::log1p(-error_event));
+    return error_event >= 1.0 ? -INFINITY : bits * std::log1p(-error_event);
   }
-  return 0.0;
+  return -INFINITY;
+}
+
+double ofdm_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
+  return std::exp(ofdm_log_success_rate(kbps, sinr, bits));
 }
 
 double dsss_bit_error_rate(std::uint32_t kbps, double sinr) noexcept {
@@ -109,16 +113,20 @@ double dsss_bit_error_rate(std::uint32_t kbps, double sinr) noexcept {
   }
 }
 
-double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
+double dsss_log_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
   // Above an Eb/N0 of 58 the DBPSK bit error rate is below 4e-26, so for up
-  // to 2^24 bits the expression below is exactly 1.0 in double precision
-  // (its exponent is above -2^-60, and exp rounds that to 1). About a fifth
-  // of a field's listeners are that far above the noise: for them, the same
-  // answer without its three transcendental calls.
-  if (kbps == 1000 && sinr * kChipRate / 1e6 > kDbpskCertain && bits <= 0x1p24) return 1.0;
+  // to 2^24 bits the expression below is above -2^-60, and its exponential
+  // exactly 1.0 in double precision. About a fifth of a field's listeners
+  // are that far above the noise: for them, the same answer without the
+  // formula's transcendental calls.
+  if (kbps == 1000 && sinr * kChipRate / 1e6 > kDbpskCertain && bits <= 0x1p24) return 0.0;
   const double ber = dsss_bit_error_rate(kbps, sinr);
-  if (ber <= 0.0 || bits <= 0.0) return 1.0;
-  return std::exp(bits * std::log1p(-ber));
+  if (ber <= 0.0 || bits <= 0.0) return 0.0;
+  return bits * std::log1p(-ber);
+}
+
+double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
+  return std::exp(dsss_log_success_rate(kbps, sinr, bits));
 }
 
 double thermal_noise_dbm(double bandwidth_hz, double noise_figure_db) noexcept {

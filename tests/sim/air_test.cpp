@@ -307,6 +307,59 @@ TEST(SimAir, RadiosAddedAtOnceRunAsRadiosAddedOneByOne) {
   EXPECT_EQ(run(true), one_by_one);
 }
 
+// Radios decide most receptions from bounds on a frame's chance (the faint
+// signals only lower it) and work it out exactly only for a draw between
+// them. On a field where most receptions overlap faint signals, at every
+// modulation, that must receive exactly what the exact model receives.
+TEST(SimAir, BoundedReceptionDecidesAsTheExactModelDoes) {
+  static constexpr PhyRate kRates[] = {PhyRate::r1m, PhyRate::r2m, PhyRate::r5m, PhyRate::r11m, PhyRate::r6m,
+                                PhyRate::r24m, PhyRate::r54m, PhyRate::lora_250k};
+  static constexpr std::uint32_t kRadios = 120;
+  auto run = [&](bool exact) {
+    Engine engine;
+    AirConfig config{PathLoss{}, 11};
+    config.exact_reception = exact;
+    Air air(engine, config);
+    std::vector<RadioConfig> configs;
+    for (std::uint32_t i = 0; i < kRadios; ++i) {
+      RadioConfig rc;
+      rc.mac = mac(static_cast<std::uint8_t>(i + 1));
+      // 1.2 km square: each radio hears a few dozen, and feels the rest faintly.
+      rc.pos = {double((i * 97) % 120) * 10.0, double((i * 31) % 113) * 10.6};
+      rc.long_range = i % 8 == 7;
+      configs.push_back(rc);
+    }
+    air.add_radios(configs);
+    std::vector<std::uint64_t> v;
+    for (std::uint32_t i = 0; i < kRadios; ++i)
+      air.mac(i).on_receive([&v, &engine, i](const AirFrame& f, double) {
+        v.insert(v.end(), {i, static_cast<std::uint64_t>(engine.now()), f.tag});
+      });
+    for (int k = 0; k < 6000; ++k)  // a frame every 150 µs: several on the air at once
+      engine.at(microseconds(150 * k), [&air, k] {
+        const auto from = static_cast<std::uint32_t>((k * 53) % kRadios);
+        const PhyRate rate = kRates[k % 8 == 7 && from % 8 != 7 ? 0 : k % 8];
+        (void)air.mac(from).enqueue(
+            MacRequest{MacAddress::broadcast(), kFrame250 / (1 + k % 3), rate, static_cast<std::uint64_t>(k + 1)});
+      });
+    engine.run();
+    for (std::uint32_t i = 0; i < kRadios; ++i) {
+      const MacCounters& c = air.mac(i).counters();
+      v.insert(v.end(), {c.transmissions, c.receptions, c.lost_collision, c.lost_weak});
+    }
+    return v;
+  };
+  const std::vector<std::uint64_t> exact = run(true);
+  std::uint64_t lost = 0, received = 0;
+  for (std::size_t i = exact.size() - 4 * kRadios; i < exact.size(); i += 4) {
+    received += exact[i + 1];
+    lost += exact[i + 2] + exact[i + 3];
+  }
+  EXPECT_GT(received, 30000u) << lost;
+  EXPECT_GT(lost, 5000u) << received;  // many frames were near the edge
+  EXPECT_EQ(run(false), exact);
+}
+
 TEST(SimAir, ChannelBusyTimeCountsTimeOnTheAir) {
   Net n;
   n.add(0);

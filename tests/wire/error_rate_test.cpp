@@ -1,7 +1,9 @@
 // The DSSS/CCK error-rate formulas and the noise floor.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "espnow/wire/error_rate.hpp"
 
@@ -86,4 +88,45 @@ TEST(ErrorRate, EachFasterOfdmRateNeedsMoreSinrForAFrame) {
   }
   EXPECT_NEAR(half_point(6000), -0.8, 0.05);
   EXPECT_NEAR(half_point(54000), 17.64, 0.05);
+}
+
+// The air decides most receptions from bounds (sim::Phy::survives), which
+// holds only if more interference never raises a frame's chance: every
+// formula falls as the SINR falls, across its cut-offs too.
+TEST(ErrorRate, EveryRatesChanceFallsAsTheSinrFalls) {
+  const std::uint32_t dsss[] = {1000, 2000, 5500, 11000};
+  const std::uint32_t ofdm[] = {6000, 9000, 12000, 18000, 24000, 36000, 48000, 54000};
+  for (const double bits : {24.0, 800.0, 2344.0}) {
+    double last_dsss[4], last_ofdm[8];
+    std::fill(std::begin(last_dsss), std::end(last_dsss), 0.0);
+    std::fill(std::begin(last_ofdm), std::end(last_ofdm), 0.0);
+    for (double db = 25.0; db >= -15.0; db -= 0.01) {  // from strong to hopeless
+      const double sinr = std::pow(10.0, db / 10.0);
+      for (int k = 0; k < 4; ++k) {
+        const double p = dsss_log_success_rate(dsss[k], sinr, bits);
+        EXPECT_LE(p, last_dsss[k]) << dsss[k] << " " << db;
+        last_dsss[k] = p;
+      }
+      for (int k = 0; k < 8; ++k) {
+        const double p = ofdm_log_success_rate(ofdm[k], sinr, bits);
+        EXPECT_LE(p, last_ofdm[k]) << ofdm[k] << " " << db;
+        last_ofdm[k] = p;
+      }
+    }
+  }
+}
+
+// A receiver adds up a frame's pieces as logarithms; the chance itself is
+// exactly their exponential, so either form gives the same draw.
+TEST(ErrorRate, TheChanceIsExactlyTheExponentialOfItsLogarithm) {
+  for (const double sinr : {0.05, 0.2, 1.0, 2.5, 3.0, 12.0, 80.0})
+    for (const double bits : {0.0, 100.0, 2344.0}) {
+      for (const std::uint32_t kbps : {1000u, 2000u, 5500u, 11000u})
+        EXPECT_EQ(dsss_success_rate(kbps, sinr, bits), std::exp(dsss_log_success_rate(kbps, sinr, bits)));
+      for (const std::uint32_t kbps : {6000u, 24000u, 54000u})
+        EXPECT_EQ(ofdm_success_rate(kbps, sinr, bits), std::exp(ofdm_log_success_rate(kbps, sinr, bits)));
+    }
+  EXPECT_EQ(dsss_log_success_rate(1000, 80.0, 2344), 0.0);  // certain: no formula
+  EXPECT_EQ(ofdm_log_success_rate(1000, 80.0, 8), -INFINITY);  // not an OFDM rate
+  EXPECT_NEAR(dsss_log_success_rate(1000, 0.2, 2344), 2344 * std::log1p(-dsss_bit_error_rate(1000, 0.2)), 1e-12);
 }

@@ -56,6 +56,11 @@ struct AirConfig {
   // are not events (Phy::on_faint), so it only sets which of the frames on the
   // air a locked radio adds up when its frame ends.
   double ignore_below_noise_db = 45.0;
+  // Works out every locked frame's chance exactly, with each faint signal's
+  // power and the pieces it cuts the frame into, where the radios otherwise
+  // decide most draws from bounds on it (Phy::survives). The same outcomes,
+  // more slowly: the reference the bounded decisions are tested against.
+  bool exact_reception = false;
 };
 
 struct RadioConfig {
@@ -181,6 +186,8 @@ class Air {
     std::uint32_t refs = 0;   // recent_, and the pending events
     Transmission tx;
     Position pos;             // the sender's, when it sent
+    std::uint64_t generation = 0;  // the air's generation_ when it was sent
+    double event_mw = 0.0;         // below this its signal got no event at a radio (reach_of)
     std::uint64_t seq = 0;    // the first sequence number reserved for its listeners' events
     // Its listeners: the sender's Listeners (below), shared with the Reach
     // they came from and kept alive for the flight even if it is worked out
@@ -218,7 +225,9 @@ class Air {
   Flight& new_flight();
   void release(Flight& f);
   // The faint signals radio `rx` felt over [from_t, to_t).
-  void faint_signals(const Station& rx, Time from_t, Time to_t, std::span<const std::uint64_t> delivered,
+  // With `bound`, as Phy::FaintQuery allows: the signals that may have
+  // overlapped, each at the most its power can be.
+  void faint_signals(const Station& rx, Time from_t, Time to_t, std::span<const std::uint64_t> delivered, bool bound,
                      std::vector<FaintSignal>& out) const;
   void forget_old_transmissions();
   // The spatial index: square cells half as wide as reach_m(), so a 1 Mbps

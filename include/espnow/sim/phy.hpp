@@ -24,6 +24,7 @@ struct PhyConfig {
   double energy_detect_dbm = -62.0;
   std::uint8_t channel = 1;
   bool long_range = false;  // decodes Espressif's LR rates
+  bool exact_reception = false;  // AirConfig::exact_reception
 };
 
 enum class RxOutcome : std::uint8_t { ok, error };
@@ -78,8 +79,11 @@ class Phy {
   // The MAC above, told of every change; set before the first signal.
   void attach(PhyEvents& events) noexcept { events_ = &events; }
   // Appends the faint signals (not delivered as events) that overlapped
-  // [from, to) here, skipping the transmissions in `delivered`.
-  using FaintQuery = std::function<void(Time from, Time to, std::span<const std::uint64_t> delivered,
+  // [from, to) here, skipping the transmissions in `delivered`. With
+  // `bound` the answer may be coarse and cheap: every signal that may have
+  // overlapped, each with at least its power (an upper bound on it), its
+  // times unknown (used only as a bound, Phy::survives).
+  using FaintQuery = std::function<void(Time from, Time to, std::span<const std::uint64_t> delivered, bool bound,
                                         std::vector<FaintSignal>& out)>;
   void on_faint(FaintQuery query) { faint_query_ = std::move(query); }
 
@@ -133,8 +137,14 @@ class Phy {
 
   void start_lock(const Transmission& tx, double mw, double dbm, bool others);
   void account(Time until);  // records [lock_.last, until) as a stretch
-  // P(the locked frame survives): from `clean` when the frame was alone.
-  double success(CleanSuccess* clean);
+  // Whether the locked frame survives: one uniform draw against P.
+  bool survives(CleanSuccess* clean);
+  // P(the locked frame survives) if no faint signal counted: from `clean`
+  // when the frame was alone.
+  double success_without_faint(CleanSuccess* clean);
+  // ln P with `extra_mw` added to every stretch's interference: a lower
+  // bound on ln P when `extra_mw` is at least the faint signals' sum.
+  double log_success_with_extra(double extra_mw) const;
   // ln P(the locked frame survives): its stretches with the faint signals added.
   double log_success(const std::vector<FaintSignal>& faint);
   // What every piece of the locked frame shares, worked out once per frame.
@@ -164,6 +174,7 @@ class Phy {
   Lock lock_;
   bool transmitting_ = false;
   bool busy_ = false;
+  bool exact_reception_;
   std::uint8_t channel_;
   bool long_range_;
   double energy_detect_mw_;

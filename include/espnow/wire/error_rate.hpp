@@ -17,6 +17,11 @@ double dsss_bit_error_rate(std::uint32_t kbps, double sinr) noexcept;
 
 // (1 - BER)^bits: the chance that `bits` bits at `kbps` all arrive intact.
 double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
+// Its natural logarithm, bits * ln(1 - BER) (0 where the chance is 1): what
+// a receiver adding up the pieces of a frame wants, without the exp and log
+// that going through the chance would cost. dsss_success_rate is exactly
+// its exponential.
+double dsss_log_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
 
 // The chance that `bits` bits at an OFDM rate in kbps (6000 ... 54000)
 // arrive intact at `sinr` (over the 20 MHz OFDM noise floor): the uncoded
@@ -25,6 +30,9 @@ double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
 // (free distance d and d + 1), as ns-3's YansErrorRateModel documents.
 // 0 for any other rate.
 double ofdm_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
+// Its natural logarithm (-infinity where the chance is 0), of which
+// ofdm_success_rate is exactly the exponential.
+double ofdm_log_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
 
 // Thermal noise over `bandwidth_hz` plus a noise figure, in dBm
 // (-174 dBm/Hz): -93.6 dBm for 22 MHz and 7 dB.
