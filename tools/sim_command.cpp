@@ -575,6 +575,7 @@ class Run {
       SoftLinkOptions options;
       options.version = version;
       options.seed = s_.seed * 0x9E3779B97F4A7C15ull + i + 1;  // as Simulation seeds its devices' links
+      options.one_thread = true;  // the engine's: every call and delivery
       Node& n = *(nodes_[i] = NodePtr(node_memory_.make<Node>(*this, i, options)));
       n.link.register_recv_cb(&Run::on_message, &n);
       n.link.register_send_cb(&Run::on_sent, &n);

@@ -31,6 +31,7 @@ std::uint64_t fresh_seed(const MacAddress& mac) {
 
 SoftLink::SoftLink(Radio& radio, SoftLinkOptions options)
     : radio_(radio),
+      delivery_(options.one_thread),
       version_(options.version >= 2 ? 2 : 1),
       options_(options),
       peers_(options.max_encrypted_peers),
@@ -323,7 +324,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxControl& rx
     return;
   }
   if (!addressed_to_us(dec.frame.header.dst)) {
-    ++counters_.rx_not_for_us;
+    count(counters_.rx_not_for_us);
     return;
   }
   const bool encrypted = dec.frame.encrypted;
@@ -339,7 +340,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxControl& rx
   }
   const wire::DecodedFrame& f = dec.frame;
   if (!f.header.dst.is_multicast() && is_duplicate(f.header.src, f.header.sequence, f.random, f.header.retry())) {
-    ++counters_.rx_duplicates;  // a MAC retry: same PN, so before the replay check
+    count(counters_.rx_duplicates);  // a MAC retry: same PN, so before the replay check
     return;
   }
   if (encrypted && !accept_pn(f.header.src, pn)) return;
@@ -347,7 +348,7 @@ void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxControl& rx
     drop(counters_.rx_too_long, DropReason::too_long, f.header.src);
     return;
   }
-  ++counters_.rx_frames;
+  count(counters_.rx_frames);
   if (recv_cb_) {
     const RecvInfo ri{f.header.src, f.header.dst, rx_ctrl};
     recv_cb_(recv_ctx_, ri, f.message);
@@ -361,7 +362,7 @@ void SoftLink::set_drop_observer(DropCallback cb, void* ctx) {
 }
 
 void SoftLink::drop(std::atomic<std::uint64_t>& counter, DropReason reason, const MacAddress& src) {
-  ++counter;
+  count(counter);
   std::lock_guard lk(drop_mutex_);
   if (drop_cb_) drop_cb_(drop_ctx_, reason, src);
 }

@@ -67,6 +67,25 @@ TEST(DeliveryGate, CloseReturnsOnlyOnceTheCallbacksUnderWayHaveLeft) {
   closer.join();
 }
 
+// On one thread a passage only reads the gate, so a callback may close it
+// (it would wait for itself otherwise) and what comes after is turned away.
+TEST(DeliveryGate, OnOneThreadACallbackMayCloseTheGateItPassed) {
+  DeliveryGate gate(true);
+  EXPECT_TRUE(gate.one_thread());
+  EXPECT_FALSE(DeliveryGate::Pass(gate).open());
+  gate.open();
+  {
+    const DeliveryGate::Pass pass(gate);
+    EXPECT_TRUE(pass.open());
+    gate.close();  // from within the callback: returns
+    EXPECT_FALSE(gate.is_open());
+  }
+  EXPECT_FALSE(DeliveryGate::Pass(gate).open());
+  gate.open();
+  EXPECT_TRUE(DeliveryGate::Pass(gate).open());
+  EXPECT_FALSE(DeliveryGate().one_thread());
+}
+
 TEST(DeliveryGate, CloseWithNoCallbackRunningReturnsAtOnce) {
   DeliveryGate gate;
   gate.close();  // never opened

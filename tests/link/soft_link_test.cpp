@@ -107,3 +107,38 @@ TEST(SoftLinkDuplicates, AUnicastRetryIsDroppedABroadcastIsNotLookedUp) {
   EXPECT_EQ(got.count, 3);
   EXPECT_EQ(link.stats().rx_duplicates, 2u);
 }
+
+// A link whose every call and delivery come from one thread (espnow sim)
+// receives as any other, counts what it drops, and a receive callback may
+// deinit it: later frames are not delivered.
+TEST(SoftLinkOneThread, ReceivesCountsAndMayBeDeinitializedFromItsOwnCallback) {
+  test::ScriptedRadio radio{kA};
+  SoftLink link{radio, SoftLinkOptions{.one_thread = true}};
+  struct Stopper {
+    SoftLink* link;
+    int count = 0;
+    static void on(void* ctx, const RecvInfo&, std::span<const std::uint8_t> msg) {
+      auto& s = *static_cast<Stopper*>(ctx);
+      ++s.count;
+      if (std::string_view(reinterpret_cast<const char*>(msg.data()), msg.size()) == "stop") (void)s.link->deinit();
+    }
+  } stopper{&link};
+  link.register_recv_cb(&Stopper::on, &stopper);
+  ASSERT_OK(link.init());
+  radio.deliver(frame_to(MacAddress::broadcast(), "one", 1));
+  radio.deliver(frame_to("02:00:00:00:00:0c"_mac, "not for A", 2));
+  auto unicast = frame_to(kA, "two", 3);
+  radio.deliver(unicast);
+  wire::set_retry(unicast, true);
+  radio.deliver(unicast);
+  EXPECT_EQ(stopper.count, 2);
+  EXPECT_EQ(link.stats().rx_frames, 2u);
+  EXPECT_EQ(link.stats().rx_not_for_us, 1u);
+  EXPECT_EQ(link.stats().rx_duplicates, 1u);
+  radio.deliver(frame_to(MacAddress::broadcast(), "stop", 4));  // returns: it does not wait for itself
+  EXPECT_EQ(stopper.count, 3);
+  EXPECT_FALSE(link.initialized());
+  radio.deliver(frame_to(MacAddress::broadcast(), "after", 5));
+  EXPECT_EQ(stopper.count, 3);
+  EXPECT_EQ(link.stats().rx_frames, 3u);
+}

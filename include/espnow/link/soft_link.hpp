@@ -21,6 +21,11 @@ struct SoftLinkOptions {
   std::uint8_t version = 1;  // ESP-NOW protocol version: 1 (250 bytes) or 2 (1470 bytes)
   int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;
   std::uint64_t seed = 0;    // for the per-frame random value; 0: a fresh one per link
+  // Every call on the link and every delivery of its radio come from one
+  // thread (a discrete-event simulation: espnow sim): receiving then takes
+  // no atomic read-modify-write (detail::DeliveryGate), and a callback may
+  // deinit() the link. Off: any thread, as the Link contract says.
+  bool one_thread = false;
 };
 
 class SoftLink final : public Link, private RadioListener {
@@ -80,12 +85,17 @@ class SoftLink final : public Link, private RadioListener {
   bool accept_pn(const MacAddress& src, std::uint64_t pn);
   void update_crypto_locked(const PeerInfo& peer);
   bool addressed_to_us(const MacAddress& dst) const;
+  // Adds one to a receive counter: on one thread without a locked instruction.
+  void count(std::atomic<std::uint64_t>& counter) {
+    if (delivery_.one_thread()) counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    else ++counter;
+  }
 
   Radio& radio_;
   // What on_frame reads comes first and together: a simulation of thousands
   // of devices (espnow sim) delivers each frame to hundreds of links whose
   // state went cold since their last frame, and each line read is a wait.
-  detail::DeliveryGate delivery_;  // open while initialized: see listening_ below
+  detail::DeliveryGate delivery_;  // open while initialized: see listening_ below; says one_thread
   std::atomic<int> version_;
   RecvCallback recv_cb_ = nullptr;
   void* recv_ctx_ = nullptr;
