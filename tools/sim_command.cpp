@@ -43,6 +43,7 @@
 #include "espnow/sim/spatial_order.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
+#include "reception_counts.hpp"
 #include "sim_capture.hpp"
 #include "sim_report.hpp"
 #include "sim_station_radio.hpp"
@@ -214,78 +215,6 @@ Scenario parse(const json& root) {
   }
   return s;
 }
-
-// One flow's receptions, counted per receiving node: only the nodes that
-// received some (a dense flow x node matrix is 800 MB at 10,000 broadcasting
-// devices), in the order they first did. Why this order: a sender's frames
-// reach the same radios in the same order (the air's listeners, by arrival)
-// frame after frame, so the next reception is almost always at a cursor just
-// past the last one, and the counts are read in a line, which the cache
-// fetches ahead; a sorted vector searched per reception (or a hash table)
-// touches cold memory at random, and cost 12% of the 10,000-device run.
-// A node not found near the cursor is looked up in an index.
-class ReceptionCounts {
- public:
-  // Both arrays grow in `memory` (espnow sim's: huge pages, blocks reused as they grow).
-  explicit ReceptionCounts(std::pmr::memory_resource* memory) : entries_(memory), index_(memory) {}
-
-  void count(std::uint32_t node) {
-    const std::size_t n = entries_.size();
-    for (std::size_t j = cursor_, end = std::min(n, cursor_ + kLookAhead); j < end; ++j)
-      if (entries_[j].node == node) return counted(j);
-    if (const std::size_t j = find(node); j < n) return counted(j);
-    entries_.push_back(Entry{node, 0});
-    if (4 * entries_.size() > 3 * index_.size()) grow();  // at most 3/4 full: short probes
-    else index_[empty_slot(node)] = static_cast<std::uint32_t>(n + 1);
-    counted(n);
-  }
-  // Calls f(node, count) for every node that received some, in no particular order.
-  template <class F>
-  void for_each(F&& f) const {
-    for (const Entry& e : entries_) f(e.node, e.count);
-  }
-
- private:
-  struct Entry {
-    std::uint32_t node;
-    std::uint64_t count;
-  };
-  // Receptions lost between two counted ones (weak, collided) are skipped by looking this far ahead.
-  static constexpr std::size_t kLookAhead = 8;
-
-  void counted(std::size_t j) {
-    ++entries_[j].count;
-    cursor_ = j + 1;
-  }
-  std::size_t slot_of(std::uint32_t node) const {
-    // Fibonacci hashing: the top bits of node * 2^32/phi.
-    return static_cast<std::uint32_t>(node * 0x9E3779B1u) >> (32 - bits_);
-  }
-  // The entry of `node`, or entries_.size().
-  std::size_t find(std::uint32_t node) const {
-    if (index_.empty()) return entries_.size();
-    for (std::size_t i = slot_of(node);; i = (i + 1) & (index_.size() - 1)) {
-      if (index_[i] == 0) return entries_.size();
-      if (entries_[index_[i] - 1].node == node) return index_[i] - 1;
-    }
-  }
-  std::size_t empty_slot(std::uint32_t node) const {
-    std::size_t i = slot_of(node);
-    while (index_[i] != 0) i = (i + 1) & (index_.size() - 1);
-    return i;
-  }
-  void grow() {  // doubles the index and puts every entry back in it
-    bits_ = index_.empty() ? 4 : bits_ + 1;
-    index_.assign(std::size_t{1} << bits_, 0);
-    for (std::size_t j = 0; j < entries_.size(); ++j)
-      index_[empty_slot(entries_[j].node)] = static_cast<std::uint32_t>(j + 1);
-  }
-
-  std::pmr::vector<Entry> entries_;        // in order of first reception
-  std::pmr::vector<std::uint32_t> index_;  // open addressing: entry + 1 by the node's hash; 0 empty
-  std::size_t cursor_ = 0;                 // just past the last counted entry
-  unsigned bits_ = 0;
-};
 
 // Per-flow counts, and the message the flow sends (Run::flow_of).
 struct FlowStats {
