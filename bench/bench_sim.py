@@ -82,28 +82,32 @@ def write(work, name, scenario):
 
 class Timed:
     """One process run with a wall deadline: its wall time, stdout, and each
-    progress line's simulated time with the wall time it was read at."""
+    progress line's simulated time with the wall time it was read at.
+
+    Its stdout goes to a file, read once it has ended: through a pipe, the
+    process waited on this script's reader for the report (80 MB of JSON at
+    10,000 devices; 0.4 s of a 7.8 s realtime run, which ns-3's few lines do
+    not pay), so the time would have been the reader's as much as the
+    program's."""
 
     def __init__(self, argv, deadline_s):
-        t0 = time.monotonic()
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.progress = []  # (simulated s, wall s)
-        out = []
-        reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
-        reader.start()
-        timer = threading.Timer(deadline_s, proc.kill)
-        timer.start()
-        for line in proc.stderr:
-            m = PROGRESS.search(line)
-            if m:
-                self.progress.append((float(m.group(1)), time.monotonic() - t0))
-        proc.wait()
-        timer.cancel()
-        reader.join()
-        self.wall = time.monotonic() - t0
+        with tempfile.TemporaryFile() as stdout:
+            t0 = time.monotonic()
+            proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, text=True)
+            self.progress = []  # (simulated s, wall s)
+            timer = threading.Timer(deadline_s, proc.kill)
+            timer.start()
+            for line in proc.stderr:
+                m = PROGRESS.search(line)
+                if m:
+                    self.progress.append((float(m.group(1)), time.monotonic() - t0))
+            proc.wait()
+            self.wall = time.monotonic() - t0
+            timer.cancel()
+            stdout.seek(0)
+            self.stdout = stdout.read().decode()
         self.finished = proc.returncode == 0
         self.timed_out = proc.returncode == -9
-        self.stdout = out[0] if out else ""
 
     def json(self):
         return json.loads(self.stdout) if self.finished else None
