@@ -61,7 +61,7 @@ std::error_code SoftLink::deinit() {
   peers_.clear();
   fetch_cursor_ = 0;
   std::lock_guard ck(crypto_mutex_);
-  for (PeerCrypto& c : crypto_) c.in_use = false, c.cipher.reset();
+  crypto_.reset();  // every slot's key and PNs go with the activation
   return {};
 }
 
@@ -147,7 +147,8 @@ std::span<const std::uint8_t> SoftLink::protect_for(const PeerInfo& peer, std::s
 }
 
 SoftLink::PeerCrypto* SoftLink::crypto_for_locked(const MacAddress& mac) {
-  for (PeerCrypto& c : crypto_)
+  if (!crypto_) return nullptr;
+  for (PeerCrypto& c : *crypto_)
     if (c.in_use && c.mac == mac) return &c;
   return nullptr;
 }
@@ -157,8 +158,9 @@ SoftLink::PeerCrypto* SoftLink::crypto_for_locked(const MacAddress& mac) {
 void SoftLink::update_crypto_locked(const PeerInfo& peer) {
   std::lock_guard ck(crypto_mutex_);
   PeerCrypto* c = crypto_for_locked(peer.mac);
-  if (!c) {
-    for (PeerCrypto& free_slot : crypto_)
+  if (!c && peer.encrypt) {  // a peer that has never encrypted needs no slot
+    if (!crypto_) crypto_ = std::make_unique<std::array<PeerCrypto, detail::PeerTable::kMaxPeers>>();
+    for (PeerCrypto& free_slot : *crypto_)
       if (!free_slot.in_use) {
         c = &free_slot;
         c->in_use = true;

@@ -8,6 +8,7 @@
 #include "support/expect.hpp"
 #include "espnow/api/espnow.hpp"
 #include "espnow/link/soft_link.hpp"
+#include "espnow/wire/ccmp.hpp"
 #include "espnow/wire/frame.hpp"
 
 using namespace espnow;
@@ -141,4 +142,40 @@ TEST(SoftLinkOneThread, ReceivesCountsAndMayBeDeinitializedFromItsOwnCallback) {
   radio.deliver(frame_to(MacAddress::broadcast(), "after", 5));
   EXPECT_EQ(stopper.count, 3);
   EXPECT_EQ(link.stats().rx_frames, 3u);
+}
+
+// A link keeps CCMP state only for peers that encrypt: one that never does
+// is small (espnow sim holds 10,000), and a peer added in the clear that
+// later encrypts gets its key then, its packet numbers starting at 1 and
+// carrying on when it stops and starts encrypting again.
+TEST(SoftLinkCrypto, OnlyPeersThatEncryptHoldCipherStateAndTheirPacketNumbersCarryOn) {
+  EXPECT_LT(sizeof(SoftLink), 1536u);  // 4.2 kB while every link held 20 cipher slots
+  test::ScriptedRadio radio{kA, true};
+  SoftLink link{radio};
+  ASSERT_OK(link.init());
+  PeerInfo peer{.mac = kB};
+  ASSERT_OK(link.add_peer(peer));
+  const auto msg = bytes("hello");
+  const auto packet_number = [&] {
+    std::uint64_t pn = 0;
+    return wire::read_pn(radio.sent.back(), pn) ? pn : 0;
+  };
+  ASSERT_OK(link.send(&kB, msg));
+  EXPECT_FALSE(radio.sent.back()[1] & wire::kFlagProtected);
+  peer.encrypt = true;
+  peer.lmk.fill(7);
+  ASSERT_OK(link.mod_peer(peer));
+  for (std::uint64_t expected : {1u, 2u}) {
+    ASSERT_OK(link.send(&kB, msg));
+    ASSERT_TRUE(radio.sent.back()[1] & wire::kFlagProtected);
+    EXPECT_EQ(packet_number(), expected);
+  }
+  peer.encrypt = false;
+  ASSERT_OK(link.mod_peer(peer));
+  ASSERT_OK(link.send(&kB, msg));
+  EXPECT_FALSE(radio.sent.back()[1] & wire::kFlagProtected);
+  peer.encrypt = true;
+  ASSERT_OK(link.mod_peer(peer));
+  ASSERT_OK(link.send(&kB, msg));
+  EXPECT_EQ(packet_number(), 3u);  // never reused
 }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -137,8 +138,12 @@ class SoftLink final : public Link, private RadioListener {
   std::uint16_t sequence_ = 0;
   std::uint64_t random_state_;
 
-  // Per-peer CCMP state, slot for slot with no allocation. Keyed again when
-  // the PMK or the peer's LMK changes; packet numbers are never reused.
+  // Per-peer CCMP state for the peers that encrypt (and keep a slot once they
+  // did: the transmit PN carries on if they encrypt again). Keyed again when
+  // the PMK or the peer's LMK changes; packet numbers are never reused. The
+  // slots are allocated with the first encrypted peer, not held by every
+  // link: 20 of them are 3.6 kB, most of a link, and most links never
+  // encrypt (espnow sim makes one per device, 10,000 on a large field).
   struct PeerCrypto {
     MacAddress mac;
     bool in_use = false;
@@ -150,7 +155,7 @@ class SoftLink final : public Link, private RadioListener {
   };
   PeerCrypto* crypto_for_locked(const MacAddress& mac);
   std::mutex crypto_mutex_;
-  std::array<PeerCrypto, detail::PeerTable::kMaxPeers> crypto_;
+  std::unique_ptr<std::array<PeerCrypto, detail::PeerTable::kMaxPeers>> crypto_;  // null until needed
 
   // Counts a dropped frame and tells the drop observer, if any.
   void drop(std::atomic<std::uint64_t>& counter, DropReason reason, const MacAddress& src);
