@@ -197,8 +197,6 @@ void Air::candidates(Position p, double radius, std::vector<std::uint32_t>& out)
         if ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y) <= r2) out.push_back(i);
       }
     }
-  // Index order, as without the index: same-time events keep their order.
-  std::sort(out.begin(), out.end());
 }
 
 void Air::channel_use(std::uint8_t channel, bool start) {
@@ -291,7 +289,7 @@ bool Air::Edges::next(std::uint32_t item, Time& when, std::uint64_t& seq, std::u
   const Listener& n = f.listeners[item + 1];
   const Time arrive = f.tx.start + n.arrive;
   when = ends ? arrive + f.tx.duration : arrive;
-  seq = f.seq + 2 * std::uint64_t{n.order} + (ends ? 1 : 0);
+  seq = f.seq + 2 * std::uint64_t{n.station} + (ends ? 1 : 0);
   next_item = item + 1;
   return true;
 }
@@ -306,11 +304,11 @@ void Air::prefetch(const Station& s) {
   for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
 }
 
-void Air::prefetch_companion(const Listener& l) {
+void Air::prefetch_companion(const Listener& l) const {
   // Only where the frame may be delivered; the station's first line, which
   // says where its companion is, was asked for kPrefetchAhead / 2 events ago.
   if (!l.decodable) return;
-  const Station& s = *l.station;
+  const Station& s = *stations_[l.station];
   for (std::uint32_t k = 0; k < s.companion_lines; ++k) __builtin_prefetch(s.companion + 64 * k);
 }
 
@@ -328,10 +326,11 @@ void Air::Edges::run(std::uint32_t item) {
   // reached it went to hundreds of others since): ask for it a few listeners
   // ahead, so the memory works while this one's events run. At a frame's
   // end, the state its delivery goes on to read too (set_companion).
-  if (item + kPrefetchAhead < f.count) prefetch(*f.listeners[item + kPrefetchAhead].station);
-  if (ends && item + kPrefetchAhead / 2 < f.count) prefetch_companion(f.listeners[item + kPrefetchAhead / 2]);
+  const Air& air = *f.air;
+  if (item + kPrefetchAhead < f.count) prefetch(*air.stations_[f.listeners[item + kPrefetchAhead].station]);
+  if (ends && item + kPrefetchAhead / 2 < f.count) air.prefetch_companion(f.listeners[item + kPrefetchAhead / 2]);
   const Listener& l = f.listeners[item];
-  Phy& phy = l.station->phy;
+  Phy& phy = air.stations_[l.station]->phy;
   if (!ends) {
     phy.signal_start(f.tx, l.mw, l.dbm, l.decodable);
     return;
@@ -377,14 +376,14 @@ const std::shared_ptr<Air::Listeners>& Air::reach_of(std::uint32_t from, PhyRate
     const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, tx_dbm)) * factor;
     if (mw < event_mw) continue;
     const bool decodable = rx.channel == channel && (!long_range_rate || rx.long_range);
-    listeners.push_back(Listener{propagation_delay(d), mw, mw_to_dbm(mw), stations_[i].get(),
-                                 static_cast<std::uint32_t>(listeners.size()), decodable});
+    listeners.push_back(Listener{propagation_delay(d), mw, mw_to_dbm(mw), i, decodable});
   }
-  // Each listener's start and end take the sequence numbers two closures
-  // scheduled in index order would have taken; the sequences run them in
-  // (time, sequence number) order, as the engine would have.
+  // Each listener's start and end take sequence numbers in the order two
+  // closures scheduled in index order would have taken theirs (2·index and
+  // 2·index + 1 from the flight's block); the sequences run them in (time,
+  // sequence number) order, as the engine would have.
   std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
-    return a.arrive != b.arrive ? a.arrive < b.arrive : a.order < b.order;
+    return a.arrive != b.arrive ? a.arrive < b.arrive : a.station < b.station;
   });
   reach.list->listeners.assign(listeners.begin(), listeners.end());
   reach.list->clean.assign(listeners.size(), CleanSuccess{});
@@ -424,14 +423,14 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   flight.clean = flight.reach->clean.data();
   const auto n = static_cast<std::uint32_t>(flight.reach->listeners.size());
   flight.count = n;
-  flight.seq = engine_.reserve(2 * std::uint64_t{n});
+  flight.seq = engine_.reserve(n > 0 ? 2 * std::uint64_t{stations_.size()} : 0);  // two per radio: see reach_of
   flight.refs = n > 0 ? 2 : 1;  // recent_, and the events
   if (n == 0) return;
-  for (std::uint32_t k = 0; k < std::min(n, kPrefetchAhead); ++k) prefetch(*flight.listeners[k].station);
+  for (std::uint32_t k = 0; k < std::min(n, kPrefetchAhead); ++k) prefetch(*stations_[flight.listeners[k].station]);
   const Listener& first = flight.listeners[0];
   const Time arrive = tx.start + first.arrive;
-  engine_.add(flight.starts, arrive, flight.seq + 2 * std::uint64_t{first.order}, 0, n);
-  engine_.add(flight.ends, arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.order} + 1, 0, n);
+  engine_.add(flight.starts, arrive, flight.seq + 2 * std::uint64_t{first.station}, 0, n);
+  engine_.add(flight.ends, arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.station} + 1, 0, n);
 }
 
 }  // namespace espnow::sim
