@@ -74,6 +74,14 @@ std::vector<std::uint8_t> frame_to(const MacAddress& dst, std::string_view text,
   return out;
 }
 
+// Delivers `frame`, then its MAC retry (the same frame, retry bit set),
+// which `frame` is afterwards.
+void deliver_and_retry(test::ScriptedRadio& radio, std::vector<std::uint8_t>& frame) {
+  radio.deliver(frame);
+  wire::set_retry(frame, true);
+  radio.deliver(frame);
+}
+
 struct Received {
   int count = 0;
   static void on(void* ctx, const RecvInfo&, std::span<const std::uint8_t>) { ++static_cast<Received*>(ctx)->count; }
@@ -92,16 +100,12 @@ TEST(SoftLinkDuplicates, AUnicastRetryIsDroppedABroadcastIsNotLookedUp) {
   link.register_recv_cb(&Received::on, &got);
   ASSERT_OK(link.init());
   auto unicast = frame_to(kA, "to A", 7);
-  radio.deliver(unicast);
-  wire::set_retry(unicast, true);
-  radio.deliver(unicast);
+  deliver_and_retry(radio, unicast);
   EXPECT_EQ(got.count, 1);
   EXPECT_EQ(link.stats().rx_duplicates, 1u);
 
   auto broadcast = frame_to(MacAddress::broadcast(), "to all", 8);
-  radio.deliver(broadcast);
-  wire::set_retry(broadcast, true);  // no sender does this: a broadcast has one attempt
-  radio.deliver(broadcast);
+  deliver_and_retry(radio, broadcast);  // no sender does this: a broadcast has one attempt
   EXPECT_EQ(got.count, 3);
   EXPECT_EQ(link.stats().rx_duplicates, 1u);
   radio.deliver(unicast);  // B's last unicast is still known after its broadcasts
@@ -129,9 +133,7 @@ TEST(SoftLinkOneThread, ReceivesCountsAndMayBeDeinitializedFromItsOwnCallback) {
   radio.deliver(frame_to(MacAddress::broadcast(), "one", 1));
   radio.deliver(frame_to("02:00:00:00:00:0c"_mac, "not for A", 2));
   auto unicast = frame_to(kA, "two", 3);
-  radio.deliver(unicast);
-  wire::set_retry(unicast, true);
-  radio.deliver(unicast);
+  deliver_and_retry(radio, unicast);
   EXPECT_EQ(stopper.count, 2);
   EXPECT_EQ(link.stats().rx_frames, 2u);
   EXPECT_EQ(link.stats().rx_not_for_us, 1u);
