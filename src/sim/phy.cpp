@@ -160,19 +160,20 @@ bool Phy::survives(CleanSuccess* clean) {
     faint_query_(lock_.start, lock_.last, delivered_.span(), false, faint);
     if (!faint.empty()) lock_.interfered = true;  // a loss is a collision, not weakness
   };
-  const auto sum_mw = [&] {
-    double sum = 0.0;
-    for (const FaintSignal& f : faint) sum += f.mw;
-    return sum;
+  // Below P with every faint signal in `faint` over the whole frame.
+  const auto below_lower_bound = [&] {
+    double sum_mw = 0.0;
+    for (const FaintSignal& f : faint) sum_mw += f.mw;
+    return u < std::exp(log_success_with_extra(sum_mw)) * (1.0 - kSlack);
   };
   if (u >= alone * (1.0 + kSlack)) {
     if (!lock_.interfered) exact();
     return false;
   }
-  if (u < std::exp(log_success_with_extra(sum_mw())) * (1.0 - kSlack)) return true;
+  if (below_lower_bound()) return true;
   exact();
   if (faint.empty()) return u < alone;
-  if (u < std::exp(log_success_with_extra(sum_mw())) * (1.0 - kSlack)) return true;  // the exact powers, still one bound
+  if (below_lower_bound()) return true;  // the exact powers, still one bound
   return u < std::exp(log_success(faint));
 }
 
