@@ -38,6 +38,20 @@ class HugePageArena {
 
   static constexpr std::size_t kPiece = std::size_t{2} << 20;
 
+  // From now on, every arena of the process takes its pieces from a stock of
+  // `pieces` that a thread of their own maps and faults in ahead, so that a
+  // large simulation does not wait for the kernel to clear each new piece.
+  // For programs that build large fields (espnow sim); the stock costs its
+  // pieces' memory and a thread. Without huge_page mapping (not Linux,
+  // AddressSanitizer), nothing.
+  static void prepare_ahead(std::size_t pieces);
+  // How many pieces are ready now (for tests and diagnostics).
+  static std::size_t prepared_pieces();
+  // Whether pieces are mapped from the kernel (Linux, not AddressSanitizer's
+  // build, which takes them from operator new so that its leak check sees
+  // inside them): only mapped pieces can be huge pages or come from the stock.
+  static bool maps() noexcept;
+
  private:
   struct Piece {
     void* base;
