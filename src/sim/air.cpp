@@ -335,7 +335,10 @@ void Air::Edges::run(std::uint32_t item) {
     phy.signal_start(f.tx, l.mw, l.dbm, l.decodable);
     return;
   }
-  phy.signal_end(f.tx, &f.clean[item]);
+  // Every transmission that may still count as a faint signal somewhere is
+  // in recent_: when this frame is the only one, none can have overlapped it
+  // (most frames' ends on a quiet field), and the radio need not ask.
+  phy.signal_end(f.tx, &f.clean[item], air.recent_.size() > 1);
   if (item + 1 == f.count) f.air->release(f);  // its last event
 }
 

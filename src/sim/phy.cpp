@@ -139,7 +139,7 @@ double Phy::log_piece_success(const FrameModel& m, Time begin, Time end, double 
   return log_p;
 }
 
-bool Phy::survives(CleanSuccess* clean) {
+bool Phy::survives(CleanSuccess* clean, bool faint_possible) {
   // Faint signals only lower P (every error-rate formula falls as the SINR
   // rises), so P lies between `alone` (none of them) and P with all of them
   // over the whole frame at their most; a draw outside those bounds is
@@ -150,7 +150,7 @@ bool Phy::survives(CleanSuccess* clean) {
   constexpr double kSlack = 1e-9;
   std::vector<FaintSignal>& faint = t_faint;
   faint.clear();
-  if (faint_query_) faint_query_(lock_.start, lock_.last, delivered_.span(), !exact_reception_, faint);
+  if (faint_query_ && faint_possible) faint_query_(lock_.start, lock_.last, delivered_.span(), !exact_reception_, faint);
   const double alone = success_without_faint(clean);
   const double u = random_.uniform();
   if (faint.empty()) return u < alone;
@@ -259,7 +259,7 @@ void Phy::signal_start(const Transmission& tx, double mw, double dbm_of_mw, bool
   update_busy();
 }
 
-void Phy::signal_end(const Transmission& tx, CleanSuccess* clean) {
+void Phy::signal_end(const Transmission& tx, CleanSuccess* clean, bool faint_possible) {
   const bool was_locked = lock_.tx && lock_.tx->id == tx.id;
   account(engine_.now());  // the stretch up to now, with this signal still in it
   for (auto it = arrivals_.begin(); it != arrivals_.end(); ++it)
@@ -268,7 +268,7 @@ void Phy::signal_end(const Transmission& tx, CleanSuccess* clean) {
       break;
     }
   if (was_locked) {
-    const bool ok = survives(clean);
+    const bool ok = survives(clean, faint_possible);
     const Lock done = lock_;
     lock_ = Lock{};
     if (!ok && done.tx->frame.kind == FrameKind::data)

@@ -95,7 +95,10 @@ class Phy {
   void signal_start(const Transmission& tx, double mw, double dbm, bool decodable);
   // `clean`, if any, is where this sender's clean frames' success here is
   // remembered (read and written during the call only).
-  void signal_end(const Transmission& tx, CleanSuccess* clean = nullptr);
+  // `faint_possible` false says no other transmission can have been felt
+  // faintly over a frame locked on here (the air has none recent): the
+  // faint signals are not asked for.
+  void signal_end(const Transmission& tx, CleanSuccess* clean = nullptr, bool faint_possible = true);
 
   // Starts sending (the caller schedules tx_end() after the frame's
   // duration). A reception in progress is abandoned.
@@ -138,7 +141,7 @@ class Phy {
   void start_lock(const Transmission& tx, double mw, double dbm, bool others);
   void account(Time until);  // records [lock_.last, until) as a stretch
   // Whether the locked frame survives: one uniform draw against P.
-  bool survives(CleanSuccess* clean);
+  bool survives(CleanSuccess* clean, bool faint_possible);
   // P(the locked frame survives) if no faint signal counted: from `clean`
   // when the frame was alone.
   double success_without_faint(CleanSuccess* clean);
