@@ -346,15 +346,7 @@ class Run {
       text += "\"acked\":" + std::to_string(st.acked) + ",\"failed\":" + std::to_string(st.failed) +
               ",\"from\":\"" + f.from_text + "\",\"offered\":" + std::to_string(st.offered) +
               ",\"queue_drops\":" + std::to_string(st.queue_drops) + ",\"received\":{";
-      // Piece by piece: a temporary string per receiver (3.8 million at
-      // 10,000 devices) was a heap allocation each.
-      char count[24];
-      for (std::size_t r = 0; r < rows.size(); ++r) {
-        text += r ? ",\"" : "\"";
-        text += s_.nodes[rows[r].first].mac_text;
-        text += "\":";
-        text.append(count, std::to_chars(count, count + sizeof count, rows[r].second).ptr);
-      }
+      append_received(rows, text);
       text += "},\"sent\":" + std::to_string(st.sent) + ",\"to\":\"" + f.to_text + "\"}";
       if (text.size() >= (1u << 16)) {
         std::fwrite(text.data(), 1, text.size(), out);
@@ -364,6 +356,28 @@ class Run {
     text += "],\"nodes\":" + nodes_json().dump() + ",\"sim_seconds\":" + json(to_seconds(engine_.now())).dump() +
             ",\"wall_seconds\":" + json(wall_seconds_).dump() + "}\n";
     std::fwrite(text.data(), 1, text.size(), out);
+  }
+
+  // A flow's `"mac":count` pairs, written in place: 3.8 million of them at
+  // 10,000 devices, where a string append per piece took a tenth of a second
+  // (a temporary string per pair, before that, a heap allocation each).
+  void append_received(const std::vector<std::pair<std::uint32_t, std::uint64_t>>& rows, std::string& text) const {
+    constexpr std::size_t kCountDigits = 20;  // of a 64-bit count
+    std::size_t most = 0;
+    for (const auto& row : rows) most += s_.nodes[row.first].mac_text.size() + 4 + kCountDigits;
+    const std::size_t start = text.size();
+    text.resize(start + most);
+    char* p = text.data() + start;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::string& mac = s_.nodes[rows[r].first].mac_text;
+      if (r) *p++ = ',';
+      *p++ = '"';
+      p = std::copy(mac.begin(), mac.end(), p);
+      *p++ = '"';
+      *p++ = ':';
+      p = std::to_chars(p, p + kCountDigits, rows[r].second).ptr;
+    }
+    text.resize(static_cast<std::size_t>(p - text.data()));
   }
 
   void print_summary() const {
