@@ -13,7 +13,6 @@ namespace {
 // propagation delay across any field, as the timed SimAir keeps frames).
 constexpr sim::Time kRetireAfter = sim::milliseconds(10);
 
-std::int8_t rssi_of(double dbm) { return static_cast<std::int8_t>(std::lround(std::clamp(dbm, -127.0, 0.0))); }
 
 }  // namespace
 

@@ -23,7 +23,6 @@ sim::AirConfig air_config(const SimAir& air) {
   return c;
 }
 
-std::int8_t rssi_of(double dbm) { return static_cast<std::int8_t>(std::lround(std::clamp(dbm, -127.0, 0.0))); }
 
 }  // namespace
 

@@ -16,7 +16,7 @@ std::pair<MacAddress, MacAddress> ordered(const MacAddress& a, const MacAddress&
 int rssi_dbm(const PathLoss& model, Position from, Position to, double tx_dbm) {
   const double d = std::max(1.0, std::hypot(from.x - to.x, from.y - to.y));
   const double loss = model.reference_db + 10.0 * model.exponent * std::log10(d);
-  return static_cast<int>(std::lround(std::clamp(tx_dbm - loss, -127.0, 0.0)));
+  return rssi_of(tx_dbm - loss);
 }
 
 Reception reception(std::uint8_t tx_channel, std::uint8_t rx_channel, PhyRate rate, bool rx_long_range, int rssi) {

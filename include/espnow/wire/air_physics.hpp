@@ -28,6 +28,17 @@ struct PathLoss {
 // -127..0 dBm; distances under 1 m count as 1 m.
 int rssi_dbm(const PathLoss& model, Position from, Position to, double tx_dbm);
 
+// The RSSI a receiver reports for a signal of `dbm`: clamped to -127..0 and
+// rounded half away from zero, exactly as std::lround would (which is a call
+// into libm at every reception of a simulated air).
+inline std::int8_t rssi_of(double dbm) noexcept {
+  const double x = dbm < -127.0 ? -127.0 : (dbm > 0.0 ? 0.0 : dbm);  // NaN stays NaN...
+  if (x != x) return 0;                                                // ...and reports 0
+  auto whole = static_cast<int>(x);  // toward zero; x - whole is exact
+  if (x - whole <= -0.5) --whole;
+  return static_cast<std::int8_t>(whole);
+}
+
 enum class Reception : std::uint8_t { heard, other_channel, not_long_range, too_weak };
 
 // Whether a receiver on `rx_channel` (long-range capable or not) hears a
