@@ -77,13 +77,18 @@ void Dcf::drop_queued() {
   queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(std::min(keep, queue_.size())), queue_.end());
   queued_ = static_cast<std::uint32_t>(queue_.size());
   if (!queue_.empty()) return;
+  cancel_access_timer();
+}
+
+void Dcf::cancel_access_timer() {
+  // Most radios a frame reaches have nothing to send and no timer: no call.
+  if (!access_timer_) return;
   engine_.cancel(access_timer_);
   access_timer_ = {};
 }
 
 void Dcf::schedule_access() {
-  engine_.cancel(access_timer_);
-  access_timer_ = {};
+  cancel_access_timer();
   // The NAV ends with no event of its own (nothing tells us), so a medium
   // busy only by NAV still gets a timer: access_start() waits it out.
   if (queued_ == 0 || busy_until_event()) return;
@@ -171,8 +176,7 @@ void Dcf::phy_busy(bool busy) {
   if (busy) {
     update_backoff();
     phy_busy_ = true;
-    engine_.cancel(access_timer_);
-    access_timer_ = {};
+    cancel_access_timer();
   } else {
     phy_busy_ = false;
     idle_since_ = engine_.now();

@@ -107,6 +107,7 @@ class Dcf final : public PhyEvents {
   void update_backoff();      // counts the idle slots elapsed so far
   void new_backoff(std::uint32_t cw);
   void schedule_access();
+  void cancel_access_timer();
   void access_timer_fired();
   void start_transmission();
   void ack_deadline();
