@@ -31,6 +31,11 @@ std::uint64_t FrameStore::keep(std::span<const std::uint8_t> frame, const MacAdd
   Slot& s = slots_[slot];
   s.bytes.assign(frame.begin(), frame.end());  // within the capacity a reused slot has
   s.dst = dst;
+  s.decoded = wire::decode(s.bytes, wire::Fcs::trusted, s.storage);  // as a receiving link would
+  if (s.decoded.error == wire::DecodeError::storage_too_small) {
+    s.storage.resize(wire::kMaxMessageV2);
+    s.decoded = wire::decode(s.bytes, wire::Fcs::trusted, s.storage);
+  }
   return std::uint64_t{slot} + 1;
 }
 
@@ -97,7 +102,8 @@ std::error_code StationRadio::transmit(std::span<const std::uint8_t> frame, PhyR
 void StationRadio::received(const sim::AirFrame& f, double rx_dbm) {
   if (!listener_ || !accepts(f.dst)) return;  // the rule of every air (Radio::accepts)
   const RxControl rx{rssi_of(rx_dbm), channel(), f.rate, now_us()};
-  listener_->on_frame(frames_.attempt(f), rx);
+  if (f.retry) listener_->on_frame(frames_.attempt(f), rx);  // not the bytes decoded: its retry bit is set
+  else listener_->on_decoded_frame(frames_.attempt(f), frames_.decoded(f), rx);
 }
 
 void StationRadio::reported(const sim::TxReport& r) {

@@ -30,6 +30,10 @@ class FrameStore {
   // The frame as sent in the attempt `f` of it: the retry bit (and the FCS) as
   // `f` says. Valid until the next call.
   std::span<const std::uint8_t> attempt(const sim::AirFrame& f);
+  // wire::decode's result for the frame as kept (the first attempt's bytes;
+  // a retry's differ in its retry bit): decoded once, when it was kept, for
+  // every radio that receives it.
+  const wire::DecodeResult& decoded(const sim::AirFrame& f) const { return slots_[f.tag - 1].decoded; }
   const MacAddress& dst(std::uint64_t tag) const { return slots_[tag - 1].dst; }
   // After its sender's report: the slot is free once every reception of the
   // frame has ended (at most the propagation delay across the field later).
@@ -38,9 +42,13 @@ class FrameStore {
   void forget(std::uint64_t tag) { free_.push_back(static_cast<std::uint32_t>(tag - 1)); }
 
  private:
+  // `decoded` views `bytes` and `storage` (a message in several elements),
+  // whose buffers stay where they are when the slot moves.
   struct Slot {
     std::vector<std::uint8_t> bytes;
     MacAddress dst;
+    wire::DecodeResult decoded;
+    std::vector<std::uint8_t> storage;
   };
   void reclaim();
 

@@ -316,11 +316,22 @@ bool SoftLink::accept_pn(const MacAddress& src, std::uint64_t pn) {
 }
 
 void SoftLink::on_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl) {
+  receive(frame, nullptr, rx_ctrl);
+}
+
+void SoftLink::on_decoded_frame(std::span<const std::uint8_t> frame, const wire::DecodeResult& decoded,
+                                const RxControl& rx_ctrl) {
+  receive(frame, &decoded, rx_ctrl);
+}
+
+void SoftLink::receive(std::span<const std::uint8_t> frame, const wire::DecodeResult* decoded,
+                       const RxControl& rx_ctrl) {
   const detail::DeliveryGate::Pass pass(delivery_);
   if (!pass.open()) return;  // deinitialized: the radio hears it, ESP-NOW does not
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
   std::array<std::uint8_t, wire::kMaxFrameSize> plain;
-  auto dec = wire::decode(frame, wire::Fcs::trusted, storage);  // the radio checked it
+  // The radio checked the FCS.
+  wire::DecodeResult dec = decoded ? *decoded : wire::decode(frame, wire::Fcs::trusted, storage);
   if (!dec.ok()) {  // the sender, if the 802.11 header is there to name it
     drop(counters_.rx_malformed, DropReason::malformed, frame.size() >= 16 ? MacAddress::read(frame.data() + 10) : MacAddress{});
     return;

@@ -1,7 +1,10 @@
 // SoftLink over a radio whose reports the test times (ScriptedRadio).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "support/scripted_radio.hpp"
@@ -180,4 +183,87 @@ TEST(SoftLinkCrypto, OnlyPeersThatEncryptHoldCipherStateAndTheirPacketNumbersCar
   ASSERT_OK(link.mod_peer(peer));
   ASSERT_OK(link.send(&kB, msg));
   EXPECT_EQ(packet_number(), 3u);  // never reused
+}
+
+namespace {
+
+// What a link's receive callback was given, in order.
+struct Messages {
+  std::vector<std::tuple<MacAddress, MacAddress, std::vector<std::uint8_t>>> got;
+  static void on(void* ctx, const RecvInfo& info, std::span<const std::uint8_t> msg) {
+    static_cast<Messages*>(ctx)->got.emplace_back(info.src, info.dst, std::vector<std::uint8_t>(msg.begin(), msg.end()));
+  }
+};
+
+// A link of A that speaks v2 and knows B as an encrypting peer.
+void listen_as_a(SoftLink& link, Messages& messages, const Key& lmk) {
+  link.register_recv_cb(&Messages::on, &messages);
+  ASSERT_OK(link.init());
+  ASSERT_OK(link.set_protocol_version(2));
+  PeerInfo b{.mac = kB, .encrypt = true};
+  b.lmk = lmk;
+  ASSERT_OK(link.add_peer(b));
+}
+
+}  // namespace
+
+// A radio that decodes each frame once for every link that hears it (espnow
+// sim) hands the decode along; the link then receives exactly what it would
+// have from the bytes: the same messages (v1, a v2 message in several
+// elements, an encrypted one), the same drops and the same counters.
+TEST(SoftLinkDecodedFrames, AreReceivedExactlyAsTheirBytesWouldBe) {
+  Key lmk{};
+  lmk.fill(9);
+  std::vector<std::vector<std::uint8_t>> frames;
+  frames.push_back(frame_to(MacAddress::broadcast(), "hello all", 1));
+  frames.push_back(frame_to(kA, "hello A", 2));
+  frames.push_back(frames.back());
+  wire::set_retry(frames.back(), true);  // its MAC retry: a duplicate
+  frames.push_back(frame_to("02:00:00:00:00:0c"_mac, "not for A", 3));
+  {
+    wire::FrameParams v2{.dst = kA, .src = kB, .sequence = 4, .random = 44, .version = 2};
+    std::vector<std::uint8_t> out(wire::kMaxFrameSize);
+    const std::vector<std::uint8_t> long_message(700, 0x5a);
+    out.resize(wire::encode(v2, long_message, out).size);
+    frames.push_back(out);
+  }
+  {
+    test::ScriptedRadio b_radio{kB, true};
+    SoftLink b{b_radio};
+    ASSERT_OK(b.init());
+    PeerInfo a{.mac = kA, .encrypt = true};
+    a.lmk = lmk;
+    ASSERT_OK(b.add_peer(a));
+    ASSERT_OK(b.send(&kA, bytes("secret")));
+    frames.push_back(b_radio.sent.back());
+  }
+  frames.push_back(frames[1]);
+  frames.back().insert(frames.back().end(), {1, 2, 3, 4});  // a second FCS: malformed since IDF 5.3.2
+
+  test::ScriptedRadio raw_radio{kA}, decoded_radio{kA};
+  SoftLink raw{raw_radio}, decoded{decoded_radio};
+  Messages from_raw, from_decoded;
+  listen_as_a(raw, from_raw, lmk);
+  listen_as_a(decoded, from_decoded, lmk);
+  std::size_t elements = 0;
+  for (const auto& f : frames) {
+    raw_radio.deliver(f);
+    std::array<std::uint8_t, wire::kMaxMessageV2> storage;
+    const wire::DecodeResult d = wire::decode(f, wire::Fcs::trusted, storage);
+    elements = std::max(elements, d.frame.elements);
+    decoded_radio.deliver_decoded(f, d);
+  }
+  EXPECT_GT(elements, 1u);  // the v2 message came in several elements
+  ASSERT_EQ(from_raw.got.size(), 4u);  // broadcast, unicast, v2, encrypted
+  const auto secret = bytes("secret");
+  EXPECT_EQ(std::get<2>(from_raw.got[3]), std::vector<std::uint8_t>(secret.begin(), secret.end()));
+  EXPECT_EQ(from_decoded.got, from_raw.got);
+  const LinkStats r = raw.stats(), d = decoded.stats();
+  EXPECT_EQ(d.rx_frames, r.rx_frames);
+  EXPECT_EQ(d.rx_duplicates, 1u);
+  EXPECT_EQ(d.rx_not_for_us, 1u);
+  EXPECT_EQ(d.rx_malformed, 1u);
+  EXPECT_EQ(r.rx_duplicates, 1u);
+  EXPECT_EQ(r.rx_not_for_us, 1u);
+  EXPECT_EQ(r.rx_malformed, 1u);
 }

@@ -65,6 +65,15 @@ class ScriptedRadio final : public Radio {
     }
     if (l) l->on_frame(frame, RxControl{-30, 1, PhyRate::r1m, 0});
   }
+  // As a radio that decoded the frame for its listener (espnow sim's stations).
+  void deliver_decoded(std::span<const std::uint8_t> frame, const wire::DecodeResult& decoded) {
+    RadioListener* l;
+    {
+      std::lock_guard lk(mutex_);
+      l = listener_;
+    }
+    if (l) l->on_decoded_frame(frame, decoded, RxControl{-30, 1, PhyRate::r1m, 0});
+  }
 
  private:
   mutable std::mutex mutex_;

@@ -72,6 +72,10 @@ class SoftLink final : public Link, private RadioListener {
 
  private:
   void on_frame(std::span<const std::uint8_t> frame, const RxControl& rx_ctrl) override;
+  void on_decoded_frame(std::span<const std::uint8_t> frame, const wire::DecodeResult& decoded,
+                        const RxControl& rx_ctrl) override;
+  // Both: `decoded` is the frame's decode when the radio did it, else null.
+  void receive(std::span<const std::uint8_t> frame, const wire::DecodeResult* decoded, const RxControl& rx_ctrl);
   void on_tx_done(const MacAddress& dst, bool acked) override;
   std::error_code send_one(const PeerInfo& peer, std::span<const std::uint8_t> data);
   bool is_duplicate(const MacAddress& src, std::uint16_t sequence, std::uint32_t random, bool retry);

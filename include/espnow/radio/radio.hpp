@@ -8,6 +8,7 @@
 #include <span>
 #include <system_error>
 
+#include "espnow/wire/frame.hpp"
 #include "espnow/wire/mac_address.hpp"
 #include "espnow/wire/phy.hpp"
 
@@ -33,6 +34,16 @@ class RadioListener {
   // Only frames whose FCS the radio has verified are delivered (as a
   // hardware radio does); the FCS is still attached.
   virtual void on_frame(std::span<const std::uint8_t> frame_with_fcs, const RxControl& rx_ctrl) = 0;
+  // The same, from a radio that decodes each transmission once for all who
+  // hear it (espnow sim's stations: a frame reaches hundreds of links that
+  // would each decode the same bytes): `decoded` is what
+  // wire::decode(frame_with_fcs, wire::Fcs::trusted, storage) gives, valid
+  // during the call. A listener that does not decode takes it as on_frame.
+  virtual void on_decoded_frame(std::span<const std::uint8_t> frame_with_fcs, const wire::DecodeResult& decoded,
+                                const RxControl& rx_ctrl) {
+    (void)decoded;
+    on_frame(frame_with_fcs, rx_ctrl);
+  }
   // One report per transmit(), in transmit order. `acked` is true for a
   // unicast the destination acknowledged, and for every group-addressed
   // frame (never acknowledged, so never a failure).
