@@ -67,6 +67,14 @@ TEST(HugePageArena, AnObjectLargerThanAPieceGetsItsOwn) {
   EXPECT_TRUE(address(q) >= address(p) + big || address(q) + 16 <= address(p));
 }
 
+#if defined(__SANITIZE_THREAD__)
+#define ESPNOW_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ESPNOW_TEST_TSAN 1
+#endif
+#endif
+
 #if defined(__linux__)
 // Minor page faults taken by the calling thread so far.
 static long thread_faults() {
@@ -103,7 +111,13 @@ TEST(HugePageArena, PiecesPreparedAheadCostTheTakerNoPageFault) {
   }
   // Mapped and written by the stock's thread: its pages exist, none faults here
   // (a piece mapped here takes one fault per huge page, or 512 per piece).
+  // ThreadSanitizer's build also faults in its own shadow of every page this
+  // thread touches first, which a fault count cannot tell apart.
+#if !defined(ESPNOW_TEST_TSAN)
   EXPECT_EQ(thread_faults() - before, 0);
+#else
+  (void)before;
+#endif
   EXPECT_TRUE(zero);
   EXPECT_TRUE(prepared(2));  // and the stock fills up again
 }
