@@ -23,7 +23,6 @@ sim::AirConfig air_config(const SimAir& air) {
   return c;
 }
 
-
 }  // namespace
 
 ClockedAir::ClockedAir(SimAir& air) : air_(air), des_(engine_, air_config(air)) {
