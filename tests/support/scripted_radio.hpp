@@ -58,24 +58,21 @@ class ScriptedRadio final : public Radio {
   std::vector<std::vector<std::uint8_t>> sent;  // every frame transmitted, in order
 
   void deliver(std::span<const std::uint8_t> frame) {
-    RadioListener* l;
-    {
-      std::lock_guard lk(mutex_);
-      l = listener_;
-    }
-    if (l) l->on_frame(frame, RxControl{-30, 1, PhyRate::r1m, 0});
+    if (RadioListener* l = listener()) l->on_frame(frame, kRx);
   }
   // As a radio that decoded the frame for its listener (espnow sim's stations).
   void deliver_decoded(std::span<const std::uint8_t> frame, const wire::DecodeResult& decoded) {
-    RadioListener* l;
-    {
-      std::lock_guard lk(mutex_);
-      l = listener_;
-    }
-    if (l) l->on_decoded_frame(frame, decoded, RxControl{-30, 1, PhyRate::r1m, 0});
+    if (RadioListener* l = listener()) l->on_decoded_frame(frame, decoded, kRx);
   }
 
  private:
+  static constexpr RxControl kRx{-30, 1, PhyRate::r1m, 0};  // what every delivery reports
+  // Called outside the lock: the listener may call back into the radio.
+  RadioListener* listener() const {
+    std::lock_guard lk(mutex_);
+    return listener_;
+  }
+
   mutable std::mutex mutex_;
   MacAddress mac_;
   bool report_at_once_;
