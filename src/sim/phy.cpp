@@ -27,6 +27,10 @@ double log_chunk_success(Modulation m, std::uint32_t kbps, double sinr, double b
 // 20) carries 24 at 6 Mbps: bits per microsecond of the preamble and header.
 constexpr double kOfdmHeaderBitsPerUs = 24.0 / 20.0;
 
+// dsss_log_success_rate is bits times its value for one bit up to this many
+// bits (beyond, its shortcut for a certain 1 Mbps frame no longer applies).
+constexpr double kOneRateMaxBits = 0x1p24;
+
 // What the receiver needs of a rate, in a table by rate value: rate_info
 // searches a list, and every reception would search it several times.
 struct RateFigures {
@@ -115,6 +119,8 @@ Phy::FrameModel Phy::frame_model() const {
   m.noise_mw = m.ofdm ? ofdm_noise_mw_ : noise_mw_;  // 20 MHz wide, not 22
   m.header_kbps = r.header_kbps;
   m.kbps = r.kbps;
+  m.dsss_one_rate = (r.modulation == Modulation::dsss_long || r.modulation == Modulation::dsss_short) &&
+                    r.header_kbps == r.kbps;
   m.lr_needed = r.modulation == Modulation::long_range ? dbm_to_mw(r.sensitivity_dbm) / m.noise_mw : 0.0;
   m.header_end = lock_.start + r.preamble_header;
   m.data_end = lock_.start + lock_.tx->duration - (m.ofdm ? microseconds(kSignalExtensionUs) : 0);
@@ -127,15 +133,24 @@ double Phy::log_piece_success(const FrameModel& m, Time begin, Time end, double 
   // the payload (none in a signal extension: interference there costs nothing).
   const Time in_header = std::max<Time>(0, std::min(end, m.header_end) - begin);
   const Time in_payload = std::max<Time>(0, std::min(end, m.data_end) - std::max(begin, m.header_end));
+  const double header_bits = m.ofdm ? static_cast<double>(in_header) * 1e-3 * kOfdmHeaderBitsPerUs
+                                    : static_cast<double>(in_header) * 1e-3 * m.header_kbps * 1e-3;
+  const double payload_bits = static_cast<double>(in_payload) * m.kbps * 1e-6;
   double log_p = 0.0;
-  if (in_header > 0) {
-    const double us = static_cast<double>(in_header) * 1e-3;
-    const double bits = m.ofdm ? us * kOfdmHeaderBitsPerUs : us * m.header_kbps * 1e-3;
-    log_p += log_chunk_success(m.modulation, m.header_kbps, sinr, bits, m.lr_needed);
+  if (in_header > 0 && in_payload > 0 && m.dsss_one_rate && header_bits <= kOneRateMaxBits &&
+      payload_bits <= kOneRateMaxBits) {
+    // The header and the payload at one DSSS rate (1 Mbps with the long
+    // preamble, 2 Mbps with the short): ln P is bits times a per-bit log
+    // rate that depends on the rate and the SINR only, so it is worked out
+    // once (an exp and a log1p fewer), and each chunk's term is the very
+    // number dsss_log_success_rate would have returned for it.
+    const double per_bit = dsss_log_success_rate(m.kbps, sinr, 1.0);
+    log_p += header_bits * per_bit;
+    log_p += payload_bits * per_bit;
+    return log_p;
   }
-  if (in_payload > 0)
-    log_p += log_chunk_success(m.modulation, m.kbps, sinr, static_cast<double>(in_payload) * m.kbps * 1e-6,
-                               m.lr_needed);
+  if (in_header > 0) log_p += log_chunk_success(m.modulation, m.header_kbps, sinr, header_bits, m.lr_needed);
+  if (in_payload > 0) log_p += log_chunk_success(m.modulation, m.kbps, sinr, payload_bits, m.lr_needed);
   return log_p;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
 
 #include "espnow/wire/error_rate.hpp"
@@ -53,6 +54,19 @@ TEST(ErrorRate, DbpskShortcutGivesTheFormulasExactAnswer) {
     }
   // Below the cut the formula is still worked out: not yet certain at 2^24 bits.
   EXPECT_LT(dsss_success_rate(1000, 40.0 / 22.0, 0x1p24), 1.0);
+}
+
+// ln P at a DSSS rate is the bit count times ln P for one bit, to the last
+// bit of the double (up to 2^24 bits): the simulator's PHY works out a
+// frame's header and payload at one rate from one per-bit value
+// (sim::Phy::log_piece_success), and must get the numbers these give.
+TEST(ErrorRate, DsssLogSuccessIsBitsTimesThatOfOneBit) {
+  for (std::uint32_t kbps : {1000u, 2000u, 5500u, 11000u})
+    for (double sinr = 0.01; sinr < 40.0; sinr *= 1.07)
+      for (double bits : {0.5, 1.0, 24.0, 192.0, 350.4, 2344.0, 11760.0, 1e6, 0x1p24}) {
+        const double one = dsss_log_success_rate(kbps, sinr, 1.0);
+        EXPECT_EQ(dsss_log_success_rate(kbps, sinr, bits), bits * one) << kbps << " " << sinr << " " << bits;
+      }
 }
 
 TEST(ErrorRate, ThermalNoiseOver22MHzWithA7dBFigure) {

@@ -154,6 +154,7 @@ class Phy {
   struct FrameModel {
     Modulation modulation;
     bool ofdm;
+    bool dsss_one_rate;  // DSSS, header and payload at one rate
     std::uint32_t header_kbps;
     std::uint32_t kbps;
     double noise_mw;
