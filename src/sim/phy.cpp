@@ -42,20 +42,24 @@ struct RateFigures {
   Time preamble_header;
 };
 
-const RateFigures& figures(PhyRate rate) {
-  static const auto table = [] {
-    std::array<RateFigures, 256> t{};
-    for (unsigned v = 0; v < t.size(); ++v) {
-      const RateInfo* info = rate_info(static_cast<std::uint8_t>(v));
-      if (!info) continue;
-      const auto r = static_cast<PhyRate>(v);
-      t[v] = RateFigures{info->modulation,         info->kbps,         header_kbps(r), double(info->sensitivity_dbm),
-                         detect_threshold_dbm(r), timing_for(r).preamble_header};
-    }
-    return t;
-  }();
-  return table[static_cast<std::uint8_t>(rate)];
+std::array<RateFigures, 256> make_figures() {
+  std::array<RateFigures, 256> t{};
+  for (unsigned v = 0; v < t.size(); ++v) {
+    const RateInfo* info = rate_info(static_cast<std::uint8_t>(v));
+    if (!info) continue;
+    const auto r = static_cast<PhyRate>(v);
+    t[v] = RateFigures{info->modulation,         info->kbps,         header_kbps(r), double(info->sensitivity_dbm),
+                       detect_threshold_dbm(r), timing_for(r).preamble_header};
+  }
+  return t;
 }
+
+// Built before main from constant tables (wire/phy.cpp's rates), so that a
+// lookup is an index: as a function's static, every call tested its guard,
+// and the builder's registers made the lookup itself 30 instructions.
+const std::array<RateFigures, 256> kFigures = make_figures();
+
+const RateFigures& figures(PhyRate rate) { return kFigures[static_cast<std::uint8_t>(rate)]; }
 
 // log_success's scratch, shared by every radio of the thread (it is used
 // within one call): one warm buffer instead of one cold one per radio.
