@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 #include "espnow/sim/spatial_order.hpp"
 #include "espnow/wire/error_rate.hpp"
@@ -42,12 +41,6 @@ constexpr Time kPropagationSlack = milliseconds(10);
 constexpr std::uint32_t kPrefetchAhead = 16;
 
 }  // namespace
-
-double adjacent_channel_factor(int channel_distance) noexcept {
-  static constexpr double kFactor[] = {1.0, 0.7272, 0.2714, 0.0375, 0.0054, 0.0008};
-  const int k = std::abs(channel_distance);
-  return k < 6 ? kFactor[k] : 0.0;
-}
 
 Air::Air(Engine& engine, const AirConfig& config)
     : engine_(engine), config_(config), random_(config.seed) {
