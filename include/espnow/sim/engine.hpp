@@ -119,6 +119,23 @@ class Engine {
   Next peek(Time& when);
   void run_closure();
   void run_sequence();
+  // Runs the top sequence's events one after another, without putting the
+  // heap right between them, while each comes before every other pending
+  // event (and at or before `until`); returns at the first that does not.
+  void run_sequence_burst(Time until);
+  // Runs every event due at or before `until` (time stays at the last one's).
+  void run_through(Time until);
+  struct Key {
+    Time when;
+    std::uint64_t seq;
+  };
+  // The earliest event other than the top sequence's next: its children in
+  // the heap and the closures' top (perhaps a cancelled one, which is only
+  // earlier than needed).
+  Key others_first() const noexcept;
+  void note_added(Time when, std::uint64_t seq) noexcept {
+    if (later(added_first_, Key{when, seq})) added_first_ = Key{when, seq};
+  }
   // Puts the entry (when, seq, sequence, item) in the heap at place i, or below it.
   void sift_down_sequence(std::size_t i, Time when, std::uint64_t seq, EventSequence* sequence,
                           std::uint32_t item) noexcept;
@@ -133,6 +150,8 @@ class Engine {
   // The sequences, in a heap of their own: few at a time (two per frame on
   // the air), so their events, the most numerous, move a small heap.
   std::vector<SequenceEntry> sequences_;
+  // The earliest event added since a burst began (run_sequence_burst).
+  Key added_first_{INT64_MAX, UINT64_MAX};
 };
 
 }  // namespace espnow::sim
