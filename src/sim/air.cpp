@@ -221,6 +221,7 @@ void Air::forget_old_transmissions() {
     if (t.start + t.duration + longest_ + faint_delay_ >= now) break;
     release(*flights_[recent_.front()->index]);
     recent_.pop_front();
+    --recent_count_;
   }
 }
 
@@ -331,7 +332,7 @@ void Air::Edges::run(std::uint32_t item) {
   // Every transmission that may still count as a faint signal somewhere is
   // in recent_: when this frame is the only one, none can have overlapped it
   // (most frames' ends on a quiet field), and the radio need not ask.
-  phy.signal_end(f.tx, &f.clean[item], air.recent_.size() > 1);
+  phy.signal_end(f.tx, &f.clean[item], air.recent_count_ > 1);
   if (item + 1 == f.count) f.air->release(f);  // its last event
 }
 
@@ -410,6 +411,7 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   });
   forget_old_transmissions();
   recent_.push_back(&flight);
+  ++recent_count_;
   longest_ = std::max(longest_, tx.duration);
 
   // Events only where the frame could be detected; elsewhere it is faint

@@ -264,6 +264,7 @@ class Air {
   std::vector<std::unique_ptr<Flight>> flights_;  // stable addresses: the engine holds their Edges
   std::vector<std::uint32_t> free_flights_;
   std::deque<const Flight*> recent_;  // in order of start
+  std::size_t recent_count_ = 0;      // recent_.size(), which a deque works out from its blocks at every frame's end
   Time longest_ = 0;                  // the longest frame sent so far
   std::unordered_map<CellKey, std::vector<std::uint32_t>> cells_;
   std::vector<std::uint32_t> scratch_;  // candidates of the frame being sent
