@@ -97,7 +97,9 @@ void Engine::sift_down_sequence(std::size_t i, Time when, std::uint64_t seq, Eve
   to.item = item;
 }
 
-void Engine::run_sequence() {
+// Inlined into the burst's loop: as a call it cost a tenth more instructions
+// than the loop it replaced.
+[[gnu::always_inline]] inline bool Engine::run_top_event(const Key& bound) {
   // The heap is put right before the event runs (it may schedule, or run,
   // others): the sequence's next event takes this one's place, and usually
   // stays on top, the same frame's next listener being nanoseconds later.
@@ -108,8 +110,17 @@ void Engine::run_sequence() {
   Time when;
   std::uint64_t seq;
   std::uint32_t item;
+  bool stays = false;
   if (e.sequence->next(e.item, when, seq, item)) {
-    sift_down_sequence(0, when, seq, e.sequence, item);
+    stays = later(bound, Key{when, seq});
+    if (stays) {
+      SequenceEntry& top = sequences_.front();  // still the least: the heap stays a heap
+      top.when = when;
+      top.seq = seq;
+      top.item = item;
+    } else {
+      sift_down_sequence(0, when, seq, e.sequence, item);
+    }
   } else {
     std::pop_heap(sequences_.begin(), sequences_.end(), Later{});
     sequences_.pop_back();
@@ -118,7 +129,11 @@ void Engine::run_sequence() {
   now_ = e.when;
   ++events_run_;
   e.sequence->run(e.item);
+  // What the event added may come first (and may now be the heap's top).
+  return stays && later(added_first_, Key{when, seq});
 }
+
+void Engine::run_sequence() { (void)run_top_event(Key{INT64_MIN, 0}); }  // nothing comes before that: one event
 
 bool Engine::step() {
   Time when;
@@ -161,41 +176,16 @@ Engine::Key Engine::others_first() const noexcept {
 
 void Engine::run_sequence_burst(Time until) {
   // Most of a frame's listeners are nanoseconds apart with nothing else due
-  // in between: their events run here one after another, the sequence's next
-  // written over its entry at the top of the heap (still the least, so the
-  // heap stays a heap) instead of sifted down. The order is the heap's
+  // in between: their events run here one after another, each next one left
+  // at the top of the heap instead of sifted down. The order is the heap's
   // exactly: an event runs here only while it comes before every other one
-  // pending, those the events that ran here added included.
-  const Key others = others_first();
+  // pending, those the events that ran here added included, and is due at or
+  // before `until`.
+  Key bound = others_first();
+  if (later(bound, Key{until, UINT64_MAX})) bound = Key{until, UINT64_MAX};
   added_first_ = Key{INT64_MAX, UINT64_MAX};
-  for (;;) {
-    const SequenceEntry e = sequences_.front();
-    Time when;
-    std::uint64_t seq;
-    std::uint32_t item;
-    bool stays = false;
-    if (e.sequence->next(e.item, when, seq, item)) {
-      const Key next{when, seq};
-      stays = when <= until && later(others, next) && later(added_first_, next);
-      if (stays) {
-        SequenceEntry& top = sequences_.front();
-        top.when = when;
-        top.seq = seq;
-        top.item = item;
-      } else {
-        sift_down_sequence(0, when, seq, e.sequence, item);
-      }
-    } else {
-      std::pop_heap(sequences_.begin(), sequences_.end(), Later{});
-      sequences_.pop_back();
-    }
-    --pending_;
-    now_ = e.when;
-    ++events_run_;
-    e.sequence->run(e.item);
-    // What the event added may come first (and may now be the heap's top).
-    if (!stays || later(Key{when, seq}, added_first_)) return;
-  }
+  while (run_top_event(bound))
+    if (later(bound, added_first_)) bound = added_first_;
 }
 
 void Engine::run_through(Time until) {

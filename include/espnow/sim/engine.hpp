@@ -117,18 +117,22 @@ class Engine {
   enum class Next : std::uint8_t { none, closure, sequence };
   // Which queue holds the earliest event, and when it is due.
   Next peek(Time& when);
+  struct Key {
+    Time when;
+    std::uint64_t seq;
+  };
   void run_closure();
-  void run_sequence();
+  // Runs the top sequence's event. Its next event stays at the heap's top if
+  // it comes before `bound`, else goes down into the heap; true when it
+  // stayed and nothing the event added comes before it.
+  bool run_top_event(const Key& bound);
+  void run_sequence();  // one event
   // Runs the top sequence's events one after another, without putting the
   // heap right between them, while each comes before every other pending
   // event (and at or before `until`); returns at the first that does not.
   void run_sequence_burst(Time until);
   // Runs every event due at or before `until` (time stays at the last one's).
   void run_through(Time until);
-  struct Key {
-    Time when;
-    std::uint64_t seq;
-  };
   // The earliest event other than the top sequence's next: its children in
   // the heap and the closures' top (perhaps a cancelled one, which is only
   // earlier than needed).
