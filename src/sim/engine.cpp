@@ -97,8 +97,8 @@ void Engine::sift_down_sequence(std::size_t i, Time when, std::uint64_t seq, Eve
   to.item = item;
 }
 
-// Inlined into the burst's loop: as a call it cost a tenth more instructions
-// than the loop it replaced.
+// Inlined into the burst's loop: as a call it cost the 1,000-device realtime
+// field 2.8% more instructions than the loop it replaced.
 [[gnu::always_inline]] inline bool Engine::run_top_event(const Key& bound) {
   // The heap is put right before the event runs (it may schedule, or run,
   // others): the sequence's next event takes this one's place, and usually
