@@ -14,6 +14,8 @@ using nlohmann::json;
 constexpr std::size_t kMaxLinks = 20000;     // beyond this, the worst links are drawn
 constexpr std::size_t kMaxBarNodes = 200;    // the counters chart's nodes (the table has all)
 constexpr std::size_t kMaxTableRows = 5000;
+constexpr std::size_t kMaxLabelled = 60;     // nodes named in the topology (more would cover it)
+constexpr double kLabelWidth = 34;           // px a bar's slot needs for its node's name under it
 
 std::string escape(const std::string& s) {
   std::string out;
@@ -43,6 +45,21 @@ std::string ratio_colour(double r) {
 
 const char* kChannelColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                                  "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39"};
+
+// Each node's name in the pictures: the last bytes of its MAC, as few as
+// tell every node apart (two at least: "00:01" reads as an address).
+std::vector<std::string> short_names(const ReportData& d) {
+  for (std::size_t bytes = 2; bytes < 6; ++bytes) {
+    std::vector<std::string> names;
+    for (const ReportNode& n : d.nodes) names.push_back(n.mac.substr(n.mac.size() - (3 * bytes - 1)));
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return names;
+  }
+  std::vector<std::string> names;
+  for (const ReportNode& n : d.nodes) names.push_back(n.mac);
+  return names;
+}
 
 struct Link {
   std::size_t from, to;
@@ -87,10 +104,14 @@ void topology(std::ostream& o, const ReportData& d) {
     *lo -= grow, *hi += grow;
   }
   const double margin = span * 0.06, r = span * (d.nodes.size() > 200 ? 0.004 : 0.012);
+  // Room for the names, which stand up and to the right of their nodes.
+  const bool named = d.nodes.size() <= kMaxLabelled;
+  const double right = named ? span * 0.12 : 0, above = named ? span * 0.03 : 0;
+  const double view_w = x1 - x0 + 2 * margin + right, view_h = y1 - y0 + 2 * margin + above;
   const std::vector<Link> links = links_of(d);
   o << "<svg id=\"topology\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"" << num(x0 - margin) << ' '
-    << num(y0 - margin) << ' ' << num(x1 - x0 + 2 * margin) << ' ' << num(y1 - y0 + 2 * margin)
-    << "\" width=\"720\" height=\"" << num(720.0 * (y1 - y0 + 2 * margin) / (x1 - x0 + 2 * margin), 0)
+    << num(y0 - margin - above) << ' ' << num(view_w) << ' ' << num(view_h)
+    << "\" width=\"720\" height=\"" << num(720.0 * view_h / view_w, 0)
     << "\" style=\"background:#fafafa;border:1px solid #ccc\">\n";
   o << "<g class=\"links\" stroke-width=\"" << num(span * 0.003, 3) << "\" stroke-linecap=\"round\">\n";
   for (const Link& l : links) {
@@ -110,14 +131,24 @@ void topology(std::ostream& o, const ReportData& d) {
       << " receptions, lost " << c["lost_collision"] << " to collisions, " << c["lost_weak"]
       << " to weak signal</title></circle>\n";
   }
-  o << "</g>\n</svg>\n";
+  o << "</g>\n";
+  if (named) {
+    const std::vector<std::string> names = short_names(d);
+    o << "<g class=\"labels\" font-family=\"sans-serif\" font-size=\"" << num(span * 0.03, 3) << "\" fill=\"#222\">\n";
+    for (std::size_t i = 0; i < d.nodes.size(); ++i)
+      o << "<text class=\"label\" x=\"" << num(d.nodes[i].x + 1.5 * r) << "\" y=\"" << num(d.nodes[i].y - 1.5 * r)
+        << "\">" << escape(names[i]) << "</text>\n";
+    o << "</g>\n";
+  }
+  o << "</svg>\n";
   o << "<p class=\"legend\">Links: messages received ÷ sent, per flow and receiver "
     << "<span class=\"swatch\" style=\"background:" << ratio_colour(0) << "\"></span>0% "
     << "<span class=\"swatch\" style=\"background:" << ratio_colour(0.5) << "\"></span>50% "
     << "<span class=\"swatch\" style=\"background:" << ratio_colour(1) << "\"></span>100%"
     << (links.size() == kMaxLinks ? " (the worst " + std::to_string(kMaxLinks) + " links)" : std::string())
-    << ". Nodes: frames received ÷ detected (the rest lost to collisions or weak signal). "
-    << "Hover for the numbers.</p>\n";
+    << ". Nodes: frames received ÷ detected (the rest lost to collisions or weak signal)"
+    << (named ? ", named by the last bytes of their MACs" : "")
+    << ". Hover for the numbers.</p>\n";
 }
 
 void busy_chart(std::ostream& o, const ReportData& d) {
@@ -169,11 +200,15 @@ void counters_chart(std::ostream& o, const ReportData& d) {
     const json& c = d.summary["nodes"][i];
     most = std::max({most, c["receptions"].get<double>() + lost(i), c["transmissions"].get<double>()});
   }
-  const double w = 720, h = 240, left = 10, bottom = 10;
+  const double w = 720, left = 10, top = 10;
   const double slot = (w - 2 * left) / static_cast<double>(std::max<std::size_t>(1, shown.size()));
-  auto bar_h = [&](double v) { return (h - 2 * bottom) * v / most; };
+  // Each bar's node named under it, where there is room for the name.
+  const bool named = slot >= kLabelWidth;
+  const double bottom = named ? 24 : 10, h = 230 + bottom;
+  const std::vector<std::string> names = named ? short_names(d) : std::vector<std::string>();
+  auto bar_h = [&](double v) { return (h - top - bottom) * v / most; };
   o << "<svg id=\"counters\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h
-    << "\" style=\"background:#fff;border:1px solid #ccc\">\n";
+    << "\" style=\"background:#fff;border:1px solid #ccc\" font-family=\"sans-serif\" font-size=\"11\">\n";
   for (std::size_t k = 0; k < shown.size(); ++k) {
     const std::size_t i = shown[k];
     const json& c = d.summary["nodes"][i];
@@ -192,7 +227,11 @@ void counters_chart(std::ostream& o, const ReportData& d) {
     }
     const double th = bar_h(c["transmissions"].get<double>());
     o << "<rect x=\"" << num(x + slot * 0.55) << "\" y=\"" << num(h - bottom - th) << "\" width=\""
-      << num(slot * 0.35) << "\" height=\"" << num(th) << "\" fill=\"#1f77b4\"/></g>\n";
+      << num(slot * 0.35) << "\" height=\"" << num(th) << "\" fill=\"#1f77b4\"/>";
+    if (named)
+      o << "<text class=\"label\" x=\"" << num(x + slot * 0.5) << "\" y=\"" << num(h - 8)
+        << "\" text-anchor=\"middle\">" << escape(names[i]) << "</text>";
+    o << "</g>\n";
   }
   o << "</svg>\n<p class=\"legend\">Per node: <span class=\"swatch\" style=\"background:#2ca02c\"></span>received "
     << "<span class=\"swatch\" style=\"background:#d62728\"></span>lost to collisions "
@@ -208,17 +247,19 @@ void tables(std::ostream& o, const ReportData& d) {
   for (const json& f : d.summary["flows"]) {
     std::uint64_t received = 0;
     for (const auto& [mac, n] : f["received"].items()) received += n.get<std::uint64_t>();
-    o << "<tr><td>" << escape(f["from"].get<std::string>()) << "</td><td>" << escape(f["to"].get<std::string>())
-      << "</td><td>" << f["offered"] << "</td><td>" << f["queue_drops"] << "</td><td>" << f["sent"] << "</td><td>"
-      << f["acked"] << "</td><td>" << f["failed"] << "</td><td>" << received << "</td></tr>\n";
+    o << "<tr><td class=\"mac\">" << escape(f["from"].get<std::string>()) << "</td><td class=\"mac\">"
+      << escape(f["to"].get<std::string>()) << "</td><td>" << f["offered"] << "</td><td>" << f["queue_drops"]
+      << "</td><td>" << f["sent"] << "</td><td>" << f["acked"] << "</td><td>" << f["failed"] << "</td><td>"
+      << received << "</td></tr>\n";
   }
   o << "</table>\n<h2>Nodes</h2>\n<table><tr><th>MAC</th><th>position (m)</th><th>channel</th><th>transmissions</th>"
        "<th>receptions</th><th>lost to collisions</th><th>lost to weak signal</th></tr>\n";
   for (std::size_t i = 0; i < d.nodes.size() && i < kMaxTableRows; ++i) {
     const json& c = d.summary["nodes"][i];
-    o << "<tr><td>" << escape(d.nodes[i].mac) << "</td><td>" << num(d.nodes[i].x, 1) << ", " << num(d.nodes[i].y, 1)
-      << "</td><td>" << d.nodes[i].channel << "</td><td>" << c["transmissions"] << "</td><td>" << c["receptions"]
-      << "</td><td>" << c["lost_collision"] << "</td><td>" << c["lost_weak"] << "</td></tr>\n";
+    o << "<tr><td class=\"mac\">" << escape(d.nodes[i].mac) << "</td><td>" << num(d.nodes[i].x, 1) << ", "
+      << num(d.nodes[i].y, 1) << "</td><td>" << d.nodes[i].channel << "</td><td>" << c["transmissions"]
+      << "</td><td>" << c["receptions"] << "</td><td>" << c["lost_collision"] << "</td><td>" << c["lost_weak"]
+      << "</td></tr>\n";
   }
   o << "</table>\n";
   if (d.nodes.size() > kMaxTableRows) o << "<p>(the first " << kMaxTableRows << " nodes)</p>\n";
@@ -232,7 +273,7 @@ std::string render_report(const ReportData& d) {
   o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>espnow sim: " << escape(d.title)
     << "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222;max-width:60em}"
        "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-       "td:first-child{font-family:monospace}.legend{font-size:0.85em;color:#444}"
+       "td.mac{font-family:monospace}.legend{font-size:0.85em;color:#444}"
        ".swatch{display:inline-block;width:1em;height:0.8em;margin:0 0.2em 0 0.6em;vertical-align:middle}</style>\n"
        "</head><body>\n<h1>espnow sim: "
     << escape(d.title) << "</h1>\n<p>" << d.nodes.size() << " nodes, " << s["flows"].size() << " flows, "

@@ -1,7 +1,8 @@
 """`espnow sim --report FILE.html`: a self-contained page whose pictures
 render in headless Chromium (Debian's `chromium`): the DOM Chromium builds
 has the three SVG pictures with a circle per node, a line per link and a
-curve per channel, and its screenshot shows them, in colour."""
+curve per channel, each node named in the topology and under its bars, and
+its screenshot shows them, in colour."""
 import json
 import os
 import re
@@ -72,9 +73,19 @@ def read_png(path):
     return width, height, rows
 
 
-def make_report(tmp_path):
+def svg(dom, name):
+    """The picture `name` in Chromium's DOM."""
+    start = dom.index(f'id="{name}"')
+    return dom[start:dom.index("</svg>", start)]
+
+
+def labels(picture):
+    return re.findall(r'<text class="label"[^>]*>([^<]*)</text>', picture)
+
+
+def make_report(tmp_path, scenario_json=SCENARIO):
     scenario = tmp_path / "scenario.json"
-    scenario.write_text(json.dumps(SCENARIO))
+    scenario.write_text(json.dumps(scenario_json))
     page = tmp_path / "report.html"
     r = subprocess.run([CLI, "sim", str(scenario), "--json", "--report", str(page)], capture_output=True, text=True,
                        timeout=60)
@@ -103,6 +114,10 @@ def test_the_pictures_render_in_headless_chromium(tmp_path):
     assert topology.count("<line") == links
     assert dom.count('<polyline class="channel"') == len(report["channels"]) == 2
     assert dom.count('<g class="node">') == len(SCENARIO["nodes"])
+    # Each node named by its MAC's last two bytes, by its circle and under its bars.
+    names = [n["mac"][-5:] for n in SCENARIO["nodes"]]
+    assert labels(topology) == names
+    assert labels(svg(dom, "counters")) == names
 
     png = tmp_path / "page.png"
     chromium(tmp_path, "--window-size=800,1400", f"--screenshot={png}", page.as_uri())
@@ -115,6 +130,22 @@ def test_the_pictures_render_in_headless_chromium(tmp_path):
     blue = sum(1 for r, g, b in pixels if b > 150 and b > r + 60)
     assert not_white > 0.05 * len(pixels), not_white
     assert green > 500 and red > 50 and blue > 500, (green, red, blue)
+
+
+def test_nodes_are_named_by_as_many_bytes_as_tell_them_apart(tmp_path):
+    # The last two bytes are the same: the names take three.
+    nodes = [{"mac": "02:00:00:00:00:01", "pos": [0, 0]}, {"mac": "02:00:00:01:00:01", "pos": [50, 0]}]
+    _, page = make_report(tmp_path, {"seed": 1, "duration_s": 1, "nodes": nodes})
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert labels(svg(dom, "topology")) == ["00:00:01", "01:00:01"]
+
+
+def test_a_crowded_topology_is_not_named(tmp_path):
+    # Past 60 nodes names would cover the picture: hovering still tells.
+    nodes = [{"mac": f"02:00:00:00:00:{i:02x}", "pos": [10 * i, 0]} for i in range(1, 62)]
+    _, page = make_report(tmp_path, {"seed": 1, "duration_s": 1, "nodes": nodes})
+    html = page.read_text()
+    assert labels(svg(html, "topology")) == [] and html.count("<title>02:00:00:00:00:") >= 61
 
 
 def test_an_unwritable_report_is_an_error(tmp_path):
