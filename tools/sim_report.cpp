@@ -87,6 +87,37 @@ std::vector<Link> links_of(const ReportData& d) {
   return links;
 }
 
+// The nodes' names beside them, each on the first side (up right, down
+// right, up left, down left) where it covers no name already placed, so
+// that nodes a few metres apart do not print their names over each other.
+void node_names(std::ostream& o, const ReportData& d, double font, double r) {
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Box> placed;
+  const std::vector<std::string> names = short_names(d);
+  o << "<g class=\"labels\" font-family=\"sans-serif\" font-size=\"" << num(font, 3) << "\" fill=\"#222\">\n";
+  for (std::size_t i = 0; i < d.nodes.size(); ++i) {
+    const double w = 0.62 * font * static_cast<double>(names[i].size()), gap = 1.5 * r;
+    const double nx = d.nodes[i].x, ny = d.nodes[i].y;
+    const Box sides[] = {{nx + gap, ny - gap - font, nx + gap + w, ny - gap},
+                         {nx + gap, ny + gap, nx + gap + w, ny + gap + font},
+                         {nx - gap - w, ny - gap - font, nx - gap, ny - gap},
+                         {nx - gap - w, ny + gap, nx - gap, ny + gap + font}};
+    const auto free = [&](const Box& b) {
+      return std::none_of(placed.begin(), placed.end(), [&](const Box& p) {
+        return b.x0 < p.x1 && p.x0 < b.x1 && b.y0 < p.y1 && p.y0 < b.y1;
+      });
+    };
+    const Box* side = std::find_if(std::begin(sides), std::end(sides), free);
+    if (side == std::end(sides)) side = &sides[0];
+    placed.push_back(*side);
+    o << "<text class=\"label\" x=\"" << num(side->x0) << "\" y=\"" << num(side->y1) << "\">" << escape(names[i])
+      << "</text>\n";
+  }
+  o << "</g>\n";
+}
+
 void topology(std::ostream& o, const ReportData& d) {
   double x0 = 0, y0 = 0, x1 = 1, y1 = 1;
   if (!d.nodes.empty()) {
@@ -104,13 +135,13 @@ void topology(std::ostream& o, const ReportData& d) {
     *lo -= grow, *hi += grow;
   }
   const double margin = span * 0.06, r = span * (d.nodes.size() > 200 ? 0.004 : 0.012);
-  // Room for the names, which stand up and to the right of their nodes.
+  // Room for the names, which stand beside their nodes on any side.
   const bool named = d.nodes.size() <= kMaxLabelled;
-  const double right = named ? span * 0.12 : 0, above = named ? span * 0.03 : 0;
-  const double view_w = x1 - x0 + 2 * margin + right, view_h = y1 - y0 + 2 * margin + above;
+  const double pad_x = margin + (named ? span * 0.1 : 0), pad_y = margin + (named ? span * 0.04 : 0);
+  const double view_w = x1 - x0 + 2 * pad_x, view_h = y1 - y0 + 2 * pad_y;
   const std::vector<Link> links = links_of(d);
-  o << "<svg id=\"topology\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"" << num(x0 - margin) << ' '
-    << num(y0 - margin - above) << ' ' << num(view_w) << ' ' << num(view_h)
+  o << "<svg id=\"topology\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"" << num(x0 - pad_x) << ' '
+    << num(y0 - pad_y) << ' ' << num(view_w) << ' ' << num(view_h)
     << "\" width=\"720\" height=\"" << num(720.0 * view_h / view_w, 0)
     << "\" style=\"background:#fafafa;border:1px solid #ccc\">\n";
   o << "<g class=\"links\" stroke-width=\"" << num(span * 0.003, 3) << "\" stroke-linecap=\"round\">\n";
@@ -132,14 +163,7 @@ void topology(std::ostream& o, const ReportData& d) {
       << " to weak signal</title></circle>\n";
   }
   o << "</g>\n";
-  if (named) {
-    const std::vector<std::string> names = short_names(d);
-    o << "<g class=\"labels\" font-family=\"sans-serif\" font-size=\"" << num(span * 0.03, 3) << "\" fill=\"#222\">\n";
-    for (std::size_t i = 0; i < d.nodes.size(); ++i)
-      o << "<text class=\"label\" x=\"" << num(d.nodes[i].x + 1.5 * r) << "\" y=\"" << num(d.nodes[i].y - 1.5 * r)
-        << "\">" << escape(names[i]) << "</text>\n";
-    o << "</g>\n";
-  }
+  if (named) node_names(o, d, span * 0.03, r);
   o << "</svg>\n";
   o << "<p class=\"legend\">Links: messages received ÷ sent, per flow and receiver "
     << "<span class=\"swatch\" style=\"background:" << ratio_colour(0) << "\"></span>0% "

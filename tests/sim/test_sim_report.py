@@ -118,6 +118,12 @@ def test_the_pictures_render_in_headless_chromium(tmp_path):
     names = [n["mac"][-5:] for n in SCENARIO["nodes"]]
     assert labels(topology) == names
     assert labels(svg(dom, "counters")) == names
+    # D and E stand 20 m apart: their names do not cover each other.
+    font = float(re.search(r'<g class="labels"[^>]*font-size="([0-9.]+)"', topology).group(1))
+    at = {name: (float(x), float(y)) for x, y, name in
+          re.findall(r'<text class="label" x="([-0-9.]+)" y="([-0-9.]+)">([^<]*)</text>', topology)}
+    (xd, yd), (xe, ye) = at[D[-5:]], at[E[-5:]]
+    assert abs(yd - ye) >= font or abs(xd - xe) >= 0.62 * font * 5, (at[D[-5:]], at[E[-5:]], font)
 
     png = tmp_path / "page.png"
     chromium(tmp_path, "--window-size=800,1400", f"--screenshot={png}", page.as_uri())
