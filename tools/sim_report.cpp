@@ -49,16 +49,13 @@ const char* kChannelColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9
 // Each node's name in the pictures: the last bytes of its MAC, as few as
 // tell every node apart (two at least: "00:01" reads as an address).
 std::vector<std::string> short_names(const ReportData& d) {
-  for (std::size_t bytes = 2; bytes < 6; ++bytes) {
+  for (std::size_t bytes = 2;; ++bytes) {
     std::vector<std::string> names;
     for (const ReportNode& n : d.nodes) names.push_back(n.mac.substr(n.mac.size() - (3 * bytes - 1)));
     std::vector<std::string> sorted = names;
     std::sort(sorted.begin(), sorted.end());
-    if (std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return names;
+    if (bytes == 6 || std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return names;
   }
-  std::vector<std::string> names;
-  for (const ReportNode& n : d.nodes) names.push_back(n.mac);
-  return names;
 }
 
 struct Link {
@@ -104,12 +101,12 @@ void node_names(std::ostream& o, const ReportData& d, double font, double r) {
                          {nx + gap, ny + gap, nx + gap + w, ny + gap + font},
                          {nx - gap - w, ny - gap - font, nx - gap, ny - gap},
                          {nx - gap - w, ny + gap, nx - gap, ny + gap + font}};
-    const auto free = [&](const Box& b) {
+    const auto uncovered = [&](const Box& b) {
       return std::none_of(placed.begin(), placed.end(), [&](const Box& p) {
         return b.x0 < p.x1 && p.x0 < b.x1 && b.y0 < p.y1 && p.y0 < b.y1;
       });
     };
-    const Box* side = std::find_if(std::begin(sides), std::end(sides), free);
+    const Box* side = std::find_if(std::begin(sides), std::end(sides), uncovered);
     if (side == std::end(sides)) side = &sides[0];
     placed.push_back(*side);
     o << "<text class=\"label\" x=\"" << num(side->x0) << "\" y=\"" << num(side->y1) << "\">" << escape(names[i])
