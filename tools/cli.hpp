@@ -69,8 +69,11 @@ host::OpenedRadio open_radio_or_exit(const GlobalOptions& g, bool promiscuous);
 // or 1 (the radio could not be opened).
 Device open_device(const GlobalOptions& g);
 
-// Set by SIGINT/SIGTERM: loops finish, print their summary, and exit 0.
+// Set by SIGINT/SIGTERM: loops finish, print their summary, and exit 0
+// (`espnow sim`, whose run has an end, prints what it counted so far and
+// exits 128 + the signal's number).
 extern std::atomic<bool> g_stop;
+extern std::atomic<int> g_stop_signal;  // the signal that set g_stop
 void install_signal_handlers();
 
 // Whether `msg` reads as text: valid UTF-8 without control characters.

@@ -10,10 +10,14 @@
 namespace espnow::cli {
 
 std::atomic<bool> g_stop{false};
+std::atomic<int> g_stop_signal{0};
 
 void install_signal_handlers() {
   struct sigaction sa{};
-  sa.sa_handler = [](int) { g_stop = true; };
+  sa.sa_handler = [](int signal) {
+    g_stop_signal = signal;
+    g_stop = true;
+  };
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);

@@ -43,6 +43,7 @@
 #include "espnow/sim/spatial_order.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/wire/phy.hpp"
+#include "cli.hpp"
 #include "reception_counts.hpp"
 #include "sim_capture.hpp"
 #include "sim_report.hpp"
@@ -103,6 +104,16 @@ double number(const json& j, const std::string& where) {
   return j.get<double>();
 }
 
+// Virtual time counts nanoseconds in 64 bits: a span must be one at least
+// (shorter ones are 0, and a flow at interval 0 never lets time move), and a
+// run at most 9e9 s (292 years) long.
+constexpr double kMaxDurationS = 9e9;
+
+// `least` as the scenario would write it; `why` says what that least is.
+void check_not_below(double value, const char* least, const std::string& where, const char* why) {
+  if (!(value >= std::strtod(least, nullptr))) throw BadScenario(where + ": at least " + least + " (" + why + ")");
+}
+
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -135,11 +146,16 @@ Scenario parse(const json& root) {
   }
   if (root.contains("duration_s")) s.duration_s = number(root["duration_s"], "duration_s");
   if (!(s.duration_s > 0)) throw BadScenario("duration_s: must be positive");
+  check_not_below(s.duration_s, "0.000000001", "duration_s", "one nanosecond");
+  if (s.duration_s > kMaxDurationS)
+    throw BadScenario("duration_s: at most 9e9 (virtual time counts nanoseconds in 64 bits)");
   if (root.contains("air")) {
     const json& air = root["air"];
     only_keys(air, "air", {"path_loss_exponent", "reference_loss_db"});
     if (air.contains("path_loss_exponent")) s.path_loss.exponent = number(air["path_loss_exponent"], "air.path_loss_exponent");
     if (air.contains("reference_loss_db")) s.path_loss.reference_db = number(air["reference_loss_db"], "air.reference_loss_db");
+    check_not_below(s.path_loss.exponent, "0", "air.path_loss_exponent", "0: no loss with distance");
+    check_not_below(s.path_loss.reference_db, "0", "air.reference_loss_db", "a path loses power, never adds it");
   }
   if (!root.contains("nodes") || !root["nodes"].is_array() || root["nodes"].empty())
     throw BadScenario("nodes: expected a non-empty list");
@@ -191,6 +207,7 @@ Scenario parse(const json& root) {
       f.to_text = lower(t["to"].get<std::string>());
       if (f.to.is_unicast()) {
         if (!index.count(f.to)) throw BadScenario(where + ".to: " + f.to_text + " is not a node");
+        if (f.to == from) throw BadScenario(where + ".to: " + f.to_text + " is the sender itself");
         f.to_node = index[f.to];
       }
       if (t.contains("bytes")) {
@@ -209,6 +226,7 @@ Scenario parse(const json& root) {
       }
       if (f.arrival != Arrival::saturated && !(f.interval_ms > 0))
         throw BadScenario(where + ".interval_ms: must be positive");
+      if (f.arrival != Arrival::saturated) check_not_below(f.interval_ms, "0.000001", where + ".interval_ms", "one nanosecond");
       if (t.contains("rate")) f.rate = parse_rate(t["rate"], where + ".rate");
       s.flows.push_back(f);
     }
@@ -300,10 +318,14 @@ class Run {
   }
 
   void run(bool progress) {
-    const Time end = seconds(s_.duration_s);
+    const Time end = end_;
     const auto t0 = std::chrono::steady_clock::now();
     auto last_print = t0;
     for (Time t = 0; t < end;) {
+      if (g_stop) {  // Ctrl-C: what was counted up to here is still reported
+        interrupted_ = true;
+        break;
+      }
       t = std::min(end, t + kSample);
       engine_.run_until(t);
       sample_busy();
@@ -318,6 +340,8 @@ class Run {
     wall_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (capture_) capture_->flush();
   }
+  bool interrupted() const { return interrupted_; }
+  double simulated_seconds() const { return to_seconds(engine_.now()); }
 
   // The page of pictures (--report): the summary with positions and the busy series.
   ReportData report_data(const std::string& title) const {
@@ -479,14 +503,19 @@ class Run {
     return nodes;
   }
 
+  // The share of the run so far that some frame was on the air on `ch` (0
+  // for a run stopped before its first nanosecond).
+  double busy_fraction(int ch) const {
+    const Time busy = air_.busy_time(static_cast<std::uint8_t>(ch));
+    return engine_.now() > 0 ? to_seconds(busy) / to_seconds(engine_.now()) : 0.0;
+  }
+
   json channels_json() const {
     std::set<int> used;
     for (const NodeSpec& n : s_.nodes) used.insert(n.channel);
     json channels = json::array();
     for (int ch : used)
-      channels.push_back({{"channel", ch},
-                          {"busy_fraction", to_seconds(air_.busy_time(static_cast<std::uint8_t>(ch))) /
-                                                to_seconds(engine_.now())}});
+      channels.push_back({{"channel", ch}, {"busy_fraction", busy_fraction(ch)}});
     return channels;
   }
 
@@ -610,21 +639,27 @@ class Run {
         break;
       case Arrival::periodic:
         // A random phase, so that periodic senders do not start in lockstep.
-        engine_.at(static_cast<Time>(rnd.uniform() * static_cast<double>(milliseconds(1)) * f.interval_ms),
-                   [this, k] { periodic(k); });
+        within_run(rnd.uniform() * static_cast<double>(milliseconds(1)) * f.interval_ms, [this, k] { periodic(k); });
         break;
       case Arrival::poisson:
-        engine_.at(static_cast<Time>(rnd.exponential(f.interval_ms * 1e6)), [this, k] { poisson(k); });
+        within_run(rnd.exponential(f.interval_ms * 1e6), [this, k] { poisson(k); });
         break;
     }
   }
   void periodic(std::size_t k) {
     offer(k);
-    engine_.after(static_cast<Time>(s_.flows[k].interval_ms * 1e6), [this, k] { periodic(k); });
+    within_run(s_.flows[k].interval_ms * 1e6, [this, k] { periodic(k); });
   }
   void poisson(std::size_t k) {
     offer(k);
-    engine_.after(static_cast<Time>(air_.random().exponential(s_.flows[k].interval_ms * 1e6)), [this, k] { poisson(k); });
+    within_run(air_.random().exponential(s_.flows[k].interval_ms * 1e6), [this, k] { poisson(k); });
+  }
+  // `f` in `ns` (whole nanoseconds of it) from now, unless that is past the
+  // run's end: an interval may be longer than the run, or than virtual time
+  // can count.
+  template <class F>
+  void within_run(double ns, F&& f) {
+    if (ns < static_cast<double>(end_ - engine_.now()) + 1) engine_.after(static_cast<Time>(ns), std::forward<F>(f));
   }
 
   // Each channel's busy share of the sample just ended.
@@ -648,6 +683,8 @@ class Run {
   }
 
   const Scenario& s_;
+  const Time end_ = seconds(s_.duration_s);
+  bool interrupted_ = false;
   Engine engine_;
   Air air_;
   FrameStore frames_{engine_};                // the bytes of the frames on the air
@@ -746,15 +783,19 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
   if (scenario.nodes.size() >= 1000) sim::HugePageArena::prepare_ahead(4);
   Run run(scenario);
   if (!options.pcap.empty() && !run.capture_to(options.pcap)) return 1;
-  run.run(/*progress=*/true);
-  if (!options.report.empty()) {
-    std::ofstream page(options.report);
-    page << render_report(run.report_data(scenario_path));
-    if (!page.flush()) {
-      std::fprintf(stderr, "espnow sim: --report: cannot write %s\n", options.report.c_str());
-      return 1;
-    }
+  std::ofstream page;  // opened before the run, so that a long run's page is not lost to a bad path
+  if (!options.report.empty() && (page.open(options.report), !page)) {
+    std::fprintf(stderr, "espnow sim: --report: cannot write %s: %s\n", options.report.c_str(), std::strerror(errno));
+    return 1;
   }
+  run.run(/*progress=*/true);
+  if (run.interrupted())
+    std::fprintf(stderr, "espnow sim: interrupted at %.1f of %.1f simulated s; what was counted up to there follows\n",
+                 run.simulated_seconds(), scenario.duration_s);
+  // A page that cannot be written (a full disk) is an error, but the run's
+  // counts are still written below.
+  const bool page_failed = !options.report.empty() && !(page << render_report(run.report_data(scenario_path))).flush();
+  if (page_failed) std::fprintf(stderr, "espnow sim: --report: cannot write %s\n", options.report.c_str());
   if (json_output) {
     // A reader of a pipe (a benchmark, a script) takes the 86 MB of a
     // 10,000-device report in pieces of the pipe's size, 64 kB by default,
@@ -764,7 +805,8 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
     run.write_json(stdout);
   }
   else run.print_summary();
-  return 0;
+  if (page_failed) return 1;
+  return run.interrupted() ? 128 + g_stop_signal : 0;
 }
 
 }  // namespace espnow::cli

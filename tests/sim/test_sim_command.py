@@ -1,6 +1,8 @@
 """`espnow sim SCENARIO.json`: the report's shape, determinism, and bad scenarios named with exit 2."""
 import json
 import os
+import selectors
+import signal
 import subprocess
 
 import pytest
@@ -74,6 +76,15 @@ def mutate(f):
     (mutate(lambda s: s.update({"colour": "red"})), 'scenario: unknown key "colour"'),
     (mutate(lambda s: s["nodes"][0].update({"power": 3})), 'nodes[0]: unknown key "power"'),
     (mutate(lambda s: s["traffic"][0].update({"rate": "7M"})), "traffic[0].rate: not a rate"),
+    (mutate(lambda s: s["traffic"][1].update({"to": B})), "traffic[1].to: " + B + " is the sender itself"),
+    # Virtual time counts whole nanoseconds in 64 bits: an interval that
+    # rounds to 0 never let time move on, a longer run wrapped around to 0 s.
+    (mutate(lambda s: s["traffic"][1].update({"interval_ms": 1e-9})),
+     "traffic[1].interval_ms: at least 0.000001 (one nanosecond)"),
+    (mutate(lambda s: s.update({"duration_s": 1e-12})), "duration_s: at least 0.000000001"),
+    (mutate(lambda s: s.update({"duration_s": 1e10})), "duration_s: at most 9e9"),
+    (mutate(lambda s: s["air"].update({"path_loss_exponent": -3})), "air.path_loss_exponent: at least 0"),
+    (mutate(lambda s: s["air"].update({"reference_loss_db": -40})), "air.reference_loss_db: at least 0"),
     # Flows go through SoftLink: ESP-NOW's peer table holds 20 peers.
     (mutate(lambda s: s["traffic"].extend({"from": C, "to": f"02:00:00:00:01:{i:02x}"} for i in range(21)) or
             s["nodes"].extend({"mac": f"02:00:00:00:01:{i:02x}"} for i in range(21))),
@@ -84,6 +95,69 @@ def test_a_bad_scenario_is_named_and_exits_2(tmp_path, scenario, message):
     assert r.returncode == 2
     assert message in r.stderr
     assert r.stdout == ""
+
+
+@pytest.mark.parametrize("arrival", ["periodic", "poisson"])
+def test_an_interval_longer_than_the_run_offers_nothing(tmp_path, arrival):
+    # 1e300 ms is past what virtual time counts: its conversion once wrapped
+    # to a time in the past, and the flow offered messages forever at 0 s.
+    s = mutate(lambda s: s["traffic"][1].update({"interval_ms": 1e300, "arrival": arrival}))
+    r = run(tmp_path, s, "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["flows"][1]["offered"] == 0 and out["flows"][0]["offered"] > 0 and out["sim_seconds"] == 2
+
+
+def interrupt(args, sig, ready):
+    """Runs `espnow sim ARGS`, sends `sig` once a line shows on its `ready`
+    stream ("stdout" or "stderr"), and returns (status, stdout, stderr)."""
+    # Unbuffered: what is read before the signal is all that was taken from the pipe.
+    p = subprocess.Popen([CLI, "sim", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    try:
+        stream, seen = getattr(p, ready), b""
+        with selectors.DefaultSelector() as sel:
+            sel.register(stream, selectors.EVENT_READ)
+            while b"\n" not in seen:
+                assert sel.select(timeout=60), f"no line on {ready} within 60 s"
+                chunk = os.read(stream.fileno(), 65536)
+                assert chunk, f"{ready} closed before a line: status {p.wait()}"
+                seen += chunk
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=60)
+    finally:
+        p.kill()
+    out, err = (seen + out, err) if ready == "stdout" else (out, seen + err)
+    return p.returncode, out.decode(), err.decode()
+
+
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_the_run_and_reports_what_it_counted(tmp_path, sig, status):
+    # A run of 28 simulated years, stopped once its progress shows on stderr.
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(mutate(lambda s: s.update({"duration_s": 9e8}))))
+    code, out, err = interrupt([path, "--json"], sig, "stderr")
+    assert code == status
+    assert "espnow sim: interrupted at" in err
+    report = json.loads(out)
+    assert 0 < report["sim_seconds"] < 9e8
+    bcast, uni = report["flows"]
+    assert uni["offered"] > 100 and uni["acked"] > 0 and 0 < report["channels"][0]["busy_fraction"] < 1
+
+
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_a_run_with_programs_too(tmp_path, sig, status):
+    # A node running a script makes every node a device on virtual time
+    # (the Python launcher): its run stops as well, once the script has begun.
+    (tmp_path / "talker.py").write_text("import time\nprint('started')\nwhile True:\n    time.sleep(1)\n")
+    s = mutate(lambda s: s.update({"duration_s": 9e8}) or s["nodes"][2].update({"program": "talker.py"}))
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(s))
+    code, out, err = interrupt([path, "--json"], sig, "stdout")
+    assert code == status
+    assert "espnow sim: interrupted at" in err
+    assert "started" in out
+    report = json.loads(out.splitlines()[-1])
+    assert 0 < report["sim_seconds"] < 9e8 and report["flows"][1]["offered"] > 0
 
 
 def test_a_file_that_is_not_json_exits_2(tmp_path):
