@@ -144,7 +144,7 @@ def run(path, as_json=False, pcap=None):
             mine = [f for f in flows if f.from_text == text]
             sim.add_device(_traffic_node(sim, text, mine, flows), **options)
     t0 = time.monotonic()
-    sim.run_for(duration)
+    stopped = _launcher._run_until_signal(sim, duration, "espnow sim", "; what was counted up to there follows")
     wall = time.monotonic() - t0
     sim_seconds = sim.now()
     del sim  # ends the programs still running
@@ -162,7 +162,7 @@ def run(path, as_json=False, pcap=None):
                 f.index, r["from"], r["to"], r["offered"], r["sent"], acked, r["failed"],
                 ", ".join("%s %d" % kv for kv in sorted(r["received"].items())) or "by no node without a program"))
         print("%.1f simulated s in %.2f wall s" % (sim_seconds, wall))
-    return 0
+    return 128 + stopped if stopped else 0
 
 
 def main(argv=None):

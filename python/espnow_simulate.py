@@ -15,6 +15,7 @@ espnow_sim.VirtualEventLoop on its device.
 import argparse
 import gc
 import random
+import signal
 import sys
 import threading
 import time
@@ -73,6 +74,28 @@ def _install_virtual_time(sim):
     _espnow.ticks_us = lambda: _local.device._clock_ns() // 1_000 if on_device() else real_ticks_us()
 
 
+class _Stopped(Exception):
+    """SIGTERM during a run, raised as SIGINT's KeyboardInterrupt is."""
+
+
+def _run_until_signal(sim, seconds, who, then=""):
+    """sim.run_for(seconds), ended early by Ctrl-C (SIGINT) or SIGTERM where
+    virtual time is: what ran up to there is kept. The signal's number (then
+    said on stderr, `who` and `then` around it), or 0."""
+    def stop(signum, frame):
+        raise _Stopped(signum)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        sim.run_for(seconds)
+        return 0
+    except (KeyboardInterrupt, _Stopped) as e:
+        signum = e.args[0] if isinstance(e, _Stopped) else signal.SIGINT
+        sys.stderr.write("%s: interrupted at %.1f of %.1f simulated s%s\n" % (who, sim.now(), seconds, then))
+        return int(signum)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _program(source, path, mac):
     """A script as a device's program: its own globals, its device, its MAC before every line it prints."""
     def run(device):
@@ -129,9 +152,9 @@ def main(argv=None):
                        sta_active=False)
         if a.drift:
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))
-    sim.run_for(a.sim_seconds)
+    stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")
     del sim  # ends the copies still running
-    return 0
+    return 128 + stopped if stopped else 0
 
 
 if __name__ == "__main__":

@@ -75,11 +75,19 @@ class PySimulation {
     return std::make_shared<PyDevice>(sim_, *device);
   }
 
+  // Ctrl-C ends the run where virtual time is and raises KeyboardInterrupt
+  // (the handler Python runs for a signal: the run asks for it every 100 ms).
   void run_for(double seconds) {
     const auto d = seconds_arg(seconds, "run_for");
-    pyb::gil_scoped_release nogil;
-    sim_->run_for(d);
-    if (pcap_) pcap_->flush();
+    {
+      pyb::gil_scoped_release nogil;
+      sim_->run_for(d, [] {
+        pyb::gil_scoped_acquire gil;
+        return PyErr_CheckSignals() != 0;  // its exception stays set on this thread
+      });
+      if (pcap_) pcap_->flush();
+    }
+    if (PyErr_Occurred()) throw pyb::error_already_set();
   }
   // Every frame on the air from now on, to a pcap file (OSError when it cannot be written).
   void capture(const std::string& path) {

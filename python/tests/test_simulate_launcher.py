@@ -1,9 +1,12 @@
 """espnow-python --sim N: N copies of an unmodified MicroPython script as N
 devices on one simulated air, in virtual time."""
 import os
+import signal
 import subprocess
 import textwrap
 from pathlib import Path
+
+import pytest
 
 LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "python"
@@ -111,3 +114,26 @@ def test_bad_arguments_exit_2_with_the_reason(tmp_path):
     assert r.returncode == 2 and "cannot read" in r.stderr
     r = sim(2, "--loss", 2, tmp_path / "x.py")
     assert r.returncode == 2 and "--loss must be 0..1" in r.stderr
+
+
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_ends_a_long_run_where_it_is_and_keeps_what_was_printed(tmp_path, sig, status):
+    # Virtual time ran on in C++ with Python's Ctrl-C never looked at: a
+    # run of years could only be killed.
+    script = tmp_path / "ticker.py"
+    script.write_text("import time\nn = 0\nwhile True:\n    print('tick', n)\n    n += 1\n    time.sleep(1)\n")
+    # Unbuffered: what is read before the signal is all that was taken from the pipe.
+    p = subprocess.Popen([LAUNCHER, "--sim", "2", "--sim-seconds", "1e9", str(script)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, bufsize=0)
+    try:
+        first = os.read(p.stdout.fileno(), 65536)  # the run is under way
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=60)
+    finally:
+        p.kill()
+    out, err = (first + out).decode(), err.decode()
+    assert out.startswith("02:00:00:00:00:01 tick 0\n")
+    assert p.returncode == status, err
+    assert "espnow-python --sim: interrupted at" in err and "Traceback" not in err
+    ticks = [line for line in out.splitlines() if line.startswith("02:00:00:00:00:02 tick")]
+    assert ticks and ticks[-1] == "02:00:00:00:00:02 tick %d" % (len(ticks) - 1)  # nothing lost in between

@@ -27,6 +27,8 @@ struct PoweredOff : SimulationUnwind {};
 // Wall time a program may run without waiting on the simulation's clock
 // before it is taken to be blocked on something the simulation cannot see.
 constexpr auto kWatchdog = std::chrono::seconds(30);
+// How often run_for() asks its `stop`.
+constexpr auto kStopPoll = std::chrono::milliseconds(100);
 
 // The index of a program that is a thread started through the clock
 // (start_thread), not a device's program.
@@ -70,6 +72,7 @@ struct Simulation::Scheduler final : Clock {
   Program* running = nullptr;
   bool ending = false;
   std::chrono::nanoseconds end{0};      // of the current run_for()
+  std::atomic<bool> stopping{false};    // run_for()'s `stop` said so: time moves no further
   std::atomic<std::int64_t> now_ns{0};
   std::vector<std::unique_ptr<Program>> programs;
   std::vector<std::shared_ptr<void>> kept;  // Simulation::keep's, destroyed after the programs end
@@ -248,6 +251,7 @@ struct Simulation::Scheduler final : Clock {
       bool any = earliest_deadline(next);
       if (air->next_event_time(t) && (!any || t < next)) next = t, any = true;
       if (next_timed(t) && (!any || t < next)) next = t, any = true;
+      if (stopping.load(std::memory_order_relaxed)) return nullptr;
       if (!any || next > end) {
         now_ns = std::max(now(), end).count();
         return nullptr;
@@ -378,21 +382,36 @@ struct Simulation::Scheduler final : Clock {
     pass_locked(next);
   }
 
-  // run_for(): takes the first step, then waits for the baton to come back.
-  void run(std::chrono::nanoseconds until) {
+  // run_for(): takes the first step, then waits for the baton to come back,
+  // asking `stop` meanwhile.
+  void run(std::chrono::nanoseconds until, const std::function<bool()>& stop) {
     {
       std::lock_guard g(m);
       end = until;
       run_over = false;
+      stopping = false;
     }
     Program* first = next_to_run();
     std::unique_lock g(m);
     if (!first) return void(run_over = true);
     pass_locked(first);
+    std::uint64_t seen = handoffs;
+    auto progress_at = std::chrono::steady_clock::now();
     for (;;) {
-      const std::uint64_t seen = handoffs;
-      if (run_over_cv.wait_for(g, kWatchdog, [&] { return run_over; })) return;
-      if (handoffs != seen) continue;
+      if (run_over_cv.wait_for(g, stop ? kStopPoll : kWatchdog, [&] { return run_over; })) return;
+      if (stop && !stopping) {
+        g.unlock();  // `stop` may take a lock a program holds (Python's GIL)
+        const bool now_stop = stop();
+        g.lock();
+        if (now_stop) stopping = true;
+      }
+      const auto wall = std::chrono::steady_clock::now();
+      if (handoffs != seen) {
+        seen = handoffs;
+        progress_at = wall;
+        continue;
+      }
+      if (wall - progress_at < kWatchdog) continue;
       std::fprintf(stderr,
                    "espnow::Simulation: the program of %s has run for %lld s of wall time without waiting on the "
                    "simulation's clock: is it blocked on something the simulation cannot see (a real socket, "
@@ -463,11 +482,11 @@ Result<SimDevice*> Simulation::add_device(const RadioOptions& radio, Program pro
   return r;
 }
 
-void Simulation::run_for(std::chrono::nanoseconds duration) {
+void Simulation::run_for(std::chrono::nanoseconds duration, const std::function<bool()>& stop) {
   Scheduler& s = *scheduler_;
   for (auto& p : s.programs)
     if (!p->thread.joinable() && !p->done && p->index != kNoDevice) s.start(*p, (*devices_)[p->index]);
-  s.run(s.now() + duration);
+  s.run(s.now() + duration, stop);
 }
 
 void Simulation::keep(std::shared_ptr<void> object) {

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -92,6 +93,30 @@ TEST(Simulation, TimeMovesOnlyWhileEveryProgramWaits) {
   EXPECT_TRUE(sim.finished());
   EXPECT_EQ(sim.now(), 1500ms);  // it stops when the last program returns
   EXPECT_EQ(seen, (std::vector<std::int64_t>{0, 0, 700, 1500}));
+}
+
+TEST(Simulation, AStopAskedForEndsTheRunWhereVirtualTimeIsAndTheNextRunGoesOn) {
+  Simulation sim;
+  Clock& clock = sim.clock();
+  std::atomic<std::int64_t> steps{0}, last_ms{-1};
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice&) {
+    for (;;) {  // a millisecond of virtual time a step, for ever
+      last_ms = ms(clock.now());
+      ++steps;
+      clock.sleep_until(clock.now() + 1ms);
+    }
+  }));
+  int asked = 0;
+  sim.run_for(100h, [&] { return ++asked >= 1; });  // asked first after 100 ms of wall time
+  EXPECT_GE(asked, 1);
+  const auto stopped_at = sim.now();
+  EXPECT_GT(stopped_at, 0ms);
+  EXPECT_LT(stopped_at, 100h);
+  EXPECT_EQ(last_ms.load(), ms(stopped_at));  // time went no further than the program's last step
+  const std::int64_t before = steps;
+  sim.run_for(2s, [] { return false; });
+  EXPECT_EQ(sim.now(), stopped_at + 2s);
+  EXPECT_EQ(steps.load(), before + 2000);
 }
 
 TEST(Simulation, AProgramThatIsStillWaitingWhenTheSimulationEndsIsUnwound) {

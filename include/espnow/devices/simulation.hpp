@@ -64,8 +64,12 @@ class Simulation {
   Result<SimDevice*> add_device(const RadioOptions& radio, Program program = {}, SoftLinkOptions link = {});
 
   // Runs until `duration` more virtual time has passed or every program has
-  // returned, whichever is first. Not from a program.
-  void run_for(std::chrono::nanoseconds duration);
+  // returned, whichever is first. Not from a program. `stop`, when given, is
+  // asked every 100 ms of wall time (from this thread, no lock held): once it
+  // says true, the run ends before virtual time moves on from where it is
+  // (what is due at that instant still runs), and now() tells where. So a
+  // Ctrl-C can end a long run and keep what it did.
+  void run_for(std::chrono::nanoseconds duration, const std::function<bool()>& stop = {});
   // Faults and changes as scenario input, replayed exactly from the seed:
   // `action` runs when virtual time reaches `when`, between the programs'
   // steps (it may move a radio, retune it, set link loss; it must not wait).
