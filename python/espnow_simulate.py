@@ -130,7 +130,7 @@ def main(argv=None):
     a = parser.parse_args(argv)
     if not 1 <= a.devices <= 250:
         parser.error("devices must be 1..250, got %d" % a.devices)
-    if a.sim_seconds <= 0:
+    if not a.sim_seconds > 0:  # nan too
         parser.error("--sim-seconds must be > 0")
     if not 0.0 <= a.loss <= 1.0:
         parser.error("--loss must be 0..1")

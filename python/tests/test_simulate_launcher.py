@@ -114,6 +114,9 @@ def test_bad_arguments_exit_2_with_the_reason(tmp_path):
     assert r.returncode == 2 and "cannot read" in r.stderr
     r = sim(2, "--loss", 2, tmp_path / "x.py")
     assert r.returncode == 2 and "--loss must be 0..1" in r.stderr
+    for seconds in ("0", "nan"):  # nan passed a `<= 0` test, and run_for raised a traceback
+        r = sim(2, "--sim-seconds", seconds, tmp_path / "x.py")
+        assert r.returncode == 2 and "--sim-seconds must be > 0" in r.stderr
 
 
 @pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
