@@ -14,6 +14,7 @@
 #include "py_async_sender.hpp"
 #include "py_device_events.hpp"
 #include "py_errors.hpp"
+#include "py_seconds.hpp"
 #include "espnow/common/environment.hpp"
 
 namespace espnow::py {
@@ -215,8 +216,7 @@ void bind_devices(pyb::module_& m) {
              std::optional<std::chrono::nanoseconds> deadline;
              // Rounded up: a loop whose next timer is under a nanosecond away must see time reach it.
              if (timeout)
-               deadline = events.clock().now() +
-                          std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(std::max(0.0, *timeout) * 1e9)));
+               deadline = events.clock().now() + span_ns(std::max(0.0, *timeout), /*round_up=*/true);
              pyb::gil_scoped_release nogil;
              events.wait(mark, deadline);
            }, pyb::arg("mark"), pyb::arg("timeout"))
@@ -226,7 +226,7 @@ void bind_devices(pyb::module_& m) {
       .def("_sleep", [](PyDevice& d, double seconds) {
              if (!(seconds >= 0)) raise_value_error("sleep length must be non-negative");
              Clock& clock = d.espnow().clock();
-             const auto until = clock.now() + std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
+             const auto until = clock.now() + span_ns(seconds, /*round_up=*/true);
              pyb::gil_scoped_release nogil;
              clock.sleep_until(until);
            }, pyb::arg("seconds"))

@@ -9,6 +9,7 @@
 #include "espnow/host/air_pcap.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
+#include "py_seconds.hpp"
 
 namespace espnow::py {
 
@@ -18,7 +19,7 @@ namespace {
 
 std::chrono::nanoseconds seconds_arg(double s, const char* what) {
   if (!(s >= 0)) raise_value_error(std::string(what) + " must be >= 0 seconds");
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(s * 1e9));
+  return span_ns(s, /*round_up=*/false);
 }
 
 double to_seconds(std::chrono::nanoseconds t) { return std::chrono::duration<double>(t).count(); }

@@ -140,3 +140,20 @@ def test_a_signal_ends_a_long_run_where_it_is_and_keeps_what_was_printed(tmp_pat
     assert "espnow-python --sim: interrupted at" in err and "Traceback" not in err
     ticks = [line for line in out.splitlines() if line.startswith("02:00:00:00:00:02 tick")]
     assert ticks and ticks[-1] == "02:00:00:00:00:02 tick %d" % (len(ticks) - 1)  # nothing lost in between
+
+
+def test_a_sleep_past_what_virtual_time_counts_lasts_for_ever(tmp_path):
+    # 1e300 s in nanoseconds wrapped to a negative span: both sleeps woke at once.
+    script = tmp_path / "nap.py"
+    script.write_text(textwrap.dedent("""\
+        import time, asyncio, sys
+        if sys.argv[1] == "sync":
+            time.sleep(1e300)
+        else:
+            asyncio.run(asyncio.sleep(1e300))
+        print("woke at", time.ticks_ms())
+        """))
+    for form in ("sync", "async"):
+        r = sim(1, "--sim-seconds", 5, script, form, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == ""
