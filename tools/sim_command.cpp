@@ -285,6 +285,16 @@ void check_for_links(const Scenario& s) {
   }
 }
 
+// "52 s", "14 min", "3.2 h", "41 days": a progress line's wall time left.
+std::string rough_duration(double s) {
+  char text[32];
+  if (s < 120) std::snprintf(text, sizeof text, "%.0f s", s);
+  else if (s < 7200) std::snprintf(text, sizeof text, "%.0f min", s / 60);
+  else if (s < 172800) std::snprintf(text, sizeof text, "%.1f h", s / 3600);
+  else std::snprintf(text, sizeof text, "%.0f days", s / 86400);
+  return text;
+}
+
 class Run {
  public:
   explicit Run(const Scenario& s) : s_(s), air_(engine_, AirConfig{s.path_loss, s.seed}) {
@@ -333,8 +343,9 @@ class Run {
       if (progress && now - last_print > std::chrono::seconds(2)) {
         last_print = now;
         const double wall = std::chrono::duration<double>(now - t0).count();
-        std::fprintf(stderr, "espnow sim: %.1f of %.1f simulated s, %.0f events/s\n", to_seconds(t), s_.duration_s,
-                     static_cast<double>(engine_.events_run()) / wall);
+        std::fprintf(stderr, "espnow sim: %.1f of %.1f simulated s, %.0f events/s, about %s of wall time left\n",
+                     to_seconds(t), s_.duration_s, static_cast<double>(engine_.events_run()) / wall,
+                     rough_duration(wall * static_cast<double>(end - t) / static_cast<double>(t)).c_str());
       }
     }
     wall_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,6 +1,7 @@
 """`espnow sim SCENARIO.json`: the report's shape, determinism, and bad scenarios named with exit 2."""
 import json
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -138,6 +139,8 @@ def test_a_signal_stops_the_run_and_reports_what_it_counted(tmp_path, sig, statu
     code, out, err = interrupt([path, "--json"], sig, "stderr")
     assert code == status
     assert "espnow sim: interrupted at" in err
+    assert re.search(r"espnow sim: [0-9.]+ of 900000000.0 simulated s, [0-9]+ events/s, about [0-9.]+ (s|min|h|days) of wall "
+                     r"time left", err)
     report = json.loads(out)
     assert 0 < report["sim_seconds"] < 9e8
     bcast, uni = report["flows"]
