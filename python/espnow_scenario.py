@@ -12,10 +12,11 @@ ESPNow) of one Simulation on the discrete-event air, in virtual time:
   group messages with sync=False; between sends it receives, counting the
   entries' messages by sender.
 
-    espnow-python --sim-scenario SCENARIO.json [--json] [--pcap FILE]
+    espnow-python --sim-scenario SCENARIO.json --checked [--json] [--pcap FILE]
 
 (`espnow sim` runs this itself when a node has a program, after checking the
-scenario.) The summary counts, per traffic entry, messages offered, sent,
+scenario, and says so with --checked; run without it, this says to use
+`espnow sim`.) The summary counts, per traffic entry, messages offered, sent,
 acknowledged (unicast), failed, and received by each node without a
 program (a program's receptions are its own). The same scenario gives the
 same run, line for line.
@@ -170,7 +171,10 @@ def main(argv=None):
     parser.add_argument("scenario")
     parser.add_argument("--json", action="store_true", help="the summary as one JSON object")
     parser.add_argument("--pcap", help="write every frame on the air to this pcap file")
+    parser.add_argument("--checked", action="store_true", help=argparse.SUPPRESS)  # by espnow sim
     a = parser.parse_args(argv)
+    if not a.checked:  # its checks are espnow sim's: without them a bad entry runs as nothing
+        parser.error("run the scenario with `espnow sim %s`, which checks it first" % a.scenario)
     return run(a.scenario, a.json, a.pcap)
 
 

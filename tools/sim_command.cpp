@@ -755,7 +755,7 @@ std::string launcher_path() {
 // A scenario with programs runs on whole devices, in the Python launcher
 // (espnow_scenario.py), which runs the scripts; this process becomes it.
 int run_with_programs(const std::string& scenario_path, bool json_output, const SimOptions& options) {
-  std::vector<std::string> args{launcher_path(), "--sim-scenario", scenario_path};
+  std::vector<std::string> args{launcher_path(), "--sim-scenario", scenario_path, "--checked"};
   if (json_output) args.push_back("--json");
   if (!options.pcap.empty()) args.insert(args.end(), {"--pcap", options.pcap});
   std::vector<char*> argv;

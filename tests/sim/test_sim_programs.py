@@ -78,3 +78,17 @@ def test_what_programs_cannot_have_is_named_with_exit_2(tmp_path):
         r = run(tmp_path, s, *extra)
         assert r.returncode == 2, (message, r.stdout, r.stderr)
         assert message in r.stderr
+
+
+def test_the_launcher_run_directly_refers_to_espnow_sim_which_checks_the_scenario(tmp_path):
+    # Run directly, the launcher ran a flow from an unknown node as nothing.
+    s = scenario()
+    s["traffic"][0]["from"] = "02:00:00:00:00:09"
+    (tmp_path / "listener.py").write_text(LISTENER)
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(s))
+    launcher = os.path.join(os.path.dirname(CLI), "espnow-python")
+    r = subprocess.run([launcher, "--sim-scenario", str(path)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and f"run the scenario with `espnow sim {path}`" in r.stderr and r.stdout == ""
+    r = run(tmp_path, s)
+    assert r.returncode == 2 and "traffic[0].from: 02:00:00:00:00:09 is not a node" in r.stderr
