@@ -135,7 +135,7 @@ def run(path, as_json=False, pcap=None):
     for node in scenario["nodes"]:
         text = node["mac"].lower()
         options = dict(mac=_mac(text), position=tuple(node.get("pos", (0.0, 0.0))), channel=int(node.get("channel", 1)),
-                       tx_power_dbm=float(node.get("tx_power_dbm", 20.0)))
+                       tx_power_dbm=float(node.get("tx_power_dbm", 20.0)), long_range=bool(node.get("long_range", False)))
         if "program" in node:
             script = os.path.join(folder, node["program"])
             with open(script) as file:

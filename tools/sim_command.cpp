@@ -68,6 +68,7 @@ struct NodeSpec {
   Position pos;
   double tx_power_dbm = 20.0;
   std::uint8_t channel = 1;
+  bool long_range = false;  // hears (and may send) Espressif's LR rates: WLAN.config(protocol=PROTOCOL_LR)
   std::string program;  // a MicroPython script run as this node (relative to the scenario's folder)
 };
 
@@ -137,6 +138,16 @@ PhyRate parse_rate(const json& j, const std::string& where) {
   return kNames.at(j.get<std::string>());
 }
 
+// Espressif's LR rates need long range at both ends (SPEC §3 "Rates"): the
+// sender, and a unicast's receiver (a broadcast reaches the nodes that have it).
+void check_long_range(const Scenario& s, const FlowSpec& f, const std::string& where) {
+  if (!is_long_range(f.rate)) return;
+  for (const auto node : {std::optional<std::uint32_t>(f.from), f.to_node})
+    if (node && !s.nodes[*node].long_range)
+      throw BadScenario(where + ".rate: an LR rate needs long range at both ends, and nodes[" + std::to_string(*node) +
+                        "] (" + s.nodes[*node].mac_text + ") has no \"long_range\": true");
+}
+
 Scenario parse(const json& root) {
   Scenario s;
   only_keys(root, "scenario", {"seed", "duration_s", "air", "nodes", "traffic"});
@@ -163,7 +174,7 @@ Scenario parse(const json& root) {
   for (std::size_t i = 0; i < root["nodes"].size(); ++i) {
     const json& n = root["nodes"][i];
     const std::string where = "nodes[" + std::to_string(i) + "]";
-    only_keys(n, where, {"mac", "pos", "tx_power_dbm", "channel", "program"});
+    only_keys(n, where, {"mac", "pos", "tx_power_dbm", "channel", "long_range", "program"});
     if (!n.contains("mac")) throw BadScenario(where + ": \"mac\" is missing");
     NodeSpec node;
     node.mac = parse_mac(n["mac"], where + ".mac");
@@ -181,6 +192,10 @@ Scenario parse(const json& root) {
       if (!c.is_number_integer() || !is_valid_channel(c.get<int>()))
         throw BadScenario(where + ".channel: " + c.dump() + " is not a channel (1-14)");
       node.channel = static_cast<std::uint8_t>(c.get<int>());
+    }
+    if (n.contains("long_range")) {
+      if (!n["long_range"].is_boolean()) throw BadScenario(where + ".long_range: expected true or false");
+      node.long_range = n["long_range"].get<bool>();
     }
     if (n.contains("program")) {
       if (!n["program"].is_string() || n["program"].get<std::string>().empty())
@@ -228,6 +243,7 @@ Scenario parse(const json& root) {
         throw BadScenario(where + ".interval_ms: must be positive");
       if (f.arrival != Arrival::saturated) check_not_below(f.interval_ms, "0.000001", where + ".interval_ms", "one nanosecond");
       if (t.contains("rate")) f.rate = parse_rate(t["rate"], where + ".rate");
+      check_long_range(s, f, where);
       s.flows.push_back(f);
     }
   }
@@ -305,6 +321,7 @@ class Run {
       radios[i].pos = n.pos;
       radios[i].tx_power_dbm = n.tx_power_dbm;
       radios[i].channel = n.channel;
+      radios[i].long_range = n.long_range;
     }
     air_.add_radios(radios);  // node i is radio i
     stats_.reserve(s.flows.size());

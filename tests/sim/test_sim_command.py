@@ -86,6 +86,12 @@ def mutate(f):
     (mutate(lambda s: s.update({"duration_s": 1e10})), "duration_s: at most 9e9"),
     (mutate(lambda s: s["air"].update({"path_loss_exponent": -3})), "air.path_loss_exponent: at least 0"),
     (mutate(lambda s: s["air"].update({"reference_loss_db": -40})), "air.reference_loss_db: at least 0"),
+    # Espressif's LR rates need WLAN.config(protocol=PROTOCOL_LR) at both ends.
+    (mutate(lambda s: s["traffic"][1].update({"rate": "LR250K"})),
+     'traffic[1].rate: an LR rate needs long range at both ends, and nodes[1] (' + B + ') has no "long_range": true'),
+    (mutate(lambda s: s["traffic"][1].update({"rate": "LR500K"}) or s["nodes"][1].update({"long_range": True})),
+     'traffic[1].rate: an LR rate needs long range at both ends, and nodes[0] (' + A + ') has no "long_range": true'),
+    (mutate(lambda s: s["nodes"][1].update({"long_range": "yes"})), "nodes[1].long_range: expected true or false"),
     # Flows go through SoftLink: ESP-NOW's peer table holds 20 peers.
     (mutate(lambda s: s["traffic"].extend({"from": C, "to": f"02:00:00:00:01:{i:02x}"} for i in range(21)) or
             s["nodes"].extend({"mac": f"02:00:00:00:01:{i:02x}"} for i in range(21))),
@@ -107,6 +113,20 @@ def test_an_interval_longer_than_the_run_offers_nothing(tmp_path, arrival):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["flows"][1]["offered"] == 0 and out["flows"][0]["offered"] > 0 and out["sim_seconds"] == 2
+
+
+def test_lr_rates_reach_the_long_range_nodes_only(tmp_path):
+    # Every LR frame went undecoded when no scenario could make a node long range.
+    s = mutate(lambda s: [s["nodes"][i].update({"long_range": True}) for i in (0, 1)])
+    s["traffic"] = [{"from": A, "to": B, "bytes": 50, "interval_ms": 100, "rate": "LR250K"},
+                    {"from": A, "to": "ff:ff:ff:ff:ff:ff", "bytes": 50, "interval_ms": 100, "rate": "LR500K"},
+                    {"from": C, "to": B, "bytes": 50, "interval_ms": 100}]  # 1 Mbps: a long-range node hears both
+    r = run(tmp_path, s, "--json")
+    assert r.returncode == 0, r.stderr
+    lr_unicast, lr_broadcast, plain = json.loads(r.stdout)["flows"]
+    assert lr_unicast["acked"] == lr_unicast["offered"] == 20 and lr_unicast["received"] == {B: 20}
+    assert lr_broadcast["received"] == {B: 20}  # C, without long range, decodes none
+    assert plain["acked"] == 20 and plain["received"] == {B: 20}
 
 
 def interrupt(args, sig, ready):
