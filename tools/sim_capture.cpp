@@ -14,22 +14,12 @@ namespace espnow::cli {
 namespace {
 
 wire::RadiotapFields radiotap_for(const sim::Transmission& tx, double signal_dbm) {
-  const RateInfo& rate = rate_info(tx.frame.rate);
-  wire::RadiotapFields f;
+  wire::RadiotapFields f = wire::capture_fields(tx.frame.rate, tx.channel);
   // Radiotap's TSFT is when the first bit of the MPDU arrived: after the
   // PLCP preamble and header (`tshark -o wlan_radio.tsf_at_end:FALSE` reads
   // it so, and then works out each frame's start, end and IFS exactly).
   f.has_tsft = true;
   f.tsft_us = static_cast<std::uint64_t>((tx.start + sim::timing_for(tx.frame.rate).preamble_header) / 1000);
-  f.has_flags = true;
-  f.flags = wire::kRadiotapFlagFcs;
-  // Radiotap's rate is in 500 kbps steps; LR 250K has none, so it goes without.
-  f.has_rate = rate.kbps % 500 == 0;
-  f.rate_500kbps = static_cast<std::uint8_t>(rate.kbps / 500);
-  f.has_channel = true;
-  f.channel_mhz = channel_to_mhz(tx.channel);
-  f.channel_flags = wire::kRadiotapChan2Ghz |
-                    (rate.modulation == Modulation::ofdm ? wire::kRadiotapChanOfdm : wire::kRadiotapChanCck);
   f.has_signal = true;
   f.signal_dbm = static_cast<std::int8_t>(std::clamp(std::lround(signal_dbm), -128L, 127L));
   return f;

@@ -7,13 +7,7 @@ namespace espnow::host {
 
 std::vector<std::uint8_t> radiotap_packet(std::span<const std::uint8_t> frame, std::uint8_t channel, PhyRate rate,
                                           std::optional<int> signal_dbm) {
-  const RateInfo& info = rate_info(rate);
-  wire::RadiotapFields f;
-  f.has_flags = true, f.flags = wire::kRadiotapFlagFcs;
-  f.has_rate = true, f.rate_500kbps = static_cast<std::uint8_t>(info.kbps / 500);
-  f.has_channel = true, f.channel_mhz = channel_to_mhz(channel);
-  f.channel_flags = static_cast<std::uint16_t>(
-      wire::kRadiotapChan2Ghz | (info.modulation == Modulation::ofdm ? wire::kRadiotapChanOfdm : wire::kRadiotapChanCck));
+  wire::RadiotapFields f = wire::capture_fields(rate, channel);
   if (signal_dbm) f.has_signal = true, f.signal_dbm = static_cast<std::int8_t>(*signal_dbm);
   std::vector<std::uint8_t> packet(wire::radiotap_size(f));
   wire::build_radiotap(f, packet);

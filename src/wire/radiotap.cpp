@@ -129,6 +129,17 @@ std::string_view to_string(RadiotapError e) noexcept {
   return "unknown";
 }
 
+RadiotapFields capture_fields(PhyRate rate, std::uint8_t channel) noexcept {
+  const RateInfo& info = rate_info(rate);
+  RadiotapFields f;
+  f.has_flags = true, f.flags = kRadiotapFlagFcs;
+  f.has_rate = info.kbps % 500 == 0, f.rate_500kbps = static_cast<std::uint8_t>(info.kbps / 500);
+  f.has_channel = true, f.channel_mhz = channel_to_mhz(channel);
+  f.channel_flags = static_cast<std::uint16_t>(
+      kRadiotapChan2Ghz | (info.modulation == Modulation::ofdm ? kRadiotapChanOfdm : kRadiotapChanCck));
+  return f;
+}
+
 std::size_t radiotap_size(const RadiotapFields& f) noexcept {
   std::size_t off = 8;
   if (f.has_tsft) off = align_up(off, 8) + 8;

@@ -254,3 +254,22 @@ TEST(ReadCaptured, NoPrefixReadsOutOfBounds) {
     }
   }
 }
+
+TEST(Radiotap, CaptureFieldsGiveTheRateOnlyWhere500KbpsStepsHoldIt) {
+  // The devices' pcap (host::AirPcap) wrote LR 250K as a rate of 0 Mb/s.
+  const RadiotapFields lr250 = capture_fields(espnow::PhyRate::lora_250k, 1);
+  EXPECT_FALSE(lr250.has_rate);
+  const RadiotapFields lr500 = capture_fields(espnow::PhyRate::lora_500k, 1);
+  EXPECT_TRUE(lr500.has_rate);
+  EXPECT_EQ(lr500.rate_500kbps, 1);
+  const RadiotapFields cck = capture_fields(espnow::PhyRate::r1m, 14);
+  EXPECT_TRUE(cck.has_rate && cck.has_flags && cck.has_channel);
+  EXPECT_EQ(cck.rate_500kbps, 2);
+  EXPECT_EQ(cck.flags, kRadiotapFlagFcs);
+  EXPECT_EQ(cck.channel_mhz, 2484);
+  EXPECT_EQ(cck.channel_flags, kRadiotapChan2Ghz | kRadiotapChanCck);
+  const RadiotapFields ofdm = capture_fields(espnow::PhyRate::r54m, 6);
+  EXPECT_EQ(ofdm.rate_500kbps, 108);
+  EXPECT_EQ(ofdm.channel_mhz, 2437);
+  EXPECT_EQ(ofdm.channel_flags, kRadiotapChan2Ghz | kRadiotapChanOfdm);
+}

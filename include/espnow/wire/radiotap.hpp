@@ -9,6 +9,8 @@
 #include <span>
 #include <string_view>
 
+#include "espnow/wire/phy.hpp"
+
 namespace espnow::wire {
 
 inline constexpr std::uint8_t kRadiotapFlagFcs = 0x10;       // frame ends with an FCS
@@ -34,6 +36,11 @@ struct RadiotapFields {
   bool has_tsft = false;
   std::uint64_t tsft_us = 0;
 };
+
+// What our captures say of a frame on `channel` at `rate`: the FCS flag
+// (the frames keep theirs), the rate where radiotap's 500 kbps steps hold
+// it (LR 250K goes without) and the channel with its CCK or OFDM flag.
+RadiotapFields capture_fields(PhyRate rate, std::uint8_t channel) noexcept;
 
 // Size of the header build_radiotap() writes for these fields.
 std::size_t radiotap_size(const RadiotapFields& f) noexcept;
