@@ -301,6 +301,18 @@ void check_for_links(const Scenario& s) {
   }
 }
 
+// A unicast between nodes on different channels is physics (every attempt
+// fails), but rarely what was meant: said on stderr, the run goes on. (Not
+// with programs: a script may retune.)
+void warn_across_channels(const std::string& path, const Scenario& s) {
+  for (std::size_t i = 0; i < s.flows.size(); ++i) {
+    const FlowSpec& f = s.flows[i];
+    if (!f.to_node || s.nodes[f.from].channel == s.nodes[*f.to_node].channel) continue;
+    std::fprintf(stderr, "espnow sim: %s: warning: traffic[%zu] goes from channel %d to a node on channel %d: every "
+                 "attempt will fail\n", path.c_str(), i, s.nodes[f.from].channel, s.nodes[*f.to_node].channel);
+  }
+}
+
 // "52 s", "14 min", "3.2 h", "41 days": a progress line's wall time left.
 std::string rough_duration(double s) {
   char text[32];
@@ -804,6 +816,7 @@ int cmd_sim(const std::string& scenario_path, bool json_output, const SimOptions
     std::fprintf(stderr, "espnow sim: %s: %s\n", scenario_path.c_str(), e.what());
     return 2;
   }
+  if (!has_programs(scenario)) warn_across_channels(scenario_path, scenario);
   if (has_programs(scenario)) return run_with_programs(scenario_path, json_output, options);
   // A large field's memory is mapped and faulted in ahead, on a thread of its
   // own (on a VM the kernel clears a new 2 MB page at 0.5-1 GB/s, 6% of the

@@ -183,6 +183,17 @@ def test_a_signal_stops_a_run_with_programs_too(tmp_path, sig, status):
     assert 0 < report["sim_seconds"] < 9e8 and report["flows"][1]["offered"] > 0
 
 
+def test_a_unicast_across_channels_is_warned_of_and_runs(tmp_path):
+    s = mutate(lambda s: s["nodes"][0].update({"channel": 6}))  # B on channel 1 unicasts to A, now on 6
+    r = run(tmp_path, s, "--json")
+    assert r.returncode == 0, r.stderr
+    assert "warning: traffic[1] goes from channel 1 to a node on channel 6: every attempt will fail" in r.stderr
+    assert "traffic[0]" not in r.stderr  # a broadcast reaches whom it reaches
+    uni = json.loads(r.stdout)["flows"][1]
+    assert uni["acked"] == 0 and uni["failed"] == uni["sent"] > 0
+    assert "warning" not in run(tmp_path, base(), "--json").stderr
+
+
 def test_a_file_that_is_not_json_exits_2(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("{nodes: ")
