@@ -131,7 +131,7 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
   }
   std::fprintf(stderr, "--- %s sent, %d acknowledged, %d failed\n", plural(sent, "message", "messages").c_str(), acked,
                failed);
-  return 0;
+  return failed > 0 ? 1 : 0;  // a script's `espnow send ... || ...` sees an undelivered message
 }
 
 int cmd_echo(const GlobalOptions& g) {

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   auto* listen = app.add_subcommand("listen", "print each message as it arrives");
 
   SendOptions so;
-  auto* send = app.add_subcommand("send", "send a message to a device");
+  auto* send = app.add_subcommand("send", "send a message to a device (exit status 1 if a unicast was not acknowledged)");
   send->add_option("MAC", so.mac, "destination (ff:ff:ff:ff:ff:ff for broadcast)")->required();
   send->add_option("MESSAGE", so.message, "the text to send; {n} is replaced by the send's number")->required();
   send->add_option("--count", so.count, "how many times (-1: until Ctrl-C)")->capture_default_str()->check(kCount);

@@ -80,9 +80,28 @@ def test_send_count_100_arrive_in_order_with_their_lengths(air):
 
 def test_sending_to_a_mac_nobody_owns_fails_after_retries(air):
     r = run(air, "--mac", A, "send", "02:00:00:00:00:99", "x", "--count", "3")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr  # undelivered: a script's `send ... || ...` must see it
     assert r.stdout.count(": False") == 3
     assert "3 messages sent, 0 acknowledged, 3 failed" in r.stderr
+
+
+def test_no_sync_sends_count_their_late_results_in_the_summary_and_exit_status(air):
+    lost = run(air, "--mac", A, "send", "02:00:00:00:00:99", "x", "--count", "3", "--no-sync")
+    assert lost.returncode == 1, lost.stderr
+    assert "3 messages sent, 0 acknowledged, 3 failed" in lost.stderr
+    listener = Device(air, "--mac", B, "listen")
+    try:
+        heard = run(air, "--mac", A, "send", B, "y", "--count", "3", "--no-sync")
+    finally:
+        listener.stop()
+    assert heard.returncode == 0, heard.stderr
+    assert "3 messages sent, 3 acknowledged, 0 failed" in heard.stderr
+
+
+def test_a_broadcast_nobody_hears_is_no_failure(air):
+    r = run(air, "--mac", A, "send", "ff:ff:ff:ff:ff:ff", "anyone?")
+    assert r.returncode == 0, r.stderr
+    assert "1 message sent (broadcast: nothing acknowledges them)" in r.stderr
 
 
 def test_killing_the_receiver_turns_results_false_and_the_sender_keeps_going(air):
@@ -96,7 +115,7 @@ def test_killing_the_receiver_turns_results_false_and_the_sender_keeps_going(air
     listener.proc.wait(timeout=10)
     out, err = sender.communicate(timeout=60)
     results = [line.rsplit(": ", 1)[1].strip() for line in (lines + out.splitlines()) if line.startswith("send ")]
-    assert sender.returncode == 0, err
+    assert sender.returncode == 1, err  # some were not delivered
     assert len(results) == 40
     assert results[:10] == ["True"] * 10
     assert results[-5:] == ["False"] * 5
@@ -111,7 +130,7 @@ def test_a_device_on_channel_3_never_hears_channel_8(air):
         listener.wait_for("out", '"on three"')  # after the others: what channel 8 sent would be in by now
     finally:
         _, out, _ = listener.stop()
-    assert r8.stdout.count(": False") == 2  # no ACK across channels
+    assert r8.stdout.count(": False") == 2 and r8.returncode == 1  # no ACK across channels
     assert ": True" in rb.stdout             # broadcast is never a failure
     assert r3.stdout.count(": True") == 1
     assert [json.loads(line)["msg"] for line in out.splitlines()] == ["on three"]
