@@ -257,7 +257,8 @@ class PyESPNow {
     const pyb::handle msg_obj = to_all ? args[0] : args[1];
     ByteView view(msg_obj, true);
     const auto msg = message_arg(view, msg_obj).bytes();
-    const bool sync = !sync_obj || truthy(sync_obj);
+    // As MicroPython's modespnow: sync left out or None is sync=True.
+    const bool sync = !sync_obj || sync_obj.is_none() || truthy(sync_obj);
     const Interrupt* interrupt = on_signal();
     Result<bool> r = false;
     {

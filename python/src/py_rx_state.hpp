@@ -1,6 +1,8 @@
-// What every Python ESPNow object of one device shares: peers_table (a dict
-// behind a read-only mapping, with one bytes key per MAC, always the same
-// object) and irecv()'s reused [mac, bytearray] list.
+// What every Python ESPNow object of one device shares: peers_table (a dict,
+// as a board's, with one bytes key per MAC, always the same object) and
+// irecv()'s reused [mac, bytearray] list. The dict is the application's to
+// read; what it writes there is undone, row by row, as messages are read
+// (a board's is rebuilt from the device's table the same way).
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -18,7 +20,7 @@ class RxState {
   RxState(std::size_t max_message, const ESPNow& espnow);
   // Records a message read from `mac`; returns the table's key for it.
   pybind11::object record(const MacAddress& mac, int rssi, std::uint32_t time_ms);
-  pybind11::object table() const { return proxy_; }
+  pybind11::object table() const { return dict_; }
   // irecv()'s list, whose bytearray has room for `max_message` bytes.
   pybind11::list& irecv_list() { return irecv_; }
   void ensure_irecv_capacity(std::size_t max_message);
@@ -33,8 +35,10 @@ class RxState {
 
   const ESPNow& espnow_;
   std::unordered_map<MacAddress, Row> rows_;
+  // Puts `row` back in the dict if the application took it out or replaced it.
+  void restore(Row& row);
+
   pybind11::dict dict_;
-  pybind11::object proxy_;
   pybind11::list irecv_;
   std::size_t irecv_capacity_ = 0;
 };

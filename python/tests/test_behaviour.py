@@ -283,10 +283,30 @@ def test_peers_table_is_updated_only_when_a_message_is_read(pair):
     assert -127 <= rssi <= 0 and type(time_ms) is int
 
 
-def test_peers_table_is_read_only(pair):
-    _, eb = pair
-    with pytest.raises(TypeError):
-        eb.peers_table[A] = [0, 0]
+def test_peers_table_is_a_dict_as_the_seeds_show(pair):
+    ea, eb = pair
+    ea.send(B, b"x")
+    eb.recv(0)
+    table = eb.peers_table
+    assert type(table) is dict and table is eb.peers_table
+    rssi, time_ms = table[A]
+    assert repr(table) == "{%r: [%d, %d]}" % (A, rssi, time_ms)
+
+
+def test_what_the_application_writes_in_peers_table_is_undone_as_messages_are_read(pair):
+    ea, eb = pair
+    ea.send(B, b"x")
+    key = eb.recv(0)[0]
+    table = eb.peers_table
+    del table[A]
+    table[b"junk"] = "mine"  # a board keeps what the application adds, too
+    ea.send(B, b"y")
+    assert eb.recv(0)[0] is key and [k is key for k in table if k == A] == [True] and len(table[A]) == 2
+    table[A].clear()
+    ea.send(B, b"z")
+    data = [None, bytearray(9), None, None]
+    eb.recvinto(data, 0)
+    assert table[A] == data[2:] and table[b"junk"] == "mine"
 
 
 def test_peers_table_has_one_key_object_per_mac(pair):
@@ -387,6 +407,14 @@ def test_send_sync_to_an_absent_peer_is_False_after_retries(pair):
     ea.add_peer(ABSENT)
     assert ea.send(ABSENT, b"x") is False
     assert ea.stats()[:3] == (1, 1, 1)
+
+
+def test_send_sync_None_is_sync_as_on_a_board(pair):
+    ea, _ = pair
+    ea.add_peer(ABSENT)
+    assert ea.send(ABSENT, b"x", None) is False  # waited for the (missing) ACK
+    assert ea.send(ABSENT, b"x", sync=None) is False
+    assert ea.stats()[:3] == (2, 2, 2)
 
 
 def test_a_peer_whose_espnow_is_off_but_whose_radio_is_on_acknowledges(pair):
