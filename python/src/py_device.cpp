@@ -204,6 +204,8 @@ void bind_devices(pyb::module_& m) {
       .def("set_long_range", [](PyDevice& d, bool on) {
              if (d.radio().long_range() != on) d.air_radio("change long-range mode").set_long_range(on);
            })
+      .def("tx_power", [](PyDevice& d) { return d.air_radio("read the transmit power").tx_power(); })
+      .def("set_tx_power", [](PyDevice& d, double dbm) { d.air_radio("set the transmit power").set_tx_power(dbm); })
       .def("position", [](PyDevice& d) { const Position p = d.air_radio("read the position").position(); return std::make_pair(p.x, p.y); })
       .def("set_position", [](PyDevice& d, double x, double y) { d.air_radio("set the position").set_position({x, y}); })
       .def_property_readonly("description", &PyDevice::description)
