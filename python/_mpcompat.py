@@ -1,8 +1,9 @@
 """What a MicroPython script finds beyond the espnow modules, installed into
 CPython by the espnow-python launcher: time.ticks_*, sleep_ms/us, gc.mem_*,
-uasyncio and the other u-module names, asyncio.sleep_ms,
-sys.implementation._machine, the board's boot globals (gc in __main__), and
-one traceback for a Ctrl-C that ends asyncio.run(), as a board prints.
+uasyncio and the other u-module names, asyncio.sleep_ms, wait_for_ms and
+ThreadSafeFlag, sys.implementation._machine, const() as a builtin, the
+board's boot globals (gc in __main__), and one traceback for a Ctrl-C that
+ends asyncio.run(), as a board prints.
 
 ticks_ms() counts from the process's start, the clock the UDP air's device
 stamps peers_table's time_ms with, and wraps at 2**30 as MicroPython's does.
@@ -10,6 +11,7 @@ stamps peers_table's time_ms with, and wraps at 2**30 as MicroPython's does.
 import asyncio
 import gc
 import sys
+import threading
 import time
 
 import _espnow
@@ -39,12 +41,25 @@ def ticks_diff(ticks1, ticks2):
     return ((ticks1 - ticks2 + _HALF) & (TICKS_PERIOD - 1)) - _HALF
 
 
+def _int_arg(value):
+    """An int as MicroPython's mp_obj_get_int takes it: a float is TypeError."""
+    if isinstance(value, int):
+        return value
+    raise TypeError("can't convert %s to int" % type(value).__name__)
+
+
 def sleep_ms(ms):
-    time.sleep(ms / 1000)
+    """As a board: ints only, and a negative length returns at once (a
+    period's remainder that work overran)."""
+    ms = _int_arg(ms)
+    if ms > 0:
+        time.sleep(ms / 1000)
 
 
 def sleep_us(us):
-    time.sleep(us / 1_000_000)
+    us = _int_arg(us)
+    if us > 0:
+        time.sleep(us / 1_000_000)
 
 
 def _statm_bytes(field):
@@ -71,9 +86,53 @@ async def _sleep_ms(ms):
     await asyncio.sleep(ms / 1000)
 
 
+async def _wait_for_ms(aw, timeout):
+    return await asyncio.wait_for(aw, timeout / 1000)
+
+
+class ThreadSafeFlag:
+    """MicroPython's asyncio.ThreadSafeFlag: set() from any thread (an irq
+    callback) wakes the one task in wait(), which clears the flag."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._flag = False
+        self._waiter = None
+
+    def set(self):
+        with self._lock:
+            self._flag = True
+            waiter = self._waiter
+        if waiter is not None:
+            waiter.get_loop().call_soon_threadsafe(_wake, waiter)
+
+    def clear(self):
+        with self._lock:
+            self._flag = False
+
+    async def wait(self):
+        while True:
+            with self._lock:
+                if self._flag:
+                    self._flag = False
+                    return
+                self._waiter = waiter = asyncio.get_running_loop().create_future()
+            try:
+                await waiter
+            finally:
+                with self._lock:
+                    self._waiter = None
+
+
+def _wake(waiter):
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 _ALIASES = {"uasyncio": "asyncio", "utime": "time", "usys": "sys", "uos": "os", "ustruct": "struct",
             "ujson": "json", "ubinascii": "binascii", "uselect": "select", "ucollections": "collections",
-            "uerrno": "errno", "uhashlib": "hashlib", "urandom": "random", "uio": "io", "ure": "re"}
+            "uerrno": "errno", "uhashlib": "hashlib", "urandom": "random", "uio": "io", "ure": "re",
+            "uarray": "array", "usocket": "socket"}
 
 
 def install():
@@ -82,11 +141,14 @@ def install():
     gc.mem_alloc = mem_alloc
     gc.mem_free = mem_free
     asyncio.sleep_ms = _sleep_ms
+    asyncio.wait_for_ms = _wait_for_ms
+    asyncio.ThreadSafeFlag = ThreadSafeFlag
     for alias, real in _ALIASES.items():
         if alias not in sys.modules:
             sys.modules[alias] = __import__(real)
     sys.implementation._machine = "ESP-NOW for C++ simulated device with ESP32 (CPython %d.%d)" % sys.version_info[:2]
     sys.excepthook = _one_traceback_for_ctrl_c(sys.excepthook)
+    _builtins()
     _boot_globals()
 
 
@@ -100,6 +162,14 @@ def _one_traceback_for_ctrl_c(excepthook):
             value.__suppress_context__ = True
         excepthook(kind, value, tb)
     return hook
+
+
+def _builtins():
+    """MicroPython's compiler folds const() wherever it appears, with no
+    import: on CPython it is a builtin that returns its argument."""
+    import builtins
+    from micropython import const
+    builtins.const = const
 
 
 def _boot_globals():

@@ -25,6 +25,66 @@ def run(code, env=None, stdin=None, args=None, timeout=60):
     return r.stdout
 
 
+# ---- the launcher's time module, as a board's
+
+def test_sleep_ms_and_sleep_us_return_at_once_when_negative_and_take_only_ints():
+    out = run("""
+        import time
+        period = 100
+        t = time.ticks_ms()
+        time.sleep_ms(120)
+        time.sleep_ms(period - time.ticks_diff(time.ticks_ms(), t))  # overran: negative
+        time.sleep_us(-5)
+        for f in (time.sleep_ms, time.sleep_us):
+            try:
+                f(1.5)
+            except TypeError as e:
+                print(e)
+        print("done")
+        """)
+    assert out.splitlines() == ["can't convert float to int"] * 2 + ["done"]
+
+
+def test_const_needs_no_import_and_machine_has_what_scripts_use():
+    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent("""\
+        import machine, network, uarray, usocket
+        PERIOD = const(500)
+        led = machine.Pin(2, machine.Pin.OUT)
+        led.on()
+        was = led.value()
+        led.off()
+        print(PERIOD, machine.unique_id().hex(), machine.freq(), was, led.value(), led())
+        network.WLAN(network.STA_IF).config(mac=b"\\x02\\x00\\x00\\x00\\x00\\x07")
+        machine.freq(240_000_000)
+        machine.idle()
+        machine.lightsleep(1)
+        print(machine.unique_id().hex(), machine.freq(), machine.reset_cause() == machine.PWRON_RESET)
+        machine.reset()
+        print("not reached")
+        """)], env={"ESPNOW_AIR": "udp://239.255.77.77:47977", "ESPNOW_MAC": "02:12:34:56:78:9a"},
+        capture_output=True, text=True, timeout=60)
+    assert r.stdout.splitlines() == ["500 02123456789a 160000000 1 0 0",
+                                     "02123456789a 240000000 True"]
+    assert r.returncode == 1 and "machine.reset(): this emulated board cannot restart the script" in r.stderr
+
+
+def test_asyncio_thread_safe_flag_wakes_its_task_from_another_thread():
+    out = run("""
+        import asyncio, threading
+        async def main():
+            flag = asyncio.ThreadSafeFlag()
+            waiting = asyncio.create_task(flag.wait())
+            await asyncio.sleep(0)  # the task waits
+            threading.Thread(target=flag.set).start()
+            await asyncio.wait_for_ms(waiting, 10_000)
+            flag.set()
+            await flag.wait()  # set before: at once
+            print("woken twice")
+        asyncio.run(main())
+        """)
+    assert out == "woken twice\n"
+
+
 # ---- the seeds' singleton
 
 def test_every_ESPNow_call_returns_the_same_object_even_when_none_is_kept():
