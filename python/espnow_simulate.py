@@ -5,15 +5,23 @@ as N devices on one simulated air, on virtual time (espnow_sim.Simulation).
 
 Each copy runs in its own globals (with the board's boot globals: gc) as a
 device of its own: espnow.ESPNow(), aioespnow's singleton and network.WLAN
-are that device's, time.sleep, sleep_ms/us and ticks_ms/us are virtual, and
+are that device's, every clock it reads (time.sleep, sleep_ms/us, ticks_*,
+time(), monotonic(), ...) is virtual, micropython.schedule queues on it, and
 every line it prints starts with its device's MAC. Device i has the MAC
 02:00:00:00:00:i+1 (i from 0). The same arguments give the same run, line for
-line. Library modules are shared by the copies (they keep no device state).
-asyncio (uasyncio) is on virtual time too: a copy's asyncio.run() runs an
-espnow_sim.VirtualEventLoop on its device.
+line. The script's folder is on sys.path, and each copy imports its own
+instance of the folder's modules; library modules are shared by the copies
+(they keep no device state). asyncio (uasyncio) is on virtual time too: a
+copy's asyncio.run() runs an espnow_sim.VirtualEventLoop on its device.
 """
 import argparse
+import builtins
+import collections
 import gc
+import importlib.machinery
+import importlib.util
+import math
+import os
 import random
 import signal
 import sys
@@ -24,7 +32,21 @@ import traceback
 import _espnow
 import espnow_sim
 
-_local = threading.local()
+_local = threading.local()  # .copy: the _Copy whose code this thread runs, if any
+
+# What an empty poll (ESPNow.any() finding nothing, machine.idle()) costs a
+# device: up to this much virtual time, ended early by the device's next
+# event (a message buffered, a send reported), as CPU time passes on a chip.
+# A script that polls in a busy loop so lets time move, and sees a message
+# at the instant it is buffered.
+POLL_SECONDS = 0.0001
+
+# A board's RTC that nothing set starts at 2000-01-01 00:00:00 UTC:
+# time.time() of a copy counts from there on its virtual clock.
+_EPOCH_2000_NS = 946_684_800 * 1_000_000_000
+
+# A board's micropython.schedule queue holds 8 callbacks (MICROPY_SCHEDULER_DEPTH).
+_SCHEDULE_DEPTH = 8
 
 
 def _device_mac(i):
@@ -35,6 +57,77 @@ def _mac_text(mac):
     return ":".join("%02x" % b for b in mac)
 
 
+def _current():
+    return getattr(_local, "copy", None)
+
+
+class _Copy:
+    """One copy of the script on its device: the clock, output prefix and
+    micropython.schedule queue its code sees, on its thread and in its irq
+    callbacks (which run on whichever thread takes the simulation's step)."""
+
+    def __init__(self, device, mac):
+        self.device = device
+        self.prefix = _mac_text(mac) + " "
+        self.pending = ""  # a printed line not yet ended
+        self.scheduled = collections.deque()
+        self.has_irq = False  # only then can a callback be scheduled while it waits
+        self._running_scheduled = False
+
+    def clock_ns(self):
+        return self.device._clock_ns()
+
+    def schedule(self, fn, arg):
+        if not callable(fn):
+            raise TypeError("schedule(): fn is not callable")
+        if len(self.scheduled) >= _SCHEDULE_DEPTH:
+            raise RuntimeError("schedule queue full")
+        self.scheduled.append((fn, arg))
+
+    def run_scheduled(self):
+        """The scheduled callbacks, on the program's thread, one at a time
+        (not within one another, as MicroPython runs them)."""
+        if self._running_scheduled:
+            return
+        self._running_scheduled = True
+        try:
+            while self.scheduled:
+                fn, arg = self.scheduled.popleft()
+                fn(arg)
+        finally:
+            self._running_scheduled = False
+
+    def sleep(self, seconds):
+        """time.sleep on the device's clock; scheduled callbacks run as they
+        are scheduled, at that virtual instant, as a board runs them in a sleep."""
+        self.run_scheduled()
+        if not self.has_irq:
+            return self.device._sleep(seconds)
+        if not seconds >= 0:
+            raise ValueError("sleep length must be non-negative")
+        until = self.clock_ns() + math.ceil(seconds * 1e9)
+        while True:
+            left = until - self.clock_ns()
+            if left <= 0:
+                return
+            self.device._events_wait(self.device._events_mark(), left / 1e9)
+            self.run_scheduled()
+
+    def idle(self):
+        """An empty poll's cost: POLL_SECONDS, or until the device's next event."""
+        self.device._events_wait(self.device._events_mark(), POLL_SECONDS)
+        self.run_scheduled()
+
+    def as_current(self, fn, *args):
+        """fn(*args) as this copy's code (an irq callback: its clock, prefix and schedule)."""
+        saved = _current()
+        _local.copy = self
+        try:
+            return fn(*args)
+        finally:
+            _local.copy = saved
+
+
 class _PrefixedOutput:
     """Standard output whose every line starts with the writing device's MAC."""
 
@@ -43,14 +136,13 @@ class _PrefixedOutput:
         self._lock = threading.Lock()
 
     def write(self, text):
-        prefix = getattr(_local, "prefix", None)
-        if prefix is None:
+        copy = _current()
+        if copy is None:
             return self._out.write(text)
-        pending = getattr(_local, "pending", "") + text
-        *lines, _local.pending = pending.split("\n")
+        *lines, copy.pending = (copy.pending + text).split("\n")
         with self._lock:
             for line in lines:
-                self._out.write(prefix + line + "\n")
+                self._out.write(copy.prefix + line + "\n")
         return len(text)
 
     def flush(self):
@@ -60,18 +152,96 @@ class _PrefixedOutput:
         return getattr(self._out, name)
 
 
+def _per_copy(virtual, real):
+    """A function that answers a copy's code with `virtual`, anyone else with `real`."""
+    def call(*args):
+        return virtual(_local.copy, *args) if _current() is not None else real(*args)
+    call.__name__ = getattr(real, "__name__", "call")
+    call.__doc__ = getattr(real, "__doc__", None)
+    return call
+
+
 def _install_virtual_time(sim):
-    """time and the _espnow clock answer a device's thread from its clock in the simulation."""
-    real_sleep, real_device = time.sleep, _espnow.process_device
-    real_ticks_ms, real_ticks_us = _espnow.ticks_ms, _espnow.ticks_us
+    """time, the _espnow clock and device, micropython.schedule and the
+    polls answer a copy's code from its device in the simulation."""
+    _install_clocks()
+    _install_waits()
 
-    def on_device():
-        return getattr(_local, "device", None) is not None
 
-    time.sleep = lambda s: _local.device._sleep(s) if on_device() else real_sleep(s)
-    _espnow.process_device = lambda: _local.device if on_device() else real_device()
-    _espnow.ticks_ms = lambda: _local.device._clock_ns() // 1_000_000 if on_device() else real_ticks_ms()
-    _espnow.ticks_us = lambda: _local.device._clock_ns() // 1_000 if on_device() else real_ticks_us()
+def _wall_ns(copy):
+    return _EPOCH_2000_NS + copy.clock_ns()
+
+
+def _date(real):
+    return lambda copy, secs=None: real(_wall_ns(copy) / 1e9 if secs is None else secs)
+
+
+def _install_clocks():
+    """Every clock a script reads is its device's: ticks, monotonic,
+    perf_counter, time() from 2000-01-01 (localtime is UTC, as on a board
+    with no time zone)."""
+    virtual = {
+        "time": lambda copy: _wall_ns(copy) / 1e9,
+        "time_ns": _wall_ns,
+        "monotonic": lambda copy: copy.clock_ns() / 1e9,
+        "monotonic_ns": lambda copy: copy.clock_ns(),
+        "perf_counter": lambda copy: copy.clock_ns() / 1e9,
+        "perf_counter_ns": lambda copy: copy.clock_ns(),
+        "localtime": _date(time.gmtime),
+        "gmtime": _date(time.gmtime),
+        "ctime": lambda copy, secs=None: time.asctime(_date(time.gmtime)(copy, secs)),
+        "sleep": lambda copy, seconds: copy.sleep(seconds),
+    }
+    real = {name: getattr(time, name) for name in virtual}
+    for name, fn in virtual.items():
+        setattr(time, name, _per_copy(fn, real[name]))
+    _espnow.process_device = _per_copy(lambda copy: copy.device, _espnow.process_device)
+    _espnow.ticks_ms = _per_copy(lambda copy: copy.clock_ns() // 1_000_000, _espnow.ticks_ms)
+    _espnow.ticks_us = _per_copy(lambda copy: copy.clock_ns() // 1_000, _espnow.ticks_us)
+
+
+def _install_waits():
+    """micropython.schedule queues on the copy, whose callbacks run when its
+    program waits; an empty any() and machine.idle() cost virtual time; an
+    irq callback runs as its copy's code."""
+    import espnow
+    import machine
+    import micropython
+    micropython.schedule = _per_copy(lambda copy, fn, arg: copy.schedule(fn, arg), micropython.schedule)
+    machine.idle = _per_copy(lambda copy: copy.idle(), machine.idle)
+    cls = espnow.ESPNow
+    real_any, real_irq = cls.any, cls.irq
+
+    def any(self):
+        copy = _current()
+        if real_any(self) or copy is None:
+            return real_any(self)
+        copy.idle()
+        return real_any(self)
+
+    def irq(self, callback):
+        copy = _current()
+        if copy is None or not callable(callback):
+            return real_irq(self, callback)
+        copy.has_irq = True
+        return real_irq(self, lambda e: copy.as_current(callback, e))
+
+    cls.any, cls.irq = any, irq
+    for name in ("recv", "irecv", "recvinto", "send"):
+        setattr(cls, name, _then_scheduled(getattr(cls, name)))
+
+
+def _then_scheduled(method):
+    """A call that may wait, then the callbacks scheduled meanwhile."""
+    def call(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        copy = _current()
+        if copy is not None and copy.scheduled:
+            copy.run_scheduled()
+        return result
+    call.__name__ = method.__name__
+    call.__doc__ = method.__doc__
+    return call
 
 
 class _Stopped(Exception):
@@ -96,23 +266,83 @@ def _run_until_signal(sim, seconds, who, then=""):
         signal.signal(signal.SIGTERM, previous)
 
 
+class _ScriptModules:
+    """The modules of the script's folder, one instance of each per copy (a
+    board has its own comms.py): a copy's `import` finds them here, with
+    the copy's builtins; anything else is the process's, shared."""
+
+    def __init__(self, folder, builtins_):
+        self._folder = folder
+        self._modules = {}
+        self.builtins = dict(builtins_, __import__=self.import_)
+
+    def _is_local(self, top):
+        return top not in _SHARED_AT_START and importlib.machinery.PathFinder.find_spec(top, [self._folder]) is not None
+
+    def import_(self, name, globals=None, locals=None, fromlist=(), level=0):
+        absolute = importlib.util.resolve_name("." * level + name, (globals or {}).get("__package__")) if level else name
+        top = absolute.partition(".")[0]
+        if top not in self._modules and not self._is_local(top):
+            return _REAL_IMPORT(name, globals, locals, fromlist, level)
+        module = self._load(absolute)
+        if not fromlist:
+            return self._modules[top]
+        for item in fromlist:
+            if item != "*" and hasattr(module, "__path__") and not hasattr(module, item):
+                try:
+                    self._load(absolute + "." + item)
+                except ModuleNotFoundError:
+                    pass  # a name the package lacks: `from` says so
+        return module
+
+    def _load(self, name):
+        if name in self._modules:
+            return self._modules[name]
+        parent, _, child = name.rpartition(".")
+        path = self._load(parent).__path__ if parent else [self._folder]
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None:
+            raise ModuleNotFoundError("No module named %r" % name, name=name)
+        module = importlib.util.module_from_spec(spec)
+        module.__builtins__ = self.builtins  # its own imports are the copy's too
+        self._modules[name] = module  # before it runs: a circular import sees it, as in Python
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del self._modules[name]
+            raise
+        if parent:
+            setattr(self._modules[parent], child, module)
+        return module
+
+
+_REAL_IMPORT = __import__
+_SHARED_AT_START = frozenset(sys.modules) | frozenset(sys.builtin_module_names)
+
+
 def _program(source, path, mac):
-    """A script as a device's program: its own globals, its device, its MAC before every line it prints."""
+    """A script as a device's program: its own globals and modules of its
+    folder, its device, its MAC before every line it prints."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # as `python3 script.py` has it
+
     def run(device):
-        _local.device = device
-        _local.prefix = _mac_text(mac) + " "
-        globals_ = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__, "gc": gc}
+        copy = _local.copy = _Copy(device, mac)
+        modules = _ScriptModules(folder, builtins.__dict__)
+        globals_ = {"__name__": "__main__", "__file__": path, "__builtins__": modules.builtins, "gc": gc}
         try:
             exec(compile(source, path, "exec"), globals_)
         except espnow_sim.SimulationExit:
             raise
-        except SystemExit:
-            pass
+        except SystemExit as e:
+            if isinstance(e.code, str):
+                print(e.code)  # as CPython says it on stderr; here with the copy's MAC
         except BaseException:  # noqa: B902 - a copy's error ends that copy only, as on its own board
             for line in traceback.format_exc().splitlines():
                 print(line)
         finally:
-            if getattr(_local, "pending", ""):
+            if copy.pending:
                 print("")
     return run
 
@@ -126,7 +356,8 @@ def main(argv=None):
     parser.add_argument("--drift", type=float, default=0.0,
                         help="each device's clock runs fast or slow by up to this many ppm, drawn from the seed")
     parser.add_argument("script")
-    parser.add_argument("args", nargs=argparse.REMAINDER)
+    # Optional: argparse takes REMAINDER for required, and named it missing with `script`.
+    parser.add_argument("args", nargs=argparse.REMAINDER).required = False
     a = parser.parse_args(argv)
     if not 1 <= a.devices <= 250:
         parser.error("devices must be 1..250, got %d" % a.devices)

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 
 #include "espnow/devices/simulation.hpp"
 #include "espnow/host/air_pcap.hpp"
@@ -31,6 +32,18 @@ struct PyProgram {
   ~PyProgram() {
     pyb::gil_scoped_acquire gil;
     fn = pyb::object();
+  }
+};
+
+// The Python threads the programs run on (by their thread ident), so a
+// Ctrl-C can end one that never waits. Touched with the GIL held.
+struct ProgramThreads {
+  std::set<unsigned long> idents;
+  // Raises `exception` in every program thread when it next runs Python
+  // (none: takes back what is pending). A thread in a wait sees it only when
+  // the wait ends, which for a stopped run is when the simulation unwinds it.
+  void raise_in_all(PyObject* exception) const {
+    for (const unsigned long id : idents) PyThreadState_SetAsyncExc(id, exception);
   }
 };
 
@@ -70,7 +83,7 @@ class PySimulation {
     if (!program.is_none()) {
       auto prog = std::make_shared<PyProgram>();
       prog->fn = std::move(program);
-      body = [prog](SimDevice& device) { run(*prog, device); };
+      body = [prog, threads = threads_](SimDevice& device) { run(*prog, *threads, device); };
     }
     SimDevice* device = unwrap(sim_->add_device(options, std::move(body), link_options(version)));
     return std::make_shared<PyDevice>(sim_, *device);
@@ -78,13 +91,24 @@ class PySimulation {
 
   // Ctrl-C ends the run where virtual time is and raises KeyboardInterrupt
   // (the handler Python runs for a signal: the run asks for it every 100 ms).
+  // A program that runs on without waiting (a busy loop) would hold the run
+  // for ever: asked again, the programs get SimulationExit.
   void run_for(double seconds) {
     const auto d = seconds_arg(seconds, "run_for");
+    threads_->raise_in_all(nullptr);  // a run stopped before: its waiting programs go on
+    // Looked up now: once stopped, this thread has the signal's exception set.
+    const pyb::object exit_type = pyb::module_::import("_espnow").attr("SimulationExit");
+    bool stopped = false;
     {
       pyb::gil_scoped_release nogil;
-      sim_->run_for(d, [] {
+      sim_->run_for(d, [this, &stopped, &exit_type] {
         pyb::gil_scoped_acquire gil;
-        return PyErr_CheckSignals() != 0;  // its exception stays set on this thread
+        if (stopped) {
+          threads_->raise_in_all(exit_type.ptr());
+          return true;
+        }
+        stopped = PyErr_CheckSignals() != 0;  // its exception stays set on this thread
+        return stopped;
       });
       if (pcap_) pcap_->flush();
     }
@@ -124,8 +148,18 @@ class PySimulation {
   // outlives every program), its ESPNow singletons with it. An exception the
   // program does not handle is printed with its traceback, as an uncaught
   // exception in a thread is; SimulationExit (the simulation ending it) is not.
-  static void run(PyProgram& prog, SimDevice& device) {
+  static void run(PyProgram& prog, ProgramThreads& threads, SimDevice& device) {
     pyb::gil_scoped_acquire gil;
+    const unsigned long ident = PyThread_get_thread_ident();
+    threads.idents.insert(ident);
+    struct Forget {
+      ProgramThreads& threads;
+      unsigned long ident;
+      ~Forget() {
+        PyThreadState_SetAsyncExc(ident, nullptr);  // not for whatever runs on this thread next
+        threads.idents.erase(ident);
+      }
+    } forget{threads, ident};
     try {
       pyb::object dev = pyb::cast(std::make_shared<PyDevice>(nullptr, device));
       prog.fn(dev);
@@ -137,6 +171,7 @@ class PySimulation {
   }
 
   std::unique_ptr<host::AirPcap> pcap_;
+  std::shared_ptr<ProgramThreads> threads_ = std::make_shared<ProgramThreads>();
   std::shared_ptr<Simulation> sim_;
 };
 

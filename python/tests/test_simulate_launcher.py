@@ -114,6 +114,8 @@ def test_bad_arguments_exit_2_with_the_reason(tmp_path):
     assert r.returncode == 2 and "cannot read" in r.stderr
     r = sim(2, "--loss", 2, tmp_path / "x.py")
     assert r.returncode == 2 and "--loss must be 0..1" in r.stderr
+    r = sim(2)
+    assert r.returncode == 2 and "required: script\n" in r.stderr and "args" not in r.stderr.splitlines()[-1]
     for seconds in ("0", "nan"):  # nan passed a `<= 0` test, and run_for raised a traceback
         r = sim(2, "--sim-seconds", seconds, tmp_path / "x.py")
         assert r.returncode == 2 and "--sim-seconds must be > 0" in r.stderr
@@ -157,3 +159,116 @@ def test_a_sleep_past_what_virtual_time_counts_lasts_for_ever(tmp_path):
         r = sim(1, "--sim-seconds", 5, script, form, timeout=60)
         assert r.returncode == 0, r.stderr
         assert r.stdout == ""
+
+
+def test_every_clock_a_copy_reads_is_virtual(tmp_path):
+    # time.time() and monotonic() stayed on the wall clock: a loop
+    # `while time.time() - start < 3: e.recv(100)` never ended.
+    script = tmp_path / "clocks.py"
+    script.write_text(textwrap.dedent("""\
+        import time
+        t0, m0, n0, p0 = time.time(), time.monotonic(), time.time_ns(), time.perf_counter()
+        start = time.time()
+        while time.time() - start < 2.95:
+            time.sleep_ms(100)
+        print(round(time.time() - t0, 3), round(time.monotonic() - m0, 3), (time.time_ns() - n0) // 10**6,
+              round(time.perf_counter() - p0, 3), time.localtime()[:6], time.gmtime(0)[0])
+        """))
+    r = sim(2, "--sim-seconds", 10, script, timeout=60)
+    assert r.returncode == 0, r.stderr
+    # A board whose RTC nothing set: 2000-01-01 00:00:00 at boot.
+    assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:%02x 3.0 3.0 3000 3.0 (2000, 1, 1, 0, 0, 3) 1970" % i
+                                             for i in (1, 2)]
+
+
+def test_a_function_passed_to_micropython_schedule_runs_on_the_copy(tmp_path):
+    script = tmp_path / "sched.py"
+    script.write_text(textwrap.dedent("""\
+        import network, espnow, time, micropython
+        network.WLAN(network.STA_IF).active(True)
+        e = espnow.ESPNow()
+        e.active(True)
+        e.add_peer(b'\\xff' * 6)
+        got = []
+        def handle(arg):
+            mac, msg = e.irecv(0)
+            got.append((arg, bytes(msg), time.ticks_ms()))
+        e.irq(lambda e: micropython.schedule(handle, network.WLAN(network.STA_IF).config('mac')[-1]))
+        me = network.WLAN(network.STA_IF).config('mac')[-1]
+        time.sleep_ms(100 * me)
+        e.send(b'\\xff' * 6, b'from %d' % me)
+        time.sleep(1)  # the callbacks run in the sleep, as messages come
+        print(got and [(a, m, t // 100) for a, m, t in got], e.any())
+        """))
+    r = sim(2, "--sim-seconds", 5, script, timeout=60)
+    assert r.returncode == 0, r.stderr
+    # Run as the copy's code (its own MAC), at the virtual time the message came.
+    assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 [(1, b'from 2', 2)] False",
+                                             "02:00:00:00:00:02 [(2, b'from 1', 1)] False"]
+
+
+def test_a_copy_that_polls_any_in_a_busy_loop_lets_virtual_time_move(tmp_path):
+    # Virtual time froze while a copy polled: the run aborted after 30 s of wall time.
+    script = tmp_path / "poll.py"
+    script.write_text(textwrap.dedent("""\
+        import network, espnow, time
+        sta = network.WLAN(network.STA_IF)
+        sta.active(True)
+        e = espnow.ESPNow()
+        e.active(True)
+        e.add_peer(b'\\xff' * 6)
+        if sta.config('mac')[-1] == 1:
+            time.sleep_ms(1500)
+            e.send(b'\\xff' * 6, b'hello')
+        else:
+            t0 = time.ticks_us()
+            while True:
+                if e.any():
+                    print("got", e.recv()[1], "after", time.ticks_diff(time.ticks_us(), t0) // 1000, "ms")
+                    break
+        """))
+    r = sim(2, "--sim-seconds", 10, script, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "02:00:00:00:00:02 got b'hello' after 1500 ms\n"
+
+
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_ends_a_run_whose_copy_never_waits(tmp_path, sig, status):
+    # A copy spinning on nothing the simulation sees held the run: the signal
+    # was ignored until the watchdog aborted the process 30 s later.
+    script = tmp_path / "spin.py"
+    script.write_text("print('spinning')\nwhile True:\n    pass\n")
+    p = subprocess.Popen([LAUNCHER, "--sim", "2", str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         bufsize=0)
+    try:
+        first = os.read(p.stdout.fileno(), 65536)  # the run is under way
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=20)
+    finally:
+        p.kill()
+    assert first.startswith(b"02:00:00:00:00:01 spinning\n")
+    assert p.returncode == status, err
+    assert b"espnow-python --sim: interrupted at 0.0 of 60.0 simulated s\n" in err and b"Traceback" not in err
+
+
+def test_each_copy_imports_its_own_modules_from_the_scripts_folder(tmp_path):
+    # The folder was not on sys.path (ModuleNotFoundError), and a module of
+    # it would have been one for all copies: comms.e of copy 2 was copy 1's.
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    (tmp_path / "lib" / "util.py").write_text("import network\nmac = network.WLAN(0).config('mac')\n")
+    (tmp_path / "comms.py").write_text(textwrap.dedent("""\
+        import espnow
+        from lib import util
+        e = espnow.ESPNow()
+        PERIOD = const(5)
+        """))
+    (tmp_path / "main.py").write_text(textwrap.dedent("""\
+        import comms, espnow, json
+        from lib.util import mac
+        import lib.util
+        print(comms.e is espnow.ESPNow(), mac[-1], lib.util is comms.util, comms.PERIOD, json.dumps(1))
+        """))
+    r = sim(2, "--sim-seconds", 5, tmp_path / "main.py", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 True 1 True 5 1", "02:00:00:00:00:02 True 2 True 5 1"]

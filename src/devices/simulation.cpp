@@ -399,7 +399,9 @@ struct Simulation::Scheduler final : Clock {
     auto progress_at = std::chrono::steady_clock::now();
     for (;;) {
       if (run_over_cv.wait_for(g, stop ? kStopPoll : kWatchdog, [&] { return run_over; })) return;
-      if (stop && !stopping) {
+      // Asked on after it said true: a program that keeps the baton (never
+      // waits) holds the run, and `stop` is where its caller can end it.
+      if (stop) {
         g.unlock();  // `stop` may take a lock a program holds (Python's GIL)
         const bool now_stop = stop();
         g.lock();

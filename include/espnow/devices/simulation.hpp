@@ -68,7 +68,9 @@ class Simulation {
   // asked every 100 ms of wall time (from this thread, no lock held): once it
   // says true, the run ends before virtual time moves on from where it is
   // (what is due at that instant still runs), and now() tells where. So a
-  // Ctrl-C can end a long run and keep what it did.
+  // Ctrl-C can end a long run and keep what it did. It is asked on until the
+  // run is over, so a caller can end a program that never waits (a busy
+  // loop), which alone keeps the run from ending.
   void run_for(std::chrono::nanoseconds duration, const std::function<bool()>& stop = {});
   // Faults and changes as scenario input, replayed exactly from the seed:
   // `action` runs when virtual time reaches `when`, between the programs'
