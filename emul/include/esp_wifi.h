@@ -10,6 +10,7 @@
 #include "esp_err.h"
 #include "esp_idf_version.h"
 #include "esp_wifi_types.h"
+#include "espnow_emul_sdkconfig.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -134,7 +135,10 @@ typedef struct {
   unsigned rx_state : 8;
 } wifi_pkt_rx_ctrl_t;
 
-/* What esp_wifi_init takes. The emulation checks only `magic`. */
+/* What esp_wifi_init takes. The emulation checks `magic` and uses
+ * espnow_max_encrypt_num, ESP-NOW's limit of encrypted peers
+ * (CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM: default 7, 0 to 17; out of that
+ * range ESP_ERR_INVALID_ARG, the emulation's check). */
 typedef struct {
   int static_rx_buf_num;
   int dynamic_rx_buf_num;
@@ -147,9 +151,10 @@ typedef struct {
 
 #define WIFI_INIT_CONFIG_MAGIC 0x1F2F3F4F
 #define WIFI_INIT_CONFIG_DEFAULT() \
-  {10, 32, 1, 0, 32, 7, WIFI_INIT_CONFIG_MAGIC}
+  {10, 32, 1, 0, 32, CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM, WIFI_INIT_CONFIG_MAGIC}
 
-/* ESP_ERR_INVALID_ARG for a null config or a wrong magic. */
+/* ESP_ERR_INVALID_ARG for a null config, a wrong magic or an
+ * espnow_max_encrypt_num outside 0..17. */
 esp_err_t esp_wifi_init(const wifi_init_config_t* config);
 esp_err_t esp_wifi_deinit(void);
 esp_err_t esp_wifi_set_storage(wifi_storage_t storage);

@@ -16,6 +16,10 @@ using espnow::emul::detail::ChipState;
 
 namespace {
 
+// The hardware keys ESP-NOW shares with the soft-AP: Kconfig's range for
+// CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM is 0..17 (0..4 on an ESP32-C2).
+constexpr int kMaxEncryptedPeerKeys = 17;
+
 ChipState& chip() { return selected_chip().state(); }
 
 bool valid_interface(wifi_interface_t ifx) { return ifx == WIFI_IF_STA || ifx == WIFI_IF_AP; }
@@ -43,10 +47,15 @@ void post_wifi_events(wifi_mode_t mode, bool start) {
 
 extern "C" {
 
+// The driver takes its ESP-NOW encrypted-peer limit from the config, as a
+// chip's does (CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM, default 7).
 esp_err_t esp_wifi_init(const wifi_init_config_t* config) {
   if (!config || config->magic != WIFI_INIT_CONFIG_MAGIC) return ESP_ERR_INVALID_ARG;
+  if (config->espnow_max_encrypt_num < 0 || config->espnow_max_encrypt_num > kMaxEncryptedPeerKeys)
+    return ESP_ERR_INVALID_ARG;
   ChipState& s = chip();
   std::lock_guard lk(s.wifi_mutex);
+  s.link.set_max_encrypted_peers(config->espnow_max_encrypt_num);
   s.wifi_init = true;
   return ESP_OK;
 }

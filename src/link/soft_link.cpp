@@ -229,6 +229,11 @@ bool SoftLink::is_peer_exist(const MacAddress& mac) const {
   return peers_.find(mac) != nullptr;
 }
 
+void SoftLink::set_max_encrypted_peers(int max_encrypted) {
+  std::lock_guard lk(mutex_);
+  peers_.set_max_encrypted(max_encrypted);
+}
+
 std::error_code SoftLink::get_peer_num(PeerCount& out) const {
   if (!initialized_) return errc::not_init;  // as esp_now_* before esp_now_init()
   std::lock_guard lk(mutex_);

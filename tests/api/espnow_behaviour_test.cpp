@@ -672,17 +672,19 @@ TEST_F(Behaviour, Peers_The21stPeerIsFull) {
   EXPECT_EQ(ea().peer_count()->total, 20);
 }
 
-TEST_F(Behaviour, Peers_The7thEncryptedPeerIsFull) {
+// One past the link's limit: the seeds' 6 on SoftLink, a chip's 7 (its
+// Wi-Fi init config's default) over IdfLink.
+TEST_F(Behaviour, Peers_OneEncryptedPeerPastTheLinksLimitIsFull) {
   ASSERT_OK(ea().active(true));
   const auto key = payload(16, 'k');
-  for (int i = 0; i < MAX_ENCRYPT_PEER_NUM; ++i)
+  for (int i = 0; i < kTestEncryptedPeerLimit; ++i)
     ASSERT_OK(ea().add_peer(MacAddress{{2, 0, 0, 0, 0, std::uint8_t(i)}}, {.lmk = key}));
   EXPECT_ERR(ea().add_peer(MacAddress{{2, 0, 0, 0, 1, 0}}, {.lmk = key}), errc::full);
   EXPECT_OK(ea().add_peer(MacAddress{{2, 0, 0, 0, 1, 0}}));  // unencrypted still fits
   EXPECT_ERR(ea().mod_peer(MacAddress{{2, 0, 0, 0, 1, 0}}, {.encrypt = true}), errc::full);
   const PeerCount n = *ea().peer_count();
-  EXPECT_EQ(n.total, 7);
-  EXPECT_EQ(n.encrypted, 6);
+  EXPECT_EQ(n.total, kTestEncryptedPeerLimit + 1);
+  EXPECT_EQ(n.encrypted, kTestEncryptedPeerLimit);
 }
 
 TEST_F(Behaviour, Peers_ADuplicateIsExist) {

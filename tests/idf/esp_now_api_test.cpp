@@ -94,9 +94,11 @@ class EspNowApi : public ::testing::Test {
     g_rec.received.clear();
   }
   // Wi-Fi started in STA mode, ESP-NOW initialised, callbacks registered.
-  static void boot(emul::EmulatedChip& chip) {
+  // `max_encrypt`: the init config's espnow_max_encrypt_num.
+  static void boot(emul::EmulatedChip& chip, int max_encrypt = CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM) {
     emul::ScopedChip use(&chip);
-    const wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+    wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+    cfg.espnow_max_encrypt_num = max_encrypt;
     ASSERT_EQ(esp_wifi_init(&cfg), ESP_OK);
     ASSERT_EQ(esp_wifi_set_mode(WIFI_MODE_STA), ESP_OK);
     ASSERT_EQ(esp_wifi_start(), ESP_OK);
@@ -334,16 +336,30 @@ TEST_F(EspNowApi, AddPeerErrors) {
   EXPECT_EQ(esp_now_add_peer(&p), ESP_ERR_ESPNOW_EXIST);
 }
 
-TEST_F(EspNowApi, The21stPeerAndThe7thEncryptedPeerAreFull) {
+namespace {
+
+// Adds encrypted peers 02:00:00:00:01:xx until one is refused; returns how many fit.
+int add_encrypted_until_full() {
+  for (std::uint8_t i = 0;; ++i) {
+    esp_now_peer_info_t p = encrypted_peer(MacAddress{{0x02, 0, 0, 0, 1, i}});
+    const esp_err_t err = esp_now_add_peer(&p);
+    if (err != ESP_OK) {
+      EXPECT_EQ(err, ESP_ERR_ESPNOW_FULL);
+      return i;
+    }
+  }
+}
+
+}  // namespace
+
+// The driver's limit is the init config's (CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM,
+// 7 by default), not the header's ESP_NOW_MAX_ENCRYPT_PEER_NUM (6).
+TEST_F(EspNowApi, The21stPeerAndThe8thEncryptedPeerAreFullByDefault) {
   boot(*a);
   emul::ScopedChip use(a.get());
-  for (std::uint8_t i = 0; i < ESP_NOW_MAX_ENCRYPT_PEER_NUM; ++i) {
-    esp_now_peer_info_t p = encrypted_peer(MacAddress{{0x02, 0, 0, 0, 1, i}});
-    ASSERT_EQ(esp_now_add_peer(&p), ESP_OK);
-  }
-  esp_now_peer_info_t seventh = encrypted_peer("02:00:00:00:01:99"_mac);
-  EXPECT_EQ(esp_now_add_peer(&seventh), ESP_ERR_ESPNOW_FULL);
-  for (std::uint8_t i = 0; i < ESP_NOW_MAX_TOTAL_PEER_NUM - ESP_NOW_MAX_ENCRYPT_PEER_NUM; ++i) {
+  EXPECT_EQ(CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM, 7);
+  ASSERT_EQ(add_encrypted_until_full(), 7);
+  for (std::uint8_t i = 0; i < ESP_NOW_MAX_TOTAL_PEER_NUM - 7; ++i) {
     esp_now_peer_info_t p = peer(MacAddress{{0x02, 0, 0, 0, 2, i}});
     ASSERT_EQ(esp_now_add_peer(&p), ESP_OK);
   }
@@ -352,8 +368,35 @@ TEST_F(EspNowApi, The21stPeerAndThe7thEncryptedPeerAreFull) {
   esp_now_peer_num_t num{};
   ASSERT_EQ(esp_now_get_peer_num(&num), ESP_OK);
   EXPECT_EQ(num.total_num, ESP_NOW_MAX_TOTAL_PEER_NUM);
-  EXPECT_EQ(num.encrypt_num, ESP_NOW_MAX_ENCRYPT_PEER_NUM);
+  EXPECT_EQ(num.encrypt_num, 7);
   EXPECT_EQ(esp_now_get_peer_num(nullptr), ESP_ERR_ESPNOW_ARG);
+}
+
+TEST_F(EspNowApi, TheEncryptedPeerLimitIsTheWifiInitConfigs) {
+  boot(*a, 10);
+  boot(*b, 0);
+  {
+    emul::ScopedChip use(a.get());
+    EXPECT_EQ(add_encrypted_until_full(), 10);
+    esp_now_peer_info_t plain = peer("02:00:00:00:02:01"_mac);
+    ASSERT_EQ(esp_now_add_peer(&plain), ESP_OK);
+    plain.encrypt = true;
+    EXPECT_EQ(esp_now_mod_peer(&plain), ESP_ERR_ESPNOW_FULL);
+  }
+  emul::ScopedChip use(b.get());
+  EXPECT_EQ(add_encrypted_until_full(), 0);
+}
+
+// 0..17: the hardware keys ESP-NOW shares with the soft-AP.
+TEST_F(EspNowApi, AnEncryptedPeerLimitBeyondTheKeysIsInvalidArg) {
+  emul::ScopedChip use(a.get());
+  wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+  cfg.espnow_max_encrypt_num = 18;
+  EXPECT_EQ(esp_wifi_init(&cfg), ESP_ERR_INVALID_ARG);
+  cfg.espnow_max_encrypt_num = -1;
+  EXPECT_EQ(esp_wifi_init(&cfg), ESP_ERR_INVALID_ARG);
+  cfg.espnow_max_encrypt_num = 17;
+  EXPECT_EQ(esp_wifi_init(&cfg), ESP_OK);
 }
 
 TEST_F(EspNowApi, UnknownPeersAreNotFoundAndNullsAreArg) {

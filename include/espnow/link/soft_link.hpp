@@ -20,7 +20,7 @@ namespace espnow {
 
 struct SoftLinkOptions {
   std::uint8_t version = 1;  // ESP-NOW protocol version: 1 (250 bytes) or 2 (1470 bytes)
-  int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;
+  int max_encrypted_peers = MAX_ENCRYPT_PEER_NUM;  // the seeds' 6; a chip's is its Wi-Fi init config's
   std::uint64_t seed = 0;    // for the per-frame random value; 0: a fresh one per link
   // Every call on the link and every delivery of its radio come from one
   // thread (a discrete-event simulation: espnow sim): receiving then takes
@@ -62,6 +62,10 @@ class SoftLink final : public Link, private RadioListener {
   bool interface_active(Interface i) const override { return radio_.interface_active(i); }
   std::uint8_t channel() const override { return radio_.channel(); }
   MacAddress mac(Interface i) const override { return radio_.mac(i); }
+
+  // What ESP-IDF's esp_wifi_init sets from wifi_init_config_t's
+  // espnow_max_encrypt_num (the emulated chip's driver calls it).
+  void set_max_encrypted_peers(int max_encrypted);
 
   Radio& radio() const { return radio_; }
   Key pmk() const;

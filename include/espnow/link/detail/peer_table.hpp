@@ -1,5 +1,6 @@
 // The fixed peer table of an ESP-NOW link, with ESP-IDF's limits and errors:
-// 20 peers, of which at most 6 encrypted. No allocation.
+// 20 peers, of which at most `max_encrypted` encrypted (the seeds' 6, or a
+// chip's espnow_max_encrypt_num). No allocation.
 #pragma once
 
 #include <array>
@@ -14,6 +15,8 @@ class PeerTable {
  public:
   static constexpr int kMaxPeers = 20;
   explicit PeerTable(int max_encrypted) : max_encrypted_(max_encrypted) {}
+  // Peers already encrypted stay: the limit refuses the next one.
+  void set_max_encrypted(int max_encrypted) { max_encrypted_ = max_encrypted; }
 
   std::error_code add(const PeerInfo& peer);
   std::error_code modify(const PeerInfo& peer);
