@@ -32,7 +32,8 @@ extern "C" {
 #define ESP_NOW_KEY_LEN 16
 #define ESP_NOW_MAX_TOTAL_PEER_NUM 20
 #define ESP_NOW_MAX_ENCRYPT_PEER_NUM 6
-#define ESP_NOW_MAX_DATA_LEN 250
+#define ESP_NOW_MAX_IE_DATA_LEN 250
+#define ESP_NOW_MAX_DATA_LEN ESP_NOW_MAX_IE_DATA_LEN
 #if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 4, 0)
 #define ESP_NOW_MAX_DATA_LEN_V2 1470
 #endif
@@ -70,16 +71,9 @@ typedef struct esp_now_rate_config {
 } esp_now_rate_config_t;
 
 #if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 5, 0)
-/* The emulation fills des_addr, src_addr, ifidx, rate and tx_status. */
-typedef struct {
-  uint8_t* des_addr;
-  uint8_t* src_addr;
-  wifi_interface_t ifidx;
-  uint8_t* data;
-  uint16_t data_len;
-  wifi_phy_rate_t rate;
-  esp_now_send_status_t tx_status;
-} esp_now_send_info_t;
+/* esp_wifi.h's wifi_tx_info_t, as in ESP-IDF 5.5: a callback may be written
+ * with either name. */
+typedef wifi_tx_info_t esp_now_send_info_t;
 typedef void (*esp_now_send_cb_t)(const esp_now_send_info_t* tx_info, esp_now_send_status_t status);
 #else
 typedef void (*esp_now_send_cb_t)(const uint8_t* mac_addr, esp_now_send_status_t status);

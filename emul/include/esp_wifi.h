@@ -135,6 +135,28 @@ typedef struct {
   unsigned rx_state : 8;
 } wifi_pkt_rx_ctrl_t;
 
+/* A Wi-Fi transmission's outcome and report, as esp_wifi_types_generic.h
+ * has them: ESP-IDF 5.5's ESP-NOW send callback takes wifi_tx_info_t
+ * (esp_now.h: esp_now_send_info_t). The emulation fills des_addr, src_addr
+ * (the interface's MAC), ifidx, rate and tx_status; data is NULL and
+ * data_len 0. */
+typedef enum {
+  WIFI_SEND_SUCCESS = 0,
+  WIFI_SEND_FAIL,
+} wifi_tx_status_t;
+
+typedef struct {
+  uint8_t* des_addr;
+  uint8_t* src_addr;
+  wifi_interface_t ifidx;
+  uint8_t* data;     /* the 802.11 frame from its MAC header */
+  uint8_t data_len;  /* its body's length, without the MAC header */
+  wifi_phy_rate_t rate;
+  wifi_tx_status_t tx_status;
+} wifi_tx_info_t;
+
+typedef wifi_tx_info_t esp_80211_tx_info_t;
+
 /* What esp_wifi_init takes. The emulation checks `magic` and uses
  * espnow_max_encrypt_num, ESP-NOW's limit of encrypted peers
  * (CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM: default 7, 0 to 17; out of that

@@ -68,8 +68,14 @@ void ChipState::link_received(void* self, const RecvInfo& info, std::span<const 
   static_cast<ChipState*>(self)->task.post_received(info, data);
 }
 
+// The report names the frame's interface as a chip's driver does: the
+// peer's, looked up as the report comes (SoftLink reports only the
+// destination). A peer deleted meanwhile is reported on the STA interface.
 void ChipState::link_sent(void* self, const MacAddress& dst, SendStatus status) {
-  static_cast<ChipState*>(self)->task.post_sent(dst, status);
+  auto& chip = *static_cast<ChipState*>(self);
+  PeerInfo peer;
+  const Interface ifidx = chip.link.get_peer(dst, peer) ? Interface::sta : peer.ifidx;
+  chip.task.post_sent({dst, status, ifidx});
 }
 
 void ChipState::set_recv_cb(RecvCallback cb) {
@@ -93,7 +99,7 @@ namespace {
 // The callback types of each ESP-IDF, whatever version the library is built at.
 using RecvInfoFn = void (*)(const esp_now_recv_info_t*, const uint8_t*, int);  // 5.0+
 using RecvMacFn = void (*)(const uint8_t*, const uint8_t*, int);               // before 5.0
-using SendInfoFn = void (*)(const esp_now_send_info_t*, esp_now_send_status_t);  // 5.5+
+using SendInfoFn = void (*)(const wifi_tx_info_t*, esp_now_send_status_t);  // 5.5+: esp_now_send_info_t
 using SendMacFn = void (*)(const uint8_t*, esp_now_send_status_t);              // before 5.5
 }  // namespace
 
@@ -117,15 +123,16 @@ void ChipState::on_sent(const WifiTask::Sent& s) {
   select_chip(&owner);
   const SendCallback cb = send_cb();
   if (!cb.fn) return;
-  const auto status = s.status == SendStatus::success ? ESP_NOW_SEND_SUCCESS : ESP_NOW_SEND_FAIL;
-  MacAddress dst = s.dst, src = radio.mac(Interface::sta);
+  const bool ok = s.status == SendStatus::success;
+  const auto status = ok ? ESP_NOW_SEND_SUCCESS : ESP_NOW_SEND_FAIL;
+  MacAddress dst = s.dst, src = radio.mac(s.ifidx);
   if (!cb.with_info) return reinterpret_cast<SendMacFn>(cb.fn)(dst.bytes.data(), status);
-  esp_now_send_info_t info{};
+  wifi_tx_info_t info{};
   info.des_addr = dst.bytes.data();
   info.src_addr = src.bytes.data();
-  info.ifidx = WIFI_IF_STA;
+  info.ifidx = s.ifidx == Interface::ap ? WIFI_IF_AP : WIFI_IF_STA;
   info.rate = static_cast<wifi_phy_rate_t>(link.rate());
-  info.tx_status = status;
+  info.tx_status = ok ? WIFI_SEND_SUCCESS : WIFI_SEND_FAIL;
   reinterpret_cast<SendInfoFn>(cb.fn)(&info, status);
 }
 

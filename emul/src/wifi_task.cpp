@@ -38,11 +38,11 @@ void WifiTask::post_received(const RecvInfo& info, std::span<const std::uint8_t>
   clock_.notify(cv_);
 }
 
-void WifiTask::post_sent(const MacAddress& dst, SendStatus status) {
+void WifiTask::post_sent(const Sent& sent) {
   {
     std::lock_guard lk(mutex_);
     if (tx_count_ == tx_.size()) return;  // the task has been stuck for 1024 sends
-    tx_[(tx_head_ + tx_count_) % tx_.size()] = Sent{dst, status};
+    tx_[(tx_head_ + tx_count_) % tx_.size()] = sent;
     ++tx_count_;
   }
   clock_.notify(cv_);

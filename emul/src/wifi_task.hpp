@@ -30,6 +30,7 @@ class WifiTask {
   struct Sent {
     MacAddress dst;
     SendStatus status;
+    Interface ifidx;  // the interface the frame went out on
   };
   // What the task calls, on its own thread.
   struct Handler {
@@ -49,7 +50,7 @@ class WifiTask {
   // chip drops frames its task cannot take; send reports are never dropped
   // (their ring is as deep as the radio can have sends in flight, many times).
   void post_received(const RecvInfo& info, std::span<const std::uint8_t> data);
-  void post_sent(const MacAddress& dst, SendStatus status);
+  void post_sent(const Sent& sent);
 
   // Returns once no callback is running (at once on the task's own thread,
   // which is inside one). Callbacks unregistered before it are not called.

@@ -1,7 +1,7 @@
 /* An ESP-NOW program whose callbacks take the arguments of the ESP-IDF it is
  * compiled for: the receive callback a MAC before 5.0 and esp_now_recv_info_t
- * from 5.0, the send callback a MAC before 5.5 and esp_now_send_info_t from
- * 5.5. SHAPES_NAME names its entry points per version (callback_shapes.h).
+ * from 5.0, the send callback a MAC before 5.5 and esp_now_send_info_t
+ * (wifi_tx_info_t) from 5.5. SHAPES_NAME names its entry points per version (callback_shapes.h).
  * It runs on the calling thread's emulated chip. */
 #include <stdatomic.h>
 #include <string.h>
@@ -21,9 +21,16 @@ static shapes_result_t g_result;
 static atomic_int g_sent, g_received;
 
 #if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 5, 0)
-static void on_send(const esp_now_send_info_t* info, esp_now_send_status_t status) {
+_Static_assert(ESP_NOW_MAX_IE_DATA_LEN == 250, "a v1 frame's body");
+_Static_assert(sizeof(((wifi_tx_info_t*)0)->data_len) == 1, "uint8_t, as in esp_wifi_types_generic.h");
+
+/* Written with esp_wifi.h's name, as 5.5 code may: esp_now_send_info_t is it. */
+static void on_send(const wifi_tx_info_t* info, esp_now_send_status_t status) {
+  const wifi_tx_status_t tx_status = info->tx_status;
   memcpy(g_result.sent_mac, info->des_addr, 6);
-  g_result.sent_status = info->tx_status == status ? (int)status : -1;
+  memcpy(g_result.sent_src, info->src_addr, 6);
+  g_result.sent_ifidx = (int)info->ifidx;
+  g_result.sent_status = (tx_status == WIFI_SEND_SUCCESS) == (status == ESP_NOW_SEND_SUCCESS) ? (int)status : -1;
   atomic_fetch_add_explicit(&g_sent, 1, memory_order_release);
 }
 #else
@@ -50,14 +57,15 @@ static void on_recv(const esp_now_recv_info_t* info, const uint8_t* data, int le
 static void on_recv(const uint8_t* mac, const uint8_t* data, int len) { record_received(mac, data, len); }
 #endif
 
-int SHAPES_FN(_start)(const uint8_t peer[6]) {
+int SHAPES_FN(_start)(const uint8_t peer[6], int ap) {
   memset(&g_result, 0, sizeof g_result);
   g_result.sent_status = -1;
+  g_result.sent_ifidx = -1;
   atomic_store(&g_sent, 0);
   atomic_store(&g_received, 0);
   wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
   esp_err_t err = esp_wifi_init(&cfg);
-  if (err == ESP_OK) err = esp_wifi_set_mode(WIFI_MODE_STA);
+  if (err == ESP_OK) err = esp_wifi_set_mode(ap ? WIFI_MODE_AP : WIFI_MODE_STA);
   if (err == ESP_OK) err = esp_wifi_start();
   if (err == ESP_OK) err = esp_now_init();
   if (err == ESP_OK) err = esp_now_register_send_cb(on_send);
@@ -65,7 +73,7 @@ int SHAPES_FN(_start)(const uint8_t peer[6]) {
   esp_now_peer_info_t p;
   memset(&p, 0, sizeof p);
   memcpy(p.peer_addr, peer, 6);
-  p.ifidx = WIFI_IF_STA;
+  p.ifidx = ap ? WIFI_IF_AP : WIFI_IF_STA;
   if (err == ESP_OK) err = esp_now_add_peer(&p);
   return err;
 }

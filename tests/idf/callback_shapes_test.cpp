@@ -26,7 +26,7 @@ constexpr MacAddress kNobody = "02:00:00:00:5c:00"_mac;
 
 struct Shape {
   const char* name;
-  int (*start)(const uint8_t*);
+  int (*start)(const uint8_t*, int);
   int (*send)(const uint8_t*, const char*);
   void (*result)(shapes_result_t*);
   int (*counts)();
@@ -67,6 +67,8 @@ class CallbackShapes : public ::testing::TestWithParam<Shape> {
     return r;
   }
 
+  bool reports_interface() const { return GetParam().expected_version >= (5 << 16 | 5 << 8); }
+
   SimAir air;
   std::unique_ptr<emul::EmulatedChip> a, b;
 };
@@ -79,16 +81,32 @@ TEST_P(CallbackShapes, TheProgramIsCompiledWithItsVersion) {
 
 TEST_P(CallbackShapes, TheSendCallbackGetsTheDestinationAndSuccess) {
   emul::ScopedChip use(a.get());
-  ASSERT_EQ(GetParam().start(kB.bytes.data()), ESP_OK);
+  ASSERT_EQ(GetParam().start(kB.bytes.data(), 0), ESP_OK);
   ASSERT_EQ(GetParam().send(kB.bytes.data(), "to b"), ESP_OK);
   const shapes_result_t r = wait_counts(1, 0);
   EXPECT_EQ(MacAddress::read(r.sent_mac), kB);
   EXPECT_EQ(r.sent_status, ESP_NOW_SEND_SUCCESS);
+  if (!reports_interface()) return;
+  EXPECT_EQ(MacAddress::read(r.sent_src), kA);
+  EXPECT_EQ(r.sent_ifidx, WIFI_IF_STA);
+}
+
+// From 5.5 the report names the interface the frame left by, and its MAC.
+TEST_P(CallbackShapes, TheSendCallbackOfAFrameSentOnTheApGetsTheApMacAndInterface) {
+  emul::ScopedChip use(a.get());
+  ASSERT_EQ(GetParam().start(kB.bytes.data(), 1), ESP_OK);
+  ASSERT_EQ(GetParam().send(kB.bytes.data(), "from a's AP"), ESP_OK);
+  const shapes_result_t r = wait_counts(1, 0);
+  EXPECT_EQ(MacAddress::read(r.sent_mac), kB);
+  EXPECT_EQ(r.sent_status, ESP_NOW_SEND_SUCCESS);
+  if (!reports_interface()) return;
+  EXPECT_EQ(MacAddress::read(r.sent_src), a->radio().mac(Interface::ap));
+  EXPECT_EQ(r.sent_ifidx, WIFI_IF_AP);
 }
 
 TEST_P(CallbackShapes, TheSendCallbackGetsTheDestinationAndFailWhenNobodyAcks) {
   emul::ScopedChip use(a.get());
-  ASSERT_EQ(GetParam().start(kB.bytes.data()), ESP_OK);
+  ASSERT_EQ(GetParam().start(kB.bytes.data(), 0), ESP_OK);
   ASSERT_EQ(GetParam().send(kNobody.bytes.data(), "to nobody"), ESP_OK);
   const shapes_result_t r = wait_counts(1, 0);
   EXPECT_EQ(MacAddress::read(r.sent_mac), kNobody);
@@ -98,7 +116,7 @@ TEST_P(CallbackShapes, TheSendCallbackGetsTheDestinationAndFailWhenNobodyAcks) {
 TEST_P(CallbackShapes, TheReceiveCallbackGetsTheSourceAndTheMessage) {
   {
     emul::ScopedChip use(a.get());
-    ASSERT_EQ(GetParam().start(kB.bytes.data()), ESP_OK);
+    ASSERT_EQ(GetParam().start(kB.bytes.data(), 0), ESP_OK);
   }
   {
     emul::ScopedChip use(b.get());
