@@ -40,8 +40,11 @@ CLI::App* add_gateway_command(CLI::App& app, GatewayOptions& options) {
   CLI::App* sub = app.add_subcommand("gateway", "relay ESP-NOW to an MQTT broker and back (docs/gateway.md)");
   sub->add_option("--config", options.config, "a config file of NAME = VALUE lines (options, encrypted peers)");
   for (const OptionHelp& o : kOptions) sub->add_option(std::string("--") + o.name, options.values[o.name], o.help);
-  sub->add_flag("--ha-discovery{homeassistant}", options.values["ha-discovery"],
-                "announce each sender to Home Assistant (MQTT discovery); =PREFIX for a discovery prefix other than homeassistant");
+  sub->add_option("--ha-discovery", options.values["ha-discovery"],
+                  "announce each sender to Home Assistant (MQTT discovery); =PREFIX for a discovery prefix other than homeassistant")
+      ->expected(0, 1)
+      ->default_str("homeassistant")  // what the bare option means
+      ->option_text("[=PREFIX]");
   return sub;
 }
 

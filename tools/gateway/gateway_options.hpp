@@ -28,6 +28,7 @@ struct GatewayOptions {
   };
   std::vector<std::pair<std::string, Line>> decoders;  // "decoder NAME = LAYOUT": NAME, LAYOUT
   std::vector<Line> decodes;                           // "decode = MAC|all NAME"
+  std::map<std::string, std::string> from_file;        // option name -> "FILE:LINE: ", where the file set it
   std::string config;                         // --config FILE
 };
 
