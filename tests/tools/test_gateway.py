@@ -170,7 +170,7 @@ class Gateway:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env={**os.environ, **(env or {})})
         banner = self.proc.stderr.readline()
-        assert banner.startswith(f"gateway {mac.replace(':', '')}:"), banner
+        assert banner.startswith("gateway ") and f": {mac} on " in banner, banner
 
     def stop(self, sig=signal.SIGINT):
         self.proc.send_signal(sig)
@@ -667,6 +667,194 @@ def test_the_spool_keeps_the_queue_across_a_restart_and_a_crash_of_the_gateway(a
     r = subprocess.run([CLI, "--air", air, "gateway", "--spool", str(journal)], capture_output=True, text=True,
                        timeout=30)
     assert r.returncode == 1 and "--spool: cannot create" in r.stderr, r.stderr
+
+
+class StderrLines:
+    """A process's stderr lines as they come (a thread reads them), to wait on one."""
+
+    def __init__(self, proc):
+        self.lines, self.lock = [], threading.Lock()
+        self.thread = threading.Thread(target=self._read, args=(proc.stderr,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            with self.lock:
+                self.lines.append(line)
+
+    def wait_for(self, text):
+        def seen():
+            with self.lock:
+                return [line for line in self.lines if text in line]
+        return wait_for(seen, f"{text!r} on stderr")
+
+
+def usage_error(air, *args):
+    r = subprocess.run([CLI, "--air", air, "gateway", *args], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2, r.stderr
+    return r.stderr
+
+
+def test_config_comments_after_values_and_every_mistake_named_by_its_line(air, broker, tmp_path, things):
+    config = tmp_path / "gw.conf"
+    config.write_text("# settings\nallow-tx = all        # every destination\nstats-interval = 0.2  # fast\n"
+                      "ha-discovery = true\n")
+    gw, sub = start_gateway(things, air, broker, "--config", str(config), sub_topics=[f"espnow/{GW_ID}/#", "homeassistant/#"])
+    publish(broker, f"espnow/{GW_ID}/tx/ffffffffffff/json", json.dumps({"text": "to all", "id": 1}))
+    assert sub.wait_json(f"espnow/{GW_ID}/txresult/ffffffffffff") == {"id": 1, "acked": True, "error": None}
+    espnow(air, "--mac", A, "send", GW, "seen")
+    wait_for(lambda: sub.on_prefix("homeassistant/"), "discovery under the default prefix, 'true' being on")
+    for text, message in (("qos = 5\n", ":1: qos: '5' is not a whole number"),
+                          ("prefix = a\nprefix = b\n", ":2: 'prefix' is set twice (first on line 1)"),
+                          ("mqtt = ftp://x\n", ":1: mqtt: 'ftp://x' is not mqtt://"),
+                          ("allow-rx = zz\n", ":1: allow-rx: 'zz' is not a MAC"),
+                          ("pmk = xyz\n", ":1: pmk: expected 32 hex digits"),
+                          ("lmk = 24:6f:28:aa:bb:cc 0011\n", ":1: lmk: the key is not 32 hex digits"),
+                          ("lmk = ff:ff:ff:ff:ff:ff 00112233445566778899aabbccddeeff\n", ":1: lmk: 'ff:ff:ff:ff:ff:ff' is not a unicast"),
+                          ("queue-age = soon\n", ":1: queue-age: 'soon' is not a number of seconds")):
+        config.write_text(text)
+        err = usage_error(air, "--config", str(config))
+        assert f"{config}{message}" in err, err
+
+
+def test_the_bare_ha_discovery_option_takes_no_value_from_the_next_option(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, "--ha-discovery", "--allow-tx", "all",
+                            sub_topics=[f"espnow/{GW_ID}/txresult/#", "homeassistant/#"])
+    espnow(air, "--mac", A, "send", GW, "seen")
+    wait_for(lambda: sub.on_prefix("homeassistant/"), "discovery under the default prefix")
+    publish(broker, f"espnow/{GW_ID}/tx/ffffffffffff", "to all")
+    assert sub.wait_json(f"espnow/{GW_ID}/txresult/ffffffffffff")["acked"] is True  # --allow-tx all was read
+
+
+def test_broker_urls_ipv6_in_brackets_and_no_credentials_in_them(air, tmp_path, things):
+    err = usage_error(air, "--mqtt", "mqtt://user:hunter2@127.0.0.1:1883")
+    assert "--mqtt-username and --mqtt-password-file" in err and "hunter2" not in err, err
+    assert "has a path" in usage_error(air, "--mqtt", "mqtt://host/path")
+    assert "goes in brackets" in usage_error(air, "--mqtt", "mqtt://::1:1883")
+    assert "port: '' is not a whole number" in usage_error(air, "--mqtt", "mqtt://host:")
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    assert "is empty" in usage_error(air, "--mqtt-username", "u", "--mqtt-password-file", str(empty))
+    b = Broker(str(tmp_path))
+    things.append(b)
+    with open(b.conf, "a") as f:  # a second listener, on IPv6's loopback
+        f.write(f"listener {b.port} ::1\n")
+    b.stop()
+    b.start()
+    sub = Subscriber(b, f"espnow/{GW_ID}/status")
+    things.append(sub)
+    gw = Gateway(air, None, url=f"mqtt://[::1]:{b.port}")
+    things.append(gw)
+    wait_for(lambda: sub.payloads(f"espnow/{GW_ID}/status")[-1:] == [b"online"], "online over IPv6")
+
+
+def test_a_retained_command_is_refused_not_sent_at_every_start(air, broker, things):
+    publish(broker, f"espnow/{GW_ID}/tx/{B_HEX}/json", json.dumps({"text": "open the door", "id": "old"}), retain=True)
+    listener = subprocess.Popen([CLI, "--air", air, "--mac", B, "--json", "listen"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    assert "as " in listener.stderr.readline()
+    try:
+        gw, sub = start_gateway(things, air, broker, "--allow-tx", "all", "--stats-interval", "0.2",
+                                sub_topics=[f"espnow/{GW_ID}/txresult/#", f"espnow/{GW_ID}/stats"])
+        refused = sub.wait_json(f"espnow/{GW_ID}/txresult/{B_HEX}", lambda j: j["id"] == "old")
+        assert (refused["acked"], refused["error"]) == (None, "retained") and "retain" in refused["detail"]
+        # Refusals are answered on the canonical topic however the command spelled its destination.
+        publish(broker, f"espnow/{GW_ID}/tx/02:00:00:00:00:0B/json", json.dumps({"text": "live", "id": "new"}))
+        assert sub.wait_json(f"espnow/{GW_ID}/txresult/{B_HEX}", lambda j: j["id"] == "new")["acked"] is True
+        stats_where(sub, lambda j: j["tx_refused"] == 1 and j["tx_sent"] == 1)
+    finally:
+        listener.send_signal(signal.SIGINT)
+        out, _ = listener.communicate(timeout=10)
+    assert [json.loads(line)["msg"] for line in out.splitlines()] == ["live"]
+
+
+def test_refusals_are_reported_on_the_destinations_one_topic(air, broker, things):
+    gw, sub = start_gateway(things, air, broker, "--allow-tx", A, sub_topics=[f"espnow/{GW_ID}/txresult/#"])
+    publish(broker, f"espnow/{GW_ID}/tx/02:00:00:00:00:0C/json", json.dumps({"text": "no", "id": 1}))
+    publish(broker, f"espnow/{GW_ID}/tx/02000000000C", "no")
+    wait_for(lambda: len(sub.on_prefix(f"espnow/{GW_ID}/txresult/")) == 2, "both refusals")
+    assert {t for _, t, _ in sub.on_prefix(f"espnow/{GW_ID}/txresult/")} == {f"espnow/{GW_ID}/txresult/02000000000c"}
+
+
+def test_a_tls_file_that_does_not_load_ends_the_gateway_naming_it(air, broker, tmp_path):
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    for cafile, message in ((garbage, "Unable to load CA certificates"), (tmp_path / "missing.pem", "cannot read")):
+        r = subprocess.run([CLI, "--air", air, "gateway", "--mqtt", f"mqtts://127.0.0.1:{broker.port}",
+                            "--mqtt-cafile", str(cafile)], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 1 and message in r.stderr and str(cafile) in r.stderr, r.stderr
+
+
+def test_failures_are_said_once_and_a_client_id_clash_is_explained(air, tmp_path, things):
+    broker = Broker(str(tmp_path), users={"gw": "right"})
+    things.append(broker)
+    gw = Gateway(air, broker.port, "--mqtt-username", "gw", env={"ESPNOW_MQTT_PASSWORD": "wrong"})
+    things.append(gw)
+    err = StderrLines(gw.proc)
+    err.wait_for("refused the connection")
+    second = Gateway(air, broker.port, "--mqtt-username", "gw", "--id", "clash", env={"ESPNOW_MQTT_PASSWORD": "right"},
+                     mac=A)
+    things.append(second)
+    second_err = StderrLines(second.proc)
+    second_err.wait_for("connected to the broker")
+    third = Gateway(air, broker.port, "--mqtt-username", "gw", "--id", "clash", env={"ESPNOW_MQTT_PASSWORD": "right"},
+                    mac=B)
+    things.append(third)
+    third_err = StderrLines(third.proc)
+    wait_for(lambda: any("client id 'espnow-gw-clash'" in line for line in second_err.lines + third_err.lines),
+             "the clash explained")
+    code, _ = gw.stop()  # its retries went on all along, the refusal said once
+    gw.proc.stderr.close()
+    assert code == 0
+    err.thread.join(timeout=10)
+    assert sum("refused the connection" in line for line in err.lines) == 1, err.lines
+
+
+def test_a_sender_first_heard_while_the_broker_was_away_gets_its_peers_topic(air, tmp_path, things):
+    b = Broker(str(tmp_path))
+    things.append(b)
+    b.stop()
+    gw = Gateway(air, b.port, "--stats-interval", "0", "--queue-age", "0")
+    things.append(gw)
+    espnow(air, "--mac", A, "send", GW, "while away")
+    b.start()
+    sub = Subscriber(b, f"espnow/{GW_ID}/#")  # retained: a later subscriber sees it
+    things.append(sub)
+    peer = sub.wait_json(f"espnow/{GW_ID}/peers/{A_HEX}")
+    assert peer["count"] == 1 and peer["mac"] == A_HEX
+    espnow(air, "--mac", A, "send", GW, "after")  # --queue-age 0: no age limit, nothing dropped
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}", 2) == [b"while away", b"after"]
+
+
+def write_journal(path, records):
+    """The spool's journal, written from its format (tools/gateway/spool.hpp)."""
+    with open(path, "wb") as f:
+        for serial, topic, payload in records:
+            f.write(f"P {serial} {time.time():.6f} 1 1\n1 0 {len(topic)} {len(payload)}\n".encode())
+            f.write(topic.encode() + payload + b"\n")
+
+
+def test_a_spool_is_one_gateways_and_a_damaged_record_is_skipped_and_kept(air, tmp_path, things):
+    b = Broker(str(tmp_path))
+    things.append(b)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    topic = f"espnow/{GW_ID}/rx/{A_HEX}"
+    write_journal(spool / "outbox.journal", [(1, topic, b"one"), (2, topic, b"two"), (3, topic, b"three")])
+    damaged = (spool / "outbox.journal").read_bytes().replace(b"P 2 ", b"X 2 ")
+    (spool / "outbox.journal").write_bytes(damaged)
+    sub = Subscriber(b, topic)
+    things.append(sub)
+    gw = Gateway(air, b.port, "--spool", str(spool))
+    things.append(gw)
+    err = StderrLines(gw.proc)
+    first_record = len(damaged.split(b"X 2 ")[0])
+    err.wait_for(f"1 damaged part(s) did not read and are skipped (the first at byte {first_record})")
+    assert sub.wait(topic, 2) == [b"one", b"three"]
+    assert (spool / "outbox.journal.damaged").read_bytes() == damaged
+    r = subprocess.run([CLI, "--air", air, "--mac", A, "gateway", "--mqtt", f"mqtt://127.0.0.1:{b.port}",
+                        "--spool", str(spool)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "is in use by another gateway" in r.stderr, r.stderr
 
 
 # The espressif/esp-now component's frame (SPEC §7), written here from the

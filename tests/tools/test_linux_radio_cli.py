@@ -87,7 +87,7 @@ def test_unicast_and_broadcast_arrive_once_and_an_absent_mac_fails(veth):
         _, out, err = listener.stop()
     assert uni.stdout.count(": True") == 5, uni.stdout + uni.stderr
     assert ": True" in bc.stdout
-    assert "send 0 to 02:00:00:00:00:0c: False" in absent.stdout
+    assert "send 0 to 02:00:00:00:00:0c: False" in absent.stdout and absent.returncode == 1
     msgs = [line for line in out.splitlines() if '"msg"' in line]
     assert [m.split('"msg": "')[1].split('"')[0] for m in msgs] == [f"to b {n}" for n in range(5)] + ["to all"]
     # The test mode's software ACKs: one per unicast frame heard. A sender

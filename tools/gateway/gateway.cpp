@@ -101,13 +101,16 @@ Gateway::Gateway(const GatewaySettings& s, GatewayRadio& radio, EventQueue& even
       radio_(radio),
       events_(events),
       topics_(s.prefix, id),
-      mqtt_(s, s.client_id.empty() ? "espnow-gw-" + id : s.client_id, topics_.status(),
+      client_id_(s.client_id.empty() ? "espnow-gw-" + id : s.client_id),
+      mqtt_(s, client_id_, topics_.status(),
             MqttHandlers{
                 // Run inside libmosquitto's step, on this thread: kept for after it.
                 .connected = [this] { broker_events_.push_back(BrokerUp{}); },
                 .disconnected = [this](int rc) { broker_events_.push_back(BrokerDown{rc}); },
                 .published = [this](int mid) { broker_events_.push_back(PublishDone{mid}); },
-                .message = [this](std::string t, std::string p) { broker_events_.push_back(CommandArrived{std::move(t), std::move(p)}); },
+                .message = [this](std::string t, std::string p, bool retained) {
+                  broker_events_.push_back(CommandArrived{std::move(t), std::move(p), retained});
+                },
             }),
       outbox_(s.queue_max, s.queue_age_s),
       started_(std::chrono::steady_clock::now()) {}
@@ -117,9 +120,10 @@ double Gateway::now_s() const {
 }
 
 int Gateway::run() {
+  const std::string host = s_.host.find(':') != std::string::npos ? "[" + s_.host + "]" : s_.host;  // IPv6
   std::fprintf(stderr, "gateway %s: %s on %s, to %s://%s:%d, prefix %s, allow-rx %s, allow-tx %s (Ctrl-C to stop)\n",
                topics_.gw().c_str(), to_string(radio_.mac()).c_str(), radio_.where().c_str(), s_.tls ? "mqtts" : "mqtt",
-               s_.host.c_str(), s_.port, s_.prefix.c_str(), s_.allow_rx.describe().c_str(),
+               host.c_str(), s_.port, s_.prefix.c_str(), s_.allow_rx.describe().c_str(),
                s_.allow_tx.describe().c_str());
   if (const std::string error = open_spool(); !error.empty())
     return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
@@ -137,6 +141,9 @@ int Gateway::run() {
     if (streaming) until = std::min(until, now + kBatchTick);
     else if (!events_.arm()) until = now;
     wait_and_step(until);
+    if (const std::string& error = mqtt_.settings_error(); !error.empty())
+      return std::fprintf(stderr, "espnow: gateway: TLS files (--mqtt-cafile, --mqtt-cert, --mqtt-key): %s\n",
+                          error.c_str()), 1;
     // All that came in this wake-up, the broker's first, then one drain:
     // a burst of messages is handed over in one go.
     handle_all(broker_events_);
@@ -268,15 +275,15 @@ void Gateway::note_peer(const Received& e) {
 }
 
 // Retained state, not events: while the broker is away the newest is kept
-// (dirty) rather than queued, so the queue's room goes to messages.
+// (dirty), and it goes straight to the broker, never through the queue, so
+// the queue's room (and its spool) is the messages'.
 void Gateway::publish_peers() {
   if (!connected_) return;
   for (auto& [mac, p] : peers_) {
     if (!p.dirty) continue;
-    p.dirty = false;
     const Json j = {{"mac", mac_hex(mac)}, {"gw", topics_.gw()}, {"last_seen", p.last_seen_s}, {"rssi", p.rssi},
                     {"count", p.count}};
-    queue({{topics_.peer(mac), dump(j), 1, true}});
+    if (publish({topics_.peer(mac), dump(j), 1, true})) p.dirty = false;
   }
 }
 
@@ -333,19 +340,34 @@ void Gateway::handle(BrokerUp&) {
   (void)mqtt_.subscribe(topics_.tx_pattern(), 1);
   (void)mqtt_.subscribe(topics_.tx_json_pattern(), 1);
   (void)publish({topics_.status(), kOnline, 1, true});
+  publish_peers();  // those first heard while it was away
+  connected_at_ = std::chrono::steady_clock::now();
   std::fprintf(stderr, "gateway: connected to the broker%s\n", n_.broker_connects > 1 ? " again" : "");
+}
+
+// A broker drops a client when another connects with the same client id:
+// two gateways sharing one then take turns, each connection cut within a
+// moment. Said once, when it has happened twice in a row.
+void Gateway::note_short_connection() {
+  constexpr auto kShort = std::chrono::seconds(2);
+  quick_losses_ = std::chrono::steady_clock::now() - connected_at_ < kShort ? quick_losses_ + 1 : 0;
+  if (quick_losses_ < 2 || said_id_clash_) return;
+  said_id_clash_ = true;
+  std::fprintf(stderr, "gateway: the broker closed each connection right after accepting it: is another client "
+               "connected with the client id '%s'? (each gateway needs its own --id or --client-id)\n",
+               client_id_.c_str());
 }
 
 void Gateway::handle(BrokerDown& e) {
   if (!connected_) {  // an attempt failed (TLS, refused): said once per kind of failure
     const std::string why = MqttSession::error_text(e.rc);
-    if (e.rc != 0 && why != last_failure_)
+    if (e.rc != 0 && failures_said_.insert(why).second)
       std::fprintf(stderr, "gateway: cannot connect to the broker (%s); retrying\n", why.c_str());
-    last_failure_ = why;
     return;
   }
-  last_failure_.clear();
+  failures_said_.clear();
   connected_ = false;
+  if (e.rc != 0) note_short_connection();
   if (e.rc != 0)
     std::fprintf(stderr, "gateway: lost the broker (%s); keeping up to %zu messages until it returns\n",
                  MqttSession::error_text(e.rc).c_str(), s_.queue_max);
@@ -374,6 +396,13 @@ void Gateway::handle(CommandArrived& e) {
   const auto command = topics_.parse_command(e.topic);
   if (!command) return;  // not ours (the subscriptions match only ours)
   ++n_.tx_commands;
+  if (e.retained) {  // sent again at every start and reconnect: one publish must be one send
+    ++n_.tx_refused;
+    const TxParse p = parse_tx_command(command->dst, command->json, e.payload, radio_.max_len());
+    return txresult(command->dst, p.request ? p.request->id_json : p.rejection.id_json, "null", "retained",
+                    "a retained command is the broker's stored copy, replayed to every new subscriber: not sent; "
+                    "publish commands without the retain flag, and clear this one (an empty retained message)");
+  }
   carry_out(command->dst, command->json, e.payload);
 }
 
@@ -440,7 +469,9 @@ void Gateway::txresult(const std::string& dst_text, const std::string& id_json, 
                        const std::string& error, const std::string& detail) {
   Json j = {{"id", Json::parse(id_json)}, {"acked", Json::parse(acked)}, {"error", nullptr}};
   if (!error.empty()) j["error"] = error, j["detail"] = detail;
-  queue({{topics_.txresult(dst_text), dump(j), 1, false}});
+  // One topic per destination however the command spelled it (aabbccddeeff).
+  const auto dst = parse_any_mac(dst_text);
+  queue({{topics_.txresult(dst ? mac_hex(*dst) : dst_text), dump(j), 1, false}});
 }
 
 void Gateway::queue(std::vector<Publication> pubs, bool received) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <random>
 #include <string>
@@ -67,6 +68,7 @@ class Gateway {
   void handle(BrokerDown& e);
   void handle(PublishDone& e);
   void handle(CommandArrived& e);
+  void note_short_connection();
 
   struct HeldSend {  // a command waiting for room in the link's queue
     std::string dst_text;
@@ -99,6 +101,7 @@ class Gateway {
   GatewayRadio& radio_;
   EventQueue& events_;
   Topics topics_;
+  std::string client_id_;
   MqttSession mqtt_;
   std::deque<GatewayEvent> broker_events_;  // from libmosquitto's handlers, handled after its step
   Outbox outbox_;
@@ -110,8 +113,11 @@ class Gateway {
   std::map<int, std::uint64_t> mid_serial_;  // a spooled entry's publications in libmosquitto's hands
   std::map<std::uint64_t, int> spooled_out_;  // per spooled entry being handed over: confirmations awaited
   bool connected_ = false;
-  bool resending_ = false;
-  std::string last_failure_;  // the last failed attempt's reason, said once  // after a reconnect: libmosquitto's resends go before anything new
+  bool resending_ = false;  // after a reconnect: libmosquitto's resends go before anything new
+  std::set<std::string> failures_said_;  // failed attempts' reasons since the last connection, each said once
+  std::chrono::steady_clock::time_point connected_at_{};
+  int quick_losses_ = 0;        // connections in a row cut within a moment of being made
+  bool said_id_clash_ = false;
   std::map<MacAddress, Peer> peers_;
   std::uint64_t peers_untracked_ = 0;
   std::deque<PendingSend> sends_;  // in send order: the link reports in the same order

@@ -39,6 +39,7 @@ struct PublishDone {
 };
 struct CommandArrived {
   std::string topic, payload;
+  bool retained = false;  // the broker's stored copy, replayed at subscription: not a command now
 };
 
 using GatewayEvent = std::variant<Received, SendReport, BrokerUp, BrokerDown, PublishDone, CommandArrived>;

@@ -5,9 +5,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <mutex>
 
@@ -54,6 +57,11 @@ std::string MqttSession::start() {
     if (int rc = mosquitto_username_pw_set(mosq_, s_.username.c_str(), s_.password.empty() ? nullptr : s_.password.c_str()))
       return "MQTT user name: " + error_text(rc);
   if (s_.tls) {
+    const std::pair<const char*, const std::string&> files[] = {
+        {"--mqtt-cafile", s_.cafile}, {"--mqtt-cert", s_.certfile}, {"--mqtt-key", s_.keyfile}};
+    for (const auto& [option, path] : files)  // libmosquitto would only say "Invalid function arguments"
+      if (!path.empty() && ::access(path.c_str(), R_OK) != 0)
+        return "TLS files: " + std::string(option) + ": cannot read '" + path + "': " + std::strerror(errno);
     if (int rc = mosquitto_tls_set(mosq_, s_.cafile.c_str(), nullptr, s_.certfile.empty() ? nullptr : s_.certfile.c_str(),
                                    s_.keyfile.empty() ? nullptr : s_.keyfile.c_str(), nullptr))
       return "TLS files (--mqtt-cafile, --mqtt-cert, --mqtt-key): " + error_text(rc);
@@ -190,10 +198,13 @@ void MqttSession::on_connect(mosquitto*, void* self, int rc) {
   if (rc == 0) {
     s->up_ = true;
     s->failures_ = 0;
+    s->said_.clear();  // a later failure is news again
     mosquitto_threaded_set(s->mosq_, false);  // from now on a publication is written at once
   }
-  if (rc != 0) {  // refused (bad credentials, ...): said once per attempt; the loop retries
-    std::fprintf(stderr, "gateway: the broker refused the connection: %s\n", mosquitto_connack_string(rc));
+  if (rc != 0) {  // refused (bad credentials, ...): said once; the loop retries
+    const std::string why = mosquitto_connack_string(rc);
+    if (s->said_.insert("refused: " + why).second)
+      std::fprintf(stderr, "gateway: the broker refused the connection: %s; retrying\n", why.c_str());
     return;
   }
   if (s->handlers_.connected) s->handlers_.connected();
@@ -212,18 +223,27 @@ void MqttSession::on_publish(mosquitto*, void* self, int mid) {
 
 // libmosquitto's own errors (a TLS certificate that does not verify, ...)
 // say more than the disconnect's code: each different one is shown once.
+// A certificate or key file that does not load is named by libmosquitto
+// only here, at the first attempt ("Error: Unable to load CA certificates,
+// check cafile ...", "... client certificate ...", "... client key file
+// ..."): no later attempt can succeed, so it ends the gateway.
 void MqttSession::on_log(mosquitto*, void* self, int level, const char* text) {
   auto* s = static_cast<MqttSession*>(self);
   if (level != MOSQ_LOG_ERR || !text) return;
-  if (s->last_log_ == text) return;
-  s->last_log_ = text;
-  std::fprintf(stderr, "gateway: mqtt: %s\n", text);
+  std::string_view line = text;
+  if (line.starts_with("Error: ")) line.remove_prefix(7);
+  if (line.starts_with("Unable to load")) {
+    if (s->settings_error_.empty()) s->settings_error_ = line;
+    return;
+  }
+  if (s->said_.insert(std::string(line)).second) std::fprintf(stderr, "gateway: mqtt: %s\n", text);
 }
 
 void MqttSession::on_message(mosquitto*, void* self, const mosquitto_message* m) {
   auto* s = static_cast<MqttSession*>(self);
   if (!s->handlers_.message || !m->topic) return;
-  s->handlers_.message(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen)));
+  s->handlers_.message(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen)),
+                       m->retain);
 }
 
 }  // namespace espnow::gateway

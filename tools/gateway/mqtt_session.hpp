@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <span>
+#include <set>
 #include <string>
 
 struct mosquitto;
@@ -21,7 +22,7 @@ struct MqttHandlers {
   std::function<void()> connected;                  // each (re)connection, CONNACK accepted
   std::function<void(int rc)> disconnected;         // rc 0: we asked for it
   std::function<void(int mid)> published;           // QoS 0 sent, QoS 1 PUBACKed, QoS 2 completed
-  std::function<void(std::string topic, std::string payload)> message;
+  std::function<void(std::string topic, std::string payload, bool retained)> message;  // retained: a replay
 };
 
 class MqttSession {
@@ -76,6 +77,9 @@ class MqttSession {
   void stop(Clock::time_point deadline);
 
   static std::string error_text(int rc);
+  // Settings the connection attempts showed to be wrong for good (a TLS
+  // file that exists but does not load): what libmosquitto said; else "".
+  const std::string& settings_error() const { return settings_error_; }
 
  private:
   void try_connect(Clock::time_point now);
@@ -100,7 +104,8 @@ class MqttSession {
   int failures_ = 0;        // attempts failed in a row: the next waits that many seconds (at most 10)
   Clock::time_point next_try_{};
   Clock::time_point next_misc_{};  // keepalive's next look
-  std::string last_log_;           // the last error libmosquitto logged, not repeated
+  std::set<std::string> said_;     // failures already shown since the last connection: each kind once
+  std::string settings_error_;
 };
 
 }  // namespace espnow::gateway

@@ -4,7 +4,9 @@
 // entry the broker confirmed or the queue dropped ("D"); written through at
 // once (a crashed process loses nothing written; no fsync per message, so a
 // power cut may lose the last ones). Emptied whenever nothing is pending,
-// compacted when opened.
+// compacted when opened. One gateway at a time: DIR/lock is held (flock)
+// while open. A record that does not read (the file damaged) is skipped,
+// the rest read on, and the journal as it was kept beside it.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +27,7 @@ class Spool {
 
   // Opens (creating) DIR's journal; the entries a previous run left pending,
   // oldest first, go to `pending` (queued_at_s then holds their Unix time).
-  // An error's text, or empty.
+  // An error's text, or empty. Damage found is said on stderr.
   std::string open(const std::string& dir, std::vector<OutboxEntry>& pending);
   bool is_open() const { return file_ != nullptr; }
   // Writes `e` (its Unix time `wall_s`) and gives it its serial.
@@ -38,6 +40,7 @@ class Spool {
   void write_entry(const OutboxEntry& e, double wall_s);
   std::string path_;
   std::FILE* file_ = nullptr;
+  int lock_fd_ = -1;
   std::uint64_t next_serial_ = 1;
   std::uint64_t pending_ = 0;
 };
