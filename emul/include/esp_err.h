@@ -33,8 +33,13 @@ typedef int esp_err_t;
 #define ESP_ERR_WIFI_BASE 0x3000
 #define ESP_ERR_MESH_BASE 0x4000
 
-/* The name of a code ("ESP_ERR_ESPNOW_NOT_FOUND"), or "UNKNOWN ERROR". */
+/* The name of a code ("ESP_ERR_ESPNOW_NOT_FOUND"), or "UNKNOWN ERROR".
+ * Every code the emulation's headers define has its name. */
 const char* esp_err_to_name(esp_err_t code);
+/* The same into `buf` (at most `buflen` bytes, NUL included); a code without
+ * a name is described as an errno value when the C library knows it, else
+ * "UNKNOWN ERROR 0x<hex>(<decimal>)". Returns `buf`. */
+const char* esp_err_to_name_r(esp_err_t code, char* buf, size_t buflen);
 
 /* As on the chip: print the failed call and abort. */
 #define ESP_ERROR_CHECK(x)                                                                     \

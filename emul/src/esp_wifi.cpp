@@ -1,8 +1,7 @@
-// esp_wifi_*, esp_read_mac, esp_err_to_name and esp_get_idf_version on the
+// esp_wifi_*, esp_read_mac and esp_get_idf_version on the
 // selected emulated chip. Errors are the ones ESP-IDF documents for each call.
 #include "esp_wifi.h"
 
-#include <array>
 #include <utility>
 
 #include "chip_state.hpp"
@@ -192,47 +191,5 @@ esp_err_t esp_read_mac(uint8_t* mac, esp_mac_type_t type) {
 }
 
 const char* esp_get_idf_version(void) { return "v5.5.0"; }
-
-const char* esp_err_to_name(esp_err_t code) {
-  static constexpr std::array<std::pair<esp_err_t, const char*>, 34> kNames{{
-      {ESP_OK, "ESP_OK"},
-      {ESP_FAIL, "ESP_FAIL"},
-      {ESP_ERR_NO_MEM, "ESP_ERR_NO_MEM"},
-      {ESP_ERR_INVALID_ARG, "ESP_ERR_INVALID_ARG"},
-      {ESP_ERR_INVALID_STATE, "ESP_ERR_INVALID_STATE"},
-      {ESP_ERR_INVALID_SIZE, "ESP_ERR_INVALID_SIZE"},
-      {ESP_ERR_NOT_FOUND, "ESP_ERR_NOT_FOUND"},
-      {ESP_ERR_NOT_SUPPORTED, "ESP_ERR_NOT_SUPPORTED"},
-      {ESP_ERR_TIMEOUT, "ESP_ERR_TIMEOUT"},
-      {ESP_ERR_INVALID_RESPONSE, "ESP_ERR_INVALID_RESPONSE"},
-      {ESP_ERR_INVALID_CRC, "ESP_ERR_INVALID_CRC"},
-      {ESP_ERR_INVALID_VERSION, "ESP_ERR_INVALID_VERSION"},
-      {ESP_ERR_INVALID_MAC, "ESP_ERR_INVALID_MAC"},
-      {ESP_ERR_NOT_FINISHED, "ESP_ERR_NOT_FINISHED"},
-      {ESP_ERR_NOT_ALLOWED, "ESP_ERR_NOT_ALLOWED"},
-      {ESP_ERR_WIFI_BASE, "ESP_ERR_WIFI_BASE"},
-      {ESP_ERR_WIFI_NOT_INIT, "ESP_ERR_WIFI_NOT_INIT"},
-      {ESP_ERR_WIFI_NOT_STARTED, "ESP_ERR_WIFI_NOT_STARTED"},
-      {ESP_ERR_WIFI_NOT_STOPPED, "ESP_ERR_WIFI_NOT_STOPPED"},
-      {ESP_ERR_WIFI_IF, "ESP_ERR_WIFI_IF"},
-      {ESP_ERR_WIFI_MODE, "ESP_ERR_WIFI_MODE"},
-      {ESP_ERR_WIFI_STATE, "ESP_ERR_WIFI_STATE"},
-      {ESP_ERR_WIFI_CONN, "ESP_ERR_WIFI_CONN"},
-      {ESP_ERR_WIFI_NVS, "ESP_ERR_WIFI_NVS"},
-      {ESP_ERR_WIFI_MAC, "ESP_ERR_WIFI_MAC"},
-      {ESP_ERR_ESPNOW_NOT_INIT, "ESP_ERR_ESPNOW_NOT_INIT"},
-      {ESP_ERR_ESPNOW_ARG, "ESP_ERR_ESPNOW_ARG"},
-      {ESP_ERR_ESPNOW_NO_MEM, "ESP_ERR_ESPNOW_NO_MEM"},
-      {ESP_ERR_ESPNOW_FULL, "ESP_ERR_ESPNOW_FULL"},
-      {ESP_ERR_ESPNOW_NOT_FOUND, "ESP_ERR_ESPNOW_NOT_FOUND"},
-      {ESP_ERR_ESPNOW_INTERNAL, "ESP_ERR_ESPNOW_INTERNAL"},
-      {ESP_ERR_ESPNOW_EXIST, "ESP_ERR_ESPNOW_EXIST"},
-      {ESP_ERR_ESPNOW_IF, "ESP_ERR_ESPNOW_IF"},
-      {ESP_ERR_ESPNOW_CHAN, "ESP_ERR_ESPNOW_CHAN"},
-  }};
-  for (const auto& [value, name] : kNames)
-    if (value == code) return name;
-  return "UNKNOWN ERROR";
-}
 
 }  // extern "C"

@@ -4,12 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cerrno>
+#include <iterator>
 #include <string>
 
 #include "esp_err.h"
 #include "esp_log.h"
 #include "esp_now.h"
+#include "esp_wifi.h"
 #include "log_program.h"
+#include "nvs.h"
 
 namespace {
 
@@ -70,7 +74,31 @@ TEST(EspErr, NamesItsCodes) {
   EXPECT_STREQ(esp_err_to_name(ESP_OK), "ESP_OK");
   EXPECT_STREQ(esp_err_to_name(ESP_ERR_TIMEOUT), "ESP_ERR_TIMEOUT");
   EXPECT_STREQ(esp_err_to_name(ESP_ERR_ESPNOW_NOT_FOUND), "ESP_ERR_ESPNOW_NOT_FOUND");
+  EXPECT_STREQ(esp_err_to_name(ESP_ERR_NVS_NOT_FOUND), "ESP_ERR_NVS_NOT_FOUND");
   EXPECT_STREQ(esp_err_to_name(0x7777), "UNKNOWN ERROR");
+}
+
+// The list is made from the headers at configure time (tests/CMakeLists.txt).
+TEST(EspErr, EveryCodeTheHeadersDefineHasItsName) {
+  struct Code {
+    esp_err_t code;
+    const char* name;
+  };
+  const Code codes[] = {
+#include "emul_error_codes.inc"
+  };
+  ASSERT_GT(std::size(codes), 40u);
+  for (const Code& c : codes) EXPECT_STREQ(esp_err_to_name(c.code), c.name);
+}
+
+TEST(EspErr, NameRWritesTheNameAnErrnoOrTheUnknownCode) {
+  char buf[64];
+  EXPECT_EQ(esp_err_to_name_r(ESP_ERR_NVS_INVALID_NAME, buf, sizeof buf), buf);
+  EXPECT_STREQ(buf, "ESP_ERR_NVS_INVALID_NAME");
+  EXPECT_STREQ(esp_err_to_name_r(0x7777, buf, sizeof buf), "UNKNOWN ERROR 0x7777(30583)");
+  EXPECT_STRNE(esp_err_to_name_r(ENOENT, buf, sizeof buf), "UNKNOWN ERROR 0x2(2)");
+  char small[8];
+  EXPECT_STREQ(esp_err_to_name_r(ESP_ERR_NVS_INVALID_NAME, small, sizeof small), "ESP_ERR");
 }
 
 TEST(EspErrDeathTest, ErrorCheckAbortsNamingFileLineAndExpression) {
