@@ -449,3 +449,38 @@ def test_slugs_are_githubs():
     assert slug("ESP-NOW v1 and v2") == "esp-now-v1-and-v2"
     assert slug("Configuration: `config()`") == "configuration-config"
     assert slug("Two devices talking: two terminals, one PC") == "two-devices-talking-two-terminals-one-pc"
+
+
+# ---- the CMake the README shows links targets that exist
+
+def cmake_targets_linked(text):
+    """What each target_link_libraries of a ```cmake block links."""
+    linked = []
+    for block in re.findall(r"```cmake\n(.*?)```", text, flags=re.S):
+        for args in re.findall(r"target_link_libraries\(([^)]*)\)", block):
+            linked += [a for a in args.split()[1:] if a not in ("PRIVATE", "PUBLIC", "INTERFACE")]
+    return linked
+
+
+def package_targets():
+    """The espnow:: names both ways of using the project give: add_subdirectory
+    (the ALIAS targets) and find_package on an install (the EXPORT_NAMEs)."""
+    aliases, exported = set(), set()
+    for folder, dirs, files in os.walk(SRC):
+        dirs[:] = [d for d in dirs if not d.startswith(("build", "."))]  # build trees, .git
+        if "CMakeLists.txt" not in files:
+            continue
+        text = open(os.path.join(folder, "CMakeLists.txt"), encoding="utf-8").read()
+        layers = set(re.findall(r"^espnow_layer\((\w+)", text, flags=re.M))
+        aliases |= layers | set(re.findall(r"add_library\(espnow::(\w+) ALIAS", text))
+        exported |= layers | set(re.findall(r"EXPORT_NAME (\w+)\)", text))
+    exported.add("espnow")  # the umbrella library exports as itself
+    return {f"espnow::{name}" for name in aliases & exported}
+
+
+def test_the_readme_links_cmake_targets_that_work_in_tree_and_installed():
+    known = package_targets()
+    assert {"espnow::espnow", "espnow::idf_emul", "espnow::idf_emul_main"} <= known
+    linked = cmake_targets_linked(open(README, encoding="utf-8").read())
+    assert "espnow::idf_emul_main" in linked
+    assert [t for t in linked if t not in known] == []
