@@ -3,6 +3,7 @@
 // ticks through that clock, and the task control block of the calling thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -29,8 +30,13 @@ struct tskTaskControlBlock {
   std::condition_variable cv;
   uint32_t notify_value = 0;
   bool notified = false;
-  bool delete_requested = false;
+  std::atomic<bool> delete_requested{false};  // set under `mutex`; read anywhere
   bool ended = false;
+  bool blocked = false;  // in a delay or a wait (eTaskGetState's eBlocked)
+  // The wait on another object's condition variable it is in, if any, so
+  // that vTaskDelete can wake it there (rtos::TaskWait).
+  std::mutex* waiting_mutex = nullptr;
+  std::condition_variable* waiting_cv = nullptr;
 };
 
 namespace espnow::emul::rtos {
@@ -45,9 +51,32 @@ std::chrono::nanoseconds time_of_tick(Clock& clock, uint64_t tick);
 
 // Waits on `cv` through the calling thread's clock until `ready()` or `ticks`
 // pass (portMAX_DELAY: forever, 0: not at all). Returns ready(). Whoever
-// makes it ready wakes it with detail::current_clock().notify(cv).
+// makes it ready wakes it with detail::current_clock().notify(cv). A task
+// deleted meanwhile ends in the wait, whatever became ready: on a chip it
+// never runs again, so it takes no item and returns from nothing.
 template <class Pred>
 bool wait_ticks(std::unique_lock<std::mutex>& lk, std::condition_variable& cv, TickType_t ticks, Pred ready);
+
+// The calling task's blocking wait in wait_ticks, on `lk` and `cv`: the task
+// is eBlocked meanwhile, and vTaskDelete wakes it there (the wait is
+// registered in its block). end_if_deleted() ends the task, passing the
+// wake-up on to another waiter, when it was deleted.
+class TaskWait {
+ public:
+  TaskWait(std::unique_lock<std::mutex>& lk, std::condition_variable& cv);
+  ~TaskWait();
+  TaskWait(const TaskWait&) = delete;
+  TaskWait& operator=(const TaskWait&) = delete;
+  void end_if_deleted();
+
+ private:
+  void leave();
+
+  tskTaskControlBlock* self_;
+  std::unique_lock<std::mutex>& lk_;
+  std::condition_variable& cv_;
+  bool own_cv_;  // a wait on the task's own block (notifications): no registration
+};
 
 // Ends the calling task if another task deleted it with vTaskDelete(handle);
 // every call that may block calls it first, holding no lock.
@@ -63,10 +92,13 @@ bool wait_ticks(std::unique_lock<std::mutex>& lk, std::condition_variable& cv, T
   Clock& clock = detail::current_clock();
   std::optional<std::chrono::nanoseconds> deadline;
   if (ticks != portMAX_DELAY) deadline = clock.now() + ticks_to_duration(ticks);
+  TaskWait wait(lk, cv);
   while (!ready()) {
+    wait.end_if_deleted();
     if (deadline && clock.now() >= *deadline) return false;
     clock.wait(lk, cv, deadline);
   }
+  wait.end_if_deleted();
   return true;
 }
 

@@ -99,9 +99,42 @@ void delay_until(std::chrono::nanoseconds deadline) {
   tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
   espnow::Clock& clock = detail::current_clock();
   std::unique_lock lk(self->mutex);
+  self->blocked = true;
   while (!self->delete_requested && clock.now() < deadline) clock.wait(lk, self->cv, deadline);
+  self->blocked = false;
   if (!self->delete_requested) return;
   lk.unlock();
+  pthread_exit(nullptr);
+}
+
+TaskWait::TaskWait(std::unique_lock<std::mutex>& lk, std::condition_variable& cv)
+    : self_(xTaskGetCurrentTaskHandle()), lk_(lk), cv_(cv), own_cv_(lk.mutex() == &self_->mutex) {
+  if (own_cv_) {  // lk holds the block's mutex
+    self_->blocked = true;
+    return;
+  }
+  std::lock_guard g(self_->mutex);  // after the object's mutex, as vTaskDelete never holds both
+  self_->blocked = true;
+  self_->waiting_mutex = lk.mutex();
+  self_->waiting_cv = &cv;
+}
+
+// With lk held (a return from wait_ticks), or before it is let go.
+TaskWait::~TaskWait() { leave(); }
+
+void TaskWait::leave() {
+  if (own_cv_) return (void)(self_->blocked = false);
+  std::lock_guard g(self_->mutex);
+  self_->blocked = false;
+  self_->waiting_mutex = nullptr;
+  self_->waiting_cv = nullptr;
+}
+
+void TaskWait::end_if_deleted() {
+  if (!self_->delete_requested) return;
+  leave();
+  lk_.unlock();
+  wake(cv_);  // whatever woke this task is for another waiter now
   pthread_exit(nullptr);
 }
 
@@ -146,14 +179,27 @@ BaseType_t xTaskCreatePinnedToCore(TaskFunction_t pvTaskCode, const char* const 
   return pdPASS;
 }
 
+// Another task ends at once if it is blocked (in a delay, a notification
+// wait or a wait on a queue, semaphore or event group: woken there, it ends
+// taking nothing), else at its next blocking call.
 void vTaskDelete(TaskHandle_t xTaskToDelete) {
   tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
   if (!xTaskToDelete || xTaskToDelete == self) pthread_exit(nullptr);
+  std::mutex* waiting_mutex = nullptr;
+  std::condition_variable* waiting_cv = nullptr;
   {
     std::lock_guard lk(xTaskToDelete->mutex);
     xTaskToDelete->delete_requested = true;
+    waiting_mutex = xTaskToDelete->waiting_mutex;
+    waiting_cv = xTaskToDelete->waiting_cv;
   }
-  wake(xTaskToDelete->cv);  // a pending delay or ulTaskNotifyTake wakes and ends
+  wake(xTaskToDelete->cv);
+  if (!waiting_cv) return;
+  // Under the object's mutex: the task is either in its wait, or has yet to
+  // look at delete_requested. (A queue deleted while a task waits on it is
+  // an error in FreeRTOS too.)
+  std::lock_guard lk(*waiting_mutex);
+  wake(*waiting_cv);
 }
 
 void vTaskDelay(const TickType_t xTicksToDelay) {
@@ -201,7 +247,8 @@ eTaskState eTaskGetState(TaskHandle_t xTask) {
   tskTaskControlBlock* t = xTask ? xTask : xTaskGetCurrentTaskHandle();
   if (t == xTaskGetCurrentTaskHandle()) return eRunning;
   std::lock_guard lk(t->mutex);
-  return t->ended ? eDeleted : eReady;
+  if (t->ended || t->delete_requested) return eDeleted;
+  return t->blocked ? eBlocked : eReady;  // no vTaskSuspend, so never eSuspended
 }
 
 UBaseType_t uxTaskGetStackHighWaterMark(TaskHandle_t) { return 1024; }  // host stacks are large
@@ -247,11 +294,7 @@ BaseType_t xTaskNotifyWait(uint32_t ulBitsToClearOnEntry, uint32_t ulBitsToClear
   tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
   std::unique_lock lk(self->mutex);
   if (!self->notified) self->notify_value &= ~ulBitsToClearOnEntry;
-  const bool got = wait_ticks(lk, self->cv, xTicksToWait, [&] { return self->notified || self->delete_requested; });
-  if (self->delete_requested) {
-    lk.unlock();
-    pthread_exit(nullptr);
-  }
+  const bool got = wait_ticks(lk, self->cv, xTicksToWait, [&] { return self->notified; });
   if (pulNotificationValue) *pulNotificationValue = self->notify_value;
   if (!got) return pdFALSE;
   self->notify_value &= ~ulBitsToClearOnExit;
@@ -263,11 +306,7 @@ uint32_t ulTaskNotifyTake(BaseType_t xClearCountOnExit, TickType_t xTicksToWait)
   honour_deletion();
   tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
   std::unique_lock lk(self->mutex);
-  wait_ticks(lk, self->cv, xTicksToWait, [&] { return self->notify_value != 0 || self->delete_requested; });
-  if (self->delete_requested) {
-    lk.unlock();
-    pthread_exit(nullptr);
-  }
+  wait_ticks(lk, self->cv, xTicksToWait, [&] { return self->notify_value != 0; });
   const uint32_t value = self->notify_value;
   if (value != 0) self->notify_value = xClearCountOnExit ? 0 : value - 1;
   self->notified = false;

@@ -186,6 +186,80 @@ TEST(FreeRtosTask, RunsWithItsParameterAndCreatorsChipAndEndsAtVTaskDeleteNull) 
   EXPECT_STREQ(pcTaskGetName(h), "probe");
 }
 
+namespace {
+// A task blocked for good on a queue or an event group; `exited` is set as
+// its thread ends (pthread_exit unwinds its frame), `taken` counts what its
+// waits returned.
+struct Waiter {
+  QueueHandle_t queue = nullptr;
+  EventGroupHandle_t group = nullptr;
+  std::atomic<int> taken{0};
+  std::atomic<bool> exited{false};
+};
+void waiting_task(void* arg) {
+  auto* w = static_cast<Waiter*>(arg);
+  struct OnExit {
+    Waiter* w;
+    ~OnExit() { w->exited = true; }
+  } on_exit{w};
+  for (int v = 0;;) {
+    const bool got = w->queue ? xQueueReceive(w->queue, &v, portMAX_DELAY) == pdTRUE
+                              : xEventGroupWaitBits(w->group, BIT0, pdTRUE, pdFALSE, portMAX_DELAY) & BIT0;
+    if (got) ++w->taken;
+  }
+}
+TaskHandle_t start_waiter(Waiter& w) {
+  TaskHandle_t h = nullptr;
+  EXPECT_EQ(xTaskCreate(waiting_task, "waiter", 4096, &w, 5, &h), pdPASS);
+  EXPECT_TRUE(espnow::test::wait_for([&] { return eTaskGetState(h) == eBlocked; }));
+  return h;
+}
+void sleeping_task(void*) {
+  for (;;) vTaskDelay(pdMS_TO_TICKS(1000000));
+}
+}  // namespace
+
+// On a chip a deleted task never runs again: woken in its wait, it ends
+// there, and what comes next is for others.
+TEST(FreeRtosTask, ADeletedTaskBlockedOnAQueueEndsInItsWaitAndNeverTakesTheNextItem) {
+  Waiter w;
+  w.queue = xQueueCreate(4, sizeof(int));
+  TaskHandle_t h = start_waiter(w);
+  vTaskDelete(h);
+  EXPECT_EQ(eTaskGetState(h), eDeleted);
+  ASSERT_TRUE(espnow::test::wait_for([&] { return w.exited.load(); }));
+  const int v = 42;
+  ASSERT_EQ(xQueueSend(w.queue, &v, 0), pdPASS);
+  int got = 0;
+  EXPECT_EQ(xQueueReceive(w.queue, &got, 0), pdTRUE);
+  EXPECT_EQ(got, 42);
+  EXPECT_EQ(w.taken.load(), 0);
+  vQueueDelete(w.queue);
+}
+
+TEST(FreeRtosTask, ADeletedTaskBlockedOnAnEventGroupEndsInItsWait) {
+  Waiter w;
+  w.group = xEventGroupCreate();
+  TaskHandle_t h = start_waiter(w);
+  vTaskDelete(h);
+  ASSERT_TRUE(espnow::test::wait_for([&] { return w.exited.load(); }));
+  xEventGroupSetBits(w.group, BIT0);
+  EXPECT_EQ(xEventGroupGetBits(w.group), BIT0);  // nobody cleared it on exit
+  EXPECT_EQ(w.taken.load(), 0);
+  vEventGroupDelete(w.group);
+}
+
+// eBlocked in a delay and in a wait (eRunning for the caller itself); no
+// vTaskSuspend is emulated, so never eSuspended.
+TEST(FreeRtosTask, ATaskInADelayIsBlockedAndOnceDeletedDeleted) {
+  TaskHandle_t h = nullptr;
+  ASSERT_EQ(xTaskCreate(sleeping_task, "sleeper", 4096, nullptr, 5, &h), pdPASS);
+  EXPECT_TRUE(espnow::test::wait_for([&] { return eTaskGetState(h) == eBlocked; }));
+  EXPECT_EQ(eTaskGetState(xTaskGetCurrentTaskHandle()), eRunning);
+  vTaskDelete(h);
+  EXPECT_EQ(eTaskGetState(h), eDeleted);
+}
+
 TEST(FreeRtosTask, BadArgumentsAreRefused) {
   EXPECT_NE(xTaskCreate(nullptr, "x", 4096, nullptr, 1, nullptr), pdPASS);
   EXPECT_NE(xTaskCreate(probe_task, "x", 4096, nullptr, configMAX_PRIORITIES, nullptr), pdPASS);
