@@ -1,7 +1,7 @@
 """espnow-python --sim N: N copies of an unmodified MicroPython ESP-NOW script
 as N devices on one simulated air, on virtual time (espnow_sim.Simulation).
 
-    espnow-python --sim 20 [--sim-seconds 60] [--seed 1] [--loss 0.0] [--drift 0] script.py [args]
+    espnow-python --sim 20 [--sim-seconds 60] [--seed 1] [--loss 0.0] [--drift 0] [--boot-spread 100] script.py [args]
 
 Each copy runs in its own globals (with the board's boot globals: gc) as a
 device of its own: espnow.ESPNow(), aioespnow's singleton and network.WLAN
@@ -73,9 +73,13 @@ class _Copy:
         self.scheduled = collections.deque()
         self.has_irq = False  # only then can a callback be scheduled while it waits
         self._running_scheduled = False
+        self.boot_ns = 0  # the device's clock when the script started: a board's ticks count from its boot
+
+    def boot(self):
+        self.boot_ns = self.device._clock_ns()
 
     def clock_ns(self):
-        return self.device._clock_ns()
+        return self.device._clock_ns() - self.boot_ns
 
     def schedule(self, fn, arg):
         if not callable(fn):
@@ -320,15 +324,22 @@ _REAL_IMPORT = __import__
 _SHARED_AT_START = frozenset(sys.modules) | frozenset(sys.builtin_module_names)
 
 
-def _program(source, path, mac):
+def _program(source, path, mac, boot_delay=0.0):
     """A script as a device's program: its own globals and modules of its
-    folder, its device, its MAC before every line it prints."""
+    folder, its device, its MAC before every line it prints. It first starts
+    `boot_delay` virtual seconds into the run (a power cycle's reboot does
+    not wait again)."""
     folder = os.path.dirname(os.path.abspath(path))
     if folder not in sys.path:
         sys.path.insert(0, folder)  # as `python3 script.py` has it
+    booted = []
 
     def run(device):
         copy = _local.copy = _Copy(device, mac)
+        if boot_delay and not booted:
+            time.sleep(boot_delay)  # virtual: the board is not on yet
+        booted.append(True)
+        copy.boot()  # its ticks, monotonic() and time() start again, as after a reset
         modules = _ScriptModules(folder, builtins.__dict__)
         globals_ = {"__name__": "__main__", "__file__": path, "__builtins__": modules.builtins, "gc": gc}
         try:
@@ -355,6 +366,9 @@ def main(argv=None):
     parser.add_argument("--loss", type=float, default=0.0, help="frame loss probability on the air")
     parser.add_argument("--drift", type=float, default=0.0,
                         help="each device's clock runs fast or slow by up to this many ppm, drawn from the seed")
+    parser.add_argument("--boot-spread", type=float, default=100.0,
+                        help="each copy's script starts up to this many ms into the run, drawn from the seed "
+                             "(default 100; 0: all at the same instant, in lockstep)")
     parser.add_argument("script")
     # Optional: argparse takes REMAINDER for required, and named it missing with `script`.
     parser.add_argument("args", nargs=argparse.REMAINDER).required = False
@@ -367,6 +381,8 @@ def main(argv=None):
         parser.error("--loss must be 0..1")
     if not 0.0 <= a.drift <= 1e5:
         parser.error("--drift must be 0..100000 ppm")
+    if not 0.0 <= a.boot_spread <= 1e6:
+        parser.error("--boot-spread must be 0..1000000 ms")
     try:
         with open(a.script) as f:
             source = f.read()
@@ -378,9 +394,14 @@ def main(argv=None):
     _install_virtual_time(sim)
     sys.stdout = _PrefixedOutput(sys.stdout)
     drifts = random.Random(a.seed ^ 0xD21F7)  # apart from the scripts' own draws
+    # Boards powered together still start their scripts milliseconds apart;
+    # copies started in the same nanosecond would send in lockstep for ever,
+    # and two radios sending at once never hear each other.
+    boots = random.Random(a.seed ^ 0xB0075)
     for i in range(a.devices):
-        sim.add_device(_program(source, a.script, _device_mac(i)), mac=_device_mac(i), position=(i % 16, i // 16),
-                       sta_active=False)
+        delay = boots.uniform(0.0, a.boot_spread / 1000.0)
+        sim.add_device(_program(source, a.script, _device_mac(i), delay), mac=_device_mac(i),
+                       position=(i % 16, i // 16), sta_active=False)
         if a.drift:
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))
     stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")

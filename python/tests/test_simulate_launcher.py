@@ -88,6 +88,34 @@ def test_drift_makes_each_copys_clock_run_fast_or_slow(tmp_path):
     assert bad.returncode == 2 and "--drift must be 0..100000 ppm" in bad.stderr
 
 
+def test_copies_boot_apart_so_identical_beacons_are_not_in_lockstep(tmp_path):
+    # Every copy started at the same nanosecond: identical scripts broadcast at
+    # the same instants for ever, and a radio that sends hears nothing, so
+    # three beacons heard none of each other. Boards never boot together.
+    script = tmp_path / "beacon.py"
+    script.write_text(textwrap.dedent("""\
+        import network, espnow, time
+        sta = network.WLAN(network.STA_IF); sta.active(True)
+        e = espnow.ESPNow(); e.active(True)
+        e.add_peer(b'\\xff' * 6)
+        print("ticks at boot", time.ticks_ms())
+        heard = set()
+        for beat in range(5):
+            e.send(b'\\xff' * 6, b'beacon')
+            time.sleep(1)
+            while e.any():
+                heard.add(e.recv(0)[0])
+        print("heard", len(heard))
+        """))
+    apart = sim(3, "--sim-seconds", 10, script)
+    assert apart.returncode == 0, apart.stderr
+    assert sorted(apart.stdout.splitlines()) == sorted(["02:00:00:00:00:%02x %s" % (i, line) for i in (1, 2, 3)
+                                                        for line in ("ticks at boot 0", "heard 2")])
+    together = sim(3, "--sim-seconds", 10, "--boot-spread", 0, script)
+    assert together.stdout.count("heard 0") == 3, together.stdout
+    assert sim(2, "--boot-spread", -1, script).returncode == 2
+
+
 def test_a_copy_that_raises_prints_its_traceback_and_the_others_go_on(tmp_path):
     script = tmp_path / "sometimes.py"
     script.write_text(textwrap.dedent("""\
@@ -200,7 +228,7 @@ def test_a_function_passed_to_micropython_schedule_runs_on_the_copy(tmp_path):
         time.sleep(1)  # the callbacks run in the sleep, as messages come
         print(got and [(a, m, t // 100) for a, m, t in got], e.any())
         """))
-    r = sim(2, "--sim-seconds", 5, script, timeout=60)
+    r = sim(2, "--sim-seconds", 5, "--boot-spread", 0, script, timeout=60)  # both clocks from one instant
     assert r.returncode == 0, r.stderr
     # Run as the copy's code (its own MAC), at the virtual time the message came.
     assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 [(1, b'from 2', 2)] False",
@@ -227,7 +255,7 @@ def test_a_copy_that_polls_any_in_a_busy_loop_lets_virtual_time_move(tmp_path):
                     print("got", e.recv()[1], "after", time.ticks_diff(time.ticks_us(), t0) // 1000, "ms")
                     break
         """))
-    r = sim(2, "--sim-seconds", 10, script, timeout=60)
+    r = sim(2, "--sim-seconds", 10, "--boot-spread", 0, script, timeout=60)  # both clocks from one instant
     assert r.returncode == 0, r.stderr
     assert r.stdout == "02:00:00:00:00:02 got b'hello' after 1500 ms\n"
 
