@@ -135,9 +135,14 @@ esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap) {
   });
 }
 
+// Only between esp_wifi_start and esp_wifi_stop, as ESP-IDF documents it
+// and its driver enforces (ESP_ERR_WIFI_NOT_STARTED, since 3.3).
 esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second) {
   if (second > WIFI_SECOND_CHAN_BELOW) return ESP_ERR_INVALID_ARG;
-  return with_wifi([primary](ChipState& s) { return s.radio.set_channel(primary) ? ESP_ERR_INVALID_ARG : ESP_OK; });
+  return with_wifi([primary](ChipState& s) {
+    if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
+    return s.radio.set_channel(primary) ? ESP_ERR_INVALID_ARG : ESP_OK;
+  });
 }
 
 esp_err_t esp_wifi_get_channel(uint8_t* primary, wifi_second_chan_t* second) {

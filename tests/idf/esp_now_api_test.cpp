@@ -491,11 +491,12 @@ TEST_F(EspNowApi, WifiCallsBeforeInitAreNotInitAndBadArgumentsAreRefused) {
   ASSERT_EQ(esp_wifi_init(&cfg), ESP_OK);
   EXPECT_EQ(esp_wifi_set_mode(WIFI_MODE_MAX), ESP_ERR_INVALID_ARG);
   EXPECT_EQ(esp_wifi_get_mac(WIFI_IF_NAN, mac), ESP_ERR_WIFI_IF);
-  EXPECT_EQ(esp_wifi_set_channel(15, WIFI_SECOND_CHAN_NONE), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_set_channel(6, WIFI_SECOND_CHAN_NONE), ESP_ERR_WIFI_NOT_STARTED);
   EXPECT_EQ(esp_wifi_get_channel(nullptr, &second), ESP_ERR_INVALID_ARG);
   EXPECT_EQ(esp_wifi_set_mac(WIFI_IF_STA, kGroup.bytes.data()), ESP_ERR_WIFI_MAC);
   ASSERT_EQ(esp_wifi_set_mode(WIFI_MODE_APSTA), ESP_OK);
   ASSERT_EQ(esp_wifi_start(), ESP_OK);
+  EXPECT_EQ(esp_wifi_set_channel(15, WIFI_SECOND_CHAN_NONE), ESP_ERR_INVALID_ARG);
   EXPECT_EQ(esp_wifi_deinit(), ESP_ERR_WIFI_NOT_STOPPED);
   ASSERT_EQ(esp_wifi_get_mode(&mode), ESP_OK);
   EXPECT_EQ(mode, WIFI_MODE_APSTA);
@@ -504,6 +505,8 @@ TEST_F(EspNowApi, WifiCallsBeforeInitAreNotInitAndBadArgumentsAreRefused) {
   EXPECT_EQ(primary, 1);
   ASSERT_EQ(esp_wifi_stop(), ESP_OK);
   EXPECT_FALSE(a->radio().interface_active(Interface::sta));
+  EXPECT_EQ(esp_wifi_set_channel(6, WIFI_SECOND_CHAN_NONE), ESP_ERR_WIFI_NOT_STARTED);
+  EXPECT_EQ(a->radio().channel(), 1);
   EXPECT_EQ(esp_wifi_deinit(), ESP_OK);
 }
 
