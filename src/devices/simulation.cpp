@@ -1,5 +1,6 @@
 #include "espnow/devices/simulation.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <limits>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "espnow/common/library_thread.hpp"
+#include "stall_watch.hpp"
 
 namespace espnow {
 namespace {
@@ -395,10 +397,11 @@ struct Simulation::Scheduler final : Clock {
     std::unique_lock g(m);
     if (!first) return void(run_over = true);
     pass_locked(first);
-    std::uint64_t seen = handoffs;
-    auto progress_at = std::chrono::steady_clock::now();
+    detail::StallWatch watch(kWatchdog, handoffs, std::chrono::steady_clock::now());
+    using WallDuration = std::chrono::steady_clock::duration;
+    const WallDuration poll = stop ? std::min<WallDuration>(kStopPoll, watch.interval()) : watch.interval();
     for (;;) {
-      if (run_over_cv.wait_for(g, stop ? kStopPoll : kWatchdog, [&] { return run_over; })) return;
+      if (run_over_cv.wait_for(g, poll, [&] { return run_over; })) return;
       // Asked on after it said true: a program that keeps the baton (never
       // waits) holds the run, and `stop` is where its caller can end it.
       if (stop) {
@@ -407,18 +410,14 @@ struct Simulation::Scheduler final : Clock {
         g.lock();
         if (now_stop) stopping = true;
       }
-      const auto wall = std::chrono::steady_clock::now();
-      if (handoffs != seen) {
-        seen = handoffs;
-        progress_at = wall;
-        continue;
-      }
-      if (wall - progress_at < kWatchdog) continue;
+      const auto stalled = watch.look(handoffs, std::chrono::steady_clock::now());
+      if (!stalled) continue;
       std::fprintf(stderr,
-                   "espnow::Simulation: the program of %s has run for %lld s of wall time without waiting on the "
-                   "simulation's clock: is it blocked on something the simulation cannot see (a real socket, "
+                   "espnow::Simulation: the program of %s has run for at least %lld s of wall time without waiting "
+                   "on the simulation's clock: is it blocked on something the simulation cannot see (a real socket, "
                    "std::this_thread::sleep_for, a busy loop)?\n",
-                   running ? running->name.c_str() : "a device", static_cast<long long>(kWatchdog.count()));
+                   running ? running->name.c_str() : "a device",
+                   static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(*stalled).count()));
       std::abort();
     }
   }
