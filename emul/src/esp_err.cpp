@@ -56,7 +56,8 @@ constexpr ErrName kNames[] = {
 #undef ESPNOW_EMUL_ERR
 
 const char* find_name(esp_err_t code) {
-  const auto it = std::find_if(std::begin(kNames), std::end(kNames), [code](const ErrName& e) { return e.code == code; });
+  const auto named = [code](const ErrName& e) { return e.code == code; };
+  const auto it = std::find_if(std::begin(kNames), std::end(kNames), named);
   return it == std::end(kNames) ? nullptr : it->name;
 }
 
