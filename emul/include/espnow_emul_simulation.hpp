@@ -30,8 +30,11 @@ namespace espnow::emul {
 // With `clock_drift_ppm`, the chip's crystal runs that many parts per million
 // fast (negative: slow) against the simulation's time, as a board's does: its
 // ticks, delays, timeouts and timers drift; the air does not.
+// With `boot_delay`, app_main is called that much later on the chip's clock
+// (its ticks and log timestamps count from the start, as a chip's from
+// power-on): chips powered together reach app_main at instants of their own.
 // errc::arg for a group MAC or a bad channel.
 Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, void (*app_main)(void),
-                               double clock_drift_ppm = 0.0);
+                               double clock_drift_ppm = 0.0, std::chrono::nanoseconds boot_delay = {});
 
 }  // namespace espnow::emul

@@ -1,29 +1,41 @@
 // add_chip: an emulated chip as a device of a Simulation.
 #include "espnow_emul_simulation.hpp"
 
+#include <chrono>
 #include <memory>
 
+#include "chip_thread.hpp"
 #include "esp_log.h"
 #include "espnow/common/drifting_clock.hpp"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
+#include "freertos_kernel.hpp"
 
 namespace espnow::emul {
 namespace {
 
 using AppMain = void (*)(void);
 
-// ESP-IDF's main task, as app_main_startup.cpp's.
+struct MainTask {
+  AppMain app_main;
+  std::chrono::nanoseconds boot_delay;
+};
+
+// ESP-IDF's main task, as app_main_startup.cpp's, after the chip's boot.
 void main_task(void* arg) {
+  const MainTask m = *static_cast<MainTask*>(arg);
+  delete static_cast<MainTask*>(arg);
+  if (m.boot_delay.count() > 0) rtos::delay_until(detail::current_clock().now() + m.boot_delay);
   ESP_LOGI("main_task", "Calling app_main()");
-  reinterpret_cast<AppMain>(arg)();
+  m.app_main();
   ESP_LOGI("main_task", "Returned from app_main()");
   vTaskDelete(nullptr);
 }
 
 }  // namespace
 
-Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app_main, double clock_drift_ppm) {
+Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app_main, double clock_drift_ppm,
+                               std::chrono::nanoseconds boot_delay) {
   options.clock = &sim.clock();
   if (clock_drift_ppm != 0.0) {
     // Kept before the chip, so it outlives the chip's tasks (newest first).
@@ -45,8 +57,11 @@ Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app
   if (app_main) {
     ScopedChip use(chip.get());
     // Priority 1, CONFIG_ESP_MAIN_TASK_STACK_SIZE: as on the chip.
-    if (xTaskCreatePinnedToCore(main_task, "main", 3584, reinterpret_cast<void*>(app_main), 1, nullptr, 0) != pdPASS)
+    auto* task = new MainTask{app_main, boot_delay};
+    if (xTaskCreatePinnedToCore(main_task, "main", 3584, task, 1, nullptr, 0) != pdPASS) {
+      delete task;
       return Error(errc::no_mem, "cannot start the main task");
+    }
   }
   return chip.get();
 }

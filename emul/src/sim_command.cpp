@@ -30,12 +30,13 @@ struct SimArguments {
   double spacing = 1.0;
   std::vector<std::uint8_t> channels{1};
   double drift_ppm = 0.0;
+  double boot_spread_ms = 100.0;
   bool help = false;
 };
 
 const char* const kUsage =
     "usage: %s [--sim N [--sim-seconds S] [--seed N] [--loss P] [--spacing M]\n"
-    "          [--channel C[,C...]] [--drift PPM]]\n"
+    "          [--channel C[,C...]] [--drift PPM] [--boot-spread MS]]\n"
     "Without --sim: one chip on the air ESPNOW_AIR names, running until signalled.\n"
     "  --sim N            run as N chips (1..1000) of one simulation, on virtual time;\n"
     "                     chip i has MAC 02:00:00:00:00:i+1 and its lines start with it\n"
@@ -44,6 +45,8 @@ const char* const kUsage =
     "  --loss P           probability that a frame or its ACK is lost, 0..1 (default 0)\n"
     "  --spacing M        metres between neighbours on a grid 16 chips wide (default 1)\n"
     "  --channel C,...    the chips' channels, 1..14, dealt in turn (default 1)\n"
+    "  --boot-spread MS   each chip calls app_main up to MS ms after power-on (default\n"
+    "                     100; 0: all in the same instant, in lockstep), drawn from the seed\n"
     "  --drift PPM        each chip's crystal off by up to PPM ppm, drawn from the seed\n";
 
 // A bad argument: its reason; empty when there is none.
@@ -104,6 +107,9 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
   } else if (name == "--drift") {
     if (!parse_number(value, x) || x < 0 || x > 1e5) return "--drift must be 0..100000 ppm, got " + quoted;
     a.drift_ppm = x;
+  } else if (name == "--boot-spread") {
+    if (!parse_number(value, x) || x < 0 || x > 1e6) return "--boot-spread must be 0..1000000 ms, got " + quoted;
+    a.boot_spread_ms = x;
   } else {
     return "unknown option '" + std::string(name) + "'";
   }
@@ -111,7 +117,7 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
 }
 
 bool is_option(std::string_view name) {
-  for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift"})
+  for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift", "--boot-spread"})
     if (name == o) return true;
   return false;
 }
@@ -167,6 +173,11 @@ int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
   Simulation sim({.seed = a.seed, .loss = a.loss});
   std::mt19937_64 crystals(a.seed ^ 0xD21F7);  // apart from the air's draws
   std::uniform_real_distribution<double> drift(-a.drift_ppm, a.drift_ppm);
+  // Chips powered together still reach app_main milliseconds apart; started
+  // in the same nanosecond, identical firmware sends in lockstep for ever,
+  // and a radio that is sending hears nothing.
+  std::mt19937_64 boots(a.seed ^ 0xB0075);
+  std::uniform_real_distribution<double> boot_ms(0.0, a.boot_spread_ms);
   for (int i = 0; i < a.chips; ++i) {
     ChipOptions options{
         .radio = {.mac = chip_mac(i),
@@ -174,7 +185,8 @@ int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
                   .position = {a.spacing * (i % 16), a.spacing * (i / 16)}},
         .link = {.version = static_cast<std::uint8_t>(*version)}};
     const double ppm = a.drift_ppm > 0 ? drift(crystals) : 0.0;
-    if (auto chip = add_chip(sim, std::move(options), app_main, ppm); !chip.ok()) {
+    const auto boot = std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(boot_ms(boots)));
+    if (auto chip = add_chip(sim, std::move(options), app_main, ppm, boot); !chip.ok()) {
       std::fprintf(stderr, "%s: chip %d: %s\n", name, i, chip.failure().message().c_str());
       return 2;
     }

@@ -14,6 +14,7 @@
 #include "echo_heartbeat_firmware.h"
 #include "esp_event.h"
 #include "esp_log.h"
+#include "esp_now.h"
 #include "esp_sleep.h"
 #include "esp_timer.h"
 #include "esp_wifi.h"
@@ -298,4 +299,57 @@ TEST(IdfSimulationDeathTest, AChipOnASimulationsClockDestroyedBeforeItIsReported
         chip.value().reset();  // its tasks are the simulation's: nothing would end them now
       },
       "none of the simulation's programs waited on its clock");
+}
+
+namespace {
+
+// Identical beacon firmware on every chip: a broadcast a second, and a count
+// of the beacons each chip heard (by its STA MAC: copies share globals).
+std::map<MacAddress, int>* g_heard = nullptr;
+
+void count_beacon(const esp_now_recv_info_t*, const uint8_t*, int) {
+  MacAddress me;
+  esp_wifi_get_mac(WIFI_IF_STA, me.bytes.data());
+  ++(*g_heard)[me];
+}
+
+void beacon_app_main() {
+  wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+  ESP_ERROR_CHECK(esp_wifi_init(&cfg));
+  ESP_ERROR_CHECK(esp_wifi_set_mode(WIFI_MODE_STA));
+  ESP_ERROR_CHECK(esp_wifi_start());
+  ESP_ERROR_CHECK(esp_now_init());
+  ESP_ERROR_CHECK(esp_now_register_recv_cb(count_beacon));
+  esp_now_peer_info_t peer = {};
+  std::fill(std::begin(peer.peer_addr), std::end(peer.peer_addr), 0xff);
+  ESP_ERROR_CHECK(esp_now_add_peer(&peer));
+  for (int beat = 0; beat < 5; ++beat) {
+    ESP_ERROR_CHECK(esp_now_send(peer.peer_addr, reinterpret_cast<const uint8_t*>("beacon"), 6));
+    vTaskDelay(pdMS_TO_TICKS(1000));
+  }
+}
+
+// What each of two beacon chips heard, the second booting `apart` later.
+std::map<MacAddress, int> beacons_heard(std::chrono::nanoseconds apart) {
+  std::map<MacAddress, int> heard;
+  g_heard = &heard;
+  {
+    Simulation sim({.seed = 3});
+    EXPECT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = nth(1)}}, beacon_app_main).ok());
+    EXPECT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = nth(2)}}, beacon_app_main, 0.0, apart).ok());
+    sim.run_for(10s);
+  }
+  g_heard = nullptr;
+  return heard;
+}
+
+}  // namespace
+
+// Chips started in the same nanosecond send their beacons in the same
+// instant for ever, and a radio that sends hears nothing; the --sim command
+// boots each at an instant of its own (--boot-spread).
+TEST(IdfSimulation, ABootDelayKeepsIdenticalFirmwareOutOfLockstep) {
+  EXPECT_TRUE(beacons_heard(0ns).empty());
+  const std::map<MacAddress, int> apart = beacons_heard(37ms);  // the second not on yet for the first's first
+  EXPECT_EQ(apart, (std::map<MacAddress, int>{{nth(1), 5}, {nth(2), 4}}));
 }
