@@ -53,6 +53,12 @@ def _device_mac(i):
     return bytes([2, 0, 0, 0, (i + 1) >> 8, (i + 1) & 0xFF])
 
 
+def _device_ap_mac(i):
+    """Its soft-AP's MAC, in a block of its own: the STA MAC + 1, a board's
+    rule, would be the next copy's STA MAC (a board owns a block of MACs)."""
+    return bytes([2, 0, 0, 1, (i + 1) >> 8, (i + 1) & 0xFF])
+
+
 def _mac_text(mac):
     return ":".join("%02x" % b for b in mac)
 
@@ -401,7 +407,7 @@ def main(argv=None):
     for i in range(a.devices):
         delay = boots.uniform(0.0, a.boot_spread / 1000.0)
         sim.add_device(_program(source, a.script, _device_mac(i), delay), mac=_device_mac(i),
-                       position=(i % 16, i // 16), sta_active=False)
+                       ap_mac=_device_ap_mac(i), position=(i % 16, i // 16), sta_active=False)
         if a.drift:
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))
     stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")

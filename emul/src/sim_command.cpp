@@ -151,9 +151,12 @@ Problem parse(int argc, char** argv, SimArguments& a) {
   return {};
 }
 
-MacAddress chip_mac(int i) {
+// Chip i's STA MAC, 02:00:00:00:HH:LL with HHLL = i + 1; its soft-AP's in a
+// block of its own, 02:00:00:01:HH:LL: ESP-IDF's rule (the STA MAC + 1)
+// would give chip i chip i+1's STA MAC, where a real chip owns a block.
+MacAddress chip_mac(int i, std::uint8_t block = 0) {
   const unsigned n = static_cast<unsigned>(i) + 1;
-  return MacAddress{{0x02, 0, 0, 0, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xFF)}};
+  return MacAddress{{0x02, 0, 0, block, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xFF)}};
 }
 
 const char* program_name(const char* argv0) {
@@ -181,6 +184,7 @@ int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
   for (int i = 0; i < a.chips; ++i) {
     ChipOptions options{
         .radio = {.mac = chip_mac(i),
+                  .ap_mac = chip_mac(i, 1),
                   .channel = a.channels[static_cast<std::size_t>(i) % a.channels.size()],
                   .position = {a.spacing * (i % 16), a.spacing * (i / 16)}},
         .link = {.version = static_cast<std::uint8_t>(*version)}};

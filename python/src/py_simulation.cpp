@@ -8,6 +8,7 @@
 
 #include "espnow/devices/simulation.hpp"
 #include "espnow/host/air_pcap.hpp"
+#include "py_args.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
 #include "py_seconds.hpp"
@@ -76,9 +77,10 @@ class PySimulation {
 
   std::shared_ptr<PyDevice> add_device(pyb::object program, pyb::handle mac, int channel,
                                        std::pair<double, double> position, bool sta_active, bool ap_active,
-                                       bool long_range, pyb::handle version, double tx_power_dbm) {
+                                       bool long_range, pyb::handle version, double tx_power_dbm, pyb::handle ap_mac) {
     RadioOptions options = radio_options(mac, channel, position, sta_active, ap_active, long_range);
     options.tx_power_dbm = tx_power_dbm;
+    if (!ap_mac.is_none()) options.ap_mac = mac_arg(ap_mac);
     Simulation::Program body;
     if (!program.is_none()) {
       auto prog = std::make_shared<PyProgram>();
@@ -196,8 +198,9 @@ void bind_simulation(pyb::module_& m) {
       .def("add_device", &PySimulation::add_device, pyb::arg("program") = pyb::none(), pyb::kw_only(),
            pyb::arg("mac") = pyb::none(), pyb::arg("channel") = 1, pyb::arg("position") = std::make_pair(0.0, 0.0),
            pyb::arg("sta_active") = true, pyb::arg("ap_active") = false, pyb::arg("long_range") = false,
-           pyb::arg("version") = pyb::none(), pyb::arg("tx_power_dbm") = 20.0,
-           "A device whose program(device) runs on virtual time from the next run_for().")
+           pyb::arg("version") = pyb::none(), pyb::arg("tx_power_dbm") = 20.0, pyb::arg("ap_mac") = pyb::none(),
+           "A device whose program(device) runs on virtual time from the next run_for() (ap_mac: its "
+           "soft-AP's MAC, default the STA MAC + 1).")
       .def("capture", &PySimulation::capture, pyb::arg("path"),
            "Writes every frame on the air from now on to a pcap file (radiotap; virtual time stamps).")
       .def("run_for", &PySimulation::run_for, pyb::arg("seconds"),

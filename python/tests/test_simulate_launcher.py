@@ -116,6 +116,16 @@ def test_copies_boot_apart_so_identical_beacons_are_not_in_lockstep(tmp_path):
     assert sim(2, "--boot-spread", -1, script).returncode == 2
 
 
+def test_no_copys_soft_ap_mac_is_another_copys_sta_mac(tmp_path):
+    # A board's rule (soft-AP = STA + 1) gave copy 1's soft-AP copy 2's STA MAC.
+    script = tmp_path / "macs.py"
+    script.write_text("import network, ubinascii\n"
+                      "print(ubinascii.hexlify(network.WLAN(network.AP_IF).config('mac'), ':').decode())\n")
+    r = sim(2, script)
+    assert r.returncode == 0, r.stderr
+    assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 02:00:00:01:00:01", "02:00:00:00:00:02 02:00:00:01:00:02"]
+
+
 def test_a_copy_that_raises_prints_its_traceback_and_the_others_go_on(tmp_path):
     script = tmp_path / "sometimes.py"
     script.write_text(textwrap.dedent("""\
