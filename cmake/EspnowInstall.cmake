@@ -1,14 +1,15 @@
 # `cmake --install` puts the headers, libraries and a CMake package in the
 # prefix, so that find_package(espnow CONFIG) gives espnow::espnow,
 # espnow::host, espnow::async, espnow::idf_emul and espnow::idf_emul_main
-# (main() for programs with only app_main), and each layer
+# (main() for programs with only app_main), espnow::idf_emul_api (ESP-IDF's
+# headers alone) and the function espnow_add_firmware, and each layer
 # (espnow::common, ::wire, ::sim, ::radio, ::link, ::api, ::devices). The CLI (tools/) and the
 # Python modules with their launcher (python/) install themselves.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(ESPNOW_INSTALLED_TARGETS espnow espnow_common espnow_wire espnow_sim espnow_radio espnow_link espnow_api espnow_devices espnow_host)
-foreach(optional espnow_async espnow_idf_emul espnow_idf_emul_main)  # the fuzz build has none
+foreach(optional espnow_async espnow_idf_emul_api espnow_idf_emul espnow_idf_emul_main)  # the fuzz build has none
   if(TARGET ${optional})
     list(APPEND ESPNOW_INSTALLED_TARGETS ${optional})
   endif()
@@ -29,4 +30,5 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/espnowConfigVersion
   COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/espnowConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/espnowConfigVersion.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/EspnowFirmware.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/espnow)

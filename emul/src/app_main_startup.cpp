@@ -7,29 +7,44 @@
 // is cut. NVS is written through, so nothing is lost. With --sim N the
 // program runs instead as N chips of one simulation on virtual time
 // (sim_command.hpp). A program with its own main() does not link this library.
+// A program made by espnow_add_firmware has its firmware in a module beside
+// it, loaded once per chip (firmware_copies.hpp); otherwise app_main is linked in.
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <optional>
+#include <string>
 
 #include "esp_log.h"
+#include "firmware_copies.hpp"
+#include "rtc_memory.hpp"
 #include "espnow_emul.hpp"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 #include "sim_command.hpp"
 
-extern "C" void app_main(void);
+// Weak: a program made by espnow_add_firmware has it in its module instead.
+extern "C" __attribute__((weak)) void app_main(void);
 
 namespace {
 
 const char* const kTag = "main_task";
 
+// The app_main the main task calls: the linked one or the module's.
+espnow::emul::AppMain g_app_main = nullptr;
+
 void main_task(void*) {
   ESP_LOGI(kTag, "Calling app_main()");
-  app_main();
+  g_app_main();
   ESP_LOGI(kTag, "Returned from app_main()");
   vTaskDelete(nullptr);
+}
+
+const char* program_name(const char* argv0) {
+  const char* slash = std::strrchr(argv0, '/');
+  return slash ? slash + 1 : argv0;
 }
 
 // Blocked on every thread (tasks inherit the mask), taken by sigwait below.
@@ -45,8 +60,9 @@ sigset_t power_signals() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  espnow::emul::FirmwareCopies module(espnow::emul::firmware_module_path());
   // --sim N: the firmware as N chips of one simulation (sim_command.hpp).
-  if (const std::optional<int> status = espnow::emul::run_simulation_command(argc, argv, app_main)) {
+  if (const std::optional<int> status = espnow::emul::run_simulation_command(argc, argv, module.path().empty() ? app_main : nullptr, module)) {
     std::fflush(nullptr);
     // Without destructors: the chips' tasks are parked in their waits, and the
     // firmware's globals may still be theirs.
@@ -54,6 +70,19 @@ int main(int argc, char** argv) {
   }
   const sigset_t signals = power_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  g_app_main = app_main;
+  if (!module.path().empty()) {
+    std::string error;
+    void* handle = nullptr;
+    g_app_main = module.load(error, &handle);
+    if (g_app_main == nullptr) {
+      std::fprintf(stderr, "%s: %s\n", program_name(argv[0]), error.c_str());
+      return 1;
+    }
+    // Its RTC_DATA_ATTR variables are the module's, as the deep sleep before
+    // this boot left them.
+    espnow::emul::detail::adopt_rtc_memory_of(handle);
+  }
   espnow::emul::selected_chip();  // boots the default chip before app_main runs
   // ESP-IDF's main task: priority 1, CONFIG_ESP_MAIN_TASK_STACK_SIZE (3584).
   if (xTaskCreatePinnedToCore(main_task, "main", 3584, nullptr, 1, nullptr, 0) != pdPASS) {

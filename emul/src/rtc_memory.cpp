@@ -5,6 +5,8 @@
 // program without RTC variables links too.
 #include "rtc_memory.hpp"
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -26,8 +28,12 @@ struct Section {
   char* end;
 };
 
-Section rtc_data() { return {"ESPNOW_EMUL_RTC_DATA", __start_espnow_rtc_data, __stop_espnow_rtc_data}; }
-Section rtc_noinit() { return {"ESPNOW_EMUL_RTC_NOINIT", __start_espnow_rtc_noinit, __stop_espnow_rtc_noinit}; }
+// The program's own sections, until a firmware module's replace them.
+Section g_rtc_data{"ESPNOW_EMUL_RTC_DATA", __start_espnow_rtc_data, __stop_espnow_rtc_data};
+Section g_rtc_noinit{"ESPNOW_EMUL_RTC_NOINIT", __start_espnow_rtc_noinit, __stop_espnow_rtc_noinit};
+
+const Section& rtc_data() { return g_rtc_data; }
+const Section& rtc_noinit() { return g_rtc_noinit; }
 
 std::size_t size_of(const Section& s) {
   return s.begin && s.end > s.begin ? static_cast<std::size_t>(s.end - s.begin) : 0;
@@ -61,7 +67,8 @@ bool fits(const Section& s, const char* text) {
 
 void take_back(const Section& s) {
   const char* text = std::getenv(s.variable);
-  if (!text) return;
+  // A program without the section leaves it to its firmware module.
+  if (!text || size_of(s) == 0) return;
   if (fits(s, text))
     for (std::size_t i = 0; i < size_of(s); ++i)
       s.begin[i] = static_cast<char>(hex_digit(text[2 * i]) << 4 | hex_digit(text[2 * i + 1]));
@@ -76,6 +83,18 @@ __attribute__((constructor(101))) void take_back_rtc_memory() {
 }
 
 }  // namespace
+
+void adopt_rtc_memory_of(void* module) {
+  // espnow_add_firmware puts the bounds in every module it makes.
+  const auto* bounds = static_cast<char* const*>(dlsym(module, "espnow_firmware_rtc_sections"));
+  if (bounds == nullptr) return;
+  g_rtc_data.begin = bounds[0];
+  g_rtc_data.end = bounds[1];
+  g_rtc_noinit.begin = bounds[2];
+  g_rtc_noinit.end = bounds[3];
+  take_back(rtc_noinit());
+  take_back(rtc_data());
+}
 
 void hand_over_rtc_memory(bool deep_sleep) {
   hand_over(rtc_noinit());

@@ -11,4 +11,9 @@ namespace espnow::emul::detail {
 // waking from deep sleep (a chip's boot loads them afresh otherwise).
 void hand_over_rtc_memory(bool deep_sleep);
 
+// The default chip's firmware is the module `module` (a dlopen handle,
+// firmware_copies.hpp): its sections are the RTC memory from now on, and what
+// the program before this one handed over is put back into them.
+void adopt_rtc_memory_of(void* module);
+
 }  // namespace espnow::emul::detail

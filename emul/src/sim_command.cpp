@@ -164,7 +164,7 @@ const char* program_name(const char* argv0) {
   return slash ? slash + 1 : argv0;
 }
 
-int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
+int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopies& module) {
   // ESPNOW_VERSION=2: chips built on ESP-IDF >= 5.4, as for the default chip.
   const Result<int> version = protocol_version_from_environment();
   if (!version.ok()) {
@@ -190,7 +190,14 @@ int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
         .link = {.version = static_cast<std::uint8_t>(*version)}};
     const double ppm = a.drift_ppm > 0 ? drift(crystals) : 0.0;
     const auto boot = std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(boot_ms(boots)));
-    if (auto chip = add_chip(sim, std::move(options), app_main, ppm, boot); !chip.ok()) {
+    // Each chip its own copy of the firmware's globals, where it has a module.
+    std::string error;
+    const AppMain entry = module.path().empty() ? app_main : module.load(error);
+    if (entry == nullptr) {
+      std::fprintf(stderr, "%s: chip %d: %s\n", name, i, error.c_str());
+      return 1;
+    }
+    if (auto chip = add_chip(sim, std::move(options), entry, ppm, boot); !chip.ok()) {
       std::fprintf(stderr, "%s: chip %d: %s\n", name, i, chip.failure().message().c_str());
       return 2;
     }
@@ -206,7 +213,7 @@ int run(const SimArguments& a, const char* name, void (*app_main)(void)) {
 
 }  // namespace
 
-std::optional<int> run_simulation_command(int argc, char** argv, void (*app_main)(void)) {
+std::optional<int> run_simulation_command(int argc, char** argv, AppMain app_main, FirmwareCopies& module) {
   if (argc <= 1) return std::nullopt;
   const char* name = program_name(argv[0]);
   SimArguments a;
@@ -219,7 +226,7 @@ std::optional<int> run_simulation_command(int argc, char** argv, void (*app_main
     std::printf(kUsage, name);
     return 0;
   }
-  return run(a, name, app_main);
+  return run(a, name, app_main, module);
 }
 
 }  // namespace espnow::emul

@@ -13,13 +13,17 @@
 
 #include <optional>
 
+#include "firmware_copies.hpp"
+
 namespace espnow::emul {
 
 // Runs the simulation the arguments ask for and gives the process's exit
 // status: 0 when it ran (a one-line summary on stderr), 2 for bad arguments
 // (the reason on stderr; any argument that is not the simulation's is
 // refused), 0 after --help. nullopt without arguments: the program runs as
-// the process's one chip, as it always has.
-std::optional<int> run_simulation_command(int argc, char** argv, void (*app_main)(void));
+// the process's one chip, as it always has. Each chip runs `app_main`, or,
+// where the program's firmware is a module (module.path() not empty), an
+// app_main of a copy of its own; 1 when a copy cannot be loaded.
+std::optional<int> run_simulation_command(int argc, char** argv, AppMain app_main, FirmwareCopies& module);
 
 }  // namespace espnow::emul

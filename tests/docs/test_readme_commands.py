@@ -481,6 +481,20 @@ def package_targets():
 def test_the_readme_links_cmake_targets_that_work_in_tree_and_installed():
     known = package_targets()
     assert {"espnow::espnow", "espnow::idf_emul", "espnow::idf_emul_main"} <= known
-    linked = cmake_targets_linked(open(README, encoding="utf-8").read())
-    assert "espnow::idf_emul_main" in linked
+    text = open(README, encoding="utf-8").read()
+    linked = cmake_targets_linked(text)
+    assert "espnow::idf_emul" in linked
     assert [t for t in linked if t not in known] == []
+
+
+def test_the_readme_makes_firmware_with_the_function_both_ways_provide():
+    """espnow_add_firmware, which README's CMake calls, is defined for a build
+    tree (the top-level CMakeLists includes it) and for an install (the
+    package's config includes the installed file)."""
+    blocks = "".join(re.findall(r"```cmake\n(.*?)```", open(README, encoding="utf-8").read(), flags=re.S))
+    assert "espnow_add_firmware(" in blocks
+    defined = open(os.path.join(SRC, "cmake", "EspnowFirmware.cmake"), encoding="utf-8").read()
+    assert "function(espnow_add_firmware " in defined
+    assert "include(cmake/EspnowFirmware.cmake)" in open(os.path.join(SRC, "CMakeLists.txt"), encoding="utf-8").read()
+    assert "EspnowFirmware.cmake" in open(os.path.join(SRC, "cmake", "espnowConfig.cmake.in"), encoding="utf-8").read()
+    assert "EspnowFirmware.cmake" in open(os.path.join(SRC, "cmake", "EspnowInstall.cmake"), encoding="utf-8").read()

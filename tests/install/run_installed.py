@@ -109,6 +109,18 @@ def check_cli(prefix):
     print(f"ok {cli}: --help, and a send acknowledged and printed by a listener")
 
 
+def check_firmware_copies(consumer):
+    """Firmware made by the installed espnow_add_firmware, as 4 chips of one
+    simulation: each chip has its own copy of the firmware's static globals,
+    so each names its own MAC."""
+    out = run([os.path.join(consumer, "globals_firmware"), "--sim", "4", "--sim-seconds", "3"],
+              env=clean_env(ESPNOW_NVS_DIR="", ESPNOW_VERSION=""))
+    for n in range(1, 5):
+        if f"02:00:00:00:00:0{n} me 02:00:00:00:00:0{n} sent 5 ok 5" not in out:
+            fail(f"chip {n} of the installed espnow_add_firmware's program", out)
+    print("ok espnow_add_firmware: 4 chips, each with its own globals")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--prefix", required=True)
@@ -120,6 +132,7 @@ def main():
         setattr(args, name, os.path.abspath(getattr(args, name)))
     check_cpp_consumer(args.consumer, args.work)
     check_c_program(args.consumer)
+    check_firmware_copies(args.consumer)
     check_launcher(args.prefix, args.build_tree, args.work)
     check_cli(args.prefix)
     print(f"ok: every part of the install works from {args.prefix}")

@@ -1,0 +1,54 @@
+// Copies of one firmware, each with its own global variables, for many chips
+// in one process (the --sim start-up, sim_command.hpp). A real chip has the
+// firmware's .data and .bss to itself; firmware written as ESP-IDF's examples
+// are keeps its queue, its peer's MAC and its counters in static variables,
+// so chips that shared one copy of them would read each other's queues.
+//
+// The firmware is then a module (espnow_add_firmware, cmake/EspnowFirmware.cmake)
+// that the chip's program loads once per chip; the emulation (the chips'
+// hardware and FreeRTOS) stays one, in the program, which exports it to the
+// copies. The dynamic loader maps a file once however often it is opened, so
+// each copy is loaded from a file of its own in memory (memfd).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace espnow::emul {
+
+using AppMain = void (*)(void);
+
+class FirmwareCopies {
+ public:
+  // `module` is the firmware module's path.
+  explicit FirmwareCopies(std::string module) : module_(std::move(module)) {}
+  FirmwareCopies(const FirmwareCopies&) = delete;
+  FirmwareCopies& operator=(const FirmwareCopies&) = delete;
+  // Closes the in-memory files. The loaded copies stay mapped: a program
+  // keeps its FirmwareCopies until it exits (the chips run their code).
+  ~FirmwareCopies();
+
+  // The module's path; empty when the program's firmware is linked into it.
+  const std::string& path() const { return module_; }
+
+  // Loads one more copy and gives its app_main, or nullptr with the reason in
+  // `error` (a module that cannot be read, a symbol the emulation does not
+  // have, no app_main). `handle`, when given, receives the copy's dlopen handle.
+  AppMain load(std::string& error, void** handle = nullptr);
+
+ private:
+  std::string module_;
+  int loaded_ = 0;
+  // The copies' files in memory, kept open for as long as the copies run:
+  // the loader knows a copy by its path, /proc/PID/fd/N (a closed N would be
+  // reused by the next copy, which the loader would take for the old one),
+  // and a debugger reads the copy's symbols from it.
+  std::vector<int> files_;
+};
+
+// The firmware module a program made by espnow_add_firmware loads (its name,
+// beside the program), or empty for a program whose firmware is linked into
+// it (espnow::idf_emul_main): then every chip runs the one copy.
+std::string firmware_module_path();
+
+}  // namespace espnow::emul
