@@ -132,7 +132,7 @@ def run(path, as_json=False, pcap=None):
     sys.stdout = _launcher._PrefixedOutput(out)
     rng = random.Random(seed ^ 0x5CE7)
     flows = [_Flow(i, t, rng) for i, t in enumerate(scenario.get("traffic", []))]
-    for node in scenario["nodes"]:
+    for index, node in enumerate(scenario["nodes"]):
         text = node["mac"].lower()
         options = dict(mac=_mac(text), position=tuple(node.get("pos", (0.0, 0.0))), channel=int(node.get("channel", 1)),
                        tx_power_dbm=float(node.get("tx_power_dbm", 20.0)), long_range=bool(node.get("long_range", False)))
@@ -140,7 +140,8 @@ def run(path, as_json=False, pcap=None):
             script = os.path.join(folder, node["program"])
             with open(script) as file:
                 source = file.read()
-            sim.add_device(_launcher._program(source, script, options["mac"]), sta_active=False, **options)
+            sim.add_device(_launcher._program(source, script, options["mac"], index), sta_active=False,
+                           **options)
         else:
             mine = [f for f in flows if f.from_text == text]
             sim.add_device(_traffic_node(sim, text, mine, flows), **options)

@@ -28,9 +28,11 @@ import sys
 import threading
 import time
 import traceback
+import weakref
 
 import _espnow
 import espnow_sim
+import machine
 
 _local = threading.local()  # .copy: the _Copy whose code this thread runs, if any
 
@@ -44,6 +46,9 @@ POLL_SECONDS = 0.0001
 # A board's RTC that nothing set starts at 2000-01-01 00:00:00 UTC:
 # time.time() of a copy counts from there on its virtual clock.
 _EPOCH_2000_NS = 946_684_800 * 1_000_000_000
+
+# How long "for ever" is for a board that nothing wakes: past any run.
+_FOREVER_S = 1e9
 
 # A board's micropython.schedule queue holds 8 callbacks (MICROPY_SCHEDULER_DEPTH).
 _SCHEDULE_DEPTH = 8
@@ -83,6 +88,12 @@ class _Copy:
 
     def boot(self):
         self.boot_ns = self.device._clock_ns()
+        if self.power.rtc_origin_ns is None:  # power-on: the RTC starts at 2000-01-01
+            self.power.rtc_origin_ns = self.boot_ns
+
+    def rtc_ns(self):
+        """Since the RTC started: it keeps counting through resets and deep sleeps."""
+        return self.device._clock_ns() - self.power.rtc_origin_ns
 
     def clock_ns(self):
         return self.device._clock_ns() - self.boot_ns
@@ -172,14 +183,15 @@ def _per_copy(virtual, real):
 
 
 def _install_virtual_time(sim):
-    """time, the _espnow clock and device, micropython.schedule and the
-    polls answer a copy's code from its device in the simulation."""
+    """time, the _espnow clock and device, micropython.schedule, the polls
+    and machine's resets answer a copy's code from its device in the simulation."""
     _install_clocks()
     _install_waits()
+    _install_board(sim)
 
 
 def _wall_ns(copy):
-    return _EPOCH_2000_NS + copy.clock_ns()
+    return _EPOCH_2000_NS + copy.rtc_ns()
 
 
 def _date(real):
@@ -208,6 +220,35 @@ def _install_clocks():
     _espnow.process_device = _per_copy(lambda copy: copy.device, _espnow.process_device)
     _espnow.ticks_ms = _per_copy(lambda copy: copy.clock_ns() // 1_000_000, _espnow.ticks_ms)
     _espnow.ticks_us = _per_copy(lambda copy: copy.clock_ns() // 1_000, _espnow.ticks_us)
+
+
+class _SimBoard:
+    """machine's board for the copies: each copy's boot state, and its
+    restarts as power cycles of its device in virtual time (off for a deep
+    sleep's time; for ever without one, until the run ends)."""
+
+    def __init__(self, sim, process_board):
+        self._sim = weakref.ref(sim)  # the run's end destroys it, which unwinds the copies still running
+        self._process = process_board
+
+    def state(self):
+        copy = _current()
+        return copy.boot_state if copy is not None else self._process.state()
+
+    def restart(self, what, cause, wake, off_ms):
+        copy = _current()
+        if copy is None:
+            return self._process.restart(what, cause, wake, off_ms)
+        copy.power.next_boot = machine._BootState(cause, wake, copy.boot_state.rtc_memory)
+        off_s = _FOREVER_S if off_ms is None else off_ms / 1000
+        sim = self._sim()
+        sim.power_cycle(copy.power.index, sim.now(), off_s)
+        del sim
+        copy.device._sleep(_FOREVER_S)  # the power cycle unwinds the script from here
+
+
+def _install_board(sim):
+    machine._board = _SimBoard(sim, machine._board)
 
 
 def _install_waits():
@@ -330,22 +371,38 @@ _REAL_IMPORT = __import__
 _SHARED_AT_START = frozenset(sys.modules) | frozenset(sys.builtin_module_names)
 
 
-def _program(source, path, mac, boot_delay=0.0):
-    """A script as a device's program: its own globals and modules of its
-    folder, its device, its MAC before every line it prints. It first starts
-    `boot_delay` virtual seconds into the run (a power cycle's reboot does
-    not wait again)."""
+class _Power:
+    """A copy's device across its power cycles: its number in the simulation
+    and what its next boot knows (set by machine.reset() and deepsleep();
+    a power cycle from outside boots it as from power-on)."""
+
+    def __init__(self, index):
+        self.index = index
+        self.next_boot = None
+        self.rtc_origin_ns = None  # the device's clock at power-on
+
+
+def _program(source, path, mac, index, boot_delay=0.0):
+    """A script as device number `index`'s program: its own globals and
+    modules of its folder, its device, its MAC before every line it prints.
+    It first starts `boot_delay` virtual seconds into the run (a power
+    cycle's reboot does not wait again)."""
     folder = os.path.dirname(os.path.abspath(path))
     if folder not in sys.path:
         sys.path.insert(0, folder)  # as `python3 script.py` has it
     booted = []
+    power = _Power(index)
 
     def run(device):
         copy = _local.copy = _Copy(device, mac)
+        copy.power = power
+        if power.next_boot is None:  # a power-on (or a power cycle from outside): the RTC starts again
+            power.rtc_origin_ns = None
+        copy.boot_state, power.next_boot = power.next_boot or machine._BootState(), None
         if boot_delay and not booted:
             time.sleep(boot_delay)  # virtual: the board is not on yet
         booted.append(True)
-        copy.boot()  # its ticks, monotonic() and time() start again, as after a reset
+        copy.boot()  # its ticks and monotonic() start again, as after a reset; time() only at power-on
         modules = _ScriptModules(folder, builtins.__dict__)
         globals_ = {"__name__": "__main__", "__file__": path, "__builtins__": modules.builtins, "gc": gc}
         try:
@@ -406,7 +463,7 @@ def main(argv=None):
     boots = random.Random(a.seed ^ 0xB0075)
     for i in range(a.devices):
         delay = boots.uniform(0.0, a.boot_spread / 1000.0)
-        sim.add_device(_program(source, a.script, _device_mac(i), delay), mac=_device_mac(i),
+        sim.add_device(_program(source, a.script, _device_mac(i), i, delay), mac=_device_mac(i),
                        ap_mac=_device_ap_mac(i), position=(i % 16, i // 16), sta_active=False)
         if a.drift:
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))

@@ -1,6 +1,7 @@
 """What a board does, exactly: the singleton, the boot globals, the ESP-IDF
 version a board was built with, and Python threads that must not deadlock."""
 import os
+import signal
 import subprocess
 import textwrap
 import threading
@@ -56,14 +57,102 @@ def test_const_needs_no_import_and_machine_has_what_scripts_use():
         machine.freq(240_000_000)
         machine.idle()
         machine.lightsleep(1)
-        print(machine.unique_id().hex(), machine.freq(), machine.reset_cause() == machine.PWRON_RESET)
-        machine.reset()
-        print("not reached")
+        print(machine.unique_id().hex(), machine.freq(), machine.reset_cause() == machine.PWRON_RESET,
+              machine.wake_reason(), machine.RTC() is machine.RTC(), machine.RTC().memory())
         """)], env={"ESPNOW_AIR": "udp://239.255.77.77:47977", "ESPNOW_MAC": "02:12:34:56:78:9a"},
         capture_output=True, text=True, timeout=60)
     assert r.stdout.splitlines() == ["500 02123456789a 160000000 1 0 0",
-                                     "02123456789a 240000000 True"]
-    assert r.returncode == 1 and "machine.reset(): this emulated board cannot restart the script" in r.stderr
+                                     "02123456789a 240000000 True 0 True b''"], r.stderr
+    assert r.returncode == 0, r.stderr
+
+
+SENSOR = """\
+    import machine, network, os, time, espnow
+    sta = network.WLAN(network.STA_IF)
+    sta.active(True)
+    rtc = machine.RTC()
+    memory = rtc.memory()
+    boot = memory[0] if memory else 0
+    slept_ms = time.time() * 1000 - int.from_bytes(memory[1:], "little") if memory else 0
+    print("boot", boot, "cause", machine.reset_cause(), "wake", machine.wake_reason(),
+          "mac", sta.config("mac").hex(), "pid", os.getpid(), "slept 100 ms", slept_ms >= 100)
+    rtc.memory(bytes([boot + 1]) + int(time.time() * 1000).to_bytes(8, "little"))
+    if boot == 0:
+        machine.deepsleep(100)  # a board: off the air, then main.py again
+    elif boot == 1:
+        machine.reset()
+    elif boot == 2:
+        machine.soft_reset()
+    print("done")
+    """
+
+
+def test_reset_and_deep_sleep_run_the_script_again_as_a_board_runs_main_py(tmp_path):
+    # They ended the script with SystemExit: a battery sensor's
+    # send-then-deepsleep loop ran once.
+    script = tmp_path / "sensor.py"
+    script.write_text(textwrap.dedent(SENSOR))
+    r = subprocess.run([LAUNCHER, str(script)], env={"ESPNOW_AIR": "udp://239.255.77.77:47978"},
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    fields = [line.split() for line in lines[:-1]]
+    assert [(f[1], f[3], f[5]) for f in fields] == [
+        ("0", "1", "0"),   # power-on
+        ("1", "4", "4"),   # DEEPSLEEP_RESET, TIMER_WAKE
+        ("2", "5", "0"),   # machine.reset(): SOFT_RESET
+        ("3", "5", "0"),   # soft_reset(): the chip was not reset, its cause stays
+    ], r.stdout
+    assert len({f[7] for f in fields}) == 1  # the same MAC after every reset
+    assert len({f[9] for f in fields}) == 1  # the same process (a harness's PID stays)
+    assert fields[1][-1] == "True"  # the deep sleep lasted its 100 ms (a lower bound: never late on a busy host)
+    assert lines[-1] == "done"
+
+
+def test_a_script_from_standard_input_cannot_run_again_and_says_so():
+    r = subprocess.run([LAUNCHER], input="import machine\nprint('once')\nmachine.reset()\n",
+                       env={"ESPNOW_AIR": "udp://239.255.77.77:47979"}, capture_output=True, text=True, timeout=60)
+    assert r.stdout == "once\n"
+    assert r.returncode == 1
+    assert "machine.reset(): the script came from standard input, which cannot be read again" in r.stderr
+
+
+def test_deep_sleep_without_a_time_lasts_until_the_power_is_cut():
+    p = subprocess.Popen([LAUNCHER, "-c", "import machine\nprint('sleeping')\nmachine.deepsleep()\nprint('woke')"],
+                         env={"ESPNOW_AIR": "udp://239.255.77.77:47979"}, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        said = p.stderr.readline()  # waits for the line, however long the start takes
+        assert "machine.deepsleep(): no wake-up time: the board sleeps until its power is cut" in said
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=60)
+    finally:
+        p.kill()
+    assert out == "sleeping\n" and p.returncode == 0
+
+
+def test_rtc_memory_holds_2048_bytes_and_refuses_more():
+    out = run("""
+        import machine
+        rtc = machine.RTC()
+        rtc.memory(bytearray(b"x" * 2048))
+        print(len(rtc.memory()), type(rtc.memory()).__name__)
+        for bad in (b"x" * 2049, 5):
+            try:
+                rtc.memory(bad)
+            except (ValueError, TypeError) as e:
+                print(type(e).__name__, e)
+        try:
+            rtc.datetime((2026, 1, 1, 0, 0, 0, 0, 0))
+        except NotImplementedError as e:
+            print("NotImplementedError")
+        print(len(rtc.datetime()), len(rtc.memory()))
+        """)
+    lines = out.splitlines()
+    assert lines[0] == "2048 bytes"
+    assert lines[1] == "ValueError buffer too long"
+    assert lines[2].startswith("TypeError")
+    assert lines[3:] == ["NotImplementedError", "8 2048"]
 
 
 def test_asyncio_thread_safe_flag_wakes_its_task_from_another_thread():

@@ -310,3 +310,50 @@ def test_each_copy_imports_its_own_modules_from_the_scripts_folder(tmp_path):
     r = sim(2, "--sim-seconds", 5, tmp_path / "main.py", timeout=60)
     assert r.returncode == 0, r.stderr
     assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 True 1 True 5 1", "02:00:00:00:00:02 True 2 True 5 1"]
+
+
+def test_a_deep_sleeper_wakes_on_virtual_time_off_the_air_and_keeps_its_rtc(tmp_path):
+    # machine.deepsleep() ended the copy for good; on a board the script
+    # runs again after the sleep, its radio off meanwhile.
+    script = tmp_path / "sleeper.py"
+    script.write_text(textwrap.dedent("""\
+        import machine, network, time, espnow
+        sta = network.WLAN(network.STA_IF)
+        sta.active(True)
+        e = espnow.ESPNow()
+        e.active(True)
+        me = sta.config("mac")
+        SLEEPER, LISTENER = b"\\x02\\x00\\x00\\x00\\x00\\x01", b"\\x02\\x00\\x00\\x00\\x00\\x02"
+        if me == SLEEPER:
+            rtc = machine.RTC()
+            boot = rtc.memory()[0] if rtc.memory() else 0
+            print("boot", boot, "cause", machine.reset_cause(), "wake", machine.wake_reason(),
+                  "ticks", time.ticks_ms(), "rtc s", int(time.time()) - 946684800)
+            rtc.memory(bytes([boot + 1]))
+            time.sleep(1)  # awake for a second, then 9 s asleep
+            machine.deepsleep(9000) if boot < 3 else machine.reset() if boot == 3 else None
+            print("done")
+        else:
+            e.add_peer(SLEEPER)
+            acked = [e.send(SLEEPER, b"are you there") for _ in range(400) if time.sleep(0.1) is None]
+            print("acked", sum(acked), "of", len(acked))
+        """))
+    r = sim(2, "--sim-seconds", 60, "--boot-spread", 0, script)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    sleeper = [line.split()[1:] for line in lines if line.startswith("02:00:00:00:00:01")]
+    assert sleeper == [
+        ["boot", "0", "cause", "1", "wake", "0", "ticks", "0", "rtc", "s", "0"],
+        ["boot", "1", "cause", "4", "wake", "4", "ticks", "0", "rtc", "s", "10"],   # the RTC counted on
+        ["boot", "2", "cause", "4", "wake", "4", "ticks", "0", "rtc", "s", "20"],
+        ["boot", "3", "cause", "4", "wake", "4", "ticks", "0", "rtc", "s", "30"],
+        ["boot", "4", "cause", "5", "wake", "0", "ticks", "0", "rtc", "s", "31"],   # machine.reset()
+        ["done"],
+    ], r.stdout
+    # Awake 1 s in each 10 s for 31 s, then for good: about 4 + 9 s of the
+    # listener's 40 s of tries (each unicast takes its retries when unheard).
+    listener = [line.split() for line in lines if line.startswith("02:00:00:00:00:02")]
+    assert listener and listener[0][1] == "acked"
+    acked, tries = int(listener[0][2]), int(listener[0][4])
+    assert 0 < acked < tries
+    assert sim(2, "--sim-seconds", 60, "--boot-spread", 0, script).stdout == r.stdout  # the run repeats
