@@ -23,6 +23,9 @@ typedef enum {
 /* The selected chip's STA or soft-AP MAC. ESP_ERR_INVALID_ARG for a null
  * pointer or another type. */
 esp_err_t esp_read_mac(uint8_t* mac, esp_mac_type_t type);
+/* The chip's factory (eFuse) MAC: its STA MAC as the chip was made, whatever
+ * esp_wifi_set_mac set since. ESP_ERR_INVALID_ARG for a null pointer. */
+esp_err_t esp_efuse_mac_get_default(uint8_t* mac);
 
 #ifdef __cplusplus
 }

@@ -190,6 +190,12 @@ esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap);
 /* ESP_ERR_WIFI_NOT_STARTED before esp_wifi_start and after esp_wifi_stop. */
 esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second);
 esp_err_t esp_wifi_get_channel(uint8_t* primary, wifi_second_chan_t* second);
+/* In 0.25 dBm, [8, 84], between esp_wifi_start and esp_wifi_stop. The chip
+ * keeps the level at or below the setting from ESP-IDF's table ([8,19] -> 8
+ * (2 dBm), [20,27] -> 20 (5 dBm), ... [80,84] -> 80 (20 dBm)), transmits at
+ * that level's power, and esp_wifi_get_max_tx_power gives the level. */
+esp_err_t esp_wifi_set_max_tx_power(int8_t power);
+esp_err_t esp_wifi_get_max_tx_power(int8_t* power);
 esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6]);
 esp_err_t esp_wifi_set_mac(wifi_interface_t ifx, const uint8_t mac[6]);
 /* Removed in ESP-IDF 6.0; in 5.x deprecated for esp_now_set_peer_rate_config. */

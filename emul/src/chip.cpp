@@ -21,7 +21,8 @@ std::string nvs_dir_of(const ChipOptions& options) {
 }  // namespace
 
 ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
-    : owner(chip), clock(options.clock ? *options.clock : steady_clock()), radio(r), link(r, options.link), release_radio(std::move(release)),
+    : owner(chip), clock(options.clock ? *options.clock : steady_clock()), radio(r),
+      factory_mac(r.mac(Interface::sta)), link(r, options.link), release_radio(std::move(release)),
       on_restart(options.on_restart), on_deep_sleep(options.on_deep_sleep),
       services(chip, clock, nvs_dir_of(options), options.reset_reason, options.wakeup_cause),
       task(*this, clock, options.rx_queue_len) {}

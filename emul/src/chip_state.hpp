@@ -41,6 +41,7 @@ struct ChipState final : WifiTask::Handler {
   EmulatedChip& owner;
   Clock& clock;  // ChipOptions::clock
   AirRadio& radio;
+  const MacAddress factory_mac;  // the STA MAC it was made with: its eFuse MAC
   SoftLink link;
   std::function<void()> release_radio;
 

@@ -1,5 +1,6 @@
 // esp_log on the host: per-tag levels, ESP-IDF's line prefix, whole lines.
 #include "esp_log.h"
+#include "esp_check.h"
 
 #include <chrono>
 #include <cstdarg>
@@ -126,6 +127,15 @@ void esp_emul_log_line(esp_log_level_t level, const char* tag, const char* forma
   char prefix[64];
   std::snprintf(prefix, sizeof prefix, "%c (%u) ", letter(level), static_cast<unsigned>(esp_log_timestamp()));
   write_line(prefix + std::string(tag ? tag : "") + ": " + text + "\n");
+}
+
+void esp_emul_check_failed(const char* tag, const char* func, int line, const char* format, ...) {
+  if (!enabled(ESP_LOG_ERROR, tag)) return;
+  va_list args;
+  va_start(args, format);
+  const std::string text = vformat(format, args);
+  va_end(args);
+  esp_emul_log_line(ESP_LOG_ERROR, tag, "%s(%d): %s", func, line, text.c_str());
 }
 
 void esp_log_buffer_hex_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level) {

@@ -3,6 +3,8 @@
 // on_restart otherwise; deep sleep re-executes it too), the reset reason
 // and fixed heap figures.
 #include "esp_system.h"
+#include "esp_chip_info.h"
+#include "esp_heap_caps.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -30,6 +32,8 @@ namespace {
 constexpr std::size_t kShutdownSlots = 5;          // ESP-IDF's SHUTDOWN_HANDLERS_NO
 constexpr uint32_t kFreeHeap = 240 * 1024;         // an ESP32 with Wi-Fi and ESP-NOW started
 constexpr uint32_t kMinimumFreeHeap = 200 * 1024;
+constexpr uint32_t kLargestFreeBlock = 110 * 1024;  // an ESP32's heap is several regions
+constexpr uint32_t kTotalHeap = 300 * 1024;
 
 // The program's arguments as the kernel has them: a program with its own
 // main() restarts with them too.
@@ -131,6 +135,28 @@ esp_reset_reason_t esp_reset_reason(void) { return static_cast<esp_reset_reason_
 uint32_t esp_get_free_heap_size(void) { return kFreeHeap; }
 uint32_t esp_get_free_internal_heap_size(void) { return kFreeHeap; }
 uint32_t esp_get_minimum_free_heap_size(void) { return kMinimumFreeHeap; }
+
+// The heap by capability: internal memory has the figures above, PSRAM none.
+void* heap_caps_malloc(size_t size, uint32_t caps) { return caps & MALLOC_CAP_SPIRAM ? nullptr : std::malloc(size); }
+void* heap_caps_calloc(size_t n, size_t size, uint32_t caps) {
+  return caps & MALLOC_CAP_SPIRAM ? nullptr : std::calloc(n, size);
+}
+void* heap_caps_realloc(void* ptr, size_t size, uint32_t caps) {
+  return caps & MALLOC_CAP_SPIRAM ? nullptr : std::realloc(ptr, size);
+}
+void heap_caps_free(void* ptr) { std::free(ptr); }
+size_t heap_caps_get_free_size(uint32_t caps) { return caps & MALLOC_CAP_SPIRAM ? 0 : kFreeHeap; }
+size_t heap_caps_get_minimum_free_size(uint32_t caps) { return caps & MALLOC_CAP_SPIRAM ? 0 : kMinimumFreeHeap; }
+size_t heap_caps_get_largest_free_block(uint32_t caps) { return caps & MALLOC_CAP_SPIRAM ? 0 : kLargestFreeBlock; }
+size_t heap_caps_get_total_size(uint32_t caps) { return caps & MALLOC_CAP_SPIRAM ? 0 : kTotalHeap; }
+
+void esp_chip_info(esp_chip_info_t* out_info) {
+  if (!out_info) return;
+  *out_info = {.model = CHIP_ESP32,
+               .features = CHIP_FEATURE_WIFI_BGN | CHIP_FEATURE_BT | CHIP_FEATURE_BLE,
+               .revision = 301,
+               .cores = 2};
+}
 
 void esp_system_abort(const char* details) {
   std::fprintf(stderr, "abort() was called: %s\n", details ? details : "");

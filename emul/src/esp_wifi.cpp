@@ -42,6 +42,26 @@ void post_wifi_events(wifi_mode_t mode, bool start) {
     (void)esp_event_post(WIFI_EVENT, start ? WIFI_EVENT_AP_START : WIFI_EVENT_AP_STOP, nullptr, 0, portMAX_DELAY);
 }
 
+// esp_wifi_set_max_tx_power's table (ESP-IDF's esp_wifi.h): each setting
+// from `setting` up to the next row's is kept as `setting`, and the chip
+// transmits at `dbm`.
+struct TxPowerLevel {
+  int8_t setting;
+  double dbm;
+};
+constexpr TxPowerLevel kTxPowerLevels[] = {{8, 2},   {20, 5},  {28, 7},  {34, 8},  {44, 11}, {52, 13},
+                                           {56, 14}, {60, 15}, {66, 16}, {72, 18}, {80, 20}};
+
+// The row a setting lands on, or the one a radio's power is at (the highest
+// row at or below it; the lowest for less than 2 dBm).
+template <class Below>
+const TxPowerLevel& tx_power_level(Below at_or_below) {
+  const TxPowerLevel* level = &kTxPowerLevels[0];
+  for (const TxPowerLevel& l : kTxPowerLevels)
+    if (at_or_below(l)) level = &l;
+  return *level;
+}
+
 }  // namespace
 
 extern "C" {
@@ -154,6 +174,25 @@ esp_err_t esp_wifi_get_channel(uint8_t* primary, wifi_second_chan_t* second) {
   });
 }
 
+esp_err_t esp_wifi_set_max_tx_power(int8_t power) {
+  return with_wifi([power](ChipState& s) {
+    if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
+    if (power < 8 || power > 84) return ESP_ERR_INVALID_ARG;
+    s.radio.set_tx_power(tx_power_level([power](const TxPowerLevel& l) { return l.setting <= power; }).dbm);
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_max_tx_power(int8_t* power) {
+  if (!power) return ESP_ERR_INVALID_ARG;
+  return with_wifi([power](ChipState& s) {
+    if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
+    const double dbm = s.radio.tx_power();
+    *power = tx_power_level([dbm](const TxPowerLevel& l) { return l.dbm <= dbm; }).setting;
+    return ESP_OK;
+  });
+}
+
 esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6]) {
   if (!mac) return ESP_ERR_INVALID_ARG;
   if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
@@ -191,6 +230,15 @@ esp_err_t esp_read_mac(uint8_t* mac, esp_mac_type_t type) {
   ChipState& s = chip();
   auto m = s.radio.mac(type == ESP_MAC_WIFI_SOFTAP ? Interface::ap : Interface::sta);
   if (type == ESP_MAC_BT || type == ESP_MAC_ETH) m.bytes[5] = static_cast<uint8_t>(m.bytes[5] + type);
+  std::copy(m.bytes.begin(), m.bytes.end(), mac);
+  return ESP_OK;
+}
+
+// The factory MAC in eFuse: the base the others derive from, the STA MAC
+// the chip was made with (esp_wifi_set_mac does not change it).
+esp_err_t esp_efuse_mac_get_default(uint8_t* mac) {
+  if (!mac) return ESP_ERR_INVALID_ARG;
+  const auto m = chip().factory_mac;
   std::copy(m.bytes.begin(), m.bytes.end(), mac);
   return ESP_OK;
 }

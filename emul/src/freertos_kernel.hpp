@@ -33,6 +33,7 @@ struct tskTaskControlBlock {
   std::atomic<bool> delete_requested{false};  // set under `mutex`; read anywhere
   bool ended = false;
   bool blocked = false;  // in a delay or a wait (eTaskGetState's eBlocked)
+  bool suspended = false;  // vTaskSuspend: it waits at its next kernel call until vTaskResume
   // The wait on another object's condition variable it is in, if any, so
   // that vTaskDelete can wake it there (rtos::TaskWait).
   std::mutex* waiting_mutex = nullptr;
@@ -78,7 +79,8 @@ class TaskWait {
   bool own_cv_;  // a wait on the task's own block (notifications): no registration
 };
 
-// Ends the calling task if another task deleted it with vTaskDelete(handle);
+// Ends the calling task if another task deleted it with vTaskDelete(handle),
+// and holds it while another task has suspended it (vTaskSuspend(handle));
 // every call that may block calls it first, holding no lock.
 void honour_deletion();
 // Blocks the calling task until `deadline` on its clock, or until another

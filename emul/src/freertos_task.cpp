@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "chip_state.hpp"
@@ -89,7 +90,9 @@ void honour_deletion() {
   tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
   bool end = false;
   {
-    std::lock_guard lk(self->mutex);
+    std::unique_lock lk(self->mutex);
+    espnow::Clock& clock = detail::current_clock();
+    while (self->suspended && !self->delete_requested) clock.wait(lk, self->cv, std::nullopt);
     end = self->delete_requested;
   }
   if (end) pthread_exit(nullptr);
@@ -248,7 +251,35 @@ eTaskState eTaskGetState(TaskHandle_t xTask) {
   if (t == xTaskGetCurrentTaskHandle()) return eRunning;
   std::lock_guard lk(t->mutex);
   if (t->ended || t->delete_requested) return eDeleted;
-  return t->blocked ? eBlocked : eReady;  // no vTaskSuspend, so never eSuspended
+  if (t->suspended) return eSuspended;
+  return t->blocked ? eBlocked : eReady;
+}
+
+// The calling task waits here until resumed. Another task stops at its next
+// kernel call (a delay, a wait, a queue or semaphore call), not at once as on
+// a chip: host threads cannot be stopped where they are.
+void vTaskSuspend(TaskHandle_t xTaskToSuspend) {
+  tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
+  tskTaskControlBlock* t = xTaskToSuspend ? xTaskToSuspend : self;
+  {
+    std::lock_guard lk(t->mutex);
+    t->suspended = true;
+  }
+  if (t == self) honour_deletion();
+}
+
+void vTaskResume(TaskHandle_t xTaskToResume) {
+  if (!xTaskToResume || xTaskToResume == xTaskGetCurrentTaskHandle()) return;
+  {
+    std::lock_guard lk(xTaskToResume->mutex);
+    xTaskToResume->suspended = false;
+  }
+  wake(xTaskToResume->cv);
+}
+
+BaseType_t xTaskResumeFromISR(TaskHandle_t xTaskToResume) {
+  vTaskResume(xTaskToResume);
+  return pdFALSE;
 }
 
 UBaseType_t uxTaskGetStackHighWaterMark(TaskHandle_t) { return 1024; }  // host stacks are large

@@ -9,7 +9,9 @@
 #define INC_FREERTOS_H
 
 #include <stddef.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "esp_bit_defs.h"
 #include "espnow_emul_sdkconfig.h"
@@ -46,6 +48,21 @@ typedef uint32_t StackType_t;
 #define tskIDLE_PRIORITY ((UBaseType_t)0U)
 #define portSTACK_TYPE StackType_t
 #define portBASE_TYPE BaseType_t
+#define configSUPPORT_STATIC_ALLOCATION 1
+#define configSUPPORT_DYNAMIC_ALLOCATION 1
+
+/* The buffers of the ...Static creators (xQueueCreateStatic, ...). The
+ * emulation's objects live on the host's heap and leave these untouched;
+ * their sizes are not a chip's. */
+typedef struct { void* reserved[16]; } StaticTask_t;
+typedef struct { void* reserved[12]; } StaticQueue_t;
+typedef StaticQueue_t StaticSemaphore_t;
+typedef struct { void* reserved[8]; } StaticTimer_t;
+typedef struct { void* reserved[6]; } StaticEventGroup_t;
+
+/* The FreeRTOS heap (freertos/portable.h on a chip), here the host's. */
+static inline void* pvPortMalloc(size_t xWantedSize) { return malloc(xWantedSize); }
+static inline void vPortFree(void* pv) { free(pv); }
 
 /* The port's spinlock. Recursive for the thread that holds it, as on the chip. */
 typedef struct {

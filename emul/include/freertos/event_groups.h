@@ -16,6 +16,10 @@ typedef struct EventGroupDef_t* EventGroupHandle_t;
 typedef TickType_t EventBits_t;
 
 EventGroupHandle_t xEventGroupCreate(void);
+/* NULL without a buffer, as FreeRTOS; the group lives on the host's heap. */
+static inline EventGroupHandle_t xEventGroupCreateStatic(StaticEventGroup_t* pxEventGroupBuffer) {
+  return pxEventGroupBuffer ? xEventGroupCreate() : NULL;
+}
 void vEventGroupDelete(EventGroupHandle_t xEventGroup);
 /* The group's bits when it returns (bits a waiter cleared on exit may be gone). */
 EventBits_t xEventGroupSetBits(EventGroupHandle_t xEventGroup, const EventBits_t uxBitsToSet);

@@ -23,6 +23,13 @@ typedef struct QueueDefinition* QueueSetHandle_t;
 /* NULL when uxQueueLength is 0. An item size of 0 holds counts (semaphores). */
 QueueHandle_t xQueueCreate(UBaseType_t uxQueueLength, UBaseType_t uxItemSize);
 void vQueueDelete(QueueHandle_t xQueue);
+/* NULL without a queue buffer, or with a storage buffer that does not match
+ * the item size (FreeRTOS asserts both); the items live on the host's heap. */
+static inline QueueHandle_t xQueueCreateStatic(UBaseType_t uxQueueLength, UBaseType_t uxItemSize,
+                                               uint8_t* pucQueueStorage, StaticQueue_t* pxQueueBuffer) {
+  if (!pxQueueBuffer || (pucQueueStorage == NULL) != (uxItemSize == 0)) return NULL;
+  return xQueueCreate(uxQueueLength, uxItemSize);
+}
 /* errQUEUE_FULL when no space came within xTicksToWait. */
 BaseType_t xQueueGenericSend(QueueHandle_t xQueue, const void* const pvItemToQueue, TickType_t xTicksToWait,
                              const BaseType_t xCopyPosition);

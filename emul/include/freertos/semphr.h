@@ -17,6 +17,20 @@ typedef QueueHandle_t SemaphoreHandle_t;
 #define xSemaphoreCreateCounting(uxMaxCount, uxInitialCount) xQueueCreateCountingSemaphore((uxMaxCount), (uxInitialCount))
 #define xSemaphoreCreateMutex() xQueueCreateMutex(queueQUEUE_TYPE_MUTEX)
 #define xSemaphoreCreateRecursiveMutex() xQueueCreateMutex(queueQUEUE_TYPE_RECURSIVE_MUTEX)
+/* The ...Static forms: NULL without a buffer, as FreeRTOS; the semaphore lives on the host's heap. */
+static inline SemaphoreHandle_t xSemaphoreCreateBinaryStatic(StaticSemaphore_t* pxBuffer) {
+  return pxBuffer ? xSemaphoreCreateBinary() : NULL;
+}
+static inline SemaphoreHandle_t xSemaphoreCreateCountingStatic(UBaseType_t uxMaxCount, UBaseType_t uxInitialCount,
+                                                               StaticSemaphore_t* pxBuffer) {
+  return pxBuffer ? xSemaphoreCreateCounting(uxMaxCount, uxInitialCount) : NULL;
+}
+static inline SemaphoreHandle_t xSemaphoreCreateMutexStatic(StaticSemaphore_t* pxBuffer) {
+  return pxBuffer ? xSemaphoreCreateMutex() : NULL;
+}
+static inline SemaphoreHandle_t xSemaphoreCreateRecursiveMutexStatic(StaticSemaphore_t* pxBuffer) {
+  return pxBuffer ? xSemaphoreCreateRecursiveMutex() : NULL;
+}
 #define vSemaphoreDelete(xSemaphore) vQueueDelete((QueueHandle_t)(xSemaphore))
 #define xSemaphoreTake(xSemaphore, xBlockTime) xQueueSemaphoreTake((xSemaphore), (xBlockTime))
 #define xSemaphoreGive(xSemaphore) xQueueGenericSend((QueueHandle_t)(xSemaphore), NULL, semGIVE_BLOCK_TIME, queueSEND_TO_BACK)

@@ -37,6 +37,25 @@ static inline BaseType_t xTaskCreate(TaskFunction_t pvTaskCode, const char* cons
   return xTaskCreatePinnedToCore(pvTaskCode, pcName, usStackDepth, pvParameters, uxPriority, pvCreatedTask,
                                  tskNO_AFFINITY);
 }
+/* As FreeRTOS: NULL when either buffer is NULL. The task's stack and block
+ * are the host's (the buffers stay untouched). */
+static inline TaskHandle_t xTaskCreateStaticPinnedToCore(TaskFunction_t pxTaskCode, const char* const pcName,
+                                                         const uint32_t ulStackDepth, void* const pvParameters,
+                                                         UBaseType_t uxPriority, StackType_t* const puxStackBuffer,
+                                                         StaticTask_t* const pxTaskBuffer, const BaseType_t xCoreID) {
+  TaskHandle_t created = NULL;
+  if (!puxStackBuffer || !pxTaskBuffer) return NULL;
+  if (xTaskCreatePinnedToCore(pxTaskCode, pcName, ulStackDepth, pvParameters, uxPriority, &created, xCoreID) != pdPASS)
+    return NULL;
+  return created;
+}
+static inline TaskHandle_t xTaskCreateStatic(TaskFunction_t pxTaskCode, const char* const pcName,
+                                             const uint32_t ulStackDepth, void* const pvParameters,
+                                             UBaseType_t uxPriority, StackType_t* const puxStackBuffer,
+                                             StaticTask_t* const pxTaskBuffer) {
+  return xTaskCreateStaticPinnedToCore(pxTaskCode, pcName, ulStackDepth, pvParameters, uxPriority, puxStackBuffer,
+                                       pxTaskBuffer, tskNO_AFFINITY);
+}
 /* NULL: the calling task, which ends here and does not return. */
 void vTaskDelete(TaskHandle_t xTaskToDelete);
 
@@ -54,6 +73,10 @@ char* pcTaskGetName(TaskHandle_t xTaskToQuery);
 UBaseType_t uxTaskPriorityGet(const TaskHandle_t xTask);
 void vTaskPrioritySet(TaskHandle_t xTask, UBaseType_t uxNewPriority);
 eTaskState eTaskGetState(TaskHandle_t xTask);
+/* NULL: the calling task. Another task stops at its next kernel call. */
+void vTaskSuspend(TaskHandle_t xTaskToSuspend);
+void vTaskResume(TaskHandle_t xTaskToResume);
+BaseType_t xTaskResumeFromISR(TaskHandle_t xTaskToResume);
 UBaseType_t uxTaskGetStackHighWaterMark(TaskHandle_t xTask);
 UBaseType_t uxTaskGetNumberOfTasks(void);
 void vTaskSuspendAll(void);

@@ -20,6 +20,13 @@ typedef void (*PendedFunction_t)(void*, uint32_t);
 /* NULL for a period of 0 ticks or no callback. */
 TimerHandle_t xTimerCreate(const char* const pcTimerName, const TickType_t xTimerPeriodInTicks,
                            const BaseType_t xAutoReload, void* const pvTimerID, TimerCallbackFunction_t pxCallbackFunction);
+/* NULL without a buffer too, as FreeRTOS; the timer lives on the host's heap. */
+static inline TimerHandle_t xTimerCreateStatic(const char* const pcTimerName, const TickType_t xTimerPeriodInTicks,
+                                               const BaseType_t xAutoReload, void* const pvTimerID,
+                                               TimerCallbackFunction_t pxCallbackFunction, StaticTimer_t* pxTimerBuffer) {
+  if (!pxTimerBuffer) return NULL;
+  return xTimerCreate(pcTimerName, xTimerPeriodInTicks, xAutoReload, pvTimerID, pxCallbackFunction);
+}
 /* Starts (or restarts) the timer: it fires a period from now. pdFAIL for NULL. */
 BaseType_t xTimerStart(TimerHandle_t xTimer, TickType_t xTicksToWait);
 BaseType_t xTimerStop(TimerHandle_t xTimer, TickType_t xTicksToWait);

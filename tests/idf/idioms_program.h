@@ -1,0 +1,18 @@
+/* idioms_program.c's checks, each run on a selected chip by idioms_test.cpp. */
+#pragma once
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int idioms_program_checks(void);
+int idioms_program_static_allocation(void);
+int idioms_program_suspend(void);
+/* Needs a chip whose Wi-Fi is not initialised yet; leaves it started at 20 dBm. */
+int idioms_program_tx_power_errors(void);
+/* Needs a chip whose Wi-Fi is not initialised yet. */
+int idioms_program_identity(void);
+
+#ifdef __cplusplus
+}
+#endif
