@@ -85,6 +85,15 @@ class EmulatedChip {
   // Received frames the Wi-Fi task dropped because its queue was full.
   std::uint64_t rx_queue_drops() const;
 
+  // GPIO pad `pin` (driver/gpio.h) as a probe on it reads: the output the
+  // firmware drives, else what set_gpio_input drives, else its pull (up: 1).
+  // -1 for a pad an ESP32 does not have.
+  int gpio_level(int pin) const;
+  // Drives pad `pin` from outside (a button, a sensor's line): gpio_get_level
+  // reads it while the firmware does not drive the pad itself. nullopt lets
+  // it go. False for a pad an ESP32 does not have.
+  bool set_gpio_input(int pin, std::optional<int> level);
+
   // Returns once the Wi-Fi task has nothing queued and runs no callback;
   // false if it already had nothing to do. On the in-process air a receiver
   // then has every frame sent so far, as without the task.

@@ -7,6 +7,7 @@
 
 #include "espnow/common/environment.hpp"
 #include "chip_state.hpp"
+#include "driver/gpio.h"
 
 namespace espnow::emul {
 namespace detail {
@@ -255,6 +256,19 @@ EmulatedChip::EmulatedChip(AirRadio& radio, const ChipOptions& options, std::fun
 
 AirRadio& EmulatedChip::radio() const { return state_->radio; }
 SoftLink& EmulatedChip::link() const { return state_->link; }
+
+int EmulatedChip::gpio_level(int pin) const {
+  if (!GPIO_IS_VALID_GPIO(pin)) return -1;
+  std::lock_guard lk(state_->gpio.mutex);
+  return state_->gpio.pads[static_cast<std::size_t>(pin)].level();
+}
+
+bool EmulatedChip::set_gpio_input(int pin, std::optional<int> level) {
+  if (!GPIO_IS_VALID_GPIO(pin)) return false;
+  std::lock_guard lk(state_->gpio.mutex);
+  state_->gpio.pads[static_cast<std::size_t>(pin)].driven = level ? std::optional(*level ? 1 : 0) : std::nullopt;
+  return true;
+}
 std::uint64_t EmulatedChip::rx_queue_drops() const { return state_->task.rx_drops(); }
 bool EmulatedChip::wait_quiet() const { return state_->task.wait_quiet(); }
 

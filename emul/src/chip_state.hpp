@@ -13,6 +13,7 @@
 #include "esp_wifi.h"
 #include "chip_services.hpp"
 #include "espnow_emul.hpp"
+#include "gpio_pads.hpp"
 #include "wifi_task.hpp"
 
 namespace espnow::emul::detail {
@@ -76,6 +77,8 @@ struct ChipState final : WifiTask::Handler {
   const std::function<void()> on_restart;  // ChipOptions::on_restart
   const std::function<void(std::optional<std::uint64_t>)> on_deep_sleep;  // ChipOptions::on_deep_sleep
   bool process_default = false;             // the default chip: esp_restart re-executes the program
+
+  GpioPads gpio;  // driver/gpio.h
 
   // NVS, event loop, boot time: after the link, so the Wi-Fi task (below)
   // ends before the event loop it posts to.

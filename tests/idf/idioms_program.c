@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "driver/gpio.h"
 #include "esp_check.h"
 #include "esp_chip_info.h"
 #include "esp_heap_caps.h"
@@ -231,5 +232,32 @@ int idioms_program_identity(void) {
   void* p = heap_caps_malloc(16, MALLOC_CAP_DEFAULT);
   CHECK(p != NULL);
   heap_caps_free(p);
+  return 0;
+}
+
+/* ---- GPIO: an LED on 2, a button on 0 (pulled up, pressed low), 34 input only */
+
+int idioms_program_gpio(void) {
+  const gpio_config_t led = {.pin_bit_mask = 1ULL << GPIO_NUM_2, .mode = GPIO_MODE_OUTPUT};
+  CHECK(gpio_config(&led) == ESP_OK);
+  CHECK(gpio_set_level(GPIO_NUM_2, 1) == ESP_OK);
+  CHECK(gpio_get_level(GPIO_NUM_2) == 0); /* its input is off: always 0, as ESP-IDF says */
+  CHECK(gpio_set_direction(GPIO_NUM_2, GPIO_MODE_INPUT_OUTPUT) == ESP_OK && gpio_get_level(GPIO_NUM_2) == 1);
+  const gpio_config_t button = {.pin_bit_mask = 1ULL << GPIO_NUM_0, .mode = GPIO_MODE_INPUT,
+                                .pull_up_en = GPIO_PULLUP_ENABLE};
+  CHECK(gpio_config(&button) == ESP_OK && gpio_get_level(GPIO_NUM_0) == 1); /* released: the pull-up */
+  CHECK(gpio_set_pull_mode(GPIO_NUM_0, GPIO_PULLDOWN_ONLY) == ESP_OK && gpio_get_level(GPIO_NUM_0) == 0);
+  CHECK(gpio_pullup_en(GPIO_NUM_0) == ESP_OK && gpio_pulldown_dis(GPIO_NUM_0) == ESP_OK);
+  CHECK(gpio_get_level(GPIO_NUM_0) == 1);
+  /* ESP-IDF's errors: no such pad, a pad that cannot drive, an empty mask. */
+  const gpio_config_t none = {.pin_bit_mask = 0, .mode = GPIO_MODE_INPUT};
+  const gpio_config_t drive_34 = {.pin_bit_mask = 1ULL << GPIO_NUM_34, .mode = GPIO_MODE_OUTPUT};
+  const gpio_config_t pad_24 = {.pin_bit_mask = 1ULL << 24, .mode = GPIO_MODE_INPUT};
+  CHECK(gpio_config(&none) == ESP_ERR_INVALID_ARG && gpio_config(&drive_34) == ESP_ERR_INVALID_ARG);
+  CHECK(gpio_config(&pad_24) == ESP_ERR_INVALID_ARG && gpio_config(NULL) == ESP_ERR_INVALID_ARG);
+  CHECK(gpio_set_level(GPIO_NUM_34, 1) == ESP_ERR_INVALID_ARG && gpio_set_level((gpio_num_t)40, 1) == ESP_ERR_INVALID_ARG);
+  CHECK(gpio_set_direction(GPIO_NUM_35, GPIO_MODE_OUTPUT) == ESP_ERR_INVALID_ARG);
+  CHECK(gpio_set_direction(GPIO_NUM_35, GPIO_MODE_INPUT) == ESP_OK && gpio_get_level(GPIO_NUM_35) == 0); /* no pulls */
+  CHECK(gpio_reset_pin(GPIO_NUM_2) == ESP_OK && gpio_get_level(GPIO_NUM_2) == 0); /* input off again */
   return 0;
 }

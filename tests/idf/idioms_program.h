@@ -12,6 +12,8 @@ int idioms_program_suspend(void);
 int idioms_program_tx_power_errors(void);
 /* Needs a chip whose Wi-Fi is not initialised yet. */
 int idioms_program_identity(void);
+/* An LED on GPIO 2 and a button on GPIO 0, configured; ESP-IDF's errors. */
+int idioms_program_gpio(void);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 
+#include "driver/gpio.h"
 #include "esp_now.h"
 #include "esp_wifi.h"
 #include "espnow/radio/sim_air.hpp"
@@ -123,4 +124,37 @@ TEST(EspWifi, MaxTxPowerIsWhatTheRadioSendsAtSoItSetsTheRange) {
   g_acked = 0;
   g_failed = 0;
   EXPECT_TRUE(acknowledged(*near));
+}
+
+TEST(Gpio, EachChipHasItsPadsAndAHarnessSeesAndDrivesThem) {
+  SimAir air;
+  auto a = make_chip(air, kNear), b = make_chip(air, kFar);
+  {
+    ScopedChip use(a.get());
+    ASSERT_EQ(idioms_program_gpio(), 0) << "line of idioms_program.c";
+    ASSERT_EQ(gpio_set_direction(GPIO_NUM_2, GPIO_MODE_OUTPUT), ESP_OK);
+    ASSERT_EQ(gpio_set_level(GPIO_NUM_2, 0), ESP_OK);
+  }
+  EXPECT_EQ(a->gpio_level(2), 0) << "driven low, whatever its pull-up";
+  {
+    ScopedChip use(a.get());
+    ASSERT_EQ(gpio_set_level(GPIO_NUM_2, 1), ESP_OK);
+  }
+  EXPECT_EQ(a->gpio_level(2), 1) << "the LED is on";
+  EXPECT_EQ(b->gpio_level(2), 1) << "another chip's pad 2: not driven, its reset pull-up";
+  EXPECT_EQ(a->gpio_level(0), 1) << "the button is released";
+  ASSERT_TRUE(a->set_gpio_input(0, 0));  // pressed
+  {
+    ScopedChip use(a.get());
+    EXPECT_EQ(gpio_get_level(GPIO_NUM_0), 0);
+    ASSERT_EQ(gpio_set_level(GPIO_NUM_2, 0), ESP_OK);
+  }
+  EXPECT_EQ(a->gpio_level(2), 0);
+  ASSERT_TRUE(a->set_gpio_input(0, std::nullopt));  // released
+  {
+    ScopedChip use(a.get());
+    EXPECT_EQ(gpio_get_level(GPIO_NUM_0), 1);
+  }
+  EXPECT_EQ(a->gpio_level(24), -1);
+  EXPECT_FALSE(a->set_gpio_input(40, 1));
 }
