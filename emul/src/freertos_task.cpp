@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "chip_state.hpp"
+#include "esp_rom_sys.h"
 #include "espnow_emul.hpp"
 #include "freertos_kernel.hpp"
 
@@ -222,6 +223,12 @@ BaseType_t xTaskDelayUntil(TickType_t* const pxPreviousWakeTime, const TickType_
   if (ahead <= 0) return pdFALSE;
   delay_until(time_of_tick(clock, now + static_cast<uint64_t>(ahead)));
   return pdTRUE;
+}
+
+// A busy wait on the chip: here a wait on its clock (esp_rom_sys.h).
+void esp_rom_delay_us(uint32_t us) {
+  if (us == 0) return;
+  delay_until(espnow::emul::detail::current_clock().now() + std::chrono::microseconds(us));
 }
 
 TickType_t xTaskGetTickCount(void) { return ticks_now(); }

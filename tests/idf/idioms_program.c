@@ -14,6 +14,9 @@
 #include "esp_chip_info.h"
 #include "esp_heap_caps.h"
 #include "esp_mac.h"
+#include "esp_rom_sys.h"
+#include "esp_timer.h"
+#include "rom/ets_sys.h"
 #include "esp_system.h"
 #include "esp_wifi.h"
 #include "freertos/FreeRTOS.h"
@@ -259,5 +262,19 @@ int idioms_program_gpio(void) {
   CHECK(gpio_set_direction(GPIO_NUM_35, GPIO_MODE_OUTPUT) == ESP_ERR_INVALID_ARG);
   CHECK(gpio_set_direction(GPIO_NUM_35, GPIO_MODE_INPUT) == ESP_OK && gpio_get_level(GPIO_NUM_35) == 0); /* no pulls */
   CHECK(gpio_reset_pin(GPIO_NUM_2) == ESP_OK && gpio_get_level(GPIO_NUM_2) == 0); /* input off again */
+  return 0;
+}
+
+/* ---- the ROM's busy wait takes its time on the chip's clock */
+
+int idioms_program_busy_wait(void) {
+  const int64_t start = esp_timer_get_time();
+  esp_rom_delay_us(1500);
+  const int64_t after_rom = esp_timer_get_time();
+  ets_delay_us(700);
+  const int64_t after_ets = esp_timer_get_time();
+  esp_rom_delay_us(0);
+  CHECK(after_rom - start >= 1500);
+  CHECK(after_ets - after_rom >= 700);
   return 0;
 }

@@ -14,6 +14,8 @@ int idioms_program_tx_power_errors(void);
 int idioms_program_identity(void);
 /* An LED on GPIO 2 and a button on GPIO 0, configured; ESP-IDF's errors. */
 int idioms_program_gpio(void);
+/* esp_rom_delay_us and ets_delay_us wait at least their time (esp_timer). */
+int idioms_program_busy_wait(void);
 
 #ifdef __cplusplus
 }

@@ -85,6 +85,13 @@ TEST(EspSystem, TheEfuseMacStaysTheFactorysAndTheChipIsAnEsp32) {
   EXPECT_EQ(idioms_program_identity(), 0) << "line of idioms_program.c";
 }
 
+TEST(EspRom, BusyWaitsTakeTheirTimeOnTheChipsClock) {
+  SimAir air;
+  auto chip = make_chip(air, kNear);
+  ScopedChip use(chip.get());
+  EXPECT_EQ(idioms_program_busy_wait(), 0) << "line of idioms_program.c";
+}
+
 TEST(EspWifi, MaxTxPowerIsWhatTheRadioSendsAtSoItSetsTheRange) {
   // 150 m apart (log-distance, exponent 3, 40 dB at 1 m: 105 dB): at 20 dBm
   // the frame arrives at -85 dBm and is heard; at 2 dBm, -103, below the
