@@ -5,8 +5,9 @@
  * esp_log_set_vprintf names, stamped with the milliseconds since the program
  * started (on a Simulation's clock: since the simulation started), as the
  * chip stamps since boot.
- * Levels are set per tag at run time; CONFIG_LOG_DEFAULT_LEVEL (sdkconfig.h,
- * default INFO) is where they start. No colours. */
+ * Levels are set per tag at run time; the program's CONFIG_LOG_DEFAULT_LEVEL
+ * (its sdkconfig.h, default INFO) is where they start, and LOG_LOCAL_LEVEL
+ * (default CONFIG_LOG_MAXIMUM_LEVEL) is what a file compiles in. No colours. */
 #pragma once
 
 #include <stdarg.h>
@@ -47,12 +48,28 @@ void esp_emul_log_line(esp_log_level_t level, const char* tag, const char* forma
 void esp_log_buffer_hex_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level);
 void esp_log_buffer_char_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level);
 
-#define ESP_LOGE(tag, ...) esp_emul_log_line(ESP_LOG_ERROR, (tag), __VA_ARGS__)
-#define ESP_LOGW(tag, ...) esp_emul_log_line(ESP_LOG_WARN, (tag), __VA_ARGS__)
-#define ESP_LOGI(tag, ...) esp_emul_log_line(ESP_LOG_INFO, (tag), __VA_ARGS__)
-#define ESP_LOGD(tag, ...) esp_emul_log_line(ESP_LOG_DEBUG, (tag), __VA_ARGS__)
-#define ESP_LOGV(tag, ...) esp_emul_log_line(ESP_LOG_VERBOSE, (tag), __VA_ARGS__)
+/* The program's CONFIG_LOG_DEFAULT_LEVEL: where every tag's level starts
+ * (the constructor below hands it over from the program's sdkconfig.h). */
+void esp_emul_log_set_default_level(esp_log_level_t level);
+
+/* As ESP-IDF: what a file compiles in at most. A file may define it before
+ * including esp_log.h; else it is CONFIG_LOG_MAXIMUM_LEVEL, which is
+ * CONFIG_LOG_DEFAULT_LEVEL unless sdkconfig.h says otherwise. Above it
+ * ESP_LOGx is compiled out: esp_log_level_set cannot bring it back. */
+#ifndef LOG_LOCAL_LEVEL
+#define LOG_LOCAL_LEVEL CONFIG_LOG_MAXIMUM_LEVEL
+#endif
+
 #define ESP_LOG_LEVEL(level, tag, ...) esp_emul_log_line((level), (tag), __VA_ARGS__)
+#define ESP_LOG_LEVEL_LOCAL(level, tag, ...)                          \
+  do {                                                                \
+    if (LOG_LOCAL_LEVEL >= (level)) ESP_LOG_LEVEL((level), (tag), __VA_ARGS__); \
+  } while (0)
+#define ESP_LOGE(tag, ...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_ERROR, (tag), __VA_ARGS__)
+#define ESP_LOGW(tag, ...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_WARN, (tag), __VA_ARGS__)
+#define ESP_LOGI(tag, ...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_INFO, (tag), __VA_ARGS__)
+#define ESP_LOGD(tag, ...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_DEBUG, (tag), __VA_ARGS__)
+#define ESP_LOGV(tag, ...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_VERBOSE, (tag), __VA_ARGS__)
 #define ESP_EARLY_LOGE ESP_LOGE
 #define ESP_EARLY_LOGW ESP_LOGW
 #define ESP_EARLY_LOGI ESP_LOGI
@@ -61,9 +78,22 @@ void esp_log_buffer_char_internal(const char* tag, const void* buffer, uint16_t 
 #define ESP_DRAM_LOGE ESP_LOGE
 #define ESP_DRAM_LOGW ESP_LOGW
 #define ESP_DRAM_LOGI ESP_LOGI
-#define ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, len, level) esp_log_buffer_hex_internal((tag), (buffer), (len), (level))
-#define ESP_LOG_BUFFER_HEX(tag, buffer, len) esp_log_buffer_hex_internal((tag), (buffer), (len), ESP_LOG_INFO)
-#define ESP_LOG_BUFFER_CHAR(tag, buffer, len) esp_log_buffer_char_internal((tag), (buffer), (len), ESP_LOG_INFO)
+#define ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, len, level)                                  \
+  do {                                                                                     \
+    if (LOG_LOCAL_LEVEL >= (level)) esp_log_buffer_hex_internal((tag), (buffer), (len), (level)); \
+  } while (0)
+#define ESP_LOG_BUFFER_CHAR_LEVEL(tag, buffer, len, level)                                  \
+  do {                                                                                      \
+    if (LOG_LOCAL_LEVEL >= (level)) esp_log_buffer_char_internal((tag), (buffer), (len), (level)); \
+  } while (0)
+#define ESP_LOG_BUFFER_HEX(tag, buffer, len) ESP_LOG_BUFFER_HEX_LEVEL((tag), (buffer), (len), ESP_LOG_INFO)
+#define ESP_LOG_BUFFER_CHAR(tag, buffer, len) ESP_LOG_BUFFER_CHAR_LEVEL((tag), (buffer), (len), ESP_LOG_INFO)
+
+#ifndef ESPNOW_EMUL_LIBRARY
+__attribute__((constructor)) static void espnow_emul_log_default_level_(void) {
+  esp_emul_log_set_default_level((esp_log_level_t)CONFIG_LOG_DEFAULT_LEVEL);
+}
+#endif
 
 #ifdef __cplusplus
 }

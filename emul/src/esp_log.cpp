@@ -87,6 +87,13 @@ void esp_log_level_set(const char* tag, esp_log_level_t level) {
   }
 }
 
+void esp_emul_log_set_default_level(esp_log_level_t level) {
+  if (level >= ESP_LOG_MAX) return;
+  Levels& l = levels();
+  std::lock_guard lk(l.mutex);
+  l.fallback = level;
+}
+
 esp_log_level_t esp_log_level_get(const char* tag) {
   Levels& l = levels();
   std::lock_guard lk(l.mutex);

@@ -44,19 +44,35 @@ TEST(EspLog, LinesCarryLevelTimestampAndTagAndFollowPerTagLevels) {
   EXPECT_EQ(out.find("hidden"), std::string::npos);
   EXPECT_NE(out.find("prog: de ad 01\n"), std::string::npos) << out;
 
+  // The tag at DEBUG: log_program.c's ESP_LOGD stays out all the same, as
+  // on a chip: the file was compiled with LOG_LOCAL_LEVEL at
+  // CONFIG_LOG_MAXIMUM_LEVEL (INFO by default).
   esp_log_level_set("prog", ESP_LOG_DEBUG);
   EXPECT_EQ(esp_log_level_get("prog"), ESP_LOG_DEBUG);
   EXPECT_EQ(esp_log_level_get("other"), ESP_LOG_INFO);  // CONFIG_LOG_DEFAULT_LEVEL
   testing::internal::CaptureStdout();
   log_program_run(0);
   out = testing::internal::GetCapturedStdout();
-  EXPECT_NE(out.find("D ("), std::string::npos) << out;
+  EXPECT_EQ(out.find("hidden"), std::string::npos) << out;
+  EXPECT_NE(out.find("I ("), std::string::npos) << out;
 
   esp_log_level_set("*", ESP_LOG_ERROR);  // resets every tag
   testing::internal::CaptureStdout();
   log_program_run(0);
   EXPECT_EQ(testing::internal::GetCapturedStdout(), "");
   esp_log_level_set("*", ESP_LOG_INFO);
+}
+
+TEST(EspLog, AFileCompilesInWhatItsLogLocalLevelSaysAndTheTagsLevelStillDecides) {
+  testing::internal::CaptureStdout();
+  log_local_level_program_run();
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "") << "the tag starts at INFO";
+  esp_log_level_set("local", ESP_LOG_VERBOSE);
+  testing::internal::CaptureStdout();
+  log_local_level_program_run();
+  const std::string out = testing::internal::GetCapturedStdout();
+  esp_log_level_set("local", ESP_LOG_INFO);
+  EXPECT_EQ(digits_as_n(out), "D (N) local: compiled in\n") << "ESP_LOGV is above the file's LOG_LOCAL_LEVEL";
 }
 
 TEST(EspErr, CheckWithoutAbortPrintsTheCallAndReturnsItsCode) {
