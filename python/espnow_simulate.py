@@ -149,6 +149,13 @@ class _Copy:
             _local.copy = saved
 
 
+def _reader_gone():
+    """The reader of the output went away (`... | head`): the run ends at
+    once and quietly, as a program that SIGPIPE ends, not with a traceback
+    from every copy that prints next."""
+    os._exit(128 + signal.SIGPIPE)
+
+
 class _PrefixedOutput:
     """Standard output whose every line starts with the writing device's MAC."""
 
@@ -162,8 +169,11 @@ class _PrefixedOutput:
             return self._out.write(text)
         *lines, copy.pending = (copy.pending + text).split("\n")
         with self._lock:
-            for line in lines:
-                self._out.write(copy.prefix + line + "\n")
+            try:
+                for line in lines:
+                    self._out.write(copy.prefix + line + "\n")
+            except BrokenPipeError:
+                _reader_gone()
         return len(text)
 
     def flush(self):

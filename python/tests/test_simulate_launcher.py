@@ -357,3 +357,29 @@ def test_a_deep_sleeper_wakes_on_virtual_time_off_the_air_and_keeps_its_rtc(tmp_
     acked, tries = int(listener[0][2]), int(listener[0][4])
     assert 0 < acked < tries
     assert sim(2, "--sim-seconds", 60, "--boot-spread", 0, script).stdout == r.stdout  # the run repeats
+
+
+def test_the_deep_sleep_sensor_example_reports_once_per_wake():
+    r = sim(5, "--sim-seconds", 60, EXAMPLES / "mp_deepsleep_sensor.py")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert all(line.startswith("02:00:00:00:00:01 02:00:00:00:00:0") for line in lines), r.stdout
+    for sensor in range(2, 6):
+        got = [line.split(": ", 1)[1] for line in lines if line.startswith("02:00:00:00:00:01 02:00:00:00:00:%02x" % sensor)]
+        # Woken every 10 s: boots 1..6 in a minute, the first from power-on.
+        assert [g.split(" C")[0].rsplit(":", 1)[0] for g in got] == \
+            ["boot 1 (power-on)"] + ["boot %d (timer)" % n for n in range(2, 7)], r.stdout
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly():
+    # `... | head` printed a BrokenPipeError traceback from every copy.
+    p = subprocess.Popen([LAUNCHER, "--sim", "5", "--sim-seconds", "1e6", str(EXAMPLES / "mp_deepsleep_sensor.py")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert p.stdout.readline().startswith(b"02:00:00:00:00:01 ")
+        p.stdout.close()  # as head does once it has its lines
+        _, err = p.communicate(timeout=60)
+    finally:
+        p.kill()
+    assert p.returncode == 128 + signal.SIGPIPE
+    assert b"Traceback" not in err, err
