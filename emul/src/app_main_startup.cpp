@@ -61,6 +61,15 @@ sigset_t power_signals() {
 
 int main(int argc, char** argv) {
   espnow::emul::FirmwareCopies module(espnow::emul::firmware_module_path());
+  // app_main is weak so that a program with a module links without one; a
+  // program with neither would call through a null pointer.
+  if (module.path().empty() && app_main == nullptr) {
+    std::fprintf(stderr,
+                 "%s: no app_main(): link the firmware's code into the program, or build it with "
+                 "espnow_add_firmware\n",
+                 program_name(argv[0]));
+    return 1;
+  }
   // --sim N: the firmware as N chips of one simulation (sim_command.hpp).
   if (const std::optional<int> status = espnow::emul::run_simulation_command(argc, argv, module.path().empty() ? app_main : nullptr, module)) {
     std::fflush(nullptr);
