@@ -2,6 +2,7 @@
 #include "firmware_copies.hpp"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -34,7 +35,37 @@ void make_room_for_a_file(std::size_t open_copies) {
   setrlimit(RLIMIT_NOFILE, &limit);
 }
 
-// A file in memory holding the module's bytes, or -1 with `error` set.
+// How much of a 64-bit ELF file the loader maps: up to the end of its last
+// segment. What follows (debug information, the section headers) is most of
+// a debug build's module, and each copy would hold it in memory. 0 when the
+// file is not one the loader of this process would take as it is.
+off_t loaded_bytes(int fd, off_t file_size) {
+  Elf64_Ehdr header{};
+  if (::pread(fd, &header, sizeof header, 0) != static_cast<ssize_t>(sizeof header)) return 0;
+  if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64 ||
+      header.e_phentsize != sizeof(Elf64_Phdr))
+    return 0;
+  off_t end = static_cast<off_t>(header.e_phoff + header.e_phnum * sizeof(Elf64_Phdr));
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment{};
+    const off_t at = static_cast<off_t>(header.e_phoff + i * sizeof segment);
+    if (::pread(fd, &segment, sizeof segment, at) != static_cast<ssize_t>(sizeof segment)) return 0;
+    end = std::max(end, static_cast<off_t>(segment.p_offset + segment.p_filesz));
+  }
+  return end <= file_size ? end : 0;
+}
+
+// A copy without what lies past `bytes` says it has no section headers.
+bool drop_section_headers(int copy) {
+  Elf64_Ehdr header{};
+  if (::pread(copy, &header, sizeof header, 0) != static_cast<ssize_t>(sizeof header)) return false;
+  header.e_shoff = 0;
+  header.e_shnum = 0;
+  header.e_shstrndx = SHN_UNDEF;
+  return ::pwrite(copy, &header, sizeof header, 0) == static_cast<ssize_t>(sizeof header);
+}
+
+// A file in memory holding the module's loaded bytes, or -1 with `error` set.
 int copy_into_memory(const std::string& module, std::string& error) {
   const int source = ::open(module.c_str(), O_RDONLY | O_CLOEXEC);
   if (source < 0) {
@@ -44,12 +75,19 @@ int copy_into_memory(const std::string& module, std::string& error) {
   struct stat status{};
   int copy = fstat(source, &status) == 0 ? memfd_create("espnow-firmware-copy", MFD_CLOEXEC) : -1;
   if (copy < 0) error = "cannot copy the firmware module " + module + ": " + reason(errno);
-  for (off_t offset = 0; copy >= 0 && offset < status.st_size;) {
-    if (sendfile(copy, source, &offset, static_cast<std::size_t>(status.st_size - offset)) <= 0) {
+  const off_t loaded = copy >= 0 ? loaded_bytes(source, status.st_size) : 0;
+  const off_t size = loaded > 0 ? loaded : status.st_size;
+  for (off_t offset = 0; copy >= 0 && offset < size;) {
+    if (sendfile(copy, source, &offset, static_cast<std::size_t>(size - offset)) <= 0) {
       error = "cannot copy the firmware module " + module + ": " + reason(errno);
       ::close(copy);
       copy = -1;
     }
+  }
+  if (copy >= 0 && loaded > 0 && loaded < status.st_size && !drop_section_headers(copy)) {
+    error = "cannot copy the firmware module " + module + ": " + reason(errno);
+    ::close(copy);
+    copy = -1;
   }
   ::close(source);
   return copy;

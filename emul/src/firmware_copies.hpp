@@ -8,7 +8,9 @@
 // that the chip's program loads once per chip; the emulation (the chips'
 // hardware and FreeRTOS) stays one, in the program, which exports it to the
 // copies. The dynamic loader maps a file once however often it is opened, so
-// each copy is loaded from a file of its own in memory (memfd).
+// each copy after the first is loaded from a file of its own in memory
+// (memfd) holding what the loader maps of the module, not its debug
+// information: a debugger has the first copy's symbols from the file.
 #pragma once
 
 #include <string>
