@@ -30,8 +30,7 @@ char* const espnow_firmware_rtc_sections[4] = {__start_espnow_rtc_data, __stop_e
                                                __start_espnow_rtc_noinit, __stop_espnow_rtc_noinit};
 ]])
   add_library(${module} MODULE ${ARGN} ${rtc_source})
-  set_target_properties(${module} PROPERTIES PREFIX "" OUTPUT_NAME "${name}.firmware"
-    LINKER_LANGUAGE C)
+  set_target_properties(${module} PROPERTIES PREFIX "" OUTPUT_NAME "${name}.firmware")
   target_link_libraries(${module} PRIVATE espnow::idf_emul_api)
   target_link_options(${module} PRIVATE -Wl,-Bsymbolic)
 
