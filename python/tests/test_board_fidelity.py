@@ -75,10 +75,10 @@ SENSOR = """\
     boot = memory[0] if memory else 0
     slept_ms = time.time() * 1000 - int.from_bytes(memory[1:], "little") if memory else 0
     print("boot", boot, "cause", machine.reset_cause(), "wake", machine.wake_reason(),
-          "mac", sta.config("mac").hex(), "pid", os.getpid(), "slept 100 ms", slept_ms >= 100)
+          "mac", sta.config("mac").hex(), "pid", os.getpid(), "slept 20 ms", slept_ms >= 20)
     rtc.memory(bytes([boot + 1]) + int(time.time() * 1000).to_bytes(8, "little"))
     if boot == 0:
-        machine.deepsleep(100)  # a board: off the air, then main.py again
+        machine.deepsleep(20)  # a board: off the air, then main.py again
     elif boot == 1:
         machine.reset()
     elif boot == 2:
@@ -105,7 +105,7 @@ def test_reset_and_deep_sleep_run_the_script_again_as_a_board_runs_main_py(tmp_p
     ], r.stdout
     assert len({f[7] for f in fields}) == 1  # the same MAC after every reset
     assert len({f[9] for f in fields}) == 1  # the same process (a harness's PID stays)
-    assert fields[1][-1] == "True"  # the deep sleep lasted its 100 ms (a lower bound: never late on a busy host)
+    assert fields[1][-1] == "True"  # the deep sleep lasted its 20 ms (a lower bound: never late on a busy host)
     assert lines[-1] == "done"
 
 
