@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <string>
 
@@ -42,11 +41,6 @@ void main_task(void*) {
   vTaskDelete(nullptr);
 }
 
-const char* program_name(const char* argv0) {
-  const char* slash = std::strrchr(argv0, '/');
-  return slash ? slash + 1 : argv0;
-}
-
 // Blocked on every thread (tasks inherit the mask), taken by sigwait below.
 sigset_t power_signals() {
   sigset_t set;
@@ -67,7 +61,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "%s: no app_main(): link the firmware's code into the program, or build it with "
                  "espnow_add_firmware\n",
-                 program_name(argv[0]));
+                 espnow::emul::program_name(argv[0]));
     return 1;
   }
   // --sim N: the firmware as N chips of one simulation (sim_command.hpp).
@@ -85,7 +79,7 @@ int main(int argc, char** argv) {
     void* handle = nullptr;
     g_app_main = module.load(error, &handle);
     if (g_app_main == nullptr) {
-      std::fprintf(stderr, "%s: %s\n", program_name(argv[0]), error.c_str());
+      std::fprintf(stderr, "%s: %s\n", espnow::emul::program_name(argv[0]), error.c_str());
       return 1;
     }
     // Its RTC_DATA_ATTR variables are the module's, as the deep sleep before

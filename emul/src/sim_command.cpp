@@ -159,11 +159,6 @@ MacAddress chip_mac(int i, std::uint8_t block = 0) {
   return MacAddress{{0x02, 0, 0, block, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xFF)}};
 }
 
-const char* program_name(const char* argv0) {
-  const char* slash = std::strrchr(argv0, '/');
-  return slash ? slash + 1 : argv0;
-}
-
 int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopies& module) {
   // ESPNOW_VERSION=2: chips built on ESP-IDF >= 5.4, as for the default chip.
   const Result<int> version = protocol_version_from_environment();
@@ -212,6 +207,11 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
 }
 
 }  // namespace
+
+const char* program_name(const char* argv0) {
+  const char* slash = std::strrchr(argv0, '/');
+  return slash ? slash + 1 : argv0;
+}
 
 std::optional<int> run_simulation_command(int argc, char** argv, AppMain app_main, FirmwareCopies& module) {
   if (argc <= 1) return std::nullopt;

@@ -24,6 +24,9 @@ namespace espnow::emul {
 // the process's one chip, as it always has. Each chip runs `app_main`, or,
 // where the program's firmware is a module (module.path() not empty), an
 // app_main of a copy of its own; 1 when a copy cannot be loaded.
+// argv[0] without its folder, as the program names itself in its messages.
+const char* program_name(const char* argv0);
+
 std::optional<int> run_simulation_command(int argc, char** argv, AppMain app_main, FirmwareCopies& module);
 
 }  // namespace espnow::emul

@@ -55,41 +55,34 @@ bool acknowledged(espnow::emul::EmulatedChip& chip) {
   return g_acked > 0 && g_acked + g_failed == before + 1 && g_failed == 0;
 }
 
+// One of idioms_program.c's checks on a chip of its own: 0, or the line that failed.
+int on_a_chip(int (*check)(void)) {
+  SimAir air;
+  auto chip = make_chip(air, kNear);
+  ScopedChip use(chip.get());
+  return check();
+}
+
 }  // namespace
 
 TEST(EspCheck, EachMacroLogsFunctionLineAndMessageThenReturnsOrJumps) {
-  SimAir air;
-  auto chip = make_chip(air, kNear);
-  ScopedChip use(chip.get());
-  EXPECT_EQ(idioms_program_checks(), 0) << "line of idioms_program.c";
+  EXPECT_EQ(on_a_chip(idioms_program_checks), 0) << "line of idioms_program.c";
 }
 
 TEST(FreeRtos, StaticCreatorsGiveWorkingObjectsAndNullWithoutABuffer) {
-  SimAir air;
-  auto chip = make_chip(air, kNear);
-  ScopedChip use(chip.get());
-  EXPECT_EQ(idioms_program_static_allocation(), 0) << "line of idioms_program.c";
+  EXPECT_EQ(on_a_chip(idioms_program_static_allocation), 0) << "line of idioms_program.c";
 }
 
 TEST(FreeRtos, ASuspendedTaskWaitsUntilResumed) {
-  SimAir air;
-  auto chip = make_chip(air, kNear);
-  ScopedChip use(chip.get());
-  EXPECT_EQ(idioms_program_suspend(), 0) << "line of idioms_program.c";
+  EXPECT_EQ(on_a_chip(idioms_program_suspend), 0) << "line of idioms_program.c";
 }
 
 TEST(EspSystem, TheEfuseMacStaysTheFactorysAndTheChipIsAnEsp32) {
-  SimAir air;
-  auto chip = make_chip(air, kNear);
-  ScopedChip use(chip.get());
-  EXPECT_EQ(idioms_program_identity(), 0) << "line of idioms_program.c";
+  EXPECT_EQ(on_a_chip(idioms_program_identity), 0) << "line of idioms_program.c";
 }
 
 TEST(EspRom, BusyWaitsTakeTheirTimeOnTheChipsClock) {
-  SimAir air;
-  auto chip = make_chip(air, kNear);
-  ScopedChip use(chip.get());
-  EXPECT_EQ(idioms_program_busy_wait(), 0) << "line of idioms_program.c";
+  EXPECT_EQ(on_a_chip(idioms_program_busy_wait), 0) << "line of idioms_program.c";
 }
 
 TEST(EspWifi, MaxTxPowerIsWhatTheRadioSendsAtSoItSetsTheRange) {
