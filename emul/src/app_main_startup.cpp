@@ -9,7 +9,9 @@
 // (sim_command.hpp). A program with its own main() does not link this library.
 // A program made by espnow_add_firmware has its firmware in a module beside
 // it, loaded once per chip (firmware_copies.hpp); otherwise app_main is linked in.
+#include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -41,7 +43,7 @@ void main_task(void*) {
   vTaskDelete(nullptr);
 }
 
-// Blocked on every thread (tasks inherit the mask), taken by sigwait below.
+// Blocked on every thread (tasks inherit the mask), waited for below.
 sigset_t power_signals() {
   sigset_t set;
   sigemptyset(&set);
@@ -49,6 +51,24 @@ sigset_t power_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP);
   return set;
+}
+
+// Returns once a power signal is pending, leaving it pending: a task may be
+// re-executing the program for a deep sleep or a restart at this very moment
+// (esp_sleep.cpp, esp_system.cpp), and if its execv wins the race with the
+// exit that follows, the image it starts must still take the signal (pending
+// signals survive execv) instead of sleeping on with the power cut. sigwait
+// would take the signal off the process, and an execv between it and any
+// re-raise would lose it; polling a signalfd does not take it.
+void wait_for_power_cut(const sigset_t& signals) {
+  const int fd = signalfd(-1, &signals, SFD_CLOEXEC);
+  if (fd < 0) {
+    std::perror("esp-idf emulation: signalfd");
+    _exit(1);
+  }
+  pollfd p{fd, POLLIN, 0};
+  while (poll(&p, 1, -1) < 0) {
+  }
 }
 
 }  // namespace
@@ -92,14 +112,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "esp-idf emulation: cannot start the main task\n");
     return 1;
   }
-  int signal = 0;
-  sigwait(&signals, &signal);
-  // Pending again at once: a task may be re-executing the program for a deep
-  // sleep or a restart at this very moment (esp_sleep.cpp, esp_system.cpp),
-  // and if its execv wins the race with the exit below, the image it starts
-  // takes the signal (pending signals survive execv) instead of sleeping on
-  // with the power cut. Every thread blocks it, so it only waits here.
-  kill(getpid(), signal);
+  wait_for_power_cut(signals);
   std::fflush(nullptr);
   // Without destructors: the chip's tasks still run and use what they would destroy.
   _exit(0);
