@@ -90,8 +90,10 @@ class EmulatedChip {
   // -1 for a pad an ESP32 does not have.
   int gpio_level(int pin) const;
   // Drives pad `pin` from outside (a button, a sensor's line): gpio_get_level
-  // reads it while the firmware does not drive the pad itself. nullopt lets
-  // it go. False for a pad an ESP32 does not have.
+  // reads it while the firmware does not drive the pad itself, and a change
+  // its interrupt listens for runs its handler (on virtual time, at this
+  // instant: call it between runs or from Simulation::at). nullopt lets it
+  // go. False for a pad an ESP32 does not have.
   bool set_gpio_input(int pin, std::optional<int> level);
 
   // Returns once the Wi-Fi task has nothing queued and runs no callback;

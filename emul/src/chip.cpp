@@ -29,6 +29,7 @@ ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options
       task(*this, clock, options.rx_queue_len) {}
 
 ChipState::~ChipState() {
+  gpio.stop_service();  // no handler runs while the rest goes
   (void)link.deinit();  // no radio callback after this, so the task can stop
 }
 
@@ -265,8 +266,12 @@ int EmulatedChip::gpio_level(int pin) const {
 
 bool EmulatedChip::set_gpio_input(int pin, std::optional<int> level) {
   if (!GPIO_IS_VALID_GPIO(pin)) return false;
-  std::lock_guard lk(state_->gpio.mutex);
-  state_->gpio.pads[static_cast<std::size_t>(pin)].driven = level ? std::optional(*level ? 1 : 0) : std::nullopt;
+  detail::GpioPads& p = state_->gpio;
+  std::lock_guard lk(p.mutex);
+  detail::GpioPad& pad = p.pads[static_cast<std::size_t>(pin)];
+  const int before = pad.input_level();
+  pad.driven = level ? std::optional(*level ? 1 : 0) : std::nullopt;
+  p.changed_locked(pin, before);  // an edge the firmware listens for raises its interrupt
   return true;
 }
 std::uint64_t EmulatedChip::rx_queue_drops() const { return state_->task.rx_drops(); }

@@ -1,6 +1,7 @@
 // The --sim start-up (sim_command.hpp): arguments, the chips, the run.
 #include "sim_command.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -8,12 +9,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "chip_stdout.hpp"
+#include "driver/gpio.h"
 #include "espnow/common/environment.hpp"
 #include "espnow_emul_simulation.hpp"
 
@@ -21,6 +24,14 @@ namespace espnow::emul {
 namespace {
 
 constexpr int kMaxChips = 1000;
+
+// --gpio CHIP:PAD=LEVEL@SECONDS: what drives a chip's pad from outside, when.
+struct GpioDrive {
+  int chip = 0;  // from 1, as the MAC's last digits count
+  int pad = 0;
+  std::optional<int> level;  // nullopt: let go ('z')
+  double at_s = 0;
+};
 
 struct SimArguments {
   int chips = 0;
@@ -31,12 +42,14 @@ struct SimArguments {
   std::vector<std::uint8_t> channels{1};
   double drift_ppm = 0.0;
   double boot_spread_ms = 100.0;
+  std::vector<GpioDrive> gpio;
   bool help = false;
 };
 
 const char* const kUsage =
     "usage: %s [--sim N [--sim-seconds S] [--seed N] [--loss P] [--spacing M]\n"
-    "          [--channel C[,C...]] [--drift PPM] [--boot-spread MS]]\n"
+    "          [--channel C[,C...]] [--drift PPM] [--boot-spread MS]\n"
+    "          [--gpio CHIP:PAD=LEVEL@S ...]]\n"
     "Without --sim: one chip on the air ESPNOW_AIR names, running until signalled.\n"
     "  --sim N            run as N chips (1..1000) of one simulation, on virtual time;\n"
     "                     chip i has MAC 02:00:00:00:00:i+1 and its lines start with it\n"
@@ -47,7 +60,12 @@ const char* const kUsage =
     "  --channel C,...    the chips' channels, 1..14, dealt in turn (default 1)\n"
     "  --boot-spread MS   each chip calls app_main up to MS ms after power-on (default\n"
     "                     100; 0: all in the same instant, in lockstep), drawn from the seed\n"
-    "  --drift PPM        each chip's crystal off by up to PPM ppm, drawn from the seed\n";
+    "  --drift PPM        each chip's crystal off by up to PPM ppm, drawn from the seed\n"
+    "  --gpio CHIP:PAD=LEVEL@S\n"
+    "                     at S virtual seconds, drive chip CHIP's (1..N) pad PAD to\n"
+    "                     LEVEL (0 or 1; z lets it go), as a button or a sensor's line\n"
+    "                     would; repeat it. A button to ground on GPIO 0 of chip 1,\n"
+    "                     pressed at 5 s for 200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n";
 
 // A bad argument: its reason; empty when there is none.
 using Problem = std::string;
@@ -82,6 +100,29 @@ Problem parse_channels(std::string_view text, std::vector<std::uint8_t>& out) {
   }
 }
 
+// CHIP:PAD=LEVEL@SECONDS; the chip is checked against --sim once all are read.
+Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
+  const Problem bad = "--gpio takes CHIP:PAD=LEVEL@SECONDS (LEVEL 0, 1 or z), got '" + std::string(text) + "'";
+  const std::size_t colon = text.find(':'), eq = text.find('='), at = text.find('@');
+  if (colon == std::string_view::npos || eq == std::string_view::npos || at == std::string_view::npos ||
+      !(colon < eq && eq < at))
+    return bad;
+  std::uint64_t chip = 0, pad = 0;
+  double seconds = 0;
+  const std::string_view level = text.substr(eq + 1, at - eq - 1);
+  if (!parse_unsigned(text.substr(0, colon), chip) || chip < 1 || !parse_unsigned(text.substr(colon + 1, eq - colon - 1), pad) ||
+      !parse_number(text.substr(at + 1), seconds) || seconds < 0 || seconds > 1e9 ||
+      (level != "0" && level != "1" && level != "z"))
+    return bad;
+  if (pad > 63 || !GPIO_IS_VALID_GPIO(static_cast<int>(pad)))
+    return "--gpio: an ESP32 has no GPIO " + std::to_string(pad) + " (0..39 but 24 and 28..31), in '" + std::string(text) + "'";
+  GpioDrive d{.chip = static_cast<int>(std::min<std::uint64_t>(chip, kMaxChips + 1)), .pad = static_cast<int>(pad),
+              .level = std::nullopt, .at_s = seconds};
+  if (level != "z") d.level = level == "1" ? 1 : 0;
+  out.push_back(d);
+  return {};
+}
+
 // One option and its value into `a`.
 Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
   const std::string quoted = std::string(name) + " '" + std::string(value) + "'";
@@ -110,6 +151,8 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
   } else if (name == "--boot-spread") {
     if (!parse_number(value, x) || x < 0 || x > 1e6) return "--boot-spread must be 0..1000000 ms, got " + quoted;
     a.boot_spread_ms = x;
+  } else if (name == "--gpio") {
+    return parse_gpio(value, a.gpio);
   } else {
     return "unknown option '" + std::string(name) + "'";
   }
@@ -117,12 +160,12 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
 }
 
 bool is_option(std::string_view name) {
-  for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift", "--boot-spread"})
+  for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift", "--boot-spread", "--gpio"})
     if (name == o) return true;
   return false;
 }
 
-// --name value or --name=value, each once at most.
+// --name value or --name=value, each once at most (--gpio as often as needed).
 Problem parse(int argc, char** argv, SimArguments& a) {
   std::vector<std::string> seen;
   for (int i = 1; i < argc; ++i) {
@@ -139,7 +182,7 @@ Problem parse(int argc, char** argv, SimArguments& a) {
     }
     if (!is_option(name)) return "unknown argument '" + std::string(arg) + "'";
     for (const std::string& s : seen)
-      if (s == name) return std::string(name) + " is given twice";
+      if (s == name && name != "--gpio") return std::string(name) + " is given twice";
     seen.emplace_back(name);
     if (eq == std::string_view::npos) {
       if (i + 1 >= argc) return std::string(name) + " needs a value";
@@ -148,6 +191,8 @@ Problem parse(int argc, char** argv, SimArguments& a) {
     if (Problem p = apply(a, name, value); !p.empty()) return p;
   }
   if (!a.help && a.chips == 0) return "the simulation's options need --sim N";
+  for (const GpioDrive& d : a.gpio)
+    if (d.chip > a.chips) return "--gpio: there is no chip " + std::to_string(d.chip) + " of " + std::to_string(a.chips);
   return {};
 }
 
@@ -176,6 +221,7 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   // and a radio that is sending hears nothing.
   std::mt19937_64 boots(a.seed ^ 0xB0075);
   std::uniform_real_distribution<double> boot_ms(0.0, a.boot_spread_ms);
+  std::vector<EmulatedChip*> chips;
   for (int i = 0; i < a.chips; ++i) {
     ChipOptions options{
         .radio = {.mac = chip_mac(i),
@@ -192,11 +238,16 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
       std::fprintf(stderr, "%s: chip %d: %s\n", name, i, error.c_str());
       return 1;
     }
-    if (auto chip = add_chip(sim, std::move(options), entry, ppm, boot); !chip.ok()) {
+    auto chip = add_chip(sim, std::move(options), entry, ppm, boot);
+    if (!chip.ok()) {
       std::fprintf(stderr, "%s: chip %d: %s\n", name, i, chip.failure().message().c_str());
       return 2;
     }
+    chips.push_back(*chip);
   }
+  for (const GpioDrive& d : a.gpio)
+    sim.at(std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double>(d.at_s)),
+           [chip = chips[static_cast<std::size_t>(d.chip - 1)], d] { chip->set_gpio_input(d.pad, d.level); });
   sim.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(a.seconds)));
   const double virtual_s = std::chrono::duration<double>(sim.now()).count();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -4,13 +4,19 @@
  * Nothing is wired to them: a harness reads a pad's level and drives an
  * input pad from C++ (EmulatedChip::gpio_level, set_gpio_input). The valid
  * pads are an ESP32's (0..39 but 24 and 28..31), 34..39 input only and
- * without pulls; the errors are ESP-IDF's. No interrupts, RTC GPIO, drive
- * strength or hold. */
+ * without pulls; the errors are ESP-IDF's.
+ * Interrupts through the ISR service (gpio_install_isr_service,
+ * gpio_isr_handler_add): a change of a pad's input (0 while its input is
+ * off) that its type matches, while its interrupt is enabled, runs its
+ * handler on the chip's ISR task, at once on virtual time. Not here:
+ * gpio_isr_register (one handler reading the status registers), RTC GPIO,
+ * wake-up from GPIO, drive strength, hold. */
 #pragma once
 
 #include <stdint.h>
 
 #include "esp_err.h"
+#include "esp_intr_alloc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,8 +59,10 @@ typedef struct {
   gpio_mode_t mode;
   gpio_pullup_t pull_up_en;
   gpio_pulldown_t pull_down_en;
-  gpio_int_type_t intr_type; /* recorded; no interrupt is raised */
+  gpio_int_type_t intr_type; /* not GPIO_INTR_DISABLE: the pads' interrupts enabled */
 } gpio_config_t;
+
+typedef void (*gpio_isr_t)(void* arg);
 
 #define GPIO_IS_VALID_GPIO(n) ((n) >= 0 && (n) < GPIO_NUM_MAX && (n) != 24 && ((n) < 28 || (n) > 31))
 #define GPIO_IS_VALID_OUTPUT_GPIO(n) (GPIO_IS_VALID_GPIO(n) && (n) < 34)
@@ -74,7 +82,24 @@ esp_err_t gpio_pullup_en(gpio_num_t gpio_num);
 esp_err_t gpio_pullup_dis(gpio_num_t gpio_num);
 esp_err_t gpio_pulldown_en(gpio_num_t gpio_num);
 esp_err_t gpio_pulldown_dis(gpio_num_t gpio_num);
+/* The trigger; enabling is gpio_intr_enable's (or gpio_isr_handler_add's). */
 esp_err_t gpio_set_intr_type(gpio_num_t gpio_num, gpio_int_type_t intr_type);
+/* ESP_ERR_INVALID_ARG for a pad that is not valid. Disabling forgets a
+ * raised interrupt not yet served. */
+esp_err_t gpio_intr_enable(gpio_num_t gpio_num);
+esp_err_t gpio_intr_disable(gpio_num_t gpio_num);
+/* ESP_ERR_INVALID_STATE (and an error logged) when installed already;
+ * ESP_ERR_INVALID_ARG for flags ESP-IDF refuses for a C handler
+ * (ESP_INTR_FLAG_HIGH levels, ESP_INTR_FLAG_SHARED with ESP_INTR_FLAG_EDGE).
+ * Interrupts raised before it are served once it runs. */
+esp_err_t gpio_install_isr_service(int intr_alloc_flags);
+/* Removes every handler and ends the ISR task; not from a handler. */
+void gpio_uninstall_isr_service(void);
+/* Sets the pad's handler and enables its interrupt. ESP_ERR_INVALID_STATE
+ * without the service, ESP_ERR_INVALID_ARG for a pad that is not valid. */
+esp_err_t gpio_isr_handler_add(gpio_num_t gpio_num, gpio_isr_t isr_handler, void* args);
+/* Disables the pad's interrupt and removes its handler; the same errors. */
+esp_err_t gpio_isr_handler_remove(gpio_num_t gpio_num);
 
 #ifdef __cplusplus
 }
