@@ -5,6 +5,7 @@
 
 #include "chip_services.hpp"
 #include "esp_timer_task.hpp"
+#include "freertos_kernel.hpp"
 #include "espnow_emul.hpp"
 
 namespace espnow::emul::detail {
@@ -177,6 +178,7 @@ esp_err_t esp_timer_delete(esp_timer_handle_t timer) {
 }
 
 int64_t esp_timer_get_time(void) {
+  espnow::emul::rtos::charge_poll();
   const auto& s = services();
   return std::chrono::duration_cast<std::chrono::microseconds>(s.clock.now() - s.boot).count();
 }

@@ -34,6 +34,10 @@ struct tskTaskControlBlock {
   bool ended = false;
   bool blocked = false;  // in a delay or a wait (eTaskGetState's eBlocked)
   bool suspended = false;  // vTaskSuspend: it waits at its next kernel call until vTaskResume
+  // Its own thread's: how often it read the time or yielded at poll_instant
+  // (rtos::charge_poll).
+  std::chrono::nanoseconds poll_instant{-1};
+  uint32_t polls = 0;
   // The wait on another object's condition variable it is in, if any, so
   // that vTaskDelete can wake it there (rtos::TaskWait).
   std::mutex* waiting_mutex = nullptr;
@@ -49,6 +53,20 @@ TickType_t ticks_now();
 std::chrono::nanoseconds ticks_to_duration(TickType_t ticks);
 // When tick `tick` (of ticks64) begins on `clock`.
 std::chrono::nanoseconds time_of_tick(Clock& clock, uint64_t tick);
+
+// A task that reads the time (esp_timer_get_time, xTaskGetTickCount) or
+// yields (taskYIELD, vTaskDelay(0)) again and again at one instant is
+// polling, and on a chip its CPU time moves the clock on while it does. On a
+// clock that moves only when every program waits (a Simulation's) it never
+// would: the loop would hold the run for ever. So, on such a clock, after
+// kFreePolls of them at one virtual instant each costs the task kPollCost,
+// a wait that lets time and the other programs move. (A chip's loop pass
+// costs about 1 µs; each cost here is a hand-over between threads, so it is
+// 10 µs: a 1 ms busy wait ends within 10 µs of its time, in 100 hand-overs.)
+// Nothing on the steady clock, nor on threads the emulation did not start.
+inline constexpr uint32_t kFreePolls = 100;
+inline constexpr std::chrono::nanoseconds kPollCost = std::chrono::microseconds(10);
+void charge_poll();
 
 // Waits on `cv` through the calling thread's clock until `ready()` or `ticks`
 // pass (portMAX_DELAY: forever, 0: not at all). Returns ready(). Whoever

@@ -111,6 +111,20 @@ void delay_until(std::chrono::nanoseconds deadline) {
   pthread_exit(nullptr);
 }
 
+void charge_poll() {
+  tskTaskControlBlock* const self = t_self;
+  if (!self || !self->fn) return;  // a thread the emulation did not start
+  Clock& clock = detail::current_clock();
+  if (&clock == &espnow::steady_clock()) return;  // its time moves by itself
+  const auto now = clock.now();
+  if (now != self->poll_instant) {
+    self->poll_instant = now;
+    self->polls = 0;
+    return;
+  }
+  if (++self->polls >= kFreePolls) delay_until(now + kPollCost);
+}
+
 TaskWait::TaskWait(std::unique_lock<std::mutex>& lk, std::condition_variable& cv)
     : self_(xTaskGetCurrentTaskHandle()), lk_(lk), cv_(cv), own_cv_(lk.mutex() == &self_->mutex) {
   if (own_cv_) {  // lk holds the block's mutex
@@ -208,7 +222,10 @@ void vTaskDelete(TaskHandle_t xTaskToDelete) {
 
 void vTaskDelay(const TickType_t xTicksToDelay) {
   honour_deletion();
-  if (xTicksToDelay == 0) return (void)sched_yield();
+  if (xTicksToDelay == 0) {
+    sched_yield();
+    return espnow::emul::rtos::charge_poll();
+  }
   delay_until(espnow::emul::detail::current_clock().now() + ticks_to_duration(xTicksToDelay));
 }
 
@@ -231,7 +248,10 @@ void esp_rom_delay_us(uint32_t us) {
   delay_until(espnow::emul::detail::current_clock().now() + std::chrono::microseconds(us));
 }
 
-TickType_t xTaskGetTickCount(void) { return ticks_now(); }
+TickType_t xTaskGetTickCount(void) {
+  espnow::emul::rtos::charge_poll();
+  return ticks_now();
+}
 TickType_t xTaskGetTickCountFromISR(void) { return ticks_now(); }
 
 TaskHandle_t xTaskGetCurrentTaskHandle(void) {
@@ -301,7 +321,10 @@ BaseType_t xTaskResumeAll(void) {
   return pdFALSE;
 }
 
-void taskYIELD(void) { sched_yield(); }
+void taskYIELD(void) {
+  sched_yield();
+  espnow::emul::rtos::charge_poll();
+}
 
 BaseType_t xTaskGenericNotify(TaskHandle_t xTaskToNotify, UBaseType_t, uint32_t ulValue, eNotifyAction eAction,
                               uint32_t* pulPreviousNotificationValue) {
