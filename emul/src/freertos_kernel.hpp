@@ -58,15 +58,17 @@ std::chrono::nanoseconds time_of_tick(Clock& clock, uint64_t tick);
 // yields (taskYIELD, vTaskDelay(0)) again and again at one instant is
 // polling, and on a chip its CPU time moves the clock on while it does. On a
 // clock that moves only when every program waits (a Simulation's) it never
-// would: the loop would hold the run for ever. So, on such a clock, after
-// kFreePolls of them at one virtual instant each costs the task kPollCost,
-// a wait that lets time and the other programs move. (A chip's loop pass
-// costs about 1 µs; each cost here is a hand-over between threads, so it is
-// 10 µs: a 1 ms busy wait ends within 10 µs of its time, in 100 hand-overs.)
-// Nothing on the steady clock, nor on threads the emulation did not start.
+// would: the loop would hold the run for ever. So, on such a clock, once a
+// task has made kFreePolls of them with no wait between (its clock still
+// where its last poll left it), each further one costs it kPollCost, a wait
+// that lets time and the other programs move. (A chip's loop pass costs
+// about 1 µs; a cost here is a step of the scheduler, so it is 10 µs: a 1 ms
+// busy wait ends within 10 µs of its time, in about 100 steps.) False, and
+// nothing charged, on the steady clock and on threads the emulation did not
+// start.
 inline constexpr uint32_t kFreePolls = 100;
 inline constexpr std::chrono::nanoseconds kPollCost = std::chrono::microseconds(10);
-void charge_poll();
+bool charge_poll();
 
 // Waits on `cv` through the calling thread's clock until `ready()` or `ticks`
 // pass (portMAX_DELAY: forever, 0: not at all). Returns ready(). Whoever

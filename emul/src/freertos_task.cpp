@@ -111,18 +111,21 @@ void delay_until(std::chrono::nanoseconds deadline) {
   pthread_exit(nullptr);
 }
 
-void charge_poll() {
+bool charge_poll() {
   tskTaskControlBlock* const self = t_self;
-  if (!self || !self->fn) return;  // a thread the emulation did not start
+  if (!self || !self->fn) return false;  // a thread the emulation did not start
   Clock& clock = detail::current_clock();
-  if (&clock == &espnow::steady_clock()) return;  // its time moves by itself
+  if (&clock == &espnow::steady_clock()) return false;  // its time moves by itself
   const auto now = clock.now();
-  if (now != self->poll_instant) {
+  if (now != self->poll_instant) {  // it waited since its last poll: a new streak
     self->poll_instant = now;
     self->polls = 0;
-    return;
   }
-  if (++self->polls >= kFreePolls) delay_until(now + kPollCost);
+  if (++self->polls > kFreePolls) {
+    delay_until(now + kPollCost);
+    self->poll_instant = clock.now();  // the streak goes on
+  }
+  return true;
 }
 
 TaskWait::TaskWait(std::unique_lock<std::mutex>& lk, std::condition_variable& cv)
@@ -223,8 +226,8 @@ void vTaskDelete(TaskHandle_t xTaskToDelete) {
 void vTaskDelay(const TickType_t xTicksToDelay) {
   honour_deletion();
   if (xTicksToDelay == 0) {
-    sched_yield();
-    return espnow::emul::rtos::charge_poll();
+    if (!espnow::emul::rtos::charge_poll()) sched_yield();
+    return;
   }
   delay_until(espnow::emul::detail::current_clock().now() + ticks_to_duration(xTicksToDelay));
 }
@@ -321,9 +324,9 @@ BaseType_t xTaskResumeAll(void) {
   return pdFALSE;
 }
 
+// On virtual time the other tasks run while this one waits out a poll's cost.
 void taskYIELD(void) {
-  sched_yield();
-  espnow::emul::rtos::charge_poll();
+  if (!espnow::emul::rtos::charge_poll()) sched_yield();
 }
 
 BaseType_t xTaskGenericNotify(TaskHandle_t xTaskToNotify, UBaseType_t, uint32_t ulValue, eNotifyAction eAction,
