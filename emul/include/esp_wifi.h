@@ -53,6 +53,19 @@ typedef enum {
 } wifi_second_chan_t;
 
 typedef enum {
+  WIFI_COUNTRY_POLICY_AUTO,   /* the connected AP's country, else the configured one */
+  WIFI_COUNTRY_POLICY_MANUAL, /* always the configured one */
+} wifi_country_policy_t;
+
+typedef struct {
+  char cc[3];                   /* country code string */
+  uint8_t schan;                /* first channel */
+  uint8_t nchan;                /* number of channels */
+  int8_t max_tx_power;          /* dBm; read by esp_wifi_get_country, ignored when set */
+  wifi_country_policy_t policy;
+} wifi_country_t;
+
+typedef enum {
   WIFI_STORAGE_FLASH,
   WIFI_STORAGE_RAM,
 } wifi_storage_t;
@@ -187,9 +200,26 @@ esp_err_t esp_wifi_start(void);
 esp_err_t esp_wifi_stop(void);
 esp_err_t esp_wifi_set_ps(wifi_ps_type_t type);
 esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap);
-/* ESP_ERR_WIFI_NOT_STARTED before esp_wifi_start and after esp_wifi_stop. */
+/* ESP_ERR_WIFI_NOT_STARTED before esp_wifi_start and after esp_wifi_stop;
+ * ESP_ERR_INVALID_ARG for a channel outside the country's (below): with
+ * ESP-IDF's default country, "01" (world safe mode), channels 12 to 14 are
+ * refused until esp_wifi_set_country(_code) allows them. */
 esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second);
 esp_err_t esp_wifi_get_channel(uint8_t* primary, wifi_second_chan_t* second);
+/* The channels the chip may use: schan .. schan + nchan - 1. The default is
+ * {"01", 1, 11, policy AUTO}; the chip keeps its country while it runs
+ * (esp_wifi_deinit included). ESP_ERR_INVALID_ARG for null, nchan 0 or a
+ * range outside 1..14. A chip on a channel the new country does not have
+ * moves to schan. (No AP is ever connected, so AUTO and MANUAL act alike.) */
+esp_err_t esp_wifi_set_country(const wifi_country_t* country);
+esp_err_t esp_wifi_get_country(wifi_country_t* country);
+/* By code, among ESP-IDF's supported ones ("01", "AT", ... "US"; others
+ * ESP_ERR_INVALID_ARG), with the channels of that country's 2.4 GHz plan:
+ * 1-11 for "01", "US", "CA" and "TW", 1-14 for "JP", 1-13 for the rest.
+ * ieee80211d_enabled: policy AUTO, else MANUAL. */
+esp_err_t esp_wifi_set_country_code(const char* country, bool ieee80211d_enabled);
+/* The code, 2 characters and a NUL: `country` holds at least 3. */
+esp_err_t esp_wifi_get_country_code(char* country);
 /* In 0.25 dBm, [8, 84], between esp_wifi_start and esp_wifi_stop. The chip
  * keeps the level at or below the setting from ESP-IDF's table ([8,19] -> 8
  * (2 dBm), [20,27] -> 20 (5 dBm), ... [80,84] -> 80 (20 dBm)), transmits at

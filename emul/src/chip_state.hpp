@@ -53,6 +53,8 @@ struct ChipState final : WifiTask::Handler {
   int asleep = 0;                   // tasks in esp_light_sleep_start
   bool mode_changed_asleep = false;  // esp_wifi_* changed the interfaces meanwhile
   bool sta_before_sleep = false, ap_before_sleep = false;
+  // The channels it may use (esp_wifi_set_country): ESP-IDF's default, world safe mode.
+  wifi_country_t country{{'0', '1', '\0'}, 1, 11, 20, WIFI_COUNTRY_POLICY_AUTO};
 
   std::mutex espnow_mutex;  // init/deinit against each other
   std::atomic<bool> espnow_init{false};

@@ -2,10 +2,16 @@
 // selected emulated chip. Errors are the ones ESP-IDF documents for each call.
 #include "esp_wifi.h"
 
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "chip_state.hpp"
 #include "esp_event.h"
+#include "esp_log.h"
 #include "esp_mac.h"
 #include "esp_now.h"
 
@@ -18,6 +24,7 @@ namespace {
 // The hardware keys ESP-NOW shares with the soft-AP: Kconfig's range for
 // CONFIG_ESP_WIFI_ESPNOW_MAX_ENCRYPT_NUM is 0..17 (0..4 on an ESP32-C2).
 constexpr int kMaxEncryptedPeerKeys = 17;
+const char* const kTag = "wifi";
 
 ChipState& chip() { return selected_chip().state(); }
 
@@ -31,6 +38,28 @@ esp_err_t with_wifi(Fn fn) {
   std::lock_guard lk(s.wifi_mutex);
   if (!s.wifi_init) return ESP_ERR_WIFI_NOT_INIT;
   return fn(s);
+}
+
+bool in_country(const wifi_country_t& c, unsigned channel) {
+  return channel >= c.schan && channel < static_cast<unsigned>(c.schan) + c.nchan;
+}
+
+// The channels (from 1) of a code esp_wifi_set_country_code takes, from the
+// country's 2.4 GHz plan; nullopt for a code ESP-IDF does not support.
+std::optional<std::uint8_t> country_channels(const char* code) {
+  static constexpr const char* kSupported[] = {
+      "01", "AT", "AU", "BE", "BG", "BR", "CA", "CH", "CN", "CY", "CZ", "DE", "DK", "EE", "ES", "FI",
+      "FR", "GB", "GR", "HK", "HR", "HU", "IE", "IN", "IS", "IT", "JP", "KR", "LI", "LT", "LU", "LV",
+      "MT", "MX", "NL", "NO", "NZ", "PL", "PT", "RO", "SE", "SI", "SK", "TW", "US"};
+  if (!code || std::strlen(code) != 2) return std::nullopt;
+  const std::string_view c(code, 2);
+  for (const char* known : kSupported) {
+    if (c != known) continue;
+    if (c == "JP") return 14;
+    if (c == "01" || c == "US" || c == "CA" || c == "TW") return 11;
+    return 13;
+  }
+  return std::nullopt;
 }
 
 // As ESP-IDF's driver: STA_START/AP_START (or _STOP) for the mode's
@@ -161,7 +190,50 @@ esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second) {
   if (second > WIFI_SECOND_CHAN_BELOW) return ESP_ERR_INVALID_ARG;
   return with_wifi([primary](ChipState& s) {
     if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
+    if (!in_country(s.country, primary)) return ESP_ERR_INVALID_ARG;
     return s.radio.set_channel(primary) ? ESP_ERR_INVALID_ARG : ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_set_country(const wifi_country_t* country) {
+  if (!country || country->schan < 1 || country->nchan < 1 || country->schan + country->nchan - 1 > 14 ||
+      (country->policy != WIFI_COUNTRY_POLICY_AUTO && country->policy != WIFI_COUNTRY_POLICY_MANUAL))
+    return ESP_ERR_INVALID_ARG;
+  return with_wifi([country](ChipState& s) {
+    s.country = *country;
+    s.country.cc[2] = '\0';
+    if (!in_country(s.country, s.radio.channel())) {
+      ESP_LOGW(kTag, "channel %u is not among country %.2s's channels %u..%u: now on %u", s.radio.channel(),
+               s.country.cc, s.country.schan, s.country.schan + s.country.nchan - 1, s.country.schan);
+      (void)s.radio.set_channel(s.country.schan);
+    }
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_country(wifi_country_t* country) {
+  if (!country) return ESP_ERR_INVALID_ARG;
+  return with_wifi([country](ChipState& s) {
+    *country = s.country;
+    country->max_tx_power = static_cast<int8_t>(std::lround(s.radio.tx_power()));
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_set_country_code(const char* code, bool ieee80211d_enabled) {
+  const std::optional<std::uint8_t> channels = country_channels(code);
+  if (!channels) return ESP_ERR_INVALID_ARG;
+  const wifi_country_t country{{code[0], code[1], '\0'}, 1, *channels, 0,
+                               ieee80211d_enabled ? WIFI_COUNTRY_POLICY_AUTO : WIFI_COUNTRY_POLICY_MANUAL};
+  return esp_wifi_set_country(&country);
+}
+
+esp_err_t esp_wifi_get_country_code(char* code) {
+  if (!code) return ESP_ERR_INVALID_ARG;
+  return with_wifi([code](ChipState& s) {
+    std::memcpy(code, s.country.cc, 2);
+    code[2] = '\0';
+    return ESP_OK;
   });
 }
 

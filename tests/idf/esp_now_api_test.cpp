@@ -510,6 +510,62 @@ TEST_F(EspNowApi, WifiCallsBeforeInitAreNotInitAndBadArgumentsAreRefused) {
   EXPECT_EQ(esp_wifi_deinit(), ESP_OK);
 }
 
+// ESP-IDF's default country is world safe mode, "01": channels 1 to 11.
+// Firmware that uses 12 to 14 sets its country first, as on a chip.
+TEST_F(EspNowApi, ChannelsBeyondElevenNeedACountryThatHasThem) {
+  emul::ScopedChip use(a.get());
+  wifi_country_t country{};
+  char code[3] = "??";
+  EXPECT_EQ(esp_wifi_get_country(&country), ESP_ERR_WIFI_NOT_INIT);
+  EXPECT_EQ(esp_wifi_set_country_code("JP", true), ESP_ERR_WIFI_NOT_INIT);
+  const wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+  ASSERT_EQ(esp_wifi_init(&cfg), ESP_OK);
+  ASSERT_EQ(esp_wifi_set_mode(WIFI_MODE_STA), ESP_OK);
+  ASSERT_EQ(esp_wifi_start(), ESP_OK);
+  ASSERT_EQ(esp_wifi_get_country(&country), ESP_OK);
+  EXPECT_STREQ(country.cc, "01");
+  EXPECT_EQ(country.schan, 1);
+  EXPECT_EQ(country.nchan, 11);
+  EXPECT_EQ(country.policy, WIFI_COUNTRY_POLICY_AUTO);
+  EXPECT_EQ(country.max_tx_power, 20);
+  EXPECT_EQ(esp_wifi_set_channel(11, WIFI_SECOND_CHAN_NONE), ESP_OK);
+  EXPECT_EQ(esp_wifi_set_channel(12, WIFI_SECOND_CHAN_NONE), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(a->radio().channel(), 11);
+  ASSERT_EQ(esp_wifi_set_country_code("DE", false), ESP_OK);  // Europe: 1 to 13
+  EXPECT_EQ(esp_wifi_set_channel(13, WIFI_SECOND_CHAN_NONE), ESP_OK);
+  EXPECT_EQ(esp_wifi_set_channel(14, WIFI_SECOND_CHAN_NONE), ESP_ERR_INVALID_ARG);
+  ASSERT_EQ(esp_wifi_get_country_code(code), ESP_OK);
+  EXPECT_STREQ(code, "DE");
+  ASSERT_EQ(esp_wifi_get_country(&country), ESP_OK);
+  EXPECT_EQ(country.policy, WIFI_COUNTRY_POLICY_MANUAL);
+  ASSERT_EQ(esp_wifi_set_country_code("JP", true), ESP_OK);
+  EXPECT_EQ(esp_wifi_set_channel(14, WIFI_SECOND_CHAN_NONE), ESP_OK);
+  EXPECT_EQ(a->radio().channel(), 14);
+  // A country without the chip's channel moves it to its first one.
+  ASSERT_EQ(esp_wifi_set_country_code("US", true), ESP_OK);
+  EXPECT_EQ(a->radio().channel(), 1);
+  const wifi_country_t six_to_nine{{'X', 'X', 0}, 6, 4, 0, WIFI_COUNTRY_POLICY_MANUAL};
+  ASSERT_EQ(esp_wifi_set_country(&six_to_nine), ESP_OK);
+  EXPECT_EQ(a->radio().channel(), 6);
+  EXPECT_EQ(esp_wifi_set_channel(5, WIFI_SECOND_CHAN_NONE), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_set_channel(9, WIFI_SECOND_CHAN_NONE), ESP_OK);
+  // What ESP-IDF refuses.
+  EXPECT_EQ(esp_wifi_set_country_code("ZZ", true), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_set_country_code("USA", true), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_set_country_code(nullptr, true), ESP_ERR_INVALID_ARG);
+  const wifi_country_t past_14{{'J', 'P', 0}, 2, 14, 0, WIFI_COUNTRY_POLICY_AUTO};
+  const wifi_country_t none{{'J', 'P', 0}, 1, 0, 0, WIFI_COUNTRY_POLICY_AUTO};
+  EXPECT_EQ(esp_wifi_set_country(&past_14), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_set_country(&none), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_set_country(nullptr), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_get_country(nullptr), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_wifi_get_country_code(nullptr), ESP_ERR_INVALID_ARG);
+  ASSERT_EQ(esp_wifi_get_country(&country), ESP_OK);
+  EXPECT_EQ(country.schan, 6);  // the refusals changed nothing
+  ASSERT_EQ(esp_wifi_stop(), ESP_OK);
+  ASSERT_EQ(esp_wifi_deinit(), ESP_OK);
+}
+
 TEST_F(EspNowApi, MacsComeFromTheChipsRadio) {
   emul::ScopedChip use(a.get());
   const wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
