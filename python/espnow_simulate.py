@@ -1,7 +1,8 @@
 """espnow-python --sim N: N copies of an unmodified MicroPython ESP-NOW script
 as N devices on one simulated air, on virtual time (espnow_sim.Simulation).
 
-    espnow-python --sim 20 [--sim-seconds 60] [--seed 1] [--loss 0.0] [--drift 0] [--boot-spread 100] script.py [args]
+    espnow-python --sim 20 [--sim-seconds 60] [--seed 1] [--loss 0.0] [--drift 0] [--boot-spread 100]
+                  [--gpio DEVICE:PIN=LEVEL@S ...] script.py [args]
 
 Each copy runs in its own globals (with the board's boot globals: gc) as a
 device of its own: espnow.ESPNow(), aioespnow's singleton and network.WLAN
@@ -245,6 +246,16 @@ class _SimBoard:
         copy = _current()
         return copy.boot_state if copy is not None else self._process.state()
 
+    def pads(self):
+        copy = _current()
+        return copy.power.pads if copy is not None else self._process.pads()
+
+    def irq_set(self):
+        """A pin's handler was set: the copy's sleeps now watch for its calls."""
+        copy = _current()
+        if copy is not None:
+            copy.has_irq = True
+
     def restart(self, what, cause, wake, off_ms):
         copy = _current()
         if copy is None:
@@ -390,22 +401,45 @@ class _Power:
         self.index = index
         self.next_boot = None
         self.rtc_origin_ns = None  # the device's clock at power-on
+        self.pads = machine._Pads()  # its wiring stays; the set-up is each boot's
+        self.copy = None  # the script's run on it now, once it has booted
 
 
-def _program(source, path, mac, index, boot_delay=0.0):
-    """A script as device number `index`'s program: its own globals and
-    modules of its folder, its device, its MAC before every line it prints.
+def _drive(power, pin, level):
+    """--gpio: pad `pin` of the device driven to `level` (None: let go). An
+    edge its irq listens for runs the handler at that instant, as the copy's
+    code, while its script waits (a board's handler runs between the
+    script's steps)."""
+    copy = power.copy
+
+    def wire():
+        if level is None:
+            power.pads.driven.pop(pin, None)
+        else:
+            power.pads.driven[pin] = level
+
+    def run(handler, p, hard):
+        copy.as_current(handler, p)
+        copy.device._events_signal()  # its sleep runs what the handler scheduled
+    power.pads.change(pin, wire, run if copy is not None else lambda *_: None)
+
+
+def _program(source, path, mac, power, boot_delay=0.0):
+    """A script as the program of the device `power` stands for (its number,
+    boots and pads): its own globals and modules of its folder, its device,
+    its MAC before every line it prints.
     It first starts `boot_delay` virtual seconds into the run (a power
     cycle's reboot does not wait again)."""
     folder = os.path.dirname(os.path.abspath(path))
     if folder not in sys.path:
         sys.path.insert(0, folder)  # as `python3 script.py` has it
     booted = []
-    power = _Power(index)
 
     def run(device):
         copy = _local.copy = _Copy(device, mac)
         copy.power = power
+        power.pads.boot()  # a reset sets every pad back; what drives them stays
+        power.copy = copy
         if power.next_boot is None:  # a power-on (or a power cycle from outside): the RTC starts again
             power.rtc_origin_ns = None
         copy.boot_state, power.next_boot = power.next_boot or machine._BootState(), None
@@ -426,9 +460,26 @@ def _program(source, path, mac, index, boot_delay=0.0):
             for line in traceback.format_exc().splitlines():
                 print(line)
         finally:
+            power.copy = None  # off, or ended: no handler of it runs
             if copy.pending:
                 print("")
     return run
+
+
+def _gpio_drive(text):
+    """--gpio DEVICE:PIN=LEVEL@SECONDS as (device, pin, level or None, seconds)."""
+    try:
+        device, rest = text.split(":", 1)
+        pin, rest = rest.split("=", 1)
+        level, at = rest.split("@", 1)
+        device, pin, at = int(device), int(pin), float(at)
+        if device < 1 or not 0 <= at <= 1e9 or level not in ("0", "1", "z"):
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError("takes DEVICE:PIN=LEVEL@SECONDS (LEVEL 0, 1 or z), got %r" % text)
+    if not 0 <= pin <= 39 or pin in machine._NO_SUCH_PAD:
+        raise argparse.ArgumentTypeError("an ESP32 has no pin %d (0..39 but 20, 24 and 28..31), in %r" % (pin, text))
+    return device, pin, None if level == "z" else int(level), at
 
 
 def main(argv=None):
@@ -442,6 +493,10 @@ def main(argv=None):
     parser.add_argument("--boot-spread", type=float, default=100.0,
                         help="each copy's script starts up to this many ms into the run, drawn from the seed "
                              "(default 100; 0: all at the same instant, in lockstep)")
+    parser.add_argument("--gpio", action="append", default=[], type=_gpio_drive, metavar="DEVICE:PIN=LEVEL@S",
+                        help="at S virtual seconds, drive device DEVICE's (1..N) pin PIN to LEVEL (0 or 1; z lets "
+                             "it go), as a button would; repeat it. A button to ground on pin 0 of device 1, "
+                             "pressed at 5 s for 200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2")
     parser.add_argument("script")
     # Optional: argparse takes REMAINDER for required, and named it missing with `script`.
     parser.add_argument("args", nargs=argparse.REMAINDER).required = False
@@ -456,6 +511,9 @@ def main(argv=None):
         parser.error("--drift must be 0..100000 ppm")
     if not 0.0 <= a.boot_spread <= 1e6:
         parser.error("--boot-spread must be 0..1000000 ms")
+    for device, *_ in a.gpio:
+        if device > a.devices:
+            parser.error("--gpio: there is no device %d of %d" % (device, a.devices))
     try:
         with open(a.script) as f:
             source = f.read()
@@ -471,12 +529,15 @@ def main(argv=None):
     # copies started in the same nanosecond would send in lockstep for ever,
     # and two radios sending at once never hear each other.
     boots = random.Random(a.seed ^ 0xB0075)
+    powers = [_Power(i) for i in range(a.devices)]
     for i in range(a.devices):
         delay = boots.uniform(0.0, a.boot_spread / 1000.0)
-        sim.add_device(_program(source, a.script, _device_mac(i), i, delay), mac=_device_mac(i),
+        sim.add_device(_program(source, a.script, _device_mac(i), powers[i], delay), mac=_device_mac(i),
                        ap_mac=_device_ap_mac(i), position=(i % 16, i // 16), sta_active=False)
         if a.drift:
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))
+    for device, pin, level, at in a.gpio:
+        sim.at(at, lambda power=powers[device - 1], pin=pin, level=level: _drive(power, pin, level))
     stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")
     del sim  # ends the copies still running
     return 128 + stopped if stopped else 0

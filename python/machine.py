@@ -1,6 +1,7 @@
 """The part of MicroPython's machine module that ESP-NOW scripts touch, on
-CPython: the board's identity and clock, sleeps, and pins that only keep
-their state (there is no hardware behind them).
+CPython: the board's identity and clock, sleeps, and pins (an input reads its
+pull, or what --sim's --gpio drives onto it; an output reads back its level;
+irq() handlers run on their edges).
 
 unique_id() is the device's STA MAC as first read (a board's efuse base MAC,
 which config(mac=) does not change); freq() is the ESP32's CPU clock, kept
@@ -93,9 +94,18 @@ class _ProcessBoard:
     def __init__(self):
         cause, wake, memory = (os.environ.pop(name, None) for name in self._VARIABLES)
         self._state = _BootState(int(cause), int(wake), bytes.fromhex(memory)) if cause else _BootState()
+        self._pads = None  # made on first use (the class comes below)
 
     def state(self):
         return self._state
+
+    def pads(self):
+        if self._pads is None:
+            self._pads = _Pads()
+        return self._pads
+
+    def irq_set(self):
+        """A pin's handler was set: nothing to prepare in a process."""
 
     def restart(self, what, cause, wake, off_ms):
         if sys.argv[0] in ("", "-"):
@@ -192,8 +202,91 @@ class RTC:
                 int(now % 1 * 1_000_000))
 
 
+class _Pad:
+    """A pad as the script set it up (mode, pull, output latch, irq), for one boot."""
+
+    def __init__(self):
+        self.mode = None  # None: as reset, neither input nor output set up
+        self.pull = None
+        self.latch = 0
+        self.handler = None
+        self.trigger = 0
+        self.hard = False
+        self.pin = None  # the Pin its handler is given
+
+
+class _Pads:
+    """A board's GPIO pads: each one's set-up (fresh at every boot) and the
+    levels driven onto them from outside (the wiring: a button, a sensor's
+    line), which stay. A change of a pad's level that its irq's trigger
+    matches calls its handler."""
+
+    def __init__(self):
+        self.pads = {}
+        self.driven = {}
+
+    def boot(self):
+        self.pads = {}
+
+    def pad(self, id):
+        return self.pads.setdefault(id, _Pad())
+
+    def level(self, id):
+        """What the pad's input reads: the output it drives (an open drain only
+        pulls low), else what drives it from outside, else its pull."""
+        pad = self.pads.get(id)
+        mode = pad.mode if pad else None
+        if mode == Pin.OUT or (mode == Pin.OPEN_DRAIN and pad.latch == 0):
+            return pad.latch
+        if id in self.driven:
+            return self.driven[id]
+        return 1 if pad is not None and pad.pull == Pin.PULL_UP else 0
+
+    def change(self, id, fn, run_handler):
+        """fn() changes pad `id`; an edge its irq listens for then runs its
+        handler through run_handler(handler, pin, hard)."""
+        before = self.level(id)
+        fn()
+        after = self.level(id)
+        pad = self.pads.get(id)
+        if pad is None or pad.handler is None or before == after:
+            return
+        if pad.trigger & (Pin.IRQ_RISING if after else Pin.IRQ_FALLING):
+            run_handler(pad.handler, pad.pin, pad.hard)
+
+
+def _run_own_handler(handler, pin, hard):
+    """An edge the script made itself: a hard handler at once, a soft one
+    scheduled (micropython.schedule), as a board runs them."""
+    if hard:
+        handler(pin)
+    else:
+        import micropython
+        micropython.schedule(handler, pin)
+
+
+# An ESP32's GPIO pads: 0..39 but these.
+_NO_SUCH_PAD = frozenset((20, 24, 28, 29, 30, 31))
+
+
+class _PinIRQ:
+    """What Pin.irq() returns."""
+
+    def __init__(self, pin):
+        self._pin = pin
+
+    def trigger(self, new=None):
+        pad = self._pin._pad()
+        if new is None:
+            return pad.trigger
+        pad.trigger = new
+        return None
+
+
 class Pin:
-    """A GPIO that keeps the level written to it (an input reads what was last written, else 0)."""
+    """A GPIO pad of the board: an input reads what drives it from outside
+    (espnow-python --sim's --gpio), else its pull (PULL_UP: 1); an output
+    reads back the level it drives. irq() calls a handler on its edges."""
 
     IN = 1
     OUT = 3
@@ -202,29 +295,75 @@ class Pin:
     PULL_DOWN = 1
     IRQ_RISING = 1
     IRQ_FALLING = 2
+    WAKE_LOW = 4
+    WAKE_HIGH = 5
+    DRIVE_0, DRIVE_1, DRIVE_2, DRIVE_3 = 0, 1, 2, 3
 
-    def __init__(self, id, mode=-1, pull=-1, *, value=None):
+    _UNSET = object()
+
+    def __init__(self, id, mode=-1, pull=-1, *, value=None, drive=None):
+        if not isinstance(id, int) or isinstance(id, bool) or not 0 <= id <= 39 or id in _NO_SUCH_PAD:
+            raise ValueError("invalid pin")
         self._id = id
-        self._value = 0
-        self.init(mode, pull, value=value)
+        self.init(mode, pull, value=value, drive=drive)
 
-    def init(self, mode=-1, pull=-1, *, value=None):
-        if value is not None:
-            self._value = 1 if value else 0
+    def _pad(self):
+        return _board.pads().pad(self._id)
+
+    def _change(self, fn):
+        _board.pads().change(self._id, fn, _run_own_handler)
+
+    def init(self, mode=-1, pull=-1, *, value=None, drive=None):
+        if mode not in (-1, None, Pin.IN, Pin.OUT, Pin.OPEN_DRAIN):
+            raise ValueError("invalid pin mode")
+        if pull not in (-1, None, Pin.PULL_UP, Pin.PULL_DOWN):
+            raise ValueError("invalid pull")
+        pad = self._pad()
+
+        def set_up():
+            if value is not None:
+                pad.latch = 1 if value else 0
+            if pull != -1:
+                pad.pull = pull
+            if mode != -1:
+                pad.mode = mode
+        self._change(set_up)
 
     def value(self, x=None):
         if x is None:
-            return self._value
-        self._value = 1 if x else 0
+            return _board.pads().level(self._id)
+        pad = self._pad()
+
+        def write():
+            pad.latch = 1 if x else 0
+        self._change(write)
         return None
 
     __call__ = value
 
     def on(self):
-        self._value = 1
+        self.value(1)
 
     def off(self):
-        self._value = 0
+        self.value(0)
+
+    def irq(self, handler=_UNSET, trigger=IRQ_FALLING | IRQ_RISING, *, priority=1, wake=None, hard=False):
+        """handler(pin) on each edge the trigger names (IRQ_RISING,
+        IRQ_FALLING or both); handler=None turns it off. Without arguments:
+        the irq as it is. A hard handler runs at the edge; a soft one is
+        scheduled (micropython.schedule). Not emulated: wake= (no GPIO
+        wakes a sleeping board here)."""
+        pad = self._pad()
+        if handler is not Pin._UNSET:
+            if handler is not None and not callable(handler):
+                raise TypeError("handler must be callable or None")
+            pad.handler = handler if trigger else None
+            pad.trigger = trigger if handler is not None else 0
+            pad.hard = bool(hard)
+            pad.pin = self
+            if pad.handler is not None:
+                _board.irq_set()
+        return _PinIRQ(self)
 
     def __repr__(self):
         return "Pin(%s)" % (self._id,)

@@ -213,6 +213,7 @@ void bind_devices(pyb::module_& m) {
       // reports counted; a wait for the count to pass a mark, or `timeout`
       // seconds of the device's clock (None: no limit).
       .def("_events_mark", [](PyDevice& d) { return d.events().mark(); })
+      .def("_events_signal", [](PyDevice& d) { d.events().signal(); })
       .def("_events_wait", [](PyDevice& d, std::uint64_t mark, std::optional<double> timeout) {
              DeviceEvents& events = d.events();
              std::optional<std::chrono::nanoseconds> deadline;

@@ -140,6 +140,24 @@ class PySimulation {
     if (device >= sim_->size()) raise_value_error("no device " + std::to_string(device));
     sim_->set_clock_drift(device, ppm);
   }
+  // `fn()` when virtual time reaches `when`, between the programs' steps, with
+  // the GIL; what it raises is printed, as a program's uncaught exception is.
+  void at(double when, pyb::function fn) {
+    // Released with the GIL held, whichever thread drops the last copy.
+    std::shared_ptr<pyb::object> action(new pyb::object(std::move(fn)), [](pyb::object* o) {
+      pyb::gil_scoped_acquire gil;
+      delete o;
+    });
+    sim_->at(seconds_arg(when, "at"), [action] {
+      pyb::gil_scoped_acquire gil;
+      try {
+        (*action)();
+      } catch (pyb::error_already_set& e) {
+        e.restore();
+        PyErr_Print();
+      }
+    });
+  }
   void power_cycle(std::size_t device, double at, double off_for) {
     if (device >= sim_->size()) raise_value_error("no device " + std::to_string(device));
     sim_->power_cycle(device, seconds_arg(at, "at"), seconds_arg(off_for, "off_for"));
@@ -213,6 +231,9 @@ void bind_simulation(pyb::module_& m) {
       .def("set_clock_drift", &PySimulation::set_clock_drift, pyb::arg("device"), pyb::arg("ppm"),
            "Device number `device`'s clock runs `ppm` parts per million fast (negative: slow) from now on: "
            "its timeouts, sleeps and ticks drift.")
+      .def("at", &PySimulation::at, pyb::arg("when"), pyb::arg("fn"),
+           "At virtual second `when`, fn() runs between the programs' steps (it must not wait): a scenario's "
+           "change, such as a pin driven or a device moved.")
       .def("power_cycle", &PySimulation::power_cycle, pyb::arg("device"), pyb::arg("at"), pyb::arg("off_for"),
            "At virtual second `at`, device number `device` loses power for `off_for` s, then its program "
            "starts again.");

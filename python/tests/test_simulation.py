@@ -174,6 +174,28 @@ def test_a_program_that_catches_exception_is_still_ended_and_power_cycles_restar
     del sim  # ends the program still waiting; must not hang
 
 
+def test_at_runs_a_scenario_change_at_its_virtual_instant_between_the_programs_steps(capsys):
+    sim = espnow_sim.Simulation()
+    seen = []
+
+    def sleeper(dev):
+        for _ in range(3):
+            sim.sleep(0.4)
+            seen.append(("program", sim.ticks_ms()))
+
+    sim.add_device(sleeper, mac=client_mac(1))
+    sim.at(0.5, lambda: seen.append(("at", sim.ticks_ms())))
+    sim.at(1.0, lambda: 1 / 0)  # printed, as a program's uncaught error; the run goes on
+    sim.run_for(2)
+    assert seen == [("program", 400), ("at", 500), ("program", 800), ("program", 1200)]
+    assert "ZeroDivisionError" in capsys.readouterr().err
+    try:
+        sim.at(-1, lambda: None)
+    except ValueError:
+        return
+    raise AssertionError("no ValueError for a negative time")
+
+
 def test_bad_arguments_are_value_errors():
     sim = espnow_sim.Simulation()
     for call in (lambda: sim.run_for(-1), lambda: sim.power_cycle(3, 1.0, 1.0),

@@ -1,0 +1,129 @@
+"""machine.Pin as a board's pad: pulls, outputs read back, irq handlers on
+edges, and espnow-python --sim's --gpio driving a device's pin at a virtual
+instant (a button pressed)."""
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "python"
+ENV = {"ESPNOW_AIR": "udp://239.255.77.78:47978", "ESPNOW_MAC": "02:12:34:56:78:9b"}
+
+
+def run_c(code):
+    return subprocess.run([LAUNCHER, "-c", textwrap.dedent(code)], env=ENV, capture_output=True, text=True,
+                          timeout=60)
+
+
+def sim(*args):
+    return subprocess.run([LAUNCHER, "--sim", *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+def test_a_pulled_up_input_reads_1_and_an_output_reads_back_its_level():
+    # The classic loop `if not button.value(): send()` must not see a press
+    # nobody made: a released button to ground reads its pull-up.
+    r = run_c("""\
+        from machine import Pin
+        button = Pin(0, Pin.IN, Pin.PULL_UP)
+        down = Pin(4, Pin.IN, Pin.PULL_DOWN)
+        floating = Pin(5, Pin.IN)
+        led = Pin(2, Pin.OUT, value=1)
+        print(button.value(), down.value(), floating.value(), led.value(), Pin(2).value())
+        led.off()
+        drain = Pin(13, Pin.OPEN_DRAIN, Pin.PULL_UP, value=0)
+        print(led(), drain.value(), end=" ")
+        drain.value(1)  # released: its pull-up
+        print(drain.value())
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["1 0 0 1 1", "0 0 1"]
+
+
+def test_pins_an_esp32_does_not_have_and_bad_modes_are_refused():
+    r = run_c("""\
+        from machine import Pin
+        for args in ((24,), (40,), (-1,), ("X",), (2, 99), (2, Pin.IN, 7)):
+            try:
+                Pin(*args)
+            except ValueError as e:
+                print(e)
+        try:
+            Pin(2).irq(handler=5)
+        except TypeError as e:
+            print(e)
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["invalid pin"] * 4 + ["invalid pin mode", "invalid pull",
+                                                          "handler must be callable or None"]
+
+
+def test_a_scripts_own_output_edges_call_its_handlers_hard_at_once_soft_when_scheduled():
+    r = run_c("""\
+        import time
+        from machine import Pin
+        seen = []
+        p = Pin(2, Pin.OUT, value=0)
+        irq = p.irq(lambda pin: seen.append(("soft", pin.value())), Pin.IRQ_RISING)
+        q = Pin(4, Pin.OUT, value=1)
+        q.irq(lambda pin: seen.append(("hard", pin.value())), Pin.IRQ_FALLING, hard=True)
+        p.on(); p.off(); p.on()   # two rising edges
+        q.off(); at_once = ("hard", 0) in seen; q.on()  # one falling edge, its handler within off()
+        q.on()                    # no change: no edge
+        time.sleep_ms(10)         # the scheduled ones have run by now
+        print(at_once, sorted(seen), irq.trigger() == Pin.IRQ_RISING)
+        p.irq(handler=None)
+        p.off(); p.on()
+        time.sleep_ms(10)
+        print(len(seen))
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["True [('hard', 0), ('soft', 1), ('soft', 1)] True", "3"]
+
+
+def test_sim_gpio_presses_buttons_and_each_press_is_broadcast_once_the_same_every_run():
+    args = [3, "--sim-seconds", 3, "--gpio", "1:0=0@1", "--gpio", "1:0=z@1.2", "--gpio=3:0=0@2",
+            "--gpio", "3:0=z@2.001", EXAMPLES / "mp_button_remote.py"]
+    first = sim(*args)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert [line for line in lines if "button pressed" in line] == [
+        "02:00:00:00:00:01 button pressed at 990 ms: sending press 1",  # 1 s, its script booted at 10 ms
+        "02:00:00:00:00:03 button pressed at 1941 ms: sending press 1",
+    ]
+    heard = sorted(line for line in lines if "heard" in line)
+    assert heard == ["02:00:00:00:00:01 heard press 1 from 02:00:00:00:00:03",
+                     "02:00:00:00:00:02 heard press 1 from 02:00:00:00:00:01",
+                     "02:00:00:00:00:02 heard press 1 from 02:00:00:00:00:03",
+                     "02:00:00:00:00:03 heard press 1 from 02:00:00:00:00:01"]
+    assert sim(*args).stdout == first.stdout
+
+
+def test_sim_gpio_drives_an_input_and_a_reset_keeps_what_is_wired(tmp_path):
+    script = tmp_path / "wired.py"
+    script.write_text(textwrap.dedent("""\
+        import machine, time
+        from machine import Pin
+        p = Pin(4, Pin.IN, Pin.PULL_UP)
+        print(machine.reset_cause() == machine.PWRON_RESET, p.value())
+        time.sleep(1)
+        print(p.value())
+        if machine.reset_cause() == machine.PWRON_RESET:
+            machine.reset()
+        """))
+    r = sim(1, "--sim-seconds", 3, "--boot-spread", 0, "--gpio", "1:4=0@0.5", script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["02:00:00:00:00:01 True 1", "02:00:00:00:00:01 0",
+                                     "02:00:00:00:00:01 False 0", "02:00:00:00:00:01 0"]
+
+
+def test_sim_gpio_refuses_what_it_cannot_drive(tmp_path):
+    script = tmp_path / "idle.py"
+    script.write_text("pass\n")
+    for arg, message in (("3:0=0@1", "there is no device 3 of 2"),
+                         ("1:24=0@1", "an ESP32 has no pin 24 (0..39 but 20, 24 and 28..31)"),
+                         ("1:0=2@1", "takes DEVICE:PIN=LEVEL@SECONDS (LEVEL 0, 1 or z), got '1:0=2@1'"),
+                         ("1:0=0", "got '1:0=0'"), ("0:0=0@1", "got '0:0=0@1'")):
+        r = sim(2, "--gpio", arg, script)
+        assert r.returncode == 2, (arg, r.stderr)
+        assert message in r.stderr, (arg, r.stderr)
