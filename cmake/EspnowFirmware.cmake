@@ -1,4 +1,5 @@
-# espnow_add_firmware(NAME SOURCES...): ESP-IDF firmware (an app_main() and
+# espnow_add_firmware(NAME SOURCES... [SDKCONFIG files...] [KCONFIG files...]):
+# ESP-IDF firmware (an app_main() and
 # what it calls) as a host program NAME that runs it as one chip on the UDP
 # air, or with --sim N as N chips of one simulation (docs/esp-idf.md), each
 # chip with its own copy of the firmware's global and static variables, as
@@ -10,8 +11,17 @@
 # the radio), one for all chips, which loads the module beside it once per
 # chip. The module is built with -Bsymbolic so that each copy's code uses its
 # own globals even where another copy or the program defines the same names.
+#
+# SDKCONFIG and KCONFIG: the project's configuration (its sdkconfig and
+# sdkconfig.defaults, its main/Kconfig.projbuild), from which the firmware
+# gets the sdkconfig.h an ESP-IDF build would generate (EspnowSdkconfig.cmake):
+# its own CONFIG_* options, and the emulation's (CONFIG_FREERTOS_HZ, ...).
+include(${CMAKE_CURRENT_LIST_DIR}/EspnowSdkconfig.cmake)
+
 function(espnow_add_firmware name)
-  if(NOT ARGN)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SDKCONFIG;KCONFIG")
+  set(sources ${ARG_UNPARSED_ARGUMENTS})
+  if(NOT sources)
     message(FATAL_ERROR "espnow_add_firmware(${name}): no sources")
   endif()
   set(module ${name}_firmware)
@@ -29,7 +39,12 @@ extern char* const espnow_firmware_rtc_sections[4];
 char* const espnow_firmware_rtc_sections[4] = {__start_espnow_rtc_data, __stop_espnow_rtc_data,
                                                __start_espnow_rtc_noinit, __stop_espnow_rtc_noinit};
 ]])
-  add_library(${module} MODULE ${ARGN} ${rtc_source})
+  add_library(${module} MODULE ${sources} ${rtc_source})
+  if(ARG_SDKCONFIG OR ARG_KCONFIG)
+    set(config_dir ${CMAKE_CURRENT_BINARY_DIR}/${name}_sdkconfig)
+    espnow_generate_sdkconfig(OUTPUT ${config_dir}/sdkconfig.h SDKCONFIG ${ARG_SDKCONFIG} KCONFIG ${ARG_KCONFIG})
+    target_include_directories(${module} PRIVATE ${config_dir})
+  endif()
   set_target_properties(${module} PROPERTIES PREFIX "" OUTPUT_NAME "${name}.firmware")
   target_link_libraries(${module} PRIVATE espnow::idf_emul_api)
   target_link_options(${module} PRIVATE -Wl,-Bsymbolic)

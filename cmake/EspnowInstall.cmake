@@ -31,4 +31,5 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/espnowConfigVersion
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/espnowConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/espnowConfigVersion.cmake
   ${CMAKE_CURRENT_LIST_DIR}/EspnowFirmware.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/EspnowSdkconfig.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/espnow)

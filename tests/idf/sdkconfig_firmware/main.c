@@ -1,0 +1,32 @@
+/* Firmware configured as an ESP-IDF project is: its own options in
+ * Kconfig.projbuild, its defaults in sdkconfig.defaults, read through
+ * sdkconfig.h (which espnow_add_firmware generates from them). */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
+#include "sdkconfig.h"
+
+void app_main(void) {
+#if defined(CONFIG_REMOTE_ROLE_SENSOR) && !defined(CONFIG_REMOTE_ROLE_GATEWAY)
+  printf("role sensor, period %d ms\n", CONFIG_REMOTE_SENSOR_PERIOD_MS);
+#else
+  printf("role gateway\n");
+#endif
+  printf("channel %d, pmk %s, sends %d, magic 0x%x\n", CONFIG_REMOTE_CHANNEL, CONFIG_REMOTE_PMK,
+         CONFIG_REMOTE_SEND_COUNT, CONFIG_REMOTE_MAGIC);
+#ifdef CONFIG_REMOTE_LONG_RANGE
+  printf("long range at %d kbit/s\n", CONFIG_REMOTE_LR_KBPS);
+#elif defined(CONFIG_REMOTE_LR_KBPS)
+  printf("long range off, yet a rate: its dependency was not honoured\n");
+#else
+  printf("long range off\n");
+#endif
+#ifdef CONFIG_REMOTE_VERBOSE
+  printf("verbose\n");
+#endif
+  const TickType_t t0 = xTaskGetTickCount();
+  vTaskDelay(pdMS_TO_TICKS(1000));
+  printf("tick rate %d Hz: a second is %" PRIu32 " ticks\n", CONFIG_FREERTOS_HZ, (uint32_t)(xTaskGetTickCount() - t0));
+}
