@@ -95,6 +95,10 @@ class EmulatedChip {
   // instant: call it between runs or from Simulation::at). nullopt lets it
   // go. False for a pad an ESP32 does not have.
   bool set_gpio_input(int pin, std::optional<int> level);
+  // Puts `millivolts` on pad `pin` for its ADC channel (esp_adc/adc_oneshot.h:
+  // a battery divider, a sensor's output); nullopt takes it off, and the ADC
+  // then reads the pad's level at 3.3 V. False for a pad an ESP32 does not have.
+  bool set_analog_input(int pin, std::optional<int> millivolts);
 
   // Returns once the Wi-Fi task has nothing queued and runs no callback;
   // false if it already had nothing to do. On the in-process air a receiver

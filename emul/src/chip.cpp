@@ -274,6 +274,13 @@ bool EmulatedChip::set_gpio_input(int pin, std::optional<int> level) {
   p.changed_locked(pin, before);  // an edge the firmware listens for raises its interrupt
   return true;
 }
+bool EmulatedChip::set_analog_input(int pin, std::optional<int> millivolts) {
+  if (!GPIO_IS_VALID_GPIO(pin)) return false;
+  std::lock_guard lk(state_->gpio.mutex);
+  state_->gpio.pads[static_cast<std::size_t>(pin)].analog_mv = millivolts;
+  return true;
+}
+
 std::uint64_t EmulatedChip::rx_queue_drops() const { return state_->task.rx_drops(); }
 bool EmulatedChip::wait_quiet() const { return state_->task.wait_quiet(); }
 

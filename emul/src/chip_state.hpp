@@ -82,6 +82,9 @@ struct ChipState final : WifiTask::Handler {
 
   GpioPads gpio;  // driver/gpio.h
 
+  std::mutex adc_mutex;  // the unit claims: ADC1, ADC2 (esp_adc/adc_oneshot.h)
+  bool adc_claimed[2] = {false, false};
+
   // NVS, event loop, boot time: after the link, so the Wi-Fi task (below)
   // ends before the event loop it posts to.
   ChipServices services;

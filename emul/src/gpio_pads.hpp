@@ -26,6 +26,7 @@ struct GpioPad {
   void (*isr)(void*) = nullptr;  // gpio_isr_handler_add's
   void* isr_arg = nullptr;
   std::optional<int> driven;  // an external level (EmulatedChip::set_gpio_input)
+  std::optional<int> analog_mv;  // an external voltage (EmulatedChip::set_analog_input)
 
   int level() const {
     if (output && !(open_drain && latch)) return latch;
@@ -34,6 +35,8 @@ struct GpioPad {
   }
   // What gpio_get_level reads and the interrupt logic sees: 0 with the input off.
   int input_level() const { return input ? level() : 0; }
+  // What an ADC sees on it: the voltage put on it, else its level at 3.3 V.
+  int millivolts() const { return analog_mv ? *analog_mv : level() * 3300; }
   // A level interrupt whose level the pad shows now.
   bool level_interrupt_active() const;
   // Whether going from input level `before` to the present one raises its interrupt.

@@ -30,6 +30,7 @@ struct GpioDrive {
   int chip = 0;  // from 1, as the MAC's last digits count
   int pad = 0;
   std::optional<int> level;  // nullopt: let go ('z')
+  std::optional<int> millivolts;  // an analog voltage (NNNmV) for its ADC instead of a level
   double at_s = 0;
 };
 
@@ -63,9 +64,10 @@ const char* const kUsage =
     "  --drift PPM        each chip's crystal off by up to PPM ppm, drawn from the seed\n"
     "  --gpio CHIP:PAD=LEVEL@S\n"
     "                     at S virtual seconds, drive chip CHIP's (1..N) pad PAD to\n"
-    "                     LEVEL (0 or 1; z lets it go), as a button or a sensor's line\n"
-    "                     would; repeat it. A button to ground on GPIO 0 of chip 1,\n"
-    "                     pressed at 5 s for 200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n";
+    "                     LEVEL (0 or 1; z lets it go; 1650mV puts a voltage on it for\n"
+    "                     its ADC), as a button, a sensor or a battery would; repeat it.\n"
+    "                     A button to ground on GPIO 0 of chip 1, pressed at 5 s for\n"
+    "                     200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n";
 
 // A bad argument: its reason; empty when there is none.
 using Problem = std::string;
@@ -102,7 +104,8 @@ Problem parse_channels(std::string_view text, std::vector<std::uint8_t>& out) {
 
 // CHIP:PAD=LEVEL@SECONDS; the chip is checked against --sim once all are read.
 Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
-  const Problem bad = "--gpio takes CHIP:PAD=LEVEL@SECONDS (LEVEL 0, 1 or z), got '" + std::string(text) + "'";
+  const Problem bad =
+      "--gpio takes CHIP:PAD=LEVEL@SECONDS (LEVEL 0, 1, z or millivolts as 1650mV), got '" + std::string(text) + "'";
   const std::size_t colon = text.find(':'), eq = text.find('='), at = text.find('@');
   if (colon == std::string_view::npos || eq == std::string_view::npos || at == std::string_view::npos ||
       !(colon < eq && eq < at))
@@ -110,15 +113,19 @@ Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
   std::uint64_t chip = 0, pad = 0;
   double seconds = 0;
   const std::string_view level = text.substr(eq + 1, at - eq - 1);
+  std::uint64_t mv = 0;
+  const bool analog = level.size() > 2 && level.substr(level.size() - 2) == "mV" &&
+                      parse_unsigned(level.substr(0, level.size() - 2), mv) && mv <= 5000;
   if (!parse_unsigned(text.substr(0, colon), chip) || chip < 1 || !parse_unsigned(text.substr(colon + 1, eq - colon - 1), pad) ||
       !parse_number(text.substr(at + 1), seconds) || seconds < 0 || seconds > 1e9 ||
-      (level != "0" && level != "1" && level != "z"))
+      (level != "0" && level != "1" && level != "z" && !analog))
     return bad;
   if (pad > 63 || !GPIO_IS_VALID_GPIO(static_cast<int>(pad)))
     return "--gpio: an ESP32 has no GPIO " + std::to_string(pad) + " (0..39 but 24 and 28..31), in '" + std::string(text) + "'";
   GpioDrive d{.chip = static_cast<int>(std::min<std::uint64_t>(chip, kMaxChips + 1)), .pad = static_cast<int>(pad),
-              .level = std::nullopt, .at_s = seconds};
-  if (level != "z") d.level = level == "1" ? 1 : 0;
+              .level = std::nullopt, .millivolts = std::nullopt, .at_s = seconds};
+  if (analog) d.millivolts = static_cast<int>(mv);
+  else if (level != "z") d.level = level == "1" ? 1 : 0;
   out.push_back(d);
   return {};
 }
@@ -247,7 +254,10 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   }
   for (const GpioDrive& d : a.gpio)
     sim.at(std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double>(d.at_s)),
-           [chip = chips[static_cast<std::size_t>(d.chip - 1)], d] { chip->set_gpio_input(d.pad, d.level); });
+           [chip = chips[static_cast<std::size_t>(d.chip - 1)], d] {
+             if (!d.millivolts) chip->set_gpio_input(d.pad, d.level);
+             if (!d.level) chip->set_analog_input(d.pad, d.millivolts);  // z lets both go
+           });
   sim.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(a.seconds)));
   const double virtual_s = std::chrono::duration<double>(sim.now()).count();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
