@@ -8,6 +8,7 @@
 #include "event_loop.hpp"
 #include "freertos_timer_service.hpp"
 #include "nvs_partition.hpp"
+#include "task_wdt.hpp"
 
 namespace espnow::emul::detail {
 
@@ -30,6 +31,12 @@ std::shared_ptr<EspTimerTask> ChipServices::esp_timer() {
   std::lock_guard lk(mutex);
   if (!esp_timer_) esp_timer_ = std::make_shared<EspTimerTask>(&chip, clock, boot);
   return esp_timer_;
+}
+
+TaskWdt& ChipServices::task_wdt() {
+  std::lock_guard lk(mutex);
+  if (!task_wdt_) task_wdt_ = std::make_unique<TaskWdt>();
+  return *task_wdt_;
 }
 
 std::shared_ptr<EspTimerTask> ChipServices::esp_timer_if_made() {

@@ -25,6 +25,7 @@ class NvsPartition;
 class EventLoop;
 class EspTimerTask;
 class TimerService;
+class TaskWdt;
 
 struct ChipServices {
   ChipServices(EmulatedChip& chip, Clock& clock, std::string nvs_dir, int reset_reason, int wakeup_cause);
@@ -41,6 +42,8 @@ struct ChipServices {
   // FreeRTOS's timer service task ("Tmr Svc"). Made on first use; its timers
   // keep it (stopped) after the chip is gone.
   std::shared_ptr<TimerService> rtos_timers();
+  // The Task Watchdog Timer (esp_task_wdt.h). Made on first use, as the boot configured it.
+  TaskWdt& task_wdt();
 
   EmulatedChip& chip;
   Clock& clock;                          // the chip's
@@ -61,6 +64,7 @@ struct ChipServices {
   std::unique_ptr<NvsPartition> nvs_;
   std::shared_ptr<EspTimerTask> esp_timer_;
   std::shared_ptr<TimerService> rtos_timers_;
+  std::unique_ptr<TaskWdt> task_wdt_;  // after esp_timer_: its timer goes first
 };
 
 // The selected chip's services (the process default chip's without a selection).
