@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <mutex>
 
 #include "chip_state.hpp"
@@ -30,15 +31,28 @@ namespace {
 constexpr std::array<int, 8> kAdc1Pads{36, 37, 38, 39, 32, 33, 34, 35};
 constexpr std::array<int, 10> kAdc2Pads{4, 0, 2, 15, 13, 12, 14, 27, 25, 26};
 
-bool valid_unit(adc_unit_t u) { return u == ADC_UNIT_1 || u == ADC_UNIT_2; }
+// A C caller may pass any int in an enum's place; C++ must not load it as
+// the enum (a value the enum has not is undefined there), so it is read as bits.
+template <class Enum>
+int raw_value(const Enum& e) {
+  int v = 0;
+  static_assert(sizeof(Enum) == sizeof(int));
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
+bool valid_unit(const adc_unit_t& u) { return raw_value(u) == ADC_UNIT_1 || raw_value(u) == ADC_UNIT_2; }
 int channels_of(adc_unit_t u) { return u == ADC_UNIT_1 ? 8 : 10; }
 bool valid_channel(adc_unit_t u, adc_channel_t c) { return c >= 0 && c < channels_of(u); }
 int pad_of(adc_unit_t u, adc_channel_t c) {
   return u == ADC_UNIT_1 ? kAdc1Pads[static_cast<std::size_t>(c)] : kAdc2Pads[static_cast<std::size_t>(c)];
 }
-bool valid_atten(adc_atten_t a) { return a >= ADC_ATTEN_DB_0 && a <= ADC_ATTEN_DB_12; }
+bool valid_atten(const adc_atten_t& a) { return raw_value(a) >= ADC_ATTEN_DB_0 && raw_value(a) <= ADC_ATTEN_DB_12; }
 // An ESP32's SAR ADC gives 9 to 12 bits.
-bool valid_bitwidth(adc_bitwidth_t b) { return b == ADC_BITWIDTH_DEFAULT || (b >= ADC_BITWIDTH_9 && b <= ADC_BITWIDTH_12); }
+bool valid_bitwidth(const adc_bitwidth_t& b) {
+  const int v = raw_value(b);
+  return v == ADC_BITWIDTH_DEFAULT || (v >= ADC_BITWIDTH_9 && v <= ADC_BITWIDTH_12);
+}
 int bits_of(adc_bitwidth_t b) { return b == ADC_BITWIDTH_DEFAULT ? 12 : static_cast<int>(b); }
 int max_raw(adc_bitwidth_t b) { return (1 << bits_of(b)) - 1; }
 
@@ -64,7 +78,8 @@ bool wifi_started(ChipState& s) {
 extern "C" {
 
 esp_err_t adc_oneshot_new_unit(const adc_oneshot_unit_init_cfg_t* init, adc_oneshot_unit_handle_t* ret) {
-  if (!init || !ret || !valid_unit(init->unit_id) || init->ulp_mode != ADC_ULP_MODE_DISABLE) return ESP_ERR_INVALID_ARG;
+  if (!init || !ret || !valid_unit(init->unit_id) || raw_value(init->ulp_mode) != ADC_ULP_MODE_DISABLE)
+    return ESP_ERR_INVALID_ARG;
   EmulatedChip& chip = espnow::emul::selected_chip();
   ChipState& s = chip.state();
   std::lock_guard lk(s.adc_mutex);
