@@ -140,7 +140,7 @@ def run(path, as_json=False, pcap=None):
             script = os.path.join(folder, node["program"])
             with open(script) as file:
                 source = file.read()
-            sim.add_device(_launcher._program(source, script, options["mac"], index), sta_active=False,
+            sim.add_device(_launcher._program(source, script, options["mac"], _launcher._Power(index)), sta_active=False,
                            **options)
         else:
             mine = [f for f in flows if f.from_text == text]
