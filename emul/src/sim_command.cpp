@@ -102,6 +102,17 @@ Problem parse_channels(std::string_view text, std::vector<std::uint8_t>& out) {
   }
 }
 
+// LEVEL of --gpio into `d`: 0, 1, z (let go: neither set), or NNNmV (0..5000).
+bool parse_level(std::string_view level, GpioDrive& d) {
+  if (level == "0" || level == "1") d.level = level == "1" ? 1 : 0;
+  else if (level == "z") return true;
+  else if (std::uint64_t mv = 0; level.size() > 2 && level.substr(level.size() - 2) == "mV" &&
+                                 parse_unsigned(level.substr(0, level.size() - 2), mv) && mv <= 5000)
+    d.millivolts = static_cast<int>(mv);
+  else return false;
+  return true;
+}
+
 // CHIP:PAD=LEVEL@SECONDS; the chip is checked against --sim once all are read.
 Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
   const Problem bad =
@@ -111,21 +122,15 @@ Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
       !(colon < eq && eq < at))
     return bad;
   std::uint64_t chip = 0, pad = 0;
-  double seconds = 0;
-  const std::string_view level = text.substr(eq + 1, at - eq - 1);
-  std::uint64_t mv = 0;
-  const bool analog = level.size() > 2 && level.substr(level.size() - 2) == "mV" &&
-                      parse_unsigned(level.substr(0, level.size() - 2), mv) && mv <= 5000;
+  GpioDrive d{.chip = 0, .pad = 0, .level = std::nullopt, .millivolts = std::nullopt, .at_s = 0};
   if (!parse_unsigned(text.substr(0, colon), chip) || chip < 1 || !parse_unsigned(text.substr(colon + 1, eq - colon - 1), pad) ||
-      !parse_number(text.substr(at + 1), seconds) || seconds < 0 || seconds > 1e9 ||
-      (level != "0" && level != "1" && level != "z" && !analog))
+      !parse_number(text.substr(at + 1), d.at_s) || d.at_s < 0 || d.at_s > 1e9 ||
+      !parse_level(text.substr(eq + 1, at - eq - 1), d))
     return bad;
   if (pad > 63 || !GPIO_IS_VALID_GPIO(static_cast<int>(pad)))
     return "--gpio: an ESP32 has no GPIO " + std::to_string(pad) + " (0..39 but 24 and 28..31), in '" + std::string(text) + "'";
-  GpioDrive d{.chip = static_cast<int>(std::min<std::uint64_t>(chip, kMaxChips + 1)), .pad = static_cast<int>(pad),
-              .level = std::nullopt, .millivolts = std::nullopt, .at_s = seconds};
-  if (analog) d.millivolts = static_cast<int>(mv);
-  else if (level != "z") d.level = level == "1" ? 1 : 0;
+  d.chip = static_cast<int>(std::min<std::uint64_t>(chip, kMaxChips + 1));
+  d.pad = static_cast<int>(pad);
   out.push_back(d);
   return {};
 }
