@@ -75,7 +75,9 @@ endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -DMISSING=${WORK}/nope/sdkconfig
                         -P ${CMAKE_CURRENT_LIST_DIR}/sdkconfig_missing.cmake
                 ERROR_VARIABLE err RESULT_VARIABLE rc)
-if(rc EQUAL 0 OR NOT err MATCHES "SDKCONFIG file[ \n]+[^ ]*/nope/sdkconfig does not exist")
+# (CMake wraps a message's lines at blanks: compared with them as single spaces.)
+string(REGEX REPLACE "[ \n]+" " " flat "${err}")
+if(rc EQUAL 0 OR NOT flat MATCHES "SDKCONFIG file [^ ]*/nope/sdkconfig does not exist")
   message(FATAL_ERROR "a missing SDKCONFIG file: rc ${rc}, ${err}")
 endif()
 message("sdkconfig checks passed")
