@@ -70,7 +70,7 @@ void AirRadio::set_position(Position p) {
 Hearing hear(const AirRadio& rx, const Transmitter& tx, const MacAddress& dst, PhyRate rate, const PathLoss& path_loss,
              LossModel& loss) {
   using enum Hearing::Outcome;
-  if (!rx.accepts(dst)) return {not_addressed};
+  if (!rx.hears(dst)) return {not_addressed};
   const int rssi = rssi_dbm(path_loss, tx.position, rx.position(), tx.tx_dbm);
   switch (reception(tx.channel, rx.channel(), rate, rx.long_range(), rssi)) {
     case Reception::heard: break;

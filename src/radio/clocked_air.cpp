@@ -78,6 +78,7 @@ void ClockedAir::hook_station(std::uint32_t i) {
   mac.set_owner([this, i](const MacAddress& m) { return owns(i, m); });
   mac.set_admit([this, i](const sim::AirFrame& f, std::uint32_t from, double dbm) { return admit(i, f, from, dbm); });
   mac.on_receive([this, i](const sim::AirFrame& f, double dbm) { received(i, f, dbm); });
+  mac.on_overhear([this, i](const sim::AirFrame& f, std::uint32_t from, double dbm) { overheard(i, f, from, dbm); });
   mac.on_report([this, i](const sim::TxReport& r) { reported(i, r); });
 }
 
@@ -162,9 +163,16 @@ bool ClockedAir::admit(std::uint32_t i, const sim::AirFrame& f, std::uint32_t fr
   return !lost;
 }
 
+// Another radio's unicast, intact: a sniffer takes it after the air's extra
+// losses (drawn only then, so that sniffing changes no other radio's draws).
+void ClockedAir::overheard(std::uint32_t i, const sim::AirFrame& f, std::uint32_t from, double rx_dbm) {
+  SimRadio* r = radios_[i];
+  if (r && r->promiscuous() && admit(i, f, from, rx_dbm)) received(i, f, rx_dbm);
+}
+
 void ClockedAir::received(std::uint32_t i, const sim::AirFrame& f, double rx_dbm) {
   SimRadio* r = radios_[i];
-  if (!r || !r->accepts(f.dst)) return;  // the rule of every air (Radio::accepts)
+  if (!r || !r->hears(f.dst)) return;  // the rule of every air (AirRadio::hears)
   const std::vector<std::uint8_t>* bytes = bytes_of(f);
   if (!bytes) return;
   ++counts_.deliveries;

@@ -84,6 +84,7 @@ class ClockedAir {
   bool owns(std::uint32_t i, const MacAddress& mac);
   bool admit(std::uint32_t i, const sim::AirFrame& f, std::uint32_t from, double rx_dbm);
   void received(std::uint32_t i, const sim::AirFrame& f, double rx_dbm);
+  void overheard(std::uint32_t i, const sim::AirFrame& f, std::uint32_t from, double rx_dbm);
   void reported(std::uint32_t i, const sim::TxReport& report);
   // The frame's bytes as sent in this attempt (the retry bit set on retries).
   const std::vector<std::uint8_t>* bytes_of(const sim::AirFrame& f);

@@ -135,8 +135,9 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
 
   std::shared_lock lk(radios_mutex_);
   ++counters_.transmissions;
+  bool owner_found = false, acked = false;  // the first radio owning `dst` takes a unicast
   for (const auto& r : radios_) {
-    if (r.get() == &sender) continue;
+    if (r.get() == &sender || (owner_found && !r->promiscuous())) continue;
     const auto [outcome, rssi] = hear(*r, from, dst, rate, path_loss_, loss_);
     if (outcome == Hearing::Outcome::too_weak) ++counters_.too_weak;
     if (outcome != Hearing::Outcome::heard && outcome != Hearing::Outcome::lost) continue;
@@ -152,17 +153,18 @@ bool SimAir::deliver(SimRadio& sender, std::span<const std::uint8_t> frame, PhyR
       const RxControl rx_ctrl{static_cast<std::int8_t>(rssi), channel, rate, r->now_us()};
       r->listener_->on_frame(frame, rx_ctrl);
     }
-    if (!group) {
-      // The owner's radio acknowledges, whether or not ESP-NOW runs on it.
-      if (loss_.lose(to_mac, from_mac)) {
-        ++counters_.lost;
-        return false;
-      }
-      ++counters_.acks;
-      return true;
+    // The owner's radio acknowledges, whether or not ESP-NOW runs on it; a
+    // sniffer that overheard the frame does not.
+    if (group || owner_found || !r->owns(dst)) continue;
+    owner_found = true;
+    if (loss_.lose(to_mac, from_mac)) {
+      ++counters_.lost;
+      continue;
     }
+    ++counters_.acks;
+    acked = true;
   }
-  return false;
+  return acked;
 }
 
 void SimAir::report_tx_done(SimRadio& sender, const MacAddress& dst, bool acked) {

@@ -779,26 +779,37 @@ void UdpAir::handle_frame(std::span<const std::uint8_t> frame, const wire::AirHe
   const MacAddress src = MacAddress::read(frame.data() + 10);
   const bool group = dst.is_multicast();
   const Transmitter sender{src, from.position, double(from.tx_power_dbm), from.channel};
+  bool owner_found = false;  // the first radio owning `dst` takes a unicast, as before sniffers
   for (std::size_t i = 0; i < radio_count(); ++i) {
     UdpRadio* r = &radio(i);
-    if (r->id_ == from.sender_id) continue;
+    if (r->id_ == from.sender_id || (owner_found && !r->promiscuous())) continue;
     const auto [outcome, rssi] = hear(*r, sender, dst, from.rate, options_.path_loss, loss_);
     if (outcome == Hearing::Outcome::lost) ++counters_.lost;
     if (outcome != Hearing::Outcome::heard) continue;
-    const Order place = group || from.tag == 0 ? Order::next : order(from, dst);
-    if (place == Order::early) return void(++counters_.out_of_order);
+    const RxControl rx{static_cast<std::int8_t>(rssi), from.channel, from.rate, r->now_us()};
+    // A sniffer takes every attempt as it comes (retries too), and never
+    // acknowledges; the owner takes the stream in order.
+    if (group || owner_found || !r->owns(dst)) {
+      ++counters_.deliveries;
+      if (r->listener_) r->listener_->on_frame(frame, rx);
+      continue;
+    }
+    owner_found = true;
+    const Order place = from.tag == 0 ? Order::next : order(from, dst);
+    if (place == Order::early) {
+      ++counters_.out_of_order;
+      continue;
+    }
     if (place == Order::repeat) ++counters_.repeats;
     if (place == Order::next) {
       ++counters_.deliveries;
-      if (r->listener_) r->listener_->on_frame(frame, RxControl{static_cast<std::int8_t>(rssi), from.channel, from.rate, r->now_us()});
+      if (r->listener_) r->listener_->on_frame(frame, rx);
     }
-    if (group) continue;
     if (loss_.lose(r->mac(Interface::sta), src)) {
       ++counters_.lost;
-      return;
+      continue;
     }
     owed_acks_.push_back({r, src, ack_rate(from.rate), from.tag});
-    return;
   }
 }
 

@@ -235,9 +235,12 @@ void Dcf::phy_rx_end(const AirFrame& frame, std::uint32_t from, RxOutcome outcom
     } else if (frame.dst.is_multicast()) {
       ++counters_.receptions;
       if (on_receive_) on_receive_(frame, rx_dbm);
-    } else if (frame.nav > 0) {
-      update_backoff();
-      nav_until_ = std::max(nav_until_, now + frame.nav);
+    } else {
+      if (has_overhear_) on_overhear_(frame, from, rx_dbm);
+      if (frame.nav > 0) {
+        update_backoff();
+        nav_until_ = std::max(nav_until_, now + frame.nav);
+      }
     }
   }
   if (acked) {

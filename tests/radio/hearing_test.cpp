@@ -64,3 +64,18 @@ TEST(Hearing, TheLossProbabilityComesLast) {
   r.rx.set_position({5000, 0});
   EXPECT_EQ(hear(r.rx, r.tx, kRx, PhyRate::r1m, PathLoss{}, all_lost).outcome, Outcome::too_weak);
 }
+
+TEST(Hearing, APromiscuousRadioHearsEveryAddressEvenWithNoInterfaceActive) {
+  OneReceiver r;
+  r.rx.set_promiscuous(true);
+  EXPECT_EQ(r.hear_at(kOther), Outcome::heard);
+  EXPECT_EQ(r.hear_at(kMulticast), Outcome::heard);
+  r.rx.set_active(Interface::sta, false);  // WIFI_MODE_NULL: a sniffer still hears
+  EXPECT_EQ(r.hear_at(kBroadcast), Outcome::heard);
+  EXPECT_FALSE(r.rx.owns(kOther));  // hearing is not owning: no ACK for it
+  ASSERT_FALSE(r.rx.set_channel(6));
+  EXPECT_EQ(r.hear_at(kOther), Outcome::not_heard);  // its channel only
+  r.rx.set_promiscuous(false);
+  ASSERT_FALSE(r.rx.set_channel(1));
+  EXPECT_EQ(r.hear_at(kOther), Outcome::not_addressed);
+}

@@ -228,3 +228,31 @@ TEST(SimAir, SetChannelReturnsOnlyOnceDeliveriesUnderWayHaveLanded) {
   EXPECT_EQ(held.frames.load(), 1);
   b.set_listener(nullptr);
 }
+
+// A sniffer (esp_wifi_set_promiscuous) hears another radio's unicast on the
+// instant air; only the owner acknowledges it, so a unicast nobody owns still
+// fails after every attempt, each of which the sniffer hears.
+TEST(SimAir, APromiscuousRadioOverhearsUnicastsButOnlyTheOwnerAcknowledges) {
+  SimAir air;
+  RecordingListener la, lb, ls;
+  SimRadio& a = radio(air, {.mac = kA});
+  SimRadio& b = radio(air, {.mac = kB, .position = {5, 0}});
+  SimRadio& sniffer = radio(air, {.mac = "02:00:00:00:00:5f"_mac, .position = {0, 5}, .sta_active = false});
+  a.set_listener(&la);
+  b.set_listener(&lb);
+  sniffer.set_listener(&ls);
+  ASSERT_FALSE(a.transmit(frame_to(kB, kA, 1), PhyRate::r1m));
+  EXPECT_EQ(ls.frame_count(), 0u);  // not promiscuous: nothing for it
+  sniffer.set_promiscuous(true);
+  ASSERT_FALSE(a.transmit(frame_to(kB, kA, 2), PhyRate::r1m));
+  ASSERT_FALSE(a.transmit(frame_to("02:00:00:00:00:99"_mac, kA, 3), PhyRate::r1m));
+  EXPECT_EQ(la.acks(), (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(lb.frame_count(), 2u);
+  const auto heard = ls.frames();
+  ASSERT_EQ(heard.size(), 1u + 6u);  // B's frame once, then every attempt to the absent MAC
+  EXPECT_EQ(MacAddress::read(heard[0].bytes.data() + 4), kB);
+  EXPECT_EQ(heard[0].rx_ctrl.rssi_dbm, air.rssi_dbm({0, 0}, {0, 5}, 20));
+  EXPECT_EQ(heard[1].bytes[1] & 0x08, 0);  // the first attempt
+  EXPECT_EQ(heard[6].bytes[1] & 0x08, 0x08);  // a retry
+  for (SimRadio* r : {&a, &b, &sniffer}) r->set_listener(nullptr);
+}

@@ -193,3 +193,33 @@ TEST(TimedAir, AFullQueueIsNoMemAndTheRestGoOutInOrder) {
   const auto frames = t.heard(1).frames();
   for (std::uint16_t k = 0; k < 16; ++k) EXPECT_EQ(sequence_of(frames[k].bytes), k);
 }
+
+// On the discrete-event air a sniffer's PHY and MAC take other stations'
+// unicasts as any station does (they set its NAV); the MAC hands them up
+// only while the radio is promiscuous, and never acknowledges them.
+TEST(TimedAir, APromiscuousRadioOverhearsUnicastsWithoutAcknowledgingThem) {
+  TimedAir t;
+  SimRadio& a = t.add({0, 0});
+  t.add({5, 0});
+  SimRadio& sniffer = t.add({0, 5});
+  sniffer.set_active(Interface::sta, false);  // WIFI_MODE_NULL
+  ASSERT_FALSE(a.transmit(frame_to(nth(2), nth(1), 1), PhyRate::r1m));
+  ASSERT_TRUE(wait_for([&] { return t.heard(0).report_count() == 1; }));
+  EXPECT_EQ(t.heard(2).frame_count(), 0u);
+  sniffer.set_promiscuous(true);
+  ASSERT_FALSE(a.transmit(frame_to(nth(2), nth(1), 2), PhyRate::r1m));
+  ASSERT_FALSE(a.transmit(frame_to(nth(9), nth(1), 3), PhyRate::r1m));  // nobody owns it
+  ASSERT_TRUE(wait_for([&] { return t.heard(0).report_count() == 3; }));
+  EXPECT_EQ(t.heard(0).acks(), (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(t.heard(1).frame_count(), 2u);
+  const auto heard = t.heard(2).frames();
+  ASSERT_EQ(heard.size(), 1u + 6u);  // radio 2's frame, then all six attempts to nobody
+  EXPECT_EQ(MacAddress::read(heard[0].bytes.data() + 4), nth(2));
+  EXPECT_EQ(sequence_of(heard[0].bytes), 2u);
+  for (std::size_t k = 1; k < heard.size(); ++k) {
+    EXPECT_EQ(MacAddress::read(heard[k].bytes.data() + 4), nth(9));
+    EXPECT_EQ(heard[k].bytes[1] & 0x08, k == 1 ? 0 : 0x08) << k;  // the retry bit from the second on
+  }
+  EXPECT_EQ(t.air.stats().transmissions, 1u + 1u + 6u);
+  EXPECT_EQ(t.air.stats().acks, 2u);  // radio 2's, for its two frames
+}

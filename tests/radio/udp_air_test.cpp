@@ -577,3 +577,31 @@ TEST(UdpAir, ThousandsOfRoundTripsNeverSleepThroughAWakeUp) {
   (void)a.espnow().active(false);
   (void)b.espnow().active(false);
 }
+
+// A sniffer (esp_wifi_set_promiscuous) in another process hears a unicast
+// between two radios, and every attempt of one to a MAC nobody owns; it
+// acknowledges neither, so the owner's ACK is the only one and the absent
+// MAC still fails.
+TEST(UdpAirSniffer, APromiscuousRadioOverhearsUnicastsAndNeverAcknowledgesThem) {
+  TwoProcesses p;
+  UdpRadio& a = **p.one->add_radio({.mac = kA});
+  UdpRadio& b = **p.two->add_radio({.mac = kB});
+  UdpRadio& sniffer = **p.two->add_radio({.mac = "02:00:00:00:00:5f"_mac, .position = {0, 5}, .sta_active = false});
+  sniffer.set_promiscuous(true);
+  espnow::test::RecordingListener reports, at_b, heard;
+  a.set_listener(&reports);
+  b.set_listener(&at_b);
+  sniffer.set_listener(&heard);
+  ASSERT_TRUE(announced(*p.one, kB));
+  ASSERT_FALSE(a.transmit(frame_to(kB, kA, 1), PhyRate::r1m));
+  ASSERT_FALSE(a.transmit(frame_to(kNobody, kA, 2), PhyRate::r1m));
+  ASSERT_TRUE(eventually([&] { return reports.report_count() == 2 && heard.frame_count() >= 2; }));
+  EXPECT_EQ(reports.acks(), (std::vector<bool>{true, false}));
+  EXPECT_EQ(at_b.frame_count(), 1u);
+  const auto frames = heard.frames();
+  EXPECT_EQ(MacAddress::read(frames[0].bytes.data() + 4), kB);
+  EXPECT_EQ(frames[0].rx_ctrl.rssi_dbm, rssi_dbm(PathLoss{}, {0, 0}, {0, 5}, 20.0));
+  for (std::size_t k = 1; k < frames.size(); ++k) EXPECT_EQ(MacAddress::read(frames[k].bytes.data() + 4), kNobody);
+  EXPECT_EQ(p.two->stats().acks_sent, 1u);  // B's alone
+  for (UdpRadio* r : {&a, &b, &sniffer}) r->set_listener(nullptr);
+}

@@ -53,7 +53,7 @@ struct Hearing {
 };
 
 // The delivery rules of those airs, once, in this order: the radio takes
-// frames to `dst` (Radio::accepts); it hears the transmitter (channel, long
+// frames to `dst` (Radio::accepts), or every frame when promiscuous; it hears the transmitter (channel, long
 // range, the sensitivity of `rate` at the RSSI of the path loss:
 // reception()); the air's loss probability spares the frame. What the air
 // then does (an error model, in-order delivery, the ACK) is its own.
@@ -79,6 +79,14 @@ class AirRadio : public Radio {
 
   // An interface is active, so the radio hears frames.
   bool listening() const { return active_[0].load() || active_[1].load(); }
+  // A sniffer (esp_wifi_set_promiscuous): the radio hears every frame on its
+  // channel, whatever its address and whether or not an interface is active.
+  // It still acknowledges only the frames it owns (Radio::owns), and its
+  // listener sorts out what is for the link (Radio::accepts).
+  void set_promiscuous(bool on) { promiscuous_ = on; }
+  bool promiscuous() const { return promiscuous_.load(); }
+  // The delivery rule with sniffing: accepts(dst), or promiscuous.
+  bool hears(const MacAddress& dst) const { return promiscuous() || accepts(dst); }
   // Radio::owns without a virtual call per interface: the radios of an air
   // are asked for every frame.
   bool owns(const MacAddress& dst) const override;
@@ -91,6 +99,7 @@ class AirRadio : public Radio {
   std::array<std::atomic<bool>, 2> active_;
   std::atomic<std::uint8_t> channel_;
   std::atomic<bool> long_range_;
+  std::atomic<bool> promiscuous_{false};
   std::atomic<double> tx_power_;
   std::atomic<double> x_, y_;
 };

@@ -67,6 +67,13 @@ class Dcf final : public PhyEvents {
 
   void on_report(OnReport f) { on_report_ = std::move(f); }
   void on_receive(OnReceive f) { on_receive_ = std::move(f); }
+  // An intact data frame unicast to another radio (a sniffer's: the MAC
+  // neither acknowledges nor counts it; `from` is the transmitting station).
+  using OnOverhear = std::function<void(const AirFrame&, std::uint32_t from, double rx_dbm)>;
+  void on_overhear(OnOverhear f) {
+    on_overhear_ = std::move(f);
+    has_overhear_ = bool(on_overhear_);
+  }
   // Which addresses this radio answers to (acknowledges, receives unicasts
   // at); by default MacConfig::mac alone. A radio with two interfaces, or one
   // switched off, says so here.
@@ -132,10 +139,11 @@ class Dcf final : public PhyEvents {
   Exchange exchange_ = Exchange::none;
   bool phy_busy_ = false;
   bool ack_late_ = false;    // the ACK timeout passed while a frame was being received
-  // Whether owns_ and admit_ are set: every frame asks, and the answer is
+  // Whether owns_, admit_ and on_overhear_ are set: every frame asks, and the answer is
   // here rather than in the std::functions, which lie in the cold part.
   bool has_owner_ = false;
   bool has_admit_ = false;
+  bool has_overhear_ = false;
   std::uint16_t seq_ = 0;
   std::uint32_t acks_pending_ = 0;  // ACKs we owe, sent SIFS after the frame
   std::uint32_t slots_ = 0;
@@ -164,6 +172,7 @@ class Dcf final : public PhyEvents {
   Admit admit_;
   Transmit transmit_;
   OnReport on_report_;
+  OnOverhear on_overhear_;
   EventId ack_timer_;
   std::map<MacAddress, std::uint16_t> last_seq_;  // per sender, for retried unicasts
 };
