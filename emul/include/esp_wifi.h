@@ -148,6 +148,61 @@ typedef struct {
   unsigned rx_state : 8;
 } wifi_pkt_rx_ctrl_t;
 
+/* Promiscuous mode (a sniffer). While Wi-Fi is started and promiscuous mode
+ * is on, the radio hears every frame on its channel, whatever its address
+ * and in any mode (WIFI_MODE_NULL included), and the callback gets each one
+ * on the Wi-Fi task, before the ESP-NOW receive callback gets the same
+ * frame: buf is a wifi_promiscuous_pkt_t whose payload is the 802.11 frame
+ * from its frame control field to its FCS (rx_ctrl.sig_len bytes, the FCS
+ * included), and rx_ctrl has rssi, rate, channel, timestamp and sig_len.
+ * ESP-NOW frames are action frames: WIFI_PKT_MGMT. The emulated air carries
+ * no control frames (its ACKs are not frames a radio hands up), so
+ * WIFI_PKT_CTRL and WIFI_PKT_MISC never come; the radio never hears its own
+ * transmissions, and a frame that fails its FCS is dropped by the air
+ * before any radio hears it (WIFI_PROMIS_FILTER_MASK_FCSFAIL finds none). */
+typedef enum {
+  WIFI_PKT_MGMT,
+  WIFI_PKT_CTRL,
+  WIFI_PKT_DATA,
+  WIFI_PKT_MISC,
+} wifi_promiscuous_pkt_type_t;
+
+/* ESP-IDF's zero-length array (a GNU extension) is kept: code takes sizeof
+ * of the struct as the header's size. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+typedef struct {
+  wifi_pkt_rx_ctrl_t rx_ctrl;
+  uint8_t payload[0];
+} wifi_promiscuous_pkt_t;
+#pragma GCC diagnostic pop
+
+#define WIFI_PROMIS_FILTER_MASK_ALL (0xFFFFFFFF)
+#define WIFI_PROMIS_FILTER_MASK_MGMT (1)
+#define WIFI_PROMIS_FILTER_MASK_CTRL (1 << 1)
+#define WIFI_PROMIS_FILTER_MASK_DATA (1 << 2)
+#define WIFI_PROMIS_FILTER_MASK_MISC (1 << 3)
+#define WIFI_PROMIS_FILTER_MASK_DATA_MPDU (1 << 4)
+#define WIFI_PROMIS_FILTER_MASK_DATA_AMPDU (1 << 5)
+#define WIFI_PROMIS_FILTER_MASK_FCSFAIL (1 << 6)
+
+#define WIFI_PROMIS_CTRL_FILTER_MASK_ALL (0xFF800000)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_WRAPPER (1 << 23)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_BAR (1 << 24)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_BA (1 << 25)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_PSPOLL (1 << 26)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_RTS (1 << 27)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_CTS (1 << 28)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_ACK (1 << 29)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_CFEND (1 << 30)
+#define WIFI_PROMIS_CTRL_FILTER_MASK_CFENDACK (1u << 31)
+
+typedef struct {
+  uint32_t filter_mask;
+} wifi_promiscuous_filter_t;
+
+typedef void (*wifi_promiscuous_cb_t)(void* buf, wifi_promiscuous_pkt_type_t type);
+
 /* A Wi-Fi transmission's outcome and report, as esp_wifi_types_generic.h
  * has them: ESP-IDF 5.5's ESP-NOW send callback takes wifi_tx_info_t
  * (esp_now.h: esp_now_send_info_t). The emulation fills des_addr, src_addr
@@ -230,6 +285,20 @@ esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6]);
 esp_err_t esp_wifi_set_mac(wifi_interface_t ifx, const uint8_t mac[6]);
 /* Removed in ESP-IDF 6.0; in 5.x deprecated for esp_now_set_peer_rate_config. */
 esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate);
+
+/* Each ESP_ERR_WIFI_NOT_INIT before esp_wifi_init; the getters
+ * ESP_ERR_INVALID_ARG for null. The settings outlast esp_wifi_stop and
+ * start; esp_wifi_deinit turns promiscuous mode off. The filter's default
+ * lets every type through but WIFI_PKT_MISC; the control filter's lets no
+ * control frame through (none comes here anyway). A NULL callback is
+ * accepted: frames are then heard and dropped. */
+esp_err_t esp_wifi_set_promiscuous(bool en);
+esp_err_t esp_wifi_get_promiscuous(bool* en);
+esp_err_t esp_wifi_set_promiscuous_rx_cb(wifi_promiscuous_cb_t cb);
+esp_err_t esp_wifi_set_promiscuous_filter(const wifi_promiscuous_filter_t* filter);
+esp_err_t esp_wifi_get_promiscuous_filter(wifi_promiscuous_filter_t* filter);
+esp_err_t esp_wifi_set_promiscuous_ctrl_filter(const wifi_promiscuous_filter_t* filter);
+esp_err_t esp_wifi_get_promiscuous_ctrl_filter(wifi_promiscuous_filter_t* filter);
 
 #define ESP_WIFI_CONNECTIONLESS_INTERVAL_DEFAULT_MODE 0
 /* How often, in ms, a chip in Wi-Fi power save wakes for connectionless

@@ -2,7 +2,9 @@
 // default chip on the default air, and the Wi-Fi task's hand-over to the
 // registered C callbacks.
 #include <cstdio>
+#include <array>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 
 #include "espnow/common/environment.hpp"
@@ -23,13 +25,16 @@ std::string nvs_dir_of(const ChipOptions& options) {
 
 ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
     : owner(chip), clock(options.clock ? *options.clock : steady_clock()), radio(r),
-      factory_mac(r.mac(Interface::sta)), link(r, options.link), release_radio(std::move(release)),
-      on_restart(options.on_restart), on_deep_sleep(options.on_deep_sleep),
+      factory_mac(r.mac(Interface::sta)), link_radio(r), link(link_radio, options.link),
+      release_radio(std::move(release)), on_restart(options.on_restart), on_deep_sleep(options.on_deep_sleep),
       services(chip, clock, nvs_dir_of(options), options.reset_reason, options.wakeup_cause),
-      task(*this, clock, options.rx_queue_len) {}
+      task(*this, clock, options.rx_queue_len) {
+  link_radio.set_sniffer([this](std::span<const std::uint8_t> frame, const RxControl& rx) { sniffed(frame, rx); });
+}
 
 ChipState::~ChipState() {
   gpio.stop_service();  // no handler runs while the rest goes
+  link_radio.set_sniffer({});
   (void)link.deinit();  // no radio callback after this, so the task can stop
 }
 
@@ -42,6 +47,7 @@ void ChipState::apply_mode_locked() {
   const bool ap = wifi_started && (mode == WIFI_MODE_AP || mode == WIFI_MODE_APSTA);
   radio.set_active(Interface::sta, sta);
   radio.set_active(Interface::ap, ap);
+  radio.set_promiscuous(wifi_started && promiscuous);
 }
 
 void ChipState::sleep_radio_locked() {
@@ -51,6 +57,7 @@ void ChipState::sleep_radio_locked() {
   ap_before_sleep = radio.interface_active(Interface::ap);
   radio.set_active(Interface::sta, false);
   radio.set_active(Interface::ap, false);
+  radio.set_promiscuous(false);
 }
 
 void ChipState::wake_radio_locked() {
@@ -58,6 +65,7 @@ void ChipState::wake_radio_locked() {
   if (mode_changed_asleep) return apply_mode_locked();
   radio.set_active(Interface::sta, sta_before_sleep);
   radio.set_active(Interface::ap, ap_before_sleep);
+  radio.set_promiscuous(wifi_started && promiscuous);
 }
 
 wifi_mode_t ChipState::live_mode_locked() const {
@@ -104,20 +112,61 @@ using RecvInfoFn = void (*)(const esp_now_recv_info_t*, const uint8_t*, int);  /
 using RecvMacFn = void (*)(const uint8_t*, const uint8_t*, int);               // before 5.0
 using SendInfoFn = void (*)(const wifi_tx_info_t*, esp_now_send_status_t);  // 5.5+: esp_now_send_info_t
 using SendMacFn = void (*)(const uint8_t*, esp_now_send_status_t);              // before 5.5
+
+// The receive metadata a chip's driver fills in (esp_wifi.h says which fields).
+wifi_pkt_rx_ctrl_t rx_ctrl_of(const RxControl& rx, std::size_t frame_len) {
+  wifi_pkt_rx_ctrl_t ctrl{};
+  ctrl.rssi = rx.rssi_dbm;
+  ctrl.rate = static_cast<unsigned>(rx.rate) & 0x1Fu;  // a 5-bit field on the chip too
+  ctrl.channel = rx.channel & 0x0Fu;
+  ctrl.timestamp = static_cast<std::uint32_t>(rx.timestamp_us);
+  ctrl.sig_len = static_cast<unsigned>(frame_len) & 0xFFFu;
+  return ctrl;
+}
+
+// A frame's type for the promiscuous filter, from its frame control field.
+wifi_promiscuous_pkt_type_t packet_type(std::uint8_t frame_control) {
+  switch ((frame_control >> 2) & 0x3) {
+    case 0: return WIFI_PKT_MGMT;
+    case 1: return WIFI_PKT_CTRL;
+    case 2: return WIFI_PKT_DATA;
+    default: return WIFI_PKT_MISC;
+  }
+}
+
 }  // namespace
+
+// While the radio is promiscuous, every frame it hears that the filter lets
+// through goes to the Wi-Fi task (frames to the chip come here too, before
+// the link has them).
+void ChipState::sniffed(std::span<const std::uint8_t> frame, const RxControl& rx) {
+  if (!radio.promiscuous() || frame.empty()) return;
+  const std::uint32_t type_bit = 1u << packet_type(frame[0]);
+  if ((promiscuous_filter.load() & type_bit) == 0) return;
+  if (type_bit == WIFI_PROMIS_FILTER_MASK_CTRL) return;  // the air hands up no control frames (esp_wifi.h)
+  task.post_sniffed(rx, frame);
+}
+
+void ChipState::on_sniffed(const WifiTask::Received& r) {
+  const wifi_promiscuous_cb_t cb = promiscuous_cb.load();
+  if (!cb) return;
+  // The callback's buffer: the metadata, then the frame (wifi_promiscuous_pkt_t).
+  alignas(wifi_promiscuous_pkt_t) std::array<std::uint8_t, sizeof(wifi_promiscuous_pkt_t) + wire::kMaxFrameSize> buf;
+  const wifi_pkt_rx_ctrl_t ctrl = rx_ctrl_of(r.info.rx_ctrl, r.len);
+  std::memcpy(buf.data(), &ctrl, sizeof ctrl);
+  std::memcpy(buf.data() + sizeof(wifi_promiscuous_pkt_t), r.data.data(), r.len);
+  cb(buf.data(), packet_type(r.data[0]));
+}
 
 void ChipState::on_received(const WifiTask::Received& r) {
   select_chip(&owner);
+  if (r.sniffed) return on_sniffed(r);
   const RecvCallback cb = recv_cb();
   if (!cb.fn) return;
   MacAddress src = r.info.src, dst = r.info.dst;
   const int len = static_cast<int>(r.len);
   if (!cb.with_info) return reinterpret_cast<RecvMacFn>(cb.fn)(src.bytes.data(), r.data.data(), len);
-  wifi_pkt_rx_ctrl_t ctrl{};
-  ctrl.rssi = r.info.rx_ctrl.rssi_dbm;
-  ctrl.rate = static_cast<unsigned>(r.info.rx_ctrl.rate) & 0x1Fu;  // a 5-bit field on the chip too
-  ctrl.channel = r.info.rx_ctrl.channel & 0x0Fu;
-  ctrl.timestamp = static_cast<std::uint32_t>(r.info.rx_ctrl.timestamp_us);
+  wifi_pkt_rx_ctrl_t ctrl = rx_ctrl_of(r.info.rx_ctrl, 0);
   const esp_now_recv_info_t info{src.bytes.data(), dst.bytes.data(), &ctrl};
   reinterpret_cast<RecvInfoFn>(cb.fn)(&info, r.data.data(), len);
 }

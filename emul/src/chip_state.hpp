@@ -11,6 +11,7 @@
 
 #include "esp_now.h"
 #include "esp_wifi.h"
+#include "chip_radio.hpp"
 #include "chip_services.hpp"
 #include "espnow_emul.hpp"
 #include "gpio_pads.hpp"
@@ -35,6 +36,9 @@ struct ChipState final : WifiTask::Handler {
   void wake_radio_locked();
 
   void on_received(const WifiTask::Received& r) override;
+  void on_sniffed(const WifiTask::Received& r);
+  // The promiscuous tap, on the air's delivery thread.
+  void sniffed(std::span<const std::uint8_t> frame, const RxControl& rx);
   void on_sent(const WifiTask::Sent& s) override;
   static void link_received(void* self, const RecvInfo& info, std::span<const std::uint8_t> data);
   static void link_sent(void* self, const MacAddress& dst, SendStatus status);
@@ -43,6 +47,7 @@ struct ChipState final : WifiTask::Handler {
   Clock& clock;  // ChipOptions::clock
   AirRadio& radio;
   const MacAddress factory_mac;  // the STA MAC it was made with: its eFuse MAC
+  ChipRadio link_radio;  // the radio as the link sees it, with the promiscuous tap
   SoftLink link;
   std::function<void()> release_radio;
 
@@ -53,6 +58,7 @@ struct ChipState final : WifiTask::Handler {
   int asleep = 0;                   // tasks in esp_light_sleep_start
   bool mode_changed_asleep = false;  // esp_wifi_* changed the interfaces meanwhile
   bool sta_before_sleep = false, ap_before_sleep = false;
+  bool promiscuous = false;  // esp_wifi_set_promiscuous: the radio sniffs while Wi-Fi runs
   // The channels it may use (esp_wifi_set_country): ESP-IDF's default, world safe mode.
   wifi_country_t country{{'0', '1', '\0'}, 1, 11, 20, WIFI_COUNTRY_POLICY_AUTO};
 
@@ -71,6 +77,11 @@ struct ChipState final : WifiTask::Handler {
   void set_send_cb(SendCallback cb);
   RecvCallback recv_cb() const;
   SendCallback send_cb() const;
+
+  // What the tap and the Wi-Fi task read as frames come (esp_wifi_set_promiscuous_*).
+  std::atomic<wifi_promiscuous_cb_t> promiscuous_cb{nullptr};
+  std::atomic<std::uint32_t> promiscuous_filter{~std::uint32_t{WIFI_PROMIS_FILTER_MASK_MISC}};
+  std::atomic<std::uint32_t> promiscuous_ctrl_filter{0};
 
   mutable std::mutex cb_mutex;  // the two below: a function and its shape change together
   RecvCallback recv_cb_;

@@ -91,6 +91,21 @@ const TxPowerLevel& tx_power_level(Below at_or_below) {
   return *level;
 }
 
+// esp_wifi_set/get_promiscuous_filter and _ctrl_filter: one mask each.
+esp_err_t set_mask(std::atomic<std::uint32_t> ChipState::*mask, const wifi_promiscuous_filter_t* filter) {
+  return with_wifi([=](ChipState& s) {
+    if (!filter) return ESP_ERR_INVALID_ARG;
+    (s.*mask) = filter->filter_mask;
+    return ESP_OK;
+  });
+}
+esp_err_t get_mask(std::atomic<std::uint32_t> ChipState::*mask, wifi_promiscuous_filter_t* filter) {
+  return with_wifi([=](ChipState& s) {
+    if (!filter) return ESP_ERR_INVALID_ARG;
+    filter->filter_mask = (s.*mask).load();
+    return ESP_OK;
+  });
+}
 }  // namespace
 
 extern "C" {
@@ -113,6 +128,7 @@ esp_err_t esp_wifi_deinit(void) {
     if (s.wifi_started) return ESP_ERR_WIFI_NOT_STOPPED;
     s.wifi_init = false;
     s.mode = WIFI_MODE_NULL;
+    s.promiscuous = false;
     return ESP_OK;
   });
 }
@@ -164,6 +180,43 @@ esp_err_t esp_wifi_stop(void) {
   });
   if (stopped) post_wifi_events(mode, false);
   return err;
+}
+
+esp_err_t esp_wifi_set_promiscuous(bool en) {
+  return with_wifi([en](ChipState& s) {
+    s.promiscuous = en;
+    s.apply_mode_locked();
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_promiscuous(bool* en) {
+  return with_wifi([en](ChipState& s) {
+    if (!en) return ESP_ERR_INVALID_ARG;
+    *en = s.promiscuous;
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_set_promiscuous_rx_cb(wifi_promiscuous_cb_t cb) {
+  return with_wifi([cb](ChipState& s) {
+    s.promiscuous_cb = cb;
+    return ESP_OK;
+  });
+}
+
+
+esp_err_t esp_wifi_set_promiscuous_filter(const wifi_promiscuous_filter_t* filter) {
+  return set_mask(&ChipState::promiscuous_filter, filter);
+}
+esp_err_t esp_wifi_get_promiscuous_filter(wifi_promiscuous_filter_t* filter) {
+  return get_mask(&ChipState::promiscuous_filter, filter);
+}
+esp_err_t esp_wifi_set_promiscuous_ctrl_filter(const wifi_promiscuous_filter_t* filter) {
+  return set_mask(&ChipState::promiscuous_ctrl_filter, filter);
+}
+esp_err_t esp_wifi_get_promiscuous_ctrl_filter(wifi_promiscuous_filter_t* filter) {
+  return get_mask(&ChipState::promiscuous_ctrl_filter, filter);
 }
 
 esp_err_t esp_wifi_set_ps(wifi_ps_type_t) {

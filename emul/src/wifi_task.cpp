@@ -22,7 +22,13 @@ WifiTask::~WifiTask() {
   thread_.join();
 }
 
-void WifiTask::post_received(const RecvInfo& info, std::span<const std::uint8_t> data) {
+void WifiTask::post_received(const RecvInfo& info, std::span<const std::uint8_t> data) { post_rx(info, data, false); }
+
+void WifiTask::post_sniffed(const RxControl& rx, std::span<const std::uint8_t> frame) {
+  post_rx(RecvInfo{.src = {}, .dst = {}, .rx_ctrl = rx}, frame, true);
+}
+
+void WifiTask::post_rx(const RecvInfo& info, std::span<const std::uint8_t> data, bool sniffed) {
   {
     std::lock_guard lk(mutex_);
     if (rx_count_ + (rx_in_flight_ ? 1 : 0) >= rx_.size() || data.size() > Received{}.data.size()) {
@@ -33,6 +39,7 @@ void WifiTask::post_received(const RecvInfo& info, std::span<const std::uint8_t>
     slot.info = info;
     std::copy(data.begin(), data.end(), slot.data.begin());
     slot.len = data.size();
+    slot.sniffed = sniffed;
     ++rx_count_;
   }
   clock_.notify(cv_);

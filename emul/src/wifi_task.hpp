@@ -22,10 +22,13 @@ namespace espnow::emul::detail {
 
 class WifiTask {
  public:
+  // An ESP-NOW message, or a frame the promiscuous tap heard (`sniffed`:
+  // the whole frame, its FCS included, with info.rx_ctrl).
   struct Received {
     RecvInfo info;
-    std::array<std::uint8_t, wire::kMaxMessageV2> data;
+    std::array<std::uint8_t, wire::kMaxFrameSize> data;
     std::size_t len = 0;
+    bool sniffed = false;
   };
   struct Sent {
     MacAddress dst;
@@ -50,6 +53,9 @@ class WifiTask {
   // chip drops frames its task cannot take; send reports are never dropped
   // (their ring is as deep as the radio can have sends in flight, many times).
   void post_received(const RecvInfo& info, std::span<const std::uint8_t> data);
+  // A frame for the promiscuous callback; in one queue with the messages,
+  // so that it comes before the message the link makes of it.
+  void post_sniffed(const RxControl& rx, std::span<const std::uint8_t> frame);
   void post_sent(const Sent& sent);
 
   // Returns once no callback is running (at once on the task's own thread,
@@ -69,6 +75,7 @@ class WifiTask {
 
  private:
   void loop();
+  void post_rx(const RecvInfo& info, std::span<const std::uint8_t> data, bool sniffed);
   bool run_one(std::unique_lock<std::mutex>& lk);
 
   Handler& handler_;
