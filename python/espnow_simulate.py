@@ -405,16 +405,25 @@ class _Power:
         self.copy = None  # the script's run on it now, once it has booted
 
 
+class _Millivolts(int):
+    """--gpio's LEVEL as a voltage (1650mV): what the pin's ADC reads."""
+
+
 def _drive(power, pin, level):
-    """--gpio: pad `pin` of the device driven to `level` (None: let go). An
+    """--gpio: pad `pin` of the device driven to `level` (None: let go of
+    both the level and a voltage; _Millivolts: a voltage for its ADC). An
     edge its irq listens for runs the handler at that instant, as the copy's
     code, while its script waits (a board's handler runs between the
     script's steps)."""
     copy = power.copy
+    if isinstance(level, _Millivolts):
+        power.pads.millivolts[pin] = int(level)
+        return
 
     def wire():
         if level is None:
             power.pads.driven.pop(pin, None)
+            power.pads.millivolts.pop(pin, None)
         else:
             power.pads.driven[pin] = level
 
@@ -466,20 +475,32 @@ def _program(source, path, mac, power, boot_delay=0.0):
     return run
 
 
+def _gpio_level(text):
+    """--gpio's LEVEL: 0, 1, None (z: let go) or _Millivolts (NNNmV, 0..5000)."""
+    if text in ("0", "1"):
+        return int(text)
+    if text == "z":
+        return None
+    if text.endswith("mV") and text[:-2].isdigit() and int(text[:-2]) <= 5000:
+        return _Millivolts(int(text[:-2]))
+    raise ValueError
+
+
 def _gpio_drive(text):
-    """--gpio DEVICE:PIN=LEVEL@SECONDS as (device, pin, level or None, seconds)."""
+    """--gpio DEVICE:PIN=LEVEL@SECONDS as (device, pin, level, seconds)."""
     try:
         device, rest = text.split(":", 1)
         pin, rest = rest.split("=", 1)
         level, at = rest.split("@", 1)
-        device, pin, at = int(device), int(pin), float(at)
-        if device < 1 or not 0 <= at <= 1e9 or level not in ("0", "1", "z"):
+        device, pin, at, level = int(device), int(pin), float(at), _gpio_level(level)
+        if device < 1 or not 0 <= at <= 1e9:
             raise ValueError
     except ValueError:
-        raise argparse.ArgumentTypeError("takes DEVICE:PIN=LEVEL@SECONDS (LEVEL 0, 1 or z), got %r" % text)
+        raise argparse.ArgumentTypeError("takes DEVICE:PIN=LEVEL@SECONDS (LEVEL 0, 1, z, or millivolts as 1650mV "
+                                         "up to 5000mV), got %r" % text)
     if not 0 <= pin <= 39 or pin in machine._NO_SUCH_PAD:
         raise argparse.ArgumentTypeError("an ESP32 has no pin %d (0..39 but 20, 24 and 28..31), in %r" % (pin, text))
-    return device, pin, None if level == "z" else int(level), at
+    return device, pin, level, at
 
 
 def main(argv=None):
@@ -495,8 +516,9 @@ def main(argv=None):
                              "(default 100; 0: all at the same instant, in lockstep)")
     parser.add_argument("--gpio", action="append", default=[], type=_gpio_drive, metavar="DEVICE:PIN=LEVEL@S",
                         help="at S virtual seconds, drive device DEVICE's (1..N) pin PIN to LEVEL (0 or 1; z lets "
-                             "it go), as a button would; repeat it. A button to ground on pin 0 of device 1, "
-                             "pressed at 5 s for 200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2")
+                             "it go), as a button would, or put a voltage on it for its ADC (1650mV); repeat it. "
+                             "A button to ground on pin 0 of device 1, pressed at 5 s for 200 ms: "
+                             "--gpio 1:0=0@5 --gpio 1:0=z@5.2")
     parser.add_argument("script")
     # Optional: argparse takes REMAINDER for required, and named it missing with `script`.
     parser.add_argument("args", nargs=argparse.REMAINDER).required = False

@@ -1,7 +1,8 @@
 """The part of MicroPython's machine module that ESP-NOW scripts touch, on
 CPython: the board's identity and clock, sleeps, and pins (an input reads its
 pull, or what --sim's --gpio drives onto it; an output reads back its level;
-irq() handlers run on their edges).
+irq() handlers run on their edges); ADC reads the voltage on a pin (what
+--sim's --gpio puts on it, as 1650mV, else its level at 3.3 V).
 
 unique_id() is the device's STA MAC as first read (a board's efuse base MAC,
 which config(mac=) does not change); freq() is the ESP32's CPU clock, kept
@@ -224,6 +225,13 @@ class _Pads:
     def __init__(self):
         self.pads = {}
         self.driven = {}
+        self.millivolts = {}  # voltages put on pads (an ADC's input), apart from the levels
+
+    def voltage_mv(self, id):
+        """What an ADC sees on the pad: the voltage put on it, else its level at 3.3 V."""
+        if id in self.millivolts:
+            return self.millivolts[id]
+        return 3300 * self.level(id)
 
     def boot(self):
         self.pads = {}
@@ -367,3 +375,84 @@ class Pin:
 
     def __repr__(self):
         return "Pin(%s)" % (self._id,)
+
+
+# An ESP32's ADC pins: ADC1's channels, then ADC2's (the Wi-Fi's while it runs).
+_ADC1_PINS = (36, 37, 38, 39, 32, 33, 34, 35)
+_ADC2_PINS = (4, 0, 2, 15, 13, 12, 14, 27, 25, 26)
+_ETIMEDOUT = 110
+
+
+class ADC:
+    """An ADC channel on a pin, as the ESP32 port has it: ADC(Pin(34),
+    atten=ADC.ATTN_11DB). A reading converts the pin's voltage ideally:
+    raw = mV * (2**bits - 1) / full scale, clamped, with ESP-IDF's full
+    scales for an ESP32 (1100, 1500, 2200 and 3900 mV at 0, 2.5, 6 and
+    11 dB); read_uv() gives that voltage back, calibrated, in microvolts.
+    An ADC2 pin (0, 2, 4, 12..15, 25..27) read while the WLAN is active
+    raises OSError(ETIMEDOUT, 'ESP_ERR_TIMEOUT'), as on a board: the Wi-Fi
+    holds ADC2, so an ESP-NOW node must wire its sensors to ADC1 (32..39).
+    No noise, non-linearity or per-chip calibration error."""
+
+    ATTN_0DB = 0
+    ATTN_2_5DB = 1
+    ATTN_6DB = 2
+    ATTN_11DB = 3
+    WIDTH_9BIT = 9
+    WIDTH_10BIT = 10
+    WIDTH_11BIT = 11
+    WIDTH_12BIT = 12
+
+    _FULL_SCALE_MV = (1100, 1500, 2200, 3900)
+
+    def __init__(self, pin, *, atten=None):
+        id = pin._id if isinstance(pin, Pin) else pin
+        if not isinstance(id, int) or isinstance(id, bool) or id not in _ADC1_PINS + _ADC2_PINS:
+            raise ValueError("invalid Pin for ADC")
+        self._id = id
+        self._atten = ADC.ATTN_0DB
+        self._bits = 12
+        self.init(atten=atten)
+
+    def init(self, *, atten=None):
+        if atten is not None:
+            self.atten(atten)
+
+    def atten(self, atten):
+        if atten not in (ADC.ATTN_0DB, ADC.ATTN_2_5DB, ADC.ATTN_6DB, ADC.ATTN_11DB):
+            raise ValueError("invalid attenuation")
+        self._atten = atten
+
+    def width(self, bits):
+        """The legacy reading's width (read()); 9..12 bits."""
+        if bits not in (9, 10, 11, 12):
+            raise ValueError("invalid bit-width")
+        self._bits = bits
+
+    def _raw(self):
+        if self._id in _ADC2_PINS:
+            import network
+            device = _espnow.process_device()
+            if any(device.interface_active(i) for i in (network.STA_IF, network.AP_IF)):
+                raise OSError(_ETIMEDOUT, "ESP_ERR_TIMEOUT")
+        full = ADC._FULL_SCALE_MV[self._atten]
+        top = (1 << self._bits) - 1
+        mv = min(max(_board.pads().voltage_mv(self._id), 0), full)
+        return round(mv * top / full)
+
+    def read(self):
+        """The raw reading, 0 .. 2**width - 1."""
+        return self._raw()
+
+    def read_u16(self):
+        """The reading scaled to 0..65535, as the port scales it."""
+        raw, bits = self._raw(), self._bits
+        return raw << (16 - bits) | raw >> (2 * bits - 16)
+
+    def read_uv(self):
+        """The calibrated voltage, in microvolts (to the millivolt)."""
+        top = (1 << self._bits) - 1
+        return round(self._raw() * ADC._FULL_SCALE_MV[self._atten] / top) * 1000
+
+    def __repr__(self):
+        return "ADC(Pin(%d), atten=%d)" % (self._id, self._atten)

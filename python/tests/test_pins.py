@@ -1,6 +1,7 @@
 """machine.Pin as a board's pad: pulls, outputs read back, irq handlers on
-edges, and espnow-python --sim's --gpio driving a device's pin at a virtual
-instant (a button pressed)."""
+edges, machine.ADC reading a pin's voltage (ADC2 taken by the Wi-Fi), and
+espnow-python --sim's --gpio driving a device's pin at a virtual instant (a
+button pressed, a battery's voltage)."""
 import os
 import subprocess
 import textwrap
@@ -123,8 +124,70 @@ def test_sim_gpio_refuses_what_it_cannot_drive(tmp_path):
     script.write_text("pass\n")
     for arg, message in (("3:0=0@1", "there is no device 3 of 2"),
                          ("1:24=0@1", "an ESP32 has no pin 24 (0..39 but 20, 24 and 28..31)"),
-                         ("1:0=2@1", "takes DEVICE:PIN=LEVEL@SECONDS (LEVEL 0, 1 or z), got '1:0=2@1'"),
+                         ("1:0=2@1", "takes DEVICE:PIN=LEVEL@SECONDS (LEVEL 0, 1, z, or millivolts as 1650mV "
+                                     "up to 5000mV), got '1:0=2@1'"),
+                         ("1:34=5001mV@1", "got '1:34=5001mV@1'"), ("1:34=-5mV@1", "got '1:34=-5mV@1'"),
                          ("1:0=0", "got '1:0=0'"), ("0:0=0@1", "got '0:0=0@1'")):
         r = sim(2, "--gpio", arg, script)
         assert r.returncode == 2, (arg, r.stderr)
         assert message in r.stderr, (arg, r.stderr)
+
+
+def test_an_adc_converts_the_pins_level_ideally_at_each_attenuation_and_width():
+    r = run_c("""\
+        from machine import ADC, Pin
+        low = ADC(Pin(34), atten=ADC.ATTN_11DB)  # input only, no pull: 0 V
+        print(low.read(), low.read_u16(), low.read_uv())
+        Pin(32, Pin.IN, Pin.PULL_UP)             # 3.3 V through its pull-up
+        high = ADC(32, atten=ADC.ATTN_11DB)
+        print(high.read(), high.read_u16(), high.read_uv())
+        high.atten(ADC.ATTN_0DB)                 # 1.1 V full scale: clamped
+        print(high.read(), high.read_u16())
+        high.width(ADC.WIDTH_9BIT)
+        print(high.read(), high.read_u16())
+        for make in (lambda: ADC(Pin(5)), lambda: ADC(Pin(34), atten=7), lambda: high.width(8)):
+            try:
+                make()
+            except ValueError as e:
+                print(e)
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["0 0 0", "3465 55453 3300000", "4095 65535", "511 65535",
+                                     "invalid Pin for ADC", "invalid attenuation", "invalid bit-width"]
+
+
+def test_an_adc2_pin_times_out_while_the_wlan_is_active_as_on_a_board():
+    # The ESP32 quickref: ADC2 is the Wi-Fi's; an ESP-NOW node's sensor on
+    # pin 4 reads nothing once the WLAN is up.
+    r = run_c("""\
+        import errno, network
+        from machine import ADC, Pin
+        Pin(4, Pin.IN, Pin.PULL_UP)
+        adc2 = ADC(Pin(4), atten=ADC.ATTN_11DB)
+        sta = network.WLAN(network.STA_IF)
+        sta.active(False)
+        print(adc2.read_uv())
+        sta.active(True)
+        try:
+            adc2.read()
+        except OSError as e:
+            print(e.errno == errno.ETIMEDOUT, e.args[1])
+        print(ADC(Pin(35)).read())  # ADC1 is free
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["3300000", "True ESP_ERR_TIMEOUT", "0"]
+
+
+def test_sim_gpio_puts_a_voltage_on_a_devices_adc_pin(tmp_path):
+    script = tmp_path / "battery.py"
+    script.write_text(textwrap.dedent("""\
+        import time
+        from machine import ADC, Pin
+        battery = ADC(Pin(34), atten=ADC.ATTN_11DB)
+        for _ in range(3):
+            print(battery.read_uv() // 1000, "mV")
+            time.sleep(1)
+        """))
+    r = sim(1, "--sim-seconds", 3, "--boot-spread", 0, "--gpio", "1:34=1650mV@0.5", "--gpio", "1:34=z@1.5", script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["02:00:00:00:00:01 0 mV", "02:00:00:00:00:01 1650 mV", "02:00:00:00:00:01 0 mV"]
