@@ -25,6 +25,8 @@ extern "C" {
 #define ESP_ERR_WIFI_CONN (ESP_ERR_WIFI_BASE + 7)
 #define ESP_ERR_WIFI_NVS (ESP_ERR_WIFI_BASE + 8)
 #define ESP_ERR_WIFI_MAC (ESP_ERR_WIFI_BASE + 9)
+#define ESP_ERR_WIFI_SSID (ESP_ERR_WIFI_BASE + 10)
+#define ESP_ERR_WIFI_PASSWORD (ESP_ERR_WIFI_BASE + 11)
 
 typedef enum {
   WIFI_MODE_NULL = 0,
@@ -114,6 +116,214 @@ typedef enum {
   WIFI_PHY_MODE_HE20,
   WIFI_PHY_MODE_VHT20,
 } wifi_phy_mode_t;
+
+typedef enum {
+  WIFI_AUTH_OPEN = 0,
+  WIFI_AUTH_WEP,
+  WIFI_AUTH_WPA_PSK,
+  WIFI_AUTH_WPA2_PSK,
+  WIFI_AUTH_WPA_WPA2_PSK,
+  WIFI_AUTH_ENTERPRISE,
+  WIFI_AUTH_WPA2_ENTERPRISE = WIFI_AUTH_ENTERPRISE,
+  WIFI_AUTH_WPA3_PSK,
+  WIFI_AUTH_WPA2_WPA3_PSK,
+  WIFI_AUTH_WAPI_PSK,
+  WIFI_AUTH_OWE,
+  WIFI_AUTH_WPA3_ENT_192,
+  WIFI_AUTH_WPA3_EXT_PSK,
+  WIFI_AUTH_WPA3_EXT_PSK_MIXED_MODE,
+  WIFI_AUTH_DPP,
+  WIFI_AUTH_DUMMY1,
+  WIFI_AUTH_DUMMY2,
+  WIFI_AUTH_WPA_ENTERPRISE,
+  WIFI_AUTH_MAX
+} wifi_auth_mode_t;
+
+/* The disconnection reasons of WIFI_EVENT_STA_DISCONNECTED; the emulation
+ * gives WIFI_REASON_NO_AP_FOUND (no access point is on its air). */
+typedef enum {
+  WIFI_REASON_UNSPECIFIED = 1,
+  WIFI_REASON_AUTH_EXPIRE = 2,
+  WIFI_REASON_AUTH_LEAVE = 3,
+  WIFI_REASON_ASSOC_EXPIRE = 4,
+  WIFI_REASON_DISASSOC_DUE_TO_INACTIVITY = 4,
+  WIFI_REASON_ASSOC_TOOMANY = 5,
+  WIFI_REASON_NOT_AUTHED = 6,
+  WIFI_REASON_CLASS2_FRAME_FROM_NONAUTH_STA = 6,
+  WIFI_REASON_NOT_ASSOCED = 7,
+  WIFI_REASON_CLASS3_FRAME_FROM_NONASSOC_STA = 7,
+  WIFI_REASON_ASSOC_LEAVE = 8,
+  WIFI_REASON_ASSOC_NOT_AUTHED = 9,
+  WIFI_REASON_DISASSOC_PWRCAP_BAD = 10,
+  WIFI_REASON_DISASSOC_SUPCHAN_BAD = 11,
+  WIFI_REASON_BSS_TRANSITION_DISASSOC = 12,
+  WIFI_REASON_IE_INVALID = 13,
+  WIFI_REASON_MIC_FAILURE = 14,
+  WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT = 15,
+  WIFI_REASON_GROUP_KEY_UPDATE_TIMEOUT = 16,
+  WIFI_REASON_IE_IN_4WAY_DIFFERS = 17,
+  WIFI_REASON_GROUP_CIPHER_INVALID = 18,
+  WIFI_REASON_PAIRWISE_CIPHER_INVALID = 19,
+  WIFI_REASON_AKMP_INVALID = 20,
+  WIFI_REASON_UNSUPP_RSN_IE_VERSION = 21,
+  WIFI_REASON_INVALID_RSN_IE_CAP = 22,
+  WIFI_REASON_802_1X_AUTH_FAILED = 23,
+  WIFI_REASON_CIPHER_SUITE_REJECTED = 24,
+  WIFI_REASON_TDLS_PEER_UNREACHABLE = 25,
+  WIFI_REASON_TDLS_UNSPECIFIED = 26,
+  WIFI_REASON_SSP_REQUESTED_DISASSOC = 27,
+  WIFI_REASON_NO_SSP_ROAMING_AGREEMENT = 28,
+  WIFI_REASON_BAD_CIPHER_OR_AKM = 29,
+  WIFI_REASON_NOT_AUTHORIZED_THIS_LOCATION = 30,
+  WIFI_REASON_SERVICE_CHANGE_PERCLUDES_TS = 31,
+  WIFI_REASON_UNSPECIFIED_QOS = 32,
+  WIFI_REASON_NOT_ENOUGH_BANDWIDTH = 33,
+  WIFI_REASON_MISSING_ACKS = 34,
+  WIFI_REASON_EXCEEDED_TXOP = 35,
+  WIFI_REASON_STA_LEAVING = 36,
+  WIFI_REASON_END_BA = 37,
+  WIFI_REASON_UNKNOWN_BA = 38,
+  WIFI_REASON_TIMEOUT = 39,
+  WIFI_REASON_PEER_INITIATED = 46,
+  WIFI_REASON_AP_INITIATED = 47,
+  WIFI_REASON_INVALID_FT_ACTION_FRAME_COUNT = 48,
+  WIFI_REASON_INVALID_PMKID = 49,
+  WIFI_REASON_INVALID_MDE = 50,
+  WIFI_REASON_INVALID_FTE = 51,
+  WIFI_REASON_TRANSMISSION_LINK_ESTABLISH_FAILED = 67,
+  WIFI_REASON_ALTERATIVE_CHANNEL_OCCUPIED = 68,
+  WIFI_REASON_BEACON_TIMEOUT = 200,
+  WIFI_REASON_NO_AP_FOUND = 201,
+  WIFI_REASON_AUTH_FAIL = 202,
+  WIFI_REASON_ASSOC_FAIL = 203,
+  WIFI_REASON_HANDSHAKE_TIMEOUT = 204,
+  WIFI_REASON_CONNECTION_FAIL = 205,
+  WIFI_REASON_AP_TSF_RESET = 206,
+  WIFI_REASON_ROAMING = 207,
+  WIFI_REASON_ASSOC_COMEBACK_TIME_TOO_LONG = 208,
+  WIFI_REASON_SA_QUERY_TIMEOUT = 209,
+  WIFI_REASON_NO_AP_FOUND_W_COMPATIBLE_SECURITY = 210,
+  WIFI_REASON_NO_AP_FOUND_IN_AUTHMODE_THRESHOLD = 211,
+  WIFI_REASON_NO_AP_FOUND_IN_RSSI_THRESHOLD = 212,
+} wifi_err_reason_t;
+
+typedef enum {
+  WIFI_CIPHER_TYPE_NONE = 0,
+  WIFI_CIPHER_TYPE_WEP40,
+  WIFI_CIPHER_TYPE_WEP104,
+  WIFI_CIPHER_TYPE_TKIP,
+  WIFI_CIPHER_TYPE_CCMP,
+  WIFI_CIPHER_TYPE_TKIP_CCMP,
+  WIFI_CIPHER_TYPE_AES_CMAC128,
+  WIFI_CIPHER_TYPE_SMS4,
+  WIFI_CIPHER_TYPE_GCMP,
+  WIFI_CIPHER_TYPE_GCMP256,
+  WIFI_CIPHER_TYPE_AES_GMAC128,
+  WIFI_CIPHER_TYPE_AES_GMAC256,
+  WIFI_CIPHER_TYPE_UNKNOWN,
+} wifi_cipher_type_t;
+
+typedef enum {
+  WIFI_FAST_SCAN = 0,
+  WIFI_ALL_CHANNEL_SCAN,
+} wifi_scan_method_t;
+
+typedef enum {
+  WIFI_CONNECT_AP_BY_SIGNAL = 0,
+  WIFI_CONNECT_AP_BY_SECURITY,
+} wifi_sort_method_t;
+
+typedef struct {
+  int8_t rssi;
+  wifi_auth_mode_t authmode;
+} wifi_scan_threshold_t;
+
+typedef struct {
+  bool capable;
+  bool required;
+} wifi_pmf_config_t;
+
+typedef enum {
+  WPA3_SAE_PWE_UNSPECIFIED,
+  WPA3_SAE_PWE_HUNT_AND_PECK,
+  WPA3_SAE_PWE_HASH_TO_ELEMENT,
+  WPA3_SAE_PWE_BOTH,
+} wifi_sae_pwe_method_t;
+
+typedef enum {
+  WPA3_SAE_PK_MODE_AUTOMATIC = 0,
+  WPA3_SAE_PK_MODE_ONLY = 1,
+  WPA3_SAE_PK_MODE_DISABLED = 2,
+} wifi_sae_pk_mode_t;
+
+/* esp_wifi_set_config's soft-AP and station settings, field for field as
+ * ESP-IDF 5.5 has them, so firmware's designated initializers compile. */
+typedef struct {
+  uint8_t ssid[32];
+  uint8_t password[64];
+  uint8_t ssid_len;
+  uint8_t channel;
+  wifi_auth_mode_t authmode;
+  uint8_t ssid_hidden;
+  uint8_t max_connection;
+  uint16_t beacon_interval;
+  uint8_t csa_count;
+  uint8_t dtim_period;
+  wifi_cipher_type_t pairwise_cipher;
+  bool ftm_responder;
+  wifi_pmf_config_t pmf_cfg;
+  wifi_sae_pwe_method_t sae_pwe_h2e;
+  uint8_t transition_disable;
+  uint8_t sae_ext;
+} wifi_ap_config_t;
+
+#define SAE_H2E_IDENTIFIER_LEN 32
+
+typedef struct {
+  uint8_t ssid[32];
+  uint8_t password[64];
+  wifi_scan_method_t scan_method;
+  bool bssid_set;
+  uint8_t bssid[6];
+  uint8_t channel;
+  uint16_t listen_interval;
+  wifi_sort_method_t sort_method;
+  wifi_scan_threshold_t threshold;
+  wifi_pmf_config_t pmf_cfg;
+  uint32_t rm_enabled : 1;
+  uint32_t btm_enabled : 1;
+  uint32_t mbo_enabled : 1;
+  uint32_t ft_enabled : 1;
+  uint32_t owe_enabled : 1;
+  uint32_t transition_disable : 1;
+  uint32_t reserved : 26;
+  wifi_sae_pwe_method_t sae_pwe_h2e;
+  wifi_sae_pk_mode_t sae_pk_mode;
+  uint8_t failure_retry_cnt;
+  uint32_t he_dcm_set : 1;
+  uint32_t he_dcm_max_constellation_tx : 2;
+  uint32_t he_dcm_max_constellation_rx : 2;
+  uint32_t he_mcs9_enabled : 1;
+  uint32_t he_su_beamformee_disabled : 1;
+  uint32_t he_trig_su_bmforming_feedback_disabled : 1;
+  uint32_t he_trig_mu_bmforming_partial_feedback_disabled : 1;
+  uint32_t he_trig_cqi_feedback_disabled : 1;
+  uint32_t he_reserved : 22;
+  uint8_t sae_h2e_identifier[SAE_H2E_IDENTIFIER_LEN];
+} wifi_sta_config_t;
+
+typedef struct {
+  uint8_t op_channel;
+  uint8_t master_pref;
+  uint8_t scan_time;
+  uint16_t warm_up_sec;
+} wifi_nan_config_t;
+
+typedef union {
+  wifi_ap_config_t ap;
+  wifi_sta_config_t sta;
+  wifi_nan_config_t nan;
+} wifi_config_t;
 
 /* The receive metadata. Only the fields ESP-NOW code reads are filled in:
  * rssi (dBm), rate (wifi_phy_rate_t of a legacy frame), channel, and
@@ -285,6 +495,36 @@ esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6]);
 esp_err_t esp_wifi_set_mac(wifi_interface_t ifx, const uint8_t mac[6]);
 /* Removed in ESP-IDF 6.0; in 5.x deprecated for esp_now_set_peer_rate_config. */
 esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate);
+
+/* The interfaces' settings. ESP_ERR_WIFI_NOT_INIT before esp_wifi_init,
+ * ESP_ERR_INVALID_ARG for a null conf, ESP_ERR_WIFI_IF for an interface
+ * other than STA and AP, ESP_ERR_WIFI_MODE when the mode has not that
+ * interface (set the mode first, as ESP-IDF's examples do). A soft-AP's
+ * settings: ESP_ERR_WIFI_PASSWORD for a password under 8 characters with any
+ * authmode but open, ESP_ERR_INVALID_ARG for a channel outside 0..14 (0:
+ * the soft-AP keeps the radio's channel); a channel given puts the radio on
+ * it at once when the soft-AP runs, else at esp_wifi_start. get_config gives
+ * back what set_config took (all zero before: a chip has its defaults, such
+ * as the soft-AP's ESP_XXXXXX SSID). */
+esp_err_t esp_wifi_set_config(wifi_interface_t interface, wifi_config_t* conf);
+esp_err_t esp_wifi_get_config(wifi_interface_t interface, wifi_config_t* conf);
+/* A station's connection to the access point its config names. No access
+ * point is on the emulated air, so each attempt ends as a chip's ends when
+ * none answers: after a scan of the country's channels (120 ms each, ESP-
+ * IDF's default active scan time; the radio stays on its channel meanwhile,
+ * where a chip's hops), WIFI_EVENT_STA_DISCONNECTED with reason
+ * WIFI_REASON_NO_AP_FOUND and the configured SSID, on the default event
+ * loop. ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_NOT_STARTED, ESP_ERR_WIFI_MODE
+ * without the STA interface. esp_wifi_disconnect (NOT_INIT, NOT_STARTED)
+ * and esp_wifi_stop end an attempt with no event. ESP-NOW works throughout,
+ * as on a chip whose router is away. */
+esp_err_t esp_wifi_connect(void);
+esp_err_t esp_wifi_disconnect(void);
+/* What esp_wifi_set_protocol set (WIFI_PROTOCOL_11B | _11G | _11N at first),
+ * and esp_wifi_set_ps (WIFI_PS_MIN_MODEM at first, ESP-IDF's default; no
+ * power save is modelled). ESP_ERR_INVALID_ARG for null, ESP_ERR_WIFI_IF. */
+esp_err_t esp_wifi_get_protocol(wifi_interface_t ifx, uint8_t* protocol_bitmap);
+esp_err_t esp_wifi_get_ps(wifi_ps_type_t* type);
 
 /* Each ESP_ERR_WIFI_NOT_INIT before esp_wifi_init; the getters
  * ESP_ERR_INVALID_ARG for null. The settings outlast esp_wifi_stop and

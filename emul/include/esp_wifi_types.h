@@ -2,8 +2,11 @@
  * ESP-NOW application meets (host emulation): esp_wifi_start posts
  * WIFI_EVENT_STA_START / WIFI_EVENT_AP_START for the mode's interfaces to the
  * chip's default event loop, esp_wifi_stop the matching _STOP. The emulated
- * chip never associates, so no other event is posted. */
+ * chip never associates: an esp_wifi_connect ends in WIFI_EVENT_STA_DISCONNECTED
+ * (esp_wifi.h), and no other event is posted. */
 #pragma once
+
+#include <stdint.h>
 
 #include "esp_event_base.h"
 
@@ -36,6 +39,15 @@ typedef enum {
   WIFI_EVENT_STA_BEACON_TIMEOUT,
   WIFI_EVENT_CONNECTIONLESS_MODULE_WAKE_INTERVAL_START, /* never posted: no power save (esp_wifi.h) */
 } wifi_event_t;
+
+/* WIFI_EVENT_STA_DISCONNECTED's data. */
+typedef struct {
+  uint8_t ssid[32];
+  uint8_t ssid_len;
+  uint8_t bssid[6];
+  uint8_t reason; /* a wifi_err_reason_t */
+  int8_t rssi;
+} wifi_event_sta_disconnected_t;
 
 ESP_EVENT_DECLARE_BASE(WIFI_EVENT);
 

@@ -34,6 +34,10 @@ ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options
 
 ChipState::~ChipState() {
   gpio.stop_service();  // no handler runs while the rest goes
+  if (connect_timer) {  // before the esp_timer task goes (services, below)
+    (void)esp_timer_stop(connect_timer);
+    (void)esp_timer_delete(connect_timer);
+  }
   link_radio.set_sniffer({});
   (void)link.deinit();  // no radio callback after this, so the task can stop
 }

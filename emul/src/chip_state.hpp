@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "esp_now.h"
+#include "esp_timer.h"
 #include "esp_wifi.h"
 #include "chip_radio.hpp"
 #include "chip_services.hpp"
@@ -34,6 +35,10 @@ struct ChipState final : WifiTask::Handler {
   // sleeps, then as it was, or as the mode says if that changed meanwhile.
   void sleep_radio_locked();
   void wake_radio_locked();
+  // esp_wifi_station.cpp: a soft-AP's configured channel, when the soft-AP
+  // runs; an esp_wifi_connect attempt ended with no event.
+  void apply_ap_channel_locked();
+  void cancel_connect_locked();
 
   void on_received(const WifiTask::Received& r) override;
   void on_sniffed(const WifiTask::Received& r);
@@ -59,6 +64,12 @@ struct ChipState final : WifiTask::Handler {
   bool mode_changed_asleep = false;  // esp_wifi_* changed the interfaces meanwhile
   bool sta_before_sleep = false, ap_before_sleep = false;
   bool promiscuous = false;  // esp_wifi_set_promiscuous: the radio sniffs while Wi-Fi runs
+  wifi_sta_config_t sta_config{};  // esp_wifi_set_config's (esp_wifi_station.cpp)
+  wifi_ap_config_t ap_config{};
+  std::uint8_t protocols[2] = {WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N,
+                               WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N};  // STA, AP
+  wifi_ps_type_t power_save = WIFI_PS_MIN_MODEM;
+  esp_timer_handle_t connect_timer = nullptr;  // an esp_wifi_connect attempt's end, while armed
   // The channels it may use (esp_wifi_set_country): ESP-IDF's default, world safe mode.
   wifi_country_t country{{'0', '1', '\0'}, 1, 11, 20, WIFI_COUNTRY_POLICY_AUTO};
 
@@ -102,5 +113,18 @@ struct ChipState final : WifiTask::Handler {
 
   WifiTask task;  // last: its thread starts once everything above exists
 };
+
+// The selected chip's state.
+inline ChipState& selected_state() { return selected_chip().state(); }
+
+// A call of the selected chip's Wi-Fi driver: `fn` with the Wi-Fi lock held
+// once esp_wifi_init has run, ESP_ERR_WIFI_NOT_INIT before.
+template <class Fn>
+esp_err_t with_wifi(Fn fn) {
+  ChipState& s = selected_state();
+  std::lock_guard lk(s.wifi_mutex);
+  if (!s.wifi_init) return ESP_ERR_WIFI_NOT_INIT;
+  return fn(s);
+}
 
 }  // namespace espnow::emul::detail

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "chip_state.hpp"
@@ -18,6 +19,7 @@
 using espnow::Interface;
 using espnow::emul::selected_chip;
 using espnow::emul::detail::ChipState;
+using espnow::emul::detail::with_wifi;
 
 namespace {
 
@@ -26,19 +28,10 @@ namespace {
 constexpr int kMaxEncryptedPeerKeys = 17;
 const char* const kTag = "wifi";
 
-ChipState& chip() { return selected_chip().state(); }
+ChipState& chip() { return espnow::emul::detail::selected_state(); }
 
 bool valid_interface(wifi_interface_t ifx) { return ifx == WIFI_IF_STA || ifx == WIFI_IF_AP; }
 Interface to_interface(wifi_interface_t ifx) { return ifx == WIFI_IF_AP ? Interface::ap : Interface::sta; }
-
-// Runs `fn` with the chip's Wi-Fi lock held, once esp_wifi_init has run.
-template <class Fn>
-esp_err_t with_wifi(Fn fn) {
-  ChipState& s = chip();
-  std::lock_guard lk(s.wifi_mutex);
-  if (!s.wifi_init) return ESP_ERR_WIFI_NOT_INIT;
-  return fn(s);
-}
 
 bool in_country(const wifi_country_t& c, unsigned channel) {
   return channel >= c.schan && channel < static_cast<unsigned>(c.schan) + c.nchan;
@@ -162,6 +155,7 @@ esp_err_t esp_wifi_start(void) {
     s.wifi_started = true;
     mode = s.mode;
     s.apply_mode_locked();
+    s.apply_ap_channel_locked();
     return ESP_OK;
   });
   if (started) post_wifi_events(mode, true);
@@ -176,6 +170,7 @@ esp_err_t esp_wifi_stop(void) {
     s.wifi_started = false;
     mode = s.mode;
     s.apply_mode_locked();
+    s.cancel_connect_locked();
     return ESP_OK;
   });
   if (stopped) post_wifi_events(mode, false);
@@ -219,8 +214,24 @@ esp_err_t esp_wifi_get_promiscuous_ctrl_filter(wifi_promiscuous_filter_t* filter
   return get_mask(&ChipState::promiscuous_ctrl_filter, filter);
 }
 
-esp_err_t esp_wifi_set_ps(wifi_ps_type_t) {
-  return with_wifi([](ChipState&) { return ESP_OK; });
+// A C caller may pass any integer: it is read as one (a C++ enum load of an
+// out-of-range value is undefined).
+esp_err_t esp_wifi_set_ps(wifi_ps_type_t type) {
+  std::underlying_type_t<wifi_ps_type_t> value;
+  std::memcpy(&value, &type, sizeof value);
+  if (value > WIFI_PS_MAX_MODEM) return ESP_ERR_INVALID_ARG;
+  return with_wifi([value](ChipState& s) {
+    s.power_save = static_cast<wifi_ps_type_t>(value);
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_ps(wifi_ps_type_t* type) {
+  if (!type) return ESP_ERR_INVALID_ARG;
+  return with_wifi([type](ChipState& s) {
+    *type = s.power_save;
+    return ESP_OK;
+  });
 }
 
 // No power save to pace: the radio is always awake (esp_wifi.h).
@@ -231,8 +242,18 @@ esp_err_t esp_wifi_connectionless_module_set_wake_interval(uint16_t) {
 // WIFI_PROTOCOL_LR lets the radio hear Espressif's long-range rates.
 esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap) {
   if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
-  return with_wifi([protocol_bitmap](ChipState& s) {
+  return with_wifi([ifx, protocol_bitmap](ChipState& s) {
+    s.protocols[ifx == WIFI_IF_AP] = protocol_bitmap;
     s.radio.set_long_range((protocol_bitmap & WIFI_PROTOCOL_LR) != 0);
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_protocol(wifi_interface_t ifx, uint8_t* protocol_bitmap) {
+  if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
+  if (!protocol_bitmap) return ESP_ERR_INVALID_ARG;
+  return with_wifi([ifx, protocol_bitmap](ChipState& s) {
+    *protocol_bitmap = s.protocols[ifx == WIFI_IF_AP];
     return ESP_OK;
   });
 }

@@ -1,0 +1,36 @@
+/* wifi_station_program.c (C11), run by wifi_station_test.cpp: a station's
+ * settings and connection attempts as ESP-IDF firmware makes them, with no
+ * access point on the air. */
+#pragma once
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+  uint32_t disconnects;          /* WIFI_EVENT_STA_DISCONNECTED events */
+  uint32_t disconnect_ticks[4];  /* when the first four came */
+  uint32_t connect_tick;         /* when app_main called esp_wifi_connect */
+  int last_reason;
+  char last_ssid[33];
+  uint32_t espnow_received;      /* messages while it tried */
+  int setup_failed_line;
+} station_seen_t;
+
+void station_reset(void);
+station_seen_t station_seen(void);
+
+/* A gateway: STA mode, ESP-NOW, and a connection to "home-router" that it
+ * tries again on each disconnection, as ESP-IDF's station example does. */
+void station_gateway_app_main(void);
+/* Broadcasts an ESP-NOW message every 100 ms for 3 s. */
+void station_sender_app_main(void);
+
+/* The settings' errors and round trips: 0, or the failing line. Needs a selected chip. */
+int station_program_errors(void);
+
+#ifdef __cplusplus
+}
+#endif

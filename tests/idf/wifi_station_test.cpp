@@ -1,0 +1,49 @@
+// A station's settings and connection attempts (wifi_station_program.c): no
+// access point is on the emulated air, so each esp_wifi_connect ends after a
+// scan of the country's 11 channels (120 ms each) with
+// WIFI_EVENT_STA_DISCONNECTED, reason NO_AP_FOUND; a gateway that retries,
+// as ESP-IDF's station example does, keeps receiving ESP-NOW throughout.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "espnow/devices/simulation.hpp"
+#include "espnow/radio/sim_air.hpp"
+#include "esp_wifi.h"
+#include "espnow_emul.hpp"
+#include "espnow_emul_simulation.hpp"
+#include "support/emulated_chip.hpp"
+#include "wifi_station_program.h"
+
+using namespace std::chrono_literals;
+using espnow::MacAddress;
+
+TEST(WifiStation, AConnectionWithNoAccessPointEndsInNoApFoundAndEspNowGoesOn) {
+  station_reset();
+  {
+    espnow::Simulation sim({.seed = 2});
+    ASSERT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = MacAddress{{0x02, 0, 0, 0, 0, 0x61}}}},
+                                       station_gateway_app_main)
+                    .ok());
+    ASSERT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = MacAddress{{0x02, 0, 0, 0, 0, 0x62}}}},
+                                       station_sender_app_main)
+                    .ok());
+    sim.run_for(3500ms);
+  }
+  const station_seen_t seen = station_seen();
+  ASSERT_EQ(seen.setup_failed_line, 0) << "line of wifi_station_program.c";
+  ASSERT_EQ(seen.disconnects, 2u);  // at 1.32 s and 2.64 s: each retry scans again
+  EXPECT_EQ(seen.disconnect_ticks[0], seen.connect_tick + 132);  // 11 channels x 120 ms, at 100 ticks/s
+  EXPECT_EQ(seen.disconnect_ticks[1], seen.connect_tick + 264);
+  EXPECT_EQ(seen.last_reason, WIFI_REASON_NO_AP_FOUND);
+  EXPECT_EQ(std::string(seen.last_ssid), "home-router");
+  EXPECT_EQ(seen.espnow_received, 30u);  // every broadcast, while it tried
+}
+
+TEST(WifiStation, TheSettingsErrorsAndRoundTripsAreEspIdfs) {
+  espnow::SimAir air;
+  auto chip = espnow::test::make_chip(air, MacAddress{{0x02, 0, 0, 0, 0, 0x63}});
+  espnow::emul::ScopedChip use(chip.get());
+  EXPECT_EQ(station_program_errors(), 0) << "line of wifi_station_program.c";
+}
