@@ -53,10 +53,11 @@ struct Hearing {
 };
 
 // The delivery rules of those airs, once, in this order: the radio takes
-// frames to `dst` (Radio::accepts), or every frame when promiscuous; it hears the transmitter (channel, long
-// range, the sensitivity of `rate` at the RSSI of the path loss:
-// reception()); the air's loss probability spares the frame. What the air
-// then does (an error model, in-order delivery, the ACK) is its own.
+// frames to `dst` (Radio::accepts), or every frame when promiscuous; it
+// hears the transmitter (channel, long range, the sensitivity of `rate` at
+// the RSSI of the path loss: reception()); the air's loss probability
+// spares the frame. What the air then does (an error model, in-order
+// delivery, the ACK) is its own.
 Hearing hear(const AirRadio& rx, const Transmitter& tx, const MacAddress& dst, PhyRate rate, const PathLoss& path_loss,
              LossModel& loss);
 

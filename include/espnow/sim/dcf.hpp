@@ -139,8 +139,9 @@ class Dcf final : public PhyEvents {
   Exchange exchange_ = Exchange::none;
   bool phy_busy_ = false;
   bool ack_late_ = false;    // the ACK timeout passed while a frame was being received
-  // Whether owns_, admit_ and on_overhear_ are set: every frame asks, and the answer is
-  // here rather than in the std::functions, which lie in the cold part.
+  // Whether owns_, admit_ and on_overhear_ are set: every frame asks, and
+  // the answer is here rather than in the std::functions, which lie in the
+  // cold part.
   bool has_owner_ = false;
   bool has_admit_ = false;
   bool has_overhear_ = false;
