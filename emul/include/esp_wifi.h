@@ -27,6 +27,7 @@ extern "C" {
 #define ESP_ERR_WIFI_MAC (ESP_ERR_WIFI_BASE + 9)
 #define ESP_ERR_WIFI_SSID (ESP_ERR_WIFI_BASE + 10)
 #define ESP_ERR_WIFI_PASSWORD (ESP_ERR_WIFI_BASE + 11)
+#define ESP_ERR_WIFI_NOT_CONNECT (ESP_ERR_WIFI_BASE + 15)
 
 typedef enum {
   WIFI_MODE_NULL = 0,
@@ -255,6 +256,85 @@ typedef enum {
   WPA3_SAE_PK_MODE_ONLY = 1,
   WPA3_SAE_PK_MODE_DISABLED = 2,
 } wifi_sae_pk_mode_t;
+
+typedef enum {
+  WIFI_ANT_ANT0,
+  WIFI_ANT_ANT1,
+  WIFI_ANT_MAX,
+} wifi_ant_t;
+
+typedef struct {
+  uint8_t bss_color : 6;
+  uint8_t partial_bss_color : 1;
+  uint8_t bss_color_disabled : 1;
+  uint8_t bssid_index;
+} wifi_he_ap_info_t;
+
+/* An access point as a scan or esp_wifi_sta_get_ap_info describes it (none
+ * is ever found on the emulated air). */
+typedef struct {
+  uint8_t bssid[6];
+  uint8_t ssid[33];
+  uint8_t primary;
+  wifi_second_chan_t second;
+  int8_t rssi;
+  wifi_auth_mode_t authmode;
+  wifi_cipher_type_t pairwise_cipher;
+  wifi_cipher_type_t group_cipher;
+  wifi_ant_t ant;
+  uint32_t phy_11b : 1;
+  uint32_t phy_11g : 1;
+  uint32_t phy_11n : 1;
+  uint32_t phy_lr : 1;
+  uint32_t phy_11a : 1;
+  uint32_t phy_11ac : 1;
+  uint32_t phy_11ax : 1;
+  uint32_t wps : 1;
+  uint32_t ftm_responder : 1;
+  uint32_t ftm_initiator : 1;
+  uint32_t reserved : 22;
+  wifi_country_t country;
+  wifi_he_ap_info_t he_ap;
+  uint8_t bandwidth;
+  uint8_t vht_ch_freq1;
+  uint8_t vht_ch_freq2;
+} wifi_ap_record_t;
+
+#define WIFI_ACTIVE_SCAN_MIN_DEFAULT_TIME 0
+#define WIFI_ACTIVE_SCAN_MAX_DEFAULT_TIME 120
+#define WIFI_PASSIVE_SCAN_DEFAULT_TIME 360
+#define WIFI_SCAN_HOME_CHANNEL_DWELL_DEFAULT_TIME 30
+
+typedef enum {
+  WIFI_SCAN_TYPE_ACTIVE = 0,
+  WIFI_SCAN_TYPE_PASSIVE,
+} wifi_scan_type_t;
+
+typedef struct {
+  uint32_t min;
+  uint32_t max;
+} wifi_active_scan_time_t;
+
+typedef struct {
+  wifi_active_scan_time_t active;
+  uint32_t passive;
+} wifi_scan_time_t;
+
+typedef struct {
+  uint16_t ghz_2_channels;
+  uint32_t ghz_5_channels;
+} wifi_scan_channel_bitmap_t;
+
+typedef struct {
+  uint8_t* ssid;
+  uint8_t* bssid;
+  uint8_t channel;
+  bool show_hidden;
+  wifi_scan_type_t scan_type;
+  wifi_scan_time_t scan_time;
+  uint8_t home_chan_dwell_time;
+  wifi_scan_channel_bitmap_t channel_bitmap;
+} wifi_scan_config_t;
 
 /* esp_wifi_set_config's soft-AP and station settings, field for field as
  * ESP-IDF 5.5 has them, so firmware's designated initializers compile. */
@@ -520,6 +600,23 @@ esp_err_t esp_wifi_get_config(wifi_interface_t interface, wifi_config_t* conf);
  * as on a chip whose router is away. */
 esp_err_t esp_wifi_connect(void);
 esp_err_t esp_wifi_disconnect(void);
+/* The station's access point: ESP_ERR_WIFI_NOT_CONNECT, as on a chip that
+ * is not connected (never, here); ESP_ERR_INVALID_ARG for null,
+ * ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_CONN without the station interface. */
+esp_err_t esp_wifi_sta_get_ap_info(wifi_ap_record_t* ap_info);
+/* A scan finds no access point. It takes, on the chip's clock, the config's
+ * time per channel (active: scan_time.active.max, else 120 ms; passive:
+ * scan_time.passive, else 360 ms) for its channel, or the channels of
+ * channel_bitmap, or the country's; then WIFI_EVENT_SCAN_DONE (status 0,
+ * number 0) on the default loop. With block, the call returns after it.
+ * ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_NOT_STARTED, ESP_ERR_WIFI_STATE while
+ * a connection attempt or another scan runs. esp_wifi_scan_stop ends one
+ * that does not block, with no event. The results: 0 access points. */
+esp_err_t esp_wifi_scan_start(const wifi_scan_config_t* config, bool block);
+esp_err_t esp_wifi_scan_stop(void);
+esp_err_t esp_wifi_scan_get_ap_num(uint16_t* number);
+esp_err_t esp_wifi_scan_get_ap_records(uint16_t* number, wifi_ap_record_t* ap_records);
+esp_err_t esp_wifi_clear_ap_list(void);
 /* What esp_wifi_set_protocol set (WIFI_PROTOCOL_11B | _11G | _11N at first),
  * and esp_wifi_set_ps (WIFI_PS_MIN_MODEM at first, ESP-IDF's default; no
  * power save is modelled). ESP_ERR_INVALID_ARG for null, ESP_ERR_WIFI_IF. */

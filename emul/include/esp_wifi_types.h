@@ -3,7 +3,7 @@
  * WIFI_EVENT_STA_START / WIFI_EVENT_AP_START for the mode's interfaces to the
  * chip's default event loop, esp_wifi_stop the matching _STOP. The emulated
  * chip never associates: an esp_wifi_connect ends in WIFI_EVENT_STA_DISCONNECTED
- * (esp_wifi.h), and no other event is posted. */
+ * and a scan in WIFI_EVENT_SCAN_DONE (esp_wifi.h); no other event is posted. */
 #pragma once
 
 #include <stdint.h>
@@ -39,6 +39,13 @@ typedef enum {
   WIFI_EVENT_STA_BEACON_TIMEOUT,
   WIFI_EVENT_CONNECTIONLESS_MODULE_WAKE_INTERVAL_START, /* never posted: no power save (esp_wifi.h) */
 } wifi_event_t;
+
+/* WIFI_EVENT_SCAN_DONE's data. */
+typedef struct {
+  uint32_t status; /* 0: the scan ran its course */
+  uint8_t number;  /* access points found */
+  uint8_t scan_id;
+} wifi_event_sta_scan_done_t;
 
 /* WIFI_EVENT_STA_DISCONNECTED's data. */
 typedef struct {

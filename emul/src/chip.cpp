@@ -34,9 +34,10 @@ ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options
 
 ChipState::~ChipState() {
   gpio.stop_service();  // no handler runs while the rest goes
-  if (connect_timer) {  // before the esp_timer task goes (services, below)
-    (void)esp_timer_stop(connect_timer);
-    (void)esp_timer_delete(connect_timer);
+  for (esp_timer_handle_t t : {connect_timer, scan_timer}) {  // before the esp_timer task goes (services, below)
+    if (!t) continue;
+    (void)esp_timer_stop(t);
+    (void)esp_timer_delete(t);
   }
   link_radio.set_sniffer({});
   (void)link.deinit();  // no radio callback after this, so the task can stop

@@ -36,9 +36,10 @@ struct ChipState final : WifiTask::Handler {
   void sleep_radio_locked();
   void wake_radio_locked();
   // esp_wifi_station.cpp: a soft-AP's configured channel, when the soft-AP
-  // runs; an esp_wifi_connect attempt ended with no event.
+  // runs; the connection attempt and the scan under way ended, with no event
+  // (esp_wifi_stop).
   void apply_ap_channel_locked();
-  void cancel_connect_locked();
+  void stop_station_locked();
 
   void on_received(const WifiTask::Received& r) override;
   void on_sniffed(const WifiTask::Received& r);
@@ -70,6 +71,9 @@ struct ChipState final : WifiTask::Handler {
                                WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N};  // STA, AP
   wifi_ps_type_t power_save = WIFI_PS_MIN_MODEM;
   esp_timer_handle_t connect_timer = nullptr;  // an esp_wifi_connect attempt's end, while armed
+  esp_timer_handle_t scan_timer = nullptr;     // a scan's end (esp_wifi_scan_start without block)
+  bool scanning = false;
+  std::uint8_t scans = 0;  // WIFI_EVENT_SCAN_DONE's scan_id
   // The channels it may use (esp_wifi_set_country): ESP-IDF's default, world safe mode.
   wifi_country_t country{{'0', '1', '\0'}, 1, 11, 20, WIFI_COUNTRY_POLICY_AUTO};
 

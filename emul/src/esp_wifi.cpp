@@ -170,7 +170,7 @@ esp_err_t esp_wifi_stop(void) {
     s.wifi_started = false;
     mode = s.mode;
     s.apply_mode_locked();
-    s.cancel_connect_locked();
+    s.stop_station_locked();
     return ESP_OK;
   });
   if (stopped) post_wifi_events(mode, false);

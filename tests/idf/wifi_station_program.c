@@ -27,6 +27,14 @@ station_seen_t station_seen(void) { return s_seen; }
 
 static void on_wifi_event(void* arg, esp_event_base_t base, int32_t id, void* data) {
   (void)arg;
+  if (base == WIFI_EVENT && id == WIFI_EVENT_SCAN_DONE) {
+    const wifi_event_sta_scan_done_t* done = (const wifi_event_sta_scan_done_t*)data;
+    s_seen.scans_done++;
+    s_seen.last_scan_done_tick = xTaskGetTickCount();
+    s_seen.last_scan_found = done->number;
+    s_seen.last_scan_id = done->scan_id;
+    return;
+  }
   if (base != WIFI_EVENT || id != WIFI_EVENT_STA_DISCONNECTED) return;
   const wifi_event_sta_disconnected_t* event = (const wifi_event_sta_disconnected_t*)data;
   const uint32_t n = s_seen.disconnects;
@@ -64,8 +72,27 @@ static int gateway(void) {
   CHECK(esp_wifi_start() == ESP_OK);
   CHECK(esp_now_init() == ESP_OK);
   CHECK(esp_now_register_recv_cb(on_espnow) == ESP_OK);
+  /* Where is the router? 11 channels, 50 ms each: nobody. */
+  wifi_scan_config_t quick = {.scan_time.active.max = 50};
+  const TickType_t t0 = xTaskGetTickCount();
+  CHECK(esp_wifi_scan_start(&quick, true) == ESP_OK);
+  s_seen.blocking_scan_ticks = xTaskGetTickCount() - t0;
+  uint16_t found = 99;
+  CHECK(esp_wifi_scan_get_ap_num(&found) == ESP_OK && found == 0);
+  wifi_ap_record_t records[4];
+  found = 4;
+  CHECK(esp_wifi_scan_get_ap_records(&found, records) == ESP_OK && found == 0);
+  wifi_ap_record_t info;
+  CHECK(esp_wifi_sta_get_ap_info(&info) == ESP_ERR_WIFI_NOT_CONNECT);
+  /* Channel 6 alone, passive (360 ms), in the background. */
+  wifi_scan_config_t one = {.channel = 6, .scan_type = WIFI_SCAN_TYPE_PASSIVE};
+  s_seen.scan_start_tick = xTaskGetTickCount();
+  CHECK(esp_wifi_scan_start(&one, false) == ESP_OK);
+  CHECK(esp_wifi_scan_start(&one, false) == ESP_ERR_WIFI_STATE);
+  vTaskDelay(pdMS_TO_TICKS(500));
   s_seen.connect_tick = xTaskGetTickCount();
   CHECK(esp_wifi_connect() == ESP_OK);
+  CHECK(esp_wifi_scan_start(NULL, false) == ESP_ERR_WIFI_STATE); /* while it connects */
   return 0;
 }
 
@@ -105,6 +132,13 @@ int station_program_errors(void) {
   CHECK(strcmp((const char*)conf.sta.password, "p4ssw0rd!") == 0);
   CHECK(esp_wifi_connect() == ESP_ERR_WIFI_NOT_STARTED);
   CHECK(esp_wifi_disconnect() == ESP_ERR_WIFI_NOT_STARTED);
+  CHECK(esp_wifi_scan_start(NULL, false) == ESP_ERR_WIFI_NOT_STARTED);
+  uint16_t found = 0;
+  CHECK(esp_wifi_scan_get_ap_num(&found) == ESP_ERR_WIFI_NOT_STARTED);
+  CHECK(esp_wifi_scan_get_ap_num(NULL) == ESP_ERR_INVALID_ARG);
+  wifi_ap_record_t info;
+  CHECK(esp_wifi_sta_get_ap_info(NULL) == ESP_ERR_INVALID_ARG);
+  CHECK(esp_wifi_sta_get_ap_info(&info) == ESP_ERR_WIFI_NOT_CONNECT);
   uint8_t protocols = 0;
   CHECK(esp_wifi_get_protocol(WIFI_IF_STA, &protocols) == ESP_OK);
   CHECK(protocols == (WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N));
@@ -145,8 +179,14 @@ int station_program_errors(void) {
   CHECK(esp_wifi_set_config(WIFI_IF_AP, &ap) == ESP_OK); /* a running soft-AP moves at once */
   CHECK(esp_wifi_get_channel(&channel, &second) == ESP_OK && channel == 9);
   CHECK(esp_wifi_connect() == ESP_ERR_WIFI_MODE); /* no station interface */
+  CHECK(esp_wifi_sta_get_ap_info(&info) == ESP_ERR_WIFI_CONN);
+  CHECK(esp_wifi_scan_start(NULL, false) == ESP_OK);
+  CHECK(esp_wifi_scan_stop() == ESP_OK); /* ends it: a new one may start */
+  CHECK(esp_wifi_scan_start(NULL, false) == ESP_OK);
   CHECK(esp_wifi_get_config(WIFI_IF_AP, &conf) == ESP_OK && conf.ap.channel == 9 && conf.ap.max_connection == 4);
-  CHECK(esp_wifi_stop() == ESP_OK);
+  CHECK(esp_wifi_stop() == ESP_OK); /* ends the scan too */
   CHECK(esp_wifi_deinit() == ESP_OK);
+  CHECK(esp_wifi_scan_stop() == ESP_ERR_WIFI_NOT_INIT);
+  CHECK(esp_wifi_sta_get_ap_info(&info) == ESP_ERR_WIFI_NOT_INIT);
   return 0;
 }

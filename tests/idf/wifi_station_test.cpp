@@ -1,6 +1,7 @@
-// A station's settings and connection attempts (wifi_station_program.c): no
-// access point is on the emulated air, so each esp_wifi_connect ends after a
-// scan of the country's 11 channels (120 ms each) with
+// A station's settings, scans and connection attempts
+// (wifi_station_program.c): no access point is on the emulated air, so a
+// scan finds nobody after its channels' time, and each esp_wifi_connect ends
+// after a scan of the country's 11 channels (120 ms each) with
 // WIFI_EVENT_STA_DISCONNECTED, reason NO_AP_FOUND; a gateway that retries,
 // as ESP-IDF's station example does, keeps receiving ESP-NOW throughout.
 #include <gtest/gtest.h>
@@ -19,7 +20,7 @@
 using namespace std::chrono_literals;
 using espnow::MacAddress;
 
-TEST(WifiStation, AConnectionWithNoAccessPointEndsInNoApFoundAndEspNowGoesOn) {
+TEST(WifiStation, ScansFindNobodyAndAConnectionEndsInNoApFoundWhileEspNowGoesOn) {
   station_reset();
   {
     espnow::Simulation sim({.seed = 2});
@@ -29,7 +30,7 @@ TEST(WifiStation, AConnectionWithNoAccessPointEndsInNoApFoundAndEspNowGoesOn) {
     ASSERT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = MacAddress{{0x02, 0, 0, 0, 0, 0x62}}}},
                                        station_sender_app_main)
                     .ok());
-    sim.run_for(3500ms);
+    sim.run_for(4500ms);
   }
   const station_seen_t seen = station_seen();
   ASSERT_EQ(seen.setup_failed_line, 0) << "line of wifi_station_program.c";
@@ -38,7 +39,12 @@ TEST(WifiStation, AConnectionWithNoAccessPointEndsInNoApFoundAndEspNowGoesOn) {
   EXPECT_EQ(seen.disconnect_ticks[1], seen.connect_tick + 264);
   EXPECT_EQ(seen.last_reason, WIFI_REASON_NO_AP_FOUND);
   EXPECT_EQ(std::string(seen.last_ssid), "home-router");
-  EXPECT_EQ(seen.espnow_received, 30u);  // every broadcast, while it tried
+  EXPECT_EQ(seen.espnow_received, 30u);  // every broadcast, while it scanned and tried
+  EXPECT_EQ(seen.blocking_scan_ticks, 55u);  // 11 channels x 50 ms
+  EXPECT_EQ(seen.scans_done, 2u);            // the blocking scan posts its event too
+  EXPECT_EQ(seen.last_scan_done_tick, seen.scan_start_tick + 36);  // one channel, passive: 360 ms
+  EXPECT_EQ(seen.last_scan_found, 0u);
+  EXPECT_EQ(seen.last_scan_id, 2u);
 }
 
 TEST(WifiStation, TheSettingsErrorsAndRoundTripsAreEspIdfs) {
