@@ -164,13 +164,17 @@ def test_a_micropython_script_and_an_echo_server_exchange_1000_messages(air):
         stop(echo)
 
 
+# A send can fail though its message arrived, as on a radio: its ACK lost,
+# or here, on a loaded machine, later than the air's ACK wait (1 run in 20
+# with two CPU hogs: the server echoed, the listener's send said False).
+# The listener tries again, as a script on a board would.
 LISTENER = ("import network, espnow, sys\n"
             "network.WLAN(network.STA_IF).active(True)\n"
             "e = espnow.ESPNow(); e.active(True)\n"
             "peer = bytes.fromhex(sys.argv[1])\n"
             "e.add_peer(peer)\n"
             "print('listening')\n"
-            "if e.send(peer, b'hello'):\n"
+            "if any(e.send(peer, b'hello') for _ in range(5)):\n"
             "    while True:\n"
             "        mac, msg = e.recv(5000)\n"
             "        print('got', msg)\n"
