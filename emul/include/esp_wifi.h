@@ -573,6 +573,18 @@ esp_err_t esp_wifi_set_max_tx_power(int8_t power);
 esp_err_t esp_wifi_get_max_tx_power(int8_t* power);
 esp_err_t esp_wifi_get_mac(wifi_interface_t ifx, uint8_t mac[6]);
 esp_err_t esp_wifi_set_mac(wifi_interface_t ifx, const uint8_t mac[6]);
+/* A raw 802.11 frame (beacon, probe request or response, action, non-QoS
+ * data), from its frame control field, without an FCS (the radio appends
+ * one), 24 to 1500 bytes, on the interface's channel at 1 Mbps. With
+ * en_sys_seq the driver's sequence number replaces the frame's. A unicast
+ * is acknowledged by its destination's radio and tried again as any frame;
+ * no callback reports it (ESP-NOW's send callback does not see it). Other
+ * chips' ESP-NOW stacks drop what is not ESP-NOW; their promiscuous
+ * callbacks get it. ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_IF for an interface
+ * that is not on (mode, esp_wifi_start), ESP_ERR_INVALID_ARG for null or a
+ * length out of range, ESP_ERR_NO_MEM when the transmit queue is full. The
+ * emulation sends any frame type; ESP-IDF refuses some. */
+esp_err_t esp_wifi_80211_tx(wifi_interface_t ifx, const void* buffer, int len, bool en_sys_seq);
 /* Removed in ESP-IDF 6.0; in 5.x deprecated for esp_now_set_peer_rate_config. */
 esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate);
 

@@ -27,7 +27,30 @@ void ChipRadio::on_frame(std::span<const std::uint8_t> frame, const RxControl& r
   if (link_ && frame.size() >= 10 && radio_.accepts(MacAddress::read(frame.data() + 4))) link_->on_frame(frame, rx);
 }
 
+std::error_code ChipRadio::send(std::span<const std::uint8_t> frame, PhyRate rate, bool raw) {
+  std::lock_guard order(send_mutex_);
+  {
+    std::lock_guard lk(owners_mutex_);
+    raw_reports_.push_back(raw);
+  }
+  const std::error_code ec = radio_.transmit(frame, rate);
+  if (ec) {  // no report comes for it; nobody pushed after it (send_mutex_)
+    std::lock_guard lk(owners_mutex_);
+    raw_reports_.pop_back();
+  }
+  return ec;
+}
+
 void ChipRadio::on_tx_done(const MacAddress& dst, bool acked) {
+  bool raw = false;
+  {
+    std::lock_guard lk(owners_mutex_);
+    if (!raw_reports_.empty()) {
+      raw = raw_reports_.front();
+      raw_reports_.pop_front();
+    }
+  }
+  if (raw) return;
   std::shared_lock lk(mutex_);
   if (link_) link_->on_tx_done(dst, acked);
 }

@@ -6,7 +6,9 @@
 // air itself delivers every frame to a promiscuous radio (AirRadio::hears).
 #pragma once
 
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <shared_mutex>
 #include <span>
 
@@ -32,9 +34,10 @@ class ChipRadio final : public Radio, private RadioListener {
   bool long_range() const override { return radio_.long_range(); }
   bool owns(const MacAddress& dst) const override { return radio_.owns(dst); }
   std::uint64_t now_us() const override { return radio_.now_us(); }
-  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override {
-    return radio_.transmit(frame, rate);
-  }
+  // The link's frames.
+  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override { return send(frame, rate, false); }
+  // A frame of the firmware's own (esp_wifi_80211_tx): its report goes to nobody.
+  std::error_code transmit_raw(std::span<const std::uint8_t> frame, PhyRate rate) { return send(frame, rate, true); }
   // The link's listener. Like the sniffer's change, it waits for a delivery in progress.
   void set_listener(RadioListener* listener) override;
   // An empty one stops the tap; the radio's promiscuous flag is the caller's.
@@ -43,8 +46,15 @@ class ChipRadio final : public Radio, private RadioListener {
  private:
   void on_frame(std::span<const std::uint8_t> frame, const RxControl& rx) override;
   void on_tx_done(const MacAddress& dst, bool acked) override;
+  std::error_code send(std::span<const std::uint8_t> frame, PhyRate rate, bool raw);
 
   AirRadio& radio_;
+  // Whose each report is, in transmit order (the radio reports in that
+  // order): true for a raw frame. send_mutex_ keeps the order of the
+  // entries that of the transmit() calls; a report may come within one.
+  std::mutex send_mutex_;
+  std::mutex owners_mutex_;
+  std::deque<bool> raw_reports_;
   std::shared_mutex mutex_;  // deliveries share it; changes of the two below take it whole
   RadioListener* link_ = nullptr;
   Sniffer sniffer_;

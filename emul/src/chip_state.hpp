@@ -70,6 +70,7 @@ struct ChipState final : WifiTask::Handler {
   std::uint8_t protocols[2] = {WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N,
                                WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N};  // STA, AP
   wifi_ps_type_t power_save = WIFI_PS_MIN_MODEM;
+  std::uint16_t raw_sequence = 0;  // esp_wifi_80211_tx's system sequence numbers
   esp_timer_handle_t connect_timer = nullptr;  // an esp_wifi_connect attempt's end, while armed
   esp_timer_handle_t scan_timer = nullptr;     // a scan's end (esp_wifi_scan_start without block)
   bool scanning = false;

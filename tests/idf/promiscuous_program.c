@@ -154,6 +154,11 @@ void promisc_receiver_app_main(void) { fail_setup(receiver()); }
 static void sniff(void* buf, wifi_promiscuous_pkt_type_t type) {
   const wifi_promiscuous_pkt_t* p = (const wifi_promiscuous_pkt_t*)buf;
   const unsigned len = p->rx_ctrl.sig_len;
+  if (type == WIFI_PKT_DATA && len >= 24 + 4 && p->payload[10 + 5] == PROMISC_RAW_SENDER) {  /* its data frame: 1 */
+    s_seen.raw_data_sniffed++;
+    if ((p->payload[22] | p->payload[23] << 8) >> 4 != 1) s_seen.raw_sequence_wrong++;
+    return;
+  }
   if (type != WIFI_PKT_MGMT) {
     s_seen.sniffed_not_mgmt++;
     return;
@@ -172,6 +177,11 @@ static void sniff(void* buf, wifi_promiscuous_pkt_type_t type) {
   /* An ESP-NOW frame: an action frame (0xd0) of Espressif's category (127, OUI 18:fe:34). */
   static const uint8_t oui[3] = {0x18, 0xFE, 0x34};
   if (f[0] != 0xD0 || f[24] != 127 || memcmp(f + 25, oui, 3) != 0) {
+    if (f[10 + 5] == PROMISC_RAW_SENDER && f[0] == 0x80) {  /* its beacon; sequence 0 */
+      s_seen.raw_beacons_sniffed++;
+      if ((f[22] | f[23] << 8) >> 4 != 0) s_seen.raw_sequence_wrong++;
+      return;
+    }
     s_seen.sniffed_other++;
     return;
   }
@@ -234,6 +244,53 @@ static int bystander(void) {
 
 void promisc_bystander_app_main(void) { fail_setup(bystander()); }
 
+/* ---- a raw sender: esp_wifi_80211_tx ---- */
+
+static void raw_sent(const esp_now_send_info_t* info, esp_now_send_status_t status) {
+  s_seen.raw_send_callbacks++;
+  if (status == ESP_NOW_SEND_SUCCESS && info->des_addr[5] == PROMISC_RECEIVER) s_seen.raw_send_ok++;
+}
+
+static int raw_sender(void) {
+  CHECK(wifi_up(WIFI_MODE_STA) == 0);
+  CHECK(esp_now_init() == ESP_OK);
+  CHECK(esp_now_register_send_cb(raw_sent) == ESP_OK);
+  uint8_t me[6], receiver[6];
+  mac_of(PROMISC_RAW_SENDER, me);
+  mac_of(PROMISC_RECEIVER, receiver);
+  vTaskDelay(pdMS_TO_TICKS(300));
+  /* A beacon-like management frame to broadcast, its sequence field 0x7FF0 (the driver's replaces it). */
+  uint8_t beacon[24 + 4] = {0x80, 0x00, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  memcpy(beacon + 10, me, 6);
+  memcpy(beacon + 16, me, 6);
+  beacon[22] = 0xF0;
+  beacon[23] = 0x7F;
+  memcpy(beacon + 24, "RAW!", 4);
+  CHECK(esp_wifi_80211_tx(WIFI_IF_STA, beacon, sizeof beacon, true) == ESP_OK);
+  /* A data frame to the receiver: its radio acknowledges, its ESP-NOW stack drops it. */
+  uint8_t data[24 + 8] = {0x08, 0x00};
+  memcpy(data + 4, receiver, 6);
+  memcpy(data + 10, me, 6);
+  memcpy(data + 16, me, 6);
+  memcpy(data + 24, "raw data", 8);
+  CHECK(esp_wifi_80211_tx(WIFI_IF_STA, data, sizeof data, true) == ESP_OK);
+  /* Then an ESP-NOW message: its send callback reports it, and only it. */
+  esp_now_peer_info_t peer = {.ifidx = WIFI_IF_STA};
+  memcpy(peer.peer_addr, receiver, 6);
+  CHECK(esp_now_add_peer(&peer) == ESP_OK);
+  CHECK(esp_now_send(receiver, (const uint8_t*)"msg-0", 5) == ESP_OK);
+  /* Its errors. */
+  CHECK(esp_wifi_80211_tx(WIFI_IF_STA, beacon, 23, true) == ESP_ERR_INVALID_ARG);
+  CHECK(esp_wifi_80211_tx(WIFI_IF_STA, NULL, 24, true) == ESP_ERR_INVALID_ARG);
+  static uint8_t big[1501];
+  CHECK(esp_wifi_80211_tx(WIFI_IF_STA, big, sizeof big, true) == ESP_ERR_INVALID_ARG);
+  CHECK(esp_wifi_80211_tx(WIFI_IF_AP, beacon, sizeof beacon, true) == ESP_ERR_WIFI_IF); /* STA mode */
+  CHECK(esp_wifi_80211_tx((wifi_interface_t)9, beacon, sizeof beacon, true) == ESP_ERR_WIFI_IF);
+  return 0;
+}
+
+void promisc_raw_sender_app_main(void) { fail_setup(raw_sender()); }
+
 /* ---- errors and settings ---- */
 
 static void unused_cb(void* buf, wifi_promiscuous_pkt_type_t type) {
@@ -245,6 +302,7 @@ int promisc_program_errors(void) {
   bool on = true;
   wifi_promiscuous_filter_t filter = {0};
   CHECK(esp_wifi_set_promiscuous(true) == ESP_ERR_WIFI_NOT_INIT);
+  CHECK(esp_wifi_80211_tx(WIFI_IF_STA, &filter, 24, true) == ESP_ERR_WIFI_NOT_INIT);
   CHECK(esp_wifi_get_promiscuous(&on) == ESP_ERR_WIFI_NOT_INIT);
   CHECK(esp_wifi_set_promiscuous_rx_cb(unused_cb) == ESP_ERR_WIFI_NOT_INIT);
   CHECK(esp_wifi_set_promiscuous_filter(&filter) == ESP_ERR_WIFI_NOT_INIT);

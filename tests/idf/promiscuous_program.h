@@ -18,6 +18,7 @@ extern "C" {
 #define PROMISC_SNIFFER 0x53
 #define PROMISC_DATA_SNIFFER 0x54 /* its filter lets data frames through only */
 #define PROMISC_BYSTANDER 0x55
+#define PROMISC_RAW_SENDER 0x56 /* esp_wifi_80211_tx: a beacon and a data frame, then one ESP-NOW unicast to the receiver */
 #define PROMISC_ABSENT 0x99 /* nobody's */
 
 typedef struct {
@@ -32,6 +33,9 @@ typedef struct {
   uint32_t sniffed_channel_wrong;
   uint32_t data_sniffer_calls;               /* the DATA-only sniffer's callback */
   uint32_t bystander_messages;               /* the bystander's ESP-NOW callback */
+  uint32_t raw_beacons_sniffed, raw_data_sniffed;  /* the raw sender's frames, as the sniffer heard them */
+  uint32_t raw_sequence_wrong;               /* ... not numbered 0, 1 by the driver */
+  uint32_t raw_send_callbacks, raw_send_ok;  /* the raw sender's ESP-NOW send callback (its one ESP-NOW unicast) */
   int setup_failed_line;                     /* a role's set-up that failed: its line */
 } promisc_seen_t;
 
@@ -43,6 +47,7 @@ void promisc_receiver_app_main(void);
 void promisc_sniffer_app_main(void);
 void promisc_data_sniffer_app_main(void);
 void promisc_bystander_app_main(void);
+void promisc_raw_sender_app_main(void);
 
 /* The calls' errors and settings, as ESP-IDF documents them: 0, or the line
  * that failed. Needs a selected chip. */

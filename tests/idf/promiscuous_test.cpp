@@ -35,7 +35,8 @@ promisc_seen_t run_chips() {
                         {PROMISC_RECEIVER, {10, 0}, promisc_receiver_app_main},
                         {PROMISC_SNIFFER, {0, 10}, promisc_sniffer_app_main},
                         {PROMISC_DATA_SNIFFER, {0, -10}, promisc_data_sniffer_app_main},
-                        {PROMISC_BYSTANDER, {-10, 0}, promisc_bystander_app_main}};
+                        {PROMISC_BYSTANDER, {-10, 0}, promisc_bystander_app_main},
+                        {PROMISC_RAW_SENDER, {0, 20}, promisc_raw_sender_app_main}};
   for (const Role& r : roles)
     EXPECT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = chip_mac(r.mac), .position = r.pos}}, r.app_main).ok());
   sim.run_for(3s);
@@ -47,7 +48,7 @@ promisc_seen_t run_chips() {
 TEST(Promiscuous, ASnifferHearsEveryEspNowFrameOnItsChannelAndAcknowledgesNone) {
   const promisc_seen_t seen = run_chips();
   ASSERT_EQ(seen.setup_failed_line, 0) << "line of promiscuous_program.c";
-  EXPECT_EQ(seen.sniffed_to_receiver, unsigned{PROMISC_ROUNDS});  // another chip's unicasts
+  EXPECT_EQ(seen.sniffed_to_receiver, PROMISC_ROUNDS + 1u);  // other chips' unicasts (the raw sender's too)
   EXPECT_EQ(seen.sniffed_broadcast, unsigned{PROMISC_ROUNDS});
   EXPECT_EQ(seen.sniffed_to_absent, 6u);  // every attempt: 1 + 5 retries
   EXPECT_EQ(seen.sniffed_retries, 5u);    // with the retry bit
@@ -59,24 +60,36 @@ TEST(Promiscuous, ASnifferHearsEveryEspNowFrameOnItsChannelAndAcknowledgesNone) 
   EXPECT_EQ(seen.sniffed_other, 0u);
   EXPECT_EQ(seen.sniffed_not_mgmt, 0u);  // ESP-NOW frames are action frames: WIFI_PKT_MGMT
   EXPECT_EQ(seen.sniffed_channel_wrong, 0u);
-  EXPECT_EQ(seen.sniffed_rssi_min, -50);  // 10 m from the sender: the air's path loss
+  EXPECT_EQ(seen.sniffed_rssi_min, -50);  // 10 m from both senders: the air's path loss
   EXPECT_EQ(seen.sniffed_rssi_max, -50);
 }
 
 TEST(Promiscuous, TheReceiveCallbackFollowsThePromiscuousOneForTheSameFrameWithItsRssi) {
   const promisc_seen_t seen = run_chips();
   ASSERT_EQ(seen.setup_failed_line, 0) << "line of promiscuous_program.c";
-  EXPECT_EQ(seen.rx_messages, 2u * PROMISC_ROUNDS);  // its unicasts and the broadcasts
+  EXPECT_EQ(seen.rx_messages, 2u * PROMISC_ROUNDS + 1);  // its unicasts, the broadcasts, the raw sender's message
   EXPECT_EQ(seen.rx_sniffed_first, seen.rx_messages);
   EXPECT_EQ(seen.rx_rssi_matches, seen.rx_messages);
-  EXPECT_EQ(seen.rx_sniffed, seen.rx_messages + seen.sniffed_to_absent);  // it overheard those too
+  // It overheard those too, and the raw beacon (its filter: MGMT only).
+  EXPECT_EQ(seen.rx_sniffed, seen.rx_messages + seen.sniffed_to_absent + 1);
 }
 
 TEST(Promiscuous, TheFilterDecidesAndARadioThatIsNotPromiscuousHearsOnlyItsOwnTraffic) {
   const promisc_seen_t seen = run_chips();
   ASSERT_EQ(seen.setup_failed_line, 0) << "line of promiscuous_program.c";
-  EXPECT_EQ(seen.data_sniffer_calls, 0u);  // WIFI_PROMIS_FILTER_MASK_DATA: no ESP-NOW frame is data
+  EXPECT_EQ(seen.data_sniffer_calls, 1u);  // WIFI_PROMIS_FILTER_MASK_DATA: the raw data frame; no ESP-NOW frame is data
   EXPECT_EQ(seen.bystander_messages, unsigned{PROMISC_ROUNDS});  // the broadcasts alone
+}
+
+TEST(Promiscuous, RawFramesOfEspWifi80211TxGoOnTheAirWithTheDriversSequenceAndNoSendReport) {
+  const promisc_seen_t seen = run_chips();
+  ASSERT_EQ(seen.setup_failed_line, 0) << "line of promiscuous_program.c";
+  EXPECT_EQ(seen.raw_beacons_sniffed, 1u);
+  EXPECT_EQ(seen.raw_data_sniffed, 1u);   // acknowledged by the receiver's radio: sent once
+  EXPECT_EQ(seen.raw_sequence_wrong, 0u);  // 0 and 1: the driver's numbers, not the frame's
+  EXPECT_EQ(seen.raw_send_callbacks, 1u);  // its one ESP-NOW send; the raw frames report to nobody
+  EXPECT_EQ(seen.raw_send_ok, 1u);         // reported as itself, not as a raw frame's report
+  EXPECT_EQ(seen.rx_messages, 2u * PROMISC_ROUNDS + 1);  // the receiver's ESP-NOW dropped the raw data frame
 }
 
 TEST(Promiscuous, TheCallsErrorsAndSettingsAreEspIdfs) {
