@@ -35,7 +35,9 @@ class ChipRadio final : public Radio, private RadioListener {
   bool owns(const MacAddress& dst) const override { return radio_.owns(dst); }
   std::uint64_t now_us() const override { return radio_.now_us(); }
   // The link's frames.
-  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override { return send(frame, rate, false); }
+  std::error_code transmit(std::span<const std::uint8_t> frame, PhyRate rate) override {
+    return send(frame, rate, false);
+  }
   // A frame of the firmware's own (esp_wifi_80211_tx): its report goes to nobody.
   std::error_code transmit_raw(std::span<const std::uint8_t> frame, PhyRate rate) { return send(frame, rate, true); }
   // The link's listener. Like the sniffer's change, it waits for a delivery in progress.

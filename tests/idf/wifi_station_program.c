@@ -143,7 +143,8 @@ int station_program_errors(void) {
   CHECK(esp_wifi_get_protocol(WIFI_IF_STA, &protocols) == ESP_OK);
   CHECK(protocols == (WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N));
   CHECK(esp_wifi_set_protocol(WIFI_IF_STA, WIFI_PROTOCOL_11B | WIFI_PROTOCOL_LR) == ESP_OK);
-  CHECK(esp_wifi_get_protocol(WIFI_IF_STA, &protocols) == ESP_OK && protocols == (WIFI_PROTOCOL_11B | WIFI_PROTOCOL_LR));
+  CHECK(esp_wifi_get_protocol(WIFI_IF_STA, &protocols) == ESP_OK);
+  CHECK(protocols == (WIFI_PROTOCOL_11B | WIFI_PROTOCOL_LR));
   CHECK(esp_wifi_get_protocol(WIFI_IF_AP, &protocols) == ESP_OK);
   CHECK(protocols == (WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N)); /* per interface */
   CHECK(esp_wifi_get_protocol(WIFI_IF_STA, NULL) == ESP_ERR_INVALID_ARG);
