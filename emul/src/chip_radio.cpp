@@ -31,12 +31,19 @@ std::error_code ChipRadio::send(std::span<const std::uint8_t> frame, PhyRate rat
   std::lock_guard order(send_mutex_);
   {
     std::lock_guard lk(owners_mutex_);
-    raw_reports_.push_back(raw);
+    if (reports_count_ == raw_reports_.size()) {  // full: twice the ring, the oldest first
+      std::vector<bool> grown(2 * raw_reports_.size());
+      for (std::size_t i = 0; i < reports_count_; ++i)
+        grown[i] = raw_reports_[(reports_head_ + i) % raw_reports_.size()];
+      raw_reports_ = std::move(grown);
+      reports_head_ = 0;
+    }
+    raw_reports_[(reports_head_ + reports_count_++) % raw_reports_.size()] = raw;
   }
   const std::error_code ec = radio_.transmit(frame, rate);
   if (ec) {  // no report comes for it; nobody pushed after it (send_mutex_)
     std::lock_guard lk(owners_mutex_);
-    raw_reports_.pop_back();
+    --reports_count_;
   }
   return ec;
 }
@@ -45,9 +52,10 @@ void ChipRadio::on_tx_done(const MacAddress& dst, bool acked) {
   bool raw = false;
   {
     std::lock_guard lk(owners_mutex_);
-    if (!raw_reports_.empty()) {
-      raw = raw_reports_.front();
-      raw_reports_.pop_front();
+    if (reports_count_ > 0) {
+      raw = raw_reports_[reports_head_];
+      reports_head_ = (reports_head_ + 1) % raw_reports_.size();
+      --reports_count_;
     }
   }
   if (raw) return;

@@ -6,11 +6,11 @@
 // air itself delivers every frame to a promiscuous radio (AirRadio::hears).
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
+#include <vector>
 
 #include "espnow/radio/air_radio.hpp"
 
@@ -52,11 +52,14 @@ class ChipRadio final : public Radio, private RadioListener {
 
   AirRadio& radio_;
   // Whose each report is, in transmit order (the radio reports in that
-  // order): true for a raw frame. send_mutex_ keeps the order of the
-  // entries that of the transmit() calls; a report may come within one.
+  // order): true for a raw frame, in a ring that grows only when full, so
+  // that sending allocates nothing once warm (the hot path's rule).
+  // send_mutex_ keeps the order of the entries that of the transmit()
+  // calls; a report may come within one.
   std::mutex send_mutex_;
   std::mutex owners_mutex_;
-  std::deque<bool> raw_reports_;
+  std::vector<bool> raw_reports_ = std::vector<bool>(64);
+  std::size_t reports_head_ = 0, reports_count_ = 0;
   std::shared_mutex mutex_;  // deliveries share it; changes of the two below take it whole
   RadioListener* link_ = nullptr;
   Sniffer sniffer_;
