@@ -4,10 +4,12 @@
 #pragma once
 
 #include <atomic>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 
 #include "esp_now.h"
 #include "esp_timer.h"
@@ -118,6 +120,14 @@ struct ChipState final : WifiTask::Handler {
 
   WifiTask task;  // last: its thread starts once everything above exists
 };
+
+// An interface argument as the integer a C caller may have passed (C++
+// may not load an enum holding a value out of its range).
+inline int interface_number(wifi_interface_t ifx) {
+  std::underlying_type_t<wifi_interface_t> n;
+  std::memcpy(&n, &ifx, sizeof n);
+  return static_cast<int>(n);
+}
 
 // The selected chip's state.
 inline ChipState& selected_state() { return selected_chip().state(); }

@@ -11,19 +11,13 @@
 #include "esp_wifi.h"
 
 using espnow::emul::detail::ChipState;
+using espnow::emul::detail::interface_number;
 using espnow::emul::detail::with_wifi;
 
 namespace {
 
 constexpr int kMinLen = 24;    // an 802.11 MAC header
 constexpr int kMaxLen = 1500;  // ESP-IDF's limit
-
-// The interface argument as the integer a C caller may have passed.
-int interface_number(wifi_interface_t ifx) {
-  std::underlying_type_t<wifi_interface_t> n;
-  std::memcpy(&n, &ifx, sizeof n);
-  return static_cast<int>(n);
-}
 
 }  // namespace
 

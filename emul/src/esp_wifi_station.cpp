@@ -14,6 +14,7 @@
 #include "esp_wifi.h"
 
 using espnow::emul::detail::ChipState;
+using espnow::emul::detail::interface_number;
 using espnow::emul::detail::with_wifi;
 
 namespace {
@@ -22,13 +23,6 @@ const char* const kTag = "wifi";
 
 bool has_sta(wifi_mode_t m) { return m == WIFI_MODE_STA || m == WIFI_MODE_APSTA; }
 bool has_ap(wifi_mode_t m) { return m == WIFI_MODE_AP || m == WIFI_MODE_APSTA; }
-
-// The interface argument as the integer a C caller may have passed.
-int interface_number(wifi_interface_t ifx) {
-  std::underlying_type_t<wifi_interface_t> n;
-  std::memcpy(&n, &ifx, sizeof n);
-  return static_cast<int>(n);
-}
 
 // A soft-AP's settings as ESP-IDF checks them; the authmode read as bits.
 esp_err_t check_ap(const wifi_ap_config_t& ap) {
