@@ -83,6 +83,14 @@ void scan_done(void* arg) {
   (void)esp_event_post(WIFI_EVENT, WIFI_EVENT_SCAN_DONE, &event, sizeof event, portMAX_DELAY);
 }
 
+// set_config's and get_config's common checks: the argument, the interface, the mode.
+esp_err_t config_error(const ChipState& s, int ifx, const wifi_config_t* conf) {
+  if (!conf) return ESP_ERR_INVALID_ARG;
+  if (ifx != WIFI_IF_STA && ifx != WIFI_IF_AP) return ESP_ERR_WIFI_IF;
+  if (!(ifx == WIFI_IF_STA ? has_sta(s.mode) : has_ap(s.mode))) return ESP_ERR_WIFI_MODE;
+  return ESP_OK;
+}
+
 bool connecting(const ChipState& s) { return s.connect_timer && esp_timer_is_active(s.connect_timer); }
 
 // A one-shot timer on the chip's esp_timer task, made at first use.
@@ -117,9 +125,7 @@ extern "C" {
 esp_err_t esp_wifi_set_config(wifi_interface_t interface, wifi_config_t* conf) {
   const int ifx = interface_number(interface);
   return with_wifi([ifx, conf](ChipState& s) {
-    if (!conf) return ESP_ERR_INVALID_ARG;
-    if (ifx != WIFI_IF_STA && ifx != WIFI_IF_AP) return ESP_ERR_WIFI_IF;
-    if (!(ifx == WIFI_IF_STA ? has_sta(s.mode) : has_ap(s.mode))) return ESP_ERR_WIFI_MODE;
+    if (const esp_err_t e = config_error(s, ifx, conf)) return e;
     if (ifx == WIFI_IF_STA) {
       s.sta_config = conf->sta;
       return ESP_OK;
@@ -134,9 +140,7 @@ esp_err_t esp_wifi_set_config(wifi_interface_t interface, wifi_config_t* conf) {
 esp_err_t esp_wifi_get_config(wifi_interface_t interface, wifi_config_t* conf) {
   const int ifx = interface_number(interface);
   return with_wifi([ifx, conf](ChipState& s) {
-    if (!conf) return ESP_ERR_INVALID_ARG;
-    if (ifx != WIFI_IF_STA && ifx != WIFI_IF_AP) return ESP_ERR_WIFI_IF;
-    if (!(ifx == WIFI_IF_STA ? has_sta(s.mode) : has_ap(s.mode))) return ESP_ERR_WIFI_MODE;
+    if (const esp_err_t e = config_error(s, ifx, conf)) return e;
     if (ifx == WIFI_IF_STA) conf->sta = s.sta_config;
     else conf->ap = s.ap_config;
     return ESP_OK;

@@ -65,6 +65,15 @@ static int wifi_up(wifi_mode_t mode) {
   return 0;
 }
 
+/* Promiscuous mode on, with a filter and a callback. */
+static int start_sniffing(uint32_t mask, wifi_promiscuous_cb_t cb) {
+  const wifi_promiscuous_filter_t filter = {.filter_mask = mask};
+  CHECK(esp_wifi_set_promiscuous_filter(&filter) == ESP_OK);
+  CHECK(esp_wifi_set_promiscuous_rx_cb(cb) == ESP_OK);
+  CHECK(esp_wifi_set_promiscuous(true) == ESP_OK);
+  return 0;
+}
+
 static void fail_setup(int line) {
   if (line && !s_seen.setup_failed_line) s_seen.setup_failed_line = line;
 }
@@ -140,11 +149,7 @@ static int receiver(void) {
   CHECK(wifi_up(WIFI_MODE_STA) == 0);
   CHECK(esp_now_init() == ESP_OK);
   CHECK(esp_now_register_recv_cb(receiver_recv) == ESP_OK);
-  const wifi_promiscuous_filter_t mgmt = {.filter_mask = WIFI_PROMIS_FILTER_MASK_MGMT};
-  CHECK(esp_wifi_set_promiscuous_filter(&mgmt) == ESP_OK);
-  CHECK(esp_wifi_set_promiscuous_rx_cb(receiver_sniff) == ESP_OK);
-  CHECK(esp_wifi_set_promiscuous(true) == ESP_OK);
-  return 0;
+  return start_sniffing(WIFI_PROMIS_FILTER_MASK_MGMT, receiver_sniff);
 }
 
 void promisc_receiver_app_main(void) { fail_setup(receiver()); }
@@ -217,11 +222,7 @@ static void data_sniff(void* buf, wifi_promiscuous_pkt_type_t type) {
 
 static int data_sniffer(void) {
   CHECK(wifi_up(WIFI_MODE_NULL) == 0);
-  const wifi_promiscuous_filter_t data = {.filter_mask = WIFI_PROMIS_FILTER_MASK_DATA};
-  CHECK(esp_wifi_set_promiscuous_filter(&data) == ESP_OK);
-  CHECK(esp_wifi_set_promiscuous_rx_cb(data_sniff) == ESP_OK);
-  CHECK(esp_wifi_set_promiscuous(true) == ESP_OK);
-  return 0;
+  return start_sniffing(WIFI_PROMIS_FILTER_MASK_DATA, data_sniff);
 }
 
 void promisc_data_sniffer_app_main(void) { fail_setup(data_sniffer()); }
