@@ -140,8 +140,22 @@ typedef enum {
   WIFI_AUTH_MAX
 } wifi_auth_mode_t;
 
+/* WIFI_EVENT_STA_CONNECTED's data (esp_wifi_types_generic.h; here, after
+ * the auth modes it names). */
+typedef struct {
+  uint8_t ssid[32];
+  uint8_t ssid_len;
+  uint8_t bssid[6];
+  uint8_t channel;
+  wifi_auth_mode_t authmode;
+  uint16_t aid;
+} wifi_event_sta_connected_t;
+
 /* The disconnection reasons of WIFI_EVENT_STA_DISCONNECTED; the emulation
- * gives WIFI_REASON_NO_AP_FOUND (no access point is on its air). */
+ * gives WIFI_REASON_NO_AP_FOUND (no router of the SSID reaches the chip),
+ * WIFI_REASON_NO_AP_FOUND_W_COMPATIBLE_SECURITY (one does, below the
+ * config's threshold.authmode), WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT (a wrong
+ * password) and WIFI_REASON_ASSOC_LEAVE (esp_wifi_disconnect). */
 typedef enum {
   WIFI_REASON_UNSPECIFIED = 1,
   WIFI_REASON_AUTH_EXPIRE = 2,
@@ -270,8 +284,7 @@ typedef struct {
   uint8_t bssid_index;
 } wifi_he_ap_info_t;
 
-/* An access point as a scan or esp_wifi_sta_get_ap_info describes it (none
- * is ever found on the emulated air). */
+/* An access point as a scan or esp_wifi_sta_get_ap_info describes it. */
 typedef struct {
   uint8_t bssid[6];
   uint8_t ssid[33];
@@ -600,30 +613,40 @@ esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate
  * as the soft-AP's ESP_XXXXXX SSID). */
 esp_err_t esp_wifi_set_config(wifi_interface_t interface, wifi_config_t* conf);
 esp_err_t esp_wifi_get_config(wifi_interface_t interface, wifi_config_t* conf);
-/* A station's connection to the access point its config names. No access
- * point is on the emulated air, so each attempt ends as a chip's ends when
- * none answers: after a scan of the country's channels (120 ms each, ESP-
- * IDF's default active scan time; the radio stays on its channel meanwhile,
- * where a chip's hops), WIFI_EVENT_STA_DISCONNECTED with reason
- * WIFI_REASON_NO_AP_FOUND and the configured SSID, on the default event
- * loop. ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_NOT_STARTED, ESP_ERR_WIFI_MODE
- * without the STA interface. esp_wifi_disconnect (NOT_INIT, NOT_STARTED)
- * and esp_wifi_stop end an attempt with no event. ESP-NOW works throughout,
- * as on a chip whose router is away. */
+/* A station's connection to the router its config names: the routers are
+ * those of the chip's Simulation (espnow::emul::add_access_point; a chip on
+ * no Simulation has none). After a scan of the country's channels (120 ms
+ * each, ESP-IDF's default active scan time; the radio stays on its channel
+ * meanwhile, where a chip's hops), the strongest router of the SSID (and of
+ * sta.bssid with bssid_set) that reaches the chip takes it:
+ * WIFI_EVENT_STA_CONNECTED (aid 1), the radio now on the router's channel
+ * (so ESP-NOW peers must use it), then IP_EVENT_STA_GOT_IP when the chip
+ * made its default STA interface (esp_netif.h). Otherwise
+ * WIFI_EVENT_STA_DISCONNECTED with the configured SSID and a reason (above),
+ * all on the default event loop. ESP_ERR_WIFI_NOT_INIT,
+ * ESP_ERR_WIFI_NOT_STARTED, ESP_ERR_WIFI_MODE without the STA interface.
+ * esp_wifi_disconnect (NOT_INIT, NOT_STARTED) ends an attempt with no event,
+ * and a connection with WIFI_EVENT_STA_DISCONNECTED, WIFI_REASON_ASSOC_LEAVE;
+ * esp_wifi_stop ends either with no event. ESP-NOW works throughout. */
 esp_err_t esp_wifi_connect(void);
 esp_err_t esp_wifi_disconnect(void);
-/* The station's access point: ESP_ERR_WIFI_NOT_CONNECT, as on a chip that
- * is not connected (never, here); ESP_ERR_INVALID_ARG for null,
+/* The station's router while connected (its record as a scan gives it);
+ * else ESP_ERR_WIFI_NOT_CONNECT. ESP_ERR_INVALID_ARG for null,
  * ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_CONN without the station interface. */
 esp_err_t esp_wifi_sta_get_ap_info(wifi_ap_record_t* ap_info);
-/* A scan finds no access point. It takes, on the chip's clock, the config's
- * time per channel (active: scan_time.active.max, else 120 ms; passive:
- * scan_time.passive, else 360 ms) for its channel, or the channels of
- * channel_bitmap, or the country's; then WIFI_EVENT_SCAN_DONE (status 0,
- * number 0) on the default loop. With block, the call returns after it.
+/* A scan takes, on the chip's clock, the config's time per channel (active:
+ * scan_time.active.max, else 120 ms; passive: scan_time.passive, else
+ * 360 ms) for its channel, or the channels of channel_bitmap, or the
+ * country's; then WIFI_EVENT_SCAN_DONE (status 0, the number found) on the
+ * default loop. With block, the call returns after it. It finds the
+ * Simulation's routers on those channels that reach the chip (and have the
+ * config's ssid and bssid, when given): their records, strongest first
+ * (WPA2-PSK and CCMP for a router with a password, else open), until
+ * esp_wifi_scan_get_ap_records reads them (it frees the list, as ESP-IDF's
+ * does: get_ap_num then says 0) or esp_wifi_clear_ap_list drops them.
  * ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_NOT_STARTED, ESP_ERR_WIFI_STATE while
  * a connection attempt or another scan runs. esp_wifi_scan_stop ends one
- * that does not block, with no event. The results: 0 access points. */
+ * that does not block, with no event. */
 esp_err_t esp_wifi_scan_start(const wifi_scan_config_t* config, bool block);
 esp_err_t esp_wifi_scan_stop(void);
 esp_err_t esp_wifi_scan_get_ap_num(uint16_t* number);

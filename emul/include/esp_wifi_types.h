@@ -1,9 +1,10 @@
 /* The Wi-Fi events of ESP-IDF v5.5's esp_wifi_types_generic.h that an
  * ESP-NOW application meets (host emulation): esp_wifi_start posts
  * WIFI_EVENT_STA_START / WIFI_EVENT_AP_START for the mode's interfaces to the
- * chip's default event loop, esp_wifi_stop the matching _STOP. The emulated
- * chip never associates: an esp_wifi_connect ends in WIFI_EVENT_STA_DISCONNECTED
- * and a scan in WIFI_EVENT_SCAN_DONE (esp_wifi.h); no other event is posted. */
+ * chip's default event loop, esp_wifi_stop the matching _STOP. An
+ * esp_wifi_connect ends in WIFI_EVENT_STA_CONNECTED (its data type is in
+ * esp_wifi.h) or WIFI_EVENT_STA_DISCONNECTED, and a scan in
+ * WIFI_EVENT_SCAN_DONE (esp_wifi.h); no other event is posted. */
 #pragma once
 
 #include <stdint.h>

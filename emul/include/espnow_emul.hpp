@@ -108,7 +108,8 @@ class EmulatedChip {
   detail::ChipState& state() const { return *state_; }
 
  private:
-  EmulatedChip(AirRadio& radio, const ChipOptions& options, std::function<void()> release);
+  // `sim_air`: the in-process air the radio is on (its routers), else null.
+  EmulatedChip(AirRadio& radio, const SimAir* sim_air, const ChipOptions& options, std::function<void()> release);
   std::unique_ptr<detail::ChipState> state_;
 };
 

@@ -16,10 +16,35 @@
 // process): keep per-chip state by the chip's MAC or in task parameters.
 #pragma once
 
+#include <string>
+
 #include "espnow/devices/simulation.hpp"
 #include "espnow_emul.hpp"
 
 namespace espnow::emul {
+
+// A router on the simulation's air, as ESP-IDF firmware meets one: a chip's
+// scan of its channel lists it (when its signal reaches the chip: the air's
+// path loss, a chip's sensitivity at 1 Mbps), and a station whose
+// configuration names its SSID (and password) connects to it: the chip's
+// radio moves to the router's channel, WIFI_EVENT_STA_CONNECTED and
+// IP_EVENT_STA_GOT_IP follow (esp_wifi.h). It carries no traffic and sends
+// no frames: it is what scans and connections find, not a station of the
+// air's contention.
+struct AccessPoint {
+  std::string ssid;         // 1 to 32 bytes
+  std::string password;     // empty: an open network; else WPA2-PSK, 8 to 63 characters
+  std::uint8_t channel = 1;
+  Position position{};
+  MacAddress bssid{};       // zero: 02:a9:00:00:00:NN, NN its number on this air from 1
+  double tx_power_dbm = 20.0;
+};
+
+// Puts a router on `sim`'s air for the rest of the simulation; chips made
+// before and after find it. errc::arg, its detail naming the field, for an
+// SSID, password, channel or BSSID no router could have. From the thread
+// that runs the simulation, between runs.
+Result<void> add_access_point(Simulation& sim, AccessPoint ap);
 
 // Makes a chip on `sim`'s air with `sim`'s clock (options.clock is replaced)
 // and, if app_main is not null, starts its "main" task running app_main with

@@ -23,8 +23,9 @@ std::string nvs_dir_of(const ChipOptions& options) {
 }
 }  // namespace
 
-ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const ChipOptions& options, std::function<void()> release)
-    : owner(chip), clock(options.clock ? *options.clock : steady_clock()), radio(r),
+ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const SimAir* air, const ChipOptions& options,
+                     std::function<void()> release)
+    : owner(chip), clock(options.clock ? *options.clock : steady_clock()), radio(r), sim_air(air),
       factory_mac(r.mac(Interface::sta)), link_radio(r), link(link_radio, options.link),
       release_radio(std::move(release)), on_restart(options.on_restart), on_deep_sleep(options.on_deep_sleep),
       services(chip, clock, nvs_dir_of(options), options.reset_reason, options.wakeup_cause),
@@ -291,7 +292,8 @@ Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(SimAir& air, const Ch
   auto r = air.add_radio(powered_down(options.radio));
   if (!r.ok()) return r.failure();
   SimRadio* radio = *r;
-  return std::unique_ptr<EmulatedChip>(new EmulatedChip(*radio, options, [&air, radio] { air.remove_radio(*radio); }));
+  return std::unique_ptr<EmulatedChip>(
+      new EmulatedChip(*radio, &air, options, [&air, radio] { air.remove_radio(*radio); }));
 }
 
 // The UDP air keeps its radios until it closes; a destroyed chip's radio
@@ -300,14 +302,15 @@ Result<std::unique_ptr<EmulatedChip>> EmulatedChip::create(UdpAir& air, const Ch
   auto r = air.add_radio(powered_down(options.radio));
   if (!r.ok()) return r.failure();
   UdpRadio* radio = *r;
-  return std::unique_ptr<EmulatedChip>(new EmulatedChip(*radio, options, [radio] {
+  return std::unique_ptr<EmulatedChip>(new EmulatedChip(*radio, nullptr, options, [radio] {
     radio->set_active(Interface::sta, false);
     radio->set_active(Interface::ap, false);
   }));
 }
 
-EmulatedChip::EmulatedChip(AirRadio& radio, const ChipOptions& options, std::function<void()> release)
-    : state_(std::make_unique<detail::ChipState>(*this, radio, options, std::move(release))) {}
+EmulatedChip::EmulatedChip(AirRadio& radio, const SimAir* sim_air, const ChipOptions& options,
+                           std::function<void()> release)
+    : state_(std::make_unique<detail::ChipState>(*this, radio, sim_air, options, std::move(release))) {}
 
 AirRadio& EmulatedChip::radio() const { return state_->radio; }
 SoftLink& EmulatedChip::link() const { return state_->link; }

@@ -9,6 +9,8 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <vector>
 #include <type_traits>
 
 #include "esp_now.h"
@@ -23,7 +25,8 @@
 namespace espnow::emul::detail {
 
 struct ChipState final : WifiTask::Handler {
-  ChipState(EmulatedChip& owner, AirRadio& radio, const ChipOptions& options, std::function<void()> release);
+  ChipState(EmulatedChip& owner, AirRadio& radio, const SimAir* sim_air, const ChipOptions& options,
+            std::function<void()> release);
   ~ChipState();
   ChipState(const ChipState&) = delete;
   ChipState& operator=(const ChipState&) = delete;
@@ -54,6 +57,7 @@ struct ChipState final : WifiTask::Handler {
   EmulatedChip& owner;
   Clock& clock;  // ChipOptions::clock
   AirRadio& radio;
+  const SimAir* const sim_air;  // the in-process air the radio is on (its routers: add_access_point), else null
   const MacAddress factory_mac;  // the STA MAC it was made with: its eFuse MAC
   ChipRadio link_radio;  // the radio as the link sees it, with the promiscuous tap
   SoftLink link;
@@ -77,6 +81,13 @@ struct ChipState final : WifiTask::Handler {
   esp_timer_handle_t scan_timer = nullptr;     // a scan's end (esp_wifi_scan_start without block)
   bool scanning = false;
   std::uint8_t scans = 0;  // WIFI_EVENT_SCAN_DONE's scan_id
+  // What the scan under way looks for: its channels (bit c: channel c), and
+  // the SSID and BSSID it asked for (empty: any).
+  std::uint16_t scan_channels = 0;
+  std::string scan_ssid;
+  std::optional<MacAddress> scan_bssid;
+  std::vector<wifi_ap_record_t> scan_results;  // the last scan's, strongest first, until read or cleared
+  std::optional<wifi_ap_record_t> connected_ap;  // the router the station is connected to
   // The channels it may use (esp_wifi_set_country): ESP-IDF's default, world safe mode.
   wifi_country_t country{{'0', '1', '\0'}, 1, 11, 20, WIFI_COUNTRY_POLICY_AUTO};
 

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "chip_services.hpp"
 
@@ -13,12 +14,15 @@ struct esp_netif_obj {
 using espnow::emul::detail::ChipServices;
 using espnow::emul::detail::services;
 
+ESP_EVENT_DEFINE_BASE(IP_EVENT);
+
 namespace {
+
+esp_netif_obj sta_obj{false}, ap_obj{true};  // opaque tokens: the state is the chip's
 
 // ESP-IDF registers the interface's handlers on the default loop under
 // ESP_ERROR_CHECK: without a loop the chip stops there.
 esp_netif_t* create_default(bool ap) {
-  static esp_netif_obj sta_obj{false}, ap_obj{true};  // opaque tokens: the state is the chip's
   ChipServices& s = services();
   std::lock_guard lk(s.mutex);
   if (!s.default_loop) {
@@ -43,6 +47,15 @@ esp_err_t esp_netif_init(void) {
 
 esp_netif_t* esp_netif_create_default_wifi_sta(void) { return create_default(false); }
 esp_netif_t* esp_netif_create_default_wifi_ap(void) { return create_default(true); }
+
+esp_netif_t* esp_netif_get_handle_from_ifkey(const char* if_key) {
+  if (!if_key) return nullptr;
+  ChipServices& s = services();
+  std::lock_guard lk(s.mutex);
+  if (std::strcmp(if_key, "WIFI_STA_DEF") == 0 && s.netif_sta) return &sta_obj;
+  if (std::strcmp(if_key, "WIFI_AP_DEF") == 0 && s.netif_ap) return &ap_obj;
+  return nullptr;
+}
 
 void esp_netif_destroy_default_wifi(void* netif) {
   if (!netif) return;
