@@ -44,13 +44,14 @@ struct SimArguments {
   double drift_ppm = 0.0;
   double boot_spread_ms = 100.0;
   std::vector<GpioDrive> gpio;
+  std::vector<AccessPoint> routers;
   bool help = false;
 };
 
 const char* const kUsage =
     "usage: %s [--sim N [--sim-seconds S] [--seed N] [--loss P] [--spacing M]\n"
     "          [--channel C[,C...]] [--drift PPM] [--boot-spread MS]\n"
-    "          [--gpio CHIP:PAD=LEVEL@S ...]]\n"
+    "          [--router SSID[:PASSWORD]@CH[,X,Y] ...] [--gpio CHIP:PAD=LEVEL@S ...]]\n"
     "Without --sim: one chip on the air ESPNOW_AIR names, running until signalled.\n"
     "  --sim N            run as N chips (1..1000) of one simulation, on virtual time;\n"
     "                     chip i has MAC 02:00:00:00:00:i+1 and its lines start with it\n"
@@ -62,6 +63,11 @@ const char* const kUsage =
     "  --boot-spread MS   each chip calls app_main up to MS ms after power-on (default\n"
     "                     100; 0: all in the same instant, in lockstep), drawn from the seed\n"
     "  --drift PPM        each chip's crystal off by up to PPM ppm, drawn from the seed\n"
+    "  --router SSID[:PASSWORD]@CH[,X,Y]\n"
+    "                     a router on channel CH at X,Y metres (default 0,0, chip 1's\n"
+    "                     place) that the chips' Wi-Fi scans find and their stations\n"
+    "                     join: WPA2 with a PASSWORD of 8..63 characters, else open;\n"
+    "                     repeat it for more\n"
     "  --gpio CHIP:PAD=LEVEL@S\n"
     "                     at S virtual seconds, drive chip CHIP's (1..N) pad PAD to\n"
     "                     LEVEL (0 or 1; z lets it go; 1650mV puts a voltage on it for\n"
@@ -135,6 +141,34 @@ Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
   return {};
 }
 
+// --router SSID[:PASSWORD]@CH[,X,Y]: a router on the air (add_access_point
+// checks what a router may be).
+Problem parse_router(std::string_view text, std::vector<AccessPoint>& out) {
+  const Problem form = "--router takes SSID[:PASSWORD]@CHANNEL[,X,Y], got '" + std::string(text) + "'";
+  const std::size_t at = text.rfind('@');
+  if (at == std::string_view::npos) return form;
+  const std::string_view name = text.substr(0, at);
+  const std::size_t colon = name.find(':');
+  AccessPoint ap{.ssid = std::string(name.substr(0, colon)),
+                 .password = colon == std::string_view::npos ? std::string() : std::string(name.substr(colon + 1))};
+  std::string_view where = text.substr(at + 1);
+  const std::size_t comma = where.find(',');
+  std::uint64_t channel = 0;
+  if (!parse_unsigned(where.substr(0, comma), channel) || channel > 255) return form;
+  ap.channel = static_cast<std::uint8_t>(channel);
+  if (comma != std::string_view::npos) {
+    where = where.substr(comma + 1);
+    const std::size_t second = where.find(',');
+    double x = 0, y = 0;
+    if (second == std::string_view::npos || !parse_number(where.substr(0, second), x) ||
+        !parse_number(where.substr(second + 1), y))
+      return form;
+    ap.position = {x, y};
+  }
+  out.push_back(std::move(ap));
+  return {};
+}
+
 // One option and its value into `a`.
 Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
   const std::string quoted = std::string(name) + " '" + std::string(value) + "'";
@@ -165,6 +199,8 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
     a.boot_spread_ms = x;
   } else if (name == "--gpio") {
     return parse_gpio(value, a.gpio);
+  } else if (name == "--router") {
+    return parse_router(value, a.routers);
   } else {
     return "unknown option '" + std::string(name) + "'";
   }
@@ -172,12 +208,13 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
 }
 
 bool is_option(std::string_view name) {
-  for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift", "--boot-spread", "--gpio"})
+  for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift", "--boot-spread",
+                        "--gpio", "--router"})
     if (name == o) return true;
   return false;
 }
 
-// --name value or --name=value, each once at most (--gpio as often as needed).
+// --name value or --name=value, each once at most (--gpio and --router as often as needed).
 Problem parse(int argc, char** argv, SimArguments& a) {
   std::vector<std::string> seen;
   for (int i = 1; i < argc; ++i) {
@@ -194,7 +231,7 @@ Problem parse(int argc, char** argv, SimArguments& a) {
     }
     if (!is_option(name)) return "unknown argument '" + std::string(arg) + "'";
     for (const std::string& s : seen)
-      if (s == name && name != "--gpio") return std::string(name) + " is given twice";
+      if (s == name && name != "--gpio" && name != "--router") return std::string(name) + " is given twice";
     seen.emplace_back(name);
     if (eq == std::string_view::npos) {
       if (i + 1 >= argc) return std::string(name) + " needs a value";
@@ -233,6 +270,12 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   // and a radio that is sending hears nothing.
   std::mt19937_64 boots(a.seed ^ 0xB0075);
   std::uniform_real_distribution<double> boot_ms(0.0, a.boot_spread_ms);
+  for (const AccessPoint& router : a.routers) {
+    if (Result<void> added = add_access_point(sim, router); !added.ok()) {
+      std::fprintf(stderr, "%s: --router '%s': %s\n", name, router.ssid.c_str(), std::string(added.detail()).c_str());
+      return 2;
+    }
+  }
   std::vector<EmulatedChip*> chips;
   for (int i = 0; i < a.chips; ++i) {
     ChipOptions options{
