@@ -616,8 +616,8 @@ esp_err_t esp_wifi_get_config(wifi_interface_t interface, wifi_config_t* conf);
 /* A station's connection to the router its config names: the routers are
  * those of the chip's Simulation (espnow::emul::add_access_point; a chip on
  * no Simulation has none). After a scan of the country's channels (120 ms
- * each, ESP-IDF's default active scan time; the radio stays on its channel
- * meanwhile, where a chip's hops), the strongest router of the SSID (and of
+ * each, ESP-IDF's default active scan time; the radio visits each in turn,
+ * as every scan's does, and hears ESP-NOW there only), the strongest router of the SSID (and of
  * sta.bssid with bssid_set) that reaches the chip takes it:
  * WIFI_EVENT_STA_CONNECTED (aid 1), the radio now on the router's channel
  * (so ESP-NOW peers must use it), then IP_EVENT_STA_GOT_IP when the chip
@@ -627,17 +627,20 @@ esp_err_t esp_wifi_get_config(wifi_interface_t interface, wifi_config_t* conf);
  * ESP_ERR_WIFI_NOT_STARTED, ESP_ERR_WIFI_MODE without the STA interface.
  * esp_wifi_disconnect (NOT_INIT, NOT_STARTED) ends an attempt with no event,
  * and a connection with WIFI_EVENT_STA_DISCONNECTED, WIFI_REASON_ASSOC_LEAVE;
- * esp_wifi_stop ends either with no event. ESP-NOW works throughout. */
+ * esp_wifi_stop ends either with no event. ESP-NOW works throughout, on
+ * whichever channel the radio is on. */
 esp_err_t esp_wifi_connect(void);
 esp_err_t esp_wifi_disconnect(void);
 /* The station's router while connected (its record as a scan gives it);
  * else ESP_ERR_WIFI_NOT_CONNECT. ESP_ERR_INVALID_ARG for null,
  * ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_CONN without the station interface. */
 esp_err_t esp_wifi_sta_get_ap_info(wifi_ap_record_t* ap_info);
-/* A scan takes, on the chip's clock, the config's time per channel (active:
- * scan_time.active.max, else 120 ms; passive: scan_time.passive, else
- * 360 ms) for its channel, or the channels of channel_bitmap, or the
- * country's; then WIFI_EVENT_SCAN_DONE (status 0, the number found) on the
+/* A scan takes the radio, on the chip's clock, to its channel, or each of
+ * channel_bitmap's, or of the country's, in turn, for the config's time per
+ * channel (active: scan_time.active.max, else 120 ms; passive:
+ * scan_time.passive, else 360 ms), then back to the channel it came from
+ * (no home-channel visits between, home_chan_dwell_time); meanwhile the
+ * chip hears ESP-NOW only where the radio is. Then WIFI_EVENT_SCAN_DONE (status 0, the number found) on the
  * default loop. With block, the call returns after it. It finds the
  * Simulation's routers on those channels that reach the chip (and have the
  * config's ssid and bssid, when given): their records, strongest first
@@ -645,7 +648,8 @@ esp_err_t esp_wifi_sta_get_ap_info(wifi_ap_record_t* ap_info);
  * esp_wifi_scan_get_ap_records reads them (it frees the list, as ESP-IDF's
  * does: get_ap_num then says 0) or esp_wifi_clear_ap_list drops them.
  * ESP_ERR_WIFI_NOT_INIT, ESP_ERR_WIFI_NOT_STARTED, ESP_ERR_WIFI_STATE while
- * a connection attempt or another scan runs. esp_wifi_scan_stop ends one
+ * a connection attempt or another scan runs (esp_wifi_connect ends a scan
+ * that runs, with no event). esp_wifi_scan_stop ends one
  * that does not block, with no event. */
 esp_err_t esp_wifi_scan_start(const wifi_scan_config_t* config, bool block);
 esp_err_t esp_wifi_scan_stop(void);

@@ -35,10 +35,9 @@ ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const SimAir* air, const C
 
 ChipState::~ChipState() {
   gpio.stop_service();  // no handler runs while the rest goes
-  for (esp_timer_handle_t t : {connect_timer, scan_timer}) {  // before the esp_timer task goes (services, below)
-    if (!t) continue;
-    (void)esp_timer_stop(t);
-    (void)esp_timer_delete(t);
+  if (sweep_timer) {  // before the esp_timer task goes (services, below)
+    (void)esp_timer_stop(sweep_timer);
+    (void)esp_timer_delete(sweep_timer);
   }
   link_radio.set_sniffer({});
   (void)link.deinit();  // no radio callback after this, so the task can stop

@@ -77,9 +77,16 @@ struct ChipState final : WifiTask::Handler {
                                WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N};  // STA, AP
   wifi_ps_type_t power_save = WIFI_PS_MIN_MODEM;
   std::uint16_t raw_sequence = 0;  // esp_wifi_80211_tx's system sequence numbers
-  esp_timer_handle_t connect_timer = nullptr;  // an esp_wifi_connect attempt's end, while armed
-  esp_timer_handle_t scan_timer = nullptr;     // a scan's end (esp_wifi_scan_start without block)
-  bool scanning = false;
+  // A sweep: the radio visits channels in turn for a scan (esp_wifi_scan_start)
+  // or a connection attempt's scan (esp_wifi_connect), then goes back to the
+  // channel it came from (esp_wifi_station.cpp).
+  enum class Sweep : std::uint8_t { none, scan, connect };
+  Sweep sweeping = Sweep::none;
+  std::vector<std::uint8_t> sweep_channels;  // in the order visited
+  std::size_t sweep_next = 0;                // the next to visit; all visited: the sweep ends
+  std::uint64_t sweep_dwell_us = 0;          // on each channel
+  std::uint8_t home_channel = 1;             // where the radio was when the sweep began
+  esp_timer_handle_t sweep_timer = nullptr;  // the next step of a sweep that does not block, while armed
   std::uint8_t scans = 0;  // WIFI_EVENT_SCAN_DONE's scan_id
   // What the scan under way looks for: its channels (bit c: channel c), and
   // the SSID and BSSID it asked for (empty: any).

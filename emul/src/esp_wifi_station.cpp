@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <type_traits>
 
@@ -74,14 +73,14 @@ std::uint16_t scan_channels(const wifi_scan_config_t* config, const wifi_country
   return all;
 }
 
-// A scan's time: its channels times its time per channel.
-std::uint64_t scan_us(const wifi_scan_config_t* config, std::uint16_t channels) {
+// A scan's time on each of its channels.
+std::uint64_t dwell_us(const wifi_scan_config_t* config) {
   std::uint64_t per_channel_ms = WIFI_ACTIVE_SCAN_MAX_DEFAULT_TIME;
   if (config && bits_of(config->scan_type) == WIFI_SCAN_TYPE_PASSIVE)
     per_channel_ms = config->scan_time.passive ? config->scan_time.passive : WIFI_PASSIVE_SCAN_DEFAULT_TIME;
   else if (config && config->scan_time.active.max)
     per_channel_ms = config->scan_time.active.max;
-  return per_channel_ms * 1000 * static_cast<std::uint64_t>(std::popcount(channels));
+  return per_channel_ms * 1000;
 }
 
 // A router as a scan record describes it.
@@ -149,8 +148,7 @@ void post_got_ip(const espnow::MacAddress& mac) {
 // A connection attempt's end, on the chip's esp_timer task: the strongest
 // router of the configured SSID (and BSSID) that the chip hears on the
 // country's channels, if it accepts the station.
-void connection_ends(void* arg) {
-  auto& s = *static_cast<ChipState*>(arg);
+void connection_ends(ChipState& s) {
   wifi_sta_config_t config;
   std::vector<HeardAccessPoint> found;
   {
@@ -183,14 +181,11 @@ void connection_ends(void* arg) {
   post_got_ip(s.factory_mac);
 }
 
-// The scan's end: WIFI_EVENT_SCAN_DONE with the routers it heard (unless it was stopped).
-void scan_done(void* arg) {
-  auto& s = *static_cast<ChipState*>(arg);
+// The scan's end: WIFI_EVENT_SCAN_DONE with the routers it heard.
+void scan_done(ChipState& s) {
   wifi_event_sta_scan_done_t event{};
   {
     std::lock_guard lk(s.wifi_mutex);
-    if (!s.scanning) return;
-    s.scanning = false;
     s.scan_results.clear();
     for (const HeardAccessPoint& h : routers_heard(s, s.scan_channels, s.scan_ssid, s.scan_bssid))
       s.scan_results.push_back(record_of(h));
@@ -208,17 +203,69 @@ esp_err_t config_error(const ChipState& s, int ifx, const wifi_config_t* conf) {
   return ESP_OK;
 }
 
-bool connecting(const ChipState& s) { return s.connect_timer && esp_timer_is_active(s.connect_timer); }
+// --- sweeps: the radio on each channel of a scan in turn, then back home.
 
-// A one-shot timer on the chip's esp_timer task, made at first use.
-esp_err_t start_timer(esp_timer_handle_t& timer, esp_timer_cb_t fn, ChipState& s, const char* name, std::uint64_t us) {
-  if (!timer) {
-    const esp_timer_create_args_t args{
-        .callback = fn, .arg = &s, .dispatch_method = ESP_TIMER_TASK, .name = name, .skip_unhandled_events = false};
-    if (const esp_err_t e = esp_timer_create(&args, &timer)) return e;
+// Begins a sweep of `channels` (bit c: channel c) from the radio's channel.
+void begin_sweep_locked(ChipState& s, ChipState::Sweep what, std::uint16_t channels, std::uint64_t dwell) {
+  s.sweeping = what;
+  s.home_channel = s.radio.channel();
+  s.sweep_channels.clear();
+  for (std::uint8_t c = 1; c <= 14; ++c)
+    if (channels >> c & 1u) s.sweep_channels.push_back(c);
+  s.sweep_next = 0;
+  s.sweep_dwell_us = dwell;
+}
+
+// Moves the radio to the sweep's next channel; false when every one was
+// visited: the radio is back home and the sweep over.
+bool sweep_on_locked(ChipState& s) {
+  if (s.sweep_next < s.sweep_channels.size()) {
+    (void)s.radio.set_channel(s.sweep_channels[s.sweep_next++]);
+    return true;
   }
-  (void)esp_timer_stop(timer);  // INVALID_STATE when not armed
-  return esp_timer_start_once(timer, us);
+  (void)s.radio.set_channel(s.home_channel);
+  s.sweeping = ChipState::Sweep::none;
+  return false;
+}
+
+// What ends a sweep: the scan's records, or the connection attempt's outcome.
+void sweep_ends(ChipState& s, ChipState::Sweep what) {
+  if (what == ChipState::Sweep::scan) scan_done(s);
+  else connection_ends(s);
+}
+
+// A sweep that does not block, one step per firing on the chip's esp_timer task.
+void sweep_step(void* arg) {
+  auto& s = *static_cast<ChipState*>(arg);
+  ChipState::Sweep what;
+  {
+    std::lock_guard lk(s.wifi_mutex);
+    what = s.sweeping;
+    if (what == ChipState::Sweep::none) return;  // stopped meanwhile
+    if (sweep_on_locked(s)) return void(esp_timer_start_once(s.sweep_timer, s.sweep_dwell_us));
+  }
+  sweep_ends(s, what);
+}
+
+// Starts a sweep that does not block: its first step at once.
+esp_err_t start_sweep_locked(ChipState& s, ChipState::Sweep what, std::uint16_t channels, std::uint64_t dwell) {
+  if (!s.sweep_timer) {
+    const esp_timer_create_args_t args{.callback = sweep_step, .arg = &s, .dispatch_method = ESP_TIMER_TASK,
+                                       .name = "wifi scan", .skip_unhandled_events = false};
+    if (const esp_err_t e = esp_timer_create(&args, &s.sweep_timer)) return e;
+  }
+  (void)esp_timer_stop(s.sweep_timer);  // INVALID_STATE when not armed
+  begin_sweep_locked(s, what, channels, dwell);
+  (void)sweep_on_locked(s);
+  return esp_timer_start_once(s.sweep_timer, dwell);
+}
+
+// Ends a sweep of `what` early, the radio back home, with no event.
+void cancel_sweep_locked(ChipState& s, ChipState::Sweep what) {
+  if (s.sweeping != what) return;
+  if (s.sweep_timer) (void)esp_timer_stop(s.sweep_timer);  // INVALID_STATE once it has fired
+  (void)s.radio.set_channel(s.home_channel);
+  s.sweeping = ChipState::Sweep::none;
 }
 
 }  // namespace
@@ -230,9 +277,7 @@ void ChipState::apply_ap_channel_locked() {
 }
 
 void ChipState::stop_station_locked() {
-  for (esp_timer_handle_t t : {connect_timer, scan_timer})
-    if (t) (void)esp_timer_stop(t);  // INVALID_STATE once it has fired
-  scanning = false;
+  cancel_sweep_locked(*this, sweeping);
   connected_ap.reset();
 }
 
@@ -269,10 +314,12 @@ esp_err_t esp_wifi_connect(void) {
   return with_wifi([](ChipState& s) {
     if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
     if (!has_sta(s.mode)) return ESP_ERR_WIFI_MODE;
-    // A second call starts the attempt's scan again.
+    // A connecting scan takes precedence over a user's (ESP-IDF's Wi-Fi
+    // guide), which ends with no event; a second call starts the attempt's
+    // scan again.
+    cancel_sweep_locked(s, s.sweeping);
     s.connected_ap.reset();
-    return start_timer(s.connect_timer, connection_ends, s, "wifi connect",
-                       scan_us(nullptr, country_channels(s.country)));
+    return start_sweep_locked(s, ChipState::Sweep::connect, country_channels(s.country), dwell_us(nullptr));
   });
 }
 
@@ -281,7 +328,7 @@ esp_err_t esp_wifi_disconnect(void) {
   std::uint8_t ssid[32];
   const esp_err_t e = with_wifi([&](ChipState& s) {
     if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
-    if (s.connect_timer) (void)esp_timer_stop(s.connect_timer);  // INVALID_STATE once it has fired
+    cancel_sweep_locked(s, ChipState::Sweep::connect);
     left = std::exchange(s.connected_ap, std::nullopt);
     std::memcpy(ssid, s.sta_config.ssid, sizeof ssid);
     return ESP_OK;
@@ -301,34 +348,42 @@ esp_err_t esp_wifi_sta_get_ap_info(wifi_ap_record_t* ap_info) {
 }
 
 esp_err_t esp_wifi_scan_start(const wifi_scan_config_t* config, bool block) {
-  std::uint64_t us = 0;
   ChipState* chip = nullptr;
   const esp_err_t e = with_wifi([&](ChipState& s) {
     if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
-    if (s.scanning || connecting(s)) return ESP_ERR_WIFI_STATE;
-    s.scanning = true;
+    if (s.sweeping != ChipState::Sweep::none) return ESP_ERR_WIFI_STATE;
     s.scan_channels = scan_channels(config, s.country);
     s.scan_ssid.clear();
     if (config && config->ssid)
       s.scan_ssid.assign(reinterpret_cast<const char*>(config->ssid), ssid_length(config->ssid, 32));
     s.scan_bssid.reset();
     if (config && config->bssid) s.scan_bssid = espnow::MacAddress::read(config->bssid);
-    us = scan_us(config, s.scan_channels);
     chip = &s;
-    return block ? ESP_OK : start_timer(s.scan_timer, scan_done, s, "wifi scan", us);
+    if (!block) return start_sweep_locked(s, ChipState::Sweep::scan, s.scan_channels, dwell_us(config));
+    begin_sweep_locked(s, ChipState::Sweep::scan, s.scan_channels, dwell_us(config));
+    return ESP_OK;
   });
   if (e != ESP_OK || !block) return e;
-  for (; us > UINT32_MAX; us -= UINT32_MAX) esp_rom_delay_us(UINT32_MAX);  // the caller's time, on the chip's clock
-  esp_rom_delay_us(static_cast<uint32_t>(us));
-  scan_done(chip);
+  // The caller's time, channel by channel, on the chip's clock.
+  for (;;) {
+    std::uint64_t us;
+    {
+      std::lock_guard lk(chip->wifi_mutex);
+      if (chip->sweeping != ChipState::Sweep::scan) return ESP_OK;  // stopped meanwhile
+      if (!sweep_on_locked(*chip)) break;
+      us = chip->sweep_dwell_us;
+    }
+    for (; us > UINT32_MAX; us -= UINT32_MAX) esp_rom_delay_us(UINT32_MAX);
+    esp_rom_delay_us(static_cast<uint32_t>(us));
+  }
+  scan_done(*chip);
   return ESP_OK;
 }
 
 esp_err_t esp_wifi_scan_stop(void) {
   return with_wifi([](ChipState& s) {
     if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
-    if (s.scan_timer) (void)esp_timer_stop(s.scan_timer);
-    s.scanning = false;
+    cancel_sweep_locked(s, ChipState::Sweep::scan);
     return ESP_OK;
   });
 }

@@ -105,10 +105,12 @@ static int gateway(void) {
   uint16_t after = 99;
   CHECK(esp_wifi_scan_get_ap_num(&after) == ESP_OK);
   s_seen.after_read = after;
-  if ((line = join("wrong password"))) return line;
-  if ((line = join("correct horse"))) return line;
   uint8_t primary = 0;
   wifi_second_chan_t second;
+  CHECK(esp_wifi_get_channel(&primary, &second) == ESP_OK);
+  s_seen.channel_after_scan = primary;
+  if ((line = join("wrong password"))) return line;
+  if ((line = join("correct horse"))) return line;
   CHECK(esp_wifi_get_channel(&primary, &second) == ESP_OK);
   s_seen.channel_after = primary;
   wifi_ap_record_t info;

@@ -16,6 +16,7 @@ typedef struct {
   int8_t scan_rssi[4];
   int scan_authmodes[4];
   uint16_t after_read;             /* esp_wifi_scan_get_ap_num after reading */
+  uint8_t channel_after_scan;      /* esp_wifi_get_channel after the scan: home again */
   int first_reason;                /* the attempt with the wrong password */
   uint32_t connected;              /* WIFI_EVENT_STA_CONNECTED events */
   uint8_t connected_channel;

@@ -53,6 +53,7 @@ TEST(AccessPoints, AGatewayJoinsItsRouterAndASensorFindsItsChannel) {
   EXPECT_EQ(seen.scan_rssi[1], -68);
   EXPECT_EQ(seen.scan_authmodes[1], WIFI_AUTH_OPEN);
   EXPECT_EQ(seen.after_read, 0u);  // reading the records freed them
+  EXPECT_EQ(seen.channel_after_scan, 1);  // the scan visited every channel, then came home
   // The wrong password, then the right one.
   EXPECT_EQ(seen.first_reason, WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT);
   EXPECT_EQ(seen.connected, 1u);
