@@ -262,7 +262,7 @@ esp_err_t start_sweep_locked(ChipState& s, ChipState::Sweep what, std::uint16_t 
 
 // Ends a sweep of `what` early, the radio back home, with no event.
 void cancel_sweep_locked(ChipState& s, ChipState::Sweep what) {
-  if (s.sweeping != what) return;
+  if (s.sweeping == ChipState::Sweep::none || s.sweeping != what) return;
   if (s.sweep_timer) (void)esp_timer_stop(s.sweep_timer);  // INVALID_STATE once it has fired
   (void)s.radio.set_channel(s.home_channel);
   s.sweeping = ChipState::Sweep::none;
