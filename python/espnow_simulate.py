@@ -34,6 +34,7 @@ import weakref
 import _espnow
 import espnow_sim
 import machine
+import network
 
 _local = threading.local()  # .copy: the _Copy whose code this thread runs, if any
 
@@ -503,6 +504,30 @@ def _gpio_drive(text):
     return device, pin, level, at
 
 
+def _router(text):
+    """--router SSID[:KEY]@CHANNEL[,X,Y] as (ssid, key, channel, (x, y))."""
+    form = "takes SSID[:KEY]@CHANNEL[,X,Y], got %r" % text
+    name, at, where = text.rpartition("@")
+    if not at:
+        raise argparse.ArgumentTypeError(form)
+    ssid, _, key = name.partition(":")
+    try:
+        parts = where.split(",")
+        if len(parts) not in (1, 3):
+            raise ValueError
+        channel, position = int(parts[0]), tuple(float(p) for p in parts[1:]) or (0.0, 0.0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(form)
+    if not 1 <= len(ssid.encode()) <= 32:
+        raise argparse.ArgumentTypeError("a router's SSID has 1 to 32 bytes, in %r" % text)
+    if key and not 8 <= len(key) <= 63:
+        raise argparse.ArgumentTypeError("a router's WPA2 key has 8 to 63 characters (none: an open network), "
+                                         "in %r" % text)
+    if not 1 <= channel <= 14:
+        raise argparse.ArgumentTypeError("a router's channel is 1 to 14, in %r" % text)
+    return ssid, key, channel, position
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="espnow-python --sim", description=__doc__.split("\n\n")[0])
     parser.add_argument("devices", type=int, help="how many copies of the script (1..250)")
@@ -519,6 +544,10 @@ def main(argv=None):
                              "it go), as a button would, or put a voltage on it for its ADC (1650mV); repeat it. "
                              "A button to ground on pin 0 of device 1, pressed at 5 s for 200 ms: "
                              "--gpio 1:0=0@5 --gpio 1:0=z@5.2")
+    parser.add_argument("--router", action="append", default=[], type=_router, metavar="SSID[:KEY]@CH[,X,Y]",
+                        help="a router on channel CH at X,Y metres (default 0,0, device 1's place) that the "
+                             "devices' WLAN.scan() finds and WLAN.connect() joins (WPA2 with a KEY of 8..63 "
+                             "characters, else open); repeat it")
     parser.add_argument("script")
     # Optional: argparse takes REMAINDER for required, and named it missing with `script`.
     parser.add_argument("args", nargs=argparse.REMAINDER).required = False
@@ -544,6 +573,9 @@ def main(argv=None):
     sys.argv = [a.script] + a.args
     random.seed(a.seed)  # the copies draw in the simulation's fixed order: the run repeats
     sim = espnow_sim.Simulation(seed=a.seed, loss=a.loss)
+    network._simulation = sim
+    for router in a.router:
+        network._add_router(*router)
     _install_virtual_time(sim)
     sys.stdout = _PrefixedOutput(sys.stdout)
     drifts = random.Random(a.seed ^ 0xD21F7)  # apart from the scripts' own draws
@@ -560,7 +592,10 @@ def main(argv=None):
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))
     for device, pin, level, at in a.gpio:
         sim.at(at, lambda power=powers[device - 1], pin=pin, level=level: _drive(power, pin, level))
-    stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")
+    try:
+        stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")
+    finally:
+        network._simulation = None  # the other reference: the copies end below, not at exit
     del sim  # ends the copies still running
     return 128 + stopped if stopped else 0
 

@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "espnow/devices/simulation.hpp"
 #include "espnow/host/air_pcap.hpp"
+#include "espnow/wire/air_physics.hpp"
 #include "py_args.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
@@ -73,6 +75,12 @@ class PySimulation {
     if (!pcap_) return;
     sim_->air().set_sniffer({});
     pcap_->flush();
+  }
+
+  std::optional<int> heard_rssi(std::pair<double, double> source, std::pair<double, double> at, double tx_dbm) const {
+    const int rssi = sim_->air().rssi_dbm({source.first, source.second}, {at.first, at.second}, tx_dbm);
+    if (reception(1, 1, PhyRate::r1m, false, rssi) != Reception::heard) return std::nullopt;
+    return rssi;
   }
 
   std::shared_ptr<PyDevice> add_device(pyb::object program, pyb::handle mac, int channel,
@@ -228,6 +236,10 @@ void bind_simulation(pyb::module_& m) {
       .def("ticks_ms", &PySimulation::ticks_ms)
       .def("finished", &PySimulation::finished)
       .def("set_loss", &PySimulation::set_loss)
+      .def("heard_rssi", &PySimulation::heard_rssi, pyb::arg("source"), pyb::arg("at"), pyb::arg("tx_dbm") = 20.0,
+           "The RSSI a radio at `at` (x, y metres) sees of a transmitter at `source` sending at tx_dbm on its "
+           "channel at 1 Mbps (the air's path loss), or None below a chip's sensitivity: what a scan hears of a "
+           "router.")
       .def("set_clock_drift", &PySimulation::set_clock_drift, pyb::arg("device"), pyb::arg("ppm"),
            "Device number `device`'s clock runs `ppm` parts per million fast (negative: slow) from now on: "
            "its timeouts, sleeps and ticks drift.")

@@ -1,5 +1,9 @@
 """network.WLAN: the interface subset ESP-NOW scripts use, and its effect on
-the air."""
+the air; a station joining the routers of espnow-python --sim."""
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
 
 import espnow
@@ -102,3 +106,99 @@ def test_a_value_of_the_wrong_type_is_a_clean_TypeError(air):
             w.config(**kw)
         assert "_espnow" not in str(e.value) and "can't convert" in str(e.value)
     assert w.config("channel") == 1
+
+
+# --- a station and the routers of espnow-python --sim (--router) ---------
+
+LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+
+GATEWAY = """\
+import espnow, network, time
+sta = network.WLAN(network.WLAN.IF_STA)
+sta.active(True)
+print("scan", sta.scan())
+sta.connect("home", "correcthorse")
+print("status", sta.status())
+while not sta.isconnected():
+    time.sleep(0.1)
+print("channel", sta.config("channel"), sta.ifconfig(), "rssi", sta.status("rssi"))
+e = espnow.ESPNow()
+e.active(True)
+e.add_peer(b"\\xff" * 6)
+time.sleep(1)
+e.send(b"\\xff" * 6, b"hello on %d" % sta.config("channel"))
+print("got", e.recv(500)[1])
+sta.disconnect()
+print("after", sta.status(), sta.isconnected(), sta.ifconfig()[0])
+"""
+
+
+def sim(tmp_path, script, *args):
+    path = tmp_path / "script.py"
+    path.write_text(script)
+    return subprocess.run([LAUNCHER, "--sim", *map(str, args), path], capture_output=True, text=True, timeout=120)
+
+
+def test_a_station_scans_joins_its_router_and_meets_its_peers_on_the_routers_channel(tmp_path):
+    r = sim(tmp_path, GATEWAY, 2, "--sim-seconds", 5, "--router", "home:correcthorse@6", "--router", "cafe@11,30,0")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    # Both routers in reach, the nearer first: (ssid, bssid, channel, RSSI, security, hidden).
+    assert ("02:00:00:00:00:01 scan [(b'home', b'\\x02\\xa9\\x00\\x00\\x00\\x01', 6, -20, 3, False), "
+            "(b'cafe', b'\\x02\\xa9\\x00\\x00\\x00\\x02', 11, -64, 0, False)]") in out
+    assert "02:00:00:00:00:01 status 1001" in out  # STAT_CONNECTING
+    assert ("02:00:00:00:00:02 channel 6 ('192.168.1.4', '255.255.255.0', '192.168.1.1', '192.168.1.1') "
+            "rssi -20") in out
+    assert "02:00:00:00:00:01 got b'hello on 6'" in out and "02:00:00:00:00:02 got b'hello on 6'" in out
+    assert "02:00:00:00:00:01 after 1000 False 0.0.0.0" in out  # STAT_IDLE after disconnect()
+
+
+ATTEMPT = """\
+import network, time
+sta = network.WLAN(network.WLAN.IF_STA)
+for call in (lambda: network.WLAN(network.WLAN.IF_AP).connect("home"), lambda: sta.connect("home"), sta.scan):
+    try:
+        call()
+    except OSError as e:
+        print("refused", e)
+sta.active(True)
+sta.connect("home", "not-the-key")
+while sta.status() == network.STAT_CONNECTING:
+    time.sleep(0.1)
+print("status", sta.status(), sta.isconnected())
+"""
+
+
+def test_a_wrong_key_or_no_router_ends_the_attempt_with_the_ports_status(tmp_path):
+    for args, status in ((["--router", "home:correcthorse@6"], 202), (["--router", "elsewhere@6"], 201), ([], 201),
+                         (["--router", "home@6,5000,0"], 201)):  # out of reach
+        r = sim(tmp_path, ATTEMPT, 1, "--sim-seconds", 3, *args)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.splitlines() == ["02:00:00:00:00:01 refused STA required",
+                                         "02:00:00:00:00:01 refused Wifi Not Started",
+                                         "02:00:00:00:00:01 refused Wifi Not Started",
+                                         "02:00:00:00:00:01 status %d False" % status], (args, r.stdout)
+
+
+def test_sim_router_refuses_what_no_router_could_be(tmp_path):
+    for arg, message in (("home", "takes SSID[:KEY]@CHANNEL[,X,Y], got 'home'"),
+                         ("home@6,1", "got 'home@6,1'"), ("home@x", "got 'home@x'"),
+                         ("@6", "a router's SSID has 1 to 32 bytes"),
+                         ("home:short@6", "a router's WPA2 key has 8 to 63 characters"),
+                         ("home@15", "a router's channel is 1 to 14")):
+        r = sim(tmp_path, "pass\n", 1, "--router", arg)
+        assert r.returncode == 2, (arg, r.stderr)
+        assert message in r.stderr, (arg, r.stderr)
+
+
+def test_the_router_gateway_example_joins_and_its_sensors_find_the_channel():
+    example = Path(__file__).resolve().parents[2] / "examples" / "python" / "mp_router_gateway.py"
+    r = subprocess.run([LAUNCHER, "--sim", "3", "--sim-seconds", "6", "--router", "home:correcthorse@6", example],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert "02:00:00:00:00:02 sensor: router found on channel 6" in out
+    assert "02:00:00:00:00:01 gateway: joined home on channel 6 as 192.168.1.3" in out
+    for reading in (0, 1):
+        for sensor in (2, 3):
+            assert "02:00:00:00:00:01 gateway: reading %d from %02x" % (reading, sensor) in out, out
