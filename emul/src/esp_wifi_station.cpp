@@ -33,16 +33,6 @@ const char* const kTag = "wifi";
 bool has_sta(wifi_mode_t m) { return m == WIFI_MODE_STA || m == WIFI_MODE_APSTA; }
 bool has_ap(wifi_mode_t m) { return m == WIFI_MODE_AP || m == WIFI_MODE_APSTA; }
 
-// A soft-AP's settings as ESP-IDF checks them; the authmode read as bits.
-esp_err_t check_ap(const wifi_ap_config_t& ap) {
-  std::underlying_type_t<wifi_auth_mode_t> auth;
-  std::memcpy(&auth, &ap.authmode, sizeof auth);
-  if (auth != WIFI_AUTH_OPEN && strnlen(reinterpret_cast<const char*>(ap.password), sizeof ap.password) < 8)
-    return ESP_ERR_WIFI_PASSWORD;
-  if (ap.channel > 14) return ESP_ERR_INVALID_ARG;
-  return ESP_OK;
-}
-
 template <class Enum>
 int bits_of(const Enum& e) {  // a C caller's enum, which may hold any value
   std::underlying_type_t<Enum> n;
@@ -50,8 +40,17 @@ int bits_of(const Enum& e) {  // a C caller's enum, which may hold any value
   return static_cast<int>(n);
 }
 
-std::size_t ssid_length(const std::uint8_t* ssid, std::size_t size) {
-  return strnlen(reinterpret_cast<const char*>(ssid), size);
+// The text in a fixed-size field (an SSID, a password): NUL-terminated or full.
+std::size_t text_length(const std::uint8_t* field, std::size_t size) {
+  return strnlen(reinterpret_cast<const char*>(field), size);
+}
+
+// A soft-AP's settings as ESP-IDF checks them.
+esp_err_t check_ap(const wifi_ap_config_t& ap) {
+  if (bits_of(ap.authmode) != WIFI_AUTH_OPEN && text_length(ap.password, sizeof ap.password) < 8)
+    return ESP_ERR_WIFI_PASSWORD;
+  if (ap.channel > 14) return ESP_ERR_INVALID_ARG;
+  return ESP_OK;
 }
 
 // The country's channels (bit c: channel c).
@@ -115,14 +114,14 @@ std::vector<HeardAccessPoint> routers_heard(const ChipState& s, std::uint16_t ch
 int refusal(const wifi_sta_config_t& config, const wifi_ap_record_t& ap, const std::string& password) {
   if (bits_of(config.threshold.authmode) > bits_of(ap.authmode)) return WIFI_REASON_NO_AP_FOUND_W_COMPATIBLE_SECURITY;
   if (password.empty()) return 0;
-  const std::string given(reinterpret_cast<const char*>(config.password), ssid_length(config.password, 64));
+  const std::string given(reinterpret_cast<const char*>(config.password), text_length(config.password, 64));
   return given == password ? 0 : WIFI_REASON_4WAY_HANDSHAKE_TIMEOUT;  // a WPA2 handshake with the wrong key
 }
 
 void post_disconnected(const std::uint8_t (&ssid)[32], const std::uint8_t* bssid, int reason, int rssi) {
   wifi_event_sta_disconnected_t event{};
   std::memcpy(event.ssid, ssid, sizeof event.ssid);
-  event.ssid_len = static_cast<uint8_t>(ssid_length(event.ssid, sizeof event.ssid));
+  event.ssid_len = static_cast<uint8_t>(text_length(event.ssid, sizeof event.ssid));
   if (bssid) std::memcpy(event.bssid, bssid, sizeof event.bssid);
   event.reason = static_cast<uint8_t>(reason);
   event.rssi = static_cast<int8_t>(rssi);
@@ -154,7 +153,7 @@ void connection_ends(ChipState& s) {
   {
     std::lock_guard lk(s.wifi_mutex);
     config = s.sta_config;
-    const std::string ssid(reinterpret_cast<const char*>(config.ssid), ssid_length(config.ssid, sizeof config.ssid));
+    const std::string ssid(reinterpret_cast<const char*>(config.ssid), text_length(config.ssid, sizeof config.ssid));
     std::optional<espnow::MacAddress> bssid;
     if (config.bssid_set) bssid = espnow::MacAddress::read(config.bssid);
     found = routers_heard(s, country_channels(s.country), ssid, bssid);
@@ -170,7 +169,7 @@ void connection_ends(ChipState& s) {
   }
   wifi_event_sta_connected_t event{};
   std::memcpy(event.ssid, ap.ssid, sizeof event.ssid);
-  event.ssid_len = static_cast<uint8_t>(ssid_length(ap.ssid, sizeof event.ssid));
+  event.ssid_len = static_cast<uint8_t>(text_length(ap.ssid, sizeof event.ssid));
   std::memcpy(event.bssid, ap.bssid, sizeof event.bssid);
   event.channel = ap.primary;
   event.authmode = ap.authmode;
@@ -355,7 +354,7 @@ esp_err_t esp_wifi_scan_start(const wifi_scan_config_t* config, bool block) {
     s.scan_channels = scan_channels(config, s.country);
     s.scan_ssid.clear();
     if (config && config->ssid)
-      s.scan_ssid.assign(reinterpret_cast<const char*>(config->ssid), ssid_length(config->ssid, 32));
+      s.scan_ssid.assign(reinterpret_cast<const char*>(config->ssid), text_length(config->ssid, 32));
     s.scan_bssid.reset();
     if (config && config->bssid) s.scan_bssid = espnow::MacAddress::read(config->bssid);
     chip = &s;
