@@ -639,7 +639,8 @@ esp_err_t esp_wifi_sta_get_ap_info(wifi_ap_record_t* ap_info);
  * channel_bitmap's, or of the country's, in turn, for the config's time per
  * channel (active: scan_time.active.max, else 120 ms; passive:
  * scan_time.passive, else 360 ms), then back to the channel it came from
- * (no home-channel visits between, home_chan_dwell_time); meanwhile the
+ * (connected, it goes back to the router's channel between two for
+ * home_chan_dwell_time, else 30 ms, as ESP-IDF's does); meanwhile the
  * chip hears ESP-NOW only where the radio is. Then WIFI_EVENT_SCAN_DONE (status 0, the number found) on the
  * default loop. With block, the call returns after it. It finds the
  * Simulation's routers on those channels that reach the chip (and have the

@@ -82,9 +82,12 @@ struct ChipState final : WifiTask::Handler {
   // channel it came from (esp_wifi_station.cpp).
   enum class Sweep : std::uint8_t { none, scan, connect };
   Sweep sweeping = Sweep::none;
-  std::vector<std::uint8_t> sweep_channels;  // in the order visited
-  std::size_t sweep_next = 0;                // the next to visit; all visited: the sweep ends
-  std::uint64_t sweep_dwell_us = 0;          // on each channel
+  struct SweepLeg {
+    std::uint8_t channel;
+    std::uint64_t us;  // how long the radio stays there
+  };
+  std::vector<SweepLeg> sweep_legs;  // in order
+  std::size_t sweep_next = 0;        // the next leg; all done: the sweep ends
   std::uint8_t home_channel = 1;             // where the radio was when the sweep began
   esp_timer_handle_t sweep_timer = nullptr;  // the next step of a sweep that does not block, while armed
   std::uint8_t scans = 0;  // WIFI_EVENT_SCAN_DONE's scan_id

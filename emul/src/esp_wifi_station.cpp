@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <type_traits>
 
 #include "access_points.hpp"
@@ -80,6 +81,13 @@ std::uint64_t dwell_us(const wifi_scan_config_t* config) {
   else if (config && config->scan_time.active.max)
     per_channel_ms = config->scan_time.active.max;
   return per_channel_ms * 1000;
+}
+
+// A connected station's time back on its router's channel between two scanned ones.
+std::uint64_t home_dwell_us(const wifi_scan_config_t* config) {
+  const unsigned ms = config && config->home_chan_dwell_time ? config->home_chan_dwell_time
+                                                              : WIFI_SCAN_HOME_CHANNEL_DWELL_DEFAULT_TIME;
+  return std::uint64_t{ms} * 1000;
 }
 
 // A router as a scan record describes it.
@@ -204,27 +212,33 @@ esp_err_t config_error(const ChipState& s, int ifx, const wifi_config_t* conf) {
 
 // --- sweeps: the radio on each channel of a scan in turn, then back home.
 
-// Begins a sweep of `channels` (bit c: channel c) from the radio's channel.
-void begin_sweep_locked(ChipState& s, ChipState::Sweep what, std::uint16_t channels, std::uint64_t dwell) {
+// Begins a sweep of `channels` (bit c: channel c) from the radio's
+// channel, `dwell` on each. A connected station goes back to its router's
+// channel for `home_dwell` between two (ESP-IDF's home_chan_dwell_time).
+void begin_sweep_locked(ChipState& s, ChipState::Sweep what, std::uint16_t channels, std::uint64_t dwell,
+                        std::uint64_t home_dwell) {
   s.sweeping = what;
   s.home_channel = s.radio.channel();
-  s.sweep_channels.clear();
-  for (std::uint8_t c = 1; c <= 14; ++c)
-    if (channels >> c & 1u) s.sweep_channels.push_back(c);
+  s.sweep_legs.clear();
+  for (std::uint8_t c = 1; c <= 14; ++c) {
+    if (!(channels >> c & 1u)) continue;
+    if (s.connected_ap && !s.sweep_legs.empty()) s.sweep_legs.push_back({s.home_channel, home_dwell});
+    s.sweep_legs.push_back({c, dwell});
+  }
   s.sweep_next = 0;
-  s.sweep_dwell_us = dwell;
 }
 
-// Moves the radio to the sweep's next channel; false when every one was
-// visited: the radio is back home and the sweep over.
-bool sweep_on_locked(ChipState& s) {
-  if (s.sweep_next < s.sweep_channels.size()) {
-    (void)s.radio.set_channel(s.sweep_channels[s.sweep_next++]);
-    return true;
+// Moves the radio to the sweep's next leg and says how long it stays;
+// nothing when every leg is done: the radio is back home and the sweep over.
+std::optional<std::uint64_t> sweep_on_locked(ChipState& s) {
+  if (s.sweep_next < s.sweep_legs.size()) {
+    const ChipState::SweepLeg leg = s.sweep_legs[s.sweep_next++];
+    (void)s.radio.set_channel(leg.channel);
+    return leg.us;
   }
   (void)s.radio.set_channel(s.home_channel);
   s.sweeping = ChipState::Sweep::none;
-  return false;
+  return std::nullopt;
 }
 
 // What ends a sweep: the scan's records, or the connection attempt's outcome.
@@ -241,22 +255,22 @@ void sweep_step(void* arg) {
     std::lock_guard lk(s.wifi_mutex);
     what = s.sweeping;
     if (what == ChipState::Sweep::none) return;  // stopped meanwhile
-    if (sweep_on_locked(s)) return void(esp_timer_start_once(s.sweep_timer, s.sweep_dwell_us));
+    if (const auto us = sweep_on_locked(s)) return void(esp_timer_start_once(s.sweep_timer, *us));
   }
   sweep_ends(s, what);
 }
 
 // Starts a sweep that does not block: its first step at once.
-esp_err_t start_sweep_locked(ChipState& s, ChipState::Sweep what, std::uint16_t channels, std::uint64_t dwell) {
+esp_err_t start_sweep_locked(ChipState& s, ChipState::Sweep what, std::uint16_t channels, std::uint64_t dwell,
+                             std::uint64_t home_dwell) {
   if (!s.sweep_timer) {
     const esp_timer_create_args_t args{.callback = sweep_step, .arg = &s, .dispatch_method = ESP_TIMER_TASK,
                                        .name = "wifi scan", .skip_unhandled_events = false};
     if (const esp_err_t e = esp_timer_create(&args, &s.sweep_timer)) return e;
   }
   (void)esp_timer_stop(s.sweep_timer);  // INVALID_STATE when not armed
-  begin_sweep_locked(s, what, channels, dwell);
-  (void)sweep_on_locked(s);
-  return esp_timer_start_once(s.sweep_timer, dwell);
+  begin_sweep_locked(s, what, channels, dwell, home_dwell);
+  return esp_timer_start_once(s.sweep_timer, sweep_on_locked(s).value_or(0));
 }
 
 // Ends a sweep of `what` early, the radio back home, with no event.
@@ -318,7 +332,7 @@ esp_err_t esp_wifi_connect(void) {
     // scan again.
     cancel_sweep_locked(s, s.sweeping);
     s.connected_ap.reset();
-    return start_sweep_locked(s, ChipState::Sweep::connect, country_channels(s.country), dwell_us(nullptr));
+    return start_sweep_locked(s, ChipState::Sweep::connect, country_channels(s.country), dwell_us(nullptr), 0);
   });
 }
 
@@ -358,8 +372,9 @@ esp_err_t esp_wifi_scan_start(const wifi_scan_config_t* config, bool block) {
     s.scan_bssid.reset();
     if (config && config->bssid) s.scan_bssid = espnow::MacAddress::read(config->bssid);
     chip = &s;
-    if (!block) return start_sweep_locked(s, ChipState::Sweep::scan, s.scan_channels, dwell_us(config));
-    begin_sweep_locked(s, ChipState::Sweep::scan, s.scan_channels, dwell_us(config));
+    if (!block)
+      return start_sweep_locked(s, ChipState::Sweep::scan, s.scan_channels, dwell_us(config), home_dwell_us(config));
+    begin_sweep_locked(s, ChipState::Sweep::scan, s.scan_channels, dwell_us(config), home_dwell_us(config));
     return ESP_OK;
   });
   if (e != ESP_OK || !block) return e;
@@ -369,8 +384,9 @@ esp_err_t esp_wifi_scan_start(const wifi_scan_config_t* config, bool block) {
     {
       std::lock_guard lk(chip->wifi_mutex);
       if (chip->sweeping != ChipState::Sweep::scan) return ESP_OK;  // stopped meanwhile
-      if (!sweep_on_locked(*chip)) break;
-      us = chip->sweep_dwell_us;
+      const auto leg = sweep_on_locked(*chip);
+      if (!leg) break;
+      us = *leg;
     }
     for (; us > UINT32_MAX; us -= UINT32_MAX) esp_rom_delay_us(UINT32_MAX);
     esp_rom_delay_us(static_cast<uint32_t>(us));

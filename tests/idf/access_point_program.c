@@ -117,6 +117,11 @@ static int gateway(void) {
   CHECK(esp_wifi_sta_get_ap_info(&info) == ESP_OK);
   copy_ssid(s_seen.ap_info_ssid, info.ssid, strlen((const char*)info.ssid));
   vTaskDelay(pdMS_TO_TICKS(3000)); /* the sensor's messages */
+  const TickType_t t0 = xTaskGetTickCount();
+  CHECK(esp_wifi_scan_start(NULL, true) == ESP_OK);
+  s_seen.connected_scan_ticks = xTaskGetTickCount() - t0;
+  CHECK(esp_wifi_get_channel(&primary, &second) == ESP_OK);
+  s_seen.channel_after_connected_scan = primary;
   CHECK(esp_wifi_disconnect() == ESP_OK);
   vTaskDelay(pdMS_TO_TICKS(10));
   s_seen.not_connected_after = esp_wifi_sta_get_ap_info(&info) == ESP_ERR_WIFI_NOT_CONNECT;

@@ -27,6 +27,8 @@ typedef struct {
   uint8_t channel_after;           /* esp_wifi_get_channel once connected */
   char ap_info_ssid[33];           /* esp_wifi_sta_get_ap_info once connected */
   uint32_t espnow_received;        /* the sensor's messages, once on the router's channel */
+  uint32_t connected_scan_ticks;   /* a blocking scan while connected: home visits between channels */
+  uint8_t channel_after_connected_scan;
   int last_reason;                 /* after esp_wifi_disconnect */
   int not_connected_after;         /* esp_wifi_sta_get_ap_info after it */
   int sensor_failed_line;

@@ -37,7 +37,7 @@ TEST(AccessPoints, AGatewayJoinsItsRouterAndASensorFindsItsChannel) {
                     sim, {.radio = {.mac = MacAddress{{0x02, 0, 0, 0, 0, 0x72}}, .position = {10, 0}}},
                     ap_sensor_app_main)
                     .ok());
-    sim.run_for(9s);
+    sim.run_for(11s);
   }
   const ap_seen_t seen = ap_seen();
   ASSERT_EQ(seen.setup_failed_line, 0) << "line of access_point_program.c (gateway)";
@@ -69,6 +69,10 @@ TEST(AccessPoints, AGatewayJoinsItsRouterAndASensorFindsItsChannel) {
   // The sensor found channel 6 and every message arrived there.
   EXPECT_EQ(seen.sensor_channel, 6);
   EXPECT_EQ(seen.espnow_received, 10u);
+  // Connected, a scan goes back to the router's channel for 30 ms between two
+  // channels (ESP-IDF's home_chan_dwell_time): 11 x 120 ms + 10 x 30 ms.
+  EXPECT_EQ(seen.connected_scan_ticks, 162u);
+  EXPECT_EQ(seen.channel_after_connected_scan, 6);
   EXPECT_EQ(seen.last_reason, WIFI_REASON_ASSOC_LEAVE);
   EXPECT_TRUE(seen.not_connected_after);
 }
