@@ -265,6 +265,14 @@ esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second) {
   return with_wifi([primary](ChipState& s) {
     if (!s.wifi_started) return ESP_ERR_WIFI_NOT_STARTED;
     if (!in_country(s.country, primary)) return ESP_ERR_INVALID_ARG;
+    // A scan, a connection attempt or a connection holds the radio: ESP-IDF
+    // (since 3.3) refuses with ESP_FAIL and this warning, and the channel
+    // stays where it is. The pitfall of every gateway that joins a router
+    // and then tries to put ESP-NOW on a channel of its own.
+    if (s.sweeping != ChipState::Sweep::none || s.connected_ap) {
+      ESP_LOGW(kTag, "STA is scanning or connecting, or AP has connected with external STAs, cannot set channel");
+      return ESP_FAIL;
+    }
     return s.radio.set_channel(primary) ? ESP_ERR_INVALID_ARG : ESP_OK;
   });
 }

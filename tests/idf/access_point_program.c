@@ -78,6 +78,8 @@ static int join(const char* password) {
   strcpy((char*)config.sta.password, password);
   CHECK(esp_wifi_set_config(WIFI_IF_STA, &config) == ESP_OK);
   CHECK(esp_wifi_connect() == ESP_OK);
+  /* The attempt holds the radio (ESP_FAIL, and the channel stays). */
+  s_seen.set_channel_connecting = esp_wifi_set_channel(3, WIFI_SECOND_CHAN_NONE);
   vTaskDelay(pdMS_TO_TICKS(2000)); /* the attempt's scan takes 1.32 s */
   return 0;
 }
@@ -116,6 +118,9 @@ static int gateway(void) {
   wifi_ap_record_t info;
   CHECK(esp_wifi_sta_get_ap_info(&info) == ESP_OK);
   copy_ssid(s_seen.ap_info_ssid, info.ssid, strlen((const char*)info.ssid));
+  s_seen.set_channel_connected = esp_wifi_set_channel(1, WIFI_SECOND_CHAN_NONE);
+  CHECK(esp_wifi_get_channel(&primary, &second) == ESP_OK);
+  s_seen.channel_after_refused = primary;
   vTaskDelay(pdMS_TO_TICKS(3000)); /* the sensor's messages */
   const TickType_t t0 = xTaskGetTickCount();
   CHECK(esp_wifi_scan_start(NULL, true) == ESP_OK);
@@ -125,6 +130,7 @@ static int gateway(void) {
   CHECK(esp_wifi_disconnect() == ESP_OK);
   vTaskDelay(pdMS_TO_TICKS(10));
   s_seen.not_connected_after = esp_wifi_sta_get_ap_info(&info) == ESP_ERR_WIFI_NOT_CONNECT;
+  s_seen.set_channel_disconnected = esp_wifi_set_channel(1, WIFI_SECOND_CHAN_NONE);
   return 0;
 }
 

@@ -31,6 +31,10 @@ typedef struct {
   uint8_t channel_after_connected_scan;
   int last_reason;                 /* after esp_wifi_disconnect */
   int not_connected_after;         /* esp_wifi_sta_get_ap_info after it */
+  int set_channel_connecting;      /* esp_wifi_set_channel during an attempt's scan */
+  int set_channel_connected;       /* ... while connected */
+  uint8_t channel_after_refused;   /* esp_wifi_get_channel after that */
+  int set_channel_disconnected;    /* ... after esp_wifi_disconnect */
   int sensor_failed_line;
   uint8_t sensor_channel;          /* the channel the sensor found the router on */
 } ap_seen_t;

@@ -1,7 +1,8 @@
 // The routers of a Simulation (add_access_point) as ESP-IDF firmware meets
 // them (access_point_program.c): a scan lists those that reach the chip,
 // strongest first; a station joins its router with the right password only,
-// moves to the router's channel, gets its address; a sensor finds that
+// moves to the router's channel, which esp_wifi_set_channel cannot move it
+// off while it is connected, gets its address; a sensor finds that
 // channel by a scan for the router's SSID, and its ESP-NOW messages reach
 // the gateway there.
 #include <gtest/gtest.h>
@@ -61,6 +62,13 @@ TEST(AccessPoints, AGatewayJoinsItsRouterAndASensorFindsItsChannel) {
   EXPECT_EQ(std::string(seen.connected_ssid), "home-router");
   EXPECT_EQ(seen.channel_after, 6);
   EXPECT_EQ(std::string(seen.ap_info_ssid), "home-router");
+  // An attempt and a connection hold the radio: esp_wifi_set_channel is
+  // ESP_FAIL (ESP-IDF's "cannot set channel"), the channel stays the
+  // router's; after the disconnection it works again.
+  EXPECT_EQ(seen.set_channel_connecting, ESP_FAIL);
+  EXPECT_EQ(seen.set_channel_connected, ESP_FAIL);
+  EXPECT_EQ(seen.channel_after_refused, 6);
+  EXPECT_EQ(seen.set_channel_disconnected, ESP_OK);
   ASSERT_EQ(seen.got_ip, 1u);
   EXPECT_TRUE(seen.esp_netif_matches);
   EXPECT_EQ(seen.ip, htonl(0xC0A80100u | (2 + 0x71)));  // 192.168.1.115

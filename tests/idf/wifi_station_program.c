@@ -89,6 +89,7 @@ static int gateway(void) {
   s_seen.scan_start_tick = xTaskGetTickCount();
   CHECK(esp_wifi_scan_start(&one, false) == ESP_OK);
   CHECK(esp_wifi_scan_start(&one, false) == ESP_ERR_WIFI_STATE);
+  CHECK(esp_wifi_set_channel(3, WIFI_SECOND_CHAN_NONE) == ESP_FAIL); /* the scan holds the radio */
   vTaskDelay(pdMS_TO_TICKS(500));
   s_seen.connect_tick = xTaskGetTickCount();
   CHECK(esp_wifi_connect() == ESP_OK);
