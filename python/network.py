@@ -6,11 +6,15 @@ config() of mac, channel, protocol (PROTOCOL_LR for Espressif's long-range
 rates), pm and txpower, as the ESP32 port takes them.
 
 A station joins the routers of its simulation (espnow-python --sim's
---router): connect(), isconnected(), status(), ifconfig(), disconnect() and
-scan() as the ESP32 port has them; in a process on the UDP air there are no
-routers, so an attempt ends in STAT_NO_AP_FOUND and a scan finds nothing.
+--router): connect(), isconnected(), status(), ifconfig(), disconnect(),
+scan() and config(reconnects=) as the ESP32 port has them (MicroPython 1.22
+and later): a failed attempt is tried again, forever by default, and while
+an attempt runs or the station is connected the radio keeps to the router's
+channel, so config(channel=) raises as on a board. In a process on the UDP
+air there are no routers: an attempt finds none (STAT_NO_AP_FOUND) and a
+scan finds nothing. The soft-AP's settings (ssid, key, security, hidden,
+max_clients) are kept and read back; no station joins it.
 """
-import time
 
 import _espnow
 
@@ -31,6 +35,7 @@ STAT_NO_AP_FOUND = 201
 STAT_WRONG_PASSWORD = 202
 STAT_ASSOC_FAIL = 203
 STAT_HANDSHAKE_TIMEOUT = 204
+_REASON_ASSOC_LEAVE = 8  # ESP-IDF's reason after esp_wifi_disconnect()
 # scan()'s security, ESP-IDF's wifi_auth_mode_t.
 AUTH_OPEN = 0
 AUTH_WEP = 1
@@ -41,6 +46,12 @@ AUTH_WPA_WPA2_PSK = 4
 # A station's connection takes the scan of ESP-IDF's default world-safe
 # channels 1..11 at its default 120 ms each, as on an ESP32.
 _ATTEMPT_S = 11 * 0.120
+# A connected station's scan goes back to its router's channel between two
+# channels for ESP-IDF's default home_chan_dwell_time.
+_HOME_DWELL_S = 0.030
+# ESP-IDF refuses a channel while the station scans, connects or is connected
+# (ESP_FAIL); the port's esp_exceptions() has no name for it.
+_CHANNEL_HELD = "Wifi Unknown Error 0xffffffff"
 _NO_IP = ("0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0")
 
 # The routers on the air: set by espnow-python --sim (--router), with the
@@ -96,6 +107,12 @@ class WLAN:
     PM_NONE = 0
     PM_PERFORMANCE = 1
     PM_POWERSAVE = 2
+    # security=, as the ESP32 port names ESP-IDF's wifi_auth_mode_t.
+    SEC_OPEN = AUTH_OPEN
+    SEC_WEP = AUTH_WEP
+    SEC_WPA = AUTH_WPA_PSK
+    SEC_WPA2 = AUTH_WPA2_PSK
+    SEC_WPA_WPA2 = AUTH_WPA_WPA2_PSK
 
     def __init__(self, interface_id=STA_IF, *, device=None):
         if interface_id not in (STA_IF, AP_IF):
@@ -106,6 +123,8 @@ class WLAN:
     def active(self, is_active=None):
         if is_active is None:
             return self._device.interface_active(self._if)
+        if self._if == STA_IF and not is_active:
+            self._stop_station()
         self._device.set_interface_active(self._if, bool(is_active))
         return self._device.interface_active(self._if)  # as the ESP32 port does
 
@@ -114,8 +133,15 @@ class WLAN:
             if len(args) != 1 or kwargs:
                 raise TypeError("config() queries one parameter, or sets keyword parameters")
             return self._get(args[0])
+        # The soft-AP's settings are checked together at the end, as the port's
+        # one esp_wifi_set_config() does: security= and key= in either order.
+        self._ap_pending = dict(self._soft_ap())
         for name, value in kwargs.items():
             self._set(name, value)
+        ap = self._ap_pending
+        if ap["security"] != AUTH_OPEN and len(ap["key"]) < 8:
+            raise OSError("Wifi Invalid Password")  # ESP_ERR_WIFI_PASSWORD
+        self._device._soft_ap = ap
         return None
 
     def _get(self, name):
@@ -129,13 +155,24 @@ class WLAN:
             return getattr(self._device, "_pm", WLAN.PM_PERFORMANCE)
         if name == "txpower":
             return self._device.tx_power()
+        if name == "reconnects":
+            self._require_if(STA_IF)
+            return self._wifi()["reconnects"] - 1
+        if name in ("ssid", "essid"):
+            return self._wifi()["ssid"] if self._if == STA_IF else self._soft_ap()["ssid"]
+        if name in _AP_SETTINGS and name not in ("key", "password"):  # the port does not give the key back
+            self._require_if(AP_IF)
+            return self._soft_ap()[_AP_SETTINGS[name]]
         raise ValueError("unknown config param: %r" % (name,))
 
     def _set(self, name, value):
         if name == "mac":
             self._device.set_mac(self._if, value)
         elif name == "channel":
-            self._device.set_channel(_int(value, name))
+            channel = _int(value, name)
+            if self._settle()["attempt"] is not None or self._wifi()["router"] is not None:
+                raise RuntimeError(_CHANNEL_HELD)
+            self._device.set_channel(channel)
         elif name == "protocol":
             self._device.set_long_range(bool(_int(value, name) & MODE_LR))
         elif name == "pm":
@@ -144,69 +181,144 @@ class WLAN:
             self._device._pm = value  # power management: no effect on the simulated air
         elif name == "txpower":
             self._device.set_tx_power(_dbm(value))
+        elif name == "reconnects":
+            # The port keeps the number of attempts in a byte, 0 for "forever" (-1).
+            reconnects = _int(value, name)
+            self._require_if(STA_IF)
+            self._wifi()["reconnects"] = 0 if reconnects == -1 else (reconnects + 1) & 0xFF
+        elif name in ("ssid", "essid", "key", "password") or name in _AP_SETTINGS:
+            self._require_if(AP_IF)
+            self._set_soft_ap(name, value)
         else:
             raise ValueError("unknown config param: %r" % (name,))
+
+    def _require_if(self, interface_id):
+        if self._if != interface_id:
+            raise OSError("STA required" if interface_id == STA_IF else "AP required")
+
+    # --- the soft-AP's settings
+
+    def _soft_ap(self):
+        """The device's soft-AP settings, ESP-IDF's defaults at first."""
+        ap = getattr(self._device, "_soft_ap", None)
+        if ap is None:
+            mac = self._device.mac(AP_IF)
+            ap = self._device._soft_ap = {"ssid": "ESP_%02X%02X%02X" % (mac[3], mac[4], mac[5]), "key": "",
+                                          "security": AUTH_OPEN, "hidden": False, "max_clients": 4}
+        return ap
+
+    def _set_soft_ap(self, name, value):
+        ap = self._ap_pending
+        if name in ("ssid", "essid", "key", "password"):
+            if not isinstance(value, (str, bytes)):
+                raise TypeError("%s: can't convert %s to str" % (name, type(value).__name__))
+            text = value.decode() if isinstance(value, bytes) else value
+            if name in ("ssid", "essid"):
+                ap["ssid"] = text.encode()[:32].decode(errors="ignore")  # ESP-IDF's 32 bytes
+            else:
+                ap["key"] = text[:63]
+        elif name == "hidden":
+            ap["hidden"] = bool(value)
+        else:
+            ap[_AP_SETTINGS[name]] = _int(value, name)
 
     # --- a station and its router
 
     def _require_sta(self):
-        if self._if != STA_IF:
-            raise OSError("STA required")
+        self._require_if(STA_IF)
         if not self.active():
             raise OSError("Wifi Not Started")
 
     def _wifi(self):
-        """The device's station state (one per device, whichever WLAN object asks)."""
+        """The device's station state (one per device, whichever WLAN object asks): what
+        connect() asked for, whether the port still asks for it (requested), the attempt
+        under way, the router joined, the last attempt's reason, and the reconnect count."""
         state = getattr(self._device, "_wifi", None)
         if state is None:
-            state = self._device._wifi = {"status": STAT_IDLE, "router": None, "attempt": None}
+            state = self._device._wifi = {"requested": False, "attempt": None, "router": None, "reason": 0,
+                                          "ssid": "", "reconnects": 0, "tries": 0}
         return state
 
+    def _stop_station(self):
+        """The station stops (active(False)): its connection or attempt ends, and is not tried again."""
+        self._end_station(requested=False)
+
+    def _end_station(self, requested):
+        """No attempt, no connection; ESP-IDF's ASSOC_LEAVE when a connection ends (an attempt
+        ends with no event, so its last reason stays)."""
+        state = self._settle()
+        if state["router"] is not None:
+            state["reason"] = _REASON_ASSOC_LEAVE
+        state.update(requested=requested, router=None, attempt=None)
+
     def _settle(self):
-        """An attempt whose scan is over ends: joined, its radio on the router's channel, or failed."""
+        """The attempts whose scans are over end, in turn: joined (the radio on the router's
+        channel), or failed and, while the port still asks and has reconnects left, tried
+        again at once, as the port's event handler does."""
         state = self._wifi()
-        attempt = state["attempt"]
-        if attempt is None or self._device._clock_seconds() < attempt["ends"]:
-            return state
-        state["attempt"] = None
-        found = [(rssi, r) for rssi, r in _heard(self._device)
-                 if r["ssid"] == attempt["ssid"] and attempt["bssid"] in (None, r["bssid"])]
-        if not found:
-            state["status"] = STAT_NO_AP_FOUND
-        elif found[0][1]["key"] and found[0][1]["key"] != attempt["key"]:
-            state["status"] = STAT_WRONG_PASSWORD
-        else:
-            state["status"], state["router"] = STAT_GOT_IP, found[0]
-            self._device.set_channel(found[0][1]["channel"])  # the one radio follows its router
+        now = self._device._clock_seconds()
+        while state["attempt"] is not None and now >= state["attempt"]["ends"]:
+            attempt, state["attempt"] = state["attempt"], None
+            found = [(rssi, r) for rssi, r in _heard(self._device)
+                     if r["ssid"] == attempt["ssid"] and attempt["bssid"] in (None, r["bssid"])]
+            if found and (not found[0][1]["key"] or found[0][1]["key"] == attempt["key"]):
+                state["router"], state["reason"] = found[0], 0
+                self._device.set_channel(found[0][1]["channel"])  # the one radio follows its router
+                break
+            state["reason"] = STAT_WRONG_PASSWORD if found else STAT_NO_AP_FOUND
+            if state["requested"] and self._may_retry(state, count=True):
+                state["attempt"] = dict(attempt, ends=attempt["ends"] + _ATTEMPT_S)
         return state
+
+    @staticmethod
+    def _may_retry(state, count=False):
+        """Whether the port tries again: forever (reconnects 0), or while attempts are left."""
+        if state["reconnects"] == 0:
+            return True
+        if count:
+            state["tries"] += 1
+        return state["tries"] < state["reconnects"]
 
     def connect(self, ssid=None, key=None, *, bssid=None):
         self._require_sta()
         state = self._wifi()
-        state["router"] = None
-        state["status"] = STAT_CONNECTING
-        # With no SSID a board uses the one it saved; a simulated device has none.
-        state["attempt"] = {"ssid": "" if ssid is None else str(ssid), "key": "" if key is None else str(key),
+        if ssid is not None:
+            state["ssid"] = str(ssid)  # with no SSID a board uses the one it saved
+        state.update(router=None, requested=True, tries=0)
+        state["attempt"] = {"ssid": state["ssid"], "key": "" if key is None else str(key),
                             "bssid": None if bssid is None else bytes(bssid),
                             "ends": self._device._clock_seconds() + _ATTEMPT_S}
 
     def disconnect(self):
         if self._if == STA_IF:
-            state = self._wifi()
-            state.update(status=STAT_IDLE, router=None, attempt=None)
+            self._end_station(requested=False)
 
     def isconnected(self):
-        return self._if == STA_IF and self._settle()["status"] == STAT_GOT_IP
+        return self._if == STA_IF and self._settle()["router"] is not None
 
     def status(self, param=None):
         if param is None:
-            return self._settle()["status"] if self._if == STA_IF else STAT_IDLE
+            return self._station_status() if self._if == STA_IF else STAT_IDLE
         if param == "rssi" and self._if == STA_IF:
             state = self._settle()
             if state["router"] is None:
                 raise OSError("Wifi Not Connected")
             return state["router"][0]
         raise ValueError("unknown status param")
+
+    def _station_status(self):
+        """status() as the ESP32 port works it out: the failures it names even while it
+        tries again, then whether it still tries."""
+        state = self._settle()
+        if state["router"] is not None:
+            return STAT_GOT_IP
+        if state["reason"] in (STAT_NO_AP_FOUND, STAT_WRONG_PASSWORD):
+            return state["reason"]
+        if state["reason"] == _REASON_ASSOC_LEAVE:
+            return STAT_IDLE
+        if state["requested"] and self._may_retry(state):
+            return STAT_CONNECTING
+        return state["reason"] or STAT_IDLE
 
     def ifconfig(self, *args):
         if args:
@@ -218,9 +330,26 @@ class WLAN:
         return ("192.168.1.%d" % (2 + last % 250), "255.255.255.0", "192.168.1.1", "192.168.1.1")
 
     def scan(self):
-        """The routers the device hears: (ssid, bssid, channel, RSSI, security, hidden), strongest first,
-        after the scan's time (11 channels at 120 ms)."""
+        """The routers the device hears: (ssid, bssid, channel, RSSI, security, hidden), strongest first.
+        The radio visits channels 1..11 for 120 ms each, then goes home (a connected station
+        between two channels too, for 30 ms); while an attempt runs, ESP-IDF refuses the scan
+        and the port returns an empty list at once."""
         self._require_sta()
-        time.sleep(_ATTEMPT_S)
+        state = self._settle()
+        if state["attempt"] is not None:
+            return []
+        home = self._device.channel()
+        for channel in range(1, 12):
+            if channel > 1 and state["router"] is not None:
+                self._device.set_channel(home)
+                self._device._sleep(_HOME_DWELL_S)
+            self._device.set_channel(channel)
+            self._device._sleep(_ATTEMPT_S / 11)
+        self._device.set_channel(home)
         return [(r["ssid"].encode(), r["bssid"], r["channel"], rssi, AUTH_WPA2_PSK if r["key"] else AUTH_OPEN, False)
                 for rssi, r in _heard(self._device)]
+
+
+# config() names of the soft-AP's settings, and their keys in its state.
+_AP_SETTINGS = {"key": "key", "password": "key", "security": "security", "authmode": "security",
+                "hidden": "hidden", "max_clients": "max_clients"}

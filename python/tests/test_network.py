@@ -202,3 +202,111 @@ def test_the_router_gateway_example_joins_and_its_sensors_find_the_channel():
     for reading in (0, 1):
         for sensor in (2, 3):
             assert "02:00:00:00:00:01 gateway: reading %d from %02x" % (reading, sensor) in out, out
+
+
+# --- the ESP32 port's reconnects, held channel and soft-AP settings -------
+
+
+def station_run(monkeypatch, program, *, at=(5000, 0), seconds=20):
+    """Runs program(device, sta, sim) on a device at `at` in a Simulation with one router,
+    "home" (key "correcthorse", channel 6) at the origin; returns what it recorded."""
+    sim = espnow_sim.Simulation(seed=1)
+    monkeypatch.setattr(network, "_routers", [])
+    monkeypatch.setattr(network, "_simulation", sim)
+    network._add_router("home", "correcthorse", 6, (0, 0))
+    seen = {}
+
+    def body(dev):
+        seen.update(program(dev, espnow_sim.wlan(dev), sim) or {})
+
+    sim.add_device(body, mac=A, position=at)
+    sim.run_for(seconds)
+    return seen
+
+
+def test_a_station_tries_again_until_its_router_is_in_reach_then_holds_its_channel(monkeypatch):
+    def program(dev, sta, sim):
+        seen = {"default": sta.config("reconnects")}
+        sta.connect("home", "correcthorse")
+        sim.sleep(4)  # three attempts (1.32 s each), none reaching a router 5 km away
+        seen["far"] = (sta.status(), sta.isconnected(), sta.scan())  # a scan while it tries: refused, []
+        try:
+            sta.config(channel=3)
+        except RuntimeError as e:
+            seen["held"] = str(e)
+        dev.set_position(10, 0)
+        sim.sleep(1.5)  # the attempt under way now finds it
+        seen["near"] = (sta.status(), sta.isconnected(), sta.config("channel"))
+        try:
+            sta.config(channel=3)
+        except RuntimeError as e:
+            seen["held when connected"] = str(e)
+        t0 = dev._clock_seconds()
+        seen["scan"] = [r[0] for r in sta.scan()]
+        seen["scan_s"] = round(dev._clock_seconds() - t0, 3)
+        seen["home after scan"] = sta.config("channel")
+        sta.disconnect()
+        sta.config(channel=3)
+        seen["after"] = (sta.status(), sta.config("channel"))
+        return seen
+
+    seen = station_run(monkeypatch, program)
+    assert seen["default"] == -1  # forever
+    assert seen["far"] == (network.STAT_NO_AP_FOUND, False, [])
+    assert seen["held"] == seen["held when connected"] == "Wifi Unknown Error 0xffffffff"
+    assert seen["near"] == (network.STAT_GOT_IP, True, 6)
+    assert seen["scan"] == [b"home"]
+    assert seen["scan_s"] == 1.62  # 11 channels x 120 ms, and 10 x 30 ms back home between them
+    assert seen["home after scan"] == 6
+    assert seen["after"] == (network.STAT_IDLE, 3)
+
+
+def test_reconnects_bounds_the_attempts_and_then_the_channel_is_free(monkeypatch):
+    def program(dev, sta, sim):
+        sta.config(reconnects=2)  # three attempts in all
+        seen = {"reconnects": sta.config("reconnects")}
+        sta.connect("home", "not-the-key")
+        statuses = []
+        for _ in range(5):
+            sim.sleep(1.32)
+            statuses.append(sta.status())
+            try:
+                sta.config(channel=3)
+                statuses.append("free")
+            except RuntimeError:
+                statuses.append("held")
+        seen["statuses"] = statuses
+        dev.set_position(5000, 0)
+        sta.connect("home", "correcthorse")  # the count starts again; the last reason stays until it ends
+        seen["reconnected"] = sta.status()
+        return seen
+
+    seen = station_run(monkeypatch, program, at=(10, 0))
+    assert seen["reconnects"] == 2
+    assert seen["statuses"] == [202, "held", 202, "held", 202, "free", 202, "free", 202, "free"]
+    assert seen["reconnected"] == network.STAT_WRONG_PASSWORD
+
+
+def test_reconnects_and_the_soft_ap_settings_belong_to_their_interface(air):
+    d = air.add_device(mac=A, ap_active=True)
+    sta, ap = espnow_sim.wlan(d, network.STA_IF), espnow_sim.wlan(d, network.AP_IF)
+    for call in (lambda: ap.config(reconnects=1), lambda: ap.config("reconnects"), lambda: sta.config(ssid="x"),
+                 lambda: sta.config(hidden=True), lambda: sta.config("security")):
+        with pytest.raises(OSError):
+            call()
+    # ESP-IDF's soft-AP defaults: "ESP_" and the AP MAC's last three bytes, open, shown, 4 stations.
+    assert ap.config("ssid") == ap.config("essid") == "ESP_AAAAAB"
+    assert (ap.config("security"), ap.config("hidden"), ap.config("max_clients")) == (network.AUTH_OPEN, False, 4)
+    ap.config(essid="node-7", security=network.WLAN.SEC_WPA2, key="correcthorse", hidden=1, max_clients=2)
+    assert (ap.config("ssid"), ap.config("authmode"), ap.config("hidden"), ap.config("max_clients")) == \
+        ("node-7", 3, True, 2)
+    with pytest.raises(ValueError):
+        ap.config("key")  # the port does not give it back
+    with pytest.raises(OSError) as e:
+        ap.config(key="short")  # under 8 characters for WPA2: esp_wifi_set_config refuses, nothing changes
+    assert str(e.value) == "Wifi Invalid Password"
+    ap.config(security=network.AUTH_OPEN, key="")
+    assert ap.config("security") == network.AUTH_OPEN
+    with pytest.raises(TypeError):
+        ap.config(ssid=7)
+    assert sta.config("ssid") == ""  # the station's: none until connect() names one
