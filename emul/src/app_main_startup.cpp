@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
     // this boot left them.
     espnow::emul::detail::adopt_rtc_memory_of(handle);
   }
-  espnow::emul::selected_chip();  // boots the default chip before app_main runs
+  // Boots the default chip before app_main runs, with the hooks its firmware defines.
+  espnow::emul::adopt_firmware_hooks(espnow::emul::selected_chip(), g_app_main);
   // ESP-IDF's main task: priority 1, CONFIG_ESP_MAIN_TASK_STACK_SIZE (3584).
   if (xTaskCreatePinnedToCore(main_task, "main", 3584, nullptr, 1, nullptr, 0) != pdPASS) {
     std::fprintf(stderr, "esp-idf emulation: cannot start the main task\n");

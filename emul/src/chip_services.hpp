@@ -59,6 +59,9 @@ struct ChipServices {
   std::vector<void (*)(void)> shutdown_handlers;  // esp_register_shutdown_handler's, in order
 
   SleepConfig sleep;  // its own lock
+  // A firmware module's esp_task_wdt_isr_user_handler (module_symbol), set
+  // as the chip boots; null: the program's own, if it has one.
+  void (*task_wdt_user_handler)(void) = nullptr;
 
  private:
   std::unique_ptr<NvsPartition> nvs_;

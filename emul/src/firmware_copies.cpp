@@ -15,6 +15,9 @@
 #include <cstring>
 #include <string>
 
+#include "chip_state.hpp"
+#include "espnow_emul.hpp"
+
 // Defined by a program that espnow_add_firmware makes (the module's file
 // name); absent from one linked with espnow::idf_emul_main alone.
 extern "C" __attribute__((weak)) const char espnow_firmware_module[];
@@ -129,6 +132,24 @@ AppMain FirmwareCopies::load(std::string& error, void** loaded) {
   auto entry = reinterpret_cast<AppMain>(dlsym(handle, "app_main"));
   if (entry == nullptr) error = "the firmware module " + module_ + " has no app_main()";
   return entry;
+}
+
+void* module_symbol(AppMain function, const char* symbol) {
+  Dl_info in_module{}, in_program{};
+  if (function == nullptr || dladdr(reinterpret_cast<void*>(function), &in_module) == 0 ||
+      dladdr(reinterpret_cast<void*>(&module_symbol), &in_program) == 0 || in_module.dli_fbase == in_program.dli_fbase)
+    return nullptr;
+  // Already loaded: this only finds its handle (and counts one more use of it).
+  void* handle = dlopen(in_module.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+  if (handle == nullptr) return nullptr;
+  void* found = dlsym(handle, symbol);
+  dlclose(handle);
+  return found;
+}
+
+void adopt_firmware_hooks(EmulatedChip& chip, AppMain entry) {
+  chip.state().services.task_wdt_user_handler =
+      reinterpret_cast<void (*)(void)>(module_symbol(entry, "esp_task_wdt_isr_user_handler"));
 }
 
 std::string firmware_module_path() {

@@ -18,6 +18,7 @@
 
 namespace espnow::emul {
 
+class EmulatedChip;
 using AppMain = void (*)(void);
 
 class FirmwareCopies {
@@ -47,6 +48,18 @@ class FirmwareCopies {
   // and a debugger reads the copy's symbols from it.
   std::vector<int> files_;
 };
+
+// What the firmware module holding `function` (a copy's app_main) defines as
+// `symbol`, or null: when the module lacks it, or `function` is the
+// program's own code (whose definitions the linker already resolved). The
+// program's weak references cannot see a module's definitions (it is loaded
+// with RTLD_LOCAL, one copy per chip), so hooks the firmware may define are
+// looked up in its copy.
+void* module_symbol(AppMain function, const char* symbol);
+
+// A chip that runs `entry` (a copy's app_main, or the program's) takes the
+// hooks that copy defines: esp_task_wdt_isr_user_handler. Before it runs.
+void adopt_firmware_hooks(EmulatedChip& chip, AppMain entry);
 
 // The firmware module a program made by espnow_add_firmware loads (its name,
 // beside the program), or empty for a program whose firmware is linked into

@@ -298,6 +298,7 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
       std::fprintf(stderr, "%s: chip %d: %s\n", name, i, chip.failure().message().c_str());
       return 2;
     }
+    adopt_firmware_hooks(**chip, entry);
     chips.push_back(*chip);
   }
   for (const GpioDrive& d : a.gpio)

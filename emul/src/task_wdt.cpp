@@ -126,8 +126,10 @@ void TaskWdt::timed_out() {
     panic = config_.trigger_panic;
     if (!panic) arm_locked();  // it warns again a timeout later
   }
-  // Linked firmware's (a firmware module's is its own: the program cannot see it).
-  if (esp_task_wdt_isr_user_handler) esp_task_wdt_isr_user_handler();
+  // The chip's firmware module's, else linked firmware's.
+  void (*user_handler)(void) = services().task_wdt_user_handler;
+  if (user_handler == nullptr) user_handler = esp_task_wdt_isr_user_handler;
+  if (user_handler) user_handler();
   if (panic) {
     ESP_LOGE(kTag, "Aborting.");
     esp_system_abort("task_wdt: the task watchdog ran out (trigger_panic)");
