@@ -57,8 +57,17 @@ void __attribute__((weak)) esp_task_wdt_isr_user_handler(void);
 /* The emulation's: how the chip's watchdog boots (the program's sdkconfig.h). */
 void esp_emul_task_wdt_boot_config(bool init, uint32_t timeout_s, bool panic);
 
-#ifndef CONFIG_ESP_TASK_WDT_INIT
+/* ESP-IDF's default is on. A project that turned it off has it absent from
+ * sdkconfig.h: espnow_add_firmware's says so (ESPNOW_SDKCONFIG_OFF_...), and
+ * an idf.py-generated one is complete (it names the target), so there an
+ * absent option is off. */
+#if defined(CONFIG_ESP_TASK_WDT_INIT)
+#define ESPNOW_EMUL_TASK_WDT_INIT_ (CONFIG_ESP_TASK_WDT_INIT != 0)
+#elif defined(ESPNOW_SDKCONFIG_OFF_ESP_TASK_WDT_INIT) || defined(CONFIG_IDF_TARGET)
+#define ESPNOW_EMUL_TASK_WDT_INIT_ false
+#else
 #define CONFIG_ESP_TASK_WDT_INIT 1
+#define ESPNOW_EMUL_TASK_WDT_INIT_ true
 #endif
 #ifndef CONFIG_ESP_TASK_WDT_TIMEOUT_S
 #define CONFIG_ESP_TASK_WDT_TIMEOUT_S 5
@@ -71,7 +80,7 @@ void esp_emul_task_wdt_boot_config(bool init, uint32_t timeout_s, bool panic);
 
 /* Hands the program's configuration over before app_main, as the tick rate is. */
 __attribute__((constructor)) static void espnow_emul_task_wdt_boot_config_(void) {
-  esp_emul_task_wdt_boot_config(CONFIG_ESP_TASK_WDT_INIT, CONFIG_ESP_TASK_WDT_TIMEOUT_S, ESPNOW_EMUL_TASK_WDT_PANIC_);
+  esp_emul_task_wdt_boot_config(ESPNOW_EMUL_TASK_WDT_INIT_, CONFIG_ESP_TASK_WDT_TIMEOUT_S, ESPNOW_EMUL_TASK_WDT_PANIC_);
 }
 
 #ifdef __cplusplus

@@ -4,6 +4,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "esp_err.h"
+#include "esp_task_wdt.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 #include "sdkconfig.h"
@@ -26,6 +28,9 @@ void app_main(void) {
 #ifdef CONFIG_REMOTE_VERBOSE
   printf("verbose\n");
 #endif
+  /* Not started at boot (turned off in sdkconfig): the firmware's own starts. */
+  const esp_task_wdt_config_t wdt = {.timeout_ms = 3000, .idle_core_mask = 0, .trigger_panic = false};
+  printf("own watchdog: %s\n", esp_err_to_name(esp_task_wdt_init(&wdt)));
   const TickType_t t0 = xTaskGetTickCount();
   vTaskDelay(pdMS_TO_TICKS(1000));
   printf("tick rate %d Hz: a second is %" PRIu32 " ticks\n", CONFIG_FREERTOS_HZ, (uint32_t)(xTaskGetTickCount() - t0));
