@@ -28,9 +28,10 @@ namespace espnow::emul {
 // path loss, a chip's sensitivity at 1 Mbps), and a station whose
 // configuration names its SSID (and password) connects to it: the chip's
 // radio moves to the router's channel, WIFI_EVENT_STA_CONNECTED and
-// IP_EVENT_STA_GOT_IP follow (esp_wifi.h). It carries no traffic and sends
-// no frames: it is what scans and connections find, not a station of the
-// air's contention.
+// IP_EVENT_STA_GOT_IP follow (esp_wifi.h). It is a radio of the air too: it
+// broadcasts a beacon every 102.4 ms at 1 Mbps (wire/beacon.hpp), so chips on
+// its channel contend with it and sniffers and captures see it; it carries
+// no other traffic.
 struct AccessPoint {
   std::string ssid;         // 1 to 32 bytes
   std::string password;     // empty: an open network; else WPA2-PSK, 8 to 63 characters

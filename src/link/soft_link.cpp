@@ -333,10 +333,15 @@ void SoftLink::receive(std::span<const std::uint8_t> frame, const wire::DecodeRe
                        const RxControl& rx_ctrl) {
   const detail::DeliveryGate::Pass pass(delivery_);
   if (!pass.open()) return;  // deinitialized: the radio hears it, ESP-NOW does not
+  // ESP-IDF hands its ESP-NOW stack Espressif's vendor action frames only: a
+  // router's beacon, a data frame, another vendor's action frame are not
+  // ESP-NOW's business, nor malformed ESP-NOW frames.
+  if (frame.empty() || frame[0] != wire::kFrameControlAction) return;
   std::array<std::uint8_t, wire::kMaxMessageV2> storage;
   std::array<std::uint8_t, wire::kMaxFrameSize> plain;
   // The radio checked the FCS.
   wire::DecodeResult dec = decoded ? *decoded : wire::decode(frame, wire::Fcs::trusted, storage);
+  if (dec.error == wire::DecodeError::wrong_category || dec.error == wire::DecodeError::wrong_oui) return;
   if (!dec.ok()) {  // the sender, if the 802.11 header is there to name it
     drop(counters_.rx_malformed, DropReason::malformed, frame.size() >= 16 ? MacAddress::read(frame.data() + 10) : MacAddress{});
     return;

@@ -61,6 +61,21 @@ static void on_espnow(const esp_now_recv_info_t* info, const uint8_t* data, int 
   s_seen.espnow_received++;
 }
 
+/* Beacons (management subtype 8) as a sniffer reads them: the SSID and DS
+ * Parameter Set elements follow the 24-byte header and 12 fixed bytes. */
+static void on_sniffed(void* buf, wifi_promiscuous_pkt_type_t type) {
+  const wifi_promiscuous_pkt_t* pkt = (const wifi_promiscuous_pkt_t*)buf;
+  const uint8_t* f = pkt->payload;
+  const int len = (int)pkt->rx_ctrl.sig_len - 4; /* without the FCS */
+  if (type != WIFI_PKT_MGMT || len < 36 || f[0] != 0x80) return;
+  if (s_seen.beacons++ > 0) return;
+  s_seen.beacon_bssid_last = f[21];
+  for (int at = 36; at + 2 <= len && at + 2 + f[at + 1] <= len; at += 2 + f[at + 1]) {
+    if (f[at] == 0) copy_ssid(s_seen.beacon_ssid, f + at + 2, f[at + 1]);
+    if (f[at] == 3 && f[at + 1] == 1) s_seen.beacon_channel = f[at + 2];
+  }
+}
+
 static int start_station(void) {
   CHECK(esp_netif_init() == ESP_OK);
   CHECK(esp_event_loop_create_default() == ESP_OK);
@@ -121,7 +136,10 @@ static int gateway(void) {
   s_seen.set_channel_connected = esp_wifi_set_channel(1, WIFI_SECOND_CHAN_NONE);
   CHECK(esp_wifi_get_channel(&primary, &second) == ESP_OK);
   s_seen.channel_after_refused = primary;
-  vTaskDelay(pdMS_TO_TICKS(3000)); /* the sensor's messages */
+  CHECK(esp_wifi_set_promiscuous_rx_cb(on_sniffed) == ESP_OK);
+  CHECK(esp_wifi_set_promiscuous(true) == ESP_OK);
+  vTaskDelay(pdMS_TO_TICKS(3000)); /* the sensor's messages, and the router's beacons */
+  CHECK(esp_wifi_set_promiscuous(false) == ESP_OK);
   const TickType_t t0 = xTaskGetTickCount();
   CHECK(esp_wifi_scan_start(NULL, true) == ESP_OK);
   s_seen.connected_scan_ticks = xTaskGetTickCount() - t0;

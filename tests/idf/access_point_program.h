@@ -27,6 +27,10 @@ typedef struct {
   uint8_t channel_after;           /* esp_wifi_get_channel once connected */
   char ap_info_ssid[33];           /* esp_wifi_sta_get_ap_info once connected */
   uint32_t espnow_received;        /* the sensor's messages, once on the router's channel */
+  uint32_t beacons;                /* beacons a promiscuous callback got meanwhile (3 s) */
+  char beacon_ssid[33];            /* the first one's SSID element */
+  uint8_t beacon_channel;          /* its DS Parameter Set */
+  uint8_t beacon_bssid_last;       /* the last byte of its BSSID */
   uint32_t connected_scan_ticks;   /* a blocking scan while connected: home visits between channels */
   uint8_t channel_after_connected_scan;
   int last_reason;                 /* after esp_wifi_disconnect */

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "access_point_program.h"
+#include "chip_state.hpp"  // the chip's link counters (white box)
 #include "esp_wifi.h"
 #include "espnow/devices/simulation.hpp"
 #include "espnow_emul.hpp"
@@ -31,14 +32,17 @@ TEST(AccessPoints, AGatewayJoinsItsRouterAndASensorFindsItsChannel) {
                     .ok());
     ASSERT_TRUE(espnow::emul::add_access_point(sim, {.ssid = "cafe", .password = "", .channel = 11, .position = {40, 0}}).ok());
     ASSERT_TRUE(espnow::emul::add_access_point(sim, {.ssid = "far-away", .password = "", .channel = 1, .position = {5000, 0}}).ok());
-    ASSERT_TRUE(espnow::emul::add_chip(sim, {.radio = {.mac = MacAddress{{0x02, 0, 0, 0, 0, 0x71}}}},
-                                       ap_gateway_app_main)
-                    .ok());
+    const auto gateway =
+        espnow::emul::add_chip(sim, {.radio = {.mac = MacAddress{{0x02, 0, 0, 0, 0, 0x71}}}}, ap_gateway_app_main);
+    ASSERT_TRUE(gateway.ok());
     ASSERT_TRUE(espnow::emul::add_chip(
                     sim, {.radio = {.mac = MacAddress{{0x02, 0, 0, 0, 0, 0x72}}, .position = {10, 0}}},
                     ap_sensor_app_main)
                     .ok());
     sim.run_for(11s);
+    // The beacons it heard reached its sniffer, not its ESP-NOW stack (a
+    // chip's sees action frames only): none counted as a malformed frame.
+    EXPECT_EQ((*gateway)->state().link.stats().rx_malformed, 0u);
   }
   const ap_seen_t seen = ap_seen();
   ASSERT_EQ(seen.setup_failed_line, 0) << "line of access_point_program.c (gateway)";
@@ -77,6 +81,12 @@ TEST(AccessPoints, AGatewayJoinsItsRouterAndASensorFindsItsChannel) {
   // The sensor found channel 6 and every message arrived there.
   EXPECT_EQ(seen.sensor_channel, 6);
   EXPECT_EQ(seen.espnow_received, 10u);
+  // The router beacons every 102.4 ms: 29 or 30 in the 3 s the gateway sniffed.
+  EXPECT_GE(seen.beacons, 29u);
+  EXPECT_LE(seen.beacons, 30u);
+  EXPECT_EQ(std::string(seen.beacon_ssid), "home-router");
+  EXPECT_EQ(seen.beacon_channel, 6);
+  EXPECT_EQ(seen.beacon_bssid_last, 1);  // 02:a9:00:00:00:01, the first router's
   // Connected, a scan goes back to the router's channel for 30 ms between two
   // channels (ESP-IDF's home_chan_dwell_time): 11 x 120 ms + 10 x 30 ms.
   EXPECT_EQ(seen.connected_scan_ticks, 162u);

@@ -11,6 +11,7 @@
 #include "support/expect.hpp"
 #include "espnow/api/espnow.hpp"
 #include "espnow/link/soft_link.hpp"
+#include "espnow/wire/beacon.hpp"
 #include "espnow/wire/ccmp.hpp"
 #include "espnow/wire/frame.hpp"
 
@@ -266,4 +267,34 @@ TEST(SoftLinkDecodedFrames, AreReceivedExactlyAsTheirBytesWouldBe) {
   EXPECT_EQ(r.rx_duplicates, 1u);
   EXPECT_EQ(r.rx_not_for_us, 1u);
   EXPECT_EQ(r.rx_malformed, 1u);
+}
+
+// ESP-IDF hands its ESP-NOW stack Espressif's vendor action frames only: a
+// router's beacon, another vendor's action frame, a data frame reach the
+// radio (and a sniffer), not the link, and are no malformed ESP-NOW frames.
+// An ESP-NOW frame with broken elements still is.
+TEST(SoftLinkOtherFrames, AreNotEspNowsAndNotMalformed) {
+  Key lmk{};
+  Messages messages;
+  test::ScriptedRadio radio{kA};
+  SoftLink link{radio};
+  listen_as_a(link, messages, lmk);
+  radio.deliver(wire::encode_beacon({.bssid = "02:a9:00:00:00:01"_mac, .ssid = "home", .channel = 1}));
+  auto other_vendor = frame_to(kA, "not espressif's", 1);
+  other_vendor[25] ^= 0xFF;  // the action's OUI, after the category byte
+  radio.deliver(other_vendor);
+  auto other_category = frame_to(kA, "a spectrum action", 2);
+  other_category[24] = 0;
+  radio.deliver(other_category);
+  auto data = frame_to(kA, "a data frame", 3);
+  data[0] = 0x08;
+  radio.deliver(data);
+  EXPECT_EQ(link.stats().rx_malformed, 0u);
+  auto broken = frame_to(kA, "broken element", 4);
+  broken[wire::kHeaderLen + 9] ^= 0x40;  // the vendor element's length
+  radio.deliver(broken);
+  radio.deliver(frame_to(kA, "fine", 5));
+  EXPECT_EQ(link.stats().rx_malformed, 1u);
+  ASSERT_EQ(messages.got.size(), 1u);
+  EXPECT_EQ(std::get<2>(messages.got[0]), std::vector<std::uint8_t>({'f', 'i', 'n', 'e'}));
 }

@@ -5,11 +5,13 @@
 //   wire_tool pcap OUT RATE500K FREQ CHANFLAGS SIGNAL HEX [HEX...]  -> radiotap pcap
 //   wire_tool protect PMKHEX LMKHEX PN FRAMEHEX                     -> protected frame hex
 //   wire_tool unprotect PMKHEX LMKHEX FRAMEHEX                      -> plaintext frame hex, or error=
+//   wire_tool beacon BSSID SSID CHANNEL PROTECTED TSF_US SEQ        -> beacon frame hex (with FCS)
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "espnow/wire/beacon.hpp"
 #include "espnow/wire/ccmp.hpp"
 #include "espnow/wire/frame.hpp"
 #include "espnow/host/pcap_file.hpp"
@@ -104,6 +106,19 @@ int ccmp_cmd(bool protect, char** a) {
   return 0;
 }
 
+int beacon_cmd(char** a) {
+  const auto bssid = MacAddress::parse(a[0]);
+  if (!bssid) return std::fprintf(stderr, "bad BSSID\n"), 2;
+  const std::string ssid = a[1];
+  const auto frame = wire::encode_beacon({.bssid = *bssid, .ssid = ssid,
+                                          .channel = static_cast<std::uint8_t>(std::stoul(a[2])),
+                                          .protected_network = std::string(a[3]) == "1",
+                                          .timestamp_us = std::stoull(a[4]),
+                                          .sequence = static_cast<std::uint16_t>(std::stoul(a[5]))});
+  std::printf("%s\n", to_hex(frame).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,6 +128,7 @@ int main(int argc, char** argv) {
   if (cmd == "pcap" && argc >= 8) return pcap_cmd(argc - 2, argv + 2);
   if (cmd == "protect" && argc == 6) return ccmp_cmd(true, argv + 2);
   if (cmd == "unprotect" && argc == 5) return ccmp_cmd(false, argv + 2);
+  if (cmd == "beacon" && argc == 8) return beacon_cmd(argv + 2);
   std::fprintf(stderr, "usage: see the comment at the top of wire_tool.cpp\n");
   return 2;
 }

@@ -113,3 +113,32 @@ def test_tshark_reads_our_pcaps(name, dst, version, size, rate500k, freq, flags,
     assert int(fr) == freq
     assert int(sig) == signal
     assert sa == SRC and da == dst
+
+
+@pytest.mark.parametrize("protected", [True, False])
+def test_scapy_and_tshark_read_our_beacons(protected):
+    """A router's beacon (wire/beacon.hpp), as the simulated air's routers send it."""
+    from scapy.layers.dot11 import Dot11Beacon
+    bssid = "02:a9:00:00:00:01"
+    frame = bytes.fromhex(tool("beacon", bssid, "home-router", 6, int(protected), 123456789, 77))
+    pkt = Dot11FCS(frame)
+    assert pkt.fcs == int.from_bytes(frame[-4:], "little")
+    assert pkt.type == 0 and pkt.subtype == 8 and pkt.addr1 == BCAST and pkt.addr2 == pkt.addr3 == bssid
+    assert pkt.SC >> 4 == 77
+    beacon = pkt[Dot11Beacon]
+    assert beacon.timestamp == 123456789 and beacon.beacon_interval == 100
+    stats = beacon.network_stats()  # scapy's reading of the elements
+    assert stats["ssid"] == "home-router" and stats["channel"] == 6
+    assert ("WPA2/PSK" in stats["crypto"]) == protected and ("OPN" in stats["crypto"]) != protected
+    path = os.path.join(TMP, "crosscheck_beacon_%d.pcap" % protected)
+    tool("pcap", path, 2, 2437, 0xA0, -50, frame.hex())
+    out = subprocess.run(["tshark", "-r", path, "-o", "wlan.check_checksum:TRUE", "-T", "fields", "-E", "separator=|",
+                          "-e", "wlan.fc.type_subtype", "-e", "wlan.ssid", "-e", "wlan.ds.current_channel",
+                          "-e", "wlan.fixed.capabilities.privacy", "-e", "wlan.fcs.status", "-e", "wlan.rsn.akms.type",
+                          "-e", "wlan.ht.info.primarychannel", "-e", "wlan.tim.dtim_period"],
+                         capture_output=True, text=True, check=True).stdout.strip().split("|")
+    subtype, ssid, channel, privacy, fcs_status, akm, ht_primary, dtim_period = out
+    assert int(subtype, 0) == 8 and channel == "6" and ht_primary == "6"
+    assert bytes.fromhex(ssid) == b"home-router"  # tshark 4.0 gives an SSID's bytes
+    assert fcs_status == "1" and dtim_period == "1"
+    assert privacy == ("1" if protected else "0") and akm == ("2" if protected else "")  # PSK

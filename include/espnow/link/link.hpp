@@ -43,7 +43,8 @@ struct RecvInfo {
 // Frames the link received and did not pass up, by reason.
 struct LinkStats {
   std::uint64_t rx_frames = 0;       // frames handed up to the receive callback
-  std::uint64_t rx_malformed = 0;    // failed to decode (bad FCS, not ESP-NOW, ...)
+  std::uint64_t rx_malformed = 0;    // an ESP-NOW frame that failed to decode (bad FCS, element length, ...);
+                                     // other frames (beacons, data, other action frames) are not ESP-NOW's
   std::uint64_t rx_not_for_us = 0;   // addressed to another device
   std::uint64_t rx_duplicates = 0;   // a retry of a frame already received
   std::uint64_t rx_encrypted = 0;    // encrypted, from a sender not registered with a key
