@@ -61,7 +61,11 @@ _simulation = None
 
 
 def _add_router(ssid, key, channel, position):
+    """A router on the simulation's air: what scans and connections find, and a radio
+    broadcasting its beacons every 102.4 ms, as the C++ emulation's routers."""
     bssid = bytes([0x02, 0xA9, 0, 0, 0, len(_routers) + 1])  # as the C++ emulation numbers its routers
+    if _simulation is not None:
+        _simulation._add_beacon_source(bssid, ssid, channel, bool(key), position)
     _routers.append({"ssid": ssid, "key": key, "channel": channel, "position": position, "bssid": bssid})
 
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -18,6 +19,7 @@
 #include "chip_stdout.hpp"
 #include "driver/gpio.h"
 #include "espnow/common/environment.hpp"
+#include "espnow/host/air_pcap.hpp"
 #include "espnow_emul_simulation.hpp"
 
 namespace espnow::emul {
@@ -45,13 +47,15 @@ struct SimArguments {
   double boot_spread_ms = 100.0;
   std::vector<GpioDrive> gpio;
   std::vector<AccessPoint> routers;
+  std::string pcap;  // empty: no capture
   bool help = false;
 };
 
 const char* const kUsage =
     "usage: %s [--sim N [--sim-seconds S] [--seed N] [--loss P] [--spacing M]\n"
     "          [--channel C[,C...]] [--drift PPM] [--boot-spread MS]\n"
-    "          [--router SSID[:PASSWORD]@CH[,X,Y] ...] [--gpio CHIP:PAD=LEVEL@S ...]]\n"
+    "          [--router SSID[:PASSWORD]@CH[,X,Y] ...] [--gpio CHIP:PAD=LEVEL@S ...]\n"
+    "          [--pcap FILE]]\n"
     "Without --sim: one chip on the air ESPNOW_AIR names, running until signalled.\n"
     "  --sim N            run as N chips (1..1000) of one simulation, on virtual time;\n"
     "                     chip i has MAC 02:00:00:00:00:i+1 and its lines start with it\n"
@@ -73,7 +77,10 @@ const char* const kUsage =
     "                     LEVEL (0 or 1; z lets it go; 1650mV puts a voltage on it for\n"
     "                     its ADC), as a button, a sensor or a battery would; repeat it.\n"
     "                     A button to ground on GPIO 0 of chip 1, pressed at 5 s for\n"
-    "                     200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n";
+    "                     200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n"
+    "  --pcap FILE        every frame on the air (ESP-NOW, ACKs, routers' beacons) to a\n"
+    "                     pcap file Wireshark opens: radiotap with channel, rate and\n"
+    "                     signal, stamped with virtual time\n";
 
 // A bad argument: its reason; empty when there is none.
 using Problem = std::string;
@@ -201,6 +208,9 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
     return parse_gpio(value, a.gpio);
   } else if (name == "--router") {
     return parse_router(value, a.routers);
+  } else if (name == "--pcap") {
+    if (value.empty()) return "--pcap needs a file name";
+    a.pcap = std::string(value);
   } else {
     return "unknown option '" + std::string(name) + "'";
   }
@@ -209,7 +219,7 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
 
 bool is_option(std::string_view name) {
   for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift", "--boot-spread",
-                        "--gpio", "--router"})
+                        "--gpio", "--router", "--pcap"})
     if (name == o) return true;
   return false;
 }
@@ -270,6 +280,16 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   // and a radio that is sending hears nothing.
   std::mt19937_64 boots(a.seed ^ 0xB0075);
   std::uniform_real_distribution<double> boot_ms(0.0, a.boot_spread_ms);
+  std::unique_ptr<host::AirPcap> pcap;
+  if (!a.pcap.empty()) {
+    auto opened = host::AirPcap::open(a.pcap);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s: --pcap: %s\n", name, std::string(opened.detail()).c_str());
+      return 2;
+    }
+    pcap = std::move(opened).value();
+    sim.air().set_sniffer([&pcap](const AiredFrame& f) { pcap->write(f); });
+  }
   for (const AccessPoint& router : a.routers) {
     if (Result<void> added = add_access_point(sim, router); !added.ok()) {
       std::fprintf(stderr, "%s: --router '%s': %s\n", name, router.ssid.c_str(), std::string(added.detail()).c_str());
@@ -313,6 +333,12 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   flush_chip_lines();
   std::fprintf(stderr, "%s: %d chips, seed %llu: %.3f virtual s in %.2f s of wall time\n", name, a.chips,
                static_cast<unsigned long long>(a.seed), virtual_s, wall_s);
+  if (pcap) {
+    sim.air().set_sniffer({});
+    pcap->flush();
+    std::fprintf(stderr, "%s: %llu frames written to %s\n", name, static_cast<unsigned long long>(pcap->frames()),
+                 a.pcap.c_str());
+  }
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "espnow/devices/beacon_source.hpp"
 #include "espnow/devices/simulation.hpp"
 #include "espnow/host/air_pcap.hpp"
 #include "espnow/wire/air_physics.hpp"
@@ -81,6 +82,18 @@ class PySimulation {
     const int rssi = sim_->air().rssi_dbm({source.first, source.second}, {at.first, at.second}, tx_dbm);
     if (reception(1, 1, PhyRate::r1m, false, rssi) != Reception::heard) return std::nullopt;
     return rssi;
+  }
+
+  // A router's beacons (network._add_router, for espnow-python --sim's --router).
+  void add_beacon_source(pyb::handle bssid, const std::string& ssid, int channel, bool protected_network,
+                         std::pair<double, double> position, double tx_dbm) {
+    if (channel < 1 || channel > 14) raise_value_error("a router's channel is 1 to 14");
+    check(espnow::add_beacon_source(*sim_, {.bssid = mac_arg(bssid),
+                                            .ssid = ssid,
+                                            .channel = static_cast<std::uint8_t>(channel),
+                                            .protected_network = protected_network,
+                                            .position = {position.first, position.second},
+                                            .tx_power_dbm = tx_dbm}));
   }
 
   std::shared_ptr<PyDevice> add_device(pyb::object program, pyb::handle mac, int channel,
@@ -227,6 +240,9 @@ void bind_simulation(pyb::module_& m) {
            pyb::arg("version") = pyb::none(), pyb::arg("tx_power_dbm") = 20.0, pyb::arg("ap_mac") = pyb::none(),
            "A device whose program(device) runs on virtual time from the next run_for() (ap_mac: its "
            "soft-AP's MAC, default the STA MAC + 1).")
+      .def("_add_beacon_source", &PySimulation::add_beacon_source, pyb::arg("bssid"), pyb::arg("ssid"),
+           pyb::arg("channel"), pyb::arg("protected"), pyb::arg("position"), pyb::arg("tx_dbm") = 20.0,
+           "A router's radio on the air, broadcasting a beacon every 102.4 ms (network's routers).")
       .def("capture", &PySimulation::capture, pyb::arg("path"),
            "Writes every frame on the air from now on to a pcap file (radiotap; virtual time stamps).")
       .def("run_for", &PySimulation::run_for, pyb::arg("seconds"),

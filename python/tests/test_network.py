@@ -310,3 +310,26 @@ def test_reconnects_and_the_soft_ap_settings_belong_to_their_interface(air):
     with pytest.raises(TypeError):
         ap.config(ssid=7)
     assert sta.config("ssid") == ""  # the station's: none until connect() names one
+
+
+def test_a_router_beacons_on_its_channel_and_the_espnow_stacks_ignore_its_beacons(monkeypatch, tmp_path):
+    pcap = tmp_path / "air.pcap"
+
+    def program(dev, sta, sim):
+        sim.capture(str(pcap))
+        e = espnow_sim.espnow(dev)
+        e.active(True)
+        sta.config(channel=6)
+        sim.sleep(1.0)
+        return {"link": e.link_stats(), "stats": e.stats()}
+
+    seen = station_run(monkeypatch, program, at=(10, 0), seconds=2)
+    rows = subprocess.run(["tshark", "-r", str(pcap), "-T", "fields", "-e", "wlan.fc.type_subtype", "-e", "wlan.ssid",
+                           "-e", "wlan.ds.current_channel", "-e", "wlan.fixed.capabilities.privacy", "-e", "wlan.sa"],
+                          capture_output=True, text=True, check=True, timeout=60).stdout.split()
+    beacons = [rows[i:i + 5] for i in range(0, len(rows), 5)]
+    assert 9 <= len(beacons) <= 11  # one every 102.4 ms, the run's first second and a bit
+    for subtype, ssid, channel, privacy, sa in beacons:
+        assert int(subtype, 0) == 8 and bytes.fromhex(ssid) == b"home" and channel == "6"
+        assert privacy == "1" and sa == "02:a9:00:00:00:01"  # WPA2: "correcthorse"
+    assert seen["link"]["rx_malformed"] == 0 and seen["stats"][3:] == (0, 0)  # nothing received, nothing dropped
