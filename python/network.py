@@ -8,13 +8,15 @@ rates), pm and txpower, as the ESP32 port takes them.
 A station joins the routers of its simulation (espnow-python --sim's
 --router): connect(), isconnected(), status(), ifconfig(), disconnect(),
 scan() and config(reconnects=) as the ESP32 port has them (MicroPython 1.22
-and later): a failed attempt is tried again, forever by default, and while
-an attempt runs or the station is connected the radio keeps to the router's
-channel, so config(channel=) raises as on a board. In a process on the UDP
-air there are no routers: an attempt finds none (STAT_NO_AP_FOUND) and a
-scan finds nothing. The soft-AP's settings (ssid, key, security, hidden,
+and later): an attempt sweeps the channels by itself in a simulation, a
+failed one is tried again, forever by default, and while an attempt runs or
+the station is connected the radio is the Wi-Fi's, so config(channel=)
+raises as on a board. In a process on the UDP air there are no routers: an
+attempt finds none (STAT_NO_AP_FOUND) and a scan finds nothing. The soft-AP's settings (ssid, key, security, hidden,
 max_clients) are kept and read back; no station joins it.
 """
+
+import weakref
 
 import _espnow
 
@@ -98,6 +100,69 @@ def _dbm(value):
     if not 8 <= quarters <= 84:
         raise ValueError("txpower must be 2..21 dBm, got %r" % (value,))
     return min(quarters, 80) / 4  # ESP-IDF's highest level is 20 dBm
+
+
+# --- a station's connection attempts, one state per device (WLAN._wifi)
+
+
+def _now(device):
+    """Seconds on the clock attempts run by: the simulation's, when there is one."""
+    return _simulation.now() if _simulation is not None else device._clock_seconds()
+
+
+def _start_attempt(device, state, attempt):
+    """The attempt runs. In a simulation it runs by itself, as on a board: its radio visits
+    channels 1..11 for 120 ms each, then the attempt ends (_settle), whether or not the script
+    asks. Elsewhere (a process on the UDP air, no router anywhere) it ends when the script next
+    asks, its radio where it was. The actions hold the device weakly: a pending one keeps
+    neither it nor its simulation."""
+    state["attempt"] = attempt
+    if _simulation is None:
+        return
+    device_ref, now = weakref.ref(device), _simulation.now()
+
+    def while_current(action):
+        def run():
+            d = device_ref()
+            if d is not None and state["attempt"] is attempt:
+                action(d)
+        return run
+
+    start = attempt["ends"] - _ATTEMPT_S
+    for i in range(11):
+        if start + i * _ATTEMPT_S / 11 >= now:
+            _simulation.at(start + i * _ATTEMPT_S / 11, while_current(lambda d, ch=i + 1: d.set_channel(ch)))
+    _simulation.at(max(attempt["ends"], now), while_current(lambda d: _settle(d, state)))
+
+
+def _settle(device, state):
+    """The attempts whose scans are over end, in turn: joined (the radio on the router's
+    channel), or failed and, while the port still asks and has reconnects left, tried again
+    at once, as the port's event handler does; else the radio goes home."""
+    now = _now(device) + 1e-6  # an attempt's last action runs at its end, to the nanosecond
+    while state["attempt"] is not None and now >= state["attempt"]["ends"]:
+        attempt, state["attempt"] = state["attempt"], None
+        found = [(rssi, r) for rssi, r in _heard(device)
+                 if r["ssid"] == attempt["ssid"] and attempt["bssid"] in (None, r["bssid"])]
+        if found and (not found[0][1]["key"] or found[0][1]["key"] == attempt["key"]):
+            state["router"], state["reason"] = found[0], 0
+            device.set_channel(found[0][1]["channel"])  # the one radio follows its router
+            break
+        state["reason"] = STAT_WRONG_PASSWORD if found else STAT_NO_AP_FOUND
+        if state["requested"] and _may_retry(state, count=True):
+            _start_attempt(device, state, dict(attempt, ends=attempt["ends"] + _ATTEMPT_S))
+        else:
+            device.set_channel(attempt["home"])
+    return state
+
+
+def _may_retry(state, count=False):
+    """Whether the port tries again: forever (reconnects 0), or while attempts are left."""
+    if state["reconnects"] == 0:
+        return True
+    if count:
+        state["tries"] += 1
+    return state["tries"] < state["reconnects"]
 
 
 class WLAN:
@@ -249,49 +314,28 @@ class WLAN:
 
     def _end_station(self, requested):
         """No attempt, no connection; ESP-IDF's ASSOC_LEAVE when a connection ends (an attempt
-        ends with no event, so its last reason stays)."""
+        ends with no event, so its last reason stays, and its sweep's radio goes home)."""
         state = self._settle()
         if state["router"] is not None:
             state["reason"] = _REASON_ASSOC_LEAVE
+        if state["attempt"] is not None:
+            self._device.set_channel(state["attempt"]["home"])
         state.update(requested=requested, router=None, attempt=None)
 
     def _settle(self):
-        """The attempts whose scans are over end, in turn: joined (the radio on the router's
-        channel), or failed and, while the port still asks and has reconnects left, tried
-        again at once, as the port's event handler does."""
-        state = self._wifi()
-        now = self._device._clock_seconds()
-        while state["attempt"] is not None and now >= state["attempt"]["ends"]:
-            attempt, state["attempt"] = state["attempt"], None
-            found = [(rssi, r) for rssi, r in _heard(self._device)
-                     if r["ssid"] == attempt["ssid"] and attempt["bssid"] in (None, r["bssid"])]
-            if found and (not found[0][1]["key"] or found[0][1]["key"] == attempt["key"]):
-                state["router"], state["reason"] = found[0], 0
-                self._device.set_channel(found[0][1]["channel"])  # the one radio follows its router
-                break
-            state["reason"] = STAT_WRONG_PASSWORD if found else STAT_NO_AP_FOUND
-            if state["requested"] and self._may_retry(state, count=True):
-                state["attempt"] = dict(attempt, ends=attempt["ends"] + _ATTEMPT_S)
-        return state
-
-    @staticmethod
-    def _may_retry(state, count=False):
-        """Whether the port tries again: forever (reconnects 0), or while attempts are left."""
-        if state["reconnects"] == 0:
-            return True
-        if count:
-            state["tries"] += 1
-        return state["tries"] < state["reconnects"]
+        return _settle(self._device, self._wifi())
 
     def connect(self, ssid=None, key=None, *, bssid=None):
         self._require_sta()
         state = self._wifi()
         if ssid is not None:
             state["ssid"] = str(ssid)  # with no SSID a board uses the one it saved
+        running = self._settle()["attempt"]
+        home = running["home"] if running is not None else self._device.channel()
         state.update(router=None, requested=True, tries=0)
-        state["attempt"] = {"ssid": state["ssid"], "key": "" if key is None else str(key),
-                            "bssid": None if bssid is None else bytes(bssid),
-                            "ends": self._device._clock_seconds() + _ATTEMPT_S}
+        _start_attempt(self._device, state, {"ssid": state["ssid"], "key": "" if key is None else str(key),
+                                             "bssid": None if bssid is None else bytes(bssid), "home": home,
+                                             "ends": _now(self._device) + _ATTEMPT_S})
 
     def disconnect(self):
         if self._if == STA_IF:
@@ -320,7 +364,7 @@ class WLAN:
             return state["reason"]
         if state["reason"] == _REASON_ASSOC_LEAVE:
             return STAT_IDLE
-        if state["requested"] and self._may_retry(state):
+        if state["requested"] and _may_retry(state):
             return STAT_CONNECTING
         return state["reason"] or STAT_IDLE
 

@@ -333,3 +333,41 @@ def test_a_router_beacons_on_its_channel_and_the_espnow_stacks_ignore_its_beacon
         assert int(subtype, 0) == 8 and bytes.fromhex(ssid) == b"home" and channel == "6"
         assert privacy == "1" and sa == "02:a9:00:00:00:01"  # WPA2: "correcthorse"
     assert seen["link"]["rx_malformed"] == 0 and seen["stats"][3:] == (0, 0)  # nothing received, nothing dropped
+
+
+def test_in_a_simulation_an_attempt_sweeps_the_channels_and_joins_by_itself(monkeypatch):
+    def program(dev, sta, sim):
+        sta.connect("home", "correcthorse")
+        sim.sleep(0.06)
+        channels = [dev.channel()]  # the device's own radio: asking the WLAN object would settle it
+        for _ in range(11):
+            sim.sleep(0.12)
+            channels.append(dev.channel())
+        return {"channels": channels}
+
+    assert station_run(monkeypatch, program, at=(10, 0), seconds=5)["channels"] == [*range(1, 12), 6]
+
+
+GATEWAY_THAT_ONLY_RECEIVES = """\
+import espnow, network, time
+sta = network.WLAN(network.WLAN.IF_STA)
+sta.active(True)
+e = espnow.ESPNow()
+e.active(True)
+e.add_peer(b"\\xff" * 6)
+if sta.config("mac")[-1] == 1:
+    sta.connect("home", "correcthorse")  # and never asks how it went
+    while True:
+        host, msg = e.recv(5000)
+        print("gateway got", msg)
+else:
+    sta.config(channel=6)  # where the router is
+    time.sleep(2)
+    e.send(b"\\xff" * 6, b"reading")
+"""
+
+
+def test_a_gateway_that_never_asks_still_joins_and_hears_the_routers_channel(tmp_path):
+    r = sim(tmp_path, GATEWAY_THAT_ONLY_RECEIVES, 2, "--sim-seconds", 4, "--router", "home:correcthorse@6")
+    assert r.returncode == 0, r.stderr
+    assert "02:00:00:00:00:01 gateway got b'reading'" in r.stdout.splitlines(), r.stdout
