@@ -12,8 +12,9 @@ and later): an attempt sweeps the channels by itself in a simulation, a
 failed one is tried again, forever by default, and while an attempt runs or
 the station is connected the radio is the Wi-Fi's, so config(channel=)
 raises as on a board. In a process on the UDP air there are no routers: an
-attempt finds none (STAT_NO_AP_FOUND) and a scan finds nothing. The soft-AP's settings (ssid, key, security, hidden,
-max_clients) are kept and read back; no station joins it.
+attempt finds none (STAT_NO_AP_FOUND) and a scan finds nothing. The
+soft-AP's settings (ssid, key, security, hidden, max_clients) are kept and
+read back; no station joins it.
 """
 
 import weakref
