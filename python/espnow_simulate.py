@@ -548,6 +548,9 @@ def main(argv=None):
                         help="a router on channel CH at X,Y metres (default 0,0, device 1's place) that the "
                              "devices' WLAN.scan() finds and WLAN.connect() joins (WPA2 with a KEY of 8..63 "
                              "characters, else open); repeat it")
+    parser.add_argument("--pcap", metavar="FILE",
+                        help="every frame on the air (ESP-NOW, ACKs, the routers' beacons) to a pcap file "
+                             "Wireshark opens: radiotap with channel, rate and signal, virtual time stamps")
     parser.add_argument("script")
     # Optional: argparse takes REMAINDER for required, and named it missing with `script`.
     parser.add_argument("args", nargs=argparse.REMAINDER).required = False
@@ -573,6 +576,11 @@ def main(argv=None):
     sys.argv = [a.script] + a.args
     random.seed(a.seed)  # the copies draw in the simulation's fixed order: the run repeats
     sim = espnow_sim.Simulation(seed=a.seed, loss=a.loss)
+    if a.pcap:
+        try:
+            sim.capture(a.pcap)
+        except OSError as e:
+            parser.error("--pcap: %s" % e)
     network._simulation = sim
     for router in a.router:
         network._add_router(*router)

@@ -371,3 +371,18 @@ def test_a_gateway_that_never_asks_still_joins_and_hears_the_routers_channel(tmp
     r = sim(tmp_path, GATEWAY_THAT_ONLY_RECEIVES, 2, "--sim-seconds", 4, "--router", "home:correcthorse@6")
     assert r.returncode == 0, r.stderr
     assert "02:00:00:00:00:01 gateway got b'reading'" in r.stdout.splitlines(), r.stdout
+
+
+def test_sim_pcap_holds_the_copies_frames_and_the_routers_beacons(tmp_path):
+    pcap = tmp_path / "air.pcap"
+    r = sim(tmp_path, GATEWAY_THAT_ONLY_RECEIVES, 2, "--sim-seconds", 3, "--router", "home:correcthorse@6",
+            "--pcap", pcap)
+    assert r.returncode == 0, r.stderr
+    rows = subprocess.run(["tshark", "-r", str(pcap), "-T", "fields", "-e", "wlan.fc.type_subtype",
+                           "-e", "wlan_radio.channel"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout.splitlines()
+    beacons = [row for row in rows if row.split("\t") == ["0x0008", "6"]]
+    espnow_frames = [row for row in rows if row.split("\t")[0] == "0x000d"]
+    assert 28 <= len(beacons) <= 30 and len(espnow_frames) == 1  # 3 s of beacons; the sensor's one reading
+    bad = sim(tmp_path, "pass\n", 1, "--pcap", tmp_path / "no" / "such" / "dir.pcap")
+    assert bad.returncode == 2 and "--pcap: cannot write" in bad.stderr, bad.stderr
