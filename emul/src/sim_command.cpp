@@ -272,6 +272,7 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   }
   const auto wall_start = std::chrono::steady_clock::now();
   prefix_output_by_chip();
+  std::unique_ptr<host::AirPcap> pcap;  // before the simulation: it outlives the air's sniffer
   Simulation sim({.seed = a.seed, .loss = a.loss});
   std::mt19937_64 crystals(a.seed ^ 0xD21F7);  // apart from the air's draws
   std::uniform_real_distribution<double> drift(-a.drift_ppm, a.drift_ppm);
@@ -280,7 +281,6 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   // and a radio that is sending hears nothing.
   std::mt19937_64 boots(a.seed ^ 0xB0075);
   std::uniform_real_distribution<double> boot_ms(0.0, a.boot_spread_ms);
-  std::unique_ptr<host::AirPcap> pcap;
   if (!a.pcap.empty()) {
     auto opened = host::AirPcap::open(a.pcap);
     if (!opened.ok()) {
