@@ -54,8 +54,8 @@ struct SimArguments {
 const char* const kUsage =
     "usage: %s [--sim N [--sim-seconds S] [--seed N] [--loss P] [--spacing M]\n"
     "          [--channel C[,C...]] [--drift PPM] [--boot-spread MS]\n"
-    "          [--router SSID[:PASSWORD]@CH[,X,Y] ...] [--gpio CHIP:PAD=LEVEL@S ...]\n"
-    "          [--pcap FILE]]\n"
+    "          [--router SSID[:PASSWORD]@CH[,X,Y] ...] [--pcap FILE]\n"
+    "          [--gpio CHIP:PAD=LEVEL@S ...]]\n"
     "Without --sim: one chip on the air ESPNOW_AIR names, running until signalled.\n"
     "  --sim N            run as N chips (1..1000) of one simulation, on virtual time;\n"
     "                     chip i has MAC 02:00:00:00:00:i+1 and its lines start with it\n"
@@ -72,15 +72,15 @@ const char* const kUsage =
     "                     place) that the chips' Wi-Fi scans find and their stations\n"
     "                     join: WPA2 with a PASSWORD of 8..63 characters, else open;\n"
     "                     repeat it for more\n"
+    "  --pcap FILE        every frame on the air (ESP-NOW, ACKs, routers' beacons) to a\n"
+    "                     pcap file Wireshark opens: radiotap with channel, rate and\n"
+    "                     signal, stamped with virtual time\n"
     "  --gpio CHIP:PAD=LEVEL@S\n"
     "                     at S virtual seconds, drive chip CHIP's (1..N) pad PAD to\n"
     "                     LEVEL (0 or 1; z lets it go; 1650mV puts a voltage on it for\n"
     "                     its ADC), as a button, a sensor or a battery would; repeat it.\n"
     "                     A button to ground on GPIO 0 of chip 1, pressed at 5 s for\n"
-    "                     200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n"
-    "  --pcap FILE        every frame on the air (ESP-NOW, ACKs, routers' beacons) to a\n"
-    "                     pcap file Wireshark opens: radiotap with channel, rate and\n"
-    "                     signal, stamped with virtual time\n";
+    "                     200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n";
 
 // A bad argument: its reason; empty when there is none.
 using Problem = std::string;
