@@ -346,13 +346,17 @@ class WLAN:
         return self._if == STA_IF and self._settle()["router"] is not None
 
     def status(self, param=None):
-        if param is None:
-            return self._station_status() if self._if == STA_IF else STAT_IDLE
-        if param == "rssi" and self._if == STA_IF:
+        if param is None:  # the port says nothing of the soft-AP's
+            return self._station_status() if self._if == STA_IF else None
+        if param == "rssi":
+            self._require_if(STA_IF)
             state = self._settle()
             if state["router"] is None:
                 raise OSError("Wifi Not Connected")
             return state["router"][0]
+        if param == "stations":  # the soft-AP's, as (mac,) tuples: no station joins it here
+            self._require_if(AP_IF)
+            return []
         raise ValueError("unknown status param")
 
     def _station_status(self):

@@ -310,6 +310,15 @@ def test_reconnects_and_the_soft_ap_settings_belong_to_their_interface(air):
     with pytest.raises(TypeError):
         ap.config(ssid=7)
     assert sta.config("ssid") == ""  # the station's: none until connect() names one
+    # status() as the port gives it per interface.
+    assert ap.status() is None and ap.status("stations") == []
+    for call, message in ((lambda: ap.status("rssi"), "STA required"), (lambda: sta.status("stations"), "AP required"),
+                          (lambda: sta.status("rssi"), "Wifi Not Connected")):
+        with pytest.raises(OSError) as e:
+            call()
+        assert str(e.value) == message
+    with pytest.raises(ValueError):
+        sta.status("noise")
 
 
 def test_a_router_beacons_on_its_channel_and_the_espnow_stacks_ignore_its_beacons(monkeypatch, tmp_path):
