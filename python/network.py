@@ -374,10 +374,23 @@ class WLAN:
         return state["reason"] or STAT_IDLE
 
     def ifconfig(self, *args):
+        """(ip, netmask, gateway, dns). A station's come from its router's DHCP while it is
+        connected, unless set: ifconfig((ip, mask, gw, dns)) sets them (DHCP off; the mask may be
+        a prefix length), ifconfig("dhcp") takes DHCP back. The soft-AP has ESP-IDF's
+        192.168.4.1/24 unless set."""
+        if len(args) > 1:
+            raise TypeError("ifconfig() takes at most 1 argument")
+        static = getattr(self._device, "_static_ip", {})
         if args:
-            raise NotImplementedError("the simulated station's addresses come from its router")
-        state = self._settle() if self._if == STA_IF else None
-        if not state or state["router"] is None:
+            static = dict(static)
+            static[self._if] = _ip_config(args[0], self._if)
+            self._device._static_ip = static
+            return None
+        if static.get(self._if):
+            return static[self._if]
+        if self._if == AP_IF:
+            return ("192.168.4.1", "255.255.255.0", "192.168.4.1", "0.0.0.0")
+        if self._settle()["router"] is None:
             return _NO_IP
         last = self._device.mac(STA_IF)[5]
         return ("192.168.1.%d" % (2 + last % 250), "255.255.255.0", "192.168.1.1", "192.168.1.1")
@@ -401,6 +414,32 @@ class WLAN:
         self._device.set_channel(home)
         return [(r["ssid"].encode(), r["bssid"], r["channel"], rssi, AUTH_WPA2_PSK if r["key"] else AUTH_OPEN, False)
                 for rssi, r in _heard(self._device)]
+
+
+def _ip_config(value, interface_id):
+    """ifconfig()'s argument as the port reads it: four addresses (the netmask may be a prefix
+    length), or "dhcp" for a station (None: DHCP again). ValueError otherwise."""
+    if isinstance(value, str):
+        if value != "dhcp" or interface_id != STA_IF:
+            raise ValueError("invalid arguments")
+        return None
+    if not isinstance(value, (tuple, list)) or len(value) != 4:
+        raise ValueError("requested length 4 but object has length %d" % len(value)
+                         if isinstance(value, (tuple, list)) else "invalid arguments")
+    ip, mask, gw, dns = value
+    if isinstance(mask, int) and not isinstance(mask, bool):
+        if not 0 <= mask <= 32:
+            raise ValueError("invalid arguments")
+        bits = (0xFFFFFFFF << (32 - mask)) & 0xFFFFFFFF
+        mask = ".".join(str(bits >> shift & 0xFF) for shift in (24, 16, 8, 0))
+    return tuple(_ipv4(a) for a in (ip, mask, gw, dns))
+
+
+def _ipv4(text):
+    parts = text.split(".") if isinstance(text, str) else []
+    if len(parts) != 4 or not all(p.isdigit() and int(p) <= 255 for p in parts):
+        raise ValueError("invalid arguments")
+    return ".".join(str(int(p)) for p in parts)
 
 
 # config() names of the soft-AP's settings, and their keys in its state.

@@ -395,3 +395,22 @@ def test_sim_pcap_holds_the_copies_frames_and_the_routers_beacons(tmp_path):
     assert 28 <= len(beacons) <= 30 and len(espnow_frames) == 1  # 3 s of beacons; the sensor's one reading
     bad = sim(tmp_path, "pass\n", 1, "--pcap", tmp_path / "no" / "such" / "dir.pcap")
     assert bad.returncode == 2 and "--pcap: cannot write" in bad.stderr, bad.stderr
+
+
+def test_ifconfig_sets_static_addresses_and_takes_dhcp_back(air):
+    d = air.add_device(mac=A, ap_active=True)
+    sta, ap = espnow_sim.wlan(d, network.STA_IF), espnow_sim.wlan(d, network.AP_IF)
+    assert sta.ifconfig() == ("0.0.0.0",) * 4  # not connected, DHCP
+    assert ap.ifconfig() == ("192.168.4.1", "255.255.255.0", "192.168.4.1", "0.0.0.0")  # ESP-IDF's soft-AP
+    sta.ifconfig(("192.168.1.50", 24, "192.168.1.1", "8.8.8.8"))  # a prefix length for the mask, as the port takes
+    assert sta.ifconfig() == ("192.168.1.50", "255.255.255.0", "192.168.1.1", "8.8.8.8")
+    ap.ifconfig(["10.0.0.1", "255.255.0.0", "10.0.0.1", "10.0.0.1"])
+    assert ap.ifconfig() == ("10.0.0.1", "255.255.0.0", "10.0.0.1", "10.0.0.1")
+    sta.ifconfig("dhcp")
+    assert sta.ifconfig() == ("0.0.0.0",) * 4
+    for bad in (("1.2.3",), ("1.2.3.4", "255.0.0.0", "1.2.3.256", "0.0.0.0"), "static", ("a.b.c.d", 8, "1.1.1.1", "1.1.1.1")):
+        with pytest.raises(ValueError):
+            sta.ifconfig(bad)
+    with pytest.raises(ValueError):
+        ap.ifconfig("dhcp")  # a station's only
+    assert ap.ifconfig()[0] == "10.0.0.1"  # nothing changed by the refusals
