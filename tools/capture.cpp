@@ -52,6 +52,7 @@ enum class Kind { esp_now, encrypted, ack, other, bad_fcs, unreadable };
 struct Examined {
   Kind kind = Kind::other;
   std::string problem;  // why it is not readable (further), if so
+  std::string what;     // a frame that is not ESP-NOW: its 802.11 name, sender, SSID
   MacAddress src, dst;  // ESP-NOW; dst is the RA of an ACK
   std::uint16_t seq = 0;
   bool retry = false;
@@ -80,13 +81,49 @@ void decrypt(std::span<const std::uint8_t> frame, const Keyring& keys, Examined&
   e.decrypted = true;
 }
 
+// The 802.11 name of a frame's type and subtype (IEEE 802.11-2020, 9.2.4.1.3).
+std::string frame_name(std::uint8_t fc0) {
+  const int type = fc0 >> 2 & 3, subtype = fc0 >> 4;
+  static constexpr const char* kManagement[16] = {
+      "association request", "association response", "reassociation request", "reassociation response",
+      "probe request", "probe response", nullptr, nullptr, "beacon", "ATIM", "disassociation", "authentication",
+      "deauthentication", "action frame", "action frame (no ACK)", nullptr};
+  static constexpr const char* kControl[16] = {nullptr, nullptr, nullptr, nullptr, "beamforming report poll",
+                                               "VHT NDP announcement", nullptr, "control wrapper",
+                                               "block ACK request", "block ACK", "PS-poll", "RTS", "CTS", "ACK",
+                                               "CF-end", "CF-end + CF-ACK"};
+  const char* name = type == 0 ? kManagement[subtype] : type == 1 ? kControl[subtype] : nullptr;
+  if (type == 2) name = subtype == 4 ? "null data" : subtype == 12 ? "QoS null data" : subtype & 8 ? "QoS data" : "data";
+  return name ? name : "type " + std::to_string(type) + " subtype " + std::to_string(subtype);
+}
+
+// A frame that is not ESP-NOW, named (for a beacon or probe response, its
+// SSID and the channel it announces), and why ESP-NOW is not it.
+void name_other(std::span<const std::uint8_t> frame, Examined& e) {
+  const std::span<const std::uint8_t> f = frame.first(frame.size() - wire::kFcsLen);
+  const std::uint8_t fc0 = f.empty() ? 0 : f[0];
+  e.what = frame_name(fc0);
+  const bool management = (fc0 >> 2 & 3) == 0, control = (fc0 >> 2 & 3) == 1;
+  if (f.size() >= 16 && !(control && (fc0 >> 4) != 11)) e.what += " from " + std::string(MacAddress::read(f.data() + 10).to_text().view());
+  const int subtype = fc0 >> 4;
+  if (!management || (subtype != 8 && subtype != 5)) return;
+  for (std::size_t at = 36; at + 2 <= f.size() && at + 2 + f[at + 1] <= f.size(); at += 2 + f[at + 1]) {
+    if (f[at] == 0) e.what += " '" + printable(f.subspan(at + 2, f[at + 1])) + "'";
+    if (f[at] == 3 && f[at + 1] == 1) e.what += " ch " + std::to_string(f[at + 2]);
+  }
+}
+
 // `frame` ends with a good FCS (read_captured saw to it).
 Examined examine(std::span<const std::uint8_t> frame, const Keyring& keys) {
   Examined e;
   if (wire::parse_ack(frame, e.dst)) return e.kind = Kind::ack, e;
   std::vector<std::uint8_t> storage(wire::kMaxMessageV2);
   auto d = wire::decode(frame, wire::Fcs::trusted, storage);
-  if (!d.ok()) return e.problem = wire::to_string(d.error), e;
+  if (!d.ok()) {
+    e.problem = wire::to_string(d.error);
+    if (frame.size() >= wire::kFcsLen) name_other(frame, e);
+    return e;
+  }
   const wire::FrameHeader& h = d.frame.header;
   e.src = h.src, e.dst = h.dst, e.seq = h.sequence, e.retry = h.retry();
   e.kind = d.frame.encrypted ? Kind::encrypted : Kind::esp_now;
@@ -107,7 +144,9 @@ Examined unusable(const wire::CapturedFrame& c) {
 std::string text(const Examined& e) {
   switch (e.kind) {
     case Kind::ack: return "ACK -> " + std::string(e.dst.to_text().view());
-    case Kind::other: return "802.11 frame, not ESP-NOW (" + e.problem + ")";
+    case Kind::other:  // an action frame says why it is not ESP-NOW's; a beacon's name says it all
+      if (!e.what.empty() && e.problem == wire::to_string(wire::DecodeError::not_action)) return e.what + ", not ESP-NOW";
+      return (e.what.empty() ? "802.11 frame" : e.what) + ", not ESP-NOW (" + e.problem + ")";
     case Kind::bad_fcs:
     case Kind::unreadable: return e.problem;
     case Kind::esp_now:
@@ -138,6 +177,7 @@ std::string json(const Examined& e) {
   if (e.decoded())
     s += ", \"version\": " + std::to_string(e.version) + ", \"len\": " + std::to_string(e.message.size()) +
          ", \"msg\": " + json_string(printable(e.message)) + ", \"hex\": \"" + hex(e.message) + "\"";
+  if (!e.what.empty()) s += ", \"frame\": " + json_string(e.what);
   if (!e.problem.empty()) s += ", \"error\": " + json_string(e.problem);
   return s;
 }
@@ -243,9 +283,10 @@ int read_capture(const GlobalOptions& g, const CaptureOptions& o, const Keyring&
     const wire::RadiotapFields& f = c.fields;
     const int channel = f.has_channel ? mhz_to_channel(f.channel_mhz) : 0;
     if (o.channel != 0 && channel != o.channel) continue;
-    ++shown;
     const Examined e = c.ok() ? examine(c.frame, keys) : unusable(c);
     summary.add(e);
+    if (o.only_espnow && e.kind == Kind::other) continue;  // counted, not printed (nor by --count)
+    ++shown;
     const double t = double(p.timestamp.count() - first) / 1e6;
     if (g.json)
       std::printf("{\"n\": %ld, \"time\": %.6f, \"channel\": %s, \"rssi\": %s, %s}\n", n, t,
@@ -320,6 +361,8 @@ int cmd_capture(const GlobalOptions& g, const CaptureOptions& o) {
   if (o.read.empty() && o.write.empty()) return std::fprintf(stderr, "espnow: capture: -w FILE or -r FILE is required\n"), 2;
   if (o.channel != 0 && !is_valid_channel(o.channel))
     return std::fprintf(stderr, "espnow: --channel: %d is not a channel (1-14)\n", o.channel), 2;
+  if (o.read.empty() && o.only_espnow)
+    return std::fprintf(stderr, "espnow: capture: --only-espnow applies to -r only; -w writes every frame\n"), 2;
   if (o.read.empty()) return write_capture(g, o);
   if (o.duration_s >= 0)
     return std::fprintf(stderr, "espnow: capture: --duration applies to -w only; -r reads the file to its end or --count\n"), 2;

@@ -148,6 +148,7 @@ struct CaptureOptions {
   long count = -1;
   double duration_s = -1;
   int channel = 0;  // 0: every channel
+  bool only_espnow = false;  // -r: frames that are not ESP-NOW (beacons, data...) counted, not printed
 };
 int cmd_capture(const GlobalOptions& g, const CaptureOptions& o);
 int cmd_bridge(const GlobalOptions& g);

@@ -83,6 +83,8 @@ int main(int argc, char** argv) {
   capture->add_option("--count", co.count, "stop after this many frames");
   capture->add_option("--duration", co.duration_s, "with -w: stop after this many seconds");
   capture->add_option("--channel", co.channel, "only this channel (default: all)");
+  capture->add_flag("--only-espnow", co.only_espnow,
+                    "with -r: print ESP-NOW frames and ACKs only (beacons and other frames are counted in the summary)");
 
   auto* bridge = app.add_subcommand("bridge", "relay frames both ways between --radio linux:IFACE and the air (--air)");
 

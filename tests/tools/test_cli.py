@@ -312,6 +312,39 @@ def test_capture_read_honours_channel_count_and_json(tmp_path):
     assert bad.returncode == 2 and "--duration" in bad.stderr
 
 
+def test_capture_read_names_what_is_not_esp_now_and_only_espnow_leaves_it_out(tmp_path):
+    """A capture of a real channel: a router's beacon, a laptop's data frame, another
+    vendor's action frame (all built by scapy) among ESP-NOW frames and an ACK."""
+    from scapy.layers.dot11 import Dot11, Dot11Beacon, Dot11Elt, Dot11QoS
+    router, laptop = "02:a9:00:00:00:01", "3c:22:fb:00:00:07"
+    beacon = ref.with_fcs(bytes(Dot11(type=0, subtype=8, addr1=ref.BCAST, addr2=router, addr3=router)
+                                / Dot11Beacon(cap="ESS") / Dot11Elt(ID=0, info=b"home") / Dot11Elt(ID=3, info=b"\x06")))
+    data = ref.with_fcs(bytes(Dot11(type=2, subtype=8, addr1=router, addr2=laptop, addr3=router) / Dot11QoS()
+                              / b"payload"))
+    other_vendor = bytearray(ref.scapy_frame(B, A, 7, 70, 1, b"not ours", True)[:-4])
+    other_vendor[25] ^= 0xFF  # the action's OUI
+    frames = [beacon, ref.scapy_frame(B, A, 1, 10, 1, b"hello b", True), ack(A), data,
+              ref.with_fcs(bytes(other_vendor)), ref.scapy_frame(B, A, 2, 20, 1, b"again", True)]
+    path = str(tmp_path / "channel.pcap")
+    ref.write_capture(path, [ref.DRIVER_STYLES["no flags field"](f) for f in frames])
+    r = read_capture(path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].endswith(f"beacon from {router} 'home' ch 6, not ESP-NOW"), lines[0]
+    assert lines[3].endswith(f"QoS data from {laptop}, not ESP-NOW"), lines[3]
+    assert lines[4].endswith(f"action frame from {A}, not ESP-NOW (wrong action OUI (not Espressif))"), lines[4]
+    assert "--- 6 frames: 2 ESP-NOW, 1 ACK, 3 other 802.11 frames" in r.stderr
+    only = read_capture(path, "--only-espnow", "--count", "2")
+    assert only.returncode == 0, only.stderr
+    assert [line.split()[0] for line in only.stdout.splitlines()] == ["2", "3"]  # the ESP-NOW frame and its ACK
+    assert "--- 3 frames: 1 ESP-NOW, 1 ACK, 1 other 802.11 frame\n" in only.stderr  # read up to the second shown
+    rows = [json.loads(line) for line in read_capture(path, "--json").stdout.splitlines()]
+    assert rows[0]["kind"] == "other" and rows[0]["frame"] == f"beacon from {router} 'home' ch 6"
+    refused = subprocess.run([CLI, "capture", "-w", str(tmp_path / "x.pcap"), "--only-espnow"], capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and "--only-espnow applies to -r only" in refused.stderr
+
+
 def test_capture_read_refuses_a_link_type_it_cannot_read(tmp_path):
     path = str(tmp_path / "ethernet.pcap")
     w = ref.PcapWriter(path, linktype=1)
