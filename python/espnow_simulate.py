@@ -262,6 +262,7 @@ class _SimBoard:
         if copy is None:
             return self._process.restart(what, cause, wake, off_ms)
         copy.power.next_boot = machine._BootState(cause, wake, copy.boot_state.rtc_memory)
+        copy.power.keep_radio = what == "soft_reset"  # MicroPython keeps the Wi-Fi up over a soft reset
         off_s = _FOREVER_S if off_ms is None else off_ms / 1000
         sim = self._sim()
         sim.power_cycle(copy.power.index, sim.now(), off_s)
@@ -404,6 +405,7 @@ class _Power:
         self.rtc_origin_ns = None  # the device's clock at power-on
         self.pads = machine._Pads()  # its wiring stays; the set-up is each boot's
         self.copy = None  # the script's run on it now, once it has booted
+        self.keep_radio = False  # the next boot is a soft reset's: the chip, its radio included, was not reset
 
 
 class _Millivolts(int):
@@ -434,6 +436,17 @@ def _drive(power, pin, level):
     power.pads.change(pin, wire, run if copy is not None else lambda *_: None)
 
 
+def _radio_as_at_power_on(device, mac, ap_mac):
+    """A board's radio as a reset or a deep sleep leaves it: what the script set of it
+    (its interfaces up, its channel, its MACs, its power, long range) lived in RAM."""
+    for interface_id, address in ((network.STA_IF, mac), (network.AP_IF, ap_mac)):
+        device.set_interface_active(interface_id, False)
+        device.set_mac(interface_id, address)
+    device.set_channel(1)
+    device.set_tx_power(20.0)
+    device.set_long_range(False)
+
+
 def _program(source, path, mac, power, boot_delay=0.0):
     """A script as the program of the device `power` stands for (its number,
     boots and pads): its own globals and modules of its folder, its device,
@@ -455,6 +468,9 @@ def _program(source, path, mac, power, boot_delay=0.0):
         copy.boot_state, power.next_boot = power.next_boot or machine._BootState(), None
         if boot_delay and not booted:
             time.sleep(boot_delay)  # virtual: the board is not on yet
+        if booted and not power.keep_radio:
+            _radio_as_at_power_on(device, mac, _device_ap_mac(power.index))
+        power.keep_radio = False
         booted.append(True)
         copy.boot()  # its ticks and monotonic() start again, as after a reset; time() only at power-on
         modules = _ScriptModules(folder, builtins.__dict__)
@@ -471,6 +487,7 @@ def _program(source, path, mac, power, boot_delay=0.0):
                 print(line)
         finally:
             power.copy = None  # off, or ended: no handler of it runs
+            network._power_off(device)  # nor a step of its Wi-Fi's connection attempt
             if copy.pending:
                 print("")
     return run

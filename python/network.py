@@ -157,6 +157,14 @@ def _settle(device, state):
     return state
 
 
+def _power_off(device):
+    """The device lost power (espnow-python --sim: a reset, a deep sleep, a power cycle): its
+    attempt and its connection end with it, and the attempt's pending steps do nothing."""
+    state = getattr(device, "_wifi", None)
+    if state is not None:
+        state.update(attempt=None, router=None, requested=False)
+
+
 def _may_retry(state, count=False):
     """Whether the port tries again: forever (reconnects 0), or while attempts are left."""
     if state["reconnects"] == 0:

@@ -414,3 +414,38 @@ def test_ifconfig_sets_static_addresses_and_takes_dhcp_back(air):
     with pytest.raises(ValueError):
         ap.ifconfig("dhcp")  # a station's only
     assert ap.ifconfig()[0] == "10.0.0.1"  # nothing changed by the refusals
+
+
+RESET_DURING_AN_ATTEMPT = """\
+import gc, machine, network, time
+gc.disable()  # the run's globals (a function's, a cycle) outlive the reset: its WLAN and device too
+sta = network.WLAN(network.WLAN.IF_STA)
+
+
+def status():
+    return sta.status()
+
+
+if machine.reset_cause() == machine.SOFT_RESET:
+    print("at boot", sta.active(), sta.config("channel"), sta.config("txpower"))  # before the script raises it
+    sta.active(True)
+    seen = []
+    for _ in range(12):
+        time.sleep(0.1)
+        seen.append(sta.config("channel"))
+    print("after the reset", seen, status(), sta.isconnected())
+else:
+    sta.active(True)
+    sta.config(txpower=8)
+    sta.connect("home", "correcthorse")
+    time.sleep(0.5)  # the attempt's sweep is at channel 5
+    machine.reset()
+"""
+
+
+def test_a_reset_ends_the_attempt_and_its_sweep_and_the_radio_boots_as_at_power_on(tmp_path):
+    r = sim(tmp_path, RESET_DURING_AN_ATTEMPT, 1, "--sim-seconds", 4, "--router", "home:correcthorse@6")
+    assert r.returncode == 0, r.stderr
+    assert "02:00:00:00:00:01 at boot False 1 20.0" in r.stdout.splitlines(), r.stdout  # down, channel 1, full power
+    assert "02:00:00:00:00:01 after the reset [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] 1000 False" in r.stdout.splitlines(), \
+        r.stdout
