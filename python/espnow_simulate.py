@@ -523,26 +523,10 @@ def _gpio_drive(text):
 
 def _router(text):
     """--router SSID[:KEY]@CHANNEL[,X,Y] as (ssid, key, channel, (x, y))."""
-    form = "takes SSID[:KEY]@CHANNEL[,X,Y], got %r" % text
-    name, at, where = text.rpartition("@")
-    if not at:
-        raise argparse.ArgumentTypeError(form)
-    ssid, _, key = name.partition(":")
     try:
-        parts = where.split(",")
-        if len(parts) not in (1, 3):
-            raise ValueError
-        channel, position = int(parts[0]), tuple(float(p) for p in parts[1:]) or (0.0, 0.0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(form)
-    if not 1 <= len(ssid.encode()) <= 32:
-        raise argparse.ArgumentTypeError("a router's SSID has 1 to 32 bytes, in %r" % text)
-    if key and not 8 <= len(key) <= 63:
-        raise argparse.ArgumentTypeError("a router's WPA2 key has 8 to 63 characters (none: an open network), "
-                                         "in %r" % text)
-    if not 1 <= channel <= 14:
-        raise argparse.ArgumentTypeError("a router's channel is 1 to 14, in %r" % text)
-    return ssid, key, channel, position
+        return network._parse_router(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
 
 
 def main(argv=None):

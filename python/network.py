@@ -11,12 +11,15 @@ scan() and config(reconnects=) as the ESP32 port has them (MicroPython 1.22
 and later): an attempt sweeps the channels by itself in a simulation, a
 failed one is tried again, forever by default, and while an attempt runs or
 the station is connected the radio is the Wi-Fi's, so config(channel=)
-raises as on a board. In a process on the UDP air there are no routers: an
+raises as on a board. A process on the UDP air has the routers its launcher
+is given (espnow-python --router, ESPNOW_ROUTERS), none by default: then an
 attempt finds none (STAT_NO_AP_FOUND) and a scan finds nothing. The
 soft-AP's settings (ssid, key, security, hidden, max_clients) are kept and
 read back; no station joins it.
 """
 
+import os
+import sys
 import weakref
 
 import _espnow
@@ -63,6 +66,30 @@ _routers = []
 _simulation = None
 
 
+def _parse_router(text):
+    """SSID[:KEY]@CHANNEL[,X,Y] (a router, for --router) as (ssid, key, channel, (x, y));
+    ValueError saying what is wrong."""
+    form = "takes SSID[:KEY]@CHANNEL[,X,Y], got %r" % text
+    name, at, where = text.rpartition("@")
+    if not at:
+        raise ValueError(form)
+    ssid, _, key = name.partition(":")
+    try:
+        parts = where.split(",")
+        if len(parts) not in (1, 3):
+            raise ValueError
+        channel, position = int(parts[0]), tuple(float(p) for p in parts[1:]) or (0.0, 0.0)
+    except ValueError:
+        raise ValueError(form) from None
+    if not 1 <= len(ssid.encode()) <= 32:
+        raise ValueError("a router's SSID has 1 to 32 bytes, in %r" % text)
+    if key and not 8 <= len(key) <= 63:
+        raise ValueError("a router's WPA2 key has 8 to 63 characters (none: an open network), in %r" % text)
+    if not 1 <= channel <= 14:
+        raise ValueError("a router's channel is 1 to 14, in %r" % text)
+    return ssid, key, channel, position
+
+
 def _add_router(ssid, key, channel, position):
     """A router on the simulation's air: what scans and connections find, and a radio
     broadcasting its beacons every 102.4 ms, as the C++ emulation's routers."""
@@ -73,17 +100,46 @@ def _add_router(ssid, key, channel, position):
 
 
 def _heard(device):
-    """The routers the device hears, strongest first, each with its RSSI."""
-    if _simulation is None:
-        return []
+    """The routers the device hears, strongest first, each with its RSSI: the simulation's
+    path loss, or in a process the UDP air's default one."""
     at = device.position()
+    heard_rssi = _simulation.heard_rssi if _simulation is not None else _espnow.heard_rssi
     heard = []
     for r in _routers:
-        rssi = _simulation.heard_rssi(r["position"], at)
+        rssi = heard_rssi(r["position"], at)
         if rssi is not None:
             heard.append((rssi, r))
     heard.sort(key=lambda h: -h[0])  # stable: equal ones in the order added
     return heard
+
+
+def _routers_of_the_process():
+    """A process's routers: the launcher's --router options, one per line of ESPNOW_ROUTERS.
+    They exist for this process only (there are no routers on the UDP air, and each process
+    that should find one is given it), and send no beacons."""
+    for line in os.environ.get("ESPNOW_ROUTERS", "").splitlines():
+        if not line:
+            continue
+        try:
+            router = _parse_router(line)
+        except ValueError as e:
+            sys.stderr.write("espnow-python: --router %s\n" % e)
+            raise SystemExit(2)
+        _add_router(*router)
+
+
+_hinted = False
+
+
+def _hint_without_routers():
+    """Says once, on stderr, why a station's connect() will never end when the air has no
+    router: a board's script waiting for isconnected() would wait for ever, unexplained."""
+    global _hinted
+    if _routers or _hinted:
+        return
+    _hinted = True
+    sys.stderr.write("espnow-python: no router on this air: WLAN.connect() finds none and tries again for ever, "
+                     "as a board would; give espnow-python --router SSID[:KEY]@CHANNEL[,X,Y]\n")
 
 
 def _int(value, name):
@@ -336,6 +392,7 @@ class WLAN:
 
     def connect(self, ssid=None, key=None, *, bssid=None):
         self._require_sta()
+        _hint_without_routers()
         state = self._wifi()
         if ssid is not None:
             state["ssid"] = str(ssid)  # with no SSID a board uses the one it saved
@@ -453,3 +510,6 @@ def _ipv4(text):
 # config() names of the soft-AP's settings, and their keys in its state.
 _AP_SETTINGS = {"key": "key", "password": "key", "security": "security", "authmode": "security",
                 "hidden": "hidden", "max_clients": "max_clients"}
+
+
+_routers_of_the_process()

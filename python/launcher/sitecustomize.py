@@ -3,3 +3,15 @@ MicroPython scripts the time, gc, micropython and uasyncio they expect."""
 import _mpcompat
 
 _mpcompat.install()
+
+import os  # noqa: E402
+import sys  # noqa: E402
+
+if os.environ.get("ESPNOW_ROUTERS"):
+    # The launcher's --router options are read now, so a bad one ends the run before the
+    # script starts (exit 2): a SystemExit out of sitecustomize would be a fatal error.
+    try:
+        import network  # noqa: F401
+    except SystemExit as e:
+        sys.stderr.flush()
+        os._exit(e.code if isinstance(e.code, int) else 2)

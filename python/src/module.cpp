@@ -1,12 +1,16 @@
 // _espnow: the C++ core for CPython. espnow.py, aioespnow.py and network.py
 // build the seeds' modules on it; espnow_sim.py offers its in-process airs.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <chrono>
+#include <optional>
+#include <utility>
 
 #include "espnow/common/clock.hpp"
 #include "espnow/wire/constants.hpp"
 #include "espnow/common/environment.hpp"
+#include "espnow/wire/air_physics.hpp"
 #include "py_device.hpp"
 #include "py_espnow.hpp"
 #include "py_flood.hpp"
@@ -58,6 +62,16 @@ PYBIND11_MODULE(_espnow, m) {
   py::bind_flood(m);
   m.def("ticks_us", &process_us, "Microseconds since the process started: the UDP air's device clock.");
   m.def("ticks_ms", [] { return process_us() / 1000; }, "Milliseconds since the process started.");
+  m.def(
+      "heard_rssi",
+      [](std::pair<double, double> source, std::pair<double, double> at, double tx_dbm) -> std::optional<int> {
+        const int rssi = espnow::rssi_dbm(espnow::PathLoss{}, {source.first, source.second}, {at.first, at.second}, tx_dbm);
+        if (espnow::reception(1, 1, espnow::PhyRate::r1m, false, rssi) != espnow::Reception::heard) return std::nullopt;
+        return rssi;
+      },
+      pybind11::arg("source"), pybind11::arg("at"), pybind11::arg("tx_dbm") = 20.0,
+      "As Simulation.heard_rssi, with the UDP air's default path loss: what a process's device hears of a "
+      "router (espnow-python --router).");
   // The process's device stops before the interpreter goes (its threads may want the GIL).
   pyb::module_::import("atexit").attr("register")(m.attr("_shutdown"));
 }

@@ -449,3 +449,47 @@ def test_a_reset_ends_the_attempt_and_its_sweep_and_the_radio_boots_as_at_power_
     assert "02:00:00:00:00:01 at boot False 1 20.0" in r.stdout.splitlines(), r.stdout  # down, channel 1, full power
     assert "02:00:00:00:00:01 after the reset [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] 1000 False" in r.stdout.splitlines(), \
         r.stdout
+
+
+# --- routers for a process on the UDP air (the launcher's --router) --------
+
+PROCESS_GATEWAY = """\
+import network, time
+sta = network.WLAN(network.WLAN.IF_STA)
+sta.active(True)
+print("scan", [(ssid, channel, rssi) for ssid, _, channel, rssi, *_ in sta.scan()])
+sta.connect("home", "correcthorse")
+while not sta.isconnected():
+    time.sleep(0.05)
+print("joined on", sta.config("channel"), "rssi", sta.status("rssi"))
+"""
+
+
+def process(tmp_path, script, *launcher_args):
+    path = tmp_path / "script.py"
+    path.write_text(script)
+    env = dict(os.environ, ESPNOW_AIR="udp://239.255.77.%d:%d" % (50 + os.getpid() % 50, 30000 + os.getpid() % 20000))
+    env.pop("ESPNOW_ROUTERS", None)
+    return subprocess.run([LAUNCHER, *map(str, launcher_args), path], capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def test_a_process_station_joins_the_routers_its_launcher_is_given(tmp_path):
+    r = process(tmp_path, PROCESS_GATEWAY, "--router", "home:correcthorse@6,10,0", "--router", "cafe@11,5000,0")
+    assert r.returncode == 0, r.stderr
+    # 20 dBm - 40 dB - 30 log10(10 m): the UDP air's path loss; "cafe", 5 km off, is out of reach.
+    assert r.stdout.splitlines() == ["scan [(b'home', 6, -50)]", "joined on 6 rssi -50"], r.stdout
+    assert "no router" not in r.stderr
+
+
+def test_a_router_no_router_could_be_stops_the_launcher_and_none_at_all_is_said_once(tmp_path):
+    for args, message in ((["--router", "home:short@6"], "--router a router's WPA2 key has 8 to 63 characters"),
+                          (["--router", "home@15"], "--router a router's channel is 1 to 14"),
+                          (["--router"], "--router takes SSID[:KEY]@CHANNEL[,X,Y]")):
+        r = process(tmp_path, "print('ran')\n", *args)
+        assert r.returncode == 2 and message in r.stderr and "ran" not in r.stdout, (args, r.stderr)
+    alone = process(tmp_path, "import network\nsta = network.WLAN(network.WLAN.IF_STA)\nsta.active(True)\n"
+                              "sta.connect('home')\nsta.connect('home')\nprint(sta.status())\n")
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout.splitlines() == ["1001"]  # STAT_CONNECTING: it tries for ever
+    assert alone.stderr.count("espnow-python: no router on this air") == 1, alone.stderr
