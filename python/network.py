@@ -304,7 +304,8 @@ class WLAN:
             self._device.set_mac(self._if, value)
         elif name == "channel":
             channel = _int(value, name)
-            if self._settle()["attempt"] is not None or self._wifi()["router"] is not None:
+            state = self._settle()
+            if state["attempt"] is not None or state["router"] is not None:
                 raise RuntimeError(_CHANNEL_HELD)
             self._device.set_channel(channel)
         elif name == "protocol":
@@ -393,10 +394,10 @@ class WLAN:
     def connect(self, ssid=None, key=None, *, bssid=None):
         self._require_sta()
         _hint_without_routers()
-        state = self._wifi()
+        state = self._settle()
         if ssid is not None:
             state["ssid"] = str(ssid)  # with no SSID a board uses the one it saved
-        running = self._settle()["attempt"]
+        running = state["attempt"]
         home = running["home"] if running is not None else self._device.channel()
         state.update(router=None, requested=True, tries=0)
         _start_attempt(self._device, state, {"ssid": state["ssid"], "key": "" if key is None else str(key),
