@@ -406,6 +406,7 @@ class _Power:
         self.pads = machine._Pads()  # its wiring stays; the set-up is each boot's
         self.copy = None  # the script's run on it now, once it has booted
         self.keep_radio = False  # the next boot is a soft reset's: the chip, its radio included, was not reset
+        self.driver_state = {}  # then what its Wi-Fi driver kept (network._driver_state)
 
 
 class _Millivolts(int):
@@ -470,6 +471,8 @@ def _program(source, path, mac, power, boot_delay=0.0):
             time.sleep(boot_delay)  # virtual: the board is not on yet
         if booted and not power.keep_radio:
             _radio_as_at_power_on(device, mac, _device_ap_mac(power.index))
+        elif power.keep_radio:
+            network._resume(device, power.driver_state)
         power.keep_radio = False
         booted.append(True)
         copy.boot()  # its ticks and monotonic() start again, as after a reset; time() only at power-on
@@ -487,7 +490,10 @@ def _program(source, path, mac, power, boot_delay=0.0):
                 print(line)
         finally:
             power.copy = None  # off, or ended: no handler of it runs
-            network._power_off(device)  # nor a step of its Wi-Fi's connection attempt
+            if power.keep_radio:  # MicroPython's soft reset stops ESP-NOW, not the Wi-Fi
+                power.driver_state = network._driver_state(device)
+            else:
+                network._power_off(device)  # nor a step of its Wi-Fi's connection attempt
             if copy.pending:
                 print("")
     return run

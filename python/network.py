@@ -213,12 +213,38 @@ def _settle(device, state):
     return state
 
 
+# What the port and ESP-IDF's Wi-Fi driver keep of a device, in RAM only (the port sets
+# WIFI_STORAGE_RAM): a reset or a power cycle loses it, a soft reset keeps it.
+_DRIVER_STATE = ("_wifi", "_soft_ap", "_static_ip", "_pm")
+
+
 def _power_off(device):
-    """The device lost power (espnow-python --sim: a reset, a deep sleep, a power cycle): its
-    attempt and its connection end with it, and the attempt's pending steps do nothing."""
+    """The device lost power (espnow-python --sim: a reset, a deep sleep, a power cycle, or its
+    script's end): its attempt and its connection end with it, the attempt's pending steps do
+    nothing, and the next boot finds the driver's defaults (no reconnect count, the soft-AP's
+    settings, DHCP, power management)."""
     state = getattr(device, "_wifi", None)
     if state is not None:
         state.update(attempt=None, router=None, requested=False)
+    for name in _DRIVER_STATE:
+        if hasattr(device, name):
+            delattr(device, name)
+
+
+def _driver_state(device):
+    """What the port and the driver keep of the device in RAM, for its script's next run after a
+    soft reset (MicroPython stops ESP-NOW then, not the Wi-Fi)."""
+    return {name: getattr(device, name) for name in _DRIVER_STATE if hasattr(device, name)}
+
+
+def _resume(device, kept):
+    """A soft reset's next run: `device` (the new run's object for the same chip) has what the
+    driver kept (_driver_state), and an attempt under way goes on on it."""
+    for name, value in kept.items():
+        setattr(device, name, value)
+    state = kept.get("_wifi")
+    if state is not None and state["attempt"] is not None:
+        _start_attempt(device, state, dict(state["attempt"]))  # the old run's pending steps are stale now
 
 
 def _may_retry(state, count=False):

@@ -451,6 +451,62 @@ def test_a_reset_ends_the_attempt_and_its_sweep_and_the_radio_boots_as_at_power_
         r.stdout
 
 
+RESETS_SOFT_AND_HARD = """\
+import machine, network, time
+rtc = machine.RTC()
+sta, ap = network.WLAN(network.WLAN.IF_STA), network.WLAN(network.WLAN.IF_AP)
+
+
+def show(boot):
+    print(boot, sta.active(), sta.isconnected(), sta.status(), sta.config("channel"), sta.config("reconnects"),
+          ap.config("essid"), sta.ifconfig()[0])
+
+
+if rtc.memory() == b"":
+    sta.active(True)
+    ap.active(True)
+    sta.config(reconnects=3)
+    ap.config(essid="mine")
+    sta.ifconfig(("10.0.0.5", 24, "10.0.0.1", "10.0.0.1"))
+    sta.connect("home", "correcthorse")
+    while not sta.isconnected():
+        time.sleep(0.1)
+    rtc.memory(b"soft")
+    machine.soft_reset()
+elif rtc.memory() == b"soft":
+    show("soft")
+    sta.disconnect()
+    sta.connect("home", "correcthorse")
+    time.sleep(0.5)  # the attempt's sweep is at channel 5
+    rtc.memory(b"attempt")
+    machine.soft_reset()
+elif rtc.memory() == b"attempt":
+    print("sweeping on", sta.config("channel"))
+    for _ in range(30):  # the script does not connect again: the attempt goes on
+        if sta.isconnected():
+            break
+        time.sleep(0.1)
+    show("joined")
+    rtc.memory(b"hard")
+    machine.reset()
+else:
+    show("hard")
+"""
+
+
+def test_a_soft_reset_keeps_the_connection_and_a_reset_forgets_the_drivers_settings(tmp_path):
+    # The port stops ESP-NOW at a soft reset, not the Wi-Fi: the station stays joined, on its
+    # router's channel, with its settings, and an attempt under way goes on. A reset loses what
+    # the driver kept in RAM (the port sets WIFI_STORAGE_RAM).
+    r = sim(tmp_path, RESETS_SOFT_AND_HARD, 1, "--sim-seconds", 6, "--router", "home:correcthorse@6")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert "02:00:00:00:00:01 soft True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
+    assert "02:00:00:00:00:01 sweeping on 5" in out, r.stdout
+    assert "02:00:00:00:00:01 joined True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
+    assert "02:00:00:00:00:01 hard False False 1000 1 -1 ESP_010001 0.0.0.0" in out, r.stdout
+
+
 # --- routers for a process on the UDP air (the launcher's --router) --------
 
 PROCESS_GATEWAY = """\
