@@ -32,6 +32,7 @@ import traceback
 import weakref
 
 import _espnow
+import _machine_timers
 import espnow_sim
 import machine
 import network
@@ -87,6 +88,7 @@ class _Copy:
         self.has_irq = False  # only then can a callback be scheduled while it waits
         self._running_scheduled = False
         self.boot_ns = 0  # the device's clock when the script started: a board's ticks count from its boot
+        self.timers = {}  # its machine.Timer hardware timers, by id
 
     def boot(self):
         self.boot_ns = self.device._clock_ns()
@@ -257,11 +259,57 @@ class _SimBoard:
         if copy is not None:
             copy.has_irq = True
 
+    def timers(self):
+        copy = _current()
+        return copy.timers if copy is not None else self._process.timers()
+
+    def now_ns(self):
+        copy = _current()
+        return copy.clock_ns() if copy is not None else self._process.now_ns()
+
+    def at(self, due_ns, action, urgent=False):
+        """action() as the copy's code when its clock reaches due_ns (on virtual time, between
+        the programs' steps), while this run of its script lasts; its waits then see to
+        what the action scheduled."""
+        copy = _current()
+        if copy is None:
+            return self._process.at(due_ns, action, urgent)
+        sim = self._sim()
+        deadline = _Deadline()
+        copy.has_irq = True  # its waits now watch for callbacks
+
+        def fire():
+            if not deadline.cancelled and copy.power.copy is copy:
+                copy.as_current(action)
+                copy.device._events_signal()
+        sim.at(sim.now() + max(0, due_ns - copy.clock_ns()) / 1e9, fire)
+        return deadline
+
+    def soft_call(self, fn, arg):
+        """A soft interrupt's callback: scheduled on the copy (dropped when its queue is full,
+        as mp_sched_schedule drops it)."""
+        copy = _current()
+        if copy is None:
+            return self._process.soft_call(fn, arg)
+        try:
+            copy.schedule(fn, arg)
+        except RuntimeError:
+            pass
+
+    def watchdog_reset(self):
+        """The task watchdog resets the copy's board now (a power cycle; from the simulation's step)."""
+        copy = _current()
+        copy.power.next_boot = machine._BootState(machine.WDT_RESET, 0, copy.boot_state.rtc_memory)
+        copy.power.keep_radio = False
+        sim = self._sim()
+        sim.power_cycle(copy.power.index, sim.now(), 0)
+
     def restart(self, what, cause, wake, off_ms):
         copy = _current()
         if copy is None:
             return self._process.restart(what, cause, wake, off_ms)
-        copy.power.next_boot = machine._BootState(cause, wake, copy.boot_state.rtc_memory)
+        wdt_ms = copy.boot_state.wdt_ms if what == "soft_reset" else None  # the chip's watchdog runs on
+        copy.power.next_boot = machine._BootState(cause, wake, copy.boot_state.rtc_memory, wdt_ms)
         copy.power.keep_radio = what == "soft_reset"  # MicroPython keeps the Wi-Fi up over a soft reset
         off_s = _FOREVER_S if off_ms is None else off_ms / 1000
         sim = self._sim()
@@ -301,8 +349,21 @@ def _install_waits():
         return real_irq(self, lambda e: copy.as_current(callback, e))
 
     cls.any, cls.irq = any, irq
-    for name in ("recv", "irecv", "recvinto", "send"):
-        setattr(cls, name, _then_scheduled(getattr(cls, name)))
+    selector = espnow_sim._VirtualSelector
+    real_select = selector.select
+
+    def select(self, timeout=None):
+        """An asyncio loop's wait: the callbacks scheduled meanwhile run as it ends, as a board runs them
+        in uasyncio's waits."""
+        ready = real_select(self, timeout)
+        copy = _current()
+        if copy is not None and copy.scheduled:
+            copy.run_scheduled()
+        return ready
+    selector.select = select
+    for name, timeout_at in (("recv", 0), ("irecv", 0), ("recvinto", 1)):
+        setattr(cls, name, _then_scheduled(_waiting_for_callbacks(getattr(cls, name), timeout_at, real_any)))
+    cls.send = _then_scheduled(cls.send)
 
 
 def _then_scheduled(method):
@@ -313,6 +374,34 @@ def _then_scheduled(method):
         if copy is not None and copy.scheduled:
             copy.run_scheduled()
         return result
+    call.__name__ = method.__name__
+    call.__doc__ = method.__doc__
+    return call
+
+
+def _waiting_for_callbacks(method, timeout_at, real_any):
+    """A receive that waits, for a copy whose callbacks can come meanwhile (an irq, a Timer):
+    it waits on the device's events, running the callbacks as they are scheduled, as a board's
+    receive runs them while it waits; then receives without waiting. `timeout_at`: the
+    position of timeout_ms among the method's arguments."""
+    def call(self, *args, **kwargs):
+        copy = _current()
+        given = args[timeout_at] if len(args) > timeout_at else kwargs.get("timeout_ms")
+        if copy is None or not copy.has_irq or given == 0:
+            return method(self, *args, **kwargs)
+        timeout_ms = self.config("timeout_ms") if given is None else given
+        end = None if timeout_ms < 0 else copy.clock_ns() + timeout_ms * 1_000_000
+        while True:
+            copy.run_scheduled()
+            mark = copy.device._events_mark()
+            if real_any(self) or (end is not None and copy.clock_ns() >= end):
+                break
+            copy.device._events_wait(mark, None if end is None else (end - copy.clock_ns()) / 1e9)
+        if len(args) > timeout_at:
+            args = args[:timeout_at] + (0,) + args[timeout_at + 1:]
+        else:
+            kwargs["timeout_ms"] = 0
+        return method(self, *args, **kwargs)
     call.__name__ = method.__name__
     call.__doc__ = method.__doc__
     return call
@@ -392,6 +481,15 @@ class _ScriptModules:
 
 _REAL_IMPORT = __import__
 _SHARED_AT_START = frozenset(sys.modules) | frozenset(sys.builtin_module_names)
+
+
+class _Deadline:
+    """A copy's pending interrupt (machine.Timer, machine.WDT); cancel() and it does not run."""
+
+    cancelled = False
+
+    def cancel(self):
+        self.cancelled = True
 
 
 class _Power:
@@ -476,6 +574,8 @@ def _program(source, path, mac, power, boot_delay=0.0):
         power.keep_radio = False
         booted.append(True)
         copy.boot()  # its ticks and monotonic() start again, as after a reset; time() only at power-on
+        if copy.boot_state.wdt_ms is not None:
+            _machine_timers.feed_watchdog()  # a soft reset's: the chip's watchdog counts on from here
         modules = _ScriptModules(folder, builtins.__dict__)
         globals_ = {"__name__": "__main__", "__file__": path, "__builtins__": modules.builtins, "gc": gc}
         try:

@@ -17,6 +17,10 @@ executing the launcher again (its PID and output stay; a deep sleep first
 takes the radio off the air for the time, in real time); a copy under --sim
 by a power cycle of its device, in virtual time (espnow_simulate installs its
 own _board). deepsleep() without a time sleeps until the power is cut.
+
+Timer and WDT (_machine_timers) run on the board's clock: a Timer's callback
+is a soft interrupt's, run between the script's steps and in its waits; the
+watchdog resets the board (WDT_RESET) unless fed.
 """
 import os
 import signal
@@ -80,22 +84,52 @@ class _BootState:
     """What a board knows of its last reset: why, what woke it, and its RTC
     user memory (kept by every reset but power-on)."""
 
-    def __init__(self, cause=PWRON_RESET, wake=0, rtc_memory=b""):
+    def __init__(self, cause=PWRON_RESET, wake=0, rtc_memory=b"", wdt_ms=None):
         self.cause = cause
         self.wake = wake
         self.rtc_memory = rtc_memory
+        self.wdt_ms = wdt_ms  # the task watchdog's timeout while it runs (a soft reset keeps it)
+        self.wdt_deadline = None  # when it resets the board unless fed
 
 
 class _ProcessBoard:
     """The process is the board: it restarts by executing the launcher
     again, handing its boot state to the new image in the environment."""
 
-    _VARIABLES = ("ESPNOW_MP_RESET_CAUSE", "ESPNOW_MP_WAKE_REASON", "ESPNOW_MP_RTC_MEMORY")
+    _VARIABLES = ("ESPNOW_MP_RESET_CAUSE", "ESPNOW_MP_WAKE_REASON", "ESPNOW_MP_RTC_MEMORY", "ESPNOW_MP_WDT_MS")
 
     def __init__(self):
-        cause, wake, memory = (os.environ.pop(name, None) for name in self._VARIABLES)
-        self._state = _BootState(int(cause), int(wake), bytes.fromhex(memory)) if cause else _BootState()
+        cause, wake, memory, wdt_ms = (os.environ.pop(name, None) for name in self._VARIABLES)
+        self._state = (_BootState(int(cause), int(wake), bytes.fromhex(memory), int(wdt_ms) if wdt_ms else None)
+                       if cause else _BootState())
         self._pads = None  # made on first use (the class comes below)
+        self._timers = {}
+
+    def timers(self):
+        """The hardware timers made in this run, by id."""
+        return self._timers
+
+    def now_ns(self):
+        return time.monotonic_ns()
+
+    def at(self, due_ns, action, urgent=False):
+        """action() at time.monotonic_ns() due_ns, as an interrupt: on the script's main
+        thread between its steps, or (urgent) at once on the interrupts' thread."""
+        from _process_interrupts import interrupts
+        return interrupts.at(due_ns, action, urgent)
+
+    def soft_call(self, fn, arg):
+        """A soft interrupt's callback: an action of at() already runs between the script's steps."""
+        fn(arg)
+
+    def watchdog_reset(self):
+        """The task watchdog resets the board (on the interrupts' thread)."""
+        try:
+            self.restart("WDT", WDT_RESET, 0, 0)
+        except SystemExit as e:  # a script from standard input cannot run again
+            print(e.code, file=sys.stderr)
+            sys.stderr.flush()
+            os._exit(1)
 
     def state(self):
         return self._state
@@ -121,6 +155,8 @@ class _ProcessBoard:
         time.sleep(off_ms / 1000)
         env = dict(os.environ, ESPNOW_MAC=mac, ESPNOW_MP_RESET_CAUSE=str(cause), ESPNOW_MP_WAKE_REASON=str(wake),
                    ESPNOW_MP_RTC_MEMORY=self._state.rtc_memory.hex())
+        if what == "soft_reset" and self._state.wdt_ms is not None:  # the chip's watchdog runs on
+            env["ESPNOW_MP_WDT_MS"] = str(self._state.wdt_ms)
         os.execve(sys.executable, [sys.executable] + sys.orig_argv[1:], env)
 
 
@@ -456,3 +492,6 @@ class ADC:
 
     def __repr__(self):
         return "ADC(Pin(%d), atten=%d)" % (self._id, self._atten)
+
+
+from _machine_timers import Timer, WDT  # noqa: E402  (they use _board, above)

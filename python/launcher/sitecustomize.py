@@ -15,3 +15,10 @@ if os.environ.get("ESPNOW_ROUTERS"):
     except SystemExit as e:
         sys.stderr.flush()
         os._exit(e.code if isinstance(e.code, int) else 2)
+
+if os.environ.get("ESPNOW_MP_WDT_MS"):
+    # A soft reset of a script that started machine.WDT: the chip's watchdog runs on, counting
+    # from the reset, whether or not the script imports machine again.
+    import _machine_timers  # noqa: E402
+
+    _machine_timers.feed_watchdog()

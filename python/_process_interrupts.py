@@ -1,0 +1,120 @@
+"""A process's interrupts (espnow-python without --sim): the deadlines of the
+script's machine.Timer and machine.WDT, kept as a board's hardware keeps them,
+beside the program.
+
+One thread waits for the next deadline. When one is due it interrupts the
+main thread with a signal, whose handler runs the due actions there, between
+the script's steps and inside its waits (time.sleep, select, and a blocking
+ESPNow.recv, which asks for signals every 50 ms), as a board runs its
+scheduled callbacks. An urgent action (the watchdog's reset) runs on the
+thread itself: a board's watchdog resets a program that never gives way.
+
+The handler is installed with SA_RESTART, so the main thread's sends and
+receives go on through the signal; sleeps and selects still wake for it.
+"""
+import collections
+import heapq
+import itertools
+import signal
+import threading
+import time
+
+_SIGNAL = signal.SIGRTMIN + 5
+
+
+class Deadline:
+    """One action due at a time on time.monotonic_ns(); cancel() before then and it does not run."""
+
+    __slots__ = ("due_ns", "action", "urgent", "cancelled")
+
+    def __init__(self, due_ns, action, urgent):
+        self.due_ns = due_ns
+        self.action = action
+        self.urgent = urgent
+        self.cancelled = False
+
+    def cancel(self):
+        self.cancelled = True
+
+
+class Interrupts:
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._heap = []
+        self._order = itertools.count()  # equal deadlines run in the order they were set
+        self._ready = collections.deque()  # due, waiting for the main thread's handler
+        self._signalled = False
+        self._in_handler = False
+        self._thread = None
+        self._main = threading.main_thread().ident
+
+    def at(self, due_ns, action, urgent=False):
+        """action() once time.monotonic_ns() reaches due_ns: on the main thread between its
+        steps, or (urgent) on the interrupts' thread. A Deadline, to cancel it."""
+        deadline = Deadline(due_ns, action, urgent)
+        with self._cond:
+            if self._thread is None:
+                self._start()
+            heapq.heappush(self._heap, (due_ns, next(self._order), deadline))
+            self._cond.notify()
+        return deadline
+
+    def _start(self):
+        if threading.get_ident() != self._main:
+            raise RuntimeError("machine.Timer and machine.WDT start on the script's main thread here "
+                               "(their callbacks run on it, as a board's scheduled callbacks do)")
+        signal.signal(_SIGNAL, self._handler)
+        signal.siginterrupt(_SIGNAL, False)
+        self._thread = threading.Thread(target=self._run, name="board-interrupts", daemon=True)
+        self._thread.start()
+
+    def _next_due(self):
+        """The first deadline not cancelled, once due (under the lock; waits for it)."""
+        while True:
+            while self._heap and self._heap[0][2].cancelled:
+                heapq.heappop(self._heap)
+            now = time.monotonic_ns()
+            if self._heap and self._heap[0][0] <= now:
+                return heapq.heappop(self._heap)[2]
+            self._cond.wait((self._heap[0][0] - now) / 1e9 if self._heap else None)
+
+    def _run(self):
+        while True:
+            signal_main = False
+            with self._cond:
+                deadline = self._next_due()
+                if not deadline.urgent:
+                    self._ready.append(deadline)
+                    signal_main, self._signalled = not self._signalled, True
+            if deadline.urgent:
+                deadline.action()
+            elif signal_main:
+                signal.pthread_kill(self._main, _SIGNAL)
+
+    def _handler(self, signum, frame):
+        """The due actions, in turn, never one within another; what one raises goes on into
+        the script's code, as an exception in a board's scheduled callback does."""
+        with self._cond:
+            if self._in_handler:
+                return  # the running handler takes it
+            self._in_handler = True
+        try:
+            while True:
+                with self._cond:
+                    if not self._ready:
+                        self._signalled = self._in_handler = False
+                        return
+                    deadline = self._ready.popleft()
+                if not deadline.cancelled:
+                    deadline.action()
+        except BaseException:
+            with self._cond:
+                self._in_handler = False
+                if self._ready:  # the rest at the next step
+                    signal.pthread_kill(self._main, _SIGNAL)
+                else:
+                    self._signalled = False
+            raise
+
+
+interrupts = Interrupts()

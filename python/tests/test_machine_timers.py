@@ -1,0 +1,167 @@
+"""machine.Timer and machine.WDT as the ESP32 port has them: under --sim on
+virtual time (exact), and in a process on the host's clock (its harness waits
+on the process, with a deadline)."""
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+AIR = "udp://239.255.77.%d:%d" % (100 + os.getpid() % 50, 30000 + os.getpid() % 20000)
+
+
+def sim(tmp_path, script, *args):
+    path = tmp_path / "script.py"
+    path.write_text(textwrap.dedent(script))
+    r = subprocess.run([LAUNCHER, "--sim", *map(str, args), path], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return [line.split(" ", 1)[1] for line in r.stdout.splitlines()]  # without the MAC
+
+
+def process(script, stdin=None, args=None):
+    r = subprocess.run([LAUNCHER, *(args or ["-c", textwrap.dedent(script)])], input=stdin,
+                       capture_output=True, text=True, timeout=60, env=dict(os.environ, ESPNOW_AIR=AIR))
+    return r
+
+
+TIMERS = """\
+import espnow, machine, network, time
+network.WLAN(network.STA_IF).active(True)
+e = espnow.ESPNow()
+e.active(True)
+ticks = []
+tim = machine.Timer(0, mode=machine.Timer.PERIODIC, period=1000, callback=lambda t: ticks.append(time.ticks_ms()))
+print(machine.Timer(0) is tim, machine.Timer(-1) is machine.Timer(-1), tim)
+once = machine.Timer(-1)
+once.init(mode=machine.Timer.ONE_SHOT, period=2505, callback=lambda t: print("once at", time.ticks_ms(), t))
+print("recv", e.recv(3500), "at", time.ticks_ms(), "ticks", ticks)
+print("value", tim.value())
+tim.deinit()
+time.sleep(2)
+print("after deinit", ticks)
+for call in (lambda: machine.Timer(4), lambda: machine.Timer("0"), lambda: machine.Timer(1, hard=True),
+             lambda: machine.Timer(1, 1), lambda: machine.Timer(1, perod=5), lambda: machine.Timer(-1, period=5),
+             lambda: machine.Timer(-1).deinit(), lambda: machine.Timer(2).value(), lambda: once.value(),
+             lambda: machine.WDT(1), lambda: machine.WDT(timeout=0)):
+    try:
+        call()
+    except (TypeError, ValueError) as e:
+        print(type(e).__name__, e)
+"""
+
+
+def test_timers_call_back_on_virtual_time_even_inside_a_blocking_recv(tmp_path):
+    out = sim(tmp_path, TIMERS, 1, "--sim-seconds", 10)
+    assert out == [
+        "True False Timer(0, mode=PERIODIC, period=1000)",
+        "once at 2500 Timer(-1, mode=ONE_SHOT, period=250)",  # 2505 ms: 250 ticks of FreeRTOS's 10 ms
+        "recv (None, None) at 3500 ticks [1000, 2000, 3000]",  # each callback ran while recv waited
+        "value 500",  # ms since the counter last reloaded
+        "after deinit [1000, 2000, 3000]",
+        "ValueError invalid Timer number, max 4",
+        "TypeError id: can't convert str to int",
+        "ValueError hard Timers are not implemented",
+        "TypeError extra positional arguments given",
+        "TypeError unexpected keyword argument 'perod'",
+        "ValueError period too small for soft timer, less than OS tick period of 10 ms.  Try a hardware timer.",
+        "ValueError timer not set",
+        "ValueError timer not set",
+        "ValueError timer not set",  # a virtual one-shot timer that has fired
+        "ValueError ",
+        "ValueError WDT timeout too short",
+    ], out
+
+
+WATCHDOG = """\
+import machine, time
+rtc = machine.RTC()
+step = rtc.memory()
+print("boot", step, machine.reset_cause(), time.ticks_ms())
+if step == b"":
+    rtc.memory(b"fed")
+    wdt = machine.WDT(timeout=1500)
+    for _ in range(4):
+        time.sleep(1)
+        wdt.feed()
+    print("stops feeding at", time.ticks_ms())
+    time.sleep(10)
+elif step == b"fed":
+    rtc.memory(b"soft")
+    machine.WDT(timeout=1000)
+    machine.soft_reset()
+elif step == b"soft":
+    rtc.memory(b"end")
+    time.sleep(5)  # the watchdog a soft reset kept, which this run did not start
+else:
+    print("a reset stops it")
+    time.sleep(5)
+    print("done at", time.ticks_ms())
+"""
+
+TASK_WDT = ["E (%d) task_wdt: Task watchdog got triggered. The following tasks/users did not reset the watchdog in time:",
+            "E (%d) task_wdt:  - mp_task (CPU 0)"]
+
+
+def test_the_watchdog_resets_a_board_that_stops_feeding_it_and_a_soft_reset_keeps_it(tmp_path):
+    out = sim(tmp_path, WATCHDOG, 1, "--sim-seconds", 30)
+    assert out == [
+        "boot b'' 1 0",
+        "stops feeding at 4000",
+        *(line % 5500 for line in TASK_WDT),
+        "boot b'fed' 3 0",  # WDT_RESET
+        "boot b'soft' 3 0",  # a soft reset: the cause stays, the watchdog runs on
+        *(line % 1000 for line in TASK_WDT),
+        "boot b'end' 3 0",
+        "a reset stops it",
+        "done at 5000",
+    ], out
+
+
+def test_in_a_process_timers_call_back_in_sleeps_and_receives_and_the_watchdog_resets_a_busy_loop():
+    r = process("""\
+        import espnow, machine, network, time
+        network.WLAN(network.STA_IF).active(True)
+        e = espnow.ESPNow()
+        e.active(True)
+        ticks = []
+        tim = machine.Timer(1, period=100, callback=lambda t: ticks.append(t))
+        time.sleep(0.55)
+        in_sleep = len(ticks)
+        e.recv(450)
+        in_recv = len(ticks) - in_sleep
+        tim.deinit()
+        print(in_sleep >= 2, in_recv >= 2, all(t is tim for t in ticks))
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["True True True"], r.stdout
+
+    busy = """\
+        import machine
+        if machine.reset_cause() == machine.WDT_RESET:
+            print("reset by the watchdog")
+        else:
+            machine.WDT(timeout=300)
+            while True:
+                pass
+        """
+    r = process(busy)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert len(out) == 3 and "task_wdt: Task watchdog got triggered" in out[0], out
+    assert out[1].endswith("task_wdt:  - mp_task (CPU 0)") and out[2] == "reset by the watchdog", out
+    r = process(None, stdin=textwrap.dedent(busy), args=["-"])
+    assert r.returncode == 1 and "cannot be read again" in r.stderr, (r.returncode, r.stderr)
+
+
+def test_timers_call_back_while_an_asyncio_loop_waits(tmp_path):
+    out = sim(tmp_path, """\
+        import asyncio, machine, time
+        ticks = []
+        machine.Timer(0, period=300, callback=lambda t: ticks.append(time.ticks_ms()))
+
+        async def main():
+            await asyncio.sleep(1)
+            print("ticks", ticks)
+        asyncio.run(main())
+        """, 1, "--sim-seconds", 3)
+    assert out == ["ticks [300, 600, 900]"], out
