@@ -147,6 +147,7 @@ class _ProcessBoard:
             raise SystemExit("machine.%s(): the script came from standard input, which cannot be read again; "
                              "it ends here" % what)
         mac = ":".join("%02x" % b for b in unique_id())
+        wifi = _wifi_kept() if what == "soft_reset" else None  # MicroPython's soft reset stops ESP-NOW, not the Wi-Fi
         _radio_off()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -157,7 +158,15 @@ class _ProcessBoard:
                    ESPNOW_MP_RTC_MEMORY=self._state.rtc_memory.hex())
         if what == "soft_reset" and self._state.wdt_ms is not None:  # the chip's watchdog runs on
             env["ESPNOW_MP_WDT_MS"] = str(self._state.wdt_ms)
+        if wifi is not None:
+            env["ESPNOW_MP_WIFI"] = wifi
         os.execve(sys.executable, [sys.executable] + sys.orig_argv[1:], env)
+
+
+def _wifi_kept():
+    """The radio and the Wi-Fi as a soft reset leaves them, for the next image (network)."""
+    import network
+    return network._soft_reset_state(_espnow.process_device())
 
 
 def _radio_off():

@@ -247,6 +247,47 @@ def _resume(device, kept):
         _start_attempt(device, state, dict(state["attempt"]))  # the old run's pending steps are stale now
 
 
+def _soft_reset_state(device):
+    """A process's soft reset (the launcher executed again): its radio and Wi-Fi as the port
+    leaves them, as a Python literal for the next image (ESPNOW_MP_WIFI). An attempt under way
+    keeps the time it has left."""
+    radio = {"active": [device.interface_active(i) for i in (STA_IF, AP_IF)],
+             "mac": [device.mac(i) for i in (STA_IF, AP_IF)], "channel": device.channel()}
+    try:
+        radio.update(txpower=device.tx_power(), long_range=device.long_range())
+    except OSError:
+        pass  # a real radio's are the system's
+    driver = _driver_state(device)
+    state = driver.get("_wifi")
+    if state is not None:
+        _settle(device, state)
+        if state["attempt"] is not None:
+            state = driver["_wifi"] = dict(state, attempt=dict(state["attempt"]))
+            state["attempt"]["ends"] -= _now(device)  # what is left of it
+    return repr({"radio": radio, "driver": driver})
+
+
+def _resume_soft_reset(text):
+    """The next image of a process that soft-reset: its radio and Wi-Fi as they were (_soft_reset_state)."""
+    import ast
+    carried = ast.literal_eval(text)
+    device, radio = _espnow.process_device(), carried["radio"]
+    for i in (STA_IF, AP_IF):
+        if device.mac(i) != radio["mac"][i]:
+            device.set_mac(i, radio["mac"][i])
+    device.set_channel(radio["channel"])
+    if "txpower" in radio:
+        device.set_tx_power(radio["txpower"])
+        device.set_long_range(radio["long_range"])
+    for i in (STA_IF, AP_IF):
+        device.set_interface_active(i, radio["active"][i])
+    state = carried["driver"].get("_wifi")
+    if state is not None and state["attempt"] is not None:
+        state["attempt"]["ends"] += _now(device)
+    for name, value in carried["driver"].items():
+        setattr(device, name, value)
+
+
 def _may_retry(state, count=False):
     """Whether the port tries again: forever (reconnects 0), or while attempts are left."""
     if state["reconnects"] == 0:

@@ -16,6 +16,13 @@ if os.environ.get("ESPNOW_ROUTERS"):
         sys.stderr.flush()
         os._exit(e.code if isinstance(e.code, int) else 2)
 
+if os.environ.get("ESPNOW_MP_WIFI"):
+    # A soft reset: MicroPython stops ESP-NOW, not the Wi-Fi; the radio comes back as it was,
+    # its station still joined (or its attempt going on).
+    import network  # noqa: E402
+
+    network._resume_soft_reset(os.environ.pop("ESPNOW_MP_WIFI"))
+
 if os.environ.get("ESPNOW_MP_WDT_MS"):
     # A soft reset of a script that started machine.WDT: the chip's watchdog runs on, counting
     # from the reset, whether or not the script imports machine again.

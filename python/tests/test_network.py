@@ -538,6 +538,19 @@ def test_a_process_station_joins_the_routers_its_launcher_is_given(tmp_path):
     assert "no router" not in r.stderr
 
 
+def test_a_process_soft_reset_keeps_the_connection_and_a_reset_forgets_the_drivers_settings(tmp_path):
+    # As under --sim (above), for a process: the launcher is executed again, and the radio and
+    # the Wi-Fi come back as the soft reset left them.
+    r = process(tmp_path, RESETS_SOFT_AND_HARD, "--router", "home:correcthorse@6")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert "soft True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
+    assert "joined True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
+    hard = [line for line in out if line.startswith("hard ")]
+    assert len(hard) == 1 and hard[0].startswith("hard False False 1000 1 -1 ESP_"), r.stdout  # the AP MAC's
+    assert hard[0].endswith(" 0.0.0.0"), r.stdout
+
+
 def test_a_router_no_router_could_be_stops_the_launcher_and_none_at_all_is_said_once(tmp_path):
     for args, message in ((["--router", "home:short@6"], "--router a router's WPA2 key has 8 to 63 characters"),
                           (["--router", "home@15"], "--router a router's channel is 1 to 14"),
