@@ -5,6 +5,7 @@ process is one device on the shared UDP air (ESPNOW_AIR, ESPNOW_MAC); tests
 make in-process airs with espnow_sim.Air, whose devices have their own.
 """
 import _espnow
+import micropython
 from _espnow import (ADDR_LEN, KEY_LEN, MAX_DATA_LEN, MAX_DATA_LEN_V2, MAX_ENCRYPT_PEER_NUM,
                      MAX_TOTAL_PEER_NUM, RATE_1M, RATE_2M, RATE_5M, RATE_11M, RATE_6M, RATE_12M,
                      RATE_24M, RATE_54M, RATE_LORA_250K, RATE_LORA_500K)
@@ -34,6 +35,14 @@ class ESPNow(_espnow.ESPNowBase):
 
     def __init__(self, *args, **kwargs):
         pass  # made once, in __new__
+
+    def irq(self, callback):
+        """callback(self) for each message received; what it raises is printed and the program
+        goes on, as MicroPython runs the callback it schedules."""
+        if callable(callback):
+            fn = callback
+            callback = lambda e: micropython._run_protected(fn, e)  # noqa: E731
+        return super().irq(callback)
 
     @classmethod
     def on(cls, device):

@@ -35,6 +35,7 @@ import _espnow
 import _machine_timers
 import espnow_sim
 import machine
+import micropython
 import network
 
 _local = threading.local()  # .copy: the _Copy whose code this thread runs, if any
@@ -118,7 +119,7 @@ class _Copy:
         try:
             while self.scheduled:
                 fn, arg = self.scheduled.popleft()
-                fn(arg)
+                micropython._run_protected(fn, arg, out=sys.stdout)  # the copy's own lines
         finally:
             self._running_scheduled = False
 
@@ -346,7 +347,7 @@ def _install_waits():
         if copy is None or not callable(callback):
             return real_irq(self, callback)
         copy.has_irq = True
-        return real_irq(self, lambda e: copy.as_current(callback, e))
+        return real_irq(self, lambda e: copy.as_current(micropython._run_protected, callback, e, sys.stdout))
 
     cls.any, cls.irq = any, irq
     selector = espnow_sim._VirtualSelector

@@ -120,7 +120,8 @@ class _ProcessBoard:
 
     def soft_call(self, fn, arg):
         """A soft interrupt's callback: an action of at() already runs between the script's steps."""
-        fn(arg)
+        import micropython
+        micropython._run_protected(fn, arg)
 
     def watchdog_reset(self):
         """The task watchdog resets the board (on the interrupts' thread)."""

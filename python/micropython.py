@@ -1,4 +1,7 @@
 """MicroPython's micropython module, the parts scripts use, on CPython."""
+import sys
+import traceback
+
 import _espnow
 
 
@@ -8,8 +11,21 @@ def const(expr):
 
 
 def schedule(fn, arg):
-    """Runs fn(arg) soon on the main thread, between bytecodes; RuntimeError when the queue is full."""
-    _espnow.schedule(fn, arg)
+    """Runs fn(arg) soon on the main thread, between bytecodes; RuntimeError when the queue is full.
+    What it raises is printed and the program goes on, as MicroPython runs scheduled callbacks."""
+    if not callable(fn):
+        raise TypeError("schedule(): fn is not callable")
+    _espnow.schedule(lambda a: _run_protected(fn, a), arg)
+
+
+def _run_protected(fn, arg, out=None):
+    """fn(arg) as MicroPython runs a scheduled or irq callback (mp_call_function_1_protected):
+    an Exception it raises is printed, with the callback's frames only (on `out`, by default
+    standard error, where CPython prints a script's own), and the program goes on."""
+    try:
+        fn(arg)
+    except Exception as e:  # noqa: B902 - a KeyboardInterrupt or SystemExit still ends the script
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next, file=out or sys.stderr)
 
 
 def alloc_emergency_exception_buf(size):

@@ -165,3 +165,43 @@ def test_timers_call_back_while_an_asyncio_loop_waits(tmp_path):
         asyncio.run(main())
         """, 1, "--sim-seconds", 3)
     assert out == ["ticks [300, 600, 900]"], out
+
+
+RAISING_CALLBACKS = """\
+import espnow, machine, micropython, network, time
+network.WLAN(network.STA_IF).active(True)
+e = espnow.ESPNow()
+e.active(True)
+e.add_peer(b"\\xff" * 6)
+
+
+def bad(what):
+    raise ValueError("from the %s callback" % what)
+
+
+e.irq(lambda e: bad("irq") if e.irecv(0)[0] else None)
+micropython.schedule(bad, "scheduled")
+time.sleep(0.01)
+machine.Timer(0, mode=machine.Timer.ONE_SHOT, period=10, callback=lambda t: bad("Timer"))
+time.sleep(0.2)  # every copy has booted (--boot-spread)
+e.send(b"\\xff" * 6, b"to the other copy")
+time.sleep(0.2)
+print("still running")
+"""
+
+
+def test_a_callback_that_raises_is_printed_and_the_script_goes_on(tmp_path):
+    # MicroPython runs scheduled and irq callbacks "protected": the exception is printed with
+    # the callback's frames, and the program goes on.
+    out = sim(tmp_path, RAISING_CALLBACKS, 2)
+    for what in ("scheduled", "Timer", "irq"):
+        assert out.count("ValueError: from the %s callback" % what) == 2, out
+    assert out.count("still running") == 2 and out.count("Traceback (most recent call last):") == 6, out
+    assert not any("espnow_simulate" in line or "micropython.py" in line for line in out), out
+
+    r = process(RAISING_CALLBACKS)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["still running"], r.stdout
+    for what in ("scheduled", "Timer"):  # alone on the air, its broadcast reaches no one
+        assert "ValueError: from the %s callback" % what in r.stderr, r.stderr
+    assert "micropython.py" not in r.stderr, r.stderr
