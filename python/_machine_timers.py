@@ -181,7 +181,12 @@ def feed_watchdog():
 
 def _watchdog_expired():
     ms = time.ticks_ms() if hasattr(time, "ticks_ms") else 0
+    if _board().state().log_level >= 1:  # esp.osdebug(None, esp.LOG_NONE) silences ESP-IDF's errors too
+        _print_task_wdt(ms)
+    _board().watchdog_reset()
+
+
+def _print_task_wdt(ms):
     print("E (%d) task_wdt: Task watchdog got triggered. The following tasks/users did not reset the "
           "watchdog in time:" % ms)
     print("E (%d) task_wdt:  - mp_task (CPU 0)" % ms)
-    _board().watchdog_reset()

@@ -297,6 +297,11 @@ class _SimBoard:
         except RuntimeError:
             pass
 
+    def flash(self):
+        """The copy's board's flash (esp32.NVS): it lasts through its resets and power cycles."""
+        copy = _current()
+        return copy.power.flash if copy is not None else self._process.flash()
+
     def watchdog_reset(self):
         """The task watchdog resets the copy's board now (a power cycle; from the simulation's step)."""
         copy = _current()
@@ -313,6 +318,12 @@ class _SimBoard:
         copy.power.next_boot = machine._BootState(cause, wake, copy.boot_state.rtc_memory, wdt_ms)
         copy.power.keep_radio = what == "soft_reset"  # MicroPython keeps the Wi-Fi up over a soft reset
         off_s = _FOREVER_S if off_ms is None else off_ms / 1000
+        if what == "deepsleep":
+            state = copy.boot_state
+            copy.power.sleep_wakes = (state.wake_ext0, state.wake_ext1) if state.wake_ext0 or state.wake_ext1 else None
+            reason = _pin_wake(copy.power)
+            if reason:  # the RTC's pads wake on a level: one already there wakes it at once
+                copy.power.next_boot.wake, copy.power.sleep_wakes, off_s = reason, None, 0
         sim = self._sim()
         sim.power_cycle(copy.power.index, sim.now(), off_s)
         del sim
@@ -506,13 +517,29 @@ class _Power:
         self.copy = None  # the script's run on it now, once it has booted
         self.keep_radio = False  # the next boot is a soft reset's: the chip, its radio included, was not reset
         self.driver_state = {}  # then what its Wi-Fi driver kept (network._driver_state)
+        self.flash = {}  # its NVS namespaces (esp32.NVS), erased at the run's start
+        self.sleep_wakes = None  # in a deep sleep, the pads that wake it: (ext0, ext1)
 
 
 class _Millivolts(int):
     """--gpio's LEVEL as a voltage (1650mV): what the pin's ADC reads."""
 
 
-def _drive(power, pin, level):
+def _pin_wake(power):
+    """Whether the pads the sleeping board's RTC watches (esp32.wake_on_ext0/ext1) are at
+    their waking levels: EXT0_WAKE or EXT1_WAKE, else 0."""
+    ext0, ext1 = power.sleep_wakes or (None, None)
+    if ext0 and power.pads.level(ext0[0]) == ext0[1]:
+        return machine.EXT0_WAKE
+    if ext1:
+        pins, any_high = ext1
+        levels = [power.pads.level(p) for p in pins]
+        if any(levels) if any_high else not any(levels):
+            return machine.EXT1_WAKE
+    return 0
+
+
+def _drive(power, pin, level, sim_ref=lambda: None):
     """--gpio: pad `pin` of the device driven to `level` (None: let go of
     both the level and a voltage; _Millivolts: a voltage for its ADC). An
     edge its irq listens for runs the handler at that instant, as the copy's
@@ -534,6 +561,11 @@ def _drive(power, pin, level):
         copy.as_current(handler, p)
         copy.device._events_signal()  # its sleep runs what the handler scheduled
     power.pads.change(pin, wire, run if copy is not None else lambda *_: None)
+    reason = _pin_wake(power) if power.copy is None else 0
+    sim = sim_ref()
+    if reason and sim is not None:  # a deep sleep's end: the board boots now
+        power.next_boot.wake, power.sleep_wakes = reason, None
+        sim.power_cycle(power.index, sim.now(), 0)
 
 
 def _radio_as_at_power_on(device, mac, ap_mac):
@@ -573,6 +605,7 @@ def _program(source, path, mac, power, boot_delay=0.0):
         elif power.keep_radio:
             network._resume(device, power.driver_state)
         power.keep_radio = False
+        power.sleep_wakes = None
         booted.append(True)
         copy.boot()  # its ticks and monotonic() start again, as after a reset; time() only at power-on
         if copy.boot_state.wdt_ms is not None:
@@ -706,8 +739,9 @@ def main(argv=None):
                        ap_mac=_device_ap_mac(i), position=(i % 16, i // 16), sta_active=False)
         if a.drift:
             sim.set_clock_drift(i, drifts.uniform(-a.drift, a.drift))
+    sim_ref = weakref.ref(sim)  # what the run's actions hold of it
     for device, pin, level, at in a.gpio:
-        sim.at(at, lambda power=powers[device - 1], pin=pin, level=level: _drive(power, pin, level))
+        sim.at(at, lambda power=powers[device - 1], pin=pin, level=level: _drive(power, pin, level, sim_ref))
     try:
         stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")
     finally:

@@ -22,6 +22,7 @@ Timer and WDT (_machine_timers) run on the board's clock: a Timer's callback
 is a soft interrupt's, run between the script's steps and in its waits; the
 watchdog resets the board (WDT_RESET) unless fed.
 """
+import ast
 import os
 import signal
 import sys
@@ -90,20 +91,29 @@ class _BootState:
         self.rtc_memory = rtc_memory
         self.wdt_ms = wdt_ms  # the task watchdog's timeout while it runs (a soft reset keeps it)
         self.wdt_deadline = None  # when it resets the board unless fed
+        self.log_level = 1  # ESP-IDF's log level (esp.osdebug): errors, as MicroPython builds have it
+        self.wake_ext0 = self.wake_ext1 = None  # esp32.wake_on_ext0/ext1's pads and levels
+        self.wake_touch = self.wake_ulp = False
 
 
 class _ProcessBoard:
     """The process is the board: it restarts by executing the launcher
     again, handing its boot state to the new image in the environment."""
 
-    _VARIABLES = ("ESPNOW_MP_RESET_CAUSE", "ESPNOW_MP_WAKE_REASON", "ESPNOW_MP_RTC_MEMORY", "ESPNOW_MP_WDT_MS")
+    _VARIABLES = ("ESPNOW_MP_RESET_CAUSE", "ESPNOW_MP_WAKE_REASON", "ESPNOW_MP_RTC_MEMORY", "ESPNOW_MP_WDT_MS",
+                  "ESPNOW_MP_FLASH")
 
     def __init__(self):
-        cause, wake, memory, wdt_ms = (os.environ.pop(name, None) for name in self._VARIABLES)
+        cause, wake, memory, wdt_ms, flash = (os.environ.pop(name, None) for name in self._VARIABLES)
         self._state = (_BootState(int(cause), int(wake), bytes.fromhex(memory), int(wdt_ms) if wdt_ms else None)
                        if cause else _BootState())
         self._pads = None  # made on first use (the class comes below)
         self._timers = {}
+        self._flash = ast.literal_eval(flash) if flash else {}
+
+    def flash(self):
+        """The flash's NVS namespaces (esp32.NVS): they last through the run's resets."""
+        return self._flash
 
     def timers(self):
         """The hardware timers made in this run, by id."""
@@ -161,6 +171,8 @@ class _ProcessBoard:
             env["ESPNOW_MP_WDT_MS"] = str(self._state.wdt_ms)
         if wifi is not None:
             env["ESPNOW_MP_WIFI"] = wifi
+        if self._flash:
+            env["ESPNOW_MP_FLASH"] = repr(self._flash)
         os.execve(sys.executable, [sys.executable] + sys.orig_argv[1:], env)
 
 

@@ -1,0 +1,125 @@
+"""The ESP32 port's esp and esp32 modules: osdebug, the flash's size, the
+die's temperature, NVS through resets, and the RTC's pads waking a deep
+sleep under --sim (the pads driven by --gpio, on virtual time)."""
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+AIR = "udp://239.255.77.%d:%d" % (150 + os.getpid() % 50, 30000 + os.getpid() % 20000)
+
+
+def sim(tmp_path, script, *args):
+    path = tmp_path / "script.py"
+    path.write_text(textwrap.dedent(script))
+    r = subprocess.run([LAUNCHER, "--sim", *map(str, args), path], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return [line.split(" ", 1)[1] for line in r.stdout.splitlines()]  # without the MAC
+
+
+NVS = """\
+import esp, esp32, machine
+esp.osdebug(None)
+nvs = esp32.NVS("app")
+try:
+    boots = nvs.get_i32("boots")
+except OSError as e:
+    print("erased flash", e.args)
+    boots = 0
+nvs.set_i32("boots", boots + 1)
+nvs.set_blob("peer", b"\\x02\\x00\\x00\\x00\\x00\\x09")
+nvs.commit()
+buf = bytearray(8)
+print("boot", boots, nvs.get_blob("peer", buf), bytes(buf[:6]), esp.flash_size(), esp32.raw_temperature())
+if boots == 0:
+    for call in (lambda: nvs.get_blob("peer", bytearray(2)), lambda: nvs.get_i32("peer"),
+                 lambda: esp32.NVS("sixteen-letters!"), lambda: nvs.set_i32("x", 1 << 31),
+                 lambda: nvs.erase_key("nope"), lambda: esp32.wake_on_ext0(machine.Pin(5), 0)):
+        try:
+            call()
+        except (OSError, OverflowError, ValueError) as e:
+            print(type(e).__name__, e.args)
+    machine.deepsleep(100)
+elif boots == 1:
+    machine.reset()
+elif boots == 2:
+    machine.soft_reset()
+else:
+    nvs.erase_key("peer")
+    print("peer erased", nvs.get_i32("boots"))
+"""
+
+NVS_OUT = [
+    "erased flash (-4354, 'ESP_ERR_NVS_NOT_FOUND')",
+    "boot 0 6 b'\\x02\\x00\\x00\\x00\\x00\\t' 4194304 128",
+    "OSError (-4364, 'ESP_ERR_NVS_INVALID_LENGTH')",
+    "OSError (-4354, 'ESP_ERR_NVS_NOT_FOUND')",  # the key holds a blob, not an i32
+    "OSError (-4361, 'ESP_ERR_NVS_KEY_TOO_LONG')",
+    "OverflowError ('overflow converting long int to machine word',)",
+    "OSError (-4354, 'ESP_ERR_NVS_NOT_FOUND')",
+    "ValueError ('invalid pin for wake',)",  # pad 5 is not one the RTC watches
+    "boot 1 6 b'\\x02\\x00\\x00\\x00\\x00\\t' 4194304 128",  # after a deep sleep
+    "boot 2 6 b'\\x02\\x00\\x00\\x00\\x00\\t' 4194304 128",  # a reset
+    "boot 3 6 b'\\x02\\x00\\x00\\x00\\x00\\t' 4194304 128",  # a soft reset
+    "peer erased 4",
+]
+
+
+def test_nvs_lasts_through_every_reset_of_the_run_and_says_what_the_port_says(tmp_path):
+    assert sim(tmp_path, NVS, 1, "--sim-seconds", 5) == NVS_OUT
+    path = tmp_path / "nvs.py"
+    path.write_text(NVS)
+    r = subprocess.run([LAUNCHER, path], capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, ESPNOW_AIR=AIR))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == NVS_OUT  # a process: the launcher executed again each time
+
+
+def test_osdebug_none_and_log_none_silences_the_task_watchdogs_error_line(tmp_path):
+    out = sim(tmp_path, """\
+        import esp, machine
+        if machine.reset_cause() == machine.WDT_RESET:
+            print("reset by the watchdog")
+        else:
+            esp.osdebug(None, esp.LOG_NONE)
+            machine.WDT(timeout=1000)
+            machine.lightsleep(2000)
+        """, 1, "--sim-seconds", 5)
+    assert out == ["reset by the watchdog"], out
+
+
+WAKE = """\
+import esp32, machine, time
+print("boot", machine.reset_cause(), machine.wake_reason(), "at", round(time.time() - 946684800, 3))
+button = machine.Pin(0, machine.Pin.IN, machine.Pin.PULL_UP)
+esp32.wake_on_ext0(button, esp32.WAKEUP_ALL_LOW)
+esp32.wake_on_ext1([machine.Pin(32), machine.Pin(33)], esp32.WAKEUP_ANY_HIGH)
+if machine.RTC().memory() == b"":
+    machine.RTC().memory(b"1")
+    machine.deepsleep()  # until the button or a sensor's line
+elif machine.RTC().memory() == b"1":
+    machine.RTC().memory(b"2")
+    print("button held:", button.value())
+    machine.deepsleep(10000)  # the RTC wakes on a level: at once, the button still down
+elif machine.RTC().memory() == b"2":
+    machine.RTC().memory(b"3")
+    while not button.value():
+        time.sleep(0.1)  # let go at 3.5 s
+    machine.deepsleep(10000)  # until pad 33 goes high
+else:
+    print("done")
+"""
+
+
+def test_the_rtcs_pads_wake_a_deep_sleep_on_their_levels(tmp_path):
+    out = sim(tmp_path, WAKE, 1, "--sim-seconds", 20, "--boot-spread", 0, "--gpio", "1:0=0@3", "--gpio", "1:0=1@3.5",
+              "--gpio", "1:33=1@6", "--gpio", "1:33=0@6.5")
+    assert out == [
+        "boot 1 0 at 0.0",  # power-on
+        "boot 4 2 at 3.0",  # DEEPSLEEP_RESET, EXT0_WAKE: the button pressed
+        "button held: 0",
+        "boot 4 2 at 3.0",  # again at once
+        "boot 4 3 at 6.0",  # EXT1_WAKE: pad 33 high
+        "done",
+    ], out
