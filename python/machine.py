@@ -417,9 +417,15 @@ class Pin:
         """handler(pin) on each edge the trigger names (IRQ_RISING,
         IRQ_FALLING or both); handler=None turns it off. Without arguments:
         the irq as it is. A hard handler runs at the edge; a soft one is
-        scheduled (micropython.schedule). Not emulated: wake= (no GPIO
-        wakes a sleeping board here)."""
+        scheduled (micropython.schedule). trigger=WAKE_LOW or WAKE_HIGH with
+        wake=DEEPSLEEP makes the pad the RTC's ext0 wake-up, as the ESP32
+        port does (esp32.wake_on_ext0); wake=SLEEP alone changes nothing here
+        (a light sleep is a sleep)."""
         pad = self._pad()
+        if trigger in (Pin.WAKE_LOW, Pin.WAKE_HIGH) and wake is not None:
+            self._wake_on_level(trigger, wake)
+        elif handler is not Pin._UNSET and _board.state().wake_ext0 and _board.state().wake_ext0[0] == self._id:
+            _board.state().wake_ext0 = None  # another irq on the pad ends its wake-up, as in the port
         if handler is not Pin._UNSET:
             if handler is not None and not callable(handler):
                 raise TypeError("handler must be callable or None")
@@ -430,6 +436,19 @@ class Pin:
             if pad.handler is not None:
                 _board.irq_set()
         return _PinIRQ(self)
+
+    def _wake_on_level(self, trigger, wake):
+        """The port's ext0 set-up from irq(): checked as it checks it."""
+        if isinstance(wake, bool) or not isinstance(wake, int) or not 2 <= wake <= 7:
+            raise ValueError("bad wake value")
+        state = _board.state()
+        if state.wake_touch:
+            raise ValueError("no resources")
+        import esp32
+        pin_id = esp32._pin_id(self)
+        if state.wake_ext0 is not None and state.wake_ext0[0] != pin_id:
+            raise ValueError("no resources")
+        state.wake_ext0 = (pin_id, trigger == Pin.WAKE_HIGH) if wake & DEEPSLEEP else None
 
     def __repr__(self):
         return "Pin(%s)" % (self._id,)

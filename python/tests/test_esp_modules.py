@@ -123,3 +123,25 @@ def test_the_rtcs_pads_wake_a_deep_sleep_on_their_levels(tmp_path):
         "boot 4 3 at 6.0",  # EXT1_WAKE: pad 33 high
         "done",
     ], out
+
+
+def test_a_pins_irq_with_a_wake_level_is_the_ext0_wake_up_as_in_the_port(tmp_path):
+    out = sim(tmp_path, """\
+        import machine, time
+        from machine import Pin
+        print("boot", machine.wake_reason(), "at", round(time.time() - 946684800, 3))
+        if machine.wake_reason() == 0:
+            for call in (lambda: Pin(0).irq(trigger=Pin.WAKE_LOW, wake=1),
+                         lambda: Pin(5).irq(trigger=Pin.WAKE_LOW, wake=machine.DEEPSLEEP)):
+                try:
+                    call()
+                except ValueError as e:
+                    print(e)
+            Pin(0, Pin.IN, Pin.PULL_UP).irq(trigger=Pin.WAKE_LOW, wake=machine.DEEPSLEEP)
+            try:
+                Pin(4).irq(trigger=Pin.WAKE_HIGH, wake=machine.DEEPSLEEP)  # ext0 has one pad
+            except ValueError as e:
+                print(e)
+            machine.deepsleep()
+        """, 1, "--sim-seconds", 5, "--boot-spread", 0, "--gpio", "1:0=0@2")
+    assert out == ["boot 0 at 0.0", "bad wake value", "invalid pin for wake", "no resources", "boot 2 at 2.0"], out
