@@ -10,6 +10,7 @@ stamps peers_table's time_ms with, and wraps at 2**30 as MicroPython's does.
 """
 import asyncio
 import gc
+import os
 import sys
 import threading
 import time
@@ -135,9 +136,17 @@ _ALIASES = {"uasyncio": "asyncio", "utime": "time", "usys": "sys", "uos": "os", 
             "uarray": "array", "usocket": "socket"}
 
 
+def _ilistdir(path="."):
+    """MicroPython's os.ilistdir: (name, type, inode, size), type 0x4000 for a folder, 0x8000 a file."""
+    for entry in os.scandir(path):
+        is_dir = entry.is_dir()
+        yield entry.name, 0x4000 if is_dir else 0x8000, entry.inode(), 0 if is_dir else entry.stat().st_size
+
+
 def install():
     for name in ("ticks_ms", "ticks_us", "ticks_cpu", "ticks_add", "ticks_diff", "sleep_ms", "sleep_us"):
         setattr(time, name, globals()[name])
+    os.ilistdir = _ilistdir
     gc.mem_alloc = mem_alloc
     gc.mem_free = mem_free
     asyncio.sleep_ms = _sleep_ms

@@ -18,19 +18,23 @@ copy's asyncio.run() runs an espnow_sim.VirtualEventLoop on its device.
 import argparse
 import builtins
 import collections
+import functools
 import gc
 import importlib.machinery
 import importlib.util
 import math
 import os
 import random
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
 import weakref
 
+import _copy_flash
 import _espnow
 import _machine_timers
 import espnow_sim
@@ -446,10 +450,11 @@ class _ScriptModules:
     board has its own comms.py): a copy's `import` finds them here, with
     the copy's builtins; anything else is the process's, shared."""
 
-    def __init__(self, folder, builtins_):
+    def __init__(self, folder, builtins_, flash):
         self._folder = folder
         self._modules = {}
-        self.builtins = dict(builtins_, __import__=self.import_)
+        self._os = _copy_flash.BoardOS(flash)  # its board's files, not the host's
+        self.builtins = dict(builtins_, __import__=self.import_, open=functools.partial(flash.open, _REAL_OPEN))
 
     def _is_local(self, top):
         return top not in _SHARED_AT_START and importlib.machinery.PathFinder.find_spec(top, [self._folder]) is not None
@@ -457,6 +462,8 @@ class _ScriptModules:
     def import_(self, name, globals=None, locals=None, fromlist=(), level=0):
         absolute = importlib.util.resolve_name("." * level + name, (globals or {}).get("__package__")) if level else name
         top = absolute.partition(".")[0]
+        if top in ("os", "uos"):
+            return self._os
         if top not in self._modules and not self._is_local(top):
             return _REAL_IMPORT(name, globals, locals, fromlist, level)
         module = self._load(absolute)
@@ -492,6 +499,7 @@ class _ScriptModules:
 
 
 _REAL_IMPORT = __import__
+_REAL_OPEN = open
 _SHARED_AT_START = frozenset(sys.modules) | frozenset(sys.builtin_module_names)
 
 
@@ -519,6 +527,7 @@ class _Power:
         self.driver_state = {}  # then what its Wi-Fi driver kept (network._driver_state)
         self.flash = {}  # its NVS namespaces (esp32.NVS), erased at the run's start
         self.sleep_wakes = None  # in a deep sleep, the pads that wake it: (ext0, ext1)
+        self.fs = None  # its flash filesystem (_copy_flash.Flash)
 
 
 class _Millivolts(int):
@@ -610,7 +619,7 @@ def _program(source, path, mac, power, boot_delay=0.0):
         copy.boot()  # its ticks and monotonic() start again, as after a reset; time() only at power-on
         if copy.boot_state.wdt_ms is not None:
             _machine_timers.feed_watchdog()  # a soft reset's: the chip's watchdog counts on from here
-        modules = _ScriptModules(folder, builtins.__dict__)
+        modules = _ScriptModules(folder, builtins.__dict__, power.fs)
         globals_ = {"__name__": "__main__", "__file__": path, "__builtins__": modules.builtins, "gc": gc}
         try:
             exec(compile(source, path, "exec"), globals_)
@@ -619,9 +628,9 @@ def _program(source, path, mac, power, boot_delay=0.0):
         except SystemExit as e:
             if isinstance(e.code, str):
                 print(e.code)  # as CPython says it on stderr; here with the copy's MAC
-        except BaseException:  # noqa: B902 - a copy's error ends that copy only, as on its own board
-            for line in traceback.format_exc().splitlines():
-                print(line)
+        except BaseException as e:  # noqa: B902 - a copy's error ends that copy only, as on its own board
+            for line in "".join(traceback.format_exception(type(e), e, e.__traceback__.tb_next)).splitlines():
+                print(line)  # from the script's own frames down, as a board shows it
         finally:
             power.copy = None  # off, or ended: no handler of it runs
             if power.keep_radio:  # MicroPython's soft reset stops ESP-NOW, not the Wi-Fi
@@ -692,6 +701,10 @@ def main(argv=None):
     parser.add_argument("--pcap", metavar="FILE",
                         help="every frame on the air (ESP-NOW, ACKs, the routers' beacons) to a pcap file "
                              "Wireshark opens: radiotap with channel, rate and signal, virtual time stamps")
+    parser.add_argument("--fs", metavar="DIR",
+                        help="keep each board's flash filesystem (what its copy wrote) in DIR/<its MAC>, there "
+                             "after the run; by default a temporary one, gone at the end. Every board starts "
+                             "with the script's folder, as if uploaded to each")
     parser.add_argument("script")
     # Optional: argparse takes REMAINDER for required, and named it missing with `script`.
     parser.add_argument("args", nargs=argparse.REMAINDER).required = False
@@ -733,6 +746,10 @@ def main(argv=None):
     # and two radios sending at once never hear each other.
     boots = random.Random(a.seed ^ 0xB0075)
     powers = [_Power(i) for i in range(a.devices)]
+    flash_root = a.fs or tempfile.mkdtemp(prefix="espnow-sim-flash-")
+    folder = os.path.dirname(os.path.abspath(a.script))
+    for i, power in enumerate(powers):
+        power.fs = _copy_flash.Flash(os.path.join(flash_root, _mac_text(_device_mac(i)).replace(":", "-")), folder)
     for i in range(a.devices):
         delay = boots.uniform(0.0, a.boot_spread / 1000.0)
         sim.add_device(_program(source, a.script, _device_mac(i), powers[i], delay), mac=_device_mac(i),
@@ -743,10 +760,14 @@ def main(argv=None):
     for device, pin, level, at in a.gpio:
         sim.at(at, lambda power=powers[device - 1], pin=pin, level=level: _drive(power, pin, level, sim_ref))
     try:
-        stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")
+        try:
+            stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")
+        finally:
+            network._simulation = None  # the other reference: the copies end below, not at exit
+        del sim  # ends the copies still running
     finally:
-        network._simulation = None  # the other reference: the copies end below, not at exit
-    del sim  # ends the copies still running
+        if not a.fs:
+            shutil.rmtree(flash_root, ignore_errors=True)
     return 128 + stopped if stopped else 0
 
 
