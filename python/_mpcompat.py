@@ -143,10 +143,23 @@ def _ilistdir(path="."):
         yield entry.name, 0x4000 if is_dir else 0x8000, entry.inode(), 0 if is_dir else entry.stat().st_size
 
 
+class _RequestsAsURequests:
+    """`import requests`, micropython-lib's name for urequests, when the host has no requests
+    of its own (last on sys.meta_path: an installed one wins)."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "requests":
+            return None
+        import importlib.util
+        return importlib.util.find_spec("urequests")
+
+
 def install():
     for name in ("ticks_ms", "ticks_us", "ticks_cpu", "ticks_add", "ticks_diff", "sleep_ms", "sleep_us"):
         setattr(time, name, globals()[name])
     os.ilistdir = _ilistdir
+    sys.meta_path.append(_RequestsAsURequests)
     gc.mem_alloc = mem_alloc
     gc.mem_free = mem_free
     asyncio.sleep_ms = _sleep_ms
