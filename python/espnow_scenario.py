@@ -28,6 +28,7 @@ import os
 import random
 import struct
 import sys
+import tempfile
 import time
 
 import espnow_sim
@@ -132,6 +133,7 @@ def run(path, as_json=False, pcap=None):
     sys.stdout = _launcher._PrefixedOutput(out)
     rng = random.Random(seed ^ 0x5CE7)
     flows = [_Flow(i, t, rng) for i, t in enumerate(scenario.get("traffic", []))]
+    flash_root = tempfile.TemporaryDirectory(prefix="espnow-sim-flash-")  # each program's board's own files
     for index, node in enumerate(scenario["nodes"]):
         text = node["mac"].lower()
         options = dict(mac=_mac(text), position=tuple(node.get("pos", (0.0, 0.0))), channel=int(node.get("channel", 1)),
@@ -140,8 +142,8 @@ def run(path, as_json=False, pcap=None):
             script = os.path.join(folder, node["program"])
             with open(script) as file:
                 source = file.read()
-            sim.add_device(_launcher._program(source, script, options["mac"], _launcher._Power(index)), sta_active=False,
-                           **options)
+            power = _launcher._Power(index, _launcher._board_flash(flash_root.name, options["mac"], script))
+            sim.add_device(_launcher._program(source, script, options["mac"], power), sta_active=False, **options)
         else:
             mine = [f for f in flows if f.from_text == text]
             sim.add_device(_traffic_node(sim, text, mine, flows), **options)
@@ -150,6 +152,7 @@ def run(path, as_json=False, pcap=None):
     wall = time.monotonic() - t0
     sim_seconds = sim.now()
     del sim  # ends the programs still running
+    flash_root.cleanup()
     sys.stdout.flush()
     sys.stdout = out
     summary = {"mode": "devices", "flows": [f.report() for f in flows], "sim_seconds": sim_seconds,

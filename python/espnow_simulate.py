@@ -503,6 +503,12 @@ _REAL_OPEN = open
 _SHARED_AT_START = frozenset(sys.modules) | frozenset(sys.builtin_module_names)
 
 
+def _board_flash(root, mac, script):
+    """A board's own flash in `root`, named for its MAC, with the script's folder uploaded."""
+    return _copy_flash.Flash(os.path.join(root, _mac_text(mac).replace(":", "-")),
+                             os.path.dirname(os.path.abspath(script)))
+
+
 class _Deadline:
     """A copy's pending interrupt (machine.Timer, machine.WDT); cancel() and it does not run."""
 
@@ -517,7 +523,7 @@ class _Power:
     and what its next boot knows (set by machine.reset() and deepsleep();
     a power cycle from outside boots it as from power-on)."""
 
-    def __init__(self, index):
+    def __init__(self, index, fs):
         self.index = index
         self.next_boot = None
         self.rtc_origin_ns = None  # the device's clock at power-on
@@ -527,7 +533,7 @@ class _Power:
         self.driver_state = {}  # then what its Wi-Fi driver kept (network._driver_state)
         self.flash = {}  # its NVS namespaces (esp32.NVS), erased at the run's start
         self.sleep_wakes = None  # in a deep sleep, the pads that wake it: (ext0, ext1)
-        self.fs = None  # its flash filesystem (_copy_flash.Flash)
+        self.fs = fs  # its flash filesystem (_copy_flash.Flash)
 
 
 class _Millivolts(int):
@@ -745,11 +751,8 @@ def main(argv=None):
     # copies started in the same nanosecond would send in lockstep for ever,
     # and two radios sending at once never hear each other.
     boots = random.Random(a.seed ^ 0xB0075)
-    powers = [_Power(i) for i in range(a.devices)]
     flash_root = a.fs or tempfile.mkdtemp(prefix="espnow-sim-flash-")
-    folder = os.path.dirname(os.path.abspath(a.script))
-    for i, power in enumerate(powers):
-        power.fs = _copy_flash.Flash(os.path.join(flash_root, _mac_text(_device_mac(i)).replace(":", "-")), folder)
+    powers = [_Power(i, _board_flash(flash_root, _device_mac(i), a.script)) for i in range(a.devices)]
     for i in range(a.devices):
         delay = boots.uniform(0.0, a.boot_spread / 1000.0)
         sim.add_device(_program(source, a.script, _device_mac(i), powers[i], delay), mac=_device_mac(i),
