@@ -287,7 +287,8 @@ class _SimBoard:
             if not deadline.cancelled and copy.power.copy is copy:
                 copy.as_current(action)
                 copy.device._events_signal()
-        sim.at(sim.now() + max(0, due_ns - copy.clock_ns()) / 1e9, fire)
+        when_ns = round(sim.now() * 1e9) + max(0, due_ns - copy.clock_ns())
+        sim.at((when_ns + 0.5) / 1e9, fire)  # at() truncates to the nanosecond: this is when_ns itself
         return deadline
 
     def soft_call(self, fn, arg):
