@@ -157,14 +157,14 @@ def test_timers_call_back_while_an_asyncio_loop_waits(tmp_path):
     out = sim(tmp_path, """\
         import asyncio, machine, time
         ticks = []
-        machine.Timer(0, period=300, callback=lambda t: ticks.append(time.ticks_ms()))
+        machine.Timer(0, period=200, callback=lambda t: ticks.append(time.ticks_ms()))
 
         async def main():
-            await asyncio.sleep(1)
+            await asyncio.sleep(1.5)
             print("ticks", ticks)
         asyncio.run(main())
         """, 1, "--sim-seconds", 3)
-    assert out == ["ticks [300, 600, 900]"], out
+    assert out == ["ticks [200, 400, 600, 800, 1000, 1200, 1400]"], out  # each on its millisecond
 
 
 RAISING_CALLBACKS = """\
