@@ -89,7 +89,10 @@ class Interrupts:
             if deadline.urgent:
                 deadline.action()
             elif signal_main:
-                signal.pthread_kill(self._main, _SIGNAL)
+                try:
+                    signal.pthread_kill(self._main, _SIGNAL)
+                except ProcessLookupError:
+                    return  # the main thread has ended: nothing runs callbacks any more
 
     def _handler(self, signum, frame):
         """The due actions, in turn, never one within another; what one raises goes on into
