@@ -75,6 +75,16 @@ def idle():
     time.sleep(0)
 
 
+def bitstream(pin, encoding, timing, buf):
+    """Bits sent on a pin at the given timings (encoding 0: high-low pairs, as WS2812 LEDs
+    take them); nothing is wired to take them here."""
+    if encoding != 0:
+        raise ValueError("encoding must be 0")
+    if len(timing) != 4:
+        raise ValueError("timing must have 4 values")
+    bytes(memoryview(buf))  # any buffer, as the port takes
+
+
 def lightsleep(time_ms=None):
     if time_ms is None:
         raise ValueError("lightsleep() without a time would sleep for ever: nothing here wakes it")

@@ -145,3 +145,22 @@ def test_a_pins_irq_with_a_wake_level_is_the_ext0_wake_up_as_in_the_port(tmp_pat
             machine.deepsleep()
         """, 1, "--sim-seconds", 5, "--boot-spread", 0, "--gpio", "1:0=0@2")
     assert out == ["boot 0 at 0.0", "bad wake value", "invalid pin for wake", "no resources", "boot 2 at 2.0"], out
+
+
+def test_neopixel_keeps_its_pixels_in_the_leds_order(tmp_path):
+    out = sim(tmp_path, """\
+        import machine, neopixel
+        np = neopixel.NeoPixel(machine.Pin(8), 3)
+        np[0] = (255, 0, 0)
+        np[-1] = (0, 0, 9)
+        np.write()
+        print(len(np), np[0], np[2], bytes(np.buf))
+        np.fill((1, 2, 3))
+        print(np[1], bytes(np.buf))
+        try:
+            np[3] = (0, 0, 0)
+        except IndexError as e:
+            print(e)
+        """, 1, "--sim-seconds", 1)
+    assert out == ["3 (255, 0, 0) (0, 0, 9) b'\\x00\\xff\\x00\\x00\\x00\\x00\\x00\\x00\\t'",
+                   "(1, 2, 3) b'\\x02\\x01\\x03\\x02\\x01\\x03\\x02\\x01\\x03'", "NeoPixel index out of range"], out
