@@ -164,3 +164,14 @@ def test_neopixel_keeps_its_pixels_in_the_leds_order(tmp_path):
         """, 1, "--sim-seconds", 1)
     assert out == ["3 (255, 0, 0) (0, 0, 9) b'\\x00\\xff\\x00\\x00\\x00\\x00\\x00\\x00\\t'",
                    "(1, 2, 3) b'\\x02\\x01\\x03\\x02\\x01\\x03\\x02\\x01\\x03'", "NeoPixel index out of range"], out
+
+
+def test_a_boot_py_that_starts_webrepl_and_sets_the_clock_by_ntp_goes_on(tmp_path):
+    out = sim(tmp_path, """\
+        import esp, ntptime, webrepl
+        esp.osdebug(None)
+        webrepl.start()
+        ntptime.settime()
+        print("ntp", ntptime.time())  # seconds since 2000: the simulation's clock starts there
+        """, 1, "--sim-seconds", 1, "--boot-spread", 0)
+    assert out == ["WebREPL is not configured, run 'import webrepl_setup'", "ntp 0"], out
