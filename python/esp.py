@@ -25,6 +25,16 @@ def osdebug(uart, level=LOG_ERROR):
     machine._board.state().log_level = min(max(level, LOG_NONE), LOG_VERBOSE) if uart is None else LOG_ERROR
 
 
+def dht_readinto(pin, buf):
+    """A DHT sensor's 5 bytes from the pad it is wired to (espnow-python's --dht); with
+    none there the read times out, as on a board: OSError 110 (ETIMEDOUT)."""
+    pin_id = pin._id if isinstance(pin, machine.Pin) else pin
+    answer = machine._board.pads().sensors.get(pin_id)
+    if answer is None:
+        raise OSError(110, "ETIMEDOUT")
+    memoryview(buf).cast("B")[:5] = answer
+
+
 def flash_size():
     return _FLASH_SIZE
 

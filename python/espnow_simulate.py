@@ -35,6 +35,7 @@ import traceback
 import weakref
 
 import _copy_flash
+import _dht_sensor
 import _espnow
 import _machine_timers
 import espnow_sim
@@ -677,6 +678,21 @@ def _gpio_drive(text):
     return device, pin, level, at
 
 
+def _dht(text):
+    """--dht DEVICE:PIN=[dht11:]CELSIUS,HUMIDITY@SECONDS as (device, pin, answer, seconds)."""
+    try:
+        device, rest = text.split(":", 1)
+        rest, at = rest.rsplit("@", 1)
+        device, at = int(device), float(at)
+        if device < 1 or not 0 <= at <= 1e9:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError("takes DEVICE:PIN=[dht11:|dht22:]CELSIUS,HUMIDITY@SECONDS, got %r"
+                                         % text) from None
+    pin, answer = _dht_sensor.parse(rest)
+    return device, pin, answer, at
+
+
 def _router(text):
     """--router SSID[:KEY]@CHANNEL[,X,Y] as (ssid, key, channel, (x, y))."""
     try:
@@ -701,6 +717,10 @@ def main(argv=None):
                              "it go), as a button would, or put a voltage on it for its ADC (1650mV); repeat it. "
                              "A button to ground on pin 0 of device 1, pressed at 5 s for 200 ms: "
                              "--gpio 1:0=0@5 --gpio 1:0=z@5.2")
+    parser.add_argument("--dht", action="append", default=[], type=_dht, metavar="DEVICE:PIN=[dht11:]C,RH@S",
+                        help="from S virtual seconds, a DHT22 (or a DHT11) on device DEVICE's pin PIN reads "
+                             "C degrees Celsius and RH %% humidity (the dht module's measure()); repeat it to "
+                             "change the readings over time: --dht 1:4=21.5,45@0 --dht 1:4=23,50@60")
     parser.add_argument("--router", action="append", default=[], type=_router, metavar="SSID[:KEY]@CH[,X,Y]",
                         help="a router on channel CH at X,Y metres (default 0,0, device 1's place) that the "
                              "devices' WLAN.scan() finds and WLAN.connect() joins (WPA2 with a KEY of 8..63 "
@@ -726,9 +746,10 @@ def main(argv=None):
         parser.error("--drift must be 0..100000 ppm")
     if not 0.0 <= a.boot_spread <= 1e6:
         parser.error("--boot-spread must be 0..1000000 ms")
-    for device, *_ in a.gpio:
-        if device > a.devices:
-            parser.error("--gpio: there is no device %d of %d" % (device, a.devices))
+    for option, drives in (("--gpio", a.gpio), ("--dht", a.dht)):
+        for device, *_ in drives:
+            if device > a.devices:
+                parser.error("%s: there is no device %d of %d" % (option, device, a.devices))
     try:
         with open(a.script) as f:
             source = f.read()
@@ -763,6 +784,8 @@ def main(argv=None):
     sim_ref = weakref.ref(sim)  # what the run's actions hold of it
     for device, pin, level, at in a.gpio:
         sim.at(at, lambda power=powers[device - 1], pin=pin, level=level: _drive(power, pin, level, sim_ref))
+    for device, pin, answer, at in a.dht:
+        sim.at(at, lambda power=powers[device - 1], pin=pin, answer=answer: power.pads.sensors.__setitem__(pin, answer))
     try:
         try:
             stopped = _run_until_signal(sim, a.sim_seconds, "espnow-python --sim")

@@ -157,7 +157,11 @@ class _ProcessBoard:
 
     def pads(self):
         if self._pads is None:
+            import _dht_sensor
             self._pads = _Pads()
+            for line in os.environ.get("ESPNOW_DHT", "").splitlines():  # the launcher's --dht, checked at start
+                pin, answer = _dht_sensor.parse(line)
+                self._pads.sensors[pin] = answer
         return self._pads
 
     def irq_set(self):
@@ -294,6 +298,7 @@ class _Pads:
         self.pads = {}
         self.driven = {}
         self.millivolts = {}  # voltages put on pads (an ADC's input), apart from the levels
+        self.sensors = {}  # DHT sensors wired to pads: what each answers (espnow-python's --dht)
 
     def voltage_mv(self, id):
         """What an ADC sees on the pad: the voltage put on it, else its level at 3.3 V."""

@@ -16,6 +16,20 @@ if os.environ.get("ESPNOW_ROUTERS"):
         sys.stderr.flush()
         os._exit(e.code if isinstance(e.code, int) else 2)
 
+if os.environ.get("ESPNOW_DHT"):
+    # The launcher's --dht sensors, checked now: a bad one ends the run before the script starts.
+    import argparse  # noqa: E402
+
+    import _dht_sensor  # noqa: E402
+
+    for line in os.environ["ESPNOW_DHT"].splitlines():
+        try:
+            _dht_sensor.parse(line)
+        except argparse.ArgumentTypeError as e:
+            sys.stderr.write("espnow-python: --dht %s\n" % e)
+            sys.stderr.flush()
+            os._exit(2)
+
 if os.environ.get("ESPNOW_MP_WIFI"):
     # A soft reset: MicroPython stops ESP-NOW, not the Wi-Fi; the radio comes back as it was,
     # its station still joined (or its attempt going on).

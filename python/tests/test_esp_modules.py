@@ -175,3 +175,37 @@ def test_a_boot_py_that_starts_webrepl_and_sets_the_clock_by_ntp_goes_on(tmp_pat
         print("ntp", ntptime.time())  # seconds since 2000: the simulation's clock starts there
         """, 1, "--sim-seconds", 1, "--boot-spread", 0)
     assert out == ["WebREPL is not configured, run 'import webrepl_setup'", "ntp 0"], out
+
+
+DHT = """\
+import dht, machine, time
+sensors = dht.DHT22(machine.Pin(4)), dht.DHT11(machine.Pin(5))
+for _ in range(3):
+    line = [time.ticks_ms()]
+    for s in sensors:
+        try:
+            s.measure()
+            line += [s.temperature(), s.humidity()]
+        except OSError as e:
+            line.append("OSError %d" % e.errno)  # nothing on the pin: the read times out
+    print(*line)
+    time.sleep(1)
+"""
+
+
+def test_a_dht_sensor_on_a_pin_reads_what_dht_gives_and_none_times_out(tmp_path):
+    out = sim(tmp_path, DHT, 1, "--sim-seconds", 5, "--boot-spread", 0, "--dht", "1:4=21.5,45@0.5",
+              "--dht", "1:4=-3.2,60.1@1.5", "--dht", "1:5=dht11:22,40@0")
+    assert out == ["0 OSError 110 22 40", "1000 21.5 45.0 22 40", "2000 -3.2 60.1 22 40"], out
+    path = tmp_path / "process.py"
+    path.write_text(DHT.replace("range(3)", "range(1)"))
+    env = dict(os.environ, ESPNOW_AIR=AIR)
+    r = subprocess.run([LAUNCHER, "--dht", "4=19,40", path], capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split()[1:] == ["19.0", "40.0", "OSError", "110"], r.stdout
+    for args, message in ((["--dht", "4=dht22:90,40", path], "a dht22 measures -40..80 C and 0..100 %"),
+                          (["--dht", "4=dht33:9,40", path], "the sensor is dht11 or dht22"),
+                          (["--sim", "1", "--dht", "2:4=9,40@0", path], "--dht: there is no device 2 of 1"),
+                          (["--sim", "1", "--dht", "1:4=9,40", path], "takes DEVICE:PIN=")):
+        r = subprocess.run([LAUNCHER, *args], capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 2 and message in r.stderr, (args, r.returncode, r.stderr)
