@@ -209,3 +209,16 @@ def test_a_dht_sensor_on_a_pin_reads_what_dht_gives_and_none_times_out(tmp_path)
                           (["--sim", "1", "--dht", "1:4=9,40", path], "takes DEVICE:PIN=")):
         r = subprocess.run([LAUNCHER, *args], capture_output=True, text=True, timeout=60, env=env)
         assert r.returncode == 2 and message in r.stderr, (args, r.returncode, r.stderr)
+
+
+def test_the_dht_door_sensor_example_wakes_on_its_timer_and_its_door():
+    example = Path(__file__).resolve().parents[2] / "examples" / "python" / "mp_dht_door_sensor.py"
+    r = subprocess.run([LAUNCHER, "--sim", "3", "--sim-seconds", "60", "--dht", "2:4=21.5,45@0",
+                        "--dht", "3:4=19.2,61@0", "--dht", "2:4=22,44@35", "--gpio", "2:0=0@40", "--gpio", "2:0=z@41",
+                        example], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["02:00:00:00:00:01 02: power-on, 21.5 C 45.0 %",
+                                     "02:00:00:00:00:01 03: power-on, 19.2 C 61.0 %",
+                                     "02:00:00:00:00:01 02: timer, 21.5 C 45.0 %",
+                                     "02:00:00:00:00:01 03: timer, 19.2 C 61.0 %",
+                                     "02:00:00:00:00:01 02: door opened, 22.0 C 44.0 %"], r.stdout
