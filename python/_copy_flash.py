@@ -74,6 +74,8 @@ class Flash:
             if found is None:
                 raise self._missing(path)
             return real_open(found, mode, *args, **kwargs)
+        if "x" in mode and self.where(path) is not None:  # an uploaded file exists on the board too
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
         own = self.own_path(path, keep="a" in mode or "+" in mode)
         parent = os.path.dirname(own)
         if not os.path.isdir(parent) and self.where(posixpath.dirname(self.board_path(path))) is not None:

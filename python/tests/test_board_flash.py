@@ -20,7 +20,8 @@ if machine.reset_cause() != machine.SOFT_RESET:  # the first boot
     os.rename("data/log.txt", "data/first.txt")
     os.chdir("data")
     print("in", os.getcwd(), list(os.ilistdir()), os.stat("first.txt")[6])
-    for call in (lambda: open("/config.txt"), lambda: os.remove("nope"), lambda: os.mkdir("/data")):
+    for call in (lambda: open("/config.txt"), lambda: os.remove("nope"), lambda: os.mkdir("/data"),
+                 lambda: open("/main.py", "x")):
         try:
             call()
         except OSError as e:
@@ -52,6 +53,7 @@ def test_each_board_has_its_own_flash_with_the_uploaded_folder_and_keeps_it_thro
             "OSError 2",  # the file it removed
             "OSError 2",
             "OSError 17",  # EEXIST
+            "OSError 17",  # main.py was uploaded: it is there to create exclusively
             "after the reset ['data', 'main.py'] boot of %s" % n,  # each its own log, config.txt gone
         ], out
         assert (tmp_path / "flash" / ("02-00-00-00-00-" + n) / "data" / "first.txt").read_text() == "boot of %s\n" % n
@@ -61,7 +63,7 @@ def test_each_board_has_its_own_flash_with_the_uploaded_folder_and_keeps_it_thro
 def test_without_fs_the_flash_is_temporary(tmp_path):
     before = {p for p in Path("/tmp").iterdir() if p.name.startswith("espnow-sim-flash-")}
     _, out = run(tmp_path)
-    assert len(out) == 12
+    assert len(out) == 14
     assert {p for p in Path("/tmp").iterdir() if p.name.startswith("espnow-sim-flash-")} <= before
 
 
