@@ -383,3 +383,14 @@ def test_a_reader_that_goes_away_ends_the_run_quietly():
         p.kill()
     assert p.returncode == 128 + signal.SIGPIPE
     assert b"Traceback" not in err, err
+
+
+def test_the_launcher_says_what_it_is_with_help_and_version():
+    # A new user's first try: the launcher's own usage, not python3's.
+    r = subprocess.run([LAUNCHER, "--help"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("usage: espnow-python "), r.stdout
+    for said in ("--sim N", "--router SSID", "--dht PIN=", "ESPNOW_AIR", "ESPNOW_RADIO", "ESPNOW_MAC", "docs/python.md"):
+        assert said in r.stdout, said
+    assert subprocess.run([LAUNCHER, "-h"], capture_output=True, text=True, timeout=60).stdout == r.stdout
+    r = subprocess.run([LAUNCHER, "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("espnow-python ") and "(ESP-NOW for C++), Python 3." in r.stdout
