@@ -106,14 +106,12 @@ class Flash:
 
     def remove(self, path):
         board = self.board_path(path)
-        found = self.where(path)
-        if found is None:
+        if self.where(path) is None:
             raise self._missing(path)
         own = self._host(self.own, board)
         if os.path.lexists(own):
             os.remove(own)
-        if self.uploaded is not None and os.path.lexists(self._host(self.uploaded, board)):
-            self.removed.add(board)
+        self.remove_uploaded(path)
 
     def rename(self, old, new):
         if self.where(old) is None:
@@ -125,6 +123,7 @@ class Flash:
         self.remove_uploaded(old)
 
     def remove_uploaded(self, path):
+        """The uploaded file at `path`, if there is one, is gone from this board."""
         board = self.board_path(path)
         if self.uploaded is not None and os.path.lexists(self._host(self.uploaded, board)):
             self.removed.add(board)

@@ -43,7 +43,9 @@ class Timer:
             self = cls._made(id)
         elif 0 <= id < _HARDWARE_TIMERS:
             timers = _board().timers()
-            self = timers.get(id) or timers.setdefault(id, cls._made(id))
+            self = timers.get(id)
+            if self is None:
+                self = timers[id] = cls._made(id)
         else:
             raise ValueError("invalid Timer number, max %d" % _HARDWARE_TIMERS)
         if args or kwargs:

@@ -1,9 +1,16 @@
 """Fixtures for tests of ESP-NOW code on an in-process air (espnow_sim):
 `air` is a fresh air; `a` and `b` are two devices on it, STA active, channel 1;
 `ea`/`eb` their ESPNow objects, already active, with B a peer of A."""
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
 import pytest
 
 import espnow_sim
+
+LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
 
 A = b"\x02\xaa\xaa\xaa\xaa\xaa"
 B = b"\x02\xbb\xbb\xbb\xbb\xbb"
@@ -52,3 +59,13 @@ def pair(ea, eb):
 
 def oserror_name(excinfo):
     return excinfo.value.args[1]
+
+
+def sim_lines(tmp_path, script, *args):
+    """`espnow-python --sim ARGS` on `script` (dedented), which must end well: the lines its
+    copies printed, without their MACs."""
+    path = tmp_path / "script.py"
+    path.write_text(textwrap.dedent(script))
+    r = subprocess.run([LAUNCHER, "--sim", *map(str, args), path], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return [line.split(" ", 1)[1] for line in r.stdout.splitlines()]

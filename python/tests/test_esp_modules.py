@@ -3,19 +3,11 @@ die's temperature, NVS through resets, and the RTC's pads waking a deep
 sleep under --sim (the pads driven by --gpio, on virtual time)."""
 import os
 import subprocess
-import textwrap
 from pathlib import Path
 
-LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+from conftest import LAUNCHER, sim_lines as sim
+
 AIR = "udp://239.255.77.%d:%d" % (150 + os.getpid() % 50, 30000 + os.getpid() % 20000)
-
-
-def sim(tmp_path, script, *args):
-    path = tmp_path / "script.py"
-    path.write_text(textwrap.dedent(script))
-    r = subprocess.run([LAUNCHER, "--sim", *map(str, args), path], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return [line.split(" ", 1)[1] for line in r.stdout.splitlines()]  # without the MAC
 
 
 NVS = """\

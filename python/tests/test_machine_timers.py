@@ -4,18 +4,10 @@ on the process, with a deadline)."""
 import os
 import subprocess
 import textwrap
-from pathlib import Path
 
-LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
+from conftest import LAUNCHER, sim_lines as sim
+
 AIR = "udp://239.255.77.%d:%d" % (100 + os.getpid() % 50, 30000 + os.getpid() % 20000)
-
-
-def sim(tmp_path, script, *args):
-    path = tmp_path / "script.py"
-    path.write_text(textwrap.dedent(script))
-    r = subprocess.run([LAUNCHER, "--sim", *map(str, args), path], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return [line.split(" ", 1)[1] for line in r.stdout.splitlines()]  # without the MAC
 
 
 def process(script, stdin=None, args=None):
@@ -175,15 +167,20 @@ e.active(True)
 e.add_peer(b"\\xff" * 6)
 
 
+called = []
+
+
 def bad(what):
+    called.append(what)
     raise ValueError("from the %s callback" % what)
 
 
 e.irq(lambda e: bad("irq") if e.irecv(0)[0] else None)
 micropython.schedule(bad, "scheduled")
-time.sleep(0.01)
 machine.Timer(0, mode=machine.Timer.ONE_SHOT, period=10, callback=lambda t: bad("Timer"))
-time.sleep(0.2)  # every copy has booted (--boot-spread)
+while len(called) < 2:
+    time.sleep(0.01)  # until both have run (and raised)
+time.sleep(0.2)  # under --sim, until every copy has booted (--boot-spread)
 e.send(b"\\xff" * 6, b"to the other copy")
 time.sleep(0.2)
 print("still running")
