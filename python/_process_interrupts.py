@@ -5,8 +5,8 @@ beside the program.
 One thread waits for the next deadline. When one is due it interrupts the
 main thread with a signal, whose handler runs the due actions there, between
 the script's steps and inside its waits (time.sleep, select, and a blocking
-ESPNow.recv, which asks for signals every 50 ms), as a board runs its
-scheduled callbacks. An urgent action (the watchdog's reset) runs on the
+ESPNow receive or sync send, which the thread wakes to take the signal), as a
+board runs its scheduled callbacks. An urgent action (the watchdog's reset) runs on the
 thread itself: a board's watchdog resets a program that never gives way.
 
 The handler is installed with SA_RESTART, so the main thread's sends and
@@ -16,6 +16,7 @@ import collections
 import heapq
 import itertools
 import signal
+import sys
 import threading
 import time
 
@@ -88,11 +89,20 @@ class Interrupts:
                     signal_main, self._signalled = not self._signalled, True
             if deadline.urgent:
                 deadline.action()
-            elif signal_main:
-                try:
-                    signal.pthread_kill(self._main, _SIGNAL)
-                except ProcessLookupError:
-                    return  # the main thread has ended: nothing runs callbacks any more
+            elif signal_main and not self._signal_main():
+                return  # the main thread has ended: nothing runs callbacks any more
+
+    def _signal_main(self):
+        """Signals the main thread, and wakes a blocking ESPNow call there to take the
+        signal now (it asks every 50 ms otherwise). False once the main thread has ended."""
+        try:
+            signal.pthread_kill(self._main, _SIGNAL)
+        except ProcessLookupError:
+            return False
+        espnow_binding = sys.modules.get("_espnow")  # not imported: no ESPNow call waits
+        if espnow_binding is not None:
+            espnow_binding._interrupt_waits()
+        return True
 
     def _handler(self, signum, frame):
         """The due actions, in turn, never one within another; what one raises goes on into

@@ -121,6 +121,23 @@ std::shared_ptr<PyDevice> process_device() {
   return g_process_device;
 }
 
+// The process's blocked receive or send asks for signals now, not at its
+// next 50 ms poll (see ESPNow::interrupt_waits): the board's interrupts
+// thread calls this right after it signals the script's thread.
+namespace {
+void interrupt_process_waits() {
+  std::shared_ptr<PyDevice> device;
+  {
+    std::lock_guard lk(g_process_mutex);
+    device = g_process_device;
+  }
+  if (device) {
+    pyb::gil_scoped_release nogil;
+    device->espnow().interrupt_waits();
+  }
+}
+}  // namespace
+
 void shutdown_process_device() {
   std::shared_ptr<PyDevice> device;
   {
@@ -258,6 +275,8 @@ void bind_devices(pyb::module_& m) {
         return kept;
       }, "The process's device on the UDP air, made on first use; always the same object.");
   m.def("_shutdown", &shutdown_process_device);
+  m.def("_interrupt_waits", &interrupt_process_waits,
+        "The process device's blocked receive or send asks for signals at once (none made: nothing).");
 }
 
 }  // namespace espnow::py

@@ -145,6 +145,32 @@ def test_in_a_process_timers_call_back_in_sleeps_and_receives_and_the_watchdog_r
     assert r.returncode == 1 and "cannot be read again" in r.stderr, (r.returncode, r.stderr)
 
 
+def test_in_a_process_a_timer_due_inside_a_blocking_recv_calls_back_inside_it():
+    # The receive asks for signals every 50 ms by itself; a timer due 5 ms into
+    # a 45 ms receive runs inside it only if the signal wakes the receive. On a
+    # board it runs at once. One trial in five is enough to tell (without the
+    # wake-up none can), and leaves 40 ms of slack each for a busy host.
+    r = process("""\
+        import espnow, machine, network
+        network.WLAN(network.STA_IF).active(True)
+        e = espnow.ESPNow()
+        e.active(True)
+        state = {"receiving": False, "inside": 0, "calls": 0}
+        def tick(t):
+            state["calls"] += 1
+            state["inside"] += state["receiving"]
+        for trial in range(5):
+            machine.Timer(0, mode=machine.Timer.ONE_SHOT, period=5, callback=tick)
+            state["receiving"] = True
+            e.recv(45)
+            state["receiving"] = False
+        print(state["calls"], state["inside"] >= 1, state["inside"])
+        """)
+    assert r.returncode == 0, r.stderr
+    calls, inside, count = r.stdout.split()
+    assert (calls, inside) == ("5", "True"), r.stdout
+
+
 def test_timers_call_back_while_an_asyncio_loop_waits(tmp_path):
     out = sim(tmp_path, """\
         import asyncio, machine, time

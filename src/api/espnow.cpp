@@ -52,26 +52,45 @@ bool interrupt_requested(Lock& lock, const Interrupt& interrupt) {
 
 enum class WaitEnd { ready, timed_out, interrupted };
 
+// When a wait with an Interrupt asks it: every kInterruptPoll, and at once
+// after ESPNow::interrupt_waits() (`calls`, which it counts).
+class InterruptSchedule {
+ public:
+  InterruptSchedule(const Clock& clock, const std::atomic<std::uint64_t>& calls)
+      : clock_(clock), calls_(calls), seen_(calls.load()), next_(clock.now() + kInterruptPoll) {}
+  std::chrono::nanoseconds next() const { return next_; }
+  bool due(std::chrono::nanoseconds now) const { return now >= next_ || calls_.load() != seen_; }
+  void asked() {
+    seen_ = calls_.load();
+    next_ = clock_.now() + kInterruptPoll;
+  }
+
+ private:
+  const Clock& clock_;
+  const std::atomic<std::uint64_t>& calls_;
+  std::uint64_t seen_;
+  std::chrono::nanoseconds next_;
+};
+
 // The shell's one wait: blocks on `cv`, on `clock`, for as long as the core's
-// `step(now)` says; with an interrupt, asking it every kInterruptPoll.
+// `step(now)` says; with an interrupt, asking it as `schedule` says.
 template <class Step>
 WaitEnd wait_for_core(Clock& clock, std::unique_lock<std::mutex>& lk, std::condition_variable& cv,
-                      const Interrupt* interrupt, Step step) {
+                      const Interrupt* interrupt, InterruptSchedule schedule, Step step) {
   const bool asks = interrupt && interrupt->requested;
-  auto next_ask = clock.now() + kInterruptPoll;
   bool spun = false;
   for (;;) {
     const auto now = clock.now();
     const detail::WaitStep s = step(now);
     if (s.kind == detail::WaitStep::ready) return WaitEnd::ready;
     if (s.kind == detail::WaitStep::timed_out) return WaitEnd::timed_out;
-    if (asks && now >= next_ask) {
+    if (asks && schedule.due(now)) {
       if (interrupt_requested(lk, *interrupt)) return WaitEnd::interrupted;
-      next_ask = clock.now() + kInterruptPoll;
+      schedule.asked();
       continue;  // the lock was let go: ask the core again
     }
     std::optional<std::chrono::nanoseconds> until = s.until;
-    if (asks) until = until ? std::min(*until, next_ask) : next_ask;
+    if (asks) until = until ? std::min(*until, schedule.next()) : schedule.next();
     if (!std::exchange(spun, true) && clock.brief_wait(lk, until ? std::min(kBriefWait, *until - now) : kBriefWait))
       continue;
     clock.wait(lk, cv, until);
@@ -365,7 +384,7 @@ std::error_code ESPNow::submit(const MacAddress& target, std::span<const std::ui
                                bool wait_for_room, const Interrupt* interrupt) {
   std::unique_lock tx(tx_mutex_);  // the pending queue and the link see sends in one order
   const NoMemRetry retry(clock_.now());
-  auto next_ask = clock_.now() + kInterruptPoll;
+  InterruptSchedule schedule(clock_, interrupt_calls_);
   for (;;) {
     const std::error_code ec = try_submit(target, msg, ticket);
     if (!wait_for_room) return ec;
@@ -375,9 +394,9 @@ std::error_code ESPNow::submit(const MacAddress& target, std::span<const std::ui
       std::unique_lock sl(status_mutex_);  // room comes with the next send report
       clock_.wait(sl, status_cv_, *retry_at);
     }
-    if (interrupt && interrupt->requested && clock_.now() >= next_ask) {
+    if (interrupt && interrupt->requested && schedule.due(clock_.now())) {
       if (interrupt_requested(tx, *interrupt)) return interrupted();
-      next_ask = clock_.now() + kInterruptPoll;
+      schedule.asked();
     }
   }
 }
@@ -400,7 +419,7 @@ std::error_code ESPNow::try_submit(const MacAddress& target, std::span<const std
 std::error_code ESPNow::wait_outstanding(const Interrupt* interrupt) {
   std::unique_lock sl(status_mutex_);
   const auto deadline = detail::SendTracker::sync_deadline(clock_.now());
-  switch (wait_for_core(clock_, sl, status_cv_, interrupt, [&](auto now) { return tx_->sync_wait(deadline, now); })) {
+  switch (wait_for_core(clock_, sl, status_cv_, interrupt, {clock_, interrupt_calls_}, [&](auto now) { return tx_->sync_wait(deadline, now); })) {
     case WaitEnd::ready: return {};
     case WaitEnd::timed_out: return std::make_error_code(std::errc::timed_out);
     case WaitEnd::interrupted: break;
@@ -421,7 +440,7 @@ std::error_code ESPNow::wait_ticket(SendTicket& ticket, const Interrupt* interru
   } guard{*this, ticket};
   std::unique_lock sl(status_mutex_);  // released before the guard runs
   const auto step = [&](auto) { return detail::SendTracker::ticket_wait(ticket); };
-  guard.reported = wait_for_core(clock_, sl, status_cv_, interrupt, step) == WaitEnd::ready;
+  guard.reported = wait_for_core(clock_, sl, status_cv_, interrupt, {clock_, interrupt_calls_}, step) == WaitEnd::ready;
   return guard.reported ? std::error_code{} : interrupted();
 }
 
@@ -494,7 +513,7 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, MessageView
   WaitEnd end;
   {
     const Waiting waiting(*rx_);
-    end = wait_for_core(clock_, lk, rx_cv_, interrupt, [&](auto now) { return rx_->receive_wait(deadline, now); });
+    end = wait_for_core(clock_, lk, rx_cv_, interrupt, {clock_, interrupt_calls_}, [&](auto now) { return rx_->receive_wait(deadline, now); });
   }
   if (end == WaitEnd::interrupted) return interrupted();  // before taking anything
   if (!active_.load() || !rx_->is_open()) return errc::not_init;
@@ -510,6 +529,16 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, MessageView
   if (p.now_empty) signal_readable_locked(false);
   if (message) *message = p.message;
   return p.length;
+}
+
+// Each wait reads the count under its lock before it blocks, so taking the
+// lock after counting is enough for none to miss the notification.
+void ESPNow::interrupt_waits() {
+  interrupt_calls_.fetch_add(1);
+  { const std::lock_guard lk(rx_mutex_); }
+  clock_.notify(rx_cv_);
+  { const std::lock_guard sl(status_mutex_); }
+  clock_.notify(status_cv_);
 }
 
 Result<std::optional<Message>> ESPNow::recv(std::optional<std::int64_t> timeout_ms) {

@@ -128,8 +128,9 @@ struct MessageView {
 // Lets a blocking call be abandoned, as Ctrl-C abandons one on a board. A
 // call given one asks `requested(ctx)` about every 50 ms while it waits,
 // with none of ESPNow's locks held, and returns std::errc::interrupted once
-// it says yes. An interrupted receive has taken no message; an interrupted
-// send's frames already out still count in stats() when they report.
+// it says yes; ESPNow::interrupt_waits() makes it ask at once. An
+// interrupted receive has taken no message; an interrupted send's frames
+// already out still count in stats() when they report.
 struct Interrupt {
   bool (*requested)(void* ctx) = nullptr;
   void* ctx = nullptr;
@@ -199,6 +200,10 @@ class ESPNow {
   Result<std::size_t> recvinto(std::span<std::uint8_t> buffer, MessageView* message = nullptr,
                                std::optional<std::int64_t> timeout_ms = {}, const Interrupt* interrupt = nullptr);
   Result<bool> any() const;
+  // Makes every call now blocked with an Interrupt ask it at once rather
+  // than at its next 50 ms poll: for whoever has just raised what it asks
+  // about (a signal whose handler runs a board's timer callback on time).
+  void interrupt_waits();
 
   // ---- notification
   // Called (on ESPNow's own dispatcher thread) once per buffered message;
@@ -273,6 +278,7 @@ class ESPNow {
   Link& link_;
   Clock& clock_;
   std::atomic<bool> active_{false};
+  std::atomic<std::uint64_t> interrupt_calls_{0};  // interrupt_waits(): a wait that sees it change asks at once
 
   mutable std::mutex state_mutex_;  // config, peer mirror, activation
   Config config_;
