@@ -39,7 +39,29 @@ _HEADER = struct.Struct("<2sHI")  # magic, traffic index, message number
 
 
 def _mac(text):
-    return bytes.fromhex(text.replace(":", ""))
+    return bytes.fromhex(text.replace(":", "").replace("-", ""))  # espnow sim takes all three spellings
+
+
+def _programs(scenario, folder):
+    """Each program node's script (index -> (path, source)), compiled once here so that a
+    script that cannot run is refused before the run, as espnow sim refuses a bad entry."""
+    programs = {}
+    for index, node in enumerate(scenario["nodes"]):
+        if "program" not in node:
+            continue
+        script = os.path.join(folder, node["program"])
+        with open(script) as file:
+            source = file.read()
+        try:
+            compile(source, script, "exec")
+        except SyntaxError as e:
+            raise _BadProgram("nodes[%d].program: %s line %s: %s" % (index, node["program"], e.lineno, e.msg))
+        programs[index] = (script, source)
+    return programs
+
+
+class _BadProgram(Exception):
+    pass
 
 
 class _Flow:
@@ -123,14 +145,24 @@ def run(path, as_json=False, pcap=None):
     seed = int(scenario.get("seed", 1))
     duration = float(scenario.get("duration_s", 10.0))
     air = scenario.get("air", {})
+    try:
+        programs = _programs(scenario, folder)
+    except _BadProgram as e:
+        print("espnow sim: %s: %s" % (path, e), file=sys.stderr)
+        return 2
     random.seed(seed)  # the scripts draw in the simulation's fixed order: the run repeats
     sim = espnow_sim.Simulation(seed=seed, path_loss_exponent=float(air.get("path_loss_exponent", 3.0)),
                                 reference_loss_db=float(air.get("reference_loss_db", 40.0)))
     if pcap:
-        sim.capture(pcap)
+        try:
+            sim.capture(pcap)
+        except OSError as e:
+            print("espnow sim: --pcap: %s" % e, file=sys.stderr)
+            return 1
     _launcher._install_virtual_time(sim)
     out = sys.stdout
-    sys.stdout = _launcher._PrefixedOutput(out)
+    # With --json, stdout is the one object: the programs' lines go to stderr.
+    sys.stdout = _launcher._PrefixedOutput(sys.stderr if as_json else out)
     rng = random.Random(seed ^ 0x5CE7)
     flows = [_Flow(i, t, rng) for i, t in enumerate(scenario.get("traffic", []))]
     flash_root = tempfile.TemporaryDirectory(prefix="espnow-sim-flash-")  # each program's board's own files
@@ -138,10 +170,8 @@ def run(path, as_json=False, pcap=None):
         text = node["mac"].lower()
         options = dict(mac=_mac(text), position=tuple(node.get("pos", (0.0, 0.0))), channel=int(node.get("channel", 1)),
                        tx_power_dbm=float(node.get("tx_power_dbm", 20.0)), long_range=bool(node.get("long_range", False)))
-        if "program" in node:
-            script = os.path.join(folder, node["program"])
-            with open(script) as file:
-                source = file.read()
+        if index in programs:
+            script, source = programs[index]
             power = _launcher._Power(index, _launcher._board_flash(flash_root.name, options["mac"], script))
             sim.add_device(_launcher._program(source, script, options["mac"], power), sta_active=False, **options)
         else:

@@ -186,7 +186,13 @@ Scenario parse(const json& root) {
       if (!p.is_array() || p.size() != 2) throw BadScenario(where + ".pos: expected [x, y] in metres");
       node.pos = {number(p[0], where + ".pos[0]"), number(p[1], where + ".pos[1]")};
     }
-    if (n.contains("tx_power_dbm")) node.tx_power_dbm = number(n["tx_power_dbm"], where + ".tx_power_dbm");
+    if (n.contains("tx_power_dbm")) {
+      // An ESP32's range (esp_wifi_set_max_tx_power: 8..84 quarter dBm): a
+      // typo (100 for 10) would otherwise plan a link that cannot exist.
+      node.tx_power_dbm = number(n["tx_power_dbm"], where + ".tx_power_dbm");
+      if (node.tx_power_dbm < 2.0 || node.tx_power_dbm > 21.0)
+        throw BadScenario(where + ".tx_power_dbm: " + n["tx_power_dbm"].dump() + " is outside an ESP32's 2-21 dBm");
+    }
     if (n.contains("channel")) {
       const json& c = n["channel"];
       if (!c.is_number_integer() || !is_valid_channel(c.get<int>()))

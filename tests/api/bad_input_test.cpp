@@ -152,7 +152,7 @@ TEST(BadInputAirs, MalformedAirUrlsAndMacsSayWhatIsWrong) {
     EXPECT_FALSE(r.detail().empty()) << url;
   }
   for (const char* mac : {"", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:ff:00", "gg:bb:cc:dd:ee:ff", "aa-bb:cc:dd:ee:ff",
-                          "aabbccddeeff", "aa:bb:cc:dd:ee:f"}) {
+                          "aabbccddeef", "aa:bb:cc:dd:ee:f"}) {
     EXPECT_FALSE(MacAddress::parse(mac)) << mac;
   }
 }

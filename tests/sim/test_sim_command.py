@@ -92,6 +92,9 @@ def mutate(f):
     (mutate(lambda s: s["traffic"][1].update({"rate": "LR500K"}) or s["nodes"][1].update({"long_range": True})),
      'traffic[1].rate: an LR rate needs long range at both ends, and nodes[0] (' + A + ') has no "long_range": true'),
     (mutate(lambda s: s["nodes"][1].update({"long_range": "yes"})), "nodes[1].long_range: expected true or false"),
+    # A typo in a power (100 for 10) would plan a link no ESP32 can make.
+    (mutate(lambda s: s["nodes"][1].update({"tx_power_dbm": 100})), "nodes[1].tx_power_dbm: 100 is outside an ESP32's 2-21 dBm"),
+    (mutate(lambda s: s["nodes"][0].update({"tx_power_dbm": -5.5})), "nodes[0].tx_power_dbm: -5.5 is outside an ESP32's 2-21 dBm"),
     # Flows go through SoftLink: ESP-NOW's peer table holds 20 peers.
     (mutate(lambda s: s["traffic"].extend({"from": C, "to": f"02:00:00:00:01:{i:02x}"} for i in range(21)) or
             s["nodes"].extend({"mac": f"02:00:00:00:01:{i:02x}"} for i in range(21))),
@@ -175,11 +178,11 @@ def test_a_signal_stops_a_run_with_programs_too(tmp_path, sig, status):
     s = mutate(lambda s: s.update({"duration_s": 9e8}) or s["nodes"][2].update({"program": "talker.py"}))
     path = tmp_path / "scenario.json"
     path.write_text(json.dumps(s))
-    code, out, err = interrupt([path, "--json"], sig, "stdout")
+    code, out, err = interrupt([path, "--json"], sig, "stderr")  # with --json a program's lines go to stderr
     assert code == status
     assert "espnow sim: interrupted at" in err
-    assert "started" in out
-    report = json.loads(out.splitlines()[-1])
+    assert "started" in err
+    report = json.loads(out)
     assert 0 < report["sim_seconds"] < 9e8 and report["flows"][1]["offered"] > 0
 
 

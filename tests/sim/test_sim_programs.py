@@ -41,11 +41,10 @@ def run(tmp_path, s, *extra):
 def test_a_program_node_runs_its_script_among_synthetic_traffic(tmp_path):
     r = run(tmp_path, scenario(), "--json")
     assert r.returncode == 0, r.stderr
-    lines = r.stdout.splitlines()
-    heard = [line for line in lines if line.startswith(A + " heard 10 messages by ")]
-    assert len(heard) == 1, r.stdout          # the broadcasts, one a second, with the random phase
+    summary = json.loads(r.stdout)  # one object: the program's lines go to stderr with --json
+    heard = [line for line in r.stderr.splitlines() if line.startswith(A + " heard 10 messages by ")]
+    assert len(heard) == 1, r.stderr          # the broadcasts, one a second, with the random phase
     assert 9000 <= int(heard[0].split()[-2]) < 10100
-    summary = json.loads(lines[-1])
     bcast, uni = summary["flows"]
     assert summary["mode"] == "devices" and summary["sim_seconds"] == 20.0
     assert bcast["offered"] == bcast["sent"] == 20 and bcast["received"] == {C: 20}
@@ -78,6 +77,42 @@ def test_what_programs_cannot_have_is_named_with_exit_2(tmp_path):
         r = run(tmp_path, s, *extra)
         assert r.returncode == 2, (message, r.stdout, r.stderr)
         assert message in r.stderr
+
+
+def test_without_json_the_programs_lines_come_before_the_summary_on_stdout(tmp_path):
+    r = run(tmp_path, scenario())
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith(A + " heard 10 messages by ") and lines[-1].endswith("wall s"), lines
+
+
+def test_a_program_that_does_not_compile_is_named_before_the_run_with_exit_2(tmp_path):
+    (tmp_path / "broken.py").write_text('import espnow\nprint("hi"\n')
+    s = scenario()
+    s["nodes"][0]["program"] = "broken.py"
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(s))
+    r = subprocess.run([CLI, "sim", str(path), "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stdout == "", (r.stdout, r.stderr)
+    assert r.stderr.startswith(f"espnow sim: {path}: nodes[0].program: broken.py line 2: "), r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
+
+
+def test_a_pcap_that_cannot_be_written_is_one_line_and_exit_1(tmp_path):
+    for where in (tmp_path / "no" / "such" / "r.pcap", tmp_path):
+        r = run(tmp_path, scenario(), "--pcap", str(where))
+        assert r.returncode == 1 and r.stdout == "", (r.stdout, r.stderr)
+        assert r.stderr.startswith("espnow sim: --pcap: cannot write ") and "Traceback" not in r.stderr, r.stderr
+
+
+def test_macs_spelled_with_dashes_or_none_run_with_programs(tmp_path):
+    s = scenario()
+    s["nodes"][1]["mac"], s["nodes"][2]["mac"] = "02-00-00-00-00-02", "020000000003"
+    s["traffic"][0]["from"], s["traffic"][1]["from"], s["traffic"][1]["to"] = "02-00-00-00-00-02", "020000000003", B
+    r = run(tmp_path, s, "--json")
+    assert r.returncode == 0, r.stderr
+    bcast, uni = json.loads(r.stdout)["flows"]
+    assert bcast["offered"] == 20 and uni["acked"] > 20 and uni["received"] == {"02-00-00-00-00-02": uni["acked"]}
 
 
 def test_the_launcher_run_directly_refers_to_espnow_sim_which_checks_the_scenario(tmp_path):

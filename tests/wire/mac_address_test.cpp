@@ -17,11 +17,15 @@ TEST(MacAddress, ParsesAndFormats) {
   EXPECT_EQ(r.mac.bytes, (std::array<std::uint8_t, 6>{0x24, 0x0a, 0xc4, 0x11, 0x22, 0x33}));
   EXPECT_EQ(r.mac.to_text().view(), "24:0a:c4:11:22:33");
   EXPECT_TRUE(MacAddress::parse("24-0a-c4-11-22-33").ok());
+  EXPECT_EQ(MacAddress::parse("240AC4112233").mac, r.mac);  // the gateway's topics spell it so
 }
 
 TEST(MacAddress, ReportsWhyAParseFailed) {
   EXPECT_EQ(MacAddress::parse("").error, MacParseError::wrong_length);
   EXPECT_EQ(MacAddress::parse("24:0a:c4:11:22:33:44").error, MacParseError::wrong_length);
+  EXPECT_EQ(MacAddress::parse("240ac411223").error, MacParseError::wrong_length);
+  EXPECT_EQ(MacAddress::parse("240ac411223g").error, MacParseError::bad_hex_digit);
+  EXPECT_EQ(MacAddress::parse("24:0ac411223").error, MacParseError::bad_hex_digit);
   EXPECT_EQ(MacAddress::parse("24:0a:c4:11:22:3g").error, MacParseError::bad_hex_digit);
   EXPECT_EQ(MacAddress::parse("24:0a:c4-11:22:33").error, MacParseError::bad_separator);
   EXPECT_EQ(MacAddress::parse("24.0a.c4.11.22.33").error, MacParseError::bad_separator);

@@ -470,7 +470,7 @@ void Gateway::txresult(const std::string& dst_text, const std::string& id_json, 
   Json j = {{"id", Json::parse(id_json)}, {"acked", Json::parse(acked)}, {"error", nullptr}};
   if (!error.empty()) j["error"] = error, j["detail"] = detail;
   // One topic per destination however the command spelled it (aabbccddeeff).
-  const auto dst = parse_any_mac(dst_text);
+  const auto dst = MacAddress::parse(dst_text);
   queue({{topics_.txresult(dst ? mac_hex(*dst) : dst_text), dump(j), 1, false}});
 }
 

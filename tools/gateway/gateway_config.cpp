@@ -49,7 +49,7 @@ std::string lmk_line(const std::string& where, const std::string& value) {
   if (space == std::string::npos) cli::usage_error(where + "expected lmk = MAC KEY");
   const std::string mac = value.substr(0, space), key = trim(value.substr(space));
   std::array<std::uint8_t, 16> bytes{};
-  const auto parsed = parse_any_mac(mac);
+  const auto parsed = MacAddress::parse(mac);
   if (!parsed || parsed->is_multicast()) cli::usage_error(where + "lmk: '" + mac + "' is not a unicast MAC");
   if (!cli::parse_key(key, bytes)) cli::usage_error(where + "lmk: the key is not 32 hex digits or 16 characters");
   return to_string(*parsed) + "=" + key;
@@ -106,7 +106,7 @@ MacAllowList parse_allow_list(const std::string& label, const std::string& text,
   if (text == "none") return list;
   std::stringstream items(text);
   for (std::string item; std::getline(items, item, ',');) {
-    const auto mac = parse_any_mac(trim(item));
+    const auto mac = MacAddress::parse(trim(item));
     if (!mac) cli::usage_error(label + ": '" + trim(item) + "' is not a MAC (aa:bb:cc:dd:ee:ff or aabbccddeeff)");
     list.macs.push_back(*mac);
   }
@@ -182,7 +182,7 @@ void resolve_decoders(const GatewayOptions& o, GatewaySettings& s) {
     if (it == named.end()) cli::usage_error(line.where + "decode = MAC|all NAME: no decoder named '" + name + "'");
     if (who == "all") {
       s.decoder_for_all = it->second;
-    } else if (const auto mac = parse_any_mac(who)) {
+    } else if (const auto mac = MacAddress::parse(who)) {
       s.decoders[*mac] = it->second;
     } else {
       cli::usage_error(line.where + "decode: '" + who + "' is not a MAC or all");
@@ -202,15 +202,6 @@ std::string MacAllowList::describe() const {
   std::string s;
   for (const MacAddress& m : macs) s += (s.empty() ? "" : ",") + to_string(m);
   return s;
-}
-
-std::optional<MacAddress> parse_any_mac(std::string_view text) {
-  if (const MacParseResult r = MacAddress::parse(text); r.ok()) return r.mac;
-  if (text.size() != 12) return std::nullopt;
-  std::string colons;
-  for (std::size_t i = 0; i < 12; i += 2) colons += std::string(text.substr(i, 2)) + (i < 10 ? ":" : "");
-  if (const MacParseResult r = MacAddress::parse(colons); r.ok()) return r.mac;
-  return std::nullopt;
 }
 
 // "on" for an option that is a flag on the command line (--ha-discovery),

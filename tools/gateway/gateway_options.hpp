@@ -81,7 +81,4 @@ CLI::App* add_gateway_command(CLI::App& app, GatewayOptions& options);
 // everything; a mistake exits 2 naming the option or the file's line.
 GatewaySettings resolve_settings(GatewayOptions options);
 
-// "aabbccddeeff" (the topics' form) or "aa:bb:cc:dd:ee:ff".
-std::optional<MacAddress> parse_any_mac(std::string_view text);
-
 }  // namespace espnow::gateway

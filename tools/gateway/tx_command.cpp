@@ -63,7 +63,7 @@ std::string id_of(std::string_view payload) {
 
 TxParse parse_tx_command(std::string_view dst_text, bool json, std::string_view payload, std::size_t max_len) {
   TxRequest r;
-  const auto dst = parse_any_mac(dst_text);
+  const auto dst = MacAddress::parse(dst_text);
   if (!dst)
     return reject("bad_mac", "'" + std::string(dst_text) + "' is not a MAC (12 hex digits)", json ? id_of(payload) : "null");
   r.dst = *dst;

@@ -18,7 +18,7 @@ namespace espnow {
 
 enum class MacParseError : std::uint8_t {
   ok,
-  wrong_length,     // not 17 characters ("aa:bb:cc:dd:ee:ff")
+  wrong_length,     // neither 17 characters ("aa:bb:cc:dd:ee:ff") nor 12 ("aabbccddeeff")
   bad_hex_digit,    // a character that is not 0-9, a-f, A-F
   bad_separator,    // not ':' (or '-') between the bytes, or mixed
 };
@@ -26,7 +26,7 @@ enum class MacParseError : std::uint8_t {
 constexpr std::string_view to_string(MacParseError e) noexcept {
   switch (e) {
     case MacParseError::ok: return "ok";
-    case MacParseError::wrong_length: return "wrong length (expected 17 characters, aa:bb:cc:dd:ee:ff)";
+    case MacParseError::wrong_length: return "wrong length (expected aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabbccddeeff)";
     case MacParseError::bad_hex_digit: return "bad hex digit";
     case MacParseError::bad_separator: return "bad separator (expected ':' between bytes)";
   }
@@ -100,6 +100,7 @@ struct MacParseResult {
   // As Result<T>: the address, once ok() says there is one.
   constexpr const MacAddress& value() const noexcept { return mac; }
   constexpr const MacAddress& operator*() const noexcept { return mac; }
+  constexpr const MacAddress* operator->() const noexcept { return &mac; }
 };
 
 // "aa:bb:cc:dd:ee:ff", as a std::string (to_text() gives it without allocating).
@@ -114,21 +115,24 @@ constexpr int hex_value(char c) noexcept {
 }
 }  // namespace detail
 
+// Three spellings: "aa:bb:cc:dd:ee:ff", "aa-bb-cc-dd-ee-ff" (Windows) and
+// "aabbccddeeff" (the gateway's topics, ESP-IDF's MACSTR without colons).
 constexpr MacParseResult MacAddress::parse(std::string_view text) noexcept {
   MacParseResult r;
-  if (text.size() != 17) {
+  if (text.size() != 17 && text.size() != 12) {
     r.error = MacParseError::wrong_length;
     return r;
   }
-  const char sep = text[2];
+  const std::size_t stride = text.size() == 17 ? 3 : 2;
+  const char sep = text.size() == 17 ? text[2] : '\0';
   for (std::size_t i = 0; i < size; ++i) {
-    const int hi = detail::hex_value(text[i * 3]);
-    const int lo = detail::hex_value(text[i * 3 + 1]);
+    const int hi = detail::hex_value(text[i * stride]);
+    const int lo = detail::hex_value(text[i * stride + 1]);
     if (hi < 0 || lo < 0) {
       r.error = MacParseError::bad_hex_digit;
       return r;
     }
-    if (i + 1 < size && (text[i * 3 + 2] != sep || (sep != ':' && sep != '-'))) {
+    if (stride == 3 && i + 1 < size && (text[i * 3 + 2] != sep || (sep != ':' && sep != '-'))) {
       r.error = MacParseError::bad_separator;
       return r;
     }
