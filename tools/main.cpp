@@ -105,6 +105,10 @@ int main(int argc, char** argv) {
   demo->add_option("--duration-ms", duration_ms, "how long to run")->capture_default_str();
 
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();  // global options may follow the subcommand
+  // CLI11's own usage errors read as this program's others (cli::usage_error).
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "espnow: " + std::string(e.what()) + "\nRun with --help for usage.\n";
+  });
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // line by line, even into a pipe
   try {
     app.parse(argc, argv);

@@ -120,15 +120,18 @@ double Gateway::now_s() const {
 }
 
 int Gateway::run() {
+  // What can refuse to start does so before the banner says it started.
+  if (const std::string error = open_spool(); !error.empty())
+    return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
+  if (const std::string error = mqtt_.start(); !error.empty())
+    return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
   const std::string host = s_.host.find(':') != std::string::npos ? "[" + s_.host + "]" : s_.host;  // IPv6
   std::fprintf(stderr, "gateway %s: %s on %s, to %s://%s:%d, prefix %s, allow-rx %s, allow-tx %s (Ctrl-C to stop)\n",
                topics_.gw().c_str(), to_string(radio_.mac()).c_str(), radio_.where().c_str(), s_.tls ? "mqtts" : "mqtt",
                host.c_str(), s_.port, s_.prefix.c_str(), s_.allow_rx.describe().c_str(),
                s_.allow_tx.describe().c_str());
-  if (const std::string error = open_spool(); !error.empty())
-    return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
-  if (const std::string error = mqtt_.start(); !error.empty())
-    return std::fprintf(stderr, "espnow: gateway: %s\n", error.c_str()), 1;
+  if (!outbox_.empty())
+    std::fprintf(stderr, "gateway: %zu messages from the spool (%s) go first\n", outbox_.size(), s_.spool_dir.c_str());
   const auto period = std::chrono::duration<double>(s_.stats_interval_s);
   auto next_stats = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period);
   bool streaming = false;  // the radio's queue had something at the last look
@@ -206,7 +209,6 @@ std::string Gateway::open_spool() {
     e.queued_at_s -= age_offset;
     outbox_.push(std::move(e));
   }
-  if (!left.empty()) std::fprintf(stderr, "gateway: %zu messages from the spool (%s) go first\n", left.size(), s_.spool_dir.c_str());
   return {};
 }
 
@@ -316,7 +318,7 @@ void Gateway::publish_stats() {
       {"peers", peers_.size()},
       {"peers_untracked", peers_untracked_},
       {"link", {{"rx_malformed", l.rx_malformed}, {"rx_duplicates", l.rx_duplicates},
-                {"rx_encrypted_unknown", l.rx_encrypted}, {"rx_mic_failures", l.rx_mic_failures},
+                {"rx_encrypted", l.rx_encrypted}, {"rx_mic_failures", l.rx_mic_failures},
                 {"rx_replayed", l.rx_replayed}, {"rx_too_long", l.rx_too_long}}},
   };
   (void)publish({topics_.stats(), dump(j), 0, false});

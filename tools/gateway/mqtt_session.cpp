@@ -46,6 +46,7 @@ MqttSession::~MqttSession() {
 
 std::string MqttSession::error_text(int rc) {
   if (rc == MOSQ_ERR_ERRNO) return std::string("system error: ") + mosquitto_strerror(rc);
+  if (rc == MOSQ_ERR_EAI) return "cannot resolve the host name";  // libmosquitto says only "Lookup error.
   return mosquitto_strerror(rc);
 }
 
