@@ -135,6 +135,7 @@ struct SendOptions {
   std::string mac, message;
   int count = 1, interval_ms = 0;
   bool no_sync = false;
+  bool hex = false;  // MESSAGE is hex digits, as listen prints binary ("hex:" may stay)
 };
 int cmd_send(const GlobalOptions& g, const SendOptions& o);
 int cmd_echo(const GlobalOptions& g);

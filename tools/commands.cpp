@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "gateway/base64.hpp"
 
 namespace espnow::cli {
 namespace {
@@ -82,6 +83,16 @@ void check_message_size(const GlobalOptions& g, std::size_t size) {
               (protocol_version(g) == 2 ? "1470 bytes" : "250 bytes (1470 with --espnow-version 2)"));
 }
 
+// send --hex's MESSAGE: hex digits, after listen's "hex:" if it is there
+// (so a line listen printed can be sent back as it is).
+std::vector<std::uint8_t> hex_message(std::string_view text) {
+  if (text.starts_with("hex:")) text.remove_prefix(4);
+  auto decoded = gateway::hex_decode(text);
+  if (!decoded || decoded->empty())
+    usage_error("MESSAGE: with --hex, an even number of hex digits (0a1b2c), not '" + std::string(text) + "'");
+  return std::move(*decoded);
+}
+
 }  // namespace
 
 int cmd_listen(const GlobalOptions& g) {
@@ -105,12 +116,13 @@ int cmd_send(const GlobalOptions& g, const SendOptions& o) {
   if (!e.get_peer(to).ok())  // unless --lmk registered it already, as an encrypted peer
     if (auto r = e.add_peer(to); !r.ok())
       return std::fprintf(stderr, "espnow: add_peer: %s\n", r.failure().message().c_str()), 1;
+  const std::vector<std::uint8_t> binary = o.hex ? hex_message(o.message) : std::vector<std::uint8_t>{};
   int sent = 0, acked = 0, failed = 0;
   for (int i = 0; (o.count < 0 || i < o.count) && !g_stop; ++i) {
     if (i > 0 && o.interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
     std::string text = o.message;
     if (const auto at = text.find("{n}"); at != std::string::npos) text.replace(at, 3, std::to_string(i));
-    const auto msg = bytes(text);
+    const auto msg = o.hex ? binary : bytes(text);
     check_message_size(g, msg.size());
     auto r = e.send(to, msg, !o.no_sync);
     if (!r.ok()) return std::fprintf(stderr, "espnow: send: %s\n", r.failure().message().c_str()), 1;

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   send->add_option("--count", so.count, "how many times (-1: until Ctrl-C)")->capture_default_str()->check(kCount);
   send->add_option("--interval", so.interval_ms, "milliseconds between sends")->capture_default_str()->check(kMilliseconds);
   send->add_flag("--no-sync", so.no_sync, "do not wait for each ACK (sync=False)");
+  send->add_flag("--hex", so.hex, "MESSAGE is bytes in hex (0a1b2c; listen's hex:0a1b2c as it prints binary)");
 
   auto* echo = app.add_subcommand("echo", "send every message back to its sender");
 

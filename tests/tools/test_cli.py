@@ -665,6 +665,23 @@ def test_listen_prints_utf8_text_as_text_and_says_which_encoding(air):
     assert text_out.splitlines()[0].endswith(" len=9 café ✓") and text_out.splitlines()[1].endswith(" len=3 hex:fffe21")
 
 
+def test_send_hex_sends_bytes_and_takes_back_what_listen_printed(air):
+    listener = WatchedDevice(air, "--mac", B, "--json", "listen")
+    try:
+        raw = run(air, "--mac", A, "send", B, "--hex", "00ff0a7d")
+        listener.wait_for("out", '"00ff0a7d"')
+        echoed = run(air, "--mac", A, "send", B, "--hex", "hex:00ff0a7e")  # as listen prints binary
+        listener.wait_for("out", '"00ff0a7e"')
+    finally:
+        _, out, _ = listener.stop()
+    assert raw.returncode == 0 and echoed.returncode == 0, raw.stderr + echoed.stderr
+    assert [(json.loads(x)["hex"], json.loads(x)["len"]) for x in out.splitlines()] == [("00ff0a7d", 4), ("00ff0a7e", 4)]
+    for bad in ("abc", "zz", "hex:", ""):
+        r = run(air, "--mac", A, "send", B, "--hex", bad)
+        assert r.returncode == 2 and r.stderr.startswith("espnow: MESSAGE: with --hex, an even number of hex digits"), \
+            (bad, r.stderr)
+
+
 def test_demo_prints_stats_with_their_field_names():
     r = subprocess.run([CLI, "demo", "--period-ms", "50", "--duration-ms", "300"], capture_output=True, text=True,
                        timeout=60)
