@@ -1,11 +1,20 @@
 """Loaded at start-up by interpreters the espnow-python launcher runs: gives
 MicroPython scripts the time, gc, micropython and uasyncio they expect."""
-import _mpcompat
+import os
+import sys
+
+try:
+    import _espnow  # noqa: F401  (it reads ESPNOW_VERSION: a bad one is the launcher's usage error)
+except ImportError as e:
+    if "ESPNOW_VERSION" not in str(e):
+        raise
+    sys.stderr.write("espnow-python: %s\n" % e)
+    sys.stderr.flush()
+    os._exit(2)
+
+import _mpcompat  # noqa: E402
 
 _mpcompat.install()
-
-import os  # noqa: E402
-import sys  # noqa: E402
 
 if os.environ.get("ESPNOW_ROUTERS"):
     # The launcher's --router options are read now, so a bad one ends the run before the
