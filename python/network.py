@@ -215,7 +215,7 @@ def _settle(device, state):
 
 # What the port and ESP-IDF's Wi-Fi driver keep of a device, in RAM only (the port sets
 # WIFI_STORAGE_RAM): a reset or a power cycle loses it, a soft reset keeps it.
-_DRIVER_STATE = ("_wifi", "_soft_ap", "_static_ip", "_pm")
+_DRIVER_STATE = ("_wifi", "_soft_ap", "_static_ip", "_pm", "_hostname", "_country")
 
 
 def _power_off(device):
@@ -297,8 +297,55 @@ def _may_retry(state, count=False):
     return state["tries"] < state["reconnects"]
 
 
+# network.hostname() and network.country() (MicroPython 1.20 and later): the port's statics,
+# kept through a soft reset like the driver's settings, back to these at a reset.
+_HOSTNAME_DEFAULT = "mpy-esp32"  # the ESP32 port's MICROPY_PY_NETWORK_HOSTNAME_DEFAULT
+_HOSTNAME_MAX_LEN = 32
+_COUNTRY_DEFAULT = "XX"
+
+
+def _str_data(value):
+    """A str or bytes argument as the port reads one (mp_obj_str_get_data)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", "surrogateescape")
+    raise TypeError("can't convert '%s' object to str implicitly" % type(value).__name__)
+
+
+def hostname(*name):
+    """The name the device gives DHCP ("mpy-esp32"); set it with one str of at most 32
+    characters (ValueError past that)."""
+    return _hostname(_espnow.process_device(), name)
+
+
+def _hostname(device, name):
+    if not name:
+        return getattr(device, "_hostname", _HOSTNAME_DEFAULT)
+    if len(name) > 1:
+        raise TypeError("function expected at most 1 arguments, got %d" % len(name))
+    text = _str_data(name[0])
+    if len(text.encode("utf-8", "surrogateescape")) > _HOSTNAME_MAX_LEN:
+        raise ValueError()
+    device._hostname = text
+
+
+def country(*code):
+    """The two-letter country code ("XX" until set); ValueError for any other length."""
+    device = _espnow.process_device()
+    if not code:
+        return getattr(device, "_country", _COUNTRY_DEFAULT)
+    if len(code) > 1:
+        raise TypeError("function expected at most 1 arguments, got %d" % len(code))
+    text = _str_data(code[0])
+    if len(text) != 2:
+        raise ValueError()
+    device._country = text
+
+
 class WLAN:
-    """One WLAN interface of a device."""
+    """One WLAN interface of a device: one object per interface, as the port's
+    `network.WLAN(network.STA_IF) is network.WLAN(network.STA_IF)`."""
 
     IF_STA = STA_IF
     IF_AP = AP_IF
@@ -315,11 +362,17 @@ class WLAN:
     SEC_WPA2 = AUTH_WPA2_PSK
     SEC_WPA_WPA2 = AUTH_WPA_WPA2_PSK
 
-    def __init__(self, interface_id=STA_IF, *, device=None):
+    def __new__(cls, interface_id=STA_IF, *, device=None):
         if interface_id not in (STA_IF, AP_IF):
             raise ValueError("WLAN interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1)")
-        self._if = interface_id
-        self._device = device if device is not None else _espnow.process_device()
+        device = device if device is not None else _espnow.process_device()
+        objects = device.__dict__.setdefault("_wlans", {})
+        wlan = objects.get((cls, interface_id))
+        if wlan is None:
+            wlan = objects[(cls, interface_id)] = super().__new__(cls)
+            wlan._if = interface_id
+            wlan._device = device
+        return wlan
 
     def active(self, is_active=None):
         if is_active is None:
@@ -359,6 +412,8 @@ class WLAN:
         if name == "reconnects":
             self._require_if(STA_IF)
             return self._wifi()["reconnects"] - 1
+        if name in ("hostname", "dhcp_hostname"):  # the port forwards these to network.hostname()
+            return _hostname(self._device, ())
         if name in ("ssid", "essid"):
             return self._wifi()["ssid"] if self._if == STA_IF else self._soft_ap()["ssid"]
         if name in _AP_SETTINGS and name not in ("key", "password"):  # the port does not give the key back
@@ -388,6 +443,8 @@ class WLAN:
             reconnects = _int(value, name)
             self._require_if(STA_IF)
             self._wifi()["reconnects"] = 0 if reconnects == -1 else (reconnects + 1) & 0xFF
+        elif name in ("hostname", "dhcp_hostname"):
+            _hostname(self._device, (value,))
         elif name in ("ssid", "essid", "key", "password") or name in _AP_SETTINGS:
             self._require_if(AP_IF)
             self._set_soft_ap(name, value)

@@ -9,7 +9,7 @@ import pytest
 import espnow
 import espnow_sim
 import network
-from conftest import A, B
+from conftest import A, B, sim_lines
 
 
 def test_interface_constants_old_and_new_names():
@@ -76,6 +76,30 @@ def test_long_range_rates_need_protocol_lr_at_both_ends(air):
     espnow_sim.wlan(b).config(protocol=network.PROTOCOL_LR)
     assert ea.send(B, b"far") is True
     assert eb.recv(0) == [A, b"far"]
+
+
+def test_wlan_is_one_object_per_interface_and_hostname_and_country_are_the_ports(tmp_path):
+    out = sim_lines(tmp_path, """\
+        import network
+        sta = network.WLAN(network.STA_IF)
+        print(network.WLAN(network.WLAN.IF_STA) is sta, network.WLAN(network.AP_IF) is network.WLAN(network.AP_IF),
+              network.WLAN(network.AP_IF) is sta)
+        print(network.hostname(), network.country(), sta.config("hostname"))
+        network.hostname("espnow-gw")
+        network.country(b"DE")
+        print(network.hostname(), network.country(), sta.config("dhcp_hostname"))
+        sta.config(hostname="x" * 32)
+        print(len(network.hostname()))
+        for call in (lambda: network.hostname("x" * 33), lambda: network.country("DEU"), lambda: network.hostname(5),
+                     lambda: sta.config(hostname="y" * 33)):
+            try:
+                call()
+            except (TypeError, ValueError) as e:
+                print(type(e).__name__, e)
+        print(network.hostname() == "x" * 32)
+        """, 1)
+    assert out == ["True True False", "mpy-esp32 XX mpy-esp32", "espnow-gw DE espnow-gw", "32", "ValueError ",
+                   "ValueError ", "TypeError can't convert 'int' object to str implicitly", "ValueError ", "True"], out
 
 
 def test_active_returns_the_state_as_the_esp32_port_does(air):
@@ -459,7 +483,7 @@ sta, ap = network.WLAN(network.WLAN.IF_STA), network.WLAN(network.WLAN.IF_AP)
 
 def show(boot):
     print(boot, sta.active(), sta.isconnected(), sta.status(), sta.config("channel"), sta.config("reconnects"),
-          ap.config("essid"), sta.ifconfig()[0])
+          ap.config("essid"), sta.ifconfig()[0], network.hostname(), network.country())
 
 
 if rtc.memory() == b"":
@@ -468,6 +492,8 @@ if rtc.memory() == b"":
     sta.config(reconnects=3)
     ap.config(essid="mine")
     sta.ifconfig(("10.0.0.5", 24, "10.0.0.1", "10.0.0.1"))
+    network.hostname("gw")
+    network.country("DE")
     sta.connect("home", "correcthorse")
     while not sta.isconnected():
         time.sleep(0.1)
@@ -501,10 +527,10 @@ def test_a_soft_reset_keeps_the_connection_and_a_reset_forgets_the_drivers_setti
     r = sim(tmp_path, RESETS_SOFT_AND_HARD, 1, "--sim-seconds", 6, "--router", "home:correcthorse@6")
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
-    assert "02:00:00:00:00:01 soft True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
+    assert "02:00:00:00:00:01 soft True True 1010 6 3 mine 10.0.0.5 gw DE" in out, r.stdout
     assert "02:00:00:00:00:01 sweeping on 5" in out, r.stdout
-    assert "02:00:00:00:00:01 joined True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
-    assert "02:00:00:00:00:01 hard False False 1000 1 -1 ESP_010001 0.0.0.0" in out, r.stdout
+    assert "02:00:00:00:00:01 joined True True 1010 6 3 mine 10.0.0.5 gw DE" in out, r.stdout
+    assert "02:00:00:00:00:01 hard False False 1000 1 -1 ESP_010001 0.0.0.0 mpy-esp32 XX" in out, r.stdout
 
 
 # --- routers for a process on the UDP air (the launcher's --router) --------
@@ -544,11 +570,11 @@ def test_a_process_soft_reset_keeps_the_connection_and_a_reset_forgets_the_drive
     r = process(tmp_path, RESETS_SOFT_AND_HARD, "--router", "home:correcthorse@6")
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
-    assert "soft True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
-    assert "joined True True 1010 6 3 mine 10.0.0.5" in out, r.stdout
+    assert "soft True True 1010 6 3 mine 10.0.0.5 gw DE" in out, r.stdout
+    assert "joined True True 1010 6 3 mine 10.0.0.5 gw DE" in out, r.stdout
     hard = [line for line in out if line.startswith("hard ")]
     assert len(hard) == 1 and hard[0].startswith("hard False False 1000 1 -1 ESP_"), r.stdout  # the AP MAC's
-    assert hard[0].endswith(" 0.0.0.0"), r.stdout
+    assert hard[0].endswith(" 0.0.0.0 mpy-esp32 XX"), r.stdout
 
 
 def test_a_router_no_router_could_be_stops_the_launcher_and_none_at_all_is_said_once(tmp_path):
