@@ -9,6 +9,7 @@
 
 #include "espnow/common/environment.hpp"
 #include "chip_state.hpp"
+#include "nvs_partition.hpp"
 #include "driver/gpio.h"
 
 namespace espnow::emul {
@@ -248,6 +249,15 @@ int reset_reason_from_environment() {
   return reason > 0 ? reason : 1;
 }
 
+// The NVS kept in memory by the image that re-executed this program
+// (ESPNOW_EMUL_NVS), taken away so that programs this one starts boot with
+// an erased flash.
+void take_nvs_from_environment(detail::ChipServices& services) {
+  if (const char* text = std::getenv("ESPNOW_EMUL_NVS"); text && services.nvs_dir.empty())
+    services.nvs().take_text(text);
+  unsetenv("ESPNOW_EMUL_NVS");
+}
+
 // The chip a program gets with no selection: one radio on the default UDP air.
 struct DefaultChip : DefaultChipFailure {
   std::unique_ptr<UdpAir> air;
@@ -268,6 +278,7 @@ struct DefaultChip : DefaultChipFailure {
     if (!c.ok()) fail(c.failure().message());
     chip = std::move(c.value());
     chip->state().process_default = true;
+    take_nvs_from_environment(chip->state().services);
   }
   ~DefaultChip() { chip.reset(); }  // before the air it sits on
 };

@@ -58,6 +58,11 @@ NvsPartition& ChipServices::nvs() {
   return *nvs_;
 }
 
+std::string ChipServices::nvs_memory_text() {
+  std::lock_guard lk(mutex);
+  return nvs_ && nvs_->path().empty() ? nvs_->text() : std::string();
+}
+
 ChipServices& services() { return selected_chip().state().services; }
 
 }  // namespace espnow::emul::detail

@@ -35,6 +35,9 @@ struct ChipServices {
 
   // Made on first use; never null.
   NvsPartition& nvs();
+  // What an NVS kept in memory only holds, as NvsPartition::text(); "" when
+  // it has a file or was never used.
+  std::string nvs_memory_text();
   // Made on first use; its timers keep it (stopped) after the chip is gone.
   std::shared_ptr<EspTimerTask> esp_timer();
   // The esp_timer task if the chip has one yet, else null.

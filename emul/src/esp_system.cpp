@@ -75,11 +75,13 @@ namespace espnow::emul::detail {
 
 // The default chip reboots as the same program: same MAC (so the same NVS
 // file), the reason read back by the new default chip, its RTC memory
-// handed over.
+// handed over, and an NVS without a file too (a chip's flash outlives a
+// restart: firmware that counts its boots must not find it erased).
 [[noreturn]] void reexecute_default_chip(ChipState& chip, int reset_reason) {
   const std::string mac = to_string(chip.radio.mac(espnow::Interface::sta));
   setenv("ESPNOW_MAC", mac.c_str(), 1);
   setenv("ESPNOW_EMUL_RESET_REASON", std::to_string(reset_reason).c_str(), 1);
+  if (const std::string nvs = chip.services.nvs_memory_text(); !nvs.empty()) setenv("ESPNOW_EMUL_NVS", nvs.c_str(), 1);
   hand_over_rtc_memory(reset_reason == ESP_RST_DEEPSLEEP);
   std::vector<std::string> args = own_arguments();
   std::vector<char*> argv;

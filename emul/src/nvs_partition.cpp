@@ -54,8 +54,12 @@ NvsPartition::NvsPartition(std::string path) : path_(std::move(path)) { load(); 
 void NvsPartition::load() {
   if (path_.empty()) return;
   std::ifstream in(path_);
+  if (in) read(in);
+}
+
+void NvsPartition::read(std::istream& in) {
   std::string line;
-  if (!in || !std::getline(in, line) || line != kMagic) return;  // no file yet, or not ours: an erased flash
+  if (!std::getline(in, line) || line != kMagic) return;  // no file yet, or not ours: an erased flash
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     std::string tag, ns_hex, key_hex, value_hex, ns, key;
@@ -74,21 +78,38 @@ void NvsPartition::load() {
   }
 }
 
+void NvsPartition::write(std::ostream& out) const {
+  out << kMagic << '\n';
+  for (const auto& [ns, entries] : namespaces) {
+    out << "N " << to_hex(ns) << '\n';
+    for (const auto& [key, e] : entries)
+      out << "E " << to_hex(ns) << ' ' << to_hex(key) << ' ' << std::hex << unsigned(e.type) << std::dec << ' '
+          << to_hex(e.bytes.data(), e.bytes.size()) << '\n';
+  }
+}
+
 bool NvsPartition::save() const {
   if (path_.empty()) return true;
   const std::string tmp = path_ + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << kMagic << '\n';
-    for (const auto& [ns, entries] : namespaces) {
-      out << "N " << to_hex(ns) << '\n';
-      for (const auto& [key, e] : entries)
-        out << "E " << to_hex(ns) << ' ' << to_hex(key) << ' ' << std::hex << unsigned(e.type) << std::dec << ' '
-            << to_hex(e.bytes.data(), e.bytes.size()) << '\n';
-    }
+    write(out);
     if (!out.flush()) return false;
   }
   return std::rename(tmp.c_str(), path_.c_str()) == 0;
+}
+
+std::string NvsPartition::text() const {
+  std::ostringstream out;
+  write(out);
+  return out.str();
+}
+
+void NvsPartition::take_text(const std::string& text) {
+  namespaces.clear();
+  std::istringstream in(text);
+  read(in);
+  (void)save();
 }
 
 void NvsPartition::erase() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,10 +35,16 @@ class NvsPartition {
   bool save() const;
   // Forgets every namespace and removes the file.
   void erase();
+  // The contents as the file holds them, and back (then saved, if there is a
+  // file): how a partition in memory outlives the default chip's restart.
+  std::string text() const;
+  void take_text(const std::string& text);
   const std::string& path() const { return path_; }
 
  private:
   void load();
+  void read(std::istream& in);
+  void write(std::ostream& out) const;
   std::string path_;
 };
 

@@ -129,7 +129,7 @@ bool parse_level(std::string_view level, GpioDrive& d) {
 // CHIP:PAD=LEVEL@SECONDS; the chip is checked against --sim once all are read.
 Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
   const Problem bad =
-      "--gpio takes CHIP:PAD=LEVEL@SECONDS (LEVEL 0, 1, z or millivolts as 1650mV), got '" + std::string(text) + "'";
+      "--gpio takes CHIP:PAD=LEVEL@SECONDS (LEVEL 0, 1, z or 0-5000 millivolts as 1650mV), got '" + std::string(text) + "'";
   const std::size_t colon = text.find(':'), eq = text.find('='), at = text.find('@');
   if (colon == std::string_view::npos || eq == std::string_view::npos || at == std::string_view::npos ||
       !(colon < eq && eq < at))

@@ -2,15 +2,22 @@
 # run_until_signalled.sh PATTERN SECONDS PROGRAM [ARGS...]
 # Runs firmware linked with espnow_idf_emul_main (which runs until it is
 # signalled, as a chip runs until its power is cut) with a fresh
-# ESPNOW_NVS_DIR; waits up to SECONDS for a line of its output matching
-# PATTERN (grep -E), sends it SIGTERM, and prints its output and its exit
-# status. Fails when the line never comes or the program does not end with 0.
+# ESPNOW_NVS_DIR (none when NVS_IN_MEMORY=1: the NVS then lives in memory);
+# waits up to SECONDS for a line of its output matching PATTERN (grep -E),
+# sends it SIGTERM, and prints its output and its exit status. Fails when the
+# line never comes or the program does not end with 0.
 pattern=$1
 limit=$2
 shift 2
-ESPNOW_NVS_DIR=$(mktemp -d)
-export ESPNOW_NVS_DIR
-out="$ESPNOW_NVS_DIR.out"
+work=$(mktemp -d)
+if [ "${NVS_IN_MEMORY:-0}" = 1 ]; then
+  unset ESPNOW_NVS_DIR
+else
+  ESPNOW_NVS_DIR="$work/nvs"
+  mkdir "$ESPNOW_NVS_DIR"
+  export ESPNOW_NVS_DIR
+fi
+out="$work/out"
 "$@" >"$out" 2>&1 &
 pid=$!
 deadline=$(($(date +%s) + limit))
@@ -33,6 +40,6 @@ done
 wait "$pid"
 rc=$?
 cat "$out"
-rm -rf "$ESPNOW_NVS_DIR" "$out"
+rm -rf "$work"
 echo "exit status $rc"
 [ $status -eq 0 ] && [ $rc -eq 0 ]
