@@ -223,6 +223,54 @@ def start_gateway(things, air, broker, *args, sub_topics=(), **kw):
     return gw, sub
 
 
+# ---- the example service (examples/gateway): systemd's unit and its config file
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "gateway")
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+
+
+def unit_settings(path, section):
+    """A systemd unit's KEY=VALUE lines of one section, in order (keys repeat: ExecStartPre)."""
+    settings, current = [], None
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                current = line[1:-1]
+            elif line and not line.startswith("#") and current == section:
+                key, _, value = line.partition("=")
+                settings.append((key, value))
+    return settings
+
+
+def test_the_example_service_runs_the_gateway_on_its_config_and_stops_it_cleanly(air, broker, tmp_path, things):
+    service = unit_settings(os.path.join(EXAMPLES, "espnow-gateway.service"), "Service")
+    # The card's set-up is the README's, as root and without sudo.
+    steps = [value.lstrip("-+") for key, value in service if key == "ExecStartPre"]
+    assert steps == ["/usr/sbin/ip link set ${IFACE} down", "/usr/sbin/iw dev ${IFACE} set type monitor",
+                     "/usr/sbin/iw dev ${IFACE} set monitor active control", "/usr/sbin/ip link set ${IFACE} up"]
+    with open(README) as f:
+        readme = f.read()
+    for step in steps:
+        assert "sudo " + step.replace("/usr/sbin/", "").replace("${IFACE}", "wlan1") in readme, step
+    assert ("AmbientCapabilities", "CAP_NET_RAW CAP_NET_ADMIN") in service  # what the README says a Linux radio needs
+    assert "CAP_NET_RAW" in readme and "CAP_NET_ADMIN" in readme
+    (start,) = [value for key, value in service if key == "ExecStart"]
+    args = start.split()
+    assert args[:6] == ["/usr/local/bin/espnow", "--radio", "linux:${IFACE}", "--channel", "${CHANNEL}", "gateway"]
+    # What follows `gateway` as systemd gives it, on the test's air and broker (the command line
+    # wins over the file's mqtt =): the example config must be one the gateway takes.
+    rest = [a.replace("/etc/espnow-gateway.conf", os.path.join(EXAMPLES, "espnow-gateway.conf"))
+            .replace("%S", str(tmp_path)) for a in args[6:]]
+    gw, sub = start_gateway(things, air, broker, *rest, "--channel", "1", sub_topics=["espnow/#"])
+    espnow(air, "--mac", A, "send", GW, "from a sensor")
+    assert sub.wait(f"espnow/{GW_ID}/rx/{A_HEX}") == [b"from a sensor"]
+    assert os.path.isdir(tmp_path / "espnow-gateway")  # its spool, in the state directory
+    code, err = gw.stop(signal.SIGTERM)  # systemctl stop
+    assert code == 0, err
+    wait_for(lambda: sub.payloads(f"espnow/{GW_ID}/status")[-1] == b"offline", "offline on stop")
+
+
 def test_status_is_online_then_offline_on_exit_and_offline_as_last_will_when_killed(air, broker, things):
     gw, sub = start_gateway(things, air, broker)
     code, err = gw.stop()
