@@ -166,6 +166,7 @@ def run(path, as_json=False, pcap=None):
     rng = random.Random(seed ^ 0x5CE7)
     flows = [_Flow(i, t, rng) for i, t in enumerate(scenario.get("traffic", []))]
     flash_root = tempfile.TemporaryDirectory(prefix="espnow-sim-flash-")  # each program's board's own files
+    powers = {}  # program nodes by index
     for index, node in enumerate(scenario["nodes"]):
         text = node["mac"].lower()
         options = dict(mac=_mac(text), position=tuple(node.get("pos", (0.0, 0.0))), channel=int(node.get("channel", 1)),
@@ -173,6 +174,7 @@ def run(path, as_json=False, pcap=None):
         if index in programs:
             script, source = programs[index]
             power = _launcher._Power(index, _launcher._board_flash(flash_root.name, options["mac"], script))
+            powers[index] = power
             sim.add_device(_launcher._program(source, script, options["mac"], power), sta_active=False, **options)
         else:
             mine = [f for f in flows if f.from_text == text]
@@ -185,6 +187,11 @@ def run(path, as_json=False, pcap=None):
     flash_root.cleanup()
     sys.stdout.flush()
     sys.stdout = out
+    for index, power in sorted(powers.items()):
+        if power.died_of is not None:  # the run goes on without it, as a board's would: the counts say so
+            print("espnow sim: warning: nodes[%d].program (%s) ended with %s (its traceback is above); "
+                  "what it would have sent or counted after that is missing"
+                  % (index, scenario["nodes"][index]["mac"].lower(), power.died_of), file=sys.stderr)
     summary = {"mode": "devices", "flows": [f.report() for f in flows], "sim_seconds": sim_seconds,
                "wall_seconds": wall}
     if as_json:

@@ -536,6 +536,7 @@ class _Power:
         self.flash = {}  # its NVS namespaces (esp32.NVS), erased at the run's start
         self.sleep_wakes = None  # in a deep sleep, the pads that wake it: (ext0, ext1)
         self.fs = fs  # its flash filesystem (_copy_flash.Flash)
+        self.died_of = None  # the exception that last ended its script, by name (espnow sim says so)
 
 
 class _Millivolts(int):
@@ -637,6 +638,7 @@ def _program(source, path, mac, power, boot_delay=0.0):
             if isinstance(e.code, str):
                 print(e.code)  # as CPython says it on stderr; here with the copy's MAC
         except BaseException as e:  # noqa: B902 - a copy's error ends that copy only, as on its own board
+            power.died_of = type(e).__name__
             for line in "".join(traceback.format_exception(type(e), e, e.__traceback__.tb_next)).splitlines():
                 print(line)  # from the script's own frames down, as a board shows it
         finally:

@@ -98,6 +98,21 @@ def test_a_program_that_does_not_compile_is_named_before_the_run_with_exit_2(tmp
     assert "Traceback" not in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
 
 
+def test_a_program_that_raises_ends_its_node_only_and_is_warned_of(tmp_path):
+    (tmp_path / "crash.py").write_text("import time\ntime.sleep(2)\nprint(undefined)\n")
+    s = scenario()
+    s["nodes"][0]["program"] = "crash.py"
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(s))
+    r = subprocess.run([CLI, "sim", str(path), "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr  # the others ran on, as boards would
+    assert f"{A} NameError: name 'undefined' is not defined" in r.stderr, r.stderr
+    assert r.stderr.splitlines()[-1] == (f"espnow sim: warning: nodes[0].program ({A}) ended with NameError (its "
+                                         "traceback is above); what it would have sent or counted after that is missing")
+    assert json.loads(r.stdout)["flows"][0]["offered"] == 20
+    assert "warning" not in run(tmp_path, scenario(), "--json").stderr
+
+
 def test_a_pcap_that_cannot_be_written_is_one_line_and_exit_1(tmp_path):
     for where in (tmp_path / "no" / "such" / "r.pcap", tmp_path):
         r = run(tmp_path, scenario(), "--pcap", str(where))
