@@ -419,7 +419,8 @@ std::error_code ESPNow::try_submit(const MacAddress& target, std::span<const std
 std::error_code ESPNow::wait_outstanding(const Interrupt* interrupt) {
   std::unique_lock sl(status_mutex_);
   const auto deadline = detail::SendTracker::sync_deadline(clock_.now());
-  switch (wait_for_core(clock_, sl, status_cv_, interrupt, {clock_, interrupt_calls_}, [&](auto now) { return tx_->sync_wait(deadline, now); })) {
+  const auto step = [&](auto now) { return tx_->sync_wait(deadline, now); };
+  switch (wait_for_core(clock_, sl, status_cv_, interrupt, {clock_, interrupt_calls_}, step)) {
     case WaitEnd::ready: return {};
     case WaitEnd::timed_out: return std::make_error_code(std::errc::timed_out);
     case WaitEnd::interrupted: break;
@@ -513,7 +514,8 @@ Result<std::size_t> ESPNow::pop_message(std::span<std::uint8_t> out, MessageView
   WaitEnd end;
   {
     const Waiting waiting(*rx_);
-    end = wait_for_core(clock_, lk, rx_cv_, interrupt, {clock_, interrupt_calls_}, [&](auto now) { return rx_->receive_wait(deadline, now); });
+    const auto step = [&](auto now) { return rx_->receive_wait(deadline, now); };
+    end = wait_for_core(clock_, lk, rx_cv_, interrupt, {clock_, interrupt_calls_}, step);
   }
   if (end == WaitEnd::interrupted) return interrupted();  // before taking anything
   if (!active_.load() || !rx_->is_open()) return errc::not_init;
