@@ -201,6 +201,14 @@ Result<void> ESPNow::config(const ConfigUpdate& u) {
   }
   if (u.rxbuf) config_.rxbuf = *u.rxbuf, rxbuf_set_ = true;
   if (u.timeout_ms) config_.timeout_ms = *u.timeout_ms;
+  // While active, a version change takes a buffer that follows the version
+  // with it at once (v2's holds two 1470-byte messages): the link speaks the
+  // new version already, and its messages must not be ACKed, then dropped.
+  // A smaller one waits for the next active(true), dropping nothing.
+  if (u.version && !rxbuf_set_) {
+    std::lock_guard rl(rx_mutex_);
+    if (rx_->is_open()) rx_->grow(static_cast<std::size_t>(rxbuf_locked()));
+  }
   if (u.peers_table_max) {
     peers_table_max_ = *u.peers_table_max;
     std::lock_guard rl(rx_mutex_);

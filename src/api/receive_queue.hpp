@@ -28,6 +28,8 @@ class ReceiveQueue {
   // receivers are to be woken, and find it closed.
   void close();
   bool is_open() const { return open_; }
+  // A bigger buffer now, keeping what it holds (a version change while open).
+  void grow(std::size_t rxbuf) { ring_.grow(rxbuf); }
 
   // ---- arrivals
   struct Arrival {

@@ -31,6 +31,14 @@ void RxRing::reset(std::size_t capacity) {
   clear();
 }
 
+void RxRing::grow(std::size_t capacity) {
+  if (capacity <= buf_.size()) return;
+  std::vector<std::uint8_t> bigger(capacity, 0);
+  if (used_ > 0) read(0, bigger.data(), used_);  // unwrapped: the oldest record first
+  buf_.swap(bigger);
+  head_ = 0;
+}
+
 void RxRing::write(std::size_t offset, const std::uint8_t* src, std::size_t n) {
   const std::size_t pos = (head_ + offset) % buf_.size();
   const std::size_t first = std::min(n, buf_.size() - pos);

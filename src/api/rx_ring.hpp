@@ -26,6 +26,8 @@ class RxRing {
 
   void reset(std::size_t capacity);  // allocates; drops everything buffered
   void clear() { head_ = used_ = count_ = 0; }
+  // Room for `capacity` bytes, what is buffered kept in order; never shrinks.
+  void grow(std::size_t capacity);
   // False (and nothing stored) when the message does not fit.
   bool push(const RxRecordHeader& header, std::span<const std::uint8_t> message);
   bool empty() const { return count_ == 0; }

@@ -209,6 +209,26 @@ TEST(RxRing, ClearDropsEverythingAndResetResizes) {
   expect_pop(ring, record(7, 4));
 }
 
+TEST(RxRing, GrowingKeepsWrappedRecordsInOrderAndNeverShrinks) {
+  RxRing ring;
+  ring.reset(3 * (kOverhead + 40));
+  const Record r1 = record(40, 1), r2 = record(40, 2), r3 = record(40, 3), r4 = record(40, 4);
+  ASSERT_TRUE(push(ring, r1) && push(ring, r2) && push(ring, r3));
+  expect_pop(ring, r1);
+  ASSERT_TRUE(push(ring, r4));  // wraps around the end
+  ring.grow(1000);
+  EXPECT_EQ(ring.capacity(), 1000u);
+  EXPECT_EQ(ring.count(), 3u);
+  const Record big = record(500, 5);
+  ASSERT_TRUE(push(ring, big));
+  expect_pop(ring, r2);
+  expect_pop(ring, r3);
+  expect_pop(ring, r4);
+  expect_pop(ring, big);
+  ring.grow(10);
+  EXPECT_EQ(ring.capacity(), 1000u);
+}
+
 TEST(RxRing, RandomPushesAndPopsMatchAFifoModel) {
   // Many wrap positions and fill levels; seeded, so a failure reproduces.
   std::mt19937 rng(20240611);

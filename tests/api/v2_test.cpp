@@ -78,6 +78,29 @@ TEST_F(V2, TheDefaultReceiveBufferHoldsTwo1470ByteMessagesAndDropsTheThird) {
   EXPECT_EQ(b.espnow().stats().rx_dropped, 1u);
 }
 
+TEST_F(V2, AVersionChangeWhileActiveTakesTheDefaultBufferWithItKeepingWhatItHolds) {
+  // `old` is active with the v1 buffer (526 bytes) and holds a message.
+  EXPECT_TRUE(*a.espnow().send(old.mac(), message(100)));
+  ASSERT_OK(old.espnow().config({.version = 2}));
+  EXPECT_EQ(*old.espnow().config("rxbuf"), 2968);
+  EXPECT_TRUE(*a.espnow().send(old.mac(), message(1470)));
+  EXPECT_EQ(old.espnow().stats().rx_dropped, 0u);  // not ACKed, then dropped for want of room
+  EXPECT_EQ((*old.espnow().recv(0))->msg, message(100));
+  EXPECT_EQ((*old.espnow().recv(0))->msg, message(1470));
+  // Back to v1 while active: the bigger buffer stays until the next active(true).
+  ASSERT_OK(old.espnow().config({.version = 1}));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(*a.espnow().send(old.mac(), message(200)));
+  EXPECT_EQ(old.espnow().stats().rx_dropped, 0u);
+}
+
+TEST_F(V2, AnRxbufSetByHandWaitsForTheNextActivationWhateverTheVersion) {
+  ASSERT_OK(old.espnow().config({.rxbuf = 526}));
+  ASSERT_OK(old.espnow().config({.version = 2}));
+  EXPECT_EQ(*old.espnow().config("rxbuf"), 526);
+  EXPECT_TRUE(*a.espnow().send(old.mac(), message(1470)));
+  EXPECT_EQ(old.espnow().stats().rx_dropped, 1u);  // as the user sized it
+}
+
 TEST_F(V2, KconfigDefaultsFollowTheVersionAndKeepIt) {
   ASSERT_OK(b.espnow().config(kconfig_defaults()));
   EXPECT_EQ(*b.espnow().config("version"), 2);
