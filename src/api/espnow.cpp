@@ -146,6 +146,10 @@ Result<void> ESPNow::active(bool flag) {
     signal_readable_locked(false);
   }
   clock_.notify(rx_cv_);  // blocked receivers return NOT_INIT
+  {  // and an event loop's (AIOESPNow's) look again, to find NOT_INIT too
+    std::lock_guard nl(rx_notify_mutex_);
+    if (rx_notify_) rx_notify_(rx_notify_ctx_);
+  }
   peer_count_ = 0;
   old_irq = irq_->replace({});
   return {};

@@ -381,6 +381,16 @@ TEST_F(Async, ACancelledReceiveCompletesWithOperationAborted) {
   EXPECT_FALSE(*b.espnow().any());
 }
 
+TEST_F(Async, DeactivatingEndsWaitingReceivesWithNotInitAsItEndsABlockedRecv) {
+  std::error_code fresh, view;
+  eb.async_recv([&](std::error_code ec, Message) { fresh = ec; });
+  eb.async_irecv([&](std::error_code ec, MessageView) { view = ec; });
+  asio::post(io, [&] { EXPECT_OK(b.espnow().active(false)); });
+  io.run_for(10s);  // returns once both receives have completed (without the fix they wait on)
+  EXPECT_EQ(fresh, errc::not_init);
+  EXPECT_EQ(view, errc::not_init);
+}
+
 TEST(AsyncCancel, ACancelledSendLeavesStatsConsistent) {
   SimDevices air({.timing = true});
   SimDevice& a = **air.add_device({.mac = kA});

@@ -215,8 +215,9 @@ class ESPNow {
   // at once.
   void wait_irq_idle();
   // A hook for event loops (AIOESPNow): `fn(ctx)` runs on the delivering
-  // thread after each message is buffered. It must only hand over (post)
-  // and return. nullptr removes it; after that returns, it is not running.
+  // thread after each message is buffered, and on active(false)'s thread once
+  // the buffer is closed (waiting receives then find NOT_INIT, as blocked
+  // ones do). It must only hand over (post) and return. nullptr removes it; after that returns, it is not running.
   void set_rx_notify(void (*fn)(void*), void* ctx);
   bool readable() const;  // a message is buffered
   bool writable() const;  // no send responses outstanding

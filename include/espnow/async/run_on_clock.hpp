@@ -1,5 +1,5 @@
 // Coroutine programs on an espnow::Clock's time: what a Simulation runs for
-// each async device (devices/async_simulation.hpp), usable on any clock.
+// each async device (devices/async_device.hpp), usable on any clock.
 //
 // run_on_clock() runs an io_context's handlers on the calling thread with a
 // VirtualTime installed, so Timer and AIOESPNow wait on the clock; between
