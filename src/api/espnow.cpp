@@ -50,6 +50,13 @@ bool interrupt_requested(Lock& lock, const Interrupt& interrupt) {
   return yes;
 }
 
+// ARG for a message no send takes (empty, or past the version's limit), saying why.
+std::optional<Error> bad_message(std::size_t size, std::size_t max) {
+  if (size > 0 && size <= max) return std::nullopt;
+  const std::string limit = max > MAX_DATA_LEN ? " (ESP-NOW v2)" : " (ESP-NOW v1; v2 takes 1470)";
+  return Error(errc::arg, "a message has 1 to " + std::to_string(max) + " bytes" + limit + ", not " + std::to_string(size));
+}
+
 enum class WaitEnd { ready, timed_out, interrupted };
 
 // When a wait with an Interrupt asks it: every kInterruptPoll, and at once
@@ -346,7 +353,7 @@ std::size_t ESPNow::collect_targets(const MacAddress* mac, std::array<MacAddress
 Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::uint8_t> msg, bool sync,
                                    const Interrupt* interrupt) {
   if (!active()) return errc::not_init;
-  if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
+  if (auto bad = bad_message(msg.size(), link_.max_data_len())) return *std::move(bad);
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
   const std::size_t n = collect_targets(mac, targets);
   if (n == 0) return errc::not_found;
@@ -373,7 +380,7 @@ Result<bool> ESPNow::send_and_wait(const MacAddress* mac, std::span<const std::u
 Result<void> ESPNow::start_send(const MacAddress* mac, std::span<const std::uint8_t> msg, SendTicket& ticket,
                                 std::error_code* later_error) {
   if (!active()) return errc::not_init;
-  if (msg.empty() || msg.size() > link_.max_data_len()) return errc::arg;
+  if (auto bad = bad_message(msg.size(), link_.max_data_len())) return *std::move(bad);
   std::array<MacAddress, MAX_TOTAL_PEER_NUM> targets;
   const std::size_t n = collect_targets(mac, targets);
   if (n == 0) return errc::not_found;

@@ -55,6 +55,14 @@ TEST_F(V2, DevicesExchange251And1000And1470ByteMessages) {
 TEST_F(V2, MessagesOver1470BytesAreArg) {
   EXPECT_EQ(a.espnow().send(b.mac(), message(1471)).error(), errc::arg);
   EXPECT_EQ(old.espnow().send(b.mac(), message(251)).error(), errc::arg);  // v1 stops at 250
+  // The detail says why: the most common ARG a new user meets.
+  EXPECT_EQ(a.espnow().send(b.mac(), message(1471)).detail(), "a message has 1 to 1470 bytes (ESP-NOW v2), not 1471");
+  EXPECT_EQ(old.espnow().send(b.mac(), message(251)).detail(),
+            "a message has 1 to 250 bytes (ESP-NOW v1; v2 takes 1470), not 251");
+  SendTicket ticket;
+  const MacAddress to = b.mac();
+  EXPECT_EQ(old.espnow().start_send(&to, {}, ticket).detail(),
+            "a message has 1 to 250 bytes (ESP-NOW v1; v2 takes 1470), not 0");
 }
 
 TEST_F(V2, AV1DeviceDropsAV2MessageOver250BytesAndCountsIt) {
