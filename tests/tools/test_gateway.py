@@ -177,6 +177,10 @@ class Gateway:
             self.before_banner.append(banner)
         assert banner, self.before_banner
 
+    def next_line(self):
+        """Its next stderr line after the banner's, those said before it first."""
+        return self.before_banner.pop(0) if self.before_banner else self.proc.stderr.readline()
+
     def stop(self, sig=signal.SIGINT):
         self.proc.send_signal(sig)
         out, err = self.proc.communicate(timeout=20)
@@ -587,13 +591,13 @@ def test_tls_with_a_generated_ca_and_a_client_certificate(air, tmp_path, things)
                        "certificate verify failed"), ([pki.ca], "certificate required")):
         bad = Gateway(air, None, "--mqtt-cafile", *args, url=url)
         things.append(bad)
-        line = bad.proc.stderr.readline()
+        line = bad.next_line()
         # libmosquitto may first report the TLS handshake still in progress
         # (EAGAIN) as a failed connect; the refusal comes on the next attempt.
         for _ in range(5):
             if "Resource temporarily unavailable" not in line:
                 break
-            line = bad.proc.stderr.readline()
+            line = bad.next_line()
         assert line.startswith("gateway: mqtt: ") and why in line, line
         code, err = bad.stop()
         assert code == 0 and "0 received" in err, err

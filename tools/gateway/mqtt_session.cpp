@@ -74,8 +74,7 @@ std::string MqttSession::start() {
   mosquitto_publish_callback_set(mosq_, &MqttSession::on_publish);
   mosquitto_message_callback_set(mosq_, &MqttSession::on_message);
   mosquitto_log_callback_set(mosq_, &MqttSession::on_log);
-  started_ = true;
-  try_connect(Clock::now());
+  started_ = true;  // the first step() connects: what it says comes after the caller's banner
   return {};
 }
 

@@ -42,9 +42,9 @@ class MqttSession {
   MqttSession(const MqttSession&) = delete;
   MqttSession& operator=(const MqttSession&) = delete;
 
-  // Sets the connection up and makes the first attempt (a broker not there
-  // yet is no error: step() tries again). An error here is the settings'
-  // (a TLS file that does not load): its text.
+  // Sets the connection up; the first step() makes the first attempt (a
+  // broker not there yet is no error: step() tries again). An error here is
+  // the settings' (a TLS file that does not load): its text.
   std::string start();
 
   // What the caller's poll() waits on for step(): the broker's socket (-1:
