@@ -4,7 +4,7 @@
 //   espnow::SimDevices air;
 //   auto& a = *air.add_device({.mac = "aa:aa:aa:aa:aa:aa"_mac}).value();
 //   auto& b = *air.add_device({.mac = "ba:bb:bb:bb:bb:bb"_mac}).value();
-//   a.espnow().active(true);  ...
+//   (void)a.espnow().active(true);  ...
 #pragma once
 
 #include <deque>

@@ -43,6 +43,9 @@ namespace espnow {
 // device is power-cycled). A program must let it pass: one that catches it
 // and returns is ended all the same; one that catches it and waits again gets
 // it again. Language bindings translate it (Python: espnow_sim.SimulationExit).
+// Any other exception a C++ program lets out ends the process
+// (std::terminate), as an uncaught exception ends a board's firmware; catch
+// what a program may throw inside it.
 struct SimulationUnwind {};
 
 class Simulation {
@@ -79,7 +82,10 @@ class Simulation {
   // At `when`, device `device` loses power for `off_for`: its program is
   // unwound from the wait it is in, its ESPNow deinitialised and its
   // interfaces down (it neither hears nor acknowledges); then it boots, its
-  // program running again from the start, as after a reset.
+  // program running again from the start, as after a reset. The device's
+  // ESPNow is the same object across the cycle: peers and buffered messages
+  // are gone with the deinit, but its config() and stats() counters stay,
+  // where a board's RAM would start afresh (set them at each boot).
   void power_cycle(std::size_t device, std::chrono::nanoseconds when, std::chrono::nanoseconds off_for);
 
   // Keeps `object` until the simulation ends: it is destroyed (newest first)
