@@ -293,6 +293,7 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   for (const AccessPoint& router : a.routers) {
     if (Result<void> added = add_access_point(sim, router); !added.ok()) {
       std::fprintf(stderr, "%s: --router '%s': %s\n", name, router.ssid.c_str(), std::string(added.detail()).c_str());
+      std::fprintf(stderr, kUsage, name);  // an argument's mistake, as parse()'s are
       return 2;
     }
   }
