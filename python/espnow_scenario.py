@@ -64,6 +64,16 @@ class _BadProgram(Exception):
     pass
 
 
+def _warn_of_dead_programs(scenario, powers):
+    """A program that raised ended its node only, as a board's would: its traceback scrolled
+    by during the run, and the counts it leaves look merely poor, so the end says so."""
+    for index, power in sorted(powers.items()):
+        if power.died_of is not None:
+            print("espnow sim: warning: nodes[%d].program (%s) ended with %s (its traceback is above); "
+                  "what it would have sent or counted after that is missing"
+                  % (index, scenario["nodes"][index]["mac"].lower(), power.died_of), file=sys.stderr)
+
+
 class _Flow:
     def __init__(self, index, entry, rng):
         self.index = index
@@ -187,11 +197,7 @@ def run(path, as_json=False, pcap=None):
     flash_root.cleanup()
     sys.stdout.flush()
     sys.stdout = out
-    for index, power in sorted(powers.items()):
-        if power.died_of is not None:  # the run goes on without it, as a board's would: the counts say so
-            print("espnow sim: warning: nodes[%d].program (%s) ended with %s (its traceback is above); "
-                  "what it would have sent or counted after that is missing"
-                  % (index, scenario["nodes"][index]["mac"].lower(), power.died_of), file=sys.stderr)
+    _warn_of_dead_programs(scenario, powers)
     summary = {"mode": "devices", "flows": [f.report() for f in flows], "sim_seconds": sim_seconds,
                "wall_seconds": wall}
     if as_json:
