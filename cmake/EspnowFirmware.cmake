@@ -64,4 +64,52 @@ char* const espnow_firmware_rtc_sections[4] = {__start_espnow_rtc_data, __stop_e
   target_link_libraries(${name} PRIVATE
     "$<LINK_LIBRARY:WHOLE_ARCHIVE,espnow::idf_emul_main,espnow::idf_emul>")
   add_dependencies(${name} ${module})
+  # Libraries the caller links to the module come later: looked at once the
+  # directory is done (EVAL: a deferred call's arguments are read when it runs).
+  cmake_language(EVAL CODE "cmake_language(DEFER CALL _espnow_check_firmware_links [[${module}]])")
+endfunction()
+
+# A firmware module must not carry the emulation itself (espnow::idf_emul, as
+# a component library that takes ESP-IDF's headers from it would bring it):
+# each chip's copy would then run its own emulation, on a chip of its own on
+# the UDP air instead of the simulation's. The headers are espnow::idf_emul_api.
+function(_espnow_check_firmware_links module)
+  set(queue ${module})
+  set(seen "")
+  list(LENGTH queue left)
+  while(left GREATER 0)  # not while(queue): a list ending in -NOTFOUND would read as false
+    list(POP_FRONT queue item)
+    list(LENGTH queue left)
+    if(item IN_LIST seen OR NOT TARGET "${item}")
+      continue()
+    endif()
+    list(APPEND seen "${item}")
+    string(MAKE_C_IDENTIFIER "${item}" key)
+    get_target_property(real "${item}" ALIASED_TARGET)
+    if(real)
+      set(item "${real}")
+    endif()
+    if(item STREQUAL "espnow_idf_emul" OR item STREQUAL "espnow::idf_emul")
+      message(FATAL_ERROR "${module} links espnow::idf_emul (through ${from_${key}}): a firmware module takes "
+                          "ESP-IDF's headers from espnow::idf_emul_api; the emulation is the program's, one "
+                          "for all chips (with its own copy, each chip would run off the simulation)")
+    endif()
+    foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+      get_target_property(libraries "${item}" ${property})
+      if(NOT libraries)
+        continue()
+      endif()
+      foreach(library IN LISTS libraries)
+        if(library MATCHES "^\\$<LINK_ONLY:(.+)>$")
+          set(library "${CMAKE_MATCH_1}")
+        endif()
+        string(MAKE_C_IDENTIFIER "${library}" library_key)
+        if(NOT DEFINED from_${library_key})
+          set(from_${library_key} "${item}")  # the library that brought it (the module: the caller)
+          list(APPEND queue "${library}")
+          list(LENGTH queue left)
+        endif()
+      endforeach()
+    endforeach()
+  endwhile()
 endfunction()

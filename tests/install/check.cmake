@@ -22,6 +22,17 @@ run(${CMAKE_COMMAND} -S ${SRC}/tests/install/consumer -B ${WORK}/consumer
 run(${CMAKE_COMMAND} --build ${WORK}/consumer -j2)
 message(STATUS "find_package(espnow CONFIG) works from ${prefix}")
 
+# A firmware module that would carry the emulation itself (a component
+# linking espnow::idf_emul) is refused at configure time, naming the way out.
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/tests/install/bad_firmware_component -B ${WORK}/bad_firmware
+                        -DCMAKE_PREFIX_PATH=${prefix}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE "\n" " " err_line "${err}")
+if(rc EQUAL 0 OR NOT err_line MATCHES "bad_firmware links espnow::idf_emul \\(through radio\\).*espnow::idf_emul_api")
+  message(FATAL_ERROR "a firmware component linking espnow::idf_emul was not refused as it should be:\n${out}\n${err}")
+endif()
+message(STATUS "a firmware component linking espnow::idf_emul is refused")
+
 find_program(PYTHON3 python3 REQUIRED)
 execute_process(COMMAND ${PYTHON3} ${SRC}/tests/install/run_installed.py
     --prefix ${prefix} --consumer ${WORK}/consumer --build-tree ${BIN} --work ${WORK}
