@@ -28,6 +28,10 @@ void app_main(void) {
 #ifdef CONFIG_REMOTE_VERBOSE
   printf("verbose\n");
 #endif
+#if CONFIG_REMOTE_ACK && !defined(CONFIG_REMOTE_POWER_SAVE)
+  printf("ack on, power save off\n");
+#endif
+  printf("log level %d, at most %d\n", CONFIG_LOG_DEFAULT_LEVEL, CONFIG_LOG_MAXIMUM_LEVEL);
   /* Not started at boot (turned off in sdkconfig): the firmware's own starts. */
   const esp_task_wdt_config_t wdt = {.timeout_ms = 3000, .idle_core_mask = 0, .trigger_panic = false};
   printf("own watchdog: %s\n", esp_err_to_name(esp_task_wdt_init(&wdt)));
