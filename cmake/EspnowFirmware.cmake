@@ -24,6 +24,11 @@ function(espnow_add_firmware name)
   if(NOT sources)
     message(FATAL_ERROR "espnow_add_firmware(${name}): no sources")
   endif()
+  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+  if(NOT "CXX" IN_LIST languages)  # the program links the emulation, which is C++
+    message(FATAL_ERROR "espnow_add_firmware(${name}) needs C++ as well as C: project(... C CXX), or "
+                        "enable_language(CXX) before it")
+  endif()
   set(module ${name}_firmware)
   # The bounds of the firmware's RTC_DATA_ATTR and RTC_NOINIT_ATTR variables
   # (esp_attr.h), for the program to carry them over a deep sleep: the linker

@@ -32,6 +32,14 @@ if(rc EQUAL 0 OR NOT err_line MATCHES "bad_firmware links espnow::idf_emul \\(th
   message(FATAL_ERROR "a firmware component linking espnow::idf_emul was not refused as it should be:\n${out}\n${err}")
 endif()
 message(STATUS "a firmware component linking espnow::idf_emul is refused")
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/tests/install/c_only_firmware -B ${WORK}/c_only_firmware
+                        -DCMAKE_PREFIX_PATH=${prefix}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE "\n" " " err_line "${err}")
+if(rc EQUAL 0 OR NOT err_line MATCHES "espnow_add_firmware\\(fw\\) needs C\\+\\+ as well as C")
+  message(FATAL_ERROR "a C-only project was not told it needs C++:\n${out}\n${err}")
+endif()
+message(STATUS "a C-only project is told it needs C++")
 
 find_program(PYTHON3 python3 REQUIRED)
 execute_process(COMMAND ${PYTHON3} ${SRC}/tests/install/run_installed.py
