@@ -18,12 +18,16 @@
  *   ChipOptions::on_deep_sleep (espnow_emul.hpp).
  * - Without a wake-up source a chip sleeps until its power is cut: light
  *   sleep never returns, deep sleep never boots again.
- * - Only the timer wakes a chip: there is no GPIO, touch, ULP or UART. */
+ * - Only the timer wakes a chip: there is no GPIO, touch, ULP or UART. The
+ *   ext0, ext1 and GPIO wake-up calls are accepted (ESP_OK, so firmware with
+ *   a wake button builds and runs its timer path) and say once, as a
+ *   warning, that they will not wake it. */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "driver/gpio.h"
 #include "esp_err.h"
 #include "espnow_emul_sdkconfig.h"
 
@@ -87,6 +91,16 @@ esp_err_t esp_sleep_enable_timer_wakeup(uint64_t time_in_us);
 /* ESP_SLEEP_WAKEUP_ALL disables every source; ESP_ERR_INVALID_STATE when the
  * source is not enabled (or is one the emulation has not). */
 esp_err_t esp_sleep_disable_wakeup_source(esp_sleep_source_t source);
+
+/* Accepted, not emulated (above): a warning once per program, ESP_OK. */
+typedef enum {
+  ESP_EXT1_WAKEUP_ALL_LOW = 0,
+  ESP_EXT1_WAKEUP_ANY_LOW = 0,
+  ESP_EXT1_WAKEUP_ANY_HIGH = 1,
+} esp_sleep_ext1_wakeup_mode_t;
+esp_err_t esp_sleep_enable_ext0_wakeup(gpio_num_t gpio_num, int level);
+esp_err_t esp_sleep_enable_ext1_wakeup(uint64_t io_mask, esp_sleep_ext1_wakeup_mode_t level_mode);
+esp_err_t esp_sleep_enable_gpio_wakeup(void);
 /* Recorded, no effect on the host; ESP_ERR_INVALID_ARG for a domain or option out of range. */
 esp_err_t esp_sleep_pd_config(esp_sleep_pd_domain_t domain, esp_sleep_pd_option_t option);
 

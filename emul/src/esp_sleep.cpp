@@ -12,11 +12,14 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
 #include "chip_state.hpp"
+#include "esp_log.h"
 #include "esp_system.h"
 #include "esp_timer_task.hpp"
 #include "reboot.hpp"
@@ -164,9 +167,44 @@ __attribute__((constructor(101))) void wait_out_deep_sleep() {
   sleep_until(wake_at);
 }
 
+// The GPIO wake-up calls firmware makes (a wake button) are accepted, so it
+// builds and runs its timer path; what they would do is said once.
+esp_err_t wake_up_not_emulated(const char* call) {
+  static std::mutex said_mutex;
+  static std::set<std::string> said;
+  {
+    std::lock_guard lk(said_mutex);
+    if (!said.insert(call).second) return ESP_OK;
+  }
+  ESP_LOGW("sleep", "%s: accepted, not emulated: only the timer wakes this chip", call);
+  return ESP_OK;
+}
+
 }  // namespace
 
 extern "C" {
+
+esp_err_t esp_sleep_enable_ext0_wakeup(gpio_num_t gpio_num, int level) {
+  if (!GPIO_IS_VALID_GPIO(gpio_num) || (level != 0 && level != 1)) return ESP_ERR_INVALID_ARG;
+  return wake_up_not_emulated("esp_sleep_enable_ext0_wakeup");
+}
+
+esp_err_t esp_sleep_enable_ext1_wakeup(uint64_t io_mask, esp_sleep_ext1_wakeup_mode_t level_mode) {
+  (void)level_mode;
+  if (io_mask == 0) return ESP_ERR_INVALID_ARG;
+  return wake_up_not_emulated("esp_sleep_enable_ext1_wakeup");
+}
+
+esp_err_t esp_sleep_enable_gpio_wakeup(void) { return wake_up_not_emulated("esp_sleep_enable_gpio_wakeup"); }
+
+esp_err_t gpio_wakeup_enable(gpio_num_t gpio_num, gpio_int_type_t intr_type) {
+  if (!GPIO_IS_VALID_GPIO(gpio_num) || (intr_type != GPIO_INTR_LOW_LEVEL && intr_type != GPIO_INTR_HIGH_LEVEL))
+    return ESP_ERR_INVALID_ARG;  // ESP-IDF's: only a level wakes from light sleep
+  return wake_up_not_emulated("gpio_wakeup_enable");
+}
+
+esp_err_t gpio_wakeup_disable(gpio_num_t gpio_num) { return GPIO_IS_VALID_GPIO(gpio_num) ? ESP_OK : ESP_ERR_INVALID_ARG; }
+
 
 esp_err_t esp_sleep_enable_timer_wakeup(uint64_t time_in_us) {
   if (time_in_us > kMaxTimerUs) return ESP_ERR_INVALID_ARG;

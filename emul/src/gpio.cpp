@@ -242,4 +242,10 @@ esp_err_t gpio_isr_handler_add(gpio_num_t n, gpio_isr_t isr, void* args) {
 
 esp_err_t gpio_isr_handler_remove(gpio_num_t n) { return set_handler(n, nullptr, nullptr, "gpio_isr_handler_remove"); }
 
+// An emulated pad keeps what drives it through any sleep: holding it changes nothing.
+esp_err_t gpio_hold_en(gpio_num_t gpio_num) { return can_drive(gpio_num) ? ESP_OK : ESP_ERR_INVALID_ARG; }
+esp_err_t gpio_hold_dis(gpio_num_t gpio_num) { return can_drive(gpio_num) ? ESP_OK : ESP_ERR_INVALID_ARG; }
+void gpio_deep_sleep_hold_en(void) {}
+void gpio_deep_sleep_hold_dis(void) {}
+
 }  // extern "C"

@@ -15,6 +15,7 @@
 #include "esp_heap_caps.h"
 #include "esp_mac.h"
 #include "esp_rom_sys.h"
+#include "esp_sleep.h"
 #include "esp_timer.h"
 #include "rom/ets_sys.h"
 #include "esp_system.h"
@@ -276,5 +277,39 @@ int idioms_program_busy_wait(void) {
   esp_rom_delay_us(0);
   CHECK(after_rom - start >= 1500);
   CHECK(after_ets - after_rom >= 700);
+  return 0;
+}
+
+/* ---- what ESP-NOW firmware prints and asserts with, and its wake button */
+
+static int count_of(const char* text, const char* what) {
+  int n = 0;
+  for (const char* at = strstr(text, what); at; at = strstr(at + 1, what)) ++n;
+  return n;
+}
+
+int idioms_program_rom_print_assert_and_wake_ups(void) {
+  CHECK(esp_rom_printf("rom printf %d\n", 7) == 13);
+  CHECK(ets_printf("ets printf %s\n", "ok") == 14);
+  configASSERT(esp_rom_printf("") == 0);
+  vprintf_like_t before = esp_log_set_vprintf(capture);
+  s_logged[0] = '\0';
+  CHECK(esp_sleep_enable_ext0_wakeup(GPIO_NUM_0, 0) == ESP_OK);  /* accepted: a wake button builds */
+  CHECK(esp_sleep_enable_ext0_wakeup(GPIO_NUM_0, 0) == ESP_OK);
+  CHECK(esp_sleep_enable_ext0_wakeup(GPIO_NUM_0, 2) == ESP_ERR_INVALID_ARG);
+  CHECK(esp_sleep_enable_ext0_wakeup((gpio_num_t)24, 0) == ESP_ERR_INVALID_ARG);
+  CHECK(esp_sleep_enable_ext1_wakeup(0, ESP_EXT1_WAKEUP_ANY_HIGH) == ESP_ERR_INVALID_ARG);
+  CHECK(esp_sleep_enable_ext1_wakeup(1ULL << 33, ESP_EXT1_WAKEUP_ANY_HIGH) == ESP_OK);
+  CHECK(gpio_wakeup_enable(GPIO_NUM_0, GPIO_INTR_LOW_LEVEL) == ESP_OK);
+  CHECK(gpio_wakeup_enable(GPIO_NUM_0, GPIO_INTR_POSEDGE) == ESP_ERR_INVALID_ARG);  /* a level, as ESP-IDF's */
+  CHECK(esp_sleep_enable_gpio_wakeup() == ESP_OK);
+  esp_log_set_vprintf(before);
+  /* Said once each, as a warning: it will not wake the chip. */
+  CHECK(count_of(s_logged, "esp_sleep_enable_ext0_wakeup: accepted, not emulated") == 1);
+  CHECK(count_of(s_logged, "W (") == 4);
+  CHECK(gpio_hold_en(GPIO_NUM_2) == ESP_OK && gpio_hold_dis(GPIO_NUM_2) == ESP_OK);
+  CHECK(gpio_hold_en(GPIO_NUM_34) == ESP_ERR_INVALID_ARG);  /* an input-only pad */
+  gpio_deep_sleep_hold_en();
+  gpio_deep_sleep_hold_dis();
   return 0;
 }

@@ -16,6 +16,8 @@ int idioms_program_identity(void);
 int idioms_program_gpio(void);
 /* esp_rom_delay_us and ets_delay_us wait at least their time (esp_timer). */
 int idioms_program_busy_wait(void);
+/* esp_rom_printf, ets_printf, configASSERT; the GPIO wake-ups accepted and warned of once. */
+int idioms_program_rom_print_assert_and_wake_ups(void);
 
 #ifdef __cplusplus
 }

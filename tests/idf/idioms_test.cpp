@@ -85,6 +85,10 @@ TEST(EspRom, BusyWaitsTakeTheirTimeOnTheChipsClock) {
   EXPECT_EQ(on_a_chip(idioms_program_busy_wait), 0) << "line of idioms_program.c";
 }
 
+TEST(EspRom, PrintfAssertAndTheWakeButtonsCallsBuildAndRunAsFirmwareWritesThem) {
+  EXPECT_EQ(on_a_chip(idioms_program_rom_print_assert_and_wake_ups), 0) << "line of idioms_program.c";
+}
+
 TEST(EspWifi, MaxTxPowerIsWhatTheRadioSendsAtSoItSetsTheRange) {
   // 150 m apart (log-distance, exponent 3, 40 dB at 1 m: 105 dB): at 20 dBm
   // the frame arrives at -85 dBm and is heard; at 2 dBm, -103, below the

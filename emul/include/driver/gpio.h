@@ -101,6 +101,17 @@ esp_err_t gpio_isr_handler_add(gpio_num_t gpio_num, gpio_isr_t isr_handler, void
 /* Disables the pad's interrupt and removes its handler; the same errors. */
 esp_err_t gpio_isr_handler_remove(gpio_num_t gpio_num);
 
+/* Holding a pad's level through sleep (gpio_hold_en, gpio_deep_sleep_hold_en):
+ * an emulated pad keeps what drives it anyway, so these only say ESP_OK (an
+ * invalid pad: ESP_ERR_INVALID_ARG). A pad as a light-sleep wake-up source
+ * (gpio_wakeup_enable) is accepted and does not wake the chip (esp_sleep.h). */
+esp_err_t gpio_hold_en(gpio_num_t gpio_num);
+esp_err_t gpio_hold_dis(gpio_num_t gpio_num);
+void gpio_deep_sleep_hold_en(void);
+void gpio_deep_sleep_hold_dis(void);
+esp_err_t gpio_wakeup_enable(gpio_num_t gpio_num, gpio_int_type_t intr_type);
+esp_err_t gpio_wakeup_disable(gpio_num_t gpio_num);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,12 @@ typedef uint32_t StackType_t;
 #define errQUEUE_FULL ((BaseType_t)0)
 #define errCOULD_NOT_ALLOCATE_REQUIRED_MEMORY (-1)
 
+/* As the kernel's configASSERT: a false condition names itself and aborts. */
+#ifndef configASSERT
+#include <assert.h>
+#define configASSERT(x) assert(x)
+#endif
+
 #define portMAX_DELAY ((TickType_t)0xffffffffUL)
 #define configTICK_RATE_HZ (CONFIG_FREERTOS_HZ)
 #define portTICK_PERIOD_MS ((TickType_t)1000 / configTICK_RATE_HZ)

@@ -1,4 +1,4 @@
-/* The ROM's older name for the busy wait (rom/ets_sys.h), as esp_rom_sys.h's. */
+/* The ROM's older names (rom/ets_sys.h) for esp_rom_sys.h's busy wait and printf. */
 #pragma once
 
 #include "esp_rom_sys.h"
@@ -8,6 +8,7 @@ extern "C" {
 #endif
 
 static inline void ets_delay_us(uint32_t us) { esp_rom_delay_us(us); }
+#define ets_printf esp_rom_printf
 
 #ifdef __cplusplus
 }
