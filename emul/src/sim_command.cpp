@@ -18,6 +18,8 @@
 
 #include "chip_stdout.hpp"
 #include "driver/gpio.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
 #include "espnow/common/environment.hpp"
 #include "espnow/host/air_pcap.hpp"
 #include "espnow_emul_simulation.hpp"
@@ -263,6 +265,14 @@ MacAddress chip_mac(int i, std::uint8_t block = 0) {
   return MacAddress{{0x02, 0, 0, block, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xFF)}};
 }
 
+// A chip of --sim that restarts or sleeps deep is not booted again (that
+// takes a fresh copy of its firmware, its RTC memory carried): it says so
+// and stays as it went, its radio off, while the others run on.
+[[noreturn]] void stay_off(const char* call, const char* state) {
+  std::printf("%s: --sim does not boot a chip again; this one stays %s for the rest of the run\n", call, state);
+  for (;;) vTaskDelay(portMAX_DELAY);  // on the simulation's clock: its end unwinds it
+}
+
 int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopies& module) {
   // ESPNOW_VERSION=2: chips built on ESP-IDF >= 5.4, as for the default chip.
   const Result<int> version = protocol_version_from_environment();
@@ -304,7 +314,9 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
                   .ap_mac = chip_mac(i, 1),
                   .channel = a.channels[static_cast<std::size_t>(i) % a.channels.size()],
                   .position = {a.spacing * (i % 16), a.spacing * (i / 16)}},
-        .link = {.version = static_cast<std::uint8_t>(*version)}};
+        .link = {.version = static_cast<std::uint8_t>(*version)},
+        .on_restart = [] { stay_off("esp_restart", "off"); },
+        .on_deep_sleep = [](std::optional<std::uint64_t>) { stay_off("esp_deep_sleep_start", "asleep"); }};
     const double ppm = a.drift_ppm > 0 ? drift(crystals) : 0.0;
     const auto boot = std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(boot_ms(boots)));
     // Each chip its own copy of the firmware's globals, where it has a module.
