@@ -121,33 +121,30 @@ std::shared_ptr<PyDevice> process_device() {
   return g_process_device;
 }
 
-// The process's blocked receive or send asks for signals now, not at its
-// next 50 ms poll (see ESPNow::interrupt_waits): the board's interrupts
-// thread calls this right after it signals the script's thread.
 namespace {
-void interrupt_process_waits() {
+// `action` on the process's device, without the GIL, if it was ever made.
+template <class Action>
+void with_process_device(Action action) {
   std::shared_ptr<PyDevice> device;
   {
     std::lock_guard lk(g_process_mutex);
     device = g_process_device;
   }
-  if (device) {
-    pyb::gil_scoped_release nogil;
-    device->espnow().interrupt_waits();
-  }
+  if (!device) return;
+  pyb::gil_scoped_release nogil;
+  action(*device);
+}
+
+// The process's blocked receive or send asks for signals now, not at its
+// next 50 ms poll (see ESPNow::interrupt_waits): the board's interrupts
+// thread calls this right after it signals the script's thread.
+void interrupt_process_waits() {
+  with_process_device([](PyDevice& d) { d.espnow().interrupt_waits(); });
 }
 }  // namespace
 
 void shutdown_process_device() {
-  std::shared_ptr<PyDevice> device;
-  {
-    std::lock_guard lk(g_process_mutex);
-    device = g_process_device;
-  }
-  if (device) {
-    pyb::gil_scoped_release nogil;
-    device->shutdown();
-  }
+  with_process_device([](PyDevice& d) { d.shutdown(); });
 }
 
 // A device's radio, from add_device's arguments (ValueError for a bad one).

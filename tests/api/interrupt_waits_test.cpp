@@ -64,18 +64,30 @@ struct LetGo {
   ~LetGo() { (void)e.active(false); }
 };
 
-}  // namespace
+// A device on a clock that stands still, and a receive blocked on it.
+class InterruptWaits : public ::testing::Test {
+ protected:
+  InterruptWaits() { EXPECT_OK(e.active(true)); }
+  // Starts a receive that waits forever (with `interrupt`, if given) and
+  // returns once it is blocked. Declare a LetGo after the future it returns.
+  std::future<Result<std::size_t>> blocked_receive(const Interrupt* interrupt) {
+    auto receiving = std::async(std::launch::async, [this, interrupt] { return e.recvinto(buf, nullptr, -1, interrupt); });
+    EXPECT_TRUE(test::wait_for([&] { return clock.waits() > 0; }));
+    return receiving;
+  }
 
-TEST(InterruptWaits, ABlockedReceiveAsksAtOnceAndIsInterrupted) {
   test::FakeLink link;
   StillClock clock;
-  ESPNow e(link, clock);
-  ASSERT_OK(e.active(true));
+  ESPNow e{link, clock};
   RaisedInterrupt in;
   std::array<std::uint8_t, 250> buf{};
-  auto receiving = std::async(std::launch::async, [&] { return e.recvinto(buf, nullptr, -1, &in.hook); });
+};
+
+}  // namespace
+
+TEST_F(InterruptWaits, ABlockedReceiveAsksAtOnceAndIsInterrupted) {
+  auto receiving = blocked_receive(&in.hook);
   const LetGo let_go{e};
-  ASSERT_TRUE(test::wait_for([&] { return clock.waits() > 0; }));  // blocked
   in.raised = true;
   e.interrupt_waits();
   ASSERT_EQ(receiving.wait_for(10s), std::future_status::ready) << "the blocked receive did not ask its Interrupt";
@@ -84,16 +96,9 @@ TEST(InterruptWaits, ABlockedReceiveAsksAtOnceAndIsInterrupted) {
   EXPECT_EQ(in.asked.load(), 1);
 }
 
-TEST(InterruptWaits, ABlockedReceiveThatIsToldNoGoesOnWaitingAndTakesTheNextMessage) {
-  test::FakeLink link;
-  StillClock clock;
-  ESPNow e(link, clock);
-  ASSERT_OK(e.active(true));
-  RaisedInterrupt in;
-  std::array<std::uint8_t, 250> buf{};
-  auto receiving = std::async(std::launch::async, [&] { return e.recvinto(buf, nullptr, -1, &in.hook); });
+TEST_F(InterruptWaits, ABlockedReceiveThatIsToldNoGoesOnWaitingAndTakesTheNextMessage) {
+  auto receiving = blocked_receive(&in.hook);
   const LetGo let_go{e};
-  ASSERT_TRUE(test::wait_for([&] { return clock.waits() > 0; }));
   e.interrupt_waits();  // a timer callback ran; nothing asks the receive to end
   ASSERT_TRUE(test::wait_for([&] { return in.asked.load() == 1 && clock.waits() > 1; }));  // asked, and waits again
   link.deliver(kPeer, bytes("late"));
@@ -102,13 +107,8 @@ TEST(InterruptWaits, ABlockedReceiveThatIsToldNoGoesOnWaitingAndTakesTheNextMess
   EXPECT_EQ(*r, 4u);
 }
 
-TEST(InterruptWaits, ASyncSendAwaitingItsReportAsksAtOnce) {
-  test::FakeLink link;
-  StillClock clock;
-  ESPNow e(link, clock);
-  ASSERT_OK(e.active(true));
+TEST_F(InterruptWaits, ASyncSendAwaitingItsReportAsksAtOnce) {
   ASSERT_OK(e.add_peer(kPeer));
-  RaisedInterrupt in;
   auto sending = std::async(std::launch::async, [&] { return e.send(kPeer, bytes("x"), true, &in.hook); });
   const LetGo let_go{e};
   ASSERT_TRUE(test::wait_for([&] { return clock.waits() > 0; }));  // sent, awaiting its report
@@ -119,15 +119,9 @@ TEST(InterruptWaits, ASyncSendAwaitingItsReportAsksAtOnce) {
   EXPECT_EQ(r.error(), std::errc::interrupted);
 }
 
-TEST(InterruptWaits, CallsWithoutAnInterruptAreNotDisturbed) {
-  test::FakeLink link;
-  StillClock clock;
-  ESPNow e(link, clock);
-  ASSERT_OK(e.active(true));
-  std::array<std::uint8_t, 250> buf{};
-  auto receiving = std::async(std::launch::async, [&] { return e.recvinto(buf, nullptr, -1); });
+TEST_F(InterruptWaits, CallsWithoutAnInterruptAreNotDisturbed) {
+  auto receiving = blocked_receive(nullptr);
   const LetGo let_go{e};
-  ASSERT_TRUE(test::wait_for([&] { return clock.waits() > 0; }));
   e.interrupt_waits();
   ASSERT_TRUE(test::wait_for([&] { return clock.waits() > 1; }));  // woke, found nothing, waits again
   link.deliver(kPeer, bytes("ok"));

@@ -22,24 +22,23 @@ run(${CMAKE_COMMAND} -S ${SRC}/tests/install/consumer -B ${WORK}/consumer
 run(${CMAKE_COMMAND} --build ${WORK}/consumer -j2)
 message(STATUS "find_package(espnow CONFIG) works from ${prefix}")
 
+# Projects the package must refuse at configure time, saying why: `project`
+# (a folder of tests/install/) must fail with an error matching `pattern`.
+function(expect_refused project pattern what)
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/tests/install/${project} -B ${WORK}/${project}
+                          -DCMAKE_PREFIX_PATH=${prefix}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(REPLACE "\n" " " err_line "${err}")
+  if(rc EQUAL 0 OR NOT err_line MATCHES "${pattern}")
+    message(FATAL_ERROR "${what}: not refused as it should be:\n${out}\n${err}")
+  endif()
+  message(STATUS "${what}: refused")
+endfunction()
 # A firmware module that would carry the emulation itself (a component
-# linking espnow::idf_emul) is refused at configure time, naming the way out.
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/tests/install/bad_firmware_component -B ${WORK}/bad_firmware
-                        -DCMAKE_PREFIX_PATH=${prefix}
-                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-string(REPLACE "\n" " " err_line "${err}")
-if(rc EQUAL 0 OR NOT err_line MATCHES "bad_firmware links espnow::idf_emul \\(through radio\\).*espnow::idf_emul_api")
-  message(FATAL_ERROR "a firmware component linking espnow::idf_emul was not refused as it should be:\n${out}\n${err}")
-endif()
-message(STATUS "a firmware component linking espnow::idf_emul is refused")
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/tests/install/c_only_firmware -B ${WORK}/c_only_firmware
-                        -DCMAKE_PREFIX_PATH=${prefix}
-                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-string(REPLACE "\n" " " err_line "${err}")
-if(rc EQUAL 0 OR NOT err_line MATCHES "espnow_add_firmware\\(fw\\) needs C\\+\\+ as well as C")
-  message(FATAL_ERROR "a C-only project was not told it needs C++:\n${out}\n${err}")
-endif()
-message(STATUS "a C-only project is told it needs C++")
+# linking espnow::idf_emul), naming the way out; a C-only project.
+expect_refused(bad_firmware_component "bad_firmware links espnow::idf_emul \\(through radio\\).*espnow::idf_emul_api"
+               "a firmware component linking espnow::idf_emul")
+expect_refused(c_only_firmware "espnow_add_firmware\\(fw\\) needs C\\+\\+ as well as C" "a C-only project")
 
 find_program(PYTHON3 python3 REQUIRED)
 execute_process(COMMAND ${PYTHON3} ${SRC}/tests/install/run_installed.py
