@@ -363,9 +363,11 @@ EmulatedChip::~EmulatedChip() {
 void select_chip(EmulatedChip* chip) { t_selected = chip; }
 
 namespace detail {
+EmulatedChip* chip_if_made() { return t_selected ? t_selected : g_default.load(); }
+
 // The default chip is on the steady clock: no need to make it to know that.
 Clock& current_clock() {
-  EmulatedChip* chip = t_selected ? t_selected : g_default.load();
+  EmulatedChip* chip = chip_if_made();
   return chip ? chip->state().clock : steady_clock();
 }
 }  // namespace detail

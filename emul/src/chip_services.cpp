@@ -13,7 +13,8 @@
 namespace espnow::emul::detail {
 
 ChipServices::ChipServices(EmulatedChip& c, Clock& k, std::string dir, int reason, int wakeup_cause)
-    : chip(c), clock(k), boot(k.now()), nvs_dir(std::move(dir)), reset_reason(reason), sleep(wakeup_cause) {}
+    : chip(c), clock(k), boot(k.now()), nvs_dir(std::move(dir)), reset_reason(reason),
+      time_of_day_offset_ns(time_of_day_offset_at_power_on(k, boot)), sleep(wakeup_cause) {}
 
 ChipServices::~ChipServices() {
   // No callback once the chip is gone.

@@ -6,7 +6,9 @@
 // esp_event_*, esp_timer_* or xTimer* costs nothing for them.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -61,6 +63,14 @@ struct ChipServices {
   bool netif_ap = false;
   std::vector<void (*)(void)> shutdown_handlers;  // esp_register_shutdown_handler's, in order
 
+  // The time of day the chip's RTC keeps (gettimeofday, settimeofday, time:
+  // time_of_day.cpp): on the steady clock the host's, on any other 0 at
+  // power-on, as a chip's before anything sets it. What settimeofday set
+  // is an offset from the clock, which a reboot in a simulation carries.
+  std::chrono::nanoseconds time_of_day() const;
+  void set_time_of_day(std::chrono::nanoseconds since_epoch);
+  std::atomic<std::int64_t> time_of_day_offset_ns;
+
   SleepConfig sleep;  // its own lock
   // A firmware module's esp_task_wdt_isr_user_handler (module_symbol), set
   // as the chip boots; null: the program's own, if it has one.
@@ -75,5 +85,11 @@ struct ChipServices {
 
 // The selected chip's services (the process default chip's without a selection).
 ChipServices& services();
+
+// ChipServices::time_of_day_offset_ns at power-on: the host's time on the
+// steady clock, 0 at `boot` on any other (time_of_day.cpp).
+std::int64_t time_of_day_offset_at_power_on(Clock& clock, std::chrono::nanoseconds boot);
+// The host's time of day (CLOCK_REALTIME), since the epoch.
+std::chrono::nanoseconds host_time_of_day();
 
 }  // namespace espnow::emul::detail

@@ -1,5 +1,6 @@
 // add_chip: an emulated chip as a device of a Simulation.
 #include "espnow_emul_simulation.hpp"
+#include "sim_chip.hpp"
 
 #include <chrono>
 #include <memory>
@@ -34,15 +35,9 @@ void main_task(void* arg) {
 
 }  // namespace
 
-Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app_main, double clock_drift_ppm,
-                               std::chrono::nanoseconds boot_delay) {
-  options.clock = &sim.clock();
-  if (clock_drift_ppm != 0.0) {
-    // Kept before the chip, so it outlives the chip's tasks (newest first).
-    auto crystal = std::make_shared<DriftingClock>(sim.clock(), clock_drift_ppm);
-    options.clock = crystal.get();
-    sim.keep(crystal);
-  }
+Result<std::shared_ptr<EmulatedChip>> make_sim_chip(Simulation& sim, ChipOptions options, AppMain app_main,
+                                                   std::chrono::nanoseconds boot_delay) {
+  if (options.clock == nullptr) options.clock = &sim.clock();
   // Its SoftLink's random numbers (the frames' random field) from the
   // simulation's seed and the chip's MAC, as a device's are from its index.
   if (options.link.seed == 0) {
@@ -53,7 +48,6 @@ Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app
   auto made = EmulatedChip::create(sim.air(), options);
   if (!made.ok()) return made.failure();
   std::shared_ptr<EmulatedChip> chip = std::move(made.value());
-  sim.keep(chip);
   if (app_main) {
     ScopedChip use(chip.get());
     // Priority 1, CONFIG_ESP_MAIN_TASK_STACK_SIZE: as on the chip.
@@ -63,7 +57,22 @@ Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app
       return Error(errc::no_mem, "cannot start the main task");
     }
   }
-  return chip.get();
+  return chip;
+}
+
+Result<EmulatedChip*> add_chip(Simulation& sim, ChipOptions options, AppMain app_main, double clock_drift_ppm,
+                               std::chrono::nanoseconds boot_delay) {
+  options.clock = &sim.clock();
+  if (clock_drift_ppm != 0.0) {
+    // Kept before the chip, so it outlives the chip's tasks (newest first).
+    auto crystal = std::make_shared<DriftingClock>(sim.clock(), clock_drift_ppm);
+    options.clock = crystal.get();
+    sim.keep(crystal);
+  }
+  auto chip = make_sim_chip(sim, std::move(options), app_main, boot_delay);
+  if (!chip.ok()) return chip.failure();
+  sim.keep(*chip);
+  return chip->get();
 }
 
 }  // namespace espnow::emul

@@ -153,6 +153,10 @@ inline int interface_number(wifi_interface_t ifx) {
 // The selected chip's state.
 inline ChipState& selected_state() { return selected_chip().state(); }
 
+// The chip the calling thread's esp_* calls act on, if it exists: its
+// selection, else the process default once made (this never makes it).
+EmulatedChip* chip_if_made();
+
 // A call of the selected chip's Wi-Fi driver: `fn` with the Wi-Fi lock held
 // once esp_wifi_init has run, ESP_ERR_WIFI_NOT_INIT before.
 template <class Fn>

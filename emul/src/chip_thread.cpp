@@ -47,6 +47,10 @@ bool ChipThread::on_thread() const {
 
 std::chrono::nanoseconds start_of(Clock& clock) {
   if (&clock == &steady_clock()) return process_start().time_since_epoch();
+  // The chip's power-on or reset: one that reboots in a simulation
+  // (sim_chip_power.hpp) counts its ticks from its new boot, as a chip does.
+  if (EmulatedChip* chip = selected_chip_or_null(); chip && &chip->state().clock == &clock)
+    return chip->state().services.boot;
   return std::chrono::nanoseconds(0);
 }
 

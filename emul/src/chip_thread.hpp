@@ -52,9 +52,10 @@ class ChipThread {
 // selection): every FreeRTOS, esp_timer and esp_log time and wait goes
 // through it.
 Clock& current_clock();
-// The clock's start: the process's start on the steady clock, 0 (the
-// simulation's start) on any other. FreeRTOS ticks and esp_log's timestamps
-// count from it.
+// The clock's start: the process's start on the steady clock; on any other,
+// the calling thread's chip's power-on or last reset when it runs on that
+// clock, else 0 (the simulation's start). FreeRTOS ticks and esp_log's
+// timestamps count from it.
 std::chrono::nanoseconds start_of(Clock& clock);
 inline std::chrono::nanoseconds since_start(Clock& clock) { return clock.now() - start_of(clock); }
 

@@ -99,7 +99,8 @@ int copy_into_memory(const std::string& module, std::string& error) {
 }  // namespace
 
 FirmwareCopies::~FirmwareCopies() {
-  for (const int f : files_) ::close(f);
+  for (const Copy& c : copies_)
+    if (c.file >= 0) ::close(c.file);
 }
 
 AppMain FirmwareCopies::load(std::string& error, void** loaded) {
@@ -112,12 +113,12 @@ AppMain FirmwareCopies::load(std::string& error, void** loaded) {
             " (espnow_add_firmware builds it beside the program: keep the two together)";
     return nullptr;
   }
+  int file = -1;
   if (loaded_ > 0) {
-    make_room_for_a_file(files_.size());
-    const int copy = copy_into_memory(module_, error);
-    if (copy < 0) return nullptr;
-    files_.push_back(copy);
-    path = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(copy);
+    make_room_for_a_file(copies_.size());
+    file = copy_into_memory(module_, error);
+    if (file < 0) return nullptr;
+    path = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(file);
   }
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
@@ -125,13 +126,33 @@ AppMain FirmwareCopies::load(std::string& error, void** loaded) {
     std::string why = dlerror();
     if (why.rfind(path + ": ", 0) == 0) why.erase(0, path.size() + 2);
     error = "cannot load the firmware module " + module_ + ": " + why;
+    if (file >= 0) ::close(file);
     return nullptr;
   }
   ++loaded_;
+  copies_.push_back({handle, file});
   if (loaded) *loaded = handle;
   auto entry = reinterpret_cast<AppMain>(dlsym(handle, "app_main"));
   if (entry == nullptr) error = "the firmware module " + module_ + " has no app_main()";
   return entry;
+}
+
+void FirmwareCopies::unload(void* handle) {
+  const auto it = std::find_if(copies_.begin(), copies_.end(), [handle](const Copy& c) { return c.handle == handle; });
+  if (it == copies_.end()) return;
+  dlclose(handle);
+  // The loader knew the copy by its descriptor's path, and a copy it keeps
+  // (one with unique symbols cannot be unloaded) would be taken for the next
+  // copy opened at that path: then the descriptor stays open.
+  if (it->file >= 0) {
+    const std::string path = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(it->file);
+    if (void* kept = dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD)) {
+      dlclose(kept);
+      return;
+    }
+    ::close(it->file);
+  }
+  copies_.erase(it);
 }
 
 void* module_symbol(AppMain function, const char* symbol) {

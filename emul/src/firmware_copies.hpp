@@ -39,6 +39,11 @@ class FirmwareCopies {
   // have, no app_main). `handle`, when given, receives the copy's dlopen handle.
   AppMain load(std::string& error, void** handle = nullptr);
 
+  // Lets go of a copy `load` gave (its handle) once nothing runs its code or
+  // holds its addresses: a chip of --sim that reboots leaves its old copy
+  // (sim_chip_power.hpp). The loader unmaps it unless something keeps it.
+  void unload(void* handle);
+
  private:
   std::string module_;
   int loaded_ = 0;
@@ -46,7 +51,11 @@ class FirmwareCopies {
   // the loader knows a copy by its path, /proc/PID/fd/N (a closed N would be
   // reused by the next copy, which the loader would take for the old one),
   // and a debugger reads the copy's symbols from it.
-  std::vector<int> files_;
+  struct Copy {
+    void* handle;
+    int file;  // -1: the module's own file
+  };
+  std::vector<Copy> copies_;
 };
 
 // What the firmware module holding `function` (a copy's app_main) defines as

@@ -103,6 +103,14 @@ class TaskWait {
 // and holds it while another task has suspended it (vTaskSuspend(handle));
 // every call that may block calls it first, holding no lock.
 void honour_deletion();
+// vTaskDelete of another task: it ends at once if blocked, else at its next
+// blocking call.
+void request_deletion(tskTaskControlBlock* task);
+// Ends every task `chip` runs (its firmware's and its main task, not the
+// emulation's own threads), as vTaskDelete would each, and returns once all
+// have ended: the chip restarts or sleeps deep, and a chip then runs nothing.
+// From a program of the chip's clock that is none of its tasks.
+void end_tasks_of(EmulatedChip& chip);
 // Blocks the calling task until `deadline` on its clock, or until another
 // task deletes it (then it ends).
 void delay_until(std::chrono::nanoseconds deadline);

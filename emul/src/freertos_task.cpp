@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "chip_state.hpp"
 #include "esp_rom_sys.h"
@@ -50,9 +51,12 @@ void* task_main(void* arg) {
   struct Ended {  // runs on return and on pthread_exit's unwinding alike
     tskTaskControlBlock* tcb;
     ~Ended() {
-      std::lock_guard lk(tcb->mutex);
-      tcb->ended = true;
-      --g_running;
+      {
+        std::lock_guard lk(tcb->mutex);
+        tcb->ended = true;
+        --g_running;
+      }
+      wake(tcb->cv);  // end_tasks_of may wait for it
     }
   } ended{tcb};
   tcb->fn(tcb->arg);
@@ -159,6 +163,39 @@ void TaskWait::end_if_deleted() {
   pthread_exit(nullptr);
 }
 
+void request_deletion(tskTaskControlBlock* task) {
+  std::mutex* waiting_mutex = nullptr;
+  std::condition_variable* waiting_cv = nullptr;
+  {
+    std::lock_guard lk(task->mutex);
+    task->delete_requested = true;
+    waiting_mutex = task->waiting_mutex;
+    waiting_cv = task->waiting_cv;
+  }
+  wake(task->cv);
+  if (!waiting_cv) return;
+  // Under the object's mutex: the task is either in its wait, or has yet to
+  // look at delete_requested. (A queue deleted while a task waits on it is
+  // an error in FreeRTOS too.)
+  std::lock_guard lk(*waiting_mutex);
+  wake(*waiting_cv);
+}
+
+void end_tasks_of(EmulatedChip& chip) {
+  std::vector<tskTaskControlBlock*> tasks;
+  {
+    std::lock_guard lk(g_tasks_mutex);
+    for (const auto& t : g_tasks)
+      if (t->chip == &chip && t.get() != t_self) tasks.push_back(t.get());
+  }
+  for (tskTaskControlBlock* t : tasks) request_deletion(t);
+  Clock& clock = chip.state().clock;
+  for (tskTaskControlBlock* t : tasks) {
+    std::unique_lock lk(t->mutex);
+    while (!t->ended) clock.wait(lk, t->cv, std::nullopt);
+  }
+}
+
 }  // namespace espnow::emul::rtos
 
 using namespace espnow::emul::rtos;
@@ -206,21 +243,7 @@ BaseType_t xTaskCreatePinnedToCore(TaskFunction_t pvTaskCode, const char* const 
 void vTaskDelete(TaskHandle_t xTaskToDelete) {
   tskTaskControlBlock* self = xTaskGetCurrentTaskHandle();
   if (!xTaskToDelete || xTaskToDelete == self) pthread_exit(nullptr);
-  std::mutex* waiting_mutex = nullptr;
-  std::condition_variable* waiting_cv = nullptr;
-  {
-    std::lock_guard lk(xTaskToDelete->mutex);
-    xTaskToDelete->delete_requested = true;
-    waiting_mutex = xTaskToDelete->waiting_mutex;
-    waiting_cv = xTaskToDelete->waiting_cv;
-  }
-  wake(xTaskToDelete->cv);
-  if (!waiting_cv) return;
-  // Under the object's mutex: the task is either in its wait, or has yet to
-  // look at delete_requested. (A queue deleted while a task waits on it is
-  // an error in FreeRTOS too.)
-  std::lock_guard lk(*waiting_mutex);
-  wake(*waiting_cv);
+  espnow::emul::rtos::request_deletion(xTaskToDelete);
 }
 
 void vTaskDelay(const TickType_t xTicksToDelay) {

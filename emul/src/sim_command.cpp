@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -18,11 +19,10 @@
 
 #include "chip_stdout.hpp"
 #include "driver/gpio.h"
-#include "freertos/FreeRTOS.h"
-#include "freertos/task.h"
 #include "espnow/common/environment.hpp"
 #include "espnow/host/air_pcap.hpp"
 #include "espnow_emul_simulation.hpp"
+#include "sim_chip_power.hpp"
 
 namespace espnow::emul {
 namespace {
@@ -265,14 +265,6 @@ MacAddress chip_mac(int i, std::uint8_t block = 0) {
   return MacAddress{{0x02, 0, 0, block, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xFF)}};
 }
 
-// A chip of --sim that restarts or sleeps deep is not booted again (that
-// takes a fresh copy of its firmware, its RTC memory carried): it says so
-// and stays as it went, its radio off, while the others run on.
-[[noreturn]] void stay_off(const char* call, const char* state) {
-  std::printf("%s: --sim does not boot a chip again; this one stays %s for the rest of the run\n", call, state);
-  for (;;) vTaskDelay(portMAX_DELAY);  // on the simulation's clock: its end unwinds it
-}
-
 int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopies& module) {
   // ESPNOW_VERSION=2: chips built on ESP-IDF >= 5.4, as for the default chip.
   const Result<int> version = protocol_version_from_environment();
@@ -307,32 +299,25 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
       return 2;
     }
   }
-  std::vector<EmulatedChip*> chips;
+  std::vector<SimChipPower*> chips;
   for (int i = 0; i < a.chips; ++i) {
-    ChipOptions options{
-        .radio = {.mac = chip_mac(i),
-                  .ap_mac = chip_mac(i, 1),
-                  .channel = a.channels[static_cast<std::size_t>(i) % a.channels.size()],
-                  .position = {a.spacing * (i % 16), a.spacing * (i / 16)}},
-        .link = {.version = static_cast<std::uint8_t>(*version)},
-        .on_restart = [] { stay_off("esp_restart", "off"); },
-        .on_deep_sleep = [](std::optional<std::uint64_t>) { stay_off("esp_deep_sleep_start", "asleep"); }};
-    const double ppm = a.drift_ppm > 0 ? drift(crystals) : 0.0;
-    const auto boot = std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(boot_ms(boots)));
-    // Each chip its own copy of the firmware's globals, where it has a module.
+    SimChipPower::Board board{
+        .options = {.radio = {.mac = chip_mac(i),
+                              .ap_mac = chip_mac(i, 1),
+                              .channel = a.channels[static_cast<std::size_t>(i) % a.channels.size()],
+                              .position = {a.spacing * (i % 16), a.spacing * (i / 16)}},
+                    .link = {.version = static_cast<std::uint8_t>(*version)}},
+        .app_main = app_main,
+        .drift_ppm = a.drift_ppm > 0 ? drift(crystals) : 0.0,
+        .boot_delay =
+            std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(boot_ms(boots)))};
     std::string error;
-    const AppMain entry = module.path().empty() ? app_main : module.load(error);
-    if (entry == nullptr) {
+    SimChipPower* chip = SimChipPower::power_on(sim, module, std::move(board), error);
+    if (chip == nullptr) {
       std::fprintf(stderr, "%s: chip %d: %s\n", name, i, error.c_str());
       return 1;
     }
-    auto chip = add_chip(sim, std::move(options), entry, ppm, boot);
-    if (!chip.ok()) {
-      std::fprintf(stderr, "%s: chip %d: %s\n", name, i, chip.failure().message().c_str());
-      return 2;
-    }
-    adopt_firmware_hooks(**chip, entry);
-    chips.push_back(*chip);
+    chips.push_back(chip);
   }
   for (const GpioDrive& d : a.gpio)
     sim.at(std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double>(d.at_s)),
@@ -340,7 +325,13 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
              if (!d.millivolts) chip->set_gpio_input(d.pad, d.level);
              if (!d.level) chip->set_analog_input(d.pad, d.millivolts);  // z lets both go
            });
-  sim.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(a.seconds)));
+  // The run lasts its S seconds even when every chip is off for good (a
+  // deep sleep without a wake-up source): the routers and the --gpio drives
+  // go on, and the summary says how long the run was.
+  const auto end = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(a.seconds));
+  std::function<void()> to_the_end = [&sim, end] { sim.clock().sleep_until(end); };
+  (void)sim.clock().start_thread("run", to_the_end);
+  sim.run_for(end);
   const double virtual_s = std::chrono::duration<double>(sim.now()).count();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   flush_chip_lines();

@@ -152,13 +152,33 @@ struct Simulation::Scheduler final : Clock {
     p->name = std::move(name);
     p->waiting = p->notified = true;  // ready at once: its first step
     Program& ref = *p;
-    std::lock_guard g(m);
-    if (ending) return false;
-    ref.thread_body = std::move(body);
-    programs.push_back(std::move(p));
-    ref.thread = start_library_thread([this, &ref] { run_program(ref, nullptr); });
-    pin_to_cpu(ref.thread, cpu);
+    std::vector<std::unique_ptr<Program>> ended_threads;
+    {
+      std::lock_guard g(m);
+      if (ending) return false;
+      take_ended_threads_locked(ended_threads);
+      ref.thread_body = std::move(body);
+      programs.push_back(std::move(p));
+      ref.thread = start_library_thread([this, &ref] { run_program(ref, nullptr); });
+      pin_to_cpu(ref.thread, cpu);
+    }
+    for (auto& ended : ended_threads) ended->thread.join();  // each has passed the baton on: it only returns
     return true;
+  }
+
+  // Threads whose programs ended, out of the list (which keeps its order):
+  // a run whose chips reboot again and again (each boot's tasks are new
+  // threads) would otherwise keep every ended thread, and its stack, until
+  // the simulation ends, and each step would look through them all.
+  void take_ended_threads_locked(std::vector<std::unique_ptr<Program>>& out) {
+    // Not this thread's own: a program that ended takes its last scheduling
+    // step itself, whose actions may start threads.
+    auto ended = [](const std::unique_ptr<Program>& p) {
+      return p->index == kNoDevice && p->done && p->thread.get_id() != std::this_thread::get_id();
+    };
+    for (auto& p : programs)
+      if (ended(p)) out.push_back(std::move(p));
+    std::erase_if(programs, [](const std::unique_ptr<Program>& p) { return !p; });
   }
 
   void run_posted() {

@@ -86,6 +86,7 @@ void ClockedAir::remove_station(std::uint32_t station) {
   std::lock_guard lk(mutex_);
   radios_[station] = nullptr;  // it acknowledges and hears nothing from now on
   des_.mac(station).drop_queued();
+  des_.retire(station);  // and no frame reaches it: it costs nothing more
   std::erase_if(outbox_, [&](const Delivery& d) { return d.station == station; });
 }
 

@@ -103,7 +103,7 @@ Air::StationPtr Air::make_station(std::uint32_t index, const RadioConfig& config
 
 void Air::set_position(std::uint32_t i, Position pos) {
   Station& st = *stations_[i];
-  if (cell_m_ > 0) {
+  if (cell_m_ > 0 && !spots_[i].retired) {
     const CellKey from = cell_of(st.config.pos), to = cell_of(pos);
     if (from != to) {
       auto& v = cells_[from];
@@ -130,6 +130,16 @@ void Air::set_tx_power(std::uint32_t i, double dbm) {
   if (dbm <= max_tx_dbm_) return;
   max_tx_dbm_ = dbm;
   rebuild_cells();  // it reaches farther: wider cells
+}
+
+void Air::retire(std::uint32_t i) {
+  if (spots_[i].retired) return;
+  if (cell_m_ > 0) {
+    auto& v = cells_[cell_of(spots_[i].pos)];
+    v.erase(std::find(v.begin(), v.end(), i));
+  }
+  spots_[i].retired = true;
+  ++generation_;
 }
 
 void Air::set_long_range(std::uint32_t i, bool on) {
@@ -165,14 +175,16 @@ void Air::rebuild_cells() {
   reach_m_ = std::pow(10.0, budget_db / (10.0 * config_.path_loss.exponent));
   if (!(reach_m_ < 1e7)) return;  // larger than any field: one list is as good
   cell_m_ = std::max(1.0, reach_m_ / 2);
-  for (std::uint32_t i = 0; i < spots_.size(); ++i) cells_[cell_of(spots_[i].pos)].push_back(i);
+  for (std::uint32_t i = 0; i < spots_.size(); ++i)
+    if (!spots_[i].retired) cells_[cell_of(spots_[i].pos)].push_back(i);
 }
 
 void Air::candidates(Position p, double radius, std::vector<std::uint32_t>& out) const {
   out.clear();
   const double rings = cell_m_ > 0 ? std::ceil(radius / cell_m_) : INFINITY;
   if (!(rings <= 64)) {  // no index, or a reach wider than the index helps with
-    for (std::uint32_t i = 0; i < stations_.size(); ++i) out.push_back(i);
+    for (std::uint32_t i = 0; i < stations_.size(); ++i)
+      if (!spots_[i].retired) out.push_back(i);
     return;
   }
   const auto r = static_cast<std::int32_t>(rings);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -180,6 +181,38 @@ TEST(Simulation, ThreadsStartedThroughTheClockAreProgramsInTheOrderTheyStarted) 
   EXPECT_TRUE(never_run_destroyed);
   EXPECT_EQ(log, (std::vector<std::string>{"0 first", "0 second", "1000 first at 1 s", "1000 second at 1 s", "1000 child",
                                            "2000 first at 2 s", "3000 child at 3 s"}));
+}
+
+// The lines of /proc/self/maps: a thread that ended but was never joined
+// keeps its stack mapped.
+static std::size_t mappings() {
+  std::ifstream maps("/proc/self/maps");
+  std::size_t lines = 0;
+  for (std::string line; std::getline(maps, line);) ++lines;
+  return lines;
+}
+
+TEST(Simulation, ThreadsThatEndedAreLetGoWhileTheRunGoesOn) {
+  // A chip that reboots again and again starts new threads each boot; the
+  // ended ones must not pile up until the simulation ends.
+  constexpr int kThreads = 400;
+  Simulation sim;
+  Clock& clock = sim.clock();
+  int ran = 0;
+  std::size_t before = 0, after = 0;
+  std::function<void()> next = [&] {
+    ++ran;
+    clock.sleep_until(clock.now() + 1ms);
+    if (ran == kThreads) return (void)(after = mappings());
+    std::function<void()> body = next;
+    EXPECT_TRUE(clock.start_thread("link", body));
+  };
+  before = mappings();
+  std::function<void()> first = next;
+  ASSERT_TRUE(clock.start_thread("link", first));
+  sim.run_for(10s);
+  EXPECT_EQ(ran, kThreads);
+  EXPECT_LT(after, before + 100) << "from " << before << " mappings to " << after;
 }
 
 TEST(SimulationDeathTest, AThreadThatIsNoProgramWaitingOnTheClockIsReported) {

@@ -1,11 +1,13 @@
 /* A deep sleeper as ESP-IDF firmware writes it: only app_main(), linked
- * with espnow_idf_emul_main, run as a process (tests/CMakeLists.txt,
- * idf.deep_sleep_*). Boot 1 (power-on) puts ESP-NOW up, notes the time in
- * RTC memory and sleeps deep for 300 ms; boot 2 (the timer woke it) checks
+ * with espnow_idf_emul_main, run as a process and as chips of --sim
+ * (tests/CMakeLists.txt, idf.deep_sleep_*, idf.sim_deep_sleep_*). Boot 1
+ * (power-on) puts ESP-NOW up, notes the time in RTC memory and sleeps deep
+ * for 300 ms; boot 2 (the timer woke it) checks
  * what survived and how long it slept, then restarts; boot 3 (esp_restart)
  * finds its RTC_DATA_ATTR variables loaded afresh and its RTC_NOINIT_ATTR
  * ones kept, and sleeps deep with no wake-up source: the chip stays off
- * until the test cuts its power (SIGTERM, exit status 0). */
+ * until the test cuts its power (SIGTERM, exit status 0). NVS counts
+ * every boot. */
 #include <stdbool.h>
 #include <sys/time.h>
 
@@ -16,6 +18,7 @@
 #include "esp_system.h"
 #include "esp_timer.h"
 #include "esp_wifi.h"
+#include "nvs.h"
 #include "nvs_flash.h"
 
 static const char* TAG = "sleeper";
@@ -44,13 +47,26 @@ static int64_t ms_since(const struct timeval* then) {
   return ((int64_t)(now.tv_sec - then->tv_sec) * 1000000 + (now.tv_usec - then->tv_usec)) / 1000;
 }
 
+/* The boots counted in NVS, which the flash keeps through every reset. */
+static uint32_t count_boot_in_nvs(void) {
+  nvs_handle_t nvs;
+  uint32_t boots = 0;
+  ESP_ERROR_CHECK(nvs_open("sleeper", NVS_READWRITE, &nvs));
+  (void)nvs_get_u32(nvs, "boots", &boots);
+  ESP_ERROR_CHECK(nvs_set_u32(nvs, "boots", ++boots));
+  ESP_ERROR_CHECK(nvs_commit(nvs));
+  nvs_close(nvs);
+  return boots;
+}
+
 void app_main(void) {
   ESP_ERROR_CHECK(nvs_flash_init());
   ++s_rtc_boots;
   ++s_noinit_boots;
   ++s_ram_boots;
-  ESP_LOGI(TAG, "boot %u: reset reason %d, wakeup cause %d, rtc data %d, ram %d", (unsigned)s_noinit_boots,
-           (int)esp_reset_reason(), (int)esp_sleep_get_wakeup_cause(), s_rtc_boots, s_ram_boots);
+  ESP_LOGI(TAG, "boot %u: reset reason %d, wakeup cause %d, rtc data %d, ram %d, nvs %u", (unsigned)s_noinit_boots,
+           (int)esp_reset_reason(), (int)esp_sleep_get_wakeup_cause(), s_rtc_boots, s_ram_boots,
+           (unsigned)count_boot_in_nvs());
   if (s_noinit_boots == 1) {
     start_espnow();
     ESP_ERROR_CHECK(esp_deep_sleep_register_hook(hook));

@@ -431,6 +431,37 @@ TEST(SimAir, OnlyRadiosThatCanDetectAFrameGetEventsForIt) {
   EXPECT_EQ(n.engine.events_run() - before, near_only);  // the far radios cost no event
 }
 
+TEST(SimAir, ARetiredRadioGetsNoEventsAndIsNoCandidateAnyMore) {
+  // A chip that reboots leaves its old radio behind each time: the frames of
+  // the others must cost what they did before it came, not grow with boots.
+  for (const double exponent : {3.0, 0.0}) {  // with the spatial index, and without (no fall with distance)
+    auto run = [exponent](int retired) {
+      Engine engine;
+      Air air(engine, AirConfig{PathLoss{.exponent = exponent, .reference_db = 40.0}, 7});
+      std::vector<int> heard;
+      auto add = [&](double x) {
+        RadioConfig rc;
+        rc.mac = mac(static_cast<std::uint8_t>(air.size() + 1));
+        rc.pos = {x, 0};
+        const std::uint32_t i = air.add_radio(rc);
+        heard.push_back(0);
+        air.mac(i).on_receive([&heard, i](const AirFrame&, double) { ++heard[i]; });
+        return i;
+      };
+      add(0);
+      for (int k = 0; k < retired; ++k) air.retire(add(5));  // each boot's radio, gone
+      const std::uint32_t listener = add(5);
+      const std::uint64_t before = engine.events_run();
+      EXPECT_TRUE(air.mac(0).enqueue(MacRequest{MacAddress::broadcast(), 40, PhyRate::r1m, 0}));
+      engine.run();
+      EXPECT_EQ(heard[listener], 1);
+      for (int k = 1; k <= retired; ++k) EXPECT_EQ(heard[static_cast<std::size_t>(k)], 0);
+      return engine.events_run() - before;
+    };
+    EXPECT_EQ(run(50), run(0)) << "path loss exponent " << exponent;
+  }
+}
+
 TEST(SimAir, FaintSignalsStillCountInTheSinrOfAFrameTheyOverlap) {
   // A receiver locked on a frame at -96 dBm (SNR -2.4 dB: received 96% of
   // the time) while five hidden senders, each felt at -97.5 dBm (below

@@ -106,6 +106,11 @@ class Air {
   void set_channel(std::uint32_t i, std::uint8_t channel);
   void set_tx_power(std::uint32_t i, double dbm);
   void set_long_range(std::uint32_t i, bool on);
+  // Takes radio i off the air for good (its device is gone: an emulated chip
+  // that reboots is a new radio each boot): no frame reaches it from now on,
+  // so a frame's cost does not grow with the radios that left. Its index
+  // stays taken, and what it had on the air runs to its end.
+  void retire(std::uint32_t i);
   // How far the strongest radio's 1 Mbps frame can be detected (-97 dBm):
   // radios farther away get no events for it, and cost nothing. The
   // long-range rates, detected from -105 dBm, reach farther.
@@ -157,6 +162,7 @@ class Air {
     Position pos;
     std::uint8_t channel;
     bool long_range;
+    bool retired = false;  // retire(): in no cell and no candidate list
   };
   struct ChannelUse {
     std::uint32_t active = 0;
