@@ -59,11 +59,12 @@ void esp_emul_task_wdt_boot_config(bool init, uint32_t timeout_s, bool panic);
 
 /* ESP-IDF's default is on. A project that turned it off has it absent from
  * sdkconfig.h: espnow_add_firmware's says so (ESPNOW_SDKCONFIG_OFF_...), and
- * an idf.py-generated one is complete (it names the target), so there an
- * absent option is off. */
+ * an idf.py-generated one is complete (it names the target, and is not
+ * espnow_add_firmware's), so there an absent option is off. */
 #if defined(CONFIG_ESP_TASK_WDT_INIT)
 #define ESPNOW_EMUL_TASK_WDT_INIT_ (CONFIG_ESP_TASK_WDT_INIT != 0)
-#elif defined(ESPNOW_SDKCONFIG_OFF_ESP_TASK_WDT_INIT) || defined(CONFIG_IDF_TARGET)
+#elif defined(ESPNOW_SDKCONFIG_OFF_ESP_TASK_WDT_INIT) || \
+    (defined(CONFIG_IDF_TARGET) && !defined(ESPNOW_SDKCONFIG_GENERATED))
 #define ESPNOW_EMUL_TASK_WDT_INIT_ false
 #else
 #define CONFIG_ESP_TASK_WDT_INIT 1

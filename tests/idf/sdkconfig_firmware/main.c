@@ -11,6 +11,7 @@
 #include "sdkconfig.h"
 
 void app_main(void) {
+  printf("This is %s chip\n", CONFIG_IDF_TARGET); /* as ESP-IDF's hello_world says it */
 #if defined(CONFIG_REMOTE_ROLE_SENSOR) && !defined(CONFIG_REMOTE_ROLE_GATEWAY)
   printf("role sensor, period %d ms\n", CONFIG_REMOTE_SENSOR_PERIOD_MS);
 #else
