@@ -47,6 +47,7 @@ void esp_emul_log_line(esp_log_level_t level, const char* tag, const char* forma
     __attribute__((format(printf, 3, 4)));
 void esp_log_buffer_hex_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level);
 void esp_log_buffer_char_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level);
+void esp_log_buffer_hexdump_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level);
 
 /* The program's CONFIG_LOG_DEFAULT_LEVEL: where every tag's level starts
  * (the constructor below hands it over from the program's sdkconfig.h). */
@@ -85,6 +86,10 @@ void esp_emul_log_set_default_level(esp_log_level_t level);
 #define ESP_LOG_BUFFER_CHAR_LEVEL(tag, buffer, len, level)                                  \
   do {                                                                                      \
     if (LOG_LOCAL_LEVEL >= (level)) esp_log_buffer_char_internal((tag), (buffer), (len), (level)); \
+  } while (0)
+#define ESP_LOG_BUFFER_HEXDUMP(tag, buffer, len, level)                                        \
+  do {                                                                                         \
+    if (LOG_LOCAL_LEVEL >= (level)) esp_log_buffer_hexdump_internal((tag), (buffer), (len), (level)); \
   } while (0)
 #define ESP_LOG_BUFFER_HEX(tag, buffer, len) ESP_LOG_BUFFER_HEX_LEVEL((tag), (buffer), (len), ESP_LOG_INFO)
 #define ESP_LOG_BUFFER_CHAR(tag, buffer, len) ESP_LOG_BUFFER_CHAR_LEVEL((tag), (buffer), (len), ESP_LOG_INFO)

@@ -79,6 +79,16 @@ typedef enum {
   WIFI_PS_MAX_MODEM,
 } wifi_ps_type_t;
 
+typedef enum {
+  WIFI_BW_HT20 = 1,
+  WIFI_BW20 = WIFI_BW_HT20,
+  WIFI_BW_HT40 = 2,
+  WIFI_BW40 = WIFI_BW_HT40,
+  WIFI_BW80 = 3,
+  WIFI_BW160 = 4,
+  WIFI_BW80_BW80 = 5,
+} wifi_bandwidth_t;
+
 #define WIFI_PROTOCOL_11B 0x1
 #define WIFI_PROTOCOL_11G 0x2
 #define WIFI_PROTOCOL_11N 0x4
@@ -662,6 +672,13 @@ esp_err_t esp_wifi_clear_ap_list(void);
  * power save is modelled). ESP_ERR_INVALID_ARG for null, ESP_ERR_WIFI_IF. */
 esp_err_t esp_wifi_get_protocol(wifi_interface_t ifx, uint8_t* protocol_bitmap);
 esp_err_t esp_wifi_get_ps(wifi_ps_type_t* type);
+/* The interface's bandwidth, recorded (ESP-NOW's frames are 20 MHz wide
+ * whatever it is): WIFI_BW_HT40 at first, an ESP32's default with 802.11n.
+ * ESP_ERR_INVALID_ARG for a width an ESP32 has not (80 MHz and up), for
+ * HT40 on an interface whose protocols leave out 802.11n, and for null;
+ * ESP_ERR_WIFI_IF. */
+esp_err_t esp_wifi_set_bandwidth(wifi_interface_t ifx, wifi_bandwidth_t bw);
+esp_err_t esp_wifi_get_bandwidth(wifi_interface_t ifx, wifi_bandwidth_t* bw);
 
 /* Each ESP_ERR_WIFI_NOT_INIT before esp_wifi_init; the getters
  * ESP_ERR_INVALID_ARG for null. The settings outlast esp_wifi_stop and

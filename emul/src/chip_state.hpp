@@ -76,6 +76,12 @@ struct ChipState final : WifiTask::Handler {
   std::uint8_t protocols[2] = {WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N,
                                WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N};  // STA, AP
   wifi_ps_type_t power_save = WIFI_PS_MIN_MODEM;
+  wifi_bandwidth_t bandwidths[2] = {WIFI_BW_HT40, WIFI_BW_HT40};  // STA, AP: an ESP32's default with 802.11n
+  // esp_base_mac_addr_set's and esp_iface_mac_addr_set's (esp_mac.cpp), by
+  // esp_mac_type_t: STA, soft-AP, Bluetooth, Ethernet. The Wi-Fi takes them
+  // at esp_wifi_init, or at once before it.
+  std::optional<MacAddress> base_mac;
+  std::optional<MacAddress> interface_macs[4];
   std::uint16_t raw_sequence = 0;  // esp_wifi_80211_tx's system sequence numbers
   // A sweep: the radio visits channels in turn for a scan (esp_wifi_scan_start)
   // or a connection attempt's scan (esp_wifi_connect), then goes back to the
@@ -152,6 +158,10 @@ inline int interface_number(wifi_interface_t ifx) {
 
 // The selected chip's state.
 inline ChipState& selected_state() { return selected_chip().state(); }
+
+// The MACs esp_base_mac_addr_set and esp_iface_mac_addr_set gave, onto the
+// radio's interfaces (esp_mac.cpp); nothing when neither was called.
+void apply_interface_macs_locked(ChipState& s);
 
 // The chip the calling thread's esp_* calls act on, if it exists: its
 // selection, else the process default once made (this never makes it).

@@ -1,10 +1,11 @@
 #include "chip_thread.hpp"
 
 #include "chip_state.hpp"
+#include "freertos_kernel.hpp"
 
 namespace espnow::emul::detail {
 
-void ChipThread::start(Clock& clock, std::string name, std::function<void()> body) {
+void ChipThread::start(Clock& clock, std::string name, std::function<void()> body, unsigned priority) {
   auto state = state_ = std::make_shared<State>(clock);
   // Destroyed with the body, whether it ran, returned or was unwound.
   std::shared_ptr<void> on_end(nullptr, [state](void*) {
@@ -14,11 +15,12 @@ void ChipThread::start(Clock& clock, std::string name, std::function<void()> bod
     }
     state->clock.notify(state->ended_cv);
   });
-  std::function<void()> run = [state, on_end, body = std::move(body)] {
+  std::function<void()> run = [state, on_end, name, priority, body = std::move(body)] {
     {
       std::lock_guard lk(state->mutex);
       state->id = std::this_thread::get_id();
     }
+    rtos::name_this_thread(name, priority);
     body();
   };
   if (clock.start_thread(std::move(name), run)) return;

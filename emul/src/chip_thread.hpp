@@ -22,7 +22,9 @@ class ChipThread {
   ChipThread(const ChipThread&) = delete;
   ChipThread& operator=(const ChipThread&) = delete;
 
-  void start(Clock& clock, std::string name, std::function<void()> body);
+  // The thread is a task to FreeRTOS's calls made on it (pcTaskGetName,
+  // uxTaskPriorityGet): `name` and `priority`, as ESP-IDF names its own.
+  void start(Clock& clock, std::string name, std::function<void()> body, unsigned priority = 1);
   // Returns once the body has returned or been unwound. The owner stops it
   // first. On the thread itself it returns at once (a callback that deletes
   // its own task's owner cannot wait for itself), the thread running on.

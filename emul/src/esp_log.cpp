@@ -2,6 +2,8 @@
 #include "esp_log.h"
 #include "esp_check.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -69,6 +71,23 @@ void dump(const char* tag, const void* buffer, uint16_t len, esp_log_level_t lev
     if (hex && !line.empty()) line.pop_back();
     esp_emul_log_line(level, tag, "%s", line.c_str());
   }
+}
+
+// One line of ESP_LOG_BUFFER_HEXDUMP as ESP-IDF prints it: the address,
+// 16 bytes in two groups of 8 (a short last line padded), and the bytes
+// again as text between bars, a dot for what does not print.
+std::string hexdump_line(const unsigned char* bytes, std::size_t count) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%p ", static_cast<const void*>(bytes));
+  std::string line = text;
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i % 8 == 0) line += ' ';
+    if (i < count) std::snprintf(text, sizeof text, " %02x", bytes[i]);
+    line += i < count ? text : "   ";
+  }
+  line += "  |";
+  for (std::size_t i = 0; i < count; ++i) line += std::isprint(bytes[i]) ? static_cast<char>(bytes[i]) : '.';
+  return line + '|';
 }
 
 }  // namespace
@@ -151,6 +170,13 @@ void esp_log_buffer_hex_internal(const char* tag, const void* buffer, uint16_t b
 
 void esp_log_buffer_char_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level) {
   dump(tag, buffer, buff_len, level, false);
+}
+
+void esp_log_buffer_hexdump_internal(const char* tag, const void* buffer, uint16_t buff_len, esp_log_level_t level) {
+  if (!enabled(level, tag) || !buffer) return;
+  const auto* bytes = static_cast<const unsigned char*>(buffer);
+  for (uint16_t off = 0; off < buff_len; off += 16)
+    esp_emul_log_line(level, tag, "%s", hexdump_line(bytes + off, std::min<std::size_t>(16, buff_len - off)).c_str());
 }
 
 }  // extern "C"

@@ -15,7 +15,7 @@ constexpr std::uint64_t kMinPeriodUs = 50;  // esp_timer's minimum period on the
 }
 
 EspTimerTask::EspTimerTask(EmulatedChip* chip, Clock& k, TimePoint boot_time) : clock(k), boot(boot_time) {
-  thread_.start(clock, "esp_timer", [this, chip] { run(chip); });
+  thread_.start(clock, "esp_timer", [this, chip] { run(chip); }, 22);  // ESP_TASK_TIMER_PRIO
 }
 
 EspTimerTask::~EspTimerTask() { shut_down(); }

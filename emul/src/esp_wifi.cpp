@@ -1,4 +1,4 @@
-// esp_wifi_*, esp_read_mac and esp_get_idf_version on the
+// esp_wifi_* and esp_get_idf_version on the
 // selected emulated chip. Errors are the ones ESP-IDF documents for each call.
 #include "esp_wifi.h"
 
@@ -113,6 +113,7 @@ esp_err_t esp_wifi_init(const wifi_init_config_t* config) {
   std::lock_guard lk(s.wifi_mutex);
   s.link.set_max_encrypted_peers(config->espnow_max_encrypt_num);
   s.wifi_init = true;
+  espnow::emul::detail::apply_interface_macs_locked(s);  // as the driver reads them at its init (esp_mac.cpp)
   return ESP_OK;
 }
 
@@ -258,6 +259,25 @@ esp_err_t esp_wifi_get_protocol(wifi_interface_t ifx, uint8_t* protocol_bitmap) 
   });
 }
 
+esp_err_t esp_wifi_set_bandwidth(wifi_interface_t ifx, wifi_bandwidth_t bw) {
+  if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
+  return with_wifi([ifx, bw](ChipState& s) {
+    const int i = ifx == WIFI_IF_AP;
+    if (bw != WIFI_BW_HT20 && (bw != WIFI_BW_HT40 || !(s.protocols[i] & WIFI_PROTOCOL_11N))) return ESP_ERR_INVALID_ARG;
+    s.bandwidths[i] = bw;
+    return ESP_OK;
+  });
+}
+
+esp_err_t esp_wifi_get_bandwidth(wifi_interface_t ifx, wifi_bandwidth_t* bw) {
+  if (!valid_interface(ifx)) return ESP_ERR_WIFI_IF;
+  if (!bw) return ESP_ERR_INVALID_ARG;
+  return with_wifi([ifx, bw](ChipState& s) {
+    *bw = s.bandwidths[ifx == WIFI_IF_AP];
+    return ESP_OK;
+  });
+}
+
 // Only between esp_wifi_start and esp_wifi_stop, as ESP-IDF documents it
 // and its driver enforces (ESP_ERR_WIFI_NOT_STARTED, since 3.3).
 esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second) {
@@ -375,26 +395,6 @@ esp_err_t esp_wifi_config_espnow_rate(wifi_interface_t ifx, wifi_phy_rate_t rate
     if (!s.wifi_started || !s.radio.interface_active(to_interface(ifx))) return ESP_FAIL;
     return s.link.set_rate(static_cast<espnow::PhyRate>(rate)) ? ESP_ERR_INVALID_ARG : ESP_OK;
   });
-}
-
-// The ESP32 derives every interface's MAC from one base: STA, then soft-AP
-// (+1), Bluetooth (+2), Ethernet (+3). The emulated radio holds STA and AP.
-esp_err_t esp_read_mac(uint8_t* mac, esp_mac_type_t type) {
-  if (!mac || type < ESP_MAC_WIFI_STA || type > ESP_MAC_ETH) return ESP_ERR_INVALID_ARG;
-  ChipState& s = chip();
-  auto m = s.radio.mac(type == ESP_MAC_WIFI_SOFTAP ? Interface::ap : Interface::sta);
-  if (type == ESP_MAC_BT || type == ESP_MAC_ETH) m.bytes[5] = static_cast<uint8_t>(m.bytes[5] + type);
-  std::copy(m.bytes.begin(), m.bytes.end(), mac);
-  return ESP_OK;
-}
-
-// The factory MAC in eFuse: the base the others derive from, the STA MAC
-// the chip was made with (esp_wifi_set_mac does not change it).
-esp_err_t esp_efuse_mac_get_default(uint8_t* mac) {
-  if (!mac) return ESP_ERR_INVALID_ARG;
-  const auto m = chip().factory_mac;
-  std::copy(m.bytes.begin(), m.bytes.end(), mac);
-  return ESP_OK;
 }
 
 const char* esp_get_idf_version(void) { return "v5.5.0"; }

@@ -13,7 +13,7 @@ ESP_EVENT_DEFINE_BASE(WIFI_EVENT);
 namespace espnow::emul::detail {
 
 EventLoop::EventLoop(EmulatedChip* chip, Clock& clock, std::size_t queue_len) : clock_(clock), queue_len_(queue_len) {
-  thread_.start(clock_, "sys_evt", [this, chip] { run(chip); });
+  thread_.start(clock_, "sys_evt", [this, chip] { run(chip); }, 20);  // ESP_TASKD_EVENT_PRIO
 }
 
 EventLoop::~EventLoop() {

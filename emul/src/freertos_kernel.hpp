@@ -103,6 +103,10 @@ class TaskWait {
 // and holds it while another task has suspended it (vTaskSuspend(handle));
 // every call that may block calls it first, holding no lock.
 void honour_deletion();
+// The calling thread, one of the emulation's own (the Wi-Fi task, the
+// esp_timer task, ...), answers FreeRTOS's calls as that task: its name and
+// priority. It belongs to no chip's firmware (end_tasks_of leaves it).
+void name_this_thread(const std::string& name, UBaseType_t priority);
 // vTaskDelete of another task: it ends at once if blocked, else at its next
 // blocking call.
 void request_deletion(tskTaskControlBlock* task);

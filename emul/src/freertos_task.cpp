@@ -163,6 +163,10 @@ void TaskWait::end_if_deleted() {
   pthread_exit(nullptr);
 }
 
+void name_this_thread(const std::string& name, UBaseType_t priority) {
+  if (!t_self) t_self = new_task(name.c_str(), priority);
+}
+
 void request_deletion(tskTaskControlBlock* task) {
   std::mutex* waiting_mutex = nullptr;
   std::condition_variable* waiting_cv = nullptr;

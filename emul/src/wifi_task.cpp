@@ -10,7 +10,7 @@ constexpr std::size_t kSendReports = 1024;
 
 WifiTask::WifiTask(Handler& handler, Clock& clock, std::size_t rx_capacity)
     : handler_(handler), clock_(clock), rx_(std::max<std::size_t>(rx_capacity, 2)), tx_(kSendReports) {
-  thread_.start(clock_, "wifi", [this] { loop(); });
+  thread_.start(clock_, "wifi", [this] { loop(); }, 23);  // the Wi-Fi task's, ESP_TASK_PRIO_MAX - 2
 }
 
 WifiTask::~WifiTask() {

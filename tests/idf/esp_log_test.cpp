@@ -33,6 +33,24 @@ std::string digits_as_n(const std::string& text) {
   return out;
 }
 
+// `text` with each line's timestamp as N and each 0x... address as ADDRESS.
+std::string without_addresses(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "0x") == 0) {
+      out += "ADDRESS";
+      for (i += 2; i + 1 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])); ++i) {
+      }
+    } else if (text[i] == '(' && i > 0 && text[i - 1] == ' ') {
+      out += "(N";
+      while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST(EspLog, LinesCarryLevelTimestampAndTagAndFollowPerTagLevels) {
@@ -43,6 +61,13 @@ TEST(EspLog, LinesCarryLevelTimestampAndTagAndFollowPerTagLevels) {
   EXPECT_NE(out.find(" prog: value 0\n"), std::string::npos) << out;
   EXPECT_EQ(out.find("hidden"), std::string::npos);
   EXPECT_NE(out.find("prog: de ad 01\n"), std::string::npos) << out;
+  // ESP_LOG_BUFFER_HEXDUMP as ESP-IDF documents its lines: address, two
+  // groups of 8 bytes, the text; the last line padded.
+  EXPECT_EQ(without_addresses(out.substr(out.find("W (", out.find("de ad 01")))),
+            "W (N) prog: ADDRESS   45 53 50 33 32 20 69 73  20 67 72 65 61 74 2c 20  |ESP32 is great, |\n"
+            "W (N) prog: ADDRESS   77 6f 72 6b 69 6e 67 20  61 6c 6f 6e 67 20 77 69  |working along wi|\n"
+            "W (N) prog: ADDRESS   74 68 20 74 68 65 20 49  44 46 2e 00              |th the IDF..|\n")
+      << out;
 
   // The tag at DEBUG: log_program.c's ESP_LOGD stays out all the same, as
   // on a chip: the file was compiled with LOG_LOCAL_LEVEL at

@@ -10,11 +10,14 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "esp_mac.h"
 #include "esp_now.h"
 #include "esp_wifi.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
 #include "espnow/radio/sim_air.hpp"
 #include "espnow_emul.hpp"
 #include "support/wait_for.hpp"
@@ -44,6 +47,7 @@ struct Recorder {
     std::string data;
     int rssi;
     std::thread::id thread;
+    std::string task;  // pcTaskGetName(NULL): "wifi", as on the chip
   };
   std::mutex mutex;
   std::vector<Sent> sent;
@@ -68,7 +72,7 @@ void on_recv(const esp_now_recv_info_t* info, const uint8_t* data, int len) {
   std::lock_guard lk(g_rec.mutex);
   g_rec.received.push_back({&emul::selected_chip(), MacAddress::read(info->src_addr), MacAddress::read(info->des_addr),
                             std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len)),
-                            info->rx_ctrl->rssi, std::this_thread::get_id()});
+                            info->rx_ctrl->rssi, std::this_thread::get_id(), pcTaskGetName(nullptr)});
 }
 
 esp_now_peer_info_t peer(const MacAddress& mac, std::uint8_t channel = 0, wifi_interface_t ifidx = WIFI_IF_STA) {
@@ -281,6 +285,7 @@ TEST_F(EspNowApi, CallbacksRunOnTheReceivingChipsOwnWifiTaskWithRxCtrl) {
   const auto& r = g_rec.received[0];
   EXPECT_EQ(r.chip, b.get());
   EXPECT_NE(r.thread, std::this_thread::get_id());
+  EXPECT_EQ(r.task, "wifi");
   EXPECT_EQ(r.dst, kBroadcast);
   EXPECT_EQ(r.rssi, air.rssi_dbm({0, 0}, {0, 0}, 20.0));
   EXPECT_EQ(g_rec.sent[0].chip, a.get());
@@ -578,6 +583,85 @@ TEST_F(EspNowApi, MacsComeFromTheChipsRadio) {
   ASSERT_EQ(esp_wifi_set_mac(WIFI_IF_STA, kC.bytes.data()), ESP_OK);
   EXPECT_EQ(a->radio().mac(Interface::sta), kC);
   EXPECT_EQ(esp_read_mac(nullptr, ESP_MAC_WIFI_STA), ESP_ERR_INVALID_ARG);
+}
+
+TEST_F(EspNowApi, ABaseMacSetBeforeWifiInitGivesEveryInterfaceItsMac) {
+  // A node given a fixed MAC, as firmware does with esp_base_mac_addr_set.
+  emul::ScopedChip use(a.get());
+  const MacAddress base = "02:aa:00:00:00:10"_mac;
+  std::uint8_t mac[6];
+  ASSERT_EQ(esp_base_mac_addr_get(mac), ESP_OK);
+  EXPECT_EQ(MacAddress::read(mac), kA);  // none set: the factory MAC
+  ASSERT_EQ(esp_base_mac_addr_set(base.bytes.data()), ESP_OK);
+  const wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+  ASSERT_EQ(esp_wifi_init(&cfg), ESP_OK);
+  ASSERT_EQ(esp_wifi_get_mac(WIFI_IF_STA, mac), ESP_OK);
+  EXPECT_EQ(MacAddress::read(mac), base);
+  EXPECT_EQ(a->radio().mac(Interface::sta), base);
+  EXPECT_EQ(a->radio().mac(Interface::ap), "02:aa:00:00:00:11"_mac);  // + 1
+  const std::pair<esp_mac_type_t, MacAddress> reads[] = {
+      {ESP_MAC_WIFI_STA, base}, {ESP_MAC_WIFI_SOFTAP, "02:aa:00:00:00:11"_mac}, {ESP_MAC_BT, "02:aa:00:00:00:12"_mac},
+      {ESP_MAC_ETH, "02:aa:00:00:00:13"_mac}, {ESP_MAC_BASE, base}, {ESP_MAC_EFUSE_FACTORY, kA}};
+  for (const auto& [type, want] : reads) {
+    ASSERT_EQ(esp_read_mac(mac, type), ESP_OK) << type;
+    EXPECT_EQ(MacAddress::read(mac), want) << type;
+  }
+  EXPECT_EQ(esp_read_mac(mac, ESP_MAC_EFUSE_CUSTOM), ESP_ERR_INVALID_MAC);
+  EXPECT_EQ(esp_read_mac(mac, ESP_MAC_IEEE802154), ESP_ERR_NOT_SUPPORTED);
+  EXPECT_EQ(esp_read_mac(mac, static_cast<esp_mac_type_t>(42)), ESP_ERR_INVALID_ARG);
+  // After esp_wifi_init the driver keeps the MACs it took, until the next init.
+  const MacAddress other = "02:bb:00:00:00:20"_mac;
+  ASSERT_EQ(esp_iface_mac_addr_set(other.bytes.data(), ESP_MAC_WIFI_STA), ESP_OK);
+  EXPECT_EQ(a->radio().mac(Interface::sta), base);
+  ASSERT_EQ(esp_read_mac(mac, ESP_MAC_WIFI_STA), ESP_OK);
+  EXPECT_EQ(MacAddress::read(mac), other);
+  ASSERT_EQ(esp_wifi_deinit(), ESP_OK);
+  ASSERT_EQ(esp_wifi_init(&cfg), ESP_OK);
+  EXPECT_EQ(a->radio().mac(Interface::sta), other);
+  EXPECT_EQ(a->radio().mac(Interface::ap), "02:aa:00:00:00:11"_mac);  // still derived from the base
+  // What ESP-IDF refuses.
+  const std::uint8_t group[6] = {0x01, 0, 0, 0, 0, 1};
+  EXPECT_EQ(esp_base_mac_addr_set(group), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_base_mac_addr_set(nullptr), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_base_mac_addr_get(nullptr), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_iface_mac_addr_set(other.bytes.data(), ESP_MAC_EFUSE_FACTORY), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_iface_mac_addr_set(group, ESP_MAC_WIFI_STA), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_efuse_mac_get_custom(mac), ESP_ERR_INVALID_MAC);
+  EXPECT_EQ(esp_efuse_mac_get_custom(nullptr), ESP_ERR_INVALID_ARG);
+  ASSERT_EQ(esp_wifi_deinit(), ESP_OK);
+}
+
+TEST(EspMac, ALocalMacIsDerivedFromAUniversalOne) {
+  const std::uint8_t universal[6] = {0x24, 0x0a, 0xc4, 0x01, 0x02, 0x03};
+  std::uint8_t local[6];
+  ASSERT_EQ(esp_derive_local_mac(local, universal), ESP_OK);
+  EXPECT_EQ(MacAddress::read(local), "26:0a:c4:01:02:03"_mac);
+  std::uint8_t again[6];
+  ASSERT_EQ(esp_derive_local_mac(again, local), ESP_OK);  // already local: another one
+  EXPECT_EQ(MacAddress::read(again), "22:0a:c4:01:02:03"_mac);
+  EXPECT_EQ(esp_derive_local_mac(nullptr, universal), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_derive_local_mac(local, nullptr), ESP_ERR_INVALID_ARG);
+}
+
+TEST_F(EspNowApi, BandwidthIsRecordedPerInterfaceWithinWhatAnEsp32Has) {
+  emul::ScopedChip use(a.get());
+  wifi_bandwidth_t bw{};
+  EXPECT_EQ(esp_wifi_set_bandwidth(WIFI_IF_STA, WIFI_BW_HT20), ESP_ERR_WIFI_NOT_INIT);
+  const wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
+  ASSERT_EQ(esp_wifi_init(&cfg), ESP_OK);
+  ASSERT_EQ(esp_wifi_get_bandwidth(WIFI_IF_STA, &bw), ESP_OK);
+  EXPECT_EQ(bw, WIFI_BW_HT40);
+  ASSERT_EQ(esp_wifi_set_bandwidth(WIFI_IF_STA, WIFI_BW_HT20), ESP_OK);
+  ASSERT_EQ(esp_wifi_get_bandwidth(WIFI_IF_STA, &bw), ESP_OK);
+  EXPECT_EQ(bw, WIFI_BW20);
+  ASSERT_EQ(esp_wifi_get_bandwidth(WIFI_IF_AP, &bw), ESP_OK);
+  EXPECT_EQ(bw, WIFI_BW_HT40);  // the other interface's own
+  EXPECT_EQ(esp_wifi_set_bandwidth(WIFI_IF_STA, WIFI_BW80), ESP_ERR_INVALID_ARG);
+  ASSERT_EQ(esp_wifi_set_protocol(WIFI_IF_STA, WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G), ESP_OK);
+  EXPECT_EQ(esp_wifi_set_bandwidth(WIFI_IF_STA, WIFI_BW_HT40), ESP_ERR_INVALID_ARG);  // no 802.11n
+  EXPECT_EQ(esp_wifi_set_bandwidth(static_cast<wifi_interface_t>(7), WIFI_BW_HT20), ESP_ERR_WIFI_IF);
+  EXPECT_EQ(esp_wifi_get_bandwidth(WIFI_IF_STA, nullptr), ESP_ERR_INVALID_ARG);
+  ASSERT_EQ(esp_wifi_deinit(), ESP_OK);
 }
 
 TEST_F(EspNowApi, ConfigEspnowRateNeedsTheInterfaceUp) {

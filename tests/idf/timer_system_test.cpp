@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 
 #include "esp_system.h"
 #include "esp_timer.h"
@@ -31,6 +32,8 @@ std::unique_ptr<EmulatedChip> make_chip(SimAir& air, std::uint8_t last, ChipOpti
 
 struct Seen {
   std::atomic<EmulatedChip*> chip{nullptr};
+  std::string task;  // pcTaskGetName(NULL) in the callback, and its priority
+  UBaseType_t priority = 0;
   SemaphoreHandle_t fired = xSemaphoreCreateBinary();
   ~Seen() { vSemaphoreDelete(fired); }
 };
@@ -38,6 +41,8 @@ struct Seen {
 void record_chip(void* arg) {
   auto* seen = static_cast<Seen*>(arg);
   seen->chip = espnow::emul::selected_chip_or_null();
+  seen->task = pcTaskGetName(nullptr);
+  seen->priority = uxTaskPriorityGet(nullptr);
   xSemaphoreGive(seen->fired);
 }
 
@@ -81,6 +86,9 @@ TEST(EspTimer, EachChipsCallbacksRunWithThatChipSelected) {
   ASSERT_EQ(xSemaphoreTake(seen_b.fired, pdMS_TO_TICKS(5000)), pdTRUE);
   EXPECT_EQ(seen_a.chip.load(), a.get());
   EXPECT_EQ(seen_b.chip.load(), b.get());
+  // On the esp_timer task, as ESP-IDF names it and ranks it.
+  EXPECT_EQ(seen_a.task, "esp_timer");
+  EXPECT_EQ(seen_a.priority, 22u);
   EXPECT_EQ(esp_timer_delete(ta), ESP_OK);
   EXPECT_EQ(esp_timer_delete(tb), ESP_OK);
 }
