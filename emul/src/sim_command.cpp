@@ -1,6 +1,8 @@
 // The --sim start-up (sim_command.hpp): arguments, the chips, the run.
 #include "sim_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -38,6 +41,12 @@ struct GpioDrive {
   double at_s = 0;
 };
 
+// --firmware FIRST[-LAST]=PATH: chips that run another program's firmware.
+struct FirmwareChoice {
+  int first = 0, last = 0;  // chips, from 1
+  std::string module;       // the firmware module's path
+};
+
 struct SimArguments {
   int chips = 0;
   double seconds = 60.0;
@@ -49,6 +58,7 @@ struct SimArguments {
   double boot_spread_ms = 100.0;
   std::vector<GpioDrive> gpio;
   std::vector<AccessPoint> routers;
+  std::vector<FirmwareChoice> firmwares;  // later ones win
   std::string pcap;  // empty: no capture
   bool help = false;
 };
@@ -57,7 +67,7 @@ const char* const kUsage =
     "usage: %s [--sim N [--sim-seconds S] [--seed N] [--loss P] [--spacing M]\n"
     "          [--channel C[,C...]] [--drift PPM] [--boot-spread MS]\n"
     "          [--router SSID[:PASSWORD]@CH[,X,Y] ...] [--pcap FILE]\n"
-    "          [--gpio CHIP:PAD=LEVEL@S ...]]\n"
+    "          [--gpio CHIP:PAD=LEVEL@S ...] [--firmware CHIPS=PROGRAM ...]]\n"
     "Without --sim: one chip on the air ESPNOW_AIR names, running until signalled.\n"
     "  --sim N            run as N chips (1..1000) of one simulation, on virtual time;\n"
     "                     chip i has MAC 02:00:00:00:00:i+1 and its lines start with it\n"
@@ -82,7 +92,12 @@ const char* const kUsage =
     "                     LEVEL (0 or 1; z lets it go; 1650mV puts a voltage on it for\n"
     "                     its ADC), as a button, a sensor or a battery would; repeat it.\n"
     "                     A button to ground on GPIO 0 of chip 1, pressed at 5 s for\n"
-    "                     200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n";
+    "                     200 ms: --gpio 1:0=0@5 --gpio 1:0=z@5.2\n"
+    "  --firmware CHIPS=PROGRAM\n"
+    "                     chips CHIPS (K or K-L, from 1) run another firmware: PROGRAM\n"
+    "                     is a program espnow_add_firmware made (or its .firmware.so);\n"
+    "                     the others run this one. A gateway's firmware on chip 1 among\n"
+    "                     sensors: sensor --sim 10 --firmware 1=./gateway\n";
 
 // A bad argument: its reason; empty when there is none.
 using Problem = std::string;
@@ -150,6 +165,39 @@ Problem parse_gpio(std::string_view text, std::vector<GpioDrive>& out) {
   return {};
 }
 
+// The firmware module of PATH: the file itself when it is one (a name
+// ending in .firmware.so), else the module espnow_add_firmware put beside
+// the program PATH. Empty, with `problem` set, when there is none.
+std::string module_of(const std::string& path, Problem& problem) {
+  const std::string suffix = ".firmware.so";
+  const bool is_module = path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  const std::string module = is_module ? path : path + suffix;
+  if (::access(module.c_str(), R_OK) == 0) return module;
+  problem = is_module ? "--firmware: cannot read " + module
+                      : "--firmware: " + path + " has no firmware module beside it (" + module +
+                            "): name a program espnow_add_firmware made, or its .firmware.so";
+  return {};
+}
+
+// CHIPS=PATH, CHIPS a chip or a range FIRST-LAST; checked against --sim once all are read.
+Problem parse_firmware(std::string_view text, std::vector<FirmwareChoice>& out) {
+  const Problem form = "--firmware takes CHIPS=PROGRAM (CHIPS a chip K or a range K-L), got '" + std::string(text) + "'";
+  const std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq + 1 == text.size()) return form;
+  const std::string_view chips = text.substr(0, eq);
+  const std::size_t dash = chips.find('-');
+  std::uint64_t first = 0, last = 0;
+  if (!parse_unsigned(chips.substr(0, dash), first) ||
+      !parse_unsigned(dash == std::string_view::npos ? chips : chips.substr(dash + 1), last) || first < 1 || last < first)
+    return form;
+  Problem problem;
+  std::string module = module_of(std::string(text.substr(eq + 1)), problem);
+  if (module.empty()) return problem;
+  out.push_back({static_cast<int>(std::min<std::uint64_t>(first, kMaxChips + 1)),
+                 static_cast<int>(std::min<std::uint64_t>(last, kMaxChips + 1)), std::move(module)});
+  return {};
+}
+
 // --router SSID[:PASSWORD]@CH[,X,Y]: a router on the air (add_access_point
 // checks what a router may be).
 Problem parse_router(std::string_view text, std::vector<AccessPoint>& out) {
@@ -210,6 +258,8 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
     return parse_gpio(value, a.gpio);
   } else if (name == "--router") {
     return parse_router(value, a.routers);
+  } else if (name == "--firmware") {
+    return parse_firmware(value, a.firmwares);
   } else if (name == "--pcap") {
     if (value.empty()) return "--pcap needs a file name";
     a.pcap = std::string(value);
@@ -221,7 +271,7 @@ Problem apply(SimArguments& a, std::string_view name, std::string_view value) {
 
 bool is_option(std::string_view name) {
   for (const char* o : {"--sim", "--sim-seconds", "--seed", "--loss", "--spacing", "--channel", "--drift", "--boot-spread",
-                        "--gpio", "--router", "--pcap"})
+                        "--gpio", "--router", "--firmware", "--pcap"})
     if (name == o) return true;
   return false;
 }
@@ -243,7 +293,8 @@ Problem parse(int argc, char** argv, SimArguments& a) {
     }
     if (!is_option(name)) return "unknown argument '" + std::string(arg) + "'";
     for (const std::string& s : seen)
-      if (s == name && name != "--gpio" && name != "--router") return std::string(name) + " is given twice";
+      if (s == name && name != "--gpio" && name != "--router" && name != "--firmware")
+        return std::string(name) + " is given twice";
     seen.emplace_back(name);
     if (eq == std::string_view::npos) {
       if (i + 1 >= argc) return std::string(name) + " needs a value";
@@ -254,6 +305,8 @@ Problem parse(int argc, char** argv, SimArguments& a) {
   if (!a.help && a.chips == 0) return "the simulation's options need --sim N";
   for (const GpioDrive& d : a.gpio)
     if (d.chip > a.chips) return "--gpio: there is no chip " + std::to_string(d.chip) + " of " + std::to_string(a.chips);
+  for (const FirmwareChoice& f : a.firmwares)
+    if (f.last > a.chips) return "--firmware: there is no chip " + std::to_string(f.last) + " of " + std::to_string(a.chips);
   return {};
 }
 
@@ -274,6 +327,11 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   }
   const auto wall_start = std::chrono::steady_clock::now();
   prefix_output_by_chip();
+  // Each other firmware's copies, by module (--firmware): before the simulation, whose
+  // chips run them.
+  std::map<std::string, std::unique_ptr<FirmwareCopies>> others;
+  for (const FirmwareChoice& f : a.firmwares)
+    if (!others.count(f.module)) others.emplace(f.module, std::make_unique<FirmwareCopies>(f.module));
   std::unique_ptr<host::AirPcap> pcap;  // before the simulation: it outlives the air's sniffer
   Simulation sim({.seed = a.seed, .loss = a.loss});
   std::mt19937_64 crystals(a.seed ^ 0xD21F7);  // apart from the air's draws
@@ -299,6 +357,12 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
       return 2;
     }
   }
+  // Chip i's firmware: the last --firmware naming it, else this program's.
+  auto firmware_of = [&](int i) -> FirmwareCopies& {
+    for (auto f = a.firmwares.rbegin(); f != a.firmwares.rend(); ++f)
+      if (f->first <= i + 1 && i + 1 <= f->last) return *others.at(f->module);
+    return module;
+  };
   std::vector<SimChipPower*> chips;
   for (int i = 0; i < a.chips; ++i) {
     SimChipPower::Board board{
@@ -312,7 +376,9 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
         .boot_delay =
             std::chrono::round<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(boot_ms(boots)))};
     std::string error;
-    SimChipPower* chip = SimChipPower::power_on(sim, module, std::move(board), error);
+    FirmwareCopies& firmware = firmware_of(i);
+    if (&firmware != &module) board.app_main = nullptr;  // another program's: always a module
+    SimChipPower* chip = SimChipPower::power_on(sim, firmware, std::move(board), error);
     if (chip == nullptr) {
       std::fprintf(stderr, "%s: chip %d: %s\n", name, i, error.c_str());
       return 1;
