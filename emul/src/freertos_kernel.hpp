@@ -24,6 +24,9 @@ struct tskTaskControlBlock {
   std::string name;
   UBaseType_t priority = 0;
   espnow::emul::EmulatedChip* chip = nullptr;  // selected on the task's thread
+  // The clock whose program the task is (a Simulation's, which outlives its
+  // programs), else null (a thread of its own): told when the task ends.
+  espnow::Clock* scheduler = nullptr;
   TaskFunction_t fn = nullptr;
   void* arg = nullptr;
   std::mutex mutex;  // the fields below

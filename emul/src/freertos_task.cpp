@@ -56,7 +56,9 @@ void* task_main(void* arg) {
         tcb->ended = true;
         --g_running;
       }
-      wake(tcb->cv);  // end_tasks_of may wait for it
+      // end_tasks_of may wait for it. Not through the chip, which may be
+      // going away on another thread as this one ends.
+      if (tcb->scheduler) tcb->scheduler->notify(tcb->cv);
     }
   } ended{tcb};
   tcb->fn(tcb->arg);
@@ -227,10 +229,12 @@ BaseType_t xTaskCreatePinnedToCore(TaskFunction_t pvTaskCode, const char* const 
   tcb->chip = espnow::emul::selected_chip_or_null();  // the creator's chip
   ++g_running;
   std::function<void()> body = [tcb] { task_main(tcb); };
+  if (tcb->chip) tcb->scheduler = &tcb->chip->state().clock;  // before the task can end
   if (tcb->chip && tcb->chip->state().clock.start_thread(tcb->name, body)) {
     if (pvCreatedTask) *pvCreatedTask = tcb;
     return pdPASS;
   }
+  tcb->scheduler = nullptr;  // a thread of its own
   pthread_t thread;
   if (pthread_create(&thread, nullptr, task_main, tcb) != 0) {
     --g_running;

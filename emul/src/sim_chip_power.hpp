@@ -5,10 +5,11 @@
 // same MAC, place, channel and crystal, a fresh copy of the firmware (its
 // globals as the image has them), and what an ESP32 keeps through a reset:
 // its RTC memory (RTC_NOINIT_ATTR always, RTC_DATA_ATTR after a deep sleep),
-// its RTC's time of day and its NVS. It reaches app_main as long after the reset as its first
-// boot did after power-on. A deep sleep with no wake-up source, or a
-// firmware linked into the program (every chip shares its globals, so none
-// can start afresh), leaves the chip off for the rest of the run.
+// its RTC's time of day and its NVS. It reaches app_main as long after the
+// reset as its first boot did after power-on. A deep sleep with no wake-up
+// source, or a firmware linked into the program (every chip shares its
+// globals, so none can start afresh), leaves the chip off for the rest of
+// the run.
 #pragma once
 
 #include <chrono>
@@ -43,8 +44,6 @@ class SimChipPower {
   SimChipPower(const SimChipPower&) = delete;
   SimChipPower& operator=(const SimChipPower&) = delete;
 
-  // Null while the chip is off.
-  EmulatedChip* chip() const { return chip_.get(); }
   // A pad driven from outside (EmulatedChip::set_gpio_input and
   // set_analog_input): a button or a sensor stays wired through the reboots.
   void set_gpio_input(int pad, std::optional<int> level);

@@ -17,6 +17,7 @@
 #include "chip_state.hpp"
 
 namespace espnow::emul::detail {
+
 std::chrono::nanoseconds host_time_of_day() {
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);

@@ -212,7 +212,10 @@ TEST(Simulation, ThreadsThatEndedAreLetGoWhileTheRunGoesOn) {
   ASSERT_TRUE(clock.start_thread("link", first));
   sim.run_for(10s);
   EXPECT_EQ(ran, kThreads);
-  EXPECT_LT(after, before + 100) << "from " << before << " mappings to " << after;
+  // Kept, each of the 400 would hold its stack (two mappings with its guard
+  // page): 790 more in a plain build. Let go, the mappings stay about as
+  // they were (ThreadSanitizer keeps about 100 of its own for the threads).
+  EXPECT_LT(after, before + kThreads / 2) << "from " << before << " mappings to " << after;
 }
 
 TEST(SimulationDeathTest, AThreadThatIsNoProgramWaitingOnTheClockIsReported) {
