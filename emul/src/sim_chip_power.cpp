@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -17,6 +18,8 @@
 
 namespace espnow::emul {
 namespace {
+
+constexpr std::chrono::nanoseconds kShortestReboot = std::chrono::milliseconds(1);
 
 // A copy's RTC sections, as espnow_add_firmware bounds them in every module
 // (espnow_firmware_rtc_sections: data's begin and end, then noinit's).
@@ -93,7 +96,11 @@ bool SimChipPower::boot(const Kept& kept, std::string& error) {
   ChipOptions options = board_.options;
   options.reset_reason = kept.reset_reason;
   options.wakeup_cause = kept.wakeup_cause;
-  auto made = make_sim_chip(sim_, std::move(options), entry, board_.boot_delay);
+  // A reboot never reaches app_main in the instant of its reset, or a
+  // firmware that restarts at once would hold virtual time still for ever.
+  const bool power_on = kept.reset_reason == ESP_RST_POWERON;
+  const auto boot_delay = power_on ? board_.boot_delay : std::max(board_.boot_delay, kShortestReboot);
+  auto made = make_sim_chip(sim_, std::move(options), entry, boot_delay);
   if (!made.ok()) {
     error = made.failure().message();
     return false;

@@ -6,10 +6,11 @@
 // globals as the image has them), and what an ESP32 keeps through a reset:
 // its RTC memory (RTC_NOINIT_ATTR always, RTC_DATA_ATTR after a deep sleep),
 // its RTC's time of day and its NVS. It reaches app_main as long after the
-// reset as its first boot did after power-on. A deep sleep with no wake-up
-// source, or a firmware linked into the program (every chip shares its
-// globals, so none can start afresh), leaves the chip off for the rest of
-// the run.
+// reset as its first boot did after power-on, and at least 1 ms after it (a
+// firmware that restarts at once still lets time go on). A deep sleep with
+// no wake-up source, or a firmware linked into the program (every chip
+// shares its globals, so none can start afresh), leaves the chip off for
+// the rest of the run.
 #pragma once
 
 #include <chrono>

@@ -401,8 +401,8 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   const double virtual_s = std::chrono::duration<double>(sim.now()).count();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   flush_chip_lines();
-  std::fprintf(stderr, "%s: %d chips, seed %llu: %.3f virtual s in %.2f s of wall time\n", name, a.chips,
-               static_cast<unsigned long long>(a.seed), virtual_s, wall_s);
+  std::fprintf(stderr, "%s: %d chip%s, seed %llu: %.3f virtual s in %.2f s of wall time\n", name, a.chips,
+               a.chips == 1 ? "" : "s", static_cast<unsigned long long>(a.seed), virtual_s, wall_s);
   if (pcap) {
     sim.air().set_sniffer({});
     pcap->flush();

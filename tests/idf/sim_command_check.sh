@@ -45,7 +45,7 @@ for pattern in "$@"; do
       echo "found: $pattern" ;;
   esac
 done
-grep -qE 'chips, seed [0-9]+: [0-9.]+ virtual s in [0-9.]+ s of wall time' "$dir/1.err" || fail "no summary on stderr"
+grep -qE 'chips?, seed [0-9]+: [0-9.]+ virtual s in [0-9.]+ s of wall time' "$dir/1.err" || fail "no summary on stderr"
 cat "$dir/1.err"
 if [ -n "$differs" ]; then
   # shellcheck disable=SC2086
