@@ -41,14 +41,19 @@ const char* esp_err_to_name(esp_err_t code);
  * "UNKNOWN ERROR 0x<hex>(<decimal>)". Returns `buf`. */
 const char* esp_err_to_name_r(esp_err_t code, char* buf, size_t buflen);
 
-/* As on the chip: print the failed call and abort. */
+/* A panic's abort(), as the chip's: a chip given ChipOptions::on_panic (a
+ * chip of --sim) says so and reboots with ESP_RST_PANIC; any other program
+ * aborts. */
+void esp_emul_abort(void) __attribute__((noreturn));
+
+/* As on the chip: print the failed call and abort (esp_emul_abort). */
 #define ESP_ERROR_CHECK(x)                                                                     \
   do {                                                                                         \
     esp_err_t err_rc_ = (x);                                                                   \
     if (err_rc_ != ESP_OK) {                                                                   \
       fprintf(stderr, "ESP_ERROR_CHECK failed: esp_err_t 0x%x (%s) at %s:%d\nexpression: %s\n", \
               (unsigned)err_rc_, esp_err_to_name(err_rc_), __FILE__, __LINE__, #x);            \
-      abort();                                                                                 \
+      esp_emul_abort();                                                                        \
     }                                                                                          \
   } while (0)
 

@@ -61,6 +61,13 @@ struct ChipOptions {
   // ESP_SLEEP_WAKEUP_TIMER. Without it, deep sleep stops the program with a
   // message. (The process's default chip re-executes the program instead.)
   std::function<void(std::optional<std::uint64_t> sleep_us)> on_deep_sleep{};
+  // What a panic does for this chip (a failed ESP_ERROR_CHECK, esp_system_abort:
+  // esp_emul_abort), after its "abort() was called" line, on the thread that
+  // panicked; that thread then ends. A harness reboots the chip, as a chip's
+  // panic handler does, with reset_reason ESP_RST_PANIC. Without it the
+  // program aborts, as a debugger would stop it (the process's default chip
+  // too).
+  std::function<void()> on_panic{};
   // The chip's time (null: the steady clock): its FreeRTOS ticks, delays and
   // timeouts, software timers, esp_timer, esp_log's timestamps and light
   // sleep. Its tasks (Wi-Fi, esp_timer, timer service, event loop, those

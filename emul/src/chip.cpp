@@ -29,6 +29,7 @@ ChipState::ChipState(EmulatedChip& chip, AirRadio& r, const SimAir* air, const C
     : owner(chip), clock(options.clock ? *options.clock : steady_clock()), radio(r), sim_air(air),
       factory_mac(r.mac(Interface::sta)), link_radio(r), link(link_radio, options.link),
       release_radio(std::move(release)), on_restart(options.on_restart), on_deep_sleep(options.on_deep_sleep),
+      on_panic(options.on_panic),
       services(chip, clock, nvs_dir_of(options), options.reset_reason, options.wakeup_cause),
       task(*this, clock, options.rx_queue_len) {
   link_radio.set_sniffer([this](std::span<const std::uint8_t> frame, const RxControl& rx) { sniffed(frame, rx); });

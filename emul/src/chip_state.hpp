@@ -134,6 +134,7 @@ struct ChipState final : WifiTask::Handler {
 
   const std::function<void()> on_restart;  // ChipOptions::on_restart
   const std::function<void(std::optional<std::uint64_t>)> on_deep_sleep;  // ChipOptions::on_deep_sleep
+  const std::function<void()> on_panic;  // ChipOptions::on_panic
   bool process_default = false;             // the default chip: esp_restart re-executes the program
 
   GpioPads gpio;  // driver/gpio.h

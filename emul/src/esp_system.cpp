@@ -162,8 +162,20 @@ void esp_chip_info(esp_chip_info_t* out_info) {
 
 void esp_system_abort(const char* details) {
   std::fprintf(stderr, "abort() was called: %s\n", details ? details : "");
+  esp_emul_abort();
+}
+
+void esp_emul_abort(void) {
+  espnow::emul::EmulatedChip* chip = espnow::emul::detail::chip_if_made();
+  if (!chip || !chip->state().on_panic) {
+    std::fflush(nullptr);
+    std::abort();
+  }
+  // ESP-IDF's panic handler's first and last lines (no PC or backtrace here).
+  std::printf("abort() was called on core 0\nRebooting...\n");
   std::fflush(nullptr);
-  std::abort();
+  chip->state().on_panic();
+  pthread_exit(nullptr);  // the panicking task runs nothing more
 }
 
 }  // extern "C"

@@ -74,9 +74,11 @@ SimChipPower::SimChipPower(Simulation& sim, FirmwareCopies& module, Board board)
   if (module_.path().empty()) {
     board_.options.on_restart = [] { stay_off("esp_restart", "off"); };
     board_.options.on_deep_sleep = [](std::optional<std::uint64_t>) { stay_off("esp_deep_sleep_start", "asleep"); };
+    board_.options.on_panic = [] { stay_off("abort", "off"); };
   } else {
-    board_.options.on_restart = [this] { power_down(false, std::nullopt); };
-    board_.options.on_deep_sleep = [this](std::optional<std::uint64_t> us) { power_down(true, us); };
+    board_.options.on_restart = [this] { power_down(Reset::restart, std::nullopt); };
+    board_.options.on_deep_sleep = [this](std::optional<std::uint64_t> us) { power_down(Reset::deep_sleep, us); };
+    board_.options.on_panic = [this] { power_down(Reset::panic, std::nullopt); };
   }
 }
 
@@ -125,15 +127,16 @@ void SimChipPower::set_analog_input(int pad, std::optional<int> millivolts) {
   if (chip_) chip_->set_analog_input(pad, millivolts);
 }
 
-void SimChipPower::power_down(bool deep_sleep, std::optional<std::uint64_t> sleep_us) {
-  std::function<void()> body = [this, deep_sleep, sleep_us] { reboot(deep_sleep, sleep_us); };
+void SimChipPower::power_down(Reset reset, std::optional<std::uint64_t> sleep_us) {
+  std::function<void()> body = [this, reset, sleep_us] { reboot(reset, sleep_us); };
   // Refused only while the simulation ends: then nothing boots again anyway.
   (void)sim_.clock().start_thread("reset", body);
 }
 
-void SimChipPower::reboot(bool deep_sleep, std::optional<std::uint64_t> sleep_us) {
+void SimChipPower::reboot(Reset reset, std::optional<std::uint64_t> sleep_us) {
   rtos::end_tasks_of(*chip_);
-  const Kept kept{.reset_reason = deep_sleep ? ESP_RST_DEEPSLEEP : ESP_RST_SW,
+  const bool deep_sleep = reset == Reset::deep_sleep;
+  const Kept kept{.reset_reason = deep_sleep ? ESP_RST_DEEPSLEEP : reset == Reset::panic ? ESP_RST_PANIC : ESP_RST_SW,
                   .wakeup_cause = deep_sleep ? ESP_SLEEP_WAKEUP_TIMER : ESP_SLEEP_WAKEUP_UNDEFINED,
                   .rtc_noinit = read_section(copy_, true),
                   .rtc_data = deep_sleep ? read_section(copy_, false) : std::string(),

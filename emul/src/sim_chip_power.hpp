@@ -1,5 +1,5 @@
-// A chip of --sim through its reboots. When its firmware calls esp_restart
-// or sleeps deep, the chip runs nothing more: its tasks end, its radio leaves
+// A chip of --sim through its reboots. When its firmware calls esp_restart,
+// sleeps deep or panics (a failed ESP_ERROR_CHECK), the chip runs nothing more: its tasks end, its radio leaves
 // the air, its copy of the firmware goes. At once (a restart) or when its
 // timer wakes it (a deep sleep), a new chip boots in its place, with the
 // same MAC, place, channel and crystal, a fresh copy of the firmware (its
@@ -53,6 +53,7 @@ class SimChipPower {
  private:
   SimChipPower(Simulation& sim, FirmwareCopies& module, Board board);
 
+  enum class Reset { restart, deep_sleep, panic };
   // What a reset leaves of a chip for the next boot.
   struct Kept {
     int reset_reason = 1;  // ESP_RST_POWERON
@@ -62,10 +63,10 @@ class SimChipPower {
     std::optional<std::int64_t> time_of_day_offset_ns;  // the RTC's time (ChipServices), on through the reset
   };
   bool boot(const Kept& kept, std::string& error);
-  // On the chip's task that restarts or sleeps deep: the reboot goes on in a
-  // program of its own once that task has ended.
-  void power_down(bool deep_sleep, std::optional<std::uint64_t> sleep_us);
-  void reboot(bool deep_sleep, std::optional<std::uint64_t> sleep_us);
+  // On the chip's task that restarts, sleeps deep or panics: the reboot goes
+  // on in a program of its own once that task has ended.
+  void power_down(Reset reset, std::optional<std::uint64_t> sleep_us);
+  void reboot(Reset reset, std::optional<std::uint64_t> sleep_us);
 
   Simulation& sim_;
   FirmwareCopies& module_;
