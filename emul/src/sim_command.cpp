@@ -1,6 +1,7 @@
 // The --sim start-up (sim_command.hpp): arguments, the chips, the run.
 #include "sim_command.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -179,6 +180,13 @@ std::string module_of(const std::string& path, Problem& problem) {
   return {};
 }
 
+// Whether two paths name one file.
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa{}, sb{};
+  return !a.empty() && !b.empty() && ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
+         sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 // CHIPS=PATH, CHIPS a chip or a range FIRST-LAST; checked against --sim once all are read.
 Problem parse_firmware(std::string_view text, std::vector<FirmwareChoice>& out) {
   const Problem form = "--firmware takes CHIPS=PROGRAM (CHIPS a chip K or a range K-L), got '" + std::string(text) + "'";
@@ -327,11 +335,20 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   }
   const auto wall_start = std::chrono::steady_clock::now();
   prefix_output_by_chip();
-  // Each other firmware's copies, by module (--firmware): before the simulation, whose
-  // chips run them.
-  std::map<std::string, std::unique_ptr<FirmwareCopies>> others;
-  for (const FirmwareChoice& f : a.firmwares)
-    if (!others.count(f.module)) others.emplace(f.module, std::make_unique<FirmwareCopies>(f.module));
+  // Each --firmware module's copies, before the simulation whose chips run
+  // them. This program's own module named again is this program's: two
+  // sets of copies of one file would share its first copy's globals.
+  std::vector<std::unique_ptr<FirmwareCopies>> owned;
+  std::map<std::string, FirmwareCopies*> copies_of;
+  for (const FirmwareChoice& f : a.firmwares) {
+    if (copies_of.count(f.module)) continue;
+    if (same_file(f.module, module.path())) {
+      copies_of[f.module] = &module;
+      continue;
+    }
+    owned.push_back(std::make_unique<FirmwareCopies>(f.module));
+    copies_of[f.module] = owned.back().get();
+  }
   std::unique_ptr<host::AirPcap> pcap;  // before the simulation: it outlives the air's sniffer
   Simulation sim({.seed = a.seed, .loss = a.loss});
   std::mt19937_64 crystals(a.seed ^ 0xD21F7);  // apart from the air's draws
@@ -360,7 +377,7 @@ int run(const SimArguments& a, const char* name, AppMain app_main, FirmwareCopie
   // Chip i's firmware: the last --firmware naming it, else this program's.
   auto firmware_of = [&](int i) -> FirmwareCopies& {
     for (auto f = a.firmwares.rbegin(); f != a.firmwares.rend(); ++f)
-      if (f->first <= i + 1 && i + 1 <= f->last) return *others.at(f->module);
+      if (f->first <= i + 1 && i + 1 <= f->last) return *copies_of.at(f->module);
     return module;
   };
   std::vector<SimChipPower*> chips;
