@@ -5,6 +5,7 @@
 
 #include "chip_services.hpp"
 #include "esp_timer_task.hpp"
+#include "relock_on_exit.hpp"
 #include "freertos_kernel.hpp"
 #include "espnow_emul.hpp"
 
@@ -105,10 +106,11 @@ void EspTimerTask::fire_locked(std::unique_lock<std::mutex>& lk, TimePoint when,
   const esp_timer_cb_t callback = t->callback;
   void* const arg = t->arg;
   lk.unlock();
+  const RelockOnExit done(lk, [this] {
+    running_ = nullptr;
+    clock.notify(idle_);
+  });
   callback(arg);
-  lk.lock();
-  running_ = nullptr;
-  clock.notify(idle_);
 }
 
 }  // namespace espnow::emul::detail

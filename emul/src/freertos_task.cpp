@@ -188,6 +188,9 @@ void request_deletion(tskTaskControlBlock* task) {
 }
 
 void end_tasks_of(EmulatedChip& chip) {
+  // The chip's clock must hear the wake-ups below: on a Simulation's, only a
+  // notification through it makes a waiting task run again.
+  ScopedChip use(&chip);
   std::vector<tskTaskControlBlock*> tasks;
   {
     std::lock_guard lk(g_tasks_mutex);

@@ -8,6 +8,7 @@
 #include "freertos/timers.h"
 #include "freertos_kernel.hpp"
 #include "freertos_timer_service.hpp"
+#include "relock_on_exit.hpp"
 
 using namespace espnow::emul::rtos;
 using espnow::emul::detail::TimerService;
@@ -108,11 +109,12 @@ void TimerService::fire_locked(std::unique_lock<std::mutex>& lk) {
   }
   running_ = t;
   lk.unlock();
+  const RelockOnExit done(lk, [this] {
+    running_ = nullptr;
+    clock.notify(idle_cv_);
+  });
   select_chip(t->chip);  // again for each callback: one may have selected another
   t->callback(t);
-  lk.lock();
-  running_ = nullptr;
-  clock.notify(idle_cv_);
 }
 
 }  // namespace espnow::emul::detail

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "relock_on_exit.hpp"
+
 namespace espnow::emul::detail {
 
 namespace {
@@ -105,24 +107,25 @@ void WifiTask::loop() {
 bool WifiTask::run_one(std::unique_lock<std::mutex>& lk) {
   if (stop_ || holds_ > 0 || (tx_count_ == 0 && rx_count_ == 0)) return false;
   busy_ = true;
-  if (tx_count_ > 0) {
-    const Sent s = tx_[tx_head_];
+  const bool sent = tx_count_ > 0;
+  const Sent s = sent ? tx_[tx_head_] : Sent{};
+  const Received& r = rx_[rx_head_];
+  if (sent) {
     tx_head_ = (tx_head_ + 1) % tx_.size();
     --tx_count_;
-    lk.unlock();
-    handler_.on_sent(s);
   } else {
-    const Received& r = rx_[rx_head_];
     rx_head_ = (rx_head_ + 1) % rx_.size();
     --rx_count_;
     rx_in_flight_ = true;
-    lk.unlock();
-    handler_.on_received(r);
   }
-  lk.lock();
-  rx_in_flight_ = false;
-  busy_ = false;
-  clock_.notify(idle_cv_);
+  lk.unlock();
+  const RelockOnExit done(lk, [this] {
+    rx_in_flight_ = false;
+    busy_ = false;
+    clock_.notify(idle_cv_);
+  });
+  if (sent) handler_.on_sent(s);
+  else handler_.on_received(r);
   return true;
 }
 

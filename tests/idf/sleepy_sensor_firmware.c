@@ -7,7 +7,8 @@
  *   sleepy_sensor_c --sim 4 --sim-seconds 20
  * A sensor's reading carries its wake count (RTC_DATA_ATTR) and how many
  * of its sends were not acknowledged so far, and its time of day, which
- * runs on through the sleeps. */
+ * runs on through the sleeps. Built with SLEEP_IN_SEND_CB, a sensor sleeps
+ * from its send callback instead of its main task. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,9 @@ static int s_heard;
 static void send_cb(const esp_now_send_info_t* info, esp_now_send_status_t status) {
   (void)info;
   if (status != ESP_NOW_SEND_SUCCESS) ++s_unacknowledged;
+#ifdef SLEEP_IN_SEND_CB
+  esp_deep_sleep(SLEEP_US); /* as many nodes do: straight from the callback, on the Wi-Fi task */
+#endif
   xSemaphoreGive(s_sent);
 }
 
