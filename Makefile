@@ -28,7 +28,7 @@ FUZZ_CONFIG := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESPNOW_FUZZ=ON -DESPNOW_BUILD
                -DESPNOW_BUILD_BENCH=OFF -DESPNOW_BUILD_TOOLS=OFF \
                -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
 
-.PHONY: all deps configure build test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build soak demo demo-wire bench clean
+.PHONY: all deps configure build release test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build soak demo demo-wire bench clean
 
 all: build
 
@@ -99,9 +99,12 @@ demo-wire: configure
 	@echo "--- tshark's view of $(BUILD)/demo.pcap ---"
 	@tshark -r $(BUILD)/demo.pcap -o wlan.check_checksum:TRUE 2>/dev/null
 
-bench: deps
-	cmake -S . -B $(BUILD)/release -DCMAKE_BUILD_TYPE=Release -DESPNOW_BUILD_TESTS=OFF
-	cmake --build $(BUILD)/release -j$(JOBS)
+# The release build: -O3, link-time and profile-guided optimization
+# (scripts/build-release.sh says how), in $(BUILD)/release.
+release: deps
+	scripts/build-release.sh $(BUILD) $(JOBS)
+
+bench: release
 	$(PYTHON) bench/run.py $(BUILD)/release/bench $(BUILD)/bench/results.json
 
 clean:
