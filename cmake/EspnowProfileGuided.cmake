@@ -7,12 +7,16 @@
 # path inside its own build directory, so both find the same files.
 set(ESPNOW_PROFILE_GENERATE "" CACHE PATH "Instrument every target; its runs write their profile to this directory")
 set(ESPNOW_PROFILE_USE "" CACHE PATH "Optimize with the profile in this directory (made by an ESPNOW_PROFILE_GENERATE build)")
+set(ESPNOW_PROFILE_TRAINING "" CACHE STRING "Names the training the profile comes from: a new name compiles every object again")
 
 if(ESPNOW_PROFILE_GENERATE AND ESPNOW_PROFILE_USE)
   message(FATAL_ERROR "ESPNOW_PROFILE_GENERATE and ESPNOW_PROFILE_USE: a build either makes a profile or uses one")
 endif()
 if(ESPNOW_PROFILE_GENERATE)
-  add_compile_options(-fprofile-generate=${ESPNOW_PROFILE_GENERATE} -fprofile-prefix-path=${CMAKE_BINARY_DIR})
+  # Atomic counters: the UDP air's threads run the same code at once, and
+  # counts lost between them make a profile GCC refuses as corrupted.
+  add_compile_options(-fprofile-generate=${ESPNOW_PROFILE_GENERATE} -fprofile-prefix-path=${CMAKE_BINARY_DIR}
+                      -fprofile-update=atomic)
   add_link_options(-fprofile-generate=${ESPNOW_PROFILE_GENERATE})
 elseif(ESPNOW_PROFILE_USE)
   if(NOT IS_DIRECTORY ${ESPNOW_PROFILE_USE})
@@ -24,4 +28,9 @@ elseif(ESPNOW_PROFILE_USE)
   # was made compiles with a warning, not an error.
   add_compile_options(-fprofile-use=${ESPNOW_PROFILE_USE} -fprofile-prefix-path=${CMAKE_BINARY_DIR}
                       -fprofile-partial-training -Wno-missing-profile -Wno-error=coverage-mismatch)
+  if(ESPNOW_PROFILE_TRAINING)
+    # The profile's files are no dependency CMake knows of: this name in
+    # every compile command is what makes a new training reach every object.
+    add_compile_definitions(ESPNOW_PROFILE_TRAINING=${ESPNOW_PROFILE_TRAINING})
+  endif()
 endif()

@@ -23,6 +23,9 @@ cmake --build "$generate" --target espnow_cli -j"$jobs"
 rm -rf "$profile"
 /usr/bin/python3 "$root/bench/profile_training.py" --espnow "$generate/espnow"
 
+# An object is compiled again when its source changes (with the profile
+# of the time); a new training (its script or its fields) compiles them all.
+training=$(cat "$root/bench/profile_training.py" "$root/bench/bench_sim.py" | sha256sum | cut -c1-16)
 cmake -S "$root" -B "$build/release" -DCMAKE_BUILD_TYPE=Release -DESPNOW_BUILD_TESTS=OFF \
-      -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DESPNOW_PROFILE_USE="$profile"
+      -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DESPNOW_PROFILE_USE="$profile" -DESPNOW_PROFILE_TRAINING="$training"
 cmake --build "$build/release" -j"$jobs"
