@@ -295,7 +295,7 @@ bool Air::Edges::next(std::uint32_t item, Time& when, std::uint64_t& seq, std::u
   const Listener& n = f.listeners[item + 1];
   const Time arrive = f.tx.start + n.arrive;
   when = ends ? arrive + f.tx.duration : arrive;
-  seq = f.seq + 2 * std::uint64_t{n.station} + (ends ? 1 : 0);
+  seq = f.seq + 2 * std::uint64_t{n.station()} + (ends ? 1 : 0);
   next_item = item + 1;
   return true;
 }
@@ -313,8 +313,8 @@ void Air::prefetch(const Station& s) {
 void Air::prefetch_companion(const Listener& l) const {
   // Only where the frame may be delivered; the station's first line, which
   // says where its companion is, was asked for kPrefetchAhead / 2 events ago.
-  if (!l.decodable) return;
-  const Station& s = *stations_[l.station];
+  if (!l.decodable()) return;
+  const Station& s = *stations_[l.station()];
   for (std::uint32_t k = 0; k < s.companion_lines; ++k) __builtin_prefetch(s.companion + 64 * k);
 }
 
@@ -333,12 +333,12 @@ void Air::Edges::run(std::uint32_t item) {
   // ahead, so the memory works while this one's events run. At a frame's
   // end, the state its delivery goes on to read too (set_companion).
   const Air& air = *f.air;
-  if (item + kPrefetchAhead < f.count) prefetch(*air.stations_[f.listeners[item + kPrefetchAhead].station]);
+  if (item + kPrefetchAhead < f.count) prefetch(*air.stations_[f.listeners[item + kPrefetchAhead].station()]);
   if (ends && item + kPrefetchAhead / 2 < f.count) air.prefetch_companion(f.listeners[item + kPrefetchAhead / 2]);
   const Listener& l = f.listeners[item];
-  Phy& phy = air.stations_[l.station]->phy;
+  Phy& phy = air.stations_[l.station()]->phy;
   if (!ends) {
-    phy.signal_start(f.tx, l.mw, l.dbm, l.decodable);
+    phy.signal_start(f.tx, l.mw, l.dbm, l.decodable());
     return;
   }
   // Every transmission that may still count as a faint signal somewhere is
@@ -385,14 +385,16 @@ const std::shared_ptr<Air::Listeners>& Air::reach_of(std::uint32_t from, PhyRate
     const double mw = dbm_to_mw(received_dbm(config_.path_loss, d, tx_dbm)) * factor;
     if (mw < event_mw) continue;
     const bool decodable = rx.channel == channel && (!long_range_rate || rx.long_range);
-    listeners.push_back(Listener{propagation_delay(d), mw, mw_to_dbm(mw), i, decodable});
+    const Time delay = propagation_delay(d);
+    if (delay > Time{UINT32_MAX}) continue;  // farther than 1.3 million km: no frame arrives in a run
+    listeners.push_back(Listener{mw, mw_to_dbm(mw), static_cast<std::uint32_t>(delay), i << 1 | (decodable ? 1u : 0u)});
   }
   // Each listener's start and end take sequence numbers in the order two
   // closures scheduled in index order would have taken theirs (2·index and
   // 2·index + 1 from the flight's block); the sequences run them in (time,
   // sequence number) order, as the engine would have.
   std::sort(listeners.begin(), listeners.end(), [](const Listener& a, const Listener& b) {
-    return a.arrive != b.arrive ? a.arrive < b.arrive : a.station < b.station;
+    return a.arrive != b.arrive ? a.arrive < b.arrive : a.station() < b.station();
   });
   reach.list->listeners.assign(listeners.begin(), listeners.end());
   reach.list->clean.assign(listeners.size(), CleanSuccess{});
@@ -436,11 +438,11 @@ void Air::transmit(std::uint32_t from, const AirFrame& frame) {
   flight.seq = engine_.reserve(n > 0 ? 2 * std::uint64_t{stations_.size()} : 0);  // two per radio: see reach_of
   flight.refs = n > 0 ? 2 : 1;  // recent_, and the events
   if (n == 0) return;
-  for (std::uint32_t k = 0; k < std::min(n, kPrefetchAhead); ++k) prefetch(*stations_[flight.listeners[k].station]);
+  for (std::uint32_t k = 0; k < std::min(n, kPrefetchAhead); ++k) prefetch(*stations_[flight.listeners[k].station()]);
   const Listener& first = flight.listeners[0];
   const Time arrive = tx.start + first.arrive;
-  engine_.add(flight.starts, arrive, flight.seq + 2 * std::uint64_t{first.station}, 0, n);
-  engine_.add(flight.ends, arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.station} + 1, 0, n);
+  engine_.add(flight.starts, arrive, flight.seq + 2 * std::uint64_t{first.station()}, 0, n);
+  engine_.add(flight.ends, arrive + tx.duration, flight.seq + 2 * std::uint64_t{first.station()} + 1, 0, n);
 }
 
 }  // namespace espnow::sim
