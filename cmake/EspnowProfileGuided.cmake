@@ -12,9 +12,14 @@ set(ESPNOW_PROFILE_TRAINING "" CACHE STRING "Names the training the profile come
 if(ESPNOW_PROFILE_GENERATE AND ESPNOW_PROFILE_USE)
   message(FATAL_ERROR "ESPNOW_PROFILE_GENERATE and ESPNOW_PROFILE_USE: a build either makes a profile or uses one")
 endif()
+if((ESPNOW_PROFILE_GENERATE OR ESPNOW_PROFILE_USE) AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  message(FATAL_ERROR "ESPNOW_PROFILE_GENERATE/USE take GCC's options (-fprofile-prefix-path): "
+                      "this build's compiler is ${CMAKE_CXX_COMPILER_ID}")
+endif()
 if(ESPNOW_PROFILE_GENERATE)
-  # Atomic counters: the UDP air's threads run the same code at once, and
-  # counts lost between them make a profile GCC refuses as corrupted.
+  # Atomic counters: a program's threads may run the same code at once, and
+  # counts lost between them make a profile GCC refuses as corrupted (a
+  # training over the UDP air, with its receive and sending threads, did).
   add_compile_options(-fprofile-generate=${ESPNOW_PROFILE_GENERATE} -fprofile-prefix-path=${CMAKE_BINARY_DIR}
                       -fprofile-update=atomic)
   add_link_options(-fprofile-generate=${ESPNOW_PROFILE_GENERATE})
