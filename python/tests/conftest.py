@@ -17,6 +17,11 @@ B = b"\x02\xbb\xbb\xbb\xbb\xbb"
 C = b"\x02\xcc\xcc\xcc\xcc\xcc"
 GROUP = b"\xbb" * 6  # the seeds' peer: a group address
 ABSENT = b"\x02\xde\xad\x00\x00\x01"
+# How long a test waits for what another thread does before it fails: the
+# wait ends as soon as the thing happens, so only a failing test waits it out,
+# and a host with every core taken by builds (CI's, a developer's) once made
+# a callback's traceback take longer than the 5 s some waits allowed.
+DEADLINE_S = 60
 BROADCAST = b"\xff" * 6
 
 

@@ -8,7 +8,7 @@ import pytest
 
 import aioespnow
 import espnow_sim
-from conftest import A, ABSENT, B, C, GROUP
+from conftest import A, ABSENT, B, C, DEADLINE_S, GROUP
 
 
 @pytest.fixture
@@ -200,7 +200,7 @@ def test_asend_retries_no_mem_without_blocking():
         run(main())
     except OSError as err:  # 40 x 3 ms of airtime may outlast the 100 ms wait: the documented error
         assert err.errno == 110
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + DEADLINE_S
     while ea.stats()[1] < ea.stats()[0] and time.monotonic() < deadline:
         time.sleep(0.01)
     assert ea.stats()[0] >= 40 and ea.stats()[2] == 0

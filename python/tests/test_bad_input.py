@@ -6,7 +6,7 @@ import random
 import pytest
 
 import espnow_sim
-from conftest import A, B
+from conftest import A, B, DEADLINE_S
 
 HUGE = 2 ** 80
 JUNK = [None, -1, 0, 1, HUGE, -HUGE, 3.5, "", "x", "0123456789abcdef", b"", b"\x02", bytes(6), bytes(16),
@@ -193,8 +193,8 @@ def test_a_callback_that_raises_is_reported_and_the_object_goes_on(pair, capsys)
 
     eb.irq(bad)
     ea.send(B, b"x")
-    assert raised.wait(5)
-    err, deadline = "", time.monotonic() + 5
+    assert raised.wait(DEADLINE_S)
+    err, deadline = "", time.monotonic() + DEADLINE_S
     while "RuntimeError: callback failure" not in err and time.monotonic() < deadline:
         err += capsys.readouterr().err  # printed on the callback's thread as it returns
         raised.wait(0.01)

@@ -10,7 +10,7 @@ import pytest
 
 import espnow
 import espnow_sim
-from conftest import A, ABSENT, B, BROADCAST, C, GROUP, oserror_name
+from conftest import A, ABSENT, B, BROADCAST, C, DEADLINE_S, GROUP, oserror_name
 
 
 def raises_os(name, fn, *args, **kwargs):
@@ -345,7 +345,7 @@ def test_irq_is_called_with_the_object_once_per_buffered_message(pair):
     eb.irq(cb)
     for m in ("a", "b", "c"):
         ea.send(B, m)
-    assert done.wait(5)
+    assert done.wait(DEADLINE_S)
     assert [e for e, _ in got] == [eb] * 3 and [m for _, m in got] == ["a", "b", "c"]
 
 
@@ -376,7 +376,7 @@ def test_irq_the_seeds_pattern_drains_with_irecv_zero(pair):
     eb.irq(recv_cb)
     for i in range(20):
         ea.send(B, b"%d" % i, False)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + DEADLINE_S
     while len(seen) < 20 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert seen == [b"%d" % i for i in range(20)]
@@ -427,7 +427,7 @@ def test_send_async_returns_True_at_once_and_stats_count_later(pair):
     ea, _ = pair
     ea.add_peer(ABSENT)
     assert ea.send(ABSENT, b"x", False) is True
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + DEADLINE_S
     while ea.stats()[1] < 1 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert ea.stats()[:3] == (1, 1, 1)
@@ -524,7 +524,7 @@ def test_no_mem_is_retried_until_the_radio_has_room(air):
     ea.add_peer(B)
     for i in range(40):  # more than the radio's 16-frame queue
         assert ea.send(B, b"%d" % i, False) is True
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + DEADLINE_S
     while ea.stats()[1] < 40 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert ea.stats()[:3] == (40, 40, 0)

@@ -11,7 +11,7 @@ import pytest
 
 import espnow
 import espnow_sim
-from conftest import B
+from conftest import B, DEADLINE_S
 
 LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(Path(__file__).resolve().parents[2] / "build" / "espnow-python"))
 
@@ -195,7 +195,7 @@ def test_the_irq_callback_gets_the_singleton(pair, b):
 
     eb.irq(cb)
     ea.send(B, b"x")
-    assert done.wait(10)
+    assert done.wait(DEADLINE_S)
     assert got[0] is eb and got[0] is espnow_sim.espnow(b)
 
 
