@@ -15,7 +15,6 @@ stream between two processes, `bench_udp`'s row moved within its noise,
     profile_training.py --espnow BUILD/espnow
 """
 import argparse
-import json
 import os
 import random
 import subprocess
@@ -25,13 +24,13 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from bench_sim import field, mac  # noqa: E402  (the benchmark's field shape, other sizes and traffic)
+from bench_sim import field, mac, write  # noqa: E402  (the benchmark's field shape, other sizes and traffic)
 
 AIR = {"path_loss_exponent": 3.0, "reference_loss_db": 40.0}
 
 
 def streams(seed=7):
-    """Unicast streams at each rate family, some to a node out of range, on three channels."""
+    """Unicast streams at each rate family on three channels, and one to a node out of range."""
     rnd = random.Random(seed)
     rates = ["1M", "2M", "5.5M", "11M", "6M", "24M", "54M", "LR250K", "LR500K"]
     nodes, traffic = [], []
@@ -59,12 +58,13 @@ def collisions(n=60, interval_ms=100):
     return {"seed": 3, "duration_s": 10, "air": AIR, "nodes": nodes, "traffic": traffic}
 
 
-def scenarios():
-    yield "sparse_2000", field(2000, 60, 120, arrival="periodic", seed=11)
-    yield "poisson_1000", field(1000, 10, 20, seed=12)
-    yield "collisions", collisions()
-    yield "streams", streams()
-    yield os.path.join(ROOT, "examples", "sim", "shop_floor.json"), None
+def scenario_files(work):
+    """The training's scenarios, the generated ones written into `work`."""
+    yield write(work, "sparse_2000.json", field(2000, 60, 120, arrival="periodic", seed=11))
+    yield write(work, "poisson_1000.json", field(1000, 10, 20, seed=12))
+    yield write(work, "collisions.json", collisions())
+    yield write(work, "streams.json", streams())
+    yield os.path.join(ROOT, "examples", "sim", "shop_floor.json")
 
 
 def main():
@@ -72,12 +72,7 @@ def main():
     p.add_argument("--espnow", required=True, help="the instrumented espnow program")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        for name, scenario in scenarios():
-            path = name
-            if scenario is not None:
-                path = os.path.join(work, name + ".json")
-                with open(path, "w") as f:
-                    json.dump(scenario, f)
+        for path in scenario_files(work):
             # --pcap and --json too: their writers are part of what users run.
             proc = subprocess.run([args.espnow, "sim", path, "--json", "--pcap", os.path.join(work, "air.pcap")],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=600)
