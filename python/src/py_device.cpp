@@ -271,7 +271,6 @@ void bind_devices(pyb::module_& m) {
         }
         return kept;
       }, "The process's device on the UDP air, made on first use; always the same object.");
-  m.def("_shutdown", &shutdown_process_device);
   m.def("_interrupt_waits", &interrupt_process_waits,
         "The process device's blocked receive or send asks for signals at once (none made: nothing).");
 }

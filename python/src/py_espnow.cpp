@@ -15,6 +15,7 @@
 #include "py_bytearray.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
+#include "py_irq.hpp"
 #include "py_rx_state.hpp"
 
 namespace espnow::py {
@@ -28,26 +29,6 @@ bool truthy(pyb::handle o) {
   if (t < 0) throw pyb::error_already_set();
   return t != 0;
 }
-
-// irq()'s callback: a Python callable, called with the GIL on ESPNow's
-// dispatcher thread, and released with the GIL wherever the last copy goes.
-struct PyIrq {
-  pyb::object fn;
-  pyb::object self;
-  ~PyIrq() {
-    pyb::gil_scoped_acquire gil;
-    fn = pyb::object();
-    self = pyb::object();
-  }
-  void operator()() const {
-    pyb::gil_scoped_acquire gil;
-    if (PyObject* r = PyObject_CallOneArg(fn.ptr(), self.ptr())) {
-      Py_DECREF(r);
-    } else {
-      PyErr_WriteUnraisable(fn.ptr());  // as an exception in a scheduled callback is reported
-    }
-  }
-};
 
 // add_peer/mod_peer's arguments, kept alive for the call (the key's bytes).
 struct PeerArgs {
@@ -323,7 +304,7 @@ class PyESPNow {
     if (!callback.is_none() && !PyCallable_Check(callback.ptr())) raise_arg_error(ArgError::not_callable);
     std::function<void(ESPNow&)> fn;
     if (!callback.is_none()) {
-      auto holder = std::make_shared<PyIrq>(PyIrq{std::move(callback), std::move(self)});
+      auto holder = std::make_shared<PyIrq>(std::move(callback), std::move(self));
       fn = [holder](ESPNow&) { (*holder)(); };
     }
     pyb::gil_scoped_release nogil;  // the old callback may be running, and wants the GIL

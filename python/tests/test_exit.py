@@ -1,0 +1,81 @@
+"""A script that ends while its irq callback is still running: the process
+waits for the callback to return and exits cleanly (it crashed at exit:
+CPython ends a thread that takes the GIL once it is finalizing, inside the
+library's C++ frames)."""
+import subprocess
+import textwrap
+
+from conftest import DEADLINE_S, LAUNCHER
+from test_processes import air, launch, stop  # noqa: F401 (air: a fixture)
+
+# The callback starts, tells the script, and is still at work (sleeping,
+# printing) when the script's last line has run.
+CALLBACK = """\
+import sys, threading, time
+started = threading.Event()
+def on_message(e):
+    if started.is_set():
+        return
+    started.set()
+    for _ in range(20):
+        time.sleep(0.005)
+        sys.stdout.write("")
+    print("callback returned", flush=True)
+"""
+
+IN_PROCESS_AIR = CALLBACK + """\
+import espnow_sim
+air = espnow_sim.Air()
+a, b = air.add_device(mac=b"\\x02\\xaa\\xaa\\xaa\\xaa\\xaa"), air.add_device(mac=b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb")
+ea, eb = espnow_sim.espnow(a), espnow_sim.espnow(b)
+ea.active(True)
+eb.active(True)
+eb.irq(on_message)
+ea.add_peer(b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb")
+ea.send(b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb", b"hello")
+assert started.wait(%d)
+print("script ended", flush=True)
+""" % DEADLINE_S
+
+BOARD = CALLBACK + """\
+import espnow, network
+network.WLAN(network.STA_IF).active(True)
+e = espnow.ESPNow()
+e.active(True)
+e.irq(on_message)
+print("listening", flush=True)
+assert started.wait(%d)
+print("script ended", flush=True)
+""" % DEADLINE_S
+
+BROADCASTER = """\
+import espnow, network, time
+network.WLAN(network.STA_IF).active(True)
+e = espnow.ESPNow()
+e.active(True)
+e.add_peer(b"\\xff" * 6)
+while True:
+    e.send(b"\\xff" * 6, b"hello")
+    time.sleep(0.01)
+"""
+
+
+def test_a_script_ending_while_its_callback_runs_exits_cleanly_in_process_air():
+    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent(IN_PROCESS_AIR)], capture_output=True, text=True,
+                       timeout=DEADLINE_S)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert r.stdout.splitlines() == ["script ended", "callback returned"], r.stdout
+    assert r.stderr == "", r.stderr
+
+
+def test_a_board_script_ending_while_its_callback_runs_exits_cleanly(air):  # noqa: F811
+    listener = launch(air, ["-c", BOARD], mac="02:00:00:00:e0:01")
+    sender = launch(air, ["-c", BROADCASTER], mac="02:00:00:00:e0:02")
+    try:
+        out, err = listener.communicate(timeout=DEADLINE_S)
+    finally:
+        stop(sender)
+        stop(listener)
+    assert listener.returncode == 0, (listener.returncode, err)
+    assert out.splitlines() == ["listening", "script ended", "callback returned"], out
+    assert err == "", err
