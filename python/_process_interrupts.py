@@ -9,6 +9,9 @@ ESPNow receive or sync send, which the thread wakes to take the signal), as a
 board runs its scheduled callbacks. An urgent action (the watchdog's reset) runs on the
 thread itself: a board's watchdog resets a program that never gives way.
 
+The handler runs one action at a time (a board runs one scheduled callback per
+step); the thread signals again for the next.
+
 The handler is installed with SA_RESTART, so the main thread's sends and
 receives go on through the signal; sleeps and selects still wake for it.
 """
@@ -46,6 +49,7 @@ class Interrupts:
         self._ready = collections.deque()  # due, waiting for the main thread's handler
         self._signalled = False
         self._in_handler = False
+        self._resignal = False  # the handler left actions ready: signal again
         self._thread = None
         self._main = threading.main_thread().ident
 
@@ -70,8 +74,12 @@ class Interrupts:
         self._thread.start()
 
     def _next_due(self):
-        """The first deadline not cancelled, once due (under the lock; waits for it)."""
+        """The first deadline not cancelled, once due, or None when the handler asks for
+        another signal (under the lock; waits for either)."""
         while True:
+            if self._resignal:
+                self._resignal = False
+                return None
             while self._heap and self._heap[0][2].cancelled:
                 heapq.heappop(self._heap)
             now = time.monotonic_ns()
@@ -84,10 +92,11 @@ class Interrupts:
             signal_main = False
             with self._cond:
                 deadline = self._next_due()
-                if not deadline.urgent:
-                    self._ready.append(deadline)
+                if deadline is None or not deadline.urgent:
+                    if deadline is not None:
+                        self._ready.append(deadline)
                     signal_main, self._signalled = not self._signalled, True
-            if deadline.urgent:
+            if deadline is not None and deadline.urgent:
                 deadline.action()
             elif signal_main and not self._signal_main():
                 return  # the main thread has ended: nothing runs callbacks any more
@@ -105,29 +114,31 @@ class Interrupts:
         return True
 
     def _handler(self, signum, frame):
-        """The due actions, in turn, never one within another; what one raises goes on into
-        the script's code, as an exception in a board's scheduled callback does."""
+        """One due action, never within another: a board runs at most one scheduled
+        callback per step (mp_sched_run_pending), and its sleep looks at its end between
+        them. The rest come with another signal, from the interrupts' thread, so the
+        script takes a step (or its sleep ends) first: a callback slower than its Timer's
+        period once held the script for ever. What an action raises goes on into the
+        script's code, as an exception in a board's scheduled callback does."""
         with self._cond:
             if self._in_handler:
-                return  # the running handler takes it
+                return  # the running handler's thread asks for another signal after it
+            while self._ready and self._ready[0].cancelled:
+                self._ready.popleft()
+            if not self._ready:
+                self._signalled = False
+                return
+            deadline = self._ready.popleft()
             self._in_handler = True
         try:
-            while True:
-                with self._cond:
-                    if not self._ready:
-                        self._signalled = self._in_handler = False
-                        return
-                    deadline = self._ready.popleft()
-                if not deadline.cancelled:
-                    deadline.action()
-        except BaseException:
+            deadline.action()
+        finally:
             with self._cond:
                 self._in_handler = False
-                if self._ready:  # the rest at the next step
-                    signal.pthread_kill(self._main, _SIGNAL)
-                else:
-                    self._signalled = False
-            raise
+                self._signalled = False
+                if self._ready:
+                    self._resignal = True
+                    self._cond.notify()
 
 
 interrupts = Interrupts()

@@ -115,14 +115,18 @@ class _Copy:
             raise RuntimeError("schedule queue full")
         self.scheduled.append((fn, arg))
 
-    def run_scheduled(self):
+    def run_scheduled(self, most=None):
         """The scheduled callbacks, on the program's thread, one at a time
-        (not within one another, as MicroPython runs them)."""
+        (not within one another, as MicroPython runs them): those queued when
+        it is called, `most` of them if given. Those they (or their waits)
+        schedule wait for the next step: a board runs at most one per step
+        (mp_sched_run_pending), so a callback slower than its Timer's period
+        cannot hold the script for ever."""
         if self._running_scheduled:
             return
         self._running_scheduled = True
         try:
-            while self.scheduled:
+            for _ in range(min(len(self.scheduled), len(self.scheduled) if most is None else most)):
                 fn, arg = self.scheduled.popleft()
                 micropython._run_protected(fn, arg, out=sys.stdout)  # the copy's own lines
         finally:
@@ -130,7 +134,8 @@ class _Copy:
 
     def sleep(self, seconds):
         """time.sleep on the device's clock; scheduled callbacks run as they
-        are scheduled, at that virtual instant, as a board runs them in a sleep."""
+        are scheduled, at that virtual instant, as a board runs them in a
+        sleep: one at a time, the sleep's end looked at between them."""
         self.run_scheduled()
         if not self.has_irq:
             return self.device._sleep(seconds)
@@ -141,8 +146,9 @@ class _Copy:
             left = until - self.clock_ns()
             if left <= 0:
                 return
-            self.device._events_wait(self.device._events_mark(), left / 1e9)
-            self.run_scheduled()
+            if not self.scheduled or self._running_scheduled:  # within a callback: none runs here
+                self.device._events_wait(self.device._events_mark(), left / 1e9)
+            self.run_scheduled(most=1)
 
     def idle(self):
         """An empty poll's cost: POLL_SECONDS, or until the device's next event."""

@@ -228,3 +228,28 @@ def test_a_callback_that_raises_is_printed_and_the_script_goes_on(tmp_path):
     for what in ("scheduled", "Timer"):  # alone on the air, its broadcast reaches no one
         assert "ValueError: from the %s callback" % what in r.stderr, r.stderr
     assert "micropython.py" not in r.stderr, r.stderr
+
+
+# A callback slower than its timer's period: a board runs at most one
+# scheduled callback per step (MicroPython's mp_sched_run_pending), and a
+# sleep checks its end between them, so the script goes on. Here the script
+# never got past its sleep: each callback found the next one due.
+SLOW_CALLBACK = """\
+import machine, time
+ran = 0
+def slow(t):
+    global ran
+    ran += 1
+    time.sleep(0.1)
+tim = machine.Timer(0, mode=machine.Timer.PERIODIC, period=10, callback=slow)
+time.sleep(0.015)
+print("after the sleep", ran >= 1)
+tim.deinit()
+"""
+
+
+def test_a_callback_slower_than_its_period_does_not_starve_the_script(tmp_path):
+    assert sim(tmp_path, SLOW_CALLBACK, 1, "--sim-seconds", 5) == ["after the sleep True"]
+    r = process(SLOW_CALLBACK)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["after the sleep True"], (r.stdout, r.stderr)
