@@ -1,8 +1,10 @@
 #include "py_irq.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <vector>
 
 namespace espnow::py {
 
@@ -10,7 +12,7 @@ namespace pyb = pybind11;
 
 namespace {
 
-// Counts who is inside; closed for good at exit.
+// Who is inside (and on which Python threads the calls run); closed for good at exit.
 class Gate {
  public:
   bool enter() {
@@ -27,10 +29,27 @@ class Gate {
     std::lock_guard lk(mutex_);
     closed_ = true;
   }
+  bool closed() {
+    std::lock_guard lk(mutex_);
+    return closed_;
+  }
   // True once no one is inside, false if `timeout` passed first.
   bool wait_empty(std::chrono::milliseconds timeout) {
     std::unique_lock lk(mutex_);
     return empty_.wait_for(lk, timeout, [this] { return inside_ == 0; });
+  }
+
+  void calling(unsigned long thread) {
+    std::lock_guard lk(mutex_);
+    calling_.push_back(thread);
+  }
+  void called(unsigned long thread) {
+    std::lock_guard lk(mutex_);
+    calling_.erase(std::find(calling_.begin(), calling_.end(), thread));
+  }
+  std::vector<unsigned long> calling() {
+    std::lock_guard lk(mutex_);
+    return calling_;
   }
 
  private:
@@ -38,6 +57,7 @@ class Gate {
   std::condition_variable empty_;
   int inside_ = 0;
   bool closed_ = false;
+  std::vector<unsigned long> calling_;  // the threads running a callback's Python
 };
 
 Gate& gate() {
@@ -50,16 +70,33 @@ struct Inside {
   ~Inside() { gate().leave(); }
 };
 
+// How long the exit waits for a running callback to return by itself before
+// it raises SystemExit in it.
+constexpr std::chrono::milliseconds kGrace{1000};
+constexpr std::chrono::milliseconds kSlice{50};
+
+// SystemExit in every running callback, at its next step (one blocked in C
+// gets it when that call returns).
+void end_running_callbacks() {
+  for (const unsigned long thread : gate().calling()) (void)PyThreadState_SetAsyncExc(thread, PyExc_SystemExit);
+}
+
 }  // namespace
 
 void PyIrq::operator()() const {
   if (!gate().enter()) return;
   const Inside inside;
   pyb::gil_scoped_acquire gil;
-  if (PyObject* r = PyObject_CallOneArg(fn_.ptr(), self_.ptr())) {
+  const unsigned long thread = PyThread_get_thread_ident();
+  gate().calling(thread);
+  PyObject* r = PyObject_CallOneArg(fn_.ptr(), self_.ptr());
+  gate().called(thread);
+  if (r) {
     Py_DECREF(r);
+  } else if (gate().closed() && PyErr_ExceptionMatches(PyExc_SystemExit)) {
+    PyErr_Clear();  // ended by the exit (close_irq_gate), not by a fault of its own
   } else {
-    PyErr_WriteUnraisable(fn_.ptr());
+    PyErr_WriteUnraisable(fn_.ptr());  // as a board prints an exception in a scheduled callback
   }
 }
 
@@ -79,12 +116,21 @@ PyIrq::~PyIrq() {
 
 void close_irq_gate() {
   gate().close();
+  const auto grace_end = std::chrono::steady_clock::now() + kGrace;
+  bool ended = false;  // SystemExit raised in the running callbacks
   for (;;) {
     {
       pyb::gil_scoped_release nogil;
-      if (gate().wait_empty(std::chrono::milliseconds(100))) return;
+      if (gate().wait_empty(kSlice)) return;
     }
-    if (PyErr_CheckSignals() != 0) throw pyb::error_already_set();
+    if (PyErr_CheckSignals() != 0) {
+      if (ended) throw pyb::error_already_set();  // a second Ctrl-C: the exit waits no more
+      PyErr_Clear();  // a Ctrl-C: the callbacks end now
+    } else if (ended || std::chrono::steady_clock::now() < grace_end) {
+      continue;
+    }
+    end_running_callbacks();
+    ended = true;
   }
 }
 

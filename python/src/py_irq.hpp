@@ -7,8 +7,11 @@
 // irq callback was still running (sleeping, printing) died at exit. So every
 // call, and every release of a callback, passes a process-wide gate. At exit
 // (atexit: after the non-daemon threads are joined, while the interpreter is
-// whole) the gate closes and waits for what is inside to return; after that
-// a call does nothing, and a callback is let go without touching Python.
+// whole) the gate closes and waits for what is inside to return: a second
+// for a running callback to end by itself, then it gets SystemExit (a
+// callback that never returns, one draining a queue that a busy sender keeps
+// full, would hold the exit for ever). After that a call does nothing, and a
+// callback is let go without touching Python.
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -33,9 +36,10 @@ class PyIrq {
 };
 
 // Closes the gate and waits (without the GIL) until no call or release is
-// inside it. Called with the GIL, at exit. A Ctrl-C ends the wait: its
-// KeyboardInterrupt is raised, and a callback still running may then crash
-// the exit as before.
+// inside it, ending a callback still running after a second (or at a
+// Ctrl-C) with SystemExit, which is not reported. Called with the GIL, at
+// exit. A second Ctrl-C ends the wait: its KeyboardInterrupt is raised, and
+// a callback still running may then crash the exit as before.
 void close_irq_gate();
 
 }  // namespace espnow::py

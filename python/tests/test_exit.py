@@ -79,3 +79,34 @@ def test_a_board_script_ending_while_its_callback_runs_exits_cleanly(air):  # no
     assert listener.returncode == 0, (listener.returncode, err)
     assert out.splitlines() == ["listening", "script ended", "callback returned"], out
     assert err == "", err
+
+
+NEVER_RETURNS = """\
+import sys, threading, time
+import espnow_sim
+started = threading.Event()
+def on_message(e):
+    started.set()
+    while True:  # a callback that never returns: the exit ends it
+        time.sleep(0.01)
+air = espnow_sim.Air()
+a, b = air.add_device(mac=b"\\x02\\xaa\\xaa\\xaa\\xaa\\xaa"), air.add_device(mac=b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb")
+ea, eb = espnow_sim.espnow(a), espnow_sim.espnow(b)
+ea.active(True)
+eb.active(True)
+eb.irq(on_message)
+ea.add_peer(b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb")
+ea.send(b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb", b"hello")
+assert started.wait(%d)
+print("script ended", flush=True)
+""" % DEADLINE_S
+
+
+def test_a_callback_that_never_returns_is_ended_at_exit_without_a_report():
+    # A second of grace, then SystemExit in the callback: the exit once waited
+    # for it for ever (a callback draining a queue that a busy sender keeps full).
+    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent(NEVER_RETURNS)], capture_output=True, text=True,
+                       timeout=DEADLINE_S)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert r.stdout.splitlines() == ["script ended"], r.stdout
+    assert r.stderr == "", r.stderr
