@@ -14,6 +14,7 @@
 #include "py_device.hpp"
 #include "py_espnow.hpp"
 #include "py_flood.hpp"
+#include "py_gil.hpp"
 #include "py_irq.hpp"
 #include "py_schedule.hpp"
 #include "py_simulation.hpp"
@@ -73,10 +74,12 @@ PYBIND11_MODULE(_espnow, m) {
       pybind11::arg("source"), pybind11::arg("at"), pybind11::arg("tx_dbm") = 20.0,
       "As Simulation.heard_rssi, with the UDP air's default path loss: what a process's device hears of a "
       "router (espnow-python --router).");
-  // Before the interpreter goes: irq callbacks end (py_irq.hpp), then the
+  // Before the interpreter goes: irq callbacks end (py_irq.hpp), the
+  // script's threads coming back from a wait park (py_gil.hpp), then the
   // process's device stops (its threads may want the GIL).
   m.def("_shutdown", [] {
     py::close_irq_gate();
+    py::close_gil_gate();  // after the callbacks: one may be in a wait
     py::shutdown_process_device();
   });
   pyb::module_::import("atexit").attr("register")(m.attr("_shutdown"));

@@ -14,6 +14,7 @@
 #include "py_async_sender.hpp"
 #include "py_device_events.hpp"
 #include "py_errors.hpp"
+#include "py_gil.hpp"
 #include "py_seconds.hpp"
 #include "espnow/common/environment.hpp"
 
@@ -131,8 +132,7 @@ void with_process_device(Action action) {
     device = g_process_device;
   }
   if (!device) return;
-  pyb::gil_scoped_release nogil;
-  action(*device);
+  without_gil([&] { action(*device); });
 }
 
 // The process's blocked receive or send asks for signals now, not at its
@@ -207,12 +207,8 @@ void bind_devices(pyb::module_& m) {
       .def("channel", [](PyDevice& d) { return d.radio().channel(); })
       .def("set_channel", [](PyDevice& d, int ch) {
              if (ch < 1 || ch > 14) raise_value_error("channel must be 1..14, got " + std::to_string(ch));
-             std::error_code ec;
-             {
-               pyb::gil_scoped_release nogil;  // waits for deliveries under way
-               ec = d.radio().set_channel(static_cast<std::uint8_t>(ch));
-             }
-             check(ec);
+             // Waits for deliveries under way.
+             check(without_gil([&] { return d.radio().set_channel(static_cast<std::uint8_t>(ch)); }));
            })
       .def("long_range", [](PyDevice& d) { return d.radio().long_range(); })
       .def("set_long_range", [](PyDevice& d, bool on) {
@@ -234,8 +230,7 @@ void bind_devices(pyb::module_& m) {
              // Rounded up: a loop whose next timer is under a nanosecond away must see time reach it.
              if (timeout)
                deadline = events.clock().now() + span_ns(std::max(0.0, *timeout), /*round_up=*/true);
-             pyb::gil_scoped_release nogil;
-             events.wait(mark, deadline);
+             without_gil([&] { events.wait(mark, deadline); });
            }, pyb::arg("mark"), pyb::arg("timeout"))
       .def("_clock_seconds", [](PyDevice& d) { return std::chrono::duration<double>(d.espnow().clock().now()).count(); })
       .def("_clock_ns", [](PyDevice& d) { return static_cast<std::int64_t>(d.espnow().clock().now().count()); })
@@ -244,8 +239,7 @@ void bind_devices(pyb::module_& m) {
              if (!(seconds >= 0)) raise_value_error("sleep length must be non-negative");
              Clock& clock = d.espnow().clock();
              const auto until = clock.now() + span_ns(seconds, /*round_up=*/true);
-             pyb::gil_scoped_release nogil;
-             clock.sleep_until(until);
+             without_gil([&] { clock.sleep_until(until); });
            }, pyb::arg("seconds"))
       .def("ticks_ms", [](PyDevice& d) { return d.radio().now_us() / 1000; },
            "Milliseconds on the device's clock (the one peers_table's time_ms uses).");

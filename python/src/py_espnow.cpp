@@ -15,6 +15,7 @@
 #include "py_bytearray.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
+#include "py_gil.hpp"
 #include "py_irq.hpp"
 #include "py_rx_state.hpp"
 
@@ -128,15 +129,6 @@ void raise_if_interrupted(const Result<T>& r) {
   if (r.error() == std::errc::interrupted) throw pyb::error_already_set();
 }
 
-// Runs a call that takes ESPNow's locks without the GIL: another thread may
-// hold such a lock while it waits for the GIL (active(False) stopping an irq
-// callback that is running Python).
-template <class Call>
-auto without_gil(Call call) {
-  pyb::gil_scoped_release nogil;
-  return call();
-}
-
 }  // namespace
 
 class PyESPNow {
@@ -153,12 +145,7 @@ class PyESPNow {
   bool active(pyb::handle flag) {
     if (!flag.is_none()) {
       const bool on = truthy(flag);
-      Result<void> r;
-      {
-        pyb::gil_scoped_release nogil;  // stops the irq thread, which may want the GIL
-        r = e_.active(on);
-      }
-      check(r);
+      check(without_gil([&] { return e_.active(on); }));  // stops the irq thread, which may want the GIL
       if (on) rx_->ensure_irecv_capacity(e_.link().max_data_len());
     }
     return e_.active();
@@ -241,11 +228,9 @@ class PyESPNow {
     // As MicroPython's modespnow: sync left out or None is sync=True.
     const bool sync = !sync_obj || sync_obj.is_none() || truthy(sync_obj);
     const Interrupt* interrupt = on_signal();
-    Result<bool> r = false;
-    {
-      pyb::gil_scoped_release nogil;  // waits for ACKs, or for room (NO_MEM)
-      r = mac ? e_.send(*mac, msg, sync, interrupt) : e_.send_to_all(msg, sync, interrupt);
-    }
+    // Waits for ACKs, or for room (NO_MEM).
+    const Result<bool> r =
+        without_gil([&] { return mac ? e_.send(*mac, msg, sync, interrupt) : e_.send_to_all(msg, sync, interrupt); });
     raise_if_interrupted(r);  // the frames already out still report
     return unwrap(r);
   }
@@ -307,8 +292,7 @@ class PyESPNow {
       auto holder = std::make_shared<PyIrq>(std::move(callback), std::move(self));
       fn = [holder](ESPNow&) { (*holder)(); };
     }
-    pyb::gil_scoped_release nogil;  // the old callback may be running, and wants the GIL
-    e_.irq(std::move(fn));
+    without_gil([&] { e_.irq(std::move(fn)); });  // the old callback may be running, and wants the GIL
   }
 
   pyb::tuple stats() const {
@@ -375,10 +359,7 @@ class PyESPNow {
       r = e_.recvinto(space, &meta, timeout);
     } else {
       const Interrupt* interrupt = on_signal();
-      {
-        pyb::gil_scoped_release nogil;
-        r = e_.recvinto(space, &meta, timeout, interrupt);
-      }
+      r = without_gil([&] { return e_.recvinto(space, &meta, timeout, interrupt); });
       raise_if_interrupted(r);
     }
     if (r.error() == std::errc::message_size)

@@ -1,5 +1,7 @@
 #include "py_irq.hpp"
 
+#include "py_gil.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -87,6 +89,7 @@ void PyIrq::operator()() const {
   if (!gate().enter()) return;
   const Inside inside;
   pyb::gil_scoped_acquire gil;
+  mark_library_thread();  // the dispatcher's: ESPNow joins it
   const unsigned long thread = PyThread_get_thread_ident();
   gate().calling(thread);
   PyObject* r = PyObject_CallOneArg(fn_.ptr(), self_.ptr());

@@ -14,6 +14,7 @@
 #include "py_args.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
+#include "py_gil.hpp"
 #include "py_seconds.hpp"
 
 namespace espnow::py {
@@ -150,8 +151,7 @@ class PySimulation {
   }
   void sleep(double seconds) {
     const auto d = seconds_arg(seconds, "sleep");
-    pyb::gil_scoped_release nogil;
-    sim_->clock().sleep_until(sim_->clock().now() + d);
+    without_gil([&] { sim_->clock().sleep_until(sim_->clock().now() + d); });
   }
   double now() const { return to_seconds(sim_->now()); }
   std::uint64_t ticks_ms() const { return static_cast<std::uint64_t>(sim_->now().count() / 1000000); }
@@ -190,6 +190,7 @@ class PySimulation {
   // program does not handle is printed with its traceback, as an uncaught
   // exception in a thread is; SimulationExit (the simulation ending it) is not.
   static void run(PyProgram& prog, ProgramThreads& threads, SimDevice& device) {
+    mark_library_thread();  // the simulation joins it
     pyb::gil_scoped_acquire gil;
     const unsigned long ident = PyThread_get_thread_ident();
     threads.idents.insert(ident);

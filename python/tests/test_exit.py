@@ -2,6 +2,7 @@
 waits for the callback to return and exits cleanly (it crashed at exit:
 CPython ends a thread that takes the GIL once it is finalizing, inside the
 library's C++ frames)."""
+import os
 import subprocess
 import textwrap
 
@@ -110,3 +111,52 @@ def test_a_callback_that_never_returns_is_ended_at_exit_without_a_report():
     assert r.returncode == 0, (r.returncode, r.stderr)
     assert r.stdout.splitlines() == ["script ended"], r.stdout
     assert r.stderr == "", r.stderr
+
+
+# MicroPython scripts run a receive loop on a `_thread` thread, which CPython
+# does not wait for: the process aborted at exit ("terminate called without
+# an active exception") when such a thread came back from recv() or send()
+# while the interpreter was finalizing.
+THREADS = """\
+import _thread, time
+import espnow_sim
+A, B = b"\\x02\\xaa\\xaa\\xaa\\xaa\\xaa", b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb"
+air = espnow_sim.Air()
+ea, eb = espnow_sim.espnow(air.add_device(mac=A)), espnow_sim.espnow(air.add_device(mac=B))
+ea.active(True)
+eb.active(True)
+ea.add_peer(B)
+def receive():
+    while True:
+        eb.recv(5)
+def send():
+    while True:
+        ea.send(B, b"x", True)
+_thread.start_new_thread(receive, ())
+_thread.start_new_thread(send, ())
+time.sleep(0.05)
+print("script ended", flush=True)
+"""
+
+BOARD_THREAD = """\
+import _thread, time, espnow, network
+network.WLAN(network.STA_IF).active(True)
+e = espnow.ESPNow()
+e.active(True)
+def receive():
+    while True:
+        e.recv(10)
+_thread.start_new_thread(receive, ())
+time.sleep(0.05)
+print("script ended", flush=True)
+"""
+
+
+def test_threads_still_receiving_and_sending_at_exit_do_not_crash_it(air):  # noqa: F811
+    for script in (THREADS, BOARD_THREAD):
+        for _ in range(3):  # it crashed in most runs, not all
+            r = subprocess.run([LAUNCHER, "-c", script], capture_output=True, text=True, timeout=DEADLINE_S,
+                               env=dict(os.environ, ESPNOW_AIR=air))
+            assert r.returncode == 0, (r.returncode, r.stderr)
+            assert r.stdout.splitlines() == ["script ended"], r.stdout
+            assert r.stderr == "", r.stderr
