@@ -1,7 +1,7 @@
-"""A script that ends while its irq callback is still running: the process
-waits for the callback to return and exits cleanly (it crashed at exit:
-CPython ends a thread that takes the GIL once it is finalizing, inside the
-library's C++ frames)."""
+"""A script that ends while its irq callback is still running, or while its
+own threads are in recv() or send(): the process exits cleanly (it crashed
+or aborted at exit: CPython ends a thread that takes the GIL once it is
+finalizing, inside the library's C++ frames)."""
 import os
 import subprocess
 import textwrap
