@@ -93,6 +93,7 @@ class _Copy:
         self.scheduled = collections.deque()
         self.has_irq = False  # only then can a callback be scheduled while it waits
         self._running_scheduled = False
+        self.irq_calls = 0  # irq callbacks of its running: they run in the simulation's step, where nothing waits
         self.boot_ns = 0  # the device's clock when the script started: a board's ticks count from its boot
         self.timers = {}  # its machine.Timer hardware timers, by id
 
@@ -151,7 +152,12 @@ class _Copy:
             self.run_scheduled(most=1)
 
     def idle(self):
-        """An empty poll's cost: POLL_SECONDS, or until the device's next event."""
+        """An empty poll's cost: POLL_SECONDS, or until the device's next event. None
+        within an irq callback: it runs in the simulation's step, on whichever
+        program's thread takes it, and a wait there left the programs stuck
+        (`while e.any(): ...` in a callback); a board's poll never waits."""
+        if self.irq_calls:
+            return
         self.device._events_wait(self.device._events_mark(), POLL_SECONDS)
         self.run_scheduled()
 
@@ -370,7 +376,14 @@ def _install_waits():
         if copy is None or not callable(callback):
             return real_irq(self, callback)
         copy.has_irq = True
-        return real_irq(self, lambda e: copy.as_current(micropython._run_protected, callback, e, sys.stdout))
+
+        def call(e):
+            copy.irq_calls += 1
+            try:
+                copy.as_current(micropython._run_protected, callback, e, sys.stdout)
+            finally:
+                copy.irq_calls -= 1
+        return real_irq(self, call)
 
     cls.any, cls.irq = any, irq
     selector = espnow_sim._VirtualSelector

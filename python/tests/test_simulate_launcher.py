@@ -394,3 +394,39 @@ def test_the_launcher_says_what_it_is_with_help_and_version():
     assert subprocess.run([LAUNCHER, "-h"], capture_output=True, text=True, timeout=60).stdout == r.stdout
     r = subprocess.run([LAUNCHER, "--version"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.startswith("espnow-python ") and "(ESP-NOW for C++), Python 3." in r.stdout
+
+
+# A common drain in an irq callback: `while e.any(): e.irecv(0)`. Under --sim
+# an empty any() costs virtual time (so that a polling loop cannot freeze
+# it), and inside a callback that wait left the listener's program, and then
+# the sender's, stuck for the rest of the run. A board's any() never waits.
+ANY_IN_CALLBACK = """\
+import espnow, network, time
+sta = network.WLAN(network.STA_IF)
+sta.active(True)
+e = espnow.ESPNow()
+e.active(True)
+e.add_peer(b"\\xff" * 6)
+if sta.config("mac")[-1] == 1:
+    for i in range(20):
+        e.send(b"\\xff" * 6, b"x", False)
+        time.sleep(0.001)
+    print("sent")
+else:
+    got = [0]
+    def on_message(e):
+        while e.any():
+            e.irecv(0)
+            got[0] += 1
+    e.irq(on_message)
+    time.sleep(0.5)
+    print("woke with", got[0])
+"""
+
+
+def test_any_in_an_irq_callback_does_not_stall_the_copies(tmp_path):
+    script = tmp_path / "any_in_callback.py"
+    script.write_text(ANY_IN_CALLBACK)
+    r = sim(2, "--sim-seconds", 3, "--boot-spread", 0, script)
+    assert r.returncode == 0, r.stderr
+    assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 sent", "02:00:00:00:00:02 woke with 20"], r.stdout
