@@ -127,7 +127,8 @@ class _Copy:
             return
         self._running_scheduled = True
         try:
-            for _ in range(min(len(self.scheduled), len(self.scheduled) if most is None else most)):
+            count = len(self.scheduled) if most is None else min(most, len(self.scheduled))
+            for _ in range(count):
                 fn, arg = self.scheduled.popleft()
                 micropython._run_protected(fn, arg, out=sys.stdout)  # the copy's own lines
         finally:
