@@ -24,7 +24,9 @@ def on_message(e):
     print("callback returned", flush=True)
 """
 
-IN_PROCESS_AIR = CALLBACK + """\
+# The script's end: a message to a device whose irq callback is on_message,
+# and the last line once the callback has started.
+ON_IN_PROCESS_AIR = """\
 import espnow_sim
 air = espnow_sim.Air()
 a, b = air.add_device(mac=b"\\x02\\xaa\\xaa\\xaa\\xaa\\xaa"), air.add_device(mac=b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb")
@@ -37,6 +39,8 @@ ea.send(b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb", b"hello")
 assert started.wait(%d)
 print("script ended", flush=True)
 """ % DEADLINE_S
+
+IN_PROCESS_AIR = CALLBACK + ON_IN_PROCESS_AIR
 
 BOARD = CALLBACK + """\
 import espnow, network
@@ -83,24 +87,13 @@ def test_a_board_script_ending_while_its_callback_runs_exits_cleanly(air):  # no
 
 
 NEVER_RETURNS = """\
-import sys, threading, time
-import espnow_sim
+import threading, time
 started = threading.Event()
 def on_message(e):
     started.set()
     while True:  # a callback that never returns: the exit ends it
         time.sleep(0.01)
-air = espnow_sim.Air()
-a, b = air.add_device(mac=b"\\x02\\xaa\\xaa\\xaa\\xaa\\xaa"), air.add_device(mac=b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb")
-ea, eb = espnow_sim.espnow(a), espnow_sim.espnow(b)
-ea.active(True)
-eb.active(True)
-eb.irq(on_message)
-ea.add_peer(b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb")
-ea.send(b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb", b"hello")
-assert started.wait(%d)
-print("script ended", flush=True)
-""" % DEADLINE_S
+""" + ON_IN_PROCESS_AIR
 
 
 def test_a_callback_that_never_returns_is_ended_at_exit_without_a_report():
@@ -118,7 +111,7 @@ def test_a_callback_that_never_returns_is_ended_at_exit_without_a_report():
 # an active exception") when such a thread came back from recv() or send()
 # while the interpreter was finalizing.
 THREADS = """\
-import _thread, time
+import _thread, threading
 import espnow_sim
 A, B = b"\\x02\\xaa\\xaa\\xaa\\xaa\\xaa", b"\\x02\\xbb\\xbb\\xbb\\xbb\\xbb"
 air = espnow_sim.Air()
@@ -126,30 +119,35 @@ ea, eb = espnow_sim.espnow(air.add_device(mac=A)), espnow_sim.espnow(air.add_dev
 ea.active(True)
 eb.active(True)
 ea.add_peer(B)
+received, sent = threading.Event(), threading.Event()
 def receive():
     while True:
-        eb.recv(5)
+        if eb.recv(5)[0]:
+            received.set()
 def send():
     while True:
         ea.send(B, b"x", True)
+        sent.set()
 _thread.start_new_thread(receive, ())
 _thread.start_new_thread(send, ())
-time.sleep(0.05)
+assert received.wait(%d) and sent.wait(%d)  # both at work in their loops
 print("script ended", flush=True)
-"""
+""" % (DEADLINE_S, DEADLINE_S)
 
 BOARD_THREAD = """\
-import _thread, time, espnow, network
+import _thread, threading, espnow, network
 network.WLAN(network.STA_IF).active(True)
 e = espnow.ESPNow()
 e.active(True)
+waiting = threading.Event()
 def receive():
     while True:
+        waiting.set()
         e.recv(10)
 _thread.start_new_thread(receive, ())
-time.sleep(0.05)
+assert waiting.wait(%d)  # in its loop: within a recv, or about to be
 print("script ended", flush=True)
-"""
+""" % DEADLINE_S
 
 
 def test_threads_still_receiving_and_sending_at_exit_do_not_crash_it(air):  # noqa: F811
