@@ -84,7 +84,7 @@ def _current():
 class _Copy:
     """One copy of the script on its device: the clock, output prefix and
     micropython.schedule queue its code sees, on its thread and in its irq
-    callbacks (which run on whichever thread takes the simulation's step)."""
+    callbacks (which run on that thread too, within its waits)."""
 
     def __init__(self, device, mac):
         self.device = device
@@ -93,7 +93,7 @@ class _Copy:
         self.scheduled = collections.deque()
         self.has_irq = False  # only then can a callback be scheduled while it waits
         self._running_scheduled = False
-        self.irq_calls = 0  # irq callbacks of its running: they run in the simulation's step, where nothing waits
+        self.irq_calls = 0  # irq callbacks of its running (one, or none: they do not nest)
         self.boot_ns = 0  # the device's clock when the script started: a board's ticks count from its boot
         self.timers = {}  # its machine.Timer hardware timers, by id
 
@@ -123,7 +123,7 @@ class _Copy:
         schedule wait for the next step: a board runs at most one per step
         (mp_sched_run_pending), so a callback slower than its Timer's period
         cannot hold the script for ever."""
-        if self._running_scheduled:
+        if self._running_scheduled or self.irq_calls:  # an irq callback is a scheduled one on a board
             return
         self._running_scheduled = True
         try:
@@ -148,15 +148,14 @@ class _Copy:
             left = until - self.clock_ns()
             if left <= 0:
                 return
-            if not self.scheduled or self._running_scheduled:  # within a callback: none runs here
+            if not self.scheduled or self._running_scheduled or self.irq_calls:  # within a callback: none runs here
                 self.device._events_wait(self.device._events_mark(), left / 1e9)
             self.run_scheduled(most=1)
 
     def idle(self):
         """An empty poll's cost: POLL_SECONDS, or until the device's next event. None
-        within an irq callback: it runs in the simulation's step, on whichever
-        program's thread takes it, and a wait there left the programs stuck
-        (`while e.any(): ...` in a callback); a board's poll never waits."""
+        within an irq callback, whose drain (`while e.any(): ...`) ends there
+        in microseconds on a board, not in a poll's wait."""
         if self.irq_calls:
             return
         self.device._events_wait(self.device._events_mark(), POLL_SECONDS)

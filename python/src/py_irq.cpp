@@ -99,6 +99,11 @@ void PyIrq::operator()() const {
   } else if (gate().closed() && PyErr_ExceptionMatches(PyExc_SystemExit)) {
     PyErr_Clear();  // ended by the exit (close_irq_gate), not by a fault of its own
   } else {
+    pyb::error_already_set error;  // taken: the import below wants none set
+    // A simulation unwinding the program it runs on (ending, or cutting its
+    // device's power) ends the callback with it, silently.
+    if (error.matches(pyb::module_::import("_espnow").attr("SimulationExit"))) return;
+    error.restore();
     PyErr_WriteUnraisable(fn_.ptr());  // as a board prints an exception in a scheduled callback
   }
 }

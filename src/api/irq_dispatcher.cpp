@@ -63,12 +63,19 @@ void IrqDispatcher::post_call() {
       state->running = true;
       callback = state->callback;
     }
+    // Done when it returns or is unwound (a simulation ending the program it runs in).
+    struct Done {
+      State& state;
+      Clock& clock;
+      ~Done() {
+        {
+          std::lock_guard lk(state.mutex);
+          state.running = false;
+        }
+        clock.notify(state.idle);
+      }
+    } done{*state, *clock};
     (*callback)(*owner);
-    {
-      std::lock_guard lk(state->mutex);
-      state->running = false;
-    }
-    clock->notify(state->idle);
   };
   (void)clock_.post(call);
 }

@@ -1,7 +1,7 @@
 // ESPNow's irq dispatcher: runs the irq callback on a thread of its own, once
 // per buffered message, never inside the radio's delivery. On a clock that
-// schedules (a Simulation's), each call is posted to the clock instead and
-// runs between the programs' steps, with no thread of its own.
+// schedules (a Simulation's), each call is posted to the clock instead, with
+// no thread of its own: it runs on the device's program, within its waits.
 //
 // Its state is shared with that thread, so a callback may drop the last
 // reference to the very ESPNow it serves (a Python ESPNow object whose last

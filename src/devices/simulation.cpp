@@ -9,7 +9,9 @@
 #include <limits>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -77,9 +79,29 @@ struct Simulation::Scheduler final : Clock {
     const std::condition_variable* cv = nullptr;
     std::optional<std::chrono::nanoseconds> deadline;
     std::optional<std::chrono::nanoseconds> power_off_until;  // a power cycle is due: off until then
+    std::deque<std::function<void()>> calls;  // its device's irq calls, run within its waits
+    bool calling = false;                     // it runs one of them: no other starts within it
 
     bool ready(std::chrono::nanoseconds now) const {
-      return waiting && !done && (notified || (deadline && *deadline <= now));
+      return waiting && !done && (notified || (deadline && *deadline <= now) || (!calls.empty() && !calling));
+    }
+  };
+
+  // A device's view of the clock: posts go to its program.
+  struct DeviceClock final : Clock {
+    Scheduler& s;
+    std::size_t device;
+    DeviceClock(Scheduler& scheduler, std::size_t index) : s(scheduler), device(index) {}
+    std::chrono::nanoseconds now() const override { return s.now(); }
+    void sleep_until(std::chrono::nanoseconds t) override { s.sleep_until(t); }
+    void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+              std::optional<std::chrono::nanoseconds> deadline) override {
+      s.wait(lock, cv, deadline);
+    }
+    void notify(std::condition_variable& cv) override { s.notify(cv); }
+    bool post(std::function<void()>& fn) override { return s.post_to(device, fn); }
+    bool start_thread(std::string name, std::function<void()>& body) override {
+      return s.start_thread(std::move(name), body);
     }
   };
 
@@ -93,6 +115,8 @@ struct Simulation::Scheduler final : Clock {
   std::atomic<bool> stopping{false};    // run_for()'s `stop` said so: time moves no further
   std::atomic<std::int64_t> now_ns{0};
   std::vector<std::unique_ptr<Program>> programs;
+  std::vector<Program*> device_programs;  // by device index: its program, or null
+  std::deque<DeviceClock> device_clocks;  // by device index
   std::vector<std::shared_ptr<void>> kept;  // Simulation::keep's, destroyed after the programs end
   std::vector<std::function<void()>> posted;
   // Actions at virtual times, in order of (time, order of scheduling).
@@ -124,7 +148,15 @@ struct Simulation::Scheduler final : Clock {
       p->cv = &cv;
       p->deadline = deadline;
     }
-    const bool ended = hand_off_and_wait(*p);
+    bool ended = hand_off_and_wait(*p);
+    if (!ended) {
+      try {
+        ended = run_calls(*p);
+      } catch (...) {  // a call's wait unwound it: the program goes with it
+        lock.lock();
+        throw;
+      }
+    }
     lock.lock();
     if (ended) throw SimulationEnded{};
     bool off;
@@ -135,11 +167,52 @@ struct Simulation::Scheduler final : Clock {
     if (off && !std::uncaught_exceptions()) throw PoweredOff{};
   }
 
-  // Callbacks (ESPNow's irq calls) run in the scheduling step, in the order posted.
+  // Callbacks posted to the simulation's own clock (ESPNow's irq calls of a
+  // device that is no device_clock's: an emulated chip's) run in the
+  // scheduling step, in the order posted; they must not wait.
   bool post(std::function<void()>& fn) override {
     std::lock_guard g(m);
     posted.push_back(std::move(fn));
     return true;
+  }
+
+  // A device's irq calls run on its program's thread, within its waits, as
+  // MicroPython runs a scheduled callback between the main program's steps:
+  // a call may wait (it holds its own program, as on a board), and none
+  // starts within another. A device with no program, or whose program has
+  // returned, has them run in the scheduling step.
+  bool post_to(std::size_t device, std::function<void()>& fn) {
+    std::lock_guard g(m);
+    Program* p = device < device_programs.size() ? device_programs[device] : nullptr;
+    if (p && !p->done) p->calls.push_back(std::move(fn));
+    else posted.push_back(std::move(fn));
+    return true;
+  }
+
+  // The program's own irq calls, on its thread (which holds the baton), in
+  // the order posted: true when the simulation is ending.
+  bool run_calls(Program& p) {
+    for (;;) {
+      std::function<void()> call;
+      {
+        std::lock_guard g(m);
+        if (ending) return true;
+        // While its power is cut they wait for the off period (no-ops there: the ESPNow is deinitialised).
+        if (p.calls.empty() || p.calling || p.power_off_until) return false;
+        call = std::move(p.calls.front());
+        p.calls.pop_front();
+        p.calling = true;
+      }
+      struct Called {
+        Scheduler& s;
+        Program& p;
+        ~Called() {
+          std::lock_guard g(s.m);
+          p.calling = false;
+        }
+      } called{*this, p};
+      call();
+    }
   }
 
   // A thread the simulation schedules: a program with no device, run in turn
@@ -411,12 +484,15 @@ struct Simulation::Scheduler final : Clock {
     }
   }
 
-  // A program returned: it gives up the baton for good (unless unwound at the end).
+  // A program returned: it gives up the baton for good (unless unwound at the
+  // end). Its device's irq calls run in the scheduling step from now on.
   void finish(Program& p, bool holds_baton) {
     {
       std::lock_guard g(m);
       p.done = true;
       p.waiting = false;
+      std::move(p.calls.begin(), p.calls.end(), std::back_inserter(posted));
+      p.calls.clear();
     }
     if (!holds_baton) return;
     Program* next = next_to_run();
@@ -520,7 +596,9 @@ Simulation::~Simulation() {
 Result<SimDevice*> Simulation::add_device(const RadioOptions& radio, Program program, SoftLinkOptions link) {
   const std::size_t index = devices_->size();
   if (link.seed == 0) link.seed = devices_->air().options().seed * 0x9E3779B97F4A7C15ull + index + 1;
-  clocks_.push_back(std::make_unique<DriftingClock>(*scheduler_));
+  // One clock per device, by index (a failed add leaves its view to the next).
+  if (scheduler_->device_clocks.size() == index) scheduler_->device_clocks.emplace_back(*scheduler_, index);
+  clocks_.push_back(std::make_unique<DriftingClock>(scheduler_->device_clocks[index]));
   auto r = devices_->add_device(radio, link, *clocks_.back());
   if (!r.ok()) clocks_.pop_back();  // one clock per device, by index
   if (!r.ok() || !program) return r;
@@ -529,6 +607,8 @@ Result<SimDevice*> Simulation::add_device(const RadioOptions& radio, Program pro
   p->name = "device " + std::to_string(index) + " (" + std::string(radio.mac.to_text().c_str()) + ")";
   p->body = std::move(program);
   std::lock_guard g(scheduler_->m);
+  scheduler_->device_programs.resize(index + 1, nullptr);
+  scheduler_->device_programs[index] = p.get();
   scheduler_->programs.push_back(std::move(p));
   return r;
 }

@@ -260,6 +260,96 @@ TEST(Simulation, IrqCallbacksRunBetweenTheProgramsStepsOnVirtualTime) {
   for (std::size_t k = 0; k < 5; ++k) EXPECT_EQ(arrivals[k], static_cast<std::int64_t>(k + 1) * 1000) << k;
 }
 
+// On a board MicroPython runs an irq callback on the main program's thread,
+// between its steps: one that waits (a sleep, a sync send, a recv with a
+// timeout) holds its own program for that long, and no one else's. Here each
+// call takes 10 ms of virtual time while the sender broadcasts every 1 ms.
+TEST(Simulation, AnIrqCallbackThatWaitsRunsOnItsOwnProgramsThreadAndHoldsOnlyIt) {
+  struct Call {
+    std::int64_t start_ms, end_ms;
+    bool on_its_program;
+  };
+  std::vector<Call> calls;
+  std::vector<std::int64_t> ticks;  // the listener's own program, every 5 ms
+  int sent = 0;
+  Simulation sim({.seed = 5});
+  Clock& clock = sim.clock();
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+    const pthread_t program = pthread_self();
+    ESPNow& e = d.espnow();
+    ASSERT_OK(e.active(true));
+    e.irq([&, program](ESPNow& self) {
+      const auto start = ms(clock.now());
+      (void)self.irecv(0);
+      clock.sleep_until(clock.now() + 10ms);
+      calls.push_back({start, ms(clock.now()), pthread_equal(pthread_self(), program) != 0});
+    });
+    for (auto t = 5ms; t <= 1s; t += 5ms) {
+      clock.sleep_until(t);
+      ticks.push_back(ms(clock.now()));
+    }
+    e.wait_irq_idle();
+  }));
+  ASSERT_OK(sim.add_device({.mac = nth(2)}, [&](SimDevice& d) {
+    ESPNow& e = d.espnow();
+    ASSERT_OK(e.active(true));
+    ASSERT_OK(e.add_peer(MacAddress::broadcast()));
+    for (int k = 0; k < 10; ++k) {
+      clock.sleep_until(100ms + k * 1ms);
+      sent += e.send(MacAddress::broadcast(), std::vector<std::uint8_t>{static_cast<std::uint8_t>(k)}, false).ok();
+    }
+    clock.sleep_until(2s);  // and it goes on running, while the listener's callbacks wait
+    ticks.push_back(-1);
+  }));
+  sim.run_for(3s);
+  EXPECT_TRUE(sim.finished());
+  EXPECT_EQ(sent, 10);
+  ASSERT_EQ(calls.size(), 10u);
+  EXPECT_EQ(calls[0].start_ms, 100);  // as the first broadcast arrives
+  for (std::size_t k = 0; k < calls.size(); ++k) {
+    EXPECT_TRUE(calls[k].on_its_program) << k;
+    EXPECT_EQ(calls[k].end_ms - calls[k].start_ms, 10) << k;
+    if (k) {
+      EXPECT_EQ(calls[k].start_ms, calls[k - 1].end_ms) << k;  // one at a time, none within another
+    }
+  }
+  // The listener's program waited out the calls (its 5 ms ticks from 105 to
+  // 200 ms all come at 200), then went on to its end; the sender's at 2 s.
+  ASSERT_EQ(ticks.size(), 201u);
+  EXPECT_EQ(ticks[19], 100);  // its tick at 100 ms, before the first arrival
+  EXPECT_EQ(ticks[20], 200);
+  EXPECT_EQ(ticks[39], 200);
+  EXPECT_EQ(ticks[40], 205);
+  EXPECT_EQ(ticks[199], 1000);
+  EXPECT_EQ(ticks[200], -1);
+}
+
+// A device whose program returned (or that has none) still has its callback
+// called, in the scheduling step, at the virtual time each message arrives.
+TEST(Simulation, IrqCallbacksOfADeviceWhoseProgramReturnedStillRun) {
+  std::vector<std::int64_t> arrivals;
+  Simulation sim({.seed = 3});
+  Clock& clock = sim.clock();
+  ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
+    ASSERT_OK(d.espnow().active(true));
+    d.espnow().irq([&](ESPNow& self) {
+      for (auto r = self.irecv(0); r.ok() && r->mac; r = self.irecv(0)) arrivals.push_back(ms(clock.now()));
+    });
+  }));
+  ASSERT_OK(sim.add_device({.mac = nth(2)}, [&](SimDevice& d) {
+    ESPNow& e = d.espnow();
+    ASSERT_OK(e.active(true));
+    ASSERT_OK(e.add_peer(nth(1)));
+    for (int k = 1; k <= 3; ++k) {
+      clock.sleep_until(std::chrono::seconds(k));
+      ASSERT_TRUE(*e.send(nth(1), std::vector<std::uint8_t>{static_cast<std::uint8_t>(k)}));
+    }
+  }));
+  sim.run_for(10s);
+  EXPECT_TRUE(sim.finished());
+  EXPECT_EQ(arrivals, (std::vector<std::int64_t>{1000, 2000, 3000}));
+}
+
 namespace {
 
 // Every frame on the air of a run of the seeds' example (time, channel, rate

@@ -18,12 +18,16 @@
 // A program must wait only through the device's ESPNow or sim.clock(): one
 // that runs for seconds of wall time without doing so (blocked on a real
 // socket, in std::this_thread::sleep_for, in a busy loop) is reported on
-// stderr with its device, and the process aborts rather than hang. irq
-// callbacks run in the scheduling step between programs, in the order their
-// messages arrived (they must not wait: drain with irecv(0), as the seeds
-// do). Coroutine programs on AIOESPNow: devices/async_device.hpp. Threads
-// started through the clock (Clock::start_thread: an emulated ESP32's tasks,
-// emul's espnow_emul_simulation.hpp) are programs too, run in turn after the
+// stderr with its device, and the process aborts rather than hang. A
+// device's irq callbacks run on its program's thread, within the wait it is
+// in, in the order their messages arrived, none within another (as
+// MicroPython runs scheduled callbacks): one may wait, holding its own
+// program as on a board. A device with no program, or whose program has
+// returned, has them run in the scheduling step between programs, where
+// they must not wait (drain with irecv(0), as the seeds do). Coroutine
+// programs on AIOESPNow: devices/async_device.hpp. Threads started through
+// the clock (Clock::start_thread: an emulated ESP32's tasks, emul's
+// espnow_emul_simulation.hpp) are programs too, run in turn after the
 // devices' programs, in the order they started.
 #pragma once
 
