@@ -253,3 +253,30 @@ def test_a_callback_slower_than_its_period_does_not_starve_the_script(tmp_path):
     r = process(SLOW_CALLBACK)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["after the sleep True"], (r.stdout, r.stderr)
+
+
+# A board's micropython.schedule queue holds 8 callbacks; CPython's pending
+# calls, which run them in a process, hold 32: nine scheduled from within a
+# callback (where none runs) all went in, where a board raises for the ninth.
+SCHEDULE_DEPTH = """\
+import micropython, time
+got = []
+def fill(_):
+    for i in range(9):
+        try:
+            micropython.schedule(got.append, i)
+        except RuntimeError as e:
+            got.append(str(e))
+micropython.schedule(fill, None)
+while len(got) < 9:
+    time.sleep(0.01)
+print(got)
+"""
+
+
+def test_the_schedule_queue_holds_eight_as_a_boards(tmp_path):
+    want = "['schedule queue full', 0, 1, 2, 3, 4, 5, 6, 7]"
+    assert sim(tmp_path, SCHEDULE_DEPTH, 1) == [want]
+    r = process(SCHEDULE_DEPTH)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [want], (r.stdout, r.stderr)
