@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <deque>
 #include <exception>
-#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -82,8 +81,10 @@ struct Simulation::Scheduler final : Clock {
     std::deque<std::function<void()>> calls;  // its device's irq calls, run within its waits
     bool calling = false;                     // it runs one of them: no other starts within it
 
+    // It runs its body, or (returned) one of its device's irq calls (serve_calls).
+    bool active() const { return !done || calling; }
     bool ready(std::chrono::nanoseconds now) const {
-      return waiting && !done && (notified || (deadline && *deadline <= now) || (!calls.empty() && !calling));
+      return waiting && ((active() && (notified || (deadline && *deadline <= now))) || (!calls.empty() && !calling));
     }
   };
 
@@ -125,6 +126,7 @@ struct Simulation::Scheduler final : Clock {
   SimAir* air = nullptr;
   int cpu = -1;  // the CPU the programs' threads share (pin_to_cpu), once a run has begun
   static thread_local Program* current;
+  static thread_local const char* in_step;  // what of the scheduling step this thread runs, if any
 
   // ---- Clock
   std::chrono::nanoseconds now() const override { return std::chrono::nanoseconds(now_ns.load()); }
@@ -138,6 +140,7 @@ struct Simulation::Scheduler final : Clock {
 
   void wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
             std::optional<std::chrono::nanoseconds> deadline) override {
+    if (in_step) refuse_wait_in_step();
     Program* p = current;
     if (!p) return wait_outside(lock, cv, deadline);
     lock.unlock();
@@ -151,7 +154,7 @@ struct Simulation::Scheduler final : Clock {
     bool ended = hand_off_and_wait(*p);
     if (!ended) {
       try {
-        ended = run_calls(*p);
+        ended = run_call(*p);
       } catch (...) {  // a call's wait unwound it: the program goes with it
         lock.lock();
         throw;
@@ -167,9 +170,9 @@ struct Simulation::Scheduler final : Clock {
     if (off && !std::uncaught_exceptions()) throw PoweredOff{};
   }
 
-  // Callbacks posted to the simulation's own clock (ESPNow's irq calls of a
-  // device that is no device_clock's: an emulated chip's) run in the
-  // scheduling step, in the order posted; they must not wait.
+  // Callbacks posted to the simulation's own clock, not a device's (an
+  // emulated chip's ESPNow's irq calls), run in the scheduling step, in the
+  // order posted; they must not wait.
   bool post(std::function<void()>& fn) override {
     std::lock_guard g(m);
     posted.push_back(std::move(fn));
@@ -178,41 +181,42 @@ struct Simulation::Scheduler final : Clock {
 
   // A device's irq calls run on its program's thread, within its waits, as
   // MicroPython runs a scheduled callback between the main program's steps:
-  // a call may wait (it holds its own program, as on a board), and none
-  // starts within another. A device with no program, or whose program has
-  // returned, has them run in the scheduling step.
+  // one per wake-up of a wait (whose caller then looks at its condition, as
+  // a board's sleep looks at its end between two), none within another, and
+  // a call may wait (it holds its own program, as on a board); once the
+  // program has returned, its thread stays for them (serve_calls). A device
+  // with no program has them run in the scheduling step.
   bool post_to(std::size_t device, std::function<void()>& fn) {
     std::lock_guard g(m);
     Program* p = device < device_programs.size() ? device_programs[device] : nullptr;
-    if (p && !p->done) p->calls.push_back(std::move(fn));
+    if (p) p->calls.push_back(std::move(fn));
     else posted.push_back(std::move(fn));
     return true;
   }
 
-  // The program's own irq calls, on its thread (which holds the baton), in
-  // the order posted: true when the simulation is ending.
-  bool run_calls(Program& p) {
-    for (;;) {
-      std::function<void()> call;
-      {
-        std::lock_guard g(m);
-        if (ending) return true;
-        // While its power is cut they wait for the off period (no-ops there: the ESPNow is deinitialised).
-        if (p.calls.empty() || p.calling || p.power_off_until) return false;
-        call = std::move(p.calls.front());
-        p.calls.pop_front();
-        p.calling = true;
-      }
-      struct Called {
-        Scheduler& s;
-        Program& p;
-        ~Called() {
-          std::lock_guard g(s.m);
-          p.calling = false;
-        }
-      } called{*this, p};
-      call();
+  // The program's next irq call, if one is owed, on its thread (which holds
+  // the baton): true when the simulation is ending.
+  bool run_call(Program& p) {
+    std::function<void()> call;
+    {
+      std::lock_guard g(m);
+      if (ending) return true;
+      // While its power is cut they wait for the off period (no-ops there: the ESPNow is deinitialised).
+      if (p.calls.empty() || p.calling || p.power_off_until) return false;
+      call = std::move(p.calls.front());
+      p.calls.pop_front();
+      p.calling = true;
     }
+    struct Called {
+      Scheduler& s;
+      Program& p;
+      ~Called() {
+        std::lock_guard g(s.m);
+        p.calling = false;
+      }
+    } called{*this, p};
+    call();
+    return is_ending();
   }
 
   // A thread the simulation schedules: a program with no device, run in turn
@@ -262,8 +266,27 @@ struct Simulation::Scheduler final : Clock {
         if (posted.empty()) return;
         batch.swap(posted);
       }
-      for (auto& fn : batch) fn();
+      for (auto& fn : batch) in_the_step("an irq callback of a device with no program", fn);
     }
+  }
+
+  // `fn()` as part of the scheduling step, where nothing may wait.
+  static void in_the_step(const char* what, std::function<void()>& fn) {
+    struct Within {
+      explicit Within(const char* w) { in_step = w; }
+      ~Within() { in_step = nullptr; }
+    } within(what);
+    fn();
+  }
+
+  // A wait in the scheduling step would take the place of the wait of the
+  // program whose thread took the step, and leave it stuck.
+  [[noreturn]] static void refuse_wait_in_step() {
+    std::fprintf(stderr,
+                 "espnow::Simulation: %s waited on the simulation's clock; it runs in the scheduling step, between "
+                 "the programs, where nothing may wait (a device's irq callbacks may wait while its program runs)\n",
+                 in_step);
+    std::abort();
   }
 
   void run_timed() {
@@ -275,7 +298,7 @@ struct Simulation::Scheduler final : Clock {
         action = std::move(timed.begin()->second);
         timed.erase(timed.begin());
       }
-      action();
+      in_the_step("an action of Simulation::at", action);
     }
   }
 
@@ -336,10 +359,11 @@ struct Simulation::Scheduler final : Clock {
     return nullptr;
   }
 
+  // Every program has returned, and no irq call that waits holds one's thread.
   bool all_done() const {
     std::lock_guard g(m);
     for (const auto& p : programs)
-      if (!p->done) return false;
+      if (p->active()) return false;
     return !programs.empty();
   }
 
@@ -347,7 +371,7 @@ struct Simulation::Scheduler final : Clock {
     std::lock_guard g(m);
     bool any = false;
     for (const auto& p : programs)
-      if (p->waiting && !p->done && p->deadline && (!any || *p->deadline < t)) t = *p->deadline, any = true;
+      if (p->waiting && p->active() && p->deadline && (!any || *p->deadline < t)) t = *p->deadline, any = true;
     return any;
   }
 
@@ -425,8 +449,12 @@ struct Simulation::Scheduler final : Clock {
     }
     if (!ended) {
       try {
-        if (device) run_powered(p, *device);
-        else std::exchange(thread_body, nullptr)();
+        if (device) {
+          run_powered(p, *device);
+          if (!is_ending()) return serve_calls(p);
+        } else {
+          std::exchange(thread_body, nullptr)();
+        }
       } catch (const SimulationEnded&) {
         thread_body = nullptr;
         return finish(p, false);
@@ -484,15 +512,33 @@ struct Simulation::Scheduler final : Clock {
     }
   }
 
-  // A program returned: it gives up the baton for good (unless unwound at the
-  // end). Its device's irq calls run in the scheduling step from now on.
+  // A device's program returned, as a board's main.py returns to its REPL,
+  // where scheduled callbacks still run: its thread stays to run its
+  // device's irq calls, one per turn, until the simulation ends (a call's
+  // wait unwound by the end goes out to run_program).
+  void serve_calls(Program& p) {
+    {
+      std::lock_guard g(m);
+      p.done = true;
+    }
+    for (;;) {
+      {
+        std::lock_guard g(m);
+        p.waiting = true;
+        p.notified = false;
+        p.cv = nullptr;
+        p.deadline.reset();
+      }
+      if (hand_off_and_wait(p) || run_call(p)) return;
+    }
+  }
+
+  // A program returned: it gives up the baton for good (unless unwound at the end).
   void finish(Program& p, bool holds_baton) {
     {
       std::lock_guard g(m);
       p.done = true;
       p.waiting = false;
-      std::move(p.calls.begin(), p.calls.end(), std::back_inserter(posted));
-      p.calls.clear();
     }
     if (!holds_baton) return;
     Program* next = next_to_run();
@@ -506,7 +552,7 @@ struct Simulation::Scheduler final : Clock {
     if (here < 0 || here == cpu) return;
     cpu = here;
     for (auto& p : programs)
-      if (!p->done) pin_to_cpu(p->thread, cpu);
+      if (!p->done || p->index != kNoDevice) pin_to_cpu(p->thread, cpu);  // a device's stays for its calls
   }
 
   // run_for(): takes the first step, then waits for the baton to come back,
@@ -569,6 +615,7 @@ struct Simulation::Scheduler final : Clock {
 };
 
 thread_local Simulation::Scheduler::Program* Simulation::Scheduler::current = nullptr;
+thread_local const char* Simulation::Scheduler::in_step = nullptr;
 
 namespace {
 

@@ -313,27 +313,32 @@ TEST(Simulation, AnIrqCallbackThatWaitsRunsOnItsOwnProgramsThreadAndHoldsOnlyIt)
       EXPECT_EQ(calls[k].start_ms, calls[k - 1].end_ms) << k;  // one at a time, none within another
     }
   }
-  // The listener's program waited out the calls (its 5 ms ticks from 105 to
-  // 200 ms all come at 200), then went on to its end; the sender's at 2 s.
+  // The listener's program went on between the calls, as a board's sleep
+  // looks at its end between two: its 5 ms ticks from 105 to 200 ms came as
+  // each call ended (two per call), then on time to its end; the sender's at 2 s.
   ASSERT_EQ(ticks.size(), 201u);
   EXPECT_EQ(ticks[19], 100);  // its tick at 100 ms, before the first arrival
-  EXPECT_EQ(ticks[20], 200);
-  EXPECT_EQ(ticks[39], 200);
+  for (std::size_t i = 20; i < 40; ++i) EXPECT_EQ(ticks[i], calls[(i - 20) / 2].end_ms) << i;
   EXPECT_EQ(ticks[40], 205);
   EXPECT_EQ(ticks[199], 1000);
   EXPECT_EQ(ticks[200], -1);
 }
 
-// A device whose program returned (or that has none) still has its callback
-// called, in the scheduling step, at the virtual time each message arrives.
-TEST(Simulation, IrqCallbacksOfADeviceWhoseProgramReturnedStillRun) {
+// A device whose program returned still has its callback called, as a
+// board's REPL runs scheduled callbacks after main.py: on the program's
+// thread, which stays for them, so a call may still wait.
+TEST(Simulation, IrqCallbacksOfADeviceWhoseProgramReturnedStillRunOnItsThread) {
   std::vector<std::int64_t> arrivals;
+  bool on_its_program = true;
   Simulation sim({.seed = 3});
   Clock& clock = sim.clock();
   ASSERT_OK(sim.add_device({.mac = nth(1)}, [&](SimDevice& d) {
     ASSERT_OK(d.espnow().active(true));
-    d.espnow().irq([&](ESPNow& self) {
+    const pthread_t program = pthread_self();
+    d.espnow().irq([&, program](ESPNow& self) {
       for (auto r = self.irecv(0); r.ok() && r->mac; r = self.irecv(0)) arrivals.push_back(ms(clock.now()));
+      clock.sleep_until(clock.now() + 10ms);
+      on_its_program = on_its_program && pthread_equal(pthread_self(), program);
     });
   }));
   ASSERT_OK(sim.add_device({.mac = nth(2)}, [&](SimDevice& d) {
@@ -348,6 +353,40 @@ TEST(Simulation, IrqCallbacksOfADeviceWhoseProgramReturnedStillRun) {
   sim.run_for(10s);
   EXPECT_TRUE(sim.finished());
   EXPECT_EQ(arrivals, (std::vector<std::int64_t>{1000, 2000, 3000}));
+  EXPECT_TRUE(on_its_program);
+}
+
+// The scheduling step runs between the programs: a wait there would take the
+// place of the wait of whichever program's thread took the step.
+TEST(SimulationDeathTest, AWaitInTheSchedulingStepIsReported) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto sender = [](Simulation& sim) {
+    return [&sim](SimDevice& d) {
+      ESPNow& e = d.espnow();
+      ASSERT_OK(e.active(true));
+      ASSERT_OK(e.add_peer(MacAddress::broadcast()));
+      ASSERT_OK(e.send(MacAddress::broadcast(), std::vector<std::uint8_t>{1}, false));
+      sim.clock().sleep_until(1s);
+    };
+  };
+  EXPECT_DEATH(
+      {
+        Simulation sim;
+        auto listener = sim.add_device({.mac = nth(1)});  // no program
+        (void)(*listener)->espnow().active(true);
+        (*listener)->espnow().irq([&sim](ESPNow&) { sim.clock().sleep_until(sim.now() + 10ms); });
+        (void)sim.add_device({.mac = nth(2)}, sender(sim));
+        sim.run_for(2s);
+      },
+      "an irq callback of a device with no program waited on the simulation's clock");
+  EXPECT_DEATH(
+      {
+        Simulation sim;
+        (void)sim.add_device({.mac = nth(2)}, sender(sim));
+        sim.at(100ms, [&sim] { sim.clock().sleep_until(200ms); });
+        sim.run_for(2s);
+      },
+      "an action of Simulation::at waited on the simulation's clock");
 }
 
 namespace {

@@ -20,11 +20,13 @@
 // socket, in std::this_thread::sleep_for, in a busy loop) is reported on
 // stderr with its device, and the process aborts rather than hang. A
 // device's irq callbacks run on its program's thread, within the wait it is
-// in, in the order their messages arrived, none within another (as
-// MicroPython runs scheduled callbacks): one may wait, holding its own
-// program as on a board. A device with no program, or whose program has
-// returned, has them run in the scheduling step between programs, where
-// they must not wait (drain with irecv(0), as the seeds do). Coroutine
+// in, in the order their messages arrived, one per wake-up of the wait and
+// none within another (as MicroPython runs scheduled callbacks): one may
+// wait, holding its own program as on a board. Once the program returns,
+// its thread stays to run them (as a board's REPL does). A device with no
+// program has them run in the scheduling step between programs, where they
+// must not wait (drain with irecv(0), as the seeds do): one that does is
+// reported and the process aborts, as is an at() action that waits. Coroutine
 // programs on AIOESPNow: devices/async_device.hpp. Threads started through
 // the clock (Clock::start_thread: an emulated ESP32's tasks, emul's
 // espnow_emul_simulation.hpp) are programs too, run in turn after the
