@@ -1,6 +1,8 @@
 """espnow_sim.Simulation: MicroPython-style programs as devices on virtual
 time, the same run for a seed."""
 import asyncio
+import subprocess
+import sys
 import time
 
 import espnow_sim
@@ -226,3 +228,41 @@ def test_a_drifting_device_times_its_sleeps_and_timeouts_on_its_own_clock():
     sim.run_for(200)
     assert abs(woke["exact"] - 100.0) < 1e-6
     assert abs(woke["fast"] - 100.0 / 1.001) < 1e-6
+
+
+# A device with no program has its irq calls run in the simulation's step,
+# between the programs, where a wait would take another program's place: the
+# wait raises RuntimeError in the callback (printed, as a callback's
+# exceptions are), and the run goes on. A device with a program runs them on
+# its thread, where they may wait.
+NO_PROGRAM_CALLBACK = """\
+import espnow_sim
+sim = espnow_sim.Simulation(seed=1)
+LISTENER = b"\\x02\\x00\\x00\\x00\\x00\\x01"
+e = espnow_sim.espnow(sim.add_device(mac=LISTENER))
+e.active(True)
+calls = []
+def slow(e):
+    calls.append(bytes(e.irecv(0)[1]))
+    sim.sleep(0.01)
+    calls.append("after the sleep")
+e.irq(slow)
+def sender(dev):
+    s = espnow_sim.espnow(dev)
+    s.active(True)
+    s.add_peer(LISTENER)
+    for i in range(2):
+        print("sent", s.send(LISTENER, b"m%d" % i))
+        sim.sleep(0.1)
+sim.add_device(sender, mac=b"\\x02\\x00\\x00\\x00\\x00\\x02")
+sim.run_for(1)
+print(calls)
+"""
+
+
+def test_a_wait_in_the_callback_of_a_device_with_no_program_raises_and_the_run_goes_on():
+    r = subprocess.run([sys.executable, "-c", NO_PROGRAM_CALLBACK], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["sent True", "sent True", "[b'm0', b'm1']"], r.stdout
+    assert r.stderr.count("RuntimeError: espnow::Simulation: an irq callback of a device with no program waited "
+                          "on the simulation's clock") == 2, r.stderr

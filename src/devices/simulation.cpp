@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,6 +30,10 @@ namespace {
 struct SimulationEnded : SimulationUnwind {};
 // Thrown out of a program's wait when its device is power-cycled.
 struct PoweredOff : SimulationUnwind {};
+// Thrown out of a wait in the scheduling step (Scheduler::in_the_step).
+struct WaitInSchedulingStep : std::logic_error {
+  using std::logic_error::logic_error;
+};
 
 // Wall time a program may run without waiting on the simulation's clock
 // before it is taken to be blocked on something the simulation cannot see.
@@ -270,23 +275,30 @@ struct Simulation::Scheduler final : Clock {
     }
   }
 
-  // `fn()` as part of the scheduling step, where nothing may wait.
+  // `fn()` as part of the scheduling step, where nothing may wait: a wait
+  // throws, and what `fn` lets out ends the process with the reason (a
+  // Python callback gets it as a RuntimeError, printed as its exceptions
+  // are, and the run goes on).
   static void in_the_step(const char* what, std::function<void()>& fn) {
     struct Within {
       explicit Within(const char* w) { in_step = w; }
       ~Within() { in_step = nullptr; }
     } within(what);
-    fn();
+    try {
+      fn();
+    } catch (const WaitInSchedulingStep& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      std::abort();
+    }
   }
 
   // A wait in the scheduling step would take the place of the wait of the
   // program whose thread took the step, and leave it stuck.
   [[noreturn]] static void refuse_wait_in_step() {
-    std::fprintf(stderr,
-                 "espnow::Simulation: %s waited on the simulation's clock; it runs in the scheduling step, between "
-                 "the programs, where nothing may wait (a device's irq callbacks may wait while its program runs)\n",
-                 in_step);
-    std::abort();
+    throw WaitInSchedulingStep(std::string("espnow::Simulation: ") + in_step +
+                               " waited on the simulation's clock; it runs in the scheduling step, between the "
+                               "programs, where nothing may wait (a device's irq callbacks may wait while its "
+                               "program runs)");
   }
 
   void run_timed() {

@@ -25,8 +25,9 @@
 // wait, holding its own program as on a board. Once the program returns,
 // its thread stays to run them (as a board's REPL does). A device with no
 // program has them run in the scheduling step between programs, where they
-// must not wait (drain with irecv(0), as the seeds do): one that does is
-// reported and the process aborts, as is an at() action that waits. Coroutine
+// must not wait (drain with irecv(0), as the seeds do): such a wait, or one
+// in an at() action, throws a std::logic_error that, let out, ends the
+// process with the reason (a Python callback gets a RuntimeError). Coroutine
 // programs on AIOESPNow: devices/async_device.hpp. Threads started through
 // the clock (Clock::start_thread: an emulated ESP32's tasks, emul's
 // espnow_emul_simulation.hpp) are programs too, run in turn after the
