@@ -377,12 +377,20 @@ def _install_waits():
             return real_irq(self, callback)
         copy.has_irq = True
 
-        def call(e):
+        def run(e):
             copy.irq_calls += 1
             try:
                 copy.as_current(micropython._run_protected, callback, e, sys.stdout)
             finally:
                 copy.irq_calls -= 1
+
+        def call(e):
+            """On a board the irq callback is a scheduled one: within another (a waiting
+            micropython.schedule callback) it waits in the queue, or is lost when it is full."""
+            if not copy._running_scheduled:
+                return run(e)
+            if len(copy.scheduled) < _SCHEDULE_DEPTH:
+                copy.scheduled.append((run, e))
         return real_irq(self, call)
 
     cls.any, cls.irq = any, irq

@@ -471,3 +471,37 @@ def test_an_irq_callback_that_sleeps_holds_only_its_own_copy(tmp_path):
     # time, as the call under way then returns.
     assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 sent at 1000",
                                              "02:00:00:00:00:02 woke at 500 after 50 calls spaced 10"], r.stdout
+
+
+# On a board an irq callback is a scheduled callback: it never runs within
+# another one. Here a micropython.schedule callback sleeps while a message
+# arrives; the irq callback ran within its sleep.
+IRQ_DURING_A_SCHEDULED_CALLBACK = """\
+import espnow, micropython, network, time
+sta = network.WLAN(network.STA_IF)
+sta.active(True)
+e = espnow.ESPNow()
+e.active(True)
+e.add_peer(b"\\xff" * 6)
+if sta.config("mac")[-1] == 1:
+    time.sleep(0.02)
+    e.send(b"\\xff" * 6, b"x", False)
+else:
+    order = []
+    def slow(_):
+        order.append("scheduled")
+        time.sleep(0.05)
+        order.append("scheduled done")
+    e.irq(lambda e: order.append("irq %s" % bytes(e.irecv(0)[1])))
+    micropython.schedule(slow, None)
+    time.sleep(0.2)
+    print(order)
+"""
+
+
+def test_an_irq_callback_waits_for_a_scheduled_callback_that_runs(tmp_path):
+    script = tmp_path / "irq_during_scheduled.py"
+    script.write_text(IRQ_DURING_A_SCHEDULED_CALLBACK)
+    r = sim(2, "--sim-seconds", 3, "--boot-spread", 0, script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["02:00:00:00:00:02 ['scheduled', 'scheduled done', \"irq b'x'\"]"], r.stdout
