@@ -1,6 +1,6 @@
 """A process's interrupts (espnow-python without --sim): the deadlines of the
 script's machine.Timer and machine.WDT, kept as a board's hardware keeps them,
-beside the program.
+beside the program, and the callbacks of micropython.schedule (due at once).
 
 One thread waits for the next deadline. When one is due it interrupts the
 main thread with a signal, whose handler runs the due actions there, between
@@ -24,6 +24,9 @@ import threading
 import time
 
 _SIGNAL = signal.SIGRTMIN + 5
+
+# A board's micropython.schedule queue holds 8 callbacks (MICROPY_SCHEDULER_DEPTH).
+SCHEDULE_DEPTH = 8
 
 
 class Deadline:
@@ -52,6 +55,39 @@ class Interrupts:
         self._resignal = False  # the handler left actions ready: signal again
         self._thread = None
         self._main = threading.main_thread().ident
+        self._installed = False  # the signal's handler, on the main thread
+        self._scheduled = 0  # soon()'s actions not yet started
+
+    def install(self):
+        """The signal's handler, installed from the main thread (the only one that may):
+        True once it is there."""
+        if not self._installed and threading.get_ident() == self._main:
+            signal.signal(_SIGNAL, self._handler)
+            signal.siginterrupt(_SIGNAL, False)
+            self._installed = True
+        return self._installed
+
+    def soon(self, action):
+        """action() on the main thread at its next step, as micropython.schedule runs a
+        callback (inside a sleep or a blocking receive too, as a board's wait runs them):
+        RuntimeError when SCHEDULE_DEPTH wait already, a board's "schedule queue full".
+        From any thread, once install() has been called from the main one. The caller
+        signals the main thread itself: from the main thread the action runs at its very
+        next step, as on a board."""
+        def run():
+            with self._cond:
+                self._scheduled -= 1  # its slot is free once it is taken out, as on a board
+            action()
+        with self._cond:
+            if self._scheduled >= SCHEDULE_DEPTH:
+                raise RuntimeError("schedule queue full")
+            if self._thread is None:
+                self._start()  # for the signals after the first (the handler runs one at a time)
+            self._scheduled += 1
+            self._ready.append(Deadline(0, run, False))
+            signal_main, self._signalled = not self._signalled, True
+        if signal_main:
+            self._signal_main()
 
     def at(self, due_ns, action, urgent=False):
         """action() once time.monotonic_ns() reaches due_ns: on the main thread between its
@@ -65,11 +101,9 @@ class Interrupts:
         return deadline
 
     def _start(self):
-        if threading.get_ident() != self._main:
+        if not self.install():
             raise RuntimeError("machine.Timer and machine.WDT start on the script's main thread here "
                                "(their callbacks run on it, as a board's scheduled callbacks do)")
-        signal.signal(_SIGNAL, self._handler)
-        signal.siginterrupt(_SIGNAL, False)
         self._thread = threading.Thread(target=self._run, name="board-interrupts", daemon=True)
         self._thread.start()
 

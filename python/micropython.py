@@ -3,6 +3,9 @@ import sys
 import traceback
 
 import _espnow
+from _process_interrupts import interrupts as _interrupts
+
+_interrupts.install()  # scheduled callbacks run on the main thread, through its signal
 
 
 def const(expr):
@@ -11,10 +14,15 @@ def const(expr):
 
 
 def schedule(fn, arg):
-    """Runs fn(arg) soon on the main thread, between bytecodes; RuntimeError when the queue is full.
-    What it raises is printed and the program goes on, as MicroPython runs scheduled callbacks."""
+    """Runs fn(arg) soon on the main thread, between its steps and inside its waits (a sleep, a
+    blocking receive), one at a time; RuntimeError when 8 wait already. What it raises is
+    printed and the program goes on, as MicroPython runs scheduled callbacks."""
     if not callable(fn):
         raise TypeError("schedule(): fn is not callable")
+    if _interrupts.install():
+        return _interrupts.soon(lambda: _run_protected(fn, arg))
+    # micropython imported first on another thread: CPython's pending calls, which run only
+    # between the main thread's bytecodes (not inside its sleeps)
     _espnow.schedule(lambda a: _run_protected(fn, a), arg)
 
 

@@ -5,6 +5,8 @@ import os
 import subprocess
 import textwrap
 
+import pytest
+
 from conftest import LAUNCHER, sim_lines as sim
 
 AIR = "udp://239.255.77.%d:%d" % (100 + os.getpid() % 50, 30000 + os.getpid() % 20000)
@@ -280,3 +282,31 @@ def test_the_schedule_queue_holds_eight_as_a_boards(tmp_path):
     r = process(SCHEDULE_DEPTH)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == [want], (r.stdout, r.stderr)
+
+
+# A board runs a scheduled callback inside the main program's waits. In a
+# process it waited for CPython's pending calls, which run only between the
+# main thread's bytecodes: a callback scheduled from an irq callback (a
+# thread here) ran once the main thread's sleep or blocking receive ended.
+# Here the callback ends the script; had it waited for the 60 s wait, the
+# test would fail on its 30 s deadline.
+SCHEDULED_DURING_A_WAIT = """\
+import espnow, micropython, network, sys, time, _thread
+network.WLAN(network.STA_IF).active(True)
+e = espnow.ESPNow()
+e.active(True)
+def fn(_):
+    print("ran within the wait")
+    sys.exit(0)
+_thread.start_new_thread(lambda: micropython.schedule(fn, None), ())
+WAIT
+print("the wait ended")
+"""
+
+
+@pytest.mark.parametrize("wait", ["time.sleep(60)", "e.recv(60000)"])
+def test_a_scheduled_callback_runs_inside_the_main_threads_wait(wait):
+    r = subprocess.run([LAUNCHER, "-c", SCHEDULED_DURING_A_WAIT.replace("WAIT", wait)], capture_output=True,
+                       text=True, timeout=30, env=dict(os.environ, ESPNOW_AIR=AIR))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["ran within the wait"], (r.stdout, r.stderr)
