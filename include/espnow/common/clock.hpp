@@ -50,9 +50,11 @@ class Clock {
     return false;
   }
   // Runs `fn` soon, as a step of whatever schedules this clock's waiters (a
-  // Simulation runs it between its programs' steps, so callbacks such as
-  // ESPNow's irq stay on virtual time and in a fixed order); false, by
-  // default, when the clock schedules nothing and the caller runs `fn` its own way.
+  // Simulation runs what a device's clock posts on that device's program,
+  // within its waits, and the rest between its programs' steps, so callbacks
+  // such as ESPNow's irq stay on virtual time and in a fixed order); false,
+  // by default, when the clock schedules nothing and the caller runs `fn` its
+  // own way.
   virtual bool post(std::function<void()>& fn) {
     (void)fn;
     return false;
