@@ -118,11 +118,20 @@ bool signal_handler_raised(void* /*ctx*/) {
 }
 constexpr Interrupt kOnSignal{&signal_handler_raised, nullptr};
 
+// An irq callback's wait ends once the exit gives the callback SystemExit.
+bool ended_by_exit(void* /*ctx*/) { return irq_callback_ended_by_exit(); }
+constexpr Interrupt kOnExit{&ended_by_exit, nullptr};
+
 // Signal handlers run only in the main thread (CPython's own test, right
-// after a fork too), so only it asks. Other threads wait undisturbed: a
-// daemon thread taking the GIL while the interpreter is finalizing would be
-// ended inside C++ frames (an abort). Called with the GIL.
-const Interrupt* on_signal() { return _PyOS_IsMainThread() ? &kOnSignal : nullptr; }
+// after a fork too), so only it asks about them. An irq callback's thread
+// asks whether the exit is ending it (before the interpreter finalizes);
+// other threads wait undisturbed: a daemon thread taking the GIL while the
+// interpreter is finalizing would be ended inside C++ frames (an abort).
+// Called with the GIL.
+const Interrupt* on_signal() {
+  if (_PyOS_IsMainThread()) return &kOnSignal;
+  return in_irq_callback() ? &kOnExit : nullptr;
+}
 
 template <class T>
 void raise_if_interrupted(const Result<T>& r) {

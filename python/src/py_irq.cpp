@@ -31,6 +31,14 @@ class Gate {
     std::lock_guard lk(mutex_);
     closed_ = true;
   }
+  void end_callbacks() {
+    std::lock_guard lk(mutex_);
+    ending_ = true;
+  }
+  bool ending() {
+    std::lock_guard lk(mutex_);
+    return ending_;
+  }
   bool closed() {
     std::lock_guard lk(mutex_);
     return closed_;
@@ -59,6 +67,7 @@ class Gate {
   std::condition_variable empty_;
   int inside_ = 0;
   bool closed_ = false;
+  bool ending_ = false;  // the running callbacks were given SystemExit
   std::vector<unsigned long> calling_;  // the threads running a callback's Python
 };
 
@@ -78,10 +87,13 @@ constexpr std::chrono::milliseconds kGrace{1000};
 constexpr std::chrono::milliseconds kSlice{50};
 
 // SystemExit in every running callback, at its next step (one blocked in C
-// gets it when that call returns).
+// gets it when that call returns; an ESPNow wait asks irq_callback_ended_by_exit).
 void end_running_callbacks() {
+  gate().end_callbacks();
   for (const unsigned long thread : gate().calling()) (void)PyThreadState_SetAsyncExc(thread, PyExc_SystemExit);
 }
+
+thread_local bool calling_back = false;  // this thread runs a callback's Python
 
 }  // namespace
 
@@ -92,7 +104,9 @@ void PyIrq::operator()() const {
   mark_library_thread();  // the dispatcher's: ESPNow joins it
   const unsigned long thread = PyThread_get_thread_ident();
   gate().calling(thread);
+  calling_back = true;
   PyObject* r = PyObject_CallOneArg(fn_.ptr(), self_.ptr());
+  calling_back = false;
   gate().called(thread);
   if (r) {
     Py_DECREF(r);
@@ -120,6 +134,15 @@ PyIrq::~PyIrq() {
   pyb::gil_scoped_acquire gil;
   fn_ = pyb::object();
   self_ = pyb::object();
+}
+
+bool in_irq_callback() { return calling_back; }
+
+bool irq_callback_ended_by_exit() {
+  if (!calling_back || !gate().ending()) return false;
+  pyb::gil_scoped_acquire gil;
+  PyErr_SetNone(PyExc_SystemExit);
+  return true;
 }
 
 void close_irq_gate() {

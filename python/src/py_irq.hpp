@@ -42,4 +42,12 @@ class PyIrq {
 // a callback still running may then crash the exit as before.
 void close_irq_gate();
 
+// This thread runs an irq callback's Python, and the exit has given it
+// SystemExit: a blocking receive or sync send it is in ends (with SystemExit
+// set, under the GIL) rather than hold the exit for its whole timeout.
+// Asked between a wait's slices (py_espnow.cpp's on_signal), without the GIL.
+bool irq_callback_ended_by_exit();
+// This thread runs an irq callback's Python.
+bool in_irq_callback();
+
 }  // namespace espnow::py

@@ -158,3 +158,24 @@ def test_threads_still_receiving_and_sending_at_exit_do_not_crash_it(air):  # no
             assert r.returncode == 0, (r.returncode, r.stderr)
             assert r.stdout.splitlines() == ["script ended"], r.stdout
             assert r.stderr == "", r.stderr
+
+
+BLOCKED_IN_RECV = """\
+import threading
+started = threading.Event()
+def on_message(e):
+    e.irecv(0)
+    started.set()
+    e.recv(600000)  # nothing more comes: the exit ends this wait
+    print("not reached")
+""" + ON_IN_PROCESS_AIR
+
+
+def test_a_callback_blocked_in_a_long_recv_is_ended_at_exit_without_a_report():
+    # The SystemExit the exit gives a callback came only once its 600 s
+    # receive returned: the exit waited for it (a second Ctrl-C ended it).
+    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent(BLOCKED_IN_RECV)], capture_output=True, text=True,
+                       timeout=DEADLINE_S)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert r.stdout.splitlines() == ["script ended"], r.stdout
+    assert r.stderr == "", r.stderr
