@@ -102,8 +102,9 @@ class Interrupts:
 
     def _start(self):
         if not self.install():
-            raise RuntimeError("machine.Timer and machine.WDT start on the script's main thread here "
-                               "(their callbacks run on it, as a board's scheduled callbacks do)")
+            raise RuntimeError("machine.Timer and machine.WDT start on the script's main thread here, "
+                               "unless micropython was imported there first (espnow-python does): their "
+                               "callbacks run on it, as a board's scheduled callbacks do")
         self._thread = threading.Thread(target=self._run, name="board-interrupts", daemon=True)
         self._thread.start()
 

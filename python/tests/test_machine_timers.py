@@ -3,6 +3,7 @@ virtual time (exact), and in a process on the host's clock (its harness waits
 on the process, with a deadline)."""
 import os
 import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -310,3 +311,39 @@ def test_a_scheduled_callback_runs_inside_the_main_threads_wait(wait):
                        text=True, timeout=30, env=dict(os.environ, ESPNOW_AIR=AIR))
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["ran within the wait"], (r.stdout, r.stderr)
+
+
+# The signal that carries callbacks to the main thread has its handler set
+# from there: espnow-python does it at start-up (a Timer may then start on
+# any thread); a plain python3 must start a Timer on its main thread.
+TIMER_FROM_A_THREAD = """\
+import threading, machine
+out = []
+def start():
+    try:
+        t = machine.Timer(0)
+        t.init(period=10, mode=machine.Timer.ONE_SHOT, callback=lambda t: out.append("fired"))
+        out.append("started")
+    except RuntimeError as e:
+        out.append(str(e))
+th = threading.Thread(target=start)
+th.start()
+th.join()
+import time
+deadline = time.monotonic() + 60
+while out == ["started"] and time.monotonic() < deadline:
+    time.sleep(0.01)  # until it fires (a deadline, not a wait for it)
+print(out)
+"""
+
+
+def test_a_timer_started_off_the_main_thread():
+    r = process(TIMER_FROM_A_THREAD)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["['started', 'fired']"], (r.stdout, r.stderr)
+    r = subprocess.run([sys.executable, "-c", TIMER_FROM_A_THREAD], capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, ESPNOW_AIR=AIR))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["[\"machine.Timer and machine.WDT start on the script's main thread here, unless "
+                                     "micropython was imported there first (espnow-python does): their callbacks run "
+                                     "on it, as a board's scheduled callbacks do\"]"], (r.stdout, r.stderr)
