@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace espnow::py {
@@ -104,9 +105,9 @@ void PyIrq::operator()() const {
   mark_library_thread();  // the dispatcher's: ESPNow joins it
   const unsigned long thread = PyThread_get_thread_ident();
   gate().calling(thread);
-  calling_back = true;
+  const bool outer = std::exchange(calling_back, true);
   PyObject* r = PyObject_CallOneArg(fn_.ptr(), self_.ptr());
-  calling_back = false;
+  calling_back = outer;
   gate().called(thread);
   if (r) {
     Py_DECREF(r);
