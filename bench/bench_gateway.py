@@ -30,6 +30,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "support"))
+from mosquitto_stop import stop_mosquitto  # noqa: E402
+
 N = 20000          # messages per throughput run: long enough that a stream's rate is steady
 TRIALS = 3         # of each rate; the best of each is reported, as bench_udp does
 LATENCY_N = 200    # messages, one at a time, per latency run
@@ -232,7 +235,7 @@ def main():
     running = []
     try:
         broker = subprocess.Popen(["mosquitto", "-c", os.path.join(tmp, "mosquitto.conf")])
-        running.append(type("B", (), {"stop": lambda self: (broker.terminate(), broker.wait(timeout=10))})())
+        running.append(type("B", (), {"stop": lambda self: stop_mosquitto(broker)})())
         wait_port(port, time.monotonic() + 30)
         gw = Lines([cli, "--air", air, "--mac", GW, "gateway", "--mqtt", f"mqtt://127.0.0.1:{port}",
                     "--allow-tx", "all", "--queue", str(4 * N), "--stats-interval", "0"])

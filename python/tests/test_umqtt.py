@@ -4,6 +4,7 @@ on the UDP air and mosquitto's own clients."""
 import os
 import socket
 import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 from umqtt import robust, simple
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+from mosquitto_stop import stop_mosquitto  # noqa: E402
 LAUNCHER = os.environ.get("ESPNOW_PYTHON", str(ROOT / "build" / "espnow-python"))
 
 
@@ -61,8 +64,7 @@ class Broker:
         return "Received SUBSCRIBE from %s" % client_id in self.logged()
 
     def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
+        stop_mosquitto(self.proc)
 
 
 @pytest.fixture

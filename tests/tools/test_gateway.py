@@ -22,7 +22,9 @@ import pytest
 
 # The consumer-side helper: pure Python, so the source tree's copy will do.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../support"))
 import espnow_gateway  # noqa: E402
+from mosquitto_stop import stop_mosquitto  # noqa: E402
 
 CLI = os.environ["ESPNOW_CLI"]
 GW, A, B = "02:00:00:00:00:01", "02:00:00:00:00:0a", "02:00:00:00:00:0b"
@@ -91,9 +93,8 @@ class Broker:
             return False
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()  # mosquitto saves its sessions to disk as it goes
-            self.proc.wait(timeout=10)
+        if self.proc:
+            stop_mosquitto(self.proc)  # it saves its sessions to disk as it goes
 
 
 class Subscriber:
