@@ -65,12 +65,17 @@ while True:
 """
 
 
-def test_a_script_ending_while_its_callback_runs_exits_cleanly_in_process_air():
-    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent(IN_PROCESS_AIR)], capture_output=True, text=True,
-                       timeout=DEADLINE_S)
+def exits_cleanly(script, env=None):
+    """Runs `script` to its end: exit status 0 and nothing on standard error. Its output lines."""
+    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                       timeout=DEADLINE_S, env=env)
     assert r.returncode == 0, (r.returncode, r.stderr)
-    assert r.stdout.splitlines() == ["script ended", "callback returned"], r.stdout
     assert r.stderr == "", r.stderr
+    return r.stdout.splitlines()
+
+
+def test_a_script_ending_while_its_callback_runs_exits_cleanly_in_process_air():
+    assert exits_cleanly(IN_PROCESS_AIR) == ["script ended", "callback returned"]
 
 
 def test_a_board_script_ending_while_its_callback_runs_exits_cleanly(air):  # noqa: F811
@@ -99,11 +104,7 @@ def on_message(e):
 def test_a_callback_that_never_returns_is_ended_at_exit_without_a_report():
     # A second of grace, then SystemExit in the callback: the exit once waited
     # for it for ever (a callback draining a queue that a busy sender keeps full).
-    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent(NEVER_RETURNS)], capture_output=True, text=True,
-                       timeout=DEADLINE_S)
-    assert r.returncode == 0, (r.returncode, r.stderr)
-    assert r.stdout.splitlines() == ["script ended"], r.stdout
-    assert r.stderr == "", r.stderr
+    assert exits_cleanly(NEVER_RETURNS) == ["script ended"]
 
 
 # MicroPython scripts run a receive loop on a `_thread` thread, which CPython
@@ -153,11 +154,7 @@ print("script ended", flush=True)
 def test_threads_still_receiving_and_sending_at_exit_do_not_crash_it(air):  # noqa: F811
     for script in (THREADS, BOARD_THREAD):
         for _ in range(3):  # it crashed in most runs, not all
-            r = subprocess.run([LAUNCHER, "-c", script], capture_output=True, text=True, timeout=DEADLINE_S,
-                               env=dict(os.environ, ESPNOW_AIR=air))
-            assert r.returncode == 0, (r.returncode, r.stderr)
-            assert r.stdout.splitlines() == ["script ended"], r.stdout
-            assert r.stderr == "", r.stderr
+            assert exits_cleanly(script, env=dict(os.environ, ESPNOW_AIR=air)) == ["script ended"]
 
 
 BLOCKED_IN_RECV = """\
@@ -174,8 +171,4 @@ def on_message(e):
 def test_a_callback_blocked_in_a_long_recv_is_ended_at_exit_without_a_report():
     # The SystemExit the exit gives a callback came only once its 600 s
     # receive returned: the exit waited for it (a second Ctrl-C ended it).
-    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent(BLOCKED_IN_RECV)], capture_output=True, text=True,
-                       timeout=DEADLINE_S)
-    assert r.returncode == 0, (r.returncode, r.stderr)
-    assert r.stdout.splitlines() == ["script ended"], r.stdout
-    assert r.stderr == "", r.stderr
+    assert exits_cleanly(BLOCKED_IN_RECV) == ["script ended"]

@@ -396,11 +396,9 @@ def test_the_launcher_says_what_it_is_with_help_and_version():
     assert r.returncode == 0 and r.stdout.startswith("espnow-python ") and "(ESP-NOW for C++), Python 3." in r.stdout
 
 
-# A common drain in an irq callback: `while e.any(): e.irecv(0)`. Under --sim
-# an empty any() costs virtual time (so that a polling loop cannot freeze
-# it), and inside a callback that wait left the listener's program, and then
-# the sender's, stuck for the rest of the run. A board's any() never waits.
-ANY_IN_CALLBACK = """\
+# Two copies booted together (no --boot-spread), for 3 virtual seconds: the
+# first broadcasts (the `if` below), the other listens (its `else`).
+BROADCASTER_AND_LISTENER = """\
 import espnow, network, time
 sta = network.WLAN(network.STA_IF)
 sta.active(True)
@@ -408,6 +406,22 @@ e = espnow.ESPNow()
 e.active(True)
 e.add_peer(b"\\xff" * 6)
 if sta.config("mac")[-1] == 1:
+"""
+
+
+def two_copies_in_lockstep(tmp_path, script):
+    path = tmp_path / "script.py"
+    path.write_text(script)
+    r = sim(2, "--sim-seconds", 3, "--boot-spread", 0, path)
+    assert r.returncode == 0, r.stderr
+    return r
+
+
+# A common drain in an irq callback: `while e.any(): e.irecv(0)`. Under --sim
+# an empty any() costs virtual time (so that a polling loop cannot freeze
+# it), and inside a callback that wait left the listener's program, and then
+# the sender's, stuck for the rest of the run. A board's any() never waits.
+ANY_IN_CALLBACK = BROADCASTER_AND_LISTENER + """\
     for i in range(20):
         e.send(b"\\xff" * 6, b"x", False)
         time.sleep(0.001)
@@ -425,10 +439,7 @@ else:
 
 
 def test_any_in_an_irq_callback_does_not_stall_the_copies(tmp_path):
-    script = tmp_path / "any_in_callback.py"
-    script.write_text(ANY_IN_CALLBACK)
-    r = sim(2, "--sim-seconds", 3, "--boot-spread", 0, script)
-    assert r.returncode == 0, r.stderr
+    r = two_copies_in_lockstep(tmp_path, ANY_IN_CALLBACK)
     assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 sent", "02:00:00:00:00:02 woke with 20"], r.stdout
 
 
@@ -438,14 +449,7 @@ def test_any_in_an_irq_callback_does_not_stall_the_copies(tmp_path):
 # sleep looks at its end between two. It ran in the simulation's step, on
 # whichever copy's thread took it, and its sleep stole that copy's wait: the
 # listener never woke in 3 virtual seconds.
-SLEEP_IN_CALLBACK = """\
-import espnow, network, time
-sta = network.WLAN(network.STA_IF)
-sta.active(True)
-e = espnow.ESPNow()
-e.active(True)
-e.add_peer(b"\\xff" * 6)
-if sta.config("mac")[-1] == 1:
+SLEEP_IN_CALLBACK = BROADCASTER_AND_LISTENER + """\
     for i in range(1000):
         e.send(b"\\xff" * 6, b"x", False)
         time.sleep(0.001)
@@ -463,10 +467,7 @@ else:
 
 
 def test_an_irq_callback_that_sleeps_holds_only_its_own_copy(tmp_path):
-    script = tmp_path / "sleep_in_callback.py"
-    script.write_text(SLEEP_IN_CALLBACK)
-    r = sim(2, "--sim-seconds", 3, "--boot-spread", 0, script)
-    assert r.returncode == 0, r.stderr
+    r = two_copies_in_lockstep(tmp_path, SLEEP_IN_CALLBACK)
     # Calls 10 ms apart, one at a time; the script's 500 ms sleep ends on
     # time, as the call under way then returns.
     assert sorted(r.stdout.splitlines()) == ["02:00:00:00:00:01 sent at 1000",
@@ -476,14 +477,7 @@ def test_an_irq_callback_that_sleeps_holds_only_its_own_copy(tmp_path):
 # On a board an irq callback is a scheduled callback: it never runs within
 # another one. Here a micropython.schedule callback sleeps while a message
 # arrives; the irq callback ran within its sleep.
-IRQ_DURING_A_SCHEDULED_CALLBACK = """\
-import espnow, micropython, network, time
-sta = network.WLAN(network.STA_IF)
-sta.active(True)
-e = espnow.ESPNow()
-e.active(True)
-e.add_peer(b"\\xff" * 6)
-if sta.config("mac")[-1] == 1:
+IRQ_DURING_A_SCHEDULED_CALLBACK = "import micropython\n" + BROADCASTER_AND_LISTENER + """\
     time.sleep(0.02)
     e.send(b"\\xff" * 6, b"x", False)
 else:
@@ -500,8 +494,5 @@ else:
 
 
 def test_an_irq_callback_waits_for_a_scheduled_callback_that_runs(tmp_path):
-    script = tmp_path / "irq_during_scheduled.py"
-    script.write_text(IRQ_DURING_A_SCHEDULED_CALLBACK)
-    r = sim(2, "--sim-seconds", 3, "--boot-spread", 0, script)
-    assert r.returncode == 0, r.stderr
+    r = two_copies_in_lockstep(tmp_path, IRQ_DURING_A_SCHEDULED_CALLBACK)
     assert r.stdout.splitlines() == ["02:00:00:00:00:02 ['scheduled', 'scheduled done', \"irq b'x'\"]"], r.stdout
