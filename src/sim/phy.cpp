@@ -183,6 +183,7 @@ bool Phy::survives(CleanSuccess* clean, bool faint_possible) {
   const auto below_lower_bound = [&] {
     double sum_mw = 0.0;
     for (const FaintSignal& f : faint) sum_mw += f.mw;
+    if (below_floor(u, sum_mw, kSlack)) return true;  // the same answer, most often without exp and log1p
     return u < std::exp(log_success_with_extra(sum_mw)) * (1.0 - kSlack);
   };
   if (u >= alone * (1.0 + kSlack)) {
@@ -208,6 +209,19 @@ double Phy::success_without_faint(CleanSuccess* clean) {
     *clean = CleanSuccess{std::exp(0.0 + log_piece_success(frame_model(), lock_.start, s.end, s.interference_mw)),
                           duration, rate};
   return clean->p;
+}
+
+bool Phy::below_floor(double u, double extra_mw, double slack) const {
+  // For a 1 Mbps frame (its header at that rate too): every piece's SINR is
+  // at least the one with the strongest stretch's interference, so ln P with
+  // `extra_mw` is at least the frame's bits times dbpsk_log_success_floor there, L; and
+  // e^L >= 1 + L. The factor (1 - 1e-12) covers the rounding of the sums.
+  if (lock_.tx->frame.rate != PhyRate::r1m) return false;
+  double strongest = 0.0;
+  for (const Stretch& s : stretches_) strongest = std::max(strongest, s.interference_mw);
+  const double per_bit = dbpsk_log_success_floor(lock_.mw / (noise_mw_ + strongest + extra_mw));
+  const double bits = static_cast<double>(lock_.tx->duration) * 1e-3;  // 1 bit per µs
+  return u < (1.0 + bits * per_bit) * (1.0 - slack) * (1.0 - 1e-12);
 }
 
 double Phy::log_success_with_extra(double extra_mw) const {

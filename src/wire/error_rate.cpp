@@ -1,6 +1,9 @@
 #include "espnow/wire/error_rate.hpp"
 
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 
 namespace espnow {
@@ -124,6 +127,39 @@ double dsss_log_success_rate(std::uint32_t kbps, double sinr, double bits) noexc
   if (ber <= 0.0 || bits <= 0.0) return 0.0;
   return bits * std::log1p(-ber);
 }
+
+namespace {
+
+// dbpsk_log_success_floor's table: the edges are read off the SINR's own bits
+// (its exponent and the mantissa's top four), so a lookup costs no log.
+class DbpskFloor {
+ public:
+  DbpskFloor() {
+    for (int e = kLowestExponent; e < kCertainExponent; ++e)
+      for (int k = 0; k < kSteps; ++k)
+        per_bit_[index(e, k)] = dsss_log_success_rate(1000, std::ldexp(1.0 + k / double(kSteps), e), 1.0);
+  }
+  double at(double sinr) const {
+    if (!(sinr >= std::ldexp(1.0, kLowestExponent))) return -INFINITY;
+    const auto bits = std::bit_cast<std::uint64_t>(sinr);
+    const int e = static_cast<int>(bits >> 52) - 1023;
+    if (e >= kCertainExponent) return 0.0;  // SINR 4 > 58 / 22: dsss_log_success_rate's certain frames
+    return per_bit_[index(e, static_cast<int>((bits >> 48) & (kSteps - 1)))];
+  }
+
+ private:
+  static constexpr int kLowestExponent = -8, kCertainExponent = 2, kSteps = 16;
+  static std::size_t index(int e, int k) { return static_cast<std::size_t>((e - kLowestExponent) * kSteps + k); }
+  std::array<double, (kCertainExponent - kLowestExponent) * kSteps> per_bit_{};
+};
+
+// Built before main, as the PHY's rate table is: a function's static would
+// test its guard at every lookup.
+const DbpskFloor kDbpskFloor;
+
+}  // namespace
+
+double dbpsk_log_success_floor(double sinr) noexcept { return kDbpskFloor.at(sinr); }
 
 double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept {
   return std::exp(dsss_log_success_rate(kbps, sinr, bits));

@@ -144,3 +144,32 @@ TEST(ErrorRate, TheChanceIsExactlyTheExponentialOfItsLogarithm) {
   EXPECT_EQ(ofdm_log_success_rate(1000, 80.0, 8), -INFINITY);  // not an OFDM rate
   EXPECT_NEAR(dsss_log_success_rate(1000, 0.2, 2344), 2344 * std::log1p(-dsss_bit_error_rate(1000, 0.2)), 1e-12);
 }
+
+// The floor a receiver uses to decide most 1 Mbps frames without exp or log
+// (sim::Phy::below_floor): never above ln P per bit at the SINR it is asked
+// about (else a frame would be received that the formula would lose), and
+// never further below it than the rate's value at a SINR 1/16 of its power
+// of two lower (else it would decide little). Checked across its whole table and beyond, at its edges and
+// between them.
+TEST(ErrorRate, DbpskFloorIsNeverAboveTheRateAndAtMostOneStepBelow) {
+  const double step = 1.0 + 1.0 / 16;  // the widest step: from 1 to 1 + 1/16 of each power of two
+  double last = -INFINITY;
+  for (double sinr = std::exp2(-9.0); sinr < 16.0; sinr *= 1.0007) {
+    for (const double s : {sinr, std::nextafter(sinr, 0.0)}) {
+      const double floor = dbpsk_log_success_floor(s);
+      EXPECT_LE(floor, dsss_log_success_rate(1000, s, 1.0)) << s;
+      if (s >= std::exp2(-8.0)) {
+        EXPECT_GE(floor, dsss_log_success_rate(1000, s / step, 1.0)) << s;
+      }
+    }
+    const double floor = dbpsk_log_success_floor(sinr);
+    EXPECT_GE(floor, last) << sinr;  // it rises with the SINR, as the rate does
+    last = floor;
+  }
+  EXPECT_EQ(dbpsk_log_success_floor(std::exp2(-8.0) * 0.999), -INFINITY);  // below the table: it cannot tell
+  EXPECT_EQ(dbpsk_log_success_floor(0.0), -INFINITY);
+  EXPECT_EQ(dbpsk_log_success_floor(NAN), -INFINITY);
+  EXPECT_EQ(dbpsk_log_success_floor(4.0), 0.0);       // certain, as the rate's own shortcut says
+  EXPECT_EQ(dbpsk_log_success_floor(INFINITY), 0.0);
+  EXPECT_LT(dbpsk_log_success_floor(2.5), 0.0);         // 55 of Eb/N0: not yet certain
+}

@@ -148,6 +148,10 @@ class Phy {
   // ln P with `extra_mw` added to every stretch's interference: a lower
   // bound on ln P when `extra_mw` is at least the faint signals' sum.
   double log_success_with_extra(double extra_mw) const;
+  // Whether u < e^(ln P with `extra_mw`) · (1 - slack) holds, from a floor
+  // under ln P that needs no exp or log (1 Mbps frames only; false when it
+  // cannot tell): a cheap first look for survives.
+  bool below_floor(double u, double extra_mw, double slack) const;
   // ln P(the locked frame survives): its stretches with the faint signals added.
   double log_success(const std::vector<FaintSignal>& faint);
   // What every piece of the locked frame shares, worked out once per frame.

@@ -22,6 +22,13 @@ double dsss_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
 // that going through the chance would cost. dsss_success_rate is exactly
 // its exponential.
 double dsss_log_success_rate(std::uint32_t kbps, double sinr, double bits) noexcept;
+// A floor under dsss_log_success_rate(1000, sinr, 1), ln P per bit of 1 Mbps
+// DBPSK, for a receiver that only needs to know P is high enough: no exp or
+// log, a table lookup. It is that rate's value at the SINR rounded down to
+// a sixteenth of its power of two (at most 6% lower; ln P per bit rises with
+// the SINR), 0 from SINR 4 up (where the rate's own shortcut makes frames
+// certain) and -inf below 2^-8.
+double dbpsk_log_success_floor(double sinr) noexcept;
 
 // The chance that `bits` bits at an OFDM rate in kbps (6000 ... 54000)
 // arrive intact at `sinr` (over the 20 MHz OFDM noise floor): the uncoded
