@@ -174,7 +174,7 @@ int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
   std::vector<std::uint8_t> probe(static_cast<std::size_t>(o.size), 0x55), buf(MAX_DATA_LEN_V2);
   std::memcpy(probe.data(), "PING", 4);
   std::vector<double> rtts;
-  int sent = 0;
+  int sent = 0, acknowledged = 0;
   const auto started = Clock::now();
   for (std::uint32_t seq = 0; (o.count < 0 || static_cast<int>(seq) < o.count) && !g_stop; ++seq) {
     if (seq > 0) {
@@ -202,7 +202,10 @@ int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
       answered = true;
       std::printf("%zu bytes from %s: seq=%u rssi=%d time=%.3f ms\n", *n, to.to_text().c_str(), seq, meta.rssi, ms);
     }
-    if (!answered && !g_stop) std::printf("Request timeout for seq=%u%s\n", seq, *r ? "" : " (no ACK)");
+    if (*r) ++acknowledged;
+    // Acknowledged but not echoed: the peer is there and is not an echo server.
+    if (!answered && !g_stop)
+      std::printf("Request timeout for seq=%u (%s)\n", seq, *r ? "acknowledged, no echo" : "no ACK");
   }
   const int received = static_cast<int>(rtts.size());
   const double loss = sent ? 100.0 * (sent - received) / sent : 0.0;
@@ -214,6 +217,9 @@ int cmd_ping(const GlobalOptions& g, const PingOptions& o) {
     const double avg = sum / received;
     std::fprintf(stderr, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n", mn, avg, mx,
                 std::sqrt(std::max(0.0, sq / received - avg * avg)));
+  } else if (sent > 0 && acknowledged == sent) {
+    std::fprintf(stderr, "--- %s acknowledged every probe and echoed none: is it running `espnow echo`?\n",
+                 to.to_text().c_str());
   }
   return received == 0 && sent > 0 ? 1 : 0;
 }

@@ -62,6 +62,23 @@ def test_ping_an_echo_server_loses_nothing_and_reports_sane_rtts(air):
     assert 0 < mn <= avg <= mx < 1000 and mdev >= 0
 
 
+def test_ping_says_whether_a_silent_peer_acknowledged(air):
+    """A first try pings a `listen`: its radio acknowledges every probe but
+    nothing echoes them. Each timeout says which it was, and the end says
+    what the peer must run; a MAC nobody owns is "no ACK" and gets no hint."""
+    listener = Device(air, "--mac", B, "listen")
+    try:
+        r = run(air, "--mac", A, "ping", B, "-c", "2", "-i", "10", "-W", "100")
+        absent = run(air, "--mac", A, "ping", "02:00:00:00:00:0c", "-c", "1", "-W", "100")
+    finally:
+        listener.stop()
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.splitlines() == [f"Request timeout for seq={n} (acknowledged, no echo)" for n in range(2)]
+    assert f"--- {B} acknowledged every probe and echoed none: is it running `espnow echo`?" in r.stderr
+    assert absent.returncode == 1 and absent.stdout.strip() == "Request timeout for seq=0 (no ACK)"
+    assert "espnow echo" not in absent.stderr
+
+
 def test_send_count_100_arrive_in_order_with_their_lengths(air):
     listener = WatchedDevice(air, "--mac", B, "--json", "listen")
     try:
