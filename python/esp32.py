@@ -7,6 +7,7 @@ sleeping board here). NVS(namespace) is the flash's key-value store: its
 values last through every reset and deep sleep of the run, as flash does;
 each run starts from an erased flash.
 """
+import _espnow
 import machine
 
 WAKEUP_ALL_LOW = False
@@ -57,7 +58,7 @@ def wake_on_ulp(wake):
 
 
 def _nvs_error(error):
-    return OSError(-error[0], error[1])
+    return _espnow.BoardOSError(-error[0], error[1])  # printed as the board prints it
 
 
 def _name(value, what):

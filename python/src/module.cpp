@@ -12,6 +12,7 @@
 #include "espnow/common/environment.hpp"
 #include "espnow/wire/air_physics.hpp"
 #include "py_device.hpp"
+#include "py_errors.hpp"
 #include "py_espnow.hpp"
 #include "py_flood.hpp"
 #include "py_gil.hpp"
@@ -57,6 +58,7 @@ void add_constants(pyb::module_& m) {
 PYBIND11_MODULE(_espnow, m) {
   m.doc() = "ESP-NOW for C++: the core behind the espnow, aioespnow and network modules";
   add_constants(m);
+  py::bind_errors(m);
   py::bind_devices(m);
   py::bind_simulation(m);
   py::bind_espnow(m);

@@ -1,5 +1,7 @@
 #include "py_errors.hpp"
 
+#include <pybind11/eval.h>
+
 #include "espnow/common/errors.hpp"
 
 namespace espnow::py {
@@ -29,9 +31,34 @@ const char* standard_message(ArgError e) {
   return "invalid argument";
 }
 
+// The board's OSError (bind_errors): PyExc_OSError until the module is bound.
+PyObject* board_os_error = PyExc_OSError;
+
+// An OSError as MicroPython prints it: its one argument, else the tuple of
+// them, `(-12393, 'ESP_ERR_ESPNOW_NOT_FOUND')`, where CPython's OSError says
+// `[Errno -12393] ESP_ERR_ESPNOW_NOT_FOUND`. Named builtins.OSError, so that a
+// traceback's last line is the board's too; `except OSError` catches it.
+constexpr const char* kBoardOsError = R"(
+import builtins
+
+class OSError(builtins.OSError):
+    __module__ = "builtins"
+    __qualname__ = "OSError"
+
+    def __str__(self):
+        return str(self.args[0]) if len(self.args) == 1 else repr(self.args) if self.args else ""
+)";
+
 bool is_type_error(ArgError e) { return e >= ArgError::not_a_list; }
 
 }  // namespace
+
+void bind_errors(pybind11::module_& m) {
+  pybind11::dict scope;
+  pybind11::exec(kBoardOsError, scope);
+  m.attr("BoardOSError") = scope["OSError"];
+  board_os_error = pybind11::object(scope["OSError"]).release().ptr();  // the module's for good
+}
 
 void raise_arg_error(ArgError e, const std::string& detail) {
   const std::string message = detail.empty() ? standard_message(e) : detail;
@@ -43,7 +70,7 @@ void raise_error(const Error& error) {
   const std::error_code ec = error.code();
   if (ec.category() == espnow_category()) {
     // ESP-IDF codes are negated, as MicroPython does, and named as ESP-IDF names them.
-    raise(PyExc_OSError, Py_BuildValue("(ls)", -static_cast<long>(ec.value()), error_name(ec).c_str()));
+    raise(board_os_error, Py_BuildValue("(ls)", -static_cast<long>(ec.value()), error_name(ec).c_str()));
   }
   // errno values stay as they are (CPython then picks TimeoutError /
   // FileNotFoundError); the text is the detail, or the system's.

@@ -20,6 +20,11 @@
 
 namespace espnow::py {
 
+// Makes the module's BoardOSError, the OSError that ESP-IDF codes are
+// raised as: an OSError that prints as MicroPython prints one (its args'
+// tuple) and is named OSError in a traceback. Once, at the module's import.
+void bind_errors(pybind11::module_& m);
+
 // The seeds' argument errors, each raised as ValueError or TypeError.
 enum class ArgError {
   // ValueError

@@ -131,6 +131,35 @@ def test_deep_sleep_without_a_time_lasts_until_the_power_is_cut():
     assert out == "sleeping\n" and p.returncode == 0
 
 
+def test_an_esp_idf_error_prints_as_a_board_prints_it():
+    """MicroPython prints an OSError of two arguments as their tuple, and a
+    script that dies of one ends with that line, where CPython's OSError says
+    `[Errno -12393] ESP_ERR_ESPNOW_NOT_FOUND`. Still an OSError to catch,
+    with the same args, errno and repr."""
+    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent("""\
+        import espnow, network, esp32
+        network.WLAN(network.STA_IF).active(True)
+        e = espnow.ESPNow()
+        e.active(True)
+        try:
+            e.send(b"\\x02\\x00\\x00\\x00\\x00\\x09", b"x")
+        except OSError as err:
+            print("Error:", err)
+            print(repr(err), err.args, err.errno, isinstance(err, OSError), type(err).__name__)
+        try:
+            esp32.NVS("cfg").get_i32("missing")
+        except OSError as err:
+            print(err)
+        e.send(b"\\x02\\x00\\x00\\x00\\x00\\x09", b"x")
+        """)], env={"ESPNOW_AIR": "udp://239.255.77.78:47978"}, capture_output=True, text=True, timeout=60)
+    assert r.stdout.splitlines() == [
+        "Error: (-12393, 'ESP_ERR_ESPNOW_NOT_FOUND')",
+        "OSError(-12393, 'ESP_ERR_ESPNOW_NOT_FOUND') (-12393, 'ESP_ERR_ESPNOW_NOT_FOUND') -12393 True OSError",
+        "(-4354, 'ESP_ERR_NVS_NOT_FOUND')",
+    ], r.stderr
+    assert r.returncode == 1 and r.stderr.splitlines()[-1] == "OSError: (-12393, 'ESP_ERR_ESPNOW_NOT_FOUND')", r.stderr
+
+
 def test_rtc_memory_holds_2048_bytes_and_refuses_more():
     out = run("""
         import machine
