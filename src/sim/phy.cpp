@@ -213,9 +213,10 @@ double Phy::success_without_faint(CleanSuccess* clean) {
 
 bool Phy::below_floor(double u, double extra_mw, double slack) const {
   // For a 1 Mbps frame (its header at that rate too): every piece's SINR is
-  // at least the one with the strongest stretch's interference, so ln P with
-  // `extra_mw` is at least the frame's bits times dbpsk_log_success_floor there, L; and
-  // e^L >= 1 + L. The factor (1 - 1e-12) covers the rounding of the sums.
+  // at least the one with the strongest stretch's interference, so ln P
+  // with `extra_mw` is at least L, the frame's bits times
+  // dbpsk_log_success_floor there; and e^L >= 1 + L. The factor (1 - 1e-12)
+  // covers the rounding of the sums.
   if (lock_.tx->frame.rate != PhyRate::r1m) return false;
   double strongest = 0.0;
   for (const Stretch& s : stretches_) strongest = std::max(strongest, s.interference_mw);

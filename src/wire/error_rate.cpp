@@ -144,11 +144,11 @@ class DbpskFloor {
     const auto bits = std::bit_cast<std::uint64_t>(sinr);
     const int e = static_cast<int>(bits >> 52) - 1023;
     if (e >= kCertainExponent) return 0.0;  // SINR 4 > 58 / 22: dsss_log_success_rate's certain frames
-    return per_bit_[index(e, static_cast<int>((bits >> 48) & (kSteps - 1)))];
+    return per_bit_[index(e, static_cast<int>((bits >> (52 - kStepBits)) & (kSteps - 1)))];
   }
 
  private:
-  static constexpr int kLowestExponent = -8, kCertainExponent = 2, kSteps = 16;
+  static constexpr int kLowestExponent = -8, kCertainExponent = 2, kStepBits = 4, kSteps = 1 << kStepBits;
   static std::size_t index(int e, int k) { return static_cast<std::size_t>((e - kLowestExponent) * kSteps + k); }
   std::array<double, (kCertainExponent - kLowestExponent) * kSteps> per_bit_{};
 };
