@@ -602,9 +602,15 @@ def _drive(power, pin, level, sim_ref=lambda: None):
         else:
             power.pads.driven[pin] = level
 
-    def run(handler, p, hard):
+    def run_now(handler, p):
         copy.as_current(handler, p)
         copy.device._events_signal()  # its sleep runs what the handler scheduled
+
+    def run(handler, p, hard):
+        if hard:
+            power.pads.hard_edge(handler, p, run_now)  # held while the copy masks its interrupts
+        else:
+            run_now(handler, p)
     power.pads.change(pin, wire, run if copy is not None else lambda *_: None)
     reason = _pin_wake(power) if power.copy is None else 0
     sim = sim_ref()

@@ -234,6 +234,24 @@ def deepsleep(time_ms=0):
     _board.restart("deepsleep", DEEPSLEEP_RESET, TIMER_WAKE, time_ms if time_ms and time_ms > 0 else None)
 
 
+def disable_irq():
+    """Masks the board's interrupts and returns the state to give back to
+    enable_irq(). A hard pin handler's edge then waits until they are unmasked
+    (a GPIO's interrupt stays latched), as on a board; scheduled callbacks
+    (soft pin handlers, Timers, ESP-NOW's irq) still run, as MicroPython's
+    scheduler is not masked."""
+    pads = _board.pads()
+    was_masked = pads.irq_masked
+    pads.irq_masked = True
+    return int(was_masked)
+
+
+def enable_irq(state):
+    """Puts back the mask disable_irq() returned: nested pairs unmask at the
+    outer one, which runs the hard handlers of the edges held meanwhile."""
+    _board.pads().unmask(bool(state))
+
+
 def reset_cause():
     return _board.state().cause
 
@@ -299,6 +317,8 @@ class _Pads:
         self.driven = {}
         self.millivolts = {}  # voltages put on pads (an ADC's input), apart from the levels
         self.sensors = {}  # DHT sensors wired to pads: what each answers (espnow-python's --dht)
+        self.irq_masked = False  # disable_irq(): hard handlers' edges wait in `held`
+        self.held = []
 
     def voltage_mv(self, id):
         """What an ADC sees on the pad: the voltage put on it, else its level at 3.3 V."""
@@ -308,6 +328,22 @@ class _Pads:
 
     def boot(self):
         self.pads = {}
+        self.irq_masked, self.held = False, []
+
+    def hard_edge(self, handler, pin, run):
+        """A hard handler's edge: run(handler, pin) now, or, while the
+        board's interrupts are masked, at enable_irq()."""
+        if self.irq_masked:
+            self.held.append((handler, pin))
+        else:
+            run(handler, pin)
+
+    def unmask(self, masked):
+        """enable_irq(): the mask as it was; unmasked, the held edges' handlers run, in order."""
+        self.irq_masked = masked
+        while not self.irq_masked and self.held:
+            handler, pin = self.held.pop(0)
+            handler(pin)
 
     def pad(self, id):
         return self.pads.setdefault(id, _Pad())
@@ -340,7 +376,7 @@ def _run_own_handler(handler, pin, hard):
     """An edge the script made itself: a hard handler at once, a soft one
     scheduled (micropython.schedule), as a board runs them."""
     if hard:
-        handler(pin)
+        _board.pads().hard_edge(handler, pin, lambda h, p: h(p))
     else:
         import micropython
         micropython.schedule(handler, pin)

@@ -83,6 +83,53 @@ def test_a_scripts_own_output_edges_call_its_handlers_hard_at_once_soft_when_sch
     assert r.stdout.splitlines() == ["True [('hard', 0), ('soft', 1), ('soft', 1)] True", "3"]
 
 
+def test_disable_irq_holds_a_hard_handler_until_enable_irq_and_not_a_soft_one():
+    # A script guards what its handlers share with disable_irq()/enable_irq():
+    # a hard handler's edge waits (a GPIO's interrupt stays latched while the
+    # CPU masks it), a scheduled one does not (the scheduler is not masked).
+    r = run_c("""\
+        import machine
+        from machine import Pin
+        seen = []
+        def settle():
+            pass
+        q = Pin(4, Pin.OUT, value=1)
+        q.irq(lambda pin: seen.append("hard"), Pin.IRQ_FALLING, hard=True)
+        p = Pin(2, Pin.OUT, value=0)
+        p.irq(lambda pin: seen.append("soft"), Pin.IRQ_RISING)
+        outer = machine.disable_irq()
+        inner = machine.disable_irq()   # nested: restoring it keeps them masked
+        q.off(); p.on(); settle()
+        print(seen)
+        machine.enable_irq(inner)
+        print(seen)
+        machine.enable_irq(outer)       # unmasked: the held edge's handler runs now, once
+        print(seen)
+        q.on(); q.off()
+        print(seen)
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["['soft']", "['soft']", "['soft', 'hard']", "['soft', 'hard', 'hard']"]
+
+
+def test_sim_gpio_edge_while_irqs_are_disabled_runs_its_hard_handler_at_enable_irq(tmp_path):
+    script = tmp_path / "masked.py"
+    script.write_text(textwrap.dedent("""\
+        import machine, time
+        from machine import Pin
+        Pin(0, Pin.IN, Pin.PULL_UP).irq(lambda pin: print("edge at", time.ticks_ms()), Pin.IRQ_FALLING, hard=True)
+        time.sleep_ms(500)
+        state = machine.disable_irq()
+        time.sleep_ms(1000)          # the button is pressed at 1 s
+        print("enable at", time.ticks_ms())
+        machine.enable_irq(state)
+        time.sleep_ms(1000)
+        """))
+    r = sim(1, "--sim-seconds", 3, "--boot-spread", 0, "--gpio", "1:0=0@1", script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["02:00:00:00:00:01 enable at 1500", "02:00:00:00:00:01 edge at 1500"]
+
+
 def test_sim_gpio_presses_buttons_and_each_press_is_broadcast_once_the_same_every_run():
     args = [3, "--sim-seconds", 3, "--gpio", "1:0=0@1", "--gpio", "1:0=z@1.2", "--gpio=3:0=0@2",
             "--gpio", "3:0=z@2.001", EXAMPLES / "mp_button_remote.py"]
