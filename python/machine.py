@@ -586,4 +586,29 @@ class ADC:
         return "ADC(Pin(%d), atten=%d)" % (self._id, self._atten)
 
 
+class Signal:
+    """A pin with its active level: Signal(pin, invert=False), or
+    Signal(id, mode, pull, invert=False) with Pin's arguments. An inverted
+    signal is on when its pin is low (an LED wired to 3.3 V)."""
+
+    def __init__(self, pin, *args, invert=False, **kwargs):
+        self._pin = pin if isinstance(pin, Pin) and not args and not kwargs else Pin(pin, *args, **kwargs)
+        self._invert = bool(invert)
+
+    def value(self, x=None):
+        if x is None:
+            return self._pin.value() ^ self._invert
+        self._pin.value(bool(x) ^ self._invert)
+        return None
+
+    __call__ = value
+
+    def on(self):
+        self.value(1)
+
+    def off(self):
+        self.value(0)
+
+
 from _machine_timers import Timer, WDT  # noqa: E402  (they use _board, above)
+from _machine_pwm import PWM  # noqa: E402  (it makes Pins)

@@ -130,6 +130,54 @@ def test_sim_gpio_edge_while_irqs_are_disabled_runs_its_hard_handler_at_enable_i
     assert r.stdout.splitlines() == ["02:00:00:00:00:01 enable at 1500", "02:00:00:00:00:01 edge at 1500"]
 
 
+def test_pwm_keeps_what_the_script_sets_in_every_unit_and_refuses_what_the_port_refuses():
+    # An ESP-NOW remote's receiver dims an LED or turns a servo with PWM; with
+    # no hardware behind it, the settings are kept and read back as the
+    # ESP32 port reads them.
+    r = run_c("""\
+        from machine import Pin, PWM
+        led = PWM(Pin(2))
+        print(led.freq(), led.duty(), led.duty_u16())        # the port's defaults: 5 kHz, 50%
+        servo = PWM(Pin(13), freq=50, duty_u16=4915)
+        print(servo.freq(), servo.duty_u16(), servo.duty(), servo.duty_ns())
+        servo.duty_ns(2_000_000)
+        print(servo.duty_ns(), servo.duty_u16())
+        led.duty(1023); print(led.duty(), led.duty_u16())
+        led.init(freq=1000, duty=256); print(led.freq(), led.duty())
+        for bad in (lambda: led.freq(0), lambda: led.freq(40_000_001), lambda: led.duty(1024),
+                    lambda: led.duty_u16(-1), lambda: PWM(Pin(24))):
+            try:
+                bad()
+            except ValueError as e:
+                print(e)
+        led.deinit()
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "5000 512 32768",
+        "50 4915 76 1499962",
+        "2000000 6554",
+        "1023 65535",
+        "1000 256",
+        "frequency must be from 1Hz to 40MHz", "frequency must be from 1Hz to 40MHz",
+        "duty must be from 0 to 1023", "duty_u16 must be from 0 to 65535", "invalid pin",
+    ]
+
+
+def test_signal_inverts_an_active_low_led():
+    r = run_c("""\
+        from machine import Pin, Signal
+        led = Signal(Pin(2, Pin.OUT, value=1), invert=True)   # wired to 3.3 V: lit when the pin is low
+        print(led.value(), Pin(2).value())
+        led.on(); print(led.value(), Pin(2).value())
+        led(0); print(led(), Pin(2).value())
+        plain = Signal(4, Pin.OUT)
+        plain.value(1); print(plain.value(), Pin(4).value())
+        """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["0 1", "1 0", "0 1", "1 1"]
+
+
 def test_sim_gpio_presses_buttons_and_each_press_is_broadcast_once_the_same_every_run():
     args = [3, "--sim-seconds", 3, "--gpio", "1:0=0@1", "--gpio", "1:0=z@1.2", "--gpio=3:0=0@2",
             "--gpio", "3:0=z@2.001", EXAMPLES / "mp_button_remote.py"]
