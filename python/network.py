@@ -585,6 +585,42 @@ class WLAN:
         last = self._device.mac(STA_IF)[5]
         return ("192.168.1.%d" % (2 + last % 250), "255.255.255.0", "192.168.1.1", "192.168.1.1")
 
+    def ipconfig(self, *param, **settings):
+        """MicroPython 1.23's view of ifconfig()'s addresses: ipconfig("addr4")
+        ((ip, netmask)), "gw4", "dhcp4" (a station's DHCP client on),
+        "has_dhcp4" (an address from it), "addr6" ([]), "autoconf6",
+        "has_autoconf6" (no IPv6 here); or set addr4= ("ip/prefix" or
+        (ip, netmask)), gw4=, dhcp4=True (DHCP again; False keeps the
+        addresses as static ones). ValueError("unexpected key") for others."""
+        if (param and settings) or len(param) > 1:
+            raise TypeError("either one key or keyword arguments")
+        if param:
+            return self._ip_param(param[0])
+        for key, value in settings.items():
+            self._set_ip_param(key, value)
+        return None
+
+    def _ip_param(self, key):
+        ip, mask, gw, _ = self.ifconfig()
+        dhcp = self._if == STA_IF and not getattr(self._device, "_static_ip", {}).get(self._if)
+        answers = {"addr4": (ip, mask), "gw4": gw, "dhcp4": dhcp, "has_dhcp4": dhcp and ip != _NO_IP[0],
+                   "addr6": [], "autoconf6": False, "has_autoconf6": False}
+        if key not in answers:
+            raise ValueError("unexpected key")
+        return answers[key]
+
+    def _set_ip_param(self, key, value):
+        ip, mask, gw, dns = self.ifconfig()
+        if key == "dhcp4":
+            self.ifconfig("dhcp" if value else (ip, mask, gw, dns))
+        elif key == "addr4":
+            ip, mask = _addr4(value)
+            self.ifconfig((ip, mask, gw, dns))
+        elif key == "gw4":
+            self.ifconfig((ip, mask, value, dns))
+        else:
+            raise ValueError("unexpected key")
+
     def scan(self):
         """The routers the device hears: (ssid, bssid, channel, RSSI, security, hidden), strongest first.
         The radio visits channels 1..11 for 120 ms each, then goes home (a connected station
@@ -623,6 +659,40 @@ def _ip_config(value, interface_id):
         bits = (0xFFFFFFFF << (32 - mask)) & 0xFFFFFFFF
         mask = ".".join(str(bits >> shift & 0xFF) for shift in (24, 16, 8, 0))
     return tuple(_ipv4(a) for a in (ip, mask, gw, dns))
+
+
+def _addr4(value):
+    """ipconfig(addr4=)'s value: "ip/prefix" (or a bare ip: /32) or (ip, netmask)."""
+    if isinstance(value, str):
+        ip, _, prefix = value.partition("/")
+        if prefix and not (prefix.isdigit() and int(prefix) <= 32):
+            raise ValueError("invalid arguments")
+        return ip, int(prefix) if prefix else 32
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return tuple(value)
+    raise ValueError("invalid arguments")
+
+
+def ipconfig(*param, **settings):
+    """MicroPython 1.23's global settings: ipconfig("dns") (the station's DNS
+    server unless set), ipconfig("prefer") (4); set dns= or prefer=."""
+    device = _espnow.process_device()
+    if (param and settings) or len(param) > 1:
+        raise TypeError("either one key or keyword arguments")
+    if param:
+        if param[0] == "dns":
+            return getattr(device, "_dns", None) or WLAN(STA_IF).ifconfig()[3]
+        if param[0] == "prefer":
+            return getattr(device, "_prefer", 4)
+        raise ValueError("unexpected key")
+    for key, value in settings.items():
+        if key == "dns":
+            device._dns = _ipv4(value)
+        elif key == "prefer" and value in (4, 6):
+            device._prefer = value
+        else:
+            raise ValueError("unexpected key")
+    return None
 
 
 def _ipv4(text):

@@ -440,6 +440,33 @@ def test_ifconfig_sets_static_addresses_and_takes_dhcp_back(air):
     assert ap.ifconfig()[0] == "10.0.0.1"  # nothing changed by the refusals
 
 
+def test_ipconfig_is_micropython_1_23s_view_of_the_same_addresses(air):
+    # MicroPython 1.23 deprecated ifconfig() for ipconfig(): a gateway written
+    # for it prints sta.ipconfig("addr4") once it has joined its router.
+    d = air.add_device(mac=A, ap_active=True)
+    sta, ap = espnow_sim.wlan(d, network.STA_IF), espnow_sim.wlan(d, network.AP_IF)
+    assert sta.ipconfig("addr4") == ("0.0.0.0", "0.0.0.0") and sta.ipconfig("gw4") == "0.0.0.0"
+    assert sta.ipconfig("dhcp4") is True and sta.ipconfig("has_dhcp4") is False  # DHCP, no lease yet
+    assert sta.ipconfig("addr6") == [] and sta.ipconfig("autoconf6") is False and sta.ipconfig("has_autoconf6") is False
+    assert ap.ipconfig("addr4") == ("192.168.4.1", "255.255.255.0") and ap.ipconfig("dhcp4") is False
+    sta.ipconfig(addr4="192.168.1.50/24", gw4="192.168.1.1")
+    assert sta.ifconfig()[:3] == ("192.168.1.50", "255.255.255.0", "192.168.1.1")
+    assert sta.ipconfig("dhcp4") is False
+    sta.ipconfig(addr4=("10.0.0.7", "255.0.0.0"))
+    assert sta.ipconfig("addr4") == ("10.0.0.7", "255.0.0.0") and sta.ipconfig("gw4") == "192.168.1.1"
+    sta.ipconfig(dhcp4=True)
+    assert sta.ifconfig() == ("0.0.0.0",) * 4
+    assert network.ipconfig("prefer") == 4
+    network.ipconfig(dns="9.9.9.9")
+    assert network.ipconfig("dns") == "9.9.9.9"
+    for bad in (lambda: sta.ipconfig("mtu"), lambda: sta.ipconfig(mtu=1500), lambda: network.ipconfig("x"),
+                lambda: sta.ipconfig(addr4="1.2.3.4/33"), lambda: sta.ipconfig(addr4="1.2.3")):
+        with pytest.raises(ValueError):
+            bad()
+    with pytest.raises(TypeError):
+        sta.ipconfig("addr4", dhcp4=True)  # a question or settings, not both
+
+
 RESET_DURING_AN_ATTEMPT = """\
 import gc, machine, network, time
 gc.disable()  # the run's globals (a function's, a cycle) outlive the reset: its WLAN and device too
