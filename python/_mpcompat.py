@@ -170,8 +170,18 @@ def install():
             sys.modules[alias] = __import__(real)
     sys.implementation._machine = "ESP-NOW for C++ simulated device with ESP32 (CPython %d.%d)" % sys.version_info[:2]
     sys.excepthook = _one_traceback_for_ctrl_c(sys.excepthook)
+    sys.print_exception = print_exception
     _builtins()
     _boot_globals()
+
+
+def print_exception(exc, file=None):
+    """MicroPython's sys.print_exception: the exception and its traceback,
+    to sys.stdout unless a file is given (MicroPython has no chained
+    exceptions, so none is shown)."""
+    import traceback
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stdout if file is None else file,
+                              chain=False)
 
 
 def _one_traceback_for_ctrl_c(excepthook):

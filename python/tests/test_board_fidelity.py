@@ -160,6 +160,28 @@ def test_an_esp_idf_error_prints_as_a_board_prints_it():
     assert r.returncode == 1 and r.stderr.splitlines()[-1] == "OSError: (-12393, 'ESP_ERR_ESPNOW_NOT_FOUND')", r.stderr
 
 
+def test_sys_print_exception_is_micropythons():
+    """`except Exception as e: sys.print_exception(e)` is how MicroPython
+    scripts log an error and go on: to stdout by default, or to a file
+    given; CPython's sys has no such function."""
+    r = subprocess.run([LAUNCHER, "-c", textwrap.dedent("""\
+        import io, sys
+        try:
+            1 / 0
+        except Exception as e:
+            sys.print_exception(e)
+            buf = io.StringIO()
+            sys.print_exception(e, buf)
+            print("to a file:", buf.getvalue().splitlines()[-1])
+        print("going on")
+        """)], env={"ESPNOW_AIR": "udp://239.255.77.78:47978"}, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Traceback (most recent call last):" and lines[-3] == "ZeroDivisionError: division by zero"
+    assert lines[-2:] == ["to a file: ZeroDivisionError: division by zero", "going on"]
+    assert r.stderr == ""
+
+
 def test_rtc_memory_holds_2048_bytes_and_refuses_more():
     out = run("""
         import machine
