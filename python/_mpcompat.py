@@ -133,7 +133,7 @@ def _wake(waiter):
 _ALIASES = {"uasyncio": "asyncio", "utime": "time", "usys": "sys", "uos": "os", "ustruct": "struct",
             "ujson": "json", "ubinascii": "binascii", "uselect": "select", "ucollections": "collections",
             "uerrno": "errno", "uhashlib": "hashlib", "urandom": "random", "uio": "io", "ure": "re",
-            "uarray": "array", "usocket": "socket"}
+            "uarray": "array", "usocket": "socket", "ucryptolib": "cryptolib"}
 
 
 def _ilistdir(path="."):

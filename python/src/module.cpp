@@ -11,6 +11,7 @@
 #include "espnow/wire/constants.hpp"
 #include "espnow/common/environment.hpp"
 #include "espnow/wire/air_physics.hpp"
+#include "py_aes.hpp"
 #include "py_device.hpp"
 #include "py_errors.hpp"
 #include "py_espnow.hpp"
@@ -59,6 +60,7 @@ PYBIND11_MODULE(_espnow, m) {
   m.doc() = "ESP-NOW for C++: the core behind the espnow, aioespnow and network modules";
   add_constants(m);
   py::bind_errors(m);
+  py::bind_aes(m);
   py::bind_devices(m);
   py::bind_simulation(m);
   py::bind_espnow(m);
