@@ -21,13 +21,17 @@ class PWM:
         self.init(freq=freq, duty=duty, duty_u16=duty_u16, duty_ns=duty_ns)
 
     def init(self, *, freq=None, duty=None, duty_u16=None, duty_ns=None, invert=None):
+        """All the settings given, or (a bad one) none of them."""
+        trial = PWM.__new__(PWM)
+        trial.__dict__.update(self.__dict__)
         if freq is not None:
-            self.freq(freq)
-        for setter, value in ((self.duty, duty), (self.duty_u16, duty_u16), (self.duty_ns, duty_ns)):
+            trial.freq(freq)
+        for setter, value in ((trial.duty, duty), (trial.duty_u16, duty_u16), (trial.duty_ns, duty_ns)):
             if value is not None:
                 setter(value)
         if invert is not None:
-            self._invert = bool(invert)
+            trial._invert = bool(invert)
+        self.__dict__.update(trial.__dict__)
 
     def deinit(self):
         """Stops the output; the settings stay, as a fresh init() would find them."""

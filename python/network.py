@@ -596,8 +596,7 @@ class WLAN:
             raise TypeError("either one key or keyword arguments")
         if param:
             return self._ip_param(param[0])
-        for key, value in settings.items():
-            self._set_ip_param(key, value)
+        self._set_ip_params(settings)
         return None
 
     def _ip_param(self, key):
@@ -609,17 +608,20 @@ class WLAN:
             raise ValueError("unexpected key")
         return answers[key]
 
-    def _set_ip_param(self, key, value):
+    def _set_ip_params(self, settings):
+        """All of them or none: one ifconfig() call, which checks before it sets."""
         ip, mask, gw, dns = self.ifconfig()
-        if key == "dhcp4":
-            self.ifconfig("dhcp" if value else (ip, mask, gw, dns))
-        elif key == "addr4":
-            ip, mask = _addr4(value)
-            self.ifconfig((ip, mask, gw, dns))
-        elif key == "gw4":
-            self.ifconfig((ip, mask, value, dns))
-        else:
-            raise ValueError("unexpected key")
+        dhcp = False
+        for key, value in settings.items():
+            if key == "dhcp4":
+                dhcp = bool(value)
+            elif key == "addr4":
+                ip, mask = _addr4(value)
+            elif key == "gw4":
+                gw = value
+            else:
+                raise ValueError("unexpected key")
+        self.ifconfig("dhcp" if dhcp else (ip, mask, gw, dns))
 
     def scan(self):
         """The routers the device hears: (ssid, bssid, channel, RSSI, security, hidden), strongest first.
@@ -685,13 +687,10 @@ def ipconfig(*param, **settings):
         if param[0] == "prefer":
             return getattr(device, "_prefer", 4)
         raise ValueError("unexpected key")
-    for key, value in settings.items():
-        if key == "dns":
-            device._dns = _ipv4(value)
-        elif key == "prefer" and value in (4, 6):
-            device._prefer = value
-        else:
-            raise ValueError("unexpected key")
+    if any(key not in ("dns", "prefer") for key in settings) or settings.get("prefer", 4) not in (4, 6):
+        raise ValueError("unexpected key")
+    dns = _ipv4(settings["dns"]) if "dns" in settings else getattr(device, "_dns", None)  # checked before any is set
+    device._dns, device._prefer = dns, settings.get("prefer", getattr(device, "_prefer", 4))
     return None
 
 

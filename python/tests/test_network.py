@@ -465,6 +465,16 @@ def test_ipconfig_is_micropython_1_23s_view_of_the_same_addresses(air):
             bad()
     with pytest.raises(TypeError):
         sta.ipconfig("addr4", dhcp4=True)  # a question or settings, not both
+    sta.ipconfig(addr4="10.0.0.7/8", gw4="10.0.0.1")
+    for bad in ({"addr4": "10.0.0.9/8", "gw4": "10.0.0.300"}, {"gw4": "10.0.0.2", "mtu": 1500}):
+        with pytest.raises(ValueError):
+            sta.ipconfig(**bad)
+        assert sta.ifconfig()[:3] == ("10.0.0.7", "255.0.0.0", "10.0.0.1")  # all or nothing
+    with pytest.raises(ValueError):
+        network.ipconfig(dns="1.1.1.1", prefer=5)
+    assert network.ipconfig("dns") == "9.9.9.9" and network.ipconfig("prefer") == 4
+    with pytest.raises(ValueError):
+        ap.ipconfig(dhcp4=True)  # no DHCP client on the soft-AP, as ifconfig("dhcp") there
 
 
 RESET_DURING_AN_ATTEMPT = """\

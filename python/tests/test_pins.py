@@ -150,6 +150,10 @@ def test_pwm_keeps_what_the_script_sets_in_every_unit_and_refuses_what_the_port_
                 bad()
             except ValueError as e:
                 print(e)
+        try:
+            led.init(freq=2000, duty=2000)
+        except ValueError:
+            print(led.freq(), led.duty())           # a bad setting: none of them taken
         led.deinit()
         """)
     assert r.returncode == 0, r.stderr
@@ -161,6 +165,7 @@ def test_pwm_keeps_what_the_script_sets_in_every_unit_and_refuses_what_the_port_
         "1000 256",
         "frequency must be from 1Hz to 40MHz", "frequency must be from 1Hz to 40MHz",
         "duty must be from 0 to 1023", "duty_u16 must be from 0 to 65535", "invalid pin",
+        "1000 256",
     ]
 
 
