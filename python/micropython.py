@@ -36,6 +36,18 @@ def _run_protected(fn, arg, out=None):
         traceback.print_exception(type(e), e, e.__traceback__.tb_next, file=out or sys.stderr)
 
 
+def kbd_intr(c):
+    """The character that raises KeyboardInterrupt (3, Ctrl-C); -1 turns it
+    off, so that a script reading its standard input (a serial-to-ESP-NOW
+    bridge) gets 0x03 as data. Here Ctrl-C is the terminal's SIGINT: ignored
+    while off, KeyboardInterrupt again for any other value. Under --sim, where
+    a copy runs on a thread and Ctrl-C ends the whole run, it changes nothing."""
+    import signal
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN if c == -1 else signal.default_int_handler)
+
+
 def alloc_emergency_exception_buf(size):
     return None
 

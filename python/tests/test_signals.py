@@ -233,3 +233,31 @@ print('exiting')
     for _ in range(3):
         r = subprocess.run([LAUNCHER, "-c", code], env={}, capture_output=True, text=True, timeout=60)
         assert (r.returncode, r.stdout) == (0, "exiting\n"), r.stderr
+
+
+def test_kbd_intr_minus_1_lets_a_ctrl_c_pass_and_3_takes_it_back():
+    """A serial-to-ESP-NOW bridge calls micropython.kbd_intr(-1) so that a
+    0x03 byte is data, not an interrupt: a Ctrl-C then ends nothing, until
+    kbd_intr(3) makes it KeyboardInterrupt again."""
+    proc = subprocess.Popen([LAUNCHER, "-c", (
+        "import micropython, sys\n"
+        "micropython.kbd_intr(-1)\n"
+        "print('masked', flush=True)\n"
+        "sys.stdin.readline()\n"             # the test sends SIGINT, then a line
+        "print('survived', flush=True)\n"
+        "micropython.kbd_intr(3)\n"
+        "print('unmasked', flush=True)\n"
+        "sys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline() == "masked\n"
+        proc.send_signal(signal.SIGINT)
+        proc.stdin.write("go on\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline() == "survived\n"
+        assert proc.stdout.readline() == "unmasked\n"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == -signal.SIGINT and "KeyboardInterrupt" in err, err
