@@ -48,10 +48,11 @@ class PWM:
         """The duty cycle in 0..1023 (1023: always on)."""
         if value is None:
             unit, v = self._duty
-            return v if unit == "u10" else _MAX_U10 if self.duty_u16() == _MAX_U16 else self.duty_u16() >> 6
-        if not 0 <= value <= _MAX_U10:
-            raise ValueError("duty must be from 0 to %d" % _MAX_U10)
-        self._duty = ("u10", int(value))
+            if unit == "u10":
+                return v
+            u16 = self.duty_u16()
+            return _MAX_U10 if u16 == _MAX_U16 else u16 >> 6
+        self._set_duty("u10", value, _MAX_U10, "duty must be from 0 to %d" % _MAX_U10)
         return None
 
     def duty_u16(self, value=None):
@@ -63,9 +64,7 @@ class PWM:
             if unit == "u10":
                 return _MAX_U16 if v == _MAX_U10 else v << 6
             return min(_MAX_U16, round(v * self._freq * _MAX_U16 / 1e9))
-        if not 0 <= value <= _MAX_U16:
-            raise ValueError("duty_u16 must be from 0 to %d" % _MAX_U16)
-        self._duty = ("u16", int(value))
+        self._set_duty("u16", value, _MAX_U16, "duty_u16 must be from 0 to %d" % _MAX_U16)
         return None
 
     def duty_ns(self, value=None):
@@ -73,10 +72,14 @@ class PWM:
         if value is None:
             unit, v = self._duty
             return v if unit == "ns" else round(self.duty_u16() * 1e9 / (self._freq * _MAX_U16))
-        if value < 0:
-            raise ValueError("duty_ns must be from 0")
-        self._duty = ("ns", int(value))
+        self._set_duty("ns", value, None, "duty_ns must be from 0")
         return None
+
+    def _set_duty(self, unit, value, most, error):
+        """The duty in `unit`, 0..most (None: no upper bound), else ValueError(error)."""
+        if value < 0 or (most is not None and value > most):
+            raise ValueError(error)
+        self._duty = (unit, int(value))
 
     def __repr__(self):
         return "PWM(Pin(%d), freq=%d, duty_u16=%d)" % (self._pin._id, self._freq, self.duty_u16())

@@ -400,7 +400,21 @@ class _PinIRQ:
         return None
 
 
-class Pin:
+class _Levels:
+    """What Pin and Signal share around their value(): p() reads it, p(x)
+    sets it, on() and off()."""
+
+    def __call__(self, x=None):
+        return self.value(x)
+
+    def on(self):
+        self.value(1)
+
+    def off(self):
+        self.value(0)
+
+
+class Pin(_Levels):
     """A GPIO pad of the board: an input reads what drives it from outside
     (espnow-python --sim's --gpio), else its pull (PULL_UP: 1); an output
     reads back the level it drives. irq() calls a handler on its edges."""
@@ -455,14 +469,6 @@ class Pin:
             pad.latch = 1 if x else 0
         self._change(write)
         return None
-
-    __call__ = value
-
-    def on(self):
-        self.value(1)
-
-    def off(self):
-        self.value(0)
 
     def irq(self, handler=_UNSET, trigger=IRQ_FALLING | IRQ_RISING, *, priority=1, wake=None, hard=False):
         """handler(pin) on each edge the trigger names (IRQ_RISING,
@@ -586,7 +592,7 @@ class ADC:
         return "ADC(Pin(%d), atten=%d)" % (self._id, self._atten)
 
 
-class Signal:
+class Signal(_Levels):
     """A pin with its active level: Signal(pin, invert=False), or
     Signal(id, mode, pull, invert=False) with Pin's arguments. An inverted
     signal is on when its pin is low (an LED wired to 3.3 V)."""
@@ -600,14 +606,6 @@ class Signal:
             return self._pin.value() ^ self._invert
         self._pin.value(bool(x) ^ self._invert)
         return None
-
-    __call__ = value
-
-    def on(self):
-        self.value(1)
-
-    def off(self):
-        self.value(0)
 
 
 from _machine_timers import Timer, WDT  # noqa: E402  (they use _board, above)
